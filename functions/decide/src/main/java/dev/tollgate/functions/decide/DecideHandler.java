@@ -1,0 +1,41 @@
+package dev.tollgate.functions.decide;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.tollgate.aws.AwsClients;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.decision.Decision;
+import dev.tollgate.decision.DecisionPolicy;
+import dev.tollgate.decision.DecisionService;
+import dev.tollgate.decision.StepProgress;
+import dev.tollgate.handler.JsonHandler;
+import dev.tollgate.handler.Wiring;
+import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.spec.DeploymentSpec;
+
+/** Turns a tick's verdict (and any operator abort or promotion) into the next action. */
+public final class DecideHandler extends JsonHandler<DecideHandler.Request, Decision> {
+
+    private final DecisionService decisions;
+
+    public DecideHandler() {
+        this(FunctionEnvironment.fromProcess());
+    }
+
+    public DecideHandler(FunctionEnvironment environment) {
+        this(new DecisionService(Wiring.deploymentStore(new AwsClients(environment)), new DecisionPolicy(), Wiring.clock()));
+    }
+
+    public DecideHandler(DecisionService decisions) {
+        super(Request.class);
+        this.decisions = decisions;
+    }
+
+    @Override
+    protected Decision handle(Request request, Context context) {
+        return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
+                required(request.verdict(), "verdict"));
+    }
+
+    public record Request(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
+    }
+}

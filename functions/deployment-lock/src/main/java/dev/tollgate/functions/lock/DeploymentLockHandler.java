@@ -1,0 +1,53 @@
+package dev.tollgate.functions.lock;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.tollgate.aws.AwsClients;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.LockService;
+import dev.tollgate.handler.JsonHandler;
+import dev.tollgate.handler.Wiring;
+
+/**
+ * Takes the per-service lock before anything changes ({@code ACQUIRE}), releases it on every way
+ * out ({@code RELEASE}), and keeps it when a rollback failed and a human must look
+ * ({@code MANUAL_INTERVENTION}).
+ */
+public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandler.Request, DeploymentLockHandler.Result> {
+
+    private final LockService locks;
+
+    public DeploymentLockHandler() {
+        this(FunctionEnvironment.fromProcess());
+    }
+
+    public DeploymentLockHandler(FunctionEnvironment environment) {
+        this(new LockService(Wiring.deploymentStore(new AwsClients(environment)), Wiring.clock()));
+    }
+
+    public DeploymentLockHandler(LockService locks) {
+        super(Request.class);
+        this.locks = locks;
+    }
+
+    @Override
+    protected Result handle(Request request, Context context) {
+        String service = required(request.service(), "service");
+        String deploymentId = required(request.deploymentId(), "deploymentId");
+        String executionArn = required(request.executionArn(), "executionArn");
+        switch (required(request.action(), "action")) {
+            case ACQUIRE -> locks.acquire(service, deploymentId, executionArn);
+            case RELEASE -> locks.release(service, deploymentId, executionArn);
+            case MANUAL_INTERVENTION -> locks.requireManualIntervention(deploymentId,
+                    "rollback failed, the lock is kept until someone checks the target: " + request.failure());
+        }
+        return new Result(request.action(), service, deploymentId);
+    }
+
+    public enum LockAction { ACQUIRE, RELEASE, MANUAL_INTERVENTION }
+
+    public record Request(LockAction action, String service, String deploymentId, String executionArn, String failure) {
+    }
+
+    public record Result(LockAction action, String service, String deploymentId) {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tollgate.functions.validate;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.handler.JsonHandler;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.SpecValidator;
+
+/** First state of every deployment: checks the request and passes on the normalised spec, touching nothing. */
+public final class ValidateRequestHandler extends JsonHandler<JsonNode, ValidateRequestHandler.Validated> {
+
+    private final SpecValidator validator = new SpecValidator();
+
+    public ValidateRequestHandler() {
+        this(FunctionEnvironment.fromProcess());
+    }
+
+    public ValidateRequestHandler(FunctionEnvironment environment) {
+        super(JsonNode.class);
+    }
+
+    @Override
+    protected Validated handle(JsonNode request, Context context) {
+        return new Validated(validator.validate(request));
+    }
+
+    public record Validated(DeploymentSpec spec) {
+    }
+}

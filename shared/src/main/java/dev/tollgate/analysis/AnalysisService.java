@@ -1,0 +1,102 @@
+package dev.tollgate.analysis;
+
+import dev.tollgate.decision.StepProgress;
+import dev.tollgate.judge.AlarmState;
+import dev.tollgate.judge.Judge;
+import dev.tollgate.judge.MetricObservations;
+import dev.tollgate.judge.MetricSeries;
+import dev.tollgate.judge.StepEvidence;
+import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.metrics.MetricSource;
+import dev.tollgate.metrics.SeriesQuery;
+import dev.tollgate.spec.AnalysisSpec;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.MetricSpec;
+import dev.tollgate.spec.MetricSpec.MetricKind;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One analysis tick: read every metric of the step (canary and baseline) in one batched call and
+ * the alarms in another, then ask the judge. The whole step is re-read each tick rather than
+ * carried in the state: one call is cheap, and the verdict never depends on what an earlier,
+ * possibly retried, tick saw.
+ */
+public final class AnalysisService {
+
+    private final MetricSource metrics;
+    private final Judge judge;
+    private final Clock clock;
+
+    public AnalysisService(MetricSource metrics, Judge judge, Clock clock) {
+        this.metrics = metrics;
+        this.judge = judge;
+        this.clock = clock;
+    }
+
+    public StepVerdict analyse(DeploymentSpec spec, StepProgress progress) {
+        AnalysisSpec analysis = spec.analysis();
+        Instant now = clock.instant();
+        int period = analysis.periodSeconds();
+        // Whole periods only: from the first full period after the shift to the last one that has ended.
+        Instant start = ceilToPeriod(progress.stepStartedAt(), period);
+        Instant end = floorToPeriod(now, period);
+        List<SeriesQuery> queries = new ArrayList<>();
+        for (int index = 0; index < analysis.metrics().size(); index++) {
+            queries.addAll(queriesFor(index, analysis.metrics().get(index)));
+        }
+        Map<String, MetricSeries> series = queries.isEmpty() || !end.isAfter(start)
+                ? Map.of()
+                : metrics.series(queries, start, end, period);
+        List<MetricObservations> observations = new ArrayList<>();
+        for (int index = 0; index < analysis.metrics().size(); index++) {
+            observations.add(observationsFor(index, analysis.metrics().get(index), series));
+        }
+        Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
+        return judge.judge(new StepEvidence(analysis, spec.step(progress.stepIndex()), progress.canaryWeight(),
+                observations, alarms, now));
+    }
+
+    static List<SeriesQuery> queriesFor(int index, MetricSpec metric) {
+        if (metric.kind() == MetricKind.RATIO) {
+            return List.of(
+                    new SeriesQuery(id(index, "cn"), metric.numerator().namespace(), metric.numerator().metric(), metric.canaryDimensions(), "Sum"),
+                    new SeriesQuery(id(index, "cd"), metric.denominator().namespace(), metric.denominator().metric(), metric.canaryDimensions(), "Sum"),
+                    new SeriesQuery(id(index, "bn"), metric.numerator().namespace(), metric.numerator().metric(), metric.baselineDimensions(), "Sum"),
+                    new SeriesQuery(id(index, "bd"), metric.denominator().namespace(), metric.denominator().metric(), metric.baselineDimensions(), "Sum"));
+        }
+        return List.of(
+                new SeriesQuery(id(index, "cv"), metric.namespace(), metric.metric(), metric.canaryDimensions(), metric.stat()),
+                new SeriesQuery(id(index, "bv"), metric.namespace(), metric.metric(), metric.baselineDimensions(), metric.stat()));
+    }
+
+    private static MetricObservations observationsFor(int index, MetricSpec metric, Map<String, MetricSeries> series) {
+        if (metric.kind() == MetricKind.RATIO) {
+            return MetricObservations.ratio(metric, get(series, index, "cn"), get(series, index, "cd"),
+                    get(series, index, "bn"), get(series, index, "bd"));
+        }
+        return MetricObservations.statistic(metric, get(series, index, "cv"), get(series, index, "bv"));
+    }
+
+    private static MetricSeries get(Map<String, MetricSeries> series, int index, String part) {
+        return series.getOrDefault(id(index, part), MetricSeries.EMPTY);
+    }
+
+    /** GetMetricData ids must start with a lower-case letter and hold only letters, digits and '_'. */
+    private static String id(int index, String part) {
+        return "m" + index + "_" + part;
+    }
+
+    static Instant floorToPeriod(Instant instant, int periodSeconds) {
+        long seconds = instant.getEpochSecond();
+        return Instant.ofEpochSecond(seconds - Math.floorMod(seconds, periodSeconds));
+    }
+
+    static Instant ceilToPeriod(Instant instant, int periodSeconds) {
+        Instant floor = floorToPeriod(instant, periodSeconds);
+        return floor.equals(instant) ? floor : floor.plusSeconds(periodSeconds);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tollgate.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Builds AWS SDK clients from a function's environment: region, the endpoint override
+ * ({@code AWS_ENDPOINT_URL}, the SDK's standard name, which the local stack points at moto) and
+ * credentials. One HTTP client is shared by every client a function builds.
+ */
+public final class AwsClients {
+
+    public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    private final FunctionEnvironment environment;
+    private final SdkHttpClient httpClient;
+
+    public AwsClients(FunctionEnvironment environment) {
+        this.environment = environment;
+        this.httpClient = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    public FunctionEnvironment environment() {
+        return environment;
+    }
+
+    public Region region() {
+        return Region.of(environment.get("AWS_REGION").orElse(environment.get("AWS_DEFAULT_REGION", "us-east-1")));
+    }
+
+    /** Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder. */
+    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+        builder.region(region())
+                .credentialsProvider(credentials())
+                .httpClient(httpClient)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(30))
+                        .build());
+        environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private AwsCredentialsProvider credentials() {
+        var keyId = environment.get("AWS_ACCESS_KEY_ID");
+        var secret = environment.get("AWS_SECRET_ACCESS_KEY");
+        if (keyId.isPresent() && secret.isPresent()) {
+            var token = environment.get("AWS_SESSION_TOKEN");
+            return StaticCredentialsProvider.create(token
+                    .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(t -> AwsSessionCredentials.create(keyId.get(), secret.get(), t))
+                    .orElseGet(() -> AwsBasicCredentials.create(keyId.get(), secret.get())));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tollgate.decision;
+
+import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.spec.DeploymentSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Reads any operator request from the deployment's record, applies the policy, and notes the decision on the timeline. */
+public final class DecisionService {
+
+    private final DeploymentStore store;
+    private final DecisionPolicy policy;
+    private final Clock clock;
+
+    public DecisionService(DeploymentStore store, DecisionPolicy policy, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public Decision decide(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
+        Instant now = clock.instant();
+        Optional<OperatorRequest> request = store.find(spec.deploymentId()).map(DeploymentRecord::operatorRequest);
+        Decision decision = policy.decide(spec, progress, verdict, request, now);
+        // One entry per tick: a retried Decide sees the same verdict time and writes nothing new.
+        String entryId = "tick-" + progress.stepIndex() + "-" + verdict.analysedAt().toEpochMilli();
+        store.append(spec.deploymentId(), new TimelineEntry(entryId, now, "Decide",
+                decision.action() + ": " + decision.reason(), progress.stepIndex(), progress.canaryWeight(),
+                verdict.verdict().name()));
+        return decision;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tollgate.deployment;
+
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.traffic.TrafficRouterFactory;
+import dev.tollgate.traffic.TrafficWeights;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Ends a deployment: promotion sends all traffic to the new version; rollback sends it all back to
+ * the old one and stops the canary. Either way the outcome and its reason go on the record.
+ */
+public final class FinalizeService {
+
+    private final TrafficRouterFactory routers;
+    private final DeploymentStore store;
+    private final Clock clock;
+
+    public FinalizeService(TrafficRouterFactory routers, DeploymentStore store, Clock clock) {
+        this.routers = routers;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Outcome promote(DeploymentSpec spec, String reason) {
+        TrafficWeights weights = routers.forTarget(spec.target()).promote();
+        return finish(spec, DeploymentStatus.PROMOTED, reason, weights);
+    }
+
+    /**
+     * @param judged true when the judge or an operator decided the rollback (outcome ROLLED_BACK);
+     *               false when a failure forced it (outcome FAILED).
+     */
+    public Outcome rollBack(DeploymentSpec spec, String reason, boolean judged) {
+        TrafficWeights weights = routers.forTarget(spec.target()).rollback();
+        return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, weights);
+    }
+
+    private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights) {
+        Instant now = clock.instant();
+        store.finish(spec.deploymentId(), status, reason, now);
+        store.append(spec.deploymentId(), new TimelineEntry("finished", now, status.name(), reason + " (" + weights + ")",
+                null, weights.canaryPercent(), null));
+        return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent());
+    }
+
+    /** How the deployment ended, as the execution's output reports it. */
+    public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent) {
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tollgate.deployment;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/** Takes and releases a service's deployment lock, and notes both on the deployment's timeline. */
+public final class LockService {
+
+    private final DeploymentStore store;
+    private final Clock clock;
+
+    public LockService(DeploymentStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public LockHolder acquire(String service, String deploymentId, String executionArn) {
+        Instant now = clock.instant();
+        LockHolder holder = store.acquire(service, deploymentId, executionArn, now);
+        store.append(deploymentId, new TimelineEntry("locked", now, "Lock", "took the deployment lock of " + service,
+                null, null, null));
+        return holder;
+    }
+
+    public void release(String service, String deploymentId, String executionArn) {
+        store.release(service, deploymentId, executionArn);
+        store.append(deploymentId, new TimelineEntry("unlocked", clock.instant(), "Unlock",
+                "released the deployment lock of " + service, null, null, null));
+    }
+
+    /**
+     * Rollback itself failed: the lock stays held so no other release starts on a target in an
+     * unknown state, and the record says what was found and that a human must act.
+     */
+    public void requireManualIntervention(String deploymentId, String whatFailed) {
+        Instant now = clock.instant();
+        store.finish(deploymentId, DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, whatFailed, now);
+        store.append(deploymentId, new TimelineEntry("manual-intervention", now, "ManualInterventionRequired", whatFailed,
+                null, null, null));
+    }
+}

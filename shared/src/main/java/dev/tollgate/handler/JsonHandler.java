@@ -1,0 +1,72 @@
+package dev.tollgate.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.errors.TollgateException;
+import dev.tollgate.errors.UnexpectedFailureException;
+import dev.tollgate.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The shape every Tollgate handler shares: read the event as JSON into {@code I}, call the
+ * function's service, write {@code O}. Failures leave as {@link TollgateException}s, whose class
+ * names the state machine's Retry and Catch match; anything unexpected becomes an
+ * {@link UnexpectedFailureException} with its stack trace logged once here, never in the output.
+ */
+public abstract class JsonHandler<I, O> implements RequestStreamHandler {
+
+    /** Step Functions refuses state payloads over 256 KB; a larger event cannot come from it. */
+    public static final int MAX_EVENT_BYTES = 256 * 1024;
+
+    private final Class<I> inputType;
+
+    protected JsonHandler(Class<I> inputType) {
+        this.inputType = inputType;
+    }
+
+    protected abstract O handle(I input, Context context);
+
+    /** The state machine always passes these fields; a direct invocation may not. */
+    protected static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new BadRequestException("the event has no '" + field + "'");
+        }
+        return value;
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] event = input.readNBytes(MAX_EVENT_BYTES + 1);
+        O result;
+        try {
+            result = handle(parse(event), context);
+        } catch (TollgateException failure) {
+            throw failure;
+        } catch (SdkException failure) {
+            throw AwsErrors.translate("AWS call", failure);
+        } catch (RuntimeException bug) {
+            System.err.println("unexpected failure in " + getClass().getSimpleName());
+            bug.printStackTrace();
+            throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
+                    + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
+        }
+        output.write(Json.MAPPER.writeValueAsBytes(result));
+    }
+
+    private I parse(byte[] event) {
+        if (event.length > MAX_EVENT_BYTES) {
+            throw new BadRequestException("the event is larger than " + MAX_EVENT_BYTES / 1024
+                    + " KB, the most Step Functions can pass to a task");
+        }
+        if (inputType == JsonNode.class) {
+            return inputType.cast(event.length == 0 ? Json.MAPPER.nullNode() : Json.tree(new String(event, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return Json.read(new String(event, java.nio.charset.StandardCharsets.UTF_8), inputType);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tollgate.handler;
+
+import dev.tollgate.aws.AwsClients;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.metrics.CloudWatchMetricSource;
+import dev.tollgate.metrics.MetricSource;
+import java.time.Clock;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The real adapters a handler's no-argument constructor builds, once per container. */
+public final class Wiring {
+
+    private Wiring() {
+    }
+
+    public static DeploymentStore deploymentStore(AwsClients clients) {
+        return new DynamoDeploymentStore(clients.build(DynamoDbClient.builder()),
+                clients.environment().require(FunctionEnvironment.TABLE_NAME));
+    }
+
+    public static MetricSource metricSource(AwsClients clients) {
+        return new CloudWatchMetricSource(clients.build(CloudWatchClient.builder()));
+    }
+
+    public static Clock clock() {
+        return Clock.systemUTC();
+    }
+}
