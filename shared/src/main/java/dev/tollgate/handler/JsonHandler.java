@@ -43,20 +43,20 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] event = input.readNBytes(MAX_EVENT_BYTES + 1);
-        O result;
+        byte[] result;
         try {
-            result = handle(parse(event), context);
+            result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
         } catch (TollgateException failure) {
             throw failure;
         } catch (SdkException failure) {
             throw AwsErrors.translate("AWS call", failure);
-        } catch (RuntimeException bug) {
+        } catch (RuntimeException | IOException bug) {
             System.err.println("unexpected failure in " + getClass().getSimpleName());
             bug.printStackTrace();
             throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
                     + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
         }
-        output.write(Json.MAPPER.writeValueAsBytes(result));
+        output.write(result);
     }
 
     private I parse(byte[] event) {

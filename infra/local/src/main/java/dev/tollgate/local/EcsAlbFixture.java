@@ -1,0 +1,66 @@
+package dev.tollgate.local;
+
+import java.util.List;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
+
+/**
+ * A service as a team would run it before its first Tollgate release, created in moto: an ECS
+ * cluster with a blue service (live, version {@code v41}) and an idle green one, each behind its
+ * own target group, and an ALB listener sending 100 % to blue. The release is {@code v42}.
+ */
+public record EcsAlbFixture(
+        String service,
+        String cluster,
+        String blueService,
+        String greenService,
+        String listenerArn,
+        String blueTargetGroupArn,
+        String greenTargetGroupArn,
+        String liveTaskDefinition,
+        String releaseTaskDefinition) {
+
+    public static final String LIVE_VERSION = "v41";
+    public static final String RELEASE_VERSION = "v42";
+
+    public static EcsAlbFixture create(LocalStack stack, String service) {
+        try (EcsClient ecs = stack.ecs(); ElasticLoadBalancingV2Client elb = stack.elb(); Ec2Client ec2 = stack.ec2()) {
+            String cluster = service + "-cluster";
+            ecs.createCluster(create -> create.clusterName(cluster));
+            String live = registerTaskDefinition(ecs, service, LIVE_VERSION);
+            String release = registerTaskDefinition(ecs, service, RELEASE_VERSION);
+            ecs.createService(create -> create.cluster(cluster).serviceName(service + "-blue").taskDefinition(live).desiredCount(2));
+            ecs.createService(create -> create.cluster(cluster).serviceName(service + "-green").taskDefinition(live).desiredCount(0));
+
+            List<Subnet> subnets = ec2.describeSubnets().subnets();
+            String vpc = subnets.get(0).vpcId();
+            List<String> subnetIds = subnets.stream().filter(subnet -> subnet.vpcId().equals(vpc)).map(Subnet::subnetId).limit(2).toList();
+            String loadBalancer = elb.createLoadBalancer(create -> create.name(service + "-alb").subnets(subnetIds))
+                    .loadBalancers().get(0).loadBalancerArn();
+            String blue = elb.createTargetGroup(create -> create.name(service + "-blue").protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc))
+                    .targetGroups().get(0).targetGroupArn();
+            String green = elb.createTargetGroup(create -> create.name(service + "-green").protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc))
+                    .targetGroups().get(0).targetGroupArn();
+            Action allToBlue = Action.builder().type(ActionTypeEnum.FORWARD).forwardConfig(ForwardActionConfig.builder().targetGroups(
+                    TargetGroupTuple.builder().targetGroupArn(blue).weight(100).build(),
+                    TargetGroupTuple.builder().targetGroupArn(green).weight(0).build()).build()).build();
+            String listener = elb.createListener(create -> create.loadBalancerArn(loadBalancer).protocol(ProtocolEnum.HTTP).port(80)
+                    .defaultActions(allToBlue)).listeners().get(0).listenerArn();
+            return new EcsAlbFixture(service, cluster, service + "-blue", service + "-green", listener, blue, green, live, release);
+        }
+    }
+
+    private static String registerTaskDefinition(EcsClient ecs, String service, String version) {
+        return ecs.registerTaskDefinition(register -> register.family(service)
+                .containerDefinitions(container -> container.name("app").image("registry.example/" + service + ":" + version)
+                        .memory(512).essential(true)))
+                .taskDefinition().taskDefinitionArn();
+    }
+}

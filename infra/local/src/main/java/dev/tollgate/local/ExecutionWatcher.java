@@ -1,0 +1,141 @@
+package dev.tollgate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.json.Json;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * Follows an execution's history as it grows and prints what an operator wants to see: each state
+ * as it finishes, the weights, the verdicts with their numbers, the decisions and the outcome.
+ */
+public final class ExecutionWatcher {
+
+    private final SfnClient sfn;
+    private final PrintStream out;
+    private final Instant started = Instant.now();
+
+    public ExecutionWatcher(SfnClient sfn, PrintStream out) {
+        this.sfn = sfn;
+        this.out = out;
+    }
+
+    /** Blocks until the execution ends or {@code timeout} passes; returns its last description. */
+    public DescribeExecutionResponse follow(String executionArn, Duration timeout) throws InterruptedException {
+        long seen = 0;
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            DescribeExecutionResponse execution = sfn.describeExecution(describe -> describe.executionArn(executionArn));
+            GetExecutionHistoryResponse history = sfn.getExecutionHistory(get -> get.executionArn(executionArn).maxResults(1000));
+            for (HistoryEvent event : history.events()) {
+                if (event.id() > seen) {
+                    seen = event.id();
+                    print(event);
+                }
+            }
+            if (execution.status() != ExecutionStatus.RUNNING) {
+                return execution;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                out.println(stamp() + "still running after " + timeout.toSeconds() + " s; stopped watching");
+                return execution;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private void print(HistoryEvent event) {
+        if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
+            String state = event.stateExitedEventDetails().name();
+            JsonNode output = Json.tree(event.stateExitedEventDetails().output());
+            String line = describe(state, output);
+            if (line != null) {
+                out.println(stamp() + line);
+            }
+        } else if (event.type() == HistoryEventType.TASK_FAILED) {
+            out.println(stamp() + "task failed: " + event.taskFailedEventDetails().error() + " " + errorMessage(event.taskFailedEventDetails().cause()));
+        }
+    }
+
+    private String stamp() {
+        long seconds = Duration.between(started, Instant.now()).getSeconds();
+        return String.format(Locale.ROOT, "[%3ds] ", seconds);
+    }
+
+    static String describe(String state, JsonNode output) {
+        return switch (state) {
+            case "ValidateRequest" -> "validated " + output.path("spec").path("deploymentId").asText() + ": "
+                    + output.path("spec").path("steps").size() + " steps, " + output.path("spec").path("analysis").path("metrics").size()
+                    + " metrics, " + output.path("spec").path("analysis").path("alarms").size() + " alarms";
+            case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
+            case "CheckErrorBudget" -> "error budget: " + output.path("budget").path("summary").asText();
+            case "FetchSecrets" -> "secrets pinned: " + output.path("secrets").path("secrets").size();
+            case "RunMigrations" -> "migrations: " + output.path("migrations").path("mode").asText()
+                    + ", applied " + output.path("migrations").path("applied").size();
+            case "DeployCanary" -> "canary deploying: " + output.path("canary").path("detail").asText();
+            case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
+                    ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
+            case "ShiftTraffic" -> "shifted: step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/"
+                    + output.path("spec").path("steps").size() + ", canary at " + output.path("progress").path("canaryWeight").asInt() + " %";
+            case "AnalyzeStep" -> verdict(output.path("verdict"));
+            case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " (" + output.path("decision").path("reason").asText() + ")";
+            case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
+                    + output.path("outcome").path("canaryPercent").asInt() + " %";
+            default -> null;
+        };
+    }
+
+    private static String verdict(JsonNode verdict) {
+        StringBuilder line = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
+        for (JsonNode check : verdict.path("checks")) {
+            line.append("\n        ").append(check.path("verdict").asText()).append(' ').append(check.path("name").asText())
+                    .append(": ").append(check.path("reason").asText());
+        }
+        return line.toString();
+    }
+
+    static String errorMessage(String cause) {
+        if (cause == null) {
+            return "";
+        }
+        try {
+            JsonNode document = Json.tree(cause);
+            return document.path("errorMessage").asText(cause);
+        } catch (RuntimeException notJson) {
+            return cause;
+        }
+    }
+
+    /** The outcome line: {@code outcome: PROMOTED <deploymentId> <reason>}. */
+    public static Outcome outcome(DescribeExecutionResponse execution, String deploymentId) {
+        if (execution.status() == ExecutionStatus.SUCCEEDED) {
+            JsonNode output = Json.tree(execution.output());
+            return new Outcome(output.path("status").asText("PROMOTED"), deploymentId, output.path("reason").asText());
+        }
+        if (execution.status() == ExecutionStatus.RUNNING) {
+            return new Outcome("FAILED", deploymentId, "still running when the watch ended");
+        }
+        String error = execution.error() == null ? "" : execution.error();
+        String status = "RolledBack".equals(error) ? "ROLLED_BACK" : "FAILED";
+        String reason = "RolledBack".equals(error) || "DeploymentFailed".equals(error)
+                ? execution.cause()
+                : error + ": " + errorMessage(execution.cause());
+        return new Outcome(status, deploymentId, reason);
+    }
+
+    /** How a deployment ended, as the demo's last line says it. */
+    public record Outcome(String status, String deploymentId, String reason) {
+        @Override
+        public String toString() {
+            return "outcome: " + status + " " + deploymentId + " " + reason;
+        }
+    }
+}

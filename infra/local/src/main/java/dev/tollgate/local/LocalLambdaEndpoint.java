@@ -1,0 +1,198 @@
+package dev.tollgate.local;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Lambda's Invoke API on 127.0.0.1 for the Step Functions engine in moto: runs the handler the
+ * template names for the function, with that function's environment, and answers errors the way
+ * Lambda does (HTTP 200, {@code X-Amz-Function-Error: Unhandled}, an error document naming the
+ * exception class), so the ASL's Retry and Catch see the same error names as on AWS.
+ *
+ * @see <a href="https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html">Invoke</a>
+ */
+public final class LocalLambdaEndpoint implements AutoCloseable {
+
+    private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
+
+    private final Map<String, FunctionSlot> functions = new ConcurrentHashMap<>();
+    private final HttpServer server;
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "local-lambda");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Deque<Supplier<RuntimeException>>> injectedFailures = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+
+    /** Listens on a free loopback port; functions are deployed to it afterwards. */
+    public LocalLambdaEndpoint() throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.server.setExecutor(workers);
+        this.server.createContext("/", this::serve);
+        this.server.start();
+    }
+
+    /** A function the endpoint can run: its handler class and the environment the template gives it. */
+    public record LocalFunction(String handlerClass, FunctionEnvironment environment) {
+    }
+
+    /** Makes {@code functionName} invocable; its handler is built on the first invocation, as a cold start. */
+    public void deploy(String functionName, LocalFunction function) {
+        functions.put(functionName, new FunctionSlot(function));
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Makes the next {@code times} invocations of {@code functionName} throw what {@code failure} supplies. */
+    public void failNext(String functionName, int times, Supplier<RuntimeException> failure) {
+        requireKnown(functionName);
+        Deque<Supplier<RuntimeException>> queue = injectedFailures.computeIfAbsent(functionName, name -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(failure);
+        }
+    }
+
+    public int invocationCount(String functionName) {
+        return invocations.getOrDefault(functionName, new AtomicInteger()).get();
+    }
+
+    public List<String> functionNames() {
+        return List.copyOf(functions.keySet());
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (!"POST".equals(exchange.getRequestMethod()) || !path.startsWith(INVOKE_PREFIX) || !path.endsWith("/invocations")) {
+                respond(exchange, 404, Map.of(), "{\"Type\":\"User\",\"message\":\"unknown route " + path + "\"}");
+                return;
+            }
+            String encodedName = path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length());
+            String name = functionName(URLDecoder.decode(encodedName, StandardCharsets.UTF_8));
+            FunctionSlot slot = functions.get(name);
+            if (slot == null) {
+                respond(exchange, 404, Map.of("X-Amzn-ErrorType", "ResourceNotFoundException"),
+                        "{\"Type\":\"User\",\"Message\":\"Function not found: " + name + "\"}");
+                return;
+            }
+            byte[] event = exchange.getRequestBody().readAllBytes();
+            invocations.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
+            try {
+                Supplier<RuntimeException> injected = injectedFailures.getOrDefault(name, new ConcurrentLinkedDeque<>()).poll();
+                if (injected != null) {
+                    throw injected.get();
+                }
+                ByteArrayOutputStream output = new ByteArrayOutputStream();
+                slot.handler().handleRequest(new ByteArrayInputStream(event), output, new LocalContext(name, 60));
+                respond(exchange, 200, Map.of("X-Amz-Executed-Version", "$LATEST"), output.toString(StandardCharsets.UTF_8));
+            } catch (Throwable failure) {
+                respond(exchange, 200, Map.of("X-Amz-Function-Error", "Unhandled", "X-Amz-Executed-Version", "$LATEST"),
+                        errorDocument(failure));
+            }
+        }
+    }
+
+    /** Lambda's error document for an unhandled Java exception: the class's binary name, the message, the frames. */
+    static String errorDocument(Throwable failure) {
+        ObjectNode document = Json.MAPPER.createObjectNode();
+        document.put("errorMessage", failure.getMessage());
+        document.put("errorType", failure.getClass().getName());
+        ArrayNode frames = document.putArray("stackTrace");
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            frames.add(frame.toString());
+        }
+        return Json.write(document);
+    }
+
+    /** Invoke accepts a name, a partial ARN or a full ARN, each with an optional ":qualifier". */
+    static String functionName(String nameOrArn) {
+        String name = nameOrArn;
+        int function = name.indexOf("function:");
+        if (function >= 0) {
+            name = name.substring(function + "function:".length());
+        }
+        int qualifier = name.indexOf(':');
+        return qualifier >= 0 ? name.substring(0, qualifier) : name;
+    }
+
+    private void requireKnown(String functionName) {
+        if (!functions.containsKey(functionName)) {
+            throw new IllegalArgumentException("no local function " + functionName + "; known: " + functions.keySet());
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+
+    /** Builds the handler on first use, as a Lambda cold start would, then keeps it warm. */
+    private static final class FunctionSlot {
+        private final LocalFunction function;
+        private RequestStreamHandler handler;
+
+        FunctionSlot(LocalFunction function) {
+            this.function = function;
+        }
+
+        synchronized RequestStreamHandler handler() {
+            if (handler == null) {
+                handler = instantiate(function);
+            }
+            return handler;
+        }
+
+        private static RequestStreamHandler instantiate(LocalFunction function) {
+            try {
+                Class<?> type = Class.forName(function.handlerClass());
+                try {
+                    return (RequestStreamHandler) type.getConstructor(FunctionEnvironment.class).newInstance(function.environment());
+                } catch (NoSuchMethodException noEnvironmentConstructor) {
+                    return (RequestStreamHandler) type.getConstructor().newInstance();
+                }
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot load handler " + function.handlerClass() + ": " + e, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.tollgate.local;
+
+import dev.tollgate.aws.AwsClients;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.local.LocalLambdaEndpoint.LocalFunction;
+import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Tollgate on one machine: moto (with Step Functions executing the real ASL), the functions of
+ * {@code template.yaml} behind a local Lambda endpoint, the deployments table and the state
+ * machine. Everything listens on 127.0.0.1 and stops with {@link #close()}.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "123456789012";
+    public static final String TABLE_NAME = "tollgate-deployments";
+    public static final String STATE_MACHINE_NAME = "tollgate-deployment";
+
+    private final LocalLambdaEndpoint lambdaEndpoint;
+    private final MotoServer moto;
+    private final AwsClients clients;
+    private final SfnClient sfn;
+    private final String stateMachineArn;
+    private final Path workDirectory;
+
+    private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory) {
+        this.lambdaEndpoint = lambdaEndpoint;
+        this.moto = moto;
+        this.workDirectory = workDirectory;
+        this.clients = new AwsClients(new FunctionEnvironment(awsEnvironment(moto)));
+        this.sfn = clients.build(SfnClient.builder());
+        SamTemplate template = SamTemplate.read(RepositoryFiles.template());
+        createDeploymentsTable();
+        deployFunctions(template);
+        this.stateMachineArn = createStateMachine(template);
+    }
+
+    /** Starts everything; {@code workDirectory} receives moto's log. */
+    public static LocalStack start(Path workDirectory) {
+        LocalLambdaEndpoint endpoint;
+        try {
+            endpoint = new LocalLambdaEndpoint();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the local Lambda endpoint", e);
+        }
+        MotoServer moto;
+        try {
+            moto = MotoServer.start(endpoint.uri(), workDirectory);
+        } catch (RuntimeException e) {
+            endpoint.close();
+            throw e;
+        }
+        try {
+            return new LocalStack(endpoint, moto, workDirectory);
+        } catch (RuntimeException e) {
+            moto.close();
+            endpoint.close();
+            throw e;
+        }
+    }
+
+    public static LocalStack start() {
+        try {
+            return start(Files.createTempDirectory("tollgate-local"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String functionArn(String functionName) {
+        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + functionName;
+    }
+
+    /** What every client of the local stack needs: region, fake credentials, and moto as the endpoint. */
+    static Map<String, String> awsEnvironment(MotoServer moto) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("AWS_REGION", REGION);
+        environment.put("AWS_ACCESS_KEY_ID", "local");
+        environment.put("AWS_SECRET_ACCESS_KEY", "local");
+        environment.put(AwsClients.ENDPOINT_URL, moto.endpoint().toString());
+        return environment;
+    }
+
+    private void createDeploymentsTable() {
+        try (DynamoDbClient dynamo = clients.build(DynamoDbClient.builder())) {
+            dynamo.createTable(create -> create.tableName(TABLE_NAME)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+        }
+    }
+
+    /** Each function gets the template's environment, with references resolved to local names, plus the local overrides. */
+    private void deployFunctions(SamTemplate template) {
+        for (FunctionDefinition function : template.functions().values()) {
+            Map<String, String> environment = new LinkedHashMap<>();
+            function.environment().forEach((name, value) -> environment.put(name, resolve(template, value)));
+            environment.putAll(awsEnvironment(moto));
+            // Poll the canary every second: moto's ECS rollouts complete in two.
+            environment.put("CANARY_POLL_SECONDS", "1");
+            lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
+        }
+    }
+
+    /** {@code !Ref Table} arrives as {@code Table}, {@code !Ref Fn.Alias} as {@code Fn.Alias}, {@code !GetAtt Fn.Arn} as {@code Fn.Arn}. */
+    static String resolve(SamTemplate template, String value) {
+        String logicalId = value.contains(".") ? value.substring(0, value.indexOf('.')) : value;
+        if (!template.hasResource(logicalId)) {
+            return value;
+        }
+        return switch (template.resourceType(logicalId)) {
+            case "AWS::DynamoDB::Table" -> TABLE_NAME;
+            case "AWS::Serverless::Function" -> functionArn(logicalId);
+            default -> throw new IllegalStateException("the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
+        };
+    }
+
+    private String createStateMachine(SamTemplate template) {
+        String definition;
+        try {
+            definition = Files.readString(RepositoryFiles.stateMachineDefinition());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (Map.Entry<String, String> substitution : template.definitionSubstitutions().entrySet()) {
+            definition = definition.replace("${" + substitution.getKey() + "}", resolve(template, substitution.getValue()));
+        }
+        String filled = definition;
+        return sfn.createStateMachine(create -> create.name(STATE_MACHINE_NAME).definition(filled)
+                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/tollgate-state-machine")).stateMachineArn();
+    }
+
+    public String stateMachineArn() {
+        return stateMachineArn;
+    }
+
+    public AwsClients clients() {
+        return clients;
+    }
+
+    public SfnClient sfn() {
+        return sfn;
+    }
+
+    public EcsClient ecs() {
+        return clients.build(EcsClient.builder());
+    }
+
+    public ElasticLoadBalancingV2Client elb() {
+        return clients.build(ElasticLoadBalancingV2Client.builder());
+    }
+
+    public CloudWatchClient cloudWatch() {
+        return clients.build(CloudWatchClient.builder());
+    }
+
+    public DynamoDbClient dynamo() {
+        return clients.build(DynamoDbClient.builder());
+    }
+
+    public Ec2Client ec2() {
+        return clients.build(Ec2Client.builder());
+    }
+
+    public LocalLambdaEndpoint lambdaEndpoint() {
+        return lambdaEndpoint;
+    }
+
+    public MotoServer moto() {
+        return moto;
+    }
+
+    public Path workDirectory() {
+        return workDirectory;
+    }
+
+    @Override
+    public void close() {
+        sfn.close();
+        moto.close();
+        lambdaEndpoint.close();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tollgate.local;
+
+import dev.tollgate.deployment.DeploymentStatus;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A release with a known truth, as the traffic simulator plays it: the error rate and latency of
+ * the live version (baseline) and of the release (canary), and the outcome Tollgate should reach.
+ */
+public enum Scenario {
+    GOOD("a healthy release: same error rate and latency as the live version",
+            0.010, 0.010, 1.00, DeploymentStatus.PROMOTED),
+    BAD_ERRORS("a release that fails 6 % of requests where the live version fails 1 %",
+            0.010, 0.060, 1.00, DeploymentStatus.ROLLED_BACK);
+
+    private final String description;
+    private final double baselineErrorRate;
+    private final double canaryErrorRate;
+    private final double canaryLatencyFactor;
+    private final DeploymentStatus expected;
+
+    Scenario(String description, double baselineErrorRate, double canaryErrorRate, double canaryLatencyFactor,
+             DeploymentStatus expected) {
+        this.description = description;
+        this.baselineErrorRate = baselineErrorRate;
+        this.canaryErrorRate = canaryErrorRate;
+        this.canaryLatencyFactor = canaryLatencyFactor;
+        this.expected = expected;
+    }
+
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Scenario fromCliName(String name) {
+        return Arrays.stream(values()).filter(scenario -> scenario.cliName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
+                        + String.join(", ", Arrays.stream(values()).map(Scenario::cliName).toList())));
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public double baselineErrorRate() {
+        return baselineErrorRate;
+    }
+
+    public double canaryErrorRate() {
+        return canaryErrorRate;
+    }
+
+    public double canaryLatencyFactor() {
+        return canaryLatencyFactor;
+    }
+
+    public DeploymentStatus expected() {
+        return expected;
+    }
+}
