@@ -1,0 +1,65 @@
+package dev.tollgate.functions.canary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.deployment.LockService;
+import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.fakes.FakeTrafficRouter;
+import dev.tollgate.fakes.InMemoryDeploymentStore;
+import dev.tollgate.fakes.MutableClock;
+import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.traffic.CanaryService;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeployCanaryHandlerTest {
+
+    private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+    private final FakeTrafficRouter target = new FakeTrafficRouter();
+    private final DeployCanaryHandler handler = new DeployCanaryHandler(new CanaryService(target, store, clock), 15);
+
+    @BeforeEach
+    void deploymentIsRecorded() {
+        new LockService(store, clock).acquire("checkout", "checkout-2026-11-24-v42", "execution-1");
+    }
+
+    @Test
+    void deploysTheCanaryAtZeroPercentWithAHealthDeadline() {
+        JsonNode status = SampleEvents.invoke(handler, "deploy-canary.json");
+
+        assertEquals(java.util.List.of("deployCanary"), target.calls());
+        assertEquals(0, target.weights().canaryPercent());
+        assertFalse(status.path("healthy").asBoolean());
+        assertEquals("2026-11-24T10:15:00Z", status.path("deadline").asText(), "the target's 900 s health timeout");
+        assertEquals(15, status.path("pollSeconds").asInt());
+    }
+
+    @Test
+    void reportsTheCanaryHealthyOnceTheTargetSaysSo() {
+        SampleEvents.invoke(handler, "deploy-canary.json");
+        clock.advance(Duration.ofSeconds(30));
+
+        JsonNode status = SampleEvents.invoke(handler, "deploy-canary-check-health.json");
+
+        assertTrue(status.path("healthy").asBoolean(), status.toString());
+    }
+
+    @Test
+    void givesUpOnACanaryStillUnhealthyAfterItsDeadline() {
+        target.healthyAfter(1_000);
+        SampleEvents.invoke(handler, "deploy-canary.json");
+        clock.advance(Duration.ofSeconds(20 * 60));
+
+        CanaryUnhealthyException unhealthy = assertThrows(CanaryUnhealthyException.class,
+                () -> SampleEvents.invoke(handler, "deploy-canary-check-health.json"));
+
+        assertTrue(unhealthy.getMessage().contains("limit 900s"), unhealthy.getMessage());
+    }
+}

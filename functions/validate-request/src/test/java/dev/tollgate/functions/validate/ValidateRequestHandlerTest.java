@@ -1,0 +1,65 @@
+package dev.tollgate.functions.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.errors.InvalidSpecException;
+import dev.tollgate.fakes.SampleEvents;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ValidateRequestHandlerTest {
+
+    private final ValidateRequestHandler handler = new ValidateRequestHandler(new FunctionEnvironment(Map.of()));
+
+    @Test
+    void passesOnTheSampleSpecNormalisedWithItsDefaults() {
+        JsonNode spec = SampleEvents.invoke(handler, "validate-request.json").path("spec");
+
+        assertEquals("checkout-2026-11-24-v42", spec.path("deploymentId").asText());
+        assertEquals(4, spec.path("steps").size());
+        assertEquals(600, spec.path("steps").get(0).path("maxBakeSeconds").asInt(), "maxBakeSeconds defaults to twice the bake");
+        assertEquals(100, spec.path("steps").get(1).path("minRequests").asInt(), "minRequests defaults to 100");
+        assertEquals("v42", spec.path("analysis").path("metrics").get(1).path("canaryDimensions").path("Version").asText(),
+                "analysis-level dimensions are copied into each metric");
+        assertEquals(900, spec.path("target").path("healthTimeoutSeconds").asInt());
+    }
+
+    @Test
+    void listsEveryProblemOfTheInvalidSampleAtOnceWithoutAStackTrace() {
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class,
+                () -> SampleEvents.invoke(handler, "statemachine-invalid.json"));
+
+        String message = invalid.getMessage();
+        for (String path : new String[] {"$.deploymentId", "$.target.greenService", "$.target.listenerArn", "$.target.taskDefinition",
+                "$.steps[1].weight", "$.steps[1].bakeSecond", "$.steps[1].bakeSeconds", "$.steps[2].weight",
+                "$.analysis.metrics[0].tolerance", "$.analysis.metrics[0].denominator"}) {
+            assertTrue(message.contains(path + ":"), () -> "missing " + path + " in: " + message);
+        }
+        assertTrue(invalid.violations().size() >= 10, message);
+        assertEquals(0, invalid.getStackTrace().length, "the error document must not carry a stack trace");
+    }
+
+    @Test
+    void refusesAnEventThatIsNotJson() {
+        BadRequestException bad = assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, "{not json"));
+        assertTrue(bad.getMessage().startsWith("not JSON"), bad.getMessage());
+    }
+
+    @Test
+    void refusesAnEventThatIsNotAnObject() {
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, "[1, 2]"));
+        assertTrue(invalid.getMessage().contains("$: the deployment spec must be a JSON object, found an array"), invalid.getMessage());
+    }
+
+    @Test
+    void refusesAnEventLargerThanStepFunctionsCanPass() {
+        String huge = "{\"deploymentId\": \"" + "x".repeat(300 * 1024) + "\"}";
+        BadRequestException bad = assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, huge));
+        assertTrue(bad.getMessage().contains("larger than 256 KB"), bad.getMessage());
+    }
+}

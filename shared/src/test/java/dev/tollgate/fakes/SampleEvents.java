@@ -1,0 +1,52 @@
+package dev.tollgate.fakes;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The repository's sample events ({@code events/}), so handler tests use what SAM CLI users invoke with. */
+public final class SampleEvents {
+
+    private SampleEvents() {
+    }
+
+    public static Path directory() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("events")) && Files.isRegularFile(dir.resolve("template.yaml"))) {
+                return dir.resolve("events");
+            }
+        }
+        throw new IllegalStateException("no events/ directory above " + Path.of("").toAbsolutePath());
+    }
+
+    public static String read(String name) {
+        try {
+            return Files.readString(directory().resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a handler on a sample event as the Lambda runtime would, and returns its JSON answer. */
+    public static JsonNode invoke(RequestStreamHandler handler, String eventName) {
+        return invokeWith(handler, read(eventName));
+    }
+
+    public static JsonNode invokeWith(RequestStreamHandler handler, String event) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, (Context) null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Json.tree(output.toString(StandardCharsets.UTF_8));
+    }
+}
