@@ -320,7 +320,10 @@ public final class SpecValidator {
                     "at least one metric or alarm");
             valid = false;
         }
-        if (slo.isPresent() && metrics.stream().noneMatch(metric -> metric.kind() == MetricKind.RATIO)) {
+        boolean anyRatioMetric = metricsNode.map(array -> java.util.stream.StreamSupport.stream(array.spliterator(), false)
+                .anyMatch(metric -> "RATIO".equals(metric.path("kind").asText()))).orElse(false);
+        // Judged on the raw kinds, so a RATIO metric with another fault does not also raise this.
+        if (slo.isPresent() && !anyRatioMetric) {
             violations.add(child(path, "slo"), "an SLO needs an error-rate metric to measure its burn rate",
                     "a RATIO metric (errors over requests) in analysis.metrics");
             valid = false;

@@ -60,8 +60,12 @@ public final class ExecutionWatcher {
             if (line != null) {
                 out.println(stamp() + line);
             }
+        } else if (event.type() == HistoryEventType.LAMBDA_FUNCTION_FAILED) {
+            out.println(stamp() + "function failed: " + event.lambdaFunctionFailedEventDetails().error() + ": "
+                    + errorMessage(event.lambdaFunctionFailedEventDetails().cause()));
         } else if (event.type() == HistoryEventType.TASK_FAILED) {
-            out.println(stamp() + "task failed: " + event.taskFailedEventDetails().error() + " " + errorMessage(event.taskFailedEventDetails().cause()));
+            out.println(stamp() + "task failed: " + event.taskFailedEventDetails().error() + ": "
+                    + errorMessage(event.taskFailedEventDetails().cause()));
         }
     }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +47,7 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final Map<String, Deque<Supplier<RuntimeException>>> injectedFailures = new ConcurrentHashMap<>();
+    private final Map<String, Deque<InjectedFailure>> injectedFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
 
     /** Listens on a free loopback port; functions are deployed to it afterwards. */
@@ -70,13 +71,32 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** Makes the next {@code times} invocations of {@code functionName} throw what {@code failure} supplies. */
-    public void failNext(String functionName, int times, Supplier<RuntimeException> failure) {
+    /**
+     * Makes the next {@code times} invocations of {@code functionName} whose event contains
+     * {@code eventContaining} throw what {@code failure} supplies, as the function itself would.
+     */
+    public void failNext(String functionName, String eventContaining, int times, Supplier<RuntimeException> failure) {
         requireKnown(functionName);
-        Deque<Supplier<RuntimeException>> queue = injectedFailures.computeIfAbsent(functionName, name -> new ConcurrentLinkedDeque<>());
+        Deque<InjectedFailure> queue = injectedFailures.computeIfAbsent(functionName, name -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
-            queue.add(failure);
+            queue.add(new InjectedFailure(eventContaining, failure));
         }
+    }
+
+    private record InjectedFailure(String eventContaining, Supplier<RuntimeException> failure) {
+    }
+
+    private Optional<RuntimeException> injectedFailure(String functionName, String event) {
+        Deque<InjectedFailure> queue = injectedFailures.get(functionName);
+        if (queue == null) {
+            return Optional.empty();
+        }
+        for (InjectedFailure candidate : queue) {
+            if (event.contains(candidate.eventContaining()) && queue.remove(candidate)) {
+                return Optional.of(candidate.failure().get());
+            }
+        }
+        return Optional.empty();
     }
 
     public int invocationCount(String functionName) {
@@ -105,8 +125,8 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
             byte[] event = exchange.getRequestBody().readAllBytes();
             invocations.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
             try {
-                Supplier<RuntimeException> injected = injectedFailures.getOrDefault(name, new ConcurrentLinkedDeque<>()).poll();
-                if (injected != null) {
+                Optional<RuntimeException> injected = injectedFailure(name, new String(event, StandardCharsets.UTF_8));
+                if (injected.isPresent()) {
                     throw injected.get();
                 }
                 ByteArrayOutputStream output = new ByteArrayOutputStream();

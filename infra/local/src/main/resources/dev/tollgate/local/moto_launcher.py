@@ -12,12 +12,16 @@ Extensions (each one a documented AWS behaviour that moto 5.2.1 lacks; tested in
     with PutMetricData, and leaves out periods that have no value for the statistic
     (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Percentiles);
     moto 5.2.1 fails the whole request with HTTP 500.
+  * Step Functions starts an execution while another of the same state machine runs (AWS runs
+    up to a million at once); moto 5.2.1 deep-copies the state machine with its running
+    executions and their locks, and answers HTTP 500 "cannot pickle '_thread.RLock' object".
   * ECS UpdateService starts a new PRIMARY deployment for a new task definition or count, with the
     old one ACTIVE until the rollout completes a moment later, as ECS reports it
     (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html).
 """
 
 import argparse
+import copy
 import importlib
 import math
 import os
@@ -131,6 +135,26 @@ def extend_ecs_deployments(rollout_seconds):
     EC2ContainerServiceBackend.update_service = update_service
 
 
+def allow_concurrent_executions():
+    """The execution needs a snapshot of the definition, not of the other executions or the backend."""
+    from moto.stepfunctions.models import StateMachine
+
+    shared_attributes = {"executions": list, "backend": None, "versions": None, "aliases": None}
+
+    def __deepcopy__(self, memo):
+        clone = self.__class__.__new__(self.__class__)
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name in shared_attributes:
+                fresh = shared_attributes[name]
+                setattr(clone, name, fresh() if fresh else value)
+            else:
+                setattr(clone, name, copy.deepcopy(value, memo))
+        return clone
+
+    StateMachine.__deepcopy__ = __deepcopy__
+
+
 PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d+)?|100)$")
 
 
@@ -184,6 +208,7 @@ def main():
 
     enable_state_machine_execution()
     route_lambda_invoke(options.lambda_endpoint)
+    allow_concurrent_executions()
     extend_ecs_deployments(options.ecs_rollout_seconds)
     extend_cloudwatch_percentiles()
 

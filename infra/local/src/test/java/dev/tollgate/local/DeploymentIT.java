@@ -1,0 +1,171 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.DeploymentStatus;
+import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.errors.AwsUnavailableException;
+import dev.tollgate.spec.EcsAlbTarget;
+import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.TrafficWeights;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEventType;
+
+/**
+ * Whole deployments on the local stack: the real ASL in moto's Step Functions engine, the real
+ * handlers behind the local Lambda endpoint, moto's ECS, ELBv2, CloudWatch and DynamoDB. The
+ * tests run concurrently, each on its own service.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+class DeploymentIT {
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = SharedLocalStack.get();
+    }
+
+    private static ScenarioRun.Result run(Scenario scenario, String service) throws InterruptedException {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(scenario, service, 7);
+        System.out.println(printed.toString(StandardCharsets.UTF_8));
+        return result;
+    }
+
+    private static TrafficWeights listenerWeights(EcsAlbFixture fixture) {
+        try (EcsClient ecs = stack.ecs(); var elb = stack.elb()) {
+            return new AlbWeightedRouter(target(fixture), ecs, elb).currentWeights();
+        }
+    }
+
+    private static EcsAlbTarget target(EcsAlbFixture fixture) {
+        return new EcsAlbTarget(fixture.cluster(), fixture.blueService(), fixture.greenService(), fixture.listenerArn(), null,
+                fixture.blueTargetGroupArn(), fixture.greenTargetGroupArn(), fixture.releaseTaskDefinition(), 60);
+    }
+
+    private static DynamoDeploymentStore store() {
+        return new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
+    }
+
+    @Test
+    void promotesAGoodReleaseToAllTrafficOnGreen() throws Exception {
+        ScenarioRun.Result result = run(Scenario.GOOD, "good-svc");
+
+        assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
+        assertEquals(TrafficWeights.canaryAt(100), listenerWeights(result.fixture()));
+        DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
+        assertEquals(DeploymentStatus.PROMOTED, record.status());
+        assertTrue(store().lockHolder("good-svc").isEmpty(), "the lock is released");
+        assertTrue(record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state()) && "PASS".equals(entry.verdict())));
+    }
+
+    @Test
+    void rollsBackAReleaseThatFailsSixPercentOfRequests() throws Exception {
+        ScenarioRun.Result result = run(Scenario.BAD_ERRORS, "bad-svc");
+
+        assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
+        assertTrue(result.outcome().reason().contains("error-rate: regression: canary"), result.outcome().reason());
+        assertTrue(result.outcome().reason().matches(".*canary \\d+\\.\\d+% \\(\\d+/\\d+\\) vs baseline .*"), result.outcome().reason());
+        assertEquals(TrafficWeights.canaryAt(0), listenerWeights(result.fixture()));
+        try (EcsClient ecs = stack.ecs()) {
+            int greenDesired = ecs.describeServices(d -> d.cluster(result.fixture().cluster()).services(result.fixture().greenService()))
+                    .services().get(0).desiredCount();
+            assertEquals(0, greenDesired, "the canary's tasks are stopped");
+        }
+        assertEquals(DeploymentStatus.ROLLED_BACK, store().find(result.outcome().deploymentId()).orElseThrow().status());
+        assertTrue(store().lockHolder("bad-svc").isEmpty());
+    }
+
+    @Test
+    void anInvalidSpecFailsBeforeAnySideEffect() throws Exception {
+        EcsAlbFixture fixture = EcsAlbFixture.create(stack, "invalid-svc");
+        ObjectNode spec = DemoSpecs.ecsAlb("invalid-svc-v42", fixture, "invalid-svc-alarm");
+        ((ObjectNode) spec.path("steps").get(1)).put("weight", 5);
+        ((ObjectNode) spec.path("analysis").path("metrics").get(0)).put("tolerance", 0);
+        spec.put("extra", true);
+
+        String executionArn = new ScenarioRun(stack, System.out).start("invalid-svc-v42", spec);
+        DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
+
+        assertEquals(ExecutionStatus.FAILED, execution.status());
+        assertEquals("dev.tollgate.errors.InvalidSpecException", execution.error());
+        String message = ExecutionWatcher.errorMessage(execution.cause());
+        assertTrue(message.startsWith("invalid deployment spec, 3 problems: "), message);
+        assertTrue(message.contains("$.steps[1].weight: 5 does not increase on the step before (10)"), message);
+        assertTrue(message.contains("$.analysis.metrics[0].tolerance: 0 is out of range"), message);
+        assertTrue(message.contains("$.extra: unknown field"), message);
+        assertFalse(execution.cause().contains("\"stackTrace\":[\""), "no stack trace in the error: " + execution.cause());
+        assertTrue(store().lockHolder("invalid-svc").isEmpty(), "nothing locked");
+        assertTrue(store().find("invalid-svc-v42").isEmpty(), "no record written");
+        assertEquals(TrafficWeights.canaryAt(0), listenerWeights(fixture), "no weight changed");
+    }
+
+    @Test
+    void refusesASecondDeploymentOfAServiceWhileOneRuns() throws Exception {
+        CompletableFuture<ScenarioRun.Result> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Scenario.GOOD, "locked-svc");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DeploymentRecord running = awaitRunning("locked-svc");
+        EcsAlbFixture second = EcsAlbFixture.create(stack, "locked-svc-2");
+        ObjectNode spec = DemoSpecs.ecsAlb("locked-svc-second", second, "locked-svc-alarm");
+        spec.put("service", "locked-svc");
+
+        String executionArn = new ScenarioRun(stack, System.out).start("locked-svc-second", spec);
+        DescribeExecutionResponse refused = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
+
+        assertEquals(ExecutionStatus.FAILED, refused.status());
+        assertEquals("dev.tollgate.errors.LockHeldException", refused.error());
+        assertTrue(refused.cause().contains("locked by deployment " + running.deploymentId()), refused.cause());
+        assertEquals(TrafficWeights.canaryAt(0), listenerWeights(second), "the refused deployment touched nothing");
+        assertEquals("PROMOTED", first.get().outcome().status(), "the first deployment is unaffected");
+    }
+
+    private static DeploymentRecord awaitRunning(String service) throws InterruptedException {
+        for (int attempt = 0; attempt < 300; attempt++) {
+            var holder = store().lockHolder(service);
+            if (holder.isPresent()) {
+                return store().find(holder.get().deploymentId()).orElseThrow();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no deployment of " + service + " took the lock");
+    }
+
+    @Test
+    void retriesATransientFailureAndStillPromotes() throws Exception {
+        stack.lambdaEndpoint().failNext("ShiftTrafficFunction", "\"retry-svc\"", 1,
+                () -> new AwsUnavailableException("injected: ELBv2 ModifyListener throttled"));
+
+        ScenarioRun.Result result = run(Scenario.GOOD, "retry-svc");
+
+        assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
+        long retriedFailures = stack.sfn().getExecutionHistory(h -> h.executionArn(result.executionArn()).maxResults(1000))
+                .events().stream()
+                .filter(event -> event.type() == HistoryEventType.LAMBDA_FUNCTION_FAILED)
+                .filter(event -> "dev.tollgate.errors.AwsUnavailableException".equals(event.lambdaFunctionFailedEventDetails().error()))
+                .count();
+        assertEquals(1, retriedFailures, "the injected failure happened once and the state machine retried it");
+    }
+}
