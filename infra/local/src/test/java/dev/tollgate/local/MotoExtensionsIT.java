@@ -1,0 +1,123 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/** The moto extensions of {@code moto_launcher.py}, each checked against the behaviour AWS documents. */
+class MotoExtensionsIT {
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = SharedLocalStack.get();
+    }
+
+    @Test
+    void getMetricDataAnswersPercentilesFromRawValuesAndSkipsPeriodsWithoutData() {
+        Instant periodStart = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 600);
+        List<Double> values = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            values.add((double) i);
+        }
+        Dimension dimension = Dimension.builder().name("Probe").value("percentiles").build();
+        try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
+            cloudWatch.putMetricData(put -> put.namespace("Probe").metricData(datum -> datum.metricName("Latency")
+                    .dimensions(dimension).timestamp(periodStart.plusSeconds(1)).values(values)));
+            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get
+                    .startTime(periodStart).endTime(periodStart.plusSeconds(180))
+                    .metricDataQueries(
+                            query("p99", "p99", dimension), query("p50", "p50", dimension), query("p999", "p99.9", dimension),
+                            query("avg", "Average", dimension)));
+            assertEquals(List.of(99.0), result(response, "p99").values(), "nearest rank of 1..100");
+            assertEquals(List.of(50.0), result(response, "p50").values());
+            assertEquals(List.of(100.0), result(response, "p999").values());
+            assertEquals(List.of(50.5), result(response, "avg").values());
+            assertEquals(1, result(response, "p99").timestamps().size(), "the two empty periods are left out, not zero");
+        }
+    }
+
+    private static software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery query(String id, String stat, Dimension dimension) {
+        return software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery.builder().id(id)
+                .metricStat(metricStat -> metricStat.period(60).stat(stat)
+                        .metric(metric -> metric.namespace("Probe").metricName("Latency").dimensions(dimension)))
+                .build();
+    }
+
+    private static MetricDataResult result(GetMetricDataResponse response, String id) {
+        return response.metricDataResults().stream().filter(result -> result.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void updateServiceStartsANewPrimaryDeploymentThatCompletes() throws Exception {
+        EcsAlbFixture fixture = EcsAlbFixture.create(stack, "ecs-probe");
+        try (EcsClient ecs = stack.ecs()) {
+            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService())
+                    .taskDefinition(fixture.releaseTaskDefinition()).desiredCount(3));
+            List<Deployment> during = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services().get(0).deployments();
+            assertEquals("PRIMARY", during.get(0).status());
+            assertEquals(fixture.releaseTaskDefinition(), during.get(0).taskDefinition());
+            assertEquals("IN_PROGRESS", during.get(0).rolloutStateAsString());
+            assertEquals("ACTIVE", during.get(1).status(), "the old deployment stays until the rollout completes");
+
+            Thread.sleep(3_000);
+            List<Deployment> after = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services().get(0).deployments();
+            assertEquals(1, after.size());
+            assertEquals("COMPLETED", after.get(0).rolloutStateAsString());
+            assertEquals(3, after.get(0).runningCount());
+        }
+    }
+
+    @Test
+    void runsSeveralExecutionsOfOneStateMachineAtOnce() throws Exception {
+        SfnClient sfn = stack.sfn();
+        String waiting = sfn.createStateMachine(create -> create.name("probe-concurrent")
+                .roleArn("arn:aws:iam::123456789012:role/probe")
+                .definition("{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":2,\"End\":true}}}"))
+                .stateMachineArn();
+        List<String> executions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            executions.add(sfn.startExecution(start -> start.stateMachineArn(waiting).name("probe-" + index)).executionArn());
+        }
+        Thread.sleep(4_000);
+        for (String execution : executions) {
+            assertEquals(ExecutionStatus.SUCCEEDED, sfn.describeExecution(d -> d.executionArn(execution)).status());
+        }
+    }
+
+    @Test
+    void theEngineSeesAFunctionsErrorByItsClassNameAsOnLambda() throws Exception {
+        SfnClient sfn = stack.sfn();
+        String definition = "{\"StartAt\":\"Lock\",\"States\":{\"Lock\":{\"Type\":\"Task\",\"Resource\":\""
+                + LocalStack.functionArn("DeploymentLockFunction") + "\",\"Catch\":[{\"ErrorEquals\":"
+                + "[\"dev.tollgate.errors.BadRequestException\"],\"ResultPath\":\"$.caught\",\"Next\":\"Caught\"}],\"End\":true},"
+                + "\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
+        String machine = sfn.createStateMachine(create -> create.name("probe-errors")
+                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
+
+        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
+        Thread.sleep(2_000);
+
+        var result = sfn.describeExecution(d -> d.executionArn(execution));
+        assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
+        assertTrue(result.output().contains("dev.tollgate.errors.BadRequestException"), result.output());
+        assertTrue(result.output().contains("the event has no 'service'"), result.output());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.json.Json;
+import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Keeps template.yaml, the state machine definition, the function modules and the sample events in step. */
+class TemplateTest {
+
+    private final SamTemplate template = SamTemplate.read(RepositoryFiles.template());
+
+    @Test
+    void everySubstitutionInTheStateMachineIsDefinedInTheTemplate() throws IOException {
+        String definition = Files.readString(RepositoryFiles.stateMachineDefinition());
+        Set<String> used = new TreeSet<>();
+        Matcher placeholder = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(definition);
+        while (placeholder.find()) {
+            used.add(placeholder.group(1));
+        }
+
+        assertFalse(used.isEmpty());
+        assertEquals(used, new TreeSet<>(template.definitionSubstitutions().keySet()),
+                "the ASL's ${...} placeholders and the template's DefinitionSubstitutions must match exactly");
+    }
+
+    @Test
+    void everyFunctionsHandlerExistsAndCanBeBuiltFromItsEnvironment() throws Exception {
+        for (FunctionDefinition function : template.functions().values()) {
+            Class<?> handler = Class.forName(function.handlerClass());
+            assertTrue(RequestStreamHandler.class.isAssignableFrom(handler), function.handlerClass());
+            handler.getConstructor(FunctionEnvironment.class);
+            handler.getConstructor();
+        }
+    }
+
+    @Test
+    void everyFunctionHasASampleEvent() throws IOException {
+        Path events = RepositoryFiles.root().resolve("events");
+        List<String> missing = new ArrayList<>();
+        for (String module : functionModules()) {
+            try (Stream<Path> files = Files.list(events)) {
+                if (files.noneMatch(file -> file.getFileName().toString().startsWith(module))) {
+                    missing.add(module);
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "functions without an events/<module>*.json sample");
+    }
+
+    @Test
+    void everyFunctionModuleIsInTheTemplateAndEveryTemplateFunctionHasAModule() throws IOException {
+        Set<String> inTemplate = new HashSet<>();
+        JsonNode resources = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(RepositoryFiles.template().toFile()).path("Resources");
+        resources.fields().forEachRemaining(resource -> {
+            String codeUri = resource.getValue().path("Properties").path("CodeUri").asText("");
+            if (codeUri.startsWith("functions/")) {
+                inTemplate.add(codeUri.split("/")[1]);
+            }
+        });
+        assertEquals(new TreeSet<>(functionModules()), new TreeSet<>(inTemplate));
+    }
+
+    @Test
+    void everySampleEventIsJson() throws IOException {
+        try (Stream<Path> files = Files.list(RepositoryFiles.root().resolve("events"))) {
+            for (Path file : files.toList()) {
+                Json.tree(Files.readString(file));
+            }
+        }
+    }
+
+    @Test
+    void cfnLintAcceptsTheTemplate() throws Exception {
+        Process lint = new ProcessBuilder("cfn-lint", "template.yaml")
+                .directory(RepositoryFiles.root().toFile()).redirectErrorStream(true).start();
+        String report = new String(lint.getInputStream().readAllBytes());
+        assertEquals(0, lint.waitFor(), "cfn-lint template.yaml:\n" + report);
+    }
+
+    private static List<String> functionModules() throws IOException {
+        try (Stream<Path> modules = Files.list(RepositoryFiles.root().resolve("functions"))) {
+            return modules.filter(Files::isDirectory).map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+}
