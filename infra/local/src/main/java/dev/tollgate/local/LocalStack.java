@@ -41,11 +41,13 @@ public final class LocalStack implements AutoCloseable {
     private final SfnClient sfn;
     private final String stateMachineArn;
     private final Path workDirectory;
+    private final FaultInjectingProxy faults;
 
-    private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory) {
+    private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults) {
         this.lambdaEndpoint = lambdaEndpoint;
         this.moto = moto;
         this.workDirectory = workDirectory;
+        this.faults = faults;
         this.clients = new AwsClients(new FunctionEnvironment(awsEnvironment(moto)));
         this.sfn = clients.build(SfnClient.builder());
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
@@ -56,6 +58,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything; {@code workDirectory} receives moto's log. */
     public static LocalStack start(Path workDirectory) {
+        return start(workDirectory, FaultPlan.NONE, 0);
+    }
+
+    /**
+     * Starts everything with {@code faults} injected into every AWS call the functions make (the
+     * test harness's own calls, and the state machine's, go to moto directly).
+     */
+    public static LocalStack start(Path workDirectory, FaultPlan faults, long seed) {
         LocalLambdaEndpoint endpoint;
         try {
             endpoint = new LocalLambdaEndpoint();
@@ -69,12 +79,19 @@ public final class LocalStack implements AutoCloseable {
             endpoint.close();
             throw e;
         }
+        FaultInjectingProxy proxy = null;
         try {
-            return new LocalStack(endpoint, moto, workDirectory);
-        } catch (RuntimeException e) {
+            if (!faults.isEmpty()) {
+                proxy = new FaultInjectingProxy(moto.endpoint(), faults, seed);
+            }
+            return new LocalStack(endpoint, moto, workDirectory, proxy);
+        } catch (IOException | RuntimeException e) {
+            if (proxy != null) {
+                proxy.close();
+            }
             moto.close();
             endpoint.close();
-            throw e;
+            throw e instanceof RuntimeException runtime ? runtime : new UncheckedIOException((IOException) e);
         }
     }
 
@@ -115,6 +132,9 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> environment = new LinkedHashMap<>();
             function.environment().forEach((name, value) -> environment.put(name, resolve(template, value)));
             environment.putAll(awsEnvironment(moto));
+            if (faults != null) {
+                environment.put(AwsClients.ENDPOINT_URL, faults.uri().toString());
+            }
             // Poll the canary every second: moto's ECS rollouts complete in two.
             environment.put("CANARY_POLL_SECONDS", "1");
             lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
@@ -189,6 +209,10 @@ public final class LocalStack implements AutoCloseable {
         return moto;
     }
 
+    public java.util.Optional<FaultInjectingProxy> faults() {
+        return java.util.Optional.ofNullable(faults);
+    }
+
     public Path workDirectory() {
         return workDirectory;
     }
@@ -196,6 +220,9 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         sfn.close();
+        if (faults != null) {
+            faults.close();
+        }
         moto.close();
         lambdaEndpoint.close();
     }

@@ -39,14 +39,23 @@ public final class TollgateCommand implements Runnable {
         @Option(names = "--work-dir", description = "Where moto's log goes (default: a new temporary directory)")
         Path workDirectory;
 
+        @Option(names = "--faults", description = "AWS API faults to inject between the functions and moto, e.g. "
+                + "throttle=0.2,server=0.05 or ecs:UpdateService:reset=0.5,cloudwatch:slow=0.1@3000 "
+                + "(kinds: throttle, server, reset, lost, slow)")
+        String faults;
+
         @Override
         public Integer call() throws Exception {
             Scenario chosen = Scenario.fromCliName(scenario);
             System.out.println("starting the local stack (moto, local Lambda endpoint, state machine)...");
-            try (LocalStack stack = workDirectory == null ? LocalStack.start() : LocalStack.start(workDirectory)) {
+            FaultPlan faultPlan = FaultPlan.parse(faults);
+            Path work = workDirectory != null ? workDirectory : java.nio.file.Files.createTempDirectory("tollgate-local");
+            try (LocalStack stack = LocalStack.start(work, faultPlan, seed)) {
                 System.out.println("moto on " + stack.moto().endpoint() + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
+                stack.faults().ifPresent(proxy -> System.out.println("injecting " + faultPlan + " through " + proxy.uri()));
                 ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(chosen, service, seed);
+                stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());
                 return result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;
