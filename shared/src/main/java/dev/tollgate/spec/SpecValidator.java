@@ -303,7 +303,7 @@ public final class SpecValidator {
                 metric.ifPresentOrElse(metrics::add, () -> { });
                 valid &= metric.isPresent();
             }
-        } else if (node.has("metrics")) {
+        } else if (node.hasNonNull("metrics")) {
             valid = false;
         }
         Optional<SloSpec> slo = violations.object(node, "slo", path, false).flatMap(sloNode -> slo(sloNode, child(path, "slo"), violations));
@@ -346,7 +346,7 @@ public final class SpecValidator {
                 .or(() -> Optional.ofNullable(defaults.baselineDimensions()));
         boolean valid = true;
         for (var side : List.of(Map.entry("canaryDimensions", canary), Map.entry("baselineDimensions", baseline))) {
-            if (side.getValue().isEmpty() && !node.has(side.getKey())) {
+            if (side.getValue().isEmpty() && !node.hasNonNull(side.getKey())) {
                 violations.add(child(at, side.getKey()), "is required here or in analysis." + side.getKey(),
                         "the CloudWatch dimensions that select the " + side.getKey().replace("Dimensions", "") + "'s data");
                 valid = false;
@@ -407,14 +407,14 @@ public final class SpecValidator {
     private Optional<SloSpec> slo(JsonNode node, String at, Violations violations) {
         violations.onlyKnownFields(node, at, SLO_FIELDS);
         Optional<Double> objective = violations.decimal(node, "objective", at, true, 0.5, false, 1, false);
-        int windowDays = violations.integer(node, "windowDays", at, false, 1, 90, "days").map(Long::intValue).orElse(28);
+        Optional<Long> windowDays = violations.integer(node, "windowDays", at, false, 1, 90, "days");
         Optional<Double> burnRateLimit = violations.decimal(node, "burnRateLimit", at, false, 0, false, 1000, true);
-        if (objective.isEmpty() || (node.has("windowDays") && !node.get("windowDays").isIntegralNumber())
+        if (objective.isEmpty() || (node.hasNonNull("windowDays") && windowDays.isEmpty())
                 || (node.hasNonNull("burnRateLimit") && burnRateLimit.isEmpty())) {
             return Optional.empty();
         }
         // 14.4 burns 2 % of a 30-day budget in one hour: the page-worthy rate in Google's SRE workbook.
-        return Optional.of(new SloSpec(objective.get(), windowDays, burnRateLimit.orElse(14.4)));
+        return Optional.of(new SloSpec(objective.get(), windowDays.map(Long::intValue).orElse(28), burnRateLimit.orElse(14.4)));
     }
 
     private List<String> alarms(JsonNode node, String path, Violations violations) {
