@@ -171,9 +171,19 @@ public final class SpecValidator {
     }
 
     /** Analysis-level values the steps and metrics inherit. */
-    private record AnalysisDefaults(int periodSeconds, long minRequests, Map<String, String> canaryDimensions,
-                                    Map<String, String> baselineDimensions) {
-        static final AnalysisDefaults FALLBACK = new AnalysisDefaults(DEFAULT_PERIOD_SECONDS, DEFAULT_MIN_REQUESTS, null, null);
+    private record AnalysisDefaults(int periodSeconds, long minRequests, InheritedDimensions canaryDimensions,
+                                    InheritedDimensions baselineDimensions) {
+        static final AnalysisDefaults FALLBACK = new AnalysisDefaults(DEFAULT_PERIOD_SECONDS, DEFAULT_MIN_REQUESTS,
+                InheritedDimensions.NONE, InheritedDimensions.NONE);
+    }
+
+    /**
+     * Dimensions stated at analysis level for metrics that state none. {@code dimensions} is null when
+     * none were stated, or when they were stated but invalid (that violation is already reported, so the
+     * metrics that inherit them stay quiet).
+     */
+    private record InheritedDimensions(boolean stated, Map<String, String> dimensions) {
+        static final InheritedDimensions NONE = new InheritedDimensions(false, null);
     }
 
     private AnalysisDefaults analysisDefaults(JsonNode node, String path, Violations violations) {
@@ -184,9 +194,19 @@ public final class SpecValidator {
         }
         long minRequests = violations.integer(node, "minRequests", path, false, 1, 1_000_000_000, "requests")
                 .orElse(DEFAULT_MIN_REQUESTS);
-        Map<String, String> canary = dimensions(node, "canaryDimensions", path, violations).orElse(null);
-        Map<String, String> baseline = dimensions(node, "baselineDimensions", path, violations).orElse(null);
+        InheritedDimensions canary = new InheritedDimensions(node.hasNonNull("canaryDimensions"),
+                dimensions(node, "canaryDimensions", path, violations).orElse(null));
+        InheritedDimensions baseline = new InheritedDimensions(node.hasNonNull("baselineDimensions"),
+                dimensions(node, "baselineDimensions", path, violations).orElse(null));
+        if (canary.dimensions() != null && canary.dimensions().equals(baseline.dimensions())) {
+            sameDimensions(path, "canaryDimensions", "baselineDimensions", violations);
+        }
         return new AnalysisDefaults(period.map(Long::intValue).orElse(DEFAULT_PERIOD_SECONDS), minRequests, canary, baseline);
+    }
+
+    private static void sameDimensions(String path, String field, String otherField, Violations violations) {
+        violations.add(child(path, field), "select the same data as " + otherField + ", so the canary would be compared with itself",
+                "dimensions that tell the new version from the old one");
     }
 
     private Optional<Map<String, String>> dimensions(JsonNode node, String field, String path, Violations violations) {
@@ -340,23 +360,17 @@ public final class SpecValidator {
         Direction direction = violations.enumValue(node, "direction", at, false, Direction.class).orElse(Direction.INCREASE_IS_BAD);
         Optional<Double> tolerance = violations.decimal(node, "tolerance", at, true, 0, false, 10, true);
         boolean critical = violations.bool(node, "critical", at).orElse(false);
-        Optional<Map<String, String>> canary = dimensions(node, "canaryDimensions", at, violations)
-                .or(() -> Optional.ofNullable(defaults.canaryDimensions()));
-        Optional<Map<String, String>> baseline = dimensions(node, "baselineDimensions", at, violations)
-                .or(() -> Optional.ofNullable(defaults.baselineDimensions()));
-        boolean valid = true;
-        for (var side : List.of(Map.entry("canaryDimensions", canary), Map.entry("baselineDimensions", baseline))) {
-            if (side.getValue().isEmpty() && !node.hasNonNull(side.getKey())) {
-                violations.add(child(at, side.getKey()), "is required here or in analysis." + side.getKey(),
-                        "the CloudWatch dimensions that select the " + side.getKey().replace("Dimensions", "") + "'s data");
-                valid = false;
-            } else if (side.getValue().isEmpty()) {
-                valid = false;
+        Optional<Map<String, String>> canary = metricDimensions(node, "canaryDimensions", at, defaults.canaryDimensions(), violations);
+        Optional<Map<String, String>> baseline = metricDimensions(node, "baselineDimensions", at, defaults.baselineDimensions(),
+                violations);
+        boolean valid = canary.isPresent() && baseline.isPresent();
+        if (valid && canary.equals(baseline)) {
+            // When both sides are inherited, the analysis-level fields were reported already.
+            if (node.hasNonNull("canaryDimensions")) {
+                sameDimensions(at, "canaryDimensions", "baselineDimensions", violations);
+            } else if (node.hasNonNull("baselineDimensions")) {
+                sameDimensions(at, "baselineDimensions", "canaryDimensions", violations);
             }
-        }
-        if (canary.isPresent() && canary.equals(baseline)) {
-            violations.add(child(at, "canaryDimensions"), "select the same data as baselineDimensions, so the canary would be compared with itself",
-                    "dimensions that tell the new version from the old one");
             valid = false;
         }
         MetricRef numerator = null;
@@ -392,6 +406,22 @@ public final class SpecValidator {
         }
         return Optional.of(new MetricSpec(name.get(), kind.get(), numerator, denominator, namespace, metricName, stat,
                 canary.get(), baseline.get(), direction, tolerance.get(), critical));
+    }
+
+    /** The metric's own dimensions, or else the analysis-level ones; empty (and reported once) when neither is usable. */
+    private Optional<Map<String, String>> metricDimensions(JsonNode node, String field, String at, InheritedDimensions inherited,
+                                                           Violations violations) {
+        if (node.hasNonNull(field)) {
+            return dimensions(node, field, at, violations);
+        }
+        if (inherited.dimensions() != null) {
+            return Optional.of(inherited.dimensions());
+        }
+        if (!inherited.stated()) {
+            violations.add(child(at, field), "is required here or in analysis." + field,
+                    "the CloudWatch dimensions that select the " + field.replace("Dimensions", "") + "'s data");
+        }
+        return Optional.empty();
     }
 
     private Optional<MetricRef> metricRef(JsonNode node, String at, Violations violations) {
