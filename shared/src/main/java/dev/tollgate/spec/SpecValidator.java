@@ -304,6 +304,9 @@ public final class SpecValidator {
                 .orElse(InconclusivePolicy.PAUSE);
         Optional<JsonNode> metricsNode = violations.array(node, "metrics", path, false, 0, MAX_METRICS);
         List<MetricSpec> metrics = new ArrayList<>();
+        // The rules about the whole list (an SLO needs a RATIO, something must be judged) only apply once
+        // every metric could be read; otherwise they would repeat a fault already reported on a metric.
+        boolean metricsRead = metricsNode.isPresent() || !node.hasNonNull("metrics");
         boolean valid = true;
         if (metricsNode.isPresent()) {
             Set<String> names = new HashSet<>();
@@ -312,7 +315,7 @@ public final class SpecValidator {
                 JsonNode metricNode = metricsNode.get().get(index);
                 if (!metricNode.isObject()) {
                     violations.add(at, "must be an object, found " + Violations.describe(metricNode), "a metric object");
-                    valid = false;
+                    metricsRead = false;
                     continue;
                 }
                 Optional<MetricSpec> metric = metric(metricNode, at, defaults, violations);
@@ -320,31 +323,25 @@ public final class SpecValidator {
                     violations.add(child(at, "name"), "'" + metric.get().name() + "' is used by an earlier metric", "unique names");
                     valid = false;
                 }
-                metric.ifPresentOrElse(metrics::add, () -> { });
-                valid &= metric.isPresent();
+                metric.ifPresent(metrics::add);
+                metricsRead &= metric.isPresent();
             }
-        } else if (node.hasNonNull("metrics")) {
-            valid = false;
         }
         Optional<SloSpec> slo = violations.object(node, "slo", path, false).flatMap(sloNode -> slo(sloNode, child(path, "slo"), violations));
-        if (node.hasNonNull("slo") && slo.isEmpty()) {
-            valid = false;
-        }
+        boolean sloStated = node.path("slo").isObject();
         List<String> alarms = alarms(node, path, violations);
-        if (alarms == null) {
-            valid = false;
-            alarms = List.of();
-        }
-        if (valid && metrics.isEmpty() && alarms.isEmpty()) {
+        boolean alarmsRead = alarms != null;
+        if (metricsRead && alarmsRead && metrics.isEmpty() && alarms.isEmpty()) {
             violations.add(child(path, "metrics"), "the analysis has no metrics and no alarms, so nothing could ever fail a step",
                     "at least one metric or alarm");
             valid = false;
         }
-        if (slo.isPresent() && metrics.stream().noneMatch(metric -> metric.kind() == MetricKind.RATIO)) {
+        if (metricsRead && sloStated && metrics.stream().noneMatch(metric -> metric.kind() == MetricKind.RATIO)) {
             violations.add(child(path, "slo"), "an SLO needs an error-rate metric to measure its burn rate",
                     "a RATIO metric (errors over requests) in analysis.metrics");
             valid = false;
         }
+        valid &= metricsRead && alarmsRead && (slo.isPresent() || !sloStated);
         if (!valid) {
             return Optional.empty();
         }
