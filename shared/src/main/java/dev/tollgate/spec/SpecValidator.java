@@ -49,8 +49,10 @@ public final class SpecValidator {
     private static final Pattern TARGET_GROUP_ARN = Pattern.compile(
             "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
-    // CloudWatch: namespaces and metric names are 1-255 printable ASCII characters, namespaces may not start with ':'.
+    // CloudWatch: namespaces and metric names are 1-255 printable ASCII characters, namespaces may not start with ':'
+    // (Metric.Namespace pattern [^:].* in https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html).
     private static final Pattern CLOUDWATCH_NAME = Pattern.compile("[\\x21-\\x7E][\\x20-\\x7E]{0,254}");
+    private static final Pattern CLOUDWATCH_NAMESPACE = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E][\\x20-\\x7E]{0,254}");
     private static final Pattern DIMENSION_VALUE = Pattern.compile("[\\x20-\\x7E]{1,1024}");
     private static final Pattern STAT = Pattern.compile("Sum|Average|Minimum|Maximum|SampleCount|p(\\d{1,2}(\\.\\d{1,2})?|100)");
     private static final Pattern ALARM_NAME = Pattern.compile("[\\x20-\\x7E]{1,255}");
@@ -386,7 +388,7 @@ public final class SpecValidator {
             }
             valid &= numerator != null && denominator != null;
         } else if (kind.isPresent()) {
-            namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAME, "a CloudWatch namespace").orElse(null);
+            namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAMESPACE, "a CloudWatch namespace").orElse(null);
             metricName = violations.string(node, "metric", at, true, CLOUDWATCH_NAME, "a CloudWatch metric name").orElse(null);
             stat = violations.string(node, "stat", at, true, STAT,
                     "Sum, Average, Minimum, Maximum, SampleCount or a percentile such as p99 or p99.9").orElse(null);
@@ -423,7 +425,7 @@ public final class SpecValidator {
 
     private Optional<MetricRef> metricRef(JsonNode node, String at, Violations violations) {
         violations.onlyKnownFields(node, at, METRIC_REF_FIELDS);
-        Optional<String> namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAME, "a CloudWatch namespace");
+        Optional<String> namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAMESPACE, "a CloudWatch namespace");
         Optional<String> metric = violations.string(node, "metric", at, true, CLOUDWATCH_NAME, "a CloudWatch metric name");
         if (namespace.isEmpty() || metric.isEmpty()) {
             return Optional.empty();
