@@ -127,16 +127,17 @@ final class Violations {
             }
             return Optional.empty();
         }
-        if (!value.isIntegralNumber() && !(value.isNumber() && value.asDouble() == Math.rint(value.asDouble()))) {
+        if (!value.isIntegralNumber() && !(value.isNumber() && Double.isFinite(value.asDouble())
+                && value.asDouble() == Math.rint(value.asDouble()))) {
             add(at, "must be a whole number, found " + describe(value), allowed);
             return Optional.empty();
         }
-        long number = value.asLong();
-        if (number < min || number > max) {
-            add(at, number + " is out of range", allowed);
+        // asLong() wraps a number beyond a long (2^64 + 5 reads as 5) or clamps it: check before reading.
+        if (!value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            add(at, value.asText() + " is out of range", allowed);
             return Optional.empty();
         }
-        return Optional.of(number);
+        return Optional.of(value.asLong());
     }
 
     /** A number in the interval (min, max], or [min, max] when {@code minInclusive}. */
