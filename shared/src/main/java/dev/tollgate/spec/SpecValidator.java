@@ -289,8 +289,10 @@ public final class SpecValidator {
                 valid = false;
             }
         }
-        JsonNode approval = node.get("approval");
-        if (approval != null && approval.asBoolean(false)) {
+        Optional<Boolean> approval = violations.bool(node, "approval", at);
+        if (node.hasNonNull("approval") && approval.isEmpty()) {
+            valid = false;
+        } else if (approval.orElse(false)) {
             violations.add(child(at, "approval"), "an approval after 100 % comes too late",
                     "approval on the step before, which gates the promotion");
             valid = false;
