@@ -97,7 +97,7 @@ public final class SpecValidator {
                 .orElse(AnalysisDefaults.FALLBACK);
         Optional<AnalysisSpec> analysis = analysisNode
                 .flatMap(node -> analysis(node, child(root, "analysis"), analysisDefaults, violations));
-        Optional<List<StepSpec>> steps = violations.array(request, "steps", root, true, 1, MAX_STEPS)
+        Optional<List<StepSpec>> steps = stepsArray(request, root, violations)
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
 
@@ -214,6 +214,18 @@ public final class SpecValidator {
     private Optional<Map<String, String>> dimensions(JsonNode node, String field, String path, Violations violations) {
         return violations.stringMap(node, field, path, 30, CLOUDWATCH_NAME, DIMENSION_VALUE,
                 "at most 30 CloudWatch dimensions, names and values of printable ASCII");
+    }
+
+    private Optional<JsonNode> stepsArray(JsonNode request, String root, Violations violations) {
+        JsonNode value = request.get("steps");
+        // The last step is the promotion, so one step alone would send 100 % at once with nothing judged
+        // (and ShiftTraffic, which only runs the steps before the last, would have nothing to run).
+        if (value != null && value.isArray() && value.size() == 1) {
+            violations.add(child(root, "steps"), "has only one step, so the release would go to 100 % without ever being judged",
+                    "2 to " + MAX_STEPS + " steps: at least one canary step below 100 before the final step at 100");
+            return Optional.empty();
+        }
+        return violations.array(request, "steps", root, true, 2, MAX_STEPS);
     }
 
     private Optional<List<StepSpec>> steps(JsonNode array, String path, AnalysisDefaults defaults, Violations violations) {
