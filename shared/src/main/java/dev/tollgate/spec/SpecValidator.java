@@ -53,9 +53,13 @@ public final class SpecValidator {
     // (Metric.Namespace pattern [^:].* in https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html).
     private static final Pattern CLOUDWATCH_NAME = Pattern.compile("[\\x21-\\x7E][\\x20-\\x7E]{0,254}");
     private static final Pattern CLOUDWATCH_NAMESPACE = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E][\\x20-\\x7E]{0,254}");
-    private static final Pattern DIMENSION_VALUE = Pattern.compile("[\\x20-\\x7E]{1,1024}");
+    // Dimension names follow the namespace rules; values are 1-1024 printable ASCII with at least one non-space
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html).
+    private static final Pattern DIMENSION_NAME = CLOUDWATCH_NAMESPACE;
+    private static final Pattern DIMENSION_VALUE = Pattern.compile("(?=.*[\\x21-\\x7E])[\\x20-\\x7E]{1,1024}");
     private static final Pattern STAT = Pattern.compile("Sum|Average|Minimum|Maximum|SampleCount|p(\\d{1,2}(\\.\\d{1,2})?|100)");
-    private static final Pattern ALARM_NAME = Pattern.compile("[\\x20-\\x7E]{1,255}");
+    // Alarm names are any UTF-8 but ASCII control characters, 1-255 long (PutMetricAlarm).
+    private static final Pattern ALARM_NAME = Pattern.compile("\\P{Cntrl}{1,255}");
     private static final Set<Integer> SUB_MINUTE_PERIODS = Set.of(1, 5, 10, 30);
 
     private static final Set<String> TOP_FIELDS = Set.of(
@@ -212,8 +216,8 @@ public final class SpecValidator {
     }
 
     private Optional<Map<String, String>> dimensions(JsonNode node, String field, String path, Violations violations) {
-        return violations.stringMap(node, field, path, 30, CLOUDWATCH_NAME, DIMENSION_VALUE,
-                "at most 30 CloudWatch dimensions, names and values of printable ASCII");
+        return violations.stringMap(node, field, path, 30, DIMENSION_NAME, DIMENSION_VALUE,
+                "at most 30 CloudWatch dimensions, names and values of printable ASCII, names not starting with ':'");
     }
 
     private Optional<JsonNode> stepsArray(JsonNode request, String root, Violations violations) {
