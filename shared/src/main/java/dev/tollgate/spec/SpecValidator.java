@@ -399,7 +399,7 @@ public final class SpecValidator {
             numerator = violations.object(node, "numerator", at, true).flatMap(ref -> metricRef(ref, child(at, "numerator"), violations)).orElse(null);
             denominator = violations.object(node, "denominator", at, true).flatMap(ref -> metricRef(ref, child(at, "denominator"), violations)).orElse(null);
             for (String field : List.of("namespace", "metric", "stat")) {
-                if (node.has(field)) {
+                if (node.hasNonNull(field)) {
                     violations.add(child(at, field), "does not apply to a RATIO metric", "numerator and denominator");
                     valid = false;
                 }
@@ -411,7 +411,7 @@ public final class SpecValidator {
             stat = violations.string(node, "stat", at, true, STAT,
                     "Sum, Average, Minimum, Maximum, SampleCount or a percentile such as p99 or p99.9").orElse(null);
             for (String field : List.of("numerator", "denominator")) {
-                if (node.has(field)) {
+                if (node.hasNonNull(field)) {
                     violations.add(child(at, field), "does not apply to a STATISTIC metric", "namespace, metric and stat");
                     valid = false;
                 }
