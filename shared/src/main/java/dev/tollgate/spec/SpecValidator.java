@@ -49,11 +49,17 @@ public final class SpecValidator {
     private static final Pattern TARGET_GROUP_ARN = Pattern.compile(
             "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
-    // CloudWatch: namespaces and metric names are 1-255 printable ASCII characters, namespaces may not start with ':'.
+    // CloudWatch: namespaces and metric names are 1-255 printable ASCII characters, namespaces may not start with ':'
+    // (Metric.Namespace pattern [^:].* in https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html).
     private static final Pattern CLOUDWATCH_NAME = Pattern.compile("[\\x21-\\x7E][\\x20-\\x7E]{0,254}");
-    private static final Pattern DIMENSION_VALUE = Pattern.compile("[\\x20-\\x7E]{1,1024}");
+    private static final Pattern CLOUDWATCH_NAMESPACE = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E][\\x20-\\x7E]{0,254}");
+    // Dimension names follow the namespace rules; values are 1-1024 printable ASCII with at least one non-space
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html).
+    private static final Pattern DIMENSION_NAME = CLOUDWATCH_NAMESPACE;
+    private static final Pattern DIMENSION_VALUE = Pattern.compile("(?=.*[\\x21-\\x7E])[\\x20-\\x7E]{1,1024}");
     private static final Pattern STAT = Pattern.compile("Sum|Average|Minimum|Maximum|SampleCount|p(\\d{1,2}(\\.\\d{1,2})?|100)");
-    private static final Pattern ALARM_NAME = Pattern.compile("[\\x20-\\x7E]{1,255}");
+    // Alarm names are any UTF-8 but ASCII control characters, 1-255 long (PutMetricAlarm).
+    private static final Pattern ALARM_NAME = Pattern.compile("\\P{Cntrl}{1,255}");
     private static final Set<Integer> SUB_MINUTE_PERIODS = Set.of(1, 5, 10, 30);
 
     private static final Set<String> TOP_FIELDS = Set.of(
@@ -95,7 +101,7 @@ public final class SpecValidator {
                 .orElse(AnalysisDefaults.FALLBACK);
         Optional<AnalysisSpec> analysis = analysisNode
                 .flatMap(node -> analysis(node, child(root, "analysis"), analysisDefaults, violations));
-        Optional<List<StepSpec>> steps = violations.array(request, "steps", root, true, 1, MAX_STEPS)
+        Optional<List<StepSpec>> steps = stepsArray(request, root, violations)
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
 
@@ -171,9 +177,19 @@ public final class SpecValidator {
     }
 
     /** Analysis-level values the steps and metrics inherit. */
-    private record AnalysisDefaults(int periodSeconds, long minRequests, Map<String, String> canaryDimensions,
-                                    Map<String, String> baselineDimensions) {
-        static final AnalysisDefaults FALLBACK = new AnalysisDefaults(DEFAULT_PERIOD_SECONDS, DEFAULT_MIN_REQUESTS, null, null);
+    private record AnalysisDefaults(int periodSeconds, long minRequests, InheritedDimensions canaryDimensions,
+                                    InheritedDimensions baselineDimensions) {
+        static final AnalysisDefaults FALLBACK = new AnalysisDefaults(DEFAULT_PERIOD_SECONDS, DEFAULT_MIN_REQUESTS,
+                InheritedDimensions.NONE, InheritedDimensions.NONE);
+    }
+
+    /**
+     * Dimensions stated at analysis level for metrics that state none. {@code dimensions} is null when
+     * none were stated, or when they were stated but invalid (that violation is already reported, so the
+     * metrics that inherit them stay quiet).
+     */
+    private record InheritedDimensions(boolean stated, Map<String, String> dimensions) {
+        static final InheritedDimensions NONE = new InheritedDimensions(false, null);
     }
 
     private AnalysisDefaults analysisDefaults(JsonNode node, String path, Violations violations) {
@@ -184,14 +200,36 @@ public final class SpecValidator {
         }
         long minRequests = violations.integer(node, "minRequests", path, false, 1, 1_000_000_000, "requests")
                 .orElse(DEFAULT_MIN_REQUESTS);
-        Map<String, String> canary = dimensions(node, "canaryDimensions", path, violations).orElse(null);
-        Map<String, String> baseline = dimensions(node, "baselineDimensions", path, violations).orElse(null);
+        InheritedDimensions canary = new InheritedDimensions(node.hasNonNull("canaryDimensions"),
+                dimensions(node, "canaryDimensions", path, violations).orElse(null));
+        InheritedDimensions baseline = new InheritedDimensions(node.hasNonNull("baselineDimensions"),
+                dimensions(node, "baselineDimensions", path, violations).orElse(null));
+        if (canary.dimensions() != null && canary.dimensions().equals(baseline.dimensions())) {
+            sameDimensions(path, "canaryDimensions", "baselineDimensions", violations);
+        }
         return new AnalysisDefaults(period.map(Long::intValue).orElse(DEFAULT_PERIOD_SECONDS), minRequests, canary, baseline);
     }
 
+    private static void sameDimensions(String path, String field, String otherField, Violations violations) {
+        violations.add(child(path, field), "select the same data as " + otherField + ", so the canary would be compared with itself",
+                "dimensions that tell the new version from the old one");
+    }
+
     private Optional<Map<String, String>> dimensions(JsonNode node, String field, String path, Violations violations) {
-        return violations.stringMap(node, field, path, 30, CLOUDWATCH_NAME, DIMENSION_VALUE,
-                "at most 30 CloudWatch dimensions, names and values of printable ASCII");
+        return violations.stringMap(node, field, path, 30, DIMENSION_NAME, DIMENSION_VALUE,
+                "at most 30 CloudWatch dimensions, names and values of printable ASCII, names not starting with ':'");
+    }
+
+    private Optional<JsonNode> stepsArray(JsonNode request, String root, Violations violations) {
+        JsonNode value = request.get("steps");
+        // The last step is the promotion, so one step alone would send 100 % at once with nothing judged
+        // (and ShiftTraffic, which only runs the steps before the last, would have nothing to run).
+        if (value != null && value.isArray() && value.size() == 1) {
+            violations.add(child(root, "steps"), "has only one step, so the release would go to 100 % without ever being judged",
+                    "2 to " + MAX_STEPS + " steps: at least one canary step below 100 before the final step at 100");
+            return Optional.empty();
+        }
+        return violations.array(request, "steps", root, true, 2, MAX_STEPS);
     }
 
     private Optional<List<StepSpec>> steps(JsonNode array, String path, AnalysisDefaults defaults, Violations violations) {
@@ -267,8 +305,10 @@ public final class SpecValidator {
                 valid = false;
             }
         }
-        JsonNode approval = node.get("approval");
-        if (approval != null && approval.asBoolean(false)) {
+        Optional<Boolean> approval = violations.bool(node, "approval", at);
+        if (node.hasNonNull("approval") && approval.isEmpty()) {
+            valid = false;
+        } else if (approval.orElse(false)) {
             violations.add(child(at, "approval"), "an approval after 100 % comes too late",
                     "approval on the step before, which gates the promotion");
             valid = false;
@@ -284,6 +324,9 @@ public final class SpecValidator {
                 .orElse(InconclusivePolicy.PAUSE);
         Optional<JsonNode> metricsNode = violations.array(node, "metrics", path, false, 0, MAX_METRICS);
         List<MetricSpec> metrics = new ArrayList<>();
+        // The rules about the whole list (an SLO needs a RATIO, something must be judged) only apply once
+        // every metric could be read; otherwise they would repeat a fault already reported on a metric.
+        boolean metricsRead = metricsNode.isPresent() || !node.hasNonNull("metrics");
         boolean valid = true;
         if (metricsNode.isPresent()) {
             Set<String> names = new HashSet<>();
@@ -292,7 +335,7 @@ public final class SpecValidator {
                 JsonNode metricNode = metricsNode.get().get(index);
                 if (!metricNode.isObject()) {
                     violations.add(at, "must be an object, found " + Violations.describe(metricNode), "a metric object");
-                    valid = false;
+                    metricsRead = false;
                     continue;
                 }
                 Optional<MetricSpec> metric = metric(metricNode, at, defaults, violations);
@@ -300,34 +343,25 @@ public final class SpecValidator {
                     violations.add(child(at, "name"), "'" + metric.get().name() + "' is used by an earlier metric", "unique names");
                     valid = false;
                 }
-                metric.ifPresentOrElse(metrics::add, () -> { });
-                valid &= metric.isPresent();
+                metric.ifPresent(metrics::add);
+                metricsRead &= metric.isPresent();
             }
-        } else if (node.has("metrics")) {
-            valid = false;
         }
         Optional<SloSpec> slo = violations.object(node, "slo", path, false).flatMap(sloNode -> slo(sloNode, child(path, "slo"), violations));
-        if (node.hasNonNull("slo") && slo.isEmpty()) {
-            valid = false;
-        }
+        boolean sloStated = node.path("slo").isObject();
         List<String> alarms = alarms(node, path, violations);
-        if (alarms == null) {
-            valid = false;
-            alarms = List.of();
-        }
-        if (valid && metrics.isEmpty() && alarms.isEmpty()) {
+        boolean alarmsRead = alarms != null;
+        if (metricsRead && alarmsRead && metrics.isEmpty() && alarms.isEmpty()) {
             violations.add(child(path, "metrics"), "the analysis has no metrics and no alarms, so nothing could ever fail a step",
                     "at least one metric or alarm");
             valid = false;
         }
-        boolean anyRatioMetric = metricsNode.map(array -> java.util.stream.StreamSupport.stream(array.spliterator(), false)
-                .anyMatch(metric -> "RATIO".equals(metric.path("kind").asText()))).orElse(false);
-        // Judged on the raw kinds, so a RATIO metric with another fault does not also raise this.
-        if (slo.isPresent() && !anyRatioMetric) {
+        if (metricsRead && sloStated && metrics.stream().noneMatch(metric -> metric.kind() == MetricKind.RATIO)) {
             violations.add(child(path, "slo"), "an SLO needs an error-rate metric to measure its burn rate",
                     "a RATIO metric (errors over requests) in analysis.metrics");
             valid = false;
         }
+        valid &= metricsRead && alarmsRead && (slo.isPresent() || !sloStated);
         if (!valid) {
             return Optional.empty();
         }
@@ -343,23 +377,17 @@ public final class SpecValidator {
         Direction direction = violations.enumValue(node, "direction", at, false, Direction.class).orElse(Direction.INCREASE_IS_BAD);
         Optional<Double> tolerance = violations.decimal(node, "tolerance", at, true, 0, false, 10, true);
         boolean critical = violations.bool(node, "critical", at).orElse(false);
-        Optional<Map<String, String>> canary = dimensions(node, "canaryDimensions", at, violations)
-                .or(() -> Optional.ofNullable(defaults.canaryDimensions()));
-        Optional<Map<String, String>> baseline = dimensions(node, "baselineDimensions", at, violations)
-                .or(() -> Optional.ofNullable(defaults.baselineDimensions()));
-        boolean valid = true;
-        for (var side : List.of(Map.entry("canaryDimensions", canary), Map.entry("baselineDimensions", baseline))) {
-            if (side.getValue().isEmpty() && !node.has(side.getKey())) {
-                violations.add(child(at, side.getKey()), "is required here or in analysis." + side.getKey(),
-                        "the CloudWatch dimensions that select the " + side.getKey().replace("Dimensions", "") + "'s data");
-                valid = false;
-            } else if (side.getValue().isEmpty()) {
-                valid = false;
+        Optional<Map<String, String>> canary = metricDimensions(node, "canaryDimensions", at, defaults.canaryDimensions(), violations);
+        Optional<Map<String, String>> baseline = metricDimensions(node, "baselineDimensions", at, defaults.baselineDimensions(),
+                violations);
+        boolean valid = canary.isPresent() && baseline.isPresent();
+        if (valid && canary.equals(baseline)) {
+            // When both sides are inherited, the analysis-level fields were reported already.
+            if (node.hasNonNull("canaryDimensions")) {
+                sameDimensions(at, "canaryDimensions", "baselineDimensions", violations);
+            } else if (node.hasNonNull("baselineDimensions")) {
+                sameDimensions(at, "baselineDimensions", "canaryDimensions", violations);
             }
-        }
-        if (canary.isPresent() && canary.equals(baseline)) {
-            violations.add(child(at, "canaryDimensions"), "select the same data as baselineDimensions, so the canary would be compared with itself",
-                    "dimensions that tell the new version from the old one");
             valid = false;
         }
         MetricRef numerator = null;
@@ -371,19 +399,19 @@ public final class SpecValidator {
             numerator = violations.object(node, "numerator", at, true).flatMap(ref -> metricRef(ref, child(at, "numerator"), violations)).orElse(null);
             denominator = violations.object(node, "denominator", at, true).flatMap(ref -> metricRef(ref, child(at, "denominator"), violations)).orElse(null);
             for (String field : List.of("namespace", "metric", "stat")) {
-                if (node.has(field)) {
+                if (node.hasNonNull(field)) {
                     violations.add(child(at, field), "does not apply to a RATIO metric", "numerator and denominator");
                     valid = false;
                 }
             }
             valid &= numerator != null && denominator != null;
         } else if (kind.isPresent()) {
-            namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAME, "a CloudWatch namespace").orElse(null);
+            namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAMESPACE, "a CloudWatch namespace").orElse(null);
             metricName = violations.string(node, "metric", at, true, CLOUDWATCH_NAME, "a CloudWatch metric name").orElse(null);
             stat = violations.string(node, "stat", at, true, STAT,
                     "Sum, Average, Minimum, Maximum, SampleCount or a percentile such as p99 or p99.9").orElse(null);
             for (String field : List.of("numerator", "denominator")) {
-                if (node.has(field)) {
+                if (node.hasNonNull(field)) {
                     violations.add(child(at, field), "does not apply to a STATISTIC metric", "namespace, metric and stat");
                     valid = false;
                 }
@@ -397,9 +425,25 @@ public final class SpecValidator {
                 canary.get(), baseline.get(), direction, tolerance.get(), critical));
     }
 
+    /** The metric's own dimensions, or else the analysis-level ones; empty (and reported once) when neither is usable. */
+    private Optional<Map<String, String>> metricDimensions(JsonNode node, String field, String at, InheritedDimensions inherited,
+                                                           Violations violations) {
+        if (node.hasNonNull(field)) {
+            return dimensions(node, field, at, violations);
+        }
+        if (inherited.dimensions() != null) {
+            return Optional.of(inherited.dimensions());
+        }
+        if (!inherited.stated()) {
+            violations.add(child(at, field), "is required here or in analysis." + field,
+                    "the CloudWatch dimensions that select the " + field.replace("Dimensions", "") + "'s data");
+        }
+        return Optional.empty();
+    }
+
     private Optional<MetricRef> metricRef(JsonNode node, String at, Violations violations) {
         violations.onlyKnownFields(node, at, METRIC_REF_FIELDS);
-        Optional<String> namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAME, "a CloudWatch namespace");
+        Optional<String> namespace = violations.string(node, "namespace", at, true, CLOUDWATCH_NAMESPACE, "a CloudWatch namespace");
         Optional<String> metric = violations.string(node, "metric", at, true, CLOUDWATCH_NAME, "a CloudWatch metric name");
         if (namespace.isEmpty() || metric.isEmpty()) {
             return Optional.empty();
@@ -410,14 +454,14 @@ public final class SpecValidator {
     private Optional<SloSpec> slo(JsonNode node, String at, Violations violations) {
         violations.onlyKnownFields(node, at, SLO_FIELDS);
         Optional<Double> objective = violations.decimal(node, "objective", at, true, 0.5, false, 1, false);
-        int windowDays = violations.integer(node, "windowDays", at, false, 1, 90, "days").map(Long::intValue).orElse(28);
+        Optional<Long> windowDays = violations.integer(node, "windowDays", at, false, 1, 90, "days");
         Optional<Double> burnRateLimit = violations.decimal(node, "burnRateLimit", at, false, 0, false, 1000, true);
-        if (objective.isEmpty() || (node.has("windowDays") && !node.get("windowDays").isIntegralNumber())
+        if (objective.isEmpty() || (node.hasNonNull("windowDays") && windowDays.isEmpty())
                 || (node.hasNonNull("burnRateLimit") && burnRateLimit.isEmpty())) {
             return Optional.empty();
         }
         // 14.4 burns 2 % of a 30-day budget in one hour: the page-worthy rate in Google's SRE workbook.
-        return Optional.of(new SloSpec(objective.get(), windowDays, burnRateLimit.orElse(14.4)));
+        return Optional.of(new SloSpec(objective.get(), windowDays.map(Long::intValue).orElse(28), burnRateLimit.orElse(14.4)));
     }
 
     private List<String> alarms(JsonNode node, String path, Violations violations) {

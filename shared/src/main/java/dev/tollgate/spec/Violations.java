@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 final class Violations {
 
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,79}");
+
     private final List<Violation> found = new ArrayList<>();
 
     List<Violation> all() {
@@ -27,8 +29,15 @@ final class Violations {
         found.add(new Violation(path, problem, allowed));
     }
 
+    /**
+     * The path of a member: {@code $.steps} for a plain name, RFC 9535 bracket notation for any other
+     * ({@code $.steps[0]['bake seconds']}): unknown fields and dimension names come from the request.
+     */
     static String child(String path, String field) {
-        return path + "." + field;
+        if (PLAIN_NAME.matcher(field).matches()) {
+            return path + "." + field;
+        }
+        return path + "['" + abbreviate(field.replace("\\", "\\\\").replace("'", "\\'")) + "']";
     }
 
     static String element(String path, int index) {
@@ -127,16 +136,17 @@ final class Violations {
             }
             return Optional.empty();
         }
-        if (!value.isIntegralNumber() && !(value.isNumber() && value.asDouble() == Math.rint(value.asDouble()))) {
+        if (!value.isIntegralNumber() && !(value.isNumber() && Double.isFinite(value.asDouble())
+                && value.asDouble() == Math.rint(value.asDouble()))) {
             add(at, "must be a whole number, found " + describe(value), allowed);
             return Optional.empty();
         }
-        long number = value.asLong();
-        if (number < min || number > max) {
-            add(at, number + " is out of range", allowed);
+        // asLong() wraps a number beyond a long (2^64 + 5 reads as 5) or clamps it: check before reading.
+        if (!value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            add(at, value.asText() + " is out of range", allowed);
             return Optional.empty();
         }
-        return Optional.of(number);
+        return Optional.of(value.asLong());
     }
 
     /** A number in the interval (min, max], or [min, max] when {@code minInclusive}. */
@@ -225,8 +235,18 @@ final class Violations {
         return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Request text as quoted in a message: at most 80 characters, on one line, control characters escaped. */
     static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        String shown = text.codePointCount(0, text.length()) <= 80 ? text : text.substring(0, text.offsetByCodePoints(0, 77)) + "...";
+        StringBuilder escaped = new StringBuilder(shown.length());
+        shown.codePoints().forEach(codePoint -> {
+            if (Character.isISOControl(codePoint)) {
+                escaped.append(String.format(java.util.Locale.ROOT, "\\u%04x", codePoint));
+            } else {
+                escaped.appendCodePoint(codePoint);
+            }
+        });
+        return escaped.toString();
     }
 
     static String plain(double number) {
