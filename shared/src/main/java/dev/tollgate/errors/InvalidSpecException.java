@@ -1,7 +1,6 @@
 package dev.tollgate.errors;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The deployment spec breaks one or more rules. Carries every violation, each with its JSON path,
@@ -20,11 +19,26 @@ public final class InvalidSpecException extends TerminalException {
         return violations;
     }
 
+    /**
+     * Step Functions keeps at most 32,768 characters of an error's cause; a request full of typos
+     * still gets a readable message that says how much was left out.
+     */
+    static final int MAX_MESSAGE_CHARS = 24_000;
+
     private static String describe(List<Violation> violations) {
         String plural = violations.size() == 1 ? "problem" : "problems";
-        return violations.stream()
-                .map(Violation::toString)
-                .collect(Collectors.joining("; ", "invalid deployment spec, " + violations.size() + " " + plural + ": ", ""));
+        StringBuilder message = new StringBuilder("invalid deployment spec, " + violations.size() + " " + plural + ": ");
+        int listed = 0;
+        for (Violation violation : violations) {
+            String line = (listed == 0 ? "" : "; ") + violation;
+            if (message.length() + line.length() > MAX_MESSAGE_CHARS) {
+                message.append("; ... and ").append(violations.size() - listed).append(" more");
+                break;
+            }
+            message.append(line);
+            listed++;
+        }
+        return message.toString();
     }
 
     /** One broken rule: where ({@code $.steps[2].weight}), what was wrong, and what is allowed. */
