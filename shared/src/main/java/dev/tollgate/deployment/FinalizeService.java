@@ -36,6 +36,29 @@ public final class FinalizeService {
         return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, weights);
     }
 
+    /**
+     * The rollback itself failed after its retries. Reads what the target looks like now (if it can),
+     * records MANUAL_INTERVENTION_REQUIRED with that, and leaves the lock held so no other release
+     * starts on a target in an unknown state.
+     */
+    public Outcome requireManualIntervention(DeploymentSpec spec, String whatFailed) {
+        TrafficWeights found = null;
+        String seen;
+        try {
+            found = routers.forTarget(spec.target()).currentWeights();
+            seen = "target found at " + found;
+        } catch (RuntimeException unreadable) {
+            seen = "target state unreadable: " + unreadable.getMessage();
+        }
+        String reason = "rollback " + whatFailed + "; " + seen + "; the lock stays held until someone checks the target";
+        Instant now = clock.instant();
+        store.finish(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, now);
+        store.append(spec.deploymentId(), new TimelineEntry("manual-intervention", now, "ManualInterventionRequired", reason,
+                null, found == null ? null : found.canaryPercent(), null));
+        return new Outcome(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason,
+                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent());
+    }
+
     private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights) {
         Instant now = clock.instant();
         store.finish(spec.deploymentId(), status, reason, now);

@@ -27,15 +27,4 @@ public final class LockService {
         store.append(deploymentId, new TimelineEntry("unlocked", clock.instant(), "Unlock",
                 "released the deployment lock of " + service, null, null, null));
     }
-
-    /**
-     * Rollback itself failed: the lock stays held so no other release starts on a target in an
-     * unknown state, and the record says what was found and that a human must act.
-     */
-    public void requireManualIntervention(String deploymentId, String whatFailed) {
-        Instant now = clock.instant();
-        store.finish(deploymentId, DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, whatFailed, now);
-        store.append(deploymentId, new TimelineEntry("manual-intervention", now, "ManualInterventionRequired", whatFailed,
-                null, null, null));
-    }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.local;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -76,23 +78,49 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
      * {@code eventContaining} throw what {@code failure} supplies, as the function itself would.
      */
     public void failNext(String functionName, String eventContaining, int times, Supplier<RuntimeException> failure) {
+        failNext(functionName, event -> event.toString().contains(eventContaining), times, failure);
+    }
+
+    /** As {@link #failNext(String, String, int, Supplier)}, for invocations whose event matches {@code eventMatches}. */
+    public void failNext(String functionName, Predicate<JsonNode> eventMatches, int times, Supplier<RuntimeException> failure) {
         requireKnown(functionName);
         Deque<InjectedFailure> queue = injectedFailures.computeIfAbsent(functionName, name -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
-            queue.add(new InjectedFailure(eventContaining, failure));
+            queue.add(new InjectedFailure(eventMatches, failure));
         }
     }
 
-    private record InjectedFailure(String eventContaining, Supplier<RuntimeException> failure) {
+    /**
+     * Makes the next {@code times} matching invocations time out, answered as Lambda answers a
+     * function that ran past its timeout (without the wait: the outcome is what matters here).
+     */
+    public void timeOutNext(String functionName, Predicate<JsonNode> eventMatches, int times) {
+        failNext(functionName, eventMatches, times, () -> new FunctionTimedOut(functionName));
+    }
+
+    private record InjectedFailure(Predicate<JsonNode> eventMatches, Supplier<RuntimeException> failure) {
+    }
+
+    /** Stands for a function that ran out of time; answered with Lambda's timeout error document. */
+    static final class FunctionTimedOut extends RuntimeException {
+        FunctionTimedOut(String functionName) {
+            super(functionName, null, false, false);
+        }
     }
 
     private Optional<RuntimeException> injectedFailure(String functionName, String event) {
         Deque<InjectedFailure> queue = injectedFailures.get(functionName);
-        if (queue == null) {
+        if (queue == null || queue.isEmpty()) {
             return Optional.empty();
         }
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(event);
+        } catch (IOException notJson) {
+            parsed = Json.MAPPER.getNodeFactory().textNode(event);
+        }
         for (InjectedFailure candidate : queue) {
-            if (event.contains(candidate.eventContaining()) && queue.remove(candidate)) {
+            if (candidate.eventMatches().test(parsed) && queue.remove(candidate)) {
                 return Optional.of(candidate.failure().get());
             }
         }
@@ -142,6 +170,12 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     /** Lambda's error document for an unhandled Java exception: the class's binary name, the message, the frames. */
     static String errorDocument(Throwable failure) {
         ObjectNode document = Json.MAPPER.createObjectNode();
+        if (failure instanceof FunctionTimedOut) {
+            // What Lambda answers for a function past its timeout: no stack, the sandbox's error type.
+            document.put("errorType", "Sandbox.Timedout");
+            document.put("errorMessage", "RequestId: " + java.util.UUID.randomUUID() + " Error: Task timed out after 60.00 seconds");
+            return Json.write(document);
+        }
         document.put("errorMessage", failure.getMessage());
         document.put("errorType", failure.getClass().getName());
         ArrayNode frames = document.putArray("stackTrace");

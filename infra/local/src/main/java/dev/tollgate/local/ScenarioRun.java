@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -33,11 +34,16 @@ public final class ScenarioRun {
     }
 
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
+        return run(scenario, service, seed, spec -> spec);
+    }
+
+    /** As {@link #run(Scenario, String, long)}, with the demo spec adjusted by {@code adjustSpec} first. */
+    public Result run(Scenario scenario, String service, long seed, UnaryOperator<ObjectNode> adjustSpec) throws InterruptedException {
         Instant began = Instant.now();
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, service);
         String alarm = createCanaryAlarm(service);
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
-        ObjectNode spec = DemoSpecs.ecsAlb(deploymentId, fixture, alarm);
+        ObjectNode spec = adjustSpec.apply(DemoSpecs.ecsAlb(deploymentId, fixture, alarm));
         out.println("scenario " + scenario.cliName() + ": " + scenario.description());
         try (TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, 600, seed)) {
             traffic.seedHistory(began);

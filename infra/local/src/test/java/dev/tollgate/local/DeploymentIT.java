@@ -155,7 +155,7 @@ class DeploymentIT {
 
     @Test
     void retriesATransientFailureAndStillPromotes() throws Exception {
-        stack.lambdaEndpoint().failNext("ShiftTrafficFunction", "\"retry-svc\"", 1,
+        stack.lambdaEndpoint().failNext("ShiftTrafficFunction", event -> "retry-svc".equals(event.path("spec").path("service").asText()), 1,
                 () -> new AwsUnavailableException("injected: ELBv2 ModifyListener throttled"));
 
         ScenarioRun.Result result = run(Scenario.GOOD, "retry-svc");

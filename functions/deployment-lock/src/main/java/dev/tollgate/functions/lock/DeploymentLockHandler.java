@@ -8,9 +8,8 @@ import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 
 /**
- * Takes the per-service lock before anything changes ({@code ACQUIRE}), releases it on every way
- * out ({@code RELEASE}), and keeps it when a rollback failed and a human must look
- * ({@code MANUAL_INTERVENTION}).
+ * Takes the per-service lock before anything changes ({@code ACQUIRE}) and releases it on every way
+ * out ({@code RELEASE}) except one: when a rollback failed, the lock stays held until a human looks.
  */
 public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandler.Request, DeploymentLockHandler.Result> {
 
@@ -37,15 +36,13 @@ public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandl
         switch (required(request.action(), "action")) {
             case ACQUIRE -> locks.acquire(service, deploymentId, executionArn);
             case RELEASE -> locks.release(service, deploymentId, executionArn);
-            case MANUAL_INTERVENTION -> locks.requireManualIntervention(deploymentId,
-                    "rollback failed, the lock is kept until someone checks the target: " + request.failure());
         }
         return new Result(request.action(), service, deploymentId);
     }
 
-    public enum LockAction { ACQUIRE, RELEASE, MANUAL_INTERVENTION }
+    public enum LockAction { ACQUIRE, RELEASE }
 
-    public record Request(LockAction action, String service, String deploymentId, String executionArn, String failure) {
+    public record Request(LockAction action, String service, String deploymentId, String executionArn) {
     }
 
     public record Result(LockAction action, String service, String deploymentId) {

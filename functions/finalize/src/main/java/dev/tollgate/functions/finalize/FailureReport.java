@@ -13,7 +13,8 @@ final class FailureReport {
     private FailureReport() {
     }
 
-    static String describe(Rollback rollback) {
+    static String describe(Rollback reported) {
+        Rollback rollback = reported.located();
         String error = rollback.error() == null || rollback.error().isBlank() ? "an unknown error" : shortName(rollback.error());
         String cause = rollback.errorCause() == null ? "" : rollback.errorCause().trim();
         if (cause.startsWith("{")) {
@@ -26,14 +27,19 @@ final class FailureReport {
                 // Keep the cause as it came.
             }
         }
-        return "failed with " + error + (cause.isEmpty() ? "" : ": " + cause);
+        String where = rollback.state() == null || rollback.state().isBlank() ? "" : " in " + rollback.state();
+        return "failed" + where + " with " + error + (cause.isEmpty() ? "" : ": " + cause);
     }
 
-    /** {@code dev.tollgate.errors.CanaryUnhealthyException} reads better as {@code CanaryUnhealthy}. */
+    /**
+     * {@code dev.tollgate.errors.CanaryUnhealthyException} reads better as {@code CanaryUnhealthy};
+     * Step Functions' and Lambda's own names ({@code States.Timeout}, {@code Sandbox.Timedout}) stay whole.
+     */
     static String shortName(String error) {
+        if (!error.endsWith("Exception") || !error.contains(".")) {
+            return error;
+        }
         String simple = error.substring(error.lastIndexOf('.') + 1);
-        return simple.endsWith("Exception") && simple.length() > "Exception".length()
-                ? simple.substring(0, simple.length() - "Exception".length())
-                : simple;
+        return simple.length() > "Exception".length() ? simple.substring(0, simple.length() - "Exception".length()) : simple;
     }
 }

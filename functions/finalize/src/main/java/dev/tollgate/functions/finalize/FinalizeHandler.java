@@ -45,19 +45,43 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
                 boolean decided = rollback.cause() == RollbackCause.DECISION;
                 yield finalizer.rollBack(spec, decided ? rollback.reason() : FailureReport.describe(rollback), decided);
             }
+            case MANUAL_INTERVENTION -> finalizer.requireManualIntervention(spec,
+                    FailureReport.describe(required(request.rollback(), "rollback")));
         };
     }
 
-    public enum FinalAction { PROMOTE, ROLLBACK }
+    /** PROMOTE and ROLLBACK end a deployment; MANUAL_INTERVENTION records that a rollback itself failed. */
+    public enum FinalAction { PROMOTE, ROLLBACK, MANUAL_INTERVENTION }
 
     /** Why a rollback happens: the judge's or an operator's decision, or a failure on the way. */
     public enum RollbackCause { DECISION, FAILURE }
 
     /**
      * What led to the rollback, as the state machine's Describe* states put it: for a failure, the
-     * error name and cause Step Functions caught.
+     * state that failed, the error name and the cause Step Functions caught. A task's Catch writes
+     * its failure under its own state's name ({@code $.failures.ShiftTraffic}), which is how the
+     * rollback knows where it happened.
      */
-    public record Rollback(RollbackCause cause, String reason, String error, String errorCause) {
+    public record Rollback(RollbackCause cause, String reason, String state, String error, String errorCause,
+                           java.util.Map<String, CaughtError> failures) {
+
+        public Rollback(RollbackCause cause, String reason, String state, String error, String errorCause) {
+            this(cause, reason, state, error, errorCause, null);
+        }
+
+        /** The failure to report: the one named by state, or the (single) one a Catch wrote under its state's name. */
+        Rollback located() {
+            if (failures == null || failures.isEmpty()) {
+                return this;
+            }
+            java.util.Map.Entry<String, CaughtError> caught = failures.entrySet().iterator().next();
+            return new Rollback(cause, reason, caught.getKey(), caught.getValue().error(), caught.getValue().cause(), null);
+        }
+    }
+
+    /** A failure as a Catch's ResultPath holds it. */
+    public record CaughtError(@com.fasterxml.jackson.annotation.JsonProperty("Error") String error,
+                              @com.fasterxml.jackson.annotation.JsonProperty("Cause") String cause) {
     }
 
     public record Request(FinalAction action, DeploymentSpec spec, String reason, Rollback rollback) {
