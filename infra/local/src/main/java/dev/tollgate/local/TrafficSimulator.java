@@ -106,7 +106,7 @@ public final class TrafficSimulator implements AutoCloseable {
         data.add(datum("Errors", version, periodStart, binomial(requests, errorRate)));
         // A handful of latency samples per period is enough for moto to compute percentiles from.
         List<Double> latencies = new ArrayList<>();
-        for (int i = 0; i < Math.min(20, requests); i++) {
+        for (int i = 0; i < Math.min(50, requests); i++) {
             double lognormal = Math.exp(Math.log(80) + 0.35 * random.nextGaussian());
             latencies.add(lognormal * latencyFactor);
         }
