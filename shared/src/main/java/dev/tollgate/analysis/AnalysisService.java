@@ -38,6 +38,7 @@ public final class AnalysisService {
     }
 
     public StepVerdict analyse(DeploymentSpec spec, StepProgress progress) {
+        progress.requireStepOf(spec);
         AnalysisSpec analysis = spec.analysis();
         Instant now = clock.instant();
         int period = analysis.periodSeconds();

@@ -23,6 +23,7 @@ public final class DecisionService {
     }
 
     public Decision decide(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
+        progress.requireStepOf(spec);
         Instant now = clock.instant();
         Optional<OperatorRequest> request = store.find(spec.deploymentId()).map(DeploymentRecord::operatorRequest);
         Decision decision = policy.decide(spec, progress, verdict, request, now);

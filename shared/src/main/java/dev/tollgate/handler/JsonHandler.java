@@ -7,6 +7,7 @@ import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
+import dev.tollgate.json.Completeness;
 import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,9 +65,15 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
             throw new BadRequestException("the event is larger than " + MAX_EVENT_BYTES / 1024
                     + " KB, the most Step Functions can pass to a task");
         }
+        String text = new String(event, java.nio.charset.StandardCharsets.UTF_8);
         if (inputType == JsonNode.class) {
-            return inputType.cast(event.length == 0 ? Json.MAPPER.nullNode() : Json.tree(new String(event, java.nio.charset.StandardCharsets.UTF_8)));
+            return inputType.cast(event.length == 0 ? Json.MAPPER.nullNode() : Json.tree(text));
         }
-        return Json.read(new String(event, java.nio.charset.StandardCharsets.UTF_8), inputType);
+        if (text.isBlank() || !Json.tree(text).isObject()) {
+            throw new BadRequestException("the event must be a JSON object");
+        }
+        I request = Json.read(text, inputType);
+        Completeness.check(request, "");
+        return request;
     }
 }

@@ -19,6 +19,8 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // A validation error raised while reading (a spec) must reach the caller as itself.
+            .disable(DeserializationFeature.WRAP_EXCEPTIONS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -41,6 +43,8 @@ public final class Json {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new BadRequestException("cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new BadRequestException("cannot read " + type.getSimpleName() + ": " + e.getMessage());
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.tollgate.spec;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 
 /**
  * A validated, normalised deployment request: the state machine's input after {@code ValidateRequest}.
  * Every default is filled in, so no later step needs to know them.
  */
+@JsonDeserialize(using = ValidatingSpecDeserializer.class)
 public record DeploymentSpec(
         String deploymentId,
         String service,

@@ -3,6 +3,7 @@ package dev.tollgate.traffic;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,6 @@ public final class CanaryService {
     }
 
     /** The canary's readiness as the state machine carries it between polls. */
-    public record CanaryStatus(boolean healthy, String detail, Instant deployedAt, Instant deadline, int pollSeconds) {
+    public record CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds) {
     }
 }

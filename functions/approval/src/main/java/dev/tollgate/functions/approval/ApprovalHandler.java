@@ -7,6 +7,7 @@ import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
+import dev.tollgate.json.Nullable;
 import java.time.Clock;
 
 /**
@@ -42,7 +43,7 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
         return new Parked(deploymentId, stepIndex);
     }
 
-    public record Request(String deploymentId, Integer nextStepIndex, String taskToken, String reason) {
+    public record Request(String deploymentId, Integer nextStepIndex, String taskToken, @Nullable String reason) {
     }
 
     public record Parked(String deploymentId, int nextStepIndex) {

@@ -70,7 +70,7 @@ class CheckErrorBudgetHandlerTest {
     @Test
     void deploysAnywayWhenTheSpecSaysOverride() {
         liveTraffic(1_000_000, 1_500);
-        String overridden = SampleEvents.read("check-error-budget.json").replace("\"override\" : false", "\"override\" : true");
+        String overridden = SampleEvents.read("check-error-budget.json").replace("\"override\": false", "\"override\": true");
 
         JsonNode budget = SampleEvents.invokeWith(handler, overridden);
 

@@ -5,6 +5,7 @@ import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
 import dev.tollgate.traffic.CanaryService;
@@ -51,6 +52,6 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
 
     public enum CanaryAction { DEPLOY, CHECK_HEALTH }
 
-    public record Request(CanaryAction action, DeploymentSpec spec, CanaryStatus canary) {
+    public record Request(CanaryAction action, DeploymentSpec spec, @Nullable CanaryStatus canary) {
     }
 }

@@ -7,6 +7,7 @@ import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.FinalizeService.Outcome;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
 
@@ -62,8 +63,8 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
      * its failure under its own state's name ({@code $.failures.ShiftTraffic}), which is how the
      * rollback knows where it happened.
      */
-    public record Rollback(RollbackCause cause, String reason, String state, String error, String errorCause,
-                           java.util.Map<String, CaughtError> failures) {
+    public record Rollback(RollbackCause cause, @Nullable String reason, @Nullable String state, @Nullable String error,
+                           @Nullable String errorCause, @Nullable java.util.Map<String, CaughtError> failures) {
 
         public Rollback(RollbackCause cause, String reason, String state, String error, String errorCause) {
             this(cause, reason, state, error, errorCause, null);
@@ -80,10 +81,10 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
     }
 
     /** A failure as a Catch's ResultPath holds it. */
-    public record CaughtError(@com.fasterxml.jackson.annotation.JsonProperty("Error") String error,
-                              @com.fasterxml.jackson.annotation.JsonProperty("Cause") String cause) {
+    public record CaughtError(@com.fasterxml.jackson.annotation.JsonProperty("Error") @Nullable String error,
+                              @com.fasterxml.jackson.annotation.JsonProperty("Cause") @Nullable String cause) {
     }
 
-    public record Request(FinalAction action, DeploymentSpec spec, String reason, Rollback rollback) {
+    public record Request(FinalAction action, DeploymentSpec spec, @Nullable String reason, @Nullable Rollback rollback) {
     }
 }

@@ -51,7 +51,7 @@ class ShiftTrafficHandlerTest {
 
     @Test
     void refusesToBakeThePromotionStep() {
-        String promotionStep = SampleEvents.read("shift-traffic.json").replace("\"stepIndex\" : 1", "\"stepIndex\" : 3");
+        String promotionStep = SampleEvents.read("shift-traffic.json").replace("\"stepIndex\": 1", "\"stepIndex\": 3");
 
         BadRequestException bad = assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, promotionStep));
 
