@@ -4,10 +4,10 @@ package dev.tollgate.judge;
  * Evidence of a regression that may have started part-way through the step (a leak, a cache
  * that fills, a dependency that degrades). A test that starts at the first period must first
  * pay back the evidence of health it gathered before the onset; instead, this mixes tests started
- * at every period s, with prior weight 1/2 on s = 1 and 1/(2(s-1)s) on each later s. Each
+ * at every period s, with prior weight 3/4 on s = 1 and 1/(4(s-1)s) on each later s. Each
  * started test is a supermartingale under no regression (1 until it starts), and so is their
- * weighted sum: the false-alarm guarantee is unchanged, and a regression from the first period
- * costs only a factor 2 of evidence.
+ * weighted sum: the false-alarm guarantee is unchanged, a regression from the first period costs
+ * only a factor 4/3 of evidence, and one from period s a factor 4s(s-1).
  */
 final class ChangePoints {
 
@@ -18,8 +18,12 @@ final class ChangePoints {
     private ChangePoints() {
     }
 
+    /** Most regressions ship with the release, so the first period gets this much of the prior. */
+    static final double FIRST_PERIOD_WEIGHT = 0.75;
+
     static double logStartWeight(int start) {
-        return start == 0 ? Math.log(0.5) : Math.log(0.5 / (start * (start + 1.0)));
+        double later = 1 - FIRST_PERIOD_WEIGHT;
+        return start == 0 ? Math.log(FIRST_PERIOD_WEIGHT) : Math.log(later / (start * (start + 1.0)));
     }
 
     /**
@@ -48,8 +52,8 @@ final class ChangePoints {
         for (int start = 0; start < periods; start++) {
             perStart[start] = logStartWeight(start) + logEvidenceFrom[start];
         }
-        // Starts after the last period: weight 1/2 * 1/periods in total, each test still at 1.
-        double notStarted = periods == 0 ? 0 : Math.log(0.5 / periods);
+        // Starts after the last period: weight (1 - first) / periods in total, each test still at 1.
+        double notStarted = periods == 0 ? 0 : Math.log((1 - FIRST_PERIOD_WEIGHT) / periods);
         double max = notStarted;
         int strongest = -1;
         for (int start = 0; start < periods; start++) {

@@ -20,8 +20,11 @@ class StatisticMetricJudgingTest {
 
     @Test
     void rollsBackWhenP99DoublesSteadilyWithinThreePeriods() {
-        // log(2 / 1.2) = 0.51 beyond the boundary every period with no spread: after three periods the
-        // t-test's Bayes factor is (1 + 3g) for each prior scale g, 6668 mixed, 3334 averaged with the sign test.
+        // log(2 / 1.2) = 0.51 beyond the boundary every period with no spread. Tests started at period 1:
+        // t-test (1 + 3g) per prior scale g, 6667.6 mixed; sign test 5.84; 1:3 average 5002.2. Started at
+        // period 2: t-test mean of (1 + 2g)^(1/2) = 41.33, sign 3.21, average 31.8. Started at period 3:
+        // 0.25·1.78 + 0.75 = 1.195. Change-point weights 3/4, 1/8, 1/24 and 1/12 for "not yet":
+        // 3751.6 + 3.98 + 0.05 + 0.08 = 3755.7.
         StepEvidenceBuilder step = withHealthyErrorRate(5);
         step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(5, 300.0, 150.0);
 
@@ -31,22 +34,23 @@ class StatisticMetricJudgingTest {
         assertEquals(Verdict.FAIL, verdict.verdict(), verdict.reason());
         CheckVerdict latency = check(verdict, "p99-latency");
         assertEquals(3.0, latency.numbers().get("periodsBeyondTolerance"));
+        assertEquals(3755.7, latency.numbers().get("regressionEvidence"), 1.0);
         assertEquals(2.0, latency.numbers().get("medianRatio"), 1e-12);
         assertTrue(latency.reason().startsWith("regression: p99 median canary/baseline ratio 2.00 over 3 periods"), latency.reason());
     }
 
     @Test
     void passesEqualValuesAsWithinToleranceAfterThreePeriods() {
-        // Every period exactly on the baseline: the evidence of no regression is the average of the sign
-        // test (Beta(8,1) mixture: 8/(1 − 2^-8)·∫ 8p^3·p^7 dp over (1/2, 1) = 5.84) and the t-test
-        // ((4 + 31 + 301 + 3001 + 30001) / 5 = 6667.6): 3336.7.
+        // Every period exactly on the baseline: the evidence of no regression is the 1:3 average of the
+        // sign test (Beta(8,1) mixture: 8/(1 − 2^-8)·∫ 8p^3·p^7 dp over (1/2, 1) = 5.84) and the t-test
+        // ((4 + 31 + 301 + 3001 + 30001) / 5 = 6667.6): 0.25·5.84 + 0.75·6667.6 = 5002.2.
         StepEvidenceBuilder step = withHealthyErrorRate(3);
         step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(3, 120.0, 120.0);
 
         CheckVerdict latency = check(step.judgeAfter(3), "p95-latency");
 
         assertEquals(Verdict.PASS, latency.verdict(), latency.reason());
-        assertEquals(3336.7, latency.numbers().get("noRegressionEvidence"), 1.0);
+        assertEquals(5002.2, latency.numbers().get("noRegressionEvidence"), 1.0);
         assertEquals(0.0, latency.numbers().get("periodsBeyondTolerance"));
         assertEquals(3.0, latency.numbers().get("periodsWithinTolerance"));
     }
