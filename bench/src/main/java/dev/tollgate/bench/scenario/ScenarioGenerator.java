@@ -187,8 +187,11 @@ public final class ScenarioGenerator {
                     shape.canaryWeight = 0.01;
                     shape.requestsPerPeriod = logUniform(random, 100, 1_500);
                     shape.minRequests = Math.max(shape.minRequests, 500);
-                    // Half the trickles also carry a real regression: still no basis for promoting them.
-                    shape.canaryErrorRatio = random.nextBoolean() ? 1 : 3;
+                    // Half the trickles also carry a real regression: still no basis for promoting them. (A
+                    // trickle that does reach its minimum sample is judged on its merits, so its truth follows.)
+                    if (random.nextBoolean()) {
+                        shape.regress(3);
+                    }
                 }
                 case ERRORS_X1_5 -> shape.regress(1.5);
                 case ERRORS_X2 -> shape.regress(2);
