@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The canary's SLO burn rate over a short window (the last few periods) and a long one (the whole
@@ -104,21 +105,16 @@ final class BurnRateCheck {
         for (int i = 0; i < numerator.size(); i++) {
             errors.put(numerator.timestamps().get(i), numerator.values().get(i));
         }
-        List<double[]> periods = new ArrayList<>();
+        TreeMap<Instant, double[]> periods = new TreeMap<>();
         MetricSeries denominator = errorRate.canaryDenominator();
-        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < denominator.size(); i++) {
-            order.add(i);
-        }
-        order.sort((a, b) -> denominator.timestamps().get(a).compareTo(denominator.timestamps().get(b)));
-        for (int i : order) {
             Double periodErrors = errors.get(denominator.timestamps().get(i));
             double periodRequests = denominator.values().get(i);
             if (periodErrors != null && Double.isFinite(periodErrors) && Double.isFinite(periodRequests)
                     && periodErrors >= 0 && periodRequests >= 0) {
-                periods.add(new double[] {periodErrors, periodRequests});
+                periods.put(denominator.timestamps().get(i), new double[] {periodErrors, periodRequests});
             }
         }
-        return periods;
+        return new ArrayList<>(periods.values());
     }
 }

@@ -63,10 +63,6 @@ final class Mixture {
         return alternatives[index];
     }
 
-    double logWeight(int index) {
-        return logWeights[index];
-    }
-
     /** log of sum_i weight_i * exp(logLikelihoodRatios[i]), computed without overflow. */
     double logEvidence(double[] logLikelihoodRatios) {
         double max = Double.NEGATIVE_INFINITY;

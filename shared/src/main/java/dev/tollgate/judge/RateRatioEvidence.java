@@ -79,10 +79,6 @@ final class RateRatioEvidence {
         stratifiedRatio = mantelHaenszel(periods, 0);
     }
 
-    int periods() {
-        return periods;
-    }
-
     /** The Mantel-Haenszel estimate of rho: the canary's rate over the baseline's, period by period. NaN without errors. */
     double estimate() {
         return stratifiedRatio;
