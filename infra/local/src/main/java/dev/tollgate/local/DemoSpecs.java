@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The deployment spec the demo and the integration tests start: three steps (10 %, 50 %, then
- * promotion), 5-second periods so a whole rollout takes about a minute, and every kind of check:
+ * promotion), 5-second periods so a whole rollout takes about a minute and a half, and every kind of check:
  * an error-rate ratio, a latency percentile, the SLO burn rate and a CloudWatch alarm.
  */
 public final class DemoSpecs {
@@ -32,8 +32,9 @@ public final class DemoSpecs {
         target.put("taskDefinition", fixture.releaseTaskDefinition());
         target.put("healthTimeoutSeconds", 60);
         ArrayNode steps = spec.putArray("steps");
-        steps.addObject().put("weight", 10).put("bakeSeconds", 20).put("minRequests", 150);
-        steps.addObject().put("weight", 50).put("bakeSeconds", 15).put("minRequests", 300);
+        // A sequential test needs about seven periods of agreement before it passes a step at a 1 % false-positive rate.
+        steps.addObject().put("weight", 10).put("bakeSeconds", 35).put("maxBakeSeconds", 90).put("minRequests", 2000);
+        steps.addObject().put("weight", 50).put("bakeSeconds", 35).put("maxBakeSeconds", 90).put("minRequests", 5000);
         steps.addObject().put("weight", 100);
         ObjectNode analysis = spec.putObject("analysis");
         analysis.put("periodSeconds", PERIOD_SECONDS);

@@ -21,6 +21,9 @@ public final class ScenarioRun {
 
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    /** 2,000 requests a second: enough errors per period for the judge to decide a 10 % step in about seven periods. */
+    static final int REQUESTS_PER_PERIOD = 10_000;
+
     private final LocalStack stack;
     private final PrintStream out;
 
@@ -45,7 +48,7 @@ public final class ScenarioRun {
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
         ObjectNode spec = adjustSpec.apply(DemoSpecs.ecsAlb(deploymentId, fixture, alarm));
         out.println("scenario " + scenario.cliName() + ": " + scenario.description());
-        try (TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, 600, seed)) {
+        try (TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed)) {
             traffic.seedHistory(began);
             traffic.start();
             String executionArn = start(deploymentId, spec);

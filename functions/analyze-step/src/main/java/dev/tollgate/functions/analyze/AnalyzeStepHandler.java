@@ -7,7 +7,7 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
-import dev.tollgate.judge.FixedHorizonJudge;
+import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.spec.DeploymentSpec;
 
@@ -21,7 +21,7 @@ public final class AnalyzeStepHandler extends JsonHandler<AnalyzeStepHandler.Req
     }
 
     public AnalyzeStepHandler(FunctionEnvironment environment) {
-        this(new AnalysisService(Wiring.metricSource(new AwsClients(environment)), new FixedHorizonJudge(), Wiring.clock()));
+        this(new AnalysisService(Wiring.metricSource(new AwsClients(environment)), new SequentialJudge(), Wiring.clock()));
     }
 
     public AnalyzeStepHandler(AnalysisService analysis) {

@@ -1,0 +1,148 @@
+package dev.tollgate.bench;
+
+import dev.tollgate.bench.reference.MannWhitneyJudge;
+import dev.tollgate.bench.reference.StaticAlarmJudge;
+import dev.tollgate.bench.reference.ThresholdJudge;
+import dev.tollgate.bench.scenario.Scenario;
+import dev.tollgate.bench.scenario.ScenarioFiles;
+import dev.tollgate.bench.scenario.ScenarioGenerator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The benchmark's command line:
+ * <pre>
+ *   judge    --scenarios DIR --out FILE [--judge NAME ...]   replay scenarios, write results, print scores
+ *   generate --out DIR --seed N [--count K]                  write K generated scenarios
+ * </pre>
+ */
+public final class BenchCommand {
+
+    static final Map<String, Supplier<ScenarioJudge>> JUDGES = new LinkedHashMap<>();
+
+    static {
+        JUDGES.put("tollgate", TollgateScenarioJudge::new);
+        JUDGES.put("threshold", ThresholdJudge::new);
+        JUDGES.put("mann-whitney", MannWhitneyJudge::new);
+        JUDGES.put("static-alarm", StaticAlarmJudge::new);
+    }
+
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar tollgate-bench.jar judge --scenarios DIR --out FILE [--judge NAME ...]",
+            "       java -jar tollgate-bench.jar generate --out DIR --seed N [--count K]",
+            "judges: " + String.join(", ", JUDGES.keySet()) + " (default: all)");
+
+    private BenchCommand() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] args, PrintStream out) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("no command");
+        }
+        Map<String, List<String>> options = options(args);
+        switch (args[0]) {
+            case "judge":
+                judge(Path.of(single(options, "--scenarios")), Path.of(single(options, "--out")),
+                        options.getOrDefault("--judge", List.copyOf(JUDGES.keySet())), out);
+                return 0;
+            case "generate":
+                Path folder = Path.of(single(options, "--out"));
+                long seed = Long.parseLong(single(options, "--seed"));
+                int count = options.containsKey("--count") ? Integer.parseInt(single(options, "--count")) : 1000;
+                List<Scenario> scenarios = ScenarioGenerator.generate(seed, count);
+                scenarios.forEach(scenario -> ScenarioFiles.write(folder, scenario));
+                out.println("wrote " + scenarios.size() + " scenarios (seed " + seed + ") to " + folder);
+                return 0;
+            default:
+                throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    static List<Outcome> judge(Path scenarioFolder, Path resultsFile, List<String> judgeNames, PrintStream out) {
+        List<Scenario> scenarios = ScenarioFiles.read(scenarioFolder);
+        if (scenarios.isEmpty()) {
+            throw new IllegalArgumentException("no *.json scenarios in " + scenarioFolder);
+        }
+        List<ScenarioJudge> judges = new ArrayList<>();
+        for (String name : judgeNames) {
+            Supplier<ScenarioJudge> judge = JUDGES.get(name);
+            if (judge == null) {
+                throw new IllegalArgumentException("unknown judge " + name);
+            }
+            judges.add(judge.get());
+        }
+        // Judges are stateless, so scenarios replay in parallel; results are sorted back into a stable order.
+        List<Outcome> outcomes = scenarios.parallelStream()
+                .flatMap(scenario -> judges.stream().map(judge -> Replay.run(judge, scenario)))
+                .sorted(Comparator.comparing(Outcome::scenario).thenComparing(outcome -> judgeNames.indexOf(outcome.judge())))
+                .toList();
+        try {
+            Path parent = resultsFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            ScenarioFiles.MAPPER.writeValue(resultsFile.toFile(), outcomes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results to " + resultsFile, e);
+        }
+        Map<String, Scenario> byName = scenarios.stream().collect(Collectors.toMap(Scenario::name, Function.identity()));
+        List<Scores> scores = judgeNames.stream()
+                .map(name -> Scores.of(name, outcomes.stream().filter(o -> o.judge().equals(name)).toList(), byName))
+                .toList();
+        out.println(scenarios.size() + " scenarios from " + scenarioFolder + ", results in " + resultsFile);
+        out.println();
+        out.print(ScoreTable.scores(scores));
+        out.println();
+        out.print(ScoreTable.byFamily(judgeNames, outcomes, byName));
+        return outcomes;
+    }
+
+    private static Map<String, List<String>> options(String[] args) {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        String current = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                current = args[i];
+                options.putIfAbsent(current, new ArrayList<>());
+            } else if (current == null) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            } else {
+                for (String value : args[i].split(",")) {
+                    if (!value.isBlank()) {
+                        options.get(current).add(value.trim());
+                    }
+                }
+            }
+        }
+        return options;
+    }
+
+    private static String single(Map<String, List<String>> options, String name) {
+        List<String> values = options.get(name);
+        if (values == null || values.size() != 1) {
+            throw new IllegalArgumentException(name + " needs exactly one value");
+        }
+        return values.get(0);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.tollgate.judge;
+
+import dev.tollgate.judge.CheckVerdict.CheckKind;
+import dev.tollgate.spec.AnalysisSpec;
+import dev.tollgate.spec.MetricSpec;
+import dev.tollgate.spec.MetricSpec.Direction;
+import dev.tollgate.spec.MetricSpec.MetricKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Tollgate's judge (DESIGN section 5, docs/judge.md): sequential tests that stay valid however often
+ * they are looked at, so the step is re-judged every period from all its data, rolls back as soon
+ * as the evidence of a regression reaches 1/falsePositiveRate, and passes only on evidence that
+ * rules a regression out, never on silence.
+ *
+ * <ul>
+ *   <li>RATIO metrics: {@link RatioCheck} (conditional binomial mixture likelihood ratio, per period).</li>
+ *   <li>STATISTIC metrics: {@link StatisticCheck} (sequential sign tests on paired periods).</li>
+ *   <li>SLO: {@link BurnRateCheck} on the canary counts of the first RATIO metric where an increase is bad.</li>
+ *   <li>Alarms: ALARM fails, OK passes, anything else is inconclusive.</li>
+ * </ul>
+ *
+ * <p>A critical metric fails the step at the first look its evidence crosses. A non-critical
+ * metric's crossing must hold at two consecutive looks (this period's data and the step's data
+ * without it) before it fails the step; until then the check reads INCONCLUSIVE. The confirmation
+ * cannot raise the false-rollback rate, only trade one period of speed for protection against a
+ * single freak period. SLO burn and alarms are always critical.
+ *
+ * <p>The step passes only when every check passes and the canary's requests in periods compared
+ * with the baseline reach the step's {@code minRequests}; with no RATIO metric there is no request
+ * count, so the minimum sample is never reached and the step cannot pass on its own.
+ */
+public final class SequentialJudge implements Judge {
+
+    @Override
+    public StepVerdict judge(StepEvidence evidence) {
+        AnalysisSpec analysis = evidence.analysis();
+        double alpha = analysis.falsePositiveRate();
+        long minRequests = evidence.step().minRequests();
+        List<CheckVerdict> checks = new ArrayList<>();
+        boolean anyRatio = false;
+        double fewestCanaryRequests = Double.POSITIVE_INFINITY;
+        for (MetricObservations observations : evidence.metrics()) {
+            checks.add(judgeMetric(observations, alpha, minRequests));
+            if (observations.metric().kind() == MetricKind.RATIO) {
+                anyRatio = true;
+                fewestCanaryRequests = Math.min(fewestCanaryRequests, RatioCheck.canaryRequestsCompared(observations));
+            }
+        }
+        boolean minimumSampleReached = anyRatio && fewestCanaryRequests >= minRequests;
+        // The burn rate needs a count of failures; a RATIO where a decrease is bad (a success rate) is not one.
+        Optional<MetricObservations> errorRate = evidence.metrics().stream()
+                .filter(observations -> observations.metric().kind() == MetricKind.RATIO
+                        && observations.metric().direction() == Direction.INCREASE_IS_BAD)
+                .findFirst();
+        if (analysis.slo() != null) {
+            checks.add(errorRate.isPresent()
+                    ? BurnRateCheck.judge(analysis.slo(), errorRate.get(), alpha)
+                    : new CheckVerdict(BurnRateCheck.NAME, CheckKind.SLO, Verdict.INCONCLUSIVE,
+                            "no INCREASE_IS_BAD RATIO metric to count the canary's errors from", Map.of()));
+        }
+        for (String alarm : analysis.alarms()) {
+            checks.add(judgeAlarm(alarm, evidence.alarms().getOrDefault(alarm, AlarmState.MISSING)));
+        }
+        String sample = anyRatio
+                ? Formats.count(fewestCanaryRequests) + " of " + minRequests + " canary requests compared"
+                : "no RATIO metric counts the canary's requests";
+        return overall(checks, minimumSampleReached, sample, evidence.now());
+    }
+
+    private static CheckVerdict judgeMetric(MetricObservations observations, double alpha, long minRequests) {
+        CheckVerdict verdict = judgeOnce(observations, alpha, minRequests);
+        MetricSpec metric = observations.metric();
+        if (verdict.verdict() != Verdict.FAIL || metric.critical()) {
+            return verdict;
+        }
+        Instant latest = PairedPeriods.latestPeriod(observations);
+        CheckVerdict previousLook = judgeOnce(PairedPeriods.before(observations, latest), alpha, minRequests);
+        if (previousLook.verdict() == Verdict.FAIL) {
+            return new CheckVerdict(verdict.name(), verdict.kind(), Verdict.FAIL,
+                    verdict.reason() + " (confirmed at two consecutive looks)", verdict.numbers());
+        }
+        return new CheckVerdict(verdict.name(), verdict.kind(), Verdict.INCONCLUSIVE,
+                "unconfirmed " + verdict.reason() + "; a non-critical metric fails once this holds at the next look too",
+                verdict.numbers());
+    }
+
+    private static CheckVerdict judgeOnce(MetricObservations observations, double alpha, long minRequests) {
+        return observations.metric().kind() == MetricKind.RATIO
+                ? RatioCheck.judge(observations, alpha, minRequests)
+                : StatisticCheck.judge(observations, alpha);
+    }
+
+    private static CheckVerdict judgeAlarm(String alarm, AlarmState state) {
+        Map<String, Double> numbers = Map.of();
+        switch (state) {
+            case OK:
+                return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.PASS, "alarm OK", numbers);
+            case ALARM:
+                return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.FAIL, "alarm in ALARM", numbers);
+            case INSUFFICIENT_DATA:
+                return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE, "alarm has INSUFFICIENT_DATA", numbers);
+            default:
+                return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE,
+                        "no alarm with this name in this account and region", numbers);
+        }
+    }
+
+    private static StepVerdict overall(List<CheckVerdict> checks, boolean minimumSampleReached, String sample, Instant now) {
+        List<CheckVerdict> failed = checks.stream().filter(check -> check.verdict() == Verdict.FAIL).toList();
+        if (!failed.isEmpty()) {
+            return new StepVerdict(Verdict.FAIL, reasons(failed), checks, minimumSampleReached, now);
+        }
+        List<CheckVerdict> undecided = checks.stream().filter(check -> check.verdict() != Verdict.PASS).toList();
+        if (!minimumSampleReached) {
+            String reason = "minimum sample not reached: " + sample + (undecided.isEmpty() ? "" : "; " + reasons(undecided));
+            return new StepVerdict(Verdict.INCONCLUSIVE, reason, checks, false, now);
+        }
+        if (!undecided.isEmpty()) {
+            return new StepVerdict(Verdict.INCONCLUSIVE, reasons(undecided), checks, true, now);
+        }
+        return new StepVerdict(Verdict.PASS, "all " + checks.size() + " checks pass, " + sample, checks, true, now);
+    }
+
+    private static String reasons(List<CheckVerdict> checks) {
+        return checks.stream().map(check -> check.name() + ": " + check.reason()).collect(Collectors.joining("; "));
+    }
+}

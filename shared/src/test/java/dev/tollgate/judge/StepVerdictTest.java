@@ -1,0 +1,148 @@
+package dev.tollgate.judge;
+
+import static dev.tollgate.judge.StepEvidenceBuilder.check;
+import static dev.tollgate.judge.StepEvidenceBuilder.errorRate;
+import static dev.tollgate.judge.StepEvidenceBuilder.statistic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.judge.CheckVerdict.CheckKind;
+import dev.tollgate.spec.MetricSpec.Direction;
+import dev.tollgate.spec.SloSpec;
+import org.junit.jupiter.api.Test;
+
+/** How the checks combine into the step's verdict: alarms, SLO burn, criticality, the minimum sample. */
+class StepVerdictTest {
+
+    private static StepEvidenceBuilder healthyStep(int periods) {
+        StepEvidenceBuilder step = new StepEvidenceBuilder();
+        step.metric(errorRate(0.10)).repeatCounts(periods, 10, 1000, 90, 9000);
+        return step;
+    }
+
+    @Test
+    void failsTheStepWhenANamedAlarmIsInAlarm() {
+        StepVerdict verdict = healthyStep(10).alarm("checkout-p99-slo", AlarmState.ALARM).judgeAfter(10);
+
+        assertEquals(Verdict.FAIL, verdict.verdict());
+        assertEquals("checkout-p99-slo: alarm in ALARM", verdict.reason());
+        assertEquals(CheckKind.ALARM, check(verdict, "checkout-p99-slo").kind());
+    }
+
+    @Test
+    void neverPassesWhileAnAlarmHasInsufficientDataOrIsMissing() {
+        StepVerdict insufficient = healthyStep(10).alarm("checkout-anomaly", AlarmState.INSUFFICIENT_DATA).judgeAfter(10);
+        StepVerdict missing = healthyStep(10).alarm("no-such-alarm", null).judgeAfter(10);
+
+        assertEquals(Verdict.INCONCLUSIVE, insufficient.verdict());
+        assertEquals("checkout-anomaly: alarm has INSUFFICIENT_DATA", insufficient.reason());
+        assertEquals(Verdict.INCONCLUSIVE, missing.verdict());
+        assertEquals(Verdict.INCONCLUSIVE, check(missing, "no-such-alarm").verdict());
+    }
+
+    @Test
+    void passesWhenEveryCheckPassesIncludingAlarmsInOk() {
+        StepVerdict verdict = healthyStep(10).alarm("checkout-anomaly", AlarmState.OK).judgeAfter(10);
+
+        assertEquals(Verdict.PASS, verdict.verdict(), verdict.reason());
+        assertEquals("all 2 checks pass, 10000 of 500 canary requests compared", verdict.reason());
+    }
+
+    @Test
+    void failsOnASustainedBurnRateOverBothWindows() {
+        // 2 % errors against a 99.9 % objective is a burn rate of 20, over the limit of 14.4 in both windows.
+        // After 6 periods 120 errors against 86 expected at the limit is not yet conclusive; after 10,
+        // 200 against 144 (4.7 standard deviations) is.
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        step.metric(errorRate(10.0)).repeatCounts(10, 20, 1000, 180, 9000);
+
+        assertEquals(Verdict.INCONCLUSIVE, check(step.judgeAfter(6), BurnRateCheck.NAME).verdict());
+        StepVerdict verdict = step.judgeAfter(10);
+
+        CheckVerdict burn = check(verdict, BurnRateCheck.NAME);
+        assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
+        assertEquals(20.0, burn.numbers().get("shortWindowBurnRate"), 1e-9);
+        assertEquals(20.0, burn.numbers().get("longWindowBurnRate"), 1e-9);
+        assertEquals(Verdict.FAIL, verdict.verdict());
+    }
+
+    @Test
+    void doesNotFailOnABurnRateFromAHandfulOfRequests() {
+        // One error in five requests is a burn rate of 200, but on five requests it proves nothing.
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        step.metric(errorRate(0.10)).counts(1, 5, 3, 300);
+
+        CheckVerdict burn = check(step.judgeAfter(1), BurnRateCheck.NAME);
+
+        assertEquals(Verdict.INCONCLUSIVE, burn.verdict(), burn.reason());
+        assertEquals(200.0, burn.numbers().get("longWindowBurnRate"), 1e-9);
+    }
+
+    @Test
+    void passesTheBurnRateWhenOnlyTheShortWindowIsOverTheLimit() {
+        // 0.5 % for 10 periods, then 2 % for the last 5: the step as a whole burns at 10x, under 14.4.
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        step.metric(errorRate(10.0)).repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000);
+
+        CheckVerdict burn = check(step.judgeAfter(15), BurnRateCheck.NAME);
+
+        assertEquals(Verdict.PASS, burn.verdict(), burn.reason());
+        assertEquals(20.0, burn.numbers().get("shortWindowBurnRate"), 1e-9);
+        assertEquals(10.0, burn.numbers().get("longWindowBurnRate"), 1e-9);
+    }
+
+    @Test
+    void burnRateIsInconclusiveWithoutCanaryRequests() {
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        step.metric(errorRate(0.10)).repeatCounts(3, 0, 0, 9, 9000);
+
+        CheckVerdict burn = check(step.judgeAfter(3), BurnRateCheck.NAME);
+
+        assertEquals(Verdict.INCONCLUSIVE, burn.verdict());
+        assertEquals("no canary requests counted yet in error-rate", burn.reason());
+    }
+
+    @Test
+    void aNonCriticalMetricFailsOnlyOnceConfirmedAtTheNextLook() {
+        StepEvidenceBuilder critical = healthyStep(5);
+        critical.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(5, 300.0, 150.0);
+        StepEvidenceBuilder nonCritical = healthyStep(5);
+        nonCritical.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, false)).repeatValues(5, 300.0, 150.0);
+
+        assertEquals(Verdict.FAIL, critical.judgeAfter(3).verdict());
+        StepVerdict unconfirmed = nonCritical.judgeAfter(3);
+        assertEquals(Verdict.INCONCLUSIVE, unconfirmed.verdict());
+        assertTrue(check(unconfirmed, "p99-latency").reason().startsWith("unconfirmed regression"),
+                check(unconfirmed, "p99-latency").reason());
+        StepVerdict confirmed = nonCritical.judgeAfter(4);
+        assertEquals(Verdict.FAIL, confirmed.verdict());
+        assertTrue(check(confirmed, "p99-latency").reason().endsWith("(confirmed at two consecutive looks)"));
+    }
+
+    @Test
+    void cannotReachTheMinimumSampleWithoutARatioMetricToCountRequests() {
+        StepEvidenceBuilder step = new StepEvidenceBuilder();
+        step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(20, 100.0, 100.0);
+
+        StepVerdict verdict = step.judgeAfter(20);
+
+        assertEquals(Verdict.PASS, check(verdict, "p95-latency").verdict());
+        assertEquals(Verdict.INCONCLUSIVE, verdict.verdict());
+        assertFalse(verdict.minimumSampleReached());
+        assertEquals("minimum sample not reached: no RATIO metric counts the canary's requests", verdict.reason());
+    }
+
+    @Test
+    void reportsEveryFailingCheckInTheReason() {
+        StepEvidenceBuilder step = new StepEvidenceBuilder().alarm("checkout-anomaly", AlarmState.ALARM);
+        step.metric(errorRate(0.10)).repeatCounts(3, 100, 1000, 90, 9000);
+
+        StepVerdict verdict = step.judgeAfter(3);
+
+        assertEquals(Verdict.FAIL, verdict.verdict());
+        assertTrue(verdict.reason().startsWith("error-rate: regression: canary 10.0% (300/3000) vs baseline 1.0% (270/27000)"),
+                verdict.reason());
+        assertTrue(verdict.reason().endsWith("; checkout-anomaly: alarm in ALARM"), verdict.reason());
+    }
+}
