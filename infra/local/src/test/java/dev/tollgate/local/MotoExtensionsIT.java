@@ -118,6 +118,6 @@ class MotoExtensionsIT {
         var result = sfn.describeExecution(d -> d.executionArn(execution));
         assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
         assertTrue(result.output().contains("dev.tollgate.errors.BadRequestException"), result.output());
-        assertTrue(result.output().contains("the event has no 'service'"), result.output());
+        assertTrue(result.output().contains("the event has no 'action'"), result.output());
     }
 }
