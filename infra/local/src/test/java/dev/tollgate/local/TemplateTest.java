@@ -65,18 +65,37 @@ class TemplateTest {
         assertEquals(List.of(), missing, "functions without an events/<module>*.json sample");
     }
 
+    /**
+     * sam build: every function is built by its target of the root Makefile (BuildMethod makefile,
+     * CodeUri "."), which builds one function module; every function module is built by one target.
+     */
     @Test
-    void everyFunctionModuleIsInTheTemplateAndEveryTemplateFunctionHasAModule() throws IOException {
-        Set<String> inTemplate = new HashSet<>();
+    void everyFunctionIsBuiltBySamFromItsOwnModuleThroughTheMakefile() throws IOException {
         JsonNode resources = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                 .readTree(RepositoryFiles.template().toFile()).path("Resources");
+        String makefile = Files.readString(RepositoryFiles.root().resolve("Makefile"));
+        Set<String> built = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
         resources.fields().forEachRemaining(resource -> {
-            String codeUri = resource.getValue().path("Properties").path("CodeUri").asText("");
-            if (codeUri.startsWith("functions/")) {
-                inTemplate.add(codeUri.split("/")[1]);
+            if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+                return;
+            }
+            String logicalId = resource.getKey();
+            if (!".".equals(resource.getValue().path("Properties").path("CodeUri").asText())) {
+                problems.add(logicalId + ": CodeUri must be \".\" (the repository: a module needs its parent POM and shared)");
+            }
+            if (!"makefile".equals(resource.getValue().path("Metadata").path("BuildMethod").asText())) {
+                problems.add(logicalId + ": Metadata BuildMethod must be makefile");
+            }
+            Matcher target = Pattern.compile("(?m)^build-" + logicalId + ":\\n\\t\\$\\(call function_jar,([a-z-]+)\\)$").matcher(makefile);
+            if (target.find()) {
+                built.add(target.group(1));
+            } else {
+                problems.add(logicalId + ": no Makefile target build-" + logicalId);
             }
         });
-        assertEquals(new TreeSet<>(functionModules()), new TreeSet<>(inTemplate));
+        assertEquals(List.of(), problems);
+        assertEquals(new TreeSet<>(functionModules()), built, "function modules and the modules the Makefile builds");
     }
 
     @Test
