@@ -115,6 +115,27 @@ class TemplateTest {
         assertEquals(0, lint.waitFor(), "cfn-lint template.yaml:\n" + report);
     }
 
+    @Test
+    void cfnLintAcceptsTheExamplePipeline() throws Exception {
+        Process lint = new ProcessBuilder("cfn-lint", "infra/pipeline/pipeline.yaml")
+                .directory(RepositoryFiles.root().toFile()).redirectErrorStream(true).start();
+        String report = new String(lint.getInputStream().readAllBytes());
+        assertEquals(0, lint.waitFor(), "cfn-lint infra/pipeline/pipeline.yaml:\n" + report);
+    }
+
+    @Test
+    void theExamplePipelineShowsBothIntegrationsAndHandsTheBridgeJsonUserParameters() throws IOException {
+        String pipeline = Files.readString(RepositoryFiles.root().resolve("infra/pipeline/pipeline.yaml"));
+        assertTrue(pipeline.contains("Provider: Lambda"));
+        assertTrue(pipeline.contains("Provider: StepFunctions"));
+        assertTrue(pipeline.contains("InputType: FilePath"));
+        Matcher parameters = Pattern.compile("UserParameters: !Sub '(.*)'").matcher(pipeline);
+        assertTrue(parameters.find());
+        JsonNode resolved = Json.tree(parameters.group(1).replace("${SpecFile}", "deploy/tollgate-spec.json")
+                .replace("${ServiceName}", "checkout").replace("#{codepipeline.PipelineExecutionId}", "3f1c9a7e"));
+        assertEquals("deploy/tollgate-spec.json", resolved.path("specFile").asText());
+    }
+
     private static List<String> functionModules() throws IOException {
         try (Stream<Path> modules = Files.list(RepositoryFiles.root().resolve("functions"))) {
             return modules.filter(Files::isDirectory).map(path -> path.getFileName().toString()).sorted().toList();
