@@ -147,6 +147,27 @@ class OperationsCliIT {
     }
 
     @Test
+    void promoteAtTheApprovalGateSkipsTheRemainingStepsAtOnce() throws Exception {
+        try (ScenarioRun.Release release = release("cli-promote-gate")) {
+            String id = release.deploymentId();
+            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withApproval(release.spec(), 0)).toString()).exitCode());
+            awaitRecord(id, record -> record.awaitingApprovalStep() != null, "waited for approval");
+
+            Run promoted = tollgate("promote", id, "--as", "tester", "--reason", "verified by hand");
+            assertEquals(0, promoted.exitCode(), promoted.err());
+            assertTrue(promoted.out().contains("promoting now"), promoted.out());
+
+            DeploymentRecord ended = awaitEnd(id);
+            assertEquals(DeploymentStatus.PROMOTED, ended.status());
+            assertEquals("promoted by tester: verified by hand", ended.reason());
+            assertEquals(TrafficWeights.canaryAt(100), weights(release.fixture()));
+            Run status = tollgate("status", id);
+            assertTrue(status.out().contains("approval answered: PROMOTE by tester"), status.out());
+            assertFalse(status.out().contains("step 2/3"), "no step after the gate was shifted: " + status.out());
+        }
+    }
+
+    @Test
     void promoteDuringABakeSkipsTheRemainingStepsAtTheNextTick() throws Exception {
         try (ScenarioRun.Release release = release("cli-promote")) {
             String id = release.deploymentId();
