@@ -25,6 +25,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.spec.SpecValidator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OpsServiceTest {
@@ -216,5 +217,18 @@ class OpsServiceTest {
         assertEquals(java.util.List.of("deployment-3", "deployment-2"),
                 ops.list(2).stream().map(DeploymentRecord::deploymentId).toList());
         assertEquals(3, ops.list(1000).size(), "the limit is capped, never refused");
+    }
+
+    @Test
+    void everySampleStateMachineInputButTheInvalidOneStarts() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(SampleEvents.directory())) {
+            List<String> inputs = files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.startsWith("statemachine-") && !name.equals("statemachine-invalid.json")).sorted().toList();
+            assertTrue(inputs.size() >= 2, inputs.toString());
+            for (String input : inputs) {
+                assertEquals(executions.executionArn(Json.tree(SampleEvents.read(input)).path("deploymentId").asText()),
+                        ops.start(Json.tree(SampleEvents.read(input))).executionArn(), input);
+            }
+        }
     }
 }
