@@ -53,6 +53,19 @@ public final class AwsClients {
         return builder.build();
     }
 
+    /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */
+    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, AwsCredentialsProvider credentials) {
+        builder.region(region())
+                .credentialsProvider(credentials)
+                .httpClient(httpClient)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(30))
+                        .build());
+        environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
     private AwsCredentialsProvider credentials() {
         var keyId = environment.get("AWS_ACCESS_KEY_ID");
         var secret = environment.get("AWS_SECRET_ACCESS_KEY");

@@ -2,6 +2,7 @@ package dev.tollgate.deployment;
 
 import dev.tollgate.decision.OperatorRequest;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,4 +38,7 @@ public interface DeploymentStore {
 
     /** Sets the final status and reason, once: a retry with the same status is a no-op. */
     void finish(String deploymentId, DeploymentStatus status, String reason, Instant at);
+
+    /** Deployments newest first (running and finished), at most {@code limit}: what {@code tollgate list} shows. */
+    List<DeploymentRecord> recent(int limit);
 }

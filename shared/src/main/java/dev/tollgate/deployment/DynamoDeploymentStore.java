@@ -19,11 +19,16 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * The deployments table in DynamoDB. One item per service lock ({@code LOCK#service}) and one per
- * deployment ({@code DEPLOYMENT#id}); the partition key {@code pk} is the only key.
+ * deployment ({@code DEPLOYMENT#id}); the partition key {@code pk} is the only key. Deployment
+ * items also carry {@code recordType = DEPLOYMENT}, the partition key of the sparse index
+ * {@code RecentDeployments} (sort key {@code startedAt}) that lists them newest first.
  */
 public final class DynamoDeploymentStore implements DeploymentStore {
 
     public static final String KEY = "pk";
+    public static final String RECENT_INDEX = "RecentDeployments";
+    public static final String RECORD_TYPE = "recordType";
+    public static final String DEPLOYMENT_TYPE = "DEPLOYMENT";
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -50,6 +55,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         record.put("executionArn", s(executionArn));
         record.put("status", s(DeploymentStatus.RUNNING.name()));
         record.put("startedAt", s(now.toString()));
+        record.put(RECORD_TYPE, s(DEPLOYMENT_TYPE));
         try {
             dynamo.putItem(put -> put.tableName(tableName).item(record)
                     .conditionExpression("attribute_not_exists(pk) OR executionArn = :execution")
@@ -111,9 +117,25 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     @Override
     public Optional<DeploymentRecord> find(String deploymentId) {
         Map<String, AttributeValue> item = get(deploymentKey(deploymentId));
-        if (item.isEmpty()) {
-            return Optional.empty();
+        return item.isEmpty() ? Optional.empty() : Optional.of(record(item));
+    }
+
+    @Override
+    public List<DeploymentRecord> recent(int limit) {
+        try {
+            // The index projects every attribute, so one Query reads whole records; newest first.
+            return dynamo.query(query -> query.tableName(tableName).indexName(RECENT_INDEX)
+                            .keyConditionExpression("#type = :deployment")
+                            .expressionAttributeNames(Map.of("#type", RECORD_TYPE))
+                            .expressionAttributeValues(Map.of(":deployment", s(DEPLOYMENT_TYPE)))
+                            .scanIndexForward(false).limit(limit))
+                    .items().stream().map(DynamoDeploymentStore::record).toList();
+        } catch (SdkException failure) {
+            throw AwsErrors.translate("DynamoDB Query (" + RECENT_INDEX + ")", failure);
         }
+    }
+
+    private static DeploymentRecord record(Map<String, AttributeValue> item) {
         List<TimelineEntry> timeline = new ArrayList<>();
         if (item.containsKey("timeline")) {
             for (AttributeValue entry : item.get("timeline").l()) {
@@ -129,9 +151,9 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             request = new OperatorRequest(OperatorRequest.Kind.valueOf(str(fields, "kind")), str(fields, "requestedBy"),
                     Instant.parse(str(fields, "requestedAt")), str(fields, "reason"));
         }
-        return Optional.of(new DeploymentRecord(str(item, "deploymentId"), str(item, "service"), str(item, "executionArn"),
+        return new DeploymentRecord(str(item, "deploymentId"), str(item, "service"), str(item, "executionArn"),
                 DeploymentStatus.valueOf(str(item, "status")), instant(item, "startedAt"), instant(item, "finishedAt"),
-                str(item, "reason"), request, integer(item, "awaitingApprovalStep"), timeline));
+                str(item, "reason"), request, integer(item, "awaitingApprovalStep"), timeline);
     }
 
     @Override

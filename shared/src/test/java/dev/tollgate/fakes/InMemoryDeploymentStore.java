@@ -11,6 +11,7 @@ import dev.tollgate.errors.DeploymentNotRunningException;
 import dev.tollgate.errors.LockHeldException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +113,11 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         }
         approvalTokens.remove(deploymentId);
         records.put(deploymentId, with(record, status, at, reason, record.operatorRequest(), null, record.timeline()));
+    }
+
+    @Override
+    public synchronized List<DeploymentRecord> recent(int limit) {
+        return records.values().stream().sorted(Comparator.comparing(DeploymentRecord::startedAt).reversed()).limit(limit).toList();
     }
 
     private DeploymentRecord require(String deploymentId) {

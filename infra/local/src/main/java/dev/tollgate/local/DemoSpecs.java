@@ -67,4 +67,10 @@ public final class DemoSpecs {
         analysis.put("onInconclusive", "ROLLBACK");
         return spec;
     }
+
+    /** Puts an approval gate after step {@code stepIndex}: the rollout waits there for a human. */
+    public static ObjectNode withApproval(ObjectNode spec, int stepIndex) {
+        ((ObjectNode) spec.path("steps").get(stepIndex)).put("approval", true);
+        return spec;
+    }
 }

@@ -53,6 +53,10 @@ public final class ExecutionWatcher {
     }
 
     private void print(HistoryEvent event) {
+        if (event.type() == HistoryEventType.TASK_STATE_ENTERED && "AwaitApproval".equals(event.stateEnteredEventDetails().name())) {
+            out.println(stamp() + "waiting for approval: tollgate approve | promote | abort <deploymentId>");
+            return;
+        }
         if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
             String state = event.stateExitedEventDetails().name();
             JsonNode output = Json.tree(event.stateExitedEventDetails().output());
@@ -90,6 +94,8 @@ public final class ExecutionWatcher {
             case "ShiftTraffic" -> "shifted: step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/"
                     + output.path("spec").path("steps").size() + ", canary at " + output.path("progress").path("canaryWeight").asInt() + " %";
             case "AnalyzeStep" -> verdict(output.path("verdict"));
+            case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
+                    + output.path("approval").path("decidedBy").asText("someone");
             case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " (" + output.path("decision").path("reason").asText() + ")";
             case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
                     + output.path("outcome").path("canaryPercent").asInt() + " %";

@@ -2,6 +2,7 @@ package dev.tollgate.local;
 
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.local.LocalLambdaEndpoint.LocalFunction;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -42,6 +44,7 @@ public final class LocalStack implements AutoCloseable {
     private final String stateMachineArn;
     private final Path workDirectory;
     private final FaultInjectingProxy faults;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults) {
         this.lambdaEndpoint = lambdaEndpoint;
@@ -103,6 +106,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The ARN moto gives a state machine of that name in the local account and region. */
+    public static String stateMachineArn(String name) {
+        return "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;
+    }
+
     public static String functionArn(String functionName) {
         return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + functionName;
     }
@@ -119,10 +127,19 @@ public final class LocalStack implements AutoCloseable {
 
     private void createDeploymentsTable() {
         try (DynamoDbClient dynamo = clients.build(DynamoDbClient.builder())) {
+            // As template.yaml declares it, with the RecentDeployments index that `tollgate list` reads.
             dynamo.createTable(create -> create.tableName(TABLE_NAME)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+                    .attributeDefinitions(
+                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName(DynamoDeploymentStore.RECORD_TYPE)
+                                    .attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName("startedAt").attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                    .globalSecondaryIndexes(index -> index.indexName(DynamoDeploymentStore.RECENT_INDEX)
+                            .keySchema(KeySchemaElement.builder().attributeName(DynamoDeploymentStore.RECORD_TYPE).keyType(KeyType.HASH).build(),
+                                    KeySchemaElement.builder().attributeName("startedAt").keyType(KeyType.RANGE).build())
+                            .projection(projection -> projection.projectionType(ProjectionType.ALL))));
         }
     }
 
@@ -150,6 +167,7 @@ public final class LocalStack implements AutoCloseable {
         return switch (template.resourceType(logicalId)) {
             case "AWS::DynamoDB::Table" -> TABLE_NAME;
             case "AWS::Serverless::Function" -> functionArn(logicalId);
+            case "AWS::Serverless::StateMachine" -> stateMachineArn(STATE_MACHINE_NAME);
             default -> throw new IllegalStateException("the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
         };
     }
@@ -217,8 +235,12 @@ public final class LocalStack implements AutoCloseable {
         return workDirectory;
     }
 
+    /** Stops everything; safe to call twice (the demo's --keep-running stops the stack from a shutdown hook). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         sfn.close();
         if (faults != null) {
             faults.close();

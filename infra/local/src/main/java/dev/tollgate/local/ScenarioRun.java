@@ -37,25 +37,56 @@ public final class ScenarioRun {
     }
 
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
-        return run(scenario, service, seed, spec -> spec);
+        return run(scenario, service, seed, spec -> spec, Duration.ofMinutes(5));
     }
 
-    /** As {@link #run(Scenario, String, long)}, with the demo spec adjusted by {@code adjustSpec} first. */
+    /** As {@link #run(Scenario, String, long)}, with the demo spec adjusted by {@code adjustSpec} before it starts. */
     public Result run(Scenario scenario, String service, long seed, UnaryOperator<ObjectNode> adjustSpec) throws InterruptedException {
+        return run(scenario, service, seed, adjustSpec, Duration.ofMinutes(5));
+    }
+
+    /** As {@link #run(Scenario, String, long)}; {@code approvalGate} puts an approval gate after the first step. */
+    public Result run(Scenario scenario, String service, long seed, boolean approvalGate, Duration watchFor)
+            throws InterruptedException {
+        return run(scenario, service, seed, spec -> approvalGate ? DemoSpecs.withApproval(spec, 0) : spec, watchFor);
+    }
+
+    private Result run(Scenario scenario, String service, long seed, UnaryOperator<ObjectNode> adjustSpec, Duration watchFor)
+            throws InterruptedException {
+        out.println("scenario " + scenario.cliName() + ": " + scenario.description());
+        try (Release release = prepare(scenario, service, seed)) {
+            ObjectNode spec = adjustSpec.apply(release.spec());
+            String executionArn = start(release.deploymentId(), spec);
+            out.println("started execution " + executionArn);
+            DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), out).follow(executionArn, watchFor);
+            return new Result(ExecutionWatcher.outcome(execution, release.deploymentId()), executionArn, release.fixture(),
+                    Duration.between(release.began(), Instant.now()));
+        }
+    }
+
+    /**
+     * A release ready to deploy: the service's resources, a canary alarm, traffic already flowing
+     * (stopped by {@link Release#close()}) and the spec; nothing is started, so a test or the CLI can
+     * start it any way it likes.
+     */
+    public Release prepare(Scenario scenario, String service, long seed) {
         Instant began = Instant.now();
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, service);
         String alarm = createCanaryAlarm(service);
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
-        ObjectNode spec = adjustSpec.apply(DemoSpecs.ecsAlb(deploymentId, fixture, alarm));
-        out.println("scenario " + scenario.cliName() + ": " + scenario.description());
-        try (TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed)) {
-            traffic.seedHistory(began);
-            traffic.start();
-            String executionArn = start(deploymentId, spec);
-            out.println("started execution " + executionArn);
-            DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), out).follow(executionArn, Duration.ofMinutes(5));
-            return new Result(ExecutionWatcher.outcome(execution, deploymentId), executionArn, fixture,
-                    Duration.between(began, Instant.now()));
+        ObjectNode spec = DemoSpecs.ecsAlb(deploymentId, fixture, alarm);
+        TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
+        traffic.seedHistory(began);
+        traffic.start();
+        return new Release(deploymentId, spec, fixture, traffic, began);
+    }
+
+    /** A prepared release; closing it stops its traffic. */
+    public record Release(String deploymentId, ObjectNode spec, EcsAlbFixture fixture, TrafficSimulator traffic, Instant began)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            traffic.close();
         }
     }
 

@@ -1,19 +1,51 @@
 package dev.tollgate.local;
 
+import dev.tollgate.errors.InvalidSpecException;
+import dev.tollgate.errors.TollgateException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code tollgate} command. */
+/** The {@code tollgate} command: the local demo, and steering deployments on AWS or on a local stack. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
         description = "Progressive delivery for AWS: canary steps judged from evidence.",
-        subcommands = {TollgateCommand.Demo.class})
+        subcommands = {TollgateCommand.Demo.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
+                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class})
 public final class TollgateCommand implements Runnable {
 
+    /** Exit status of a refused operation (finished deployment, no approval pending, AWS refused). */
+    public static final int REFUSED = 1;
+    /** Exit status of an invalid spec or a usage error. */
+    public static final int INVALID = 2;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TollgateCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Tollgate's error handling: a refusal is one line on stderr, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new TollgateCommand());
+        commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            if (failure instanceof InvalidSpecException invalid) {
+                err.println("tollgate: invalid deployment spec, nothing was started:");
+                invalid.violations().forEach(violation -> err.println("  " + violation));
+                err.flush();
+                return INVALID;
+            }
+            if (failure instanceof TollgateException || failure instanceof IllegalArgumentException) {
+                err.println("tollgate: " + failure.getMessage());
+                err.flush();
+                return REFUSED;
+            }
+            throw failure;
+        });
+        return commandLine;
     }
 
     @Override
@@ -44,6 +76,14 @@ public final class TollgateCommand implements Runnable {
                 + "(kinds: throttle, server, reset, lost, slow)")
         String faults;
 
+        @Option(names = "--approval", description = "Put an approval gate after the first step, to answer with "
+                + "`tollgate approve|promote|abort` from another terminal")
+        boolean approval;
+
+        @Option(names = "--keep-running", description = "Leave the local stack up after the outcome (until Ctrl-C), "
+                + "for the ops commands with --endpoint-url")
+        boolean keepRunning;
+
         @Override
         public Integer call() throws Exception {
             Scenario chosen = Scenario.fromCliName(scenario);
@@ -51,14 +91,30 @@ public final class TollgateCommand implements Runnable {
             FaultPlan faultPlan = FaultPlan.parse(faults);
             Path work = workDirectory != null ? workDirectory : java.nio.file.Files.createTempDirectory("tollgate-local");
             try (LocalStack stack = LocalStack.start(work, faultPlan, seed)) {
-                System.out.println("moto on " + stack.moto().endpoint() + " (pid " + stack.moto().pid() + "), functions on "
+                String endpoint = stack.moto().endpoint().toString();
+                System.out.println("moto on " + endpoint + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
                 stack.faults().ifPresent(proxy -> System.out.println("injecting " + faultPlan + " through " + proxy.uri()));
-                ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(chosen, service, seed);
+                if (approval || keepRunning) {
+                    System.out.println("ops commands: ./tollgate status|approve|promote|abort|list ... --endpoint-url " + endpoint);
+                }
+                ScenarioRun.Result result = new ScenarioRun(stack, System.out)
+                        .run(chosen, service, seed, approval, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
                 stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());
-                return result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;
+                int status = result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;
+                if (keepRunning) {
+                    System.out.println("the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
+                            + "; then ./tollgate list. Ctrl-C stops it.");
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        stack.close();
+                        stopped.countDown();
+                    }, "stop-local-stack"));
+                    stopped.await();
+                }
+                return status;
             }
         }
     }

@@ -1,8 +1,10 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,10 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.InvalidJobStateException;
+import software.amazon.awssdk.services.codepipeline.model.JobNotFoundException;
+import software.amazon.awssdk.services.codepipeline.model.ValidationException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -119,5 +125,60 @@ class MotoExtensionsIT {
         assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
         assertTrue(result.output().contains("dev.tollgate.errors.BadRequestException"), result.output());
         assertTrue(result.output().contains("the event has no 'action'"), result.output());
+    }
+
+    @Test
+    void sendTaskFailureHandsItsCauseToTheCatchAsOnAws() throws Exception {
+        DynamoDeploymentStore store = new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME);
+        store.acquire("cause-probe", "cause-probe-1", "probe-execution", java.time.Instant.now());
+        SfnClient sfn = stack.sfn();
+        String definition = "{\"StartAt\":\"Gate\",\"States\":{\"Gate\":{\"Type\":\"Task\","
+                + "\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"Parameters\":{\"FunctionName\":\""
+                + LocalStack.functionArn("ApprovalFunction") + "\",\"Payload\":{\"deploymentId\":\"cause-probe-1\",\"nextStepIndex\":1,"
+                + "\"reason\":\"probe\",\"taskToken.$\":\"$$.Task.Token\"}},\"Catch\":[{\"ErrorEquals\":[\"Aborted\"],"
+                + "\"ResultPath\":\"$.failure\",\"Next\":\"Caught\"}],\"End\":true},\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
+        String machine = sfn.createStateMachine(create -> create.name("probe-task-failure")
+                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
+        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
+        String token = null;
+        for (int attempt = 0; attempt < 50 && token == null; attempt++) {
+            Thread.sleep(100);
+            token = store.approvalToken("cause-probe-1").orElse(null);
+        }
+        String parked = token;
+
+        sfn.sendTaskFailure(send -> send.taskToken(parked).error("Aborted").cause("aborted by alice: wrong build"));
+        Thread.sleep(1_000);
+
+        var result = sfn.describeExecution(d -> d.executionArn(execution));
+        assertEquals(ExecutionStatus.SUCCEEDED, result.status());
+        assertEquals("aborted by alice: wrong build",
+                dev.tollgate.json.Json.tree(result.output()).path("failure").path("Cause").asText(), result.output());
+    }
+
+    @Test
+    void codePipelineJobsTakeOneAnswerAsTheApiReferenceSays() {
+        LocalCodePipeline pipeline = new LocalCodePipeline(stack);
+        String jobId = pipeline.createJob(LocalCodePipeline.jobData("{}", null));
+        try (CodePipelineClient codePipeline = stack.clients().build(CodePipelineClient.builder())) {
+            assertEquals(jobId, codePipeline.getJobDetails(get -> get.jobId(jobId)).jobDetails().id());
+            assertThrows(ValidationException.class, () -> codePipeline.putJobSuccessResult(put -> put.jobId(jobId)
+                    .continuationToken("t").outputVariables(java.util.Map.of("outcome", "PROMOTED"))),
+                    "outputVariables only without a continuation token");
+            assertThrows(ValidationException.class, () -> codePipeline.putJobFailureResult(put -> put.jobId(jobId)
+                    .failureDetails(details -> details.type("JobFailed").message(""))), "a failure needs a message");
+
+            codePipeline.putJobSuccessResult(put -> put.jobId(jobId).continuationToken("token-1")
+                    .executionDetails(details -> details.summary("step 1/3 at 10 %: healthy").percentComplete(33)));
+
+            assertThrows(InvalidJobStateException.class, () -> codePipeline.putJobFailureResult(put -> put.jobId(jobId)
+                    .failureDetails(details -> details.type("JobFailed").message("late"))), "a job takes one answer");
+            assertThrows(JobNotFoundException.class, () -> codePipeline.putJobSuccessResult(put -> put.jobId("no-such-job")));
+        }
+        LocalCodePipeline.JobRecord record = pipeline.job(jobId);
+        assertEquals("Succeeded", record.status());
+        assertEquals("token-1", record.accepted().path("continuationToken").asText());
+        assertEquals("step 1/3 at 10 %: healthy", record.accepted().path("executionDetails").path("summary").asText());
+        assertEquals(2, record.answers().size(), "the refused answer is recorded too: " + record.answers());
     }
 }

@@ -65,18 +65,37 @@ class TemplateTest {
         assertEquals(List.of(), missing, "functions without an events/<module>*.json sample");
     }
 
+    /**
+     * sam build: every function is built by its target of the root Makefile (BuildMethod makefile,
+     * CodeUri "."), which builds one function module; every function module is built by one target.
+     */
     @Test
-    void everyFunctionModuleIsInTheTemplateAndEveryTemplateFunctionHasAModule() throws IOException {
-        Set<String> inTemplate = new HashSet<>();
+    void everyFunctionIsBuiltBySamFromItsOwnModuleThroughTheMakefile() throws IOException {
         JsonNode resources = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                 .readTree(RepositoryFiles.template().toFile()).path("Resources");
+        String makefile = Files.readString(RepositoryFiles.root().resolve("Makefile"));
+        Set<String> built = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
         resources.fields().forEachRemaining(resource -> {
-            String codeUri = resource.getValue().path("Properties").path("CodeUri").asText("");
-            if (codeUri.startsWith("functions/")) {
-                inTemplate.add(codeUri.split("/")[1]);
+            if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+                return;
+            }
+            String logicalId = resource.getKey();
+            if (!".".equals(resource.getValue().path("Properties").path("CodeUri").asText())) {
+                problems.add(logicalId + ": CodeUri must be \".\" (the repository: a module needs its parent POM and shared)");
+            }
+            if (!"makefile".equals(resource.getValue().path("Metadata").path("BuildMethod").asText())) {
+                problems.add(logicalId + ": Metadata BuildMethod must be makefile");
+            }
+            Matcher target = Pattern.compile("(?m)^build-" + logicalId + ":\\n\\t\\$\\(call function_jar,([a-z-]+)\\)$").matcher(makefile);
+            if (target.find()) {
+                built.add(target.group(1));
+            } else {
+                problems.add(logicalId + ": no Makefile target build-" + logicalId);
             }
         });
-        assertEquals(new TreeSet<>(functionModules()), new TreeSet<>(inTemplate));
+        assertEquals(List.of(), problems);
+        assertEquals(new TreeSet<>(functionModules()), built, "function modules and the modules the Makefile builds");
     }
 
     @Test
@@ -94,6 +113,27 @@ class TemplateTest {
                 .directory(RepositoryFiles.root().toFile()).redirectErrorStream(true).start();
         String report = new String(lint.getInputStream().readAllBytes());
         assertEquals(0, lint.waitFor(), "cfn-lint template.yaml:\n" + report);
+    }
+
+    @Test
+    void cfnLintAcceptsTheExamplePipeline() throws Exception {
+        Process lint = new ProcessBuilder("cfn-lint", "infra/pipeline/pipeline.yaml")
+                .directory(RepositoryFiles.root().toFile()).redirectErrorStream(true).start();
+        String report = new String(lint.getInputStream().readAllBytes());
+        assertEquals(0, lint.waitFor(), "cfn-lint infra/pipeline/pipeline.yaml:\n" + report);
+    }
+
+    @Test
+    void theExamplePipelineShowsBothIntegrationsAndHandsTheBridgeJsonUserParameters() throws IOException {
+        String pipeline = Files.readString(RepositoryFiles.root().resolve("infra/pipeline/pipeline.yaml"));
+        assertTrue(pipeline.contains("Provider: Lambda"));
+        assertTrue(pipeline.contains("Provider: StepFunctions"));
+        assertTrue(pipeline.contains("InputType: FilePath"));
+        Matcher parameters = Pattern.compile("UserParameters: !Sub '(.*)'").matcher(pipeline);
+        assertTrue(parameters.find());
+        JsonNode resolved = Json.tree(parameters.group(1).replace("${SpecFile}", "deploy/tollgate-spec.json")
+                .replace("${ServiceName}", "checkout").replace("#{codepipeline.PipelineExecutionId}", "3f1c9a7e"));
+        assertEquals("deploy/tollgate-spec.json", resolved.path("specFile").asText());
     }
 
     private static List<String> functionModules() throws IOException {

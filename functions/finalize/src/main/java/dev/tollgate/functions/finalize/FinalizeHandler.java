@@ -44,11 +44,17 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
             case ROLLBACK -> {
                 Rollback rollback = required(request.rollback(), "rollback");
                 boolean decided = rollback.cause() == RollbackCause.DECISION;
-                yield finalizer.rollBack(spec, decided ? rollback.reason() : FailureReport.describe(rollback), decided);
+                yield finalizer.rollBack(spec, decided ? decisionReason(rollback) : FailureReport.describe(rollback), decided);
             }
             case MANUAL_INTERVENTION -> finalizer.requireManualIntervention(spec,
                     FailureReport.describe(required(request.rollback(), "rollback")));
         };
+    }
+
+    /** A refused approval gate carries the operator's cause ("aborted by alice: ..."): keep who and why. */
+    static String decisionReason(Rollback rollback) {
+        String cause = rollback.errorCause();
+        return cause == null || cause.isBlank() ? rollback.reason() : rollback.reason() + ": " + cause;
     }
 
     /** PROMOTE and ROLLBACK end a deployment; MANUAL_INTERVENTION records that a rollback itself failed. */

@@ -70,4 +70,17 @@ class FinalizeHandlerTest {
         assertEquals(DeploymentStatus.ROLLED_BACK, store.find(DEPLOYMENT).orElseThrow().status());
         assertEquals(0, target.weights().canaryPercent());
     }
+
+    @Test
+    void anAbortAtTheApprovalGateKeepsWhoAbortedAndWhy() {
+        String event = SampleEvents.read("finalize-rollback.json");
+        com.fasterxml.jackson.databind.node.ObjectNode request = (com.fasterxml.jackson.databind.node.ObjectNode) dev.tollgate.json.Json.tree(event);
+        request.putObject("rollback").put("cause", "DECISION").put("reason", "approval refused").put("error", "Aborted")
+                .put("errorCause", "aborted by alice: wrong build");
+
+        JsonNode outcome = SampleEvents.invokeWith(handler, dev.tollgate.json.Json.write(request));
+
+        assertEquals("ROLLED_BACK", outcome.path("status").asText());
+        assertEquals("approval refused: aborted by alice: wrong build", outcome.path("reason").asText());
+    }
 }

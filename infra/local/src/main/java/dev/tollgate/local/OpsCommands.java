@@ -1,0 +1,308 @@
+package dev.tollgate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.json.Json;
+import dev.tollgate.ops.ConsoleLinks;
+import dev.tollgate.ops.ExecutionView;
+import dev.tollgate.ops.HistoryReport;
+import dev.tollgate.ops.OperatorAction;
+import dev.tollgate.ops.OpsService;
+import dev.tollgate.ops.RolloutProgress;
+import dev.tollgate.ops.StatusReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The ops subcommands of {@code tollgate}: thin wrappers around {@link OpsService}. Refusals
+ * (a finished deployment, no approval pending, an invalid spec) are {@code TollgateException}s
+ * that {@link TollgateCommand} prints as one line and exit status 1 (2 for an invalid spec).
+ */
+final class OpsCommands {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private OpsCommands() {
+    }
+
+    /** Who acts, for the deployment's record. */
+    static final class Operator {
+        @Option(names = "--as", paramLabel = "NAME", defaultValue = "${env:TOLLGATE_OPERATOR}",
+                description = "Who acts, for the record (default: the OS user and the AWS caller identity)")
+        String as;
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Validates a deployment spec and starts its execution, named after its deploymentId.")
+    static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The deployment spec (JSON)")
+        Path specFile;
+        @Option(names = "--follow", description = "Print the rollout as it happens until it ends; exit 0 only when promoted")
+        boolean follow;
+        @Option(names = "--timeout-minutes", defaultValue = "120", description = "How long --follow watches. Default: ${DEFAULT-VALUE}")
+        long timeoutMinutes;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PrintWriter out = command.commandLine().getOut();
+            JsonNode spec = Json.tree(Files.readString(specFile));
+            try (Connection.Connected connected = connection.connect()) {
+                OpsService.Started started = connected.ops().start(spec);
+                out.println("started " + started.deploymentId());
+                out.println("  execution " + started.executionArn());
+                out.println("  console   " + ConsoleLinks.execution(started.executionArn()));
+                out.println("  follow it with: tollgate status " + started.deploymentId());
+                out.flush();
+                if (!follow) {
+                    return 0;
+                }
+                return follow(connected, started.executionArn(), started.deploymentId(), Duration.ofMinutes(timeoutMinutes), out);
+            }
+        }
+
+        private static int follow(Connection.Connected connected, String executionArn, String deploymentId, Duration timeout,
+                                  PrintWriter out) throws InterruptedException {
+            Instant deadline = Instant.now().plus(timeout);
+            int printed = 0;
+            while (true) {
+                Optional<ExecutionView> execution = connected.executions().describe(executionArn);
+                List<String> lines = HistoryReport.lines(connected.executions().history(executionArn));
+                for (String line : lines.subList(Math.min(printed, lines.size()), lines.size())) {
+                    out.println(line);
+                }
+                printed = lines.size();
+                out.flush();
+                if (execution.isPresent() && !execution.get().state().running()) {
+                    ExecutionView ended = execution.get();
+                    String outcome = outcome(ended);
+                    out.println("outcome: " + outcome + " " + deploymentId + " " + reason(ended));
+                    return "PROMOTED".equals(outcome) ? 0 : 1;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    out.println("still running after " + timeout.toMinutes() + " min; stopped watching");
+                    return 1;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Shows a deployment: where it stands, its timeline, and every tick's verdict with its numbers.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = command.commandLine().getOut();
+            try (Connection.Connected connected = connection.connect()) {
+                print(connected.ops().status(deploymentId), out);
+                return 0;
+            }
+        }
+
+        static void print(StatusReport report, PrintWriter out) {
+            Optional<DeploymentRecord> record = report.record();
+            RolloutProgress progress = report.progress();
+            out.println("deployment " + report.deploymentId() + record.map(r -> " (service " + r.service() + ")").orElse(""));
+            out.println("  status    " + record.map(r -> r.status().name()).orElseGet(
+                    () -> report.execution().map(OpsCommands::outcome).orElse("unknown"))
+                    + record.map(DeploymentRecord::reason).map(reason -> ": " + reason).orElse(""));
+            if (report.execution().map(execution -> execution.state().running()).orElse(false)) {
+                out.println("  now       " + progress.summary());
+            }
+            record.map(DeploymentRecord::startedAt).ifPresent(at -> out.println("  started   " + TIME.format(at)));
+            record.map(DeploymentRecord::finishedAt).ifPresent(at -> out.println("  finished  " + TIME.format(at)));
+            record.map(DeploymentRecord::awaitingApprovalStep).ifPresent(step ->
+                    out.println("  approval  waiting before step " + (step + 1) + ": tollgate approve | promote | abort "
+                            + report.deploymentId()));
+            record.map(DeploymentRecord::operatorRequest).ifPresent(request -> out.println("  operator  " + request.kind()
+                    + " requested by " + request.requestedBy() + " at " + TIME.format(request.requestedAt())
+                    + (request.reason() == null ? "" : ": " + request.reason())));
+            report.execution().ifPresent(execution -> {
+                out.println("  execution " + execution.executionArn() + " (" + execution.state() + ")");
+                out.println("  console   " + ConsoleLinks.execution(execution.executionArn()));
+                if (!execution.state().running() && record.isEmpty()) {
+                    out.println("  reason    " + reason(execution));
+                }
+            });
+            record.ifPresent(r -> {
+                out.println();
+                out.println("timeline (deployment record)");
+                for (TimelineEntry entry : r.timeline()) {
+                    out.println(String.format(Locale.ROOT, "  %s  %-17s %-5s %-6s %-12s %s", TIME.format(entry.at()), entry.state(),
+                            entry.stepIndex() == null ? "" : "#" + (entry.stepIndex() + 1),
+                            entry.canaryWeight() == null ? "" : entry.canaryWeight() + " %",
+                            entry.verdict() == null ? "" : entry.verdict(), entry.message()));
+                }
+            });
+            if (!report.history().isEmpty()) {
+                out.println();
+                out.println("history (execution, UTC)");
+                report.history().forEach(line -> out.println("  " + line.replace("\n", "\n  ")));
+            }
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Answers a waiting approval gate: the rollout goes on (next step, or promotion).")
+    static final class Approve implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Mixin
+        Operator operator;
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+        @Option(names = "--note", description = "Why, for the record")
+        String note;
+
+        @Override
+        public Integer call() {
+            try (Connection.Connected connected = connection.connect()) {
+                return report(connected.ops().approve(deploymentId, connection.operator(operator.as, connected.clients()), note),
+                        command.commandLine().getOut());
+            }
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick.")
+    static final class Abort implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Mixin
+        Operator operator;
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+        @Option(names = "--reason", description = "Why, for the record and the outcome")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (Connection.Connected connected = connection.connect()) {
+                return report(connected.ops().abort(deploymentId, connection.operator(operator.as, connected.clients()), reason),
+                        command.commandLine().getOut());
+            }
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Skips the remaining steps to 100 %: at once at a waiting approval gate, otherwise at the next tick.")
+    static final class Promote implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Mixin
+        Operator operator;
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+        @Option(names = "--reason", description = "Why, for the record and the outcome")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (Connection.Connected connected = connection.connect()) {
+                return report(connected.ops().promote(deploymentId, connection.operator(operator.as, connected.clients()), reason),
+                        command.commandLine().getOut());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Running and recent deployments, newest first.")
+    static final class ListDeployments implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Option(names = "--limit", defaultValue = "20", description = "At most this many (1-" + OpsService.MAX_LIST
+                + "). Default: ${DEFAULT-VALUE}")
+        int limit;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = command.commandLine().getOut();
+            try (Connection.Connected connected = connection.connect()) {
+                List<DeploymentRecord> records = connected.ops().list(limit);
+                out.println(String.format(Locale.ROOT, "%-40s %-16s %-28s %-21s %s", "DEPLOYMENT", "SERVICE", "STATUS", "STARTED",
+                        "WHERE / WHY"));
+                for (DeploymentRecord record : records) {
+                    String status = record.status().name() + (record.awaitingApprovalStep() != null ? " (awaiting approval)" : "");
+                    out.println(String.format(Locale.ROOT, "%-40s %-16s %-28s %-21s %s", record.deploymentId(), record.service(),
+                            status, record.startedAt() == null ? "" : TIME.format(record.startedAt()), where(record)));
+                }
+                if (records.isEmpty()) {
+                    out.println("(no deployments)");
+                }
+                return 0;
+            }
+        }
+
+        private static String where(DeploymentRecord record) {
+            if (record.status().finished()) {
+                return record.reason() == null ? "" : record.reason();
+            }
+            List<TimelineEntry> timeline = record.timeline();
+            for (int i = timeline.size() - 1; i >= 0; i--) {
+                TimelineEntry entry = timeline.get(i);
+                if (entry.canaryWeight() != null) {
+                    return "step " + (entry.stepIndex() == null ? "?" : entry.stepIndex() + 1) + " at " + entry.canaryWeight()
+                            + " %" + (entry.verdict() == null ? "" : ", last verdict " + entry.verdict());
+                }
+            }
+            return timeline.isEmpty() ? "" : timeline.get(timeline.size() - 1).message();
+        }
+    }
+
+    private static int report(OperatorAction action, PrintWriter out) {
+        out.println(action.deploymentId() + ": " + action.message() + " (recorded as " + action.requestedBy() + ")");
+        return 0;
+    }
+
+    static String outcome(ExecutionView execution) {
+        return switch (execution.state()) {
+            case SUCCEEDED -> Json.tree(Optional.ofNullable(execution.output()).orElse("{}")).path("status").asText("PROMOTED");
+            case RUNNING, PENDING_REDRIVE -> "RUNNING";
+            default -> "RolledBack".equals(execution.error()) ? "ROLLED_BACK" : "FAILED";
+        };
+    }
+
+    static String reason(ExecutionView execution) {
+        if (execution.state() == dev.tollgate.ops.ExecutionState.SUCCEEDED) {
+            return Json.tree(Optional.ofNullable(execution.output()).orElse("{}")).path("reason").asText("");
+        }
+        String error = execution.error() == null ? "" : execution.error();
+        String cause = HistoryReport.errorMessage(execution.cause());
+        return "RolledBack".equals(error) || "DeploymentFailed".equals(error) ? cause : error + ": " + cause;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tollgate.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.json.Json;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An execution's history told as an operator reads it: shifts, every tick's verdict with each
+ * check and its numbers, decisions, approvals, failures and the outcome. Times are UTC.
+ */
+public final class HistoryReport {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private HistoryReport() {
+    }
+
+    public static List<String> lines(List<ExecutionEvent> history) {
+        List<String> lines = new ArrayList<>();
+        for (ExecutionEvent event : history) {
+            String time = event.at() == null ? "--:--:--" : TIME.format(event.at());
+            String line = describe(event);
+            if (line != null) {
+                lines.add(time + "  " + line.replace("\n", "\n          "));
+            }
+        }
+        return lines;
+    }
+
+    static String describe(ExecutionEvent event) {
+        if (event.stateEntered() && "AwaitApproval".equals(event.stateName())) {
+            return "waiting for approval (tollgate approve | promote | abort)";
+        }
+        if (event.is("LambdaFunctionFailed") || event.is("TaskFailed")) {
+            return "task failed: " + event.error() + ": " + errorMessage(event.cause());
+        }
+        if (event.is("ExecutionFailed")) {
+            return "execution failed: " + event.error() + ": " + errorMessage(event.cause());
+        }
+        if (!event.stateExited() || event.payload() == null) {
+            return null;
+        }
+        JsonNode output;
+        try {
+            output = Json.tree(event.payload());
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+        int steps = output.path("spec").path("steps").size();
+        return switch (event.stateName()) {
+            case "ValidateRequest" -> "validated: " + steps + " steps, " + output.path("spec").path("analysis").path("metrics").size()
+                    + " metrics";
+            case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
+            case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
+                    ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
+            case "ShiftTraffic" -> "step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/" + steps + ": canary at "
+                    + output.path("progress").path("canaryWeight").asInt() + " %";
+            case "AnalyzeStep" -> verdict(output.path("verdict"));
+            case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " by "
+                    + output.path("decision").path("decidedBy").asText("judge") + " (" + output.path("decision").path("reason").asText() + ")";
+            case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
+                    + output.path("approval").path("decidedBy").asText("someone");
+            case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
+                    + output.path("outcome").path("canaryPercent").asInt() + " % (" + output.path("outcome").path("reason").asText() + ")";
+            default -> null;
+        };
+    }
+
+    private static String verdict(JsonNode verdict) {
+        StringBuilder text = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
+        for (JsonNode check : verdict.path("checks")) {
+            text.append("\n  ").append(check.path("verdict").asText()).append(' ').append(check.path("name").asText())
+                    .append(": ").append(check.path("reason").asText());
+        }
+        return text.toString();
+    }
+
+    /** A Lambda error's cause is its error document; the message is what an operator needs. */
+    public static String errorMessage(String cause) {
+        if (cause == null) {
+            return "";
+        }
+        String trimmed = cause.trim();
+        if (trimmed.startsWith("{")) {
+            try {
+                JsonNode document = Json.tree(trimmed);
+                if (document.hasNonNull("errorMessage")) {
+                    return document.get("errorMessage").asText();
+                }
+            } catch (RuntimeException notJson) {
+                return cause;
+            }
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.tollgate.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.decision.OperatorRequest;
+import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.DeploymentStatus;
+import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.errors.ApprovalNotPendingException;
+import dev.tollgate.errors.DeploymentIdInUseException;
+import dev.tollgate.errors.DeploymentNotFoundException;
+import dev.tollgate.errors.DeploymentNotRunningException;
+import dev.tollgate.json.Json;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.SpecValidator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Steering deployments by hand (the {@code tollgate} command's start, status, approve, abort,
+ * promote and list). Every human decision is recorded on the deployment's record with who and
+ * when. Abort and promote leave an operator request that {@code Decide} acts on at the next tick;
+ * when an approval gate is waiting they also answer it, so the state machine moves at once.
+ */
+public final class OpsService {
+
+    /** The error name the state machine's {@code AwaitApproval} Catch routes to the rollback. */
+    public static final String ABORTED = "Aborted";
+    public static final int MAX_LIST = 100;
+
+    private final DeploymentStore store;
+    private final DeploymentExecutions executions;
+    private final ApprovalGates gates;
+    private final SpecValidator validator;
+    private final Clock clock;
+
+    public OpsService(DeploymentStore store, DeploymentExecutions executions, ApprovalGates gates, SpecValidator validator,
+                      Clock clock) {
+        this.store = store;
+        this.executions = executions;
+        this.gates = gates;
+        this.validator = validator;
+        this.clock = clock;
+    }
+
+    /** What {@link #start} started. */
+    public record Started(String deploymentId, String executionArn) {
+    }
+
+    /**
+     * Validates the spec here first (every problem at once, nothing started), then starts the
+     * execution named after the deployment id. Starting the same spec again while it runs finds the
+     * running execution; an id used before by another spec or an ended execution is refused.
+     */
+    public Started start(JsonNode specRequest) {
+        DeploymentSpec spec = validator.validate(specRequest);
+        StartedExecution started = executions.start(spec.deploymentId(), Json.write(specRequest));
+        if (started.existedBefore()) {
+            String state = executions.describe(started.executionArn()).map(execution -> execution.state().name()).orElse("unknown");
+            throw new DeploymentIdInUseException("deployment id " + spec.deploymentId() + " was already used by execution "
+                    + started.executionArn() + " (" + state + "); give this release a new deploymentId");
+        }
+        return new Started(spec.deploymentId(), started.executionArn());
+    }
+
+    public StatusReport status(String deploymentId) {
+        Optional<DeploymentRecord> record = store.find(deploymentId);
+        String executionArn = record.map(DeploymentRecord::executionArn).orElseGet(() -> executions.executionArn(deploymentId));
+        Optional<ExecutionView> execution = executions.describe(executionArn);
+        if (record.isEmpty() && execution.isEmpty()) {
+            throw new DeploymentNotFoundException("no deployment " + deploymentId + ": no record in the deployments table and no "
+                    + "execution of that name");
+        }
+        List<ExecutionEvent> history = execution.isPresent() ? executions.history(executionArn) : List.of();
+        return new StatusReport(deploymentId, record, execution, RolloutProgress.from(history), HistoryReport.lines(history));
+    }
+
+    /** Answers the waiting approval gate: the rollout goes on as {@code Decide} planned (next step or promotion). */
+    public OperatorAction approve(String deploymentId, String who, String note) {
+        DeploymentRecord record = running(deploymentId);
+        Integer step = record.awaitingApprovalStep();
+        String token = store.approvalToken(deploymentId).orElseThrow(() -> new ApprovalNotPendingException(
+                "deployment " + deploymentId + " is not waiting for approval"));
+        Instant now = clock.instant();
+        String message = "approved by " + who + (blank(note) ? "" : ": " + note);
+        if (!gates.approve(token, answer("APPROVE", who, now, message))) {
+            store.clearApproval(deploymentId);
+            throw new ApprovalNotPendingException("the approval gate of " + deploymentId
+                    + " was answered already or timed out; see tollgate status " + deploymentId);
+        }
+        store.clearApproval(deploymentId);
+        store.append(deploymentId, new TimelineEntry("approved-" + step, now, "Approved", message, step, null, null));
+        return new OperatorAction(deploymentId, who, true, message + "; the rollout goes on");
+    }
+
+    /** Rolls back: at once when an approval gate is waiting, otherwise at the next analysis tick. */
+    public OperatorAction abort(String deploymentId, String who, String reason) {
+        running(deploymentId);
+        Instant now = clock.instant();
+        store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, blankToNull(reason)));
+        String message = "aborted by " + who + (blank(reason) ? "" : ": " + reason);
+        Optional<String> token = store.approvalToken(deploymentId);
+        boolean answered = token.isPresent() && gates.reject(token.get(), ABORTED, message);
+        if (token.isPresent()) {
+            store.clearApproval(deploymentId);
+        }
+        store.append(deploymentId, new TimelineEntry("abort-" + now.toEpochMilli(), now, "AbortRequested",
+                message + (answered ? "; rolling back now (answered the approval gate)" : "; rolls back at the next tick"),
+                null, null, null));
+        return new OperatorAction(deploymentId, who, answered, answered
+                ? "rolling back now: the approval gate was answered"
+                : "rolls back at the next tick (within one analysis period)");
+    }
+
+    /** Skips the remaining steps to 100 %: at once when an approval gate is waiting, otherwise at the next tick. */
+    public OperatorAction promote(String deploymentId, String who, String reason) {
+        running(deploymentId);
+        Instant now = clock.instant();
+        store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.PROMOTE, who, now, blankToNull(reason)));
+        String message = "promoted by " + who + (blank(reason) ? "" : ": " + reason);
+        Optional<String> token = store.approvalToken(deploymentId);
+        boolean answered = token.isPresent() && gates.approve(token.get(), answer("PROMOTE", who, now, message));
+        if (token.isPresent()) {
+            store.clearApproval(deploymentId);
+        }
+        store.append(deploymentId, new TimelineEntry("promote-" + now.toEpochMilli(), now, "PromoteRequested",
+                message + (answered ? "; promoting now (answered the approval gate)" : "; promotes at the next tick"),
+                null, null, null));
+        return new OperatorAction(deploymentId, who, answered, answered
+                ? "promoting now: the approval gate was answered"
+                : "promotes at the next tick (within one analysis period)");
+    }
+
+    /** Running and recent deployments, newest first, at most {@link #MAX_LIST}. */
+    public List<DeploymentRecord> list(int limit) {
+        return store.recent(Math.max(1, Math.min(MAX_LIST, limit)));
+    }
+
+    private DeploymentRecord running(String deploymentId) {
+        DeploymentRecord record = store.find(deploymentId).orElseThrow(() -> new DeploymentNotFoundException(
+                "no deployment " + deploymentId + " in the deployments table"));
+        if (record.status() != DeploymentStatus.RUNNING) {
+            throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running: it ended "
+                    + record.status() + (record.reason() == null ? "" : " (" + record.reason() + ")"));
+        }
+        return record;
+    }
+
+    /** The approval gate's output: {@code AfterApproval} promotes at once on {@code action: PROMOTE}. */
+    private static String answer(String action, String who, Instant at, String reason) {
+        ObjectNode output = Json.MAPPER.createObjectNode();
+        output.put("action", action);
+        output.put("decidedBy", who);
+        output.put("decidedAt", at.toString());
+        output.put("reason", reason);
+        return Json.write(output);
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static String blankToNull(String text) {
+        return blank(text) ? null : text;
+    }
+}

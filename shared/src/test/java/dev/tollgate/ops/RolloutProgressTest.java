@@ -1,0 +1,77 @@
+package dev.tollgate.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.fakes.Histories;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RolloutProgressTest {
+
+    @Test
+    void saysWhichStepAtWhichWeightAndHowTheLastTickWent() {
+        Histories history = new Histories("checkout-v42", 5, 25, 50, 100)
+                .shifted(0, 5).verdict("PASS", "error-rate", "no regression").decided("NEXT_STEP", "step 1/4 (5 %) passed")
+                .shifted(1, 25).verdict("PASS", "error-rate", "no regression: canary 1.0% (3/300) vs baseline 1.1% (30/2700)");
+
+        RolloutProgress progress = RolloutProgress.from(history.events());
+
+        assertEquals("step 2/4 at 25 %: healthy", progress.summary());
+        assertEquals("checkout-v42", progress.deploymentId());
+        assertEquals(50, progress.percentComplete());
+        assertEquals("no regression: canary 1.0% (3/300) vs baseline 1.1% (30/2700)", progress.lastVerdict().checks().get(0).reason());
+    }
+
+    @Test
+    void aNewStepHasNoVerdictUntilItsFirstTick() {
+        Histories history = new Histories("checkout-v42", 10, 100).shifted(0, 10);
+
+        assertEquals("step 1/2 at 10 %: baking", RolloutProgress.from(history.events()).summary());
+    }
+
+    @Test
+    void anUndecidedOrFailingTickIsSaidSo() {
+        Histories undecided = new Histories("checkout-v42", 10, 100).shifted(0, 10).verdict("INCONCLUSIVE", "p99", "2 periods");
+        Histories failing = new Histories("checkout-v42", 10, 100).shifted(0, 10).verdict("FAIL", "error-rate", "regression");
+
+        assertEquals("step 1/2 at 10 %: undecided", RolloutProgress.from(undecided.events()).summary());
+        assertEquals("step 1/2 at 10 %: failing (regression)", RolloutProgress.from(failing.events()).summary());
+    }
+
+    @Test
+    void anApprovalGateIsWaitingFromItsEntryToItsExit() {
+        Histories history = new Histories("checkout-v42", 10, 50, 100).shifted(0, 10).verdict("PASS", "error-rate", "ok")
+                .decided("AWAIT_APPROVAL", "waiting for approval").entered("AwaitApproval");
+
+        RolloutProgress waiting = RolloutProgress.from(history.events());
+        assertTrue(waiting.awaitingApproval());
+        assertEquals("step 1/3 at 10 %: waiting for approval", waiting.summary());
+
+        history.exited("AwaitApproval", "approval", "{\"action\":\"APPROVE\",\"decidedBy\":\"alice\"}");
+        assertFalse(RolloutProgress.from(history.events()).awaitingApproval());
+    }
+
+    @Test
+    void beforeTheFirstStepItSaysWhatIsBeingPrepared() {
+        assertEquals("preparing: validating the request", RolloutProgress.from(List.of()).summary());
+        Histories history = new Histories("checkout-v42", 10, 100).entered("DeployCanary");
+        assertEquals("preparing: deploying the canary", RolloutProgress.from(history.events()).summary());
+        assertEquals(0, RolloutProgress.from(history.events()).percentComplete());
+    }
+
+    @Test
+    void theHistoryReportShowsEveryCheckWithItsNumbersAndFailures() {
+        Histories history = new Histories("checkout-v42", 10, 100).shifted(0, 10)
+                .verdict("FAIL", "error-rate", "regression: canary 7.3% (8/110) vs baseline 1.5% (16/1090)")
+                .failed("dev.tollgate.errors.AwsUnavailableException", "{\"errorMessage\":\"throttled\",\"errorType\":\"x\"}");
+
+        List<String> lines = HistoryReport.lines(history.events());
+
+        assertTrue(lines.stream().anyMatch(line -> line.endsWith("step 1/2: canary at 10 %")), lines.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.contains("FAIL error-rate: regression: canary 7.3% (8/110)")), lines.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.endsWith("task failed: dev.tollgate.errors.AwsUnavailableException: throttled")),
+                lines.toString());
+    }
+}
