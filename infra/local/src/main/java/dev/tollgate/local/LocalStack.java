@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -41,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private final SfnClient sfn;
     private final String stateMachineArn;
     private final Path workDirectory;
+    private LocalDatabase database;
 
     private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory) {
         this.lambdaEndpoint = lambdaEndpoint;
@@ -117,6 +120,9 @@ public final class LocalStack implements AutoCloseable {
             environment.putAll(awsEnvironment(moto));
             // Poll the canary every second: moto's ECS rollouts complete in two.
             environment.put("CANARY_POLL_SECONDS", "1");
+            // Poll ECS migration tasks every second (moto's tasks stop in two); s3: scripts go to the work directory.
+            environment.put("MIGRATION_POLL_SECONDS", "1");
+            environment.put("MIGRATION_SCRATCH_DIR", workDirectory.resolve("migrations").toString());
             lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
         }
     }
@@ -181,6 +187,22 @@ public final class LocalStack implements AutoCloseable {
         return clients.build(Ec2Client.builder());
     }
 
+    public SecretsManagerClient secretsManager() {
+        return clients.build(SecretsManagerClient.builder());
+    }
+
+    public S3Client s3() {
+        return clients.build(S3Client.builder().forcePathStyle(true));
+    }
+
+    /** The embedded PostgreSQL for releases with migrations, started on first use and stopped with the stack. */
+    public synchronized LocalDatabase database() {
+        if (database == null) {
+            database = LocalDatabase.start();
+        }
+        return database;
+    }
+
     public LocalLambdaEndpoint lambdaEndpoint() {
         return lambdaEndpoint;
     }
@@ -198,5 +220,10 @@ public final class LocalStack implements AutoCloseable {
         sfn.close();
         moto.close();
         lambdaEndpoint.close();
+        synchronized (this) {
+            if (database != null) {
+                database.close();
+            }
+        }
     }
 }

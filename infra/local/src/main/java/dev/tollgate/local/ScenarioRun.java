@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -29,15 +30,27 @@ public final class ScenarioRun {
     }
 
     /** What a run produced: the outcome line's parts and the execution. */
-    public record Result(ExecutionWatcher.Outcome outcome, String executionArn, EcsAlbFixture fixture, Duration wallTime) {
+    public record Result(ExecutionWatcher.Outcome outcome, String executionArn, EcsAlbFixture fixture, Duration wallTime,
+                         ReleaseDatabase release) {
     }
 
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
+        return run(scenario, service, seed, null);
+    }
+
+    /**
+     * Runs the scenario with a release whose Flyway scripts are {@code migrationScripts} (file name to
+     * SQL), or the demo's expand-only scripts when null.
+     */
+    public Result run(Scenario scenario, String service, long seed, Map<String, String> migrationScripts) throws InterruptedException {
         Instant began = Instant.now();
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, service);
         String alarm = createCanaryAlarm(service);
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
-        ObjectNode spec = DemoSpecs.ecsAlb(deploymentId, fixture, alarm);
+        ReleaseDatabase release = migrationScripts == null
+                ? ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION)
+                : ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION, migrationScripts);
+        ObjectNode spec = DemoSpecs.withMigrations(DemoSpecs.ecsAlb(deploymentId, fixture, alarm), release, false);
         out.println("scenario " + scenario.cliName() + ": " + scenario.description());
         try (TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, 600, seed)) {
             traffic.seedHistory(began);
@@ -46,7 +59,7 @@ public final class ScenarioRun {
             out.println("started execution " + executionArn);
             DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), out).follow(executionArn, Duration.ofMinutes(5));
             return new Result(ExecutionWatcher.outcome(execution, deploymentId), executionArn, fixture,
-                    Duration.between(began, Instant.now()));
+                    Duration.between(began, Instant.now()), release);
         }
     }
 

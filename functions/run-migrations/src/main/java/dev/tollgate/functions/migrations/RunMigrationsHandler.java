@@ -49,7 +49,9 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
     private static MigrationService wire(AwsClients clients) {
         FunctionEnvironment environment = clients.environment();
         FlywayMigrationRunner flyway = new FlywayMigrationRunner(Wiring.secretResolver(clients),
-                new S3ScriptStore(clients.build(S3Client.builder().forcePathStyle(true))), new CompatibilityGuard(),
+                new S3ScriptStore(clients.build(S3Client.builder()
+                        // Path-style addressing for an endpoint override (the local stack's moto); virtual hosts on AWS.
+                        .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent()))), new CompatibilityGuard(),
                 Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations")));
         EcsTaskMigrationRunner ecsTask = new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), Wiring.clock(),
                 environment.getInt(POLL_SECONDS, 15));
