@@ -89,7 +89,8 @@ public final class LocalDatabase implements AutoCloseable {
         }
     }
 
-    private void execute(String database, String sql) {
+    /** Runs {@code sql} in {@code database} as the server's superuser (tests set up what an earlier release left). */
+    public void execute(String database, String sql) {
         try (Connection connection = postgres.getDatabase("postgres", database).getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -15,6 +15,9 @@ Extensions (each one a documented AWS behaviour that moto 5.2.1 lacks; tested in
   * ECS UpdateService starts a new PRIMARY deployment for a new task definition or count, with the
     old one ACTIVE until the rollout completes a moment later, as ECS reports it
     (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html).
+  * Step Functions starts a second execution of a state machine: moto 5.2.1 deep-copies the state
+    machine on StartExecution, including its earlier executions and their worker locks, and fails
+    with HTTP 500 ("cannot pickle '_thread.RLock' object") once one execution exists.
   * ECS RunTask / DescribeTasks / StopTask for one-off tasks (Tollgate's ECS_TASK migrations), see
     extend_ecs_one_off_tasks: moto 5.2.1 answers RunTask with HTTP 500 when awsvpcConfiguration has no
     securityGroups (a KeyError; AWS uses the VPC's default group), and with a bare Exception (HTTP 500)
@@ -136,6 +139,26 @@ def extend_ecs_deployments(rollout_seconds):
     EC2ContainerServiceBackend.update_service = update_service
 
 
+def allow_repeated_executions():
+    """StartExecution works for every execution, not only the first (API_StartExecution.html)."""
+    import copy
+
+    from moto.stepfunctions.models import StateMachine
+
+    def deepcopy_without_executions(self, memo):
+        # The copy only freezes the definition for the new execution: it needs neither the
+        # executions (which hold threads and locks) nor a copy of the whole backend.
+        clone = copy.copy(self)
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name not in ("executions", "backend"):
+                setattr(clone, name, copy.deepcopy(value, memo))
+        clone.executions = []
+        return clone
+
+    StateMachine.__deepcopy__ = deepcopy_without_executions
+
+
 EXIT_COMMAND = re.compile(r"^\s*exit\s+(\d{1,3})\s*$")
 
 
@@ -145,6 +168,9 @@ def extend_ecs_one_off_tasks(run_seconds):
     AWS behaviours implemented (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/):
       * RunTask: awsvpcConfiguration.securityGroups is optional; without it the VPC's default
         security group is used (API_AwsVpcConfiguration.html).
+      * RunTask: container-level memory is optional when the task definition sets task-level
+        memory, as Fargate task definitions do (API_ContainerDefinition.html, "memory ... optional
+        for tasks hosted on Fargate"); moto adds None and fails with HTTP 500.
       * RunTask: the EC2 launch type on a cluster without container instances is a client error
         (InvalidParameterException, HTTP 400), not a server error.
       * RunTask: the same clientToken returns the tasks of the first request instead of starting
@@ -224,6 +250,27 @@ def extend_ecs_one_off_tasks(run_seconds):
             self._tollgate["status"] = value
 
     models.Task.__init__ = task_init
+
+    original_requirements = models.EC2ContainerServiceBackend._calculate_task_resource_requirements
+
+    def calculate_task_resource_requirements(task_definition):
+        definitions = task_definition.container_definitions
+        missing = [d for d in definitions if not any(d.get(k) for k in ("memory", "Memory", "memoryReservation", "MemoryReservation"))]
+        if not missing:
+            return original_requirements(task_definition)
+        # Containers without their own memory share the task-level memory (Fargate); count them as 0.
+        for d in missing:
+            d["memoryReservation"] = 0
+        try:
+            requirements = original_requirements(task_definition)
+        finally:
+            for d in missing:
+                d.pop("memoryReservation", None)
+        if not requirements["MEMORY"] and getattr(task_definition, "memory", None):
+            requirements["MEMORY"] = int(task_definition.memory)
+        return requirements
+
+    models.EC2ContainerServiceBackend._calculate_task_resource_requirements = staticmethod(calculate_task_resource_requirements)
     models.Task.last_status = property(get_last_status, set_last_status)
 
     original_run_task = models.EC2ContainerServiceBackend.run_task
@@ -344,6 +391,7 @@ def main():
 
     enable_state_machine_execution()
     route_lambda_invoke(options.lambda_endpoint)
+    allow_repeated_executions()
     extend_ecs_deployments(options.ecs_rollout_seconds)
     extend_ecs_one_off_tasks(options.ecs_task_seconds)
     extend_cloudwatch_percentiles()
