@@ -111,9 +111,51 @@ final class Deployments {
     /** An ended deployment: its ids, the outcome line and the execution's whole history. */
     record Finished(String deploymentId, String executionArn, ExecutionWatcher.Outcome outcome, List<HistoryEvent> history) {
 
-        long failuresOf(String errorName) {
-            return history.stream().filter(event -> event.taskFailedEventDetails() != null
-                    && errorName.equals(event.taskFailedEventDetails().error())).count();
+        /** The version id FetchSecrets pinned for the spec's secret {@code id}, from the state's output. */
+        java.util.Optional<String> pinnedVersion(String id) {
+            return history.stream().filter(event -> event.stateExitedEventDetails() != null
+                            && "FetchSecrets".equals(event.stateExitedEventDetails().name()))
+                    .flatMap(event -> java.util.stream.StreamSupport.stream(
+                            dev.tollgate.json.Json.tree(event.stateExitedEventDetails().output()).path("secrets").path("secrets").spliterator(), false))
+                    .filter(secret -> id.equals(secret.path("id").asText()))
+                    .map(secret -> secret.path("versionId").asText())
+                    .findFirst();
         }
+
+        /** Failed attempts of Lambda tasks with this error name (a Task whose Resource is a function ARN reports LambdaFunctionFailed). */
+        long failuresOf(String errorName) {
+            return history.stream().filter(event -> event.lambdaFunctionFailedEventDetails() != null
+                    && errorName.equals(event.lambdaFunctionFailedEventDetails().error())
+                    || event.taskFailedEventDetails() != null && errorName.equals(event.taskFailedEventDetails().error())).count();
+        }
+
+        /**
+         * Every field of every event as text, sensitive ones included: the SDK's own toString
+         * redacts inputs, outputs and causes, which would hide a leak rather than show one.
+         */
+        String fullText() {
+            StringBuilder text = new StringBuilder();
+            history.forEach(event -> text.append(dump(event)).append('\n'));
+            return text.toString();
+        }
+    }
+
+    static String dump(Object value) {
+        if (value instanceof software.amazon.awssdk.core.SdkPojo pojo) {
+            StringBuilder text = new StringBuilder("{");
+            for (software.amazon.awssdk.core.SdkField<?> field : pojo.sdkFields()) {
+                Object fieldValue = field.getValueOrDefault(pojo);
+                if (fieldValue != null) {
+                    text.append(field.memberName()).append('=').append(dump(fieldValue)).append(", ");
+                }
+            }
+            return text.append('}').toString();
+        }
+        if (value instanceof java.util.Collection<?> items) {
+            StringBuilder text = new StringBuilder("[");
+            items.forEach(item -> text.append(dump(item)).append(", "));
+            return text.append(']').toString();
+        }
+        return String.valueOf(value);
     }
 }
