@@ -6,7 +6,6 @@ import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MigrationSpec;
 import dev.tollgate.spec.MigrationSpec.EcsMigrationTask;
-import dev.tollgate.spec.MigrationSpec.LaunchType;
 import dev.tollgate.spec.MigrationSpec.MigrationMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -128,7 +128,10 @@ public final class FlywayMigrationRunner implements MigrationRunner {
             String bucket = slash < 0 ? path : path.substring(0, slash);
             String prefix = slash < 0 ? "" : path.substring(slash + 1);
             Path directory = Files.createDirectories(downloads.resolve(Integer.toString(index)));
-            s3.download(bucket, prefix, directory);
+            // An empty prefix is nearly always a typo in the spec; Flyway's failOnMissingLocations does the same for directories.
+            if (s3.download(bucket, prefix, directory) == 0) {
+                throw new MigrationFailedException(location + " holds no .sql scripts");
+            }
             local.add("filesystem:" + directory);
         }
         return local;

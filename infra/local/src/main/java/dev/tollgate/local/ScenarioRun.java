@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -34,22 +33,13 @@ public final class ScenarioRun {
                          ReleaseDatabase release) {
     }
 
+    /** Runs the scenario; the release brings the demo's database secret and expand-only Flyway scripts. */
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
-        return run(scenario, service, seed, null);
-    }
-
-    /**
-     * Runs the scenario with a release whose Flyway scripts are {@code migrationScripts} (file name to
-     * SQL), or the demo's expand-only scripts when null.
-     */
-    public Result run(Scenario scenario, String service, long seed, Map<String, String> migrationScripts) throws InterruptedException {
         Instant began = Instant.now();
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, service);
         String alarm = createCanaryAlarm(service);
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
-        ReleaseDatabase release = migrationScripts == null
-                ? ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION)
-                : ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION, migrationScripts);
+        ReleaseDatabase release = ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION);
         ObjectNode spec = DemoSpecs.withMigrations(DemoSpecs.ecsAlb(deploymentId, fixture, alarm), release, false);
         out.println("scenario " + scenario.cliName() + ": " + scenario.description());
         try (TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, 600, seed)) {
