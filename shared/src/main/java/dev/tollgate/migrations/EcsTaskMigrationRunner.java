@@ -35,16 +35,24 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * and the log stream to read. The task definition's secrets that name a pinned secret are pinned
  * to its version (a derived revision), so ECS injects exactly the version FetchSecrets checked.
  * Safe to retry: the task is tagged {@code startedBy} the deployment and started with an
- * idempotency token derived from it, and a retried start adopts the task it finds.
+ * idempotency token derived from it, and a retried start adopts the task it finds. When the spec
+ * publishes the release's Flyway scripts in {@code locations}, the compatibility guard checks the
+ * pending ones before the task starts.
  */
 public final class EcsTaskMigrationRunner implements MigrationRunner {
 
     private final EcsClient ecs;
+    private final FlywayMigrationRunner guard;
     private final Clock clock;
     private final int pollSeconds;
 
-    public EcsTaskMigrationRunner(EcsClient ecs, Clock clock, int pollSeconds) {
+    /**
+     * {@code guard} scans the release's Flyway scripts when the spec names {@code locations} (the
+     * task's own tool applies them); may be null when no ECS_TASK spec names locations.
+     */
+    public EcsTaskMigrationRunner(EcsClient ecs, FlywayMigrationRunner guard, Clock clock, int pollSeconds) {
         this.ecs = ecs;
+        this.guard = guard;
         this.clock = clock;
         this.pollSeconds = pollSeconds;
     }
@@ -69,6 +77,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                 started = earlier.get();
                 definitionArn = started.taskDefinitionArn();
             } else {
+                checkPendingScripts(spec, secrets);
                 definitionArn = pinnedDefinition(definition, secrets, spec.deploymentId());
                 started = run(spec, task, container, definitionArn);
             }
@@ -129,6 +138,17 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                 run.deadline(), task.lastStatus(), null, run.logStream());
         return progress(running, false, "migration task " + taskId(run.taskArn()) + " " + task.lastStatus().toLowerCase(java.util.Locale.ROOT)
                 + " for " + elapsedSeconds + " s");
+    }
+
+    /** The compatibility guard on the release's pending Flyway scripts, when the spec publishes them in {@code locations}. */
+    private void checkPendingScripts(DeploymentSpec spec, PinnedSecrets secrets) {
+        if (spec.migrations().locations().isEmpty()) {
+            return;
+        }
+        if (guard == null) {
+            throw new MigrationFailedException("this function cannot check migration scripts: it was built without Flyway");
+        }
+        guard.checkPending(spec, secrets);
     }
 
     private MigrationProgress progress(EcsTaskRun run, boolean done, String summary) {

@@ -51,11 +51,64 @@ public final class FlywayMigrationRunner implements MigrationRunner {
     @Override
     public MigrationProgress start(DeploymentSpec spec, PinnedSecrets pinned) {
         MigrationSpec migrations = spec.migrations();
+        long started = System.nanoTime();
+        return withFlyway(spec, pinned, (flyway, database, locations) -> {
+            ValidateResult validation = flyway.validateWithResult();
+            if (!validation.validationSuccessful) {
+                throw new MigrationFailedException("Flyway validation failed on " + database.describe() + ": "
+                        + scrub(validation.getAllErrorMessages(), database));
+            }
+            MigrationInfo[] pending = flyway.info().pending();
+            String allowed = guard(pending, locations, migrations.allowDestructive());
+            if (migrations.dryRun()) {
+                List<AppliedMigration> wouldApply = Stream.of(pending).map(FlywayMigrationRunner::described).toList();
+                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), wouldApply, millisSince(started),
+                        "dry run: " + wouldApply.size() + " pending on " + database.describe() + ", none applied" + allowed, null, 0);
+            }
+            MigrateResult result = flyway.migrate();
+            List<AppliedMigration> applied = result.migrations.stream().map(FlywayMigrationRunner::applied).toList();
+            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), millisSince(started),
+                    "applied " + applied.size() + " migration(s) on " + database.describe() + ", schema now at version "
+                            + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion) + allowed,
+                    null, 0);
+        });
+    }
+
+    /**
+     * The compatibility guard alone, for a migration another tool applies (an ECS task running
+     * Flyway-named scripts): reads which scripts of {@code locations} are pending on the pinned
+     * database, refuses destructive ones unless {@code allowDestructive}, applies nothing.
+     * Returns the summary's note on allowed destructive statements (empty when none).
+     */
+    public String checkPending(DeploymentSpec spec, PinnedSecrets pinned) {
+        return withFlyway(spec, pinned, (flyway, database, locations) ->
+                guard(flyway.info().pending(), locations, spec.migrations().allowDestructive()));
+    }
+
+    private String guard(MigrationInfo[] pending, List<String> locations, boolean allowDestructive) {
+        List<DestructiveChange> destructive = destructiveChanges(pending, locations);
+        if (!destructive.isEmpty() && !allowDestructive) {
+            throw new DestructiveMigrationException(destructive);
+        }
+        return destructive.isEmpty() ? "" : "; " + destructive.size() + " destructive statement(s) allowed by allowDestructive";
+    }
+
+    /** What one use of Flyway does, on the database of the pinned secret, with the locations made local. */
+    private interface FlywayWork<T> {
+        T run(Flyway flyway, DatabaseConnection database, List<String> locations);
+    }
+
+    /**
+     * Connects Flyway to the pinned secret version's database with the spec's locations ({@code s3:}
+     * ones downloaded first, and removed after), runs {@code work}, and turns Flyway's failures into
+     * Tollgate errors scrubbed of the password.
+     */
+    private <T> T withFlyway(DeploymentSpec spec, PinnedSecrets pinned, FlywayWork<T> work) {
+        MigrationSpec migrations = spec.migrations();
         PinnedSecret secret = pinned.find(migrations.secretId()).orElseThrow(() -> new MigrationFailedException(
                 "secret '" + migrations.secretId() + "' was not pinned by FetchSecrets; it must be listed in $.secrets"));
         DatabaseConnection database = DatabaseConnection.fromSecret(secret, secrets.value(secret.arn(), secret.versionId()));
         Path downloads = null;
-        long started = System.nanoTime();
         try {
             downloads = Files.createDirectories(scratch).resolve(spec.deploymentId() + "-" + System.nanoTime());
             List<String> locations = localLocations(migrations.locations(), downloads);
@@ -69,28 +122,7 @@ public final class FlywayMigrationRunner implements MigrationRunner {
                     .ignoreMigrationPatterns("*:pending")
                     .connectRetries(2)
                     .load();
-            ValidateResult validation = flyway.validateWithResult();
-            if (!validation.validationSuccessful) {
-                throw new MigrationFailedException("Flyway validation failed on " + database.describe() + ": "
-                        + scrub(validation.getAllErrorMessages(), database));
-            }
-            MigrationInfo[] pending = flyway.info().pending();
-            List<DestructiveChange> destructive = destructiveChanges(pending, locations);
-            if (!destructive.isEmpty() && !migrations.allowDestructive()) {
-                throw new DestructiveMigrationException(destructive);
-            }
-            String allowed = destructive.isEmpty() ? "" : "; " + destructive.size() + " destructive statement(s) allowed by allowDestructive";
-            if (migrations.dryRun()) {
-                List<AppliedMigration> wouldApply = Stream.of(pending).map(FlywayMigrationRunner::described).toList();
-                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), wouldApply, millisSince(started),
-                        "dry run: " + wouldApply.size() + " pending on " + database.describe() + ", none applied" + allowed, null, 0);
-            }
-            MigrateResult result = flyway.migrate();
-            List<AppliedMigration> applied = result.migrations.stream().map(FlywayMigrationRunner::applied).toList();
-            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), millisSince(started),
-                    "applied " + applied.size() + " migration(s) on " + database.describe() + ", schema now at version "
-                            + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion) + allowed,
-                    null, 0);
+            return work.run(flyway, database, locations);
         } catch (FlywayMigrateException failed) {
             MigrationInfo migration = failed.getMigration();
             String which = migration == null ? "a migration" : "migration " + migration.getVersion() + " (" + migration.getDescription()

@@ -239,17 +239,7 @@ public final class SpecValidator {
                 return MigrationSpec.NONE;
             }
             case FLYWAY -> {
-                if (secretId.isEmpty() && !node.hasNonNull("secretId")) {
-                    violations.add(child(path, "secretId"), "is required for FLYWAY",
-                            "the id of the $.secrets entry holding the database's connection (RDS secret shape)");
-                }
-                secret.ifPresent(ref -> {
-                    List<String> missing = FLYWAY_SECRET_KEYS.stream().filter(key -> !ref.requiredKeys().contains(key)).toList();
-                    if (!missing.isEmpty()) {
-                        violations.add(child(path, "secretId"), "the secret's requiredKeys lack " + String.join(", ", missing),
-                                "requiredKeys including " + String.join(", ", FLYWAY_SECRET_KEYS) + " (RDS secret shape)");
-                    }
-                });
+                requireDatabaseSecret(node, path, "FLYWAY", secretId, secret, violations);
                 if (locations != null && locations.isEmpty()) {
                     violations.add(child(path, "locations"), "is required for FLYWAY", "1 to " + MAX_LOCATIONS
                             + " of s3:bucket/prefix, filesystem:/absolute/path or classpath:path");
@@ -264,8 +254,8 @@ public final class SpecValidator {
                             "{\"cluster\", \"taskDefinition\", \"command\": [...], \"subnets\", \"securityGroups\", \"launchType\"}");
                 }
                 if (locations != null && !locations.isEmpty()) {
-                    violations.add(child(path, "locations"), "does not apply to mode ECS_TASK: the scripts are in the task's image",
-                            "FLYWAY to run scripts from locations");
+                    // The release publishes its Flyway scripts: the guard reads which are pending on the secret's database.
+                    requireDatabaseSecret(node, path, "ECS_TASK with locations", secretId, secret, violations);
                 }
                 if (dryRun) {
                     violations.add(child(path, "dryRun"), "is not possible for ECS_TASK: Tollgate cannot ask the task what it would do",
@@ -276,6 +266,22 @@ public final class SpecValidator {
         }
         return new MigrationSpec(mode.get(), secretId.orElse(null), locations == null ? List.of() : locations, allowDestructive,
                 dryRun, task.orElse(null), timeoutSeconds);
+    }
+
+    /** The database Flyway reads: a pinned secret of RDS shape. */
+    private static void requireDatabaseSecret(JsonNode node, String path, String mode, Optional<String> secretId,
+                                              Optional<SecretRef> secret, Violations violations) {
+        if (secretId.isEmpty() && !node.hasNonNull("secretId")) {
+            violations.add(child(path, "secretId"), "is required for " + mode,
+                    "the id of the $.secrets entry holding the database's connection (RDS secret shape)");
+        }
+        secret.ifPresent(ref -> {
+            List<String> missing = FLYWAY_SECRET_KEYS.stream().filter(key -> !ref.requiredKeys().contains(key)).toList();
+            if (!missing.isEmpty()) {
+                violations.add(child(path, "secretId"), "the secret's requiredKeys lack " + String.join(", ", missing),
+                        "requiredKeys including " + String.join(", ", FLYWAY_SECRET_KEYS) + " (RDS secret shape)");
+            }
+        });
     }
 
     private Optional<EcsMigrationTask> ecsTask(JsonNode node, String path, Violations violations) {

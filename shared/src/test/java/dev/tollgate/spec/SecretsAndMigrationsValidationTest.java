@@ -159,7 +159,7 @@ class SecretsAndMigrationsValidationTest {
         assertTrue(found.get("$.migrations.task.launchType").contains("is not known"), found.toString());
         assertTrue(found.get("$.migrations.task.securityGroups[0]").contains("is not valid"), found.toString());
         assertTrue(found.get("$.migrations.task.subnets").contains("is required for FARGATE"), found.toString());
-        assertTrue(found.get("$.migrations.locations").contains("does not apply to mode ECS_TASK"), found.toString());
+        assertTrue(found.get("$.migrations.secretId").contains("is required for ECS_TASK with locations"), found.toString());
         assertTrue(found.get("$.migrations.dryRun").contains("not possible for ECS_TASK"), found.toString());
     }
 

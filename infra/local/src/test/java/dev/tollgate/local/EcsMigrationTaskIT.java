@@ -93,7 +93,7 @@ class EcsMigrationTaskIT {
         PinnedSecrets pinned = new PinnedSecrets(List.of(new PinnedSecret(service + "/db", service + "/db", secretArn, versionId,
                 List.of("password"))));
         DeploymentSpec spec = spec(service, definition, List.of("./bin/migrate", "up"));
-        EcsTaskMigrationRunner runner = new EcsTaskMigrationRunner(ecs, Clock.systemUTC(), 1);
+        EcsTaskMigrationRunner runner = new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1);
 
         MigrationProgress started = runner.start(spec, pinned);
 
@@ -124,7 +124,7 @@ class EcsMigrationTaskIT {
     void aNonZeroExitFailsWithTheExitCodeAndTheLogStream() throws Exception {
         String service = Deployments.newService("ecsexit");
         DeploymentSpec spec = spec(service, registerMigrationTask(stack, service, null), List.of("sh", "-c", "exit 42"));
-        EcsTaskMigrationRunner runner = new EcsTaskMigrationRunner(ecs, Clock.systemUTC(), 1);
+        EcsTaskMigrationRunner runner = new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1);
         MigrationProgress started = runner.start(spec, PinnedSecrets.NONE);
         Thread.sleep(2_500);
 
@@ -140,10 +140,10 @@ class EcsMigrationTaskIT {
         String service = Deployments.newService("ecsslow");
         DeploymentSpec spec = spec(service, registerMigrationTask(stack, service, null), List.of("./bin/migrate", "up"));
         Clock late = Clock.offset(Clock.systemUTC(), java.time.Duration.ofSeconds(spec.migrations().timeoutSeconds() + 1));
-        MigrationProgress started = new EcsTaskMigrationRunner(ecs, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE);
+        MigrationProgress started = new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE);
 
         MigrationTaskFailedException failed = assertThrows(MigrationTaskFailedException.class,
-                () -> new EcsTaskMigrationRunner(ecs, late, 1).check(spec, PinnedSecrets.NONE, started));
+                () -> new EcsTaskMigrationRunner(ecs, null, late, 1).check(spec, PinnedSecrets.NONE, started));
 
         assertTrue(failed.getMessage().contains("stopped it"), failed.getMessage());
         var task = ecs.describeTasks(describe -> describe.cluster(service + "-cluster").tasks(started.task().taskArn())).tasks().get(0);
@@ -160,7 +160,7 @@ class EcsMigrationTaskIT {
         DeploymentSpec spec = new SpecValidator().validate(raw);
 
         AwsCallFailedException refused = assertThrows(AwsCallFailedException.class,
-                () -> new EcsTaskMigrationRunner(ecs, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE));
+                () -> new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE));
 
         assertTrue(refused.getMessage().contains("InvalidParameterException"), refused.getMessage());
     }

@@ -105,6 +105,36 @@ class MigrationDeploymentIT {
         }
     }
 
+    @Test
+    void anEcsTaskWhosePublishedScriptsAreDestructiveIsNeverStarted() throws InterruptedException {
+        String service = Deployments.newService("ecsdrop");
+        EcsAlbFixture fixture = deployments.fixture(service);
+        ReleaseDatabase release = ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION,
+                Map.of("V2__rename_note.sql", "ALTER TABLE orders RENAME COLUMN note TO remark;"));
+        stack.database().execute(release.credentials().dbname(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text)");
+        String migrateDefinition = EcsMigrationTaskIT.registerMigrationTask(stack, service, null);
+        ObjectNode spec = DemoSpecs.withMigrations(deployments.spec(fixture), release, false);
+        ObjectNode migrations = spec.putObject("migrations").put("mode", "ECS_TASK").put("secretId", release.secretId());
+        migrations.putArray("locations").add(release.location());
+        ObjectNode task = migrations.putObject("task");
+        task.put("cluster", fixture.cluster()).put("taskDefinition", migrateDefinition);
+        task.putArray("command").add("flyway").add("migrate");
+        task.putArray("subnets").add(EcsMigrationTaskIT.subnet(stack));
+
+        Finished finished = deployments.run(spec, Duration.ofMinutes(2));
+
+        assertEquals("FAILED", finished.outcome().status(), finished.outcome().toString());
+        assertTrue(finished.outcome().reason().contains("V2__rename_note.sql:1 `ALTER TABLE orders RENAME COLUMN note TO remark`: RENAME"),
+                finished.outcome().reason());
+        assertFailedBeforeTraffic(fixture, finished);
+        try (EcsClient ecs = stack.ecs()) {
+            for (String status : List.of("RUNNING", "STOPPED")) {
+                assertEquals(List.of(), ecs.listTasks(list -> list.cluster(fixture.cluster()).startedBy("tollgate/" + finished.deploymentId())
+                        .desiredStatus(status)).taskArns(), "no migration task was started");
+            }
+        }
+    }
+
     private static void assertFailedBeforeTraffic(EcsAlbFixture fixture, Finished finished) {
         assertEquals(TrafficWeights.canaryAt(0), deployments.weights(fixture), "all traffic stays on the live version");
         assertEquals(fixture.liveTaskDefinition(), deployments.greenTaskDefinition(fixture), "the canary was never deployed");

@@ -53,7 +53,7 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
                         // Path-style addressing for an endpoint override (the local stack's moto); virtual hosts on AWS.
                         .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent()))), new CompatibilityGuard(),
                 Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations")));
-        EcsTaskMigrationRunner ecsTask = new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), Wiring.clock(),
+        EcsTaskMigrationRunner ecsTask = new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), flyway, Wiring.clock(),
                 environment.getInt(POLL_SECONDS, 15));
         return new MigrationService(Map.of(MigrationMode.FLYWAY, flyway, MigrationMode.ECS_TASK, ecsTask),
                 Wiring.deploymentStore(clients), Wiring.clock());
