@@ -67,8 +67,9 @@ public final class FlywayMigrationRunner implements MigrationRunner {
             }
             MigrateResult result = flyway.migrate();
             List<AppliedMigration> applied = result.migrations.stream().map(FlywayMigrationRunner::applied).toList();
-            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), millisSince(started),
-                    "applied " + applied.size() + " migration(s) on " + database.describe() + ", schema now at version "
+            long millis = millisSince(started);
+            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), millis,
+                    "applied " + applied.size() + " migration(s) on " + database.describe() + " in " + millis + " ms, schema now at version "
                             + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion) + allowed,
                     null, 0);
         });

@@ -35,11 +35,31 @@ class SecretLeakIT {
         List<String> places = new ArrayList<>();
         try (LocalStack stack = LocalStack.start()) {
             ScenarioRun.Result result;
+            // java.util.logging (Flyway's logger here) holds the stderr it found when it started: capture its records too.
+            java.util.logging.Handler julCapture = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord record) {
+                    synchronized (captured) {
+                        captured.writeBytes((new java.util.logging.SimpleFormatter().format(record)).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
             try {
                 System.setOut(new PrintStream(new Tee(originalOut, captured), true, StandardCharsets.UTF_8));
                 System.setErr(new PrintStream(new Tee(originalErr, captured), true, StandardCharsets.UTF_8));
+                root.addHandler(julCapture);
                 result = new ScenarioRun(stack, System.out).run(Scenario.GOOD, "leakcheck", 7);
             } finally {
+                root.removeHandler(julCapture);
                 System.setOut(originalOut);
                 System.setErr(originalErr);
             }
