@@ -21,7 +21,9 @@ public final class AwsErrors {
     /** Turns an SDK exception into a Tollgate error naming the call; never includes request payloads. */
     public static TollgateException translate(String operation, SdkException failure) {
         if (failure instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? "Unknown" : service.awsErrorDetails().errorCode();
+            // A 5xx without an error document (moto's tracebacks, a proxy's page) has no error code.
+            String code = service.awsErrorDetails() == null || service.awsErrorDetails().errorCode() == null
+                    ? "Unknown" : service.awsErrorDetails().errorCode();
             String message = service.awsErrorDetails() == null ? service.getMessage() : service.awsErrorDetails().errorMessage();
             String described = operation + " failed: " + code + " (HTTP " + service.statusCode() + ")"
                     + (message == null ? "" : ": " + message);

@@ -120,6 +120,17 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         return records.values().stream().sorted(Comparator.comparing(DeploymentRecord::startedAt).reversed()).limit(limit).toList();
     }
 
+    /** The deployment's timeline so far, empty when it has no record. */
+    public synchronized List<TimelineEntry> timeline(String deploymentId) {
+        return find(deploymentId).map(DeploymentRecord::timeline).orElse(List.of());
+    }
+
+    /** A record to write to, as the Lock state would have created it. */
+    public InMemoryDeploymentStore withRunningDeployment(String service, String deploymentId) {
+        acquire(service, deploymentId, "execution-" + deploymentId, Instant.parse("2026-11-24T10:00:00Z"));
+        return this;
+    }
+
     private DeploymentRecord require(String deploymentId) {
         DeploymentRecord record = records.get(deploymentId);
         if (record == null) {

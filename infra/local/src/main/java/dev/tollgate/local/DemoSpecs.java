@@ -73,4 +73,17 @@ public final class DemoSpecs {
         ((ObjectNode) spec.path("steps").get(stepIndex)).put("approval", true);
         return spec;
     }
+
+    /** Adds the release's database secret and its Flyway migrations (expand-only unless {@code allowDestructive}). */
+    public static ObjectNode withMigrations(ObjectNode spec, ReleaseDatabase release, boolean allowDestructive) {
+        ObjectNode secret = spec.putArray("secrets").addObject();
+        secret.put("id", release.secretId());
+        secret.putArray("requiredKeys").add("engine").add("host").add("port").add("username").add("password").add("dbname");
+        ObjectNode migrations = spec.putObject("migrations");
+        migrations.put("mode", "FLYWAY");
+        migrations.put("secretId", release.secretId());
+        migrations.putArray("locations").add(release.location());
+        migrations.put("allowDestructive", allowDestructive);
+        return spec;
+    }
 }

@@ -85,9 +85,8 @@ public final class ExecutionWatcher {
                     + " metrics, " + output.path("spec").path("analysis").path("alarms").size() + " alarms";
             case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
             case "CheckErrorBudget" -> "error budget: " + output.path("budget").path("summary").asText();
-            case "FetchSecrets" -> "secrets pinned: " + output.path("secrets").path("secrets").size();
-            case "RunMigrations" -> "migrations: " + output.path("migrations").path("mode").asText()
-                    + ", applied " + output.path("migrations").path("applied").size();
+            case "FetchSecrets" -> pinnedSecrets(output.path("secrets"));
+            case "RunMigrations", "CheckMigrationTask" -> migrations(output.path("migrations"));
             case "DeployCanary" -> "canary deploying: " + output.path("canary").path("detail").asText();
             case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
@@ -101,6 +100,25 @@ public final class ExecutionWatcher {
                     + output.path("outcome").path("canaryPercent").asInt() + " %";
             default -> null;
         };
+    }
+
+    /** Id and version id of each pinned secret: never more. */
+    private static String pinnedSecrets(JsonNode pinned) {
+        StringBuilder line = new StringBuilder("secrets pinned: ").append(pinned.path("secrets").size());
+        for (JsonNode secret : pinned.path("secrets")) {
+            line.append("\n        ").append(secret.path("id").asText()).append(" at version ").append(secret.path("versionId").asText());
+        }
+        return line.toString();
+    }
+
+    private static String migrations(JsonNode migrations) {
+        StringBuilder line = new StringBuilder("migrations (").append(migrations.path("mode").asText()).append("): ")
+                .append(migrations.path("summary").asText());
+        for (JsonNode applied : migrations.path("applied")) {
+            line.append("\n        applied ").append(applied.path("script").asText()).append(" (")
+                    .append(applied.path("executionMillis").asLong()).append(" ms)");
+        }
+        return line.toString();
     }
 
     private static String verdict(JsonNode verdict) {

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -45,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path workDirectory;
     private final FaultInjectingProxy faults;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private LocalDatabase database;
 
     private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults) {
         this.lambdaEndpoint = lambdaEndpoint;
@@ -154,6 +157,9 @@ public final class LocalStack implements AutoCloseable {
             }
             // Poll the canary every second: moto's ECS rollouts complete in two.
             environment.put("CANARY_POLL_SECONDS", "1");
+            // Poll ECS migration tasks every second (moto's tasks stop in two); s3: scripts go to the work directory.
+            environment.put("MIGRATION_POLL_SECONDS", "1");
+            environment.put("MIGRATION_SCRATCH_DIR", workDirectory.resolve("migrations").toString());
             lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
         }
     }
@@ -219,6 +225,22 @@ public final class LocalStack implements AutoCloseable {
         return clients.build(Ec2Client.builder());
     }
 
+    public SecretsManagerClient secretsManager() {
+        return clients.build(SecretsManagerClient.builder());
+    }
+
+    public S3Client s3() {
+        return clients.build(S3Client.builder().forcePathStyle(true));
+    }
+
+    /** The embedded PostgreSQL for releases with migrations, started on first use and stopped with the stack. */
+    public synchronized LocalDatabase database() {
+        if (database == null) {
+            database = LocalDatabase.start();
+        }
+        return database;
+    }
+
     public LocalLambdaEndpoint lambdaEndpoint() {
         return lambdaEndpoint;
     }
@@ -247,5 +269,10 @@ public final class LocalStack implements AutoCloseable {
         }
         moto.close();
         lambdaEndpoint.close();
+        synchronized (this) {
+            if (database != null) {
+                database.close();
+            }
+        }
     }
 }

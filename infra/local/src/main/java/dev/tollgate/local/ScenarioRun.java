@@ -33,9 +33,11 @@ public final class ScenarioRun {
     }
 
     /** What a run produced: the outcome line's parts and the execution. */
-    public record Result(ExecutionWatcher.Outcome outcome, String executionArn, EcsAlbFixture fixture, Duration wallTime) {
+    public record Result(ExecutionWatcher.Outcome outcome, String executionArn, EcsAlbFixture fixture, Duration wallTime,
+                         ReleaseDatabase release) {
     }
 
+    /** Runs the scenario; the release brings the demo's database secret and expand-only Flyway scripts. */
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
         return run(scenario, service, seed, spec -> spec, Duration.ofMinutes(5));
     }
@@ -60,7 +62,7 @@ public final class ScenarioRun {
             out.println("started execution " + executionArn);
             DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), out).follow(executionArn, watchFor);
             return new Result(ExecutionWatcher.outcome(execution, release.deploymentId()), executionArn, release.fixture(),
-                    Duration.between(release.began(), Instant.now()));
+                    Duration.between(release.began(), Instant.now()), release.database());
         }
     }
 
@@ -74,15 +76,17 @@ public final class ScenarioRun {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, service);
         String alarm = createCanaryAlarm(service);
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
-        ObjectNode spec = DemoSpecs.ecsAlb(deploymentId, fixture, alarm);
+        ReleaseDatabase database = ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION);
+        ObjectNode spec = DemoSpecs.withMigrations(DemoSpecs.ecsAlb(deploymentId, fixture, alarm), database, false);
         TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
         traffic.seedHistory(began);
         traffic.start();
-        return new Release(deploymentId, spec, fixture, traffic, began);
+        return new Release(deploymentId, spec, fixture, traffic, began, database);
     }
 
     /** A prepared release; closing it stops its traffic. */
-    public record Release(String deploymentId, ObjectNode spec, EcsAlbFixture fixture, TrafficSimulator traffic, Instant began)
+    public record Release(String deploymentId, ObjectNode spec, EcsAlbFixture fixture, TrafficSimulator traffic, Instant began,
+                          ReleaseDatabase database)
             implements AutoCloseable {
         @Override
         public void close() {

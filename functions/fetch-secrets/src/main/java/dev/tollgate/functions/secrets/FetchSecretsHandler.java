@@ -1,35 +1,39 @@
 package dev.tollgate.functions.secrets;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
-import dev.tollgate.spec.DeploymentSpec;
-import java.util.List;
+import dev.tollgate.handler.Wiring;
+import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.secrets.SecretPinningService;
 
 /**
- * Pins the secret versions the release needs. This build accepts no secrets in the spec (validation
- * refuses them), so the list of pinned versions is empty; the state exists so the flow is whole.
+ * Pins the secret versions the release needs: the AWSCURRENT version of each, checked for its
+ * required keys. Names, ARNs, version ids and key names leave this function; values never do.
  */
-public final class FetchSecretsHandler extends JsonHandler<FetchSecretsHandler.Request, FetchSecretsHandler.Pinned> {
+public final class FetchSecretsHandler extends JsonHandler<FetchSecretsHandler.Request, PinnedSecrets> {
+
+    private final SecretPinningService pinning;
 
     public FetchSecretsHandler() {
         this(FunctionEnvironment.fromProcess());
     }
 
     public FetchSecretsHandler(FunctionEnvironment environment) {
+        this(new SecretPinningService(Wiring.secretResolver(new AwsClients(environment))));
+    }
+
+    public FetchSecretsHandler(SecretPinningService pinning) {
         super(Request.class);
+        this.pinning = pinning;
     }
 
     @Override
-    protected Pinned handle(Request request, Context context) {
-        DeploymentSpec spec = required(request.spec(), "spec");
-        return new Pinned(List.of(), spec.secrets().size());
+    protected PinnedSecrets handle(Request request, Context context) {
+        return pinning.pin(required(request.spec(), "spec").secrets());
     }
 
-    public record Request(DeploymentSpec spec) {
-    }
-
-    /** Names, ARNs and version ids only: never a secret value. */
-    public record Pinned(List<Object> secrets, int requested) {
+    public record Request(dev.tollgate.spec.DeploymentSpec spec) {
     }
 }

@@ -1,35 +1,79 @@
 package dev.tollgate.functions.migrations;
 
+import dev.tollgate.json.Nullable;
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
+import dev.tollgate.handler.Wiring;
+import dev.tollgate.migrations.CompatibilityGuard;
+import dev.tollgate.migrations.EcsTaskMigrationRunner;
+import dev.tollgate.migrations.FlywayMigrationRunner;
+import dev.tollgate.migrations.MigrationProgress;
+import dev.tollgate.migrations.MigrationService;
+import dev.tollgate.migrations.S3ScriptStore;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MigrationSpec.MigrationMode;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Applies the release's schema migrations before any traffic moves. This build accepts only
- * {@code mode: NONE} (validation refuses the others), so nothing is applied; the state exists so the flow is whole.
+ * Applies the release's schema migrations before any traffic moves. {@code START} runs Flyway to
+ * the end, or starts the ECS migration task; {@code CHECK} is one poll of that task (the waiting
+ * between polls is a Wait state). A failure here fails the deployment with weights untouched.
  */
-public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler.Request, RunMigrationsHandler.Applied> {
+public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler.Request, MigrationProgress> {
+
+    /** Seconds between polls of an ECS migration task; the local stack sets 1. */
+    public static final String POLL_SECONDS = "MIGRATION_POLL_SECONDS";
+    /** Where s3: scripts are downloaded for Flyway: Lambda's /tmp. */
+    public static final String SCRATCH_DIRECTORY = "MIGRATION_SCRATCH_DIR";
+
+    private final MigrationService migrations;
 
     public RunMigrationsHandler() {
         this(FunctionEnvironment.fromProcess());
     }
 
     public RunMigrationsHandler(FunctionEnvironment environment) {
+        this(wire(new AwsClients(environment)));
+    }
+
+    public RunMigrationsHandler(MigrationService migrations) {
         super(Request.class);
+        this.migrations = migrations;
+    }
+
+    private static MigrationService wire(AwsClients clients) {
+        FunctionEnvironment environment = clients.environment();
+        FlywayMigrationRunner flyway = new FlywayMigrationRunner(Wiring.secretResolver(clients),
+                new S3ScriptStore(clients.build(S3Client.builder()
+                        // Path-style addressing for an endpoint override (the local stack's moto); virtual hosts on AWS.
+                        .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent()))), new CompatibilityGuard(),
+                Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations")));
+        EcsTaskMigrationRunner ecsTask = new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), flyway, Wiring.clock(),
+                environment.getInt(POLL_SECONDS, 15));
+        return new MigrationService(Map.of(MigrationMode.FLYWAY, flyway, MigrationMode.ECS_TASK, ecsTask),
+                Wiring.deploymentStore(clients), Wiring.clock());
     }
 
     @Override
-    protected Applied handle(Request request, Context context) {
+    protected MigrationProgress handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
-        return new Applied(spec.migrations().mode(), List.of());
+        MigrationAction action = request.action() == null ? MigrationAction.START : request.action();
+        return switch (action) {
+            case START -> migrations.start(spec, request.secrets());
+            case CHECK -> migrations.check(spec, request.secrets(), required(request.migrations(), "migrations"));
+        };
     }
 
-    public record Request(DeploymentSpec spec) {
-    }
+    public enum MigrationAction { START, CHECK }
 
-    public record Applied(MigrationMode mode, List<String> applied) {
+    /** {@code secrets} is FetchSecrets' output (pinned versions); {@code migrations} the previous poll's progress. */
+    public record Request(@Nullable MigrationAction action, DeploymentSpec spec, @Nullable PinnedSecrets secrets,
+                          @Nullable MigrationProgress migrations) {
     }
 }
