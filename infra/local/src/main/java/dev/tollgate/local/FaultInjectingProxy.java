@@ -133,20 +133,33 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
-    /** The error each protocol's SDK parser expects: a JSON {@code __type}, or a query-protocol XML error document. */
+    /**
+     * The error each protocol's SDK parser expects: S3's REST-XML {@code <Error>} document, a JSON
+     * {@code __type}, or a query-protocol {@code <ErrorResponse>}.
+     */
     private static void answerWithError(HttpExchange exchange, String service, Kind kind, boolean json) throws IOException {
-        int status = kind == Kind.THROTTLE ? 400 : (Math.random() < 0.5 ? 500 : 503);
-        String code = kind == Kind.THROTTLE ? throttlingCode(service, json) : (status == 503 ? "ServiceUnavailable" : "InternalFailure");
-        String message = kind == Kind.THROTTLE ? "Rate exceeded (injected)" : "We encountered an internal error (injected)";
+        boolean throttled = kind == Kind.THROTTLE;
+        String message = throttled ? "Rate exceeded (injected)" : "We encountered an internal error (injected)";
+        int status;
         String body;
-        if (json) {
-            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
-            body = "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}";
+        if ("s3".equals(service)) {
+            // S3 says "slow down" with a 503.
+            status = throttled ? 503 : 500;
+            exchange.getResponseHeaders().set("Content-Type", "application/xml");
+            body = "<Error><Code>" + (throttled ? "SlowDown" : "InternalError") + "</Code><Message>" + message
+                    + "</Message><RequestId>injected</RequestId></Error>";
         } else {
-            exchange.getResponseHeaders().set("Content-Type", "text/xml");
-            body = "<ErrorResponse><Error><Type>" + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + code
-                    + "</Code><Message>" + message + "</Message></Error><RequestId>injected</RequestId></ErrorResponse>";
+            status = throttled ? 400 : (Math.random() < 0.5 ? 500 : 503);
+            String code = throttled ? throttlingCode(service, json) : (status == 503 ? "ServiceUnavailable" : "InternalFailure");
+            if (json) {
+                exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
+                body = "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}";
+            } else {
+                exchange.getResponseHeaders().set("Content-Type", "text/xml");
+                body = "<ErrorResponse><Error><Type>" + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + code
+                        + "</Code><Message>" + message + "</Message></Error><RequestId>injected</RequestId></ErrorResponse>";
+            }
         }
         exchange.getResponseHeaders().set("x-amzn-RequestId", "injected");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

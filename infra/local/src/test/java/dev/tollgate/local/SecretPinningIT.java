@@ -132,6 +132,8 @@ class SecretPinningIT {
         ObjectNode event = (ObjectNode) Json.tree(Files.readString(RepositoryFiles.root().resolve(Path.of("events", "fetch-secrets.json"))));
         ObjectNode secret = (ObjectNode) event.withArray("/spec/secrets").get(0);
         secret.put("id", secretId);
+        // This test is about pinning alone: no migrations name the secret.
+        ((ObjectNode) event.path("spec")).set("migrations", Json.MAPPER.valueToTree(dev.tollgate.spec.MigrationSpec.NONE));
         secret.putArray("requiredKeys").addAll(requiredKeys.stream().map(key -> Json.MAPPER.getNodeFactory().textNode(key)).toList());
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), output, null);
