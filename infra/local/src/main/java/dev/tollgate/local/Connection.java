@@ -3,6 +3,8 @@ package dev.tollgate.local;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.deployment.LockDoctor;
+import dev.tollgate.deployment.SfnExecutionStatuses;
 import dev.tollgate.ops.OpsService;
 import dev.tollgate.ops.StepFunctionsExecutions;
 import dev.tollgate.spec.SpecValidator;
@@ -48,8 +50,8 @@ final class Connection {
     String stack;
 
     /** The clients and the service of one command; closing it closes the clients. */
-    record Connected(OpsService ops, StepFunctionsExecutions executions, String stateMachineArn, String table, AwsClients clients,
-                     List<AutoCloseable> closeables) implements AutoCloseable {
+    record Connected(OpsService ops, LockDoctor locks, StepFunctionsExecutions executions, String stateMachineArn, String table,
+                     AwsClients clients, List<AutoCloseable> closeables) implements AutoCloseable {
         @Override
         public void close() {
             for (AutoCloseable closeable : closeables) {
@@ -74,9 +76,10 @@ final class Connection {
         SfnClient sfn = clients.build(SfnClient.builder());
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
         StepFunctionsExecutions executions = new StepFunctionsExecutions(sfn, machine);
-        OpsService ops = new OpsService(new DynamoDeploymentStore(dynamo, tableName), executions, executions, new SpecValidator(),
-                Clock.systemUTC());
-        return new Connected(ops, executions, machine, tableName, clients, List.of(sfn, dynamo));
+        DynamoDeploymentStore store = new DynamoDeploymentStore(dynamo, tableName);
+        OpsService ops = new OpsService(store, executions, executions, new SpecValidator(), Clock.systemUTC());
+        LockDoctor locks = new LockDoctor(store, new SfnExecutionStatuses(sfn), Clock.systemUTC());
+        return new Connected(ops, locks, executions, machine, tableName, clients, List.of(sfn, dynamo));
     }
 
     /** The operator's name for the record: {@code --as}, else the OS user and the AWS identity behind the credentials. */

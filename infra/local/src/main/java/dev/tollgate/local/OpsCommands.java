@@ -2,6 +2,7 @@ package dev.tollgate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.LockDoctor;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
 import dev.tollgate.ops.ConsoleLinks;
@@ -304,5 +305,58 @@ final class OpsCommands {
         String error = execution.error() == null ? "" : execution.error();
         String cause = HistoryReport.errorMessage(execution.cause());
         return "RolledBack".equals(error) || "DeploymentFailed".equals(error) ? cause : error + ": " + cause;
+    }
+
+    @Command(name = "lock", mixinStandardHelpOptions = true,
+            description = "Shows who holds a service's deployment lock and whether that execution still runs (STALE when not).")
+    static final class Lock implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Parameters(paramLabel = "SERVICE", description = "The service")
+        String service;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = command.commandLine().getOut();
+            try (Connection.Connected connected = connection.connect()) {
+                Optional<LockDoctor.LockStatus> status = connected.locks().inspect(service);
+                out.println(status.map(LockDoctor.LockStatus::describe).orElse(service + " is not locked"));
+                status.filter(LockDoctor.LockStatus::stale).ifPresent(stale -> out.println("  break it with: tollgate unlock "
+                        + service + " " + stale.holder().deploymentId() + " --reason \"...\""));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = "Breaks a service's lock left by an execution that no longer runs; recorded on the holder's timeline.")
+    static final class Unlock implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Mixin
+        Operator operator;
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service")
+        String service;
+        @Parameters(index = "1", paramLabel = "ID", description = "The deploymentId you expect to hold the lock")
+        String deploymentId;
+        @Option(names = "--reason", required = true, description = "Why, for the holder's record")
+        String reason;
+        @Option(names = "--force", description = "Break it even though its execution still runs (it is stuck)")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            try (Connection.Connected connected = connection.connect()) {
+                LockDoctor.LockStatus broken = connected.locks().breakLock(service, deploymentId,
+                        connection.operator(operator.as, connected.clients()), reason, force);
+                command.commandLine().getOut().println("broke the lock of " + service + " held by " + broken.holder().deploymentId()
+                        + " (execution " + broken.executionStatus() + ")");
+                return 0;
+            }
+        }
     }
 }

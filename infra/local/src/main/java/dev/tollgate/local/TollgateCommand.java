@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
         description = "Progressive delivery for AWS: canary steps judged from evidence.",
         subcommands = {TollgateCommand.Demo.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
-                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class})
+                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
+                OpsCommands.Unlock.class})
 public final class TollgateCommand implements Runnable {
 
     /** Exit status of a refused operation (finished deployment, no approval pending, AWS refused). */
