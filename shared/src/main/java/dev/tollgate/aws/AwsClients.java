@@ -43,14 +43,7 @@ public final class AwsClients {
 
     /** Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder. */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        builder.region(region())
-                .credentialsProvider(credentials())
-                .httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(30))
-                        .build());
-        environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
+        return build(builder, credentials());
     }
 
     /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */

@@ -41,14 +41,13 @@ class EcsMigrationTaskIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start();
+        stack = SharedLocalStack.get();
         ecs = stack.ecs();
     }
 
     @AfterAll
     static void stop() {
         ecs.close();
-        stack.close();
     }
 
     /** A Fargate task definition for {@code service}'s migrations, optionally taking a secret as DATABASE. */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -29,13 +28,8 @@ class MigrationDeploymentIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start();
+        stack = SharedLocalStack.get();
         deployments = new Deployments(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.tollgate.local.Deployments.Finished;
 import dev.tollgate.traffic.TrafficWeights;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -26,13 +25,8 @@ class RotationRetryIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start();
+        stack = SharedLocalStack.get();
         deployments = new Deployments(stack);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     @Test

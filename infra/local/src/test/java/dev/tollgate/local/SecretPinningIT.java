@@ -38,7 +38,7 @@ class SecretPinningIT {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start();
+        stack = SharedLocalStack.get();
         secrets = stack.secretsManager();
         handler = new FetchSecretsHandler(new Deployments(stack).functionEnvironment());
     }
@@ -46,7 +46,6 @@ class SecretPinningIT {
     @AfterAll
     static void stop() {
         secrets.close();
-        stack.close();
     }
 
     @Test
