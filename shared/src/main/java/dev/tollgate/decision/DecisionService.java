@@ -25,13 +25,32 @@ public final class DecisionService {
     public Decision decide(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
         progress.requireStepOf(spec);
         Instant now = clock.instant();
-        Optional<OperatorRequest> request = store.find(spec.deploymentId()).map(DeploymentRecord::operatorRequest);
+        Optional<DeploymentRecord> record = store.find(spec.deploymentId());
+        Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest);
         Decision decision = policy.decide(spec, progress, verdict, request, now);
-        // One entry per tick: a retried Decide sees the same verdict time and writes nothing new.
-        String entryId = "tick-" + progress.stepIndex() + "-" + verdict.analysedAt().toEpochMilli();
-        store.append(spec.deploymentId(), new TimelineEntry(entryId, now, "Decide",
-                decision.action() + ": " + decision.reason(), progress.stepIndex(), progress.canaryWeight(),
-                verdict.verdict().name()));
+        if (worthRecording(decision, verdict, progress, record)) {
+            // Keyed by the verdict's time: a retried Decide writes nothing new.
+            String entryId = "tick-" + progress.stepIndex() + "-" + verdict.analysedAt().toEpochMilli();
+            store.append(spec.deploymentId(), new TimelineEntry(entryId, now, "Decide",
+                    decision.action() + ": " + decision.reason(), progress.stepIndex(), progress.canaryWeight(),
+                    verdict.verdict().name()));
+        }
         return decision;
+    }
+
+    /**
+     * Every decision that changes something goes on the record; a tick that only bakes on goes there
+     * when its verdict differs from the step's last recorded one. The record (one DynamoDB item, at
+     * most 400 KB) then grows with what happened, not with how long a step baked; every tick stays
+     * in the execution history.
+     */
+    static boolean worthRecording(Decision decision, StepVerdict verdict, StepProgress progress, Optional<DeploymentRecord> record) {
+        if (decision.action() != Action.CONTINUE_BAKING) {
+            return true;
+        }
+        Optional<TimelineEntry> lastTick = record.flatMap(found -> found.timeline().stream()
+                .filter(entry -> "Decide".equals(entry.state()) && Integer.valueOf(progress.stepIndex()).equals(entry.stepIndex()))
+                .reduce((first, second) -> second));
+        return lastTick.map(entry -> !verdict.verdict().name().equals(entry.verdict())).orElse(true);
     }
 }

@@ -49,6 +49,18 @@ class DecideHandlerTest {
     }
 
     @Test
+    void recordsABakingTickOnlyWhenItsVerdictChanges() {
+        String inconclusive = SampleEvents.read("decide.json").replace("\"verdict\": \"PASS\"", "\"verdict\": \"INCONCLUSIVE\"");
+        clock.advance(java.time.Duration.ofSeconds(-120));
+        SampleEvents.invokeWith(handler, inconclusive);
+        SampleEvents.invokeWith(handler, inconclusive.replace("10:25:30Z", "10:26:30Z"));
+        SampleEvents.invokeWith(handler, inconclusive.replace("10:25:30Z", "10:27:30Z"));
+
+        assertEquals(1, store.find(DEPLOYMENT).orElseThrow().timeline().stream().filter(entry -> entry.state().equals("Decide")).count(),
+                "three INCONCLUSIVE ticks that only bake on make one entry");
+    }
+
+    @Test
     void recordsTheDecisionOnTheTimelineOncePerTick() {
         SampleEvents.invoke(handler, "decide.json");
         SampleEvents.invoke(handler, "decide.json");
