@@ -37,17 +37,6 @@ public final class SpecValidator {
     // Step Functions execution names allow 1-80 characters; the id is also used in record keys and resource names.
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,79}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
-    private static final Pattern ECS_CLUSTER = Pattern.compile(
-            "[A-Za-z0-9][A-Za-z0-9_-]{0,254}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9_-]{1,255}");
-    private static final Pattern TASK_DEFINITION = Pattern.compile(
-            "arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}:\\d+|[A-Za-z0-9_-]{1,255}:\\d+");
-    private static final Pattern LISTENER_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}/[0-9a-f]{1,32}");
-    private static final Pattern LISTENER_RULE_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener-rule/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}/[0-9a-f]{1,32}/[0-9a-f]{1,32}");
-    private static final Pattern TARGET_GROUP_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     // CloudWatch: namespaces and metric names are 1-255 printable ASCII characters, namespaces may not start with ':'.
     private static final Pattern CLOUDWATCH_NAME = Pattern.compile("[\\x21-\\x7E][\\x20-\\x7E]{0,254}");
@@ -58,8 +47,6 @@ public final class SpecValidator {
 
     private static final Set<String> TOP_FIELDS = Set.of(
             "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override");
-    private static final Set<String> ECS_ALB_FIELDS = Set.of("type", "cluster", "blueService", "greenService",
-            "listenerArn", "listenerRuleArn", "blueTargetGroupArn", "greenTargetGroupArn", "taskDefinition", "healthTimeoutSeconds");
     private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive");
     private static final Set<String> STEP_FIELDS = Set.of("weight", "bakeSeconds", "maxBakeSeconds", "minRequests", "approval");
     private static final Set<String> ANALYSIS_FIELDS = Set.of("periodSeconds", "metrics", "slo", "alarms", "falsePositiveRate",
@@ -98,6 +85,13 @@ public final class SpecValidator {
         Optional<List<StepSpec>> steps = violations.array(request, "steps", root, true, 1, MAX_STEPS)
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
+        // What the target imposes on the rest of the spec: CodeDeploy's schedules, the placeholders it resolves.
+        if (target.isPresent() && target.get() instanceof CodeDeployTarget && steps.isPresent()) {
+            steps = Optional.of(new TargetValidation(violations).codeDeploySteps(steps.get(), request.get("steps"), child(root, "steps")));
+        }
+        if (target.isPresent() && analysisNode.isPresent()) {
+            new TargetValidation(violations).placeholders(analysisNode.get(), child(root, "analysis"), target.get());
+        }
 
         List<InvalidSpecException.Violation> found = violations.all();
         if (!found.isEmpty()) {
@@ -107,49 +101,9 @@ public final class SpecValidator {
                 migrations, steps.orElseThrow(), analysis.orElseThrow(), override);
     }
 
+    /** The target's own rules live in {@link TargetValidation}, one method per target type. */
     private Optional<Target> target(JsonNode node, String path, Violations violations) {
-        Optional<String> type = violations.string(node, "type", path, true, null, "ECS_ALB");
-        if (type.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!type.get().equals("ECS_ALB")) {
-            violations.add(child(path, "type"), "'" + Violations.abbreviate(type.get()) + "' is not a target type this build supports",
-                    "ECS_ALB");
-            return Optional.empty();
-        }
-        violations.onlyKnownFields(node, path, ECS_ALB_FIELDS);
-        Optional<String> cluster = violations.string(node, "cluster", path, true, ECS_CLUSTER, "an ECS cluster name or ARN");
-        Optional<String> blueService = violations.string(node, "blueService", path, true, ECS_NAME, "an ECS service name");
-        Optional<String> greenService = violations.string(node, "greenService", path, true, ECS_NAME, "an ECS service name");
-        Optional<String> listenerArn = violations.string(node, "listenerArn", path, true, LISTENER_ARN,
-                "an Application Load Balancer listener ARN");
-        Optional<String> listenerRuleArn = violations.string(node, "listenerRuleArn", path, false, LISTENER_RULE_ARN,
-                "an Application Load Balancer listener rule ARN");
-        Optional<String> blueTargetGroup = violations.string(node, "blueTargetGroupArn", path, true, TARGET_GROUP_ARN,
-                "a target group ARN");
-        Optional<String> greenTargetGroup = violations.string(node, "greenTargetGroupArn", path, true, TARGET_GROUP_ARN,
-                "a target group ARN");
-        Optional<String> taskDefinition = violations.string(node, "taskDefinition", path, true, TASK_DEFINITION,
-                "a task definition ARN or family:revision");
-        int healthTimeout = violations.integer(node, "healthTimeoutSeconds", path, false, 30, 3_600, "seconds")
-                .map(Long::intValue).orElse(DEFAULT_HEALTH_TIMEOUT_SECONDS);
-        if (blueService.isPresent() && blueService.equals(greenService)) {
-            violations.add(child(path, "greenService"), "is the same service as blueService", "a second ECS service");
-        }
-        if (blueTargetGroup.isPresent() && blueTargetGroup.equals(greenTargetGroup)) {
-            violations.add(child(path, "greenTargetGroupArn"), "is the same target group as blueTargetGroupArn",
-                    "the green service's own target group");
-        }
-        if (listenerArn.isPresent() && listenerRuleArn.isPresent() && !listenerRuleArn.get().replace(":listener-rule/", ":listener/")
-                .startsWith(listenerArn.get() + "/")) {
-            violations.add(child(path, "listenerRuleArn"), "is not a rule of listenerArn", "a rule of the listener named in listenerArn");
-        }
-        if (cluster.isEmpty() || blueService.isEmpty() || greenService.isEmpty() || listenerArn.isEmpty()
-                || blueTargetGroup.isEmpty() || greenTargetGroup.isEmpty() || taskDefinition.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new EcsAlbTarget(cluster.get(), blueService.get(), greenService.get(), listenerArn.get(),
-                listenerRuleArn.orElse(null), blueTargetGroup.get(), greenTargetGroup.get(), taskDefinition.get(), healthTimeout));
+        return new TargetValidation(violations).target(node, path);
     }
 
     private List<SecretRef> secrets(JsonNode request, String root, Violations violations) {
