@@ -29,6 +29,8 @@ public record EcsAlbFixture(
 
     public static final String LIVE_VERSION = "v41";
     public static final String RELEASE_VERSION = "v42";
+    /** The moto launcher's extension: a task definition with this tag set to FAILED fails its rollout. */
+    public static final String ROLLOUT_TAG = "tollgate-local:rollout";
 
     public static EcsAlbFixture create(LocalStack stack, String service) {
         try (EcsClient ecs = stack.ecs(); ElasticLoadBalancingV2Client elb = stack.elb(); Ec2Client ec2 = stack.ec2()) {
@@ -54,6 +56,27 @@ public record EcsAlbFixture(
             String listener = elb.createListener(create -> create.loadBalancerArn(loadBalancer).protocol(ProtocolEnum.HTTP).port(80)
                     .defaultActions(allToBlue)).listeners().get(0).listenerArn();
             return new EcsAlbFixture(service, cluster, service + "-blue", service + "-green", listener, blue, green, live, release);
+        }
+    }
+
+    /**
+     * Another release whose tasks never start: tagged so the local stack's ECS rolls it out as the
+     * deployment circuit breaker reports a failure (see moto_launcher.py).
+     */
+    public String registerFailingRelease(LocalStack stack, String version) {
+        try (EcsClient ecs = stack.ecs()) {
+            return ecs.registerTaskDefinition(register -> register.family(service)
+                    .tags(tag -> tag.key(ROLLOUT_TAG).value("FAILED"))
+                    .containerDefinitions(container -> container.name("app").image("registry.example/" + service + ":" + version)
+                            .memory(512).essential(true)))
+                    .taskDefinition().taskDefinitionArn();
+        }
+    }
+
+    /** Another release of the service, for a next deployment. */
+    public String registerRelease(LocalStack stack, String version) {
+        try (EcsClient ecs = stack.ecs()) {
+            return registerTaskDefinition(ecs, service, version);
         }
     }
 

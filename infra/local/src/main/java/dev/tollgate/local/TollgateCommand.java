@@ -30,6 +30,11 @@ public final class TollgateCommand implements Runnable {
         @Option(names = "--scenario", defaultValue = "good", description = "good (promoted) or bad-errors (rolled back). Default: ${DEFAULT-VALUE}")
         String scenario;
 
+        @Option(names = "--target", defaultValue = "ecs-alb",
+                description = "ecs-alb (ALB weights), lambda-alias (alias routing) or codedeploy (CodeDeploy shifts, Tollgate judges). "
+                        + "Default: ${DEFAULT-VALUE}")
+        String target;
+
         @Option(names = "--service", defaultValue = "checkout", description = "Service name. Default: ${DEFAULT-VALUE}")
         String service;
 
@@ -42,11 +47,12 @@ public final class TollgateCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Scenario chosen = Scenario.fromCliName(scenario);
+            DemoTarget chosenTarget = DemoTarget.fromCliName(target);
             System.out.println("starting the local stack (moto, local Lambda endpoint, state machine)...");
             try (LocalStack stack = workDirectory == null ? LocalStack.start() : LocalStack.start(workDirectory)) {
                 System.out.println("moto on " + stack.moto().endpoint() + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
-                ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(chosen, service, seed);
+                ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(chosen, chosenTarget, service, seed);
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());
                 return result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;
