@@ -144,6 +144,9 @@ def extend_ecs_deployments(rollout_seconds):
         rollout_fails = any(tag.get("key") == ROLLOUT_TAG and tag.get("value") == "FAILED" for tag in definition_tags)
 
         def complete():
+            if not any(d is new_primary for d in service.deployments):
+                # A later UpdateService superseded this rollout; the later one completes the service.
+                return
             if rollout_fails:
                 # The circuit breaker gives up: no task of the new deployment runs; the old one keeps serving.
                 new_primary.update(
