@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.InvalidSpecException.Violation;
+import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The rules of each target type, and what a target imposes on the steps and the metric dimensions. */
@@ -200,6 +202,14 @@ class TargetValidationTest {
         EcsAlbTarget target = (EcsAlbTarget) Json.convert(Json.tree(older), Target.class);
 
         assertEquals(EcsAlbTarget.DEFAULT_DRAIN_SECONDS, target.drainSeconds());
+    }
+
+    @Test
+    void theStateMachineSampleOfEveryTargetTypeIsValid() {
+        Map<String, Class<? extends Target>> samples = Map.of("statemachine-ecs-alb.json", EcsAlbTarget.class,
+                "statemachine-lambda-alias.json", LambdaAliasTarget.class, "statemachine-codedeploy.json", CodeDeployTarget.class);
+
+        samples.forEach((sample, type) -> assertInstanceOf(type, validator.validate(Json.tree(SampleEvents.read(sample))).target(), sample));
     }
 
     @Test
