@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.spec.CodeDeployTarget.EcsRevision;
 import dev.tollgate.spec.CodeDeployTarget.LambdaRevision;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,8 +235,7 @@ final class TargetValidation {
                 + " (Tollgate answers AfterAllowTraffic" + ("ECS".equals(platform) ? " and AfterAllowTestTraffic" : "") + " itself)";
         Map<String, String> events = new LinkedHashMap<>();
         boolean valid = true;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = hooks.get().fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> hook = fields.next();
+        for (Map.Entry<String, JsonNode> hook : hooks.get().properties()) {
             if (!allowedEvents.contains(hook.getKey())) {
                 violations.add(child(at, hook.getKey()), "is not a lifecycle event a team hook may use here", allowed);
                 valid = false;
@@ -370,8 +368,7 @@ final class TargetValidation {
             if (dimensions == null || !dimensions.isObject()) {
                 continue;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> fields = dimensions.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> dimension = fields.next();
+            for (Map.Entry<String, JsonNode> dimension : dimensions.properties()) {
                 if (!dimension.getValue().isTextual()) {
                     continue;
                 }

@@ -173,7 +173,7 @@ public final class CodeDeployRouter implements TrafficRouter {
     public TrafficOutcome promote(ReleasePlan release) {
         CodeDeployPlan plan = codeDeploy(release);
         String id = requireDeployment(plan);
-        answerParkedHooks(plan, LifecycleEventStatus.SUCCEEDED);
+        answerParkedHooks(plan, id, LifecycleEventStatus.SUCCEEDED);
         DeploymentInfo deployment = deployment(id);
         requireNotEnded(deployment);
         if (deployment.status() == DeploymentStatus.SUCCEEDED) {
@@ -207,7 +207,7 @@ public final class CodeDeployRouter implements TrafficRouter {
             call("CodeDeploy StopDeployment", () -> codeDeploy.stopDeployment(stop -> stop.deploymentId(id.get()).autoRollbackEnabled(true)));
             deployment = deployment(id.get());
         }
-        answerParkedHooks(plan, LifecycleEventStatus.FAILED);
+        answerParkedHooks(plan, id.get(), LifecycleEventStatus.FAILED);
         if (deployment.status() == DeploymentStatus.SUCCEEDED) {
             throw new TargetStateConflictException("CodeDeploy deployment " + id.get() + " already Succeeded, so the release serves all "
                     + "traffic and CodeDeploy cannot stop it any more: deploy the previous revision"
@@ -333,10 +333,10 @@ public final class CodeDeployRouter implements TrafficRouter {
      * Answers the hooks parked on the record. A rollback's answers are best effort: after the stop
      * CodeDeploy may refuse them, and the rollback must not fail for that.
      */
-    private void answerParkedHooks(CodeDeployPlan plan, LifecycleEventStatus status) {
+    private void answerParkedHooks(CodeDeployPlan plan, String codeDeployDeploymentId, LifecycleEventStatus status) {
         for (String execution : hooks.parkedLifecycleHooks(plan.deploymentId())) {
             try {
-                CodeDeployHooks.answer(codeDeploy, plan.codeDeployDeploymentId(), execution, status);
+                CodeDeployHooks.answer(codeDeploy, codeDeployDeploymentId, execution, status);
             } catch (AwsCallFailedException refused) {
                 if (status != LifecycleEventStatus.FAILED) {
                     throw refused;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.DeploymentSpec;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,21 +28,22 @@ public final class ReleasePins {
         return changed ? Json.convert(tree, DeploymentSpec.class) : spec;
     }
 
-    private static boolean substitute(JsonNode node, Map<String, String> names) {
+    private static boolean substitute(JsonNode node, Map<String, String> releaseNames) {
         boolean changed = false;
         for (String side : new String[] {"canaryDimensions", "baselineDimensions"}) {
             if (!(node.get(side) instanceof ObjectNode dimensions)) {
                 continue;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> fields = dimensions.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> dimension = fields.next();
-                String value = dimension.getValue().asText();
+            // A snapshot of the names: the loop replaces values in the node it reads.
+            List<String> names = dimensions.properties().stream().map(Map.Entry::getKey).toList();
+            for (String dimension : names) {
+                String value = dimensions.get(dimension).asText();
                 String pinned = value;
-                for (Map.Entry<String, String> name : names.entrySet()) {
+                for (Map.Entry<String, String> name : releaseNames.entrySet()) {
                     pinned = pinned.replace("{" + name.getKey() + "}", name.getValue());
                 }
                 if (!pinned.equals(value)) {
-                    dimension.setValue(Json.MAPPER.getNodeFactory().textNode(pinned));
+                    dimensions.put(dimension, pinned);
                     changed = true;
                 }
             }

@@ -43,7 +43,7 @@ public final class FakeCodeDeploy implements CodeDeployClient {
     @Override
     public PutLifecycleEventHookExecutionStatusResponse putLifecycleEventHookExecutionStatus(PutLifecycleEventHookExecutionStatusRequest request) {
         if (answers.containsKey(request.lifecycleEventHookExecutionId())) {
-            throw (LifecycleEventAlreadyCompletedException) LifecycleEventAlreadyCompletedException.builder().statusCode(400)
+            throw LifecycleEventAlreadyCompletedException.builder().statusCode(400)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("LifecycleEventAlreadyCompletedException").build()).build();
         }
         answers.put(request.lifecycleEventHookExecutionId(), request.statusAsString());

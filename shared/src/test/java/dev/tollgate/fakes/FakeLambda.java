@@ -79,11 +79,11 @@ public class FakeLambda implements LambdaClient {
     @Override
     public synchronized UpdateAliasResponse updateAlias(UpdateAliasRequest request) {
         if (request.revisionId() != null && !request.revisionId().equals("r" + revision)) {
-            throw (PreconditionFailedException) PreconditionFailedException.builder().statusCode(412)
+            throw PreconditionFailedException.builder().statusCode(412)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailedException").build()).build();
         }
         if (!states.containsKey(request.functionVersion())) {
-            throw (ResourceNotFoundException) ResourceNotFoundException.builder().statusCode(404)
+            throw ResourceNotFoundException.builder().statusCode(404)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build();
         }
         setAlias(request.functionVersion(), request.routingConfig() == null ? Map.of()
@@ -115,7 +115,7 @@ public class FakeLambda implements LambdaClient {
     public synchronized GetFunctionConfigurationResponse getFunctionConfiguration(GetFunctionConfigurationRequest request) {
         String state = states.get(request.qualifier());
         if (state == null) {
-            throw (ResourceNotFoundException) ResourceNotFoundException.builder().statusCode(404)
+            throw ResourceNotFoundException.builder().statusCode(404)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build();
         }
         return GetFunctionConfigurationResponse.builder().version(request.qualifier()).state(State.fromValue(state))

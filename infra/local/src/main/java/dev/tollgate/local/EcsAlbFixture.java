@@ -4,6 +4,8 @@ import java.util.List;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
@@ -66,9 +68,8 @@ public record EcsAlbFixture(
     public String registerFailingRelease(LocalStack stack, String version) {
         try (EcsClient ecs = stack.ecs()) {
             return ecs.registerTaskDefinition(register -> register.family(service)
-                    .tags(tag -> tag.key(ROLLOUT_TAG).value("FAILED"))
-                    .containerDefinitions(container -> container.name("app").image("registry.example/" + service + ":" + version)
-                            .memory(512).essential(true)))
+                    .tags(Tag.builder().key(ROLLOUT_TAG).value("FAILED").build())
+                    .containerDefinitions(container(service, version)))
                     .taskDefinition().taskDefinitionArn();
         }
     }
@@ -81,9 +82,12 @@ public record EcsAlbFixture(
     }
 
     private static String registerTaskDefinition(EcsClient ecs, String service, String version) {
-        return ecs.registerTaskDefinition(register -> register.family(service)
-                .containerDefinitions(container -> container.name("app").image("registry.example/" + service + ":" + version)
-                        .memory(512).essential(true)))
+        return ecs.registerTaskDefinition(register -> register.family(service).containerDefinitions(container(service, version)))
                 .taskDefinition().taskDefinitionArn();
+    }
+
+    private static ContainerDefinition container(String service, String version) {
+        return ContainerDefinition.builder().name("app").image("registry.example/" + service + ":" + version).memory(512).essential(true)
+                .build();
     }
 }

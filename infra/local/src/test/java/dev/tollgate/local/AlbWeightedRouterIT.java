@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 
 /** The ECS + ALB backend against moto's ECS and ELBv2, through TrafficControl as the functions use it. */
 @Execution(ExecutionMode.CONCURRENT)
@@ -42,10 +43,7 @@ class AlbWeightedRouterIT {
     }
 
     private DeploymentSpec deployed(EcsAlbFixture fixture, String deploymentId) throws InterruptedException {
-        DeploymentSpec spec = deployment(fixture, deploymentId);
-        harness.traffic.deploy(spec);
-        harness.awaitHealthy(spec, Duration.ofSeconds(10));
-        return spec;
+        return harness.deployed(DemoSpecs.ecsAlb(deploymentId, fixture, fixture.service() + "-alarm"), Duration.ofSeconds(10));
     }
 
     private static TrafficWeights green(EcsAlbFixture fixture) {
@@ -263,7 +261,7 @@ class AlbWeightedRouterIT {
         String rule;
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
             rule = elb.createRule(create -> create.listenerArn(fixture.listenerArn()).priority(10)
-                    .conditions(condition -> condition.field("path-pattern").values("/api/*"))
+                    .conditions(RuleCondition.builder().field("path-pattern").values("/api/*").build())
                     .actions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(fixture.blueTargetGroupArn()).build()))
                     .rules().get(0).ruleArn();
         }

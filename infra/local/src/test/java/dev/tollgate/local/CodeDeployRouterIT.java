@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentStatus;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 
@@ -50,10 +51,7 @@ class CodeDeployRouterIT {
     }
 
     private DeploymentSpec deployed(CodeDeployFixture fixture, String deploymentId) throws InterruptedException {
-        DeploymentSpec spec = deployment(fixture, deploymentId);
-        harness.traffic.deploy(spec);
-        harness.awaitHealthy(spec, Duration.ofSeconds(10));
-        return spec;
+        return harness.deployed(DemoSpecs.codeDeploy(deploymentId, fixture, "alarm"), Duration.ofSeconds(10));
     }
 
     private GetAliasResponse alias(CodeDeployFixture fixture) {
@@ -277,8 +275,8 @@ class CodeDeployRouterIT {
             codeDeploy.createApplication(create -> create.applicationName(application).computePlatform(ComputePlatform.ECS));
             codeDeploy.createDeploymentGroup(create -> create.applicationName(application).deploymentGroupName("cd-ecs-prod")
                     .serviceRoleArn(LambdaAliasFixture.roleArn(stack)));
-            taskDefinition = ecs.registerTaskDefinition(register -> register.family("cd-ecs")
-                    .containerDefinitions(container -> container.name("app").image("registry.example/cd-ecs:v42").memory(512)))
+            taskDefinition = ecs.registerTaskDefinition(register -> register.family("cd-ecs").containerDefinitions(
+                    ContainerDefinition.builder().name("app").image("registry.example/cd-ecs:v42").memory(512).build()))
                     .taskDefinition().taskDefinitionArn();
         }
         ObjectNode spec = (ObjectNode) Json.tree("""

@@ -32,10 +32,7 @@ class LambdaAliasRouterIT {
     }
 
     private DeploymentSpec deployed(LambdaAliasFixture fixture, String deploymentId) throws InterruptedException {
-        DeploymentSpec spec = deployment(fixture, deploymentId);
-        harness.traffic.deploy(spec);
-        harness.awaitHealthy(spec, Duration.ofSeconds(5));
-        return spec;
+        return harness.deployed(DemoSpecs.lambdaAlias(deploymentId, fixture, "alarm"), Duration.ofSeconds(5));
     }
 
     private GetAliasResponse alias(LambdaAliasFixture fixture) {

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.codedeploy.model.AutoRollbackEvent;
@@ -49,8 +50,8 @@ class MotoExtensionsIT {
         }
         Dimension dimension = Dimension.builder().name("Probe").value("percentiles").build();
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricData(put -> put.namespace("Probe").metricData(datum -> datum.metricName("Latency")
-                    .dimensions(dimension).timestamp(periodStart.plusSeconds(1)).values(values)));
+            cloudWatch.putMetricData(put -> put.namespace("Probe").metricData(MetricDatum.builder().metricName("Latency")
+                    .dimensions(dimension).timestamp(periodStart.plusSeconds(1)).values(values).build()));
             GetMetricDataResponse response = cloudWatch.getMetricData(get -> get
                     .startTime(periodStart).endTime(periodStart.plusSeconds(180))
                     .metricDataQueries(
@@ -141,8 +142,8 @@ class MotoExtensionsIT {
                 Dimension.builder().name("FunctionName").value("fn").build());
         List<Dimension> queried = List.of(put.get(2), put.get(1), put.get(0));
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricData(data -> data.namespace("AWS/Lambda").metricData(datum -> datum.metricName("Invocations")
-                    .dimensions(put).timestamp(periodStart.plusSeconds(1)).value(42.0)));
+            cloudWatch.putMetricData(data -> data.namespace("AWS/Lambda").metricData(MetricDatum.builder().metricName("Invocations")
+                    .dimensions(put).timestamp(periodStart.plusSeconds(1)).value(42.0).build()));
             GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart).endTime(periodStart.plusSeconds(60))
                     .metricDataQueries(MetricDataQuery.builder().id("invocations").metricStat(stat -> stat.period(60).stat("Sum")
                             .metric(metric -> metric.namespace("AWS/Lambda").metricName("Invocations").dimensions(queried))).build()));

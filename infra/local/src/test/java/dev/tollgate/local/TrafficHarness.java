@@ -53,6 +53,14 @@ final class TrafficHarness {
         return validated;
     }
 
+    /** The deployment started and its canary deployed and healthy, as the state machine leaves it before the first step. */
+    DeploymentSpec deployed(ObjectNode spec, Duration healthTimeout) throws InterruptedException {
+        DeploymentSpec deployment = deployment(spec);
+        traffic.deploy(deployment);
+        awaitHealthy(deployment, healthTimeout);
+        return deployment;
+    }
+
     /** Polls the canary's health as the state machine does, for up to {@code timeout}. */
     void awaitHealthy(DeploymentSpec spec, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
