@@ -52,3 +52,6 @@ build-PipelineBridgeFunction:
 	$(call function_jar,pipeline-bridge)
 
 .PHONY: build-ValidateRequestFunction build-DeploymentLockFunction build-CheckErrorBudgetFunction build-FetchSecretsFunction build-RunMigrationsFunction build-DeployCanaryFunction build-ShiftTrafficFunction build-AnalyzeStepFunction build-DecideFunction build-ApprovalFunction build-FinalizeFunction build-PipelineBridgeFunction
+
+build-CodeDeployHookFunction:
+	$(call function_jar,codedeploy-hook)

@@ -1,30 +1,45 @@
 package dev.tollgate.deployment;
 
 import dev.tollgate.spec.DeploymentSpec;
-import dev.tollgate.traffic.TrafficRouterFactory;
+import dev.tollgate.traffic.TrafficControl;
+import dev.tollgate.traffic.TrafficOutcome;
 import dev.tollgate.traffic.TrafficWeights;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Ends a deployment: promotion sends all traffic to the new version; rollback sends it all back to
- * the old one and stops the canary. Either way the outcome and its reason go on the record.
+ * Ends a deployment: promotion sends all traffic to the new version and, after the target's drain
+ * time, retires the old one; rollback sends it all back to the old version and stops the canary.
+ * The outcome and its reason go on the record once the target shows the final split; until then
+ * (CodeDeploy finishing or rolling back on its own) the outcome says to poll again.
  */
 public final class FinalizeService {
 
-    private final TrafficRouterFactory routers;
+    private final TrafficControl traffic;
     private final DeploymentStore store;
     private final Clock clock;
+    private final int pollSeconds;
 
-    public FinalizeService(TrafficRouterFactory routers, DeploymentStore store, Clock clock) {
-        this.routers = routers;
+    public FinalizeService(TrafficControl traffic, DeploymentStore store, Clock clock, int pollSeconds) {
+        this.traffic = traffic;
         this.store = store;
         this.clock = clock;
+        this.pollSeconds = pollSeconds;
     }
 
     public Outcome promote(DeploymentSpec spec, String reason) {
-        TrafficWeights weights = routers.forTarget(spec.target()).promote();
-        return finish(spec, DeploymentStatus.PROMOTED, reason, weights);
+        TrafficOutcome outcome = traffic.promote(spec);
+        if (!outcome.settled()) {
+            return unsettled(spec, outcome);
+        }
+        return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds());
+    }
+
+    /** After the drain: stops what the old version still runs (ECS: scales its service to 0). */
+    public Retirement retireOldVersion(DeploymentSpec spec) {
+        String detail = traffic.retireOldVersion(spec);
+        store.append(spec.deploymentId(), new TimelineEntry("retired", clock.instant(), "RetireOldVersion", detail, null, 100, null));
+        return new Retirement(spec.deploymentId(), detail);
     }
 
     /**
@@ -32,8 +47,11 @@ public final class FinalizeService {
      *               false when a failure forced it (outcome FAILED).
      */
     public Outcome rollBack(DeploymentSpec spec, String reason, boolean judged) {
-        TrafficWeights weights = routers.forTarget(spec.target()).rollback();
-        return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, weights);
+        TrafficOutcome outcome = traffic.rollback(spec);
+        if (!outcome.settled()) {
+            return unsettled(spec, outcome);
+        }
+        return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, outcome.weights(), 0);
     }
 
     /**
@@ -45,7 +63,7 @@ public final class FinalizeService {
         TrafficWeights found = null;
         String seen;
         try {
-            found = routers.forTarget(spec.target()).currentWeights();
+            found = traffic.watch(spec);
             seen = "target found at " + found;
         } catch (RuntimeException unreadable) {
             seen = "target state unreadable: " + unreadable.getMessage();
@@ -56,18 +74,33 @@ public final class FinalizeService {
         store.append(spec.deploymentId(), new TimelineEntry("manual-intervention", now, "ManualInterventionRequired", reason,
                 null, found == null ? null : found.canaryPercent(), null));
         return new Outcome(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason,
-                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent());
+                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds);
     }
 
-    private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights) {
+    private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights, int drainSeconds) {
         Instant now = clock.instant();
         store.finish(spec.deploymentId(), status, reason, now);
         store.append(spec.deploymentId(), new TimelineEntry("finished", now, status.name(), reason + " (" + weights + ")",
                 null, weights.canaryPercent(), null));
-        return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent());
+        return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent(), true,
+                drainSeconds, pollSeconds);
     }
 
-    /** How the deployment ended, as the execution's output reports it. */
-    public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent) {
+    private Outcome unsettled(DeploymentSpec spec, TrafficOutcome outcome) {
+        return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, outcome.detail(), outcome.weights().canaryPercent(),
+                outcome.weights().baselinePercent(), false, 0, pollSeconds);
+    }
+
+    /**
+     * How the deployment ended, as the execution's output reports it. While {@code settled} is
+     * false the target is still moving on its own and the state machine polls again after
+     * {@code pollSeconds}; after a promotion it waits {@code drainSeconds} before retiring the old version.
+     */
+    public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
+                          boolean settled, int drainSeconds, int pollSeconds) {
+    }
+
+    /** What retiring the old version did. */
+    public record Retirement(String deploymentId, String detail) {
     }
 }

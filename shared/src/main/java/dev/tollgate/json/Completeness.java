@@ -17,6 +17,16 @@ public final class Completeness {
     private Completeness() {
     }
 
+    /** The field's name in the event: its {@code @JsonProperty} name where it has one. */
+    private static String jsonName(RecordComponent component) {
+        com.fasterxml.jackson.annotation.JsonProperty renamed = component.getAccessor()
+                .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        if (renamed == null) {
+            renamed = component.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        }
+        return renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName();
+    }
+
     public static void check(Object value, String path) {
         if (value == null || value instanceof DeploymentSpec) {
             // A spec is checked whole by SpecValidator when it is read.
@@ -51,7 +61,7 @@ public final class Completeness {
             } catch (IllegalAccessException | InvocationTargetException e) {
                 throw new IllegalStateException("cannot read " + component.getName(), e);
             }
-            String childPath = path + "." + component.getName();
+            String childPath = path + "." + jsonName(component);
             if (child == null && !component.isAnnotationPresent(Nullable.class)) {
                 throw new BadRequestException("the event has no '" + childPath.substring(1) + "'");
             }

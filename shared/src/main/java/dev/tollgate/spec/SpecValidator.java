@@ -39,17 +39,6 @@ public final class SpecValidator {
     // Step Functions execution names allow 1-80 characters; the id is also used in record keys and resource names.
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,79}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
-    private static final Pattern ECS_CLUSTER = Pattern.compile(
-            "[A-Za-z0-9][A-Za-z0-9_-]{0,254}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9_-]{1,255}");
-    private static final Pattern TASK_DEFINITION = Pattern.compile(
-            "arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:task-definition/[A-Za-z0-9_-]{1,255}:\\d+|[A-Za-z0-9_-]{1,255}:\\d+");
-    private static final Pattern LISTENER_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}/[0-9a-f]{1,32}");
-    private static final Pattern LISTENER_RULE_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:listener-rule/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}/[0-9a-f]{1,32}/[0-9a-f]{1,32}");
-    private static final Pattern TARGET_GROUP_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{1,32}");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     // CloudWatch: namespaces and metric names are 1-255 printable ASCII characters, namespaces may not start with ':'
     // (Metric.Namespace pattern [^:].* in https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html).
@@ -66,8 +55,6 @@ public final class SpecValidator {
 
     private static final Set<String> TOP_FIELDS = Set.of(
             "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override");
-    private static final Set<String> ECS_ALB_FIELDS = Set.of("type", "cluster", "blueService", "greenService",
-            "listenerArn", "listenerRuleArn", "blueTargetGroupArn", "greenTargetGroupArn", "taskDefinition", "healthTimeoutSeconds");
     private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive", "dryRun",
             "task", "timeoutSeconds");
     private static final Set<String> STEP_FIELDS = Set.of("weight", "bakeSeconds", "maxBakeSeconds", "minRequests", "approval");
@@ -107,6 +94,13 @@ public final class SpecValidator {
         Optional<List<StepSpec>> steps = stepsArray(request, root, violations)
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
+        // What the target imposes on the rest of the spec: CodeDeploy's schedules, the placeholders it resolves.
+        if (target.isPresent() && target.get() instanceof CodeDeployTarget && steps.isPresent()) {
+            steps = Optional.of(new TargetValidation(violations).codeDeploySteps(steps.get(), request.get("steps"), child(root, "steps")));
+        }
+        if (target.isPresent() && analysisNode.isPresent()) {
+            new TargetValidation(violations).placeholders(analysisNode.get(), child(root, "analysis"), target.get());
+        }
 
         List<InvalidSpecException.Violation> found = violations.all();
         if (!found.isEmpty()) {
@@ -116,49 +110,9 @@ public final class SpecValidator {
                 migrations, steps.orElseThrow(), analysis.orElseThrow(), override);
     }
 
+    /** The target's own rules live in {@link TargetValidation}, one method per target type. */
     private Optional<Target> target(JsonNode node, String path, Violations violations) {
-        Optional<String> type = violations.string(node, "type", path, true, null, "ECS_ALB");
-        if (type.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!type.get().equals("ECS_ALB")) {
-            violations.add(child(path, "type"), "'" + Violations.abbreviate(type.get()) + "' is not a target type this build supports",
-                    "ECS_ALB");
-            return Optional.empty();
-        }
-        violations.onlyKnownFields(node, path, ECS_ALB_FIELDS);
-        Optional<String> cluster = violations.string(node, "cluster", path, true, ECS_CLUSTER, "an ECS cluster name or ARN");
-        Optional<String> blueService = violations.string(node, "blueService", path, true, ECS_NAME, "an ECS service name");
-        Optional<String> greenService = violations.string(node, "greenService", path, true, ECS_NAME, "an ECS service name");
-        Optional<String> listenerArn = violations.string(node, "listenerArn", path, true, LISTENER_ARN,
-                "an Application Load Balancer listener ARN");
-        Optional<String> listenerRuleArn = violations.string(node, "listenerRuleArn", path, false, LISTENER_RULE_ARN,
-                "an Application Load Balancer listener rule ARN");
-        Optional<String> blueTargetGroup = violations.string(node, "blueTargetGroupArn", path, true, TARGET_GROUP_ARN,
-                "a target group ARN");
-        Optional<String> greenTargetGroup = violations.string(node, "greenTargetGroupArn", path, true, TARGET_GROUP_ARN,
-                "a target group ARN");
-        Optional<String> taskDefinition = violations.string(node, "taskDefinition", path, true, TASK_DEFINITION,
-                "a task definition ARN or family:revision");
-        int healthTimeout = violations.integer(node, "healthTimeoutSeconds", path, false, 30, 3_600, "seconds")
-                .map(Long::intValue).orElse(DEFAULT_HEALTH_TIMEOUT_SECONDS);
-        if (blueService.isPresent() && blueService.equals(greenService)) {
-            violations.add(child(path, "greenService"), "is the same service as blueService", "a second ECS service");
-        }
-        if (blueTargetGroup.isPresent() && blueTargetGroup.equals(greenTargetGroup)) {
-            violations.add(child(path, "greenTargetGroupArn"), "is the same target group as blueTargetGroupArn",
-                    "the green service's own target group");
-        }
-        if (listenerArn.isPresent() && listenerRuleArn.isPresent() && !listenerRuleArn.get().replace(":listener-rule/", ":listener/")
-                .startsWith(listenerArn.get() + "/")) {
-            violations.add(child(path, "listenerRuleArn"), "is not a rule of listenerArn", "a rule of the listener named in listenerArn");
-        }
-        if (cluster.isEmpty() || blueService.isEmpty() || greenService.isEmpty() || listenerArn.isEmpty()
-                || blueTargetGroup.isEmpty() || greenTargetGroup.isEmpty() || taskDefinition.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new EcsAlbTarget(cluster.get(), blueService.get(), greenService.get(), listenerArn.get(),
-                listenerRuleArn.orElse(null), blueTargetGroup.get(), greenTargetGroup.get(), taskDefinition.get(), healthTimeout));
+        return new TargetValidation(violations).target(node, path);
     }
 
     // ---- secrets and migrations (docs/migrations.md) ----
@@ -292,10 +246,10 @@ public final class SpecValidator {
 
     private Optional<EcsMigrationTask> ecsTask(JsonNode node, String path, Violations violations) {
         violations.onlyKnownFields(node, path, ECS_TASK_FIELDS);
-        Optional<String> cluster = violations.string(node, "cluster", path, true, ECS_CLUSTER, "an ECS cluster name or ARN");
-        Optional<String> taskDefinition = violations.string(node, "taskDefinition", path, true, TASK_DEFINITION,
+        Optional<String> cluster = violations.string(node, "cluster", path, true, TargetValidation.ECS_CLUSTER, "an ECS cluster name or ARN");
+        Optional<String> taskDefinition = violations.string(node, "taskDefinition", path, true, TargetValidation.TASK_DEFINITION,
                 "a task definition ARN or family:revision (a fixed revision, so a retry runs the same thing)");
-        Optional<String> container = violations.string(node, "container", path, false, ECS_NAME, "a container name of the task definition");
+        Optional<String> container = violations.string(node, "container", path, false, TargetValidation.ECS_NAME, "a container name of the task definition");
         List<String> command = stringList(node, "command", path, 1, 50, COMMAND_PART, "1 to 50 arguments", violations);
         if (command != null && command.isEmpty() && !node.has("command")) {
             violations.add(child(path, "command"), "is required", "the migration command as an argument list, e.g. [\"./migrate\", \"up\"]");

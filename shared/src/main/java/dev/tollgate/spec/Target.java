@@ -7,9 +7,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = EcsAlbTarget.class, name = "ECS_ALB"),
+        @JsonSubTypes.Type(value = LambdaAliasTarget.class, name = "LAMBDA_ALIAS"),
+        @JsonSubTypes.Type(value = CodeDeployTarget.class, name = "CODEDEPLOY"),
 })
-public sealed interface Target permits EcsAlbTarget {
+public sealed interface Target permits EcsAlbTarget, LambdaAliasTarget, CodeDeployTarget {
 
     /** Seconds Tollgate waits for the canary to become healthy before it gives up and rolls back. */
     int healthTimeoutSeconds();
+
+    /** Seconds the old version keeps serving in-flight requests after a promotion before it is stopped; 0 when nothing is stopped. */
+    default int drainSeconds() {
+        return 0;
+    }
 }

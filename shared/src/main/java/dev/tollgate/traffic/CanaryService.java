@@ -9,43 +9,52 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Starts the canary at 0 % and checks, poll by poll, that it became healthy before its deadline. */
+/**
+ * Starts the canary at 0 % and checks, poll by poll, that it became healthy before its deadline.
+ * Deploying also pins the release into the spec (see {@link ReleasePins}), which the state machine
+ * carries on from there.
+ */
 public final class CanaryService {
 
-    private final TrafficRouterFactory routers;
+    private final TrafficControl traffic;
     private final DeploymentStore store;
     private final Clock clock;
 
-    public CanaryService(TrafficRouterFactory routers, DeploymentStore store, Clock clock) {
-        this.routers = routers;
+    public CanaryService(TrafficControl traffic, DeploymentStore store, Clock clock) {
+        this.traffic = traffic;
         this.store = store;
         this.clock = clock;
     }
 
     public CanaryStatus deploy(DeploymentSpec spec, int pollSeconds) {
         Instant now = clock.instant();
-        String detail = routers.forTarget(spec.target()).deployCanary();
-        store.append(spec.deploymentId(), new TimelineEntry("canary-deployed", now, "DeployCanary", detail, null, 0, null));
+        CanaryDeployment deployed = traffic.deploy(spec);
+        store.append(spec.deploymentId(), new TimelineEntry("canary-deployed", now, "DeployCanary", deployed.detail(), null, 0, null));
         Instant deadline = now.plusSeconds(spec.target().healthTimeoutSeconds());
-        return new CanaryStatus(false, detail, now, deadline, pollSeconds);
+        return new CanaryStatus(false, deployed.detail(), now, deadline, pollSeconds,
+                ReleasePins.pin(spec, deployed.plan().releaseNames()));
     }
 
     public CanaryStatus checkHealth(DeploymentSpec spec, CanaryStatus previous) {
         Instant now = clock.instant();
-        CanaryHealth health = routers.forTarget(spec.target()).canaryHealth();
+        CanaryHealth health = traffic.health(spec);
         if (health.healthy()) {
             store.append(spec.deploymentId(), new TimelineEntry("canary-healthy", now, "CheckCanaryHealth",
                     "canary healthy: " + health.detail(), null, 0, null));
-            return new CanaryStatus(true, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds());
+            return new CanaryStatus(true, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds(), null);
         }
         if (now.isAfter(previous.deadline())) {
             throw new CanaryUnhealthyException("canary not healthy " + Duration.between(previous.deployedAt(), now).getSeconds()
                     + "s after deployment (limit " + spec.target().healthTimeoutSeconds() + "s): " + health.detail());
         }
-        return new CanaryStatus(false, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds());
+        return new CanaryStatus(false, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds(), null);
     }
 
-    /** The canary's readiness as the state machine carries it between polls. */
-    public record CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds) {
+    /**
+     * The canary's readiness as the state machine carries it between polls. Right after deploying,
+     * {@code spec} is the spec with the release pinned in; health polls leave it out.
+     */
+    public record CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds,
+                               @Nullable DeploymentSpec spec) {
     }
 }

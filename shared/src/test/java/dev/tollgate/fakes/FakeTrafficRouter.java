@@ -1,19 +1,30 @@
 package dev.tollgate.fakes;
 
+import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.Target;
+import dev.tollgate.traffic.CanaryDeployment;
 import dev.tollgate.traffic.CanaryHealth;
+import dev.tollgate.traffic.LambdaAliasPlan;
+import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.TrafficOutcome;
 import dev.tollgate.traffic.TrafficRouter;
 import dev.tollgate.traffic.TrafficRouterFactory;
 import dev.tollgate.traffic.TrafficWeights;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A target in memory: remembers its weights and how many times the canary was deployed; health is set by the test. */
+/**
+ * A target in memory: remembers its weights and what was done to it; health is set by the test,
+ * and so is a target that shifts by itself ({@link #shiftingItself()}, moved with {@link #handMoveTo}).
+ */
 public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFactory {
 
     private TrafficWeights weights = TrafficWeights.canaryAt(0);
     private boolean canaryDeployed;
     private boolean canaryStopped;
+    private boolean oldVersionRetired;
+    private boolean shiftsItself;
+    private int pollsUntilSettled;
     private int healthChecksUntilHealthy;
     private final List<String> calls = new ArrayList<>();
 
@@ -27,16 +38,36 @@ public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFact
         return this;
     }
 
-    @Override
-    public String deployCanary() {
-        calls.add("deployCanary");
-        canaryDeployed = true;
-        canaryStopped = false;
-        return "fake canary deployed";
+    /** Makes this a target that moves traffic on its own, settling a promotion or rollback after {@code polls} more polls. */
+    public FakeTrafficRouter shiftingItself(int polls) {
+        this.shiftsItself = true;
+        this.pollsUntilSettled = polls;
+        return this;
+    }
+
+    /** Someone (or the target itself) moves traffic outside Tollgate. */
+    public void handMoveTo(int canaryPercent) {
+        weights = TrafficWeights.canaryAt(canaryPercent);
     }
 
     @Override
-    public CanaryHealth canaryHealth() {
+    public ReleasePlan plan(DeploymentSpec spec) {
+        calls.add("plan");
+        return new LambdaAliasPlan(spec.deploymentId(), "fake", "live", "41", null);
+    }
+
+    @Override
+    public CanaryDeployment deployCanary(ReleasePlan plan) {
+        calls.add("deployCanary");
+        canaryDeployed = true;
+        canaryStopped = false;
+        LambdaAliasPlan fake = (LambdaAliasPlan) plan;
+        return new CanaryDeployment(new LambdaAliasPlan(fake.deploymentId(), fake.functionName(), fake.alias(), fake.baselineVersion(), "42"),
+                "fake canary deployed");
+    }
+
+    @Override
+    public CanaryHealth canaryHealth(ReleasePlan plan) {
         calls.add("canaryHealth");
         if (healthChecksUntilHealthy > 0) {
             healthChecksUntilHealthy--;
@@ -46,30 +77,48 @@ public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFact
     }
 
     @Override
-    public TrafficWeights shift(int canaryPercent) {
+    public TrafficWeights currentWeights(ReleasePlan plan) {
+        return weights;
+    }
+
+    @Override
+    public TrafficWeights shift(ReleasePlan plan, int canaryPercent) {
         calls.add("shift " + canaryPercent);
         weights = TrafficWeights.canaryAt(canaryPercent);
         return weights;
     }
 
     @Override
-    public TrafficWeights currentWeights() {
-        return weights;
-    }
-
-    @Override
-    public TrafficWeights promote() {
+    public TrafficOutcome promote(ReleasePlan plan) {
         calls.add("promote");
+        if (shiftsItself && pollsUntilSettled-- > 0) {
+            return new TrafficOutcome(weights, false, "still shifting");
+        }
         weights = TrafficWeights.canaryAt(100);
-        return weights;
+        return TrafficOutcome.settled(weights, "all on the canary");
     }
 
     @Override
-    public TrafficWeights rollback() {
+    public String retireOldVersion(ReleasePlan plan) {
+        calls.add("retire");
+        oldVersionRetired = true;
+        return "old version stopped";
+    }
+
+    @Override
+    public TrafficOutcome rollback(ReleasePlan plan) {
         calls.add("rollback");
+        if (shiftsItself && pollsUntilSettled-- > 0) {
+            return new TrafficOutcome(weights, false, "still rolling back");
+        }
         weights = TrafficWeights.canaryAt(0);
         canaryStopped = true;
-        return weights;
+        return TrafficOutcome.settled(weights, "all on the baseline");
+    }
+
+    @Override
+    public boolean shiftsTrafficItself() {
+        return shiftsItself;
     }
 
     public TrafficWeights weights() {
@@ -78,6 +127,10 @@ public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFact
 
     public boolean canaryStopped() {
         return canaryStopped;
+    }
+
+    public boolean oldVersionRetired() {
+        return oldVersionRetired;
     }
 
     public List<String> calls() {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
+import dev.tollgate.spec.DeploymentSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +34,11 @@ public final class SampleEvents {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The deployment spec a sample event carries in its {@code spec} field. */
+    public static DeploymentSpec spec(String eventName) {
+        return Json.convert(Json.tree(read(eventName)).path("spec"), DeploymentSpec.class);
     }
 
     /** Runs a handler on a sample event as the Lambda runtime would, and returns its JSON answer. */

@@ -142,8 +142,6 @@ class SpecValidatorTest {
                 new BadValue("$.service", '"' + "s".repeat(65) + '"', "is not valid", "1 to 64 letters"),
                 new BadValue("$.override", "\"yes\"", "must be true or false, found the string 'yes'", "true or false"),
                 new BadValue("$.target", "\"ECS_ALB\"", "must be an object, found the string 'ECS_ALB'", "an object"),
-                new BadValue("$.target.type", "\"LAMBDA_ALIAS\"", "'LAMBDA_ALIAS' is not a target type this build supports", "ECS_ALB"),
-                new BadValue("$.target.type", "\"CODEDEPLOY\"", "'CODEDEPLOY' is not a target type this build supports", "ECS_ALB"),
                 new BadValue("$.target.type", "null", "is required", "ECS_ALB"),
                 new BadValue("$.target.cluster", "\"prod cluster\"", "is not valid", "an ECS cluster name or ARN"),
                 new BadValue("$.target.blueService", "\"\"", "is not valid", "an ECS service name"),
@@ -458,7 +456,7 @@ class SpecValidatorTest {
 
         @Test
         void checksTheOtherTargetFieldsOnlyForATypeItSupports() {
-            ObjectNode request = set(designExample(), "$.target", "{\"type\": \"LAMBDA_ALIAS\", \"functionName\": \"checkout\"}");
+            ObjectNode request = set(designExample(), "$.target", "{\"type\": \"KUBERNETES\", \"functionName\": \"checkout\"}");
 
             assertEquals(List.of("$.target.type"), paths(violations(request)));
         }

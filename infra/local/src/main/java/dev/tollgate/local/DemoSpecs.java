@@ -6,17 +6,20 @@ import dev.tollgate.json.Json;
 import java.util.Map;
 
 /**
- * The deployment spec the demo and the integration tests start: three steps (10 %, 50 %, then
- * promotion), 5-second periods so a whole rollout takes about a minute and a half, and every kind of check:
- * an error-rate ratio, a latency percentile, the SLO burn rate and a CloudWatch alarm.
+ * The deployment specs the demo and the integration tests start, one per target type: canary steps,
+ * 5-second periods so a whole rollout takes a minute or two, and every kind of check: an error-rate
+ * ratio, a latency percentile, the SLO burn rate and a CloudWatch alarm.
  */
 public final class DemoSpecs {
 
     public static final int PERIOD_SECONDS = 5;
+    /** The ECS demo's old side keeps its tasks this long after the promotion (a real service: minutes). */
+    public static final int DRAIN_SECONDS = 2;
 
     private DemoSpecs() {
     }
 
+    /** Two ECS services behind an ALB; three steps: 10 %, 50 %, then promotion. */
     public static ObjectNode ecsAlb(String deploymentId, EcsAlbFixture fixture, String alarmName) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
         spec.put("deploymentId", deploymentId);
@@ -31,31 +34,91 @@ public final class DemoSpecs {
         target.put("greenTargetGroupArn", fixture.greenTargetGroupArn());
         target.put("taskDefinition", fixture.releaseTaskDefinition());
         target.put("healthTimeoutSeconds", 60);
+        target.put("drainSeconds", DRAIN_SECONDS);
+        threeSteps(spec);
+        analysis(spec, TrafficSimulator.NAMESPACE, "Errors", "Requests", "Latency",
+                TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.RELEASE_VERSION),
+                TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.LIVE_VERSION), alarmName);
+        return spec;
+    }
+
+    /**
+     * A Lambda alias; Tollgate publishes the release, so the canary's dimensions name it by the
+     * {@code {canaryVersion}} placeholder, resolved once the version is published. The baseline is the
+     * version the alias serves now, written out so the error-budget check (which runs before the
+     * release exists) reads the live version's history.
+     */
+    public static ObjectNode lambdaAlias(String deploymentId, LambdaAliasFixture fixture, String alarmName) {
+        ObjectNode spec = Json.MAPPER.createObjectNode();
+        spec.put("deploymentId", deploymentId);
+        spec.put("service", fixture.service());
+        ObjectNode target = spec.putObject("target");
+        target.put("type", "LAMBDA_ALIAS");
+        target.put("functionName", fixture.functionName());
+        target.put("alias", fixture.alias());
+        target.put("healthTimeoutSeconds", 60);
+        threeSteps(spec);
+        lambdaAnalysis(spec, fixture, alarmName);
+        return spec;
+    }
+
+    /**
+     * A CodeDeploy deployment group on the Lambda compute platform; two steps, so CodeDeploy runs a
+     * TimeBasedCanary of 10 % for one minute (its smallest interval) before shifting the rest.
+     */
+    public static ObjectNode codeDeploy(String deploymentId, CodeDeployFixture fixture, String alarmName) {
+        ObjectNode spec = Json.MAPPER.createObjectNode();
+        spec.put("deploymentId", deploymentId);
+        spec.put("service", fixture.service());
+        ObjectNode target = spec.putObject("target");
+        target.put("type", "CODEDEPLOY");
+        target.put("application", fixture.application());
+        target.put("deploymentGroup", fixture.deploymentGroup());
+        ObjectNode lambda = target.putObject("lambda");
+        lambda.put("functionName", fixture.function().functionName());
+        lambda.put("alias", fixture.function().alias());
+        target.put("healthTimeoutSeconds", 60);
+        ArrayNode steps = spec.putArray("steps");
+        steps.addObject().put("weight", 10).put("bakeSeconds", 60).put("minRequests", 150);
+        steps.addObject().put("weight", 100);
+        lambdaAnalysis(spec, fixture.function(), alarmName);
+        return spec;
+    }
+
+    private static void threeSteps(ObjectNode spec) {
         ArrayNode steps = spec.putArray("steps");
         // A sequential test needs about seven periods of agreement before it passes a step at a 1 % false-positive rate.
         steps.addObject().put("weight", 10).put("bakeSeconds", 35).put("maxBakeSeconds", 90).put("minRequests", 2000);
         steps.addObject().put("weight", 50).put("bakeSeconds", 35).put("maxBakeSeconds", 90).put("minRequests", 5000);
         steps.addObject().put("weight", 100);
+    }
+
+    private static void lambdaAnalysis(ObjectNode spec, LambdaAliasFixture fixture, String alarmName) {
+        analysis(spec, TrafficSimulator.LAMBDA_NAMESPACE, "Errors", "Invocations", "Duration",
+                TrafficSimulator.lambdaDimensions(fixture, "{canaryVersion}"),
+                TrafficSimulator.lambdaDimensions(fixture, fixture.liveVersion()), alarmName);
+    }
+
+    private static void analysis(ObjectNode spec, String namespace, String errors, String requests, String latencyMetric,
+                                 Map<String, String> canaryDimensions, Map<String, String> baselineDimensions, String alarmName) {
         ObjectNode analysis = spec.putObject("analysis");
         analysis.put("periodSeconds", PERIOD_SECONDS);
-        analysis.set("canaryDimensions", Json.MAPPER.valueToTree(
-                TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.RELEASE_VERSION)));
-        analysis.set("baselineDimensions", Json.MAPPER.valueToTree(
-                TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.LIVE_VERSION)));
+        analysis.set("canaryDimensions", Json.MAPPER.valueToTree(canaryDimensions));
+        analysis.set("baselineDimensions", Json.MAPPER.valueToTree(baselineDimensions));
         ArrayNode metrics = analysis.putArray("metrics");
         ObjectNode errorRate = metrics.addObject();
         errorRate.put("name", "error-rate");
         errorRate.put("kind", "RATIO");
-        errorRate.set("numerator", Json.MAPPER.valueToTree(Map.of("namespace", TrafficSimulator.NAMESPACE, "metric", "Errors")));
-        errorRate.set("denominator", Json.MAPPER.valueToTree(Map.of("namespace", TrafficSimulator.NAMESPACE, "metric", "Requests")));
+        errorRate.set("numerator", Json.MAPPER.valueToTree(Map.of("namespace", namespace, "metric", errors)));
+        errorRate.set("denominator", Json.MAPPER.valueToTree(Map.of("namespace", namespace, "metric", requests)));
         errorRate.put("direction", "INCREASE_IS_BAD");
         errorRate.put("tolerance", 0.5);
         errorRate.put("critical", true);
         ObjectNode latency = metrics.addObject();
         latency.put("name", "p99-latency");
         latency.put("kind", "STATISTIC");
-        latency.put("namespace", TrafficSimulator.NAMESPACE);
-        latency.put("metric", "Latency");
+        latency.put("namespace", namespace);
+        latency.put("metric", latencyMetric);
         latency.put("stat", "p99");
         latency.put("tolerance", 0.5);
         ObjectNode slo = analysis.putObject("slo");
@@ -65,7 +128,6 @@ public final class DemoSpecs {
         analysis.putArray("alarms").add(alarmName);
         analysis.put("falsePositiveRate", 0.01);
         analysis.put("onInconclusive", "ROLLBACK");
-        return spec;
     }
 
     /** Puts an approval gate after step {@code stepIndex}: the rollout waits there for a human. */

@@ -4,6 +4,8 @@ import java.util.List;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
@@ -29,6 +31,8 @@ public record EcsAlbFixture(
 
     public static final String LIVE_VERSION = "v41";
     public static final String RELEASE_VERSION = "v42";
+    /** The moto launcher's extension: a task definition with this tag set to FAILED fails its rollout. */
+    public static final String ROLLOUT_TAG = "tollgate-local:rollout";
 
     public static EcsAlbFixture create(LocalStack stack, String service) {
         try (EcsClient ecs = stack.ecs(); ElasticLoadBalancingV2Client elb = stack.elb(); Ec2Client ec2 = stack.ec2()) {
@@ -57,10 +61,33 @@ public record EcsAlbFixture(
         }
     }
 
+    /**
+     * Another release whose tasks never start: tagged so the local stack's ECS rolls it out as the
+     * deployment circuit breaker reports a failure (see moto_launcher.py).
+     */
+    public String registerFailingRelease(LocalStack stack, String version) {
+        try (EcsClient ecs = stack.ecs()) {
+            return ecs.registerTaskDefinition(register -> register.family(service)
+                    .tags(Tag.builder().key(ROLLOUT_TAG).value("FAILED").build())
+                    .containerDefinitions(container(service, version)))
+                    .taskDefinition().taskDefinitionArn();
+        }
+    }
+
+    /** Another release of the service, for a next deployment. */
+    public String registerRelease(LocalStack stack, String version) {
+        try (EcsClient ecs = stack.ecs()) {
+            return registerTaskDefinition(ecs, service, version);
+        }
+    }
+
     private static String registerTaskDefinition(EcsClient ecs, String service, String version) {
-        return ecs.registerTaskDefinition(register -> register.family(service)
-                .containerDefinitions(container -> container.name("app").image("registry.example/" + service + ":" + version)
-                        .memory(512).essential(true)))
+        return ecs.registerTaskDefinition(register -> register.family(service).containerDefinitions(container(service, version)))
                 .taskDefinition().taskDefinitionArn();
+    }
+
+    private static ContainerDefinition container(String service, String version) {
+        return ContainerDefinition.builder().name("app").image("registry.example/" + service + ":" + version).memory(512).essential(true)
+                .build();
     }
 }

@@ -22,6 +22,7 @@ public final class ExecutionWatcher {
     private final SfnClient sfn;
     private final PrintStream out;
     private final Instant started = Instant.now();
+    private String lastLine;
 
     public ExecutionWatcher(SfnClient sfn, PrintStream out) {
         this.sfn = sfn;
@@ -61,8 +62,10 @@ public final class ExecutionWatcher {
             String state = event.stateExitedEventDetails().name();
             JsonNode output = Json.tree(event.stateExitedEventDetails().output());
             String line = describe(state, output);
-            if (line != null) {
+            // A target finishing on its own is polled every second or so: say each new situation once.
+            if (line != null && !line.equals(lastLine)) {
                 out.println(stamp() + line);
+                lastLine = line;
             }
         } else if (event.type() == HistoryEventType.LAMBDA_FUNCTION_FAILED) {
             out.println(stamp() + "function failed: " + event.lambdaFunctionFailedEventDetails().error() + ": "
@@ -96,7 +99,14 @@ public final class ExecutionWatcher {
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
             case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " (" + output.path("decision").path("reason").asText() + ")";
-            case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
+            case "WatchTrafficShift" -> output.path("watch").path("shifted").asBoolean()
+                    ? "shifted by the target: step " + (output.path("watch").path("stepIndex").asInt() + 1) + "/"
+                    + output.path("spec").path("steps").size() + ", canary at " + output.path("watch").path("canaryWeight").asInt() + " %"
+                    : null;
+            case "Promote", "RollBack" -> output.path("outcome").isMissingNode() ? null
+                    : !output.path("outcome").path("settled").asBoolean(true)
+                    ? ("Promote".equals(state) ? "promoting: " : "rolling back: ") + output.path("outcome").path("reason").asText()
+                    : "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
                     + output.path("outcome").path("canaryPercent").asInt() + " %";
             default -> null;
         };

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -25,6 +26,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -239,6 +242,18 @@ public final class LocalStack implements AutoCloseable {
             database = LocalDatabase.start();
         }
         return database;
+    }
+
+    public LambdaClient lambda() {
+        return clients.build(LambdaClient.builder());
+    }
+
+    public CodeDeployClient codeDeploy() {
+        return clients.build(CodeDeployClient.builder());
+    }
+
+    public IamClient iam() {
+        return clients.build(IamClient.builder());
     }
 
     public LocalLambdaEndpoint lambdaEndpoint() {

@@ -7,15 +7,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /**
- * One whole deployment on a running local stack: the service's resources, its traffic, the
- * execution of the real state machine, followed to its end.
+ * One whole deployment on a running local stack: the target's resources, the release's database
+ * secret and migrations, its traffic, the execution of the real state machine, followed to its end.
  */
 public final class ScenarioRun {
 
@@ -32,62 +34,115 @@ public final class ScenarioRun {
         this.out = out;
     }
 
-    /** What a run produced: the outcome line's parts and the execution. */
-    public record Result(ExecutionWatcher.Outcome outcome, String executionArn, EcsAlbFixture fixture, Duration wallTime,
+    /** What a run produced: the outcome line's parts, the execution, and the resources it deployed to. */
+    public record Result(ExecutionWatcher.Outcome outcome, String executionArn, DemoTarget target, Object fixture, Duration wallTime,
                          ReleaseDatabase release) {
+
+        public EcsAlbFixture ecsAlbFixture() {
+            return (EcsAlbFixture) fixture;
+        }
+
+        public LambdaAliasFixture lambdaAliasFixture() {
+            return fixture instanceof CodeDeployFixture codeDeploy ? codeDeploy.function() : (LambdaAliasFixture) fixture;
+        }
+
+        public CodeDeployFixture codeDeployFixture() {
+            return (CodeDeployFixture) fixture;
+        }
     }
 
-    /** Runs the scenario; the release brings the demo's database secret and expand-only Flyway scripts. */
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
-        return run(scenario, service, seed, spec -> spec, Duration.ofMinutes(5));
+        return run(scenario, DemoTarget.ECS_ALB, service, seed, spec -> spec, Duration.ofMinutes(5));
+    }
+
+    public Result run(Scenario scenario, DemoTarget target, String service, long seed) throws InterruptedException {
+        return run(scenario, target, service, seed, spec -> spec, Duration.ofMinutes(5));
     }
 
     /** As {@link #run(Scenario, String, long)}, with the demo spec adjusted by {@code adjustSpec} before it starts. */
     public Result run(Scenario scenario, String service, long seed, UnaryOperator<ObjectNode> adjustSpec) throws InterruptedException {
-        return run(scenario, service, seed, adjustSpec, Duration.ofMinutes(5));
+        return run(scenario, DemoTarget.ECS_ALB, service, seed, adjustSpec, Duration.ofMinutes(5));
     }
 
-    /** As {@link #run(Scenario, String, long)}; {@code approvalGate} puts an approval gate after the first step. */
-    public Result run(Scenario scenario, String service, long seed, boolean approvalGate, Duration watchFor)
+    /** As {@link #run(Scenario, DemoTarget, String, long)}; {@code approvalGate} puts an approval gate after the first step. */
+    public Result run(Scenario scenario, DemoTarget target, String service, long seed, boolean approvalGate, Duration watchFor)
             throws InterruptedException {
-        return run(scenario, service, seed, spec -> approvalGate ? DemoSpecs.withApproval(spec, 0) : spec, watchFor);
+        return run(scenario, target, service, seed, spec -> approvalGate ? DemoSpecs.withApproval(spec, 0) : spec, watchFor);
     }
 
-    private Result run(Scenario scenario, String service, long seed, UnaryOperator<ObjectNode> adjustSpec, Duration watchFor)
-            throws InterruptedException {
+    private Result run(Scenario scenario, DemoTarget target, String service, long seed, UnaryOperator<ObjectNode> adjustSpec,
+                       Duration watchFor) throws InterruptedException {
+        if (target != DemoTarget.ECS_ALB) {
+            out.println("target " + target.cliName() + ": " + target.description());
+        }
         out.println("scenario " + scenario.cliName() + ": " + scenario.description());
-        try (Release release = prepare(scenario, service, seed)) {
+        try (Release release = prepare(scenario, target, service, seed)) {
             ObjectNode spec = adjustSpec.apply(release.spec());
             String executionArn = start(release.deploymentId(), spec);
             out.println("started execution " + executionArn);
             DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), out).follow(executionArn, watchFor);
-            return new Result(ExecutionWatcher.outcome(execution, release.deploymentId()), executionArn, release.fixture(),
+            return new Result(ExecutionWatcher.outcome(execution, release.deploymentId()), executionArn, target, release.fixture(),
                     Duration.between(release.began(), Instant.now()), release.database());
         }
     }
 
-    /**
-     * A release ready to deploy: the service's resources, a canary alarm, traffic already flowing
-     * (stopped by {@link Release#close()}) and the spec; nothing is started, so a test or the CLI can
-     * start it any way it likes.
-     */
     public Release prepare(Scenario scenario, String service, long seed) {
+        return prepare(scenario, DemoTarget.ECS_ALB, service, seed);
+    }
+
+    /**
+     * A release ready to deploy: the target's resources, a canary alarm, the release's database with
+     * its migrations, traffic already flowing (stopped by {@link Release#close()}) and the spec;
+     * nothing is started, so a test or the CLI can start it any way it likes.
+     */
+    public Release prepare(Scenario scenario, DemoTarget target, String service, long seed) {
         Instant began = Instant.now();
-        EcsAlbFixture fixture = EcsAlbFixture.create(stack, service);
-        String alarm = createCanaryAlarm(service);
         String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
+        Object fixture;
+        ObjectNode spec;
+        TrafficSimulator traffic;
+        switch (target) {
+            case LAMBDA_ALIAS -> {
+                LambdaAliasFixture function = LambdaAliasFixture.create(stack, service);
+                String alarm = createCanaryAlarm(service, TrafficSimulator.LAMBDA_NAMESPACE,
+                        TrafficSimulator.lambdaDimensions(function, function.liveVersion()));
+                fixture = function;
+                spec = DemoSpecs.lambdaAlias(deploymentId, function, alarm);
+                traffic = new TrafficSimulator(stack, function, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
+            }
+            case CODEDEPLOY -> {
+                CodeDeployFixture codeDeploy = CodeDeployFixture.create(stack, service);
+                String alarm = createCanaryAlarm(service, TrafficSimulator.LAMBDA_NAMESPACE,
+                        TrafficSimulator.lambdaDimensions(codeDeploy.function(), codeDeploy.function().liveVersion()));
+                fixture = codeDeploy;
+                spec = DemoSpecs.codeDeploy(deploymentId, codeDeploy, alarm);
+                traffic = new TrafficSimulator(stack, codeDeploy.function(), scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD,
+                        seed);
+            }
+            default -> {
+                EcsAlbFixture ecsAlb = EcsAlbFixture.create(stack, service);
+                String alarm = createCanaryAlarm(service, TrafficSimulator.NAMESPACE,
+                        TrafficSimulator.dimensions(service, EcsAlbFixture.RELEASE_VERSION));
+                fixture = ecsAlb;
+                spec = DemoSpecs.ecsAlb(deploymentId, ecsAlb, alarm);
+                traffic = new TrafficSimulator(stack, ecsAlb, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
+            }
+        }
         ReleaseDatabase database = ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION);
-        ObjectNode spec = DemoSpecs.withMigrations(DemoSpecs.ecsAlb(deploymentId, fixture, alarm), database, false);
-        TrafficSimulator traffic = new TrafficSimulator(stack, fixture, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
+        DemoSpecs.withMigrations(spec, database, false);
         traffic.seedHistory(began);
         traffic.start();
         return new Release(deploymentId, spec, fixture, traffic, began, database);
     }
 
     /** A prepared release; closing it stops its traffic. */
-    public record Release(String deploymentId, ObjectNode spec, EcsAlbFixture fixture, TrafficSimulator traffic, Instant began,
-                          ReleaseDatabase database)
-            implements AutoCloseable {
+    public record Release(String deploymentId, ObjectNode spec, Object fixture, TrafficSimulator traffic, Instant began,
+                          ReleaseDatabase database) implements AutoCloseable {
+
+        public EcsAlbFixture ecsAlbFixture() {
+            return (EcsAlbFixture) fixture;
+        }
+
         @Override
         public void close() {
             traffic.close();
@@ -100,13 +155,12 @@ public final class ScenarioRun {
     }
 
     /** An alarm on the canary's errors, as a team would keep one; the judge reads its state. */
-    private String createCanaryAlarm(String service) {
+    private String createCanaryAlarm(String service, String namespace, Map<String, String> dimensions) {
         String name = service + "-canary-errors";
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(name).namespace(TrafficSimulator.NAMESPACE).metricName("Errors")
-                    .dimensions(TrafficSimulator.dimensions(service, EcsAlbFixture.RELEASE_VERSION).entrySet().stream()
-                            .map(entry -> software.amazon.awssdk.services.cloudwatch.model.Dimension.builder()
-                                    .name(entry.getKey()).value(entry.getValue()).build()).toList())
+            cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(name).namespace(namespace).metricName("Errors")
+                    .dimensions(dimensions.entrySet().stream()
+                            .map(entry -> Dimension.builder().name(entry.getKey()).value(entry.getValue()).build()).toList())
                     .statistic(Statistic.SUM).period(60).evaluationPeriods(1).threshold(1000.0)
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
             cloudWatch.setAlarmState(state -> state.alarmName(name).stateValue("OK").stateReason("no canary errors yet"));

@@ -63,6 +63,11 @@ public final class TollgateCommand implements Runnable {
         @Option(names = "--scenario", defaultValue = "good", description = "good (promoted) or bad-errors (rolled back). Default: ${DEFAULT-VALUE}")
         String scenario;
 
+        @Option(names = "--target", defaultValue = "ecs-alb",
+                description = "ecs-alb (ALB weights), lambda-alias (alias routing) or codedeploy (CodeDeploy shifts, Tollgate judges). "
+                        + "Default: ${DEFAULT-VALUE}")
+        String target;
+
         @Option(names = "--service", defaultValue = "checkout", description = "Service name. Default: ${DEFAULT-VALUE}")
         String service;
 
@@ -88,6 +93,7 @@ public final class TollgateCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Scenario chosen = Scenario.fromCliName(scenario);
+            DemoTarget chosenTarget = DemoTarget.fromCliName(target);
             System.out.println("starting the local stack (moto, local Lambda endpoint, state machine)...");
             FaultPlan faultPlan = FaultPlan.parse(faults);
             Path work = workDirectory != null ? workDirectory : java.nio.file.Files.createTempDirectory("tollgate-local");
@@ -100,7 +106,7 @@ public final class TollgateCommand implements Runnable {
                     System.out.println("ops commands: ./tollgate status|approve|promote|abort|list ... --endpoint-url " + endpoint);
                 }
                 ScenarioRun.Result result = new ScenarioRun(stack, System.out)
-                        .run(chosen, service, seed, approval, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
+                        .run(chosen, chosenTarget, service, seed, approval, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
                 stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());

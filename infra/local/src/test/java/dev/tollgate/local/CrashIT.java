@@ -101,7 +101,7 @@ class CrashIT {
         DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
         Optional<DeploymentRecord> record = store.find(result.outcome().deploymentId());
         Optional<LockHolder> lock = store.lockHolder(service);
-        TrafficWeights weights = weights(result.fixture());
+        TrafficWeights weights = weights(result.ecsAlbFixture());
         String context = state + " " + how + ": " + result.outcome() + " / record " + record.map(DeploymentRecord::reason).orElse("none");
         switch (expected) {
             case NOTHING_CHANGED -> {
@@ -116,7 +116,7 @@ class CrashIT {
                 assertTrue(lock.isEmpty(), context);
                 assertEquals(DeploymentStatus.FAILED, record.orElseThrow().status(), context);
                 assertTrue(record.get().reason().startsWith("failed in " + state + " with "), context);
-                assertEquals(0, greenDesiredCount(result.fixture()), "the canary is stopped: " + context);
+                assertEquals(0, greenDesiredCount(result.ecsAlbFixture()), "the canary is stopped: " + context);
             }
             case PROMOTED_LOCK_HELD -> {
                 assertEquals(TrafficWeights.canaryAt(100), weights, context);
@@ -156,11 +156,7 @@ class CrashIT {
     }
 
     private static TrafficWeights weights(EcsAlbFixture fixture) {
-        try (EcsClient ecs = stack.ecs(); var elb = stack.elb()) {
-            return new AlbWeightedRouter(new EcsAlbTarget(fixture.cluster(), fixture.blueService(), fixture.greenService(),
-                    fixture.listenerArn(), null, fixture.blueTargetGroupArn(), fixture.greenTargetGroupArn(),
-                    fixture.releaseTaskDefinition(), 60), ecs, elb).currentWeights();
-        }
+        return LocalTargets.greenWeights(stack, fixture);
     }
 
     private static int greenDesiredCount(EcsAlbFixture fixture) {

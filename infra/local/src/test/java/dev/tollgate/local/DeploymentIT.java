@@ -9,13 +9,13 @@ import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.AwsUnavailableException;
-import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.traffic.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEventType;
@@ -43,22 +44,20 @@ class DeploymentIT {
     }
 
     private static ScenarioRun.Result run(Scenario scenario, String service) throws InterruptedException {
+        return run(scenario, DemoTarget.ECS_ALB, service);
+    }
+
+    private static ScenarioRun.Result run(Scenario scenario, DemoTarget target, String service) throws InterruptedException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
-                .run(scenario, service, 7);
+                .run(scenario, target, service, 7);
         System.out.println(printed.toString(StandardCharsets.UTF_8));
         return result;
     }
 
+    /** The listener's split with green (the first release's side) as the canary. */
     private static TrafficWeights listenerWeights(EcsAlbFixture fixture) {
-        try (EcsClient ecs = stack.ecs(); var elb = stack.elb()) {
-            return new AlbWeightedRouter(target(fixture), ecs, elb).currentWeights();
-        }
-    }
-
-    private static EcsAlbTarget target(EcsAlbFixture fixture) {
-        return new EcsAlbTarget(fixture.cluster(), fixture.blueService(), fixture.greenService(), fixture.listenerArn(), null,
-                fixture.blueTargetGroupArn(), fixture.greenTargetGroupArn(), fixture.releaseTaskDefinition(), 60);
+        return LocalTargets.greenWeights(stack, fixture);
     }
 
     private static DynamoDeploymentStore store() {
@@ -70,11 +69,80 @@ class DeploymentIT {
         ScenarioRun.Result result = run(Scenario.GOOD, "good-svc");
 
         assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
-        assertEquals(TrafficWeights.canaryAt(100), listenerWeights(result.fixture()));
+        assertEquals(TrafficWeights.canaryAt(100), listenerWeights(result.ecsAlbFixture()));
         DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.PROMOTED, record.status());
         assertTrue(store().lockHolder("good-svc").isEmpty(), "the lock is released");
         assertTrue(record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state()) && "PASS".equals(entry.verdict())));
+        EcsAlbFixture fixture = result.ecsAlbFixture();
+        assertTrue(LocalTargets.service(stack, fixture, fixture.greenService()).tags().stream()
+                .anyMatch(tag -> AlbWeightedRouter.LIVE_DEPLOYMENT_TAG.equals(tag.key()) && record.deploymentId().equals(tag.value())),
+                "green is recorded as the live side, so the next release goes to blue");
+        assertEquals(0, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "blue retired after its drain time");
+        assertTrue(record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())));
+    }
+
+    @Test
+    void failsAReleaseWhoseTasksNeverStartAndTouchesNoTraffic() throws Exception {
+        EcsAlbFixture fixture = EcsAlbFixture.create(stack, "breaker-svc");
+        ObjectNode spec = DemoSpecs.ecsAlb("breaker-svc-v42", fixture, "breaker-svc-alarm");
+        ((ObjectNode) spec.get("target")).put("taskDefinition", fixture.registerFailingRelease(stack, "v42-broken"));
+        spec.put("override", true);
+
+        String executionArn = new ScenarioRun(stack, System.out).start("breaker-svc-v42", spec);
+        DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
+
+        assertEquals("DeploymentFailed", execution.error());
+        assertTrue(execution.cause().contains("failed with CanaryUnhealthy: green deployment of"), execution.cause());
+        assertTrue(execution.cause().contains("ECS deployment circuit breaker: tasks failed to start."), execution.cause());
+        assertEquals(TrafficWeights.canaryAt(0), listenerWeights(fixture));
+        assertEquals(0, LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount());
+        assertTrue(store().lockHolder("breaker-svc").isEmpty());
+    }
+
+    @Test
+    void promotesAGoodLambdaReleaseThroughItsAliasRouting() throws Exception {
+        ScenarioRun.Result result = run(Scenario.GOOD, DemoTarget.LAMBDA_ALIAS, "lambda-good");
+
+        assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
+        GetAliasResponse alias = LocalTargets.alias(stack, result.lambdaAliasFixture());
+        assertEquals("2", alias.functionVersion(), "the alias serves the version Tollgate published");
+        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+    }
+
+    @Test
+    void rollsBackABadLambdaReleaseByClearingTheRouting() throws Exception {
+        ScenarioRun.Result result = run(Scenario.BAD_ERRORS, DemoTarget.LAMBDA_ALIAS, "lambda-bad");
+
+        assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
+        assertTrue(result.outcome().reason().contains("error-rate: regression"), result.outcome().reason());
+        GetAliasResponse alias = LocalTargets.alias(stack, result.lambdaAliasFixture());
+        assertEquals("1", alias.functionVersion());
+        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+    }
+
+    @Test
+    void promotesAGoodReleaseThatCodeDeployShiftsOnceTollgateLetsItsHookPass() throws Exception {
+        ScenarioRun.Result result = run(Scenario.GOOD, DemoTarget.CODEDEPLOY, "codedeploy-good");
+
+        assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
+        assertEquals("2", LocalTargets.alias(stack, result.lambdaAliasFixture()).functionVersion());
+        assertTrue(store().lockHolder("codedeploy-good").isEmpty());
+    }
+
+    @Test
+    void stopsCodeDeployWithRollbackOnAFailingVerdict() throws Exception {
+        ScenarioRun.Result result = run(Scenario.BAD_ERRORS, DemoTarget.CODEDEPLOY, "codedeploy-bad");
+
+        assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
+        GetAliasResponse alias = LocalTargets.alias(stack, result.lambdaAliasFixture());
+        assertEquals("1", alias.functionVersion());
+        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+        try (var codeDeploy = stack.codeDeploy()) {
+            assertEquals(List.of(), codeDeploy.listDeployments(list -> list.applicationName(result.codeDeployFixture().application())
+                    .deploymentGroupName(result.codeDeployFixture().deploymentGroup()).includeOnlyStatusesWithStrings("InProgress"))
+                    .deployments(), "CodeDeploy's deployment was stopped");
+        }
     }
 
     @Test
@@ -84,9 +152,9 @@ class DeploymentIT {
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
         assertTrue(result.outcome().reason().contains("error-rate: regression: canary"), result.outcome().reason());
         assertTrue(result.outcome().reason().matches(".*canary \\d+\\.\\d+% \\(\\d+/\\d+\\) vs baseline .*"), result.outcome().reason());
-        assertEquals(TrafficWeights.canaryAt(0), listenerWeights(result.fixture()));
+        assertEquals(TrafficWeights.canaryAt(0), listenerWeights(result.ecsAlbFixture()));
         try (EcsClient ecs = stack.ecs()) {
-            int greenDesired = ecs.describeServices(d -> d.cluster(result.fixture().cluster()).services(result.fixture().greenService()))
+            int greenDesired = ecs.describeServices(d -> d.cluster(result.ecsAlbFixture().cluster()).services(result.ecsAlbFixture().greenService()))
                     .services().get(0).desiredCount();
             assertEquals(0, greenDesired, "the canary's tasks are stopped");
         }

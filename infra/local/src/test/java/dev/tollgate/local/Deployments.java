@@ -73,11 +73,7 @@ final class Deployments {
     }
 
     TrafficWeights weights(EcsAlbFixture fixture) {
-        try (EcsClient ecs = stack.ecs(); ElasticLoadBalancingV2Client elb = stack.elb()) {
-            return new AlbWeightedRouter(new EcsAlbTarget(fixture.cluster(), fixture.blueService(), fixture.greenService(),
-                    fixture.listenerArn(), null, fixture.blueTargetGroupArn(), fixture.greenTargetGroupArn(),
-                    fixture.releaseTaskDefinition(), 60), ecs, elb).currentWeights();
-        }
+        return LocalTargets.greenWeights(stack, fixture);
     }
 
     /** The green service's task definition: the live one until the canary is deployed. */

@@ -1,6 +1,7 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,18 +9,30 @@ import dev.tollgate.deployment.DynamoDeploymentStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 import software.amazon.awssdk.services.codepipeline.model.InvalidJobStateException;
 import software.amazon.awssdk.services.codepipeline.model.JobNotFoundException;
 import software.amazon.awssdk.services.codepipeline.model.ValidationException;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
+import software.amazon.awssdk.services.codedeploy.model.AutoRollbackEvent;
+import software.amazon.awssdk.services.codedeploy.model.DeploymentAlreadyCompletedException;
+import software.amazon.awssdk.services.codedeploy.model.DeploymentConfigAlreadyExistsException;
+import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
+import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
+import software.amazon.awssdk.services.codedeploy.model.TrafficRoutingType;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -42,8 +55,8 @@ class MotoExtensionsIT {
         }
         Dimension dimension = Dimension.builder().name("Probe").value("percentiles").build();
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricData(put -> put.namespace("Probe").metricData(datum -> datum.metricName("Latency")
-                    .dimensions(dimension).timestamp(periodStart.plusSeconds(1)).values(values)));
+            cloudWatch.putMetricData(put -> put.namespace("Probe").metricData(MetricDatum.builder().metricName("Latency")
+                    .dimensions(dimension).timestamp(periodStart.plusSeconds(1)).values(values).build()));
             GetMetricDataResponse response = cloudWatch.getMetricData(get -> get
                     .startTime(periodStart).endTime(periodStart.plusSeconds(180))
                     .metricDataQueries(
@@ -57,8 +70,8 @@ class MotoExtensionsIT {
         }
     }
 
-    private static software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery query(String id, String stat, Dimension dimension) {
-        return software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery.builder().id(id)
+    private static MetricDataQuery query(String id, String stat, Dimension dimension) {
+        return MetricDataQuery.builder().id(id)
                 .metricStat(metricStat -> metricStat.period(60).stat(stat)
                         .metric(metric -> metric.namespace("Probe").metricName("Latency").dimensions(dimension)))
                 .build();
@@ -87,6 +100,168 @@ class MotoExtensionsIT {
             assertEquals(1, after.size());
             assertEquals("COMPLETED", after.get(0).rolloutStateAsString());
             assertEquals(3, after.get(0).runningCount());
+        }
+    }
+
+    @Test
+    void aTaskDefinitionTaggedToFailRollsOutAsTheCircuitBreakerReportsIt() throws Exception {
+        EcsAlbFixture fixture = EcsAlbFixture.create(stack, "ecs-breaker");
+        String broken = fixture.registerFailingRelease(stack, "v42-broken");
+        try (EcsClient ecs = stack.ecs()) {
+            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService()).taskDefinition(broken)
+                    .desiredCount(2));
+            Thread.sleep(3_000);
+            List<Deployment> after = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services().get(0).deployments();
+            assertEquals("PRIMARY", after.get(0).status());
+            assertEquals("FAILED", after.get(0).rolloutStateAsString());
+            assertEquals("ECS deployment circuit breaker: tasks failed to start.", after.get(0).rolloutStateReason());
+            assertEquals(2, after.get(0).failedTasks());
+            assertEquals(0, after.get(0).runningCount());
+            assertEquals("ACTIVE", after.get(1).status(), "the previous deployment keeps its tasks");
+        }
+    }
+
+    @Test
+    void anEarlierRolloutCompletingLateLeavesTheLaterOneInCharge() throws Exception {
+        EcsAlbFixture fixture = EcsAlbFixture.create(stack, "ecs-overlap");
+        try (EcsClient ecs = stack.ecs()) {
+            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService()).desiredCount(0));
+            Thread.sleep(1_000);
+            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService())
+                    .taskDefinition(fixture.releaseTaskDefinition()).desiredCount(2));
+            Thread.sleep(3_000);
+            List<Deployment> after = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services().get(0).deployments();
+            assertEquals(1, after.size());
+            assertEquals(fixture.releaseTaskDefinition(), after.get(0).taskDefinition());
+            assertEquals("COMPLETED", after.get(0).rolloutStateAsString());
+        }
+    }
+
+    @Test
+    void getMetricDataMatchesDimensionsInAnyOrder() {
+        Instant periodStart = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 600);
+        List<Dimension> put = List.of(Dimension.builder().name("Resource").value("fn:live").build(),
+                Dimension.builder().name("ExecutedVersion").value("7").build(),
+                Dimension.builder().name("FunctionName").value("fn").build());
+        List<Dimension> queried = List.of(put.get(2), put.get(1), put.get(0));
+        try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
+            cloudWatch.putMetricData(data -> data.namespace("AWS/Lambda").metricData(MetricDatum.builder().metricName("Invocations")
+                    .dimensions(put).timestamp(periodStart.plusSeconds(1)).value(42.0).build()));
+            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart).endTime(periodStart.plusSeconds(60))
+                    .metricDataQueries(MetricDataQuery.builder().id("invocations").metricStat(stat -> stat.period(60).stat("Sum")
+                            .metric(metric -> metric.namespace("AWS/Lambda").metricName("Invocations").dimensions(queried))).build()));
+            assertEquals(List.of(42.0), result(response, "invocations").values());
+        }
+    }
+
+    private static String appSpec(LambdaAliasFixture function, String target, String... hooks) {
+        StringBuilder hookList = new StringBuilder();
+        for (String event : hooks) {
+            hookList.append(hookList.length() == 0 ? "" : ",").append("{\"").append(event).append("\":\"")
+                    .append(LocalStack.functionArn("CodeDeployHookFunction")).append("\"}");
+        }
+        return "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{\"Name\":\""
+                + function.functionName() + "\",\"Alias\":\"live\",\"CurrentVersion\":\"1\",\"TargetVersion\":\"" + target
+                + "\"}}}],\"Hooks\":[" + hookList + "]}";
+    }
+
+    private static String codeDeployment(CodeDeployFixture fixture, String config, String description, String appSpec) {
+        try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
+            return codeDeploy.createDeployment(create -> create.applicationName(fixture.application())
+                    .deploymentGroupName(fixture.deploymentGroup()).deploymentConfigName(config).description(description)
+                    .autoRollbackConfiguration(rollback -> rollback.enabled(true)
+                            .events(AutoRollbackEvent.DEPLOYMENT_FAILURE, AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST))
+                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                            .appSpecContent(content -> content.content(appSpec)))).deploymentId();
+        }
+    }
+
+    private static DeploymentInfo awaitEnded(String deploymentId) throws InterruptedException {
+        try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
+            for (int attempt = 0; attempt < 60; attempt++) {
+                DeploymentInfo info = codeDeploy.getDeployment(get -> get.deploymentId(deploymentId)).deploymentInfo();
+                if (Set.of("Succeeded", "Failed", "Stopped").contains(info.statusAsString())) {
+                    return info;
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("deployment " + deploymentId + " did not end");
+    }
+
+    private static String publishRelease(LambdaAliasFixture function) {
+        try (LambdaClient lambda = stack.lambda()) {
+            return lambda.publishVersion(publish -> publish.functionName(function.functionName())).version();
+        }
+    }
+
+    @Test
+    void aCodeDeployDeploymentRunsItsHooksShiftsTheAliasAndSucceeds() throws Exception {
+        CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-lifecycle");
+        String release = publishRelease(fixture.function());
+
+        String id = codeDeployment(fixture, "CodeDeployDefault.LambdaAllAtOnce", "not Tollgate's",
+                appSpec(fixture.function(), release, "BeforeAllowTraffic", "AfterAllowTraffic"));
+        DeploymentInfo ended = awaitEnded(id);
+
+        assertEquals("Succeeded", ended.statusAsString(), "both hooks answered Succeeded by the hook function");
+        assertTrue(ended.createTime() != null && ended.completeTime() != null, "timestamps the SDK can read");
+        assertEquals(release, LocalTargets.alias(stack, fixture.function()).functionVersion());
+        try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
+            List<String> targets = codeDeploy.listDeploymentTargets(list -> list.deploymentId(id)).targetIds();
+            var target = codeDeploy.batchGetDeploymentTargets(get -> get.deploymentId(id).targetIds(targets))
+                    .deploymentTargets().get(0).lambdaTarget();
+            assertEquals(List.of("BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"),
+                    target.lifecycleEvents().stream().map(event -> event.lifecycleEventName()).toList());
+            assertTrue(target.lifecycleEvents().stream().allMatch(event -> "Succeeded".equals(event.statusAsString())));
+            assertEquals(100.0, target.lambdaFunctionInfo().targetVersionWeight());
+        }
+    }
+
+    @Test
+    void aFailedHookFailsTheDeploymentAndRollsItBack() throws Exception {
+        CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-hook-fails");
+        String release = publishRelease(fixture.function());
+
+        // The hook function finds no Tollgate record for this deployment id, so it answers Failed.
+        String id = codeDeployment(fixture, "CodeDeployDefault.LambdaAllAtOnce", "Tollgate deployment no-such-deployment",
+                appSpec(fixture.function(), release, "AfterAllowTraffic"));
+        DeploymentInfo ended = awaitEnded(id);
+
+        assertEquals("Failed", ended.statusAsString());
+        assertEquals("HOOK_EXECUTION_FAILURE", ended.errorInformation().codeAsString());
+        assertNotNull(ended.rollbackInfo().rollbackDeploymentId());
+        assertEquals("1", LocalTargets.alias(stack, fixture.function()).functionVersion(), "rolled back to the original version");
+    }
+
+    @Test
+    void stopDeploymentStopsACanaryAndRollsTrafficBack() throws Exception {
+        CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-stop");
+        String release = publishRelease(fixture.function());
+        try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
+            codeDeploy.createDeploymentConfig(create -> create.deploymentConfigName("probe-canary-20").computePlatform("Lambda")
+                    .trafficRoutingConfig(routing -> routing.type(TrafficRoutingType.TIME_BASED_CANARY)
+                            .timeBasedCanary(canary -> canary.canaryPercentage(20).canaryInterval(5))));
+            assertEquals(20, codeDeploy.getDeploymentConfig(get -> get.deploymentConfigName("probe-canary-20")).deploymentConfigInfo()
+                    .trafficRoutingConfig().timeBasedCanary().canaryPercentage());
+            assertThrows(DeploymentConfigAlreadyExistsException.class, () -> codeDeploy.createDeploymentConfig(create -> create
+                    .deploymentConfigName("probe-canary-20").computePlatform("Lambda")));
+
+            String id = codeDeployment(fixture, "probe-canary-20", null, appSpec(fixture.function(), release));
+            Thread.sleep(1_000);
+            assertEquals(Map.of(release, 0.2), LocalTargets.alias(stack, fixture.function()).routingConfig().additionalVersionWeights());
+
+            codeDeploy.stopDeployment(stop -> stop.deploymentId(id).autoRollbackEnabled(true));
+            DeploymentInfo stopped = codeDeploy.getDeployment(get -> get.deploymentId(id)).deploymentInfo();
+
+            assertEquals("Stopped", stopped.statusAsString());
+            assertEquals("codeDeployRollback", codeDeploy.getDeployment(get -> get.deploymentId(stopped.rollbackInfo().rollbackDeploymentId()))
+                    .deploymentInfo().creatorAsString());
+            assertEquals("1", LocalTargets.alias(stack, fixture.function()).functionVersion());
+            assertEquals(Map.of(), LocalTargets.alias(stack, fixture.function()).routingConfig().additionalVersionWeights());
+            assertThrows(DeploymentAlreadyCompletedException.class, () -> codeDeploy.stopDeployment(stop -> stop.deploymentId(id)));
         }
     }
 

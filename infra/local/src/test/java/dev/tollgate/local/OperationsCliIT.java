@@ -90,11 +90,7 @@ class OperationsCliIT {
     }
 
     private static TrafficWeights weights(EcsAlbFixture fixture) {
-        try (EcsClient ecs = stack.ecs(); var elb = stack.elb()) {
-            return new AlbWeightedRouter(new EcsAlbTarget(fixture.cluster(), fixture.blueService(), fixture.greenService(),
-                    fixture.listenerArn(), null, fixture.blueTargetGroupArn(), fixture.greenTargetGroupArn(),
-                    fixture.releaseTaskDefinition(), 60), ecs, elb).currentWeights();
-        }
+        return LocalTargets.greenWeights(stack, fixture);
     }
 
     @Test
@@ -142,7 +138,7 @@ class OperationsCliIT {
             assertEquals("approval refused: aborted by tester: wrong build", ended.reason());
             assertEquals(OperatorRequest.Kind.ABORT, ended.operatorRequest().kind());
             assertEquals("tester", ended.operatorRequest().requestedBy());
-            assertEquals(TrafficWeights.canaryAt(0), weights(release.fixture()));
+            assertEquals(TrafficWeights.canaryAt(0), weights(release.ecsAlbFixture()));
         }
     }
 
@@ -160,7 +156,7 @@ class OperationsCliIT {
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.PROMOTED, ended.status());
             assertEquals("promoted by tester: verified by hand", ended.reason());
-            assertEquals(TrafficWeights.canaryAt(100), weights(release.fixture()));
+            assertEquals(TrafficWeights.canaryAt(100), weights(release.ecsAlbFixture()));
             Run status = tollgate("status", id);
             assertTrue(status.out().contains("approval answered: PROMOTE by tester"), status.out());
             assertFalse(status.out().contains("step 2/3"), "no step after the gate was shifted: " + status.out());
@@ -182,7 +178,7 @@ class OperationsCliIT {
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.PROMOTED, ended.status());
             assertEquals("promoted by tester: hotfix, verified by hand", ended.reason());
-            assertEquals(TrafficWeights.canaryAt(100), weights(release.fixture()));
+            assertEquals(TrafficWeights.canaryAt(100), weights(release.ecsAlbFixture()));
             assertFalse(tollgate("status", id).out().contains("step 2/3"), "no step after the first was shifted");
         }
     }

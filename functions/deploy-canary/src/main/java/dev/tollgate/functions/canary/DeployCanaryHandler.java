@@ -3,6 +3,7 @@ package dev.tollgate.functions.canary;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
@@ -10,10 +11,12 @@ import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
 import dev.tollgate.traffic.CanaryService;
 import dev.tollgate.traffic.CanaryService.CanaryStatus;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code DEPLOY} starts the new version at 0 % traffic; {@code CHECK_HEALTH} is one poll of its
- * readiness. The waiting between polls is a Wait state, never a sleeping Lambda.
+ * {@code DEPLOY} starts the new version at 0 % traffic (and pins the release into the spec);
+ * {@code CHECK_HEALTH} is one poll of its readiness. The waiting between polls is a Wait state,
+ * never a sleeping Lambda.
  */
 public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.Request, CanaryStatus> {
 
@@ -38,7 +41,9 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
     }
 
     private static CanaryService wire(AwsClients clients) {
-        return new CanaryService(new AwsTrafficRouters(clients), Wiring.deploymentStore(clients), Wiring.clock());
+        DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
+        return new CanaryService(AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
+                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), Wiring.clock());
     }
 
     @Override

@@ -10,9 +10,11 @@ import dev.tollgate.deployment.LockService;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
+import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.traffic.CanaryService;
+import dev.tollgate.traffic.TrafficControl;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +25,8 @@ class DeployCanaryHandlerTest {
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
     private final FakeTrafficRouter target = new FakeTrafficRouter();
-    private final DeployCanaryHandler handler = new DeployCanaryHandler(new CanaryService(target, store, clock), 15);
+    private final DeployCanaryHandler handler = new DeployCanaryHandler(
+            new CanaryService(new TrafficControl(target, new InMemoryTrafficLedger()), store, clock), 15);
 
     @BeforeEach
     void deploymentIsRecorded() {
@@ -34,11 +37,35 @@ class DeployCanaryHandlerTest {
     void deploysTheCanaryAtZeroPercentWithAHealthDeadline() {
         JsonNode status = SampleEvents.invoke(handler, "deploy-canary.json");
 
-        assertEquals(java.util.List.of("deployCanary"), target.calls());
+        assertEquals(java.util.List.of("plan", "deployCanary"), target.calls());
         assertEquals(0, target.weights().canaryPercent());
         assertFalse(status.path("healthy").asBoolean());
         assertEquals("2026-11-24T10:15:00Z", status.path("deadline").asText(), "the target's 900 s health timeout");
         assertEquals(15, status.path("pollSeconds").asInt());
+        assertEquals("checkout-2026-11-24-v42", status.path("spec").path("deploymentId").asText(),
+                "the spec, with the release pinned in, goes on with the state");
+    }
+
+    @Test
+    void pinsTheReleaseIntoDimensionPlaceholders() {
+        String event = SampleEvents.read("deploy-canary.json").replace("\"Version\": \"v42\"", "\"Version\": \"{canaryVersion}\"")
+                .replace("\"Version\": \"v41\"", "\"Version\": \"{baselineVersion}\"");
+
+        JsonNode status = SampleEvents.invokeWith(handler, event);
+
+        JsonNode metric = status.path("spec").path("analysis").path("metrics").get(0);
+        assertEquals("42", metric.path("canaryDimensions").path("Version").asText(), "the fake publishes version 42");
+        assertEquals("41", metric.path("baselineDimensions").path("Version").asText(), "the alias served version 41");
+    }
+
+    @Test
+    void aRetriedDeployPlansOnceAndDeploysTheSameRelease() {
+        SampleEvents.invoke(handler, "deploy-canary.json");
+        SampleEvents.invoke(handler, "deploy-canary.json");
+
+        assertEquals(java.util.List.of("plan", "deployCanary", "deployCanary"), target.calls(), "the recorded plan is reused");
+        assertEquals(1, store.find("checkout-2026-11-24-v42").orElseThrow().timeline().stream()
+                .filter(entry -> entry.state().equals("DeployCanary")).count());
     }
 
     @Test

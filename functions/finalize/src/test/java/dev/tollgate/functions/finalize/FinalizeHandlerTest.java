@@ -1,6 +1,7 @@
 package dev.tollgate.functions.finalize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +11,11 @@ import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
+import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.traffic.TrafficControl;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FinalizeHandlerTest {
@@ -23,26 +25,66 @@ class FinalizeHandlerTest {
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T11:00:00Z"));
     private final FakeTrafficRouter target = new FakeTrafficRouter();
-    private final FinalizeHandler handler = new FinalizeHandler(new FinalizeService(target, store, clock));
+    private final TrafficControl traffic = new TrafficControl(target, new InMemoryTrafficLedger());
+    private final FinalizeHandler handler = new FinalizeHandler(new FinalizeService(traffic, store, clock, 15));
 
-    @BeforeEach
-    void canaryIsTakingTraffic() {
+    private void canaryDeployed() {
         new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
-        target.deployCanary();
-        target.shift(50);
+        traffic.deploy(SampleEvents.spec("finalize-promote.json"));
+    }
+
+    private void canaryAtHalf() {
+        canaryDeployed();
+        traffic.shift(SampleEvents.spec("finalize-promote.json"), 50);
     }
 
     @Test
     void promotionSendsAllTrafficToTheNewVersionAndRecordsIt() {
+        canaryAtHalf();
+
         JsonNode outcome = SampleEvents.invoke(handler, "finalize-promote.json");
 
         assertEquals(100, target.weights().canaryPercent());
         assertEquals("PROMOTED", outcome.path("status").asText());
+        assertTrue(outcome.path("settled").asBoolean());
+        assertEquals(300, outcome.path("drainSeconds").asInt(), "the old side drains for the target's drainSeconds");
+        assertEquals(DeploymentStatus.PROMOTED, store.find(DEPLOYMENT).orElseThrow().status());
+        assertFalse(target.oldVersionRetired(), "the old version keeps its tasks until the drain is over");
+    }
+
+    @Test
+    void retiringAfterTheDrainStopsTheOldVersionAndNotesIt() {
+        canaryAtHalf();
+        SampleEvents.invoke(handler, "finalize-promote.json");
+
+        JsonNode retired = SampleEvents.invoke(handler, "finalize-retire.json");
+
+        assertTrue(target.oldVersionRetired());
+        assertEquals("old version stopped", retired.path("detail").asText());
+        assertTrue(store.find(DEPLOYMENT).orElseThrow().timeline().stream().anyMatch(entry -> entry.state().equals("RetireOldVersion")));
+    }
+
+    @Test
+    void aPromotionStillMovingIsNotRecordedUntilItSettles() {
+        target.shiftingItself(1);
+        canaryDeployed();
+        target.handMoveTo(50);
+
+        JsonNode moving = SampleEvents.invoke(handler, "finalize-promote.json");
+        assertFalse(moving.path("settled").asBoolean());
+        assertEquals("RUNNING", moving.path("status").asText());
+        assertEquals(15, moving.path("pollSeconds").asInt());
+        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+
+        JsonNode settled = SampleEvents.invoke(handler, "finalize-promote.json");
+        assertTrue(settled.path("settled").asBoolean());
         assertEquals(DeploymentStatus.PROMOTED, store.find(DEPLOYMENT).orElseThrow().status());
     }
 
     @Test
     void rollbackOnAVerdictRestoresTheOldVersionAndSaysWhy() {
+        canaryAtHalf();
+
         JsonNode outcome = SampleEvents.invoke(handler, "finalize-rollback.json");
 
         assertEquals(0, target.weights().canaryPercent());
@@ -54,6 +96,8 @@ class FinalizeHandlerTest {
 
     @Test
     void rollbackAfterAFailureEndsFailedWithTheErrorInPlainWords() {
+        canaryAtHalf();
+
         JsonNode outcome = SampleEvents.invoke(handler, "finalize-rollback-after-failure.json");
 
         assertEquals(0, target.weights().canaryPercent());
@@ -63,7 +107,19 @@ class FinalizeHandlerTest {
     }
 
     @Test
+    void rollbackBeforeAnyCanaryWasDeployedChangesNothing() {
+        new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
+
+        JsonNode outcome = SampleEvents.invoke(handler, "finalize-rollback-after-failure.json");
+
+        assertEquals("FAILED", outcome.path("status").asText());
+        assertEquals(java.util.List.of(), target.calls(), "the target was never touched");
+    }
+
+    @Test
     void aRetriedRollbackKeepsTheFirstOutcome() {
+        canaryAtHalf();
+
         SampleEvents.invoke(handler, "finalize-rollback.json");
         SampleEvents.invoke(handler, "finalize-rollback-after-failure.json");
 
@@ -73,6 +129,7 @@ class FinalizeHandlerTest {
 
     @Test
     void anAbortAtTheApprovalGateKeepsWhoAbortedAndWhy() {
+        canaryAtHalf();
         String event = SampleEvents.read("finalize-rollback.json");
         com.fasterxml.jackson.databind.node.ObjectNode request = (com.fasterxml.jackson.databind.node.ObjectNode) dev.tollgate.json.Json.tree(event);
         request.putObject("rollback").put("cause", "DECISION").put("reason", "approval refused").put("error", "Aborted")

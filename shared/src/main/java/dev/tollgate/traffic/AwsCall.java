@@ -1,0 +1,20 @@
+package dev.tollgate.traffic;
+
+import dev.tollgate.errors.AwsErrors;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** One AWS call of a backend, its SDK failure sorted into retryable or terminal and named after the operation. */
+final class AwsCall {
+
+    private AwsCall() {
+    }
+
+    static <T> T call(String operation, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkException failure) {
+            throw AwsErrors.translate(operation, failure);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tollgate.traffic;
+
+import static dev.tollgate.traffic.AwsCall.call;
+
+import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.errors.TargetStateConflictException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
+
+/**
+ * What the Lambda-based backends (LAMBDA_ALIAS, and CODEDEPLOY on Lambda) share: reading the
+ * alias at rest, publishing or finding the release's version, and asking whether it is ready.
+ */
+final class LambdaVersions {
+
+    private final LambdaClient lambda;
+
+    LambdaVersions(LambdaClient lambda) {
+        this.lambda = lambda;
+    }
+
+    /** The version the alias serves, which must be a published version with no traffic weighted elsewhere. */
+    String baselineAtRest(String functionName, String aliasName) {
+        var alias = call("Lambda GetAlias", () -> lambda.getAlias(get -> get.functionName(functionName).name(aliasName)));
+        if (alias.routingConfig() != null && !alias.routingConfig().additionalVersionWeights().isEmpty()) {
+            throw new TargetStateConflictException("alias " + aliasName + " of " + functionName + " already routes "
+                    + alias.routingConfig().additionalVersionWeights() + " beside version " + alias.functionVersion()
+                    + ": a release is in flight or someone weighted it by hand. A new release starts from an alias with no "
+                    + "routing configuration; finish or roll back the deployment that set it, or clear it by hand");
+        }
+        if ("$LATEST".equals(alias.functionVersion())) {
+            throw new TargetStateConflictException("alias " + aliasName + " of " + functionName + " points at $LATEST; "
+                    + "weighted routing needs published versions, so point the alias at a published version first");
+        }
+        return alias.functionVersion();
+    }
+
+    /**
+     * The release's version: the one the spec names (which must exist), or $LATEST published now.
+     * Publishing is safe to repeat: Lambda answers with the latest version when nothing changed since.
+     */
+    String release(String functionName, String namedVersion, String codeSha256, String baselineVersion, String deploymentId) {
+        String version;
+        if (namedVersion != null) {
+            version = call("Lambda GetFunctionConfiguration", () -> lambda.getFunctionConfiguration(get -> get
+                    .functionName(functionName).qualifier(namedVersion))).version();
+        } else {
+            PublishVersionResponse published = call("Lambda PublishVersion", () -> lambda.publishVersion(publish -> publish
+                    .functionName(functionName).codeSha256(codeSha256).description("Tollgate deployment " + deploymentId)));
+            version = published.version();
+        }
+        if (version.equals(baselineVersion)) {
+            throw new TargetStateConflictException("version " + version + " of " + functionName + " is the one the alias already "
+                    + "serves: there is nothing new to release" + (namedVersion == null
+                    ? " ($LATEST has not changed since that version was published; update the function's code or configuration first)"
+                    : ""));
+        }
+        return version;
+    }
+
+    /** Ready once Lambda reports the version Active with its last update successful (SnapStart and image functions take a while). */
+    CanaryHealth health(String functionName, String version) {
+        GetFunctionConfigurationResponse configuration = call("Lambda GetFunctionConfiguration",
+                () -> lambda.getFunctionConfiguration(get -> get.functionName(functionName).qualifier(version)));
+        String state = configuration.stateAsString();
+        String update = configuration.lastUpdateStatusAsString();
+        String seen = "version " + version + " of " + functionName + " is " + (state == null ? "Active" : state)
+                + (update == null ? "" : ", last update " + update);
+        if ("Failed".equals(state) || "Failed".equals(update)) {
+            throw new CanaryUnhealthyException(seen + ": " + (configuration.stateReason() != null ? configuration.stateReason()
+                    : configuration.lastUpdateStatusReason()));
+        }
+        boolean ready = (state == null || "Active".equals(state)) && (update == null || "Successful".equals(update));
+        return new CanaryHealth(ready, seen);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tollgate.traffic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.fakes.FakeLambda;
+import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.LambdaAliasTarget;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Lambda alias backend on an in-memory Lambda: fractions read back with tolerance, and every refusal. */
+class LambdaAliasRouterTest {
+
+    private final DeploymentSpec spec = SampleEvents.spec("shift-traffic.json");
+    private final FakeLambda lambda = new FakeLambda(41, "41");
+    private final LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), lambda);
+
+    private ReleasePlan deployed() {
+        return router.deployCanary(router.plan(spec)).plan();
+    }
+
+    @Test
+    void publishesTheReleaseAtZeroPercentBesideTheVersionTheAliasServes() {
+        CanaryDeployment deployment = router.deployCanary(router.plan(spec));
+
+        LambdaAliasPlan plan = (LambdaAliasPlan) deployment.plan();
+        assertEquals("41", plan.baselineVersion());
+        assertEquals("42", plan.canaryVersion());
+        assertEquals("published version 42 of checkout-api at 0 % (alias live serves version 41)", deployment.detail());
+        assertEquals(Map.of(), lambda.routing());
+        assertTrue(router.canaryHealth(plan).healthy());
+        assertEquals(Map.of("baselineVersion", "41", "canaryVersion", "42"), plan.releaseNames());
+    }
+
+    @Test
+    void weightsTheAliasWithAFractionAndReadsItBackAsAPercent() {
+        ReleasePlan plan = deployed();
+
+        assertEquals(TrafficWeights.canaryAt(5), router.shift(plan, 5));
+        assertEquals(Map.of("42", 0.05), lambda.routing());
+        assertEquals("41", lambda.aliasVersion(), "the old version stays the alias's version until promotion");
+
+        lambda.setAlias("41", Map.of("42", 0.0500004));
+        assertEquals(TrafficWeights.canaryAt(5), router.currentWeights(plan), "float noise within the tolerance reads as 5 %");
+    }
+
+    @Test
+    void promotesByPointingTheAliasAtTheReleaseWithNoRouting() {
+        ReleasePlan plan = deployed();
+        router.shift(plan, 50);
+
+        TrafficOutcome outcome = router.promote(plan);
+
+        assertEquals(TrafficWeights.canaryAt(100), outcome.weights());
+        assertEquals("42", lambda.aliasVersion());
+        assertEquals(Map.of(), lambda.routing());
+        assertEquals(outcome, router.promote(plan), "promoting again changes nothing");
+    }
+
+    @Test
+    void rollsBackFromAnyStateIncludingAfterAPromotion() {
+        ReleasePlan plan = deployed();
+        router.shift(plan, 25);
+        router.promote(plan);
+
+        assertEquals(TrafficWeights.canaryAt(0), router.rollback(plan).weights());
+        assertEquals("41", lambda.aliasVersion());
+        assertEquals(Map.of(), lambda.routing());
+
+        lambda.setAlias("41", Map.of("42", 0.37));
+        assertEquals(TrafficWeights.canaryAt(0), router.rollback(plan).weights(), "even from a weight set by hand");
+    }
+
+    @Test
+    void rollsBackAPlanWhoseVersionWasNeverRecorded() {
+        ReleasePlan planned = router.plan(spec);
+        lambda.setAlias("41", Map.of("42", 0.1));
+
+        assertEquals(TrafficWeights.canaryAt(0), router.rollback(planned).weights());
+        assertEquals(Map.of(), lambda.routing());
+    }
+
+    @Test
+    void refusesWeightsTollgateCannotHaveSet() {
+        ReleasePlan plan = deployed();
+
+        lambda.setAlias("41", Map.of("42", 0.073));
+        TargetStateConflictException fraction = assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
+        assertTrue(fraction.getMessage().contains("0.073 is not a whole percent"), fraction.getMessage());
+
+        lambda.setAlias("41", Map.of("40", 0.1));
+        TargetStateConflictException other = assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
+        assertTrue(other.getMessage().contains("weights only version 42"), other.getMessage());
+
+        lambda.setAlias("40", Map.of());
+        TargetStateConflictException moved = assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
+        assertTrue(moved.getMessage().contains("alias live serves version 40"), moved.getMessage());
+    }
+
+    @Test
+    void refusesToStartOnAnAliasThatIsAlreadyWeighted() {
+        lambda.setAlias("41", Map.of("40", 0.2));
+
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> router.plan(spec));
+
+        assertTrue(conflict.getMessage().contains("already routes {40=0.2} beside version 41"), conflict.getMessage());
+    }
+
+    @Test
+    void refusesAReleaseThatIsTheLiveVersion() {
+        FakeLambda unchanged = new FakeLambda(41, "41").unchangedSinceLastPublish();
+        LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), unchanged);
+
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> router.deployCanary(router.plan(spec)));
+
+        assertTrue(conflict.getMessage().contains("nothing new to release"), conflict.getMessage());
+    }
+
+    @Test
+    void failsTheCanaryWhenLambdaReportsTheVersionFailed() {
+        ReleasePlan plan = deployed();
+        lambda.setState("42", "Failed");
+
+        CanaryUnhealthyException failed = assertThrows(CanaryUnhealthyException.class, () -> router.canaryHealth(plan));
+
+        assertTrue(failed.getMessage().contains("the image could not be pulled"), failed.getMessage());
+        lambda.setState("42", "Pending");
+        assertFalse(router.canaryHealth(plan).healthy());
+    }
+
+    @Test
+    void refusesWhenTheAliasChangesBetweenReadAndWrite() {
+        ReleasePlan plan = deployed();
+        FakeLambda racing = new FakeLambda(42, "41") {
+            private boolean raced;
+
+            @Override
+            public synchronized software.amazon.awssdk.services.lambda.model.GetAliasResponse getAlias(
+                    software.amazon.awssdk.services.lambda.model.GetAliasRequest request) {
+                var alias = super.getAlias(request);
+                if (!raced) {
+                    raced = true;
+                    setAlias("41", Map.of());
+                }
+                return alias;
+            }
+        };
+        LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), racing);
+
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> router.shift(plan, 10));
+
+        assertTrue(conflict.getMessage().contains("changed while Tollgate was updating it"), conflict.getMessage());
+    }
+}
