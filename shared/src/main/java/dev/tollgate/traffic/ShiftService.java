@@ -83,7 +83,7 @@ public final class ShiftService {
      * A look at a self-shifting target, as the state machine carries it between looks. When
      * {@code shifted}, {@code progress} is the started step.
      */
-    public record ShiftWatch(boolean shifted, int stepIndex, int canaryWeight, Instant watchingSince, int pollSeconds,
+    public record ShiftWatch(boolean shifted, int stepIndex, int canaryWeight, @Nullable Instant watchingSince, int pollSeconds,
                              @Nullable StepProgress progress) {
     }
 }
