@@ -93,7 +93,7 @@ class DeploymentIT {
         DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
 
         assertEquals("DeploymentFailed", execution.error());
-        assertTrue(execution.cause().contains("failed with CanaryUnhealthy: green deployment of"), execution.cause());
+        assertTrue(execution.cause().contains("failed in CheckCanaryHealth with CanaryUnhealthy: green deployment of"), execution.cause());
         assertTrue(execution.cause().contains("ECS deployment circuit breaker: tasks failed to start."), execution.cause());
         assertEquals(TrafficWeights.canaryAt(0), listenerWeights(fixture));
         assertEquals(0, LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount());

@@ -53,6 +53,24 @@ final class Deployments {
     }
 
     /** Starts the spec and waits for the end; the watcher's lines are dropped. */
+    /** Waits until the deployment's execution has met {@code errorName} once (a function failed with it). */
+    void awaitFailure(String deploymentId, String errorName, Duration timeout) throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        String executionArn = "arn:aws:states:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":execution:"
+                + LocalStack.STATE_MACHINE_NAME + ":" + deploymentId;
+        while (java.time.Instant.now().isBefore(deadline)) {
+            try {
+                if (new Finished(deploymentId, executionArn, null, history(executionArn)).failuresOf(errorName) > 0) {
+                    return;
+                }
+            } catch (software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException notStartedYet) {
+                // The execution starts in a moment.
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(deploymentId + " never failed with " + errorName + " within " + timeout);
+    }
+
     Finished run(ObjectNode spec, Duration timeout) throws InterruptedException {
         String deploymentId = spec.get("deploymentId").asText();
         String executionArn = new ScenarioRun(stack, quiet()).start(deploymentId, spec);

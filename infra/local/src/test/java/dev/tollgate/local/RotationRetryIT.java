@@ -38,7 +38,8 @@ class RotationRetryIT {
         ObjectNode spec = DemoSpecs.withMigrations(deployments.spec(fixture), release, false);
         Thread finisher = new Thread(() -> {
             try {
-                Thread.sleep(3_000);
+                // Finish the rotation only once FetchSecrets has been refused for it, however busy the stack is.
+                deployments.awaitFailure(spec.get("deploymentId").asText(), ROTATION, Duration.ofSeconds(60));
                 finishRotation(release.secretId(), pending);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
