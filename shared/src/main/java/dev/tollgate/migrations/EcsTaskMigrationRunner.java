@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -175,7 +176,8 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                     .startedBy(startedBy(spec.deploymentId()))
                     .clientToken(clientToken)
                     .tags(Tag.builder().key("tollgate:deployment").value(spec.deploymentId()).build())
-                    .overrides(overrides -> overrides.containerOverrides(override -> override.name(container).command(task.command())));
+                    .overrides(overrides -> overrides.containerOverrides(
+                            ContainerOverride.builder().name(container).command(task.command()).build()));
             if (!task.subnets().isEmpty()) {
                 run.networkConfiguration(network -> network.awsvpcConfiguration(vpc -> vpc.subnets(task.subnets())
                         .securityGroups(task.securityGroups().isEmpty() ? null : task.securityGroups())

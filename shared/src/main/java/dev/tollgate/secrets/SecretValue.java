@@ -3,7 +3,6 @@ package dev.tollgate.secrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,8 +40,7 @@ public final class SecretValue {
             return Optional.empty();
         }
         Map<String, String> fields = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> entries = tree.fields(); entries.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = entries.next();
+        for (Map.Entry<String, JsonNode> entry : tree.properties()) {
             if (entry.getValue().isValueNode() && !entry.getValue().isNull()) {
                 fields.put(entry.getKey(), entry.getValue().asText());
             }

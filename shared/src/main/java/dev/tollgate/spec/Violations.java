@@ -202,8 +202,7 @@ final class Violations {
         }
         Map<String, String> entries = new TreeMap<>();
         boolean valid = true;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = fields.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             if (!keyPattern.matcher(entry.getKey()).matches()) {
                 add(child(at, entry.getKey()), "name is not valid", allowed);
                 valid = false;

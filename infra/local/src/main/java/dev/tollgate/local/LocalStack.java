@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
@@ -142,10 +143,10 @@ public final class LocalStack implements AutoCloseable {
                                     .attributeType(ScalarAttributeType.S).build(),
                             AttributeDefinition.builder().attributeName("startedAt").attributeType(ScalarAttributeType.S).build())
                     .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                    .globalSecondaryIndexes(index -> index.indexName(DynamoDeploymentStore.RECENT_INDEX)
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(DynamoDeploymentStore.RECENT_INDEX)
                             .keySchema(KeySchemaElement.builder().attributeName(DynamoDeploymentStore.RECORD_TYPE).keyType(KeyType.HASH).build(),
                                     KeySchemaElement.builder().attributeName("startedAt").keyType(KeyType.RANGE).build())
-                            .projection(projection -> projection.projectionType(ProjectionType.ALL))));
+                            .projection(projection -> projection.projectionType(ProjectionType.ALL)).build()));
         }
     }
 

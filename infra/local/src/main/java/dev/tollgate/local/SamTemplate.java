@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,8 +38,7 @@ public final class SamTemplate {
     public Map<String, FunctionDefinition> functions() {
         Map<String, String> globalEnvironment = variables(root.path("Globals").path("Function"));
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> resources = root.path("Resources").fields(); resources.hasNext(); ) {
-            Map.Entry<String, JsonNode> resource = resources.next();
+        for (Map.Entry<String, JsonNode> resource : root.path("Resources").properties()) {
             if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
                 continue;
             }
@@ -57,11 +55,10 @@ public final class SamTemplate {
     /** The state machine's DefinitionSubstitutions, unresolved ({@code ValidateRequestFunction.Alias}). */
     public Map<String, String> definitionSubstitutions() {
         Map<String, String> substitutions = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> resources = root.path("Resources").fields(); resources.hasNext(); ) {
-            JsonNode resource = resources.next().getValue();
+        for (JsonNode resource : root.path("Resources")) {
             if ("AWS::Serverless::StateMachine".equals(resource.path("Type").asText())) {
-                resource.path("Properties").path("DefinitionSubstitutions").fields()
-                        .forEachRemaining(entry -> substitutions.put(entry.getKey(), entry.getValue().asText()));
+                resource.path("Properties").path("DefinitionSubstitutions").properties()
+                        .forEach(entry -> substitutions.put(entry.getKey(), entry.getValue().asText()));
             }
         }
         return substitutions;
@@ -77,8 +74,8 @@ public final class SamTemplate {
 
     private static Map<String, String> variables(JsonNode functionProperties) {
         Map<String, String> variables = new LinkedHashMap<>();
-        functionProperties.path("Environment").path("Variables").fields()
-                .forEachRemaining(entry -> variables.put(entry.getKey(), entry.getValue().asText()));
+        functionProperties.path("Environment").path("Variables").properties()
+                .forEach(entry -> variables.put(entry.getKey(), entry.getValue().asText()));
         return variables;
     }
 }

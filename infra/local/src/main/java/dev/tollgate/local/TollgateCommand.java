@@ -115,8 +115,10 @@ public final class TollgateCommand implements Runnable {
                     System.out.println("the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
                             + "; then ./tollgate list. Ctrl-C stops it.");
                     CountDownLatch stopped = new CountDownLatch(1);
+                    // Ctrl-C stops the stack before the JVM exits (close() may run twice; the second does nothing).
+                    Runnable stopStack = stack::close;
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        stack.close();
+                        stopStack.run();
                         stopped.countDown();
                     }, "stop-local-stack"));
                     stopped.await();

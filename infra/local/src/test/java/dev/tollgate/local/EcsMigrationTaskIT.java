@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.LogDriver;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.Secret;
@@ -59,17 +60,21 @@ class EcsMigrationTaskIT {
             return client.registerTaskDefinition(register -> register.family(service + "-migrate")
                     .requiresCompatibilities(Compatibility.FARGATE).networkMode(NetworkMode.AWSVPC).cpu("256").memory("512")
                     .executionRoleArn("arn:aws:iam::123456789012:role/" + service + "-execution")
-                    .containerDefinitions(container -> {
-                        container.name("migrate").image("registry.example/" + service + ":v42").essential(true)
-                                .command("./bin/migrate", "up")
-                                .logConfiguration(logs -> logs.logDriver(LogDriver.AWSLOGS).options(java.util.Map.of(
-                                        "awslogs-group", "/ecs/" + service + "-migrate", "awslogs-stream-prefix", "migrate",
-                                        "awslogs-region", LocalStack.REGION)));
-                        if (secretValueFrom != null) {
-                            container.secrets(Secret.builder().name("DATABASE_PASSWORD").valueFrom(secretValueFrom).build());
-                        }
-                    })).taskDefinition().taskDefinitionArn();
+                    .containerDefinitions(migrateContainer(service, secretValueFrom))).taskDefinition().taskDefinitionArn();
         }
+    }
+
+    private static ContainerDefinition migrateContainer(String service, String secretValueFrom) {
+        ContainerDefinition.Builder container = ContainerDefinition.builder().name("migrate")
+                .image("registry.example/" + service + ":v42").essential(true)
+                .command("./bin/migrate", "up")
+                .logConfiguration(logs -> logs.logDriver(LogDriver.AWSLOGS).options(java.util.Map.of(
+                        "awslogs-group", "/ecs/" + service + "-migrate", "awslogs-stream-prefix", "migrate",
+                        "awslogs-region", LocalStack.REGION)));
+        if (secretValueFrom != null) {
+            container.secrets(Secret.builder().name("DATABASE_PASSWORD").valueFrom(secretValueFrom).build());
+        }
+        return container.build();
     }
 
     static String subnet(LocalStack stack) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,8 +60,7 @@ class TemplateSecurityTest {
     @Test
     void everyFunctionReachesExactlyTheServicesItsCodeCalls() throws IOException {
         List<String> problems = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> resource = it.next();
+        for (Map.Entry<String, JsonNode> resource : template.path("Resources").properties()) {
             if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
                 continue;
             }
@@ -123,7 +121,7 @@ class TemplateSecurityTest {
     }
 
     private void forEachStatement(StatementVisitor visitor) {
-        template.path("Resources").fields().forEachRemaining(resource -> {
+        template.path("Resources").properties().forEach(resource -> {
             for (JsonNode policy : resource.getValue().path("Properties").path("Policies")) {
                 for (JsonNode statement : policy.path("Statement")) {
                     visitor.visit(resource.getKey(), whenGranted(statement));

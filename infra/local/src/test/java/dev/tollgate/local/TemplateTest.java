@@ -76,7 +76,7 @@ class TemplateTest {
         String makefile = Files.readString(RepositoryFiles.root().resolve("Makefile"));
         Set<String> built = new TreeSet<>();
         List<String> problems = new ArrayList<>();
-        resources.fields().forEachRemaining(resource -> {
+        resources.properties().forEach(resource -> {
             if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
                 return;
             }
