@@ -16,7 +16,8 @@ import software.amazon.awssdk.regions.Region;
 /**
  * Builds AWS SDK clients from a function's environment: region, the endpoint override
  * ({@code AWS_ENDPOINT_URL}, the SDK's standard name, which the local stack points at moto) and
- * credentials. One HTTP client is shared by every client a function builds.
+ * credentials. One HTTP client is shared by every client a function builds. With
+ * {@link AwsCallCounter#SWITCH} in the environment (the local stack sets it), every call is counted.
  */
 public final class AwsClients {
 
@@ -43,25 +44,21 @@ public final class AwsClients {
 
     /** Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder. */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        builder.region(region())
-                .credentialsProvider(credentials())
-                .httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(30))
-                        .build());
-        environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
+        return build(builder, credentials());
     }
 
     /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
             B builder, AwsCredentialsProvider credentials) {
+        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofSeconds(30));
+        if (AwsCallCounter.enabledIn(environment)) {
+            overrides.addExecutionInterceptor(AwsCallCounter.forFunction(environment));
+        }
         builder.region(region())
                 .credentialsProvider(credentials)
                 .httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(30))
-                        .build());
+                .overrideConfiguration(overrides.build());
         environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
         return builder.build();
     }
