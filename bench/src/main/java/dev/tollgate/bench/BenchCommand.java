@@ -2,6 +2,7 @@ package dev.tollgate.bench;
 
 import dev.tollgate.bench.budget.BudgetBench;
 import dev.tollgate.bench.coldstart.ColdStartBench;
+import dev.tollgate.bench.coldstart.HttpClientBench;
 import dev.tollgate.bench.reference.MannWhitneyJudge;
 import dev.tollgate.bench.reference.StaticAlarmJudge;
 import dev.tollgate.bench.reference.ThresholdJudge;
@@ -30,6 +31,8 @@ import java.util.stream.Collectors;
  *   generate --out DIR --seed N [--count K]                  write K generated scenarios
  *   coldstart [--runs N] [--function ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]
  *                                                             cold starts of the function jars on the local stack
+ *   httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]
+ *                                                             url-connection, Apache and CRT HTTP clients: cold and warm
  *   budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]
  *                                                             AWS calls, state transitions and cost of a deployment,
  *                                                             and time to roll a bad one back, on the local stack
@@ -52,6 +55,7 @@ public final class BenchCommand {
             "usage: java -jar tollgate-bench.jar judge --scenarios DIR --out FILE [--judge NAME ...]",
             "       java -jar tollgate-bench.jar generate --out DIR --seed N [--count K]",
             "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]",
+            "       java -jar tollgate-bench.jar httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]",
             "       java -jar tollgate-bench.jar budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]",
             "judges: " + String.join(", ", JUDGES.keySet()) + " (default: all)");
 
@@ -93,6 +97,15 @@ public final class BenchCommand {
                             options.getOrDefault("--function", List.of()),
                             pathOption(options, "--baseline-jars"),
                             options.containsKey("--priming"), pathOption(options, "--work-dir")), out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return 0;
+            case "httpclients":
+                requireLocalStack();
+                try {
+                    HttpClientBench.run(new HttpClientBench.Options(intOption(options, "--runs", 7), intOption(options, "--warm-ticks", 50),
+                            pathOption(options, "--work-dir")), out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

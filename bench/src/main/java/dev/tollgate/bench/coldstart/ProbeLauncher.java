@@ -58,20 +58,27 @@ final class ProbeLauncher {
 
     ClassCount countClasses(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
                             Path classLog) {
+        return countClasses(classPath, PROBE_MAIN, List.of(handlerClass, event.toString()), environment, "PROBE ", classLog);
+    }
+
+    /** As {@link #launch}, logging every class loaded to {@code classLog}, and counting them. */
+    ClassCount countClasses(List<Path> classPath, String mainClass, List<String> arguments, Map<String, String> environment,
+                            String resultPrefix, Path classLog) {
         try {
             Files.deleteIfExists(classLog);
-            ProbeResult result = launch(classPath, handlerClass, event, environment, List.of(),
-                    List.of("-Xlog:class+load=info:file=" + classLog));
-            if (!result.ok()) {
-                throw new IllegalStateException(handlerClass + " failed while counting classes: " + result.status());
+            Launch launch = launch(classPath, mainClass, arguments, environment, List.of("-Xlog:class+load=info:file=" + classLog),
+                    resultPrefix);
+            String status = launch.fields().get("status");
+            if (status != null && !"ok".equals(status)) {
+                throw new IllegalStateException(arguments.get(0) + " failed while counting classes: " + status);
             }
             try (Stream<String> lines = Files.lines(classLog)) {
                 List<String> loaded = lines.filter(line -> line.contains(" source: ")).toList();
                 // The function's own classes come from its jar ("source: file:..."); the JDK's from the CDS archive or jrt:/.
-                int fromJar = (int) loaded.stream().filter(line -> line.contains("source: file:") || line.contains("source: jar:")).count();
-                // The probe's two classes are not the function's.
+                int fromJars = (int) loaded.stream().filter(line -> line.contains("source: file:") || line.contains("source: jar:")).count();
+                // The probe's classes are not the function's.
                 int probe = (int) loaded.stream().filter(line -> line.contains("dev.tollgate.bench.coldstart.probe.")).count();
-                return new ClassCount(loaded.size() - probe, fromJar - probe);
+                return new ClassCount(loaded.size() - probe, fromJars - probe);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,6 +87,27 @@ final class ProbeLauncher {
 
     private ProbeResult launch(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
                                List<String> probeOptions, List<String> extraJvmFlags) {
+        List<String> arguments = new ArrayList<>(List.of(handlerClass, event.toString()));
+        arguments.addAll(probeOptions);
+        Launch launch = launch(classPath, PROBE_MAIN, arguments, environment, extraJvmFlags, "PROBE ");
+        Map<String, String> fields = launch.fields();
+        return new ProbeResult(launch.wallMillis(), number(fields, "constructMillis"), number(fields, "primeMillis"),
+                number(fields, "firstInvokeMillis"), number(fields, "lastInvokeMillis"), fields.get("status"));
+    }
+
+    /** A probe's run: the wall time until it printed its result line, and that line's fields. */
+    record Launch(double wallMillis, Map<String, String> fields) {
+        double number(String name) {
+            return ProbeLauncher.number(fields, name);
+        }
+    }
+
+    /**
+     * Runs {@code mainClass} in a fresh JVM with {@code classPath} and the probe jar, the function's
+     * environment only, and times it until it prints the line starting with {@code resultPrefix}.
+     */
+    Launch launch(List<Path> classPath, String mainClass, List<String> arguments, Map<String, String> environment,
+                  List<String> extraJvmFlags, String resultPrefix) {
         List<String> command = new ArrayList<>();
         command.add(javaCommand.toString());
         command.addAll(LAMBDA_JVM_FLAGS);
@@ -88,10 +116,8 @@ final class ProbeLauncher {
         List<Path> path = new ArrayList<>(classPath);
         path.add(probeJar);
         command.add(path.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
-        command.add(PROBE_MAIN);
-        command.add(handlerClass);
-        command.add(event.toString());
-        command.addAll(probeOptions);
+        command.add(mainClass);
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // The function's environment only, as on Lambda: nothing of this shell's leaks in.
         builder.environment().clear();
@@ -99,12 +125,12 @@ final class ProbeLauncher {
         try {
             long started = System.nanoTime();
             Process process = builder.start();
-            String probeLine = null;
+            String resultLine = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith("PROBE ")) {
-                        probeLine = line;
+                    if (line.startsWith(resultPrefix)) {
+                        resultLine = line;
                         break;
                     }
                 }
@@ -113,13 +139,11 @@ final class ProbeLauncher {
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
-                if (probeLine == null) {
-                    throw new IllegalStateException(handlerClass + ": the probe printed no result (exit " + process.exitValue()
+                if (resultLine == null) {
+                    throw new IllegalStateException(mainClass + " " + arguments + ": no result line (exit " + process.exitValue()
                             + "); see " + log);
                 }
-                Map<String, String> fields = fields(probeLine);
-                return new ProbeResult(wallMillis, number(fields, "constructMillis"), number(fields, "primeMillis"),
-                        number(fields, "firstInvokeMillis"), number(fields, "lastInvokeMillis"), fields.get("status"));
+                return new Launch(wallMillis, fields(resultLine, resultPrefix));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + javaCommand, e);
@@ -130,9 +154,9 @@ final class ProbeLauncher {
     }
 
     /** {@code PROBE a=1 b=2 status=error:X:message with spaces}: status is last and takes the rest of the line. */
-    static Map<String, String> fields(String probeLine) {
+    static Map<String, String> fields(String resultLine, String prefix) {
         Map<String, String> fields = new LinkedHashMap<>();
-        String rest = probeLine.substring("PROBE ".length());
+        String rest = resultLine.substring(prefix.length());
         int status = rest.indexOf("status=");
         if (status >= 0) {
             fields.put("status", rest.substring(status + "status=".length()).trim());
@@ -147,7 +171,7 @@ final class ProbeLauncher {
         return fields;
     }
 
-    private static double number(Map<String, String> fields, String name) {
+    static double number(Map<String, String> fields, String name) {
         String value = fields.get(name);
         return value == null ? Double.NaN : Double.parseDouble(value);
     }
