@@ -9,6 +9,9 @@ import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.json.Completeness;
 import dev.tollgate.json.Json;
+import dev.tollgate.priming.Priming;
+import dev.tollgate.priming.PrimingContext;
+import dev.tollgate.priming.SharedWarmUp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +32,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     protected JsonHandler(Class<I> inputType) {
         this.inputType = inputType;
+        // SnapStart: warm the first invocation before the snapshot (does nothing outside a SnapStart init).
+        Priming.registerForSnapStart(this::prime);
     }
 
     protected abstract O handle(I input, Context context);
@@ -58,6 +63,28 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
                     + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
         }
         output.write(result);
+    }
+
+    /** The sample of {@code events/} this function's SnapStart priming serves; null primes only what every function shares. */
+    protected String primingEvent() {
+        return null;
+    }
+
+    /**
+     * SnapStart priming: what every function shares, then this handler on its sample event, with AWS
+     * answered inside the JVM (see {@link Priming}); the result is written and discarded.
+     */
+    void prime() {
+        SharedWarmUp.run();
+        String sample = primingEvent();
+        if (sample != null) {
+            try {
+                Json.MAPPER.writeValueAsBytes(handle(parse(SharedWarmUp.sampleEvent(sample).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        PrimingContext.INSTANCE));
+            } catch (RuntimeException | IOException expected) {
+                // Empty answers end some paths early (no record, no service): what ran before is warm all the same.
+            }
+        }
     }
 
     private I parse(byte[] event) {

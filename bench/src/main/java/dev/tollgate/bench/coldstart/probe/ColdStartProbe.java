@@ -25,7 +25,7 @@ import java.util.Locale;
 public final class ColdStartProbe {
 
     /** The priming entry point in the function jar: what CRaC's beforeCheckpoint runs on SnapStart. */
-    static final String PRIMING_CLASS = "dev.tollgate.handler.Priming";
+    static final String PRIMING_CLASS = "dev.tollgate.priming.Priming";
 
     private ColdStartProbe() {
     }

@@ -32,6 +32,11 @@ public final class ShiftTrafficHandler extends JsonHandler<ShiftTrafficHandler.R
     }
 
     @Override
+    protected String primingEvent() {
+        return "shift-traffic.json";
+    }
+
+    @Override
     protected StepProgress handle(Request request, Context context) {
         return shifts.shift(required(request.spec(), "spec"), required(request.stepIndex(), "stepIndex"));
     }
