@@ -15,7 +15,6 @@ import dev.tollgate.priming.SharedWarmUp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The shape every Tollgate handler shares: read the event as JSON into {@code I}, call the
@@ -54,9 +53,10 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
             result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
         } catch (TollgateException failure) {
             throw failure;
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("AWS call", failure);
         } catch (RuntimeException | IOException bug) {
+            if (AwsErrors.isSdkException(bug)) {
+                throw AwsErrors.translate("AWS call", (RuntimeException) bug);
+            }
             System.err.println("unexpected failure in " + getClass().getSimpleName());
             bug.printStackTrace();
             throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
