@@ -1,5 +1,8 @@
 package dev.tollgate.bench;
 
+import dev.tollgate.bench.budget.BudgetBench;
+import dev.tollgate.bench.coldstart.ColdStartBench;
+import dev.tollgate.bench.coldstart.HttpClientBench;
 import dev.tollgate.bench.reference.MannWhitneyJudge;
 import dev.tollgate.bench.reference.StaticAlarmJudge;
 import dev.tollgate.bench.reference.ThresholdJudge;
@@ -16,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -25,7 +29,16 @@ import java.util.stream.Collectors;
  * <pre>
  *   judge    --scenarios DIR --out FILE [--judge NAME ...]   replay scenarios, write results, print scores
  *   generate --out DIR --seed N [--count K]                  write K generated scenarios
+ *   coldstart [--runs N] [--function ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]
+ *                                                             cold starts of the function jars on the local stack
+ *   httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]
+ *                                                             url-connection, Apache and CRT HTTP clients: cold and warm
+ *   budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]
+ *                                                             AWS calls, state transitions and cost of a deployment,
+ *                                                             and time to roll a bad one back, on the local stack
  * </pre>
+ * The performance benchmarks ({@code coldstart}, and those after it) run the local stack from
+ * {@code infra/local/target/tollgate-local.jar}, which this jar's manifest puts on its class path.
  */
 public final class BenchCommand {
 
@@ -41,6 +54,9 @@ public final class BenchCommand {
     private static final String USAGE = String.join("\n",
             "usage: java -jar tollgate-bench.jar judge --scenarios DIR --out FILE [--judge NAME ...]",
             "       java -jar tollgate-bench.jar generate --out DIR --seed N [--count K]",
+            "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]",
+            "       java -jar tollgate-bench.jar httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]",
+            "       java -jar tollgate-bench.jar budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]",
             "judges: " + String.join(", ", JUDGES.keySet()) + " (default: all)");
 
     private BenchCommand() {
@@ -73,6 +89,38 @@ public final class BenchCommand {
                 List<Scenario> scenarios = ScenarioGenerator.generate(seed, count);
                 scenarios.forEach(scenario -> ScenarioFiles.write(folder, scenario));
                 out.println("wrote " + scenarios.size() + " scenarios (seed " + seed + ") to " + folder);
+                return 0;
+            case "coldstart":
+                requireLocalStack();
+                try {
+                    ColdStartBench.run(new ColdStartBench.Options(intOption(options, "--runs", 7),
+                            options.getOrDefault("--function", List.of()),
+                            pathOption(options, "--baseline-jars"),
+                            options.containsKey("--priming"), pathOption(options, "--work-dir")), out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return 0;
+            case "httpclients":
+                requireLocalStack();
+                try {
+                    HttpClientBench.run(new HttpClientBench.Options(intOption(options, "--runs", 7), intOption(options, "--warm-ticks", 50),
+                            pathOption(options, "--work-dir")), out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return 0;
+            case "budget":
+                requireLocalStack();
+                try {
+                    BudgetBench.run(new BudgetBench.Options(intOption(options, "--seeds", 5), intOption(options, "--tick-metrics", 25),
+                            intOption(options, "--tick-alarms", 20), pathOption(options, "--work-dir")), out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
                 return 0;
             default:
                 throw new IllegalArgumentException("unknown command " + args[0]);
@@ -136,6 +184,24 @@ public final class BenchCommand {
             }
         }
         return options;
+    }
+
+    private static Optional<Path> pathOption(Map<String, List<String>> options, String name) {
+        return options.containsKey(name) ? Optional.of(Path.of(single(options, name))) : Optional.empty();
+    }
+
+    private static int intOption(Map<String, List<String>> options, String name, int fallback) {
+        return options.containsKey(name) ? Integer.parseInt(single(options, name)) : fallback;
+    }
+
+    /** The performance benchmarks need the local stack's jar beside this one (see the class comment). */
+    private static void requireLocalStack() {
+        try {
+            Class.forName("dev.tollgate.local.LocalStack");
+        } catch (ClassNotFoundException | LinkageError missing) {
+            throw new IllegalArgumentException("this benchmark runs the local stack: build it first (./mvnw -DskipTests package) "
+                    + "so that infra/local/target/tollgate-local.jar is beside bench/target/tollgate-bench.jar");
+        }
     }
 
     private static String single(Map<String, List<String>> options, String name) {

@@ -1,8 +1,10 @@
 package dev.tollgate.aws;
 
+import dev.tollgate.priming.Priming;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -16,21 +18,24 @@ import software.amazon.awssdk.regions.Region;
 /**
  * Builds AWS SDK clients from a function's environment: region, the endpoint override
  * ({@code AWS_ENDPOINT_URL}, the SDK's standard name, which the local stack points at moto) and
- * credentials. One HTTP client is shared by every client a function builds.
+ * credentials. One HTTP client is shared by every client a function builds; during SnapStart
+ * {@link Priming} it answers locally and nothing is sent. With
+ * {@link AwsCallCounter#SWITCH} in the environment (the local stack sets it), every call is counted.
  */
 public final class AwsClients {
 
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    private static final AwsCredentials PRIMING_CREDENTIALS = AwsBasicCredentials.create("priming", "priming");
 
     private final FunctionEnvironment environment;
     private final SdkHttpClient httpClient;
 
     public AwsClients(FunctionEnvironment environment) {
         this.environment = environment;
-        this.httpClient = UrlConnectionHttpClient.builder()
+        this.httpClient = new PrimingHttpClient(UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20))
-                .build();
+                .build());
     }
 
     public FunctionEnvironment environment() {
@@ -49,14 +54,22 @@ public final class AwsClients {
     /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
             B builder, AwsCredentialsProvider credentials) {
+        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofSeconds(30));
+        if (AwsCallCounter.enabledIn(environment)) {
+            overrides.addExecutionInterceptor(AwsCallCounter.forFunction(environment));
+        }
         builder.region(region())
-                .credentialsProvider(credentials)
+                .credentialsProvider(primable(credentials))
                 .httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(30))
-                        .build());
+                .overrideConfiguration(overrides.build());
         environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /** During SnapStart priming, placeholder credentials: requests are signed but never sent, and nothing is fetched. */
+    private static AwsCredentialsProvider primable(AwsCredentialsProvider credentials) {
+        return () -> Priming.active() ? PRIMING_CREDENTIALS : credentials.resolveCredentials();
     }
 
     private AwsCredentialsProvider credentials() {
@@ -65,7 +78,7 @@ public final class AwsClients {
         if (keyId.isPresent() && secret.isPresent()) {
             var token = environment.get("AWS_SESSION_TOKEN");
             return StaticCredentialsProvider.create(token
-                    .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(t -> AwsSessionCredentials.create(keyId.get(), secret.get(), t))
+                    .<AwsCredentials>map(t -> AwsSessionCredentials.create(keyId.get(), secret.get(), t))
                     .orElseGet(() -> AwsBasicCredentials.create(keyId.get(), secret.get())));
         }
         return DefaultCredentialsProvider.builder().build();

@@ -15,7 +15,27 @@ public final class AwsErrors {
             "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
             "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException");
 
+    private static final String SDK_EXCEPTION = "software.amazon.awssdk.core.exception.SdkException";
+
     private AwsErrors() {
+    }
+
+    /**
+     * True for the AWS SDK's exceptions, told by class name: a function without the SDK in its jar
+     * (validate-request) then never loads it.
+     */
+    public static boolean isSdkException(Throwable failure) {
+        for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+            if (SDK_EXCEPTION.equals(type.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #translate(String, SdkException)}, for a failure {@link #isSdkException} recognised. */
+    public static TollgateException translate(String operation, RuntimeException sdkFailure) {
+        return translate(operation, (SdkException) sdkFailure);
     }
 
     /** Turns an SDK exception into a Tollgate error naming the call; never includes request payloads. */

@@ -9,10 +9,12 @@ import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.json.Completeness;
 import dev.tollgate.json.Json;
+import dev.tollgate.priming.Priming;
+import dev.tollgate.priming.PrimingContext;
+import dev.tollgate.priming.SharedWarmUp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The shape every Tollgate handler shares: read the event as JSON into {@code I}, call the
@@ -29,6 +31,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     protected JsonHandler(Class<I> inputType) {
         this.inputType = inputType;
+        // SnapStart: warm the first invocation before the snapshot (does nothing outside a SnapStart init).
+        Priming.registerForSnapStart(this::prime);
     }
 
     protected abstract O handle(I input, Context context);
@@ -49,15 +53,38 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
             result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
         } catch (TollgateException failure) {
             throw failure;
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("AWS call", failure);
         } catch (RuntimeException | IOException bug) {
+            if (AwsErrors.isSdkException(bug)) {
+                throw AwsErrors.translate("AWS call", (RuntimeException) bug);
+            }
             System.err.println("unexpected failure in " + getClass().getSimpleName());
             bug.printStackTrace();
             throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
                     + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
         }
         output.write(result);
+    }
+
+    /** The sample of {@code events/} this function's SnapStart priming serves; null primes only what every function shares. */
+    protected String primingEvent() {
+        return null;
+    }
+
+    /**
+     * SnapStart priming: what every function shares, then this handler on its sample event, with AWS
+     * answered inside the JVM (see {@link Priming}); the result is written and discarded.
+     */
+    void prime() {
+        SharedWarmUp.run();
+        String sample = primingEvent();
+        if (sample != null) {
+            try {
+                Json.MAPPER.writeValueAsBytes(handle(parse(SharedWarmUp.sampleEvent(sample).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        PrimingContext.INSTANCE));
+            } catch (RuntimeException | IOException expected) {
+                // Empty answers end some paths early (no record, no service): what ran before is warm all the same.
+            }
+        }
     }
 
     private I parse(byte[] event) {

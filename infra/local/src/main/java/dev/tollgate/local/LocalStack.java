@@ -1,5 +1,6 @@
 package dev.tollgate.local;
 
+import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
@@ -52,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
     private final FaultInjectingProxy faults;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private LocalDatabase database;
+    private final Map<String, FunctionEnvironment> functionEnvironments = new LinkedHashMap<>();
 
     private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults) {
         this.lambdaEndpoint = lambdaEndpoint;
@@ -164,6 +166,10 @@ public final class LocalStack implements AutoCloseable {
             // Poll ECS migration tasks every second (moto's tasks stop in two); s3: scripts go to the work directory.
             environment.put("MIGRATION_POLL_SECONDS", "1");
             environment.put("MIGRATION_SCRATCH_DIR", workDirectory.resolve("migrations").toString());
+            // As Lambda names the function; every AWS call the function makes is counted under that name.
+            environment.put(AwsCallCounter.FUNCTION_NAME, function.logicalId());
+            environment.put(AwsCallCounter.SWITCH, "true");
+            functionEnvironments.put(function.logicalId(), new FunctionEnvironment(environment));
             lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
         }
     }
@@ -199,6 +205,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String stateMachineArn() {
         return stateMachineArn;
+    }
+
+    /** The environment each function runs with, keyed by its logical id in {@code template.yaml}. */
+    public Map<String, FunctionEnvironment> functionEnvironments() {
+        return java.util.Collections.unmodifiableMap(functionEnvironments);
     }
 
     public AwsClients clients() {

@@ -30,6 +30,11 @@ public final class AnalyzeStepHandler extends JsonHandler<AnalyzeStepHandler.Req
     }
 
     @Override
+    protected String primingEvent() {
+        return "analyze-step.json";
+    }
+
+    @Override
     protected StepVerdict handle(Request request, Context context) {
         return analysis.analyse(required(request.spec(), "spec"), required(request.progress(), "progress"));
     }

@@ -34,6 +34,11 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
     }
 
     @Override
+    protected String primingEvent() {
+        return "approval.json";
+    }
+
+    @Override
     protected Parked handle(Request request, Context context) {
         String deploymentId = required(request.deploymentId(), "deploymentId");
         int stepIndex = required(request.nextStepIndex(), "nextStepIndex");

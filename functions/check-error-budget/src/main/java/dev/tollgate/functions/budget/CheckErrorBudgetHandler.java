@@ -32,6 +32,11 @@ public final class CheckErrorBudgetHandler extends JsonHandler<CheckErrorBudgetH
     }
 
     @Override
+    protected String primingEvent() {
+        return "check-error-budget.json";
+    }
+
+    @Override
     protected ErrorBudget handle(Request request, Context context) {
         return budgets.check(required(request.spec(), "spec"));
     }

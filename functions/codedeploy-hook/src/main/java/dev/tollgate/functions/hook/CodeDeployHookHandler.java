@@ -45,6 +45,11 @@ public final class CodeDeployHookHandler extends JsonHandler<CodeDeployHookHandl
     }
 
     @Override
+    protected String primingEvent() {
+        return "codedeploy-hook.json";
+    }
+
+    @Override
     protected HookResult handle(HookEvent event, Context context) {
         return hooks.handle(required(event.deploymentId(), "DeploymentId"),
                 required(event.hookExecutionId(), "LifecycleEventHookExecutionId"));

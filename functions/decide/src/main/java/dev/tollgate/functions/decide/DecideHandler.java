@@ -31,6 +31,11 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
     }
 
     @Override
+    protected String primingEvent() {
+        return "decide.json";
+    }
+
+    @Override
     protected Decision handle(Request request, Context context) {
         return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
                 required(request.verdict(), "verdict"));

@@ -47,6 +47,11 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
     }
 
     @Override
+    protected String primingEvent() {
+        return "deploy-canary.json";
+    }
+
+    @Override
     protected CanaryStatus handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
         return switch (required(request.action(), "action")) {

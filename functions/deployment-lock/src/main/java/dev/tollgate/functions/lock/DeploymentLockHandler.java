@@ -29,6 +29,11 @@ public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandl
     }
 
     @Override
+    protected String primingEvent() {
+        return "deployment-lock-acquire.json";
+    }
+
+    @Override
     protected Result handle(Request request, Context context) {
         String service = required(request.service(), "service");
         String deploymentId = required(request.deploymentId(), "deploymentId");

@@ -30,6 +30,11 @@ public final class FetchSecretsHandler extends JsonHandler<FetchSecretsHandler.R
     }
 
     @Override
+    protected String primingEvent() {
+        return "fetch-secrets.json";
+    }
+
+    @Override
     protected PinnedSecrets handle(Request request, Context context) {
         return pinning.pin(required(request.spec(), "spec").secrets());
     }

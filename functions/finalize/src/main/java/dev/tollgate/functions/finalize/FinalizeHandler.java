@@ -45,6 +45,11 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
     }
 
     @Override
+    protected String primingEvent() {
+        return "finalize-promote.json";
+    }
+
+    @Override
     protected Object handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
         return switch (required(request.action(), "action")) {

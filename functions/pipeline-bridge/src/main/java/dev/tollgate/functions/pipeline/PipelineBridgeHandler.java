@@ -46,6 +46,11 @@ public final class PipelineBridgeHandler extends JsonHandler<JsonNode, JobAnswer
     }
 
     @Override
+    protected String primingEvent() {
+        return "pipeline-bridge-first-call.json";
+    }
+
+    @Override
     protected JobAnswer handle(JsonNode event, Context context) {
         return bridge.handle(PipelineJob.fromEvent(event));
     }

@@ -61,6 +61,11 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
     }
 
     @Override
+    protected String primingEvent() {
+        return "run-migrations-flyway.json";
+    }
+
+    @Override
     protected MigrationProgress handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
         MigrationAction action = request.action() == null ? MigrationAction.START : request.action();

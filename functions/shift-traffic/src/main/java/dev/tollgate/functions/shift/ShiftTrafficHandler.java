@@ -47,6 +47,11 @@ public final class ShiftTrafficHandler extends JsonHandler<ShiftTrafficHandler.R
     }
 
     @Override
+    protected String primingEvent() {
+        return "shift-traffic.json";
+    }
+
+    @Override
     protected Object handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
         int stepIndex = required(request.stepIndex(), "stepIndex");

@@ -21,6 +21,11 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Validate
     }
 
     @Override
+    protected String primingEvent() {
+        return "validate-request.json";
+    }
+
+    @Override
     protected Validated handle(JsonNode request, Context context) {
         return new Validated(validator.validate(request));
     }

@@ -1,0 +1,218 @@
+package dev.tollgate.bench.coldstart;
+
+import dev.tollgate.aws.AwsCallCounter;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.bench.coldstart.ProbeLauncher.ClassCount;
+import dev.tollgate.bench.coldstart.ProbeLauncher.ProbeResult;
+import dev.tollgate.bench.perf.MarkdownTable;
+import dev.tollgate.bench.perf.Spread;
+import dev.tollgate.local.LocalStack;
+import dev.tollgate.local.RepositoryFiles;
+import dev.tollgate.local.SamTemplate;
+import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cold-start benchmark: for each function's deployable jar, a fresh JVM per run that loads the
+ * jar, builds the handler with its no-argument constructor (its SDK clients built) and serves one
+ * real invocation against the local stack; the same for a hello-world handler jar in the same
+ * rounds. Rounds interleave every jar, so the machine's load drifts alike for all; each function's
+ * time is divided by the hello-world time of its own round, and the medians of those ratios are reported.
+ */
+public final class ColdStartBench {
+
+    static final String HELLO = "hello-world";
+    static final String HELLO_HANDLER = "dev.tollgate.bench.coldstart.hello.HelloWorldHandler";
+    /** Lambda sets it during a SnapStart function's init; Tollgate registers its priming only then. */
+    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
+    /** What to run: how many rounds, which functions, a second set of jars to compare, priming on or off or both. */
+    public record Options(int runs, List<String> functions, Optional<Path> baselineJars, boolean comparePriming,
+                          Optional<Path> workDirectory) {
+    }
+
+    /** One jar run one way, and every round's result. */
+    private record Target(String label, String function, String handlerClass, List<Path> classPath, long jarBytes, int classFiles,
+                          Map<String, String> environment, List<String> probeOptions, List<ProbeResult> results) {
+    }
+
+    private ColdStartBench() {
+    }
+
+    public static void run(Options options, PrintStream out) throws IOException {
+        Path repository = RepositoryFiles.root();
+        Path benchTarget = repository.resolve("bench").resolve("target");
+        Path work = options.workDirectory().isPresent() ? Files.createDirectories(options.workDirectory().get())
+                : Files.createTempDirectory("tollgate-coldstart");
+        ProbeLauncher launcher = new ProbeLauncher(require(benchTarget.resolve("tollgate-coldstart-probe.jar")),
+                work.resolve("probe-stderr.log"));
+        out.println("starting the local stack (moto) in " + work + " ...");
+        try (LocalStack stack = LocalStack.start(work)) {
+            SampleEvents events = new SampleEvents(stack, work.resolve("events"));
+            events.prepare();
+            List<Target> targets = targets(repository, benchTarget, stack, options);
+            out.println(String.format(Locale.ROOT, "%d jars x %d runs, interleaved; JVM %s %s; flags %s", targets.size(), options.runs(),
+                    System.getProperty("java.vm.name"), System.getProperty("java.version"), ProbeLauncher.LAMBDA_JVM_FLAGS));
+            // One round first, not counted: it fills the page cache with the jars and warms moto's code paths.
+            runRound(targets, events, launcher, -1);
+            for (int round = 0; round < options.runs(); round++) {
+                runRound(targets, events, launcher, round);
+                out.print(".");
+                out.flush();
+            }
+            out.println();
+            Map<String, ClassCount> classes = new LinkedHashMap<>();
+            for (Target target : targets) {
+                if (!classes.containsKey(target.label()) && target.probeOptions().isEmpty()) {
+                    classes.put(target.label(), launcher.countClasses(target.classPath(), target.handlerClass(),
+                            eventFor(target, events, 10_000 + classes.size()), target.environment(), work.resolve("classes-" + target.label() + ".log")));
+                }
+            }
+            out.println();
+            out.print(table(targets, classes));
+            if (options.comparePriming()) {
+                out.println();
+                out.print(primingTable(targets));
+            }
+            failures(targets).forEach(out::println);
+        }
+    }
+
+    private static void runRound(List<Target> targets, SampleEvents events, ProbeLauncher launcher, int round) {
+        // Start each round at another jar, so no jar always runs right after the same neighbour.
+        int offset = Math.floorMod(round, targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get((i + offset) % targets.size());
+            Path event = eventFor(target, events, round < 0 ? 20_000 + i : round * 100 + i);
+            ProbeResult result = launcher.run(target.classPath(), target.handlerClass(), event, target.environment(), target.probeOptions());
+            if (round >= 0) {
+                target.results().add(result);
+            }
+        }
+    }
+
+    /** The hello-world function reads whatever it gets: it gets the validation sample. */
+    private static Path eventFor(Target target, SampleEvents events, int run) {
+        return events.event(target.function().equals(HELLO) ? "ValidateRequestFunction" : target.function(), run);
+    }
+
+    private static List<Target> targets(Path repository, Path benchTarget, LocalStack stack, Options options) {
+        SamTemplate template = SamTemplate.read(RepositoryFiles.template());
+        List<Target> targets = new ArrayList<>();
+        Path helloJar = require(benchTarget.resolve(HELLO + ".jar"));
+        Map<String, String> helloEnvironment = lambdaEnvironment(stack.functionEnvironments().get("ValidateRequestFunction"), HELLO);
+        targets.add(target(HELLO, HELLO, HELLO_HANDLER, helloJar, -1, helloEnvironment, List.of()));
+        for (FunctionDefinition function : template.functions().values()) {
+            if (!options.functions().isEmpty() && !options.functions().contains(function.logicalId())) {
+                continue;
+            }
+            Map<String, String> environment = lambdaEnvironment(stack.functionEnvironments().get(function.logicalId()),
+                    function.logicalId());
+            FunctionJar jar = FunctionJar.locate(repository, Optional.empty(), function.logicalId(), function.handlerClass());
+            targets.add(target(jar.module(), function.logicalId(), function.handlerClass(), jar.jar(), jar.classFiles(),
+                    environment, List.of()));
+            if (options.comparePriming()) {
+                Map<String, String> snapStart = new HashMap<>(environment);
+                snapStart.put(INITIALIZATION_TYPE, "snap-start");
+                targets.add(target(jar.module() + " primed", function.logicalId(), function.handlerClass(), jar.jar(),
+                        jar.classFiles(), snapStart, List.of("--prime")));
+            }
+            if (options.baselineJars().isPresent()) {
+                FunctionJar baseline = FunctionJar.locate(repository, options.baselineJars(), function.logicalId(), function.handlerClass());
+                targets.add(target(baseline.module() + " (baseline)", function.logicalId(), function.handlerClass(), baseline.jar(),
+                        baseline.classFiles(), environment, List.of()));
+            }
+        }
+        return targets;
+    }
+
+    private static Target target(String label, String function, String handlerClass, Path jar, int classFiles,
+                                 Map<String, String> environment, List<String> probeOptions) {
+        long bytes;
+        try {
+            bytes = Files.size(jar);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int files = classFiles >= 0 ? classFiles : new FunctionJar(function, label, handlerClass, jar).classFiles();
+        return new Target(label, function, handlerClass, List.of(jar), bytes, files, environment, probeOptions, new ArrayList<>());
+    }
+
+    /** The function's environment as Lambda would give it, without the local stack's call counting. */
+    private static Map<String, String> lambdaEnvironment(FunctionEnvironment local, String functionName) {
+        Map<String, String> environment = new HashMap<>(local.variables());
+        environment.remove(AwsCallCounter.SWITCH);
+        environment.put(AwsCallCounter.FUNCTION_NAME, functionName);
+        return environment;
+    }
+
+    private static String table(List<Target> targets, Map<String, ClassCount> classes) {
+        Target hello = targets.get(0);
+        MarkdownTable table = new MarkdownTable("jar", "size (MB)", "classes in jar", "classes loaded (from jar)",
+                "JVM start to first response (ms)", "ratio to hello-world", "constructor (ms)", "first invocation (ms)");
+        for (Target target : targets) {
+            if (!target.probeOptions().isEmpty()) {
+                continue;
+            }
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < target.results().size(); round++) {
+                ratios.add(target.results().get(round).wallMillis() / hello.results().get(round).wallMillis());
+            }
+            ClassCount count = classes.get(target.label());
+            table.row(target.label(), String.format(Locale.ROOT, "%.1f", target.jarBytes() / 1_000_000.0), target.classFiles(),
+                    count == null ? "-" : count.total() + " (" + count.fromJar() + ")",
+                    spread(target, ProbeResult::wallMillis).format(0), Spread.of(ratios).format(2),
+                    spread(target, ProbeResult::constructMillis).format(0), spread(target, ProbeResult::firstInvokeMillis).format(0));
+        }
+        return table.toString();
+    }
+
+    /** Priming, as SnapStart's beforeCheckpoint would run it, against none: the first invocation's time, and what priming took. */
+    private static String primingTable(List<Target> targets) {
+        MarkdownTable table = new MarkdownTable("function", "first invocation, no priming (ms)", "first invocation after priming (ms)",
+                "priming (ms)", "constructor + priming, at snapshot (ms)");
+        for (Target primed : targets) {
+            if (primed.probeOptions().isEmpty()) {
+                continue;
+            }
+            Target plain = targets.stream().filter(target -> target.function().equals(primed.function()) && target.probeOptions().isEmpty()
+                    && !target.label().endsWith("(baseline)")).findFirst().orElseThrow();
+            table.row(plain.label(), spread(plain, ProbeResult::firstInvokeMillis).format(0),
+                    spread(primed, ProbeResult::firstInvokeMillis).format(0), spread(primed, ProbeResult::primeMillis).format(0),
+                    spread(primed, result -> result.constructMillis() + result.primeMillis()).format(0));
+        }
+        return table.toString();
+    }
+
+    private static Spread spread(Target target, java.util.function.ToDoubleFunction<ProbeResult> measure) {
+        return Spread.of(target.results().stream().map(measure::applyAsDouble).toList());
+    }
+
+    private static List<String> failures(List<Target> targets) {
+        List<String> failures = new ArrayList<>();
+        for (Target target : targets) {
+            target.results().stream().filter(result -> !result.ok()).findFirst().ifPresent(result ->
+                    failures.add("note: " + target.label() + " answered with an error in "
+                            + target.results().stream().filter(r -> !r.ok()).count() + " runs: " + result.status()));
+        }
+        return failures;
+    }
+
+    private static Path require(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing; build with ./mvnw -DskipTests package");
+        }
+        return file;
+    }
+}

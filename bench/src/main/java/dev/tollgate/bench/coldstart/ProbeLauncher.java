@@ -1,0 +1,178 @@
+package dev.tollgate.bench.coldstart;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Starts one fresh JVM per cold start, as Lambda does: the function's jar and the probe on the class
+ * path, the function's environment and nothing else, the JVM flags of Lambda's Java runtime and of
+ * {@code template.yaml}'s {@code JAVA_TOOL_OPTIONS}. Times the whole run from here, from just before
+ * the process starts to the line the probe prints after the first response.
+ */
+final class ProbeLauncher {
+
+    /** Lambda's Java runtime starts the JVM with the serial collector and class data sharing; the template adds C1 only. */
+    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation",
+            "-XX:TieredStopAtLevel=1");
+
+    static final String PROBE_MAIN = "dev.tollgate.bench.coldstart.probe.ColdStartProbe";
+
+    private final Path javaCommand = Path.of(System.getProperty("java.home"), "bin", "java");
+    private final Path probeJar;
+    private final Path log;
+
+    ProbeLauncher(Path probeJar, Path log) {
+        this.probeJar = probeJar;
+        this.log = log;
+    }
+
+    /** What one cold start measured: the wall time seen from outside, the probe's own phases, and the outcome. */
+    record ProbeResult(double wallMillis, double constructMillis, double primeMillis, double firstInvokeMillis,
+                       double lastInvokeMillis, String status) {
+        boolean ok() {
+            return "ok".equals(status);
+        }
+    }
+
+    /** One timed cold start of {@code handlerClass} from {@code classPath}, serving {@code event}. */
+    ProbeResult run(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
+                    List<String> probeOptions) {
+        return launch(classPath, handlerClass, event, environment, probeOptions, List.of());
+    }
+
+    /** How many classes one cold start loads: total, and how many came from the function's jar. */
+    record ClassCount(int total, int fromJar) {
+    }
+
+    ClassCount countClasses(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
+                            Path classLog) {
+        return countClasses(classPath, PROBE_MAIN, List.of(handlerClass, event.toString()), environment, "PROBE ", classLog);
+    }
+
+    /** As {@link #launch}, logging every class loaded to {@code classLog}, and counting them. */
+    ClassCount countClasses(List<Path> classPath, String mainClass, List<String> arguments, Map<String, String> environment,
+                            String resultPrefix, Path classLog) {
+        try {
+            Files.deleteIfExists(classLog);
+            Launch launch = launch(classPath, mainClass, arguments, environment, List.of("-Xlog:class+load=info:file=" + classLog),
+                    resultPrefix);
+            String status = launch.fields().get("status");
+            if (status != null && !"ok".equals(status)) {
+                throw new IllegalStateException(arguments.get(0) + " failed while counting classes: " + status);
+            }
+            try (Stream<String> lines = Files.lines(classLog)) {
+                List<String> loaded = lines.filter(line -> line.contains(" source: ")).toList();
+                // The function's own classes come from its jar ("source: file:..."); the JDK's from the CDS archive or jrt:/.
+                int fromJars = (int) loaded.stream().filter(line -> line.contains("source: file:") || line.contains("source: jar:")).count();
+                // The probe's classes are not the function's.
+                int probe = (int) loaded.stream().filter(line -> line.contains("dev.tollgate.bench.coldstart.probe.")).count();
+                return new ClassCount(loaded.size() - probe, fromJars - probe);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ProbeResult launch(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
+                               List<String> probeOptions, List<String> extraJvmFlags) {
+        List<String> arguments = new ArrayList<>(List.of(handlerClass, event.toString()));
+        arguments.addAll(probeOptions);
+        Launch launch = launch(classPath, PROBE_MAIN, arguments, environment, extraJvmFlags, "PROBE ");
+        Map<String, String> fields = launch.fields();
+        return new ProbeResult(launch.wallMillis(), number(fields, "constructMillis"), number(fields, "primeMillis"),
+                number(fields, "firstInvokeMillis"), number(fields, "lastInvokeMillis"), fields.get("status"));
+    }
+
+    /** A probe's run: the wall time until it printed its result line, and that line's fields. */
+    record Launch(double wallMillis, Map<String, String> fields) {
+        double number(String name) {
+            return ProbeLauncher.number(fields, name);
+        }
+    }
+
+    /**
+     * Runs {@code mainClass} in a fresh JVM with {@code classPath} and the probe jar, the function's
+     * environment only, and times it until it prints the line starting with {@code resultPrefix}.
+     */
+    Launch launch(List<Path> classPath, String mainClass, List<String> arguments, Map<String, String> environment,
+                  List<String> extraJvmFlags, String resultPrefix) {
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand.toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(extraJvmFlags);
+        command.add("-cp");
+        List<Path> path = new ArrayList<>(classPath);
+        path.add(probeJar);
+        command.add(path.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
+        command.add(mainClass);
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The function's environment only, as on Lambda: nothing of this shell's leaks in.
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        try {
+            long started = System.nanoTime();
+            Process process = builder.start();
+            String resultLine = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(resultPrefix)) {
+                        resultLine = line;
+                        break;
+                    }
+                }
+                double wallMillis = (System.nanoTime() - started) / 1_000_000.0;
+                out.transferTo(java.io.Writer.nullWriter());
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+                if (resultLine == null) {
+                    throw new IllegalStateException(mainClass + " " + arguments + ": no result line (exit " + process.exitValue()
+                            + "); see " + log);
+                }
+                return new Launch(wallMillis, fields(resultLine, resultPrefix));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + javaCommand, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code PROBE a=1 b=2 status=error:X:message with spaces}: status is last and takes the rest of the line. */
+    static Map<String, String> fields(String resultLine, String prefix) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String rest = resultLine.substring(prefix.length());
+        int status = rest.indexOf("status=");
+        if (status >= 0) {
+            fields.put("status", rest.substring(status + "status=".length()).trim());
+            rest = rest.substring(0, status);
+        }
+        for (String pair : rest.trim().split("\\s+")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                fields.put(pair.substring(0, equals), pair.substring(equals + 1));
+            }
+        }
+        return fields;
+    }
+
+    static double number(Map<String, String> fields, String name) {
+        String value = fields.get(name);
+        return value == null ? Double.NaN : Double.parseDouble(value);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tollgate.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.aws.AwsCallCounter.CallKey;
+import dev.tollgate.aws.AwsCallCounter.Count;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The call counter the local stack switches on: calls, attempts (retries) and metrics requested, by function. */
+class AwsCallCounterTest {
+
+    private HttpServer server;
+    private final AtomicInteger failuresToAnswer = new AtomicInteger();
+
+    @BeforeEach
+    void startAws() throws IOException {
+        // A stand-in for AWS on a free loopback port: DynamoDB's JSON and CloudWatch's query protocol answers.
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            boolean json = exchange.getRequestHeaders().containsKey("X-Amz-Target");
+            int status = failuresToAnswer.getAndDecrement() > 0 ? 500 : 200;
+            String body = json ? (status == 500 ? "{\"__type\":\"InternalServerError\",\"message\":\"try again\"}" : "{}")
+                    : "<GetMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><GetMetricDataResult>"
+                    + "<MetricDataResults/></GetMetricDataResult></GetMetricDataResponse>";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", json ? "application/x-amz-json-1.0" : "text/xml");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stopAws() {
+        server.stop(0);
+    }
+
+    private AwsClients clients(String function, boolean counting) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("AWS_REGION", "us-east-1");
+        environment.put("AWS_ACCESS_KEY_ID", "test");
+        environment.put("AWS_SECRET_ACCESS_KEY", "test");
+        environment.put(AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + server.getAddress().getPort());
+        environment.put(AwsCallCounter.FUNCTION_NAME, function);
+        if (counting) {
+            environment.put(AwsCallCounter.SWITCH, "true");
+        }
+        return new AwsClients(new FunctionEnvironment(environment));
+    }
+
+    @Test
+    void aRetriedCallIsOneCallAndTwoAttemptsUnderItsFunctionServiceAndOperation() {
+        Map<CallKey, Count> before = AwsCallCounter.snapshot();
+        failuresToAnswer.set(1);
+        try (DynamoDbClient dynamo = clients("counter-test-retry", true).build(DynamoDbClient.builder())) {
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("x"))));
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("y"))));
+        }
+
+        Map<CallKey, Count> counted = AwsCallCounter.since(before);
+
+        assertEquals(Map.of(new CallKey("counter-test-retry", "DynamoDb", "GetItem"), new Count(2, 3, 0)), counted);
+    }
+
+    @Test
+    void getMetricDataCountsEveryQueryAsAMetricRequested() {
+        Map<CallKey, Count> before = AwsCallCounter.snapshot();
+        try (CloudWatchClient cloudWatch = clients("counter-test-metrics", true).build(CloudWatchClient.builder())) {
+            cloudWatch.getMetricData(get -> get.startTime(java.time.Instant.EPOCH).endTime(java.time.Instant.EPOCH.plusSeconds(60))
+                    .metricDataQueries(query("a"), query("b"), query("c")));
+        }
+
+        assertEquals(Map.of(new CallKey("counter-test-metrics", "CloudWatch", "GetMetricData"), new Count(1, 1, 3)),
+                AwsCallCounter.since(before));
+    }
+
+    @Test
+    void withoutTheSwitchNothingIsCounted() {
+        Map<CallKey, Count> before = AwsCallCounter.snapshot();
+        try (DynamoDbClient dynamo = clients("counter-test-off", false).build(DynamoDbClient.builder())) {
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("x"))));
+        }
+
+        assertTrue(AwsCallCounter.since(before).keySet().stream().noneMatch(key -> key.function().equals("counter-test-off")));
+    }
+
+    private static MetricDataQuery query(String id) {
+        return MetricDataQuery.builder().id(id).metricStat(stat -> stat.period(60).stat("Sum")
+                .metric(metric -> metric.namespace("App").metricName("Requests"))).build();
+    }
+}
