@@ -9,21 +9,35 @@ import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.json.Completeness;
 import dev.tollgate.json.Json;
+import dev.tollgate.telemetry.Correlation;
+import dev.tollgate.telemetry.InvocationContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.lambda.powertools.logging.Logging;
+import software.amazon.lambda.powertools.tracing.CaptureMode;
+import software.amazon.lambda.powertools.tracing.Tracing;
 
 /**
  * The shape every Tollgate handler shares: read the event as JSON into {@code I}, call the
  * function's service, write {@code O}. Failures leave as {@link TollgateException}s, whose class
  * names the state machine's Retry and Catch match; anything unexpected becomes an
  * {@link UnexpectedFailureException} with its stack trace logged once here, never in the output.
+ *
+ * <p>This is the one place Powertools' aspects are woven (AspectJ, at compile time of {@code shared}):
+ * {@code @Logging} adds the Lambda context (function, request id, cold start, X-Ray trace id) to the
+ * log context, {@code @Tracing} opens the invocation's X-Ray subsegment; the invocation's
+ * {@link Correlation} (deployment, service, execution, state, step) joins both for every line and trace.
  */
 public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     /** Step Functions refuses state payloads over 256 KB; a larger event cannot come from it. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
+
+    private static final Logger LOG = LogManager.getLogger(JsonHandler.class);
 
     private final Class<I> inputType;
 
@@ -42,22 +56,50 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     }
 
     @Override
+    @Logging(clearState = true)
+    @Tracing(captureMode = CaptureMode.ERROR)
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] event = input.readNBytes(MAX_EVENT_BYTES + 1);
         byte[] result;
+        InvocationContext.Scope invocation = InvocationContext.open(correlation(event));
         try {
-            result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
-        } catch (TollgateException failure) {
-            throw failure;
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("AWS call", failure);
-        } catch (RuntimeException | IOException bug) {
-            System.err.println("unexpected failure in " + getClass().getSimpleName());
-            bug.printStackTrace();
-            throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
-                    + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
+            try {
+                result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
+            } catch (TollgateException failure) {
+                logFailure(failure);
+                throw failure;
+            } catch (SdkException failure) {
+                TollgateException translated = AwsErrors.translate("AWS call", failure);
+                logFailure(translated);
+                throw translated;
+            } catch (RuntimeException | IOException bug) {
+                LOG.error("unexpected failure in {}", getClass().getSimpleName(), bug);
+                throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
+                        + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
+            }
+        } finally {
+            invocation.close();
         }
         output.write(result);
+    }
+
+    /** An expected failure is one line: the state machine retries or catches it by its name. */
+    private static void logFailure(TollgateException failure) {
+        LOG.warn("{}{}: {}", failure.getClass().getSimpleName(),
+                failure instanceof dev.tollgate.errors.RetryableException ? " (retried by the state machine)" : "",
+                failure.getMessage());
+    }
+
+    /** The correlation keys of the event, when it is JSON at all; a broken event fails in {@link #parse} with its reason. */
+    private static Correlation correlation(byte[] event) {
+        if (event.length == 0 || event.length > MAX_EVENT_BYTES) {
+            return Correlation.NONE;
+        }
+        try {
+            return Correlation.of(Json.MAPPER.readTree(event));
+        } catch (IOException | RuntimeException notJson) {
+            return Correlation.NONE;
+        }
     }
 
     private I parse(byte[] event) {
