@@ -4,6 +4,8 @@ import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.StepSpec;
 import java.time.Clock;
@@ -15,11 +17,18 @@ public final class ShiftService {
     private final TrafficRouterFactory routers;
     private final DeploymentStore store;
     private final Clock clock;
+    private final DeploymentEvents events;
 
     public ShiftService(TrafficRouterFactory routers, DeploymentStore store, Clock clock) {
+        this(routers, store, clock, DeploymentEvents.NONE);
+    }
+
+    /** {@code events} hears of every step shifted. */
+    public ShiftService(TrafficRouterFactory routers, DeploymentStore store, Clock clock, DeploymentEvents events) {
         this.routers = routers;
         this.store = store;
         this.clock = clock;
+        this.events = events;
     }
 
     public StepProgress shift(DeploymentSpec spec, int stepIndex) {
@@ -32,6 +41,8 @@ public final class ShiftService {
         Instant now = clock.instant();
         store.append(spec.deploymentId(), new TimelineEntry("shift-" + stepIndex, now, "ShiftTraffic",
                 "step " + (stepIndex + 1) + "/" + spec.steps().size() + ": " + weights, stepIndex, weights.canaryPercent(), null));
+        events.publish(DeploymentEvent.stepShifted(spec.deploymentId(), spec.service(), now, stepIndex, spec.steps().size(),
+                weights.canaryPercent()));
         return new StepProgress(stepIndex, weights.canaryPercent(), now, spec.analysis().periodSeconds());
     }
 }

@@ -33,7 +33,8 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
     }
 
     private static FinalizeService wire(AwsClients clients) {
-        return new FinalizeService(new AwsTrafficRouters(clients), Wiring.deploymentStore(clients), Wiring.clock());
+        return new FinalizeService(new AwsTrafficRouters(clients), Wiring.deploymentStore(clients), Wiring.clock(),
+                Wiring.deploymentEvents(clients));
     }
 
     @Override

@@ -28,7 +28,8 @@ public final class ShiftTrafficHandler extends JsonHandler<ShiftTrafficHandler.R
     }
 
     private static ShiftService wire(AwsClients clients) {
-        return new ShiftService(new AwsTrafficRouters(clients), Wiring.deploymentStore(clients), Wiring.clock());
+        return new ShiftService(new AwsTrafficRouters(clients), Wiring.deploymentStore(clients), Wiring.clock(),
+                Wiring.deploymentEvents(clients));
     }
 
     @Override
