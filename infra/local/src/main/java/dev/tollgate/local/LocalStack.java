@@ -3,6 +3,7 @@ package dev.tollgate.local;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.events.EventBridgeDeploymentEvents;
 import dev.tollgate.local.LocalLambdaEndpoint.LocalFunction;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -38,6 +41,15 @@ public final class LocalStack implements AutoCloseable {
     public static final String ACCOUNT = "123456789012";
     public static final String TABLE_NAME = "tollgate-deployments";
     public static final String STATE_MACHINE_NAME = "tollgate-deployment";
+    /** The deployment events' bus ({@code DeploymentEventBus} in template.yaml). */
+    public static final String EVENT_BUS_NAME = "tollgate-deployments";
+    /**
+     * Where the local stack keeps every deployment event put on the bus (a rule on the bus targets this
+     * log group), so tests and people can read what a consumer of the bus would have received.
+     */
+    public static final String EVENTS_LOG_GROUP = "/tollgate/local/deployment-events";
+    /** The functions' output (JSON logs, EMF metrics), in the work directory. */
+    public static final String FUNCTION_LOG = "functions.log";
 
     private final LocalLambdaEndpoint lambdaEndpoint;
     private final MotoServer moto;
@@ -57,7 +69,9 @@ public final class LocalStack implements AutoCloseable {
         this.clients = new AwsClients(new FunctionEnvironment(awsEnvironment(moto)));
         this.sfn = clients.build(SfnClient.builder());
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
+        lambdaEndpoint.logTo(functionLog());
         createDeploymentsTable();
+        createEventBus();
         deployFunctions(template);
         this.stateMachineArn = createStateMachine(template);
     }
@@ -146,6 +160,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The bus the functions put deployment events on, and a rule that keeps every event in a log group. */
+    private void createEventBus() {
+        try (EventBridgeClient events = clients.build(EventBridgeClient.builder());
+             CloudWatchLogsClient logs = clients.build(CloudWatchLogsClient.builder())) {
+            events.createEventBus(create -> create.name(EVENT_BUS_NAME));
+            logs.createLogGroup(create -> create.logGroupName(EVENTS_LOG_GROUP));
+            events.putRule(rule -> rule.name("keep-deployment-events").eventBusName(EVENT_BUS_NAME)
+                    .eventPattern("{\"source\": [\"" + EventBridgeDeploymentEvents.SOURCE + "\"]}"));
+            events.putTargets(targets -> targets.rule("keep-deployment-events").eventBusName(EVENT_BUS_NAME)
+                    .targets(target -> target.id("log").arn("arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + EVENTS_LOG_GROUP)));
+        }
+    }
+
     /** Each function gets the template's environment, with references resolved to local names, plus the local overrides. */
     private void deployFunctions(SamTemplate template) {
         for (FunctionDefinition function : template.functions().values()) {
@@ -174,6 +201,7 @@ public final class LocalStack implements AutoCloseable {
             case "AWS::DynamoDB::Table" -> TABLE_NAME;
             case "AWS::Serverless::Function" -> functionArn(logicalId);
             case "AWS::Serverless::StateMachine" -> stateMachineArn(STATE_MACHINE_NAME);
+            case "AWS::Events::EventBus" -> EVENT_BUS_NAME;
             default -> throw new IllegalStateException("the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
         };
     }
@@ -255,6 +283,15 @@ public final class LocalStack implements AutoCloseable {
 
     public Path workDirectory() {
         return workDirectory;
+    }
+
+    /** What the functions printed: one JSON log line or EMF metric line per line. */
+    public Path functionLog() {
+        return workDirectory.resolve(FUNCTION_LOG);
+    }
+
+    public CloudWatchLogsClient logs() {
+        return clients.build(CloudWatchLogsClient.builder());
     }
 
     /** Stops everything; safe to call twice (the demo's --keep-running stops the stack from a shutdown hook). */

@@ -24,6 +24,7 @@ public final class TollgateCommand implements Runnable {
     public static final int INVALID = 2;
 
     public static void main(String[] args) {
+        LocalTelemetry.configure();
         System.exit(commandLine().execute(args));
     }
 
@@ -94,6 +95,8 @@ public final class TollgateCommand implements Runnable {
                 String endpoint = stack.moto().endpoint().toString();
                 System.out.println("moto on " + endpoint + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
+                System.out.println("function logs (JSON lines, EMF metrics) in " + stack.functionLog()
+                        + "; deployment events in moto's log group " + LocalStack.EVENTS_LOG_GROUP);
                 stack.faults().ifPresent(proxy -> System.out.println("injecting " + faultPlan + " through " + proxy.uri()));
                 if (approval || keepRunning) {
                     System.out.println("ops commands: ./tollgate status|approve|promote|abort|list ... --endpoint-url " + endpoint);
