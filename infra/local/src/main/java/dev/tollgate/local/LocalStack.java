@@ -290,6 +290,13 @@ public final class LocalStack implements AutoCloseable {
         return workDirectory.resolve(FUNCTION_LOG);
     }
 
+    /** Rollout reports of this stack's deployments (the clients stay open with the stack). */
+    public dev.tollgate.report.RolloutReports rolloutReports() {
+        return new dev.tollgate.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
+                new dev.tollgate.ops.StepFunctionsExecutions(sfn, stateMachineArn), new dev.tollgate.metrics.CloudWatchMetricSource(cloudWatch()),
+                java.time.Clock.systemUTC());
+    }
+
     public CloudWatchLogsClient logs() {
         return clients.build(CloudWatchLogsClient.builder());
     }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
         description = "Progressive delivery for AWS: canary steps judged from evidence.",
         subcommands = {TollgateCommand.Demo.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
-                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class})
+                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class,
+                OpsCommands.Report.class})
 public final class TollgateCommand implements Runnable {
 
     /** Exit status of a refused operation (finished deployment, no approval pending, AWS refused). */
@@ -81,6 +82,10 @@ public final class TollgateCommand implements Runnable {
                 + "`tollgate approve|promote|abort` from another terminal")
         boolean approval;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "At the end, write the rollout report (one "
+                + "self-contained HTML page) to FILE.html")
+        Path report;
+
         @Option(names = "--keep-running", description = "Leave the local stack up after the outcome (until Ctrl-C), "
                 + "for the ops commands with --endpoint-url")
         boolean keepRunning;
@@ -104,6 +109,10 @@ public final class TollgateCommand implements Runnable {
                 ScenarioRun.Result result = new ScenarioRun(stack, System.out)
                         .run(chosen, service, seed, approval, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
                 stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
+                if (report != null) {
+                    OpsCommands.Report.write(stack.rolloutReports().build(result.outcome().deploymentId()), report);
+                    System.out.println("rollout report written to " + report.toAbsolutePath());
+                }
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());
                 int status = result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;
