@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -45,7 +49,8 @@ public final class ReportPage {
         page.append("<footer class=\"muted\">Generated ").append(escape(time(report.generatedAt())))
                 .append(" by <code>tollgate report</code>. <span id=\"charts-status\">Charts need JavaScript.</span></footer>\n");
         page.append("<script type=\"application/json\" id=\"report-data\">")
-                .append(Json.write(report).replace("</", "<\\/")).append("</script>\n");
+                // Every '<' escaped (JSON allows \u003c in strings): no text of the deployment can end or re-open the script element.
+                .append(Json.write(report).replace("<", "\\u003c")).append("</script>\n");
         page.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
         return page.toString();
     }
@@ -85,9 +90,10 @@ public final class ReportPage {
             }
         }
         double total = Math.max(1, Duration.between(first, last).toMillis());
+        List<StateSpan> rows = collapseLoops(report.states());
         page.append("<table class=\"states\"><thead><tr><th>state</th><th>at</th><th>took</th><th class=\"bar-cell\">")
                 .append("0 s … ").append(seconds(Duration.between(first, last))).append("</th></tr></thead><tbody>\n");
-        for (StateSpan span : report.states()) {
+        for (StateSpan span : rows) {
             Instant end = span.exited() != null ? span.exited() : span.entered();
             double left = 100.0 * Duration.between(first, span.entered()).toMillis() / total;
             double width = Math.max(0.4, 100.0 * Duration.between(span.entered(), end).toMillis() / total);
@@ -101,6 +107,38 @@ public final class ReportPage {
             page.append("</td></tr>\n");
         }
         page.append("</tbody></table></section>\n");
+    }
+
+    /** States a deployment repeats while it waits (bake and judge, poll the canary or the migration task). */
+    private static final Set<String> LOOPING = Set.of("Bake", "AnalyzeStep", "Decide", "RouteDecision", "WaitForCanary",
+            "CheckCanaryHealth", "IsCanaryHealthy", "WaitForMigrationTask", "CheckMigrationTask", "AreMigrationsDone");
+
+    /** Consecutive rounds of a waiting loop as one row ("Bake → AnalyzeStep → Decide → RouteDecision × 6"): a step per row. */
+    static List<StateSpan> collapseLoops(List<StateSpan> spans) {
+        List<StateSpan> rows = new ArrayList<>();
+        int index = 0;
+        while (index < spans.size()) {
+            StateSpan span = spans.get(index);
+            if (!LOOPING.contains(span.name())) {
+                rows.add(span);
+                index++;
+                continue;
+            }
+            int end = index;
+            while (end < spans.size() && LOOPING.contains(spans.get(end).name())) {
+                end++;
+            }
+            List<StateSpan> loop = spans.subList(index, end);
+            Set<String> names = new LinkedHashSet<>();
+            loop.forEach(state -> names.add(state.name()));
+            long rounds = loop.stream().filter(state -> state.name().equals(span.name())).count();
+            StateSpan last = loop.get(loop.size() - 1);
+            String failure = loop.stream().map(StateSpan::failure).filter(java.util.Objects::nonNull).reduce((a, b) -> b).orElse(null);
+            rows.add(loop.size() == 1 ? span : new StateSpan(String.join(" → ", names) + (rounds > 1 ? " × " + rounds : ""),
+                    span.entered(), last.exited() != null ? last.exited() : last.entered(), failure));
+            index = end;
+        }
+        return rows;
     }
 
     private static void step(StringBuilder page, RolloutReport report, Step step) {

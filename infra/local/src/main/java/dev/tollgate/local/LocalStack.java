@@ -3,7 +3,6 @@ package dev.tollgate.local;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
-import dev.tollgate.events.EventBridgeDeploymentEvents;
 import dev.tollgate.local.LocalLambdaEndpoint.LocalFunction;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -41,13 +39,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String ACCOUNT = "123456789012";
     public static final String TABLE_NAME = "tollgate-deployments";
     public static final String STATE_MACHINE_NAME = "tollgate-deployment";
-    /** The deployment events' bus ({@code DeploymentEventBus} in template.yaml). */
+    /** The deployment events' bus ({@code DeploymentEventBus} in template.yaml); rules on it deliver to consumers. */
     public static final String EVENT_BUS_NAME = "tollgate-deployments";
-    /**
-     * Where the local stack keeps every deployment event put on the bus (a rule on the bus targets this
-     * log group), so tests and people can read what a consumer of the bus would have received.
-     */
-    public static final String EVENTS_LOG_GROUP = "/tollgate/local/deployment-events";
     /** The functions' output (JSON logs, EMF metrics), in the work directory. */
     public static final String FUNCTION_LOG = "functions.log";
 
@@ -160,16 +153,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The bus the functions put deployment events on, and a rule that keeps every event in a log group. */
+    /** The bus the functions put deployment events on (consumers add their rules, as on AWS). */
     private void createEventBus() {
-        try (EventBridgeClient events = clients.build(EventBridgeClient.builder());
-             CloudWatchLogsClient logs = clients.build(CloudWatchLogsClient.builder())) {
+        try (EventBridgeClient events = clients.build(EventBridgeClient.builder())) {
             events.createEventBus(create -> create.name(EVENT_BUS_NAME));
-            logs.createLogGroup(create -> create.logGroupName(EVENTS_LOG_GROUP));
-            events.putRule(rule -> rule.name("keep-deployment-events").eventBusName(EVENT_BUS_NAME)
-                    .eventPattern("{\"source\": [\"" + EventBridgeDeploymentEvents.SOURCE + "\"]}"));
-            events.putTargets(targets -> targets.rule("keep-deployment-events").eventBusName(EVENT_BUS_NAME)
-                    .targets(target -> target.id("log").arn("arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + EVENTS_LOG_GROUP)));
         }
     }
 
@@ -297,9 +284,6 @@ public final class LocalStack implements AutoCloseable {
                 java.time.Clock.systemUTC());
     }
 
-    public CloudWatchLogsClient logs() {
-        return clients.build(CloudWatchLogsClient.builder());
-    }
 
     /** Stops everything; safe to call twice (the demo's --keep-running stops the stack from a shutdown hook). */
     @Override

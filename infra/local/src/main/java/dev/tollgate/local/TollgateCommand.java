@@ -101,7 +101,7 @@ public final class TollgateCommand implements Runnable {
                 System.out.println("moto on " + endpoint + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
                 System.out.println("function logs (JSON lines, EMF metrics) in " + stack.functionLog()
-                        + "; deployment events in moto's log group " + LocalStack.EVENTS_LOG_GROUP);
+                        + "; deployment events on the bus " + LocalStack.EVENT_BUS_NAME);
                 stack.faults().ifPresent(proxy -> System.out.println("injecting " + faultPlan + " through " + proxy.uri()));
                 if (approval || keepRunning) {
                     System.out.println("ops commands: ./tollgate status|approve|promote|abort|list ... --endpoint-url " + endpoint);
