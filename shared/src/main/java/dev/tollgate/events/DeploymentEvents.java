@@ -1,7 +1,5 @@
 package dev.tollgate.events;
 
-import dev.tollgate.telemetry.Correlation;
-import dev.tollgate.telemetry.InvocationContext;
 import java.util.List;
 
 /**
@@ -21,11 +19,6 @@ public interface DeploymentEvents {
      * reaches the functions in their event, not through the services that state the facts).
      */
     static DeploymentEvents all(List<DeploymentEvents> sinks) {
-        List<DeploymentEvents> copy = List.copyOf(sinks);
-        return event -> {
-            Correlation correlation = InvocationContext.current();
-            DeploymentEvent complete = event.withCorrelation(correlation.executionArn(), correlation.service());
-            copy.forEach(sink -> sink.publish(complete));
-        };
+        return new FanOutDeploymentEvents(sinks);
     }
 }
