@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStore;
-import dev.tollgate.errors.DeploymentNotFoundException;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.ops.DeploymentExecutions;
+import dev.tollgate.ops.DeploymentFacts;
 import dev.tollgate.ops.ExecutionEvent;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
@@ -56,14 +56,11 @@ public final class RolloutReports {
     }
 
     public RolloutReport build(String deploymentId) {
-        Optional<DeploymentRecord> record = store.find(deploymentId);
-        String executionArn = record.map(DeploymentRecord::executionArn).orElseGet(() -> executions.executionArn(deploymentId));
-        Optional<ExecutionView> execution = executions.describe(executionArn);
-        if (record.isEmpty() && execution.isEmpty()) {
-            throw new DeploymentNotFoundException("no deployment " + deploymentId + ": no record in the deployments table and no "
-                    + "execution of that name");
-        }
-        List<ExecutionEvent> history = execution.isPresent() ? executions.history(executionArn) : List.of();
+        DeploymentFacts facts = DeploymentFacts.find(store, executions, deploymentId);
+        Optional<DeploymentRecord> record = facts.record();
+        String executionArn = facts.executionArn();
+        Optional<ExecutionView> execution = facts.execution();
+        List<ExecutionEvent> history = facts.history();
         Optional<DeploymentSpec> spec = spec(history);
         Instant end = record.map(DeploymentRecord::finishedAt)
                 .orElseGet(() -> history.isEmpty() ? clock.instant() : history.get(history.size() - 1).at());
