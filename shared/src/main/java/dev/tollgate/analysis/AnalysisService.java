@@ -61,7 +61,8 @@ public final class AnalysisService {
                 observations, alarms, now));
     }
 
-    static List<SeriesQuery> queriesFor(int index, MetricSpec metric) {
+    /** The series the judge reads for the spec's metric {@code index} (the rollout report reads the same). */
+    public static List<SeriesQuery> queriesFor(int index, MetricSpec metric) {
         if (metric.kind() == MetricKind.RATIO) {
             return List.of(
                     new SeriesQuery(id(index, "cn"), metric.numerator().namespace(), metric.numerator().metric(), metric.canaryDimensions(), "Sum"),

@@ -3,6 +3,8 @@ package dev.tollgate.decision;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.spec.DeploymentSpec;
 import java.time.Clock;
@@ -15,11 +17,18 @@ public final class DecisionService {
     private final DeploymentStore store;
     private final DecisionPolicy policy;
     private final Clock clock;
+    private final DeploymentEvents events;
 
     public DecisionService(DeploymentStore store, DecisionPolicy policy, Clock clock) {
+        this(store, policy, clock, DeploymentEvents.NONE);
+    }
+
+    /** {@code events} hears every tick's verdict with the decision taken on it. */
+    public DecisionService(DeploymentStore store, DecisionPolicy policy, Clock clock, DeploymentEvents events) {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
+        this.events = events;
     }
 
     public Decision decide(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
@@ -35,6 +44,9 @@ public final class DecisionService {
                     decision.action() + ": " + decision.reason(), progress.stepIndex(), progress.canaryWeight(),
                     verdict.verdict().name()));
         }
+        events.publish(DeploymentEvent.stepVerdict(spec.deploymentId(), spec.service(), now, progress.stepIndex(),
+                spec.steps().size(), progress.canaryWeight(), verdict, decision.action().name(), decision.decidedBy(),
+                decision.reason(), progress.stepStartedAt()));
         return decision;
     }
 

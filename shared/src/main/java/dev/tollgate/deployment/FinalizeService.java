@@ -1,5 +1,9 @@
 package dev.tollgate.deployment;
 
+import dev.tollgate.decision.OperatorRequest;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvent.RollbackReason;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.traffic.TrafficOutcome;
@@ -19,12 +23,19 @@ public final class FinalizeService {
     private final DeploymentStore store;
     private final Clock clock;
     private final int pollSeconds;
+    private final DeploymentEvents events;
 
     public FinalizeService(TrafficControl traffic, DeploymentStore store, Clock clock, int pollSeconds) {
+        this(traffic, store, clock, pollSeconds, DeploymentEvents.NONE);
+    }
+
+    /** {@code events} hears the outcome: promoted, rolled back (and why), failed, manual intervention required. */
+    public FinalizeService(TrafficControl traffic, DeploymentStore store, Clock clock, int pollSeconds, DeploymentEvents events) {
         this.traffic = traffic;
         this.store = store;
         this.clock = clock;
         this.pollSeconds = pollSeconds;
+        this.events = events;
     }
 
     public Outcome promote(DeploymentSpec spec, String reason) {
@@ -32,7 +43,7 @@ public final class FinalizeService {
         if (!outcome.settled()) {
             return unsettled(spec, outcome);
         }
-        return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds());
+        return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds(), null);
     }
 
     /** After the drain: stops what the old version still runs (ECS: scales its service to 0). */
@@ -51,7 +62,11 @@ public final class FinalizeService {
         if (!outcome.settled()) {
             return unsettled(spec, outcome);
         }
-        return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, outcome.weights(), 0);
+        RollbackReason why = !judged ? RollbackReason.FAILURE
+                : store.find(spec.deploymentId()).map(DeploymentRecord::operatorRequest)
+                        .filter(request -> request.kind() == OperatorRequest.Kind.ABORT).isPresent()
+                        ? RollbackReason.OPERATOR : RollbackReason.VERDICT;
+        return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, outcome.weights(), 0, why);
     }
 
     /**
@@ -73,17 +88,28 @@ public final class FinalizeService {
         store.finish(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, now);
         store.append(spec.deploymentId(), new TimelineEntry("manual-intervention", now, "ManualInterventionRequired", reason,
                 null, found == null ? null : found.canaryPercent(), null));
+        publishOutcome(spec, now, DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, RollbackReason.FAILURE,
+                found == null ? -1 : found.canaryPercent());
         return new Outcome(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason,
                 found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds);
     }
 
-    private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights, int drainSeconds) {
+    private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights, int drainSeconds,
+                           RollbackReason why) {
         Instant now = clock.instant();
         store.finish(spec.deploymentId(), status, reason, now);
         store.append(spec.deploymentId(), new TimelineEntry("finished", now, status.name(), reason + " (" + weights + ")",
                 null, weights.canaryPercent(), null));
+        publishOutcome(spec, now, status, reason, why, weights.canaryPercent());
         return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent(), true,
                 drainSeconds, pollSeconds);
+    }
+
+    private void publishOutcome(DeploymentSpec spec, Instant now, DeploymentStatus status, String reason, RollbackReason why,
+                                int canaryPercent) {
+        Instant startedAt = store.find(spec.deploymentId()).map(DeploymentRecord::startedAt).orElse(null);
+        events.publish(DeploymentEvent.finished(spec.deploymentId(), spec.service(), now, status.name(), reason, why,
+                canaryPercent, startedAt));
     }
 
     private Outcome unsettled(DeploymentSpec spec, TrafficOutcome outcome) {

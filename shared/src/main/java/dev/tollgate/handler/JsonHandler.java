@@ -12,20 +12,34 @@ import dev.tollgate.json.Json;
 import dev.tollgate.priming.Priming;
 import dev.tollgate.priming.PrimingContext;
 import dev.tollgate.priming.SharedWarmUp;
+import dev.tollgate.telemetry.Correlation;
+import dev.tollgate.telemetry.InvocationContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import software.amazon.lambda.powertools.logging.Logging;
+import software.amazon.lambda.powertools.tracing.CaptureMode;
+import software.amazon.lambda.powertools.tracing.Tracing;
 
 /**
  * The shape every Tollgate handler shares: read the event as JSON into {@code I}, call the
  * function's service, write {@code O}. Failures leave as {@link TollgateException}s, whose class
  * names the state machine's Retry and Catch match; anything unexpected becomes an
  * {@link UnexpectedFailureException} with its stack trace logged once here, never in the output.
+ *
+ * <p>This is the one place Powertools' aspects are woven (AspectJ, at compile time of {@code shared}):
+ * {@code @Logging} adds the Lambda context (function, request id, cold start, X-Ray trace id) to the
+ * log context, {@code @Tracing} opens the invocation's X-Ray subsegment; the invocation's
+ * {@link Correlation} (deployment, service, execution, state, step) joins both for every line and trace.
  */
 public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     /** Step Functions refuses state payloads over 256 KB; a larger event cannot come from it. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
+
+    private static final Logger LOG = LogManager.getLogger(JsonHandler.class);
 
     private final Class<I> inputType;
 
@@ -46,21 +60,31 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     }
 
     @Override
+    @Logging(clearState = true)
+    @Tracing(captureMode = CaptureMode.ERROR)
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] event = input.readNBytes(MAX_EVENT_BYTES + 1);
         byte[] result;
+        InvocationContext.Scope invocation = InvocationContext.open(correlation(event));
         try {
-            result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
-        } catch (TollgateException failure) {
-            throw failure;
-        } catch (RuntimeException | IOException bug) {
-            if (AwsErrors.isSdkException(bug)) {
-                throw AwsErrors.translate("AWS call", (RuntimeException) bug);
+            try {
+                result = Json.MAPPER.writeValueAsBytes(handle(parse(event), context));
+            } catch (TollgateException failure) {
+                logFailure(failure);
+                throw failure;
+            } catch (RuntimeException | IOException bug) {
+                // By class name: a function without the AWS SDK (validate-request) never loads it.
+                if (AwsErrors.isSdkException(bug)) {
+                    TollgateException translated = AwsErrors.translate("AWS call", (RuntimeException) bug);
+                    logFailure(translated);
+                    throw translated;
+                }
+                LOG.error("unexpected failure in {}", getClass().getSimpleName(), bug);
+                throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
+                        + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
             }
-            System.err.println("unexpected failure in " + getClass().getSimpleName());
-            bug.printStackTrace();
-            throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "
-                    + bug.getClass().getSimpleName() + (bug.getMessage() == null ? "" : ": " + bug.getMessage()));
+        } finally {
+            invocation.close();
         }
         output.write(result);
     }
@@ -84,6 +108,25 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
             } catch (RuntimeException | IOException expected) {
                 // Empty answers end some paths early (no record, no service): what ran before is warm all the same.
             }
+        }
+    }
+
+    /** An expected failure is one line: the state machine retries or catches it by its name. */
+    private static void logFailure(TollgateException failure) {
+        LOG.warn("{}{}: {}", failure.getClass().getSimpleName(),
+                failure instanceof dev.tollgate.errors.RetryableException ? " (retried by the state machine)" : "",
+                failure.getMessage());
+    }
+
+    /** The correlation keys of the event, when it is JSON at all; a broken event fails in {@link #parse} with its reason. */
+    private static Correlation correlation(byte[] event) {
+        if (event.length == 0 || event.length > MAX_EVENT_BYTES) {
+            return Correlation.NONE;
+        }
+        try {
+            return Correlation.of(Json.MAPPER.readTree(event));
+        } catch (IOException | RuntimeException notJson) {
+            return Correlation.NONE;
         }
     }
 

@@ -67,15 +67,9 @@ public final class OpsService {
     }
 
     public StatusReport status(String deploymentId) {
-        Optional<DeploymentRecord> record = store.find(deploymentId);
-        String executionArn = record.map(DeploymentRecord::executionArn).orElseGet(() -> executions.executionArn(deploymentId));
-        Optional<ExecutionView> execution = executions.describe(executionArn);
-        if (record.isEmpty() && execution.isEmpty()) {
-            throw new DeploymentNotFoundException("no deployment " + deploymentId + ": no record in the deployments table and no "
-                    + "execution of that name");
-        }
-        List<ExecutionEvent> history = execution.isPresent() ? executions.history(executionArn) : List.of();
-        return new StatusReport(deploymentId, record, execution, RolloutProgress.from(history), HistoryReport.lines(history));
+        DeploymentFacts facts = DeploymentFacts.find(store, executions, deploymentId);
+        return new StatusReport(deploymentId, facts.record(), facts.execution(), RolloutProgress.from(facts.history()),
+                HistoryReport.lines(facts.history()));
     }
 
     /** Answers the waiting approval gate: the rollout goes on as {@code Decide} planned (next step or promotion). */

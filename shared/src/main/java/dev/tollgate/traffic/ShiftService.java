@@ -6,6 +6,8 @@ import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.StepSpec;
 import java.time.Clock;
@@ -24,11 +26,18 @@ public final class ShiftService {
     private final TrafficControl traffic;
     private final DeploymentStore store;
     private final Clock clock;
+    private final DeploymentEvents events;
 
     public ShiftService(TrafficControl traffic, DeploymentStore store, Clock clock) {
+        this(traffic, store, clock, DeploymentEvents.NONE);
+    }
+
+    /** {@code events} hears of every step shifted. */
+    public ShiftService(TrafficControl traffic, DeploymentStore store, Clock clock, DeploymentEvents events) {
         this.traffic = traffic;
         this.store = store;
         this.clock = clock;
+        this.events = events;
     }
 
     public StepProgress shift(DeploymentSpec spec, int stepIndex) {
@@ -68,6 +77,8 @@ public final class ShiftService {
         Instant now = clock.instant();
         store.append(spec.deploymentId(), new TimelineEntry(SHIFT_ENTRY_PREFIX + stepIndex, now, state,
                 "step " + (stepIndex + 1) + "/" + spec.steps().size() + ": " + weights, stepIndex, weights.canaryPercent(), null));
+        events.publish(DeploymentEvent.stepShifted(spec.deploymentId(), spec.service(), now, stepIndex, spec.steps().size(),
+                weights.canaryPercent()));
         return new StepProgress(stepIndex, weights.canaryPercent(), now, spec.analysis().periodSeconds());
     }
 

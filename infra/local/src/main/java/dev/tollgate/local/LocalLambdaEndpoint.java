@@ -51,6 +51,11 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     });
     private final Map<String, Deque<InjectedFailure>> injectedFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+    private volatile OutputStream functionLog;
+
+    static {
+        LocalTelemetry.configure();
+    }
 
     /** Listens on a free loopback port; functions are deployed to it afterwards. */
     public LocalLambdaEndpoint() throws IOException {
@@ -67,6 +72,20 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     /** Makes {@code functionName} invocable; its handler is built on the first invocation, as a cold start. */
     public void deploy(String functionName, LocalFunction function) {
         functions.put(functionName, new FunctionSlot(function));
+    }
+
+    /**
+     * Sends what the functions print (their JSON logs and EMF metric lines) to {@code file}, as Lambda
+     * sends it to CloudWatch Logs, instead of the console.
+     */
+    public void logTo(java.nio.file.Path file) {
+        try {
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            functionLog = new java.io.BufferedOutputStream(new java.io.FileOutputStream(file.toFile(), true));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the function log " + file, e);
+        }
+        FunctionOutput.install();
     }
 
     public URI uri() {
@@ -158,7 +177,15 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
                     throw injected.get();
                 }
                 ByteArrayOutputStream output = new ByteArrayOutputStream();
-                slot.handler().handleRequest(new ByteArrayInputStream(event), output, new LocalContext(name, 60));
+                OutputStream log = functionLog;
+                if (log == null) {
+                    slot.handler().handleRequest(new ByteArrayInputStream(event), output, new LocalContext(name, 60));
+                } else {
+                    FunctionOutput.capture(log, () -> {
+                        slot.handler().handleRequest(new ByteArrayInputStream(event), output, new LocalContext(name, 60));
+                        return null;
+                    });
+                }
                 respond(exchange, 200, Map.of("X-Amz-Executed-Version", "$LATEST"), output.toString(StandardCharsets.UTF_8));
             } catch (Throwable failure) {
                 respond(exchange, 200, Map.of("X-Amz-Function-Error", "Unhandled", "X-Amz-Executed-Version", "$LATEST"),
@@ -216,6 +243,16 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        OutputStream log = functionLog;
+        if (log != null) {
+            synchronized (log) {
+                try {
+                    log.close();
+                } catch (IOException ignored) {
+                    // The log is complete up to the last flushed line; nothing to recover here.
+                }
+            }
+        }
     }
 
     /** Builds the handler on first use, as a Lambda cold start would, then keeps it warm. */

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -43,6 +44,10 @@ public final class LocalStack implements AutoCloseable {
     public static final String ACCOUNT = "123456789012";
     public static final String TABLE_NAME = "tollgate-deployments";
     public static final String STATE_MACHINE_NAME = "tollgate-deployment";
+    /** The deployment events' bus ({@code DeploymentEventBus} in template.yaml); rules on it deliver to consumers. */
+    public static final String EVENT_BUS_NAME = "tollgate-deployments";
+    /** The functions' output (JSON logs, EMF metrics), in the work directory. */
+    public static final String FUNCTION_LOG = "functions.log";
 
     private final LocalLambdaEndpoint lambdaEndpoint;
     private final MotoServer moto;
@@ -63,7 +68,9 @@ public final class LocalStack implements AutoCloseable {
         this.clients = new AwsClients(new FunctionEnvironment(awsEnvironment(moto)));
         this.sfn = clients.build(SfnClient.builder());
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
+        lambdaEndpoint.logTo(functionLog());
         createDeploymentsTable();
+        createEventBus();
         deployFunctions(template);
         this.stateMachineArn = createStateMachine(template);
     }
@@ -152,6 +159,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The bus the functions put deployment events on (consumers add their rules, as on AWS). */
+    private void createEventBus() {
+        try (EventBridgeClient events = clients.build(EventBridgeClient.builder())) {
+            events.createEventBus(create -> create.name(EVENT_BUS_NAME));
+        }
+    }
+
     /** Each function gets the template's environment, with references resolved to local names, plus the local overrides. */
     private void deployFunctions(SamTemplate template) {
         for (FunctionDefinition function : template.functions().values()) {
@@ -184,6 +198,7 @@ public final class LocalStack implements AutoCloseable {
             case "AWS::DynamoDB::Table" -> TABLE_NAME;
             case "AWS::Serverless::Function" -> functionArn(logicalId);
             case "AWS::Serverless::StateMachine" -> stateMachineArn(STATE_MACHINE_NAME);
+            case "AWS::Events::EventBus" -> EVENT_BUS_NAME;
             default -> throw new IllegalStateException("the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
         };
     }
@@ -283,6 +298,19 @@ public final class LocalStack implements AutoCloseable {
     public Path workDirectory() {
         return workDirectory;
     }
+
+    /** What the functions printed: one JSON log line or EMF metric line per line. */
+    public Path functionLog() {
+        return workDirectory.resolve(FUNCTION_LOG);
+    }
+
+    /** Rollout reports of this stack's deployments (the clients stay open with the stack). */
+    public dev.tollgate.report.RolloutReports rolloutReports() {
+        return new dev.tollgate.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
+                new dev.tollgate.ops.StepFunctionsExecutions(sfn, stateMachineArn), new dev.tollgate.metrics.CloudWatchMetricSource(cloudWatch()),
+                java.time.Clock.systemUTC());
+    }
+
 
     /** Stops everything; safe to call twice (the demo's --keep-running stops the stack from a shutdown hook). */
     @Override

@@ -12,6 +12,13 @@ import dev.tollgate.ops.OperatorAction;
 import dev.tollgate.ops.OpsService;
 import dev.tollgate.ops.RolloutProgress;
 import dev.tollgate.ops.StatusReport;
+import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.metrics.CloudWatchMetricSource;
+import dev.tollgate.report.ReportPage;
+import dev.tollgate.report.RolloutReport;
+import dev.tollgate.report.RolloutReports;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -237,6 +244,42 @@ final class OpsCommands {
                 return report(connected.ops().promote(deploymentId, connection.operator(operator.as, connected.clients()), reason),
                         command.commandLine().getOut());
             }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Writes one deployment's rollout report: a self-contained HTML page (states, per step the canary and "
+                    + "baseline series of every metric with the bake window, each decision with its numbers, migrations, pinned secrets).")
+    static final class Report implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+        @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Where to write the page")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Connection.Connected connected = connection.connect();
+                 CloudWatchClient cloudWatch = connected.clients().build(CloudWatchClient.builder());
+                 DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
+                RolloutReports reports = new RolloutReports(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
+                        new CloudWatchMetricSource(cloudWatch), java.time.Clock.systemUTC());
+                write(reports.build(deploymentId), out);
+                command.commandLine().getOut().println("wrote " + out.toAbsolutePath());
+                return 0;
+            }
+        }
+
+        /** Writes the page, creating its folder. */
+        static void write(RolloutReport report, Path out) throws IOException {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, ReportPage.html(report));
         }
     }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         description = "Progressive delivery for AWS: canary steps judged from evidence.",
         subcommands = {TollgateCommand.Demo.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
                 OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
-                OpsCommands.Unlock.class})
+                OpsCommands.Unlock.class,
+                OpsCommands.Report.class})
 public final class TollgateCommand implements Runnable {
 
     /** Exit status of a refused operation (finished deployment, no approval pending, AWS refused). */
@@ -25,6 +26,7 @@ public final class TollgateCommand implements Runnable {
     public static final int INVALID = 2;
 
     public static void main(String[] args) {
+        LocalTelemetry.configure();
         System.exit(commandLine().execute(args));
     }
 
@@ -86,6 +88,10 @@ public final class TollgateCommand implements Runnable {
                 + "`tollgate approve|promote|abort` from another terminal")
         boolean approval;
 
+        @Option(names = "--report", paramLabel = "FILE.html", description = "At the end, write the rollout report (one "
+                + "self-contained HTML page) to FILE.html")
+        Path report;
+
         @Option(names = "--keep-running", description = "Leave the local stack up after the outcome (until Ctrl-C), "
                 + "for the ops commands with --endpoint-url")
         boolean keepRunning;
@@ -101,6 +107,8 @@ public final class TollgateCommand implements Runnable {
                 String endpoint = stack.moto().endpoint().toString();
                 System.out.println("moto on " + endpoint + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
+                System.out.println("function logs (JSON lines, EMF metrics) in " + stack.functionLog()
+                        + "; deployment events on the bus " + LocalStack.EVENT_BUS_NAME);
                 stack.faults().ifPresent(proxy -> System.out.println("injecting " + faultPlan + " through " + proxy.uri()));
                 if (approval || keepRunning) {
                     System.out.println("ops commands: ./tollgate status|approve|promote|abort|list ... --endpoint-url " + endpoint);
@@ -108,6 +116,10 @@ public final class TollgateCommand implements Runnable {
                 ScenarioRun.Result result = new ScenarioRun(stack, System.out)
                         .run(chosen, chosenTarget, service, seed, approval, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
                 stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
+                if (report != null) {
+                    OpsCommands.Report.write(stack.rolloutReports().build(result.outcome().deploymentId()), report);
+                    System.out.println("rollout report written to " + report.toAbsolutePath());
+                }
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());
                 int status = result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;

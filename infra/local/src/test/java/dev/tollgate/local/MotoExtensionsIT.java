@@ -323,9 +323,12 @@ class MotoExtensionsIT {
         String parked = token;
 
         sfn.sendTaskFailure(send -> send.taskToken(parked).error("Aborted").cause("aborted by alice: wrong build"));
-        Thread.sleep(1_000);
-
+        // The gate's function may still be finishing its invocation (it also puts an event on the bus): wait for the Catch.
         var result = sfn.describeExecution(d -> d.executionArn(execution));
+        for (int attempt = 0; attempt < 100 && result.status() == ExecutionStatus.RUNNING; attempt++) {
+            Thread.sleep(100);
+            result = sfn.describeExecution(d -> d.executionArn(execution));
+        }
         assertEquals(ExecutionStatus.SUCCEEDED, result.status());
         assertEquals("aborted by alice: wrong build",
                 dev.tollgate.json.Json.tree(result.output()).path("failure").path("Cause").asText(), result.output());

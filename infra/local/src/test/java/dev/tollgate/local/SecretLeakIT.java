@@ -75,6 +75,7 @@ class SecretLeakIT {
                 places.add("deployments table\n" + dynamo.scan(scan -> scan.tableName(LocalStack.TABLE_NAME)).items());
             }
             places.add("moto log\n" + Files.readString(stack.moto().log()));
+            places.add("function logs\n" + Files.readString(stack.functionLog()));
         }
         assertTrue(password.length() > 20, "a real password was generated");
         for (String place : places) {

@@ -5,10 +5,13 @@ import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * The approval gate: parks the state machine's task token on the deployment record, where
@@ -18,19 +21,29 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
 
     private final DeploymentStore store;
     private final Clock clock;
+    private final DeploymentEvents events;
 
     public ApprovalHandler() {
         this(FunctionEnvironment.fromProcess());
     }
 
     public ApprovalHandler(FunctionEnvironment environment) {
-        this(Wiring.deploymentStore(new AwsClients(environment)), Wiring.clock());
+        this(new AwsClients(environment));
+    }
+
+    private ApprovalHandler(AwsClients clients) {
+        this(Wiring.deploymentStore(clients), Wiring.clock(), Wiring.deploymentEvents(clients));
     }
 
     public ApprovalHandler(DeploymentStore store, Clock clock) {
+        this(store, clock, DeploymentEvents.NONE);
+    }
+
+    public ApprovalHandler(DeploymentStore store, Clock clock, DeploymentEvents events) {
         super(Request.class);
         this.store = store;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -43,8 +56,10 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
         String deploymentId = required(request.deploymentId(), "deploymentId");
         int stepIndex = required(request.nextStepIndex(), "nextStepIndex");
         store.awaitApproval(deploymentId, stepIndex, required(request.taskToken(), "taskToken"));
-        store.append(deploymentId, new TimelineEntry("approval-" + stepIndex, clock.instant(), "AwaitApproval",
+        Instant now = clock.instant();
+        store.append(deploymentId, new TimelineEntry("approval-" + stepIndex, now, "AwaitApproval",
                 "waiting for approval: " + request.reason(), stepIndex, null, null));
+        events.publish(DeploymentEvent.awaitingApproval(deploymentId, now, stepIndex, request.reason()));
         return new Parked(deploymentId, stepIndex);
     }
 

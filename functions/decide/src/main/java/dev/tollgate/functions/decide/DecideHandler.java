@@ -22,7 +22,12 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
     }
 
     public DecideHandler(FunctionEnvironment environment) {
-        this(new DecisionService(Wiring.deploymentStore(new AwsClients(environment)), new DecisionPolicy(), Wiring.clock()));
+        this(wire(new AwsClients(environment)));
+    }
+
+    private static DecisionService wire(AwsClients clients) {
+        return new DecisionService(Wiring.deploymentStore(clients), new DecisionPolicy(), Wiring.clock(),
+                Wiring.deploymentEvents(clients));
     }
 
     public DecideHandler(DecisionService decisions) {

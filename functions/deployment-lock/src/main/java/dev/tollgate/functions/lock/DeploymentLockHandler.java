@@ -20,7 +20,11 @@ public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandl
     }
 
     public DeploymentLockHandler(FunctionEnvironment environment) {
-        this(new LockService(Wiring.deploymentStore(new AwsClients(environment)), Wiring.clock()));
+        this(wire(new AwsClients(environment)));
+    }
+
+    private static LockService wire(AwsClients clients) {
+        return new LockService(Wiring.deploymentStore(clients), Wiring.clock(), Wiring.deploymentEvents(clients));
     }
 
     public DeploymentLockHandler(LockService locks) {

@@ -41,7 +41,7 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
         return new FinalizeService(AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
                 new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), Wiring.clock(),
-                pollSeconds);
+                pollSeconds, Wiring.deploymentEvents(clients));
     }
 
     @Override

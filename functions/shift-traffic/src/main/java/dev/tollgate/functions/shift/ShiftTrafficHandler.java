@@ -43,7 +43,8 @@ public final class ShiftTrafficHandler extends JsonHandler<ShiftTrafficHandler.R
     private static ShiftService wire(AwsClients clients) {
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
         return new ShiftService(AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
-                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), Wiring.clock());
+                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), Wiring.clock(),
+                Wiring.deploymentEvents(clients));
     }
 
     @Override

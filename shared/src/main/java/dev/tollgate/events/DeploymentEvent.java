@@ -1,0 +1,146 @@
+package dev.tollgate.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tollgate.judge.CheckVerdict;
+import dev.tollgate.judge.StepVerdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fact about a deployment, as it goes on the event bus (the {@code detail} of an EventBridge
+ * event; schema in {@code docs/events.schema.json}). {@code eventId} is the same for the same fact
+ * however often a retried function publishes it, so a consumer de-duplicates on it. Ids, weights,
+ * verdicts and reasons only: never a secret value.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeploymentEvent(
+        int schemaVersion,
+        Type type,
+        String eventId,
+        String deploymentId,
+        String service,
+        String executionArn,
+        Instant time,
+        Integer stepIndex,
+        Integer stepCount,
+        Integer canaryWeight,
+        String verdict,
+        String action,
+        String decidedBy,
+        String reason,
+        List<Check> checks,
+        String status,
+        RollbackReason rollbackReason,
+        Long timeToDecisionSeconds,
+        Long durationSeconds) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    /** The closed set of facts; {@link #detailType()} is the EventBridge {@code detail-type}. */
+    public enum Type {
+        STARTED("Deployment Started"),
+        STEP_SHIFTED("Deployment Step Shifted"),
+        STEP_VERDICT("Deployment Step Verdict"),
+        AWAITING_APPROVAL("Deployment Awaiting Approval"),
+        PROMOTED("Deployment Promoted"),
+        ROLLED_BACK("Deployment Rolled Back"),
+        FAILED("Deployment Failed");
+
+        private final String detailType;
+
+        Type(String detailType) {
+            this.detailType = detailType;
+        }
+
+        public String detailType() {
+            return detailType;
+        }
+    }
+
+    /** Why traffic went back to the old version: the judge's verdict, a human, or a failure on the way. */
+    public enum RollbackReason {
+        VERDICT, OPERATOR, FAILURE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One check of a verdict with the numbers behind it (non-finite numbers left out: JSON has none). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Check(String name, String kind, String verdict, String reason, Map<String, Double> numbers) {
+
+        static Check of(CheckVerdict check) {
+            Map<String, Double> finite = new LinkedHashMap<>();
+            check.numbers().entrySet().stream().filter(entry -> entry.getValue() != null && Double.isFinite(entry.getValue()))
+                    .sorted(Map.Entry.comparingByKey()).forEach(entry -> finite.put(entry.getKey(), entry.getValue()));
+            return new Check(check.name(), check.kind() == null ? null : check.kind().name(),
+                    check.verdict() == null ? null : check.verdict().name(), check.reason(), finite);
+        }
+    }
+
+    public static DeploymentEvent started(String deploymentId, String service, String executionArn, Instant time) {
+        return of(Type.STARTED, deploymentId + ":started", deploymentId, service, executionArn, time);
+    }
+
+    public static DeploymentEvent stepShifted(String deploymentId, String service, Instant time, int stepIndex, int stepCount,
+                                              int canaryWeight) {
+        return new DeploymentEvent(SCHEMA_VERSION, Type.STEP_SHIFTED, deploymentId + ":shifted:" + stepIndex, deploymentId, service,
+                null, time, stepIndex, stepCount, canaryWeight, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * One analysis tick's verdict and the decision taken on it. {@code stepStartedAt} gives the
+     * time to decision when the decision ends the step's bake (anything but {@code CONTINUE_BAKING}).
+     */
+    public static DeploymentEvent stepVerdict(String deploymentId, String service, Instant time, int stepIndex, int stepCount,
+                                              int canaryWeight, StepVerdict verdict, String action, String decidedBy,
+                                              String reason, Instant stepStartedAt) {
+        Long timeToDecision = "CONTINUE_BAKING".equals(action) || stepStartedAt == null
+                ? null : Math.max(0, Duration.between(stepStartedAt, time).toSeconds());
+        String tick = verdict.analysedAt() == null ? String.valueOf(time.toEpochMilli())
+                : String.valueOf(verdict.analysedAt().toEpochMilli());
+        return new DeploymentEvent(SCHEMA_VERSION, Type.STEP_VERDICT, deploymentId + ":verdict:" + stepIndex + ":" + tick,
+                deploymentId, service, null, time, stepIndex, stepCount, canaryWeight, verdict.verdict().name(), action,
+                decidedBy, reason, verdict.checks().stream().map(Check::of).toList(), null, null, timeToDecision, null);
+    }
+
+    public static DeploymentEvent awaitingApproval(String deploymentId, Instant time, int nextStepIndex, String reason) {
+        return new DeploymentEvent(SCHEMA_VERSION, Type.AWAITING_APPROVAL, deploymentId + ":awaiting-approval:" + nextStepIndex,
+                deploymentId, null, null, time, nextStepIndex, null, null, null, null, null, reason, null, null, null, null, null);
+    }
+
+    /**
+     * The outcome: {@code PROMOTED}, {@code ROLLED_BACK} (with why) or a failure ({@code FAILED}:
+     * rolled back after a failure; {@code MANUAL_INTERVENTION_REQUIRED}: the rollback itself failed).
+     */
+    public static DeploymentEvent finished(String deploymentId, String service, Instant time, String status, String reason,
+                                           RollbackReason rollbackReason, int canaryWeight, Instant startedAt) {
+        Type type = switch (status) {
+            case "PROMOTED" -> Type.PROMOTED;
+            case "ROLLED_BACK" -> Type.ROLLED_BACK;
+            default -> Type.FAILED;
+        };
+        Long duration = startedAt == null ? null : Math.max(0, Duration.between(startedAt, time).toSeconds());
+        return new DeploymentEvent(SCHEMA_VERSION, type, deploymentId + ":" + status.toLowerCase(java.util.Locale.ROOT), deploymentId,
+                service, null, time, null, null, canaryWeight < 0 ? null : canaryWeight, null, null, null, reason, null, status,
+                rollbackReason, null, duration);
+    }
+
+    private static DeploymentEvent of(Type type, String eventId, String deploymentId, String service, String executionArn,
+                                      Instant time) {
+        return new DeploymentEvent(SCHEMA_VERSION, type, eventId, deploymentId, service, executionArn, time, null, null, null,
+                null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This event with what the invocation knows and the fact's publisher may not: the execution's ARN, the service. */
+    public DeploymentEvent withCorrelation(String knownExecutionArn, String knownService) {
+        return new DeploymentEvent(schemaVersion, type, eventId, deploymentId, service != null ? service : knownService,
+                executionArn != null ? executionArn : knownExecutionArn, time, stepIndex, stepCount, canaryWeight, verdict,
+                action, decidedBy, reason, checks, status, rollbackReason, timeToDecisionSeconds, durationSeconds);
+    }
+}
