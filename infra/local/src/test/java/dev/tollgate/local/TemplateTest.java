@@ -42,6 +42,22 @@ class TemplateTest {
     }
 
     @Test
+    void everyTaskAfterValidationTellsItsFunctionTheExecutionAndState() throws IOException {
+        // The correlation keys of every log line (docs/observability.md); ValidateRequest gets the input as it came.
+        JsonNode states = Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition())).path("States");
+        List<String> without = new ArrayList<>();
+        states.properties().forEach(state -> {
+            JsonNode parameters = state.getValue().path("Parameters");
+            JsonNode payload = parameters.has("Payload") ? parameters.path("Payload") : parameters;
+            if ("Task".equals(state.getValue().path("Type").asText()) && !"ValidateRequest".equals(state.getKey())
+                    && !payload.path("execution").has("arn.$")) {
+                without.add(state.getKey());
+            }
+        });
+        assertEquals(List.of(), without, "Task states whose event lacks \"execution\"");
+    }
+
+    @Test
     void everyFunctionsHandlerExistsAndCanBeBuiltFromItsEnvironment() throws Exception {
         for (FunctionDefinition function : template.functions().values()) {
             Class<?> handler = Class.forName(function.handlerClass());
