@@ -68,7 +68,9 @@ public final class SequentialJudge implements Judge {
             checks.add(judgeAlarm(alarm, evidence.alarms().getOrDefault(alarm, AlarmState.MISSING)));
         }
         String sample = anyRatio
-                ? Formats.count(fewestCanaryRequests) + " of " + minRequests + " canary requests compared"
+                ? minimumSampleReached
+                        ? Formats.count(fewestCanaryRequests) + " canary requests compared (minimum " + minRequests + ")"
+                        : Formats.count(fewestCanaryRequests) + " of " + minRequests + " canary requests compared"
                 : "no RATIO metric counts the canary's requests";
         return overall(checks, minimumSampleReached, sample, evidence.now());
     }

@@ -46,7 +46,7 @@ class StepVerdictTest {
         StepVerdict verdict = healthyStep(10).alarm("checkout-anomaly", AlarmState.OK).judgeAfter(10);
 
         assertEquals(Verdict.PASS, verdict.verdict(), verdict.reason());
-        assertEquals("all 2 checks pass, 10000 of 500 canary requests compared", verdict.reason());
+        assertEquals("all 2 checks pass, 10000 canary requests compared (minimum 500)", verdict.reason());
     }
 
     @Test
