@@ -10,7 +10,6 @@ import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.json.Completeness;
 import dev.tollgate.json.Json;
 import dev.tollgate.priming.Priming;
-import dev.tollgate.priming.PrimingContext;
 import dev.tollgate.priming.SharedWarmUp;
 import dev.tollgate.telemetry.Correlation;
 import dev.tollgate.telemetry.InvocationContext;
@@ -40,6 +39,9 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     public static final int MAX_EVENT_BYTES = 256 * 1024;
 
     private static final Logger LOG = LogManager.getLogger(JsonHandler.class);
+
+    /** The context a priming invocation passes: no request, a minute to go, nothing logged. */
+    private static final Context PRIMING_CONTEXT = new FixedContext("priming", "priming", "priming", "priming", 60_000, line -> { });
 
     private final Class<I> inputType;
 
@@ -104,7 +106,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
         if (sample != null) {
             try {
                 Json.MAPPER.writeValueAsBytes(handle(parse(SharedWarmUp.sampleEvent(sample).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                        PrimingContext.INSTANCE));
+                        PRIMING_CONTEXT));
             } catch (RuntimeException | IOException expected) {
                 // Empty answers end some paths early (no record, no service): what ran before is warm all the same.
             }

@@ -1,5 +1,6 @@
 package dev.tollgate.local;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.handler.FixedContext;
 import dev.tollgate.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +24,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -179,10 +182,10 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
                 ByteArrayOutputStream output = new ByteArrayOutputStream();
                 OutputStream log = functionLog;
                 if (log == null) {
-                    slot.handler().handleRequest(new ByteArrayInputStream(event), output, new LocalContext(name, 60));
+                    slot.handler().handleRequest(new ByteArrayInputStream(event), output, localContext(name));
                 } else {
                     FunctionOutput.capture(log, () -> {
-                        slot.handler().handleRequest(new ByteArrayInputStream(event), output, new LocalContext(name, 60));
+                        slot.handler().handleRequest(new ByteArrayInputStream(event), output, localContext(name));
                         return null;
                     });
                 }
@@ -285,5 +288,11 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
                 throw new IllegalStateException("cannot load handler " + function.handlerClass() + ": " + e, e);
             }
         }
+    }
+
+    /** What a locally run handler sees of Lambda: its function name and ARN, a fresh request id, a minute to go. */
+    private static Context localContext(String functionName) {
+        return new FixedContext(functionName, "$LATEST", LocalStack.functionArn(functionName), UUID.randomUUID().toString(),
+                60_000, System.err::println);
     }
 }

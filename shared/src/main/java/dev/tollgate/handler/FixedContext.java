@@ -1,22 +1,38 @@
-package dev.tollgate.local;
+package dev.tollgate.handler;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
+import java.util.function.Consumer;
 
-/** The Lambda context a locally run handler sees: its function name, a request id, and the remaining time. */
-final class LocalContext implements Context {
+/**
+ * A Lambda context for invocations that Lambda does not make: SnapStart priming, and the local
+ * stack running a handler in its own JVM. No identity or client context (Step Functions passes none).
+ */
+public final class FixedContext implements Context {
+
+    private static final int MEMORY_MB = 1024;
 
     private final String functionName;
-    private final String requestId = UUID.randomUUID().toString();
+    private final String functionVersion;
+    private final String invokedFunctionArn;
+    private final String requestId;
     private final long deadlineMillis;
+    private final Consumer<String> log;
 
-    LocalContext(String functionName, int timeoutSeconds) {
+    /**
+     * @param timeoutMillis how long from now until the invocation's deadline
+     * @param log           where {@link #getLogger()} writes; a no-op drops the lines
+     */
+    public FixedContext(String functionName, String functionVersion, String invokedFunctionArn, String requestId,
+                        long timeoutMillis, Consumer<String> log) {
         this.functionName = functionName;
-        this.deadlineMillis = System.currentTimeMillis() + timeoutSeconds * 1000L;
+        this.functionVersion = functionVersion;
+        this.invokedFunctionArn = invokedFunctionArn;
+        this.requestId = requestId;
+        this.deadlineMillis = System.currentTimeMillis() + timeoutMillis;
+        this.log = log;
     }
 
     @Override
@@ -31,7 +47,7 @@ final class LocalContext implements Context {
 
     @Override
     public String getLogStreamName() {
-        return "local";
+        return requestId;
     }
 
     @Override
@@ -41,12 +57,12 @@ final class LocalContext implements Context {
 
     @Override
     public String getFunctionVersion() {
-        return "$LATEST";
+        return functionVersion;
     }
 
     @Override
     public String getInvokedFunctionArn() {
-        return LocalStack.functionArn(functionName);
+        return invokedFunctionArn;
     }
 
     @Override
@@ -66,7 +82,7 @@ final class LocalContext implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return 1024;
+        return MEMORY_MB;
     }
 
     @Override
@@ -74,12 +90,12 @@ final class LocalContext implements Context {
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                System.err.println(message);
+                log.accept(message);
             }
 
             @Override
             public void log(byte[] message) {
-                System.err.println(new String(message, StandardCharsets.UTF_8));
+                log.accept(new String(message, java.nio.charset.StandardCharsets.UTF_8));
             }
         };
     }
