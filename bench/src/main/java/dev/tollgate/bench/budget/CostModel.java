@@ -39,7 +39,8 @@ public final class CostModel {
                 new LineItem("Secrets Manager API", usage.secretsManagerCalls(), "calls",
                         usage.secretsManagerCalls() * prices.perSecretsManagerCall()),
                 new LineItem("S3 GET", usage.s3Gets(), "requests", usage.s3Gets() * prices.perS3Get()),
-                new LineItem("S3 LIST", usage.s3Lists(), "requests", usage.s3Lists() * prices.perS3List())));
+                new LineItem("S3 LIST", usage.s3Lists(), "requests", usage.s3Lists() * prices.perS3List()),
+                new LineItem("EventBridge events", usage.eventsPut(), "events", usage.eventsPut() * prices.perEventPut())));
     }
 
     /** {@code $0.00412} or {@code 0.412 ¢}: enough digits for sums well under a cent. */

@@ -12,13 +12,15 @@ package dev.tollgate.bench.budget;
  *   <li>DynamoDB on-demand: $0.625 per million write request units, $0.125 per million read request units
  *       (https://aws.amazon.com/dynamodb/pricing/on-demand/);</li>
  *   <li>Secrets Manager: $0.05 per 10,000 API calls (https://aws.amazon.com/secrets-manager/pricing/);</li>
- *   <li>S3 Standard: GET $0.0004 and LIST $0.005 per 1,000 requests (https://aws.amazon.com/s3/pricing/).</li>
+ *   <li>S3 Standard: GET $0.0004 and LIST $0.005 per 1,000 requests (https://aws.amazon.com/s3/pricing/);</li>
+ *   <li>EventBridge: custom events $1.00 per million, each 64 KB chunk of an entry one event
+ *       (https://aws.amazon.com/eventbridge/pricing/).</li>
  * </ul>
  * ECS, Elastic Load Balancing and Step Functions API calls are not charged per call.
  */
 public record Prices(double perStateTransition, double perLambdaRequest, double perLambdaGbSecond, double perMetricRequested,
                      double perDynamoWriteUnit, double perDynamoReadUnit, double perSecretsManagerCall, double perS3Get,
-                     double perS3List) {
+                     double perS3List, double perEventPut) {
 
     /** The prices docs/performance.md uses. */
     public static final Prices US_EAST_1 = new Prices(
@@ -30,5 +32,6 @@ public record Prices(double perStateTransition, double perLambdaRequest, double 
             0.125 / 1_000_000,
             0.05 / 10_000,
             0.0004 / 1_000,
-            0.005 / 1_000);
+            0.005 / 1_000,
+            1.00 / 1_000_000);
 }

@@ -79,6 +79,7 @@ public final class UsageModel {
         double secrets = 0;
         double gets = 0;
         double lists = 0;
+        double events = 0;
         for (Map.Entry<CallKey, Count> call : measured.calls().entrySet()) {
             double factor = functionFactor(call.getKey().function(), base, shape);
             double attempts = call.getValue().attempts() * factor;
@@ -93,6 +94,8 @@ public final class UsageModel {
                 }
                 case "CloudWatch" -> metrics += call.getValue().metricsRequested() * factor;
                 case "SecretsManager" -> secrets += attempts;
+                // One entry per PutEvents (a fact is far below 64 KB); a retried attempt is billed again.
+                case "EventBridge" -> events += attempts;
                 case "S3" -> {
                     if (operation.startsWith("List")) {
                         lists += attempts;
@@ -107,7 +110,7 @@ public final class UsageModel {
         }
         // An item's writes cost one unit per KB of the larger of the item before and after; consistent reads one per 4 KB.
         return new DeploymentUsage(transitions, requests, gbSeconds, metrics, writes * itemKilobytes,
-                reads * Math.ceil(itemKilobytes / 4), secrets, gets, lists);
+                reads * Math.ceil(itemKilobytes / 4), secrets, gets, lists, events);
     }
 
     static double factor(String state, Shape base, Shape shape) {

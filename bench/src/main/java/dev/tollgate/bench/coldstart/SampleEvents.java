@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
+import dev.tollgate.local.CodeDeployFixture;
 import dev.tollgate.local.EcsAlbFixture;
 import dev.tollgate.local.LocalStack;
 import dev.tollgate.local.ReleaseDatabase;
@@ -13,6 +15,9 @@ import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.secrets.SecretPinningService;
 import dev.tollgate.secrets.SecretsManagerSecretResolver;
 import dev.tollgate.spec.SecretRef;
+import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.CodeDeployRouter;
+import dev.tollgate.traffic.ShiftService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,6 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
+import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
@@ -37,6 +47,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -67,6 +78,7 @@ final class SampleEvents {
         SAMPLES.put("ApprovalFunction", "approval.json");
         SAMPLES.put("FinalizeFunction", "finalize-promote.json");
         SAMPLES.put("PipelineBridgeFunction", "pipeline-bridge-invalid-spec.json");
+        SAMPLES.put("CodeDeployHookFunction", "codedeploy-hook.json");
     }
 
     private static final int PERIOD_SECONDS = 60;
@@ -77,6 +89,7 @@ final class SampleEvents {
     private final HttpClient http = HttpClient.newHttpClient();
     private EcsAlbFixture fixture;
     private Instant metricsStart;
+    private String codeDeployDeploymentId;
 
     SampleEvents(LocalStack stack, Path folder) {
         this.stack = stack;
@@ -94,6 +107,37 @@ final class SampleEvents {
         createAlarms(analysis.path("alarms"));
         putMetrics(analysis);
         createSecret(sample("fetch-secrets.json").path("spec").path("secrets").get(0));
+        codeDeployDeploymentId = codeDeployment(hookedDeployment());
+    }
+
+    /** A Tollgate deployment of its own whose first step has started: the hook finds it undecided and parks on its record. */
+    private String hookedDeployment() {
+        String deploymentId = "hooked-2026-11-24-v42";
+        DynamoDeploymentStore store = new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME);
+        store.acquire("hooked", deploymentId, "arn:aws:states:us-east-1:" + LocalStack.ACCOUNT
+                + ":execution:tollgate-deployment:" + deploymentId, Instant.now());
+        store.append(deploymentId, new TimelineEntry(ShiftService.SHIFT_ENTRY_PREFIX + 0, Instant.now(), "WatchTrafficShift",
+                "step 1/2: CodeDeploy at 10 %", 0, 10, null));
+        return deploymentId;
+    }
+
+    /**
+     * A CodeDeploy deployment of a Lambda alias that names {@code deploymentId} as Tollgate's
+     * (its description), as Tollgate creates them: the hook finds the record and parks on it.
+     */
+    private String codeDeployment(String deploymentId) {
+        CodeDeployFixture group = CodeDeployFixture.create(stack, "hooked");
+        try (LambdaClient lambda = stack.lambda(); CodeDeployClient codeDeploy = stack.codeDeploy()) {
+            String release = lambda.publishVersion(publish -> publish.functionName(group.function().functionName())).version();
+            String appSpec = "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{"
+                    + "\"Name\":\"" + group.function().functionName() + "\",\"Alias\":\"" + group.function().alias()
+                    + "\",\"CurrentVersion\":\"" + group.function().liveVersion() + "\",\"TargetVersion\":\"" + release + "\"}}}]}";
+            return codeDeploy.createDeployment(create -> create.applicationName(group.application())
+                    .deploymentGroupName(group.deploymentGroup()).deploymentConfigName("CodeDeployDefault.LambdaAllAtOnce")
+                    .description(CodeDeployRouter.DESCRIPTION_PREFIX + deploymentId)
+                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                            .appSpecContent(content -> content.content(appSpec)))).deploymentId();
+        }
     }
 
     /** The event file for {@code function}'s run number {@code run}. */
@@ -110,8 +154,18 @@ final class SampleEvents {
             case "AnalyzeStepFunction", "DecideFunction" ->
                     ((ObjectNode) event.get("progress")).put("stepStartedAt", metricsStart.toString());
             case "RunMigrationsFunction" -> withFreshDatabase((ObjectNode) event, run);
-            case "DeployCanaryFunction" -> allTrafficToBlue();
+            case "DeployCanaryFunction" -> startOver();
+            case "ShiftTrafficFunction" -> {
+                startOver();
+                invokeLocally("DeployCanaryFunction", "deploy-canary.json");
+            }
+            case "FinalizeFunction" -> {
+                startOver();
+                invokeLocally("DeployCanaryFunction", "deploy-canary.json");
+                invokeLocally("ShiftTrafficFunction", "shift-traffic.json");
+            }
             case "PipelineBridgeFunction" -> withNewJob((ObjectNode) event);
+            case "CodeDeployHookFunction" -> ((ObjectNode) event).put("DeploymentId", codeDeployDeploymentId);
             default -> {
                 // The sample as it is, with the fixture's target.
             }
@@ -137,8 +191,55 @@ final class SampleEvents {
         target.put("taskDefinition", fixture.releaseTaskDefinition());
     }
 
-    /** A release starts from 100 % blue: put the listener back where the shift and finalize samples moved it. */
+    /**
+     * The deploy, shift and finalize samples act on one deployment's target, in an order that changes
+     * from round to round: each run starts from the state its function expects, as the state machine
+     * would have left it. From before the deploy: 100 % blue and no traffic record.
+     */
+    private void startOver() {
+        allTrafficToBlue();
+        String deploymentId = sample("deploy-canary.json").path("spec").path("deploymentId").asText();
+        try (DynamoDbClient dynamo = stack.dynamo()) {
+            dynamo.updateItem(update -> update.tableName(LocalStack.TABLE_NAME)
+                    .key(Map.of("pk", AttributeValue.fromS("DEPLOYMENT#" + deploymentId))).updateExpression("REMOVE #traffic")
+                    .expressionAttributeNames(Map.of("#traffic", "traffic")));
+        }
+    }
+
+    /** Runs {@code function} on its sample in the local stack (its Lambda endpoint, in this JVM): a step before the one measured. */
+    private void invokeLocally(String function, String sampleName) {
+        JsonNode event = sample(sampleName);
+        withFixtureTarget((ObjectNode) event.get("spec"));
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.lambdaEndpoint().uri()
+                                    .resolve("/2015-03-31/functions/" + function + "/invocations"))
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(event))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.headers().firstValue("X-Amz-Function-Error").isPresent()) {
+                throw new IllegalStateException(function + " failed on " + sampleName + ": " + answer.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the local Lambda endpoint", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A release starts from 100 % blue: put the listener back where the shift and finalize samples
+     * moved it, and take away the live-side tags finalize's promotion put on green (with them, the
+     * deploy would rightly refuse a listener that contradicts them).
+     */
     private void allTrafficToBlue() {
+        try (EcsClient ecs = stack.ecs()) {
+            for (String service : List.of(fixture.blueService(), fixture.greenService())) {
+                String arn = ecs.describeServices(describe -> describe.cluster(fixture.cluster()).services(service))
+                        .services().get(0).serviceArn();
+                ecs.untagResource(untag -> untag.resourceArn(arn)
+                        .tagKeys(AlbWeightedRouter.LIVE_SINCE_TAG, AlbWeightedRouter.LIVE_DEPLOYMENT_TAG));
+            }
+        }
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
             elb.modifyListener(modify -> modify.listenerArn(fixture.listenerArn()).defaultActions(Action.builder()
                     .type(ActionTypeEnum.FORWARD).forwardConfig(ForwardActionConfig.builder().targetGroups(
