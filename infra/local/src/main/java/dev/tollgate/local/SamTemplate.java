@@ -68,6 +68,11 @@ public final class SamTemplate {
         return root.path("Resources").has(logicalId);
     }
 
+    /** One property of a resource as written (intrinsic functions unresolved: {@code !Sub} gives its template text). */
+    public JsonNode resourceProperty(String logicalId, String property) {
+        return root.path("Resources").path(logicalId).path("Properties").path(property);
+    }
+
     public String resourceType(String logicalId) {
         return root.path("Resources").path(logicalId).path("Type").asText();
     }

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.DeploymentStatus;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.judge.Verdict;
+import dev.tollgate.telemetry.DeploymentMetrics;
 import dev.tollgate.json.Json;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import java.io.IOException;
@@ -55,6 +59,43 @@ class TemplateTest {
             }
         });
         assertEquals(List.of(), without, "Task states whose event lacks \"execution\"");
+    }
+
+    @Test
+    void theDashboardGraphsOnlyMetricsAndDimensionsTollgateEmits() throws IllegalAccessException {
+        // Its body is a !Sub template: placeholders become plain words so the JSON can be read.
+        String body = template.resourceProperty("DeploymentsDashboard", "DashboardBody").asText().replaceAll("\\$\\{[^}]+}", "x");
+        Set<String> names = new TreeSet<>();
+        for (java.lang.reflect.Field field : DeploymentMetrics.class.getFields()) {
+            if (field.getType() == String.class && !"NAMESPACE".equals(field.getName())) {
+                names.add((String) field.get(null));
+            }
+        }
+        Set<String> dimensionValues = new HashSet<>();
+        Stream.of(DeploymentEvent.RollbackReason.values()).forEach(reason -> dimensionValues.add(reason.label()));
+        Stream.of(Verdict.values()).forEach(verdict -> dimensionValues.add(verdict.name()));
+        Stream.of(DeploymentStatus.values()).forEach(status -> dimensionValues.add(status.name()));
+        List<String> unknown = new ArrayList<>();
+        int graphed = 0;
+        for (JsonNode widget : Json.tree(body).path("widgets")) {
+            for (JsonNode metric : widget.path("properties").path("metrics")) {
+                if (!DeploymentMetrics.NAMESPACE.equals(metric.path(0).asText())) {
+                    continue;
+                }
+                graphed++;
+                if (!names.contains(metric.path(1).asText())) {
+                    unknown.add("metric " + metric);
+                }
+                for (int i = 2; i + 1 < metric.size() && metric.get(i).isTextual(); i += 2) {
+                    if (!Set.of("Reason", "Verdict", "Outcome").contains(metric.get(i).asText())
+                            || !dimensionValues.contains(metric.get(i + 1).asText())) {
+                        unknown.add("dimension in " + metric);
+                    }
+                }
+            }
+        }
+        assertTrue(graphed >= 10, "the dashboard graphs Tollgate's own metrics: " + graphed);
+        assertEquals(List.of(), unknown, "what DeploymentMetrics never emits graphs nothing");
     }
 
     @Test
