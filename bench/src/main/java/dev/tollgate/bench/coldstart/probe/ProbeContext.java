@@ -6,7 +6,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
-/** The Lambda context the probe passes: a name, a request id and the remaining time, as the runtime would. */
+/**
+ * The Lambda context the probe passes: a name, a request id and the remaining time, as the runtime would.
+ * Not shared's {@code FixedContext}: the probe also runs beside older function jars (--baseline-jars) that lack it.
+ */
 final class ProbeContext implements Context {
 
     private final String functionName;
