@@ -40,7 +40,7 @@ class PipelineBridgeTest {
     private static PipelineJob job(String jobId, String userParameters, String continuationToken) {
         return new PipelineJob(jobId, "123456789012", userParameters,
                 List.of(new InputArtifact("BuildOutput", "artifact-bucket", "pipeline/BuildOutput/abc.zip")),
-                new ArtifactCredentials("ASIAEXAMPLE", "secret", "token"), continuationToken);
+                new ArtifactCredentials("placeholder-key-id", "secret", "token"), continuationToken);
     }
 
     @Test

@@ -71,7 +71,7 @@ final class LocalCodePipeline {
             location.putObject("s3Location").put("bucketName", ARTIFACT_BUCKET).put("objectKey", artifactKey);
         }
         data.putArray("outputArtifacts");
-        data.putObject("artifactCredentials").put("accessKeyId", "ASIALOCALARTIFACTS").put("secretAccessKey", "local")
+        data.putObject("artifactCredentials").put("accessKeyId", "local-artifact-key-id").put("secretAccessKey", "local")
                 .put("sessionToken", "local-session");
         return data;
     }
