@@ -22,10 +22,7 @@ public final class DemoSpecs {
     /** Two ECS services behind an ALB; three steps: 10 %, 50 %, then promotion. */
     public static ObjectNode ecsAlb(String deploymentId, EcsAlbFixture fixture, String alarmName) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
-        spec.put("deploymentId", deploymentId);
-        spec.put("service", fixture.service());
-        ObjectNode target = spec.putObject("target");
-        target.put("type", "ECS_ALB");
+        ObjectNode target = deploymentOf(spec, deploymentId, fixture.service(), "ECS_ALB");
         target.put("cluster", fixture.cluster());
         target.put("blueService", fixture.blueService());
         target.put("greenService", fixture.greenService());
@@ -50,10 +47,7 @@ public final class DemoSpecs {
      */
     public static ObjectNode lambdaAlias(String deploymentId, LambdaAliasFixture fixture, String alarmName) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
-        spec.put("deploymentId", deploymentId);
-        spec.put("service", fixture.service());
-        ObjectNode target = spec.putObject("target");
-        target.put("type", "LAMBDA_ALIAS");
+        ObjectNode target = deploymentOf(spec, deploymentId, fixture.service(), "LAMBDA_ALIAS");
         target.put("functionName", fixture.functionName());
         target.put("alias", fixture.alias());
         target.put("healthTimeoutSeconds", 60);
@@ -68,10 +62,7 @@ public final class DemoSpecs {
      */
     public static ObjectNode codeDeploy(String deploymentId, CodeDeployFixture fixture, String alarmName) {
         ObjectNode spec = Json.MAPPER.createObjectNode();
-        spec.put("deploymentId", deploymentId);
-        spec.put("service", fixture.service());
-        ObjectNode target = spec.putObject("target");
-        target.put("type", "CODEDEPLOY");
+        ObjectNode target = deploymentOf(spec, deploymentId, fixture.service(), "CODEDEPLOY");
         target.put("application", fixture.application());
         target.put("deploymentGroup", fixture.deploymentGroup());
         ObjectNode lambda = target.putObject("lambda");
@@ -83,6 +74,15 @@ public final class DemoSpecs {
         steps.addObject().put("weight", 100);
         lambdaAnalysis(spec, fixture.function(), alarmName);
         return spec;
+    }
+
+    /** Names the deployment and its service; the target of that type, for the caller to fill in. */
+    private static ObjectNode deploymentOf(ObjectNode spec, String deploymentId, String service, String targetType) {
+        spec.put("deploymentId", deploymentId);
+        spec.put("service", service);
+        ObjectNode target = spec.putObject("target");
+        target.put("type", targetType);
+        return target;
     }
 
     private static void threeSteps(ObjectNode spec) {

@@ -178,9 +178,8 @@ final class OpsCommands {
         }
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true,
-            description = "Answers a waiting approval gate: the rollout goes on (next step, or promotion).")
-    static final class Approve implements Callable<Integer> {
+    /** What approve, abort and promote share: a deployment, who acts, and the operation they ask for. */
+    abstract static class OperatorCommand implements Callable<Integer> {
         @Spec
         CommandSpec command;
         @Mixin
@@ -189,61 +188,51 @@ final class OpsCommands {
         Operator operator;
         @Parameters(paramLabel = "ID", description = "The deploymentId")
         String deploymentId;
-        @Option(names = "--note", description = "Why, for the record")
-        String note;
+
+        abstract OperatorAction request(OpsService ops, String who);
 
         @Override
         public Integer call() {
             try (Connection.Connected connected = connection.connect()) {
-                return report(connected.ops().approve(deploymentId, connection.operator(operator.as, connected.clients()), note),
+                return report(request(connected.ops(), connection.operator(operator.as, connected.clients())),
                         command.commandLine().getOut());
             }
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Answers a waiting approval gate: the rollout goes on (next step, or promotion).")
+    static final class Approve extends OperatorCommand {
+        @Option(names = "--note", description = "Why, for the record")
+        String note;
+
+        @Override
+        OperatorAction request(OpsService ops, String who) {
+            return ops.approve(deploymentId, who, note);
         }
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
             description = "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick.")
-    static final class Abort implements Callable<Integer> {
-        @Spec
-        CommandSpec command;
-        @Mixin
-        Connection connection;
-        @Mixin
-        Operator operator;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
-        String deploymentId;
+    static final class Abort extends OperatorCommand {
         @Option(names = "--reason", description = "Why, for the record and the outcome")
         String reason;
 
         @Override
-        public Integer call() {
-            try (Connection.Connected connected = connection.connect()) {
-                return report(connected.ops().abort(deploymentId, connection.operator(operator.as, connected.clients()), reason),
-                        command.commandLine().getOut());
-            }
+        OperatorAction request(OpsService ops, String who) {
+            return ops.abort(deploymentId, who, reason);
         }
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
             description = "Skips the remaining steps to 100 %: at once at a waiting approval gate, otherwise at the next tick.")
-    static final class Promote implements Callable<Integer> {
-        @Spec
-        CommandSpec command;
-        @Mixin
-        Connection connection;
-        @Mixin
-        Operator operator;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
-        String deploymentId;
+    static final class Promote extends OperatorCommand {
         @Option(names = "--reason", description = "Why, for the record and the outcome")
         String reason;
 
         @Override
-        public Integer call() {
-            try (Connection.Connected connected = connection.connect()) {
-                return report(connected.ops().promote(deploymentId, connection.operator(operator.as, connected.clients()), reason),
-                        command.commandLine().getOut());
-            }
+        OperatorAction request(OpsService ops, String who) {
+            return ops.promote(deploymentId, who, reason);
         }
     }
 

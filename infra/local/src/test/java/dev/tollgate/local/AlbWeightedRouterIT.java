@@ -95,11 +95,7 @@ class AlbWeightedRouterIT {
     void rollsBackFromEachStepIncludingAfterThePromotion(int weight) throws Exception {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "alb-rb-" + weight);
         DeploymentSpec spec = deployed(fixture, "alb-rb-" + weight + "-v42");
-        if (weight == 100) {
-            harness.traffic.promote(spec);
-        } else if (weight > 0) {
-            harness.traffic.shift(spec, weight);
-        }
+        harness.moveTo(spec, weight);
 
         assertEquals(TrafficWeights.canaryAt(0), harness.traffic.rollback(spec).weights());
 

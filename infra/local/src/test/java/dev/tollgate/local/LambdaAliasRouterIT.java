@@ -98,11 +98,7 @@ class LambdaAliasRouterIT {
     void rollsBackFromEachStepIncludingAfterThePromotion(int weight) throws Exception {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-rb-" + weight);
         DeploymentSpec spec = deployed(fixture, "la-rb-" + weight + "-v42");
-        if (weight == 100) {
-            harness.traffic.promote(spec);
-        } else if (weight > 0) {
-            harness.traffic.shift(spec, weight);
-        }
+        harness.moveTo(spec, weight);
 
         assertEquals(TrafficWeights.canaryAt(0), harness.traffic.rollback(spec).weights());
 

@@ -72,6 +72,15 @@ final class TrafficHarness {
         }
     }
 
+    /** Moves a deployed canary to {@code weight} as the state machine would: shifted, or promoted at 100 %. */
+    void moveTo(DeploymentSpec spec, int weight) {
+        if (weight == 100) {
+            traffic.promote(spec);
+        } else if (weight > 0) {
+            traffic.shift(spec, weight);
+        }
+    }
+
     TrafficRecord record(DeploymentSpec spec) {
         return ledger.find(spec.deploymentId()).orElseThrow();
     }
