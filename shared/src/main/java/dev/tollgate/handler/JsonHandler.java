@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.json.Completeness;
@@ -16,6 +17,7 @@ import dev.tollgate.telemetry.InvocationContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.lambda.powertools.logging.Logging;
@@ -105,7 +107,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
         String sample = primingEvent();
         if (sample != null) {
             try {
-                Json.MAPPER.writeValueAsBytes(handle(parse(SharedWarmUp.sampleEvent(sample).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Json.MAPPER.writeValueAsBytes(handle(parse(SharedWarmUp.sampleEvent(sample).getBytes(StandardCharsets.UTF_8)),
                         PRIMING_CONTEXT));
             } catch (RuntimeException | IOException expected) {
                 // Empty answers end some paths early (no record, no service): what ran before is warm all the same.
@@ -116,7 +118,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     /** An expected failure is one line: the state machine retries or catches it by its name. */
     private static void logFailure(TollgateException failure) {
         LOG.warn("{}{}: {}", failure.getClass().getSimpleName(),
-                failure instanceof dev.tollgate.errors.RetryableException ? " (retried by the state machine)" : "",
+                failure instanceof RetryableException ? " (retried by the state machine)" : "",
                 failure.getMessage());
     }
 
@@ -137,7 +139,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
             throw new BadRequestException("the event is larger than " + MAX_EVENT_BYTES / 1024
                     + " KB, the most Step Functions can pass to a task");
         }
-        String text = new String(event, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(event, StandardCharsets.UTF_8);
         if (inputType == JsonNode.class) {
             return inputType.cast(event.length == 0 ? Json.MAPPER.nullNode() : Json.tree(text));
         }
