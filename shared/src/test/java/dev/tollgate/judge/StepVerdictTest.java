@@ -54,7 +54,7 @@ class StepVerdictTest {
         // 2 % errors against a 99.9 % objective is a burn rate of 20, over the limit of 14.4 in both windows.
         // After 6 periods 120 errors against 86 expected at the limit is not yet conclusive; after 10,
         // 200 against 144 (4.7 standard deviations) is.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4, "error-rate"));
         step.metric(errorRate(10.0)).repeatCounts(10, 20, 1000, 180, 9000);
 
         assertEquals(Verdict.INCONCLUSIVE, check(step.judgeAfter(6), BurnRateCheck.NAME).verdict());
@@ -70,7 +70,7 @@ class StepVerdictTest {
     @Test
     void doesNotFailOnABurnRateFromAHandfulOfRequests() {
         // One error in five requests is a burn rate of 200, but on five requests it proves nothing.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4, "error-rate"));
         step.metric(errorRate(0.10)).counts(1, 5, 3, 300);
 
         CheckVerdict burn = check(step.judgeAfter(1), BurnRateCheck.NAME);
@@ -82,7 +82,7 @@ class StepVerdictTest {
     @Test
     void passesTheBurnRateWhenOnlyTheShortWindowIsOverTheLimit() {
         // 0.5 % for 10 periods, then 2 % for the last 5: the step as a whole burns at 10x, under 14.4.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4, "error-rate"));
         step.metric(errorRate(10.0)).repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000);
 
         CheckVerdict burn = check(step.judgeAfter(15), BurnRateCheck.NAME);
@@ -94,7 +94,7 @@ class StepVerdictTest {
 
     @Test
     void burnRateIsInconclusiveWithoutCanaryRequests() {
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4, "error-rate"));
         step.metric(errorRate(0.10)).repeatCounts(3, 0, 0, 9, 9000);
 
         CheckVerdict burn = check(step.judgeAfter(3), BurnRateCheck.NAME);
