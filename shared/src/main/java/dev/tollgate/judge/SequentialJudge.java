@@ -58,7 +58,7 @@ public final class SequentialJudge implements Judge {
                     .filter(observations -> observations.metric().name().equals(analysis.slo().metric()))
                     .findFirst();
             checks.add(errorRate.isPresent()
-                    ? BurnRateCheck.judge(analysis.slo(), errorRate.get(), alpha)
+                    ? BurnRateCheck.judge(analysis.slo(), analysis.periodSeconds(), errorRate.get(), alpha)
                     : new CheckVerdict(BurnRateCheck.NAME, CheckKind.SLO, Verdict.INCONCLUSIVE,
                             "no observations of " + analysis.slo().metric() + ", the metric the SLO is measured on", Map.of()));
         }
