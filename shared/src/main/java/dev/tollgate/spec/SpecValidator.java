@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Checks a deployment request against every rule at once and returns it normalised (defaults
  * filled in). A normalised spec validates to itself, so any step may re-validate what it receives.
- * The rules and their reasons are listed in {@code docs/spec.md}.
+ * The rules and their reasons are listed in {@code docs/spec.md}, whose field tables
+ * {@code SpecFieldTablesTest} checks against this class's answers: a field added here needs its row there.
  */
 public final class SpecValidator {
 
