@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.judge.BurnRateCheck.Tier;
+import dev.tollgate.judge.StepEvidenceBuilder.MetricSeriesBuilder;
 import dev.tollgate.spec.MetricSpec.Direction;
 import dev.tollgate.spec.SloSpec;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +26,13 @@ class BurnRateCheckTest {
     private static final SloSpec MONTH = new SloSpec(0.999, 28, 14.4, "error-rate");
     /** A one-day SLO window shrinks the tiers to 2 min / 10 s, 12 min / 1 min and 2.4 h / 12 min: 2/1, 12/1 and 144/12 periods. */
     private static final SloSpec DAY = new SloSpec(0.999, 1, 14.4, "error-rate");
+
+    /** The burn-rate check after {@code periods} periods of an error-rate metric fed by {@code counts}. */
+    private static CheckVerdict burnAfter(SloSpec slo, int periods, UnaryOperator<MetricSeriesBuilder> counts) {
+        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(slo);
+        counts.apply(step.metric(errorRate(10.0)));
+        return check(step.judgeAfter(periods), BurnRateCheck.NAME);
+    }
 
     private static void assertTiers(List<Tier> tiers, double[][] expected) {
         assertEquals(expected.length, tiers.size());
@@ -81,10 +90,7 @@ class BurnRateCheckTest {
     @Test
     void aBurnThatHasStoppedPassesBecauseTheShortWindowIsUnderTheRate() {
         // 2 % for 10 periods, then 0.5 %: the step burns at (200 + 25) / 15000 = 15x, the last 5 periods at 5x.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(MONTH);
-        step.metric(errorRate(10.0)).repeatCounts(10, 20, 1000, 180, 9000).repeatCounts(5, 5, 1000, 45, 9000);
-
-        CheckVerdict burn = check(step.judgeAfter(15), BurnRateCheck.NAME);
+        CheckVerdict burn = burnAfter(MONTH, 15, rate -> rate.repeatCounts(10, 20, 1000, 180, 9000).repeatCounts(5, 5, 1000, 45, 9000));
 
         assertEquals(Verdict.PASS, burn.verdict(), burn.reason());
         assertEquals(5.0, burn.numbers().get("fastShortWindowBurnRate"), 1e-9);
@@ -94,10 +100,7 @@ class BurnRateCheckTest {
     @Test
     void aBlipPassesBecauseTheLongWindowIsUnderTheRate() {
         // 0.5 % for 10 periods, then 2 % for the last 5: the step as a whole burns at 10x, under 14.4.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(MONTH);
-        step.metric(errorRate(10.0)).repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000);
-
-        CheckVerdict burn = check(step.judgeAfter(15), BurnRateCheck.NAME);
+        CheckVerdict burn = burnAfter(MONTH, 15, rate -> rate.repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000));
 
         assertEquals(Verdict.PASS, burn.verdict(), burn.reason());
         assertEquals("no tier burns the 0.10% budget over its rate in both windows: fast tier (14.4x) 20.0x over the last 5 periods"
@@ -108,10 +111,7 @@ class BurnRateCheckTest {
     @Test
     void aStepNoLongerThanTheShortWindowJudgesTheWholeStepAsBothWindows() {
         // Three periods of 2 % on 20000 requests each: 1200 errors against 864 expected at 14.4x.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(MONTH);
-        step.metric(errorRate(10.0)).repeatCounts(3, 400, 20_000, 180, 9000);
-
-        CheckVerdict burn = check(step.judgeAfter(3), BurnRateCheck.NAME);
+        CheckVerdict burn = burnAfter(MONTH, 3, rate -> rate.repeatCounts(3, 400, 20_000, 180, 9000));
 
         assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
         assertTrue(burn.reason().startsWith("fast tier (14.4x): canary burns the 0.10% budget at 20.0x over the last 3 periods,"
@@ -138,10 +138,8 @@ class BurnRateCheckTest {
     @Test
     void theWindowsOfALongStepSlideSoABurnThatStartsLateIsNotDilutedByTheStart() {
         // 12 clean periods, then 12 at 8x: the whole step burns at 4x, the medium tier's last 12 periods at 8x.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(DAY);
-        step.metric(errorRate(10.0)).repeatCounts(12, 0, 10_000, 720, 90_000).repeatCounts(12, 80, 10_000, 720, 90_000);
-
-        CheckVerdict burn = check(step.judgeAfter(24), BurnRateCheck.NAME);
+        CheckVerdict burn = burnAfter(DAY, 24,
+                rate -> rate.repeatCounts(12, 0, 10_000, 720, 90_000).repeatCounts(12, 80, 10_000, 720, 90_000));
 
         assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
         assertEquals(8.0, burn.numbers().get("mediumLongWindowBurnRate"), 1e-9);
@@ -151,10 +149,7 @@ class BurnRateCheckTest {
     @Test
     void doesNotFailOnABurnRateFromAHandfulOfRequests() {
         // One error in five requests is a burn rate of 200, but on five requests it proves nothing.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(MONTH);
-        step.metric(errorRate(0.10)).counts(1, 5, 3, 300);
-
-        CheckVerdict burn = check(step.judgeAfter(1), BurnRateCheck.NAME);
+        CheckVerdict burn = burnAfter(MONTH, 1, rate -> rate.counts(1, 5, 3, 300));
 
         assertEquals(Verdict.INCONCLUSIVE, burn.verdict(), burn.reason());
         assertEquals(200.0, burn.numbers().get("fastLongWindowBurnRate"), 1e-9);
@@ -162,10 +157,7 @@ class BurnRateCheckTest {
 
     @Test
     void isInconclusiveWithoutCanaryRequests() {
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(MONTH);
-        step.metric(errorRate(0.10)).repeatCounts(3, 0, 0, 9, 9000);
-
-        CheckVerdict burn = check(step.judgeAfter(3), BurnRateCheck.NAME);
+        CheckVerdict burn = burnAfter(MONTH, 3, rate -> rate.repeatCounts(3, 0, 0, 9, 9000));
 
         assertEquals(Verdict.INCONCLUSIVE, burn.verdict());
         assertEquals("no canary requests counted yet in error-rate", burn.reason());

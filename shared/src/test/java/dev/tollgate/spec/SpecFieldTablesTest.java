@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class SpecFieldTablesTest {
 
     @FunctionalInterface
     private interface Check {
-        void check(Table table, Row row, String field, List<Instance> instances, java.util.function.Consumer<String> problem);
+        void check(Table table, Row row, String field, List<Instance> instances, Consumer<String> problem);
     }
 
     private static void assertNoProblems(List<String> problems) {
@@ -243,7 +244,9 @@ class SpecFieldTablesTest {
             String documented = row.allowed().replaceAll("(?<=\\d),(?=\\d{3})", "");
             for (String allowed : allowedTexts) {
                 for (String bound : bounds(allowed)) {
-                    if (!bound.equals("0") && !Pattern.compile("(?<![\\d.])" + Pattern.quote(bound) + "(?!\\d)").matcher(documented).find()) {
+                    // A lower bound of 0 may go without saying ("at most 20", "greater than 0").
+                    boolean said = Pattern.compile("(?<![\\d.])" + Pattern.quote(bound) + "(?!\\d)").matcher(documented).find();
+                    if (!bound.equals("0") && !said) {
                         problem.accept("the validator allows '" + allowed + "', but Allowed does not say " + bound);
                     }
                 }
@@ -330,7 +333,8 @@ class SpecFieldTablesTest {
         String type = null;
         if (problem.startsWith("must be a string")) {
             type = "string";
-        } else if (problem.startsWith("must be a whole number") || problem.endsWith("is out of range") && allowed.startsWith("a whole number")) {
+        } else if (problem.startsWith("must be a whole number")
+                || problem.endsWith("is out of range") && allowed.startsWith("a whole number")) {
             type = "whole number";
         } else if (problem.startsWith("must be a number") || problem.endsWith("is out of range") && allowed.startsWith("a number")) {
             type = "number";
