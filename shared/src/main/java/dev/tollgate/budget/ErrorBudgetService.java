@@ -8,7 +8,6 @@ import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MetricSpec;
-import dev.tollgate.spec.MetricSpec.MetricKind;
 import dev.tollgate.spec.SloSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import java.util.Map;
 
 /**
  * Refuses to deploy onto a service that has burnt its error budget: the live (baseline) version's
- * error ratio over the SLO window, from the spec's first RATIO metric. Fails closed: no data for
+ * error ratio over the SLO window, on the metric the SLO names ({@code analysis.slo.metric}). Fails closed: no data for
  * the window refuses too, unless the spec says {@code override}.
  */
 public final class ErrorBudgetService {
@@ -42,8 +41,7 @@ public final class ErrorBudgetService {
         if (slo == null) {
             return record(spec, ErrorBudget.notChecked("no SLO in the spec: error budget not checked"));
         }
-        MetricSpec errorRate = spec.analysis().metrics().stream()
-                .filter(metric -> metric.kind() == MetricKind.RATIO).findFirst().orElseThrow();
+        MetricSpec errorRate = spec.analysis().sloMetric().orElseThrow();
         Instant end = clock.instant();
         Instant start = end.minus(Duration.ofDays(slo.windowDays()));
         Map<String, MetricSeries> series = metrics.series(List.of(

@@ -12,8 +12,10 @@ import java.util.Map;
 /**
  * A fact about a deployment, as it goes on the event bus (the {@code detail} of an EventBridge
  * event; schema in {@code docs/events.schema.json}). {@code eventId} is the same for the same fact
- * however often a retried function publishes it, so a consumer de-duplicates on it. Ids, weights,
- * verdicts and reasons only: never a secret value.
+ * however often a retried function publishes it, so a consumer de-duplicates on it. Every type
+ * carries the same correlation: {@code deploymentId}, {@code service} and {@code executionArn} (the
+ * last completed from the invocation by {@link DeploymentEvents#all}). Ids, weights, verdicts and
+ * reasons only: never a secret value.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeploymentEvent(
@@ -109,9 +111,10 @@ public record DeploymentEvent(
                 decidedBy, reason, verdict.checks().stream().map(Check::of).toList(), null, null, timeToDecision, null);
     }
 
-    public static DeploymentEvent awaitingApproval(String deploymentId, Instant time, int nextStepIndex, String reason) {
+    public static DeploymentEvent awaitingApproval(String deploymentId, String service, Instant time, int nextStepIndex,
+                                                  String reason) {
         return new DeploymentEvent(SCHEMA_VERSION, Type.AWAITING_APPROVAL, deploymentId + ":awaiting-approval:" + nextStepIndex,
-                deploymentId, null, null, time, nextStepIndex, null, null, null, null, null, reason, null, null, null, null, null);
+                deploymentId, service, null, time, nextStepIndex, null, null, null, null, null, reason, null, null, null, null, null);
     }
 
     /**

@@ -151,8 +151,9 @@ public final class FixedHorizonJudge implements Judge {
 
     private CheckVerdict judgeSlo(StepEvidence evidence) {
         SloSpec slo = evidence.analysis().slo();
+        String measured = slo.metric();
         MetricObservations errorRate = evidence.metrics().stream()
-                .filter(observations -> observations.metric().kind() == MetricKind.RATIO)
+                .filter(observations -> observations.metric().name().equals(measured))
                 .findFirst().orElseThrow();
         double longBurn = burnRate(errorRate.canaryNumerator(), errorRate.canaryDenominator(), Integer.MAX_VALUE, slo);
         double shortBurn = burnRate(errorRate.canaryNumerator(), errorRate.canaryDenominator(), SHORT_WINDOW_PERIODS, slo);

@@ -3,7 +3,6 @@ package dev.tollgate.judge;
 import dev.tollgate.judge.CheckVerdict.CheckKind;
 import dev.tollgate.spec.AnalysisSpec;
 import dev.tollgate.spec.MetricSpec;
-import dev.tollgate.spec.MetricSpec.Direction;
 import dev.tollgate.spec.MetricSpec.MetricKind;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>RATIO metrics: {@link RatioCheck} (conditional binomial mixture likelihood ratio, per period).</li>
  *   <li>STATISTIC metrics: {@link StatisticCheck} (sequential sign tests on paired periods).</li>
- *   <li>SLO: {@link BurnRateCheck} on the canary counts of the first RATIO metric where an increase is bad.</li>
+ *   <li>SLO: {@link BurnRateCheck} on the canary counts of the metric the SLO names ({@code analysis.slo.metric}).</li>
  *   <li>Alarms: ALARM fails, OK passes, anything else is inconclusive.</li>
  * </ul>
  *
@@ -53,16 +52,15 @@ public final class SequentialJudge implements Judge {
             }
         }
         boolean minimumSampleReached = anyRatio && fewestCanaryRequests >= minRequests;
-        // The burn rate needs a count of failures; a RATIO where a decrease is bad (a success rate) is not one.
-        Optional<MetricObservations> errorRate = evidence.metrics().stream()
-                .filter(observations -> observations.metric().kind() == MetricKind.RATIO
-                        && observations.metric().direction() == Direction.INCREASE_IS_BAD)
-                .findFirst();
         if (analysis.slo() != null) {
+            // The spec names the metric the SLO is measured on (the error-budget check reads the same one).
+            Optional<MetricObservations> errorRate = evidence.metrics().stream()
+                    .filter(observations -> observations.metric().name().equals(analysis.slo().metric()))
+                    .findFirst();
             checks.add(errorRate.isPresent()
-                    ? BurnRateCheck.judge(analysis.slo(), errorRate.get(), alpha)
+                    ? BurnRateCheck.judge(analysis.slo(), analysis.periodSeconds(), errorRate.get(), alpha)
                     : new CheckVerdict(BurnRateCheck.NAME, CheckKind.SLO, Verdict.INCONCLUSIVE,
-                            "no INCREASE_IS_BAD RATIO metric to count the canary's errors from", Map.of()));
+                            "no observations of " + analysis.slo().metric() + ", the metric the SLO is measured on", Map.of()));
         }
         for (String alarm : analysis.alarms()) {
             checks.add(judgeAlarm(alarm, evidence.alarms().getOrDefault(alarm, AlarmState.MISSING)));

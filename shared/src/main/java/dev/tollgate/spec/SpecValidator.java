@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Checks a deployment request against every rule at once and returns it normalised (defaults
  * filled in). A normalised spec validates to itself, so any step may re-validate what it receives.
- * The rules and their reasons are listed in {@code docs/spec.md}.
+ * The rules and their reasons are listed in {@code docs/spec.md}, whose field tables
+ * {@code SpecFieldTablesTest} checks against this class's answers: a field added here needs its row there.
  */
 public final class SpecValidator {
 
@@ -35,6 +36,8 @@ public final class SpecValidator {
     public static final long DEFAULT_MIN_REQUESTS = 100;
     public static final double DEFAULT_FALSE_POSITIVE_RATE = 0.01;
     public static final int DEFAULT_HEALTH_TIMEOUT_SECONDS = 900;
+    public static final int DEFAULT_SLO_WINDOW_DAYS = 28;
+    public static final double DEFAULT_BURN_RATE_LIMIT = 14.4;
 
     // Step Functions execution names allow 1-80 characters; the id is also used in record keys and resource names.
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,79}");
@@ -63,7 +66,7 @@ public final class SpecValidator {
     private static final Set<String> METRIC_FIELDS = Set.of("name", "kind", "numerator", "denominator", "namespace", "metric",
             "stat", "canaryDimensions", "baselineDimensions", "direction", "tolerance", "critical");
     private static final Set<String> METRIC_REF_FIELDS = Set.of("namespace", "metric");
-    private static final Set<String> SLO_FIELDS = Set.of("objective", "windowDays", "burnRateLimit");
+    private static final Set<String> SLO_FIELDS = Set.of("objective", "windowDays", "burnRateLimit", "metric");
 
     /** Validates and normalises; throws {@link InvalidSpecException} listing every violation. */
     public DeploymentSpec validate(JsonNode request) {
@@ -476,17 +479,51 @@ public final class SpecValidator {
                     "at least one metric or alarm");
             valid = false;
         }
-        if (metricsRead && sloStated && metrics.stream().noneMatch(metric -> metric.kind() == MetricKind.RATIO)) {
-            violations.add(child(path, "slo"), "an SLO needs an error-rate metric to measure its burn rate",
-                    "a RATIO metric (errors over requests) in analysis.metrics");
-            valid = false;
-        }
-        valid &= metricsRead && alarmsRead && (slo.isPresent() || !sloStated);
+        Optional<String> sloMetric = metricsRead && sloStated
+                ? sloMetric(node.get("slo"), child(path, "slo"), metrics, violations) : Optional.empty();
+        valid &= metricsRead && alarmsRead && (slo.isPresent() || !sloStated) && (sloMetric.isPresent() || !sloStated);
         if (!valid) {
             return Optional.empty();
         }
-        return Optional.of(new AnalysisSpec(defaults.periodSeconds(), metrics, slo.orElse(null), alarms, falsePositiveRate,
-                onInconclusive));
+        SloSpec measured = slo.map(stated -> new SloSpec(stated.objective(), stated.windowDays(), stated.burnRateLimit(),
+                sloMetric.orElseThrow())).orElse(null);
+        return Optional.of(new AnalysisSpec(defaults.periodSeconds(), metrics, measured, alarms, falsePositiveRate, onInconclusive));
+    }
+
+    /**
+     * The metric the SLO is measured on: the one {@code slo.metric} names, or else the first RATIO
+     * where an increase is bad. Its errors over requests are what the budget and the burn rate count;
+     * a success rate ({@code DECREASE_IS_BAD}) or a statistic counts no failures.
+     */
+    private static Optional<String> sloMetric(JsonNode sloNode, String at, List<MetricSpec> metrics, Violations violations) {
+        List<String> failureCounts = metrics.stream()
+                .filter(metric -> metric.kind() == MetricKind.RATIO && metric.direction() == Direction.INCREASE_IS_BAD)
+                .map(MetricSpec::name).toList();
+        String allowed = failureCounts.isEmpty()
+                ? "an INCREASE_IS_BAD RATIO metric (errors over requests) in analysis.metrics, named by slo.metric (the first one by default)"
+                : "the name of an INCREASE_IS_BAD RATIO metric (errors over requests): " + String.join(", ", failureCounts);
+        JsonNode named = sloNode.get("metric");
+        if (named == null || named.isNull()) {
+            if (failureCounts.isEmpty()) {
+                violations.add(at, "an SLO needs an error-rate metric to measure its burn rate", allowed);
+                return Optional.empty();
+            }
+            return Optional.of(failureCounts.get(0));
+        }
+        if (!named.isTextual() || !METRIC_NAME.matcher(named.asText()).matches()) {
+            return Optional.empty(); // reported where the SLO's fields were read
+        }
+        Optional<MetricSpec> metric = metrics.stream().filter(candidate -> candidate.name().equals(named.asText())).findFirst();
+        if (metric.isEmpty()) {
+            violations.add(child(at, "metric"), "'" + named.asText() + "' is not the name of a metric in analysis.metrics", allowed);
+            return Optional.empty();
+        }
+        if (!failureCounts.contains(named.asText())) {
+            String what = metric.get().kind() == MetricKind.RATIO ? "a DECREASE_IS_BAD RATIO (a success rate)" : "a STATISTIC";
+            violations.add(child(at, "metric"), "'" + named.asText() + "' is " + what + ", which counts no failures", allowed);
+            return Optional.empty();
+        }
+        return Optional.of(named.asText());
     }
 
     private Optional<MetricSpec> metric(JsonNode node, String at, AnalysisDefaults defaults, Violations violations) {
@@ -576,12 +613,16 @@ public final class SpecValidator {
         Optional<Double> objective = violations.decimal(node, "objective", at, true, 0.5, false, 1, false);
         Optional<Long> windowDays = violations.integer(node, "windowDays", at, false, 1, 90, "days");
         Optional<Double> burnRateLimit = violations.decimal(node, "burnRateLimit", at, false, 0, false, 1000, true);
+        Optional<String> metric = violations.string(node, "metric", at, false, METRIC_NAME,
+                "the name of an INCREASE_IS_BAD RATIO metric of analysis.metrics");
         if (objective.isEmpty() || (node.hasNonNull("windowDays") && windowDays.isEmpty())
-                || (node.hasNonNull("burnRateLimit") && burnRateLimit.isEmpty())) {
+                || (node.hasNonNull("burnRateLimit") && burnRateLimit.isEmpty()) || (node.hasNonNull("metric") && metric.isEmpty())) {
             return Optional.empty();
         }
-        // 14.4 burns 2 % of a 30-day budget in one hour: the page-worthy rate in Google's SRE workbook.
-        return Optional.of(new SloSpec(objective.get(), windowDays.map(Long::intValue).orElse(28), burnRateLimit.orElse(14.4)));
+        // 14.4 burns 2 % of a 30-day budget in one hour: the page-worthy rate in Google's SRE workbook, and the
+        // fastest of the judge's burn-rate tiers (BurnRateCheck). The metric is resolved once the metrics are read.
+        return Optional.of(new SloSpec(objective.get(), windowDays.map(Long::intValue).orElse(DEFAULT_SLO_WINDOW_DAYS),
+                burnRateLimit.orElse(DEFAULT_BURN_RATE_LIMIT), metric.orElse(null)));
     }
 
     private List<String> alarms(JsonNode node, String path, Violations violations) {

@@ -231,7 +231,7 @@ final class TargetValidation {
             return node.hasNonNull("hooks") ? null : Map.of();
         }
         String at = child(path, "hooks");
-        String allowed = "for " + platform + ": " + String.join(", ", new TreeSet<>(allowedEvents))
+        String allowed = "one of " + String.join(", ", new TreeSet<>(allowedEvents)) + " for " + platform
                 + " (Tollgate answers AfterAllowTraffic" + ("ECS".equals(platform) ? " and AfterAllowTestTraffic" : "") + " itself)";
         Map<String, String> events = new LinkedHashMap<>();
         boolean valid = true;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.CheckVerdict;
@@ -12,9 +13,11 @@ import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class DeploymentEventTest {
@@ -39,7 +42,7 @@ class DeploymentEventTest {
         events.add(DeploymentEvent.stepShifted(ID, "checkout", T0.plusSeconds(5), 0, 3, 10));
         events.add(DeploymentEvent.stepVerdict(ID, "checkout", T0.plusSeconds(20), 0, 3, 10, failVerdict(T0.plusSeconds(19)),
                 "ROLLBACK", "judge", "step 1/3 (10 %) failed", T0.plusSeconds(5)));
-        events.add(DeploymentEvent.awaitingApproval(ID, T0.plusSeconds(30), 1, "step 1 passed"));
+        events.add(DeploymentEvent.awaitingApproval(ID, "checkout", T0.plusSeconds(30), 1, "step 1 passed"));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "PROMOTED", "all steps passed", null, 100, T0));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "ROLLED_BACK", "aborted by alice", RollbackReason.OPERATOR, 0, T0));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "FAILED", "ShiftTraffic failed", RollbackReason.FAILURE, 0, T0));
@@ -51,8 +54,22 @@ class DeploymentEventTest {
     @Test
     void everyKindOfEventConformsToThePublishedSchema() {
         for (DeploymentEvent event : everyKind()) {
-            DeploymentEvent complete = event.withCorrelation(EXECUTION, "checkout");
+            // The fan-out adds the invocation's execution; the service is the fact's own.
+            DeploymentEvent complete = event.withCorrelation(EXECUTION, null);
             assertEquals(List.of(), EventSchema.violations(Json.write(complete)), event.type() + ": " + Json.write(complete));
+        }
+        assertEquals(EnumSet.allOf(DeploymentEvent.Type.class), everyKind().stream().map(DeploymentEvent::type)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(DeploymentEvent.Type.class))), "every type is checked");
+    }
+
+    @Test
+    void theSchemaRequiresTheCorrelationFieldsOfEveryType() {
+        for (DeploymentEvent event : everyKind()) {
+            for (String field : List.of("deploymentId", "service", "executionArn")) {
+                ObjectNode detail = (ObjectNode) Json.tree(Json.write(event.withCorrelation(EXECUTION, null)));
+                detail.remove(field);
+                assertFalse(EventSchema.violations(Json.write(detail)).isEmpty(), event.type() + " without " + field);
+            }
         }
     }
 

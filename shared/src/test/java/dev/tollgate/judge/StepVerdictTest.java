@@ -9,10 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.judge.CheckVerdict.CheckKind;
 import dev.tollgate.spec.MetricSpec.Direction;
-import dev.tollgate.spec.SloSpec;
 import org.junit.jupiter.api.Test;
 
-/** How the checks combine into the step's verdict: alarms, SLO burn, criticality, the minimum sample. */
+/** How the checks combine into the step's verdict: alarms, criticality, the minimum sample (the SLO burn: {@link BurnRateCheckTest}). */
 class StepVerdictTest {
 
     private static StepEvidenceBuilder healthyStep(int periods) {
@@ -47,60 +46,6 @@ class StepVerdictTest {
 
         assertEquals(Verdict.PASS, verdict.verdict(), verdict.reason());
         assertEquals("all 2 checks pass, 10000 canary requests compared (minimum 500)", verdict.reason());
-    }
-
-    @Test
-    void failsOnASustainedBurnRateOverBothWindows() {
-        // 2 % errors against a 99.9 % objective is a burn rate of 20, over the limit of 14.4 in both windows.
-        // After 6 periods 120 errors against 86 expected at the limit is not yet conclusive; after 10,
-        // 200 against 144 (4.7 standard deviations) is.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
-        step.metric(errorRate(10.0)).repeatCounts(10, 20, 1000, 180, 9000);
-
-        assertEquals(Verdict.INCONCLUSIVE, check(step.judgeAfter(6), BurnRateCheck.NAME).verdict());
-        StepVerdict verdict = step.judgeAfter(10);
-
-        CheckVerdict burn = check(verdict, BurnRateCheck.NAME);
-        assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
-        assertEquals(20.0, burn.numbers().get("shortWindowBurnRate"), 1e-9);
-        assertEquals(20.0, burn.numbers().get("longWindowBurnRate"), 1e-9);
-        assertEquals(Verdict.FAIL, verdict.verdict());
-    }
-
-    @Test
-    void doesNotFailOnABurnRateFromAHandfulOfRequests() {
-        // One error in five requests is a burn rate of 200, but on five requests it proves nothing.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
-        step.metric(errorRate(0.10)).counts(1, 5, 3, 300);
-
-        CheckVerdict burn = check(step.judgeAfter(1), BurnRateCheck.NAME);
-
-        assertEquals(Verdict.INCONCLUSIVE, burn.verdict(), burn.reason());
-        assertEquals(200.0, burn.numbers().get("longWindowBurnRate"), 1e-9);
-    }
-
-    @Test
-    void passesTheBurnRateWhenOnlyTheShortWindowIsOverTheLimit() {
-        // 0.5 % for 10 periods, then 2 % for the last 5: the step as a whole burns at 10x, under 14.4.
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
-        step.metric(errorRate(10.0)).repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000);
-
-        CheckVerdict burn = check(step.judgeAfter(15), BurnRateCheck.NAME);
-
-        assertEquals(Verdict.PASS, burn.verdict(), burn.reason());
-        assertEquals(20.0, burn.numbers().get("shortWindowBurnRate"), 1e-9);
-        assertEquals(10.0, burn.numbers().get("longWindowBurnRate"), 1e-9);
-    }
-
-    @Test
-    void burnRateIsInconclusiveWithoutCanaryRequests() {
-        StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4));
-        step.metric(errorRate(0.10)).repeatCounts(3, 0, 0, 9, 9000);
-
-        CheckVerdict burn = check(step.judgeAfter(3), BurnRateCheck.NAME);
-
-        assertEquals(Verdict.INCONCLUSIVE, burn.verdict());
-        assertEquals("no canary requests counted yet in error-rate", burn.reason());
     }
 
     @Test

@@ -50,7 +50,7 @@ class SpecValidatorNormalisationTest {
                 new StepSpec(100, 0, 0, 0, false)), spec.steps());
         AnalysisSpec analysis = spec.analysis();
         assertEquals(60, analysis.periodSeconds());
-        assertEquals(new SloSpec(0.999, 28, 14.4), analysis.slo());
+        assertEquals(new SloSpec(0.999, 28, 14.4, "error-rate"), analysis.slo());
         assertEquals(List.of("checkout-canary-anomaly", "checkout-p99-slo"), analysis.alarms());
         assertEquals(0.01, analysis.falsePositiveRate());
         assertEquals(InconclusivePolicy.PAUSE, analysis.onInconclusive());
@@ -77,7 +77,7 @@ class SpecValidatorNormalisationTest {
         assertEquals(60, analysis.periodSeconds());
         assertEquals(0.01, analysis.falsePositiveRate());
         assertEquals(InconclusivePolicy.PAUSE, analysis.onInconclusive());
-        assertEquals(new SloSpec(0.999, 28, 14.4), analysis.slo());
+        assertEquals(new SloSpec(0.999, 28, 14.4, "error-rate"), analysis.slo());
         assertEquals(List.of(), analysis.alarms());
         MetricSpec errorRate = analysis.metrics().get(0);
         assertEquals(Direction.INCREASE_IS_BAD, errorRate.direction());

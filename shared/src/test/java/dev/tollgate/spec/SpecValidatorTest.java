@@ -376,7 +376,7 @@ class SpecValidatorTest {
                     Arguments.of("$.analysis.alarm", "alarms, baselineDimensions, canaryDimensions, falsePositiveRate"),
                     Arguments.of("$.analysis.metrics[0].tolerence", "numerator, stat, tolerance"),
                     Arguments.of("$.analysis.metrics[0].numerator.name", "one of metric, namespace"),
-                    Arguments.of("$.analysis.slo.window", "one of burnRateLimit, objective, windowDays"));
+                    Arguments.of("$.analysis.slo.window", "one of burnRateLimit, metric, objective, windowDays"));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -587,7 +587,57 @@ class SpecValidatorTest {
             ObjectNode request = remove(designExample(), "$.analysis.metrics[0]");
 
             assertViolation(onlyViolation(request), "$.analysis.slo", "an SLO needs an error-rate metric to measure its burn rate",
-                    "a RATIO metric (errors over requests) in analysis.metrics");
+                    "an INCREASE_IS_BAD RATIO metric (errors over requests) in analysis.metrics, named by slo.metric");
+        }
+
+        @Test
+        void refusesAnSloWhoseOnlyRatioIsASuccessRateBecauseItCountsNoFailures() {
+            ObjectNode request = set(designExample(), "$.analysis.metrics[0].direction", "\"DECREASE_IS_BAD\"");
+
+            assertViolation(onlyViolation(request), "$.analysis.slo", "an SLO needs an error-rate metric to measure its burn rate",
+                    "an INCREASE_IS_BAD RATIO metric");
+        }
+
+        @Test
+        void measuresTheSloOnTheFirstErrorRateByDefaultEvenBehindASuccessRate() {
+            ObjectNode request = designExample();
+            ((ArrayNode) at(request, "$.analysis.metrics")).insert(0, successRate());
+
+            DeploymentSpec spec = new SpecValidator().validate(request);
+
+            assertEquals("error-rate", spec.analysis().slo().metric());
+            assertEquals("error-rate", spec.analysis().sloMetric().orElseThrow().name());
+        }
+
+        @Test
+        void measuresTheSloOnTheMetricItNames() {
+            ObjectNode request = designExample();
+            ObjectNode serverErrors = at(request, "$.analysis.metrics[0]").deepCopy();
+            serverErrors.put("name", "server-errors");
+            ((ArrayNode) at(request, "$.analysis.metrics")).add(serverErrors);
+            set(request, "$.analysis.slo.metric", "\"server-errors\"");
+
+            assertEquals("server-errors", new SpecValidator().validate(request).analysis().slo().metric());
+        }
+
+        @Test
+        void refusesAnSloMetricThatIsNotAnErrorRateSayingWhichAre() {
+            ObjectNode request = designExample();
+            ((ArrayNode) at(request, "$.analysis.metrics")).add(successRate());
+
+            assertViolation(onlyViolation(set(request.deepCopy(), "$.analysis.slo.metric", "\"success-rate\"")),
+                    "$.analysis.slo.metric", "'success-rate' is a DECREASE_IS_BAD RATIO (a success rate), which counts no failures",
+                    "the name of an INCREASE_IS_BAD RATIO metric (errors over requests): error-rate");
+            assertViolation(onlyViolation(set(request.deepCopy(), "$.analysis.slo.metric", "\"p99-latency\"")),
+                    "$.analysis.slo.metric", "'p99-latency' is a STATISTIC, which counts no failures", "error-rate");
+            assertViolation(onlyViolation(set(request.deepCopy(), "$.analysis.slo.metric", "\"errors\"")),
+                    "$.analysis.slo.metric", "'errors' is not the name of a metric in analysis.metrics", "error-rate");
+        }
+
+        private static JsonNode successRate() {
+            return json("{\"name\": \"success-rate\", \"kind\": \"RATIO\", \"numerator\": {\"namespace\": \"App\", \"metric\": \"2xx\"},"
+                    + " \"denominator\": {\"namespace\": \"App\", \"metric\": \"Requests\"}, \"direction\": \"DECREASE_IS_BAD\","
+                    + " \"tolerance\": 0.01}");
         }
 
         @Test

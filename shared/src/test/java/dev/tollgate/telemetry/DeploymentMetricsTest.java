@@ -54,7 +54,7 @@ class DeploymentMetricsTest {
     void startsShiftsPromotionsAndGatesAreCounted() {
         assertEquals("DeploymentsStarted{}", names(DeploymentMetrics.points(DeploymentEvent.started(ID, "checkout", "arn", T0))));
         assertEquals("StepsShifted{}", names(DeploymentMetrics.points(DeploymentEvent.stepShifted(ID, "checkout", T0, 0, 3, 10))));
-        assertEquals("ApprovalGatesOpened{}", names(DeploymentMetrics.points(DeploymentEvent.awaitingApproval(ID, T0, 1, "r"))));
+        assertEquals("ApprovalGatesOpened{}", names(DeploymentMetrics.points(DeploymentEvent.awaitingApproval(ID, "checkout", T0, 1, "r"))));
         assertEquals("DeploymentsPromoted{},DeploymentDuration{Outcome=PROMOTED}", names(DeploymentMetrics.points(
                 DeploymentEvent.finished(ID, "checkout", T0, "PROMOTED", "ok", null, 100, T0))));
         assertEquals(Map.of(), DeploymentMetrics.points(DeploymentEvent.started(ID, "checkout", "arn", T0)).get(0).dimensions());

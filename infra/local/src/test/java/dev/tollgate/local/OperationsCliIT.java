@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.events.EventSchema;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.traffic.AlbWeightedRouter;
@@ -97,6 +99,7 @@ class OperationsCliIT {
     void anApprovalGateApprovedByHandGoesOnToThePromotion() throws Exception {
         try (ScenarioRun.Release release = release("cli-approve")) {
             String id = release.deploymentId();
+            BusSubscription bus = BusSubscription.toService(stack, release.spec().path("service").asText());
             Run started = tollgate("start", "--spec", specFile(DemoSpecs.withApproval(release.spec(), 0)).toString());
             assertEquals(0, started.exitCode(), started.err());
             assertTrue(started.out().startsWith("started " + id), started.out());
@@ -119,6 +122,12 @@ class OperationsCliIT {
             assertTrue(status.out().contains("status    PROMOTED"), status.out());
             assertTrue(status.out().contains("approval answered: APPROVE by tester"), status.out());
             assertTrue(status.out().contains("step 2/3: canary at 50 %"), "the next step came after the approval: " + status.out());
+
+            // A rule on the service hears the gate like every other fact (docs/events.md).
+            List<JsonNode> events = bus.eventsThrough("Deployment Promoted");
+            assertTrue(events.stream().anyMatch(event -> "Deployment Awaiting Approval".equals(event.path("detail-type").asText())),
+                    events.toString());
+            events.forEach(event -> assertEquals(List.of(), EventSchema.violations(Json.write(event.path("detail"))), event.toString()));
         }
     }
 

@@ -3,15 +3,13 @@ package dev.tollgate.functions.approval;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.ApprovalService;
 import dev.tollgate.deployment.DeploymentStore;
-import dev.tollgate.deployment.TimelineEntry;
-import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * The approval gate: parks the state machine's task token on the deployment record, where
@@ -19,9 +17,7 @@ import java.time.Instant;
  */
 public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, ApprovalHandler.Parked> {
 
-    private final DeploymentStore store;
-    private final Clock clock;
-    private final DeploymentEvents events;
+    private final ApprovalService approvals;
 
     public ApprovalHandler() {
         this(FunctionEnvironment.fromProcess());
@@ -41,9 +37,7 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
 
     public ApprovalHandler(DeploymentStore store, Clock clock, DeploymentEvents events) {
         super(Request.class);
-        this.store = store;
-        this.clock = clock;
-        this.events = events;
+        this.approvals = new ApprovalService(store, clock, events);
     }
 
     @Override
@@ -55,15 +49,13 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
     protected Parked handle(Request request, Context context) {
         String deploymentId = required(request.deploymentId(), "deploymentId");
         int stepIndex = required(request.nextStepIndex(), "nextStepIndex");
-        store.awaitApproval(deploymentId, stepIndex, required(request.taskToken(), "taskToken"));
-        Instant now = clock.instant();
-        store.append(deploymentId, new TimelineEntry("approval-" + stepIndex, now, "AwaitApproval",
-                "waiting for approval: " + request.reason(), stepIndex, null, null));
-        events.publish(DeploymentEvent.awaitingApproval(deploymentId, now, stepIndex, request.reason()));
+        approvals.park(deploymentId, request.service(), stepIndex, required(request.taskToken(), "taskToken"), request.reason());
         return new Parked(deploymentId, stepIndex);
     }
 
-    public record Request(String deploymentId, Integer nextStepIndex, String taskToken, @Nullable String reason) {
+    /** {@code service} is absent only from executions started before the state machine passed it. */
+    public record Request(String deploymentId, @Nullable String service, Integer nextStepIndex, String taskToken,
+                          @Nullable String reason) {
     }
 
     public record Parked(String deploymentId, int nextStepIndex) {

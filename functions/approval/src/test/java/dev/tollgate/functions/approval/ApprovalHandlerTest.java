@@ -3,23 +3,48 @@ package dev.tollgate.functions.approval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.events.EventSchema;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.json.Json;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ApprovalHandlerTest {
 
+    private static final String DEPLOYMENT = "checkout-2026-11-24-v42";
+
+    private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T11:00:00Z"));
+
+    @BeforeEach
+    void deploymentIsRecorded() {
+        new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
+    }
+
     @Test
     void parksTheTaskTokenOnTheDeploymentRecord() {
-        InMemoryDeploymentStore store = new InMemoryDeploymentStore();
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-24T11:00:00Z"));
-        new LockService(store, clock).acquire("checkout", "checkout-2026-11-24-v42", "execution-1");
-
         SampleEvents.invoke(new ApprovalHandler(store, clock), "approval.json");
 
-        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+TaskToken==", store.approvalToken("checkout-2026-11-24-v42").orElseThrow());
-        assertEquals(3, store.find("checkout-2026-11-24-v42").orElseThrow().awaitingApprovalStep());
+        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+TaskToken==", store.approvalToken(DEPLOYMENT).orElseThrow());
+        assertEquals(3, store.find(DEPLOYMENT).orElseThrow().awaitingApprovalStep());
+    }
+
+    @Test
+    void tellsItIsWaitingWithTheServiceSoAPerServiceRuleHearsIt() {
+        List<DeploymentEvent> told = new ArrayList<>();
+
+        SampleEvents.invoke(new ApprovalHandler(store, clock, DeploymentEvents.all(List.of(told::add))), "approval.json");
+
+        DeploymentEvent waiting = told.get(0);
+        assertEquals(DeploymentEvent.Type.AWAITING_APPROVAL, waiting.type());
+        assertEquals("checkout", waiting.service());
+        assertEquals(List.of(), EventSchema.violations(Json.write(waiting)), Json.write(waiting));
     }
 }

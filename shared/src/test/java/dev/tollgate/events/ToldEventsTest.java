@@ -1,0 +1,114 @@
+package dev.tollgate.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.decision.DecisionPolicy;
+import dev.tollgate.decision.DecisionService;
+import dev.tollgate.decision.StepProgress;
+import dev.tollgate.deployment.ApprovalService;
+import dev.tollgate.deployment.FinalizeService;
+import dev.tollgate.deployment.LockService;
+import dev.tollgate.fakes.FakeTrafficRouter;
+import dev.tollgate.fakes.InMemoryDeploymentStore;
+import dev.tollgate.fakes.InMemoryTrafficLedger;
+import dev.tollgate.fakes.MutableClock;
+import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.json.Json;
+import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.judge.Verdict;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.telemetry.Correlation;
+import dev.tollgate.telemetry.InvocationContext;
+import dev.tollgate.traffic.ShiftService;
+import dev.tollgate.traffic.TrafficControl;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every fact the services can tell, told as the functions tell it (through the fan-out, in an
+ * invocation whose event names the execution but, here, not the service), conforms to
+ * docs/events.schema.json: each carries the same correlation fields, so a rule on any of them hears
+ * every fact.
+ */
+class ToldEventsTest {
+
+    private static final String EXECUTION = "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T11:00:00Z"));
+    private final List<DeploymentEvent> told = new ArrayList<>();
+    private final DeploymentEvents events = DeploymentEvents.all(List.of(told::add));
+
+    /** One deployment from its lock to its end, every service telling what it did; {@code ending} picks the outcome. */
+    private void deployment(String deploymentId, String ending) {
+        DeploymentSpec spec = Json.convert(Json.tree(SampleEvents.read("shift-traffic.json").replace("checkout-2026-11-24-v42",
+                deploymentId)).path("spec"), DeploymentSpec.class);
+        InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+        TrafficControl traffic = new TrafficControl(new FakeTrafficRouter(), new InMemoryTrafficLedger());
+        FinalizeService finalize = new FinalizeService(traffic, store, clock, 15, events);
+        inInvocation(deploymentId, () -> {
+            new LockService(store, clock, events).acquire(spec.service(), deploymentId, EXECUTION + deploymentId);
+            traffic.deploy(spec);
+            StepProgress progress = new ShiftService(traffic, store, clock, events).shift(spec, 0);
+            clock.advance(Duration.ofSeconds(spec.step(0).bakeSeconds()));
+            StepVerdict passed = new StepVerdict(Verdict.PASS, "all checks pass", List.of(), true, clock.instant());
+            new DecisionService(store, new DecisionPolicy(), clock, events).decide(spec, progress, passed);
+            // An execution started before the state machine passed the service to the gate: the record names it.
+            new ApprovalService(store, clock, events).park(deploymentId, null, 1, "token-" + deploymentId, "step 1 passed");
+            switch (ending) {
+                case "promote" -> finalize.promote(spec, "all steps passed");
+                case "roll back" -> finalize.rollBack(spec, "step 1 failed", true);
+                case "fail" -> finalize.rollBack(spec, "ShiftTraffic failed", false);
+                default -> finalize.requireManualIntervention(spec, "failed: throttled");
+            }
+        });
+    }
+
+    /** The correlation a function reads from its event: the execution (every task passes it), no service. */
+    private static void inInvocation(String deploymentId, Runnable work) {
+        InvocationContext.Scope invocation = InvocationContext.open(
+                new Correlation(deploymentId, null, EXECUTION + deploymentId, "Test", null, 0));
+        try {
+            work.run();
+        } finally {
+            invocation.close();
+        }
+    }
+
+    @Test
+    void everyFactTheServicesTellCarriesTheCorrelationFieldsAndConformsToTheSchema() {
+        deployment("checkout-promoted", "promote");
+        deployment("checkout-rolled-back", "roll back");
+        deployment("checkout-failed", "fail");
+        deployment("checkout-stuck", "manual intervention");
+
+        Set<DeploymentEvent.Type> types = EnumSet.noneOf(DeploymentEvent.Type.class);
+        for (DeploymentEvent event : told) {
+            types.add(event.type());
+            String detail = Json.write(event);
+            assertEquals(List.of(), EventSchema.violations(detail), event.type() + ": " + detail);
+            assertEquals("checkout", event.service(), detail);
+            assertTrue(event.executionArn().endsWith(":" + event.deploymentId()), detail);
+        }
+        assertEquals(EnumSet.allOf(DeploymentEvent.Type.class), types, "every type of fact was told");
+    }
+
+    @Test
+    void anAwaitingApprovalEventNamesTheServiceTheGateWasGiven() {
+        InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+        new LockService(store, clock).acquire("checkout", "checkout-v42", EXECUTION + "checkout-v42");
+
+        inInvocation("checkout-v42", () -> new ApprovalService(store, clock, events).park("checkout-v42", "checkout", 2, "token",
+                "step 2 passed"));
+
+        DeploymentEvent waiting = told.get(0);
+        assertEquals(DeploymentEvent.Type.AWAITING_APPROVAL, waiting.type());
+        assertEquals("checkout", waiting.service());
+        assertEquals(List.of(), EventSchema.violations(Json.write(waiting)));
+    }
+}
