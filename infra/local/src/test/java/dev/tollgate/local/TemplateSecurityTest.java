@@ -26,8 +26,11 @@ class TemplateSecurityTest {
             Map.entry("elasticloadbalancingv2", "elasticloadbalancing"), Map.entry("secretsmanager", "secretsmanager"),
             Map.entry("lambda", "lambda"), Map.entry("codedeploy", "codedeploy"), Map.entry("codepipeline", "codepipeline"),
             Map.entry("sfn", "states"), Map.entry("eventbridge", "events"), Map.entry("s3", "s3"));
-    /** Services a function may need without calling them itself: ECS takes a role to pass along with a task definition. */
-    private static final Set<String> PASSED_ALONG = Set.of("iam");
+    /**
+     * Services a function may need without calling them itself: ECS takes a role to pass along with a task definition,
+     * and Secrets Manager decrypts a secret with its KMS key on the function's behalf.
+     */
+    private static final Set<String> PASSED_ALONG = Set.of("iam", "kms");
     /**
      * Services a function calls with credentials it is handed rather than its own role: the
      * pipeline bridge reads the input artifact from S3 with the job's artifact credentials.
