@@ -1,10 +1,13 @@
 package dev.tollgate.aws;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -16,12 +19,16 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * attempts; AWS bills attempts), and for {@code GetMetricData}, which CloudWatch bills per metric
  * requested, the queries each attempt sent. Switched on by {@link #SWITCH} in the function's environment, which
  * the local stack sets; on AWS it is off and costs nothing. The counts are per JVM, which is what the
- * local stack needs: every function runs in its one JVM.
+ * local stack needs: every function runs in its one JVM. With {@link #CALLS_FILE} set as well, every call is also
+ * appended to that file, one JSON line naming the function, the service, the operation and the resources the
+ * request names ({@link AwsCallLog}), so the tests can check every call against the function's IAM role.
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
 
     /** Any non-blank value switches counting on. */
     public static final String SWITCH = "TOLLGATE_COUNT_AWS_CALLS";
+    /** The file every call is appended to (JSON lines); the local stack sets it for every function. */
+    public static final String CALLS_FILE = "TOLLGATE_AWS_CALLS_FILE";
     /** Lambda sets it to the function's name; the local stack sets it to the function's logical id. */
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
 
@@ -29,9 +36,11 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     private static final Map<CallKey, Tally> TALLIES = new ConcurrentHashMap<>();
 
     private final String function;
+    private final Optional<AwsCallLog> log;
 
-    AwsCallCounter(String function) {
+    AwsCallCounter(String function, Optional<AwsCallLog> log) {
         this.function = function;
+        this.log = log;
     }
 
     /** Which function called which operation of which service ({@code CloudWatch}, {@code GetMetricData}). */
@@ -77,9 +86,29 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         }
     }
 
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        log.ifPresent(calls -> calls.record(function, service(attributes), operation(attributes), context.request(),
+                context.response(), null));
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        log.ifPresent(calls -> calls.record(function, service(attributes), operation(attributes), context.request(), null,
+                context.exception() instanceof AwsServiceException failure && failure.awsErrorDetails() != null
+                        ? failure.awsErrorDetails().errorCode() : context.exception().getClass().getSimpleName()));
+    }
+
+    private static String service(ExecutionAttributes attributes) {
+        return String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME));
+    }
+
+    private static String operation(ExecutionAttributes attributes) {
+        return String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    }
+
     private Tally tally(ExecutionAttributes attributes) {
-        CallKey key = new CallKey(function, String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
-                String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)));
+        CallKey key = new CallKey(function, service(attributes), operation(attributes));
         return TALLIES.computeIfAbsent(key, ignored -> new Tally());
     }
 
@@ -104,10 +133,12 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     }
 
     static boolean enabledIn(FunctionEnvironment environment) {
-        return environment.get(SWITCH).isPresent();
+        return environment.get(SWITCH).isPresent() || environment.get(CALLS_FILE).isPresent();
     }
 
-    static AwsCallCounter forFunction(FunctionEnvironment environment) {
-        return new AwsCallCounter(environment.get(FUNCTION_NAME, "unnamed"));
+    /** {@code functionsOwnCredentials} false: the calls are signed with credentials the function was handed, not its role's. */
+    static AwsCallCounter forFunction(FunctionEnvironment environment, boolean functionsOwnCredentials) {
+        return new AwsCallCounter(environment.get(FUNCTION_NAME, "unnamed"),
+                environment.get(CALLS_FILE).map(file -> new AwsCallLog(Path.of(file), functionsOwnCredentials)));
     }
 }

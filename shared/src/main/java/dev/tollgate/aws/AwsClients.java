@@ -48,16 +48,21 @@ public final class AwsClients {
 
     /** Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder. */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        return build(builder, credentials());
+        return build(builder, credentials(), true);
     }
 
     /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
             B builder, AwsCredentialsProvider credentials) {
+        return build(builder, credentials, false);
+    }
+
+    private <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, AwsCredentialsProvider credentials, boolean functionsOwnCredentials) {
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(30));
         if (AwsCallCounter.enabledIn(environment)) {
-            overrides.addExecutionInterceptor(AwsCallCounter.forFunction(environment));
+            overrides.addExecutionInterceptor(AwsCallCounter.forFunction(environment, functionsOwnCredentials));
         }
         builder.region(region())
                 .credentialsProvider(primable(credentials))

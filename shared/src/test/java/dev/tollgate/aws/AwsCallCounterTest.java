@@ -1,26 +1,35 @@
 package dev.tollgate.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.aws.AwsCallCounter.CallKey;
 import dev.tollgate.aws.AwsCallCounter.Count;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** The call counter the local stack switches on: calls, attempts (retries) and metrics requested, by function. */
 class AwsCallCounterTest {
@@ -55,6 +64,10 @@ class AwsCallCounterTest {
     }
 
     private AwsClients clients(String function, boolean counting) {
+        return clients(function, counting, null);
+    }
+
+    private AwsClients clients(String function, boolean counting, Path callsFile) {
         Map<String, String> environment = new HashMap<>();
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_ACCESS_KEY_ID", "test");
@@ -63,6 +76,9 @@ class AwsCallCounterTest {
         environment.put(AwsCallCounter.FUNCTION_NAME, function);
         if (counting) {
             environment.put(AwsCallCounter.SWITCH, "true");
+        }
+        if (callsFile != null) {
+            environment.put(AwsCallCounter.CALLS_FILE, callsFile.toString());
         }
         return new AwsClients(new FunctionEnvironment(environment));
     }
@@ -101,6 +117,45 @@ class AwsCallCounterTest {
         }
 
         assertTrue(AwsCallCounter.since(before).keySet().stream().noneMatch(key -> key.function().equals("counter-test-off")));
+    }
+
+    @Test
+    void theCallsLogNamesFunctionServiceOperationAndResourcesButNoValue(@TempDir Path directory) throws IOException {
+        Path callsFile = directory.resolve("aws-calls.jsonl");
+        try (DynamoDbClient dynamo = clients("counter-test-log", false, callsFile).build(DynamoDbClient.builder())) {
+            dynamo.putItem(put -> put.tableName("deployments").item(Map.of("pk", AttributeValue.fromS("DEPLOYMENT#v42"),
+                    "note", AttributeValue.fromS("a value that stays out of the log"))));
+            failuresToAnswer.set(10);
+            assertThrows(DynamoDbException.class, () -> dynamo.getItem(get -> get.tableName("locks")
+                    .key(Map.of("pk", AttributeValue.fromS("LOCK#checkout")))));
+        }
+
+        List<String> lines = Files.readAllLines(callsFile);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        JsonNode put = Json.tree(lines.get(0));
+        assertEquals("counter-test-log", put.path("function").asText());
+        assertEquals("DynamoDb", put.path("service").asText());
+        assertEquals("PutItem", put.path("operation").asText());
+        assertEquals("deployments", put.path("request").path("TableName").asText());
+        assertFalse(lines.get(0).contains("DEPLOYMENT#v42") || lines.get(0).contains("stays out"), lines.get(0));
+        JsonNode failed = Json.tree(lines.get(1));
+        assertEquals("locks", failed.path("request").path("TableName").asText());
+        assertEquals("InternalServerError", failed.path("error").asText());
+    }
+
+    @Test
+    void theCallsLogNamesTheResourcesInsideARequestsObjectsAndTagKeysButNotTagValues() {
+        var request = software.amazon.awssdk.services.ecs.model.RunTaskRequest.builder().cluster("prod")
+                .taskDefinition("checkout-migrate:7").overrides(overrides -> overrides.taskRoleArn("arn:aws:iam::123456789012:role/app"))
+                .tags(tag -> tag.key("tollgate:deployment").value("checkout-v42")).build();
+
+        Map<String, Object> identifiers = AwsCallLog.identifiers(request, true, true);
+
+        assertEquals("prod", identifiers.get("cluster"));
+        assertEquals("checkout-migrate:7", identifiers.get("taskDefinition"));
+        assertEquals("arn:aws:iam::123456789012:role/app", identifiers.get("overrides.taskRoleArn"));
+        assertEquals(List.of("tollgate:deployment"), identifiers.get("tagKeys"));
+        assertFalse(identifiers.toString().contains("checkout-v42"), identifiers.toString());
     }
 
     private static MetricDataQuery query(String id) {

@@ -183,9 +183,17 @@ public final class LocalStack implements AutoCloseable {
             // As Lambda names the function; every AWS call the function makes is counted under that name.
             environment.put(AwsCallCounter.FUNCTION_NAME, function.logicalId());
             environment.put(AwsCallCounter.SWITCH, "true");
+            // Every call also goes to one JSON-lines file (the build's when it names one; the IAM check reads it).
+            environment.put(AwsCallCounter.CALLS_FILE, callsFile().toString());
             functionEnvironments.put(function.logicalId(), new FunctionEnvironment(environment));
             lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
         }
+    }
+
+    /** The functions' calls log: the file {@link AwsCallCounter#CALLS_FILE} names here, else one in the work directory. */
+    Path callsFile() {
+        String configured = System.getenv(AwsCallCounter.CALLS_FILE);
+        return configured == null || configured.isBlank() ? workDirectory.resolve("aws-calls.jsonl") : Path.of(configured);
     }
 
     /** {@code !Ref Table} arrives as {@code Table}, {@code !Ref Fn.Alias} as {@code Fn.Alias}, {@code !GetAtt Fn.Arn} as {@code Fn.Arn}. */

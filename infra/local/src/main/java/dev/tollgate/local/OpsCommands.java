@@ -178,7 +178,7 @@ final class OpsCommands {
         }
     }
 
-    /** What approve, abort and promote share: a deployment, who acts, and the operation they ask for. */
+    /** What approve, abort and promote share: a deployment, who acts and why, and the operation they ask for. */
     abstract static class OperatorCommand implements Callable<Integer> {
         @Spec
         CommandSpec command;
@@ -188,6 +188,8 @@ final class OpsCommands {
         Operator operator;
         @Parameters(paramLabel = "ID", description = "The deploymentId")
         String deploymentId;
+        @Option(names = "--reason", description = "Why, for the record (and, for abort and promote, the outcome)")
+        String reason;
 
         abstract OperatorAction request(OpsService ops, String who);
 
@@ -203,21 +205,19 @@ final class OpsCommands {
     @Command(name = "approve", mixinStandardHelpOptions = true,
             description = "Answers a waiting approval gate: the rollout goes on (next step, or promotion).")
     static final class Approve extends OperatorCommand {
-        @Option(names = "--note", description = "Why, for the record")
+        /** approve's option was once --note; it still works, unlisted, so that scripts written then keep working. */
+        @Option(names = "--note", hidden = true)
         String note;
 
         @Override
         OperatorAction request(OpsService ops, String who) {
-            return ops.approve(deploymentId, who, note);
+            return ops.approve(deploymentId, who, reason != null ? reason : note);
         }
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
             description = "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick.")
     static final class Abort extends OperatorCommand {
-        @Option(names = "--reason", description = "Why, for the record and the outcome")
-        String reason;
-
         @Override
         OperatorAction request(OpsService ops, String who) {
             return ops.abort(deploymentId, who, reason);
@@ -225,11 +225,8 @@ final class OpsCommands {
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Skips the remaining steps to 100 %: at once at a waiting approval gate, otherwise at the next tick.")
+            description = "Skips the remaining steps to 100 %%: at once at a waiting approval gate, otherwise at the next tick.")
     static final class Promote extends OperatorCommand {
-        @Option(names = "--reason", description = "Why, for the record and the outcome")
-        String reason;
-
         @Override
         OperatorAction request(OpsService ops, String who) {
             return ops.promote(deploymentId, who, reason);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.aws.AwsClients;
 import dev.tollgate.errors.AwsCallFailedException;
 import dev.tollgate.json.Json;
 import dev.tollgate.migrations.EcsTaskMigrationRunner;
@@ -43,7 +44,9 @@ class EcsMigrationTaskIT {
     @BeforeAll
     static void start() {
         stack = SharedLocalStack.get();
-        ecs = stack.ecs();
+        // The runner calls ECS as RunMigrationsFunction does, with its environment: its calls are that function's
+        // (the calls log AwsCallsAllowedIT checks against the function's role).
+        ecs = new AwsClients(stack.functionEnvironments().get("RunMigrationsFunction")).build(EcsClient.builder());
     }
 
     @AfterAll

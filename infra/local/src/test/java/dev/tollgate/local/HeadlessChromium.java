@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real browser for the tests: Debian's {@code chromium} (installed by {@code .ci/run}), headless,
+ * A real browser for the tests: Debian's {@code chromium} (installed by infra/setup/test-tools.sh, which
+ * {@code ./mvnw verify} runs first), headless,
  * with a fresh profile and nothing that reaches the network on its own. Missing, it fails the test
  * with how to install it rather than skipping: a report nobody saw drawn is not tested.
  */
@@ -35,7 +36,7 @@ final class HeadlessChromium {
             }
         }
         throw new AssertionError("no Chromium found (looked for " + candidates + "): the rollout report is tested in a real "
-                + "browser. Install Debian's package with `apt-get install -y chromium` (.ci/run does), or set TOLLGATE_CHROMIUM.");
+                + "browser. Install Debian's package with `apt-get install -y chromium` (infra/setup/test-tools.sh does), or set TOLLGATE_CHROMIUM.");
     }
 
     /** The page's DOM after its scripts ran. */
@@ -58,7 +59,7 @@ final class HeadlessChromium {
         Files.createDirectories(workDirectory);
         Path profile = Files.createTempDirectory(workDirectory, "profile");
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
                 "--user-data-dir=" + profile.toAbsolutePath()));
         command.addAll(List.of(arguments));

@@ -110,7 +110,7 @@ class OperationsCliIT {
             assertTrue(waiting.out().contains("approval  waiting before step 2"), waiting.out());
             assertTrue(waiting.out().matches("(?s).*PASS error-rate: [a-z ]+: canary \\d+(\\.\\d+)?% \\(\\d+/\\d+\\).*"), waiting.out());
 
-            Run approved = tollgate("approve", id, "--as", "tester", "--note", "dashboards look fine");
+            Run approved = tollgate("approve", id, "--as", "tester", "--reason", "dashboards look fine");
             assertEquals(0, approved.exitCode(), approved.err());
             assertTrue(approved.out().contains("approved by tester"), approved.out());
 

@@ -26,13 +26,19 @@ class TemplateSecurityTest {
             Map.entry("elasticloadbalancingv2", "elasticloadbalancing"), Map.entry("secretsmanager", "secretsmanager"),
             Map.entry("lambda", "lambda"), Map.entry("codedeploy", "codedeploy"), Map.entry("codepipeline", "codepipeline"),
             Map.entry("sfn", "states"), Map.entry("eventbridge", "events"), Map.entry("s3", "s3"));
-    /** Services a function may need without calling them itself: ECS takes a role to pass along with a task definition. */
-    private static final Set<String> PASSED_ALONG = Set.of("iam");
+    /**
+     * Services a function may need without calling them itself: ECS takes a role to pass along with a task definition,
+     * and Secrets Manager decrypts a secret with its KMS key on the function's behalf.
+     */
+    private static final Set<String> PASSED_ALONG = Set.of("iam", "kms");
     /**
      * Services a function calls with credentials it is handed rather than its own role: the
      * pipeline bridge reads the input artifact from S3 with the job's artifact credentials.
      */
     private static final Map<String, Set<String>> CALLED_WITH_HANDED_CREDENTIALS = Map.of("pipeline-bridge", Set.of("s3"));
+
+    /** Parameter values that switch every conditional grant on. */
+    static final Map<String, String> EVERY_OPTIONAL_GRANT = Map.of("MigrationArtifactsBucket", "tollgate-artifacts");
 
     private final JsonNode template;
 
@@ -55,6 +61,106 @@ class TemplateSecurityTest {
         });
         assertFalse(allowed.isEmpty());
         assertEquals(List.of(), unjustified, "actions on \"*\" not listed in docs/security.md");
+    }
+
+    /**
+     * Each action is granted on a resource of a type AWS's Service Authorization Reference gives that action, and on
+     * {@code "*"} only when the action takes none: otherwise IAM refuses the call on AWS, however the policy reads.
+     * Checked on every role of the CloudFormation the SAM translator makes, with every optional grant switched on.
+     */
+    @Test
+    void everyActionIsGrantedOnTheResourceTypesAwsServiceAuthorizationReferenceGivesIt() {
+        DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", EVERY_OPTIONAL_GRANT, Map.of());
+        assertEquals(List.of(), resourceTypeProblems(stack), "grants IAM would not honour as written (Service Authorization Reference)");
+    }
+
+    @Test
+    void theExamplePipelinesRoleGrantsActionsOnTheResourceTypesAwsGivesThem() {
+        JsonNode pipeline = ThirdPartyTools.parsedTemplate(RepositoryFiles.root().resolve("infra/pipeline/pipeline.yaml"));
+        DeployedStack stack = new DeployedStack(pipeline, "checkout-pipeline", Map.of(
+                "BridgeFunctionArn", "arn:aws:lambda:us-east-1:123456789012:function:tollgate-PipelineBridgeFunction-1A2B3C4D5E6F:live",
+                "StateMachineArn", "arn:aws:states:us-east-1:123456789012:stateMachine:DeploymentStateMachine-1A2B3C4D5E6F",
+                "SourceBucket", "checkout-releases"), Map.of());
+        assertEquals(List.of(), resourceTypeProblems(stack), "grants IAM would not honour as written (Service Authorization Reference)");
+    }
+
+    /**
+     * Every Lambda function a Task of the state machine calls (its {@code Resource}, or the {@code FunctionName} of
+     * {@code arn:aws:states:::lambda:invoke*}), with the substitutions filled as CloudFormation fills them, is one the
+     * state machine's role may invoke, as IAM evaluates it; and the role may invoke nothing else.
+     */
+    @Test
+    void theStateMachinesRoleMayInvokeExactlyTheFunctionsItsTasksCall() throws IOException {
+        DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
+        String definition = Files.readString(RepositoryFiles.stateMachineDefinition());
+        for (Map.Entry<String, JsonNode> substitution : stack.property("DeploymentStateMachine", "DefinitionSubstitutions").properties()) {
+            definition = definition.replace("${" + substitution.getKey() + "}", substitution.getValue().asText());
+        }
+        Set<String> invoked = new TreeSet<>();
+        collectInvokedFunctions(dev.tollgate.json.Json.tree(definition).path("States"), invoked);
+        assertFalse(invoked.isEmpty());
+
+        String role = stack.template().path("Resources").path("DeploymentStateMachine").path("Properties").path("RoleArn")
+                .path("Fn::GetAtt").get(0).asText();
+        List<Map<String, Object>> policies = new ArrayList<>();
+        Set<String> invokable = new TreeSet<>();
+        for (JsonNode policy : stack.property(role, "Policies")) {
+            policies.add(Map.of("name", policy.path("PolicyName").asText(), "policy", policy.path("PolicyDocument")));
+            for (JsonNode statement : policy.path("PolicyDocument").path("Statement")) {
+                if (values(statement.path("Action")).contains("lambda:InvokeFunction")) {
+                    invokable.addAll(values(statement.path("Resource")));
+                }
+            }
+        }
+        List<Map<String, Object>> requests = new ArrayList<>();
+        for (String function : invoked) {
+            requests.add(Map.of("id", function, "principal", stack.getAtt(role, "Arn"), "policies", policies,
+                    "action", "lambda:InvokeFunction", "resource", function, "context", Map.of()));
+        }
+        List<String> refused = new ArrayList<>();
+        ThirdPartyTools.iam("simulate", Map.of("requests", requests)).forEach(result -> {
+            if (!"Allowed".equals(result.path("decision").asText())) {
+                refused.add(result.path("id").asText() + ": " + result.path("decision").asText() + " " + result.path("detail").asText());
+            }
+        });
+        assertEquals(List.of(), refused, "functions the state machine calls that its role may not invoke");
+        assertEquals(invoked, invokable, "the role may invoke exactly the functions the Tasks call");
+    }
+
+    private static void collectInvokedFunctions(JsonNode states, Set<String> invoked) {
+        for (JsonNode state : states) {
+            String resource = state.path("Resource").asText();
+            if ("Task".equals(state.path("Type").asText())) {
+                invoked.add(resource.startsWith("arn:aws:states:::lambda:invoke")
+                        ? state.path("Parameters").path("FunctionName").asText() : resource);
+            }
+            state.path("Branches").forEach(branch -> collectInvokedFunctions(branch.path("States"), invoked));
+            collectInvokedFunctions(state.path("Iterator").path("States"), invoked);
+            collectInvokedFunctions(state.path("ItemProcessor").path("States"), invoked);
+        }
+    }
+
+    /**
+     * Each action of each role's statements, checked against the Service Authorization Reference: the action exists, each
+     * resource has the form of one of its resource types, and only an action that takes none is granted on {@code "*"}.
+     */
+    private static List<String> resourceTypeProblems(DeployedStack stack) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        stack.resourceTypes().forEach((logicalId, type) -> {
+            if ("AWS::IAM::Role".equals(type)) {
+                for (JsonNode policy : stack.property(logicalId, "Policies")) {
+                    for (JsonNode statement : policy.path("PolicyDocument").path("Statement")) {
+                        statements.add(Map.of("where", logicalId + " " + statement.path("Sid").asText("(no Sid)"),
+                                "actions", values(statement.path("Action")), "resources", values(statement.path("Resource"))));
+                    }
+                }
+            }
+        });
+        assertFalse(statements.isEmpty(), "roles with statements in " + stack.stackName());
+        List<String> problems = new ArrayList<>();
+        ThirdPartyTools.iam("resource-types", Map.of("statements", statements)).forEach(problem -> problems.add(
+                problem.path("where").asText() + ": " + problem.path("action").asText() + " " + problem.path("problem").asText()));
+        return problems;
     }
 
     @Test
