@@ -11,12 +11,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -55,7 +58,11 @@ class AwsCallCounterTest {
     }
 
     private AwsClients clients(String function, boolean counting) {
-        Map<String, String> environment = new HashMap<>();
+        return clients(function, counting, Map.of());
+    }
+
+    private AwsClients clients(String function, boolean counting, Map<String, String> more) {
+        Map<String, String> environment = new HashMap<>(more);
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_ACCESS_KEY_ID", "test");
         environment.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -101,6 +108,29 @@ class AwsCallCounterTest {
         }
 
         assertTrue(AwsCallCounter.since(before).keySet().stream().noneMatch(key -> key.function().equals("counter-test-off")));
+    }
+
+    @Test
+    void withACountsDirectoryEachCallIsPublishedForTheLocalStackToAddUp(@TempDir Path directory) {
+        failuresToAnswer.set(1);
+        try (DynamoDbClient dynamo = clients("counter-test-published", true, Map.of(AwsCallCountFiles.DIRECTORY, directory.toString()))
+                .build(DynamoDbClient.builder())) {
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("x"))));
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("y"))));
+        }
+
+        assertTrue(Files.isRegularFile(directory.resolve("counter-test-published-" + ProcessHandle.current().pid() + ".json")));
+        assertEquals(new Count(2, 3, 0), AwsCallCountFiles.read(directory).get(new CallKey("counter-test-published", "DynamoDb", "GetItem")));
+    }
+
+    @Test
+    void countsReadFromSeveralProcessesAddUp(@TempDir Path directory) throws IOException {
+        String counts = "[{\"function\":\"F\",\"service\":\"CloudWatch\",\"operation\":\"GetMetricData\",\"calls\":%d,"
+                + "\"attempts\":%d,\"metricsRequested\":%d}]";
+        Files.writeString(directory.resolve("F-100.json"), String.format(counts, 2, 3, 8));
+        Files.writeString(directory.resolve("F-200.json"), String.format(counts, 1, 1, 4));
+
+        assertEquals(Map.of(new CallKey("F", "CloudWatch", "GetMetricData"), new Count(3, 4, 12)), AwsCallCountFiles.read(directory));
     }
 
     private static MetricDataQuery query(String id) {
