@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -34,7 +33,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackResource;
 
@@ -75,7 +73,7 @@ final class InvokeCommand implements Callable<Integer> {
     String endpointUrl;
 
     @Option(names = "--region", defaultValue = "${env:AWS_REGION}",
-            description = "AWS region (default: AWS_REGION, then the profile's; us-east-1 with --endpoint-url)")
+            description = "AWS region (default: AWS_REGION; with --endpoint-url the local stack's us-east-1, else the profile's)")
     String region;
 
     @Option(names = "--stack", paramLabel = "NAME",
@@ -92,7 +90,7 @@ final class InvokeCommand implements Callable<Integer> {
         }
         byte[] payload = readEvent();
         PrintWriter err = command.commandLine().getErr();
-        String regionName = resolveRegion();
+        String regionName = Connection.region(region, local());
         Resolved resolved = references(template, regionName);
         Map<String, String> environment = new LinkedHashMap<>();
         List<String> unresolved = new java.util.ArrayList<>();
@@ -147,20 +145,6 @@ final class InvokeCommand implements Callable<Integer> {
         return endpointUrl != null && !endpointUrl.isBlank();
     }
 
-    private String resolveRegion() {
-        if (region != null && !region.isBlank()) {
-            return region;
-        }
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion().id();
-        } catch (SdkException noRegion) {
-            if (local()) {
-                return LocalStack.REGION;
-            }
-            throw new IllegalArgumentException("no AWS region: give --region or set AWS_REGION");
-        }
-    }
-
     /** How references in the template's environment become names, and the function's own ARN. */
     private record Resolved(UnaryOperator<String> names, UnaryOperator<String> functionArn) {
     }
@@ -191,7 +175,7 @@ final class InvokeCommand implements Callable<Integer> {
         environment.put("AWS_REGION", regionName);
         if (local()) {
             environment.put(AwsClients.ENDPOINT_URL, endpointUrl);
-            environment.putAll(localCredentials());
+            environment.putAll(Connection.localCredentials());
         }
         return environment;
     }
@@ -224,19 +208,15 @@ final class InvokeCommand implements Callable<Integer> {
 
     /**
      * The caller's credentials passed to the function, as {@code sam local invoke} passes them: from the
-     * default chain (environment, profile, SSO...); with --endpoint-url, those of the environment or the
-     * local stack's placeholders (no profile or instance metadata is probed). Never printed.
+     * default chain (environment, profile, SSO...); with --endpoint-url, as the other commands do (the
+     * environment's, or placeholders; no profile or instance metadata is probed). Never printed.
      */
     private Map<String, String> credentials(Map<String, String> overrides) {
         if (overrides.containsKey("AWS_ACCESS_KEY_ID")) {
             return Map.of();
         }
         if (local()) {
-            Map<String, String> credentials = new HashMap<>(localCredentials());
-            for (String name : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
-                Optional.ofNullable(System.getenv(name)).filter(value -> !value.isBlank()).ifPresent(value -> credentials.put(name, value));
-            }
-            return credentials;
+            return Connection.localCredentials();
         }
         AwsCredentials found;
         try {
@@ -251,10 +231,6 @@ final class InvokeCommand implements Callable<Integer> {
             credentials.put("AWS_SESSION_TOKEN", session.sessionToken());
         }
         return credentials;
-    }
-
-    private static Map<String, String> localCredentials() {
-        return Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

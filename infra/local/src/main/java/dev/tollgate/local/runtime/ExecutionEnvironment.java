@@ -219,30 +219,25 @@ final class ExecutionEnvironment implements AutoCloseable {
         }
     }
 
-    /** The JVM's peak resident memory (Linux's VmHWM), as Lambda's "Max Memory Used" reports the sandbox's. */
+    /** The JVM's peak resident memory in MB (Linux's VmHWM), as Lambda's "Max Memory Used" reports the sandbox's. */
     long maxMemoryUsedMb() {
+        return processStatusMb("VmHWM:");
+    }
+
+    /** The JVM's resident memory now in MB (VmRSS), 0 once it is gone. */
+    long residentMemoryMb() {
+        return processStatusMb("VmRSS:");
+    }
+
+    private long processStatusMb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
                 }
             }
         } catch (IOException | RuntimeException gone) {
             // The process has ended, or this is not Linux: nothing to measure.
-        }
-        return 0;
-    }
-
-    /** Current resident memory in MB (VmRSS), 0 once the JVM is gone. */
-    long residentMemoryMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (IOException | RuntimeException gone) {
-            // Nothing to measure.
         }
         return 0;
     }
