@@ -18,10 +18,11 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * operation invoked, and one attempt per HTTP request sent (a retried call is one call and several
  * attempts; AWS bills attempts), and for {@code GetMetricData}, which CloudWatch bills per metric
  * requested, the queries each attempt sent. Switched on by {@link #SWITCH} in the function's environment, which
- * the local stack sets; on AWS it is off and costs nothing. The counts are per JVM, which is what the
- * local stack needs: every function runs in its one JVM. With {@link #CALLS_FILE} set as well, every call is also
- * appended to that file, one JSON line naming the function, the service, the operation and the resources the
- * request names ({@link AwsCallLog}), so the tests can check every call against the function's IAM role.
+ * the local stack sets; on AWS it is off and costs nothing. The counts are per JVM; the local stack's
+ * function JVMs each publish theirs for the stack to add up ({@link AwsCallCountFiles}). With {@link #CALLS_FILE}
+ * set as well, every call is also appended to that file, one JSON line naming the function, the service, the
+ * operation and the resources the request names ({@link AwsCallLog}), so the tests can check every call against
+ * the function's IAM role.
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
 
@@ -61,6 +62,10 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     public record Count(long calls, long attempts, long metricsRequested) {
         public Count minus(Count earlier) {
             return new Count(calls - earlier.calls, attempts - earlier.attempts, metricsRequested - earlier.metricsRequested);
+        }
+
+        public Count plus(Count other) {
+            return new Count(calls + other.calls, attempts + other.attempts, metricsRequested + other.metricsRequested);
         }
     }
 
@@ -122,8 +127,13 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
     /** The counts added between {@code earlier} (a {@link #snapshot()}) and now; keys with nothing new are left out. */
     public static Map<CallKey, Count> since(Map<CallKey, Count> earlier) {
+        return between(earlier, snapshot());
+    }
+
+    /** The counts added from {@code earlier} to {@code later} (snapshots of one JVM or of many); keys with nothing new are left out. */
+    public static Map<CallKey, Count> between(Map<CallKey, Count> earlier, Map<CallKey, Count> later) {
         Map<CallKey, Count> added = new TreeMap<>();
-        snapshot().forEach((key, now) -> {
+        later.forEach((key, now) -> {
             Count delta = now.minus(earlier.getOrDefault(key, new Count(0, 0, 0)));
             if (delta.calls() != 0 || delta.attempts() != 0) {
                 added.put(key, delta);

@@ -63,6 +63,10 @@ public final class AwsClients {
                 .apiCallTimeout(Duration.ofSeconds(30));
         if (AwsCallCounter.enabledIn(environment)) {
             overrides.addExecutionInterceptor(AwsCallCounter.forFunction(environment, functionsOwnCredentials));
+            if (AwsCallCountFiles.enabledIn(environment)) {
+                // After the counter, so that what it publishes includes this call.
+                overrides.addExecutionInterceptor(AwsCallCountFiles.forFunction(environment));
+            }
         }
         builder.region(region())
                 .credentialsProvider(primable(credentials))

@@ -64,11 +64,11 @@ class AwsCallCounterTest {
     }
 
     private AwsClients clients(String function, boolean counting) {
-        return clients(function, counting, null);
+        return clients(function, counting, Map.of());
     }
 
-    private AwsClients clients(String function, boolean counting, Path callsFile) {
-        Map<String, String> environment = new HashMap<>();
+    private AwsClients clients(String function, boolean counting, Map<String, String> more) {
+        Map<String, String> environment = new HashMap<>(more);
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_ACCESS_KEY_ID", "test");
         environment.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -76,9 +76,6 @@ class AwsCallCounterTest {
         environment.put(AwsCallCounter.FUNCTION_NAME, function);
         if (counting) {
             environment.put(AwsCallCounter.SWITCH, "true");
-        }
-        if (callsFile != null) {
-            environment.put(AwsCallCounter.CALLS_FILE, callsFile.toString());
         }
         return new AwsClients(new FunctionEnvironment(environment));
     }
@@ -122,7 +119,7 @@ class AwsCallCounterTest {
     @Test
     void theCallsLogNamesFunctionServiceOperationAndResourcesButNoValue(@TempDir Path directory) throws IOException {
         Path callsFile = directory.resolve("aws-calls.jsonl");
-        try (DynamoDbClient dynamo = clients("counter-test-log", false, callsFile).build(DynamoDbClient.builder())) {
+        try (DynamoDbClient dynamo = clients("counter-test-log", false, Map.of(AwsCallCounter.CALLS_FILE, callsFile.toString())).build(DynamoDbClient.builder())) {
             dynamo.putItem(put -> put.tableName("deployments").item(Map.of("pk", AttributeValue.fromS("DEPLOYMENT#v42"),
                     "note", AttributeValue.fromS("a value that stays out of the log"))));
             failuresToAnswer.set(10);
@@ -156,6 +153,29 @@ class AwsCallCounterTest {
         assertEquals("arn:aws:iam::123456789012:role/app", identifiers.get("overrides.taskRoleArn"));
         assertEquals(List.of("tollgate:deployment"), identifiers.get("tagKeys"));
         assertFalse(identifiers.toString().contains("checkout-v42"), identifiers.toString());
+    }
+
+    @Test
+    void withACountsDirectoryEachCallIsPublishedForTheLocalStackToAddUp(@TempDir Path directory) {
+        failuresToAnswer.set(1);
+        try (DynamoDbClient dynamo = clients("counter-test-published", true, Map.of(AwsCallCountFiles.DIRECTORY, directory.toString()))
+                .build(DynamoDbClient.builder())) {
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("x"))));
+            dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("y"))));
+        }
+
+        assertTrue(Files.isRegularFile(directory.resolve("counter-test-published-" + ProcessHandle.current().pid() + ".json")));
+        assertEquals(new Count(2, 3, 0), AwsCallCountFiles.read(directory).get(new CallKey("counter-test-published", "DynamoDb", "GetItem")));
+    }
+
+    @Test
+    void countsReadFromSeveralProcessesAddUp(@TempDir Path directory) throws IOException {
+        String counts = "[{\"function\":\"F\",\"service\":\"CloudWatch\",\"operation\":\"GetMetricData\",\"calls\":%d,"
+                + "\"attempts\":%d,\"metricsRequested\":%d}]";
+        Files.writeString(directory.resolve("F-100.json"), String.format(counts, 2, 3, 8));
+        Files.writeString(directory.resolve("F-200.json"), String.format(counts, 1, 1, 4));
+
+        assertEquals(Map.of(new CallKey("F", "CloudWatch", "GetMetricData"), new Count(3, 4, 12)), AwsCallCountFiles.read(directory));
     }
 
     private static MetricDataQuery query(String id) {

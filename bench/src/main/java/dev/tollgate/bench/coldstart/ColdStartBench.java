@@ -10,6 +10,7 @@ import dev.tollgate.local.LocalStack;
 import dev.tollgate.local.RepositoryFiles;
 import dev.tollgate.local.SamTemplate;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.local.runtime.ExecutionEnvironments;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -58,7 +59,8 @@ public final class ColdStartBench {
         ProbeLauncher launcher = new ProbeLauncher(require(benchTarget.resolve("tollgate-coldstart-probe.jar")),
                 work.resolve("probe-stderr.log"));
         out.println("starting the local stack (moto) in " + work + " ...");
-        try (LocalStack stack = LocalStack.start(work)) {
+        // No function JVM starts with the stack: they would compete with the cold starts measured here.
+        try (LocalStack stack = LocalStack.start(work, dev.tollgate.local.FaultPlan.NONE, 0, ExecutionEnvironments.Limits.DEFAULT, false)) {
             SampleEvents events = new SampleEvents(stack, work.resolve("events"));
             events.prepare();
             List<Target> targets = targets(repository, benchTarget, stack, options);

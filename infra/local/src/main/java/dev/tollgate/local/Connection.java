@@ -101,21 +101,26 @@ final class Connection {
 
     private Map<String, String> environment() {
         Map<String, String> environment = new HashMap<>();
-        environment.put("AWS_REGION", resolveRegion());
+        environment.put("AWS_REGION", region(region, local()));
         if (local()) {
             environment.put(AwsClients.ENDPOINT_URL, endpointUrl);
-            // The local stack accepts any credentials; real ones, if set, are used as they are.
-            environment.put("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "local"));
-            environment.put("AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "local"));
+            environment.putAll(localCredentials());
         }
         return environment;
     }
 
-    private String resolveRegion() {
-        if (region != null && !region.isBlank()) {
-            return region;
+    /** The local stack accepts any credentials; real ones, if set in the environment, are used as they are. */
+    static Map<String, String> localCredentials() {
+        return Map.of("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "local"),
+                "AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "local"));
+    }
+
+    /** {@code given}, else the local stack's region with an endpoint, else the default chain's (AWS_REGION, the profile). */
+    static String region(String given, boolean local) {
+        if (given != null && !given.isBlank()) {
+            return given;
         }
-        if (local()) {
+        if (local) {
             return LocalStack.REGION;
         }
         try {

@@ -4,8 +4,13 @@ import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
-import dev.tollgate.local.LocalLambdaEndpoint.LocalFunction;
+import dev.tollgate.aws.AwsCallCountFiles;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.local.runtime.ExecutionEnvironments;
+import dev.tollgate.local.runtime.FunctionConfiguration;
+import dev.tollgate.local.runtime.FunctionJars;
+import dev.tollgate.local.runtime.FunctionLog;
+import dev.tollgate.local.runtime.RuntimeInterfaceClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,8 +40,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Tollgate on one machine: moto (with Step Functions executing the real ASL), the functions of
- * {@code template.yaml} behind a local Lambda endpoint, the deployments table and the state
- * machine. Everything listens on 127.0.0.1 and stops with {@link #close()}.
+ * {@code template.yaml} behind a local Lambda endpoint (each in JVMs of its own under AWS's runtime
+ * interface client), the deployments table and the state machine. Everything listens on 127.0.0.1
+ * and stops with {@link #close()}, every process it started with it.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -48,6 +54,12 @@ public final class LocalStack implements AutoCloseable {
     public static final String EVENT_BUS_NAME = "tollgate-deployments";
     /** The functions' output (JSON logs, EMF metrics), in the work directory. */
     public static final String FUNCTION_LOG = "functions.log";
+    /** Where each function JVM publishes its AWS call counts ({@link AwsCallCountFiles}), in the work directory. */
+    static final String CALL_COUNTS = "aws-call-counts";
+
+    static {
+        LocalTelemetry.configure();
+    }
 
     private final LocalLambdaEndpoint lambdaEndpoint;
     private final MotoServer moto;
@@ -60,7 +72,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalDatabase database;
     private final Map<String, FunctionEnvironment> functionEnvironments = new LinkedHashMap<>();
 
-    private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults) {
+    private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults,
+                       boolean initializeFunctions) {
         this.lambdaEndpoint = lambdaEndpoint;
         this.moto = moto;
         this.workDirectory = workDirectory;
@@ -68,11 +81,13 @@ public final class LocalStack implements AutoCloseable {
         this.clients = new AwsClients(new FunctionEnvironment(awsEnvironment(moto)));
         this.sfn = clients.build(SfnClient.builder());
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
-        lambdaEndpoint.logTo(functionLog());
         createDeploymentsTable();
         createEventBus();
         deployFunctions(template);
         this.stateMachineArn = createStateMachine(template);
+        if (initializeFunctions) {
+            lambdaEndpoint.initialize(stateMachineFunctions(template));
+        }
     }
 
     /** Starts everything; {@code workDirectory} receives moto's log. */
@@ -85,15 +100,30 @@ public final class LocalStack implements AutoCloseable {
      * test harness's own calls, and the state machine's, go to moto directly).
      */
     public static LocalStack start(Path workDirectory, FaultPlan faults, long seed) {
+        return start(workDirectory, faults, seed, ExecutionEnvironments.Limits.DEFAULT, true);
+    }
+
+    /**
+     * As {@link #start(Path, FaultPlan, long)}, with {@code limits} on the function JVMs that may run at
+     * once; {@code initializeFunctions} starts one JVM of each function the state machine invokes right
+     * away (off for a benchmark that times cold starts itself).
+     */
+    public static LocalStack start(Path workDirectory, FaultPlan faults, long seed, ExecutionEnvironments.Limits limits,
+                                   boolean initializeFunctions) {
+        Path work = workDirectory.toAbsolutePath();
         LocalLambdaEndpoint endpoint;
         try {
-            endpoint = new LocalLambdaEndpoint();
+            clear(work.resolve(CALL_COUNTS));
+            Path lambda = work.resolve("lambda");
+            RuntimeInterfaceClient client = RuntimeInterfaceClient.locate(RepositoryFiles.root(), lambda);
+            endpoint = new LocalLambdaEndpoint(new ExecutionEnvironments(client, FunctionLog.appendingTo(work.resolve(FUNCTION_LOG)),
+                    lambda, limits));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the local Lambda endpoint", e);
         }
         MotoServer moto;
         try {
-            moto = MotoServer.start(endpoint.uri(), workDirectory);
+            moto = MotoServer.start(endpoint.uri(), work);
         } catch (RuntimeException e) {
             endpoint.close();
             throw e;
@@ -103,7 +133,7 @@ public final class LocalStack implements AutoCloseable {
             if (!faults.isEmpty()) {
                 proxy = new FaultInjectingProxy(moto.endpoint(), faults, seed);
             }
-            return new LocalStack(endpoint, moto, workDirectory, proxy);
+            return new LocalStack(endpoint, moto, work, proxy, initializeFunctions);
         } catch (IOException | RuntimeException e) {
             if (proxy != null) {
                 proxy.close();
@@ -166,8 +196,23 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Each function gets the template's environment, with references resolved to local names, plus the local overrides. */
+    /** The files of an earlier run in the same work directory would add to this run's counts. */
+    private static void clear(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            try (var files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each function gets the template's handler, memory, timeout and environment, with references
+     * resolved to local names, plus the local overrides; it runs in its own JVMs (see {@link ExecutionEnvironments}).
+     */
     private void deployFunctions(SamTemplate template) {
+        Path repository = RepositoryFiles.root();
         for (FunctionDefinition function : template.functions().values()) {
             Map<String, String> environment = new LinkedHashMap<>();
             function.environment().forEach((name, value) -> environment.put(name, resolve(template, value)));
@@ -180,13 +225,17 @@ public final class LocalStack implements AutoCloseable {
             // Poll ECS migration tasks every second (moto's tasks stop in two); s3: scripts go to the work directory.
             environment.put("MIGRATION_POLL_SECONDS", "1");
             environment.put("MIGRATION_SCRATCH_DIR", workDirectory.resolve("migrations").toString());
-            // As Lambda names the function; every AWS call the function makes is counted under that name.
+            // As Lambda names the function; every AWS call the function makes is counted under that name, and each
+            // function JVM publishes its counts where this stack reads them (awsCallCounts()).
             environment.put(AwsCallCounter.FUNCTION_NAME, function.logicalId());
             environment.put(AwsCallCounter.SWITCH, "true");
             // Every call also goes to one JSON-lines file (the build's when it names one; the IAM check reads it).
             environment.put(AwsCallCounter.CALLS_FILE, callsFile().toString());
+            environment.put(AwsCallCountFiles.DIRECTORY, workDirectory.resolve(CALL_COUNTS).toString());
             functionEnvironments.put(function.logicalId(), new FunctionEnvironment(environment));
-            lambdaEndpoint.deploy(function.logicalId(), new LocalFunction(function.handlerClass(), new FunctionEnvironment(environment)));
+            lambdaEndpoint.deploy(new FunctionConfiguration(function.logicalId(), functionArn(function.logicalId()), function.handler(),
+                    FunctionJars.locate(repository, function.handlerClass()), function.memoryMb(), function.timeoutSeconds(),
+                    function.logFormat(), function.applicationLogLevel(), environment));
         }
     }
 
@@ -194,6 +243,15 @@ public final class LocalStack implements AutoCloseable {
     Path callsFile() {
         String configured = System.getenv(AwsCallCounter.CALLS_FILE);
         return configured == null || configured.isBlank() ? workDirectory.resolve("aws-calls.jsonl") : Path.of(configured);
+    }
+
+    /**
+     * The functions the state machine invokes, in the order its definition names them: their JVMs start
+     * as soon as the stack is up, the function a deployment needs first first.
+     */
+    static java.util.List<String> stateMachineFunctions(SamTemplate template) {
+        return template.definitionSubstitutions().values().stream().map(value -> value.contains(".") ? value.substring(0, value.indexOf('.')) : value)
+                .filter(logicalId -> "AWS::Serverless::Function".equals(template.resourceType(logicalId))).distinct().toList();
     }
 
     /** {@code !Ref Table} arrives as {@code Table}, {@code !Ref Fn.Alias} as {@code Fn.Alias}, {@code !GetAtt Fn.Arn} as {@code Fn.Arn}. */
@@ -307,7 +365,15 @@ public final class LocalStack implements AutoCloseable {
         return workDirectory;
     }
 
-    /** What the functions printed: one JSON log line or EMF metric line per line. */
+    /**
+     * Every AWS call the function JVMs made so far, by function, service and operation (each JVM
+     * publishes its counts after every call; see {@link AwsCallCountFiles}).
+     */
+    public Map<AwsCallCounter.CallKey, AwsCallCounter.Count> awsCallCounts() {
+        return AwsCallCountFiles.read(workDirectory.resolve(CALL_COUNTS));
+    }
+
+    /** What the functions printed: one JSON log line or EMF metric line per line, and the platform's lines around each invocation. */
     public Path functionLog() {
         return workDirectory.resolve(FUNCTION_LOG);
     }

@@ -4,11 +4,11 @@ import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvide
 import software.amazon.cloudwatchlogs.emf.environment.Environments;
 
 /**
- * The functions' tracing and metrics as they behave in Lambda, in a JVM that is not Lambda: no
- * X-Ray trace is ever open here (no daemon, no Lambda facade segment), so Powertools' subsegments and
- * the SDK's X-Ray interceptor, which sees every AWS call of this JVM, must find none and say nothing
- * (the default strategy logs an error per call); and EMF must write its lines to standard output as
- * in Lambda instead of probing for an EC2 or ECS host it would send them to.
+ * Tracing and metrics in the local stack's own JVM (the demo, the ops commands, the tests), which is not
+ * Lambda: no X-Ray trace is ever open here (no daemon, no Lambda facade segment), so the SDK's X-Ray
+ * interceptor, which sees every AWS call of this JVM, must find none and say nothing (the default strategy
+ * logs an error per call); and EMF must write to standard output instead of probing for an EC2 or ECS
+ * host. The functions themselves run in JVMs of their own under the Lambda runtime interface client.
  */
 final class LocalTelemetry {
 

@@ -31,25 +31,49 @@ public final class SamTemplate {
         }
     }
 
-    /** A function as the template declares it: logical id, handler class and its environment (unresolved). */
-    public record FunctionDefinition(String logicalId, String handlerClass, Map<String, String> environment) {
+    /**
+     * A function as the template declares it (Globals merged with its own properties): logical id, the
+     * {@code Handler} string, memory, timeout, its environment (unresolved) and its logging configuration.
+     */
+    public record FunctionDefinition(String logicalId, String handler, int memoryMb, int timeoutSeconds,
+                                     Map<String, String> environment, String logFormat, String applicationLogLevel) {
+
+        /** The handler's class: {@code Handler} without its {@code ::method}. */
+        public String handlerClass() {
+            return handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+        }
     }
 
     public Map<String, FunctionDefinition> functions() {
-        Map<String, String> globalEnvironment = variables(root.path("Globals").path("Function"));
+        JsonNode globals = root.path("Globals").path("Function");
+        Map<String, String> globalEnvironment = variables(globals);
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> resource : root.path("Resources").properties()) {
             if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
                 continue;
             }
             JsonNode properties = resource.getValue().path("Properties");
-            String handler = properties.path("Handler").asText();
             Map<String, String> environment = new LinkedHashMap<>(globalEnvironment);
             environment.putAll(variables(properties));
-            functions.put(resource.getKey(), new FunctionDefinition(resource.getKey(),
-                    handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler, environment));
+            // Lambda's defaults where neither the function nor Globals say: 128 MB, 3 seconds, text logs.
+            functions.put(resource.getKey(), new FunctionDefinition(resource.getKey(), properties.path("Handler").asText(),
+                    property(properties, globals, "MemorySize").asInt(128), property(properties, globals, "Timeout").asInt(3),
+                    environment, property(properties.path("LoggingConfig"), globals.path("LoggingConfig"), "LogFormat").asText("Text"),
+                    parameterValue(property(properties.path("LoggingConfig"), globals.path("LoggingConfig"), "ApplicationLogLevel")
+                            .asText(""))));
         }
         return functions;
+    }
+
+    /** The function's own value of a property, else the Globals' one. */
+    private static JsonNode property(JsonNode own, JsonNode globals, String name) {
+        return own.has(name) ? own.path(name) : globals.path(name);
+    }
+
+    /** {@code !Ref Parameter} arrives as the parameter's name: its default stands in for it; anything else is itself. */
+    String parameterValue(String value) {
+        JsonNode parameter = root.path("Parameters").path(value);
+        return parameter.has("Default") ? parameter.path("Default").asText() : value;
     }
 
     /** The state machine's DefinitionSubstitutions, unresolved ({@code ValidateRequestFunction.Alias}). */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         subcommands = {TollgateCommand.Demo.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
                 OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
                 OpsCommands.Unlock.class,
-                OpsCommands.Report.class})
+                OpsCommands.Report.class, InvokeCommand.class})
 public final class TollgateCommand implements Runnable {
 
     /** Exit status of a refused operation (finished deployment, no approval pending, AWS refused). */
@@ -107,7 +107,8 @@ public final class TollgateCommand implements Runnable {
                 String endpoint = stack.moto().endpoint().toString();
                 System.out.println("moto on " + endpoint + " (pid " + stack.moto().pid() + "), functions on "
                         + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
-                System.out.println("function logs (JSON lines, EMF metrics) in " + stack.functionLog()
+                System.out.println("each function runs in JVMs of its own under AWS's Lambda runtime interface client; their logs "
+                        + "(JSON lines, EMF metrics, the platform's start and report lines) in " + stack.functionLog()
                         + "; deployment events on the bus " + LocalStack.EVENT_BUS_NAME);
                 stack.faults().ifPresent(proxy -> System.out.println("injecting " + faultPlan + " through " + proxy.uri()));
                 if (approval || keepRunning) {
@@ -120,6 +121,9 @@ public final class TollgateCommand implements Runnable {
                     OpsCommands.Report.write(stack.rolloutReports().build(result.outcome().deploymentId()), report);
                     System.out.println("rollout report written to " + report.toAbsolutePath());
                 }
+                var runtime = stack.lambdaEndpoint().statistics();
+                System.out.println("function JVMs: " + runtime.started() + " started, at most " + runtime.peakEnvironments()
+                        + " at once (" + runtime.peakResidentMemoryMb() + " MB resident)");
                 System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
                 System.out.println(result.outcome());
                 int status = result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;

@@ -1,52 +1,61 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.AwsCallCounter.CallKey;
 import dev.tollgate.aws.AwsCallCounter.Count;
-import dev.tollgate.aws.AwsClients;
-import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.decision.StepProgress;
-import dev.tollgate.judge.SequentialJudge;
-import dev.tollgate.judge.StepVerdict;
-import dev.tollgate.metrics.CloudWatchMetricSource;
+import dev.tollgate.json.Json;
+import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.local.runtime.FunctionConfiguration;
+import dev.tollgate.local.runtime.FunctionJars;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
 import java.io.PrintStream;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
- * The API budget of an analysis tick, on CloudWatch (moto) through the real adapter, counted by the
- * SDK interceptor the local stack switches on: one GetMetricData and one DescribeAlarms per tick,
- * whatever the number of metrics and alarms.
+ * The API budget of an analysis tick, measured on the real AnalyzeStep function: its handler in its
+ * own JVM under the runtime interface client, reading CloudWatch (moto), every AWS call counted by the
+ * SDK interceptor the local stack switches on and published by that JVM. One GetMetricData and one
+ * DescribeAlarms per tick, whatever the number of metrics and alarms.
  */
 class AnalysisCallBudgetIT {
 
-    private static final String FUNCTION = "analysis-call-budget-it";
+    /** AnalyzeStepFunction deployed again under a name of its own, so that no other test's tick adds to its counts. */
+    private static final String FUNCTION = "AnalysisCallBudgetFunction";
 
     @Test
     void oneTickOfFortyMetricsAndTwelveAlarmsMakesOneGetMetricDataAndOneDescribeAlarms() throws Exception {
         LocalStack stack = SharedLocalStack.get();
+        deployAnalyzeStepAs(stack, FUNCTION);
         try (ScenarioRun.Release release = new ScenarioRun(stack, new PrintStream(java.io.OutputStream.nullOutputStream()))
                 .prepare(Scenario.GOOD, "callbudget", 11)) {
             DeploymentSpec spec = new SpecValidator().validate(withManyMetricsAndAlarms(release.spec(), 20, 12));
             // A period of traffic first, so that the tick reads real series.
             Thread.sleep(DemoSpecs.PERIOD_SECONDS * 1000L + 1500);
-            Map<CallKey, Count> before = AwsCallCounter.snapshot();
+            Map<CallKey, Count> before = stack.awsCallCounts();
 
-            StepVerdict verdict = tick(stack, spec);
+            JsonNode verdict = tick(stack, spec);
 
             Map<String, Count> calls = new HashMap<>();
-            AwsCallCounter.since(before).forEach((key, count) -> {
+            AwsCallCounter.between(before, stack.awsCallCounts()).forEach((key, count) -> {
                 if (key.function().equals(FUNCTION)) {
                     calls.put(key.service() + ":" + key.operation(), count);
                 }
@@ -54,18 +63,35 @@ class AnalysisCallBudgetIT {
             assertEquals(40, spec.analysis().metrics().size());
             assertEquals(Map.of("CloudWatch:GetMetricData", new Count(1, 1, 20 * 4 + 20 * 2),
                     "CloudWatch:DescribeAlarms", new Count(1, 1, 0)), calls);
-            assertEquals(40 + 1 + 12, verdict.checks().size(), "a check per metric, the SLO burn rate and each alarm: " + verdict.checks());
+            assertEquals(40 + 1 + 12, verdict.path("checks").size(), "a check per metric, the SLO burn rate and each alarm: " + verdict);
         }
     }
 
-    private static StepVerdict tick(LocalStack stack, DeploymentSpec spec) {
+    /** The template's AnalyzeStepFunction (handler, jar, memory, timeout, environment) under another name. */
+    private static void deployAnalyzeStepAs(LocalStack stack, String name) {
+        FunctionDefinition analyzeStep = SamTemplate.read(RepositoryFiles.template()).functions().get("AnalyzeStepFunction");
         Map<String, String> environment = new HashMap<>(stack.functionEnvironments().get("AnalyzeStepFunction").variables());
-        environment.put(AwsCallCounter.FUNCTION_NAME, FUNCTION);
-        AwsClients clients = new AwsClients(new FunctionEnvironment(environment));
-        try (CloudWatchClient cloudWatch = clients.build(CloudWatchClient.builder())) {
-            AnalysisService analysis = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(), Clock.systemUTC());
-            int period = spec.analysis().periodSeconds();
-            return analysis.analyse(spec, new StepProgress(0, spec.step(0).weight(), Instant.now().minusSeconds(3L * period), period));
+        environment.put(AwsCallCounter.FUNCTION_NAME, name);
+        stack.lambdaEndpoint().deploy(new FunctionConfiguration(name, LocalStack.functionArn(name), analyzeStep.handler(),
+                FunctionJars.locate(RepositoryFiles.root(), analyzeStep.handlerClass()), analyzeStep.memoryMb(),
+                analyzeStep.timeoutSeconds(), analyzeStep.logFormat(), analyzeStep.applicationLogLevel(), environment));
+    }
+
+    /** One invocation through the local Lambda endpoint, as the state machine makes it. */
+    private static JsonNode tick(LocalStack stack, DeploymentSpec spec) {
+        int period = spec.analysis().periodSeconds();
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.set("spec", Json.MAPPER.valueToTree(spec));
+        event.set("progress", Json.MAPPER.valueToTree(new StepProgress(0, spec.step(0).weight(), Instant.now().minusSeconds(3L * period), period)));
+        // A cold start under load can take tens of seconds: the client waits as Step Functions does.
+        try (LambdaClient lambda = LambdaClient.builder().region(Region.of(LocalStack.REGION)).endpointOverride(stack.lambdaEndpoint().uri())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(3)).build())
+                .overrideConfiguration(override -> override.apiCallTimeout(Duration.ofMinutes(3))).build()) {
+            InvokeResponse response = lambda.invoke(invoke -> invoke.functionName(LocalStack.functionArn(FUNCTION) + ":live")
+                    .payload(SdkBytes.fromUtf8String(Json.write(event))));
+            assertNull(response.functionError(), response.payload().asUtf8String());
+            return Json.tree(response.payload().asUtf8String());
         }
     }
 

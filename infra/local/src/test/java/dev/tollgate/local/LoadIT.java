@@ -52,6 +52,9 @@ class LoadIT {
             seconds.sort(Long::compare);
             System.out.println("load: " + SERVICES + " deployments in " + total.toSeconds() + " s; per deployment (s): min "
                     + seconds.get(0) + ", median " + seconds.get(SERVICES / 2) + ", max " + seconds.get(SERVICES - 1));
+            var runtime = stack.lambdaEndpoint().statistics();
+            System.out.println("load: function JVMs " + runtime.started() + " started, at most " + runtime.peakEnvironments()
+                    + " at once, " + runtime.peakResidentMemoryMb() + " MB resident then");
 
             assertEquals(List.of(), wrong, "every deployment reaches the outcome its scenario expects");
             DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);

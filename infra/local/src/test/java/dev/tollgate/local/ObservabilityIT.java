@@ -66,6 +66,10 @@ class ObservabilityIT {
             }
             assertEquals(result.executionArn(), line.path("executionArn").asText());
         }
+        Set<String> loggingFunctions = new TreeSet<>();
+        logLines.forEach(line -> loggingFunctions.add(line.path("functionName").asText()));
+        assertTrue(startedInTheRuntimeInterfaceClient().containsAll(loggingFunctions),
+                "every function that logged the deployment started in the runtime interface client: " + loggingFunctions);
         Set<String> messages = new TreeSet<>();
         logLines.forEach(line -> messages.add(line.path("message").asText().replaceAll(":.*", "")));
         assertTrue(messages.containsAll(Set.of("Deployment Started", "Deployment Step Shifted", "Deployment Step Verdict",
@@ -168,6 +172,21 @@ class ObservabilityIT {
             }
         }
         return false;
+    }
+
+    /** The functions whose JVM the platform's log shows starting under AWS's runtime interface client. */
+    private static Set<String> startedInTheRuntimeInterfaceClient() throws IOException {
+        Set<String> functions = new TreeSet<>();
+        for (String text : Files.readAllLines(stack.functionLog(), StandardCharsets.UTF_8)) {
+            if (text.startsWith("{\"time\"")) {
+                JsonNode line = Json.tree(text);
+                if ("platform.initStart".equals(line.path("type").asText())
+                        && line.path("record").path("runtimeVersion").asText().startsWith("aws-lambda-java-runtime-interface-client ")) {
+                    functions.add(line.path("record").path("functionName").asText());
+                }
+            }
+        }
+        return functions;
     }
 
     /** The functions' JSON lines about the deployment: log lines, or EMF metric lines. */

@@ -110,6 +110,20 @@ class TemplateTest {
     }
 
     @Test
+    void theLocalStackRunsEachFunctionWithItsMemoryTimeoutAndLogFormatFromGlobalsOrItsOwn() {
+        FunctionDefinition migrations = template.functions().get("RunMigrationsFunction");
+        FunctionDefinition decide = template.functions().get("DecideFunction");
+
+        assertEquals(900, migrations.timeoutSeconds(), "its own Timeout");
+        assertEquals(60, decide.timeoutSeconds(), "the Globals' Timeout");
+        assertEquals(1024, decide.memoryMb());
+        assertEquals("JSON", decide.logFormat());
+        assertEquals("INFO", decide.applicationLogLevel(), "the LogLevel parameter's default stands in for !Ref LogLevel");
+        assertEquals("dev.tollgate.functions.decide.DecideHandler::handleRequest", decide.handler());
+        assertEquals("dev.tollgate.functions.decide.DecideHandler", decide.handlerClass());
+    }
+
+    @Test
     void everyFunctionHasASampleEvent() throws IOException {
         Path events = RepositoryFiles.root().resolve("events");
         List<String> missing = new ArrayList<>();
