@@ -116,7 +116,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
             EcsTaskRun stopped = new EcsTaskRun(run.cluster(), run.taskArn(), run.taskDefinition(), run.container(), run.startedAt(),
                     run.deadline(), task.lastStatus(), exitCode, run.logStream());
             if (exitCode != null && exitCode == 0) {
-                return new MigrationProgress(MigrationMode.ECS_TASK, true, false, List.of(), List.of(), elapsedSeconds * 1000,
+                return MigrationProgress.ecsTask(true, elapsedSeconds * 1000,
                         "migration task " + taskId(run.taskArn()) + " exited with code 0 after " + elapsedSeconds + " s", stopped, pollSeconds);
             }
             throw new MigrationTaskFailedException("migration task " + taskId(run.taskArn()) + " (" + run.taskDefinition() + ", container "
@@ -153,7 +153,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
     }
 
     private MigrationProgress progress(EcsTaskRun run, boolean done, String summary) {
-        return new MigrationProgress(MigrationMode.ECS_TASK, done, false, List.of(), List.of(), 0, summary, run, pollSeconds);
+        return MigrationProgress.ecsTask(done, 0, summary, run, pollSeconds);
     }
 
     private Optional<Task> earlierAttempt(String cluster, String deploymentId) {

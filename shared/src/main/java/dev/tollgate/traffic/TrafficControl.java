@@ -102,6 +102,11 @@ public final class TrafficControl {
         return outcome;
     }
 
+    /** Whether this deployment ever got as far as planning its canary (the plan is written before the first change). */
+    public boolean canaryDeployed(DeploymentSpec spec) {
+        return ledger.find(spec.deploymentId()).isPresent();
+    }
+
     public ReleasePlan plan(DeploymentSpec spec) {
         return record(spec).plan();
     }
