@@ -113,6 +113,18 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     }
 
     /**
+     * Runs {@code action} just before the next invocation of {@code functionName} whose event
+     * matches, which then runs as usual: what changes between two states (a secret rotated between
+     * FetchSecrets and DeployCanary) happens at a known point, however busy the machine is.
+     */
+    public void beforeNext(String functionName, Predicate<JsonNode> eventMatches, Runnable action) {
+        failNext(functionName, eventMatches, 1, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
      * Makes the next {@code times} matching invocations time out, answered as Lambda answers a
      * function that ran past its timeout (without the wait: the outcome is what matters here).
      */
@@ -120,6 +132,7 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         failNext(functionName, eventMatches, times, () -> new FunctionTimedOut(functionName));
     }
 
+    /** What happens to a matching invocation: the failure {@code failure} supplies, or none (null) after its side effect. */
     private record InjectedFailure(Predicate<JsonNode> eventMatches, Supplier<RuntimeException> failure) {
     }
 
@@ -143,7 +156,7 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         }
         for (InjectedFailure candidate : queue) {
             if (candidate.eventMatches().test(parsed) && queue.remove(candidate)) {
-                return Optional.of(candidate.failure().get());
+                return Optional.ofNullable(candidate.failure().get());
             }
         }
         return Optional.empty();

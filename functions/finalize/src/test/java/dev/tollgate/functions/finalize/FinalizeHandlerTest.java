@@ -20,6 +20,7 @@ import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class FinalizeHandlerTest {
 
     private void canaryDeployed() {
         new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
-        traffic.deploy(SampleEvents.spec("finalize-promote.json"));
+        traffic.deploy(SampleEvents.spec("finalize-promote.json"), PinnedSecrets.NONE);
     }
 
     private void canaryAtHalf() {
