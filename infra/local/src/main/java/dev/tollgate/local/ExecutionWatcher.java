@@ -94,8 +94,8 @@ public final class ExecutionWatcher {
             case "FetchSecrets" -> pinnedSecrets(output.path("secrets"));
             case "RunMigrations", "CheckMigrationTask" -> migrations(output.path("migrations"),
                     output.path("spec").path("migrations").path("allowDestructive").asBoolean());
-            case "RecordDryRun" -> "dry run recorded: " + output.path("outcome").path("status").asText() + ", nothing deployed, canary at "
-                    + output.path("outcome").path("canaryPercent").asInt() + " %";
+            case "RecordDryRun" -> "dry run recorded: " + output.path("outcome").path("status").asText()
+                    + ", nothing deployed, canary at " + output.path("outcome").path("canaryPercent").asInt() + " %";
             case "DeployCanary" -> "canary deploying: " + output.path("canary").path("detail").asText();
             case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;

@@ -107,7 +107,8 @@ class AlbWeightedRouterIT {
             assertEquals("alb-rb-100-v42", tag(blue, AlbWeightedRouter.LIVE_DEPLOYMENT_TAG), "the tags say blue is live again");
         }
         DeploymentSpec next = harness.deployment(DemoSpecs.ecsAlb("alb-rb-" + weight + "-v43", fixture, "alarm"));
-        assertEquals("green", ((EcsAlbPlan) harness.traffic.deploy(next, PinnedSecrets.NONE).plan()).canarySide(), "the next release goes to green again");
+        assertEquals("green", ((EcsAlbPlan) harness.traffic.deploy(next, PinnedSecrets.NONE).plan()).canarySide(),
+                "the next release goes to green again");
     }
 
     @Test
@@ -198,7 +199,8 @@ class AlbWeightedRouterIT {
         LocalTargets.setListener(stack, fixture, 80, 20);
         DeploymentSpec spec = deployment(fixture, "alb-split-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("splits traffic 80 % to alb-split-blue and 20 % to alb-split-green"), conflict.getMessage());
         assertEquals(0, service(fixture, fixture.greenService()).desiredCount(), "nothing was deployed");
@@ -215,7 +217,8 @@ class AlbWeightedRouterIT {
         LocalTargets.setListener(stack, fixture, 100, 0);
 
         DeploymentSpec next = deployment(fixture, "alb-moved-v43");
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(next, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(next, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("the listener sends all traffic to alb-moved-blue, but Tollgate last made "
                 + "alb-moved-green live (alb-moved-v42 at "), conflict.getMessage());

@@ -25,11 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
-import software.amazon.awssdk.services.codedeploy.model.ComputePlatform;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentStatus;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
@@ -260,7 +258,8 @@ class CodeDeployRouterIT {
         }
         DeploymentSpec spec = deployment(fixture, "cd-busy-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("already runs CodeDeploy deployment " + byHand), conflict.getMessage());
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
@@ -270,16 +269,8 @@ class CodeDeployRouterIT {
 
     @Test
     void watchesAnEcsDeploymentGroupThroughItsTaskSetsWeights() throws Exception {
-        String application = "cd-ecs";
-        String taskDefinition;
-        try (CodeDeployClient codeDeploy = stack.codeDeploy(); EcsClient ecs = stack.ecs()) {
-            codeDeploy.createApplication(create -> create.applicationName(application).computePlatform(ComputePlatform.ECS));
-            codeDeploy.createDeploymentGroup(create -> create.applicationName(application).deploymentGroupName("cd-ecs-prod")
-                    .serviceRoleArn(LambdaAliasFixture.roleArn(stack)));
-            taskDefinition = ecs.registerTaskDefinition(register -> register.family("cd-ecs").containerDefinitions(
-                    ContainerDefinition.builder().name("app").image("registry.example/cd-ecs:v42").memory(512).build()))
-                    .taskDefinition().taskDefinitionArn();
-        }
+        String taskDefinition = CodeDeployFixture.ecsRelease(stack, "cd-ecs",
+                ContainerDefinition.builder().name("app").image("registry.example/cd-ecs:v42").memory(512).build());
         ObjectNode spec = (ObjectNode) Json.tree("""
                 {"deploymentId": "cd-ecs-v42", "service": "cd-ecs",
                  "target": {"type": "CODEDEPLOY", "application": "cd-ecs", "deploymentGroup": "cd-ecs-prod",

@@ -89,7 +89,8 @@ class LambdaAliasRouterIT {
         ((ObjectNode) named.get("target")).put("version", published);
         DeploymentSpec spec = harness.deployment(named);
 
-        assertTrue(harness.traffic.deploy(spec, PinnedSecrets.NONE).detail().startsWith("version " + published + " of la-named-api at 0 %"));
+        assertTrue(harness.traffic.deploy(spec, PinnedSecrets.NONE).detail()
+                .startsWith("version " + published + " of la-named-api at 0 %"));
         assertEquals(TrafficWeights.canaryAt(5), harness.traffic.shift(spec, 5));
         assertEquals(Map.of(published, 0.05), routing(alias(fixture)));
     }
@@ -112,7 +113,8 @@ class LambdaAliasRouterIT {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-twice");
         DeploymentSpec spec = deployment(fixture, "la-twice-v42");
 
-        assertEquals(harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(), harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(), "publishing again gives the same version");
+        assertEquals(harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(), harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(),
+                "publishing again gives the same version");
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.shift(spec, 20), harness.traffic.shift(spec, 20));
         assertEquals(harness.traffic.promote(spec), harness.traffic.promote(spec));
@@ -184,7 +186,8 @@ class LambdaAliasRouterIT {
         }
         DeploymentSpec spec = deployment(fixture, "la-weighted-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("already routes {2=0.2} beside version 1"), conflict.getMessage());
         assertTrue(harness.ledger.find(spec.deploymentId()).isEmpty());
@@ -199,7 +202,8 @@ class LambdaAliasRouterIT {
         }
         DeploymentSpec spec = deployment(fixture, "la-same-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("there is nothing new to release ($LATEST has not changed"), conflict.getMessage());
     }

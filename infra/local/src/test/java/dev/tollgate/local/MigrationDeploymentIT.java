@@ -76,31 +76,21 @@ class MigrationDeploymentIT {
 
     @Test
     void aDryRunListsThePendingMigrationsAndEndsWithNothingDeployed() throws InterruptedException {
-        Map<String, String> scripts = new LinkedHashMap<>();
-        scripts.put("V1__create_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);");
-        scripts.put("V2__add_discount_code.sql", "ALTER TABLE orders ADD COLUMN discount_code text;");
-
-        DryRun dryRun = dryRun("flydry", scripts);
+        DryRun dryRun = dryRun("flydry", "V2__add_discount_code.sql", "ALTER TABLE orders ADD COLUMN discount_code text;");
 
         String reason = dryRun.finished().outcome().reason();
-        assertTrue(reason.contains("would apply 2 migrations"), reason);
         assertTrue(reason.contains("1 create orders (V1__create_orders.sql), 2 add discount code (V2__add_discount_code.sql)"), reason);
-        assertTrue(reason.contains("the compatibility guard found no destructive statement"), reason);
+        assertTrue(reason.endsWith("; the compatibility guard found no destructive statement"), reason);
     }
 
     @Test
     void aDryRunReportsTheDestructiveStatementsTheGuardWouldRefuse() throws InterruptedException {
-        Map<String, String> scripts = new LinkedHashMap<>();
-        scripts.put("V1__create_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);");
-        scripts.put("V2__drop_legacy_note.sql", "ALTER TABLE legacy DROP COLUMN note;");
-
-        DryRun dryRun = dryRun("flydrydrop", scripts);
+        DryRun dryRun = dryRun("flydrydrop", "V2__drop_legacy_note.sql", "ALTER TABLE legacy DROP COLUMN note;");
 
         String reason = dryRun.finished().outcome().reason();
-        assertTrue(reason.contains("would apply 2 migrations"), reason);
         assertTrue(reason.contains("2 drop legacy note (V2__drop_legacy_note.sql)"), reason);
-        assertTrue(reason.contains("the compatibility guard would refuse 1 destructive statement"), reason);
-        assertTrue(reason.contains("V2__drop_legacy_note.sql:1 `ALTER TABLE legacy DROP COLUMN note`"), reason);
+        assertTrue(reason.contains("the compatibility guard would refuse 1 destructive statement (allowDestructive is false): "
+                + "V2__drop_legacy_note.sql:1 `ALTER TABLE legacy DROP COLUMN note`"), reason);
         assertEquals(List.of("note"), stack.database().query(dryRun.release().credentials().dbname(),
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'legacy' AND column_name = 'note'"));
     }
@@ -109,12 +99,15 @@ class MigrationDeploymentIT {
     }
 
     /**
-     * Runs a FLYWAY dry run of {@code scripts} on a database holding a table an earlier release
-     * created, and checks what every dry run must end with: outcome DRY_RUN, the schema unchanged,
-     * the new version never deployed and the traffic on the live version throughout, the record and
-     * the event bus saying so, the lock released.
+     * Runs a FLYWAY dry run of two scripts ({@code V1__create_orders.sql}, then {@code script}) on a
+     * database holding a table an earlier release created, and checks what every dry run must end
+     * with: outcome DRY_RUN listing both, the schema unchanged, the new version never deployed and
+     * the traffic on the live version throughout, the record and the event bus saying so, the lock released.
      */
-    private static DryRun dryRun(String prefix, Map<String, String> scripts) throws InterruptedException {
+    private static DryRun dryRun(String prefix, String script, String sql) throws InterruptedException {
+        Map<String, String> scripts = new LinkedHashMap<>();
+        scripts.put("V1__create_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);");
+        scripts.put(script, sql);
         String service = Deployments.newService(prefix);
         EcsAlbFixture fixture = deployments.fixture(service);
         ReleaseDatabase release = ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION, scripts);
@@ -144,7 +137,7 @@ class MigrationDeploymentIT {
 
         String reason = finished.outcome().reason();
         assertEquals("DRY_RUN", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(reason.startsWith("dry run: nothing deployed, no traffic moved; "), reason);
+        assertTrue(reason.startsWith("dry run: nothing deployed, no traffic moved; would apply 2 migrations on "), reason);
         assertEquals(List.of(), stack.database().query(release.credentials().dbname(),
                 "SELECT table_name FROM information_schema.tables WHERE table_name IN ('orders', 'flyway_schema_history')"),
                 "the schema is unchanged");

@@ -27,8 +27,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
-import software.amazon.awssdk.services.codedeploy.model.ComputePlatform;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Secret;
@@ -213,19 +211,11 @@ class ReleaseSecretPinningIT {
 
     @Test
     void aCodeDeployEcsReleaseIsDeployedOnTheRevisionThatReadsThePinnedVersion() {
-        String application = "cd-pin";
         String secretId = "cd-pin/db";
         String arn = createSecret(secretId, "pw-" + UUID.randomUUID());
-        String release;
-        try (CodeDeployClient codeDeploy = stack.codeDeploy(); EcsClient ecs = stack.ecs()) {
-            codeDeploy.createApplication(create -> create.applicationName(application).computePlatform(ComputePlatform.ECS));
-            codeDeploy.createDeploymentGroup(create -> create.applicationName(application).deploymentGroupName("cd-pin-prod")
-                    .serviceRoleArn(LambdaAliasFixture.roleArn(stack)));
-            release = ecs.registerTaskDefinition(register -> register.family("cd-pin").containerDefinitions(
-                    ContainerDefinition.builder().name("app").image("registry.example/cd-pin:v42").memory(512)
-                            .secrets(Secret.builder().name("DB_PASSWORD").valueFrom(arn + ":password::").build()).build()))
-                    .taskDefinition().taskDefinitionArn();
-        }
+        String release = CodeDeployFixture.ecsRelease(stack, "cd-pin", ContainerDefinition.builder().name("app")
+                .image("registry.example/cd-pin:v42").memory(512)
+                .secrets(Secret.builder().name("DB_PASSWORD").valueFrom(arn + ":password::").build()).build());
         ObjectNode spec = (ObjectNode) Json.tree("""
                 {"deploymentId": "cd-pin-v42", "service": "cd-pin",
                  "target": {"type": "CODEDEPLOY", "application": "cd-pin", "deploymentGroup": "cd-pin-prod",
