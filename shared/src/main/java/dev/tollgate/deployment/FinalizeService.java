@@ -1,6 +1,7 @@
 package dev.tollgate.deployment;
 
 import dev.tollgate.decision.OperatorRequest;
+import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
 import dev.tollgate.events.DeploymentEvents;
@@ -13,9 +14,10 @@ import java.time.Instant;
 
 /**
  * Ends a deployment: promotion sends all traffic to the new version and, after the target's drain
- * time, retires the old one; rollback sends it all back to the old version and stops the canary.
- * The outcome and its reason go on the record once the target shows the final split; until then
- * (CodeDeploy finishing or rolling back on its own) the outcome says to poll again.
+ * time, retires the old one; rollback sends it all back to the old version and stops the canary; a
+ * migration dry run ends with nothing deployed. The outcome and its reason go on the record once
+ * the target shows the final split; until then (CodeDeploy finishing or rolling back on its own)
+ * the outcome says to poll again.
  */
 public final class FinalizeService {
 
@@ -67,6 +69,22 @@ public final class FinalizeService {
                         .filter(request -> request.kind() == OperatorRequest.Kind.ABORT).isPresent()
                         ? RollbackReason.OPERATOR : RollbackReason.VERDICT;
         return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, outcome.weights(), 0, why);
+    }
+
+    /**
+     * Ends a migration dry run: outcome DRY_RUN, with what a real run would apply. Nothing was
+     * deployed, so the target is not touched; a traffic record here would mean a canary was
+     * deployed after all, which fails (the state machine's Catch then rolls it back).
+     *
+     * @param wouldApply the dry run's report: pending migrations and the compatibility guard's findings
+     */
+    public Outcome finishDryRun(DeploymentSpec spec, String wouldApply) {
+        if (traffic.canaryDeployed(spec)) {
+            throw new TargetStateConflictException("deployment " + spec.deploymentId() + " is a migration dry run, but its traffic record "
+                    + "shows a deployed canary; rolling it back");
+        }
+        return finish(spec, DeploymentStatus.DRY_RUN, "dry run: nothing deployed, no traffic moved; " + wouldApply,
+                TrafficWeights.canaryAt(0), 0, null);
     }
 
     /**

@@ -49,7 +49,8 @@ public record DeploymentEvent(
         AWAITING_APPROVAL("Deployment Awaiting Approval"),
         PROMOTED("Deployment Promoted"),
         ROLLED_BACK("Deployment Rolled Back"),
-        FAILED("Deployment Failed");
+        FAILED("Deployment Failed"),
+        DRY_RUN("Deployment Dry Run");
 
         private final String detailType;
 
@@ -118,14 +119,16 @@ public record DeploymentEvent(
     }
 
     /**
-     * The outcome: {@code PROMOTED}, {@code ROLLED_BACK} (with why) or a failure ({@code FAILED}:
-     * rolled back after a failure; {@code MANUAL_INTERVENTION_REQUIRED}: the rollback itself failed).
+     * The outcome: {@code PROMOTED}, {@code ROLLED_BACK} (with why), a failure ({@code FAILED}:
+     * rolled back after a failure; {@code MANUAL_INTERVENTION_REQUIRED}: the rollback itself failed)
+     * or {@code DRY_RUN} (a migration dry run: nothing deployed, the reason lists what would be applied).
      */
     public static DeploymentEvent finished(String deploymentId, String service, Instant time, String status, String reason,
                                            RollbackReason rollbackReason, int canaryWeight, Instant startedAt) {
         Type type = switch (status) {
             case "PROMOTED" -> Type.PROMOTED;
             case "ROLLED_BACK" -> Type.ROLLED_BACK;
+            case "DRY_RUN" -> Type.DRY_RUN;
             default -> Type.FAILED;
         };
         Long duration = startedAt == null ? null : Math.max(0, Duration.between(startedAt, time).toSeconds());

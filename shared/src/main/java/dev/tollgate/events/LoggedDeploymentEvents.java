@@ -22,7 +22,7 @@ public final class LoggedDeploymentEvents implements DeploymentEvents {
             case STEP_VERDICT -> step + " " + event.verdict() + " -> " + event.action() + " (" + event.reason() + ")"
                     + (event.timeToDecisionSeconds() == null ? "" : ", decided after " + event.timeToDecisionSeconds() + " s");
             case AWAITING_APPROVAL -> "before step " + (event.stepIndex() + 1) + ": " + event.reason();
-            case PROMOTED, ROLLED_BACK, FAILED -> event.status()
+            case PROMOTED, ROLLED_BACK, FAILED, DRY_RUN -> event.status()
                     + (event.rollbackReason() == null ? "" : " (" + event.rollbackReason().label() + ")") + ": " + event.reason()
                     + (event.durationSeconds() == null ? "" : ", after " + event.durationSeconds() + " s");
         };

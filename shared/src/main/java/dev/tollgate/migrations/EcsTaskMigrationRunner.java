@@ -1,12 +1,12 @@
 package dev.tollgate.migrations;
 
 import dev.tollgate.errors.AwsErrors;
-import dev.tollgate.secrets.PinnedSecret;
+import dev.tollgate.secrets.EcsTaskDefinitionPins;
 import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MigrationSpec;
 import dev.tollgate.spec.MigrationSpec.EcsMigrationTask;
-import dev.tollgate.spec.MigrationSpec.MigrationMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,9 +23,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.Failure;
-import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
-import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -43,6 +41,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 public final class EcsTaskMigrationRunner implements MigrationRunner {
 
     private final EcsClient ecs;
+    private final TaskDefinitionPins pins;
     private final FlywayMigrationRunner guard;
     private final Clock clock;
     private final int pollSeconds;
@@ -53,6 +52,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
      */
     public EcsTaskMigrationRunner(EcsClient ecs, FlywayMigrationRunner guard, Clock clock, int pollSeconds) {
         this.ecs = ecs;
+        this.pins = new EcsTaskDefinitionPins(ecs);
         this.guard = guard;
         this.clock = clock;
         this.pollSeconds = pollSeconds;
@@ -79,7 +79,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                 definitionArn = started.taskDefinitionArn();
             } else {
                 checkPendingScripts(spec, secrets);
-                definitionArn = pinnedDefinition(definition, secrets, spec.deploymentId());
+                definitionArn = pins.pin(definition.taskDefinitionArn(), secrets, spec.deploymentId()).taskDefinitionArn();
                 started = run(spec, task, container, definitionArn);
             }
             EcsTaskRun run = new EcsTaskRun(task.cluster(), started.taskArn(), definitionArn, container, now,
@@ -116,7 +116,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
             EcsTaskRun stopped = new EcsTaskRun(run.cluster(), run.taskArn(), run.taskDefinition(), run.container(), run.startedAt(),
                     run.deadline(), task.lastStatus(), exitCode, run.logStream());
             if (exitCode != null && exitCode == 0) {
-                return new MigrationProgress(MigrationMode.ECS_TASK, true, false, List.of(), List.of(), elapsedSeconds * 1000,
+                return MigrationProgress.ecsTask(true, elapsedSeconds * 1000,
                         "migration task " + taskId(run.taskArn()) + " exited with code 0 after " + elapsedSeconds + " s", stopped, pollSeconds);
             }
             throw new MigrationTaskFailedException("migration task " + taskId(run.taskArn()) + " (" + run.taskDefinition() + ", container "
@@ -153,7 +153,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
     }
 
     private MigrationProgress progress(EcsTaskRun run, boolean done, String summary) {
-        return new MigrationProgress(MigrationMode.ECS_TASK, done, false, List.of(), List.of(), 0, summary, run, pollSeconds);
+        return MigrationProgress.ecsTask(done, 0, summary, run, pollSeconds);
     }
 
     private Optional<Task> earlierAttempt(String cluster, String deploymentId) {
@@ -175,7 +175,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                     .launchType(task.launchType().name())
                     .startedBy(startedBy(spec.deploymentId()))
                     .clientToken(clientToken)
-                    .tags(Tag.builder().key("tollgate:deployment").value(spec.deploymentId()).build())
+                    .tags(Tag.builder().key(EcsTaskDefinitionPins.DEPLOYMENT_TAG).value(spec.deploymentId()).build())
                     .overrides(overrides -> overrides.containerOverrides(
                             ContainerOverride.builder().name(container).command(task.command()).build()));
             if (!task.subnets().isEmpty()) {
@@ -203,72 +203,6 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                 .findFirst().or(() -> definition.containerDefinitions().stream().findFirst())
                 .map(ContainerDefinition::name)
                 .orElseThrow(() -> new MigrationTaskFailedException("task definition " + task.taskDefinition() + " has no container"));
-    }
-
-    /**
-     * The task definition to run: the spec's own, or, when its containers take secrets that
-     * FetchSecrets pinned, a derived revision whose {@code valueFrom} names the pinned version
-     * ({@code arn:json-key:version-stage:version-id}).
-     *
-     * @see <a href="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html">Secrets Manager secrets in ECS</a>
-     */
-    private String pinnedDefinition(TaskDefinition definition, PinnedSecrets secrets, String deploymentId) {
-        boolean changed = false;
-        List<ContainerDefinition> containers = new ArrayList<>();
-        for (ContainerDefinition container : definition.containerDefinitions()) {
-            List<Secret> pinned = new ArrayList<>();
-            for (Secret secret : container.secrets()) {
-                String valueFrom = pinnedValueFrom(secret.valueFrom(), secrets);
-                changed |= !valueFrom.equals(secret.valueFrom());
-                pinned.add(secret.toBuilder().valueFrom(valueFrom).build());
-            }
-            containers.add(container.secrets().isEmpty() ? container : container.toBuilder().secrets(pinned).build());
-        }
-        if (!changed) {
-            return definition.taskDefinitionArn();
-        }
-        RegisterTaskDefinitionRequest register = RegisterTaskDefinitionRequest.builder()
-                .family(definition.family())
-                .taskRoleArn(definition.taskRoleArn())
-                .executionRoleArn(definition.executionRoleArn())
-                .networkMode(definition.networkMode())
-                .containerDefinitions(containers)
-                .volumes(definition.volumes())
-                .placementConstraints(definition.placementConstraints())
-                .requiresCompatibilitiesWithStrings(definition.requiresCompatibilitiesAsStrings())
-                .cpu(definition.cpu())
-                .memory(definition.memory())
-                .pidMode(definition.pidMode())
-                .ipcMode(definition.ipcMode())
-                .proxyConfiguration(definition.proxyConfiguration())
-                .ephemeralStorage(definition.ephemeralStorage())
-                .runtimePlatform(definition.runtimePlatform())
-                .tags(Tag.builder().key("tollgate:deployment").value(deploymentId).build(),
-                        Tag.builder().key("tollgate:derived-from").value(definition.taskDefinitionArn()).build())
-                .build();
-        return ecs.registerTaskDefinition(register).taskDefinition().taskDefinitionArn();
-    }
-
-    static String pinnedValueFrom(String valueFrom, PinnedSecrets secrets) {
-        for (PinnedSecret secret : secrets.secrets()) {
-            String arn = secret.arn();
-            // Secrets Manager ARNs end in "-" and six random characters; ECS also accepts the ARN without them.
-            String partial = arn.matches(".*-[A-Za-z0-9]{6}$") ? arn.substring(0, arn.length() - 7) : arn;
-            String rest = null;
-            if (valueFrom.equals(secret.name()) || valueFrom.equals(secret.id())) {
-                rest = "";
-            } else if (valueFrom.equals(arn) || valueFrom.startsWith(arn + ":")) {
-                rest = valueFrom.substring(arn.length());
-            } else if (valueFrom.equals(partial) || valueFrom.startsWith(partial + ":")) {
-                rest = valueFrom.substring(partial.length());
-            }
-            if (rest != null) {
-                String[] parts = (rest.startsWith(":") ? rest.substring(1) : rest).split(":", -1);
-                String jsonKey = parts.length > 0 ? parts[0] : "";
-                return arn + ":" + jsonKey + "::" + secret.versionId();
-            }
-        }
-        return valueFrom;
     }
 
     private static String logStream(TaskDefinition definition, String container, String taskArn) {

@@ -28,7 +28,7 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
 /**
  * Runs Flyway inside the function against the database of the pinned secret version: validate,
  * scan the pending scripts with the {@link CompatibilityGuard}, then migrate (or, in a dry run,
- * report what is pending). {@code clean} is disabled, and Flyway's own lock (a PostgreSQL advisory
+ * report what is pending and what the guard found, refusing and applying nothing). {@code clean} is disabled, and Flyway's own lock (a PostgreSQL advisory
  * lock) serialises concurrent runs. Messages are scrubbed of the password in case a driver quotes it.
  */
 public final class FlywayMigrationRunner implements MigrationRunner {
@@ -59,16 +59,18 @@ public final class FlywayMigrationRunner implements MigrationRunner {
                         + scrub(validation.getAllErrorMessages(), database));
             }
             MigrationInfo[] pending = flyway.info().pending();
-            String allowed = guard(pending, locations, migrations.allowDestructive());
+            List<DestructiveChange> destructive = destructiveChanges(pending, locations);
             if (migrations.dryRun()) {
+                // Nothing is refused here: the report says what the guard would refuse, and the deployment stops after it.
                 List<AppliedMigration> wouldApply = Stream.of(pending).map(FlywayMigrationRunner::described).toList();
-                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), wouldApply, millisSince(started),
-                        "dry run: " + wouldApply.size() + " pending on " + database.describe() + ", none applied" + allowed, null, 0);
+                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), wouldApply, destructive, millisSince(started),
+                        MigrationReport.dryRun(wouldApply, destructive, migrations.allowDestructive(), database.describe()), null, 0);
             }
+            String allowed = guard(destructive, migrations.allowDestructive());
             MigrateResult result = flyway.migrate();
             List<AppliedMigration> applied = result.migrations.stream().map(FlywayMigrationRunner::applied).toList();
             long millis = millisSince(started);
-            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), millis,
+            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), destructive, millis,
                     "applied " + applied.size() + " migration(s) on " + database.describe() + " in " + millis + " ms, schema now at version "
                             + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion) + allowed,
                     null, 0);
@@ -83,11 +85,11 @@ public final class FlywayMigrationRunner implements MigrationRunner {
      */
     public String checkPending(DeploymentSpec spec, PinnedSecrets pinned) {
         return withFlyway(spec, pinned, (flyway, database, locations) ->
-                guard(flyway.info().pending(), locations, spec.migrations().allowDestructive()));
+                guard(destructiveChanges(flyway.info().pending(), locations), spec.migrations().allowDestructive()));
     }
 
-    private String guard(MigrationInfo[] pending, List<String> locations, boolean allowDestructive) {
-        List<DestructiveChange> destructive = destructiveChanges(pending, locations);
+    /** Refuses {@code destructive} unless allowed; returns the summary's note on the ones allowed (empty when none). */
+    private static String guard(List<DestructiveChange> destructive, boolean allowDestructive) {
         if (!destructive.isEmpty() && !allowDestructive) {
             throw new DestructiveMigrationException(destructive);
         }

@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * Runs the release's migrations with the runner for its mode and writes what happened on the
- * deployment's timeline. It sits before DeployCanary: when it fails, no traffic has moved.
+ * deployment's timeline. It sits before DeployCanary: when it fails, no traffic has moved. A dry
+ * run's progress always says {@code dryRun}, which is what stops the state machine before
+ * DeployCanary.
  */
 public final class MigrationService {
 
@@ -48,7 +50,15 @@ public final class MigrationService {
     }
 
     private MigrationProgress recorded(DeploymentSpec spec, MigrationProgress progress) {
-        if (progress.done()) {
+        if (spec.migrations().dryRun() && !progress.dryRun()) {
+            // Fail closed: only a progress marked dryRun stops the deployment before traffic, so a runner that lost the flag must not pass.
+            throw new MigrationFailedException("the spec asks for a dry run, but the " + spec.migrations().mode()
+                    + " runner did not report one; nothing is deployed");
+        }
+        if (progress.done() && progress.dryRun()) {
+            store.append(spec.deploymentId(), new TimelineEntry("migrations", clock.instant(), "RunMigrations",
+                    "dry run: " + progress.summary(), null, 0, null));
+        } else if (progress.done()) {
             String versions = progress.applied().stream().map(migration -> migration.version() == null
                     ? migration.description() : migration.version()).collect(Collectors.joining(", "));
             store.append(spec.deploymentId(), new TimelineEntry("migrations", clock.instant(), "RunMigrations",

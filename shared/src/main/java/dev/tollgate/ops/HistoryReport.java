@@ -54,6 +54,10 @@ public final class HistoryReport {
             case "ValidateRequest" -> "validated: " + steps + " steps, " + output.path("spec").path("analysis").path("metrics").size()
                     + " metrics";
             case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
+            case "RunMigrations", "CheckMigrationTask" -> output.path("migrations").path("done").asBoolean()
+                    ? "migrations (" + output.path("migrations").path("mode").asText() + (output.path("migrations").path("dryRun").asBoolean()
+                    ? ", dry run): " : "): ") + output.path("migrations").path("summary").asText() : null;
+            case "RecordDryRun" -> "dry run: nothing deployed, canary at " + output.path("outcome").path("canaryPercent").asInt() + " %";
             case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
             case "ShiftTraffic" -> "step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/" + steps + ": canary at "

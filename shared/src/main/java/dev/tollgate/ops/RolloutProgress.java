@@ -151,6 +151,7 @@ public record RolloutProgress(
             case "CheckErrorBudget" -> "checking the error budget";
             case "FetchSecrets" -> "pinning secrets";
             case "RunMigrations" -> "running migrations";
+            case "RecordDryRun", "ReleaseLockAfterDryRun" -> "dry run: nothing deployed";
             case "DeployCanary", "WaitForCanary", "CheckCanaryHealth", "IsCanaryHealthy" -> "deploying the canary";
             default -> state.toLowerCase(Locale.ROOT);
         };

@@ -50,15 +50,18 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
     @Override
     public Optional<ExecutionView> describe(String executionArn) {
         try {
-            DescribeExecutionResponse execution = sfn.describeExecution(describe -> describe.executionArn(executionArn));
-            return Optional.of(new ExecutionView(execution.executionArn(), execution.name(),
-                    ExecutionState.valueOf(execution.statusAsString()), execution.startDate(), execution.stopDate(),
-                    execution.output(), execution.error(), execution.cause()));
+            return Optional.of(view(sfn.describeExecution(describe -> describe.executionArn(executionArn))));
         } catch (ExecutionDoesNotExistException missing) {
             return Optional.empty();
         } catch (SdkException failure) {
             throw AwsErrors.translate("Step Functions DescribeExecution", failure);
         }
+    }
+
+    /** DescribeExecution's answer without its SDK type. */
+    public static ExecutionView view(DescribeExecutionResponse execution) {
+        return new ExecutionView(execution.executionArn(), execution.name(), ExecutionState.valueOf(execution.statusAsString()),
+                execution.startDate(), execution.stopDate(), execution.output(), execution.error(), execution.cause());
     }
 
     @Override

@@ -141,6 +141,8 @@ public final class PipelineBridge {
         String error = execution.error() == null ? "" : execution.error();
         return switch (error) {
             case "RolledBack" -> "rolled back: " + cause;
+            // The cause starts "dry run: nothing deployed": the job fails so that no later stage takes it for a release.
+            case "DryRun" -> cause;
             case "DeploymentFailed" -> "deployment failed, traffic restored to the old version: " + cause;
             case "ManualInterventionRequired" -> "rollback failed, manual intervention required (the lock stays held): " + cause;
             case "" -> "the execution ended " + execution.state();

@@ -189,6 +189,11 @@ public final class ReportPage {
             report.migrations().applied().forEach(script -> page.append("<li><code>").append(escape(script)).append("</code></li>"));
             page.append("</ul>");
         }
+        if (!report.migrations().pending().isEmpty()) {
+            page.append("<p>Dry run: nothing applied. A real run would apply:</p><ul class=\"migrations pending\">");
+            report.migrations().pending().forEach(script -> page.append("<li><code>").append(escape(script)).append("</code></li>"));
+            page.append("</ul>");
+        }
         page.append("\n<h3>Secrets pinned</h3>");
         if (report.secrets().isEmpty()) {
             page.append("<p class=\"muted\">none</p>");
@@ -271,7 +276,7 @@ public final class ReportPage {
             dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:8px 0}dt{color:#6b7280}dd{margin:0;word-break:break-all}
             .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:#6b7280}
             .status-promoted,.verdict-pass{background:#1f9d55}.status-rolled_back,.status-failed,.verdict-fail{background:#d64545}
-            .status-running,.verdict-inconclusive{background:#c98a1a}.status-manual_intervention_required{background:#7c3aed}
+            .status-running,.verdict-inconclusive{background:#c98a1a}.status-manual_intervention_required{background:#7c3aed}.status-dry_run{background:#2563eb}
             table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #eef0f4}
             th{font-weight:600;color:#4b5563;background:#f8f9fb}.states td:nth-child(-n+3){white-space:nowrap}
             .bar-cell{width:55%}.bar{height:12px;background:#4b7bd1;border-radius:2px;min-width:2px}.failed .bar{background:#d64545}

@@ -60,12 +60,17 @@ public record RolloutReport(String deploymentId, String service, String status, 
         }
     }
 
-    /** What RunMigrations did: its mode, its summary and the scripts applied. */
-    public record Migrations(String mode, String summary, List<String> applied) {
+    /** What RunMigrations did: its mode, its summary, the scripts applied and, in a dry run, the scripts it would apply. */
+    public record Migrations(String mode, String summary, List<String> applied, List<String> pending) {
         public static final Migrations NONE = new Migrations("NONE", "no migrations", List.of());
 
         public Migrations {
             applied = List.copyOf(applied);
+            pending = List.copyOf(pending);
+        }
+
+        public Migrations(String mode, String summary, List<String> applied) {
+            this(mode, summary, applied, List.of());
         }
     }
 

@@ -251,7 +251,9 @@ public final class RolloutReports {
                 JsonNode migrations = output.get("migrations");
                 List<String> applied = new ArrayList<>();
                 migrations.path("applied").forEach(script -> applied.add(script.path("script").asText(script.path("version").asText())));
-                found = new Migrations(migrations.path("mode").asText("NONE"), migrations.path("summary").asText(""), applied);
+                List<String> pending = new ArrayList<>();
+                migrations.path("pending").forEach(script -> pending.add(script.path("script").asText(script.path("version").asText())));
+                found = new Migrations(migrations.path("mode").asText("NONE"), migrations.path("summary").asText(""), applied, pending);
             }
         }
         return found;

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * Counts the facts of deployments as CloudWatch metrics: started, steps shifted, verdicts by
- * verdict, time to decision, approval gates, promoted, rolled back by reason, duration. Every point
+ * verdict, time to decision, approval gates, promoted, rolled back by reason, dry runs, duration. Every point
  * is emitted with two dimension sets, its own dimensions alone (all services) and with
  * {@code Service} (the service deployed), so a dashboard graphs both without metric math.
  */
@@ -26,6 +26,7 @@ public final class DeploymentMetrics implements DeploymentEvents {
     public static final String PROMOTED = "DeploymentsPromoted";
     public static final String ROLLED_BACK = "DeploymentsRolledBack";
     public static final String MANUAL_INTERVENTIONS = "ManualInterventionsRequired";
+    public static final String DRY_RUNS = "DeploymentDryRuns";
     public static final String DURATION = "DeploymentDuration";
 
     private final Consumer<MetricPoint> emitter;
@@ -54,6 +55,7 @@ public final class DeploymentMetrics implements DeploymentEvents {
             }
             case AWAITING_APPROVAL -> points.add(point(event, APPROVAL_GATES, 1, Unit.COUNT, Map.of()));
             case PROMOTED -> points.add(point(event, PROMOTED, 1, Unit.COUNT, Map.of()));
+            case DRY_RUN -> points.add(point(event, DRY_RUNS, 1, Unit.COUNT, Map.of()));
             case ROLLED_BACK, FAILED -> {
                 if ("MANUAL_INTERVENTION_REQUIRED".equals(event.status())) {
                     points.add(point(event, MANUAL_INTERVENTIONS, 1, Unit.COUNT, Map.of()));

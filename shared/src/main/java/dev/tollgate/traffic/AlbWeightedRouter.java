@@ -4,6 +4,9 @@ import static dev.tollgate.traffic.AwsCall.call;
 
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.secrets.PinnedTaskDefinition;
+import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.EcsAlbTarget;
 import java.time.Clock;
@@ -39,12 +42,15 @@ public final class AlbWeightedRouter implements TrafficRouter {
     private final EcsAlbTarget target;
     private final EcsClient ecs;
     private final AlbListener listener;
+    private final TaskDefinitionPins pins;
     private final Clock clock;
 
-    public AlbWeightedRouter(EcsAlbTarget target, EcsClient ecs, ElasticLoadBalancingV2Client elb, Clock clock) {
+    /** {@code pins} derives the release's task definition revision that reads the pinned secret versions. */
+    public AlbWeightedRouter(EcsAlbTarget target, EcsClient ecs, ElasticLoadBalancingV2Client elb, TaskDefinitionPins pins, Clock clock) {
         this.target = target;
         this.ecs = ecs;
         this.listener = new AlbListener(elb, target.listenerArn(), target.listenerRuleArn());
+        this.pins = pins;
         this.clock = clock;
     }
 
@@ -79,21 +85,26 @@ public final class AlbWeightedRouter implements TrafficRouter {
     }
 
     @Override
-    public CanaryDeployment deployCanary(ReleasePlan release) {
-        EcsAlbPlan plan = ecsAlb(release);
-        TrafficWeights weights = currentWeights(plan);
+    public CanaryDeployment deployCanary(ReleasePlan release, PinnedSecrets secrets) {
+        EcsAlbPlan planned = ecsAlb(release);
+        TrafficWeights weights = currentWeights(planned);
         if (weights.canaryPercent() != 0) {
-            throw new TargetStateConflictException(plan.canarySide() + " target group " + plan.canaryTargetGroupArn()
+            throw new TargetStateConflictException(planned.canarySide() + " target group " + planned.canaryTargetGroupArn()
                     + " already receives " + weights.canaryPercent() + " % of traffic; a new release starts from 100 % on "
-                    + plan.liveService() + ". Finish or roll back the deployment that moved it, or set the listener by hand");
+                    + planned.liveService() + ". Finish or roll back the deployment that moved it, or set the listener by hand");
         }
+        // The revision the canary runs reads the pinned secret versions; the plan names it from here on.
+        PinnedTaskDefinition pinned = pins.pin(planned.canaryTaskDefinition(), secrets, planned.deploymentId());
+        EcsAlbPlan plan = planned.withCanaryTaskDefinition(pinned.taskDefinitionArn());
         call("ECS UpdateService", () -> ecs.updateService(update -> update.cluster(target.cluster())
                 .service(plan.canaryService())
                 .taskDefinition(plan.canaryTaskDefinition())
                 .desiredCount(plan.desiredCount())
                 .forceNewDeployment(false)));
+        String secretsNote = pinned.describe();
         return new CanaryDeployment(plan, plan.canarySide() + " service " + plan.canaryService() + " updated to "
-                + plan.canaryTaskDefinition() + " with " + plan.desiredCount() + " tasks (as " + plan.liveSide() + ")");
+                + plan.canaryTaskDefinition() + " with " + plan.desiredCount() + " tasks (as " + plan.liveSide() + ")"
+                + (secretsNote.isEmpty() ? "" : "; " + secretsNote));
     }
 
     @Override

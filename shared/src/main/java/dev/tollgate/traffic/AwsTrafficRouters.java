@@ -2,6 +2,8 @@ package dev.tollgate.traffic;
 
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.secrets.EcsTaskDefinitionPins;
+import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.spec.LambdaAliasTarget;
@@ -50,14 +52,14 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
     @Override
     public TrafficRouter forTarget(Target target) {
         if (target instanceof EcsAlbTarget ecsAlb) {
-            return new AlbWeightedRouter(ecsAlb, ecs.get(), elb.get(), clock);
+            return new AlbWeightedRouter(ecsAlb, ecs.get(), elb.get(), new EcsTaskDefinitionPins(ecs.get()), clock);
         }
         if (target instanceof LambdaAliasTarget lambdaAlias) {
             return new LambdaAliasRouter(lambdaAlias, lambda.get());
         }
         if (target instanceof CodeDeployTarget codeDeployTarget) {
             return new CodeDeployRouter(codeDeployTarget, codeDeploy.get(), codeDeployTarget.lambda() != null ? lambda.get() : null,
-                    ledger, hookFunction);
+                    ledger, hookFunction, codeDeployTarget.ecs() != null ? new EcsTaskDefinitionPins(ecs.get()) : TaskDefinitionPins.NONE);
         }
         throw new IllegalArgumentException("no traffic backend for " + target.getClass().getSimpleName());
     }

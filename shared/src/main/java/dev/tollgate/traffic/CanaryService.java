@@ -4,6 +4,7 @@ import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.json.Nullable;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +27,10 @@ public final class CanaryService {
         this.clock = clock;
     }
 
-    public CanaryStatus deploy(DeploymentSpec spec, int pollSeconds) {
+    /** {@code secrets} are FetchSecrets' pins, which the release reads where its platform allows. */
+    public CanaryStatus deploy(DeploymentSpec spec, PinnedSecrets secrets, int pollSeconds) {
         Instant now = clock.instant();
-        CanaryDeployment deployed = traffic.deploy(spec);
+        CanaryDeployment deployed = traffic.deploy(spec, secrets);
         store.append(spec.deploymentId(), new TimelineEntry("canary-deployed", now, "DeployCanary", deployed.detail(), null, 0, null));
         Instant deadline = now.plusSeconds(spec.target().healthTimeoutSeconds());
         return new CanaryStatus(false, deployed.detail(), now, deadline, pollSeconds,

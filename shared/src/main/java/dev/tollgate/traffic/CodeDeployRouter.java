@@ -10,6 +10,9 @@ import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.json.Json;
+import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.secrets.PinnedTaskDefinition;
+import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.DeploymentSpec;
 import java.nio.charset.StandardCharsets;
@@ -61,18 +64,21 @@ public final class CodeDeployRouter implements TrafficRouter {
     private final LambdaClient lambda;
     private final TrafficLedger hooks;
     private final String hookFunction;
+    private final TaskDefinitionPins pins;
 
     /**
      * @param lambda       the Lambda client, for a Lambda deployment group (null for ECS)
      * @param hookFunction the ARN of Tollgate's lifecycle-hook function (null when not configured)
+     * @param pins         for an ECS deployment group, derives the revision that reads the pinned secret versions
      */
     public CodeDeployRouter(CodeDeployTarget target, CodeDeployClient codeDeploy, LambdaClient lambda, TrafficLedger hooks,
-                            String hookFunction) {
+                            String hookFunction, TaskDefinitionPins pins) {
         this.target = target;
         this.codeDeploy = codeDeploy;
         this.lambda = lambda;
         this.hooks = hooks;
         this.hookFunction = hookFunction;
+        this.pins = pins;
     }
 
     @Override
@@ -106,11 +112,19 @@ public final class CodeDeployRouter implements TrafficRouter {
     }
 
     @Override
-    public CanaryDeployment deployCanary(ReleasePlan release) {
+    public CanaryDeployment deployCanary(ReleasePlan release, PinnedSecrets secrets) {
         CodeDeployPlan plan = codeDeploy(release);
-        if (plan.isLambda() && plan.canaryVersion() == null) {
-            plan = plan.withCanaryVersion(versions().release(target.lambda().functionName(), null, null, plan.baselineVersion(),
-                    plan.deploymentId()));
+        String secretsNote;
+        if (plan.isLambda()) {
+            LambdaVersions.LambdaRelease lambdaRelease = versions().release(target.lambda().functionName(), plan.canaryVersion(), null,
+                    plan.baselineVersion(), plan.deploymentId(), secrets);
+            plan = plan.withCanaryVersion(lambdaRelease.version());
+            secretsNote = lambdaRelease.secretsNote();
+        } else {
+            // The AppSpec names the revision that reads the pinned secret versions.
+            PinnedTaskDefinition pinned = pins.pin(plan.canaryVersion(), secrets, plan.deploymentId());
+            plan = plan.withCanaryVersion(pinned.taskDefinitionArn());
+            secretsNote = pinned.describe();
         }
         String configName = ensureDeploymentConfig(plan.schedule());
         String id = plan.codeDeployDeploymentId() != null ? plan.codeDeployDeploymentId() : ours(plan).orElse(null);
@@ -133,9 +147,9 @@ public final class CodeDeployRouter implements TrafficRouter {
         }
         String what = plan.isLambda() ? "version " + plan.canaryVersion() + " of " + target.lambda().functionName()
                 + " (alias " + target.lambda().alias() + " serves " + plan.baselineVersion() + ")"
-                : target.ecs().taskDefinition();
+                : plan.canaryVersion();
         return new CanaryDeployment(plan.withDeployment(id), how + id + " of " + what + " with " + configName + ": "
-                + plan.schedule().describe());
+                + plan.schedule().describe() + (secretsNote.isEmpty() ? "" : "; " + secretsNote));
     }
 
     @Override
@@ -313,7 +327,7 @@ public final class CodeDeployRouter implements TrafficRouter {
             ObjectNode service = resource.putObject("TargetService");
             service.put("Type", "AWS::ECS::Service");
             ObjectNode properties = service.putObject("Properties");
-            properties.put("TaskDefinition", target.ecs().taskDefinition());
+            properties.put("TaskDefinition", plan.canaryVersion());
             ObjectNode loadBalancer = properties.putObject("LoadBalancerInfo");
             loadBalancer.put("ContainerName", target.ecs().containerName());
             loadBalancer.put("ContainerPort", target.ecs().containerPort());

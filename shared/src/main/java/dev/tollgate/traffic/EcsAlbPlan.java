@@ -33,6 +33,12 @@ public record EcsAlbPlan(
         return names;
     }
 
+    /** The same release on a task definition derived from the spec's (its secrets pinned). */
+    EcsAlbPlan withCanaryTaskDefinition(String taskDefinition) {
+        return new EcsAlbPlan(deploymentId, liveSide, liveService, liveTargetGroupArn, liveTaskDefinition, canarySide, canaryService,
+                canaryTargetGroupArn, taskDefinition, desiredCount);
+    }
+
     /** CloudWatch's TargetGroup dimension is the ARN's last part: {@code targetgroup/name/id}. */
     static String targetGroupDimension(String targetGroupArn) {
         int start = targetGroupArn.indexOf("targetgroup/");

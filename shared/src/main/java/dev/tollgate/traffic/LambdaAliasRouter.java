@@ -4,6 +4,7 @@ import static dev.tollgate.traffic.AwsCall.call;
 
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.LambdaAliasTarget;
 import java.util.Map;
@@ -43,18 +44,20 @@ public final class LambdaAliasRouter implements TrafficRouter {
     }
 
     @Override
-    public CanaryDeployment deployCanary(ReleasePlan release) {
+    public CanaryDeployment deployCanary(ReleasePlan release, PinnedSecrets secrets) {
         LambdaAliasPlan plan = lambdaAlias(release);
         TrafficWeights weights = currentWeights(plan);
         if (weights.canaryPercent() != 0) {
             throw new TargetStateConflictException("alias " + plan.alias() + " already sends " + weights.canaryPercent()
                     + " % to the release before its canary was deployed; clear its routing by hand or roll back");
         }
-        String version = versions.release(plan.functionName(), plan.canaryVersion(), target.codeSha256(), plan.baselineVersion(),
-                plan.deploymentId());
+        LambdaVersions.LambdaRelease published = versions.release(plan.functionName(), plan.canaryVersion(), target.codeSha256(),
+                plan.baselineVersion(), plan.deploymentId(), secrets);
+        String version = published.version();
         String how = target.version() == null ? "published version " + version : "version " + version;
         return new CanaryDeployment(plan.withCanaryVersion(version), how + " of " + plan.functionName() + " at 0 % (alias "
-                + plan.alias() + " serves version " + plan.baselineVersion() + ")");
+                + plan.alias() + " serves version " + plan.baselineVersion() + ")"
+                + (published.secretsNote().isEmpty() ? "" : "; " + published.secretsNote()));
     }
 
     @Override

@@ -2,11 +2,17 @@ package dev.tollgate.traffic;
 
 import static dev.tollgate.traffic.AwsCall.call;
 
+import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.secrets.PinnedSecrets;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 
 /**
  * What the Lambda-based backends (LAMBDA_ALIAS, and CODEDEPLOY on Lambda) share: reading the
@@ -15,9 +21,11 @@ import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 final class LambdaVersions {
 
     private final LambdaClient lambda;
+    private final LambdaSecretPins pins;
 
     LambdaVersions(LambdaClient lambda) {
         this.lambda = lambda;
+        this.pins = new LambdaSecretPins(lambda);
     }
 
     /** The version the alias serves, which must be a published version with no traffic weighted elsewhere. */
@@ -39,16 +47,25 @@ final class LambdaVersions {
     /**
      * The release's version: the one the spec names (which must exist), or $LATEST published now.
      * Publishing is safe to repeat: Lambda answers with the latest version when nothing changed since.
+     * With secrets pinned, a version Tollgate publishes carries them in its environment (see
+     * {@link LambdaSecretPins}); a version the spec names was published before and cannot.
      */
-    String release(String functionName, String namedVersion, String codeSha256, String baselineVersion, String deploymentId) {
+    LambdaRelease release(String functionName, String namedVersion, String codeSha256, String baselineVersion, String deploymentId,
+                          PinnedSecrets secrets) {
         String version;
+        String secretsNote;
         if (namedVersion != null) {
-            version = call("Lambda GetFunctionConfiguration", () -> lambda.getFunctionConfiguration(get -> get
-                    .functionName(functionName).qualifier(namedVersion))).version();
+            GetFunctionConfigurationResponse named = call("Lambda GetFunctionConfiguration", () -> lambda.getFunctionConfiguration(get -> get
+                    .functionName(functionName).qualifier(namedVersion)));
+            version = named.version();
+            secretsNote = pins.describeNamed(named, secrets);
+        } else if (secrets.secrets().isEmpty()) {
+            version = publish(functionName, codeSha256, deploymentId, null);
+            secretsNote = "";
         } else {
-            PublishVersionResponse published = call("Lambda PublishVersion", () -> lambda.publishVersion(publish -> publish
-                    .functionName(functionName).codeSha256(codeSha256).description("Tollgate deployment " + deploymentId)));
-            version = published.version();
+            String revision = pins.pinOnLatest(functionName, secrets);
+            version = publish(functionName, codeSha256, deploymentId, revision);
+            secretsNote = pins.describePublished(version, secrets) + pins.restoreLatest(functionName);
         }
         if (version.equals(baselineVersion)) {
             throw new TargetStateConflictException("version " + version + " of " + functionName + " is the one the alias already "
@@ -56,7 +73,28 @@ final class LambdaVersions {
                     ? " ($LATEST has not changed since that version was published; update the function's code or configuration first)"
                     : ""));
         }
-        return version;
+        return new LambdaRelease(version, secretsNote);
+    }
+
+    /** {@code revision} (when known) makes Lambda refuse to publish a $LATEST someone changed since Tollgate read it. */
+    private String publish(String functionName, String codeSha256, String deploymentId, String revision) {
+        try {
+            PublishVersionResponse published = lambda.publishVersion(publish -> publish.functionName(functionName).codeSha256(codeSha256)
+                    .revisionId(revision).description("Tollgate deployment " + deploymentId));
+            return published.version();
+        } catch (PreconditionFailedException changed) {
+            throw new TargetStateConflictException("$LATEST of " + functionName + " changed while Tollgate was publishing it (revision "
+                    + revision + " is gone): someone else is updating the function");
+        } catch (ResourceConflictException updating) {
+            // https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html: no publishing while an update runs.
+            throw new RetryableException("$LATEST of " + functionName + " is being updated; publishing once the update is done");
+        } catch (SdkException failure) {
+            throw AwsErrors.translate("Lambda PublishVersion", failure);
+        }
+    }
+
+    /** The release's version and what was done about its secrets (empty when the spec has none). */
+    record LambdaRelease(String version, String secretsNote) {
     }
 
     /** Ready once Lambda reports the version Active with its last update successful (SnapStart and image functions take a while). */

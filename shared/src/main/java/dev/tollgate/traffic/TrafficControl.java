@@ -1,6 +1,7 @@
 package dev.tollgate.traffic;
 
 import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import java.util.Optional;
 
@@ -21,8 +22,11 @@ public final class TrafficControl {
         this.ledger = ledger;
     }
 
-    /** Plans the release (once: a retry reuses the recorded plan) and starts the canary at 0 %. */
-    public CanaryDeployment deploy(DeploymentSpec spec) {
+    /**
+     * Plans the release (once: a retry reuses the recorded plan) and starts the canary at 0 %,
+     * reading the pinned {@code secrets} where the backend can.
+     */
+    public CanaryDeployment deploy(DeploymentSpec spec, PinnedSecrets secrets) {
         TrafficRouter router = routers.forTarget(spec.target());
         String id = spec.deploymentId();
         TrafficRecord record = ledger.find(id).orElse(null);
@@ -31,7 +35,7 @@ public final class TrafficControl {
             // Written before anything changes: from here on a rollback knows what to undo.
             ledger.save(id, record);
         }
-        CanaryDeployment deployed = router.deployCanary(record.plan());
+        CanaryDeployment deployed = router.deployCanary(record.plan(), secrets);
         ledger.save(id, record.withPlan(deployed.plan()));
         return deployed;
     }
@@ -100,6 +104,11 @@ public final class TrafficControl {
             ledger.save(spec.deploymentId(), record.get().confirmed(outcome.weights().canaryPercent()));
         }
         return outcome;
+    }
+
+    /** Whether this deployment ever got as far as planning its canary (the plan is written before the first change). */
+    public boolean canaryDeployed(DeploymentSpec spec) {
+        return ledger.find(spec.deploymentId()).isPresent();
     }
 
     public ReleasePlan plan(DeploymentSpec spec) {

@@ -1,5 +1,6 @@
 package dev.tollgate.traffic;
 
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 
 /**
@@ -18,8 +19,13 @@ public interface TrafficRouter {
      */
     ReleasePlan plan(DeploymentSpec spec);
 
-    /** Starts the new version at 0 % traffic (CodeDeploy: creates the deployment). Safe to repeat. */
-    CanaryDeployment deployCanary(ReleasePlan plan);
+    /**
+     * Starts the new version at 0 % traffic (CodeDeploy: creates the deployment), reading the
+     * secret versions FetchSecrets pinned where the platform allows (an ECS task definition
+     * revision, a Lambda version's environment) and saying in the detail what it could not pin.
+     * Safe to repeat.
+     */
+    CanaryDeployment deployCanary(ReleasePlan plan, PinnedSecrets secrets);
 
     /** Whether the canary is ready for traffic; a failed canary (ECS circuit breaker, a failed version) throws CanaryUnhealthyException. */
     CanaryHealth canaryHealth(ReleasePlan plan);

@@ -48,6 +48,8 @@ class DeploymentEventTest {
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "FAILED", "ShiftTraffic failed", RollbackReason.FAILURE, 0, T0));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "MANUAL_INTERVENTION_REQUIRED", "rollback failed",
                 RollbackReason.FAILURE, -1, T0));
+        events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(12), "DRY_RUN", "dry run: nothing deployed, no traffic moved; "
+                + "would apply 1 migration on app@db:5432/checkout: 3 add discount code (V3__add_discount_code.sql)", null, 0, T0));
         return events;
     }
 
@@ -78,6 +80,19 @@ class DeploymentEventTest {
         String verdictWithoutChecks = Json.write(DeploymentEvent.stepVerdict(ID, "checkout", T0, 0, 3, 10, failVerdict(T0), "ROLLBACK",
                 "judge", "failed", T0)).replace("\"checks\"", "\"checkz\"");
         assertFalse(EventSchema.violations(verdictWithoutChecks).isEmpty());
+    }
+
+    @Test
+    void aDryRunIsItsOwnFactWithNothingOnTheCanary() {
+        DeploymentEvent dryRun = DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(12), "DRY_RUN", "dry run: nothing deployed",
+                null, 0, T0);
+
+        assertEquals(DeploymentEvent.Type.DRY_RUN, dryRun.type());
+        assertEquals("Deployment Dry Run", dryRun.type().detailType());
+        assertEquals(ID + ":dry_run", dryRun.eventId());
+        String withRollbackReason = Json.write(DeploymentEvent.finished(ID, "checkout", T0, "DRY_RUN", "dry run", RollbackReason.FAILURE,
+                0, T0).withCorrelation(EXECUTION, "checkout"));
+        assertFalse(EventSchema.violations(withRollbackReason).isEmpty(), "a dry run rolled nothing back");
     }
 
     @Test

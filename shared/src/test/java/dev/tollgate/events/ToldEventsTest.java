@@ -17,6 +17,7 @@ import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.telemetry.Correlation;
 import dev.tollgate.telemetry.InvocationContext;
@@ -53,7 +54,11 @@ class ToldEventsTest {
         FinalizeService finalize = new FinalizeService(traffic, store, clock, 15, events);
         inInvocation(deploymentId, () -> {
             new LockService(store, clock, events).acquire(spec.service(), deploymentId, EXECUTION + deploymentId);
-            traffic.deploy(spec);
+            if (ending.equals("dry run")) {
+                finalize.finishDryRun(spec, "would apply 1 migration: V2 add discount code");
+                return;
+            }
+            traffic.deploy(spec, PinnedSecrets.NONE);
             StepProgress progress = new ShiftService(traffic, store, clock, events).shift(spec, 0);
             clock.advance(Duration.ofSeconds(spec.step(0).bakeSeconds()));
             StepVerdict passed = new StepVerdict(Verdict.PASS, "all checks pass", List.of(), true, clock.instant());
@@ -86,6 +91,7 @@ class ToldEventsTest {
         deployment("checkout-rolled-back", "roll back");
         deployment("checkout-failed", "fail");
         deployment("checkout-stuck", "manual intervention");
+        deployment("checkout-dry-run", "dry run");
 
         Set<DeploymentEvent.Type> types = EnumSet.noneOf(DeploymentEvent.Type.class);
         for (DeploymentEvent event : told) {

@@ -1,5 +1,6 @@
 package dev.tollgate.fakes;
 
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.Target;
 import dev.tollgate.traffic.CanaryDeployment;
@@ -57,7 +58,7 @@ public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFact
     }
 
     @Override
-    public CanaryDeployment deployCanary(ReleasePlan plan) {
+    public CanaryDeployment deployCanary(ReleasePlan plan, PinnedSecrets secrets) {
         calls.add("deployCanary");
         canaryDeployed = true;
         canaryStopped = false;

@@ -121,6 +121,21 @@ class PipelineBridgeTest {
     }
 
     @Test
+    void aDryRunFailsTheJobSoNoLaterStageTakesItForARelease() {
+        bridge.handle(job("job-1", SPEC, null));
+        String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
+        executions.fail(executionArn, "DryRun", "dry run: nothing deployed, no traffic moved; would apply 1 migration on "
+                + "app@db:5432/checkout: 3 add discount code (V3__add_discount_code.sql)");
+
+        bridge.handle(job("job-2", SPEC, jobs.answer("job-1").continuationToken()));
+
+        FakePipelineJobs.Answer sent = jobs.answer("job-2");
+        assertEquals(FailureType.JobFailed, sent.failureType());
+        assertTrue(sent.summary().startsWith("dry run: nothing deployed, no traffic moved; would apply 1 migration on app@db:5432/"
+                + "checkout: 3 add discount code (V3__add_discount_code.sql) | https://"), sent.summary());
+    }
+
+    @Test
     void invalidUserParametersFailTheJobWithTheValidationReportAndStartNothing() {
         JobAnswer answer = bridge.handle(job("job-1", SampleEvents.read("statemachine-invalid.json"), null));
 

@@ -40,6 +40,12 @@ class DeploymentMetricsTest {
     }
 
     @Test
+    void aDryRunCountsAsADryRunNotAsARollbackOrAFailure() {
+        assertEquals("DeploymentDryRuns{},DeploymentDuration{Outcome=DRY_RUN}", names(DeploymentMetrics.points(
+                DeploymentEvent.finished(ID, "checkout", T0, "DRY_RUN", "dry run: nothing deployed", null, 0, T0))));
+    }
+
+    @Test
     void everyTickCountsItsVerdictAndADecisiveOneItsTimeToDecision() {
         StepVerdict pass = new StepVerdict(Verdict.PASS, "ok", List.of(), true, T0.plusSeconds(40));
         List<MetricPoint> points = DeploymentMetrics.points(DeploymentEvent.stepVerdict(ID, "checkout", T0.plusSeconds(41), 0, 3, 10, pass,

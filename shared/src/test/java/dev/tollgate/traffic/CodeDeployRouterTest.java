@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.json.Json;
+import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.CodeDeployTarget.EcsRevision;
 import dev.tollgate.spec.CodeDeployTarget.LambdaRevision;
@@ -60,7 +61,7 @@ class CodeDeployRouterTest {
     void writesALambdaAppSpecWithTollgateAsTheAfterAllowTrafficGate() {
         CodeDeployTarget target = new CodeDeployTarget("checkout", "checkout-prod", new LambdaRevision("checkout-api", "live", null), null,
                 Map.of("BeforeAllowTraffic", "checkout-smoke-test"), 900);
-        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK);
+        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK, TaskDefinitionPins.NONE);
         CodeDeployPlan plan = new CodeDeployPlan("checkout-v42", "Lambda", CodeDeploySchedule.of(steps(10, 300)), "41", "42", null);
 
         JsonNode appSpec = Json.tree(router.appSpec(plan));
@@ -79,7 +80,7 @@ class CodeDeployRouterTest {
     void writesAnEcsAppSpecGatedAfterTestTrafficAndAfterProductionTraffic() {
         CodeDeployTarget target = new CodeDeployTarget("checkout", "checkout-prod", null,
                 new EcsRevision("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:42", "app", 8080, "1.4.0"), Map.of(), 900);
-        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK);
+        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK, TaskDefinitionPins.NONE);
         CodeDeployPlan plan = new CodeDeployPlan("checkout-v42", "ECS", CodeDeploySchedule.of(steps(10, 300)), null,
                 target.ecs().taskDefinition(), null);
 
@@ -93,6 +94,20 @@ class CodeDeployRouterTest {
         assertEquals(HOOK, appSpec.path("Hooks").get(0).path("AfterAllowTestTraffic").asText());
         assertEquals(HOOK, appSpec.path("Hooks").get(1).path("AfterAllowTraffic").asText());
         assertEquals(Map.of("canaryVersion", "checkout:42"), plan.releaseNames());
+    }
+
+    @Test
+    void anEcsAppSpecNamesTheRevisionThatReadsThePinnedSecretsNotTheSpecsOwn() {
+        CodeDeployTarget target = new CodeDeployTarget("checkout", "checkout-prod", null,
+                new EcsRevision("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:42", "app", 8080, null), Map.of(), 900);
+        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK, TaskDefinitionPins.NONE);
+        String pinned = "arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:43";
+        CodeDeployPlan plan = new CodeDeployPlan("checkout-v42", "ECS", CodeDeploySchedule.of(steps(10, 300)), null, pinned, null);
+
+        JsonNode appSpec = Json.tree(router.appSpec(plan));
+
+        assertEquals(pinned, appSpec.path("Resources").get(0).path("TargetService").path("Properties").path("TaskDefinition").asText());
+        assertEquals(Map.of("canaryVersion", "checkout:43"), plan.releaseNames());
     }
 
     @Test

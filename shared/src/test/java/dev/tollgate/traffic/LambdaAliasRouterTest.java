@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.fakes.FakeLambda;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.json.Json;
+import dev.tollgate.secrets.PinnedSecret;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.LambdaAliasTarget;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +27,12 @@ class LambdaAliasRouterTest {
     private final LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), lambda);
 
     private ReleasePlan deployed() {
-        return router.deployCanary(router.plan(spec)).plan();
+        return router.deployCanary(router.plan(spec), PinnedSecrets.NONE).plan();
     }
 
     @Test
     void publishesTheReleaseAtZeroPercentBesideTheVersionTheAliasServes() {
-        CanaryDeployment deployment = router.deployCanary(router.plan(spec));
+        CanaryDeployment deployment = router.deployCanary(router.plan(spec), PinnedSecrets.NONE);
 
         LambdaAliasPlan plan = (LambdaAliasPlan) deployment.plan();
         assertEquals("41", plan.baselineVersion());
@@ -118,7 +123,7 @@ class LambdaAliasRouterTest {
         LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), unchanged);
 
         TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> router.deployCanary(router.plan(spec)));
+                () -> router.deployCanary(router.plan(spec), PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("nothing new to release"), conflict.getMessage());
     }
@@ -157,5 +162,64 @@ class LambdaAliasRouterTest {
         TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> router.shift(plan, 10));
 
         assertTrue(conflict.getMessage().contains("changed while Tollgate was updating it"), conflict.getMessage());
+    }
+
+    private static final PinnedSecrets PINNED = new PinnedSecrets(List.of(new PinnedSecret("prod/checkout/db", "prod/checkout/db",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/db-AbCdEf", "v-7", List.of("password"))));
+
+    @Test
+    void aVersionTollgatePublishesCarriesThePinnedVersionsAndLatestIsLeftAsItsOwnerSetIt() {
+        lambda.withLatestEnvironment(Map.of("RELEASE", "v42"));
+
+        CanaryDeployment deployment = router.deployCanary(router.plan(spec), PINNED);
+
+        assertEquals("42", ((LambdaAliasPlan) deployment.plan()).canaryVersion());
+        assertEquals(Map.of("RELEASE", "v42", "TOLLGATE_SECRET_VERSIONS", "{\"prod/checkout/db\":\"v-7\"}"), lambda.environmentOf("42"));
+        assertEquals(Map.of("RELEASE", "v42"), lambda.latestEnvironment(), "$LATEST keeps its own environment");
+        assertTrue(deployment.detail().endsWith("; secrets pinned in version 42's environment (TOLLGATE_SECRET_VERSIONS): "
+                + "prod/checkout/db version v-7; TOLLGATE_SECRET_VERSIONS removed from $LATEST again"), deployment.detail());
+    }
+
+    @Test
+    void anUpdateStillInProgressIsRetriedAndTheRetryPublishesOnceWithThePins() {
+        lambda.withLatestEnvironment(Map.of("RELEASE", "v42")).updatesAnswerInProgress();
+        ReleasePlan plan = router.plan(spec);
+
+        assertThrows(RetryableException.class, () -> router.deployCanary(plan, PINNED));
+        CanaryDeployment retried = router.deployCanary(plan, PINNED);
+
+        assertEquals("42", ((LambdaAliasPlan) retried.plan()).canaryVersion());
+        assertEquals("v-7", Json.tree(lambda.environmentOf("42").get("TOLLGATE_SECRET_VERSIONS")).path("prod/checkout/db").asText());
+        assertEquals(2, lambda.environmentUpdates(), "one update to pin, one to restore $LATEST; the retry found the pins in place");
+    }
+
+    @Test
+    void aRetryAfterThePublicationFindsTheSameVersion() {
+        ReleasePlan plan = router.plan(spec);
+        CanaryDeployment first = router.deployCanary(plan, PINNED);
+
+        CanaryDeployment again = router.deployCanary(first.plan(), PINNED);
+
+        assertEquals(first.plan(), again.plan());
+        assertTrue(again.detail().contains("secrets pinned in version 42's environment"), again.detail());
+    }
+
+    @Test
+    void aVersionTheSpecNamesCannotTakeThePinsAndTheDeploymentSaysSo() {
+        LambdaAliasRouter named = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", "42", null, 300),
+                new FakeLambda(42, "41"));
+
+        CanaryDeployment deployment = named.deployCanary(named.plan(spec), PINNED);
+
+        assertTrue(deployment.detail().contains("WARNING: secrets not pinned: version 42 was published before this deployment and a "
+                + "published version's environment cannot change"), deployment.detail());
+        assertTrue(deployment.detail().contains("Leave target.version out"), deployment.detail());
+    }
+
+    @Test
+    void withoutSecretsLatestIsNotTouched() {
+        router.deployCanary(router.plan(spec), PinnedSecrets.NONE);
+
+        assertEquals(0, lambda.environmentUpdates());
     }
 }

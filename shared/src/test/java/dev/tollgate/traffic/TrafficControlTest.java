@@ -9,6 +9,7 @@ import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class TrafficControlTest {
     void writesThePlanBeforeTheFirstChange() {
         ledger.crashOnSave(0);
 
-        assertThrows(IllegalStateException.class, () -> traffic.deploy(spec));
+        assertThrows(IllegalStateException.class, () -> traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertEquals(List.of("plan"), target.calls(), "nothing was deployed without a plan on the record");
         TrafficOutcome outcome = traffic.rollback(spec);
@@ -37,9 +38,9 @@ class TrafficControlTest {
     @Test
     void aRetriedDeployReusesTheRecordedPlan() {
         ledger.crashOnSave(1);
-        assertThrows(IllegalStateException.class, () -> traffic.deploy(spec));
+        assertThrows(IllegalStateException.class, () -> traffic.deploy(spec, PinnedSecrets.NONE));
 
-        CanaryDeployment deployed = traffic.deploy(spec);
+        CanaryDeployment deployed = traffic.deploy(spec, PinnedSecrets.NONE);
 
         assertEquals(List.of("plan", "deployCanary", "deployCanary"), target.calls());
         assertEquals("42", ((LambdaAliasPlan) deployed.plan()).canaryVersion());
@@ -48,7 +49,7 @@ class TrafficControlTest {
 
     @Test
     void shiftingTwiceLandsOnTheSameWeight() {
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
 
         assertEquals(TrafficWeights.canaryAt(25), traffic.shift(spec, 25));
         assertEquals(TrafficWeights.canaryAt(25), traffic.shift(spec, 25));
@@ -57,7 +58,7 @@ class TrafficControlTest {
 
     @Test
     void aShiftRetriedAfterACrashBetweenTheWeightAndTheRecordCarriesOn() {
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
         traffic.shift(spec, 10);
         ledger.crashOnSave(1);
 
@@ -70,7 +71,7 @@ class TrafficControlTest {
 
     @Test
     void rollsBackAfterACrashBetweenTheWeightAndTheRecord() {
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
         ledger.crashOnSave(1);
         assertThrows(IllegalStateException.class, () -> traffic.shift(spec, 25));
 
@@ -83,7 +84,7 @@ class TrafficControlTest {
 
     @Test
     void refusesToShiftATargetChangedByHandAndSaysWhatItFound() {
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
         traffic.shift(spec, 10);
         target.handMoveTo(35);
 
@@ -97,7 +98,7 @@ class TrafficControlTest {
 
     @Test
     void rollsBackEvenATargetChangedByHand() {
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
         traffic.shift(spec, 10);
         target.handMoveTo(80);
 
@@ -107,7 +108,7 @@ class TrafficControlTest {
 
     @Test
     void aPromotionRetriedAfterACrashBeforeItsRecordIsAccepted() {
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
         traffic.shift(spec, 50);
         ledger.crashOnSave(1);
         assertThrows(IllegalStateException.class, () -> traffic.promote(spec));
@@ -121,7 +122,7 @@ class TrafficControlTest {
     @Test
     void aTargetThatShiftsItselfIsWatchedAndItsPromotionPolledUntilSettled() {
         target.shiftingItself(2);
-        traffic.deploy(spec);
+        traffic.deploy(spec, PinnedSecrets.NONE);
         target.handMoveTo(10);
 
         assertThrows(IllegalStateException.class, () -> traffic.shift(spec, 10), "Tollgate never sets its weights");

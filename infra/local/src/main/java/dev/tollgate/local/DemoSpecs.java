@@ -136,6 +136,12 @@ public final class DemoSpecs {
         return spec;
     }
 
+    /** Makes the migrations a dry run: the deployment lists what they would apply and stops, nothing deployed. */
+    public static ObjectNode withDryRun(ObjectNode spec) {
+        ((ObjectNode) spec.path("migrations")).put("dryRun", true);
+        return spec;
+    }
+
     /** Adds the release's database secret and its Flyway migrations (expand-only unless {@code allowDestructive}). */
     public static ObjectNode withMigrations(ObjectNode spec, ReleaseDatabase release, boolean allowDestructive) {
         ObjectNode secret = spec.putArray("secrets").addObject();

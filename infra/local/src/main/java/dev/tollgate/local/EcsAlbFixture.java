@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Secret;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -16,7 +17,10 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
 /**
  * A service as a team would run it before its first Tollgate release, created in moto: an ECS
  * cluster with a blue service (live, version {@code v41}) and an idle green one, each behind its
- * own target group, and an ALB listener sending 100 % to blue. The release is {@code v42}.
+ * own target group, and an ALB listener sending 100 % to blue. The release is {@code v42}. Its
+ * container takes the service's database secret ({@code <service>/db}, see {@link ReleaseDatabase})
+ * as the environment variable {@value #DATABASE_SECRET_VARIABLE}, by name, as ECS allows in the same
+ * account and region; a deployment whose spec lists that secret runs a revision pinned to its version.
  */
 public record EcsAlbFixture(
         String service,
@@ -33,6 +37,8 @@ public record EcsAlbFixture(
     public static final String RELEASE_VERSION = "v42";
     /** The moto launcher's extension: a task definition with this tag set to FAILED fails its rollout. */
     public static final String ROLLOUT_TAG = "tollgate-local:rollout";
+    /** The environment variable the service's containers read the database secret into. */
+    public static final String DATABASE_SECRET_VARIABLE = "DATABASE_SECRET";
 
     public static EcsAlbFixture create(LocalStack stack, String service) {
         try (EcsClient ecs = stack.ecs(); ElasticLoadBalancingV2Client elb = stack.elb(); Ec2Client ec2 = stack.ec2()) {
@@ -88,6 +94,7 @@ public record EcsAlbFixture(
 
     private static ContainerDefinition container(String service, String version) {
         return ContainerDefinition.builder().name("app").image("registry.example/" + service + ":" + version).memory(512).essential(true)
+                .secrets(Secret.builder().name(DATABASE_SECRET_VARIABLE).valueFrom(ReleaseDatabase.secretId(service)).build())
                 .build();
     }
 }

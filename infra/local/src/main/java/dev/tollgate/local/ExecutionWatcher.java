@@ -2,6 +2,9 @@ package dev.tollgate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
+import dev.tollgate.ops.ExecutionView;
+import dev.tollgate.ops.HistoryReport;
+import dev.tollgate.ops.StepFunctionsExecutions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,10 +72,10 @@ public final class ExecutionWatcher {
             }
         } else if (event.type() == HistoryEventType.LAMBDA_FUNCTION_FAILED) {
             out.println(stamp() + "function failed: " + event.lambdaFunctionFailedEventDetails().error() + ": "
-                    + errorMessage(event.lambdaFunctionFailedEventDetails().cause()));
+                    + HistoryReport.errorMessage(event.lambdaFunctionFailedEventDetails().cause()));
         } else if (event.type() == HistoryEventType.TASK_FAILED) {
             out.println(stamp() + "task failed: " + event.taskFailedEventDetails().error() + ": "
-                    + errorMessage(event.taskFailedEventDetails().cause()));
+                    + HistoryReport.errorMessage(event.taskFailedEventDetails().cause()));
         }
     }
 
@@ -89,7 +92,10 @@ public final class ExecutionWatcher {
             case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
             case "CheckErrorBudget" -> "error budget: " + output.path("budget").path("summary").asText();
             case "FetchSecrets" -> pinnedSecrets(output.path("secrets"));
-            case "RunMigrations", "CheckMigrationTask" -> migrations(output.path("migrations"));
+            case "RunMigrations", "CheckMigrationTask" -> migrations(output.path("migrations"),
+                    output.path("spec").path("migrations").path("allowDestructive").asBoolean());
+            case "RecordDryRun" -> "dry run recorded: " + output.path("outcome").path("status").asText()
+                    + ", nothing deployed, canary at " + output.path("outcome").path("canaryPercent").asInt() + " %";
             case "DeployCanary" -> "canary deploying: " + output.path("canary").path("detail").asText();
             case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
@@ -121,9 +127,22 @@ public final class ExecutionWatcher {
         return line.toString();
     }
 
-    private static String migrations(JsonNode migrations) {
-        StringBuilder line = new StringBuilder("migrations (").append(migrations.path("mode").asText()).append("): ")
-                .append(migrations.path("summary").asText());
+    private static String migrations(JsonNode migrations, boolean allowDestructive) {
+        StringBuilder line = new StringBuilder("migrations (").append(migrations.path("mode").asText()).append("): ");
+        if (migrations.path("dryRun").asBoolean()) {
+            line.append("dry run, nothing applied");
+            for (JsonNode pending : migrations.path("pending")) {
+                line.append("\n        would apply ").append(pending.path("script").asText()).append(": ")
+                        .append(pending.path("version").asText("")).append(' ').append(pending.path("description").asText());
+            }
+            for (JsonNode destructive : migrations.path("destructive")) {
+                line.append("\n        ").append(allowDestructive ? "allowDestructive lets through " : "the guard would refuse ")
+                        .append(destructive.path("script").asText()).append(':').append(destructive.path("line").asInt()).append(" `")
+                        .append(destructive.path("statement").asText()).append("`: ").append(destructive.path("reason").asText());
+            }
+            return line.toString();
+        }
+        line.append(migrations.path("summary").asText());
         for (JsonNode applied : migrations.path("applied")) {
             line.append("\n        applied ").append(applied.path("script").asText()).append(" (")
                     .append(applied.path("executionMillis").asLong()).append(" ms)");
@@ -140,33 +159,13 @@ public final class ExecutionWatcher {
         return line.toString();
     }
 
-    static String errorMessage(String cause) {
-        if (cause == null) {
-            return "";
-        }
-        try {
-            JsonNode document = Json.tree(cause);
-            return document.path("errorMessage").asText(cause);
-        } catch (RuntimeException notJson) {
-            return cause;
-        }
-    }
-
     /** The outcome line: {@code outcome: PROMOTED <deploymentId> <reason>}. */
     public static Outcome outcome(DescribeExecutionResponse execution, String deploymentId) {
-        if (execution.status() == ExecutionStatus.SUCCEEDED) {
-            JsonNode output = Json.tree(execution.output());
-            return new Outcome(output.path("status").asText("PROMOTED"), deploymentId, output.path("reason").asText());
-        }
         if (execution.status() == ExecutionStatus.RUNNING) {
             return new Outcome("FAILED", deploymentId, "still running when the watch ended");
         }
-        String error = execution.error() == null ? "" : execution.error();
-        String status = "RolledBack".equals(error) ? "ROLLED_BACK" : "FAILED";
-        String reason = "RolledBack".equals(error) || "DeploymentFailed".equals(error)
-                ? execution.cause()
-                : error + ": " + errorMessage(execution.cause());
-        return new Outcome(status, deploymentId, reason);
+        ExecutionView view = StepFunctionsExecutions.view(execution);
+        return new Outcome(view.outcome(), deploymentId, view.reason());
     }
 
     /** How a deployment ended, as the demo's last line says it. */

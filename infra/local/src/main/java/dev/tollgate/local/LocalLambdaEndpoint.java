@@ -102,6 +102,18 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     }
 
     /**
+     * Runs {@code action} just before the next invocation of {@code functionName} whose event
+     * matches, which then runs as usual: what changes between two states (a secret rotated between
+     * FetchSecrets and DeployCanary) happens at a known point, however busy the machine is.
+     */
+    public void beforeNext(String functionName, Predicate<JsonNode> eventMatches, Runnable action) {
+        inject(functionName, eventMatches, 1, requestId -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
      * Makes the next {@code times} matching invocations time out, answered as Lambda answers a
      * function that ran past its timeout (without the wait: the outcome is what matters here).
      */
@@ -118,6 +130,7 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         }
     }
 
+    /** What answers a matching invocation instead of the function, or none (null: it runs as usual) after a side effect. */
     private record InjectedFailure(Predicate<JsonNode> eventMatches, Function<String, InvocationResult> answer) {
     }
 
@@ -134,7 +147,7 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         }
         for (InjectedFailure candidate : queue) {
             if (candidate.eventMatches().test(parsed) && queue.remove(candidate)) {
-                return Optional.of(candidate.answer().apply(UUID.randomUUID().toString()));
+                return Optional.ofNullable(candidate.answer().apply(UUID.randomUUID().toString()));
             }
         }
         return Optional.empty();

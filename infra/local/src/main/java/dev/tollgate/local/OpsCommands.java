@@ -103,8 +103,8 @@ final class OpsCommands {
                 out.flush();
                 if (execution.isPresent() && !execution.get().state().running()) {
                     ExecutionView ended = execution.get();
-                    String outcome = outcome(ended);
-                    out.println("outcome: " + outcome + " " + deploymentId + " " + reason(ended));
+                    String outcome = ended.outcome();
+                    out.println("outcome: " + outcome + " " + deploymentId + " " + ended.reason());
                     return "PROMOTED".equals(outcome) ? 0 : 1;
                 }
                 if (Instant.now().isAfter(deadline)) {
@@ -140,7 +140,7 @@ final class OpsCommands {
             RolloutProgress progress = report.progress();
             out.println("deployment " + report.deploymentId() + record.map(r -> " (service " + r.service() + ")").orElse(""));
             out.println("  status    " + record.map(r -> r.status().name()).orElseGet(
-                    () -> report.execution().map(OpsCommands::outcome).orElse("unknown"))
+                    () -> report.execution().map(ExecutionView::outcome).orElse("unknown"))
                     + record.map(DeploymentRecord::reason).map(reason -> ": " + reason).orElse(""));
             if (report.execution().map(execution -> execution.state().running()).orElse(false)) {
                 out.println("  now       " + progress.summary());
@@ -157,7 +157,7 @@ final class OpsCommands {
                 out.println("  execution " + execution.executionArn() + " (" + execution.state() + ")");
                 out.println("  console   " + ConsoleLinks.execution(execution.executionArn()));
                 if (!execution.state().running() && record.isEmpty()) {
-                    out.println("  reason    " + reason(execution));
+                    out.println("  reason    " + execution.reason());
                 }
             });
             record.ifPresent(r -> {
@@ -317,23 +317,6 @@ final class OpsCommands {
     private static int report(OperatorAction action, PrintWriter out) {
         out.println(action.deploymentId() + ": " + action.message() + " (recorded as " + action.requestedBy() + ")");
         return 0;
-    }
-
-    static String outcome(ExecutionView execution) {
-        return switch (execution.state()) {
-            case SUCCEEDED -> Json.tree(Optional.ofNullable(execution.output()).orElse("{}")).path("status").asText("PROMOTED");
-            case RUNNING, PENDING_REDRIVE -> "RUNNING";
-            default -> "RolledBack".equals(execution.error()) ? "ROLLED_BACK" : "FAILED";
-        };
-    }
-
-    static String reason(ExecutionView execution) {
-        if (execution.state() == dev.tollgate.ops.ExecutionState.SUCCEEDED) {
-            return Json.tree(Optional.ofNullable(execution.output()).orElse("{}")).path("reason").asText("");
-        }
-        String error = execution.error() == null ? "" : execution.error();
-        String cause = HistoryReport.errorMessage(execution.cause());
-        return "RolledBack".equals(error) || "DeploymentFailed".equals(error) ? cause : error + ": " + cause;
     }
 
     @Command(name = "lock", mixinStandardHelpOptions = true,

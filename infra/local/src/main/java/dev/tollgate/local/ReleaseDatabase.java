@@ -37,7 +37,7 @@ public record ReleaseDatabase(String secretId, String location, Credentials cred
     /** A release database whose scripts are {@code scripts} (file name to SQL). */
     public static ReleaseDatabase create(LocalStack stack, String service, String version, Map<String, String> scripts) {
         Credentials credentials = stack.database().createDatabase(service + "_" + version);
-        String secretId = service + "/db";
+        String secretId = secretId(service);
         Map<String, Object> rds = new LinkedHashMap<>();
         rds.put("engine", "postgres");
         rds.put("host", credentials.host());
@@ -57,6 +57,11 @@ public record ReleaseDatabase(String secretId, String location, Credentials cred
                     RequestBody.fromString(sql, StandardCharsets.UTF_8)));
             return new ReleaseDatabase(secretId, "s3:" + ARTIFACTS_BUCKET + "/" + prefix, credentials);
         }
+    }
+
+    /** The service's database secret in Secrets Manager. */
+    public static String secretId(String service) {
+        return service + "/db";
     }
 
     static String resource(String path) {

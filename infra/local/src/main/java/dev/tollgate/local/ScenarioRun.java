@@ -64,14 +64,9 @@ public final class ScenarioRun {
         return run(scenario, DemoTarget.ECS_ALB, service, seed, adjustSpec, Duration.ofMinutes(5));
     }
 
-    /** As {@link #run(Scenario, DemoTarget, String, long)}; {@code approvalGate} puts an approval gate after the first step. */
-    public Result run(Scenario scenario, DemoTarget target, String service, long seed, boolean approvalGate, Duration watchFor)
-            throws InterruptedException {
-        return run(scenario, target, service, seed, spec -> approvalGate ? DemoSpecs.withApproval(spec, 0) : spec, watchFor);
-    }
-
-    private Result run(Scenario scenario, DemoTarget target, String service, long seed, UnaryOperator<ObjectNode> adjustSpec,
-                       Duration watchFor) throws InterruptedException {
+    /** The release of {@code scenario} on {@code target}, its demo spec adjusted by {@code adjustSpec}, watched up to {@code watchFor}. */
+    public Result run(Scenario scenario, DemoTarget target, String service, long seed, UnaryOperator<ObjectNode> adjustSpec,
+                      Duration watchFor) throws InterruptedException {
         if (target != DemoTarget.ECS_ALB) {
             out.println("target " + target.cliName() + ": " + target.description());
         }

@@ -1,5 +1,6 @@
 package dev.tollgate.local;
 
+import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.TollgateException;
 import java.io.PrintWriter;
@@ -88,6 +89,10 @@ public final class TollgateCommand implements Runnable {
                 + "`tollgate approve|promote|abort` from another terminal")
         boolean approval;
 
+        @Option(names = "--dry-run", description = "Make the release's migrations a dry run: the deployment lists what they "
+                + "would apply and stops with outcome DRY_RUN, nothing deployed")
+        boolean dryRun;
+
         @Option(names = "--report", paramLabel = "FILE.html", description = "At the end, write the rollout report (one "
                 + "self-contained HTML page) to FILE.html")
         Path report;
@@ -114,8 +119,12 @@ public final class TollgateCommand implements Runnable {
                 if (approval || keepRunning) {
                     System.out.println("ops commands: ./tollgate status|approve|promote|abort|list ... --endpoint-url " + endpoint);
                 }
-                ScenarioRun.Result result = new ScenarioRun(stack, System.out)
-                        .run(chosen, chosenTarget, service, seed, approval, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
+                ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(chosen, chosenTarget, service, seed, spec -> {
+                    if (approval) {
+                        DemoSpecs.withApproval(spec, 0);
+                    }
+                    return dryRun ? DemoSpecs.withDryRun(spec) : spec;
+                }, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
                 stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
                 if (report != null) {
                     OpsCommands.Report.write(stack.rolloutReports().build(result.outcome().deploymentId()), report);
@@ -124,9 +133,10 @@ public final class TollgateCommand implements Runnable {
                 var runtime = stack.lambdaEndpoint().statistics();
                 System.out.println("function JVMs: " + runtime.started() + " started, at most " + runtime.peakEnvironments()
                         + " at once (" + runtime.peakResidentMemoryMb() + " MB resident)");
-                System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + chosen.expected());
+                String expected = dryRun ? DeploymentStatus.DRY_RUN.name() : chosen.expected().name();
+                System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + expected);
                 System.out.println(result.outcome());
-                int status = result.outcome().status().equals(chosen.expected().name()) ? 0 : 1;
+                int status = result.outcome().status().equals(expected) ? 0 : 1;
                 if (keepRunning) {
                     System.out.println("the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
                             + "; then ./tollgate list. Ctrl-C stops it.");

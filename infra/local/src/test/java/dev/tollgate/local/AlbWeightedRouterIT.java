@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AlbWeightedRouter;
 import dev.tollgate.traffic.EcsAlbPlan;
@@ -77,7 +78,7 @@ class AlbWeightedRouterIT {
         ObjectNode nextSpec = DemoSpecs.ecsAlb("alb-next-v43", fixture, "alb-next-alarm");
         ((ObjectNode) nextSpec.get("target")).put("taskDefinition", fixture.registerRelease(stack, "v43"));
         DeploymentSpec next = harness.deployment(nextSpec);
-        harness.traffic.deploy(next);
+        harness.traffic.deploy(next, PinnedSecrets.NONE);
         EcsAlbPlan plan = (EcsAlbPlan) harness.record(next).plan();
         assertEquals("green", plan.liveSide(), "green is live since the last promotion");
         assertEquals("blue", plan.canarySide(), "so this release goes to blue");
@@ -106,7 +107,8 @@ class AlbWeightedRouterIT {
             assertEquals("alb-rb-100-v42", tag(blue, AlbWeightedRouter.LIVE_DEPLOYMENT_TAG), "the tags say blue is live again");
         }
         DeploymentSpec next = harness.deployment(DemoSpecs.ecsAlb("alb-rb-" + weight + "-v43", fixture, "alarm"));
-        assertEquals("green", ((EcsAlbPlan) harness.traffic.deploy(next).plan()).canarySide(), "the next release goes to green again");
+        assertEquals("green", ((EcsAlbPlan) harness.traffic.deploy(next, PinnedSecrets.NONE).plan()).canarySide(),
+                "the next release goes to green again");
     }
 
     @Test
@@ -114,8 +116,8 @@ class AlbWeightedRouterIT {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "alb-twice");
         DeploymentSpec spec = deployment(fixture, "alb-twice-v42");
 
-        String deployed = harness.traffic.deploy(spec).detail();
-        assertEquals(deployed, harness.traffic.deploy(spec).detail());
+        String deployed = harness.traffic.deploy(spec, PinnedSecrets.NONE).detail();
+        assertEquals(deployed, harness.traffic.deploy(spec, PinnedSecrets.NONE).detail());
         harness.awaitHealthy(spec, Duration.ofSeconds(10));
         assertEquals(1, service(fixture, fixture.greenService()).deployments().size(), "the second UpdateService started nothing new");
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
@@ -197,7 +199,8 @@ class AlbWeightedRouterIT {
         LocalTargets.setListener(stack, fixture, 80, 20);
         DeploymentSpec spec = deployment(fixture, "alb-split-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("splits traffic 80 % to alb-split-blue and 20 % to alb-split-green"), conflict.getMessage());
         assertEquals(0, service(fixture, fixture.greenService()).desiredCount(), "nothing was deployed");
@@ -214,7 +217,8 @@ class AlbWeightedRouterIT {
         LocalTargets.setListener(stack, fixture, 100, 0);
 
         DeploymentSpec next = deployment(fixture, "alb-moved-v43");
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(next));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(next, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("the listener sends all traffic to alb-moved-blue, but Tollgate last made "
                 + "alb-moved-green live (alb-moved-v42 at "), conflict.getMessage());
@@ -241,7 +245,7 @@ class AlbWeightedRouterIT {
         ObjectNode failing = DemoSpecs.ecsAlb("alb-breaker-v42", fixture, "alarm");
         ((ObjectNode) failing.get("target")).put("taskDefinition", fixture.registerFailingRelease(stack, "v42-broken"));
         DeploymentSpec spec = harness.deployment(failing);
-        harness.traffic.deploy(spec);
+        harness.traffic.deploy(spec, PinnedSecrets.NONE);
         Thread.sleep(2_500);
 
         CanaryUnhealthyException unhealthy = assertThrows(CanaryUnhealthyException.class, () -> harness.traffic.health(spec));
@@ -264,7 +268,7 @@ class AlbWeightedRouterIT {
         ObjectNode ruled = DemoSpecs.ecsAlb("alb-rule-v42", fixture, "alarm");
         ((ObjectNode) ruled.get("target")).put("listenerRuleArn", rule);
         DeploymentSpec spec = harness.deployment(ruled);
-        harness.traffic.deploy(spec);
+        harness.traffic.deploy(spec, PinnedSecrets.NONE);
         harness.awaitHealthy(spec, Duration.ofSeconds(10));
 
         assertEquals(TrafficWeights.canaryAt(25), harness.traffic.shift(spec, 25));

@@ -80,7 +80,8 @@ class BadInputPropertyTest {
             Map.entry("check-error-budget.json", "budget"), Map.entry("deploy-canary.json", "canary"),
             Map.entry("deploy-canary-check-health.json", "canary"), Map.entry("shift-traffic.json", "shift"),
             Map.entry("analyze-step.json", "analyze"), Map.entry("decide.json", "decide"), Map.entry("approval.json", "approval"),
-            Map.entry("finalize-promote.json", "finalize"), Map.entry("finalize-rollback-after-failure.json", "finalize"));
+            Map.entry("finalize-promote.json", "finalize"), Map.entry("finalize-rollback-after-failure.json", "finalize"),
+            Map.entry("finalize-dry-run.json", "finalize"));
 
     private static Wired wire(String function) {
         InMemoryDeploymentStore store = new InMemoryDeploymentStore();

@@ -11,6 +11,7 @@ import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.json.Json;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.CodeDeployPlan;
 import dev.tollgate.traffic.ShiftService;
@@ -24,11 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
-import software.amazon.awssdk.services.codedeploy.model.ComputePlatform;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentStatus;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
@@ -167,8 +166,8 @@ class CodeDeployRouterIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-twice");
         DeploymentSpec spec = deployment(fixture, "cd-twice-v42");
 
-        String first = harness.traffic.deploy(spec).plan().toString();
-        assertEquals(first, harness.traffic.deploy(spec).plan().toString());
+        String first = harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString();
+        assertEquals(first, harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString());
         assertEquals(1, activeDeployments(fixture).size(), "one CodeDeploy deployment, however often it is asked for");
         harness.awaitHealthy(spec, Duration.ofSeconds(10));
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
@@ -183,11 +182,11 @@ class CodeDeployRouterIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-crash-retry");
         DeploymentSpec spec = deployment(fixture, "cd-crash-retry-v42");
         harness.ledger.crashOnSave(1);
-        assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec));
+        assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
         List<String> created = activeDeployments(fixture);
         assertEquals(1, created.size());
 
-        String retried = codeDeploymentIdAfter(() -> harness.traffic.deploy(spec), spec);
+        String retried = codeDeploymentIdAfter(() -> harness.traffic.deploy(spec, PinnedSecrets.NONE), spec);
 
         assertEquals(created.get(0), retried, "found by its description, not created twice");
         assertEquals(1, activeDeployments(fixture).size());
@@ -203,7 +202,7 @@ class CodeDeployRouterIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-crash-rb");
         DeploymentSpec spec = deployment(fixture, "cd-crash-rb-v42");
         harness.ledger.crashOnSave(1);
-        assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec));
+        assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
         assertEquals(null, codeDeploymentId(spec), "the record never learnt the deployment's id");
         Thread.sleep(1_000);
         assertEquals(Map.of("2", 0.1), routing(alias(fixture)), "yet CodeDeploy shifted the canary increment");
@@ -259,7 +258,8 @@ class CodeDeployRouterIT {
         }
         DeploymentSpec spec = deployment(fixture, "cd-busy-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("already runs CodeDeploy deployment " + byHand), conflict.getMessage());
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
@@ -269,16 +269,8 @@ class CodeDeployRouterIT {
 
     @Test
     void watchesAnEcsDeploymentGroupThroughItsTaskSetsWeights() throws Exception {
-        String application = "cd-ecs";
-        String taskDefinition;
-        try (CodeDeployClient codeDeploy = stack.codeDeploy(); EcsClient ecs = stack.ecs()) {
-            codeDeploy.createApplication(create -> create.applicationName(application).computePlatform(ComputePlatform.ECS));
-            codeDeploy.createDeploymentGroup(create -> create.applicationName(application).deploymentGroupName("cd-ecs-prod")
-                    .serviceRoleArn(LambdaAliasFixture.roleArn(stack)));
-            taskDefinition = ecs.registerTaskDefinition(register -> register.family("cd-ecs").containerDefinitions(
-                    ContainerDefinition.builder().name("app").image("registry.example/cd-ecs:v42").memory(512).build()))
-                    .taskDefinition().taskDefinitionArn();
-        }
+        String taskDefinition = CodeDeployFixture.ecsRelease(stack, "cd-ecs",
+                ContainerDefinition.builder().name("app").image("registry.example/cd-ecs:v42").memory(512).build());
         ObjectNode spec = (ObjectNode) Json.tree("""
                 {"deploymentId": "cd-ecs-v42", "service": "cd-ecs",
                  "target": {"type": "CODEDEPLOY", "application": "cd-ecs", "deploymentGroup": "cd-ecs-prod",
@@ -290,7 +282,7 @@ class CodeDeployRouterIT {
         ((ObjectNode) spec.get("target").get("ecs")).put("taskDefinition", taskDefinition);
         DeploymentSpec ecsSpec = harness.deployment(spec);
 
-        assertTrue(harness.traffic.deploy(ecsSpec).detail().contains("Tollgate-ECS-Canary10Percent1Minutes"));
+        assertTrue(harness.traffic.deploy(ecsSpec, PinnedSecrets.NONE).detail().contains("Tollgate-ECS-Canary10Percent1Minutes"));
         harness.awaitHealthy(ecsSpec, Duration.ofSeconds(10));
 
         assertEquals(TrafficWeights.canaryAt(10), harness.traffic.watch(ecsSpec), "read from the green task set's weight");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
@@ -56,35 +55,44 @@ class CrashIT {
         /** Rolled back, but the lock could not be released. */
         ROLLED_BACK_LOCK_HELD,
         /** Rollback itself failed: record MANUAL_INTERVENTION_REQUIRED with the target's state, lock held. */
-        MANUAL_INTERVENTION
+        MANUAL_INTERVENTION,
+        /** A dry run ended (nothing deployed, record DRY_RUN), but the lock could not be released. */
+        DRY_RUN_LOCK_HELD
+    }
+
+    /** What the demo spec of a case has on top: nothing, an approval gate after the first step, or a migration dry run. */
+    enum Variant {
+        PLAIN, APPROVAL_GATE, DRY_RUN
     }
 
     static Stream<Arguments> crashes() {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (boolean timeout : new boolean[] {false, true}) {
             String how = timeout ? "times out" : "fails";
-            cases.add(Arguments.of("ValidateRequest", how, "ValidateRequestFunction", null, Scenario.GOOD, false, timeout, Expected.NOTHING_CHANGED));
-            cases.add(Arguments.of("AcquireLock", how, "DeploymentLockFunction", "ACQUIRE", Scenario.GOOD, false, timeout, Expected.NOTHING_CHANGED));
-            cases.add(Arguments.of("CheckErrorBudget", how, "CheckErrorBudgetFunction", null, Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("FetchSecrets", how, "FetchSecretsFunction", null, Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("RunMigrations", how, "RunMigrationsFunction", null, Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("DeployCanary", how, "DeployCanaryFunction", "DEPLOY", Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("CheckCanaryHealth", how, "DeployCanaryFunction", "CHECK_HEALTH", Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("ShiftTraffic", how, "ShiftTrafficFunction", null, Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("AnalyzeStep", how, "AnalyzeStepFunction", null, Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("Decide", how, "DecideFunction", null, Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("AwaitApproval", how, "ApprovalFunction", null, Scenario.GOOD, true, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("Promote", how, "FinalizeFunction", "PROMOTE", Scenario.GOOD, false, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("ReleaseLockAfterPromotion", how, "DeploymentLockFunction", "RELEASE", Scenario.GOOD, false, timeout, Expected.PROMOTED_LOCK_HELD));
-            cases.add(Arguments.of("RollBack", how, "FinalizeFunction", "ROLLBACK", Scenario.BAD_ERRORS, false, timeout, Expected.MANUAL_INTERVENTION));
-            cases.add(Arguments.of("ReleaseLockAfterRollback", how, "DeploymentLockFunction", "RELEASE", Scenario.BAD_ERRORS, false, timeout, Expected.ROLLED_BACK_LOCK_HELD));
+            cases.add(Arguments.of("ValidateRequest", how, "ValidateRequestFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.NOTHING_CHANGED));
+            cases.add(Arguments.of("AcquireLock", how, "DeploymentLockFunction", "ACQUIRE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.NOTHING_CHANGED));
+            cases.add(Arguments.of("CheckErrorBudget", how, "CheckErrorBudgetFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("FetchSecrets", how, "FetchSecretsFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("RunMigrations", how, "RunMigrationsFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("DeployCanary", how, "DeployCanaryFunction", "DEPLOY", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("CheckCanaryHealth", how, "DeployCanaryFunction", "CHECK_HEALTH", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("ShiftTraffic", how, "ShiftTrafficFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("AnalyzeStep", how, "AnalyzeStepFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("Decide", how, "DecideFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("AwaitApproval", how, "ApprovalFunction", null, Scenario.GOOD, Variant.APPROVAL_GATE, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("Promote", how, "FinalizeFunction", "PROMOTE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("ReleaseLockAfterPromotion", how, "DeploymentLockFunction", "RELEASE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.PROMOTED_LOCK_HELD));
+            cases.add(Arguments.of("RollBack", how, "FinalizeFunction", "ROLLBACK", Scenario.BAD_ERRORS, Variant.PLAIN, timeout, Expected.MANUAL_INTERVENTION));
+            cases.add(Arguments.of("ReleaseLockAfterRollback", how, "DeploymentLockFunction", "RELEASE", Scenario.BAD_ERRORS, Variant.PLAIN, timeout, Expected.ROLLED_BACK_LOCK_HELD));
+            cases.add(Arguments.of("RecordDryRun", how, "FinalizeFunction", "DRY_RUN", Scenario.GOOD, Variant.DRY_RUN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("ReleaseLockAfterDryRun", how, "DeploymentLockFunction", "RELEASE", Scenario.GOOD, Variant.DRY_RUN, timeout, Expected.DRY_RUN_LOCK_HELD));
         }
         return cases.build();
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("crashes")
-    void endsInAKnownSafeState(String state, String how, String function, String action, Scenario scenario, boolean approvalStep,
+    void endsInAKnownSafeState(String state, String how, String function, String action, Scenario scenario, Variant variant,
                                boolean timeout, Expected expected) throws Exception {
         // Target group names are at most 32 characters, so the service name stays short.
         String service = "c" + Integer.toHexString(state.hashCode() & 0xfffff) + (timeout ? "t" : "f");
@@ -96,7 +104,7 @@ class CrashIT {
                     () -> new UnexpectedFailureException("injected crash of " + state));
         }
 
-        ScenarioRun.Result result = run(scenario, service, approvalStep);
+        ScenarioRun.Result result = run(scenario, service, variant);
 
         DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
         Optional<DeploymentRecord> record = store.find(result.outcome().deploymentId());
@@ -128,6 +136,13 @@ class CrashIT {
                 assertEquals(DeploymentStatus.ROLLED_BACK, record.orElseThrow().status(), context);
                 assertEquals(result.outcome().deploymentId(), lock.orElseThrow().deploymentId(), context);
             }
+            case DRY_RUN_LOCK_HELD -> {
+                assertEquals(TrafficWeights.canaryAt(0), weights, context);
+                assertEquals(DeploymentStatus.DRY_RUN, record.orElseThrow().status(), context);
+                assertEquals(result.outcome().deploymentId(), lock.orElseThrow().deploymentId(), context);
+                assertEquals(result.ecsAlbFixture().liveTaskDefinition(), LocalTargets.service(stack, result.ecsAlbFixture(),
+                        result.ecsAlbFixture().greenService()).taskDefinition(), "nothing deployed: " + context);
+            }
             case MANUAL_INTERVENTION -> {
                 assertEquals(DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, record.orElseThrow().status(), context);
                 assertTrue(record.get().reason().contains("target found at baseline 90 % / canary 10 %"), context);
@@ -142,14 +157,13 @@ class CrashIT {
                 || event.path("deploymentId").asText().startsWith(service + "-20");
     }
 
-    private static ScenarioRun.Result run(Scenario scenario, String service, boolean approvalStep) throws InterruptedException {
+    private static ScenarioRun.Result run(Scenario scenario, String service, Variant variant) throws InterruptedException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
-                .run(scenario, service, 3, spec -> {
-                    if (approvalStep) {
-                        ((ObjectNode) spec.path("steps").get(0)).put("approval", true);
-                    }
-                    return spec;
+                .run(scenario, service, 3, spec -> switch (variant) {
+                    case APPROVAL_GATE -> DemoSpecs.withApproval(spec, 0);
+                    case DRY_RUN -> DemoSpecs.withDryRun(spec);
+                    case PLAIN -> spec;
                 });
         System.out.println(printed.toString(StandardCharsets.UTF_8));
         return result;

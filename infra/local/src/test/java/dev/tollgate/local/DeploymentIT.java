@@ -9,6 +9,7 @@ import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.AwsUnavailableException;
+import dev.tollgate.ops.HistoryReport;
 import dev.tollgate.traffic.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
@@ -175,7 +176,7 @@ class DeploymentIT {
 
         assertEquals(ExecutionStatus.FAILED, execution.status());
         assertEquals("dev.tollgate.errors.InvalidSpecException", execution.error());
-        String message = ExecutionWatcher.errorMessage(execution.cause());
+        String message = HistoryReport.errorMessage(execution.cause());
         assertTrue(message.startsWith("invalid deployment spec, 3 problems: "), message);
         assertTrue(message.contains("$.steps[1].weight: 5 does not increase on the step before (10)"), message);
         assertTrue(message.contains("$.analysis.metrics[0].tolerance: 0 is out of range"), message);

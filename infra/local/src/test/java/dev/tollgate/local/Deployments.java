@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
@@ -76,6 +77,30 @@ final class Deployments {
         String executionArn = new ScenarioRun(stack, quiet()).start(deploymentId, spec);
         DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), quiet()).follow(executionArn, timeout);
         return new Finished(deploymentId, executionArn, ExecutionWatcher.outcome(execution, deploymentId), history(executionArn));
+    }
+
+    /**
+     * Starts the spec and follows it until it enters {@code state} (or ends), then stops it there:
+     * for tests about the way to the canary, which need not wait for a whole rollout.
+     */
+    Finished runUntil(ObjectNode spec, String state, Duration timeout) throws InterruptedException {
+        String deploymentId = spec.get("deploymentId").asText();
+        String executionArn = new ScenarioRun(stack, quiet()).start(deploymentId, spec);
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            List<HistoryEvent> history = history(executionArn);
+            boolean entered = history.stream().anyMatch(event -> event.stateEnteredEventDetails() != null
+                    && state.equals(event.stateEnteredEventDetails().name()));
+            DescribeExecutionResponse execution = stack.sfn().describeExecution(describe -> describe.executionArn(executionArn));
+            boolean running = execution.status() == ExecutionStatus.RUNNING;
+            if (entered || !running || Instant.now().isAfter(deadline)) {
+                if (running) {
+                    stack.sfn().stopExecution(stop -> stop.executionArn(executionArn).cause("the test saw what it needed"));
+                }
+                return new Finished(deploymentId, executionArn, ExecutionWatcher.outcome(execution, deploymentId), history);
+            }
+            Thread.sleep(250);
+        }
     }
 
     List<HistoryEvent> history(String executionArn) {

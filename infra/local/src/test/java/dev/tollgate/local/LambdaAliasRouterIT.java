@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.LambdaAliasPlan;
 import dev.tollgate.traffic.TrafficWeights;
@@ -71,7 +72,7 @@ class LambdaAliasRouterIT {
                     .environment(environment -> environment.variables(Map.of("RELEASE", "v43"))));
         }
         DeploymentSpec next = deployment(fixture, "la-promote-v43");
-        harness.traffic.deploy(next);
+        harness.traffic.deploy(next, PinnedSecrets.NONE);
         LambdaAliasPlan nextPlan = (LambdaAliasPlan) harness.record(next).plan();
         assertEquals("2", nextPlan.baselineVersion());
         assertEquals("3", nextPlan.canaryVersion());
@@ -88,7 +89,8 @@ class LambdaAliasRouterIT {
         ((ObjectNode) named.get("target")).put("version", published);
         DeploymentSpec spec = harness.deployment(named);
 
-        assertTrue(harness.traffic.deploy(spec).detail().startsWith("version " + published + " of la-named-api at 0 %"));
+        assertTrue(harness.traffic.deploy(spec, PinnedSecrets.NONE).detail()
+                .startsWith("version " + published + " of la-named-api at 0 %"));
         assertEquals(TrafficWeights.canaryAt(5), harness.traffic.shift(spec, 5));
         assertEquals(Map.of(published, 0.05), routing(alias(fixture)));
     }
@@ -111,7 +113,8 @@ class LambdaAliasRouterIT {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-twice");
         DeploymentSpec spec = deployment(fixture, "la-twice-v42");
 
-        assertEquals(harness.traffic.deploy(spec).plan(), harness.traffic.deploy(spec).plan(), "publishing again gives the same version");
+        assertEquals(harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(), harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(),
+                "publishing again gives the same version");
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.shift(spec, 20), harness.traffic.shift(spec, 20));
         assertEquals(harness.traffic.promote(spec), harness.traffic.promote(spec));
@@ -140,7 +143,7 @@ class LambdaAliasRouterIT {
         DeploymentSpec spec = deployment(fixture, "la-crash-pub-v42");
         harness.ledger.crashOnSave(1);
 
-        assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec));
+        assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
         setAlias(fixture, "1", Map.of("2", 0.1));
 
         assertEquals(TrafficWeights.canaryAt(0), harness.traffic.rollback(spec).weights(),
@@ -183,7 +186,8 @@ class LambdaAliasRouterIT {
         }
         DeploymentSpec spec = deployment(fixture, "la-weighted-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("already routes {2=0.2} beside version 1"), conflict.getMessage());
         assertTrue(harness.ledger.find(spec.deploymentId()).isEmpty());
@@ -198,7 +202,8 @@ class LambdaAliasRouterIT {
         }
         DeploymentSpec spec = deployment(fixture, "la-same-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.deploy(spec));
+        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
+                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("there is nothing new to release ($LATEST has not changed"), conflict.getMessage());
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.json.Json;
+import dev.tollgate.ops.HistoryReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -46,7 +47,7 @@ class StateMachineBadInputIT {
             String context = descriptions.get(i) + " -> " + execution.error() + " " + execution.cause();
             assertEquals(ExecutionStatus.FAILED, execution.status(), context);
             assertEquals("dev.tollgate.errors.InvalidSpecException", execution.error(), context);
-            assertTrue(ExecutionWatcher.errorMessage(execution.cause()).startsWith("invalid deployment spec, "), context);
+            assertTrue(HistoryReport.errorMessage(execution.cause()).startsWith("invalid deployment spec, "), context);
             assertFalse(execution.cause().contains("\"stackTrace\":[\""), context);
             assertTrue(store.find("fuzz-sm-" + i).isEmpty(), "no record: " + context);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
 import dev.tollgate.traffic.AwsTrafficRouters;
@@ -56,7 +57,7 @@ final class TrafficHarness {
     /** The deployment started and its canary deployed and healthy, as the state machine leaves it before the first step. */
     DeploymentSpec deployed(ObjectNode spec, Duration healthTimeout) throws InterruptedException {
         DeploymentSpec deployment = deployment(spec);
-        traffic.deploy(deployment);
+        traffic.deploy(deployment, PinnedSecrets.NONE);
         awaitHealthy(deployment, healthTimeout);
         return deployment;
     }

@@ -7,6 +7,7 @@ import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
 import dev.tollgate.traffic.CanaryService;
@@ -14,7 +15,8 @@ import dev.tollgate.traffic.CanaryService.CanaryStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code DEPLOY} starts the new version at 0 % traffic (and pins the release into the spec);
+ * {@code DEPLOY} starts the new version at 0 % traffic, reading the pinned secret versions where
+ * its platform allows (and pins the release into the spec);
  * {@code CHECK_HEALTH} is one poll of its readiness. The waiting between polls is a Wait state,
  * never a sleeping Lambda.
  */
@@ -55,13 +57,14 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
     protected CanaryStatus handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
         return switch (required(request.action(), "action")) {
-            case DEPLOY -> canaries.deploy(spec, pollSeconds);
+            case DEPLOY -> canaries.deploy(spec, request.secrets() == null ? PinnedSecrets.NONE : request.secrets(), pollSeconds);
             case CHECK_HEALTH -> canaries.checkHealth(spec, required(request.canary(), "canary"));
         };
     }
 
     public enum CanaryAction { DEPLOY, CHECK_HEALTH }
 
-    public record Request(CanaryAction action, DeploymentSpec spec, @Nullable CanaryStatus canary) {
+    /** {@code secrets} is FetchSecrets' output (the pinned versions), for DEPLOY. */
+    public record Request(CanaryAction action, DeploymentSpec spec, @Nullable PinnedSecrets secrets, @Nullable CanaryStatus canary) {
     }
 }

@@ -5,9 +5,11 @@ import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.FinalizeService;
+import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
+import dev.tollgate.migrations.MigrationProgress;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Ends the deployment. {@code PROMOTE}: all traffic to the new version. {@code RETIRE}: after the
  * drain, stops what the old version still runs. {@code ROLLBACK}: all traffic to the old one,
- * canary stopped; {@code cause} says whether a verdict or a failure led here.
+ * canary stopped; {@code cause} says whether a verdict or a failure led here. {@code DRY_RUN}: a
+ * migration dry run ends with nothing deployed; {@code migrations} is its report.
  */
 public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, Object> {
 
@@ -62,6 +65,14 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
             }
             case MANUAL_INTERVENTION -> finalizer.requireManualIntervention(spec,
                     FailureReport.describe(required(request.rollback(), "rollback")));
+            case DRY_RUN -> {
+                MigrationProgress dryRun = required(request.migrations(), "migrations");
+                if (!dryRun.dryRun()) {
+                    throw new BadRequestException("DRY_RUN needs a dry run's migrations; this one applied them ("
+                            + dryRun.summary() + ")");
+                }
+                yield finalizer.finishDryRun(spec, dryRun.summary());
+            }
         };
     }
 
@@ -73,9 +84,9 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
 
     /**
      * PROMOTE and ROLLBACK end a deployment; RETIRE stops the old version after the drain;
-     * MANUAL_INTERVENTION records that a rollback itself failed.
+     * MANUAL_INTERVENTION records that a rollback itself failed; DRY_RUN ends a migration dry run.
      */
-    public enum FinalAction { PROMOTE, RETIRE, ROLLBACK, MANUAL_INTERVENTION }
+    public enum FinalAction { PROMOTE, RETIRE, ROLLBACK, MANUAL_INTERVENTION, DRY_RUN }
 
     /** Why a rollback happens: the judge's or an operator's decision, or a failure on the way. */
     public enum RollbackCause { DECISION, FAILURE }
@@ -108,6 +119,12 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
                               @com.fasterxml.jackson.annotation.JsonProperty("Cause") @Nullable String cause) {
     }
 
-    public record Request(FinalAction action, DeploymentSpec spec, @Nullable String reason, @Nullable Rollback rollback) {
+    /** {@code migrations} is RunMigrations' output, for DRY_RUN. */
+    public record Request(FinalAction action, DeploymentSpec spec, @Nullable String reason, @Nullable Rollback rollback,
+                          @Nullable MigrationProgress migrations) {
+
+        public Request(FinalAction action, DeploymentSpec spec, String reason, Rollback rollback) {
+            this(action, spec, reason, rollback, null);
+        }
     }
 }

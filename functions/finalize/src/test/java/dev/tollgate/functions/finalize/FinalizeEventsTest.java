@@ -11,6 +11,7 @@ import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class FinalizeEventsTest {
     @BeforeEach
     void canaryIsTakingTraffic() {
         new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
-        traffic.deploy(SampleEvents.spec("finalize-promote.json"));
+        traffic.deploy(SampleEvents.spec("finalize-promote.json"), PinnedSecrets.NONE);
         traffic.shift(SampleEvents.spec("finalize-promote.json"), 50);
         clock.advance(java.time.Duration.ofSeconds(95));
     }

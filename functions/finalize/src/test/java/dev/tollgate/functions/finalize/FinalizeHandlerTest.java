@@ -2,20 +2,29 @@ package dev.tollgate.functions.finalize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.errors.TargetStateConflictException;
+import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.json.Json;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FinalizeHandlerTest {
@@ -30,7 +39,7 @@ class FinalizeHandlerTest {
 
     private void canaryDeployed() {
         new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
-        traffic.deploy(SampleEvents.spec("finalize-promote.json"));
+        traffic.deploy(SampleEvents.spec("finalize-promote.json"), PinnedSecrets.NONE);
     }
 
     private void canaryAtHalf() {
@@ -139,5 +148,48 @@ class FinalizeHandlerTest {
 
         assertEquals("ROLLED_BACK", outcome.path("status").asText());
         assertEquals("approval refused: aborted by alice: wrong build", outcome.path("reason").asText());
+    }
+
+    @Test
+    void aDryRunEndsWithNothingDeployedAndTellsWhatARealRunWouldApply() {
+        List<DeploymentEvent> told = new ArrayList<>();
+        FinalizeHandler telling = new FinalizeHandler(new FinalizeService(traffic, store, clock, 15, told::add));
+        new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
+
+        JsonNode outcome = SampleEvents.invoke(telling, "finalize-dry-run.json");
+
+        assertEquals("DRY_RUN", outcome.path("status").asText());
+        assertEquals(0, outcome.path("canaryPercent").asInt());
+        assertEquals(100, outcome.path("baselinePercent").asInt());
+        assertEquals(List.of(), target.calls(), "the target was never touched");
+        String reason = outcome.path("reason").asText();
+        assertTrue(reason.startsWith("dry run: nothing deployed, no traffic moved; would apply 2 migrations on app@"), reason);
+        assertTrue(reason.contains("the compatibility guard would refuse 1 destructive statement"), reason);
+        DeploymentRecord record = store.find(DEPLOYMENT).orElseThrow();
+        assertEquals(DeploymentStatus.DRY_RUN, record.status());
+        assertEquals(reason, record.reason());
+        assertEquals(List.of(DeploymentEvent.Type.DRY_RUN), told.stream().map(DeploymentEvent::type).toList());
+        assertEquals(0, told.get(0).canaryWeight());
+    }
+
+    @Test
+    void aDryRunThatFindsACanaryDeployedFailsSoTheStateMachineRollsItBack() {
+        canaryDeployed();
+
+        TargetStateConflictException refused = assertThrows(TargetStateConflictException.class,
+                () -> SampleEvents.invoke(handler, "finalize-dry-run.json"));
+
+        assertTrue(refused.getMessage().contains("shows a deployed canary"), refused.getMessage());
+        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+    }
+
+    @Test
+    void aDryRunOutcomeIsRefusedForMigrationsThatWereApplied() {
+        new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
+        ObjectNode request = (ObjectNode) Json.tree(SampleEvents.read("finalize-dry-run.json"));
+        ((ObjectNode) request.get("migrations")).put("dryRun", false);
+
+        assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, Json.write(request)));
+        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
     }
 }

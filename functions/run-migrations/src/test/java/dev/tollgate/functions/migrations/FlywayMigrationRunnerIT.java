@@ -94,6 +94,27 @@ class FlywayMigrationRunnerIT {
     }
 
     @Test
+    void aDryRunReportsWhatTheGuardWouldRefuseInsteadOfRefusingIt() throws IOException {
+        write("V1__create_orders.sql", "CREATE TABLE orders (id bigint, note text);");
+        runner().start(spec(false, false), tenant.pinned());
+        write("V2__contract.sql", "ALTER TABLE orders ADD COLUMN region text;\n\nALTER TABLE orders DROP COLUMN note;\n");
+
+        MigrationProgress dryRun = runner().start(spec(false, true), tenant.pinned());
+
+        assertTrue(dryRun.dryRun());
+        assertEquals(List.of("2"), dryRun.pending().stream().map(AppliedMigration::version).toList());
+        assertEquals(List.of("V2__contract.sql:3 `ALTER TABLE orders DROP COLUMN note`"), dryRun.destructive().stream()
+                .map(change -> change.script() + ":" + change.line() + " `" + change.statement() + "`").toList());
+        assertTrue(dryRun.summary().contains("would apply 1 migration on " + tenant.name() + "@"), dryRun.summary());
+        assertTrue(dryRun.summary().contains("2 contract (V2__contract.sql); the compatibility guard would refuse 1 destructive statement"),
+                dryRun.summary());
+        assertFalse(dryRun.summary().contains(tenant.password()));
+        assertEquals(List.of("note"), postgres.query(tenant,
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' AND column_name IN ('note', 'region')"),
+                "nothing applied");
+    }
+
+    @Test
     void refusesADestructiveScriptNamingFileLineAndReasonThenAcceptsItWhenAllowed() throws IOException {
         write("V1__create_orders.sql", "CREATE TABLE orders (id bigint, note text);");
         runner().start(spec(false, false), tenant.pinned());

@@ -2,6 +2,7 @@ package dev.tollgate.functions.migrations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
 import dev.tollgate.migrations.AppliedMigration;
 import dev.tollgate.migrations.EcsTaskRun;
+import dev.tollgate.migrations.MigrationFailedException;
 import dev.tollgate.migrations.MigrationProgress;
 import dev.tollgate.migrations.MigrationRunner;
 import dev.tollgate.migrations.MigrationService;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class RunMigrationsHandlerTest {
 
     private final List<String> calls = new ArrayList<>();
+    /** Makes the fake Flyway runner apply for real although the spec asks for a dry run. */
+    private boolean forgetDryRun;
     private final dev.tollgate.fakes.InMemoryDeploymentStore store =
             new dev.tollgate.fakes.InMemoryDeploymentStore().withRunningDeployment("checkout", "checkout-2026-11-24-v42");
 
@@ -40,8 +44,12 @@ class RunMigrationsHandlerTest {
         @Override
         public MigrationProgress start(DeploymentSpec spec, PinnedSecrets secrets) {
             calls.add("flyway start with " + secrets.find(spec.migrations().secretId()).orElseThrow().versionId());
-            return new MigrationProgress(MigrationMode.FLYWAY, true, false,
-                    List.of(new AppliedMigration("2", "add discount code", "V2__add_discount_code.sql", 31)), List.of(), 40,
+            AppliedMigration migration = new AppliedMigration("2", "add discount code", "V2__add_discount_code.sql", 31);
+            if (spec.migrations().dryRun() && !forgetDryRun) {
+                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), List.of(migration), List.of(), 40,
+                        "would apply 1 migration on app@db:5432/checkout: 2 add discount code (V2__add_discount_code.sql)", null, 0);
+            }
+            return new MigrationProgress(MigrationMode.FLYWAY, true, false, List.of(migration), List.of(), List.of(), 40,
                     "applied 1 migration(s)", null, 0);
         }
 
@@ -102,6 +110,32 @@ class RunMigrationsHandlerTest {
     }
 
     @Test
+    void aDryRunIsMarkedSoAndItsReportGoesOnTheTimeline() throws IOException {
+        ObjectNode event = event("run-migrations-flyway.json");
+        ((ObjectNode) event.path("spec").path("migrations")).put("dryRun", true);
+
+        JsonNode output = invoke(event);
+
+        assertTrue(output.path("done").asBoolean());
+        assertTrue(output.path("dryRun").asBoolean(), "what stops the state machine before DeployCanary");
+        assertEquals("V2__add_discount_code.sql", output.path("pending").get(0).path("script").asText());
+        assertEquals(0, output.path("applied").size());
+        assertEquals("dry run: would apply 1 migration on app@db:5432/checkout: 2 add discount code (V2__add_discount_code.sql)",
+                timeline().get(0).message());
+    }
+
+    @Test
+    void aRunnerThatAppliedDuringADryRunFailsTheStepInsteadOfLettingTheReleaseGoOut() throws IOException {
+        ObjectNode event = event("run-migrations-flyway.json");
+        ((ObjectNode) event.path("spec").path("migrations")).put("dryRun", true);
+        forgetDryRun = true;
+
+        MigrationFailedException failed = assertThrows(MigrationFailedException.class, () -> invoke(event));
+
+        assertTrue(failed.getMessage().contains("the spec asks for a dry run"), failed.getMessage());
+    }
+
+    @Test
     void modeNoneDoesNothing() throws IOException {
         ObjectNode event = event("run-migrations-flyway.json");
         ((ObjectNode) event.get("spec")).set("migrations", Json.MAPPER.valueToTree(dev.tollgate.spec.MigrationSpec.NONE));
@@ -115,7 +149,7 @@ class RunMigrationsHandlerTest {
 
     private static MigrationProgress progress(boolean done, String status, Integer exitCode) {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        return new MigrationProgress(MigrationMode.ECS_TASK, done, false, List.of(), List.of(), 0, "task " + status,
+        return new MigrationProgress(MigrationMode.ECS_TASK, done, false, List.of(), List.of(), List.of(), 0, "task " + status,
                 new EcsTaskRun("prod", "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef", "checkout-migrate:42", "migrate",
                         now, now.plusSeconds(1200), status, exitCode, null), 1);
     }

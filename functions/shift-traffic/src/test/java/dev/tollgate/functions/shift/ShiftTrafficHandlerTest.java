@@ -15,6 +15,7 @@ import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.traffic.ShiftService;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class ShiftTrafficHandlerTest {
 
     private void canaryDeployed(String event) {
         new LockService(store, clock).acquire("checkout", "checkout-2026-11-24-v42", "execution-1");
-        traffic.deploy(SampleEvents.spec(event));
+        traffic.deploy(SampleEvents.spec(event), PinnedSecrets.NONE);
     }
 
     @Test
