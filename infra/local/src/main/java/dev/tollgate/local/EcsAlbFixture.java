@@ -73,7 +73,7 @@ public record EcsAlbFixture(
      */
     public String registerFailingRelease(LocalStack stack, String version) {
         try (EcsClient ecs = stack.ecs()) {
-            return ecs.registerTaskDefinition(register -> register.family(service)
+            return ecs.registerTaskDefinition(register -> register.family(service).executionRoleArn(executionRole(service))
                     .tags(Tag.builder().key(ROLLOUT_TAG).value("FAILED").build())
                     .containerDefinitions(container(service, version)))
                     .taskDefinition().taskDefinitionArn();
@@ -88,8 +88,14 @@ public record EcsAlbFixture(
     }
 
     private static String registerTaskDefinition(EcsClient ecs, String service, String version) {
-        return ecs.registerTaskDefinition(register -> register.family(service).containerDefinitions(container(service, version)))
+        return ecs.registerTaskDefinition(register -> register.family(service).executionRoleArn(executionRole(service))
+                        .containerDefinitions(container(service, version)))
                 .taskDefinition().taskDefinitionArn();
+    }
+
+    /** ECS reads a task's secrets with its execution role, so a release that lists secrets names one. */
+    private static String executionRole(String service) {
+        return "arn:aws:iam::" + LocalStack.ACCOUNT + ":role/" + service + "-execution";
     }
 
     private static ContainerDefinition container(String service, String version) {

@@ -40,6 +40,7 @@ class AwsCallsAllowedIT {
     static final Map<String, String> PARAMETERS = Map.of(
             "MigrationArtifactsBucket", ReleaseDatabase.ARTIFACTS_BUCKET,
             "MigrationTaskRoleArns", "arn:aws:iam::" + DeployedStack.ACCOUNT + ":role/*-execution",
+            "ReleaseTaskRoleArns", "arn:aws:iam::" + DeployedStack.ACCOUNT + ":role/*-execution",
             "SecretsKmsKeyArns", "arn:aws:kms:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":key/1234abcd-12ab-34cd-56ef-1234567890ab");
     private static final Pattern UNEXERCISED_ROW = Pattern.compile("(?m)^\\| `([A-Za-z]+)` \\| `([a-z0-9-]+:[A-Za-z]+)` \\|");
 
