@@ -163,6 +163,15 @@ public final class BenchCommand {
         out.print(ScoreTable.scores(scores));
         out.println();
         out.print(ScoreTable.byFamily(judgeNames, outcomes, byName));
+        out.println();
+        out.print(ScoreTable.honesty(scores, outcomes, byName));
+        if (byName.values().stream().anyMatch(scenario -> scenario.effect() != null)) {
+            out.println();
+            out.println("median periods to detect, per regression family (a regression not rolled back counts as never; "
+                    + "the oracle is the SPRT that knows the true effect):");
+            out.println();
+            out.print(ScoreTable.floor(judgeNames, outcomes, byName));
+        }
         return outcomes;
     }
 
