@@ -33,11 +33,11 @@ final class ShiftEvidence {
     /** Per-period values beyond this many σ are capped: no single period can carry the test. */
     static final double CAP = 3.0;
     /** The log-normal spread assumed before the data say otherwise: a p99 about 5.7 times the median. */
-    static final double PRIOR_SPREAD = 0.75;
+    static final double PRIOR_SPREAD = 0.6;
     /** Without sample counts: the per-period noise of the log ratio assumed before the data say otherwise. */
     static final double PRIOR_UNSCALED_NOISE = 0.15;
     /** How many periods' weight the prior keeps against the differences seen. */
-    static final double PRIOR_PERIODS = 2;
+    static final double PRIOR_PERIODS = 1;
     /** Noise that no sample count removes (CloudWatch's percentile approximation, each side's own wobble), log units. */
     static final double NOISE_FLOOR = 0.02;
     /**

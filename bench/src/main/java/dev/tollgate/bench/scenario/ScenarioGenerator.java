@@ -70,11 +70,24 @@ public final class ScenarioGenerator {
         int[] numbers = new int[Family.values().length];
         for (int i = 0; i < count; i++) {
             Family family = deck.get(i % deck.size());
-            // One generator per scenario: a scenario's data does not depend on how many came before it.
-            Random random = new Random(seed * 1_000_003L + i);
+            // One generator per scenario: a scenario's data does not depend on how many came before it. The seed
+            // is scrambled: java.util.Random's first draws from nearby seeds are nearly equal, which made every
+            // scenario of a family draw the same bake and onset.
+            Random random = new Random(scrambled(seed * 1_000_003L + i));
             scenarios.add(generate(family, family.prefix + "-" + numbers[family.ordinal()]++, random));
         }
         return scenarios;
+    }
+
+    /** The 64-bit finaliser of MurmurHash3: nearby inputs give unrelated outputs. */
+    static long scrambled(long value) {
+        long mixed = value;
+        mixed ^= mixed >>> 33;
+        mixed *= 0xff51afd7ed558ccdL;
+        mixed ^= mixed >>> 33;
+        mixed *= 0xc4ceb93fe53e2b1bL;
+        mixed ^= mixed >>> 33;
+        return mixed;
     }
 
     static Scenario generate(Family family, String name, Random random) {
