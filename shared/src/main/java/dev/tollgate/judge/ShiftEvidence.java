@@ -14,19 +14,19 @@ import java.util.Arrays;
  * period can add (at most {@code CAP²/2} on the log scale, below log(1/alpha) for alpha ≥ 1 %), so
  * one spiky period never fails a step alone and heavy tails weigh no more than a three-σ point.
  *
- * <p><b>The noise bound.</b> The guarantee rests on σ being at least the real noise. Where the
- * statistic is a percentile (or an average) and both sides' sample counts are known, σᵢ² is
- * S²·fᵢ + {@link #NOISE_FLOOR}², with fᵢ = k²(1/nᵢ + 1/mᵢ) the sampling variance of a log sample
- * quantile of a log-normal of unit spread (k² = p(1 − p)/φ(z_p)²), so σ follows the traffic of each
- * period. S, the spread, is bounded in advance by {@link #PRIOR_SPREAD} and learnt from the
- * periods before each one (predictably, so the bound stays a supermartingale's): successive
- * differences of x, in which anything common to both sides and any steady shift cancel, the
- * largest dropped when it is far out of line with the rest (a regression's onset, a spike), shrunk towards the prior
- * with {@link #PRIOR_PERIODS} periods' weight. Without sample counts σ² itself is learnt the same
- * way from {@link #PRIOR_UNSCALED_NOISE}. Clustered slow requests, a noisier custom metric or a
- * heavier tail than the prior's show up in the differences and raise σ; until they do, the first
- * periods lean on the prior, which is what {@code FalseRollbackPropertyTest} checks at the
- * boundary.
+ * <p><b>The noise bound.</b> The guarantee rests on σ being at least the real noise. The bound
+ * set in advance: where the statistic is a percentile (or an average) and both sides' sample
+ * counts are known, σᵢ² = S²·fᵢ + {@link #NOISE_FLOOR}², with fᵢ = k²(1/nᵢ + 1/mᵢ) the sampling
+ * variance of the log of a sample quantile of a log-normal of unit spread (k² = p(1 − p)/φ(z_p)²)
+ * and S = {@link #PRIOR_SPREAD}, so σ follows each period's traffic on each side; without sample
+ * counts, σ = {@link #PRIOR_UNSCALED_NOISE}. The data then scale that bound by how noisy the
+ * periods before each one were (predictably, so the product stays a supermartingale): successive
+ * differences of x, in which anything common to both sides and any steady shift cancel, against
+ * the variance the bound gives them, the largest dropped when it is far out of line with the rest
+ * (a regression's onset, a spike), shrunk towards the bound with {@link #PRIOR_PERIODS} period's
+ * weight. Clustered slow requests, a noisier custom metric or a heavier tail than the prior's
+ * raise σ within a few periods; quieter data lower it. Until then the first periods lean on the
+ * bound, which is what {@code FalseRollbackPropertyTest} checks at the tolerance boundary.
  */
 final class ShiftEvidence {
 
@@ -36,7 +36,7 @@ final class ShiftEvidence {
     static final double PRIOR_SPREAD = 0.6;
     /** Without sample counts: the per-period noise of the log ratio assumed before the data say otherwise. */
     static final double PRIOR_UNSCALED_NOISE = 0.15;
-    /** How many periods' weight the prior keeps against the differences seen. */
+    /** How many periods' weight the bound set in advance keeps against the differences seen. */
     static final double PRIOR_PERIODS = 1;
     /** Noise that no sample count removes (CloudWatch's percentile approximation, each side's own wobble), log units. */
     static final double NOISE_FLOOR = 0.02;
@@ -62,11 +62,15 @@ final class ShiftEvidence {
     ShiftEvidence(double[] distance, double[] sampling) {
         this.distance = distance.clone();
         this.scaledByCounts = scalable(distance, sampling);
+        double[] prior = new double[distance.length];
+        for (int i = 0; i < distance.length; i++) {
+            prior[i] = scaledByCounts
+                    ? PRIOR_SPREAD * PRIOR_SPREAD * sampling[i] + NOISE_FLOOR * NOISE_FLOOR
+                    : PRIOR_UNSCALED_NOISE * PRIOR_UNSCALED_NOISE;
+        }
         this.variance = new double[distance.length];
         for (int i = 0; i < distance.length; i++) {
-            variance[i] = scaledByCounts
-                    ? spreadSquared(i, sampling) * sampling[i] + NOISE_FLOOR * NOISE_FLOOR
-                    : Math.max(NOISE_FLOOR * NOISE_FLOOR, unscaledVariance(i));
+            variance[i] = noiseMultiplier(i, prior) * prior[i];
         }
     }
 
@@ -133,20 +137,16 @@ final class ShiftEvidence {
         return any;
     }
 
-    /** S² for period {@code upTo} from the differences before it: Σ d² / (f_j + f_{j−1}), trimmed, shrunk to the prior. */
-    private double spreadSquared(int upTo, double[] sampling) {
-        double[] estimates = differences(upTo, sampling, true);
-        return shrunk(estimates, PRIOR_SPREAD * PRIOR_SPREAD);
-    }
-
-    private double unscaledVariance(int upTo) {
-        return shrunk(differences(upTo, null, false), PRIOR_UNSCALED_NOISE * PRIOR_UNSCALED_NOISE);
-    }
-
-    /** Each difference of successive distances before {@code upTo}, as an estimate of S² (or of σ² when unscaled). */
-    private double[] differences(int upTo, double[] sampling, boolean scaled) {
-        double[] estimates = new double[Math.max(0, upTo)];
-        int count = 0;
+    /**
+     * How much noisier (above 1) or quieter than the prior the periods before {@code upTo} were:
+     * each difference of successive distances, squared, over the variance the prior gives it,
+     * the largest dropped when far out of line with the rest, shrunk towards 1 with
+     * {@link #PRIOR_PERIODS} periods' weight.
+     */
+    private double noiseMultiplier(int upTo, double[] prior) {
+        double sum = 0;
+        double largest = 0;
+        int used = 0;
         int previous = -1;
         for (int i = 0; i < upTo; i++) {
             if (Double.isNaN(distance[i])) {
@@ -154,26 +154,18 @@ final class ShiftEvidence {
             }
             if (previous >= 0) {
                 double step = distance[i] - distance[previous];
-                estimates[count++] = scaled ? step * step / (sampling[i] + sampling[previous]) : step * step / 2;
+                double ratio = step * step / (prior[i] + prior[previous]);
+                sum += ratio;
+                largest = Math.max(largest, ratio);
+                used++;
             }
             previous = i;
-        }
-        return Arrays.copyOf(estimates, count);
-    }
-
-    private static double shrunk(double[] estimates, double prior) {
-        int used = estimates.length;
-        double sum = 0;
-        double largest = 0;
-        for (double estimate : estimates) {
-            sum += estimate;
-            largest = Math.max(largest, estimate);
         }
         if (used >= DIFFERENCES_BEFORE_TRIMMING && largest > OUTLYING * (sum - largest) / (used - 1)) {
             sum -= largest;
             used--;
         }
-        return (PRIOR_PERIODS * prior + sum) / (PRIOR_PERIODS + used);
+        return (PRIOR_PERIODS + sum) / (PRIOR_PERIODS + used);
     }
 
     /**

@@ -28,14 +28,14 @@ import java.util.Map;
 final class StatisticCheck {
 
     /** The shift test's share of the averaged evidence: it does the fast work where its noise bound holds. */
-    static final double SHIFT_TEST_WEIGHT = 0.5;
+    static final double SHIFT_TEST_WEIGHT = 0.6;
     /** The t-test's share: needing no noise bound, it is the fallback where the bound is loose. */
-    static final double T_TEST_WEIGHT = 0.375;
+    static final double T_TEST_WEIGHT = (1 - SHIFT_TEST_WEIGHT) * 0.75;
     /**
      * The sign test's share. It is the safety net for shapes the other two misread, and can at best
      * double its evidence each period anyway.
      */
-    static final double SIGN_TEST_WEIGHT = 0.125;
+    static final double SIGN_TEST_WEIGHT = (1 - SHIFT_TEST_WEIGHT) * 0.25;
 
     private StatisticCheck() {
     }
