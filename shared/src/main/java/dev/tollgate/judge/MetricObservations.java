@@ -20,6 +20,11 @@ public record MetricObservations(
         MetricSeries canarySamples,
         MetricSeries baselineSamples) {
 
+    /** Whether the judge weighs this metric's periods by their sample counts: a percentile or an average. */
+    public static boolean usesSampleCounts(MetricSpec metric) {
+        return metric.kind() == MetricSpec.MetricKind.STATISTIC && Double.isFinite(ShiftEvidence.samplingConstant(metric.stat()));
+    }
+
     public static MetricObservations ratio(MetricSpec metric, MetricSeries canaryNumerator, MetricSeries canaryDenominator,
                                            MetricSeries baselineNumerator, MetricSeries baselineDenominator) {
         return new MetricObservations(metric, canaryNumerator, canaryDenominator, baselineNumerator, baselineDenominator,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.judge.StepEvidenceBuilder.MetricSeriesBuilder;
 import dev.tollgate.spec.MetricSpec.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -143,5 +144,76 @@ class StatisticMetricJudgingTest {
 
         assertEquals(Verdict.INCONCLUSIVE, latency.verdict(), latency.reason());
         assertEquals(3.0, latency.numbers().get("periodsBeyondTolerance"));
+    }
+
+    @Test
+    void rollsBackADoubledP95WeighedByItsSampleCountsAtTheSecondPeriod() {
+        // 500 canary and 4,500 baseline requests a period: the noise bound on ln(canary / baseline) is
+        // 0.6² · 4.4656 · (1/500 + 1/4500) + 0.02² = 0.0039725, σ = 0.063; a doubled p95 is
+        // ln(2 / 1.2) = 0.51, eight σ beyond the boundary, capped at three: at most e^4.5 a period.
+        StepEvidenceBuilder step = withHealthyErrorRate(3);
+        MetricSeriesBuilder p95 = step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true));
+        for (int period = 0; period < 3; period++) {
+            p95.sampled(240.0, 120.0, 500.0, 4500.0);
+        }
+
+        CheckVerdict first = check(step.judgeAfter(1), "p95-latency");
+        assertEquals(Verdict.INCONCLUSIVE, first.verdict(), first.reason());
+        assertEquals(1.0, first.numbers().get("noiseScaledBySampleCounts"));
+        assertEquals(Math.sqrt(0.0039725), first.numbers().get("periodNoise"), 1e-4);
+        CheckVerdict second = check(step.judgeAfter(2), "p95-latency");
+        assertEquals(Verdict.FAIL, second.verdict(), second.reason());
+    }
+
+    @Test
+    void aSingleSpikeOnTheCanaryWithItsSampleCountsDoesNotRollBack() {
+        StepEvidenceBuilder step = withHealthyErrorRate(10);
+        MetricSeriesBuilder p99 = step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true));
+        for (int period = 0; period < 10; period++) {
+            p99.sampled(period == 4 ? 1500.0 : 151.0, 150.0, 2000.0, 18000.0);
+        }
+
+        for (int periods = 1; periods <= 10; periods++) {
+            assertNotEquals(Verdict.FAIL, check(step.judgeAfter(periods), "p99-latency").verdict(), "after " + periods + " periods");
+        }
+    }
+
+    @Test
+    void zeroPercentilesOnBothSidesReadAsEqualAndNullOnesAsMissing() {
+        // A metric that is zero on both sides (no slow requests at all) has no log ratio: the canary equals
+        // the baseline, which the sign test counts as within the tolerance, and the shift and t-tests skip.
+        // A null percentile (a side without requests) is no point at all.
+        StepEvidenceBuilder step = withHealthyErrorRate(6);
+        step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
+                .values(0.0, 0.0)
+                .values(0.0, 0.0)
+                .values(null, 0.0)
+                .values(0.0, null)
+                .values(0.0, 0.0)
+                .values(0.0, 0.0);
+
+        CheckVerdict latency = check(step.judgeAfter(6), "p99-latency");
+
+        assertNotEquals(Verdict.FAIL, latency.verdict(), latency.reason());
+        assertEquals(4.0, latency.numbers().get("pairedPeriods"));
+        assertEquals(4.0, latency.numbers().get("periodsWithinTolerance"));
+        assertEquals(0.0, latency.numbers().get("periodsBeyondTolerance"));
+    }
+
+    @Test
+    void aPeriodMissingOnOneSideIsSkippedNotReadAsZero() {
+        // The baseline misses period 2: the doubled canary is judged on periods 1 and 3, and fails there.
+        StepEvidenceBuilder step = withHealthyErrorRate(3);
+        step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
+                .values(300.0, 150.0)
+                .values(300.0, null)
+                .values(300.0, 150.0);
+
+        CheckVerdict afterTwo = check(step.judgeAfter(2), "p99-latency");
+        assertEquals(Verdict.INCONCLUSIVE, afterTwo.verdict(), afterTwo.reason());
+        assertEquals(1.0, afterTwo.numbers().get("skippedPeriods"));
+        CheckVerdict afterThree = check(step.judgeAfter(3), "p99-latency");
+        assertEquals(Verdict.FAIL, afterThree.verdict(), afterThree.reason());
+        assertEquals(2.0, afterThree.numbers().get("pairedPeriods"));
     }
 }
