@@ -41,11 +41,11 @@ final class ShiftEvidence {
     /** Noise that no sample count removes (CloudWatch's percentile approximation, each side's own wobble), log units. */
     static final double NOISE_FLOOR = 0.02;
     /**
-     * A spike or a regression's onset makes one outlying difference: once there are this many, the
-     * largest is dropped when it is more than {@link #OUTLYING} times the mean of the others (which
-     * honest noise almost never is, so dropping it does not bias the noise down).
+     * A spike or a regression's onset makes one outlying difference: the largest is dropped when it
+     * is more than this many times the mean of the others and of the bound's own (honest noise
+     * almost never is: a squared normal beyond 20 times its mean has odds of 1 in 130,000, so
+     * dropping it does not bias the noise down).
      */
-    static final int DIFFERENCES_BEFORE_TRIMMING = 3;
     static final double OUTLYING = 20;
 
     /** Shifts beyond the boundary from 0.5 % to a factor of 20, most weight around 30 %. */
@@ -161,7 +161,8 @@ final class ShiftEvidence {
             }
             previous = i;
         }
-        if (used >= DIFFERENCES_BEFORE_TRIMMING && largest > OUTLYING * (sum - largest) / (used - 1)) {
+        // The bound itself counts among "the others", as PRIOR_PERIODS differences of exactly the size it expects.
+        if (used >= 1 && largest > OUTLYING * (PRIOR_PERIODS + sum - largest) / (PRIOR_PERIODS + used - 1)) {
             sum -= largest;
             used--;
         }

@@ -120,7 +120,9 @@ public final class DemoSpecs {
         latency.put("namespace", namespace);
         latency.put("metric", latencyMetric);
         latency.put("stat", "p99");
-        latency.put("tolerance", 0.5);
+        latency.put("tolerance", 0.3);
+        // A doubled p99 rolls back at the second period of its step; non-critical, it would need a third to confirm.
+        latency.put("critical", true);
         ObjectNode slo = analysis.putObject("slo");
         slo.put("objective", 0.98);
         slo.put("windowDays", 1);

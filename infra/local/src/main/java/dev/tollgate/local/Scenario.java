@@ -12,7 +12,9 @@ public enum Scenario {
     GOOD("a healthy release: same error rate and latency as the live version",
             0.010, 0.010, 1.00, DeploymentStatus.PROMOTED),
     BAD_ERRORS("a release that fails 6 % of requests where the live version fails 1 %",
-            0.010, 0.060, 1.00, DeploymentStatus.ROLLED_BACK);
+            0.010, 0.060, 1.00, DeploymentStatus.ROLLED_BACK),
+    BAD_LATENCY("a release whose requests take twice as long as the live version's, with the same errors",
+            0.010, 0.010, 2.00, DeploymentStatus.ROLLED_BACK);
 
     private final String description;
     private final double baselineErrorRate;

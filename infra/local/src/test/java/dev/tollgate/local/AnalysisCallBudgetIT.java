@@ -52,7 +52,8 @@ class AnalysisCallBudgetIT {
                 }
             });
             assertEquals(40, spec.analysis().metrics().size());
-            assertEquals(Map.of("CloudWatch:GetMetricData", new Count(1, 1, 20 * 4 + 20 * 2),
+            // A ratio reads numerator and denominator on both sides; a percentile its value and SampleCount on both.
+            assertEquals(Map.of("CloudWatch:GetMetricData", new Count(1, 1, 20 * 4 + 20 * 4),
                     "CloudWatch:DescribeAlarms", new Count(1, 1, 0)), calls);
             assertEquals(40 + 1 + 12, verdict.checks().size(), "a check per metric, the SLO burn rate and each alarm: " + verdict.checks());
         }
