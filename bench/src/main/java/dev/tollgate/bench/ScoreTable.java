@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** The benchmark's printed report: scores per judge, then what each judge decided per scenario family. Markdown tables. */
 final class ScoreTable {
@@ -42,13 +43,7 @@ final class ScoreTable {
             grouped.computeIfAbsent(family, key -> new TreeMap<>())
                     .computeIfAbsent(outcome.judge(), key -> new ArrayList<>()).add(outcome);
         }
-        StringBuilder table = new StringBuilder("| family | n |");
-        StringBuilder rule = new StringBuilder("|---|---|");
-        for (String judge : judges) {
-            table.append(' ').append(judge).append(" R/P/U (median R period) |");
-            rule.append("---|");
-        }
-        table.append('\n').append(rule).append('\n');
+        StringBuilder table = header(List.of("family", "n"), judges, " R/P/U (median R period)");
         grouped.forEach((family, byJudge) -> {
             int n = byJudge.values().stream().mapToInt(List::size).max().orElse(0);
             table.append("| ").append(family).append(" | ").append(n).append(" |");
@@ -57,10 +52,8 @@ final class ScoreTable {
                 long rollbacks = decided.stream().filter(o -> o.decision() == Decision.ROLLBACK).count();
                 long promotions = decided.stream().filter(o -> o.decision() == Decision.PROMOTE).count();
                 long undecided = decided.stream().filter(o -> o.decision() == Decision.UNDECIDED).count();
-                List<Integer> periods = decided.stream().filter(o -> o.decision() == Decision.ROLLBACK)
-                        .map(Outcome::period).sorted().toList();
-                String median = periods.isEmpty() ? "-" : format(periods.size() % 2 == 1 ? periods.get(periods.size() / 2)
-                        : (periods.get(periods.size() / 2 - 1) + periods.get(periods.size() / 2)) / 2.0);
+                String median = median(decided.stream().filter(o -> o.decision() == Decision.ROLLBACK)
+                        .map(o -> (double) o.period()).toList());
                 table.append(' ').append(rollbacks).append('/').append(promotions).append('/').append(undecided)
                         .append(" (").append(median).append(") |");
             }
@@ -75,31 +68,36 @@ final class ScoreTable {
     static final double HONEST_FALSE_ROLLBACKS = 0.05;
 
     /**
-     * Per judge: false rollbacks on the releases just inside the tolerance, and whether it is honest
-     * (at most 5 % false rollbacks on all good releases and on those just inside).
+     * Per judge: false rollbacks on the releases just inside the tolerance, good releases left
+     * undecided at the bake budget, and whether the judge is honest (at most 5 % false rollbacks on
+     * all good releases and on those just inside).
      */
     static String honesty(List<Scores> scores, List<Outcome> outcomes, Map<String, Scenario> scenarios) {
         StringBuilder table = new StringBuilder("| judge | false rollbacks, all good releases | false rollbacks, just inside the tolerance "
-                + "| honest (both <= 5 %) |\n|---|---|---|---|\n");
+                + "| good releases undecided | honest (both <= 5 %) |\n|---|---|---|---|---|\n");
         for (Scores score : scores) {
-            Scores.Share justInside = justInsideRollbacks(score.judge(), outcomes, scenarios);
+            Scores.Share justInside = share(score.judge(), outcomes, scenarios,
+                    scenario -> scenario.family().equals(JUST_INSIDE) && scenario.truth() == Truth.NO_REGRESSION, Decision.ROLLBACK);
+            Scores.Share undecided = share(score.judge(), outcomes, scenarios,
+                    scenario -> scenario.truth() == Truth.NO_REGRESSION, Decision.UNDECIDED);
             table.append("| ").append(score.judge()).append(" | ").append(score.falseRollbacks()).append(" | ").append(justInside)
-                    .append(" | ").append(honest(score, justInside) ? "yes" : "no").append(" |\n");
+                    .append(" | ").append(undecided).append(" | ").append(honest(score, justInside) ? "yes" : "no").append(" |\n");
         }
         return table.toString();
     }
 
-    static Scores.Share justInsideRollbacks(String judge, List<Outcome> outcomes, Map<String, Scenario> scenarios) {
+    /** Of the judge's outcomes on scenarios that {@code counted} accepts, how many were {@code decision}. */
+    static Scores.Share share(String judge, List<Outcome> outcomes, Map<String, Scenario> scenarios, Predicate<Scenario> counted,
+                              Decision decision) {
         int total = 0;
-        int rollbacks = 0;
+        int matching = 0;
         for (Outcome outcome : outcomes) {
-            Scenario scenario = scenarios.get(outcome.scenario());
-            if (outcome.judge().equals(judge) && scenario.family().equals(JUST_INSIDE) && scenario.truth() == Truth.NO_REGRESSION) {
+            if (outcome.judge().equals(judge) && counted.test(scenarios.get(outcome.scenario()))) {
                 total++;
-                rollbacks += outcome.decision() == Decision.ROLLBACK ? 1 : 0;
+                matching += outcome.decision() == decision ? 1 : 0;
             }
         }
-        return new Scores.Share(rollbacks, total);
+        return new Scores.Share(matching, total);
     }
 
     static boolean honest(Scores score, Scores.Share justInside) {
@@ -115,13 +113,7 @@ final class ScoreTable {
         Map<String, List<Scenario>> families = new TreeMap<>();
         scenarios.values().stream().filter(scenario -> scenario.truth() == Truth.REGRESSION)
                 .forEach(scenario -> families.computeIfAbsent(scenario.family(), key -> new ArrayList<>()).add(scenario));
-        StringBuilder table = new StringBuilder("| family | n | oracle floor |");
-        StringBuilder rule = new StringBuilder("|---|---|---|");
-        for (String judge : judges) {
-            table.append(' ').append(judge).append(" (promoted) |");
-            rule.append("---|");
-        }
-        table.append('\n').append(rule).append('\n');
+        StringBuilder table = header(List.of("family", "n", "oracle floor"), judges, " (promoted)");
         families.forEach((family, members) -> {
             List<Double> oracle = new ArrayList<>();
             for (Scenario scenario : members) {
@@ -144,6 +136,21 @@ final class ScoreTable {
             table.append('\n');
         });
         return table.toString();
+    }
+
+    /** A table's header and rule: the leading columns, then a column per judge named with {@code suffix}. */
+    private static StringBuilder header(List<String> leading, List<String> judges, String suffix) {
+        StringBuilder table = new StringBuilder("|");
+        StringBuilder rule = new StringBuilder("|");
+        for (String column : leading) {
+            table.append(' ').append(column).append(" |");
+            rule.append("---|");
+        }
+        for (String judge : judges) {
+            table.append(' ').append(judge).append(suffix).append(" |");
+            rule.append("---|");
+        }
+        return table.append('\n').append(rule).append('\n');
     }
 
     /** The median, "never" when more than half never happened, "-" of nothing. */
