@@ -29,8 +29,6 @@ public final class TrafficSimulator implements AutoCloseable {
 
     public static final String NAMESPACE = "App";
     public static final String LAMBDA_NAMESPACE = "AWS/Lambda";
-    /** Latency values recorded a period, per version (at most; fewer when the version served fewer requests). */
-    static final int LATENCY_SAMPLES = 400;
     /** PutMetricData's limit of values in one datum. */
     static final int MAX_VALUES_PER_DATUM = 150;
 
@@ -190,9 +188,9 @@ public final class TrafficSimulator implements AutoCloseable {
         data.add(datum(instrumentation.requests(), version, periodStart, requests));
         data.add(datum(instrumentation.errors(), version, periodStart, binomial(requests, errorRate)));
         // A sample of the period's latencies, as a service that records some of its requests would: enough for
-        // moto to compute percentiles from and for the judge to see a doubled p99 within two periods.
+        // moto to compute percentiles from, and their count is the percentile's SampleCount.
         List<Double> latencies = new ArrayList<>();
-        for (int i = 0; i < Math.min(LATENCY_SAMPLES, requests); i++) {
+        for (int i = 0; i < Math.min(scenario.latencySamples(), requests); i++) {
             double lognormal = Math.exp(Math.log(80) + 0.35 * random.nextGaussian());
             latencies.add(lognormal * latencyFactor);
         }

@@ -70,7 +70,7 @@ class AnalysisCallBudgetIT {
         }
     }
 
-    /** The demo spec's error rate and p99 latency, each {@code copies} times under new names, and {@code alarms} alarm names. */
+    /** The demo spec's error rate and p95 latency, each {@code copies} times under new names, and {@code alarms} alarm names. */
     private static ObjectNode withManyMetricsAndAlarms(ObjectNode demo, int copies, int alarms) {
         ObjectNode spec = demo.deepCopy();
         ArrayNode metrics = (ArrayNode) spec.path("analysis").path("metrics");
@@ -78,7 +78,7 @@ class AnalysisCallBudgetIT {
         ObjectNode statistic = (ObjectNode) metrics.get(1).deepCopy();
         for (int copy = 1; copy < copies; copy++) {
             metrics.add(ratio.deepCopy().put("name", "error-rate-" + copy));
-            metrics.add(statistic.deepCopy().put("name", "p99-latency-" + copy));
+            metrics.add(statistic.deepCopy().put("name", "p95-latency-" + copy));
         }
         ArrayNode names = (ArrayNode) spec.path("analysis").path("alarms");
         while (names.size() < alarms) {

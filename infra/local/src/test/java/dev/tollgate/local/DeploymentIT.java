@@ -190,7 +190,7 @@ class DeploymentIT {
         ScenarioRun.Result result = run(Scenario.BAD_LATENCY, "slow-svc");
 
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
-        assertTrue(result.outcome().reason().contains("p99-latency: regression"), result.outcome().reason());
+        assertTrue(result.outcome().reason().contains("p95-latency: regression"), result.outcome().reason());
         assertRolledBackAtTheFirstStep(result);
         // The canary is slow from its first period. Fed the step's first two periods exactly as the analysis
         // reads them from CloudWatch, the judge fails it: it rolls back at the latest at the second tick.
@@ -204,7 +204,7 @@ class DeploymentIT {
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
             StepVerdict verdict = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(),
                     Clock.fixed(twoPeriodsIn, ZoneOffset.UTC)).analyse(spec, progress);
-            CheckVerdict latency = verdict.checks().stream().filter(check -> check.name().equals("p99-latency")).findFirst().orElseThrow();
+            CheckVerdict latency = verdict.checks().stream().filter(check -> check.name().equals("p95-latency")).findFirst().orElseThrow();
             assertEquals(Verdict.FAIL, latency.verdict(), latency.reason());
             assertTrue(latency.numbers().get("pairedPeriods") <= 2, latency.numbers().toString());
         }
