@@ -3,12 +3,14 @@ package dev.tollgate.bench;
 import dev.tollgate.bench.budget.BudgetBench;
 import dev.tollgate.bench.coldstart.ColdStartBench;
 import dev.tollgate.bench.coldstart.HttpClientBench;
+import dev.tollgate.bench.reference.FixedHorizonJudge;
 import dev.tollgate.bench.reference.MannWhitneyJudge;
 import dev.tollgate.bench.reference.StaticAlarmJudge;
 import dev.tollgate.bench.reference.ThresholdJudge;
 import dev.tollgate.bench.scenario.Scenario;
 import dev.tollgate.bench.scenario.ScenarioFiles;
 import dev.tollgate.bench.scenario.ScenarioGenerator;
+import dev.tollgate.judge.SequentialJudge;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -45,10 +47,11 @@ public final class BenchCommand {
     static final Map<String, Supplier<ScenarioJudge>> JUDGES = new LinkedHashMap<>();
 
     static {
-        JUDGES.put("tollgate", TollgateScenarioJudge::new);
+        JUDGES.put("tollgate", () -> new StepEvidenceJudge("tollgate", new SequentialJudge()));
         JUDGES.put("threshold", ThresholdJudge::new);
         JUDGES.put("mann-whitney", MannWhitneyJudge::new);
         JUDGES.put("static-alarm", StaticAlarmJudge::new);
+        JUDGES.put("fixed-horizon", () -> new StepEvidenceJudge("fixed-horizon", new FixedHorizonJudge()));
     }
 
     private static final String USAGE = String.join("\n",
@@ -163,6 +166,15 @@ public final class BenchCommand {
         out.print(ScoreTable.scores(scores));
         out.println();
         out.print(ScoreTable.byFamily(judgeNames, outcomes, byName));
+        out.println();
+        out.print(ScoreTable.honesty(scores, outcomes, byName));
+        if (byName.values().stream().anyMatch(scenario -> scenario.effect() != null)) {
+            out.println();
+            out.println("median periods to detect, per regression family (a regression not rolled back counts as never; "
+                    + "the oracle is the SPRT that knows the true effect):");
+            out.println();
+            out.print(ScoreTable.floor(judgeNames, outcomes, byName));
+        }
         return outcomes;
     }
 

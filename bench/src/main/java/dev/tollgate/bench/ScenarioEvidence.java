@@ -20,8 +20,9 @@ import java.util.function.Function;
 
 /**
  * Turns the first periods of a scenario into the {@link StepEvidence} the analysis service would
- * build from CloudWatch: an error-rate RATIO metric (critical) and p95 and p99 STATISTIC metrics
- * (not critical, as in DESIGN's example spec), with the scenario's tolerances. A null in the
+ * build from CloudWatch: an error-rate RATIO metric and p95 and p99 STATISTIC metrics (all
+ * critical: the scenarios' truth counts a regression on any metric), with the scenario's
+ * tolerances, the percentiles with their sample counts (each side's requests). A null in the
  * scenario becomes a missing point, as CloudWatch returns it.
  */
 public final class ScenarioEvidence {
@@ -57,13 +58,18 @@ public final class ScenarioEvidence {
                 MetricObservations.ratio(analysis.metrics().get(0),
                         series(scenario, periodsSeen, true, Side::errors), series(scenario, periodsSeen, true, Side::requests),
                         series(scenario, periodsSeen, false, Side::errors), series(scenario, periodsSeen, false, Side::requests)),
-                MetricObservations.statistic(analysis.metrics().get(1),
-                        series(scenario, periodsSeen, true, Side::p95), series(scenario, periodsSeen, false, Side::p95)),
-                MetricObservations.statistic(analysis.metrics().get(2),
-                        series(scenario, periodsSeen, true, Side::p99), series(scenario, periodsSeen, false, Side::p99)));
+                latency(scenario, periodsSeen, analysis.metrics().get(1), Side::p95),
+                latency(scenario, periodsSeen, analysis.metrics().get(2), Side::p99));
         Instant now = STEP_START.plusSeconds((long) periodsSeen * scenario.periodSeconds());
         return new StepEvidence(analysis, step(scenario), (int) Math.round(100 * scenario.canaryWeight()), observations,
                 Map.of(), now);
+    }
+
+    /** A latency percentile and, as CloudWatch's SampleCount would give it, the requests behind it. */
+    private static MetricObservations latency(Scenario scenario, int periodsSeen, MetricSpec metric, Function<Side, Double> percentile) {
+        return MetricObservations.statistic(metric,
+                series(scenario, periodsSeen, true, percentile), series(scenario, periodsSeen, false, percentile),
+                series(scenario, periodsSeen, true, Side::requests), series(scenario, periodsSeen, false, Side::requests));
     }
 
     private static MetricSeries series(Scenario scenario, int periodsSeen, boolean canary, Function<Side, Double> field) {

@@ -52,4 +52,14 @@ class ScoresTest {
         assertNull(scores.medianPeriodsToDetect());
         assertEquals("-", scores.thinPromotions().toString());
     }
+
+    @Test
+    void aFamilyMedianIsNeverWhenMoreThanHalfOfItWasNeverDetected() {
+        double never = Double.POSITIVE_INFINITY;
+
+        assertEquals("2", ScoreTable.median(List.of(1.0, 2.0, 9.0)));
+        assertEquals("never", ScoreTable.median(List.of(1.0, never, never)));
+        assertEquals("5.5", ScoreTable.median(List.of(2.0, 9.0)));
+        assertEquals("-", ScoreTable.median(List.of()));
+    }
 }

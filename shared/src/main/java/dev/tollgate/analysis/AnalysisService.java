@@ -27,6 +27,8 @@ import java.util.Map;
  */
 public final class AnalysisService {
 
+    private static final String SAMPLE_COUNT = "SampleCount";
+
     private final MetricSource metrics;
     private final Judge judge;
     private final Clock clock;
@@ -61,7 +63,12 @@ public final class AnalysisService {
                 observations, alarms, now));
     }
 
-    /** The series the judge reads for the spec's metric {@code index} (the rollout report reads the same). */
+    /**
+     * The series the judge reads for the spec's metric {@code index} (the rollout report reads the
+     * same): a RATIO's numerator and denominator on both sides; a STATISTIC's value on both sides,
+     * and, where its noise shrinks with the number of values behind it (a percentile, an average),
+     * their SampleCount, so the judge can bound each period's noise by its traffic.
+     */
     public static List<SeriesQuery> queriesFor(int index, MetricSpec metric) {
         if (metric.kind() == MetricKind.RATIO) {
             return List.of(
@@ -70,9 +77,14 @@ public final class AnalysisService {
                     new SeriesQuery(id(index, "bn"), metric.numerator().namespace(), metric.numerator().metric(), metric.baselineDimensions(), "Sum"),
                     new SeriesQuery(id(index, "bd"), metric.denominator().namespace(), metric.denominator().metric(), metric.baselineDimensions(), "Sum"));
         }
-        return List.of(
+        List<SeriesQuery> queries = new ArrayList<>(List.of(
                 new SeriesQuery(id(index, "cv"), metric.namespace(), metric.metric(), metric.canaryDimensions(), metric.stat()),
-                new SeriesQuery(id(index, "bv"), metric.namespace(), metric.metric(), metric.baselineDimensions(), metric.stat()));
+                new SeriesQuery(id(index, "bv"), metric.namespace(), metric.metric(), metric.baselineDimensions(), metric.stat())));
+        if (MetricObservations.usesSampleCounts(metric)) {
+            queries.add(new SeriesQuery(id(index, "cs"), metric.namespace(), metric.metric(), metric.canaryDimensions(), SAMPLE_COUNT));
+            queries.add(new SeriesQuery(id(index, "bs"), metric.namespace(), metric.metric(), metric.baselineDimensions(), SAMPLE_COUNT));
+        }
+        return List.copyOf(queries);
     }
 
     private static MetricObservations observationsFor(int index, MetricSpec metric, Map<String, MetricSeries> series) {
@@ -80,7 +92,8 @@ public final class AnalysisService {
             return MetricObservations.ratio(metric, get(series, index, "cn"), get(series, index, "cd"),
                     get(series, index, "bn"), get(series, index, "bd"));
         }
-        return MetricObservations.statistic(metric, get(series, index, "cv"), get(series, index, "bv"));
+        return MetricObservations.statistic(metric, get(series, index, "cv"), get(series, index, "bv"),
+                get(series, index, "cs"), get(series, index, "bs"));
     }
 
     private static MetricSeries get(Map<String, MetricSeries> series, int index, String part) {

@@ -10,15 +10,25 @@ import dev.tollgate.spec.MetricSpec.Direction;
  */
 record Boundaries(boolean increaseIsBad, double tolerance, double gross) {
 
-    /** An error rate that doubles (or exceeds 1 + 2 x tolerance, if that is more) is a gross regression. */
+    /**
+     * An error rate that doubles (or exceeds 1 + 2 x tolerance, if that is more) is a gross
+     * regression when errors are scarce: a few dozen errors in a step cannot tell 1.0 from 1.5.
+     */
     static final double GROSS_RATE_RATIO = 2.0;
+    /**
+     * Where the canary sees several errors a period ({@link #SEVERAL_ERRORS} at the baseline's
+     * rate), the data can rule out a rate half as high again within a bake, so that is gross.
+     */
+    static final double GROSS_RATE_RATIO_WITH_ERRORS = 1.5;
+    static final double SEVERAL_ERRORS = 5;
 
-    static Boundaries forRatio(MetricSpec metric) {
+    static Boundaries forRatio(MetricSpec metric, double expectedCanaryErrorsPerPeriod) {
         double tolerance = metric.tolerance();
         if (metric.direction() == Direction.DECREASE_IS_BAD) {
             return new Boundaries(false, below(1 - tolerance), below(Math.min(1 / GROSS_RATE_RATIO, 1 - 2 * tolerance)));
         }
-        return new Boundaries(true, 1 + tolerance, Math.max(GROSS_RATE_RATIO, 1 + 2 * tolerance));
+        double gross = expectedCanaryErrorsPerPeriod >= SEVERAL_ERRORS ? GROSS_RATE_RATIO_WITH_ERRORS : GROSS_RATE_RATIO;
+        return new Boundaries(true, 1 + tolerance, Math.max(gross, 1 + 2 * tolerance));
     }
 
     /** A statistic beyond twice the tolerance is a gross regression. */

@@ -30,8 +30,11 @@ final class PairedPeriods {
         }
     }
 
-    /** One period's value of a statistic (a percentile, a custom metric) on both sides. */
-    record Values(Instant period, double canary, double baseline) {
+    /**
+     * One period's value of a statistic (a percentile, a custom metric) on both sides, and how many
+     * values each was computed from (NaN when unknown).
+     */
+    record Values(Instant period, double canary, double baseline, double canarySamples, double baselineSamples) {
     }
 
     /** Periods where both sides have requests and every count is a finite, non-negative number. */
@@ -53,19 +56,26 @@ final class PairedPeriods {
         return paired;
     }
 
-    /** Periods where both sides have a finite value; NaN and missing points are skipped. */
-    static List<Values> values(MetricSeries canarySeries, MetricSeries baselineSeries) {
-        Map<Instant, Double> canary = byPeriod(canarySeries);
-        Map<Instant, Double> baseline = byPeriod(baselineSeries);
+    /** Periods where both sides have a finite value; NaN and missing points are skipped. Sample counts ride along where known. */
+    static List<Values> values(MetricObservations observations) {
+        Map<Instant, Double> canary = byPeriod(observations.canaryValues());
+        Map<Instant, Double> baseline = byPeriod(observations.baselineValues());
+        Map<Instant, Double> canarySamples = byPeriod(observations.canarySamples());
+        Map<Instant, Double> baselineSamples = byPeriod(observations.baselineSamples());
         List<Values> paired = new ArrayList<>();
         for (Instant period : new TreeSet<>(canary.keySet())) {
             Double canaryValue = canary.get(period);
             Double baselineValue = baseline.get(period);
             if (finite(canaryValue) && finite(baselineValue)) {
-                paired.add(new Values(period, canaryValue, baselineValue));
+                paired.add(new Values(period, canaryValue, baselineValue, count(canarySamples.get(period)),
+                        count(baselineSamples.get(period))));
             }
         }
         return paired;
+    }
+
+    private static double count(Double samples) {
+        return usable(samples) ? samples : Double.NaN;
     }
 
     /** The latest period any of the metric's series has a point for, or null when all are empty. */
@@ -73,7 +83,8 @@ final class PairedPeriods {
         Instant latest = null;
         for (MetricSeries series : List.of(observations.canaryNumerator(), observations.canaryDenominator(),
                 observations.baselineNumerator(), observations.baselineDenominator(),
-                observations.canaryValues(), observations.baselineValues())) {
+                observations.canaryValues(), observations.baselineValues(), observations.canarySamples(),
+                observations.baselineSamples())) {
             for (Instant period : series.timestamps()) {
                 if (latest == null || period.isAfter(latest)) {
                     latest = period;
@@ -88,7 +99,8 @@ final class PairedPeriods {
         return new MetricObservations(observations.metric(),
                 before(observations.canaryNumerator(), period), before(observations.canaryDenominator(), period),
                 before(observations.baselineNumerator(), period), before(observations.baselineDenominator(), period),
-                before(observations.canaryValues(), period), before(observations.baselineValues(), period));
+                before(observations.canaryValues(), period), before(observations.baselineValues(), period),
+                before(observations.canarySamples(), period), before(observations.baselineSamples(), period));
     }
 
     private static MetricSeries before(MetricSeries series, Instant period) {

@@ -24,25 +24,38 @@ import java.util.List;
  * "noise". Raising a likelihood ratio to the power 1/phi keeps its expectation at most 1 under
  * that much extra variance (to the Gaussian approximation), and because the noise is estimated
  * from earlier periods only, the scaling is predictable and the product stays a supermartingale.
- * The estimate starts at {@link #PRIOR_RATIO_NOISE} and never falls below {@link #MIN_RATIO_NOISE}:
- * this costs evidence only where counts are large, which is where evidence is plentiful.
+ * The noise is measured, not assumed: the estimate starts at the floor {@link #MIN_RATIO_NOISE}
+ * (real fleets are never perfectly Poisson) with one period's weight and rises as fast as the
+ * periods show more; noise common to both sides cancels in the conditional test and does not
+ * count. This costs evidence only where counts are large, which is where evidence is plentiful.
  */
 final class RateRatioEvidence {
 
     /**
      * The period-to-period noise of the rate ratio beyond binomial sampling (a coefficient of
-     * variation) assumed before the data say otherwise: one period cannot tell a burst from a
-     * regression, so the first periods are weighed as if this noisy.
+     * variation) assumed before the data say otherwise: the floor, so a large regression fails at
+     * its first period; the periods' own noise takes over from the second.
      */
-    static final double PRIOR_RATIO_NOISE = 0.25;
+    static final double PRIOR_RATIO_NOISE = 0.10;
     /** How many periods' worth of weight that assumption keeps against the estimate from data. */
-    static final double NOISE_PRIOR_PERIODS = 3;
+    static final double NOISE_PRIOR_PERIODS = 1;
     /** The least noise ever assumed: real fleets are never perfectly Poisson. */
     static final double MIN_RATIO_NOISE = 0.10;
     /** A regression starting part-way makes one outlying difference; it is dropped once there are this many. */
     static final int DIFFERENCES_BEFORE_TRIMMING = 6;
 
-    static final Mixture ALTERNATIVES = Mixture.logDistances(0.02, 8.0, 0.7, 1.2, 40);
+    /**
+     * Alternatives for a regression, as log distances beyond the boundary: most weight near a
+     * rate 2.7 times the boundary, little on ratios past 150 or within 2 % of it, so a large
+     * regression pays little for not being known in advance.
+     */
+    static final Mixture REGRESSIONS = Mixture.logDistances(0.02, 5.0, 1.0, 0.9, 40);
+    /**
+     * Alternatives on the good side of a boundary, for the evidence of no regression and the
+     * bounds: most weight near a rate 40 % inside it, where a healthy release sits against the
+     * gross boundary.
+     */
+    static final Mixture GOOD_SIDE = Mixture.logDistances(0.01, 3.0, 0.5, 0.8, 40);
 
     private static final double SEARCH_LOW = 1e-4;
     private static final double SEARCH_HIGH = 1e4;
@@ -96,14 +109,14 @@ final class RateRatioEvidence {
     ChangePoints.Evidence regressionEvidence(double boundary, boolean above) {
         int side = above ? 1 : -1;
         double[] boundaryNormalisers = normalisers(boundary);
-        double[][] increments = new double[periods][ALTERNATIVES.size()];
-        for (int j = 0; j < ALTERNATIVES.size(); j++) {
-            double alternative = boundary * Math.exp(side * ALTERNATIVES.alternative(j));
+        double[][] increments = new double[periods][REGRESSIONS.size()];
+        for (int j = 0; j < REGRESSIONS.size(); j++) {
+            double alternative = boundary * Math.exp(side * REGRESSIONS.alternative(j));
             for (int i = 0; i < periods; i++) {
                 increments[i][j] = periodLogLikelihoodRatio(i, alternative, boundary, boundaryNormalisers[i]);
             }
         }
-        return ChangePoints.mixture(increments, ALTERNATIVES);
+        return ChangePoints.mixture(increments, REGRESSIONS);
     }
 
     /** log of the evidence that rho exceeds {@code boundary} over the whole step. */
@@ -154,16 +167,16 @@ final class RateRatioEvidence {
 
     private double logEvidence(double boundary, int side) {
         double[] boundaryNormalisers = normalisers(boundary);
-        double[] logRatios = new double[ALTERNATIVES.size()];
-        for (int j = 0; j < ALTERNATIVES.size(); j++) {
-            double alternative = boundary * Math.exp(side * ALTERNATIVES.alternative(j));
+        double[] logRatios = new double[GOOD_SIDE.size()];
+        for (int j = 0; j < GOOD_SIDE.size(); j++) {
+            double alternative = boundary * Math.exp(side * GOOD_SIDE.alternative(j));
             double total = 0;
             for (int i = 0; i < periods; i++) {
                 total += periodLogLikelihoodRatio(i, alternative, boundary, boundaryNormalisers[i]);
             }
             logRatios[j] = total;
         }
-        return ALTERNATIVES.logEvidence(logRatios);
+        return GOOD_SIDE.logEvidence(logRatios);
     }
 
     /** The tempered log-likelihood ratio of rho = {@code alternative} against rho = {@code boundary}, over the whole step. */

@@ -26,18 +26,21 @@ final class RatioCheck {
 
     static CheckVerdict judge(MetricObservations observations, double alpha, long minRequests) {
         MetricSpec metric = observations.metric();
-        Boundaries boundaries = Boundaries.forRatio(metric);
         List<PairedPeriods.Counts> periods = PairedPeriods.counts(observations);
         double canaryErrors = 0;
         double canaryRequests = 0;
         double baselineErrors = 0;
         double baselineRequests = 0;
+        double expectedCanaryErrors = 0;
         for (PairedPeriods.Counts period : periods) {
             canaryErrors += period.canaryErrors();
             canaryRequests += period.canaryRequests();
             baselineErrors += period.baselineErrors();
             baselineRequests += period.baselineRequests();
+            expectedCanaryErrors += period.canaryRequests() * period.baselineErrors() / period.baselineRequests();
         }
+        double expectedCanaryErrorsPerPeriod = periods.isEmpty() ? 0 : expectedCanaryErrors / periods.size();
+        Boundaries boundaries = Boundaries.forRatio(metric, expectedCanaryErrorsPerPeriod);
         double logThreshold = Math.log(1 / alpha);
         Map<String, Double> numbers = new LinkedHashMap<>();
         numbers.put("canaryErrors", canaryErrors);

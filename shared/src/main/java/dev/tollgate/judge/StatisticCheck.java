@@ -9,16 +9,17 @@ import java.util.Map;
 
 /**
  * Judges a STATISTIC metric (a latency percentile, a custom metric) on the paired per-period
- * values, against baseline x (1 + tolerance). Two sequential tests look at each question and their
- * evidence is averaged, 1:3 (a weighted average of e-values is an e-value, so the false-alarm
+ * values, against baseline x (1 + tolerance). Three sequential tests look at each question and
+ * their evidence is averaged (a weighted average of e-values is an e-value, so the false-alarm
  * guarantee holds):
  * <ul>
+ *   <li>a shift test on log ratios with a noise bound ({@link ShiftEvidence}), which weighs how many
+ *       noise widths beyond the boundary the canary is, so a clear shift is caught in two periods;</li>
+ *   <li>a scale-free t-test on the same log ratios ({@link TTestEvidence}), which needs no noise
+ *       bound and takes over where the bound is loose; its evidence only counts in windows where
+ *       most periods are beyond the boundary too, so a couple of wild periods cannot carry it; and</li>
  *   <li>a sign test ({@link SignEvidence}): which side of the boundary each period falls on, and
- *       nothing else, so it assumes nothing about the values' distribution; and</li>
- *   <li>a t-test on log ratios ({@link TTestEvidence}), which sees how far beyond the boundary
- *       the canary is and so catches a clear shift in three periods instead of eight. Its
- *       evidence only counts in windows where most periods are beyond the boundary too, so a
- *       couple of wild periods cannot carry it.</li>
+ *       nothing else, so it assumes nothing about the values' distribution.</li>
  * </ul>
  * Regression evidence mixes over the period the regression started ({@link ChangePoints}); the
  * evidence of no regression covers the whole step. Both sides of the shared noise (an incident,
@@ -26,12 +27,15 @@ import java.util.Map;
  */
 final class StatisticCheck {
 
+    /** The shift test's share of the averaged evidence: it does the fast work where its noise bound holds. */
+    static final double SHIFT_TEST_WEIGHT = 0.6;
+    /** The t-test's share: needing no noise bound, it is the fallback where the bound is loose. */
+    static final double T_TEST_WEIGHT = (1 - SHIFT_TEST_WEIGHT) * 0.75;
     /**
-     * The sign test's share of the averaged evidence. It is the safety net for shapes the t-test
-     * misreads, and can at best double its evidence each period anyway; most weight goes to the
-     * t-test, which does the fast work.
+     * The sign test's share. It is the safety net for shapes the other two misread, and can at best
+     * double its evidence each period anyway.
      */
-    static final double SIGN_TEST_WEIGHT = 0.25;
+    static final double SIGN_TEST_WEIGHT = (1 - SHIFT_TEST_WEIGHT) * 0.25;
 
     private StatisticCheck() {
     }
@@ -39,7 +43,8 @@ final class StatisticCheck {
     static CheckVerdict judge(MetricObservations observations, double alpha) {
         MetricSpec metric = observations.metric();
         Boundaries boundaries = Boundaries.forStatistic(metric);
-        List<PairedPeriods.Values> periods = PairedPeriods.values(observations.canaryValues(), observations.baselineValues());
+        List<PairedPeriods.Values> periods = PairedPeriods.values(observations);
+        double samplingConstant = ShiftEvidence.samplingConstant(metric.stat());
         double logThreshold = Math.log(1 / alpha);
         int trials = periods.size();
         boolean[] worse = new boolean[trials];
@@ -47,6 +52,7 @@ final class StatisticCheck {
         boolean[] notGross = new boolean[trials];
         double[] beyondTolerance = new double[trials];
         double[] beyondGross = new double[trials];
+        double[] sampling = new double[trials];
         List<Double> ratios = new ArrayList<>();
         int worseCount = 0;
         int betterCount = 0;
@@ -61,14 +67,16 @@ final class StatisticCheck {
             notGrossCount += notGross[i] ? 1 : 0;
             beyondTolerance[i] = logDistance(period, boundaries.tolerance(), boundaries.increaseIsBad());
             beyondGross[i] = logDistance(period, boundaries.gross(), boundaries.increaseIsBad());
+            sampling[i] = samplingConstant * (1 / period.canarySamples() + 1 / period.baselineSamples());
             if (period.baseline() > 0 && period.canary() >= 0) {
                 ratios.add(period.canary() / period.baseline());
             }
         }
-        ChangePoints.Evidence regression = regressionEvidence(worse, beyondTolerance);
+        ShiftEvidence toleranceShift = new ShiftEvidence(beyondTolerance, sampling);
+        ChangePoints.Evidence regression = regressionEvidence(worse, beyondTolerance, toleranceShift);
         double logRegression = regression.logEvidence();
-        double logWithinTolerance = wholeStepEvidence(better, beyondTolerance);
-        double logNotGross = wholeStepEvidence(notGross, beyondGross);
+        double logWithinTolerance = wholeStepEvidence(better, beyondTolerance, toleranceShift);
+        double logNotGross = wholeStepEvidence(notGross, beyondGross, new ShiftEvidence(beyondGross, sampling));
         Map<String, Double> numbers = new LinkedHashMap<>();
         numbers.put("pairedPeriods", (double) trials);
         numbers.put("skippedPeriods", (double) Math.max(0, observations.canaryValues().size() - trials));
@@ -83,6 +91,10 @@ final class StatisticCheck {
         numbers.put("regressionSincePeriod", (double) Math.max(1, regression.strongestStart() + 1));
         numbers.put("noRegressionEvidence", Formats.evidenceFigure(logWithinTolerance));
         numbers.put("noGrossRegressionEvidence", Formats.evidenceFigure(logNotGross));
+        if (trials > 0) {
+            numbers.put("periodNoise", toleranceShift.latestNoise());
+            numbers.put("noiseScaledBySampleCounts", toleranceShift.scaledByCounts() ? 1.0 : 0.0);
+        }
         if (trials == 0) {
             return verdict(metric, Verdict.INCONCLUSIVE, "no period with a value on both sides yet ("
                     + observations.canaryValues().size() + " canary, " + observations.baselineValues().size() + " baseline points)",
@@ -115,10 +127,11 @@ final class StatisticCheck {
 
     /**
      * Evidence that the canary is beyond the boundary from some period on: for each start, the
-     * average of the sign test's and the t-test's evidence over the periods since.
+     * weighted average of the three tests' evidence over the periods since.
      */
-    private static ChangePoints.Evidence regressionEvidence(boolean[] beyond, double[] logDistance) {
+    private static ChangePoints.Evidence regressionEvidence(boolean[] beyond, double[] logDistance, ShiftEvidence shift) {
         int periods = beyond.length;
+        double[] shiftFrom = shift.logEvidenceFromEachStart();
         double[] evidenceFrom = new double[periods];
         int successes = 0;
         int tested = 0;
@@ -133,13 +146,13 @@ final class StatisticCheck {
                 sumOfSquares += logDistance[start] * logDistance[start];
                 logged++;
             }
-            evidenceFrom[start] = combined(successes, tested, logged, sum, sumOfSquares);
+            evidenceFrom[start] = combined(successes, tested, logged, sum, sumOfSquares, shiftFrom[start]);
         }
         return ChangePoints.fromStartEvidence(evidenceFrom);
     }
 
     /** Evidence that the canary is on the good side over the whole step; distances flip sign. */
-    private static double wholeStepEvidence(boolean[] onGoodSide, double[] logDistance) {
+    private static double wholeStepEvidence(boolean[] onGoodSide, double[] logDistance, ShiftEvidence shift) {
         int successes = 0;
         double sum = 0;
         double sumOfSquares = 0;
@@ -152,20 +165,31 @@ final class StatisticCheck {
                 logged++;
             }
         }
-        return combined(successes, onGoodSide.length, logged, sum, sumOfSquares);
+        return combined(successes, onGoodSide.length, logged, sum, sumOfSquares, shift.logEvidenceBelowZero());
     }
 
-    private static double combined(int successes, int trials, int logged, double sum, double sumOfSquares) {
+    private static double combined(int successes, int trials, int logged, double sum, double sumOfSquares, double logShift) {
         double sign = Math.log(SIGN_TEST_WEIGHT) + SignEvidence.logEvidence(successes, trials);
         // The t-test counts only where most periods agree, so a few outliers cannot carry it.
         double tTest = 2 * successes > trials
-                ? Math.log(1 - SIGN_TEST_WEIGHT) + TTestEvidence.logEvidence(logged, sum, sumOfSquares)
+                ? Math.log(T_TEST_WEIGHT) + TTestEvidence.logEvidence(logged, sum, sumOfSquares)
                 : Double.NEGATIVE_INFINITY;
-        double max = Math.max(sign, tTest);
+        return logSum(sign, tTest, Math.log(SHIFT_TEST_WEIGHT) + logShift);
+    }
+
+    private static double logSum(double... logTerms) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double term : logTerms) {
+            max = Math.max(max, term);
+        }
         if (max == Double.NEGATIVE_INFINITY) {
             return max;
         }
-        return max + Math.log(Math.exp(sign - max) + Math.exp(tTest - max));
+        double total = 0;
+        for (double term : logTerms) {
+            total += Math.exp(term - max);
+        }
+        return max + Math.log(total);
     }
 
     /**

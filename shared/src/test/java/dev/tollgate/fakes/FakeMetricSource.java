@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Metrics in memory, keyed by metric name and dimensions like CloudWatch: a test puts values at
- * timestamps, and {@link #series} sums them per period for Sum (other stats take the mean).
+ * timestamps, and {@link #series} sums them per period for Sum, counts them for SampleCount (other
+ * stats take the mean).
  */
 public final class FakeMetricSource implements MetricSource {
 
@@ -52,7 +53,11 @@ public final class FakeMetricSource implements MetricSource {
                 if (!inPeriod.isEmpty()) {
                     double sum = inPeriod.stream().mapToDouble(Double::doubleValue).sum();
                     timestamps.add(periodStart);
-                    values.add("Sum".equals(query.stat()) ? sum : sum / inPeriod.size());
+                    values.add(switch (query.stat()) {
+                        case "Sum" -> sum;
+                        case "SampleCount" -> (double) inPeriod.size();
+                        default -> sum / inPeriod.size();
+                    });
                 }
             }
             result.put(query.id(), new MetricSeries(timestamps, values));

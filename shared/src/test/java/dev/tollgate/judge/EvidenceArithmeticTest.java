@@ -51,13 +51,15 @@ class EvidenceArithmeticTest {
     void rateRatioLikelihoodOfOnePeriodIsTheTemperedConditionalBinomial() {
         // 30 of a period's 100 errors in the canary at a 10 % share of requests. Tested at rho = 3
         // against rho = 1: p = 0.3/1.2 = 0.25 against 0.1, so log LR = 30 ln 2.5 + 70 ln(0.75/0.9)
-        // = 14.726, scaled by 1/(1 + 99·0.09·0.25²) = 0.6423 (the prior noise: no earlier periods).
+        // = 14.726, scaled by 1/(1 + 99·p(1 − p)·0.10²) (the prior noise, as no period came before), p
+        // being the canary's share of errors at the ratio so far, pulled towards 1 by half an error a
+        // side: with nothing before it, 1, so p = 0.1 and the scale is 1/(1 + 99·0.09·0.01) = 0.9182.
         RateRatioEvidence evidence = new RateRatioEvidence(List.of(
                 new PairedPeriods.Counts(StepEvidenceBuilder.STEP_START, 30, 1000, 70, 9000)));
-        double expected = (30 * Math.log(2.5) + 70 * Math.log(0.75 / 0.9)) / (1 + 99 * 0.09 * 0.0625);
+        double expected = (30 * Math.log(2.5) + 70 * Math.log(0.75 / 0.9)) / (1 + 99 * 0.09 * 0.01);
 
         assertEquals(expected, evidence.logLikelihoodRatio(3.0, 1.0), 1e-12);
-        assertEquals(9.459, expected, 0.001);
+        assertEquals(13.522, expected, 0.001);
         // Mantel-Haenszel: 30·0.9 / (70·0.1).
         assertEquals(27.0 / 7.0, evidence.estimate(), 1e-12);
         // At the estimate the canary's share of errors is exactly the observed 30 %: no alternative does better.

@@ -2,6 +2,7 @@ package dev.tollgate.judge;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.judge.StepEvidenceBuilder.MetricSeriesBuilder;
 import dev.tollgate.spec.MetricSpec.Direction;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,10 @@ import org.junit.jupiter.api.Test;
  * on a canary with no regression, the chance it ever fails the step stays within the
  * false-positive rate. A run ends as a step would: at the first FAIL, at the first PASS once the
  * bake is over, or after 30 periods. Runs are simulated from seeded generators, so the test is
- * repeatable.
+ * repeatable. Every kind of metric is tried exactly at its tolerance boundary, the hardest place
+ * for a no-regression canary: a ratio whose increase is bad and one whose decrease is bad, a
+ * percentile with its sample counts (whose noise bound is set in advance and learnt), and a
+ * statistic without them, each alone in its step so its own false rollbacks are counted.
  */
 class FalseRollbackPropertyTest {
 
@@ -50,6 +54,104 @@ class FalseRollbackPropertyTest {
             }
         }
         assertTrue(caught >= 95, caught + " of 100 caught");
+    }
+
+    @Test
+    void rarelyRollsBackAConversionRatioRightAtItsBoundary() {
+        // DECREASE_IS_BAD: the canary converts 0.9 times as often as the baseline, with 5 % noise of its own.
+        Random random = new Random(11L);
+        double falseRollbacks = rateOfFailures(() -> {
+            StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
+            MetricSeriesBuilder conversions = step.metric(StepEvidenceBuilder.ratio("conversion", 0.10, Direction.DECREASE_IS_BAD, true));
+            double canaryPerPeriod = 200 + 4_800 * random.nextDouble();
+            double rate = 0.02 + 0.1 * random.nextDouble();
+            return period -> {
+                double shared = Math.exp(0.3 * random.nextGaussian());
+                double canaryRequests = poisson(random, canaryPerPeriod);
+                double baselineRequests = poisson(random, 9 * canaryPerPeriod);
+                conversions.counts(poisson(random, canaryRequests * rate * shared * 0.9 * Math.exp(0.05 * random.nextGaussian())),
+                        canaryRequests, poisson(random, baselineRequests * rate * shared * Math.exp(0.05 * random.nextGaussian())),
+                        baselineRequests);
+                return step;
+            };
+        });
+
+        assertTrue(falseRollbacks <= ALLOWED, "false rollbacks " + falseRollbacks + " > " + ALLOWED);
+    }
+
+    @Test
+    void rarelyRollsBackAPercentileWithItsSampleCountsRightAtItsBoundary() {
+        // p95 exactly 1.2 times the baseline's: sample p95s of log-normal latencies whose spread (0.25 to 0.9,
+        // beyond the bound's 0.6 set in advance) and traffic (100 to 5,000 canary requests a period) vary from
+        // run to run, each side with 1 % wobble of its own and a shared swing that cancels.
+        Random random = new Random(5L);
+        double z95 = 1.6448536269514722;
+        double falseRollbacks = rateOfFailures(() -> {
+            StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
+            MetricSeriesBuilder p95 = step.metric(StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20,
+                    Direction.INCREASE_IS_BAD, true));
+            double spread = 0.25 + 0.65 * random.nextDouble();
+            double canaryPerPeriod = 100 * Math.exp(Math.log(50) * random.nextDouble());
+            return period -> {
+                double shared = 80 * Math.exp(0.1 * random.nextGaussian());
+                double canaryRequests = Math.max(20, poisson(random, canaryPerPeriod));
+                double baselineRequests = poisson(random, 9 * canaryPerPeriod);
+                p95.sampled(1.2 * samplePercentile(random, shared, spread, canaryRequests, 0.95, z95),
+                        samplePercentile(random, shared, spread, baselineRequests, 0.95, z95), canaryRequests, baselineRequests);
+                return step;
+            };
+        });
+
+        assertTrue(falseRollbacks <= ALLOWED, "false rollbacks " + falseRollbacks + " > " + ALLOWED);
+    }
+
+    @Test
+    void rarelyRollsBackAStatisticWithoutSampleCountsRightAtItsBoundary() {
+        // A throughput whose decrease is bad, exactly 0.9 times the baseline's, each side with 8 % noise of its own.
+        Random random = new Random(17L);
+        double falseRollbacks = rateOfFailures(() -> {
+            StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
+            MetricSeriesBuilder throughput = step.metric(StepEvidenceBuilder.statistic("throughput", "Sum", 0.10,
+                    Direction.DECREASE_IS_BAD, true));
+            return period -> {
+                double shared = 1000 * Math.exp(0.2 * random.nextGaussian());
+                throughput.values(0.9 * shared * Math.exp(0.08 * random.nextGaussian()), shared * Math.exp(0.08 * random.nextGaussian()));
+                return step;
+            };
+        });
+
+        assertTrue(falseRollbacks <= ALLOWED, "false rollbacks " + falseRollbacks + " > " + ALLOWED);
+    }
+
+    /** One simulated step: each call adds a period and returns the step to judge. */
+    private interface SimulatedStep {
+        StepEvidenceBuilder next(int period);
+    }
+
+    /** The share of RUNS simulated steps that the judge fails, each run ending as a step would. */
+    private static double rateOfFailures(java.util.function.Supplier<SimulatedStep> runs) {
+        int failures = 0;
+        for (int run = 0; run < RUNS; run++) {
+            SimulatedStep simulated = runs.get();
+            for (int period = 1; period <= PERIODS; period++) {
+                Verdict verdict = simulated.next(period).judgeAfter(period).verdict();
+                if (verdict == Verdict.FAIL) {
+                    failures++;
+                    break;
+                }
+                if (verdict == Verdict.PASS && period >= BAKE_PERIODS) {
+                    break;
+                }
+            }
+        }
+        return failures / (double) RUNS;
+    }
+
+    /** A sample quantile of n log-normal values, from its asymptotic law: median · exp(spread (z + noise)). */
+    private static double samplePercentile(Random random, double median, double spread, double n, double level, double z) {
+        double density = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+        double noise = random.nextGaussian() * Math.sqrt(level * (1 - level) / n) / density;
+        return median * Math.exp(0.01 * random.nextGaussian()) * Math.exp(spread * (z + noise));
     }
 
     private static double falseRollbackRate(Random random, double errorRatio, double latencyRatio, double sideNoise,

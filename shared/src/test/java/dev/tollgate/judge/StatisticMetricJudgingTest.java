@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.judge.StepEvidenceBuilder.MetricSeriesBuilder;
 import dev.tollgate.spec.MetricSpec.Direction;
 import org.junit.jupiter.api.Test;
 
@@ -19,38 +20,43 @@ class StatisticMetricJudgingTest {
     }
 
     @Test
-    void rollsBackWhenP99DoublesSteadilyWithinThreePeriods() {
-        // log(2 / 1.2) = 0.51 beyond the boundary every period with no spread. Tests started at period 1:
-        // t-test (1 + 3g) per prior scale g, 6667.6 mixed; sign test 5.84; 1:3 average 5002.2. Started at
-        // period 2: t-test mean of (1 + 2g)^(1/2) = 41.33, sign 3.21, average 31.8. Started at period 3:
-        // 0.25·1.78 + 0.75 = 1.195. Change-point weights 3/4, 1/8, 1/24 and 1/12 for "not yet":
-        // 3751.6 + 3.98 + 0.05 + 0.08 = 3755.7.
+    void rollsBackWhenP99DoublesSteadilyAtTheSecondPeriod() {
+        // x = ln(2 / 1.2) = 0.511 beyond the boundary every period; no sample counts, so the shift test's
+        // noise bound is 0.15 a period in both (the one difference it could learn from comes after the
+        // second). Each period's x is capped at 3 x 0.15 = 0.45, so one period adds at most e^4.5 of shift
+        // evidence. Tests started at period 1, as 0.6 shift + 0.3 t + 0.1 sign: the shift mixture of
+        // exp(2(0.45 d - d^2/2)/0.0225) over its 32 shifts d, 1330.6; the t-test the mean of (1 + 2g)^(1/2),
+        // 41.33; the sign test 3.21: 811.1. Started at period 2: 0.6 x 22.65 + 0.3 x 1 + 0.1 x 1.78 = 14.07.
+        // Change-point weights 3/4, 1/8 and 1/8 for "not yet": 608.3 + 1.76 + 0.125 = 610.2.
         StepEvidenceBuilder step = withHealthyErrorRate(5);
         step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(5, 300.0, 150.0);
 
-        assertEquals(Verdict.INCONCLUSIVE, check(step.judgeAfter(2), "p99-latency").verdict());
-        StepVerdict verdict = step.judgeAfter(3);
+        CheckVerdict firstPeriod = check(step.judgeAfter(1), "p99-latency");
+        assertEquals(Verdict.INCONCLUSIVE, firstPeriod.verdict(), "one period never fails alone");
+        assertEquals(10.80, firstPeriod.numbers().get("regressionEvidence"), 0.01);
+        StepVerdict verdict = step.judgeAfter(2);
 
         assertEquals(Verdict.FAIL, verdict.verdict(), verdict.reason());
         CheckVerdict latency = check(verdict, "p99-latency");
-        assertEquals(3.0, latency.numbers().get("periodsBeyondTolerance"));
-        assertEquals(3755.7, latency.numbers().get("regressionEvidence"), 1.0);
+        assertEquals(2.0, latency.numbers().get("periodsBeyondTolerance"));
+        assertEquals(610.2, latency.numbers().get("regressionEvidence"), 0.1);
         assertEquals(2.0, latency.numbers().get("medianRatio"), 1e-12);
-        assertTrue(latency.reason().startsWith("regression: p99 median canary/baseline ratio 2.00 over 3 periods"), latency.reason());
+        assertTrue(latency.reason().startsWith("regression: p99 median canary/baseline ratio 2.00 over 2 periods"), latency.reason());
     }
 
     @Test
     void passesEqualValuesAsWithinToleranceAfterThreePeriods() {
-        // Every period exactly on the baseline: the evidence of no regression is the 1:3 average of the
-        // sign test (Beta(8,1) mixture: 8/(1 − 2^-8)·∫ 8p^3·p^7 dp over (1/2, 1) = 5.84) and the t-test
-        // ((4 + 31 + 301 + 3001 + 30001) / 5 = 6667.6): 0.25·5.84 + 0.75·6667.6 = 5002.2.
+        // Every period exactly on the baseline, ln 1.2 = 0.182 inside the boundary. The shift test's noise
+        // bound is 0.15² in periods 1 and 2 and half that in period 3 (one difference, of zero, with the
+        // bound's one period of weight): its mixture is 5.79. The t-test: (4 + 31 + 301 + 3001 + 30001) / 5
+        // = 6667.6; the sign test (Beta(8,1) mixture) 5.84. 0.6 x 5.79 + 0.3 x 6667.6 + 0.1 x 5.84 = 2004.3.
         StepEvidenceBuilder step = withHealthyErrorRate(3);
         step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(3, 120.0, 120.0);
 
         CheckVerdict latency = check(step.judgeAfter(3), "p95-latency");
 
         assertEquals(Verdict.PASS, latency.verdict(), latency.reason());
-        assertEquals(5002.2, latency.numbers().get("noRegressionEvidence"), 1.0);
+        assertEquals(2004.3, latency.numbers().get("noRegressionEvidence"), 0.1);
         assertEquals(0.0, latency.numbers().get("periodsBeyondTolerance"));
         assertEquals(3.0, latency.numbers().get("periodsWithinTolerance"));
     }
@@ -138,5 +144,76 @@ class StatisticMetricJudgingTest {
 
         assertEquals(Verdict.INCONCLUSIVE, latency.verdict(), latency.reason());
         assertEquals(3.0, latency.numbers().get("periodsBeyondTolerance"));
+    }
+
+    @Test
+    void rollsBackADoubledP95WeighedByItsSampleCountsAtTheSecondPeriod() {
+        // 500 canary and 4,500 baseline requests a period: the noise bound on ln(canary / baseline) is
+        // 0.6² · 4.4656 · (1/500 + 1/4500) + 0.02² = 0.0039725, σ = 0.063; a doubled p95 is
+        // ln(2 / 1.2) = 0.51, eight σ beyond the boundary, capped at three: at most e^4.5 a period.
+        StepEvidenceBuilder step = withHealthyErrorRate(3);
+        MetricSeriesBuilder p95 = step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true));
+        for (int period = 0; period < 3; period++) {
+            p95.sampled(240.0, 120.0, 500.0, 4500.0);
+        }
+
+        CheckVerdict first = check(step.judgeAfter(1), "p95-latency");
+        assertEquals(Verdict.INCONCLUSIVE, first.verdict(), first.reason());
+        assertEquals(1.0, first.numbers().get("noiseScaledBySampleCounts"));
+        assertEquals(Math.sqrt(0.0039725), first.numbers().get("periodNoise"), 1e-4);
+        CheckVerdict second = check(step.judgeAfter(2), "p95-latency");
+        assertEquals(Verdict.FAIL, second.verdict(), second.reason());
+    }
+
+    @Test
+    void aSingleSpikeOnTheCanaryWithItsSampleCountsDoesNotRollBack() {
+        StepEvidenceBuilder step = withHealthyErrorRate(10);
+        MetricSeriesBuilder p99 = step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true));
+        for (int period = 0; period < 10; period++) {
+            p99.sampled(period == 4 ? 1500.0 : 151.0, 150.0, 2000.0, 18000.0);
+        }
+
+        for (int periods = 1; periods <= 10; periods++) {
+            assertNotEquals(Verdict.FAIL, check(step.judgeAfter(periods), "p99-latency").verdict(), "after " + periods + " periods");
+        }
+    }
+
+    @Test
+    void zeroPercentilesOnBothSidesReadAsEqualAndNullOnesAsMissing() {
+        // A metric that is zero on both sides (no slow requests at all) has no log ratio: the canary equals
+        // the baseline, which the sign test counts as within the tolerance, and the shift and t-tests skip.
+        // A null percentile (a side without requests) is no point at all.
+        StepEvidenceBuilder step = withHealthyErrorRate(6);
+        step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
+                .values(0.0, 0.0)
+                .values(0.0, 0.0)
+                .values(null, 0.0)
+                .values(0.0, null)
+                .values(0.0, 0.0)
+                .values(0.0, 0.0);
+
+        CheckVerdict latency = check(step.judgeAfter(6), "p99-latency");
+
+        assertNotEquals(Verdict.FAIL, latency.verdict(), latency.reason());
+        assertEquals(4.0, latency.numbers().get("pairedPeriods"));
+        assertEquals(4.0, latency.numbers().get("periodsWithinTolerance"));
+        assertEquals(0.0, latency.numbers().get("periodsBeyondTolerance"));
+    }
+
+    @Test
+    void aPeriodMissingOnOneSideIsSkippedNotReadAsZero() {
+        // The baseline misses period 2: the doubled canary is judged on periods 1 and 3, and fails there.
+        StepEvidenceBuilder step = withHealthyErrorRate(3);
+        step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
+                .values(300.0, 150.0)
+                .values(300.0, null)
+                .values(300.0, 150.0);
+
+        CheckVerdict afterTwo = check(step.judgeAfter(2), "p99-latency");
+        assertEquals(Verdict.INCONCLUSIVE, afterTwo.verdict(), afterTwo.reason());
+        assertEquals(1.0, afterTwo.numbers().get("skippedPeriods"));
+        CheckVerdict afterThree = check(step.judgeAfter(3), "p99-latency");
+        assertEquals(Verdict.FAIL, afterThree.verdict(), afterThree.reason());
+        assertEquals(2.0, afterThree.numbers().get("pairedPeriods"));
     }
 }

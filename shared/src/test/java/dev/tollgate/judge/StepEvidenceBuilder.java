@@ -92,7 +92,11 @@ final class StepEvidenceBuilder {
                 .orElseThrow(() -> new AssertionError("no check named " + name + " in " + verdict.checks()));
     }
 
-    /** One metric's per-period points; for a RATIO each period holds (canary errors, canary requests, baseline errors, baseline requests). */
+    /**
+     * One metric's per-period points; for a RATIO each period holds (canary errors, canary requests,
+     * baseline errors, baseline requests); for a STATISTIC (canary value, baseline value), and
+     * optionally their sample counts.
+     */
     static final class MetricSeriesBuilder {
         private final MetricSpec spec;
         private final List<Double[]> periods = new ArrayList<>();
@@ -102,9 +106,10 @@ final class StepEvidenceBuilder {
         }
 
         MetricSeriesBuilder period(Double... points) {
-            int expected = spec.kind() == MetricKind.RATIO ? 4 : 2;
-            if (points.length != expected) {
-                throw new IllegalArgumentException(spec.name() + " takes " + expected + " points a period");
+            boolean fits = spec.kind() == MetricKind.RATIO ? points.length == 4 : points.length == 2 || points.length == 4;
+            if (!fits) {
+                throw new IllegalArgumentException(spec.name() + " takes " + (spec.kind() == MetricKind.RATIO ? "4" : "2 or 4")
+                        + " points a period");
             }
             periods.add(points);
             return this;
@@ -127,6 +132,11 @@ final class StepEvidenceBuilder {
             return period(canary, baseline);
         }
 
+        /** A statistic's values with the number of values each was computed from (CloudWatch's SampleCount). */
+        MetricSeriesBuilder sampled(Double canary, Double baseline, Double canarySamples, Double baselineSamples) {
+            return period(canary, baseline, canarySamples, baselineSamples);
+        }
+
         MetricSeriesBuilder repeatValues(int times, double canary, double baseline) {
             for (int i = 0; i < times; i++) {
                 values(canary, baseline);
@@ -138,14 +148,14 @@ final class StepEvidenceBuilder {
             if (spec.kind() == MetricKind.RATIO) {
                 return MetricObservations.ratio(spec, series(upTo, 0), series(upTo, 1), series(upTo, 2), series(upTo, 3));
             }
-            return MetricObservations.statistic(spec, series(upTo, 0), series(upTo, 1));
+            return MetricObservations.statistic(spec, series(upTo, 0), series(upTo, 1), series(upTo, 2), series(upTo, 3));
         }
 
         private MetricSeries series(int upTo, int column) {
             List<Instant> timestamps = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             for (int k = 0; k < Math.min(upTo, periods.size()); k++) {
-                Double value = periods.get(k)[column];
+                Double value = column < periods.get(k).length ? periods.get(k)[column] : null;
                 if (value != null) {
                     timestamps.add(STEP_START.plusSeconds((long) k * PERIOD_SECONDS));
                     values.add(value);

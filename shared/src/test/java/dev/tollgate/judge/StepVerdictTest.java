@@ -55,12 +55,12 @@ class StepVerdictTest {
         StepEvidenceBuilder nonCritical = healthyStep(5);
         nonCritical.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, false)).repeatValues(5, 300.0, 150.0);
 
-        assertEquals(Verdict.FAIL, critical.judgeAfter(3).verdict());
-        StepVerdict unconfirmed = nonCritical.judgeAfter(3);
+        assertEquals(Verdict.FAIL, critical.judgeAfter(2).verdict());
+        StepVerdict unconfirmed = nonCritical.judgeAfter(2);
         assertEquals(Verdict.INCONCLUSIVE, unconfirmed.verdict());
         assertTrue(check(unconfirmed, "p99-latency").reason().startsWith("unconfirmed regression"),
                 check(unconfirmed, "p99-latency").reason());
-        StepVerdict confirmed = nonCritical.judgeAfter(4);
+        StepVerdict confirmed = nonCritical.judgeAfter(3);
         assertEquals(Verdict.FAIL, confirmed.verdict());
         assertTrue(check(confirmed, "p99-latency").reason().endsWith("(confirmed at two consecutive looks)"));
     }

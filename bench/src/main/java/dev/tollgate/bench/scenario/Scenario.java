@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One canary step with known truth, replayed period by period (judge-scenarios/FORMAT.md).
- * {@code periods} may be longer than {@code maxPeriods}; replays stop at the budget.
+ * {@code periods} may be longer than {@code maxPeriods}; replays stop at the budget. {@code effect}
+ * is optional (docs/judge.md): what the generator injected, for the benchmark's oracle.
  */
 public record Scenario(
         String name,
@@ -16,16 +17,34 @@ public record Scenario(
         long minRequests,
         double falsePositiveRate,
         Tolerance tolerance,
-        List<Period> periods) {
+        List<Period> periods,
+        Effect effect) {
 
     public Scenario {
         periods = List.copyOf(periods);
+    }
+
+    /** A scenario without a recorded effect, as the format's samples are. */
+    public Scenario(String name, Truth truth, int periodSeconds, double canaryWeight, int bakePeriods, int maxPeriods,
+                    long minRequests, double falsePositiveRate, Tolerance tolerance, List<Period> periods) {
+        this(name, truth, periodSeconds, canaryWeight, bakePeriods, maxPeriods, minRequests, falsePositiveRate, tolerance, periods,
+                null);
     }
 
     public enum Truth { REGRESSION, NO_REGRESSION, INSUFFICIENT_TRAFFIC }
 
     /** Relative increases allowed before a metric counts as regressed (0.10 = +10 %). */
     public record Tolerance(double errorRate, double p95, double p99) {
+    }
+
+    /**
+     * What the generator made the canary do, from {@code onsetPeriod} (0-based) on: its error rate
+     * and its p95 and p99 as multiples of the baseline's, and the noise its percentiles really have
+     * (the log-normal latency's spread, and each side's own period-to-period wobble of its median,
+     * in log units), so the oracle can weigh the data as only something that knows the truth can.
+     */
+    public record Effect(double errorRatio, double p95Factor, double p99Factor, int onsetPeriod, double latencySpread,
+                         double sideLatencyNoise) {
     }
 
     /** What CloudWatch would return for one period on each side. */

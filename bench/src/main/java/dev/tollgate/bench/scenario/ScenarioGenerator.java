@@ -27,6 +27,7 @@ public final class ScenarioGenerator {
     enum Family {
         GOOD("good", 14),
         WITHIN_TOLERANCE("within-tolerance", 9),
+        JUST_INSIDE("just-inside", 9),
         NOISY("noisy", 8),
         DIURNAL("diurnal", 7),
         SHARED_INCIDENT("shared-incident", 7),
@@ -36,6 +37,7 @@ public final class ScenarioGenerator {
         ERRORS_X2("errors-x2", 7),
         ERRORS_X3("errors-x3", 7),
         ERRORS_X5("errors-x5", 5),
+        LATENCY_X1_3("latency-x1.3", 6),
         LATENCY_X1_5("latency-x1.5", 6),
         LATENCY_X2("latency-x2", 6),
         TAIL_LATENCY_X1_5("tail-latency-x1.5", 6);
@@ -49,8 +51,10 @@ public final class ScenarioGenerator {
         }
     }
 
-    private static final double Z95 = 1.6448536269514722;
-    private static final double Z99 = 2.3263478740408408;
+    static final double Z95 = 1.6448536269514722;
+    static final double Z99 = 2.3263478740408408;
+    /** Each side's own period-to-period wobble of its median latency, in log units. */
+    static final double SIDE_LATENCY_NOISE = 0.01;
 
     private ScenarioGenerator() {
     }
@@ -66,11 +70,24 @@ public final class ScenarioGenerator {
         int[] numbers = new int[Family.values().length];
         for (int i = 0; i < count; i++) {
             Family family = deck.get(i % deck.size());
-            // One generator per scenario: a scenario's data does not depend on how many came before it.
-            Random random = new Random(seed * 1_000_003L + i);
+            // One generator per scenario: a scenario's data does not depend on how many came before it. The seed
+            // is scrambled: java.util.Random's first draws from nearby seeds are nearly equal, which made every
+            // scenario of a family draw the same bake and onset.
+            Random random = new Random(scrambled(seed * 1_000_003L + i));
             scenarios.add(generate(family, family.prefix + "-" + numbers[family.ordinal()]++, random));
         }
         return scenarios;
+    }
+
+    /** The 64-bit finaliser of MurmurHash3: nearby inputs give unrelated outputs. */
+    static long scrambled(long value) {
+        long mixed = value;
+        mixed ^= mixed >>> 33;
+        mixed *= 0xff51afd7ed558ccdL;
+        mixed ^= mixed >>> 33;
+        mixed *= 0xc4ceb93fe53e2b1bL;
+        mixed ^= mixed >>> 33;
+        return mixed;
     }
 
     static Scenario generate(Family family, String name, Random random) {
@@ -87,7 +104,9 @@ public final class ScenarioGenerator {
         Truth truth = canaryRequestsSeen < shape.minRequests ? Truth.INSUFFICIENT_TRAFFIC
                 : shape.regression ? Truth.REGRESSION : Truth.NO_REGRESSION;
         return new Scenario(name, truth, 60, shape.canaryWeight, shape.bakePeriods, shape.maxPeriods, shape.minRequests,
-                0.01, new Tolerance(shape.errorTolerance, shape.p95Tolerance, shape.p99Tolerance), periods);
+                0.01, new Tolerance(shape.errorTolerance, shape.p95Tolerance, shape.p99Tolerance), periods,
+                new Scenario.Effect(shape.canaryErrorRatio, shape.canaryP95Factor, shape.canaryP99Factor, shape.onset,
+                        shape.latencySpread, SIDE_LATENCY_NOISE));
     }
 
     /** Everything drawn once per scenario. */
@@ -158,6 +177,15 @@ public final class ScenarioGenerator {
                     shape.canaryP95Factor = 1 + uniform(random, 0, 0.5) * shape.p95Tolerance;
                     shape.canaryP99Factor = 1 + uniform(random, 0, 0.5) * shape.p99Tolerance;
                 }
+                case JUST_INSIDE -> {
+                    // Good releases a whisker inside the tolerance: a judge that tests "any shift" rolls them back.
+                    shape.errorTolerance = 0.1;
+                    shape.p95Tolerance = 0.2;
+                    shape.p99Tolerance = 0.2;
+                    shape.canaryErrorRatio = uniform(random, 1.05, 1.09);
+                    shape.canaryP95Factor = uniform(random, 1.12, 1.18);
+                    shape.canaryP99Factor = uniform(random, 1.12, 1.18);
+                }
                 case NOISY -> {
                     shape.canaryErrorRatio = uniform(random, 0.9, 1.05);
                     shape.sharedRateNoise = uniform(random, 0.5, 1.0);
@@ -197,6 +225,7 @@ public final class ScenarioGenerator {
                 case ERRORS_X2 -> shape.regress(2);
                 case ERRORS_X3 -> shape.regress(3);
                 case ERRORS_X5 -> shape.regress(5);
+                case LATENCY_X1_3 -> shape.slowDown(1.3, 1.3);
                 case LATENCY_X1_5 -> shape.slowDown(1.5, 1.5);
                 case LATENCY_X2 -> shape.slowDown(2, 2);
                 case TAIL_LATENCY_X1_5 -> shape.slowDown(1.1, 1.5);
@@ -245,7 +274,7 @@ public final class ScenarioGenerator {
             if (requests == 0) {
                 return new Side(0.0, 0.0, null, null);
             }
-            double median = latencyMedianMillis * sharedLatency * Math.exp(0.01 * random.nextGaussian());
+            double median = latencyMedianMillis * sharedLatency * Math.exp(SIDE_LATENCY_NOISE * random.nextGaussian());
             double[] percentiles = percentiles(random, (int) requests, median, latencySpread);
             return new Side(requests, errors, percentiles[0] * p95Factor, percentiles[1] * p99Factor);
         }

@@ -115,12 +115,14 @@ public final class DemoSpecs {
         errorRate.put("tolerance", 0.5);
         errorRate.put("critical", true);
         ObjectNode latency = metrics.addObject();
-        latency.put("name", "p99-latency");
+        latency.put("name", "p95-latency");
         latency.put("kind", "STATISTIC");
         latency.put("namespace", namespace);
         latency.put("metric", latencyMetric);
-        latency.put("stat", "p99");
-        latency.put("tolerance", 0.5);
+        latency.put("stat", "p95");
+        latency.put("tolerance", 0.3);
+        // A doubled p95 rolls back at the second period of its step; non-critical, it would need a third to confirm.
+        latency.put("critical", true);
         ObjectNode slo = analysis.putObject("slo");
         slo.put("objective", 0.98);
         slo.put("windowDays", 1);

@@ -10,22 +10,29 @@ import java.util.Locale;
  */
 public enum Scenario {
     GOOD("a healthy release: same error rate and latency as the live version",
-            0.010, 0.010, 1.00, DeploymentStatus.PROMOTED),
+            0.010, 0.010, 1.00, 50, DeploymentStatus.PROMOTED),
     BAD_ERRORS("a release that fails 6 % of requests where the live version fails 1 %",
-            0.010, 0.060, 1.00, DeploymentStatus.ROLLED_BACK);
+            0.010, 0.060, 1.00, 50, DeploymentStatus.ROLLED_BACK),
+    // Its service records six times as many latencies a period (two PutMetricData datums), so that a doubled
+    // p95 is three noise widths beyond the tolerance within two periods; the others record 50, which keeps
+    // moto's CloudWatch, shared by every integration test, quick to answer.
+    BAD_LATENCY("a release whose requests take twice as long as the live version's, with the same errors",
+            0.010, 0.010, 2.00, 300, DeploymentStatus.ROLLED_BACK);
 
     private final String description;
     private final double baselineErrorRate;
     private final double canaryErrorRate;
     private final double canaryLatencyFactor;
+    private final int latencySamples;
     private final DeploymentStatus expected;
 
     Scenario(String description, double baselineErrorRate, double canaryErrorRate, double canaryLatencyFactor,
-             DeploymentStatus expected) {
+             int latencySamples, DeploymentStatus expected) {
         this.description = description;
         this.baselineErrorRate = baselineErrorRate;
         this.canaryErrorRate = canaryErrorRate;
         this.canaryLatencyFactor = canaryLatencyFactor;
+        this.latencySamples = latencySamples;
         this.expected = expected;
     }
 
@@ -53,6 +60,11 @@ public enum Scenario {
 
     public double canaryLatencyFactor() {
         return canaryLatencyFactor;
+    }
+
+    /** Latencies the service records a period, per version (at most: fewer when the version served fewer requests). */
+    public int latencySamples() {
+        return latencySamples;
     }
 
     public DeploymentStatus expected() {

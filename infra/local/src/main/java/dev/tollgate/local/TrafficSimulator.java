@@ -29,6 +29,8 @@ public final class TrafficSimulator implements AutoCloseable {
 
     public static final String NAMESPACE = "App";
     public static final String LAMBDA_NAMESPACE = "AWS/Lambda";
+    /** PutMetricData's limit of values in one datum. */
+    static final int MAX_VALUES_PER_DATUM = 150;
 
     /** Where this period's requests go: the versions serving and the release's share. */
     record Split(String baselineVersion, String releaseVersion, double releaseShare) {
@@ -185,14 +187,19 @@ public final class TrafficSimulator implements AutoCloseable {
         }
         data.add(datum(instrumentation.requests(), version, periodStart, requests));
         data.add(datum(instrumentation.errors(), version, periodStart, binomial(requests, errorRate)));
-        // A handful of latency samples per period is enough for moto to compute percentiles from.
+        // A sample of the period's latencies, as a service that records some of its requests would: enough for
+        // moto to compute percentiles from, and their count is the percentile's SampleCount.
         List<Double> latencies = new ArrayList<>();
-        for (int i = 0; i < Math.min(50, requests); i++) {
+        for (int i = 0; i < Math.min(scenario.latencySamples(), requests); i++) {
             double lognormal = Math.exp(Math.log(80) + 0.35 * random.nextGaussian());
             latencies.add(lognormal * latencyFactor);
         }
-        data.add(MetricDatum.builder().metricName(instrumentation.latency()).timestamp(periodStart.plusMillis(500)).values(latencies)
-                .unit(StandardUnit.MILLISECONDS).storageResolution(1).dimensions(dimensionList(version)).build());
+        // PutMetricData takes at most 150 values a datum.
+        for (int from = 0; from < latencies.size(); from += MAX_VALUES_PER_DATUM) {
+            data.add(MetricDatum.builder().metricName(instrumentation.latency()).timestamp(periodStart.plusMillis(500))
+                    .values(latencies.subList(from, Math.min(latencies.size(), from + MAX_VALUES_PER_DATUM)))
+                    .unit(StandardUnit.MILLISECONDS).storageResolution(1).dimensions(dimensionList(version)).build());
+        }
     }
 
     private MetricDatum datum(String metric, String version, Instant periodStart, double value) {

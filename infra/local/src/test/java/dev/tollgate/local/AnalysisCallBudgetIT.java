@@ -61,7 +61,8 @@ class AnalysisCallBudgetIT {
                 }
             });
             assertEquals(40, spec.analysis().metrics().size());
-            assertEquals(Map.of("CloudWatch:GetMetricData", new Count(1, 1, 20 * 4 + 20 * 2),
+            // A ratio reads numerator and denominator on both sides; a percentile its value and SampleCount on both.
+            assertEquals(Map.of("CloudWatch:GetMetricData", new Count(1, 1, 20 * 4 + 20 * 4),
                     "CloudWatch:DescribeAlarms", new Count(1, 1, 0)), calls);
             assertEquals(40 + 1 + 12, verdict.path("checks").size(), "a check per metric, the SLO burn rate and each alarm: " + verdict);
         }
@@ -95,7 +96,7 @@ class AnalysisCallBudgetIT {
         }
     }
 
-    /** The demo spec's error rate and p99 latency, each {@code copies} times under new names, and {@code alarms} alarm names. */
+    /** The demo spec's error rate and p95 latency, each {@code copies} times under new names, and {@code alarms} alarm names. */
     private static ObjectNode withManyMetricsAndAlarms(ObjectNode demo, int copies, int alarms) {
         ObjectNode spec = demo.deepCopy();
         ArrayNode metrics = (ArrayNode) spec.path("analysis").path("metrics");
@@ -103,7 +104,7 @@ class AnalysisCallBudgetIT {
         ObjectNode statistic = (ObjectNode) metrics.get(1).deepCopy();
         for (int copy = 1; copy < copies; copy++) {
             metrics.add(ratio.deepCopy().put("name", "error-rate-" + copy));
-            metrics.add(statistic.deepCopy().put("name", "p99-latency-" + copy));
+            metrics.add(statistic.deepCopy().put("name", "p95-latency-" + copy));
         }
         ArrayNode names = (ArrayNode) spec.path("analysis").path("alarms");
         while (names.size() < alarms) {

@@ -35,7 +35,7 @@ import dev.tollgate.functions.lock.DeploymentLockHandler;
 import dev.tollgate.functions.shift.ShiftTrafficHandler;
 import dev.tollgate.functions.validate.ValidateRequestHandler;
 import dev.tollgate.json.Json;
-import dev.tollgate.judge.FixedHorizonJudge;
+import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.traffic.CanaryService;
 import dev.tollgate.traffic.TrafficControl;
@@ -95,7 +95,7 @@ class BadInputPropertyTest {
             case "budget" -> new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
             case "canary" -> new DeployCanaryHandler(new CanaryService(traffic, store, clock), 15);
             case "shift" -> new ShiftTrafficHandler(new ShiftService(traffic, store, clock), 15);
-            case "analyze" -> new AnalyzeStepHandler(new AnalysisService(metrics, new FixedHorizonJudge(), clock));
+            case "analyze" -> new AnalyzeStepHandler(new AnalysisService(metrics, new SequentialJudge(), clock));
             case "decide" -> new DecideHandler(new DecisionService(store, new DecisionPolicy(), clock));
             case "approval" -> new ApprovalHandler(store, clock);
             case "finalize" -> new FinalizeHandler(new FinalizeService(traffic, store, clock, 15));

@@ -4,24 +4,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.analysis.AnalysisService;
+import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.AwsUnavailableException;
+import dev.tollgate.json.Json;
+import dev.tollgate.judge.CheckVerdict;
+import dev.tollgate.judge.SequentialJudge;
+import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.judge.Verdict;
+import dev.tollgate.metrics.CloudWatchMetricSource;
 import dev.tollgate.ops.HistoryReport;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.SpecValidator;
 import dev.tollgate.traffic.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
@@ -161,6 +176,39 @@ class DeploymentIT {
         }
         assertEquals(DeploymentStatus.ROLLED_BACK, store().find(result.outcome().deploymentId()).orElseThrow().status());
         assertTrue(store().lockHolder("bad-svc").isEmpty());
+        assertRolledBackAtTheFirstStep(result);
+    }
+
+    /** No entry of the deployment's timeline has the canary beyond the first step's 10 %. */
+    private static void assertRolledBackAtTheFirstStep(ScenarioRun.Result result) {
+        DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
+        assertTrue(record.timeline().stream().allMatch(entry -> entry.canaryWeight() == null || entry.canaryWeight() <= 10),
+                "rolled back at the first step, 10 %: " + record.timeline());
+    }
+
+    @Test
+    void rollsBackAReleaseTwiceAsSlowWithinTwoPeriodsOfItsFirstSlowOne() throws Exception {
+        ScenarioRun.Result result = run(Scenario.BAD_LATENCY, "slow-svc");
+
+        assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
+        assertTrue(result.outcome().reason().contains("p95-latency: regression"), result.outcome().reason());
+        assertRolledBackAtTheFirstStep(result);
+        // The canary is slow from its first period. Fed the step's first two periods exactly as the analysis
+        // reads them from CloudWatch, the judge fails it: it rolls back at the latest at the second tick.
+        JsonNode firstBake = Json.MAPPER.readTree(new Deployments(stack).history(result.executionArn()).stream()
+                .filter(event -> event.stateEnteredEventDetails() != null && "Bake".equals(event.stateEnteredEventDetails().name()))
+                .findFirst().orElseThrow().stateEnteredEventDetails().input());
+        DeploymentSpec spec = new SpecValidator().validate(firstBake.get("spec"));
+        StepProgress progress = Json.MAPPER.treeToValue(firstBake.get("progress"), StepProgress.class);
+        int period = spec.analysis().periodSeconds();
+        Instant twoPeriodsIn = Instant.ofEpochSecond((progress.stepStartedAt().getEpochSecond() / period + 1) * period + 2L * period);
+        try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
+            StepVerdict verdict = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(),
+                    Clock.fixed(twoPeriodsIn, ZoneOffset.UTC)).analyse(spec, progress);
+            CheckVerdict latency = verdict.checks().stream().filter(check -> check.name().equals("p95-latency")).findFirst().orElseThrow();
+            assertEquals(Verdict.FAIL, latency.verdict(), latency.reason());
+            assertTrue(latency.numbers().get("pairedPeriods") <= 2, latency.numbers().toString());
+        }
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.judge.AlarmState;
-import dev.tollgate.judge.FixedHorizonJudge;
+import dev.tollgate.judge.SequentialJudge;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class AnalyzeStepHandlerTest {
             .alarm("checkout-canary-anomaly", AlarmState.OK)
             .alarm("checkout-p99-slo", AlarmState.OK);
     private final MutableClock clock = new MutableClock(STEP_STARTED.plusSeconds(5 * 60 + 30));
-    private final AnalyzeStepHandler handler = new AnalyzeStepHandler(new AnalysisService(metrics, new FixedHorizonJudge(), clock));
+    private final AnalyzeStepHandler handler = new AnalyzeStepHandler(new AnalysisService(metrics, new SequentialJudge(), clock));
 
     private void minute(int index, double canaryRequests, double canaryErrors, double baselineRequests, double baselineErrors) {
         Instant at = STEP_STARTED.plusSeconds(60L * index + 10);
@@ -47,8 +47,10 @@ class AnalyzeStepHandlerTest {
 
     @Test
     void passesAHealthyStepWithEnoughTrafficReadingEverythingInOneCallEach() {
+        // Five errors a period would be expected on the canary at the baseline's rate, so the judge must rule
+        // out a rate 1.5 times the baseline's before it passes; a canary at less than half the rate does.
         for (int i = 0; i < 5; i++) {
-            minute(i, 2_500, 5, 7_500, 15);
+            minute(i, 2_500, 2, 7_500, 15);
         }
 
         JsonNode verdict = SampleEvents.invoke(handler, "analyze-step.json");

@@ -2,26 +2,26 @@ package dev.tollgate.bench;
 
 import dev.tollgate.bench.scenario.Scenario;
 import dev.tollgate.judge.Judge;
-import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
 
-/** Tollgate's own judge, fed exactly as the analyze-step function feeds it, and read as the decision policy reads it. */
-public final class TollgateScenarioJudge implements ScenarioJudge {
+/**
+ * A judge of Tollgate's own interface (Tollgate's, or its first fixed-horizon one), fed exactly as
+ * the analyze-step function feeds it, and read as the decision policy reads it.
+ */
+public final class StepEvidenceJudge implements ScenarioJudge {
 
+    private final String name;
     private final Judge judge;
 
-    public TollgateScenarioJudge() {
-        this(new SequentialJudge());
-    }
-
-    TollgateScenarioJudge(Judge judge) {
+    public StepEvidenceJudge(String name, Judge judge) {
+        this.name = name;
         this.judge = judge;
     }
 
     @Override
     public String name() {
-        return "tollgate";
+        return name;
     }
 
     @Override

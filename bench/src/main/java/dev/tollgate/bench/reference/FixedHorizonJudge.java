@@ -1,6 +1,14 @@
-package dev.tollgate.judge;
+package dev.tollgate.bench.reference;
 
+import dev.tollgate.judge.AlarmState;
+import dev.tollgate.judge.CheckVerdict;
 import dev.tollgate.judge.CheckVerdict.CheckKind;
+import dev.tollgate.judge.Judge;
+import dev.tollgate.judge.MetricObservations;
+import dev.tollgate.judge.MetricSeries;
+import dev.tollgate.judge.StepEvidence;
+import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.judge.Verdict;
 import dev.tollgate.spec.MetricSpec;
 import dev.tollgate.spec.MetricSpec.Direction;
 import dev.tollgate.spec.MetricSpec.MetricKind;
@@ -12,10 +20,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A first, deliberately simple judge: a one-sided exact binomial test on error counts, a median
- * ratio on statistics, the SLO burn rate over two windows and the alarm states. It never passes a
- * step on too little data. Being fixed-horizon, repeating it every tick inflates false rollbacks;
- * the sequential judge replaces it.
+ * Tollgate's first, deliberately simple judge, kept as a reference: a one-sided exact binomial
+ * test on error counts, a median ratio on statistics, the SLO burn rate over two windows and the
+ * alarm states. It never passes a step on too little data. Being fixed-horizon, repeating it every
+ * tick inflates false rollbacks, which is what the benchmark shows beside the sequential judge
+ * that replaced it.
  */
 public final class FixedHorizonJudge implements Judge {
 

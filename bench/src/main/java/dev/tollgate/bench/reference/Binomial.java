@@ -1,4 +1,4 @@
-package dev.tollgate.judge;
+package dev.tollgate.bench.reference;
 
 /** Binomial tail probabilities, computed in log space so large counts do not overflow. */
 final class Binomial {
