@@ -6,7 +6,7 @@ import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
 
-/** Tollgate's own judge, fed exactly as the analyze-step function feeds it, and read as the decision policy reads it. */
+/** Tollgate's own judge, fed exactly as the decide function feeds it, and read as the decision policy reads it. */
 public final class TollgateScenarioJudge implements ScenarioJudge {
 
     private final Judge judge;

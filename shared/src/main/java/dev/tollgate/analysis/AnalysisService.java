@@ -1,5 +1,6 @@
 package dev.tollgate.analysis;
 
+import dev.tollgate.decision.StepAnalysis;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.Judge;
@@ -25,7 +26,7 @@ import java.util.Map;
  * carried in the state: one call is cheap, and the verdict never depends on what an earlier,
  * possibly retried, tick saw.
  */
-public final class AnalysisService {
+public final class AnalysisService implements StepAnalysis {
 
     private final MetricSource metrics;
     private final Judge judge;
@@ -37,6 +38,7 @@ public final class AnalysisService {
         this.clock = clock;
     }
 
+    @Override
     public StepVerdict analyse(DeploymentSpec spec, StepProgress progress) {
         progress.requireStepOf(spec);
         AnalysisSpec analysis = spec.analysis();

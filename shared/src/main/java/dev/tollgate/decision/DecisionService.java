@@ -11,35 +11,49 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Reads any operator request from the deployment's record, applies the policy, and notes the decision on the timeline. */
+/**
+ * One analysis tick: the step's verdict from the evidence, any operator request from the deployment's
+ * record, the policy's decision on both, noted on the timeline. One function and one Task state per
+ * tick, so that a tick costs as few history events as it can (docs/quotas.md).
+ */
 public final class DecisionService {
 
+    private final StepAnalysis analysis;
     private final DeploymentStore store;
     private final DecisionPolicy policy;
     private final Clock clock;
     private final DeploymentEvents events;
 
-    public DecisionService(DeploymentStore store, DecisionPolicy policy, Clock clock) {
-        this(store, policy, clock, DeploymentEvents.NONE);
+    public DecisionService(StepAnalysis analysis, DeploymentStore store, DecisionPolicy policy, Clock clock) {
+        this(analysis, store, policy, clock, DeploymentEvents.NONE);
     }
 
     /** {@code events} hears every tick's verdict with the decision taken on it. */
-    public DecisionService(DeploymentStore store, DecisionPolicy policy, Clock clock, DeploymentEvents events) {
+    public DecisionService(StepAnalysis analysis, DeploymentStore store, DecisionPolicy policy, Clock clock,
+                           DeploymentEvents events) {
+        this.analysis = analysis;
         this.store = store;
         this.policy = policy;
         this.clock = clock;
         this.events = events;
     }
 
-    public Decision decide(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
+    /**
+     * Judges the step and decides. {@code tickStartedAt} is when the state machine entered the tick
+     * ({@code $$.State.EnteredTime}), the same for every retry of it: a retried tick reads the evidence
+     * again and notes its decision once; should the evidence or an operator have changed its action in
+     * between, the action the state machine goes on with is noted too.
+     */
+    public Decision decide(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
         progress.requireStepOf(spec);
+        StepVerdict verdict = analysis.analyse(spec, progress);
         Instant now = clock.instant();
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest);
-        Decision decision = policy.decide(spec, progress, verdict, request, now);
+        Decision decision = policy.decide(spec, progress, verdict, request, now).basedOn(verdict);
         if (worthRecording(decision, verdict, progress, record)) {
-            // Keyed by the verdict's time: a retried Decide writes nothing new.
-            String entryId = "tick-" + progress.stepIndex() + "-" + verdict.analysedAt().toEpochMilli();
+            // Keyed by the tick and its action: a retried Decide that decides the same writes nothing new.
+            String entryId = "tick-" + progress.stepIndex() + "-" + tickStartedAt.toEpochMilli() + "-" + decision.action();
             store.append(spec.deploymentId(), new TimelineEntry(entryId, now, "Decide",
                     decision.action() + ": " + decision.reason(), progress.stepIndex(), progress.canaryWeight(),
                     verdict.verdict().name()));

@@ -22,35 +22,47 @@ public final class HistoryReport {
         List<String> lines = new ArrayList<>();
         for (ExecutionEvent event : history) {
             String time = event.at() == null ? "--:--:--" : TIME.format(event.at());
-            String line = describe(event);
-            if (line != null) {
+            for (String line : describe(event)) {
                 lines.add(time + "  " + line.replace("\n", "\n          "));
             }
         }
         return lines;
     }
 
-    static String describe(ExecutionEvent event) {
+    /** What an operator reads of one event: nothing, one entry, or (a tick) the verdict and then the decision. */
+    static List<String> describe(ExecutionEvent event) {
         if (event.stateEntered() && "AwaitApproval".equals(event.stateName())) {
-            return "waiting for approval (tollgate approve | promote | abort)";
+            return List.of("waiting for approval (tollgate approve | promote | abort)");
         }
         if (event.is("LambdaFunctionFailed") || event.is("TaskFailed")) {
-            return "task failed: " + event.error() + ": " + errorMessage(event.cause());
+            return List.of("task failed: " + event.error() + ": " + errorMessage(event.cause()));
         }
         if (event.is("ExecutionFailed")) {
-            return "execution failed: " + event.error() + ": " + errorMessage(event.cause());
+            return List.of("execution failed: " + event.error() + ": " + errorMessage(event.cause()));
         }
         if (!event.stateExited() || event.payload() == null) {
-            return null;
+            return List.of();
         }
         JsonNode output;
         try {
             output = Json.tree(event.payload());
         } catch (RuntimeException notJson) {
-            return null;
+            return List.of();
         }
+        if (TickOutputs.DECIDE.equals(event.stateName())) {
+            JsonNode verdict = TickOutputs.verdict(TickOutputs.DECIDE, output);
+            JsonNode decision = output.path("decision");
+            String decided = "decision: " + decision.path("action").asText() + " by " + decision.path("decidedBy").asText("judge")
+                    + " (" + decision.path("reason").asText() + ")";
+            return verdict.isMissingNode() ? List.of(decided) : List.of(TickOutputs.describeVerdict(verdict, "  "), decided);
+        }
+        String line = describeState(event.stateName(), output);
+        return line == null ? List.of() : List.of(line);
+    }
+
+    private static String describeState(String state, JsonNode output) {
         int steps = output.path("spec").path("steps").size();
-        return switch (event.stateName()) {
+        return switch (state) {
             case "ValidateRequest" -> "validated: " + steps + " steps, " + output.path("spec").path("analysis").path("metrics").size()
                     + " metrics";
             case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
@@ -58,24 +70,13 @@ public final class HistoryReport {
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
             case "ShiftTraffic" -> "step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/" + steps + ": canary at "
                     + output.path("progress").path("canaryWeight").asInt() + " %";
-            case "AnalyzeStep" -> verdict(output.path("verdict"));
-            case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " by "
-                    + output.path("decision").path("decidedBy").asText("judge") + " (" + output.path("decision").path("reason").asText() + ")";
+            case TickOutputs.EARLIER_ANALYZE_STEP -> TickOutputs.describeVerdict(output.path("verdict"), "  ");
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
             case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
                     + output.path("outcome").path("canaryPercent").asInt() + " % (" + output.path("outcome").path("reason").asText() + ")";
             default -> null;
         };
-    }
-
-    private static String verdict(JsonNode verdict) {
-        StringBuilder text = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
-        for (JsonNode check : verdict.path("checks")) {
-            text.append("\n  ").append(check.path("verdict").asText()).append(' ').append(check.path("name").asText())
-                    .append(": ").append(check.path("reason").asText());
-        }
-        return text.toString();
     }
 
     /** A Lambda error's cause is its error document; the message is what an operator needs. */

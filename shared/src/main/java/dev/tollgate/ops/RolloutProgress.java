@@ -68,14 +68,17 @@ public record RolloutProgress(
                 deploymentId = spec.path("deploymentId").asText(deploymentId);
                 stepCount = spec.path("steps").size();
             }
+            JsonNode tickVerdict = TickOutputs.verdict(event.stateName(), output);
+            if (!tickVerdict.isMissingNode()) {
+                verdict = verdict(tickVerdict);
+            }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> {
                     stepIndex = output.path("progress").path("stepIndex").asInt(stepIndex);
                     canaryWeight = output.path("progress").path("canaryWeight").asInt(canaryWeight);
                     verdict = null;
                 }
-                case "AnalyzeStep" -> verdict = verdict(output.path("verdict"));
-                case "Decide" -> decision = decision(output.path("decision"));
+                case TickOutputs.DECIDE -> decision = decision(output.path("decision"));
                 case "Promote", "RollBack" -> canaryWeight = output.path("outcome").path("canaryPercent").asInt(canaryWeight);
                 default -> {
                     // States before the first step say nothing about weights or verdicts.

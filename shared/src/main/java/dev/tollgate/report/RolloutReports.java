@@ -13,6 +13,7 @@ import dev.tollgate.ops.DeploymentFacts;
 import dev.tollgate.ops.ExecutionEvent;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
+import dev.tollgate.ops.TickOutputs;
 import dev.tollgate.report.RolloutReport.Chart;
 import dev.tollgate.report.RolloutReport.Check;
 import dev.tollgate.report.RolloutReport.DecisionPoint;
@@ -137,10 +138,13 @@ public final class RolloutReports {
             if (output == null) {
                 continue;
             }
+            JsonNode tickVerdict = TickOutputs.verdict(event.stateName(), output);
+            if (!tickVerdict.isMissingNode()) {
+                verdict = tickVerdict;
+            }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> shifts.add(output.path("progress"));
-                case "AnalyzeStep" -> verdict = output.path("verdict");
-                case "Decide" -> {
+                case TickOutputs.DECIDE -> {
                     JsonNode decision = output.path("decision");
                     decisions.add(decisionPoint(verdict, decision, event.at()));
                     decisionSteps.add(output.path("progress").path("stepIndex").asInt(-1));

@@ -34,15 +34,17 @@ public final class Histories {
         return exited("ShiftTraffic", "progress", "{\"stepIndex\":" + stepIndex + ",\"canaryWeight\":" + weight + "}");
     }
 
+    /** A tick that bakes on: a {@code Decide} state whose decision carries the verdict. */
     public Histories verdict(String verdict, String checkName, String checkReason) {
-        entered("AnalyzeStep");
-        return exited("AnalyzeStep", "verdict", "{\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\",\"checks\":[{\"name\":\""
-                + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\"}]}");
+        return tick(verdict, checkName, checkReason, "CONTINUE_BAKING", "baking; " + verdict + " so far");
     }
 
-    public Histories decided(String action, String reason) {
+    /** One analysis tick: the {@code Decide} state's output is the decision with the verdict it rests on. */
+    public Histories tick(String verdict, String checkName, String checkReason, String action, String reason) {
         entered("Decide");
-        return exited("Decide", "decision", "{\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\"}");
+        return exited("Decide", "decision", "{\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\","
+                + "\"verdict\":{\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\",\"checks\":[{\"name\":\""
+                + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\"}]}}");
     }
 
     public Histories failed(String error, String cause) {

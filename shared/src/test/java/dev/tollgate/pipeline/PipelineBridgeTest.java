@@ -64,7 +64,7 @@ class PipelineBridgeTest {
         String token = jobs.answer("job-1").continuationToken();
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
         executions.history(executionArn, new Histories(DEPLOYMENT_ID, 5, 25, 50, 100).shifted(0, 5)
-                .verdict("PASS", "error-rate", "ok").decided("NEXT_STEP", "passed").shifted(1, 25).verdict("PASS", "error-rate", "ok")
+                .tick("PASS", "error-rate", "ok", "NEXT_STEP", "passed").shifted(1, 25).verdict("PASS", "error-rate", "ok")
                 .events());
 
         bridge.handle(job("job-2", SPEC, token));

@@ -3,6 +3,7 @@ package dev.tollgate.bench.budget;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
 import dev.tollgate.ops.ExecutionEvent;
+import dev.tollgate.ops.TickOutputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,7 +44,7 @@ public record RollbackTiming(Instant shiftedAt, Instant firstRegressedPeriodStar
             }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> shifted = shifted == null ? event.at() : shifted;
-                case "AnalyzeStep" -> {
+                case TickOutputs.DECIDE -> {
                     if (failed == null && shifted != null) {
                         ticks++;
                         if ("FAIL".equals(verdict(event))) {
@@ -67,7 +68,7 @@ public record RollbackTiming(Instant shiftedAt, Instant firstRegressedPeriodStar
     private static String verdict(ExecutionEvent analyzed) {
         try {
             JsonNode output = Json.tree(analyzed.payload());
-            return output.path("verdict").path("verdict").asText();
+            return TickOutputs.verdict(analyzed.stateName(), output).path("verdict").asText();
         } catch (RuntimeException notJson) {
             return "";
         }

@@ -19,8 +19,8 @@ class RollbackTimingTest {
     void measuresFromTheFirstWholePeriodAfterTheShiftToTrafficBackOnTheOldVersion() {
         List<ExecutionEvent> history = List.of(
                 exited(1, "ShiftTraffic", "2026-11-24T10:00:02.500Z", "{}"),
-                exited(2, "AnalyzeStep", "2026-11-24T10:00:07.700Z", "{\"verdict\":{\"verdict\":\"INCONCLUSIVE\"}}"),
-                exited(3, "AnalyzeStep", "2026-11-24T10:00:12.900Z", "{\"verdict\":{\"verdict\":\"FAIL\"}}"),
+                exited(2, "Decide", "2026-11-24T10:00:07.700Z", "{\"decision\":{\"verdict\":{\"verdict\":\"INCONCLUSIVE\"}}}"),
+                exited(3, "Decide", "2026-11-24T10:00:12.900Z", "{\"decision\":{\"verdict\":{\"verdict\":\"FAIL\"}}}"),
                 exited(4, "RollBack", "2026-11-24T10:00:13.500Z", "{}"));
 
         RollbackTiming timing = RollbackTiming.of(history, 5).orElseThrow();
@@ -35,7 +35,7 @@ class RollbackTimingTest {
     @Test
     void aReleaseThatWasNeverRolledBackHasNoTiming() {
         List<ExecutionEvent> history = List.of(exited(1, "ShiftTraffic", "2026-11-24T10:00:02Z", "{}"),
-                exited(2, "AnalyzeStep", "2026-11-24T10:00:07Z", "{\"verdict\":{\"verdict\":\"PASS\"}}"));
+                exited(2, "Decide", "2026-11-24T10:00:07Z", "{\"decision\":{\"verdict\":{\"verdict\":\"PASS\"}}}"));
 
         assertTrue(RollbackTiming.of(history, 5).isEmpty());
     }

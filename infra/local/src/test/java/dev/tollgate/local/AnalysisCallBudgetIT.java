@@ -59,7 +59,7 @@ class AnalysisCallBudgetIT {
     }
 
     private static StepVerdict tick(LocalStack stack, DeploymentSpec spec) {
-        Map<String, String> environment = new HashMap<>(stack.functionEnvironments().get("AnalyzeStepFunction").variables());
+        Map<String, String> environment = new HashMap<>(stack.functionEnvironments().get("DecideFunction").variables());
         environment.put(AwsCallCounter.FUNCTION_NAME, FUNCTION);
         AwsClients clients = new AwsClients(new FunctionEnvironment(environment));
         try (CloudWatchClient cloudWatch = clients.build(CloudWatchClient.builder())) {
