@@ -7,6 +7,7 @@ import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.RolloutBudget.Caps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -50,7 +51,10 @@ public final class DecisionService {
         Instant now = clock.instant();
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest);
-        Decision decision = policy.decide(spec, progress, verdict, request, now).basedOn(verdict);
+        Decision decided = policy.decide(spec, progress, verdict, request, now);
+        // Held to the size the spec's budget counts on: the reason goes into the state, the record and the outcome.
+        Decision decision = new Decision(decided.action(), Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
+                decided.nextStepIndex(), decided.decidedBy(), decided.onApproval(), verdict);
         if (worthRecording(decision, verdict, progress, record)) {
             // Keyed by the tick and its action: a retried Decide that decides the same writes nothing new.
             String entryId = "tick-" + progress.stepIndex() + "-" + tickStartedAt.toEpochMilli() + "-" + decision.action();

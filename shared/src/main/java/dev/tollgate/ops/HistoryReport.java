@@ -22,47 +22,42 @@ public final class HistoryReport {
         List<String> lines = new ArrayList<>();
         for (ExecutionEvent event : history) {
             String time = event.at() == null ? "--:--:--" : TIME.format(event.at());
-            for (String line : describe(event)) {
+            String line = describe(event);
+            if (line != null) {
                 lines.add(time + "  " + line.replace("\n", "\n          "));
             }
         }
         return lines;
     }
 
-    /** What an operator reads of one event: nothing, one entry, or (a tick) the verdict and then the decision. */
-    static List<String> describe(ExecutionEvent event) {
+    static String describe(ExecutionEvent event) {
         if (event.stateEntered() && "AwaitApproval".equals(event.stateName())) {
-            return List.of("waiting for approval (tollgate approve | promote | abort)");
+            return "waiting for approval (tollgate approve | promote | abort)";
         }
         if (event.is("LambdaFunctionFailed") || event.is("TaskFailed")) {
-            return List.of("task failed: " + event.error() + ": " + errorMessage(event.cause()));
+            return "task failed: " + event.error() + ": " + errorMessage(event.cause());
         }
         if (event.is("ExecutionFailed")) {
-            return List.of("execution failed: " + event.error() + ": " + errorMessage(event.cause()));
+            return "execution failed: " + event.error() + ": " + errorMessage(event.cause());
         }
-        if (!event.stateExited() || event.payload() == null) {
-            return List.of();
+        if (!TickOutputs.worthReading(event)) {
+            return null;
         }
         JsonNode output;
         try {
             output = Json.tree(event.payload());
         } catch (RuntimeException notJson) {
-            return List.of();
+            return null;
         }
-        if (TickOutputs.DECIDE.equals(event.stateName())) {
-            JsonNode verdict = TickOutputs.verdict(TickOutputs.DECIDE, output);
-            JsonNode decision = output.path("decision");
-            String decided = "decision: " + decision.path("action").asText() + " by " + decision.path("decidedBy").asText("judge")
-                    + " (" + decision.path("reason").asText() + ")";
-            return verdict.isMissingNode() ? List.of(decided) : List.of(TickOutputs.describeVerdict(verdict, "  "), decided);
+        JsonNode verdict = TickOutputs.verdict(event, output);
+        if (!verdict.isMissingNode()) {
+            return TickOutputs.describeVerdict(verdict, "  ");
         }
-        String line = describeState(event.stateName(), output);
-        return line == null ? List.of() : List.of(line);
-    }
-
-    private static String describeState(String state, JsonNode output) {
+        if (!event.stateExited()) {
+            return null;
+        }
         int steps = output.path("spec").path("steps").size();
-        return switch (state) {
+        return switch (event.stateName()) {
             case "ValidateRequest" -> "validated: " + steps + " steps, " + output.path("spec").path("analysis").path("metrics").size()
                     + " metrics";
             case "AcquireLock" -> "locked service " + output.path("lock").path("service").asText();
@@ -70,7 +65,8 @@ public final class HistoryReport {
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
             case "ShiftTraffic" -> "step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/" + steps + ": canary at "
                     + output.path("progress").path("canaryWeight").asInt() + " %";
-            case TickOutputs.EARLIER_ANALYZE_STEP -> TickOutputs.describeVerdict(output.path("verdict"), "  ");
+            case TickOutputs.DECIDE -> "decision: " + output.path("decision").path("action").asText() + " by "
+                    + output.path("decision").path("decidedBy").asText("judge") + " (" + output.path("decision").path("reason").asText() + ")";
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
             case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "

@@ -56,21 +56,24 @@ public record RolloutProgress(
                 }
                 continue;
             }
-            if (!event.stateExited() || event.payload() == null) {
+            if (!TickOutputs.worthReading(event)) {
+                continue;
+            }
+            JsonNode output = tree(event.payload());
+            JsonNode tickVerdict = TickOutputs.verdict(event, output);
+            if (!tickVerdict.isMissingNode()) {
+                verdict = verdict(tickVerdict);
+            }
+            if (!event.stateExited()) {
                 continue;
             }
             if ("AwaitApproval".equals(event.stateName())) {
                 awaitingApproval = false;
             }
-            JsonNode output = tree(event.payload());
             JsonNode spec = output.path("spec");
             if (spec.isObject()) {
                 deploymentId = spec.path("deploymentId").asText(deploymentId);
                 stepCount = spec.path("steps").size();
-            }
-            JsonNode tickVerdict = TickOutputs.verdict(event.stateName(), output);
-            if (!tickVerdict.isMissingNode()) {
-                verdict = verdict(tickVerdict);
             }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
- * What an analysis tick leaves in an execution's history: the output of its {@code Decide} state holds
- * the decision ({@code $.decision}) and the verdict it rests on ({@code $.decision.verdict}), every check
- * with its numbers. Executions started before one task both judged and decided carried the verdict in a
- * state of its own ({@code AnalyzeStep}, {@code $.verdict}); those are read too, so the status and
- * report of a rollout that began before an upgrade still show its verdicts.
+ * What an analysis tick leaves in an execution's history. The {@code Decide} function answers with
+ * the decision and the verdict it rests on, every check with its numbers: that answer is the
+ * history's {@code LambdaFunctionSucceeded} event of the state. The state itself keeps only the
+ * decision ({@code $.decision}, the {@code TaskStateExited} output): a verdict of 50 metrics and 100
+ * alarms would otherwise take a large part of the 256 KiB a state may hold (docs/quotas.md).
+ * Executions started before one task both judged and decided carried the verdict in a state of its
+ * own ({@code AnalyzeStep}, {@code $.verdict}); those are read too, so the status and report of a
+ * rollout that began before an upgrade still show its verdicts.
  */
 public final class TickOutputs {
 
@@ -20,17 +23,29 @@ public final class TickOutputs {
     private TickOutputs() {
     }
 
-    /** The verdict in the output of the state {@code stateName}; a missing node when that state left none. */
-    public static JsonNode verdict(String stateName, JsonNode output) {
-        if (DECIDE.equals(stateName)) {
-            return output.path("decision").path("verdict");
-        }
-        return EARLIER_ANALYZE_STEP.equals(stateName) ? output.path("verdict") : MissingNode.getInstance();
+    /** The events whose payload a reader of ticks reads: state outputs, and the Decide function's answer. */
+    public static boolean worthReading(ExecutionEvent event) {
+        return event.payload() != null && (event.stateExited() || isDecideAnswer(event));
     }
 
-    /** The tick's decision in the output of the state {@code stateName}; a missing node for any other state. */
-    public static JsonNode decision(String stateName, JsonNode output) {
-        return DECIDE.equals(stateName) ? output.path("decision") : MissingNode.getInstance();
+    private static boolean isDecideAnswer(ExecutionEvent event) {
+        return event.is("LambdaFunctionSucceeded") && DECIDE.equals(event.stateName());
+    }
+
+    /** The verdict an event carries: the Decide function's answer, or an earlier AnalyzeStep's output; else a missing node. */
+    public static JsonNode verdict(ExecutionEvent event, JsonNode payload) {
+        if (isDecideAnswer(event)) {
+            return payload.path("verdict");
+        }
+        if (event.stateExited() && EARLIER_ANALYZE_STEP.equals(event.stateName())) {
+            return payload.path("verdict");
+        }
+        return MissingNode.getInstance();
+    }
+
+    /** The decision a tick's state left: the output of Decide's exit; else a missing node. */
+    public static JsonNode decision(ExecutionEvent event, JsonNode payload) {
+        return event.stateExited() && DECIDE.equals(event.stateName()) ? payload.path("decision") : MissingNode.getInstance();
     }
 
     /** {@code verdict PASS}, then a line per check with its verdict, name and reason (the numbers), each after {@code indent}. */

@@ -134,13 +134,16 @@ public final class RolloutReports {
         List<Integer> decisionSteps = new ArrayList<>();
         JsonNode verdict = null;
         for (ExecutionEvent event : history) {
-            JsonNode output = event.stateExited() ? payload(event) : null;
+            JsonNode output = TickOutputs.worthReading(event) ? payload(event) : null;
             if (output == null) {
                 continue;
             }
-            JsonNode tickVerdict = TickOutputs.verdict(event.stateName(), output);
+            JsonNode tickVerdict = TickOutputs.verdict(event, output);
             if (!tickVerdict.isMissingNode()) {
                 verdict = tickVerdict;
+            }
+            if (!event.stateExited()) {
+                continue;
             }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> shifts.add(output.path("progress"));

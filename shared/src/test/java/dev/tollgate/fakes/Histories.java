@@ -39,12 +39,17 @@ public final class Histories {
         return tick(verdict, checkName, checkReason, "CONTINUE_BAKING", "baking; " + verdict + " so far");
     }
 
-    /** One analysis tick: the {@code Decide} state's output is the decision with the verdict it rests on. */
+    /**
+     * One analysis tick: the Decide function answers with the decision and the verdict it rests on
+     * (the history's LambdaFunctionSucceeded event); the state keeps the decision alone.
+     */
     public Histories tick(String verdict, String checkName, String checkReason, String action, String reason) {
+        String decision = "\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\"";
         entered("Decide");
-        return exited("Decide", "decision", "{\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\","
-                + "\"verdict\":{\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\",\"checks\":[{\"name\":\""
-                + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\"}]}}");
+        add("LambdaFunctionSucceeded", "Decide", "{" + decision + ",\"verdict\":{\"verdict\":\"" + verdict + "\",\"reason\":\""
+                + checkReason + "\",\"checks\":[{\"name\":\"" + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\""
+                + checkReason + "\"}]}}");
+        return exited("Decide", "decision", "{" + decision + "}");
     }
 
     public Histories failed(String error, String cause) {

@@ -24,6 +24,8 @@ public final class ExecutionWatcher {
     private final PrintStream out;
     private final Instant started = Instant.now();
     private String lastLine;
+    /** The state entered last: a task's own events (its function's answer) name none. */
+    private String currentState;
 
     public ExecutionWatcher(SfnClient sfn, PrintStream out) {
         this.sfn = sfn;
@@ -62,17 +64,19 @@ public final class ExecutionWatcher {
     }
 
     private void print(HistoryEvent event) {
-        if (event.type() == HistoryEventType.TASK_STATE_ENTERED && "AwaitApproval".equals(event.stateEnteredEventDetails().name())) {
+        if (event.stateEnteredEventDetails() != null) {
+            currentState = event.stateEnteredEventDetails().name();
+        }
+        if (event.type() == HistoryEventType.TASK_STATE_ENTERED && "AwaitApproval".equals(currentState)) {
             out.println(stamp() + "waiting for approval: tollgate approve | promote | abort <deploymentId>");
             return;
         }
-        if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
+        if (event.type() == HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED && TickOutputs.DECIDE.equals(currentState)) {
+            JsonNode verdict = Json.tree(event.lambdaFunctionSucceededEventDetails().output()).path("verdict");
+            out.println(stamp() + TickOutputs.describeVerdict(verdict, "        "));
+        } else if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
             String state = event.stateExitedEventDetails().name();
             JsonNode output = Json.tree(event.stateExitedEventDetails().output());
-            JsonNode verdict = TickOutputs.verdict(state, output);
-            if (!verdict.isMissingNode()) {
-                out.println(stamp() + TickOutputs.describeVerdict(verdict, "        "));
-            }
             String line = describe(state, output);
             // A target finishing on its own is polled every second or so: say each new situation once.
             if (line != null && !line.equals(lastLine)) {

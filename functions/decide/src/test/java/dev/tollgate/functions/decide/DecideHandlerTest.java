@@ -67,6 +67,8 @@ class DecideHandlerTest {
         assertEquals(2, decision.path("nextStepIndex").asInt());
         assertTrue(decision.path("reason").asText().startsWith("step 2/4 (25 %) passed"), decision.toString());
         assertEquals("PASS", decision.path("verdict").path("verdict").asText(), "the verdict the decision rests on comes with it");
+        assertTrue(decision.has("onApproval") && decision.get("onApproval").isNull(),
+                "written out even when empty: the Decide state selects it by path");
         assertEquals(5, decision.path("verdict").path("checks").size(), "error rate, latency, SLO and two alarms");
         assertEquals(1, metrics.seriesCallCount(), "one GetMetricData for all metrics, canary and baseline");
         assertEquals(1, metrics.alarmCallCount(), "one DescribeAlarms for all alarms");
