@@ -48,6 +48,8 @@ public final class RolloutBudget {
     static final int SUCCEED_STATE_EVENTS = 3;
     /** One analysis tick without a retry: Bake (Wait), Decide (a Lambda task, one attempt), RouteDecision (Choice). */
     public static final int EVENTS_PER_TICK = PLAIN_STATE_EVENTS + TaskState.DECIDE.events(0) + PLAIN_STATE_EVENTS;
+    /** The same with Decide retried as often as its Retry rules allow. */
+    public static final int MAX_EVENTS_PER_TICK = PLAIN_STATE_EVENTS + TaskState.DECIDE.maxEvents() + PLAIN_STATE_EVENTS;
 
     // ---- what the functions and the template do that the spec does not say ----
 
@@ -116,6 +118,11 @@ public final class RolloutBudget {
 
         public boolean waitsForTaskToken() {
             return waitsForTaskToken;
+        }
+
+        /** How long one attempt may last: its function's timeout. */
+        public int attemptSeconds() {
+            return attemptSeconds;
         }
 
         /** The first attempt and every retry its rules allow. */
@@ -222,8 +229,8 @@ public final class RolloutBudget {
                         "at most " + count(HISTORY_EVENT_LIMIT) + " events at worst: the rest of the rollout may take "
                                 + count(others) + ", which leaves " + count(room) + " for the ticks, about "
                                 + duration((long) (room / eventsPerBakeSecond)) + " of maxBakeSeconds over all steps at one tick per "
-                                + periodSeconds + " s (a tick costs " + EVENTS_PER_TICK + " events, up to "
-                                + TaskState.DECIDE.maxEvents() + " with retries); fewer or shorter steps, or a longer "
+                                + periodSeconds + " s (a tick costs " + EVENTS_PER_TICK + " events, up to " + MAX_EVENTS_PER_TICK
+                                + " with retries); fewer or shorter steps, or a longer "
                                 + "analysis.periodSeconds"));
             }
             if (durationSeconds > DURATION_QUOTA_SECONDS) {
@@ -242,6 +249,25 @@ public final class RolloutBudget {
                         + " (256 KiB) Step Functions allows a task's answer", "fewer metrics or alarms, or shorter alarm names"));
             }
             return over;
+        }
+
+        /** The worst case as a person reads it: every figure against its quota, and the parts of the history. */
+        public List<String> describe() {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format(Locale.ROOT, "  %-20s %s of the %s Tollgate allows (AWS allows %s)", "history events",
+                    count(historyEvents), count(HISTORY_EVENT_LIMIT), count(HISTORY_EVENT_QUOTA)));
+            int width = parts.stream().mapToInt(part -> part.what().length()).max().orElse(0);
+            for (Part part : parts) {
+                lines.add(String.format(Locale.ROOT, "    %-" + width + "s %8s", part.what(), count(part.historyEvents())));
+            }
+            lines.add(String.format(Locale.ROOT, "  %-20s %s (%d events each, up to %d with retries)", "analysis ticks", count(ticks),
+                    EVENTS_PER_TICK, MAX_EVENTS_PER_TICK));
+            lines.add(String.format(Locale.ROOT, "  %-20s %s of the 365 days AWS allows", "duration", duration(durationSeconds)));
+            lines.add(String.format(Locale.ROOT, "  %-20s %s bytes of the %s (256 KiB) AWS allows", "largest state",
+                    count(largestStateBytes), count(PAYLOAD_QUOTA_BYTES)));
+            lines.add(String.format(Locale.ROOT, "  %-20s %s bytes of the %s AWS allows", "largest tick answer",
+                    count(largestAnswerBytes), count(PAYLOAD_QUOTA_BYTES)));
+            return lines;
         }
 
         private String describeParts(boolean events) {
@@ -270,13 +296,9 @@ public final class RolloutBudget {
                         TaskState.RUN_MIGRATIONS, TaskState.DEPLOY_CANARY)));
         if (spec.migrations().mode() == MigrationMode.ECS_TASK) {
             int timeout = spec.migrations().timeoutSeconds();
-            parts.add(new Part("migration task polls (every " + POLL_SECONDS + " s up to " + timeout + " s)",
-                    pollingEvents(TaskState.CHECK_MIGRATION_TASK, POLL_SECONDS, timeout),
-                    pollingSeconds(TaskState.CHECK_MIGRATION_TASK, POLL_SECONDS, timeout)));
+            parts.add(polled("migration task polls", TaskState.CHECK_MIGRATION_TASK, timeout));
         }
-        parts.add(new Part("canary health polls (every " + POLL_SECONDS + " s up to " + healthTimeout + " s)",
-                pollingEvents(TaskState.CHECK_CANARY_HEALTH, POLL_SECONDS, healthTimeout),
-                pollingSeconds(TaskState.CHECK_CANARY_HEALTH, POLL_SECONDS, healthTimeout)));
+        parts.add(polled("canary health polls", TaskState.CHECK_CANARY_HEALTH, healthTimeout));
 
         int bakedSteps = spec.promotionStepIndex();
         int period = spec.analysis().periodSeconds();
@@ -351,6 +373,12 @@ public final class RolloutBudget {
                 promoteSeconds + spec.target().drainSeconds() + TaskState.RETIRE_OLD_VERSION.maxSeconds()
                         + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxSeconds());
         return new Part("promotion, or rollback, and unlock", events, seconds);
+    }
+
+    /** A task polled every {@link #POLL_SECONDS} up to its deadline. */
+    private static Part polled(String what, TaskState task, int deadlineSeconds) {
+        return new Part(what + " (every " + POLL_SECONDS + " s up to " + deadlineSeconds + " s)",
+                pollingEvents(task, POLL_SECONDS, deadlineSeconds), pollingSeconds(task, POLL_SECONDS, deadlineSeconds));
     }
 
     private static long once(TaskState... tasks) {

@@ -44,6 +44,7 @@ class RolloutBudgetTest {
         assertEquals(9, RolloutBudget.EVENTS_PER_TICK, "Bake (2), Decide (entered, scheduled, started, succeeded, exited), RouteDecision (2)");
         assertEquals(10, TaskState.DECIDE.maxAttempts(), "a try and the retries of its two Retry rules (4 and 5)");
         assertEquals(32, TaskState.DECIDE.maxEvents());
+        assertEquals(36, RolloutBudget.MAX_EVENTS_PER_TICK, "with Bake and RouteDecision");
         assertEquals(42, TaskState.AWAIT_APPROVAL.maxEvents(), "a token's task also records TaskSubmitted per attempt");
     }
 
@@ -58,7 +59,7 @@ class RolloutBudgetTest {
         assertTrue(refused.problem().contains("54,739 analysis ticks (every 60 s up to each step's maxBakeSeconds)"), refused.problem());
         assertTrue(refused.problem().contains("above the 24,000 Tollgate allows of the 25,000 AWS allows an execution"),
                 refused.problem());
-        assertTrue(refused.allowed().contains("a tick costs 9 events, up to 32 with retries"), refused.allowed());
+        assertTrue(refused.allowed().contains("a tick costs 9 events, up to 36 with retries"), refused.allowed());
         assertTrue(refused.allowed().contains("of maxBakeSeconds over all steps at one tick per 60 s"), refused.allowed());
     }
 
