@@ -10,6 +10,7 @@ import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.RolloutBudget.Caps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,8 +60,8 @@ public final class DecisionService {
             // Keyed by the tick and its action: a retried Decide that decides the same writes nothing new.
             String entryId = "tick-" + progress.stepIndex() + "-" + tickStartedAt.toEpochMilli() + "-" + decision.action();
             store.append(spec.deploymentId(), new TimelineEntry(entryId, now, "Decide",
-                    decision.action() + ": " + decision.reason(), progress.stepIndex(), progress.canaryWeight(),
-                    verdict.verdict().name()));
+                    Caps.bounded(decision.action() + ": " + decision.reason(), TIMELINE_MESSAGE_BYTES), progress.stepIndex(),
+                    progress.canaryWeight(), verdict.verdict().name()));
         }
         events.publish(DeploymentEvent.stepVerdict(spec.deploymentId(), spec.service(), now, progress.stepIndex(),
                 spec.steps().size(), progress.canaryWeight(), verdict, decision.action().name(), decision.decidedBy(),
@@ -68,19 +69,29 @@ public final class DecisionService {
         return decision;
     }
 
+    /** A tick's note on the record: its decision and the start of the reason (the history keeps the whole). */
+    static final int TIMELINE_MESSAGE_BYTES = 600;
+    /** Notes of ticks that only bake on, per step: a verdict that flips between PASS and INCONCLUSIVE for hours stops here. */
+    static final int BAKING_NOTES_PER_STEP = 10;
+
     /**
      * Every decision that changes something goes on the record; a tick that only bakes on goes there
-     * when its verdict differs from the step's last recorded one. The record (one DynamoDB item, at
-     * most 400 KB) then grows with what happened, not with how long a step baked; every tick stays
-     * in the execution history.
+     * when its verdict differs from the step's last recorded one, up to {@link #BAKING_NOTES_PER_STEP}
+     * a step. The record (one DynamoDB item, at most 400 KB) then grows with what happened, not with how
+     * long a step baked, and stays far below its limit for any spec that validates (at most 20 steps);
+     * every tick stays in the execution history.
      */
     static boolean worthRecording(Decision decision, StepVerdict verdict, StepProgress progress, Optional<DeploymentRecord> record) {
         if (decision.action() != Action.CONTINUE_BAKING) {
             return true;
         }
-        Optional<TimelineEntry> lastTick = record.flatMap(found -> found.timeline().stream()
+        List<TimelineEntry> stepTicks = record.map(found -> found.timeline().stream()
                 .filter(entry -> "Decide".equals(entry.state()) && Integer.valueOf(progress.stepIndex()).equals(entry.stepIndex()))
-                .reduce((first, second) -> second));
-        return lastTick.map(entry -> !verdict.verdict().name().equals(entry.verdict())).orElse(true);
+                .toList()).orElse(List.of());
+        if (stepTicks.isEmpty()) {
+            return true;
+        }
+        return stepTicks.size() < BAKING_NOTES_PER_STEP
+                && !verdict.verdict().name().equals(stepTicks.get(stepTicks.size() - 1).verdict());
     }
 }

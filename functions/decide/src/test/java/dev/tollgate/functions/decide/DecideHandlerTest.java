@@ -134,6 +134,25 @@ class DecideHandlerTest {
     }
 
     @Test
+    void aVerdictFlippingForHoursNotesAtMostTenBakingTicksAStepOnTheRecord() {
+        String event = SampleEvents.read("decide.json");
+        clock.advance(Duration.ofSeconds(-120));
+        for (int tick = 0; tick < 30; tick++) {
+            if (tick % 2 == 1) {
+                minutes(2_500, 5, 7_500, 15);
+            } else {
+                metrics.alarm("checkout-p99-slo", tick % 4 == 0 ? AlarmState.INSUFFICIENT_DATA : AlarmState.OK);
+            }
+            SampleEvents.invokeWith(handler, event.replace("2026-11-24T10:25:30Z", Instant.parse("2026-11-24T10:25:30Z")
+                    .plusSeconds(tick).toString()));
+        }
+
+        List<TimelineEntry> ticks = ticksRecorded();
+        assertEquals(10, ticks.size(), "fourteen flips, ten notes: " + ticks);
+        assertTrue(ticks.stream().allMatch(entry -> entry.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 600));
+    }
+
+    @Test
     void recordsTheDecisionOnTheTimelineOncePerTick() {
         minutes(2_500, 5, 7_500, 15);
 
