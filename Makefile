@@ -36,9 +36,6 @@ build-DeployCanaryFunction:
 build-ShiftTrafficFunction:
 	$(call function_jar,shift-traffic)
 
-build-AnalyzeStepFunction:
-	$(call function_jar,analyze-step)
-
 build-DecideFunction:
 	$(call function_jar,decide)
 
@@ -51,7 +48,7 @@ build-FinalizeFunction:
 build-PipelineBridgeFunction:
 	$(call function_jar,pipeline-bridge)
 
-.PHONY: build-ValidateRequestFunction build-DeploymentLockFunction build-CheckErrorBudgetFunction build-FetchSecretsFunction build-RunMigrationsFunction build-DeployCanaryFunction build-ShiftTrafficFunction build-AnalyzeStepFunction build-DecideFunction build-ApprovalFunction build-FinalizeFunction build-PipelineBridgeFunction
+.PHONY: build-ValidateRequestFunction build-DeploymentLockFunction build-CheckErrorBudgetFunction build-FetchSecretsFunction build-RunMigrationsFunction build-DeployCanaryFunction build-ShiftTrafficFunction build-DecideFunction build-ApprovalFunction build-FinalizeFunction build-PipelineBridgeFunction
 
 build-CodeDeployHookFunction:
 	$(call function_jar,codedeploy-hook)

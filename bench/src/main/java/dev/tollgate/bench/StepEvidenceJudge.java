@@ -7,7 +7,7 @@ import dev.tollgate.judge.Verdict;
 
 /**
  * A judge of Tollgate's own interface (Tollgate's, or its first fixed-horizon one), fed exactly as
- * the analyze-step function feeds it, and read as the decision policy reads it.
+ * the decide function feeds it, and read as the decision policy reads it.
  */
 public final class StepEvidenceJudge implements ScenarioJudge {
 

@@ -1,7 +1,10 @@
 package dev.tollgate.analysis;
 
+import dev.tollgate.decision.StepAnalysis;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.judge.AlarmState;
+import dev.tollgate.judge.CheckVerdict;
+import dev.tollgate.judge.CheckVerdict.CheckKind;
 import dev.tollgate.judge.Judge;
 import dev.tollgate.judge.MetricObservations;
 import dev.tollgate.judge.MetricSeries;
@@ -13,11 +16,13 @@ import dev.tollgate.spec.AnalysisSpec;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MetricSpec;
 import dev.tollgate.spec.MetricSpec.MetricKind;
+import dev.tollgate.spec.RolloutBudget.Caps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One analysis tick: read every metric of the step (canary and baseline) in one batched call and
@@ -25,7 +30,7 @@ import java.util.Map;
  * carried in the state: one call is cheap, and the verdict never depends on what an earlier,
  * possibly retried, tick saw.
  */
-public final class AnalysisService {
+public final class AnalysisService implements StepAnalysis {
 
     private static final String SAMPLE_COUNT = "SampleCount";
 
@@ -39,6 +44,7 @@ public final class AnalysisService {
         this.clock = clock;
     }
 
+    @Override
     public StepVerdict analyse(DeploymentSpec spec, StepProgress progress) {
         progress.requireStepOf(spec);
         AnalysisSpec analysis = spec.analysis();
@@ -59,8 +65,30 @@ public final class AnalysisService {
             observations.add(observationsFor(index, analysis.metrics().get(index), series));
         }
         Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
-        return judge.judge(new StepEvidence(analysis, spec.step(progress.stepIndex()), progress.canaryWeight(),
-                observations, alarms, now));
+        return bounded(judge.judge(new StepEvidence(analysis, spec.step(progress.stepIndex()), progress.canaryWeight(),
+                observations, alarms, now)));
+    }
+
+    /**
+     * The verdict held to the sizes the spec's budget counts on (RolloutBudget.Caps, docs/quotas.md):
+     * reasons cut at their cap, at most so many numbers a check. A verdict of 50 metrics and 100 alarms
+     * then always fits in the answer a task may give.
+     */
+    static StepVerdict bounded(StepVerdict verdict) {
+        List<CheckVerdict> checks = new ArrayList<>();
+        for (CheckVerdict check : verdict.checks()) {
+            Map<String, Double> numbers = new TreeMap<>();
+            new TreeMap<>(check.numbers()).forEach((name, value) -> {
+                if (name.length() <= Caps.NUMBER_NAME_CHARACTERS && numbers.size() < Caps.NUMBERS_PER_CHECK) {
+                    numbers.put(name, value);
+                }
+            });
+            int reasonBytes = check.kind() == CheckKind.ALARM ? Caps.ALARM_REASON_BYTES : Caps.CHECK_REASON_BYTES;
+            checks.add(new CheckVerdict(check.name(), check.kind(), check.verdict(), Caps.bounded(check.reason(), reasonBytes),
+                    numbers));
+        }
+        return new StepVerdict(verdict.verdict(), Caps.bounded(verdict.reason(), Caps.VERDICT_REASON_BYTES), checks,
+                verdict.minimumSampleReached(), verdict.analysedAt());
     }
 
     /**

@@ -11,7 +11,7 @@ public final class InvalidSpecException extends TerminalException {
     private final List<Violation> violations;
 
     public InvalidSpecException(List<Violation> violations) {
-        super(describe(violations));
+        super(describe(violations), MAX_MESSAGE_CHARS + 100);
         this.violations = List.copyOf(violations);
     }
 

@@ -7,6 +7,10 @@ public class TerminalException extends TollgateException {
         super(message);
     }
 
+    protected TerminalException(String message, int maxMessageCharacters) {
+        super(message, maxMessageCharacters);
+    }
+
     @Override
     public final boolean retryable() {
         return false;

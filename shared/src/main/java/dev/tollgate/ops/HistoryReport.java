@@ -40,13 +40,20 @@ public final class HistoryReport {
         if (event.is("ExecutionFailed")) {
             return "execution failed: " + event.error() + ": " + errorMessage(event.cause());
         }
-        if (!event.stateExited() || event.payload() == null) {
+        if (!TickOutputs.worthReading(event)) {
             return null;
         }
         JsonNode output;
         try {
             output = Json.tree(event.payload());
         } catch (RuntimeException notJson) {
+            return null;
+        }
+        JsonNode verdict = TickOutputs.verdict(event, output);
+        if (!verdict.isMissingNode()) {
+            return TickOutputs.describeVerdict(verdict, "  ");
+        }
+        if (!event.stateExited()) {
             return null;
         }
         int steps = output.path("spec").path("steps").size();
@@ -62,8 +69,7 @@ public final class HistoryReport {
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
             case "ShiftTraffic" -> "step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/" + steps + ": canary at "
                     + output.path("progress").path("canaryWeight").asInt() + " %";
-            case "AnalyzeStep" -> verdict(output.path("verdict"));
-            case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " by "
+            case TickOutputs.DECIDE -> "decision: " + output.path("decision").path("action").asText() + " by "
                     + output.path("decision").path("decidedBy").asText("judge") + " (" + output.path("decision").path("reason").asText() + ")";
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
@@ -71,15 +77,6 @@ public final class HistoryReport {
                     + output.path("outcome").path("canaryPercent").asInt() + " % (" + output.path("outcome").path("reason").asText() + ")";
             default -> null;
         };
-    }
-
-    private static String verdict(JsonNode verdict) {
-        StringBuilder text = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
-        for (JsonNode check : verdict.path("checks")) {
-            text.append("\n  ").append(check.path("verdict").asText()).append(' ').append(check.path("name").asText())
-                    .append(": ").append(check.path("reason").asText());
-        }
-        return text.toString();
     }
 
     /** A Lambda error's cause is its error document; the message is what an operator needs. */

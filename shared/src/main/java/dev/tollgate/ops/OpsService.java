@@ -8,11 +8,13 @@ import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.ApprovalNotPendingException;
+import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.DeploymentIdInUseException;
 import dev.tollgate.errors.DeploymentNotFoundException;
 import dev.tollgate.errors.DeploymentNotRunningException;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.RolloutBudget.Caps;
 import dev.tollgate.spec.SpecValidator;
 import java.time.Clock;
 import java.time.Instant;
@@ -74,6 +76,7 @@ public final class OpsService {
 
     /** Answers the waiting approval gate: the rollout goes on as {@code Decide} planned (next step or promotion). */
     public OperatorAction approve(String deploymentId, String who, String note) {
+        checkOperatorInput(who, note, "--note");
         DeploymentRecord record = running(deploymentId);
         Integer step = record.awaitingApprovalStep();
         String token = store.approvalToken(deploymentId).orElseThrow(() -> new ApprovalNotPendingException(
@@ -92,6 +95,7 @@ public final class OpsService {
 
     /** Rolls back: at once when an approval gate is waiting, otherwise at the next analysis tick. */
     public OperatorAction abort(String deploymentId, String who, String reason) {
+        checkOperatorInput(who, reason, "--reason");
         running(deploymentId);
         Instant now = clock.instant();
         store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, blankToNull(reason)));
@@ -111,6 +115,7 @@ public final class OpsService {
 
     /** Skips the remaining steps to 100 %: at once when an approval gate is waiting, otherwise at the next tick. */
     public OperatorAction promote(String deploymentId, String who, String reason) {
+        checkOperatorInput(who, reason, "--reason");
         running(deploymentId);
         Instant now = clock.instant();
         store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.PROMOTE, who, now, blankToNull(reason)));
@@ -131,6 +136,25 @@ public final class OpsService {
     /** Running and recent deployments, newest first, at most {@link #MAX_LIST}. */
     public List<DeploymentRecord> list(int limit) {
         return store.recent(Math.max(1, Math.min(MAX_LIST, limit)));
+    }
+
+    /**
+     * Who acts and why go into the execution's state (the approval gate's answer, the decision), so
+     * they are held to the sizes its budget counts on, and kept to one line.
+     */
+    private static void checkOperatorInput(String who, String note, String noteOption) {
+        if (who == null || who.isBlank() || who.length() > Caps.OPERATOR_NAME_CHARACTERS || hasControlCharacters(who)) {
+            throw new BadRequestException("the operator's name must be 1 to " + Caps.OPERATOR_NAME_CHARACTERS
+                    + " characters on one line (--as)" + (who == null ? "" : ", found " + who.length()));
+        }
+        if (note != null && (note.length() > Caps.OPERATOR_NOTE_CHARACTERS || hasControlCharacters(note))) {
+            throw new BadRequestException(noteOption + " must be at most " + Caps.OPERATOR_NOTE_CHARACTERS
+                    + " characters on one line, found " + note.length() + " characters");
+        }
+    }
+
+    private static boolean hasControlCharacters(String text) {
+        return text.chars().anyMatch(Character::isISOControl);
     }
 
     private DeploymentRecord running(String deploymentId) {

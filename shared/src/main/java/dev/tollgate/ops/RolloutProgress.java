@@ -56,13 +56,20 @@ public record RolloutProgress(
                 }
                 continue;
             }
-            if (!event.stateExited() || event.payload() == null) {
+            if (!TickOutputs.worthReading(event)) {
+                continue;
+            }
+            JsonNode output = tree(event.payload());
+            JsonNode tickVerdict = TickOutputs.verdict(event, output);
+            if (!tickVerdict.isMissingNode()) {
+                verdict = verdict(tickVerdict);
+            }
+            if (!event.stateExited()) {
                 continue;
             }
             if ("AwaitApproval".equals(event.stateName())) {
                 awaitingApproval = false;
             }
-            JsonNode output = tree(event.payload());
             JsonNode spec = output.path("spec");
             if (spec.isObject()) {
                 deploymentId = spec.path("deploymentId").asText(deploymentId);
@@ -74,8 +81,7 @@ public record RolloutProgress(
                     canaryWeight = output.path("progress").path("canaryWeight").asInt(canaryWeight);
                     verdict = null;
                 }
-                case "AnalyzeStep" -> verdict = verdict(output.path("verdict"));
-                case "Decide" -> decision = decision(output.path("decision"));
+                case TickOutputs.DECIDE -> decision = decision(output.path("decision"));
                 case "Promote", "RollBack" -> canaryWeight = output.path("outcome").path("canaryPercent").asInt(canaryWeight);
                 default -> {
                     // States before the first step say nothing about weights or verdicts.

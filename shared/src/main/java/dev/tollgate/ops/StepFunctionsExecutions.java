@@ -73,7 +73,9 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
                 String page = nextToken;
                 GetExecutionHistoryResponse response = sfn.getExecutionHistory(get -> get.executionArn(executionArn)
                         .maxResults(1000).includeExecutionData(true).nextToken(page));
-                response.events().forEach(event -> events.add(event(event)));
+                for (HistoryEvent event : response.events()) {
+                    events.add(event(event, events.isEmpty() ? null : events.get(events.size() - 1).stateName()));
+                }
                 nextToken = response.nextToken();
             } while (nextToken != null && !nextToken.isEmpty());
         } catch (SdkException failure) {
@@ -82,8 +84,13 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
         return events;
     }
 
-    private static ExecutionEvent event(HistoryEvent event) {
-        String state = null;
+    /**
+     * {@code currentState}: the state the events before this one belonged to. A task's own events
+     * (its function's answer, its failures) name no state in the history; they belong to the task
+     * state entered last.
+     */
+    private static ExecutionEvent event(HistoryEvent event, String currentState) {
+        String state = currentState;
         String payload = null;
         String error = null;
         String cause = null;
@@ -93,6 +100,8 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
         } else if (event.stateExitedEventDetails() != null) {
             state = event.stateExitedEventDetails().name();
             payload = event.stateExitedEventDetails().output();
+        } else if (event.lambdaFunctionSucceededEventDetails() != null) {
+            payload = event.lambdaFunctionSucceededEventDetails().output();
         } else if (event.lambdaFunctionFailedEventDetails() != null) {
             error = event.lambdaFunctionFailedEventDetails().error();
             cause = event.lambdaFunctionFailedEventDetails().cause();

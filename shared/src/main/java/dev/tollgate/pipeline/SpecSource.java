@@ -20,6 +20,12 @@ import java.util.Set;
 public final class SpecSource {
 
     public static final String SPEC_FILE = "specFile";
+    /**
+     * CodePipeline holds an action's configuration values to 1,000 characters each
+     * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html), UserParameters
+     * included: an inline spec longer than that cannot be in a pipeline at all, and belongs in a file.
+     */
+    public static final int MAX_USER_PARAMETERS_CHARACTERS = 1_000;
     private static final Set<String> REFERENCE_FIELDS = Set.of(SPEC_FILE, "artifact", "deploymentId");
 
     private final ArtifactStore artifacts;
@@ -34,6 +40,13 @@ public final class SpecSource {
         if (parameters == null || parameters.isBlank()) {
             throw new PipelineConfigurationException("UserParameters is empty: give the deployment spec as JSON, or "
                     + "{\"specFile\": \"<path in the input artifact>\"}");
+        }
+        int characters = parameters.codePointCount(0, parameters.length());
+        if (characters > MAX_USER_PARAMETERS_CHARACTERS) {
+            throw new PipelineConfigurationException(String.format(java.util.Locale.ROOT, "UserParameters is %,d characters long, "
+                    + "and CodePipeline allows %,d in an action's configuration value", characters, MAX_USER_PARAMETERS_CHARACTERS)
+                    + ": put the spec in a file of the input "
+                    + "artifact and name it instead, {\"specFile\": \"deploy/tollgate-spec.json\"} (see docs/pipeline.md)");
         }
         JsonNode node = json(parameters, "UserParameters");
         if (!node.isObject()) {

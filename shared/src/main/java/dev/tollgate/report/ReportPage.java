@@ -2,6 +2,7 @@ package dev.tollgate.report;
 
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
+import dev.tollgate.ops.TickOutputs;
 import dev.tollgate.report.RolloutReport.Check;
 import dev.tollgate.report.RolloutReport.DecisionPoint;
 import dev.tollgate.report.RolloutReport.StateSpan;
@@ -110,10 +111,10 @@ public final class ReportPage {
     }
 
     /** States a deployment repeats while it waits (bake and judge, poll the canary or the migration task). */
-    private static final Set<String> LOOPING = Set.of("Bake", "AnalyzeStep", "Decide", "RouteDecision", "WaitForCanary",
-            "CheckCanaryHealth", "IsCanaryHealthy", "WaitForMigrationTask", "CheckMigrationTask", "AreMigrationsDone");
+    private static final Set<String> LOOPING = Set.of("Bake", TickOutputs.EARLIER_ANALYZE_STEP, TickOutputs.DECIDE, "RouteDecision",
+            "WaitForCanary", "CheckCanaryHealth", "IsCanaryHealthy", "WaitForMigrationTask", "CheckMigrationTask", "AreMigrationsDone");
 
-    /** Consecutive rounds of a waiting loop as one row ("Bake → AnalyzeStep → Decide → RouteDecision × 6"): a step per row. */
+    /** Consecutive rounds of a waiting loop as one row ("Bake → Decide → RouteDecision × 6"): a step per row. */
     static List<StateSpan> collapseLoops(List<StateSpan> spans) {
         List<StateSpan> rows = new ArrayList<>();
         int index = 0;

@@ -13,6 +13,7 @@ import dev.tollgate.ops.DeploymentFacts;
 import dev.tollgate.ops.ExecutionEvent;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
+import dev.tollgate.ops.TickOutputs;
 import dev.tollgate.report.RolloutReport.Chart;
 import dev.tollgate.report.RolloutReport.Check;
 import dev.tollgate.report.RolloutReport.DecisionPoint;
@@ -133,14 +134,20 @@ public final class RolloutReports {
         List<Integer> decisionSteps = new ArrayList<>();
         JsonNode verdict = null;
         for (ExecutionEvent event : history) {
-            JsonNode output = event.stateExited() ? payload(event) : null;
+            JsonNode output = TickOutputs.worthReading(event) ? payload(event) : null;
             if (output == null) {
+                continue;
+            }
+            JsonNode tickVerdict = TickOutputs.verdict(event, output);
+            if (!tickVerdict.isMissingNode()) {
+                verdict = tickVerdict;
+            }
+            if (!event.stateExited()) {
                 continue;
             }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> shifts.add(output.path("progress"));
-                case "AnalyzeStep" -> verdict = output.path("verdict");
-                case "Decide" -> {
+                case TickOutputs.DECIDE -> {
                     JsonNode decision = output.path("decision");
                     decisions.add(decisionPoint(verdict, decision, event.at()));
                     decisionSteps.add(output.path("progress").path("stepIndex").asInt(-1));

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * filled in). A normalised spec validates to itself, so any step may re-validate what it receives.
  * The rules and their reasons are listed in {@code docs/spec.md}, whose field tables
  * {@code SpecFieldTablesTest} checks against this class's answers: a field added here needs its row there.
+ * A spec whose longest rollout could not finish within Step Functions' quotas is refused with the
+ * figures ({@link RolloutBudget}, {@code docs/quotas.md}).
  */
 public final class SpecValidator {
 
@@ -39,7 +41,8 @@ public final class SpecValidator {
     public static final int DEFAULT_SLO_WINDOW_DAYS = 28;
     public static final double DEFAULT_BURN_RATE_LIMIT = 14.4;
 
-    // Step Functions execution names allow 1-80 characters; the id is also used in record keys and resource names.
+    // Step Functions execution names allow 1-80 characters (RolloutBudget.EXECUTION_NAME_MAX_CHARACTERS), and only these
+    // if the execution is to log to CloudWatch Logs; the id is also used in record keys and resource names.
     private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,79}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
@@ -109,8 +112,14 @@ public final class SpecValidator {
         if (!found.isEmpty()) {
             throw new InvalidSpecException(found);
         }
-        return new DeploymentSpec(deploymentId.orElseThrow(), service.orElseThrow(), target.orElseThrow(), secrets,
+        DeploymentSpec spec = new DeploymentSpec(deploymentId.orElseThrow(), service.orElseThrow(), target.orElseThrow(), secrets,
                 migrations, steps.orElseThrow(), analysis.orElseThrow(), override);
+        // Last, on a spec otherwise valid: what its longest rollout would cost against the execution's quotas.
+        List<InvalidSpecException.Violation> overQuota = RolloutBudget.of(spec).overQuota();
+        if (!overQuota.isEmpty()) {
+            throw new InvalidSpecException(overQuota);
+        }
+        return spec;
     }
 
     /** The target's own rules live in {@link TargetValidation}, one method per target type. */

@@ -34,15 +34,22 @@ public final class Histories {
         return exited("ShiftTraffic", "progress", "{\"stepIndex\":" + stepIndex + ",\"canaryWeight\":" + weight + "}");
     }
 
+    /** A tick that bakes on: a {@code Decide} state whose decision carries the verdict. */
     public Histories verdict(String verdict, String checkName, String checkReason) {
-        entered("AnalyzeStep");
-        return exited("AnalyzeStep", "verdict", "{\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\",\"checks\":[{\"name\":\""
-                + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\"" + checkReason + "\"}]}");
+        return tick(verdict, checkName, checkReason, "CONTINUE_BAKING", "baking; " + verdict + " so far");
     }
 
-    public Histories decided(String action, String reason) {
+    /**
+     * One analysis tick: the Decide function answers with the decision and the verdict it rests on
+     * (the history's LambdaFunctionSucceeded event); the state keeps the decision alone.
+     */
+    public Histories tick(String verdict, String checkName, String checkReason, String action, String reason) {
+        String decision = "\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\"";
         entered("Decide");
-        return exited("Decide", "decision", "{\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\"}");
+        add("LambdaFunctionSucceeded", "Decide", "{" + decision + ",\"verdict\":{\"verdict\":\"" + verdict + "\",\"reason\":\""
+                + checkReason + "\",\"checks\":[{\"name\":\"" + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\""
+                + checkReason + "\"}]}}");
+        return exited("Decide", "decision", "{" + decision + "}");
     }
 
     public Histories failed(String error, String cause) {

@@ -11,6 +11,7 @@ import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.ApprovalNotPendingException;
 import dev.tollgate.errors.DeploymentIdInUseException;
 import dev.tollgate.errors.DeploymentNotFoundException;
@@ -179,6 +180,22 @@ class OpsServiceTest {
         assertTrue(refused.getMessage().contains("PROMOTED"), refused.getMessage());
         assertThrows(DeploymentNotRunningException.class, () -> ops.promote(ID, "alice", null));
         assertThrows(DeploymentNotFoundException.class, () -> ops.approve("nope", "alice", null));
+    }
+
+    @Test
+    void refusesANoteOrANameLongerThanTheExecutionsStateHasRoomFor() {
+        running();
+        waitingForApproval(0, "token-1");
+
+        BadRequestException longNote = assertThrows(BadRequestException.class, () -> ops.approve(ID, "alice", "x".repeat(1_001)));
+        BadRequestException twoLines = assertThrows(BadRequestException.class, () -> ops.abort(ID, "alice", "first\nsecond"));
+        BadRequestException longName = assertThrows(BadRequestException.class, () -> ops.promote(ID, "a".repeat(257), null));
+
+        assertEquals("--note must be at most 1000 characters on one line, found 1001 characters", longNote.getMessage());
+        assertTrue(twoLines.getMessage().startsWith("--reason must be at most 1000 characters on one line"), twoLines.getMessage());
+        assertTrue(longName.getMessage().startsWith("the operator's name must be 1 to 256 characters"), longName.getMessage());
+        assertTrue(store.find(ID).orElseThrow().operatorRequest() == null, "refused before anything was recorded");
+        assertTrue(store.approvalToken(ID).isPresent(), "the gate still waits");
     }
 
     @Test

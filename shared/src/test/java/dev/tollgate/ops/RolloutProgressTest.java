@@ -13,7 +13,7 @@ class RolloutProgressTest {
     @Test
     void saysWhichStepAtWhichWeightAndHowTheLastTickWent() {
         Histories history = new Histories("checkout-v42", 5, 25, 50, 100)
-                .shifted(0, 5).verdict("PASS", "error-rate", "no regression").decided("NEXT_STEP", "step 1/4 (5 %) passed")
+                .shifted(0, 5).tick("PASS", "error-rate", "no regression", "NEXT_STEP", "step 1/4 (5 %) passed")
                 .shifted(1, 25).verdict("PASS", "error-rate", "no regression: canary 1.0% (3/300) vs baseline 1.1% (30/2700)");
 
         RolloutProgress progress = RolloutProgress.from(history.events());
@@ -42,8 +42,8 @@ class RolloutProgressTest {
 
     @Test
     void anApprovalGateIsWaitingFromItsEntryToItsExit() {
-        Histories history = new Histories("checkout-v42", 10, 50, 100).shifted(0, 10).verdict("PASS", "error-rate", "ok")
-                .decided("AWAIT_APPROVAL", "waiting for approval").entered("AwaitApproval");
+        Histories history = new Histories("checkout-v42", 10, 50, 100).shifted(0, 10)
+                .tick("PASS", "error-rate", "ok", "AWAIT_APPROVAL", "waiting for approval").entered("AwaitApproval");
 
         RolloutProgress waiting = RolloutProgress.from(history.events());
         assertTrue(waiting.awaitingApproval());

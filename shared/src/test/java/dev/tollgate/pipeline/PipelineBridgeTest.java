@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 class PipelineBridgeTest {
 
-    private static final String SPEC = SampleEvents.read("statemachine-ecs-alb.json");
+    /** An inline spec as a pipeline holds it: the sample first call's UserParameters (at most 1,000 characters). */
+    private static final String SPEC = userParameters("pipeline-bridge-first-call.json");
     private static final String DEPLOYMENT_ID = "checkout-2026-11-24-v42";
 
     private final FakePipelineJobs jobs = new FakePipelineJobs();
@@ -36,6 +37,10 @@ class PipelineBridgeTest {
     private final Map<String, String> artifactFiles = new HashMap<>();
     private final ArtifactStore artifacts = (artifact, credentials, path) -> Optional.ofNullable(artifactFiles.get(artifact.name() + "/" + path));
     private final PipelineBridge bridge = new PipelineBridge(jobs, artifacts, executions, new SpecValidator());
+
+    private static String userParameters(String sample) {
+        return PipelineJob.fromEvent(dev.tollgate.json.Json.tree(SampleEvents.read(sample))).userParameters();
+    }
 
     private static PipelineJob job(String jobId, String userParameters, String continuationToken) {
         return new PipelineJob(jobId, "123456789012", userParameters,
@@ -64,7 +69,7 @@ class PipelineBridgeTest {
         String token = jobs.answer("job-1").continuationToken();
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
         executions.history(executionArn, new Histories(DEPLOYMENT_ID, 5, 25, 50, 100).shifted(0, 5)
-                .verdict("PASS", "error-rate", "ok").decided("NEXT_STEP", "passed").shifted(1, 25).verdict("PASS", "error-rate", "ok")
+                .tick("PASS", "error-rate", "ok", "NEXT_STEP", "passed").shifted(1, 25).verdict("PASS", "error-rate", "ok")
                 .events());
 
         bridge.handle(job("job-2", SPEC, token));
@@ -137,14 +142,38 @@ class PipelineBridgeTest {
 
     @Test
     void invalidUserParametersFailTheJobWithTheValidationReportAndStartNothing() {
-        JobAnswer answer = bridge.handle(job("job-1", SampleEvents.read("statemachine-invalid.json"), null));
+        JobAnswer answer = bridge.handle(job("job-1", userParameters("pipeline-bridge-invalid-spec.json"), null));
 
         assertEquals(JobAnswer.Result.FAILED, answer.result());
         FakePipelineJobs.Answer sent = jobs.answer("job-1");
         assertEquals(FailureType.ConfigurationError, sent.failureType());
         assertTrue(sent.summary().startsWith("invalid deployment spec, "), sent.summary());
-        assertTrue(sent.summary().contains("$.steps[1].weight"), sent.summary());
+        assertTrue(sent.summary().contains("$.deploymentId"), sent.summary());
         assertEquals(0, executions.startCalls());
+    }
+
+    @Test
+    void anInlineSpecLongerThanCodePipelineAllowsIsRefusedWithAPointerToSpecFileBeforeAnythingStarts() {
+        String pretty = SampleEvents.read("statemachine-ecs-alb.json");
+
+        JobAnswer answer = bridge.handle(job("job-1", pretty, null));
+
+        assertEquals(JobAnswer.Result.FAILED, answer.result());
+        FakePipelineJobs.Answer sent = jobs.answer("job-1");
+        assertEquals(FailureType.ConfigurationError, sent.failureType());
+        assertEquals(String.format("UserParameters is %,d characters long, and CodePipeline allows ", pretty.codePointCount(0, pretty.length()))
+                + "1,000 in an action's configuration value: put the spec in a file of the input artifact and name it instead, "
+                + "{\"specFile\": \"deploy/tollgate-spec.json\"} (see docs/pipeline.md)", sent.summary());
+        assertEquals(0, executions.startCalls());
+    }
+
+    @Test
+    void everySampleEventsUserParametersFitCodePipelinesLimit() {
+        for (String sample : List.of("pipeline-bridge-first-call.json", "pipeline-bridge-continuation.json",
+                "pipeline-bridge-spec-file.json", "pipeline-bridge-invalid-spec.json")) {
+            String parameters = userParameters(sample);
+            assertTrue(parameters.codePointCount(0, parameters.length()) <= SpecSource.MAX_USER_PARAMETERS_CHARACTERS, sample);
+        }
     }
 
     @Test

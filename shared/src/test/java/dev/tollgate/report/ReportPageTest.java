@@ -66,16 +66,16 @@ class ReportPageTest {
     void aStepsRoundsOfBakingAndJudgingAreOneRowOfTheTimeline() {
         List<StateSpan> spans = List.of(new StateSpan("ShiftTraffic", T0, T0.plusSeconds(1), null),
                 new StateSpan("Bake", T0.plusSeconds(1), T0.plusSeconds(6), null),
-                new StateSpan("AnalyzeStep", T0.plusSeconds(6), T0.plusSeconds(7), null),
-                new StateSpan("Decide", T0.plusSeconds(7), T0.plusSeconds(8), null),
+                new StateSpan("Decide", T0.plusSeconds(6), T0.plusSeconds(7), null),
+                new StateSpan("RouteDecision", T0.plusSeconds(7), T0.plusSeconds(8), null),
                 new StateSpan("Bake", T0.plusSeconds(8), T0.plusSeconds(13), null),
-                new StateSpan("AnalyzeStep", T0.plusSeconds(13), T0.plusSeconds(14), null),
-                new StateSpan("Decide", T0.plusSeconds(14), T0.plusSeconds(15), null),
+                new StateSpan("Decide", T0.plusSeconds(13), T0.plusSeconds(14), null),
+                new StateSpan("RouteDecision", T0.plusSeconds(14), T0.plusSeconds(15), null),
                 new StateSpan("Promote", T0.plusSeconds(15), T0.plusSeconds(16), null));
 
         List<StateSpan> rows = ReportPage.collapseLoops(spans);
 
-        assertEquals(List.of("ShiftTraffic", "Bake → AnalyzeStep → Decide × 2", "Promote"), rows.stream().map(StateSpan::name).toList());
-        assertEquals(new StateSpan("Bake → AnalyzeStep → Decide × 2", T0.plusSeconds(1), T0.plusSeconds(15), null), rows.get(1));
+        assertEquals(List.of("ShiftTraffic", "Bake → Decide → RouteDecision × 2", "Promote"), rows.stream().map(StateSpan::name).toList());
+        assertEquals(new StateSpan("Bake → Decide → RouteDecision × 2", T0.plusSeconds(1), T0.plusSeconds(15), null), rows.get(1));
     }
 }

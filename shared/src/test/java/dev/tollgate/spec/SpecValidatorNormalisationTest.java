@@ -111,7 +111,8 @@ class SpecValidatorNormalisationTest {
 
     @Test
     void maxBakeDefaultsToTwiceTheStepsOwnBake() {
-        ObjectNode request = set(minimal(), "$.steps[0].bakeSeconds", "86400");
+        // A day's bake judged hourly: at one tick a minute, two days of ticks would not fit in an execution's history.
+        ObjectNode request = set(set(minimal(), "$.steps[0].bakeSeconds", "86400"), "$.analysis.periodSeconds", "3600");
 
         assertEquals(172_800, validator.validate(request).step(0).maxBakeSeconds());
     }
@@ -147,7 +148,7 @@ class SpecValidatorNormalisationTest {
     @ValueSource(ints = {1, 5, 10, 30, 60, 120, 300, 3600})
     void acceptsEveryPeriodCloudWatchOffers(int periodSeconds) {
         ObjectNode request = set(minimal(), "$.analysis.periodSeconds", Integer.toString(periodSeconds));
-        set(request, "$.steps[0].bakeSeconds", "3600");
+        set(request, "$.steps[0].bakeSeconds", Integer.toString(Math.max(60, periodSeconds)));
 
         assertEquals(periodSeconds, validator.validate(request).analysis().periodSeconds());
     }

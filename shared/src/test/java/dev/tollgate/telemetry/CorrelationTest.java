@@ -13,12 +13,12 @@ class CorrelationTest {
     @Test
     void aTaskEventGivesItsDeploymentServiceExecutionStateAndStep() {
         Correlation correlation = Correlation.of(Json.tree("""
-                {"execution": {"arn": "%s", "state": "AnalyzeStep", "retryCount": 2},
+                {"execution": {"arn": "%s", "state": "Decide", "retryCount": 2},
                  "spec": {"deploymentId": "checkout-v42", "service": "checkout"},
                  "progress": {"stepIndex": 1, "canaryWeight": 50}}""".formatted(EXECUTION)));
 
-        assertEquals(new Correlation("checkout-v42", "checkout", EXECUTION, "AnalyzeStep", 1, 2), correlation);
-        assertEquals(Map.of("deploymentId", "checkout-v42", "service", "checkout", "executionArn", EXECUTION, "state", "AnalyzeStep",
+        assertEquals(new Correlation("checkout-v42", "checkout", EXECUTION, "Decide", 1, 2), correlation);
+        assertEquals(Map.of("deploymentId", "checkout-v42", "service", "checkout", "executionArn", EXECUTION, "state", "Decide",
                 "stepIndex", "1", "retryCount", "2"), correlation.logKeys());
     }
 

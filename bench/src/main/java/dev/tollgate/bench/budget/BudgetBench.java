@@ -77,7 +77,7 @@ public final class BudgetBench {
             ScenarioRun.Release release = new ScenarioRun(stack, log).prepare(Scenario.GOOD, "tick", 7);
             TickCallCount.Tick tick;
             try (release) {
-                tick = TickCallCount.measure(stack.functionEnvironments().get("AnalyzeStepFunction").variables(), release.spec(),
+                tick = TickCallCount.measure(stack.functionEnvironments().get("DecideFunction").variables(), release.spec(),
                         options.tickMetrics(), options.tickAlarms());
             }
 
@@ -97,7 +97,7 @@ public final class BudgetBench {
                          TickCallCount.Tick tick, List<RollbackTiming> timings) {
         StringBuilder report = new StringBuilder();
         report.append("## AWS calls in one whole local deployment (").append(good.outcome().status()).append(", ")
-                .append(ledger.invocations("AnalyzeStep")).append(" analysis ticks)\n\n");
+                .append(ledger.invocations("Decide")).append(" analysis ticks)\n\n");
         MarkdownTable callTable = new MarkdownTable("function", "service:operation", "calls", "attempts", "per invocation");
         Map<String, Integer> invocationsByFunction = invocationsByFunction(ledger);
         long totalCalls = 0;

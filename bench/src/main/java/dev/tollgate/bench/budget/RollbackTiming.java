@@ -3,6 +3,7 @@ package dev.tollgate.bench.budget;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
 import dev.tollgate.ops.ExecutionEvent;
+import dev.tollgate.ops.TickOutputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,19 +39,24 @@ public record RollbackTiming(Instant shiftedAt, Instant firstRegressedPeriodStar
         Instant rolledBack = null;
         int ticks = 0;
         for (ExecutionEvent event : history) {
-            if (!event.stateExited() || event.at() == null) {
+            if (event.at() == null || !TickOutputs.worthReading(event)) {
+                continue;
+            }
+            String verdict = verdict(event);
+            if (!verdict.isEmpty()) {
+                if (failed == null && shifted != null) {
+                    ticks++;
+                    if ("FAIL".equals(verdict)) {
+                        failed = event.at();
+                    }
+                }
+                continue;
+            }
+            if (!event.stateExited()) {
                 continue;
             }
             switch (event.stateName()) {
                 case "ShiftTraffic" -> shifted = shifted == null ? event.at() : shifted;
-                case "AnalyzeStep" -> {
-                    if (failed == null && shifted != null) {
-                        ticks++;
-                        if ("FAIL".equals(verdict(event))) {
-                            failed = event.at();
-                        }
-                    }
-                }
                 case "RollBack" -> rolledBack = rolledBack == null ? event.at() : rolledBack;
                 default -> {
                     // Other states do not move traffic or judge it.
@@ -64,10 +70,11 @@ public record RollbackTiming(Instant shiftedAt, Instant firstRegressedPeriodStar
                 ticks));
     }
 
-    private static String verdict(ExecutionEvent analyzed) {
+    /** The tick's verdict the event carries, or "" when it carries none. */
+    private static String verdict(ExecutionEvent event) {
         try {
-            JsonNode output = Json.tree(analyzed.payload());
-            return output.path("verdict").path("verdict").asText();
+            JsonNode output = Json.tree(event.payload());
+            return TickOutputs.verdict(event, output).path("verdict").asText("");
         } catch (RuntimeException notJson) {
             return "";
         }

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
- * The SDK HTTP clients side by side, in the shape of analyze-step (its jar, CloudWatch, an analysis
+ * The SDK HTTP clients side by side, in the shape of the decide function (its jar, CloudWatch, an analysis
  * tick's two calls against the local stack): a fresh JVM per run for each of url-connection, Apache
  * and CRT, interleaved with the hello-world jar; the time to the first tick's answers, the ratio to
  * hello-world, the classes loaded and the bytes each client adds, and the latency of warm ticks.
@@ -45,14 +45,14 @@ public final class HttpClientBench {
     public static void run(Options options, PrintStream out) throws IOException {
         Path repository = RepositoryFiles.root();
         Path benchTarget = repository.resolve("bench").resolve("target");
-        Path analyzeJar = repository.resolve("functions/analyze-step/target/analyze-step.jar");
+        Path decideJar = repository.resolve("functions/decide/target/decide.jar");
         Path work = options.workDirectory().isPresent() ? Files.createDirectories(options.workDirectory().get())
                 : Files.createTempDirectory("tollgate-httpclients");
         ProbeLauncher launcher = new ProbeLauncher(benchTarget.resolve("tollgate-coldstart-probe.jar"), work.resolve("probe-stderr.log"));
         Map<String, List<Path>> classPaths = new LinkedHashMap<>();
-        classPaths.put("url-connection", List.of(analyzeJar));
-        classPaths.put("apache", withJars(analyzeJar, benchTarget.resolve("http-clients/apache")));
-        classPaths.put("crt", withJars(analyzeJar, benchTarget.resolve("http-clients/crt")));
+        classPaths.put("url-connection", List.of(decideJar));
+        classPaths.put("apache", withJars(decideJar, benchTarget.resolve("http-clients/apache")));
+        classPaths.put("crt", withJars(decideJar, benchTarget.resolve("http-clients/crt")));
         out.println("starting the local stack (moto) in " + work + " ...");
         try (LocalStack stack = LocalStack.start(work)) {
             prepare(stack);

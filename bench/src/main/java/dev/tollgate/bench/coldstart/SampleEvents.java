@@ -73,7 +73,6 @@ final class SampleEvents {
         SAMPLES.put("RunMigrationsFunction", "run-migrations-flyway.json");
         SAMPLES.put("DeployCanaryFunction", "deploy-canary.json");
         SAMPLES.put("ShiftTrafficFunction", "shift-traffic.json");
-        SAMPLES.put("AnalyzeStepFunction", "analyze-step.json");
         SAMPLES.put("DecideFunction", "decide.json");
         SAMPLES.put("ApprovalFunction", "approval.json");
         SAMPLES.put("FinalizeFunction", "finalize-promote.json");
@@ -103,7 +102,7 @@ final class SampleEvents {
         // The record and the lock, held by the execution the lock sample names: its ACQUIRE is then a retry, which succeeds.
         new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME).acquire(lock.path("service").asText(),
                 lock.path("deploymentId").asText(), lock.path("executionArn").asText(), Instant.now());
-        JsonNode analysis = sample("analyze-step.json").path("spec").path("analysis");
+        JsonNode analysis = sample("decide.json").path("spec").path("analysis");
         createAlarms(analysis.path("alarms"));
         putMetrics(analysis);
         createSecret(sample("fetch-secrets.json").path("spec").path("secrets").get(0));
@@ -151,7 +150,7 @@ final class SampleEvents {
             withFixtureTarget((ObjectNode) event.get("spec"));
         }
         switch (function) {
-            case "AnalyzeStepFunction", "DecideFunction" ->
+            case "DecideFunction" ->
                     ((ObjectNode) event.get("progress")).put("stepStartedAt", metricsStart.toString());
             case "RunMigrationsFunction" -> withFreshDatabase((ObjectNode) event, run);
             case "DeployCanaryFunction" -> startOver();

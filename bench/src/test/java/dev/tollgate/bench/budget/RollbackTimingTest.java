@@ -15,12 +15,18 @@ class RollbackTimingTest {
         return new ExecutionEvent(id, Instant.parse(at), "TaskStateExited", state, output, null, null);
     }
 
+    /** The Decide function's answer: the decision with the verdict it rests on. */
+    private static ExecutionEvent decided(long id, String at, String verdict) {
+        return new ExecutionEvent(id, Instant.parse(at), "LambdaFunctionSucceeded", "Decide",
+                "{\"action\":\"CONTINUE_BAKING\",\"verdict\":{\"verdict\":\"" + verdict + "\"}}", null, null);
+    }
+
     @Test
     void measuresFromTheFirstWholePeriodAfterTheShiftToTrafficBackOnTheOldVersion() {
         List<ExecutionEvent> history = List.of(
                 exited(1, "ShiftTraffic", "2026-11-24T10:00:02.500Z", "{}"),
-                exited(2, "AnalyzeStep", "2026-11-24T10:00:07.700Z", "{\"verdict\":{\"verdict\":\"INCONCLUSIVE\"}}"),
-                exited(3, "AnalyzeStep", "2026-11-24T10:00:12.900Z", "{\"verdict\":{\"verdict\":\"FAIL\"}}"),
+                decided(2, "2026-11-24T10:00:07.700Z", "INCONCLUSIVE"),
+                decided(3, "2026-11-24T10:00:12.900Z", "FAIL"),
                 exited(4, "RollBack", "2026-11-24T10:00:13.500Z", "{}"));
 
         RollbackTiming timing = RollbackTiming.of(history, 5).orElseThrow();
@@ -35,7 +41,7 @@ class RollbackTimingTest {
     @Test
     void aReleaseThatWasNeverRolledBackHasNoTiming() {
         List<ExecutionEvent> history = List.of(exited(1, "ShiftTraffic", "2026-11-24T10:00:02Z", "{}"),
-                exited(2, "AnalyzeStep", "2026-11-24T10:00:07Z", "{\"verdict\":{\"verdict\":\"PASS\"}}"));
+                decided(2, "2026-11-24T10:00:07Z", "PASS"));
 
         assertTrue(RollbackTiming.of(history, 5).isEmpty());
     }

@@ -5,6 +5,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
 import dev.tollgate.ops.StepFunctionsExecutions;
+import dev.tollgate.ops.TickOutputs;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,8 @@ public final class ExecutionWatcher {
     private final PrintStream out;
     private final Instant started = Instant.now();
     private String lastLine;
+    /** The state entered last: a task's own events (its function's answer) name none. */
+    private String currentState;
 
     public ExecutionWatcher(SfnClient sfn, PrintStream out) {
         this.sfn = sfn;
@@ -38,13 +41,20 @@ public final class ExecutionWatcher {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             DescribeExecutionResponse execution = sfn.describeExecution(describe -> describe.executionArn(executionArn));
-            GetExecutionHistoryResponse history = sfn.getExecutionHistory(get -> get.executionArn(executionArn).maxResults(1000));
-            for (HistoryEvent event : history.events()) {
-                if (event.id() > seen) {
-                    seen = event.id();
-                    print(event);
+            // Page by page: a long rollout has more events than one page holds (and moto ignores reverseOrder).
+            String token = null;
+            do {
+                String page = token;
+                GetExecutionHistoryResponse history = sfn.getExecutionHistory(get -> get.executionArn(executionArn).maxResults(1000)
+                        .nextToken(page));
+                for (HistoryEvent event : history.events()) {
+                    if (event.id() > seen) {
+                        seen = event.id();
+                        print(event);
+                    }
                 }
-            }
+                token = history.nextToken();
+            } while (token != null);
             if (execution.status() != ExecutionStatus.RUNNING) {
                 return execution;
             }
@@ -57,11 +67,17 @@ public final class ExecutionWatcher {
     }
 
     private void print(HistoryEvent event) {
-        if (event.type() == HistoryEventType.TASK_STATE_ENTERED && "AwaitApproval".equals(event.stateEnteredEventDetails().name())) {
+        if (event.stateEnteredEventDetails() != null) {
+            currentState = event.stateEnteredEventDetails().name();
+        }
+        if (event.type() == HistoryEventType.TASK_STATE_ENTERED && "AwaitApproval".equals(currentState)) {
             out.println(stamp() + "waiting for approval: tollgate approve | promote | abort <deploymentId>");
             return;
         }
-        if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
+        if (event.type() == HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED && TickOutputs.DECIDE.equals(currentState)) {
+            JsonNode verdict = Json.tree(event.lambdaFunctionSucceededEventDetails().output()).path("verdict");
+            out.println(stamp() + TickOutputs.describeVerdict(verdict, "        "));
+        } else if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
             String state = event.stateExitedEventDetails().name();
             JsonNode output = Json.tree(event.stateExitedEventDetails().output());
             String line = describe(state, output);
@@ -101,10 +117,9 @@ public final class ExecutionWatcher {
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
             case "ShiftTraffic" -> "shifted: step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/"
                     + output.path("spec").path("steps").size() + ", canary at " + output.path("progress").path("canaryWeight").asInt() + " %";
-            case "AnalyzeStep" -> verdict(output.path("verdict"));
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
-            case "Decide" -> "decision: " + output.path("decision").path("action").asText() + " (" + output.path("decision").path("reason").asText() + ")";
+            case TickOutputs.DECIDE -> "decision: " + output.path("decision").path("action").asText() + " (" + output.path("decision").path("reason").asText() + ")";
             case "WatchTrafficShift" -> output.path("watch").path("shifted").asBoolean()
                     ? "shifted by the target: step " + (output.path("watch").path("stepIndex").asInt() + 1) + "/"
                     + output.path("spec").path("steps").size() + ", canary at " + output.path("watch").path("canaryWeight").asInt() + " %"
@@ -146,15 +161,6 @@ public final class ExecutionWatcher {
         for (JsonNode applied : migrations.path("applied")) {
             line.append("\n        applied ").append(applied.path("script").asText()).append(" (")
                     .append(applied.path("executionMillis").asLong()).append(" ms)");
-        }
-        return line.toString();
-    }
-
-    private static String verdict(JsonNode verdict) {
-        StringBuilder line = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
-        for (JsonNode check : verdict.path("checks")) {
-            line.append("\n        ").append(check.path("verdict").asText()).append(' ').append(check.path("name").asText())
-                    .append(": ").append(check.path("reason").asText());
         }
         return line.toString();
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** The {@code tollgate} command: the local demo, and steering deployments on AWS or on a local stack. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
         description = "Progressive delivery for AWS: canary steps judged from evidence.",
-        subcommands = {TollgateCommand.Demo.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
+        subcommands = {TollgateCommand.Demo.class, ValidateCommand.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
                 OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
                 OpsCommands.Unlock.class,
                 OpsCommands.Report.class, InvokeCommand.class})

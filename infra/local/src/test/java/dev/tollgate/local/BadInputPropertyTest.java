@@ -25,7 +25,6 @@ import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
-import dev.tollgate.functions.analyze.AnalyzeStepHandler;
 import dev.tollgate.functions.approval.ApprovalHandler;
 import dev.tollgate.functions.budget.CheckErrorBudgetHandler;
 import dev.tollgate.functions.canary.DeployCanaryHandler;
@@ -79,7 +78,7 @@ class BadInputPropertyTest {
             Map.entry("validate-request.json", "validate"), Map.entry("deployment-lock-acquire.json", "lock"),
             Map.entry("check-error-budget.json", "budget"), Map.entry("deploy-canary.json", "canary"),
             Map.entry("deploy-canary-check-health.json", "canary"), Map.entry("shift-traffic.json", "shift"),
-            Map.entry("analyze-step.json", "analyze"), Map.entry("decide.json", "decide"), Map.entry("approval.json", "approval"),
+            Map.entry("decide.json", "decide"), Map.entry("approval.json", "approval"),
             Map.entry("finalize-promote.json", "finalize"), Map.entry("finalize-rollback-after-failure.json", "finalize"),
             Map.entry("finalize-dry-run.json", "finalize"));
 
@@ -95,8 +94,8 @@ class BadInputPropertyTest {
             case "budget" -> new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
             case "canary" -> new DeployCanaryHandler(new CanaryService(traffic, store, clock), 15);
             case "shift" -> new ShiftTrafficHandler(new ShiftService(traffic, store, clock), 15);
-            case "analyze" -> new AnalyzeStepHandler(new AnalysisService(metrics, new SequentialJudge(), clock));
-            case "decide" -> new DecideHandler(new DecisionService(store, new DecisionPolicy(), clock));
+            case "decide" -> new DecideHandler(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), clock), store,
+                    new DecisionPolicy(), clock));
             case "approval" -> new ApprovalHandler(store, clock);
             case "finalize" -> new FinalizeHandler(new FinalizeService(traffic, store, clock, 15));
             default -> throw new IllegalArgumentException(function);

@@ -77,7 +77,6 @@ class CrashIT {
             cases.add(Arguments.of("DeployCanary", how, "DeployCanaryFunction", "DEPLOY", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("CheckCanaryHealth", how, "DeployCanaryFunction", "CHECK_HEALTH", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("ShiftTraffic", how, "ShiftTrafficFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
-            cases.add(Arguments.of("AnalyzeStep", how, "AnalyzeStepFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("Decide", how, "DecideFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("AwaitApproval", how, "ApprovalFunction", null, Scenario.GOOD, Variant.APPROVAL_GATE, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("Promote", how, "FinalizeFunction", "PROMOTE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));

@@ -67,13 +67,14 @@ class InvokeCommandIT {
         SAMPLES.put("deploy-canary-check-health.json", Expected.fails("DeployCanaryFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("shift-traffic.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("shift-traffic-watch.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
-        SAMPLES.put("analyze-step.json", Expected.responds("AnalyzeStepFunction", "verdict", "checks"));
-        SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason"));
+        SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason", "verdict"));
         SAMPLES.put("approval.json", Expected.responds("ApprovalFunction", "deploymentId", "nextStepIndex"));
         SAMPLES.put("finalize-promote.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
         // A rollback of a canary that never got traffic has nothing to move: 100 % old, settled.
         SAMPLES.put("finalize-rollback.json", Expected.responds("FinalizeFunction", "status", "canaryPercent", "baselinePercent", "settled"));
         SAMPLES.put("finalize-rollback-after-failure.json", Expected.responds("FinalizeFunction", "status", "reason", "settled"));
+        // A dry run that deployed nothing ends DRY_RUN: there is nothing on the target to check or move.
+        SAMPLES.put("finalize-dry-run.json", Expected.responds("FinalizeFunction", "status", "reason", "canaryPercent"));
         SAMPLES.put("finalize-retire.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
         // The bridge answers a job that exists only in a real pipeline run.
         SAMPLES.put("pipeline-bridge-first-call.json", Expected.fails("PipelineBridgeFunction", AWS_CALL_FAILED, "JobNotFoundException"));

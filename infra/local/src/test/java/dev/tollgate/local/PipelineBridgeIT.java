@@ -45,7 +45,9 @@ class PipelineBridgeIT {
     @Test
     void aPromotedDeploymentSucceedsTheJobAfterSeveralContinuations() throws Exception {
         try (ScenarioRun.Release release = release(Scenario.GOOD, "pipe-good")) {
-            LocalCodePipeline.ActionRun run = pipeline.run(LocalCodePipeline.jobData(Json.write(release.spec()), null),
+            // The demo spec is longer than the 1,000 characters CodePipeline allows inline: a file of the artifact, as in a pipeline.
+            String key = pipeline.uploadArtifact("pipe-good/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
+            LocalCodePipeline.ActionRun run = pipeline.run(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
                     Duration.ofSeconds(3), Duration.ofMinutes(4));
 
             assertTrue(run.jobs().size() >= 3, "a first call and at least two continuations: " + run.jobs());
@@ -98,7 +100,8 @@ class PipelineBridgeIT {
     @Test
     void aJobDeliveredTwiceStartsOneExecutionAndIsAnsweredOnce() {
         try (ScenarioRun.Release release = release(Scenario.GOOD, "pipe-retry")) {
-            String jobId = pipeline.createJob(LocalCodePipeline.jobData(Json.write(release.spec()), null));
+            String key = pipeline.uploadArtifact("pipe-retry/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
+            String jobId = pipeline.createJob(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key));
 
             JsonNode first = pipeline.invoke(jobId);
             JsonNode retried = pipeline.invoke(jobId);

@@ -1,6 +1,7 @@
 package dev.tollgate.functions.decide;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.decision.Decision;
@@ -9,10 +10,14 @@ import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
-import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.spec.DeploymentSpec;
+import java.time.Instant;
 
-/** Turns a tick's verdict (and any operator abort or promotion) into the next action. */
+/**
+ * One analysis tick: reads the step's metrics and alarms, asks the judge, and turns its verdict (and
+ * any operator abort or promotion) into the next action, returned with the verdict and its numbers.
+ */
 public final class DecideHandler extends JsonHandler<DecideHandler.Request, Decision> {
 
     private final DecisionService decisions;
@@ -26,8 +31,8 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
     }
 
     private static DecisionService wire(AwsClients clients) {
-        return new DecisionService(Wiring.deploymentStore(clients), new DecisionPolicy(), Wiring.clock(),
-                Wiring.deploymentEvents(clients));
+        return new DecisionService(new AnalysisService(Wiring.metricSource(clients), new SequentialJudge(), Wiring.clock()),
+                Wiring.deploymentStore(clients), new DecisionPolicy(), Wiring.clock(), Wiring.deploymentEvents(clients));
     }
 
     public DecideHandler(DecisionService decisions) {
@@ -43,9 +48,10 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
     @Override
     protected Decision handle(Request request, Context context) {
         return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
-                required(request.verdict(), "verdict"));
+                required(request.tickStartedAt(), "tickStartedAt"));
     }
 
-    public record Request(DeploymentSpec spec, StepProgress progress, StepVerdict verdict) {
+    /** {@code tickStartedAt} is {@code $$.State.EnteredTime}: when the state machine entered this tick, the same for its retries. */
+    public record Request(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
     }
 }

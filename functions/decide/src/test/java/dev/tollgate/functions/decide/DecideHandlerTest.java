@@ -4,41 +4,121 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.judge.AlarmState;
+import dev.tollgate.judge.SequentialJudge;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DecideHandlerTest {
 
     private static final String DEPLOYMENT = "checkout-2026-11-24-v42";
+    private static final Map<String, String> CANARY = Map.of("Service", "checkout", "Version", "v42");
+    private static final Map<String, String> BASELINE = Map.of("Service", "checkout", "Version", "v41");
+    private static final Instant STEP_STARTED = Instant.parse("2026-11-24T10:20:00Z");
 
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:25:30Z"));
-    private final DecideHandler handler = new DecideHandler(new DecisionService(store, new DecisionPolicy(), clock));
+    private final FakeMetricSource metrics = new FakeMetricSource()
+            .alarm("checkout-canary-anomaly", AlarmState.OK)
+            .alarm("checkout-p99-slo", AlarmState.OK);
+    // The sample tick: step 2 (25 %) began at 10:20, its bake time is 300 s, and the tick is at 10:25:30.
+    private final MutableClock clock = new MutableClock(STEP_STARTED.plusSeconds(5 * 60 + 30));
+    private final DecideHandler handler = new DecideHandler(new DecisionService(
+            new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock));
 
     @BeforeEach
     void deploymentIsRecorded() {
         new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
     }
 
+    private void minutes(double canaryRequests, double canaryErrors, double baselineRequests, double baselineErrors) {
+        for (int index = 0; index < 5; index++) {
+            Instant at = STEP_STARTED.plusSeconds(60L * index + 10);
+            metrics.put("App", "Requests", CANARY, at, canaryRequests).put("App", "5xx", CANARY, at, canaryErrors)
+                    .put("App", "Requests", BASELINE, at, baselineRequests).put("App", "5xx", BASELINE, at, baselineErrors)
+                    .put("App", "Latency", CANARY, at, 180).put("App", "Latency", BASELINE, at, 175);
+        }
+    }
+
+    /**
+     * A healthy step: five errors a period would be expected on the canary at the baseline's rate, so
+     * the judge must rule out a rate 1.5 times the baseline's before it passes; a canary at less than
+     * half the rate does within five periods.
+     */
+    private void healthyMinutes() {
+        minutes(2_500, 2, 7_500, 15);
+    }
+
+    private List<TimelineEntry> ticksRecorded() {
+        return store.find(DEPLOYMENT).orElseThrow().timeline().stream().filter(entry -> entry.state().equals("Decide")).toList();
+    }
+
     @Test
-    void movesToTheNextStepWhenTheStepPassedAfterItsBakeTime() {
+    void movesToTheNextStepWhenTheStepPassedAfterItsBakeTimeReadingEverythingInOneCallEach() {
+        healthyMinutes();
+
         JsonNode decision = SampleEvents.invoke(handler, "decide.json");
 
         assertEquals("NEXT_STEP", decision.path("action").asText(), decision.toString());
         assertEquals(2, decision.path("nextStepIndex").asInt());
         assertTrue(decision.path("reason").asText().startsWith("step 2/4 (25 %) passed"), decision.toString());
+        assertEquals("PASS", decision.path("verdict").path("verdict").asText(), "the verdict the decision rests on comes with it");
+        assertTrue(decision.has("onApproval") && decision.get("onApproval").isNull(),
+                "written out even when empty: the Decide state selects it by path");
+        assertEquals(5, decision.path("verdict").path("checks").size(), "error rate, latency, SLO and two alarms");
+        assertEquals(1, metrics.seriesCallCount(), "one GetMetricData for all metrics, canary and baseline");
+        assertEquals(1, metrics.alarmCallCount(), "one DescribeAlarms for all alarms");
+    }
+
+    @Test
+    void rollsBackWhenCanaryErrorRateTriplesAtTwentyFivePercent() {
+        minutes(2_500, 75, 7_500, 75);
+
+        JsonNode decision = SampleEvents.invoke(handler, "decide.json");
+
+        assertEquals("ROLLBACK", decision.path("action").asText(), decision.toString());
+        assertTrue(decision.path("reason").asText().startsWith("step 2/4 (25 %) failed: error-rate"), decision.toString());
+        JsonNode errorRate = decision.path("verdict").path("checks").get(0);
+        assertEquals("FAIL", errorRate.path("verdict").asText());
+        assertEquals(375, errorRate.path("numbers").path("canaryErrors").asDouble());
+    }
+
+    @Test
+    void bakesOnWithoutAnyDataRatherThanPassing() {
+        JsonNode decision = SampleEvents.invoke(handler, "decide.json");
+
+        assertEquals("INCONCLUSIVE", decision.path("verdict").path("verdict").asText(), decision.toString());
+        assertEquals("CONTINUE_BAKING", decision.path("action").asText());
+        assertTrue(decision.path("reason").asText().startsWith("bake time over but undecided"), decision.toString());
+    }
+
+    @Test
+    void anAlarmWithInsufficientDataKeepsTheStepBaking() {
+        healthyMinutes();
+        metrics.alarm("checkout-p99-slo", AlarmState.INSUFFICIENT_DATA);
+
+        JsonNode decision = SampleEvents.invoke(handler, "decide.json");
+
+        assertEquals("INCONCLUSIVE", decision.path("verdict").path("verdict").asText(), decision.toString());
+        assertEquals("CONTINUE_BAKING", decision.path("action").asText());
     }
 
     @Test
     void rollsBackAtTheNextTickWhenAnOperatorAborted() {
+        healthyMinutes();
         store.requestOperatorAction(DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", clock.instant(), "pager"));
 
         JsonNode decision = SampleEvents.invoke(handler, "decide.json");
@@ -46,25 +126,60 @@ class DecideHandlerTest {
         assertEquals("ROLLBACK", decision.path("action").asText());
         assertEquals("aborted by alice: pager", decision.path("reason").asText());
         assertEquals("alice", decision.path("decidedBy").asText());
+        assertEquals("PASS", decision.path("verdict").path("verdict").asText(), "the judge's view is kept beside the operator's");
     }
 
     @Test
     void recordsABakingTickOnlyWhenItsVerdictChanges() {
-        String inconclusive = SampleEvents.read("decide.json").replace("\"verdict\": \"PASS\"", "\"verdict\": \"INCONCLUSIVE\"");
-        clock.advance(java.time.Duration.ofSeconds(-120));
-        SampleEvents.invokeWith(handler, inconclusive);
-        SampleEvents.invokeWith(handler, inconclusive.replace("10:25:30Z", "10:26:30Z"));
-        SampleEvents.invokeWith(handler, inconclusive.replace("10:25:30Z", "10:27:30Z"));
+        String event = SampleEvents.read("decide.json");
+        clock.advance(Duration.ofSeconds(-120));
+        SampleEvents.invokeWith(handler, event);
+        SampleEvents.invokeWith(handler, event.replace("\"tickStartedAt\": \"2026-11-24T10:25:30Z\"",
+                "\"tickStartedAt\": \"2026-11-24T10:26:30Z\""));
+        SampleEvents.invokeWith(handler, event.replace("\"tickStartedAt\": \"2026-11-24T10:25:30Z\"",
+                "\"tickStartedAt\": \"2026-11-24T10:27:30Z\""));
 
-        assertEquals(1, store.find(DEPLOYMENT).orElseThrow().timeline().stream().filter(entry -> entry.state().equals("Decide")).count(),
-                "three INCONCLUSIVE ticks that only bake on make one entry");
+        assertEquals(1, ticksRecorded().size(), "three INCONCLUSIVE ticks that only bake on make one entry");
+    }
+
+    @Test
+    void aVerdictFlippingForHoursNotesAtMostTenBakingTicksAStepOnTheRecord() {
+        String event = SampleEvents.read("decide.json");
+        clock.advance(Duration.ofSeconds(-120));
+        for (int tick = 0; tick < 30; tick++) {
+            if (tick % 2 == 1) {
+                healthyMinutes();
+            } else {
+                metrics.alarm("checkout-p99-slo", tick % 4 == 0 ? AlarmState.INSUFFICIENT_DATA : AlarmState.OK);
+            }
+            SampleEvents.invokeWith(handler, event.replace("2026-11-24T10:25:30Z", Instant.parse("2026-11-24T10:25:30Z")
+                    .plusSeconds(tick).toString()));
+        }
+
+        List<TimelineEntry> ticks = ticksRecorded();
+        assertEquals(10, ticks.size(), "fourteen flips, ten notes: " + ticks);
+        assertTrue(ticks.stream().allMatch(entry -> entry.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 600));
     }
 
     @Test
     void recordsTheDecisionOnTheTimelineOncePerTick() {
+        healthyMinutes();
+
         SampleEvents.invoke(handler, "decide.json");
         SampleEvents.invoke(handler, "decide.json");
 
-        assertEquals(1, store.find(DEPLOYMENT).orElseThrow().timeline().stream().filter(entry -> entry.state().equals("Decide")).count());
+        assertEquals(1, ticksRecorded().size());
+    }
+
+    @Test
+    void aRetriedTickThatDecidesOtherwiseRecordsTheDecisionTheStateMachineActsOn() {
+        SampleEvents.invoke(handler, "decide.json");
+        healthyMinutes();
+
+        JsonNode retried = SampleEvents.invoke(handler, "decide.json");
+
+        assertEquals("NEXT_STEP", retried.path("action").asText(), retried.toString());
+        assertEquals(List.of("CONTINUE_BAKING", "NEXT_STEP"),
+                ticksRecorded().stream().map(entry -> entry.message().substring(0, entry.message().indexOf(':'))).toList());
     }
 }

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 
 /**
  * One cold start of an analysis tick's AWS calls with one SDK HTTP client, in a fresh JVM whose
- * class path is the analyze-step jar, that client's jars and this probe: builds the HTTP client and
+ * class path is the decide function's jar, that client's jars and this probe: builds the HTTP client and
  * a CloudWatch client, makes the tick's two calls (GetMetricData of six metrics, DescribeAlarms)
  * once cold, then {@code N} times warm. Prints one {@code HTTPPROBE ...} line, then halts.
  *

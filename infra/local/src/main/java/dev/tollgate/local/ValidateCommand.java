@@ -1,0 +1,84 @@
+package dev.tollgate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.errors.InvalidSpecException;
+import dev.tollgate.errors.InvalidSpecException.Violation;
+import dev.tollgate.json.Json;
+import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.RolloutBudget;
+import dev.tollgate.spec.SpecValidator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tollgate validate --spec FILE}: the state machine's first state, offline. Every problem with
+ * its JSON path, or the spec's worst case on AWS (history events, ticks, duration, state size). For a
+ * pipeline's build stage and for a person writing a spec: no AWS, no local stack.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks a deployment spec as the state machine's first state does, offline, and prints its worst case on AWS:",
+                "history events, analysis ticks, duration and state size against Step Functions' quotas.",
+                "Exit status 0 valid, 2 refused (every problem listed), 3 the file cannot be read."})
+final class ValidateCommand implements Callable<Integer> {
+
+    /** Exit status when the spec file cannot be read at all (missing, unreadable, not UTF-8 text). */
+    static final int UNREADABLE = 3;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The deployment spec (JSON), as for tollgate start")
+    Path specFile;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        String text;
+        try {
+            text = Files.readString(specFile);
+        } catch (IOException unreadable) {
+            err.println("tollgate: cannot read " + specFile + ": " + unreadable.getClass().getSimpleName()
+                    + (unreadable.getMessage() == null ? "" : ": " + unreadable.getMessage()));
+            err.flush();
+            return UNREADABLE;
+        }
+        try {
+            DeploymentSpec spec = new SpecValidator().validate(json(text));
+            out.println(specFile + ": valid deployment spec " + spec.deploymentId() + " (" + Json.MAPPER.valueToTree(spec.target())
+                    .path("type").asText() + ", " + spec.promotionStepIndex() + " steps before the promotion, "
+                    + spec.analysis().metrics().size() + " metrics, " + spec.analysis().alarms().size() + " alarms)");
+            out.println("worst case on AWS (every step baking to maxBakeSeconds, every gate waiting its day, every poll to its"
+                    + " deadline, every task retried to its limit; docs/quotas.md):");
+            RolloutBudget.of(spec).describe().forEach(out::println);
+            out.flush();
+            return 0;
+        } catch (InvalidSpecException invalid) {
+            List<Violation> violations = invalid.violations();
+            err.println("tollgate: " + specFile + ": invalid deployment spec, " + violations.size()
+                    + (violations.size() == 1 ? " problem:" : " problems:"));
+            violations.forEach(violation -> err.println("  " + violation));
+            err.flush();
+            return TollgateCommand.INVALID;
+        }
+    }
+
+    /** The file's JSON; text that is not JSON is a spec with one problem, at its root. */
+    private static JsonNode json(String text) {
+        try {
+            return Json.tree(text);
+        } catch (BadRequestException notJson) {
+            throw new InvalidSpecException(List.of(new Violation("$", notJson.getMessage(),
+                    "a JSON object; see docs/spec.md")));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.json.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** {@code tollgate validate --spec FILE} offline, on every spec the repository shows: events/ and docs/spec.md. */
+class ValidateCommandTest {
+
+    @TempDir
+    Path temporary;
+
+    private record Ran(int status, String out, String err) {
+    }
+
+    private static Ran validate(Path spec) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = TollgateCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int status = commandLine.execute("validate", "--spec", spec.toString());
+        return new Ran(status, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(temporary.resolve(name), text);
+    }
+
+    /** Every sample that is a spec (the state machine's inputs), and the normalised spec each function's sample carries. */
+    static Stream<String> specSamples() throws IOException {
+        try (Stream<Path> files = Files.list(RepositoryFiles.root().resolve("events"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> !name.equals("statemachine-invalid.json")
+                    && (name.startsWith("statemachine-") || name.equals("validate-request.json")
+                    || Json.tree(RepositoryFilesForTests.event(name)).has("spec"))).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specSamples")
+    void everySpecSampleValidatesAndItsWorstCaseFitsAws(String sample) throws IOException {
+        JsonNode event = Json.tree(RepositoryFilesForTests.event(sample));
+        Path spec = write(sample, Json.write(event.has("spec") ? event.get("spec") : event));
+
+        Ran ran = validate(spec);
+
+        assertEquals(0, ran.status(), ran.err());
+        assertTrue(ran.out().contains(": valid deployment spec "), ran.out());
+        for (String figure : List.of("history events", "analysis ticks", "duration", "largest state", "largest tick answer")) {
+            assertTrue(ran.out().contains(figure), figure + " in " + ran.out());
+        }
+        assertTrue(ran.out().contains("of the 24,000 Tollgate allows (AWS allows 25,000)"), ran.out());
+    }
+
+    @Test
+    void theInvalidSampleIsRefusedWithEveryProblemAtItsPath() {
+        Ran ran = validate(RepositoryFiles.root().resolve("events/statemachine-invalid.json"));
+
+        assertEquals(TollgateCommand.INVALID, ran.status());
+        List<String> problems = ran.err().lines().filter(line -> line.startsWith("  $")).toList();
+        assertTrue(problems.size() > 1, ran.err());
+        assertTrue(ran.err().startsWith("tollgate: "), ran.err());
+        assertTrue(ran.err().contains("invalid deployment spec, " + problems.size() + " problems:"), ran.err());
+        assertEquals("", ran.out());
+    }
+
+    @Test
+    void theSpecReferencesExamplesValidateOrAreRefusedAsItSays() throws IOException {
+        String page = Files.readString(RepositoryFiles.root().resolve("docs/spec.md"));
+
+        for (String valid : blocksAfter(page, "<!-- spec: valid -->")) {
+            Ran ran = validate(write("valid.json", valid));
+            assertEquals(0, ran.status(), ran.err());
+        }
+        List<String> refused = blocksAfter(page, "<!-- spec: refused -->");
+        List<String> messages = blocksAfter(page, "<!-- spec: refusal message -->");
+        assertEquals(1, refused.size());
+        Ran ran = validate(write("refused.json", refused.get(0)));
+        assertEquals(TollgateCommand.INVALID, ran.status());
+        List<String> documented = Arrays.stream(messages.get(0).replaceFirst("^invalid deployment spec, \\d+ problems: ", "")
+                .split(";\n")).map(String::strip).toList();
+        List<String> printed = ran.err().lines().filter(line -> line.startsWith("  $")).map(String::strip).toList();
+        assertEquals(documented, printed);
+    }
+
+    private static List<String> blocksAfter(String page, String marker) {
+        List<String> blocks = new ArrayList<>();
+        Matcher block = Pattern.compile(Pattern.quote(marker) + "\\s*```(?:json|text)\\n(.*?)```", Pattern.DOTALL).matcher(page);
+        while (block.find()) {
+            blocks.add(block.group(1).strip());
+        }
+        return blocks;
+    }
+
+    @Test
+    void aSpecPastTheHistoryQuotaIsRefusedWithTheFiguresAndWhatWouldFit() throws IOException {
+        ObjectNode spec = (ObjectNode) Json.tree(RepositoryFilesForTests.event("statemachine-ecs-alb.json"));
+        ArrayNode steps = spec.putArray("steps");
+        for (int step = 1; step <= 19; step++) {
+            steps.addObject().put("weight", step * 5).put("bakeSeconds", 86_400);
+        }
+        steps.addObject().put("weight", 100);
+
+        Ran ran = validate(write("long.json", Json.write(spec)));
+
+        assertEquals(TollgateCommand.INVALID, ran.status());
+        assertTrue(ran.err().contains("  $.steps: the worst case is "), ran.err());
+        assertTrue(ran.err().contains("54,739 analysis ticks"), ran.err());
+        assertTrue(ran.err().contains("of maxBakeSeconds over all steps at one tick per 60 s"), ran.err());
+    }
+
+    @Test
+    void aFileThatCannotBeReadHasItsOwnExitStatusAndOneThatIsNotJsonIsRefused() throws IOException {
+        Ran missing = validate(temporary.resolve("no-such-spec.json"));
+        Ran notJson = validate(write("broken.json", "{\"deploymentId\": "));
+
+        assertEquals(ValidateCommand.UNREADABLE, missing.status());
+        assertTrue(missing.err().startsWith("tollgate: cannot read "), missing.err());
+        assertEquals(TollgateCommand.INVALID, notJson.status());
+        assertTrue(notJson.err().contains("  $: not JSON: "), notJson.err());
+    }
+}
