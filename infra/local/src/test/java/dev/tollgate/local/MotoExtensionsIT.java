@@ -156,6 +156,33 @@ class MotoExtensionsIT {
         }
     }
 
+    /** A metric is its namespace, name and whole set of dimensions, as CloudWatch identifies it; moto 5.2.1 ignored the namespace. */
+    @Test
+    void getMetricDataFindsAMetricByItsNamespaceNameAndWholeDimensionSet() {
+        Instant periodStart = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 600);
+        Dimension service = Dimension.builder().name("Service").value("identity-probe").build();
+        Dimension version = Dimension.builder().name("Version").value("v2").build();
+        try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
+            cloudWatch.putMetricData(data -> data.namespace("Probe/One").metricData(MetricDatum.builder().metricName("Requests")
+                    .dimensions(service, version).timestamp(periodStart.plusSeconds(1)).value(5.0).build()));
+            cloudWatch.putMetricData(data -> data.namespace("Probe/Two").metricData(MetricDatum.builder().metricName("Requests")
+                    .dimensions(service, version).timestamp(periodStart.plusSeconds(2)).value(7.0).build()));
+            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart).endTime(periodStart.plusSeconds(60))
+                    .metricDataQueries(
+                            requestsSum("one", "Probe/One", service, version), requestsSum("two", "Probe/Two", service, version),
+                            requestsSum("elsewhere", "Probe/Three", service, version), requestsSum("fewer", "Probe/One", service)));
+            assertEquals(List.of(5.0), result(response, "one").values());
+            assertEquals(List.of(7.0), result(response, "two").values());
+            assertEquals(List.of(), result(response, "elsewhere").values(), "no metric of that namespace");
+            assertEquals(List.of(), result(response, "fewer").values(), "a subset of the dimensions is another metric");
+        }
+    }
+
+    private static MetricDataQuery requestsSum(String id, String namespace, Dimension... dimensions) {
+        return MetricDataQuery.builder().id(id).metricStat(stat -> stat.period(60).stat("Sum")
+                .metric(metric -> metric.namespace(namespace).metricName("Requests").dimensions(dimensions))).build();
+    }
+
     private static String appSpec(LambdaAliasFixture function, String target, String... hooks) {
         StringBuilder hookList = new StringBuilder();
         for (String event : hooks) {
@@ -180,7 +207,8 @@ class MotoExtensionsIT {
 
     private static DeploymentInfo awaitEnded(String deploymentId) throws InterruptedException {
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            for (int attempt = 0; attempt < 60; attempt++) {
+            // Hooks run Tollgate's hook function, which may start cold: allow a minute.
+            for (int attempt = 0; attempt < 240; attempt++) {
                 DeploymentInfo info = codeDeploy.getDeployment(get -> get.deploymentId(deploymentId)).deploymentInfo();
                 if (Set.of("Succeeded", "Failed", "Stopped").contains(info.statusAsString())) {
                     return info;
@@ -316,10 +344,12 @@ class MotoExtensionsIT {
                 .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
         String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
         String token = null;
-        for (int attempt = 0; attempt < 50 && token == null; attempt++) {
+        // The gate's function may start cold: a JVM under the runtime interface client takes seconds on a busy machine.
+        for (int attempt = 0; attempt < 600 && token == null; attempt++) {
             Thread.sleep(100);
             token = store.approvalToken("cause-probe-1").orElse(null);
         }
+        assertNotNull(token, "the gate's function parked no task token within a minute");
         String parked = token;
 
         sfn.sendTaskFailure(send -> send.taskToken(parked).error("Aborted").cause("aborted by alice: wrong build"));
