@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /** The moto extensions of {@code moto_launcher.py}, each checked against the behaviour AWS documents. */
@@ -322,12 +323,21 @@ class MotoExtensionsIT {
                 .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
 
         String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
-        Thread.sleep(2_000);
 
-        var result = sfn.describeExecution(d -> d.executionArn(execution));
+        var result = awaitFinished(sfn, execution);
         assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
         assertTrue(result.output().contains("dev.tollgate.errors.BadRequestException"), result.output());
         assertTrue(result.output().contains("the event has no 'action'"), result.output());
+    }
+
+    /** The execution once it has left RUNNING, or as it is after a minute (its function may start cold). */
+    private static DescribeExecutionResponse awaitFinished(SfnClient sfn, String execution) throws InterruptedException {
+        DescribeExecutionResponse result = sfn.describeExecution(d -> d.executionArn(execution));
+        for (int attempt = 0; attempt < 600 && result.status() == ExecutionStatus.RUNNING; attempt++) {
+            Thread.sleep(100);
+            result = sfn.describeExecution(d -> d.executionArn(execution));
+        }
+        return result;
     }
 
     @Test
@@ -354,11 +364,7 @@ class MotoExtensionsIT {
 
         sfn.sendTaskFailure(send -> send.taskToken(parked).error("Aborted").cause("aborted by alice: wrong build"));
         // The gate's function may still be finishing its invocation (it also puts an event on the bus): wait for the Catch.
-        var result = sfn.describeExecution(d -> d.executionArn(execution));
-        for (int attempt = 0; attempt < 100 && result.status() == ExecutionStatus.RUNNING; attempt++) {
-            Thread.sleep(100);
-            result = sfn.describeExecution(d -> d.executionArn(execution));
-        }
+        var result = awaitFinished(sfn, execution);
         assertEquals(ExecutionStatus.SUCCEEDED, result.status());
         assertEquals("aborted by alice: wrong build",
                 dev.tollgate.json.Json.tree(result.output()).path("failure").path("Cause").asText(), result.output());
