@@ -184,7 +184,8 @@ public final class RolloutReports {
                         numbers.put(entry.getKey(), entry.getValue().asDouble());
                     }
                 });
-                checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(), numbers));
+                checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(), numbers,
+                        TickOutputs.isDryRun(check)));
             }
         }
         Instant at = verdict != null && verdict.hasNonNull("analysedAt") ? Instant.parse(verdict.get("analysedAt").asText()) : decidedAt;
