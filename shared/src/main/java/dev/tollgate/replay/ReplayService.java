@@ -6,7 +6,7 @@ import dev.tollgate.decision.Action;
 import dev.tollgate.decision.Decision;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.StepProgress;
-import dev.tollgate.errors.InvalidReplayException;
+import dev.tollgate.errors.InvalidWindowException;
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.CheckVerdict;
 import dev.tollgate.judge.Judge;
@@ -121,12 +121,12 @@ public final class ReplayService {
                     + describe(retention) + "); a longer analysis.periodSeconds reaches further back");
         }
         if (!problems.isEmpty()) {
-            throw new InvalidReplayException("cannot replay: " + String.join("; ", problems));
+            throw new InvalidWindowException("cannot replay: " + String.join("; ", problems));
         }
     }
 
     /** How far back GetMetricData answers at {@code periodSeconds} (CloudWatch's retention schedule). */
-    static Duration retention(int periodSeconds) {
+    public static Duration retention(int periodSeconds) {
         if (periodSeconds % 3600 == 0) {
             return Duration.ofDays(455);
         }
@@ -155,7 +155,7 @@ public final class ReplayService {
             return spec;
         }
         if (analysis.metrics().stream().allMatch(metric -> metric.dryRun())) {
-            throw new InvalidReplayException("cannot replay: this spec decides on alarms only, and CloudWatch keeps no per-period"
+            throw new InvalidWindowException("cannot replay: this spec decides on alarms only, and CloudWatch keeps no per-period"
                     + " alarm state to read again; replay re-judges metrics");
         }
         return new DeploymentSpec(spec.deploymentId(), spec.service(), spec.target(), spec.secrets(), spec.migrations(),

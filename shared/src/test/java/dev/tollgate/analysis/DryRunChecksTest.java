@@ -47,7 +47,7 @@ class DryRunChecksTest {
                     "metrics": [ { "name": "error-rate", "kind": "RATIO", "tolerance": 0.5,
                                    "numerator": { "namespace": "App", "metric": "Errors" },
                                    "denominator": { "namespace": "App", "metric": "Requests" } } ],
-                    "slo": { "objective": 0.999 },
+                    "slo": { "objective": 0.95 },
                     "alarms": ["checkout-p99"]
                   }
                 }

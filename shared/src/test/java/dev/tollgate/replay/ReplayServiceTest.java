@@ -9,7 +9,7 @@ import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.decision.Decision;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.StepProgress;
-import dev.tollgate.errors.InvalidReplayException;
+import dev.tollgate.errors.InvalidWindowException;
 import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.AlarmState;
@@ -73,19 +73,19 @@ class ReplayServiceTest {
     void refusesWindowsItCannotReplayWithEveryReason() {
         DeploymentSpec perMinute = spec(60);
 
-        InvalidReplayException future = assertThrows(InvalidReplayException.class,
+        InvalidWindowException future = assertThrows(InvalidWindowException.class,
                 () -> ReplayService.requireReplayableWindow(perMinute, NOW.minusSeconds(600), NOW.plusSeconds(60), NOW));
-        InvalidReplayException tooOld = assertThrows(InvalidReplayException.class,
+        InvalidWindowException tooOld = assertThrows(InvalidWindowException.class,
                 () -> ReplayService.requireReplayableWindow(perMinute, NOW.minus(Duration.ofDays(16)),
                         NOW.minus(Duration.ofDays(16)).plusSeconds(3600), NOW));
-        InvalidReplayException backwards = assertThrows(InvalidReplayException.class,
+        InvalidWindowException backwards = assertThrows(InvalidWindowException.class,
                 () -> ReplayService.requireReplayableWindow(perMinute, NOW.minusSeconds(60), NOW.minusSeconds(600), NOW));
 
         assertTrue(future.getMessage().contains("is in the future"), future.getMessage());
         assertTrue(tooOld.getMessage().contains("older than CloudWatch keeps data at a 60 s period (15 days)"), tooOld.getMessage());
         assertTrue(backwards.getMessage().contains("is not after"), backwards.getMessage());
         ReplayService.requireReplayableWindow(spec(300), NOW.minus(Duration.ofDays(16)), NOW.minus(Duration.ofDays(15)), NOW);
-        assertThrows(InvalidReplayException.class, () -> ReplayService.requireReplayableWindow(spec(10), NOW.minus(Duration.ofHours(4)),
+        assertThrows(InvalidWindowException.class, () -> ReplayService.requireReplayableWindow(spec(10), NOW.minus(Duration.ofHours(4)),
                 NOW.minus(Duration.ofHours(3)), NOW), "high-resolution data is kept three hours");
     }
 

@@ -1,7 +1,7 @@
 package dev.tollgate.local;
 
 import dev.tollgate.deployment.DynamoDeploymentStore;
-import dev.tollgate.errors.InvalidReplayException;
+import dev.tollgate.errors.InvalidWindowException;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.metrics.CloudWatchMetricSource;
@@ -79,7 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
                  DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
                 DeploymentFacts facts = DeploymentFacts.find(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
                         subject.deploymentId);
-                DeploymentSpec spec = RolloutReports.spec(facts.history()).orElseThrow(() -> new InvalidReplayException(
+                DeploymentSpec spec = RolloutReports.spec(facts.history()).orElseThrow(() -> new InvalidWindowException(
                         "cannot replay " + subject.deploymentId + ": its execution history holds no validated spec"));
                 CloudWatchClient cloudWatch = connected.clients().build(CloudWatchClient.builder());
                 metrics = new CloudWatchMetricSource(cloudWatch);
@@ -124,7 +124,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException unreadable) {
-            throw new InvalidReplayException(option + " '" + text + "' is not an ISO-8601 instant such as 2026-12-01T10:00:00Z");
+            throw new InvalidWindowException(option + " '" + text + "' is not an ISO-8601 instant such as 2026-12-01T10:00:00Z");
         }
     }
 }

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
+import dev.tollgate.local.TollgateCli.Run;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,18 +33,10 @@ class ReplayIT {
         stack = SharedLocalStack.get();
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     private static Run tollgate(String... arguments) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> withEndpoint = new ArrayList<>(List.of(arguments));
-        withEndpoint.addAll(List.of("--endpoint-url", stack.moto().endpoint().toString()));
-        int exitCode = TollgateCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(withEndpoint.toArray(String[]::new));
-        System.out.println(out);
-        return new Run(exitCode, out.toString(), err.toString());
+        Run run = TollgateCli.run(stack.moto().endpoint().toString(), arguments);
+        System.out.println(run.out());
+        return run;
     }
 
     private static String deploy(Scenario scenario, String service) throws InterruptedException {
@@ -116,18 +105,14 @@ class ReplayIT {
         Instant now = Instant.now();
         // An endpoint nothing listens on: the refusals below must come before any call.
         String nowhere = "http://127.0.0.1:9";
-        StringWriter err = new StringWriter();
-        int future = TollgateCommand.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
-                .execute("replay", "--spec", file.toString(), "--canary-from", now.toString(), "--canary-to",
-                        now.plus(Duration.ofHours(1)).toString(), "--endpoint-url", nowhere);
-        assertEquals(1, future);
-        assertTrue(err.toString().contains("is in the future"), err.toString());
+        Run future = TollgateCli.run(nowhere, "replay", "--spec", file.toString(), "--canary-from", now.toString(), "--canary-to",
+                now.plus(Duration.ofHours(1)).toString());
+        assertEquals(1, future.exitCode());
+        assertTrue(future.err().contains("is in the future"), future.err());
 
-        StringWriter tooOld = new StringWriter();
-        int old = TollgateCommand.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(tooOld, true))
-                .execute("replay", "--spec", file.toString(), "--canary-from", now.minus(Duration.ofDays(2)).toString(),
-                        "--canary-to", now.minus(Duration.ofDays(2)).plusSeconds(600).toString(), "--endpoint-url", nowhere);
-        assertEquals(1, old);
-        assertTrue(tooOld.toString().contains("older than CloudWatch keeps data"), tooOld.toString());
+        Run tooOld = TollgateCli.run(nowhere, "replay", "--spec", file.toString(), "--canary-from",
+                now.minus(Duration.ofDays(2)).toString(), "--canary-to", now.minus(Duration.ofDays(2)).plusSeconds(600).toString());
+        assertEquals(1, tooOld.exitCode());
+        assertTrue(tooOld.err().contains("older than CloudWatch keeps data"), tooOld.err());
     }
 }
