@@ -48,6 +48,10 @@ public final class ReplayService {
 
     /** Re-judges a deployment's recorded ticks and compares each with what was decided then. */
     public Replay replayRecorded(String deploymentId, DeploymentSpec spec, List<ReplayTick> ticks) {
+        if (ticks.isEmpty()) {
+            throw new InvalidWindowException("cannot replay " + deploymentId + ": its history holds no analysis tick (it ended"
+                    + " before any step was judged)");
+        }
         List<ReplayedTick> replayed = new ArrayList<>();
         DataSeen seen = new DataSeen();
         for (ReplayTick tick : ticks) {
@@ -57,9 +61,9 @@ public final class ReplayService {
             replayed.add(new ReplayedTick(tick, verdict, decision,
                     tick.recorded().map(recorded -> differences(recorded, verdict, decision)).orElse(List.of())));
         }
-        String outcome = replayed.isEmpty() ? Replay.UNDECIDED : replayed.get(replayed.size() - 1).decision().action().name();
-        Instant from = ticks.isEmpty() ? null : ticks.get(0).progress().stepStartedAt();
-        Instant to = ticks.isEmpty() ? null : ticks.get(ticks.size() - 1).at();
+        String outcome = replayed.get(replayed.size() - 1).decision().action().name();
+        Instant from = ticks.get(0).progress().stepStartedAt();
+        Instant to = ticks.get(ticks.size() - 1).at();
         return new Replay(deploymentId, spec, from, to, replayed, seen.any ? outcome : Replay.NO_DATA, true);
     }
 

@@ -90,6 +90,14 @@ class ReplayServiceTest {
     }
 
     @Test
+    void refusesADeploymentThatNeverJudgedAStep() {
+        InvalidWindowException refused = assertThrows(InvalidWindowException.class,
+                () -> replay(new FakeMetricSource()).replayRecorded("checkout-v42", spec(60), List.of()));
+
+        assertTrue(refused.getMessage().contains("holds no analysis tick"), refused.getMessage());
+    }
+
+    @Test
     void aWindowWithoutDataSaysSoAndNeverPasses() {
         Replay replay = replay(new FakeMetricSource()).replayWindow(spec(60), FROM, FROM.plusSeconds(20 * 60));
 

@@ -76,17 +76,17 @@ final class ReplayCommand implements Callable<Integer> {
         MetricSource metrics;
         if (subject.deploymentId != null) {
             try (Connection.Connected connected = connection.connect();
-                 DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
+                 DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder());
+                 CloudWatchClient cloudWatch = connected.clients().build(CloudWatchClient.builder())) {
+                // The record and history first: an unknown deployment is refused before CloudWatch is read.
                 DeploymentFacts facts = DeploymentFacts.find(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
                         subject.deploymentId);
                 DeploymentSpec spec = RolloutReports.spec(facts.history()).orElseThrow(() -> new InvalidWindowException(
                         "cannot replay " + subject.deploymentId + ": its execution history holds no validated spec"));
-                CloudWatchClient cloudWatch = connected.clients().build(CloudWatchClient.builder());
                 metrics = new CloudWatchMetricSource(cloudWatch);
                 replay = new ReplayService(metrics, new SequentialJudge(), Clock.systemUTC())
                         .replayRecorded(subject.deploymentId, spec, RecordedTicks.read(facts.history()));
                 print(replay, metrics, out);
-                cloudWatch.close();
             }
         } else {
             DeploymentSpec spec = new SpecValidator().validate(Json.tree(Files.readString(subject.window.specFile)));
