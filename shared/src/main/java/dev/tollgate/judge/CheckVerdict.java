@@ -1,6 +1,8 @@
 package dev.tollgate.judge;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
@@ -19,6 +21,14 @@ public record CheckVerdict(String name, CheckKind kind, Verdict verdict, String 
     /** A check that takes part in the step's verdict. */
     public CheckVerdict(String name, CheckKind kind, Verdict verdict, String reason, Map<String, Double> numbers) {
         this(name, kind, verdict, reason, numbers, false);
+    }
+
+    /** Read from JSON: a check written without {@code dryRun} (every deciding one, and every verdict before dry runs) decides. */
+    @JsonCreator
+    static CheckVerdict read(@JsonProperty("name") String name, @JsonProperty("kind") CheckKind kind,
+                             @JsonProperty("verdict") Verdict verdict, @JsonProperty("reason") String reason,
+                             @JsonProperty("numbers") Map<String, Double> numbers, @JsonProperty("dryRun") Boolean dryRun) {
+        return new CheckVerdict(name, kind, verdict, reason, numbers, Boolean.TRUE.equals(dryRun));
     }
 
     /** The same check, shown as a dry run. */

@@ -142,6 +142,9 @@ class DryRunChecksTest {
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("  dry run FAIL timeout-rate")), shown);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("  PASS checkout-p99")), shown);
         assertFalse(Json.write(check(verdicts.get(3), "error-rate")).contains("dryRun"), "a deciding check is written as before");
+        StepVerdict read = Json.read(written, StepVerdict.class);
+        assertEquals(verdicts.get(3).checks().stream().map(CheckVerdict::dryRun).toList(),
+                read.checks().stream().map(CheckVerdict::dryRun).toList(), "read back, each check is what it was");
     }
 
     private static CheckVerdict check(StepVerdict verdict, String name) {
