@@ -6,6 +6,7 @@ import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.judge.Verdict;
 import dev.tollgate.plan.Plan.Outcomes;
 import dev.tollgate.plan.Plan.StepPlan;
+import dev.tollgate.replay.ReplayService;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MetricSpec;
 import dev.tollgate.spec.MetricSpec.Direction;
@@ -43,7 +44,7 @@ public final class Planner {
                     + traffic.from() + " and " + traffic.to() + "; at least " + MIN_PERIODS + " are needed (check the spec's"
                     + " baselineDimensions, or look further back)");
         }
-        DeploymentSpec simulated = StepSimulator.withoutAlarms(spec);
+        DeploymentSpec simulated = ReplayService.withoutAlarms(spec);
         StepSimulator simulator = new StepSimulator(simulated, traffic, judge);
         double requestsPerPeriod = meanRequestsPerPeriod(spec, traffic);
         List<StepPlan> steps = new ArrayList<>();

@@ -11,7 +11,6 @@ import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.judge.StepEvidence;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
-import dev.tollgate.spec.AnalysisSpec;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MetricSpec;
 import dev.tollgate.spec.MetricSpec.Direction;
@@ -46,7 +45,7 @@ public final class StepSimulator {
     private final List<Instant> periods;
     private final double[] statisticNoise;
 
-    /** {@code spec} without its alarms: their states cannot be simulated (docs/replay-and-plan.md#plan). */
+    /** {@code spec} without its alarms ({@code ReplayService.withoutAlarms}): their states cannot be drawn from traffic. */
     public StepSimulator(DeploymentSpec spec, TrafficProfile traffic, Judge judge) {
         this.spec = spec;
         this.traffic = traffic;
@@ -176,13 +175,5 @@ public final class StepSimulator {
         private MetricSeries series(List<Double> values) {
             return new MetricSeries(times, values);
         }
-    }
-
-    /** The spec a plan simulates: alarms left out (their states cannot be drawn from traffic). */
-    public static DeploymentSpec withoutAlarms(DeploymentSpec spec) {
-        AnalysisSpec analysis = spec.analysis();
-        return new DeploymentSpec(spec.deploymentId(), spec.service(), spec.target(), spec.secrets(), spec.migrations(), spec.steps(),
-                new AnalysisSpec(analysis.periodSeconds(), analysis.metrics(), analysis.slo(), List.of(), analysis.falsePositiveRate(),
-                        analysis.onInconclusive()), spec.override());
     }
 }

@@ -153,14 +153,18 @@ public final class ReplayService {
         return new AnalysisService(past, judge, Clock.fixed(at, ZoneOffset.UTC)).analyse(spec, progress);
     }
 
-    private static DeploymentSpec withoutAlarms(DeploymentSpec spec) {
+    /**
+     * The spec judged on its metrics alone, as replay and plan judge it: past alarm states are not kept per
+     * period, and cannot be drawn from traffic. A spec that decides on alarms only is refused.
+     */
+    public static DeploymentSpec withoutAlarms(DeploymentSpec spec) {
         AnalysisSpec analysis = spec.analysis();
         if (analysis.alarms().isEmpty()) {
             return spec;
         }
         if (analysis.metrics().stream().allMatch(metric -> metric.dryRun())) {
-            throw new InvalidWindowException("cannot replay: this spec decides on alarms only, and CloudWatch keeps no per-period"
-                    + " alarm state to read again; replay re-judges metrics");
+            throw new InvalidWindowException("this spec decides on alarms only, and CloudWatch keeps no per-period alarm state"
+                    + " to read again or draw from traffic; replay and plan judge metrics");
         }
         return new DeploymentSpec(spec.deploymentId(), spec.service(), spec.target(), spec.secrets(), spec.migrations(),
                 spec.steps(), new AnalysisSpec(analysis.periodSeconds(), analysis.metrics(), analysis.slo(), List.of(),
