@@ -5,6 +5,7 @@ import dev.tollgate.decision.StepProgress;
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.CheckVerdict;
 import dev.tollgate.judge.CheckVerdict.CheckKind;
+import dev.tollgate.judge.DryRunChecks;
 import dev.tollgate.judge.Judge;
 import dev.tollgate.judge.MetricObservations;
 import dev.tollgate.judge.MetricSeries;
@@ -65,8 +66,8 @@ public final class AnalysisService implements StepAnalysis {
             observations.add(observationsFor(index, analysis.metrics().get(index), series));
         }
         Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
-        return bounded(judge.judge(new StepEvidence(analysis, spec.step(progress.stepIndex()), progress.canaryWeight(),
-                observations, alarms, now)));
+        return bounded(DryRunChecks.judge(judge, new StepEvidence(analysis, spec.step(progress.stepIndex()),
+                progress.canaryWeight(), observations, alarms, now)));
     }
 
     /**
@@ -85,7 +86,7 @@ public final class AnalysisService implements StepAnalysis {
             });
             int reasonBytes = check.kind() == CheckKind.ALARM ? Caps.ALARM_REASON_BYTES : Caps.CHECK_REASON_BYTES;
             checks.add(new CheckVerdict(check.name(), check.kind(), check.verdict(), Caps.bounded(check.reason(), reasonBytes),
-                    numbers));
+                    numbers, check.dryRun()));
         }
         return new StepVerdict(verdict.verdict(), Caps.bounded(verdict.reason(), Caps.VERDICT_REASON_BYTES), checks,
                 verdict.minimumSampleReached(), verdict.analysedAt());

@@ -75,14 +75,15 @@ public record DeploymentEvent(
 
     /** One check of a verdict with the numbers behind it (non-finite numbers left out: JSON has none). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Check(String name, String kind, String verdict, String reason, Map<String, Double> numbers) {
+    public record Check(String name, String kind, String verdict, String reason, Map<String, Double> numbers,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean dryRun) {
 
         static Check of(CheckVerdict check) {
             Map<String, Double> finite = new LinkedHashMap<>();
             check.numbers().entrySet().stream().filter(entry -> entry.getValue() != null && Double.isFinite(entry.getValue()))
                     .sorted(Map.Entry.comparingByKey()).forEach(entry -> finite.put(entry.getKey(), entry.getValue()));
             return new Check(check.name(), check.kind() == null ? null : check.kind().name(),
-                    check.verdict() == null ? null : check.verdict().name(), check.reason(), finite);
+                    check.verdict() == null ? null : check.verdict().name(), check.reason(), finite, check.dryRun());
         }
     }
 

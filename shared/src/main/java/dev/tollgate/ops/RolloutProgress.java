@@ -32,7 +32,8 @@ public record RolloutProgress(
         }
     }
 
-    public record Check(String name, String verdict, String reason) {
+    /** One check; a {@code dryRun} check took no part in the verdict. */
+    public record Check(String name, String verdict, String reason, boolean dryRun) {
     }
 
     public record TickDecision(String action, String reason, String decidedBy) {
@@ -95,7 +96,8 @@ public record RolloutProgress(
     static TickVerdict verdict(JsonNode verdict) {
         List<Check> checks = new ArrayList<>();
         for (JsonNode check : verdict.path("checks")) {
-            checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText()));
+            checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(),
+                    TickOutputs.isDryRun(check)));
         }
         return new TickVerdict(verdict.path("verdict").asText(), verdict.path("reason").asText(), checks);
     }

@@ -48,13 +48,25 @@ public final class TickOutputs {
         return event.stateExited() && DECIDE.equals(event.stateName()) ? payload.path("decision") : MissingNode.getInstance();
     }
 
-    /** {@code verdict PASS}, then a line per check with its verdict, name and reason (the numbers), each after {@code indent}. */
+    /**
+     * {@code verdict PASS}, then a line per check with its verdict, name and reason (the numbers), each after
+     * {@code indent}; dry-run checks last, each marked {@code dry run}, since they took no part in the verdict.
+     */
     public static String describeVerdict(JsonNode verdict, String indent) {
         StringBuilder text = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
-        for (JsonNode check : verdict.path("checks")) {
-            text.append('\n').append(indent).append(check.path("verdict").asText()).append(' ').append(check.path("name").asText())
-                    .append(": ").append(check.path("reason").asText());
+        for (boolean dryRuns : new boolean[] {false, true}) {
+            for (JsonNode check : verdict.path("checks")) {
+                if (isDryRun(check) == dryRuns) {
+                    text.append('\n').append(indent).append(dryRuns ? "dry run " : "").append(check.path("verdict").asText())
+                            .append(' ').append(check.path("name").asText()).append(": ").append(check.path("reason").asText());
+                }
+            }
         }
         return text.toString();
+    }
+
+    /** Whether a check of a verdict in the history is a dry run (docs/replay-and-plan.md#dry-run-checks). */
+    public static boolean isDryRun(JsonNode check) {
+        return check.path("dryRun").asBoolean(false);
     }
 }

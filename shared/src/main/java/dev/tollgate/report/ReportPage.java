@@ -163,23 +163,42 @@ public final class ReportPage {
             for (DecisionPoint decision : step.decisions()) {
                 page.append("<tr><td>").append(escape(clock(decision.at()))).append("</td><td>").append(verdict(decision.verdict()))
                         .append("</td><td><b>").append(escape(decision.action())).append("</b><br><span class=\"muted\">by ")
-                        .append(escape(decision.decidedBy())).append("</span></td><td><p>").append(escape(decision.reason())).append("</p><ul>");
-                for (Check check : decision.checks()) {
-                    page.append("<li>").append(verdict(check.verdict())).append(" <b>").append(escape(check.name())).append("</b>: ")
-                            .append(escape(check.reason()));
-                    if (!check.numbers().isEmpty()) {
-                        page.append("<br><span class=\"numbers\">");
-                        check.numbers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(number -> page
-                                .append(escape(number.getKey())).append('=').append(escape(format(number.getValue()))).append(' '));
-                        page.append("</span>");
-                    }
-                    page.append("</li>");
-                }
-                page.append("</ul></td></tr>\n");
+                        .append(escape(decision.decidedBy())).append("</span></td><td><p>").append(escape(decision.reason())).append("</p>");
+                checks(page, decision.checks());
+                page.append("</td></tr>\n");
             }
             page.append("</tbody></table>\n");
         }
         page.append("</section>\n");
+    }
+
+    /**
+     * A tick's checks: those the verdict rests on, then the dry runs apart under their own heading,
+     * since they took no part in it (docs/replay-and-plan.md#dry-run-checks).
+     */
+    static void checks(StringBuilder page, List<Check> checks) {
+        for (boolean dryRuns : new boolean[] {false, true}) {
+            List<Check> shown = checks.stream().filter(check -> check.dryRun() == dryRuns).toList();
+            if (shown.isEmpty()) {
+                continue;
+            }
+            if (dryRuns) {
+                page.append("<p class=\"dry-run-title\">Dry-run checks (judged, no part in the decision)</p>");
+            }
+            page.append(dryRuns ? "<ul class=\"dry-run\">" : "<ul>");
+            for (Check check : shown) {
+                page.append("<li>").append(verdict(check.verdict())).append(" <b>").append(escape(check.name())).append("</b>: ")
+                        .append(escape(check.reason()));
+                if (!check.numbers().isEmpty()) {
+                    page.append("<br><span class=\"numbers\">");
+                    check.numbers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(number -> page
+                            .append(escape(number.getKey())).append('=').append(escape(format(number.getValue()))).append(' '));
+                    page.append("</span>");
+                }
+                page.append("</li>");
+            }
+            page.append("</ul>");
+        }
     }
 
     private static void releaseSection(StringBuilder page, RolloutReport report) {
@@ -286,7 +305,8 @@ public final class ReportPage {
             .legend::before{content:"";display:inline-block;width:14px;height:3px;margin:0 4px 3px 8px;vertical-align:middle}
             .legend.canary::before{background:#e4572e}.legend.baseline::before{background:#2f6fdb}.legend{font-weight:400;color:#4b5563}
             .numbers{font:12px ui-monospace,monospace;color:#4b5563}ul{margin:4px 0;padding-left:18px}td p{margin:0 0 4px}
-            footer{margin:24px 0 8px;font-size:12px}
+            footer{margin:24px 0 8px;font-size:12px}.dry-run{border-left:3px dashed #9aa5b5;opacity:.85}
+            .dry-run-title{margin:6px 0 0;font-size:12px;font-weight:600;color:#6b7280}
             """;
 
     /** Draws every chart of the page from the inline data: axes, bake window, decision points, baseline and canary. */

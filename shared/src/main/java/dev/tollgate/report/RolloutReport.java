@@ -54,7 +54,8 @@ public record RolloutReport(String deploymentId, String service, String status, 
         }
     }
 
-    public record Check(String name, String verdict, String reason, Map<String, Double> numbers) {
+    /** One check of a tick; a {@code dryRun} check took no part in the verdict and is drawn apart. */
+    public record Check(String name, String verdict, String reason, Map<String, Double> numbers, boolean dryRun) {
         public Check {
             numbers = Map.copyOf(numbers);
         }

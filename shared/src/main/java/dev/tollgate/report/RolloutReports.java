@@ -83,7 +83,7 @@ public final class RolloutReports {
     }
 
     /** The spec as the state machine validated it: the first state output that carries one. */
-    private static Optional<DeploymentSpec> spec(List<ExecutionEvent> history) {
+    public static Optional<DeploymentSpec> spec(List<ExecutionEvent> history) {
         for (ExecutionEvent event : history) {
             JsonNode output = payload(event);
             if (output != null && output.path("spec").isObject()) {
@@ -169,7 +169,7 @@ public final class RolloutReports {
             }
             int bake = stepIndex < spec.steps().size() ? spec.step(stepIndex).bakeSeconds() : 0;
             steps.add(new Step(stepIndex, progress.path("canaryWeight").asInt(), startedAt, bake, endedAt,
-                    charts(spec, startedAt, endedAt), ofStep));
+                    charts(metrics, spec, startedAt, endedAt), ofStep));
         }
         return steps;
     }
@@ -184,7 +184,8 @@ public final class RolloutReports {
                         numbers.put(entry.getKey(), entry.getValue().asDouble());
                     }
                 });
-                checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(), numbers));
+                checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(), numbers,
+                        TickOutputs.isDryRun(check)));
             }
         }
         Instant at = verdict != null && verdict.hasNonNull("analysedAt") ? Instant.parse(verdict.get("analysedAt").asText()) : decidedAt;
@@ -192,8 +193,8 @@ public final class RolloutReports {
                 decision.path("decidedBy").asText("judge"), decision.path("reason").asText(), checks);
     }
 
-    /** Every metric of the spec over the step, canary and baseline, in one batched read. */
-    private List<Chart> charts(DeploymentSpec spec, Instant stepStartedAt, Instant stepEndedAt) {
+    /** Every metric of the spec over the step, canary and baseline, in one batched read (the replay's report reads the same). */
+    public static List<Chart> charts(MetricSource metrics, DeploymentSpec spec, Instant stepStartedAt, Instant stepEndedAt) {
         int period = spec.analysis().periodSeconds();
         Instant start = floor(stepStartedAt, period).minusSeconds((long) PERIODS_BEFORE * period);
         Instant end = floor(stepEndedAt, period).plusSeconds(period);

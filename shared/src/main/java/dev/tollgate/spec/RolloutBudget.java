@@ -528,7 +528,10 @@ public final class RolloutBudget {
         /** An operator's name ({@code --as}, or the OS user and caller identity), and their note ({@code --note}, {@code --reason}). */
         public static final int OPERATOR_NAME_CHARACTERS = 256;
         public static final int OPERATOR_NOTE_CHARACTERS = 1_000;
-        /** A check's JSON besides its name, reason and numbers: {"name":,"kind":"METRIC","verdict":"INCONCLUSIVE","reason":,"numbers":{}}. */
+        /**
+         * A check's JSON besides its name, reason and numbers:
+         * {"name":,"kind":"METRIC","verdict":"INCONCLUSIVE","reason":,"numbers":{},"dryRun":true}.
+         */
         static final int CHECK_BYTES = 100;
         /** A verdict's JSON besides its checks and reason: verdict, minimumSampleReached, analysedAt. */
         static final int VERDICT_BYTES = 200;

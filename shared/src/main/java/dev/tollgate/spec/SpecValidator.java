@@ -67,7 +67,8 @@ public final class SpecValidator {
     private static final Set<String> ANALYSIS_FIELDS = Set.of("periodSeconds", "metrics", "slo", "alarms", "falsePositiveRate",
             "onInconclusive", "minRequests", "canaryDimensions", "baselineDimensions");
     private static final Set<String> METRIC_FIELDS = Set.of("name", "kind", "numerator", "denominator", "namespace", "metric",
-            "stat", "canaryDimensions", "baselineDimensions", "direction", "tolerance", "critical");
+            "stat", "canaryDimensions", "baselineDimensions", "direction", "tolerance", "critical", "dryRun");
+    private static final Set<String> ALARM_FIELDS = Set.of("name", "dryRun");
     private static final Set<String> METRIC_REF_FIELDS = Set.of("namespace", "metric");
     private static final Set<String> SLO_FIELDS = Set.of("objective", "windowDays", "burnRateLimit", "metric");
 
@@ -481,11 +482,16 @@ public final class SpecValidator {
         }
         Optional<SloSpec> slo = violations.object(node, "slo", path, false).flatMap(sloNode -> slo(sloNode, child(path, "slo"), violations));
         boolean sloStated = node.path("slo").isObject();
-        List<String> alarms = alarms(node, path, violations);
+        WatchedAlarms alarms = alarms(node, path, violations);
         boolean alarmsRead = alarms != null;
-        if (metricsRead && alarmsRead && metrics.isEmpty() && alarms.isEmpty()) {
+        if (metricsRead && alarmsRead && metrics.isEmpty() && alarms.names().isEmpty()) {
             violations.add(child(path, "metrics"), "the analysis has no metrics and no alarms, so nothing could ever fail a step",
                     "at least one metric or alarm");
+            valid = false;
+        } else if (metricsRead && alarmsRead && metrics.stream().allMatch(MetricSpec::dryRun)
+                && alarms.dryRun().size() == alarms.names().size()) {
+            violations.add(child(path, "metrics"), "every metric and alarm is a dry run, so nothing could ever fail a step",
+                    "at least one metric or alarm without dryRun");
             valid = false;
         }
         Optional<String> sloMetric = metricsRead && sloStated
@@ -496,7 +502,8 @@ public final class SpecValidator {
         }
         SloSpec measured = slo.map(stated -> new SloSpec(stated.objective(), stated.windowDays(), stated.burnRateLimit(),
                 sloMetric.orElseThrow())).orElse(null);
-        return Optional.of(new AnalysisSpec(defaults.periodSeconds(), metrics, measured, alarms, falsePositiveRate, onInconclusive));
+        return Optional.of(new AnalysisSpec(defaults.periodSeconds(), metrics, measured, alarms.names(), falsePositiveRate,
+                onInconclusive, alarms.dryRun()));
     }
 
     /**
@@ -505,8 +512,10 @@ public final class SpecValidator {
      * a success rate ({@code DECREASE_IS_BAD}) or a statistic counts no failures.
      */
     private static Optional<String> sloMetric(JsonNode sloNode, String at, List<MetricSpec> metrics, Violations violations) {
+        // A dry-run metric cannot carry the SLO: the burn rate and the error budget decide, a dry run never does.
         List<String> failureCounts = metrics.stream()
-                .filter(metric -> metric.kind() == MetricKind.RATIO && metric.direction() == Direction.INCREASE_IS_BAD)
+                .filter(metric -> metric.kind() == MetricKind.RATIO && metric.direction() == Direction.INCREASE_IS_BAD
+                        && !metric.dryRun())
                 .map(MetricSpec::name).toList();
         String allowed = failureCounts.isEmpty()
                 ? "an INCREASE_IS_BAD RATIO metric (errors over requests) in analysis.metrics, named by slo.metric (the first one by default)"
@@ -528,6 +537,10 @@ public final class SpecValidator {
             return Optional.empty();
         }
         if (!failureCounts.contains(named.asText())) {
+            if (metric.get().dryRun()) {
+                violations.add(child(at, "metric"), "'" + named.asText() + "' is a dry run, which never decides anything", allowed);
+                return Optional.empty();
+            }
             String what = metric.get().kind() == MetricKind.RATIO ? "a DECREASE_IS_BAD RATIO (a success rate)" : "a STATISTIC";
             violations.add(child(at, "metric"), "'" + named.asText() + "' is " + what + ", which counts no failures", allowed);
             return Optional.empty();
@@ -543,6 +556,7 @@ public final class SpecValidator {
         Direction direction = violations.enumValue(node, "direction", at, false, Direction.class).orElse(Direction.INCREASE_IS_BAD);
         Optional<Double> tolerance = violations.decimal(node, "tolerance", at, true, 0, false, 10, true);
         boolean critical = violations.bool(node, "critical", at).orElse(false);
+        boolean dryRun = violations.bool(node, "dryRun", at).orElse(false);
         Optional<Map<String, String>> canary = metricDimensions(node, "canaryDimensions", at, defaults.canaryDimensions(), violations);
         Optional<Map<String, String>> baseline = metricDimensions(node, "baselineDimensions", at, defaults.baselineDimensions(),
                 violations);
@@ -588,7 +602,7 @@ public final class SpecValidator {
             return Optional.empty();
         }
         return Optional.of(new MetricSpec(name.get(), kind.get(), numerator, denominator, namespace, metricName, stat,
-                canary.get(), baseline.get(), direction, tolerance.get(), critical));
+                canary.get(), baseline.get(), direction, tolerance.get(), critical, dryRun));
     }
 
     /** The metric's own dimensions, or else the analysis-level ones; empty (and reported once) when neither is usable. */
@@ -634,16 +648,34 @@ public final class SpecValidator {
                 burnRateLimit.orElse(DEFAULT_BURN_RATE_LIMIT), metric.orElse(null)));
     }
 
-    private List<String> alarms(JsonNode node, String path, Violations violations) {
+    /** The alarms watched, in the spec's order, and which of them are dry runs. */
+    private record WatchedAlarms(List<String> names, List<String> dryRun) {
+    }
+
+    /** Each alarm is a name, or {@code {"name": ..., "dryRun": true}}; null when any could not be read. */
+    private WatchedAlarms alarms(JsonNode node, String path, Violations violations) {
         Optional<JsonNode> alarms = violations.array(node, "alarms", path, false, 0, MAX_ALARMS);
         if (alarms.isEmpty()) {
-            return node.hasNonNull("alarms") ? null : List.of();
+            return node.hasNonNull("alarms") ? null : new WatchedAlarms(List.of(), List.of());
         }
         List<String> names = new ArrayList<>();
+        List<String> dryRun = new ArrayList<>();
         boolean valid = true;
         for (int index = 0; index < alarms.get().size(); index++) {
             String at = element(child(path, "alarms"), index);
-            Optional<String> name = violations.stringValue(alarms.get().get(index), at, ALARM_NAME, "a CloudWatch alarm name");
+            JsonNode alarm = alarms.get().get(index);
+            Optional<String> name;
+            if (alarm.isObject()) {
+                violations.onlyKnownFields(alarm, at, ALARM_FIELDS);
+                name = violations.string(alarm, "name", at, true, ALARM_NAME, "a CloudWatch alarm name");
+                Optional<Boolean> isDryRun = violations.bool(alarm, "dryRun", at);
+                valid &= isDryRun.isPresent() || !alarm.hasNonNull("dryRun");
+                if (name.isPresent() && isDryRun.orElse(false)) {
+                    dryRun.add(name.get());
+                }
+            } else {
+                name = violations.stringValue(alarm, at, ALARM_NAME, "a CloudWatch alarm name, or {\"name\": ..., \"dryRun\": true}");
+            }
             if (name.isPresent() && names.contains(name.get())) {
                 violations.add(at, "'" + name.get() + "' is listed twice", "each alarm once");
                 valid = false;
@@ -651,6 +683,6 @@ public final class SpecValidator {
             name.ifPresent(names::add);
             valid &= name.isPresent();
         }
-        return valid ? names : null;
+        return valid ? new WatchedAlarms(names, dryRun) : null;
     }
 }

@@ -27,7 +27,7 @@ class ReportPageTest {
         Step step = new Step(0, 10, T0.plusSeconds(10), 35, T0.plusSeconds(30),
                 List.of(new Chart("error-rate", "%", List.of(new Point(T0.plusSeconds(15), 7.4)), List.of(new Point(T0.plusSeconds(15), 1.2)))),
                 List.of(new DecisionPoint(T0.plusSeconds(25), "FAIL", "ROLLBACK", "judge", "error-rate <regressed> & more",
-                        List.of(new Check("error-rate", "FAIL", "canary 7.4% vs 1.2%", Map.of("canaryRate", 0.074))))));
+                        List.of(new Check("error-rate", "FAIL", "canary 7.4% vs 1.2%", Map.of("canaryRate", 0.074), false)))));
         return new RolloutReport("checkout-v42", "checkout", "ROLLED_BACK", "step 1/3 failed </script><script>alert(1)</script>",
                 "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42", T0, T0.plusSeconds(31), 5,
                 List.of(new StateSpan("ShiftTraffic", T0.plusSeconds(9), T0.plusSeconds(10), null),

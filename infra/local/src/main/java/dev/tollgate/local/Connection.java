@@ -64,8 +64,13 @@ final class Connection {
         }
     }
 
+    /** The AWS clients alone, for a command that needs neither the state machine nor the table: no call is made. */
+    AwsClients clients() {
+        return new AwsClients(new FunctionEnvironment(environment()));
+    }
+
     Connected connect() {
-        AwsClients clients = new AwsClients(new FunctionEnvironment(environment()));
+        AwsClients clients = clients();
         String machine = stateMachineArn;
         String tableName = table;
         if (machine == null || tableName == null) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         subcommands = {TollgateCommand.Demo.class, ValidateCommand.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
                 OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
                 OpsCommands.Unlock.class,
-                OpsCommands.Report.class, InvokeCommand.class})
+                OpsCommands.Report.class, ReplayCommand.class, PlanCommand.class, InvokeCommand.class})
 public final class TollgateCommand implements Runnable {
 
     /** Exit status of a refused operation (finished deployment, no approval pending, AWS refused). */

@@ -12,17 +12,15 @@ import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.events.EventSchema;
 import dev.tollgate.json.Json;
+import dev.tollgate.local.TollgateCli.Run;
 import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.traffic.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,18 +44,8 @@ class OperationsCliIT {
         stack = SharedLocalStack.get();
     }
 
-    /** What one command printed, and its exit status. */
-    record Run(int exitCode, String out, String err) {
-    }
-
     private static Run tollgate(String... arguments) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> withEndpoint = new ArrayList<>(List.of(arguments));
-        withEndpoint.addAll(List.of("--endpoint-url", stack.moto().endpoint().toString()));
-        int exitCode = TollgateCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(withEndpoint.toArray(String[]::new));
-        return new Run(exitCode, out.toString(), err.toString());
+        return TollgateCli.run(stack.moto().endpoint().toString(), arguments);
     }
 
     private static ScenarioRun.Release release(String service) {

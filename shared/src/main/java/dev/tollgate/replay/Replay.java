@@ -1,0 +1,27 @@
+package dev.tollgate.replay;
+
+import dev.tollgate.spec.DeploymentSpec;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A whole replay: what was replayed ({@code subject}: a deployment id, or a spec over a window),
+ * every tick judged again, the outcome today's judge reaches ({@code outcome}: PROMOTE, ROLLBACK,
+ * AWAIT_APPROVAL, or UNDECIDED when the window ended first; NO_DATA when no metric had a single data
+ * point, which is never a PASS), and whether it was compared with a recorded deployment.
+ */
+public record Replay(String subject, DeploymentSpec spec, Instant from, Instant to, List<ReplayedTick> ticks, String outcome,
+                     boolean recorded) {
+
+    public static final String NO_DATA = "NO_DATA";
+    public static final String UNDECIDED = "UNDECIDED";
+
+    public Replay {
+        ticks = List.copyOf(ticks);
+    }
+
+    /** Recorded ticks today's judge decides differently. */
+    public long disagreements() {
+        return ticks.stream().filter(tick -> !tick.agrees()).count();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tollgate.replay;
+
+import dev.tollgate.json.Json;
+import dev.tollgate.judge.Verdict;
+import dev.tollgate.metrics.MetricSource;
+import dev.tollgate.ops.TickOutputs;
+import dev.tollgate.report.RolloutReport;
+import dev.tollgate.report.RolloutReport.Check;
+import dev.tollgate.report.RolloutReport.DecisionPoint;
+import dev.tollgate.report.RolloutReport.Step;
+import dev.tollgate.report.RolloutReports;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A replay told as the demo tells a rollout (a verdict with every check, then the decision), a summary table, and its report. */
+public final class ReplayOutput {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final String INDENT = "          ";
+
+    private ReplayOutput() {
+    }
+
+    /** A block of lines per tick: when, the step, the verdict with every check and its numbers, the decision and, when recorded, whether it agrees. */
+    public static List<String> ticks(Replay replay) {
+        List<String> lines = new ArrayList<>();
+        for (ReplayedTick replayed : replay.ticks()) {
+            ReplayTick tick = replayed.tick();
+            String verdict = TickOutputs.describeVerdict(Json.tree(Json.write(replayed.verdict())), INDENT + "  ");
+            lines.add(TIME.format(tick.at()) + "  step " + (tick.progress().stepIndex() + 1) + "/" + replay.spec().steps().size()
+                    + " at " + tick.progress().canaryWeight() + " %: " + verdict);
+            lines.add(INDENT + "decision: " + replayed.decision().action() + " (" + replayed.decision().reason() + ")");
+            if (tick.recorded().isPresent()) {
+                lines.add(INDENT + (replayed.agrees() ? "agrees with the recorded tick"
+                        : "DIFFERS from the recorded tick: " + String.join("; ", replayed.differences())));
+            }
+        }
+        return lines;
+    }
+
+    /** One row per step: its weight, ticks, verdicts, the last decision today and then, and the ticks that agree. */
+    public static List<String> summary(Replay replay) {
+        List<String> lines = new ArrayList<>();
+        String format = "%-5s %-7s %-6s %-14s %-15s %-15s %s";
+        lines.add(String.format(Locale.ROOT, format, "step", "weight", "ticks", "pass/fail/und.", "decision now",
+                replay.recorded() ? "decision then" : "", replay.recorded() ? "agree" : ""));
+        Map<Integer, List<ReplayedTick>> byStep = new LinkedHashMap<>();
+        replay.ticks().forEach(tick -> byStep.computeIfAbsent(tick.tick().progress().stepIndex(), step -> new ArrayList<>()).add(tick));
+        byStep.forEach((stepIndex, ticks) -> {
+            ReplayedTick last = ticks.get(ticks.size() - 1);
+            long pass = ticks.stream().filter(tick -> tick.verdict().verdict() == Verdict.PASS).count();
+            long fail = ticks.stream().filter(tick -> tick.verdict().verdict() == Verdict.FAIL).count();
+            long agree = ticks.stream().filter(ReplayedTick::agrees).count();
+            lines.add(String.format(Locale.ROOT, format, (stepIndex + 1) + "/" + replay.spec().steps().size(),
+                    last.tick().progress().canaryWeight() + " %", ticks.size(), pass + "/" + fail + "/" + (ticks.size() - pass - fail),
+                    last.decision().action(), last.tick().recorded().map(RecordedTick::action).orElse(""),
+                    replay.recorded() ? agree + "/" + ticks.size() : ""));
+        });
+        lines.add(conclusion(replay));
+        return lines;
+    }
+
+    /** The last line: the outcome, and for a recorded deployment whether today's judge agrees at every tick. */
+    public static String conclusion(Replay replay) {
+        if (Replay.NO_DATA.equals(replay.outcome())) {
+            return "outcome: NO_DATA: no metric of the spec had a single data point in the window (" + replay.from() + " to "
+                    + replay.to() + "); check the dimensions and the window. Silence is never a PASS.";
+        }
+        String outcome = "outcome: " + replay.outcome() + (Replay.UNDECIDED.equals(replay.outcome())
+                ? " (the window ended before the judge decided)" : "");
+        if (!replay.recorded()) {
+            return outcome;
+        }
+        long compared = replay.ticks().stream().filter(tick -> tick.tick().recorded().isPresent()).count();
+        return outcome + "; " + (replay.disagreements() == 0
+                ? "today's judge agrees with all " + compared + " recorded ticks"
+                : "today's judge DISAGREES at " + replay.disagreements() + " of " + compared + " recorded ticks");
+    }
+
+    /** The replay as a rollout report: per step the charts the judge read and every replayed decision with its checks. */
+    public static RolloutReport report(Replay replay, MetricSource metrics, Instant generatedAt) {
+        Map<Integer, List<ReplayedTick>> byStep = new LinkedHashMap<>();
+        replay.ticks().forEach(tick -> byStep.computeIfAbsent(tick.tick().progress().stepIndex(), step -> new ArrayList<>()).add(tick));
+        List<Step> steps = new ArrayList<>();
+        byStep.forEach((stepIndex, ticks) -> {
+            Instant startedAt = ticks.get(0).tick().progress().stepStartedAt();
+            Instant endedAt = ticks.get(ticks.size() - 1).tick().at();
+            List<DecisionPoint> decisions = ticks.stream().map(ReplayOutput::decisionPoint).toList();
+            steps.add(new Step(stepIndex, ticks.get(0).tick().progress().canaryWeight(), startedAt,
+                    replay.spec().step(stepIndex).bakeSeconds(), endedAt,
+                    RolloutReports.charts(metrics, replay.spec(), startedAt, endedAt), decisions));
+        });
+        String status = Replay.NO_DATA.equals(replay.outcome()) ? Replay.NO_DATA
+                : replay.recorded() ? (replay.disagreements() == 0 ? "AGREES" : "DISAGREES") : replay.outcome();
+        return new RolloutReport("replay of " + replay.subject(), replay.spec().service(), status, conclusion(replay), null,
+                replay.from(), replay.to(), replay.spec().analysis().periodSeconds(), List.of(), List.of(), steps,
+                RolloutReport.Migrations.NONE, List.of(), generatedAt);
+    }
+
+    private static DecisionPoint decisionPoint(ReplayedTick tick) {
+        List<Check> checks = tick.verdict().checks().stream()
+                .map(check -> new Check(check.name(), check.verdict().name(), check.reason(), finite(check.numbers()), check.dryRun()))
+                .toList();
+        String reason = tick.decision().reason() + (tick.agrees() ? "" : " [DIFFERS from the recorded tick: "
+                + String.join("; ", tick.differences()) + "]");
+        return new DecisionPoint(tick.tick().at(), tick.verdict().verdict().name(), tick.decision().action().name(),
+                "today's judge", reason, checks);
+    }
+
+    private static Map<String, Double> finite(Map<String, Double> numbers) {
+        Map<String, Double> finite = new LinkedHashMap<>();
+        numbers.forEach((name, value) -> {
+            if (value != null && Double.isFinite(value)) {
+                finite.put(name, value);
+            }
+        });
+        return finite;
+    }
+}
