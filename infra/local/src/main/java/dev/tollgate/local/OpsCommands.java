@@ -150,6 +150,9 @@ final class OpsCommands {
             record.map(DeploymentRecord::awaitingApprovalStep).ifPresent(step ->
                     out.println("  approval  waiting before step " + (step + 1) + ": tollgate approve | promote | abort "
                             + report.deploymentId()));
+            record.filter(r -> r.rollbackWindowUntil() != null && !r.status().finished()).ifPresent(r -> out.println(
+                    "  rollback  promoted; window open until " + TIME.format(r.rollbackWindowUntil()) + ": tollgate rollback "
+                            + r.service() + " --reason \"...\""));
             record.map(DeploymentRecord::operatorRequest).ifPresent(request -> out.println("  operator  " + request.kind()
                     + " requested by " + request.requestedBy() + " at " + TIME.format(request.requestedAt())
                     + (request.reason() == null ? "" : ": " + request.reason())));
@@ -230,6 +233,31 @@ final class OpsCommands {
         @Override
         OperatorAction request(OpsService ops, String who) {
             return ops.promote(deploymentId, who, reason);
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Sends all of a service's traffic back to the version before its last promotion, at once and without "
+                    + "analysis, while that promotion's rollback window is open (afterPromotion.rollbackWindowSeconds); "
+                    + "refused once the window has closed or while another deployment holds the service's lock.")
+    static final class Rollback implements Callable<Integer> {
+        @Spec
+        CommandSpec command;
+        @Mixin
+        Connection connection;
+        @Mixin
+        Operator operator;
+        @Parameters(paramLabel = "SERVICE", description = "The service")
+        String service;
+        @Option(names = "--reason", required = true, description = "Why, for the record and the outcome")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (Connection.Connected connected = connection.connect()) {
+                return report(connected.ops().rollback(service, connection.operator(operator.as, connected.clients()), reason),
+                        command.commandLine().getOut());
+            }
         }
     }
 

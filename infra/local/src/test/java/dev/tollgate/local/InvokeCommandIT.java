@@ -69,6 +69,7 @@ class InvokeCommandIT {
         SAMPLES.put("shift-traffic-watch.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason", "verdict"));
         SAMPLES.put("approval.json", Expected.responds("ApprovalFunction", "deploymentId", "nextStepIndex"));
+        SAMPLES.put("approval-rollback-window.json", Expected.responds("ApprovalFunction", "deploymentId", "rollbackWindowUntil"));
         SAMPLES.put("finalize-promote.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
         // A rollback of a canary that never got traffic has nothing to move: 100 % old, settled.
         SAMPLES.put("finalize-rollback.json", Expected.responds("FinalizeFunction", "status", "canaryPercent", "baselinePercent", "settled"));
@@ -76,6 +77,8 @@ class InvokeCommandIT {
         // A dry run that deployed nothing ends DRY_RUN: there is nothing on the target to check or move.
         SAMPLES.put("finalize-dry-run.json", Expected.responds("FinalizeFunction", "status", "reason", "canaryPercent"));
         SAMPLES.put("finalize-retire.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
+        // The window's close only ends the record (already ended by the samples above, so the first outcome stands).
+        SAMPLES.put("finalize-close-rollback-window.json", Expected.responds("FinalizeFunction", "status", "reason", "drainSeconds"));
         // The bridge answers a job that exists only in a real pipeline run.
         SAMPLES.put("pipeline-bridge-first-call.json", Expected.fails("PipelineBridgeFunction", AWS_CALL_FAILED, "JobNotFoundException"));
         SAMPLES.put("pipeline-bridge-continuation.json", Expected.fails("PipelineBridgeFunction", AWS_CALL_FAILED, "JobNotFoundException"));

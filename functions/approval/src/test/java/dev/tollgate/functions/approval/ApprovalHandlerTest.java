@@ -47,4 +47,14 @@ class ApprovalHandlerTest {
         assertEquals("checkout", waiting.service());
         assertEquals(List.of(), EventSchema.violations(Json.write(waiting)), Json.write(waiting));
     }
+
+    @Test
+    void aRollbackWindowParksItsTokenApartFromApprovalGatesUntilTheWindowEnds() {
+        SampleEvents.invoke(new ApprovalHandler(store, clock), "approval-rollback-window.json");
+
+        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(DEPLOYMENT).orElseThrow());
+        assertEquals(java.util.Optional.empty(), store.approvalToken(DEPLOYMENT), "tollgate approve cannot answer it");
+        assertEquals(Instant.parse("2026-11-24T12:00:00Z"), store.find(DEPLOYMENT).orElseThrow().rollbackWindowUntil());
+        assertEquals(null, store.find(DEPLOYMENT).orElseThrow().awaitingApprovalStep());
+    }
 }
