@@ -46,11 +46,11 @@ class OperationsCliIT {
         stack = SharedLocalStack.get();
     }
 
-    /** What one command printed, and its exit status. */
+    /** What one command printed, and its exit status (RollbackWindowIT runs the command the same way). */
     record Run(int exitCode, String out, String err) {
     }
 
-    private static Run tollgate(String... arguments) {
+    static Run tollgate(String... arguments) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> withEndpoint = new ArrayList<>(List.of(arguments));
@@ -60,21 +60,21 @@ class OperationsCliIT {
         return new Run(exitCode, out.toString(), err.toString());
     }
 
-    private static ScenarioRun.Release release(String service) {
+    static ScenarioRun.Release release(String service) {
         return new ScenarioRun(stack, new PrintStream(new ByteArrayOutputStream())).prepare(Scenario.GOOD, service, 11);
     }
 
-    private static Path specFile(ObjectNode spec) throws IOException {
+    static Path specFile(ObjectNode spec) throws IOException {
         Path file = Files.createTempFile("tollgate-spec", ".json");
         Files.writeString(file, Json.write(spec));
         return file;
     }
 
-    private static DynamoDeploymentStore store() {
+    static DynamoDeploymentStore store() {
         return new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
     }
 
-    private static DeploymentRecord awaitRecord(String deploymentId, Predicate<DeploymentRecord> condition, String what)
+    static DeploymentRecord awaitRecord(String deploymentId, Predicate<DeploymentRecord> condition, String what)
             throws InterruptedException {
         for (int attempt = 0; attempt < 600; attempt++) {
             var record = store().find(deploymentId);
@@ -86,12 +86,12 @@ class OperationsCliIT {
         throw new AssertionError(deploymentId + " never " + what + ": " + store().find(deploymentId));
     }
 
-    private static DeploymentRecord awaitEnd(String deploymentId) throws InterruptedException {
+    static DeploymentRecord awaitEnd(String deploymentId) throws InterruptedException {
         return awaitRecord(deploymentId, record -> record.status().finished() && record.timeline().stream()
                 .anyMatch(entry -> "Unlock".equals(entry.state())), "ended");
     }
 
-    private static TrafficWeights weights(EcsAlbFixture fixture) {
+    static TrafficWeights weights(EcsAlbFixture fixture) {
         return LocalTargets.greenWeights(stack, fixture);
     }
 
