@@ -69,7 +69,9 @@ class InvokeCommandIT {
         SAMPLES.put("shift-traffic-watch.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason", "verdict"));
         SAMPLES.put("approval.json", Expected.responds("ApprovalFunction", "deploymentId", "nextStepIndex"));
-        SAMPLES.put("approval-rollback-window.json", Expected.responds("ApprovalFunction", "deploymentId", "rollbackWindowUntil"));
+        // Its deployment (the next release, v43) has no record on the stack: no window can open for it.
+        SAMPLES.put("approval-rollback-window.json", Expected.fails("ApprovalFunction", "dev.tollgate.errors.DeploymentNotRunningException",
+                "so it has no rollback window"));
         SAMPLES.put("finalize-promote.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
         // A rollback of a canary that never got traffic has nothing to move: 100 % old, settled.
         SAMPLES.put("finalize-rollback.json", Expected.responds("FinalizeFunction", "status", "canaryPercent", "baselinePercent", "settled"));

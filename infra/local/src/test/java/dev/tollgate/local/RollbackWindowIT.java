@@ -97,7 +97,9 @@ class RollbackWindowIT {
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.PROMOTED, ended.status(), ended.reason());
             assertTrue(ended.reason().contains("the rollback window closed with no rollback"), ended.reason());
-            assertTrue(ended.timeline().stream().anyMatch(entry -> "RollbackWindow".equals(entry.state())), ended.timeline().toString());
+            // A 3 s window may end before the function has parked its token; either way it closed unused.
+            assertTrue(ended.timeline().stream().anyMatch(entry -> "Promote".equals(entry.state())
+                    && entry.message().contains("kept able to serve for the 3 s rollback window")), ended.timeline().toString());
             awaitRecord(id, record -> record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())), "retired");
             assertEquals(0, desiredCount(fixture, fixture.blueService()), "retired once the window closed");
 
