@@ -97,10 +97,17 @@ public final class OpsService {
         return new OperatorAction(deploymentId, who, true, message + "; the rollout goes on");
     }
 
-    /** Rolls back: at once when an approval gate is waiting, otherwise at the next analysis tick. */
+    /**
+     * Rolls back: at once when an approval gate is waiting or the promotion's rollback window is open,
+     * otherwise at the next analysis tick.
+     */
     public OperatorAction abort(String deploymentId, String who, String reason) {
         checkOperatorInput(who, reason, "--reason");
-        running(deploymentId);
+        DeploymentRecord record = running(deploymentId);
+        Optional<String> window = store.rollbackToken(deploymentId);
+        if (window.isPresent()) {
+            return answerRollbackWindow(record, window.get(), OperatorRequest.Kind.ABORT, who, reason);
+        }
         Instant now = clock.instant();
         store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, blankToNull(reason)));
         String message = "aborted by " + who + (blank(reason) ? "" : ": " + reason);
@@ -117,10 +124,17 @@ public final class OpsService {
                 : "rolls back at the next tick (within one analysis period)");
     }
 
-    /** Skips the remaining steps to 100 %: at once when an approval gate is waiting, otherwise at the next tick. */
+    /**
+     * Skips the remaining steps to 100 %: at once when an approval gate is waiting, otherwise at the
+     * next tick. Once promoted, inside the rollback window, it closes the window now.
+     */
     public OperatorAction promote(String deploymentId, String who, String reason) {
         checkOperatorInput(who, reason, "--reason");
-        running(deploymentId);
+        DeploymentRecord record = running(deploymentId);
+        Optional<String> window = store.rollbackToken(deploymentId);
+        if (window.isPresent()) {
+            return answerRollbackWindow(record, window.get(), OperatorRequest.Kind.PROMOTE, who, reason);
+        }
         Instant now = clock.instant();
         store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.PROMOTE, who, now, blankToNull(reason)));
         String message = "promoted by " + who + (blank(reason) ? "" : ": " + reason);
@@ -155,22 +169,40 @@ public final class OpsService {
         Optional<String> token = store.rollbackToken(record.deploymentId());
         if (record.rollbackWindowUntil() == null || token.isEmpty()) {
             throw new RollbackRefusedException("deployment " + record.deploymentId() + " holds the lock of " + service
-                    + " and is not in a rollback window (" + record.status() + (record.status().finished() ? "" : ", still rolling out")
-                    + "): roll it back with tollgate abort " + record.deploymentId());
+                    + " and is not in a rollback window " + (record.status().finished()
+                    ? "(it ended " + record.status() + "): see tollgate lock " + service
+                    : "(RUNNING, still rolling out): roll it back with tollgate abort " + record.deploymentId()));
         }
         if (!record.rollbackWindowOpen(now)) {
             throw new RollbackRefusedException(closed(record));
         }
-        store.requestOperatorAction(record.deploymentId(), new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, reason));
-        String message = "rolled back by " + who + ": " + reason;
-        if (!gates.reject(token.get(), ROLLED_BACK, message)) {
+        return answerRollbackWindow(record, token.get(), OperatorRequest.Kind.ABORT, who, reason);
+    }
+
+    /**
+     * Answers the open rollback window's token: {@code ABORT} fails it with {@link #ROLLED_BACK} (all
+     * traffic back at once), {@code PROMOTE} succeeds it (the window closes now). The request goes on
+     * the record first, so the rollback's outcome names the operator.
+     */
+    private OperatorAction answerRollbackWindow(DeploymentRecord record, String token, OperatorRequest.Kind kind, String who,
+                                                String reason) {
+        String id = record.deploymentId();
+        Instant now = clock.instant();
+        boolean rollBack = kind == OperatorRequest.Kind.ABORT;
+        store.requestOperatorAction(id, new OperatorRequest(kind, who, now, blankToNull(reason)));
+        String message = (rollBack ? "rolled back by " : "promoted by ") + who + (blank(reason) ? "" : ": " + reason);
+        boolean answered = rollBack ? gates.reject(token, ROLLED_BACK, message) : gates.approve(token, answer("PROMOTE", who, now, message));
+        if (!answered) {
             throw new RollbackRefusedException(closed(record));
         }
-        store.append(record.deploymentId(), new TimelineEntry("rollback-" + now.toEpochMilli(), now, "RollbackRequested",
-                message + "; all traffic goes back to the old version now", null, null, null));
-        return new OperatorAction(record.deploymentId(), who, true, "rolling back now: all traffic of " + service
-                + " goes back to the version before " + record.deploymentId() + ", without analysis; follow it with tollgate status "
-                + record.deploymentId());
+        store.append(id, new TimelineEntry((rollBack ? "rollback-" : "promote-") + now.toEpochMilli(), now,
+                rollBack ? "RollbackRequested" : "PromoteRequested",
+                message + (rollBack ? "; all traffic goes back to the old version now" : "; the rollback window closes now"),
+                null, null, null));
+        return new OperatorAction(id, who, true, rollBack
+                ? "rolling back now: all traffic of " + record.service() + " goes back to the version before " + id
+                        + ", without analysis; follow it with tollgate status " + id
+                : "closing the rollback window now: the old version is retired after what is left of the drain");
     }
 
     private static String closed(DeploymentRecord record) {

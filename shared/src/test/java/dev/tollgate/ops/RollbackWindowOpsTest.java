@@ -120,4 +120,26 @@ class RollbackWindowOpsTest {
         assertThrows(BadRequestException.class, () -> ops.rollback(SERVICE, "alice", " "));
         assertEquals(List.of(), executions.gateAnswers());
     }
+
+    @Test
+    void abortInsideTheWindowRollsBackAtOnceLikeRollback() {
+        promotedWithWindow(ID, 600);
+
+        OperatorAction action = ops.abort(ID, "bob", "support tickets");
+
+        assertEquals(List.of("failure RolledBack: rolled back by bob: support tickets"), executions.gateAnswers());
+        assertTrue(action.message().startsWith("rolling back now"), action.message());
+    }
+
+    @Test
+    void promoteInsideTheWindowClosesItNow() {
+        promotedWithWindow(ID, 600);
+
+        OperatorAction action = ops.promote(ID, "carol", "all quiet");
+
+        assertEquals(1, executions.gateAnswers().size());
+        assertTrue(executions.gateAnswers().get(0).startsWith("success {\"action\":\"PROMOTE\""), executions.gateAnswers().toString());
+        assertTrue(action.message().startsWith("closing the rollback window now"), action.message());
+        assertTrue(store.find(ID).orElseThrow().timeline().stream().anyMatch(entry -> "PromoteRequested".equals(entry.state())));
+    }
 }

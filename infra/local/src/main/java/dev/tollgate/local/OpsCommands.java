@@ -181,18 +181,14 @@ final class OpsCommands {
         }
     }
 
-    /** What approve, abort and promote share: a deployment, who acts and why, and the operation they ask for. */
-    abstract static class OperatorCommand implements Callable<Integer> {
+    /** What every command acting on the record shares: the connection, who acts, and the operation they ask for. */
+    abstract static class ActingCommand implements Callable<Integer> {
         @Spec
         CommandSpec command;
         @Mixin
         Connection connection;
         @Mixin
         Operator operator;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
-        String deploymentId;
-        @Option(names = "--reason", description = "Why, for the record (and, for abort and promote, the outcome)")
-        String reason;
 
         abstract OperatorAction request(OpsService ops, String who);
 
@@ -203,6 +199,14 @@ final class OpsCommands {
                         command.commandLine().getOut());
             }
         }
+    }
+
+    /** What approve, abort and promote share: a deployment, and why. */
+    abstract static class OperatorCommand extends ActingCommand {
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+        @Option(names = "--reason", description = "Why, for the record (and, for abort and promote, the outcome)")
+        String reason;
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
@@ -240,24 +244,15 @@ final class OpsCommands {
             description = "Sends all of a service's traffic back to the version before its last promotion, at once and without "
                     + "analysis, while that promotion's rollback window is open (afterPromotion.rollbackWindowSeconds); "
                     + "refused once the window has closed or while another deployment holds the service's lock.")
-    static final class Rollback implements Callable<Integer> {
-        @Spec
-        CommandSpec command;
-        @Mixin
-        Connection connection;
-        @Mixin
-        Operator operator;
+    static final class Rollback extends ActingCommand {
         @Parameters(paramLabel = "SERVICE", description = "The service")
         String service;
         @Option(names = "--reason", required = true, description = "Why, for the record and the outcome")
         String reason;
 
         @Override
-        public Integer call() {
-            try (Connection.Connected connected = connection.connect()) {
-                return report(connected.ops().rollback(service, connection.operator(operator.as, connected.clients()), reason),
-                        command.commandLine().getOut());
-            }
+        OperatorAction request(OpsService ops, String who) {
+            return ops.rollback(service, who, reason);
         }
     }
 

@@ -42,6 +42,12 @@ class RollbackWindowIT {
         return LocalTargets.service(stack, fixture, service).desiredCount();
     }
 
+    /** Starts the release with a rollback window of {@code seconds} through the command; answers its service. */
+    private static String startWithWindow(ScenarioRun.Release release, int seconds) throws java.io.IOException {
+        assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withRollbackWindow(release.spec(), seconds)).toString()).exitCode());
+        return release.spec().path("service").asText();
+    }
+
     private static DeploymentRecord awaitWindow(String deploymentId) throws InterruptedException {
         return awaitRecord(deploymentId, record -> record.rollbackWindowUntil() != null, "opened its rollback window");
     }
@@ -50,9 +56,8 @@ class RollbackWindowIT {
     void insideTheWindowRollbackSendsAllTrafficBackToTheStillServingOldVersionAtOnce() throws Exception {
         try (ScenarioRun.Release release = OperationsCliIT.release("rbw-ecs")) {
             String id = release.deploymentId();
-            String service = release.spec().path("service").asText();
             EcsAlbFixture fixture = release.ecsAlbFixture();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withRollbackWindow(release.spec(), 600)).toString()).exitCode());
+            String service = startWithWindow(release, 600);
 
             awaitWindow(id);
             assertEquals(TrafficWeights.canaryAt(100), weights(fixture), "promoted");
@@ -90,9 +95,8 @@ class RollbackWindowIT {
     void afterTheWindowRollbackIsRefusedAndTheOldVersionIsRetired() throws Exception {
         try (ScenarioRun.Release release = OperationsCliIT.release("rbw-closed")) {
             String id = release.deploymentId();
-            String service = release.spec().path("service").asText();
             EcsAlbFixture fixture = release.ecsAlbFixture();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withRollbackWindow(release.spec(), 3)).toString()).exitCode());
+            String service = startWithWindow(release, 3);
 
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.PROMOTED, ended.status(), ended.reason());
@@ -117,12 +121,12 @@ class RollbackWindowIT {
         try (ScenarioRun.Release release = run.prepare(Scenario.GOOD, DemoTarget.LAMBDA_ALIAS, "rbw-lambda", 13)) {
             String id = release.deploymentId();
             LambdaAliasFixture function = (LambdaAliasFixture) release.fixture();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withRollbackWindow(release.spec(), 600)).toString()).exitCode());
+            String service = startWithWindow(release, 600);
 
             awaitWindow(id);
             assertTrue(!function.liveVersion().equals(LocalTargets.alias(stack, function).functionVersion()), "promoted");
 
-            OperationsCliIT.Run rolledBack = tollgate("rollback", release.spec().path("service").asText(), "--as", "tester", "--reason", "cold starts");
+            OperationsCliIT.Run rolledBack = tollgate("rollback", service, "--as", "tester", "--reason", "cold starts");
             assertEquals(0, rolledBack.exitCode(), rolledBack.err());
 
             DeploymentRecord ended = awaitEnd(id);
