@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * The approval gate's side: parks the state machine's task token on the deployment's record, where
  * {@code tollgate approve} or {@code abort} finds it, notes the wait on the timeline and tells it
- * (with the service, so a per-service rule on the bus hears it like every other fact).
+ * (with the service, so a per-service rule on the bus hears it like every other fact). The
+ * promotion's rollback window parks its token the same way, for {@code tollgate rollback}.
  */
 public final class ApprovalService {
 
@@ -33,5 +34,19 @@ public final class ApprovalService {
                 "waiting for approval: " + reason, nextStepIndex, null, null));
         String deployed = service != null ? service : store.find(deploymentId).map(DeploymentRecord::service).orElse(null);
         events.publish(DeploymentEvent.awaitingApproval(deploymentId, deployed, now, nextStepIndex, reason));
+    }
+
+    /**
+     * Parks the token of the rollback window that the promotion opened: until {@code windowSeconds}
+     * from now, {@code tollgate rollback SERVICE} answers it and the state machine rolls back at once.
+     */
+    public Instant openRollbackWindow(String deploymentId, String service, int windowSeconds, String taskToken) {
+        Instant now = clock.instant();
+        Instant until = now.plusSeconds(windowSeconds);
+        store.openRollbackWindow(deploymentId, until, taskToken);
+        store.append(deploymentId, new TimelineEntry("rollback-window", now, "RollbackWindow",
+                "rollback window open until " + until + ": the old version stays able to serve; tollgate rollback " + service
+                        + " sends all traffic back to it at once", null, 100, null));
+        return until;
     }
 }

@@ -36,7 +36,16 @@ public interface DeploymentStore {
 
     void clearApproval(String deploymentId);
 
-    /** Sets the final status and reason, once: a retry with the same status is a no-op. */
+    /**
+     * Parks the task token of the promotion's rollback window until {@code until}, where
+     * {@code tollgate rollback} finds it; only while the deployment runs.
+     */
+    void openRollbackWindow(String deploymentId, Instant until, String taskToken);
+
+    /** The parked token of an open rollback window; none once the deployment has finished. */
+    Optional<String> rollbackToken(String deploymentId);
+
+    /** Sets the final status and reason, once: a retry with the same status is a no-op. Drops any parked token. */
     void finish(String deploymentId, DeploymentStatus status, String reason, Instant at);
 
     /** Deployments newest first (running and finished), at most {@code limit}: what {@code tollgate list} shows. */

@@ -153,7 +153,7 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         }
         return new DeploymentRecord(str(item, "deploymentId"), str(item, "service"), str(item, "executionArn"),
                 DeploymentStatus.valueOf(str(item, "status")), instant(item, "startedAt"), instant(item, "finishedAt"),
-                str(item, "reason"), request, integer(item, "awaitingApprovalStep"), timeline);
+                str(item, "reason"), request, integer(item, "awaitingApprovalStep"), timeline, instant(item, "rollbackWindowUntil"));
     }
 
     @Override
@@ -228,10 +228,31 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     }
 
     @Override
+    public void openRollbackWindow(String deploymentId, Instant until, String taskToken) {
+        try {
+            dynamo.updateItem(update -> update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
+                    .updateExpression("SET rollbackWindowUntil = :until, rollbackToken = :token")
+                    .conditionExpression("attribute_exists(pk) AND #status = :running")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":until", s(until.toString()), ":token", s(taskToken),
+                            ":running", s(DeploymentStatus.RUNNING.name()))));
+        } catch (ConditionalCheckFailedException notRunning) {
+            throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running, so it has no rollback window");
+        } catch (SdkException failure) {
+            throw AwsErrors.translate("DynamoDB UpdateItem (rollback window)", failure);
+        }
+    }
+
+    @Override
+    public Optional<String> rollbackToken(String deploymentId) {
+        return Optional.ofNullable(str(get(deploymentKey(deploymentId)), "rollbackToken"));
+    }
+
+    @Override
     public void finish(String deploymentId, DeploymentStatus status, String reason, Instant at) {
         try {
             dynamo.updateItem(update -> update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
-                    .updateExpression("SET #status = :status, reason = :reason, finishedAt = :at REMOVE approvalToken, awaitingApprovalStep")
+                    .updateExpression("SET #status = :status, reason = :reason, finishedAt = :at REMOVE approvalToken, awaitingApprovalStep, rollbackToken")
                     .conditionExpression("attribute_exists(pk) AND (#status = :running OR #status = :status)")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":status", s(status.name()), ":reason", s(reason), ":at", s(at.toString()),

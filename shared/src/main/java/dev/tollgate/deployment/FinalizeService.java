@@ -40,12 +40,39 @@ public final class FinalizeService {
         this.events = events;
     }
 
+    /**
+     * All traffic to the new version. Without a rollback window the deployment ends PROMOTED here;
+     * with one it goes on running (the old version kept able to serve, the lock held) and ends at
+     * {@link #closeRollbackWindow}, or rolled back by {@code tollgate rollback}.
+     */
     public Outcome promote(DeploymentSpec spec, String reason) {
         TrafficOutcome outcome = traffic.promote(spec);
         if (!outcome.settled()) {
             return unsettled(spec, outcome);
         }
-        return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds(), null);
+        int window = spec.rollbackWindowSeconds();
+        if (window == 0) {
+            return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds(), null);
+        }
+        store.append(spec.deploymentId(), new TimelineEntry("promoted", clock.instant(), "Promote", reason + " ("
+                + outcome.weights() + "); the old version is kept able to serve for the " + window + " s rollback window",
+                null, outcome.weights().canaryPercent(), null));
+        return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, reason, outcome.weights().canaryPercent(),
+                outcome.weights().baselinePercent(), true, spec.target().drainSeconds(), pollSeconds, window);
+    }
+
+    /**
+     * The rollback window ended without a rollback: the deployment ends PROMOTED (the reason is the
+     * promotion's, from the timeline), and the old version may be retired after what is left of the
+     * drain time, which ran during the window.
+     */
+    public Outcome closeRollbackWindow(DeploymentSpec spec) {
+        String promotion = store.find(spec.deploymentId()).flatMap(record -> record.timeline().stream()
+                .filter(entry -> "promoted".equals(entry.entryId())).map(TimelineEntry::message).findFirst())
+                .orElse("promoted");
+        String reason = promotion + "; the rollback window closed with no rollback";
+        int drainLeft = Math.max(0, spec.target().drainSeconds() - spec.rollbackWindowSeconds());
+        return finish(spec, DeploymentStatus.PROMOTED, reason, TrafficWeights.canaryAt(100), drainLeft, null);
     }
 
     /** After the drain: stops what the old version still runs (ECS: scales its service to 0). */
@@ -109,7 +136,7 @@ public final class FinalizeService {
         publishOutcome(spec, now, DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, RollbackReason.FAILURE,
                 found == null ? -1 : found.canaryPercent());
         return new Outcome(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason,
-                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds);
+                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds, 0);
     }
 
     private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights, int drainSeconds,
@@ -120,7 +147,7 @@ public final class FinalizeService {
                 null, weights.canaryPercent(), null));
         publishOutcome(spec, now, status, reason, why, weights.canaryPercent());
         return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent(), true,
-                drainSeconds, pollSeconds);
+                drainSeconds, pollSeconds, 0);
     }
 
     private void publishOutcome(DeploymentSpec spec, Instant now, DeploymentStatus status, String reason, RollbackReason why,
@@ -132,16 +159,17 @@ public final class FinalizeService {
 
     private Outcome unsettled(DeploymentSpec spec, TrafficOutcome outcome) {
         return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, outcome.detail(), outcome.weights().canaryPercent(),
-                outcome.weights().baselinePercent(), false, 0, pollSeconds);
+                outcome.weights().baselinePercent(), false, 0, pollSeconds, 0);
     }
 
     /**
      * How the deployment ended, as the execution's output reports it. While {@code settled} is
      * false the target is still moving on its own and the state machine polls again after
-     * {@code pollSeconds}; after a promotion it waits {@code drainSeconds} before retiring the old version.
+     * {@code pollSeconds}; after a promotion it keeps the rollback window open {@code rollbackWindowSeconds}
+     * (0: none), then waits {@code drainSeconds} before retiring the old version.
      */
     public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
-                          boolean settled, int drainSeconds, int pollSeconds) {
+                          boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds) {
     }
 
     /** What retiring the old version did. */

@@ -73,10 +73,22 @@ public final class HistoryReport {
                     + output.path("decision").path("decidedBy").asText("judge") + " (" + output.path("decision").path("reason").asText() + ")";
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
-            case "Promote", "RollBack" -> "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
-                    + output.path("outcome").path("canaryPercent").asInt() + " % (" + output.path("outcome").path("reason").asText() + ")";
+            case "Promote" -> output.path("outcome").path("rollbackWindowSeconds").asInt() > 0
+                    && "RUNNING".equals(output.path("outcome").path("status").asText())
+                    ? "promoted: canary at " + output.path("outcome").path("canaryPercent").asInt() + " %, rollback window open for "
+                    + output.path("outcome").path("rollbackWindowSeconds").asInt() + " s (tollgate rollback "
+                    + output.path("spec").path("service").asText() + ")"
+                    : finalized(output);
+            case "DescribeRollbackInWindow" -> "rollback asked in the rollback window: " + output.path("rollback").path("errorCause").asText();
+            case "CloseRollbackWindow" -> "rollback window closed unused: " + output.path("outcome").path("status").asText();
+            case "RollBack" -> finalized(output);
             default -> null;
         };
+    }
+
+    private static String finalized(JsonNode output) {
+        return "finalized: " + output.path("outcome").path("status").asText() + ", canary at "
+                + output.path("outcome").path("canaryPercent").asInt() + " % (" + output.path("outcome").path("reason").asText() + ")";
     }
 
     /** A Lambda error's cause is its error document; the message is what an operator needs. */

@@ -6,12 +6,14 @@ import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.deployment.LockHolder;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.ApprovalNotPendingException;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.DeploymentIdInUseException;
 import dev.tollgate.errors.DeploymentNotFoundException;
 import dev.tollgate.errors.DeploymentNotRunningException;
+import dev.tollgate.errors.RollbackRefusedException;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.RolloutBudget.Caps;
@@ -23,7 +25,7 @@ import java.util.Optional;
 
 /**
  * Steering deployments by hand (the {@code tollgate} command's start, status, approve, abort,
- * promote and list). Every human decision is recorded on the deployment's record with who and
+ * promote, rollback and list). Every human decision is recorded on the deployment's record with who and
  * when. Abort and promote leave an operator request that {@code Decide} acts on at the next tick;
  * when an approval gate is waiting they also answer it, so the state machine moves at once.
  */
@@ -31,6 +33,8 @@ public final class OpsService {
 
     /** The error name the state machine's {@code AwaitApproval} Catch routes to the rollback. */
     public static final String ABORTED = "Aborted";
+    /** The error name the state machine's {@code KeepRollbackWindowOpen} Catch routes to the rollback. */
+    public static final String ROLLED_BACK = "RolledBack";
     public static final int MAX_LIST = 100;
 
     private final DeploymentStore store;
@@ -93,10 +97,17 @@ public final class OpsService {
         return new OperatorAction(deploymentId, who, true, message + "; the rollout goes on");
     }
 
-    /** Rolls back: at once when an approval gate is waiting, otherwise at the next analysis tick. */
+    /**
+     * Rolls back: at once when an approval gate is waiting or the promotion's rollback window is open,
+     * otherwise at the next analysis tick.
+     */
     public OperatorAction abort(String deploymentId, String who, String reason) {
         checkOperatorInput(who, reason, "--reason");
-        running(deploymentId);
+        DeploymentRecord record = running(deploymentId);
+        Optional<String> window = store.rollbackToken(deploymentId);
+        if (window.isPresent()) {
+            return answerRollbackWindow(record, window.get(), OperatorRequest.Kind.ABORT, who, reason);
+        }
         Instant now = clock.instant();
         store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, blankToNull(reason)));
         String message = "aborted by " + who + (blank(reason) ? "" : ": " + reason);
@@ -113,10 +124,17 @@ public final class OpsService {
                 : "rolls back at the next tick (within one analysis period)");
     }
 
-    /** Skips the remaining steps to 100 %: at once when an approval gate is waiting, otherwise at the next tick. */
+    /**
+     * Skips the remaining steps to 100 %: at once when an approval gate is waiting, otherwise at the
+     * next tick. Once promoted, inside the rollback window, it closes the window now.
+     */
     public OperatorAction promote(String deploymentId, String who, String reason) {
         checkOperatorInput(who, reason, "--reason");
-        running(deploymentId);
+        DeploymentRecord record = running(deploymentId);
+        Optional<String> window = store.rollbackToken(deploymentId);
+        if (window.isPresent()) {
+            return answerRollbackWindow(record, window.get(), OperatorRequest.Kind.PROMOTE, who, reason);
+        }
         Instant now = clock.instant();
         store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.PROMOTE, who, now, blankToNull(reason)));
         String message = "promoted by " + who + (blank(reason) ? "" : ": " + reason);
@@ -131,6 +149,75 @@ public final class OpsService {
         return new OperatorAction(deploymentId, who, answered, answered
                 ? "promoting now: the approval gate was answered"
                 : "promotes at the next tick (within one analysis period)");
+    }
+
+    /**
+     * Sends all of {@code service}'s traffic back to the version before its last promotion, at once
+     * and without analysis, while that promotion's rollback window is open: answers the window's
+     * parked token, and the state machine rolls back as it would for an abort. Refused, saying why
+     * and what to do instead, when another deployment holds the service's lock or no window is open.
+     */
+    public OperatorAction rollback(String service, String who, String reason) {
+        checkOperatorInput(who, reason, "--reason");
+        if (blank(reason)) {
+            throw new BadRequestException("a rollback needs --reason: it goes on the deployment's record with who asked");
+        }
+        Instant now = clock.instant();
+        LockHolder holder = store.lockHolder(service).orElseThrow(() -> new RollbackRefusedException(noWindow(service)));
+        DeploymentRecord record = store.find(holder.deploymentId()).orElseThrow(() -> new RollbackRefusedException(
+                "deployment " + holder.deploymentId() + " holds the lock of " + service + " but has no record; see tollgate lock " + service));
+        Optional<String> token = store.rollbackToken(record.deploymentId());
+        if (record.rollbackWindowUntil() == null || token.isEmpty()) {
+            throw new RollbackRefusedException("deployment " + record.deploymentId() + " holds the lock of " + service
+                    + " and is not in a rollback window " + (record.status().finished()
+                    ? "(it ended " + record.status() + "): see tollgate lock " + service
+                    : "(RUNNING, still rolling out): roll it back with tollgate abort " + record.deploymentId()));
+        }
+        if (!record.rollbackWindowOpen(now)) {
+            throw new RollbackRefusedException(closed(record));
+        }
+        return answerRollbackWindow(record, token.get(), OperatorRequest.Kind.ABORT, who, reason);
+    }
+
+    /**
+     * Answers the open rollback window's token: {@code ABORT} fails it with {@link #ROLLED_BACK} (all
+     * traffic back at once), {@code PROMOTE} succeeds it (the window closes now). The request goes on
+     * the record first, so the rollback's outcome names the operator.
+     */
+    private OperatorAction answerRollbackWindow(DeploymentRecord record, String token, OperatorRequest.Kind kind, String who,
+                                                String reason) {
+        String id = record.deploymentId();
+        Instant now = clock.instant();
+        boolean rollBack = kind == OperatorRequest.Kind.ABORT;
+        store.requestOperatorAction(id, new OperatorRequest(kind, who, now, blankToNull(reason)));
+        String message = (rollBack ? "rolled back by " : "promoted by ") + who + (blank(reason) ? "" : ": " + reason);
+        boolean answered = rollBack ? gates.reject(token, ROLLED_BACK, message) : gates.approve(token, answer("PROMOTE", who, now, message));
+        if (!answered) {
+            throw new RollbackRefusedException(closed(record));
+        }
+        store.append(id, new TimelineEntry((rollBack ? "rollback-" : "promote-") + now.toEpochMilli(), now,
+                rollBack ? "RollbackRequested" : "PromoteRequested",
+                message + (rollBack ? "; all traffic goes back to the old version now" : "; the rollback window closes now"),
+                null, null, null));
+        return new OperatorAction(id, who, true, rollBack
+                ? "rolling back now: all traffic of " + record.service() + " goes back to the version before " + id
+                        + ", without analysis; follow it with tollgate status " + id
+                : "closing the rollback window now: the old version is retired after what is left of the drain");
+    }
+
+    private static String closed(DeploymentRecord record) {
+        return "the rollback window of " + record.deploymentId() + " closed at " + record.rollbackWindowUntil()
+                + ": the old version is retired or being retired; deploy the previous release again to go back";
+    }
+
+    /** Why no window is open when nobody holds the lock: the last window of the service, if any, has closed. */
+    private String noWindow(String service) {
+        return store.recent(MAX_LIST).stream()
+                .filter(record -> service.equals(record.service()) && record.rollbackWindowUntil() != null)
+                .findFirst()
+                .map(record -> closed(record) + " (it ended " + record.status() + ")")
+                .orElse("no rollback window is open for " + service + ": no deployment of it holds the lock, and none of its "
+                        + "recent ones kept a window (afterPromotion.rollbackWindowSeconds in the spec)");
     }
 
     /** Running and recent deployments, newest first, at most {@link #MAX_LIST}. */

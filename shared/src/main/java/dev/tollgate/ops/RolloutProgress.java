@@ -131,6 +131,15 @@ public record RolloutProgress(
         if ("Promote".equals(currentState)) {
             return where + "promoting";
         }
+        if ("HasRollbackWindow".equals(currentState) || "KeepRollbackWindowOpen".equals(currentState)) {
+            return where + "promoted, rollback window open (tollgate rollback sends all traffic back)";
+        }
+        if ("CloseRollbackWindow".equals(currentState)) {
+            return where + "promoted, closing the rollback window";
+        }
+        if ("DescribeRollbackInWindow".equals(currentState)) {
+            return where + "rolling back, asked in the rollback window";
+        }
         if ("RollBack".equals(currentState)) {
             return where + "rolling back";
         }

@@ -1,6 +1,7 @@
 package dev.tollgate.spec;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.tollgate.json.Nullable;
 import java.util.List;
 
 /**
@@ -16,15 +17,27 @@ public record DeploymentSpec(
         MigrationSpec migrations,
         List<StepSpec> steps,
         AnalysisSpec analysis,
-        boolean override) {
+        boolean override,
+        @Nullable AfterPromotionSpec afterPromotion) {
 
     public DeploymentSpec {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         steps = List.copyOf(steps);
     }
 
+    /** A spec with nothing after the promotion. */
+    public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
+                          List<StepSpec> steps, AnalysisSpec analysis, boolean override) {
+        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, null);
+    }
+
     public StepSpec step(int stepIndex) {
         return steps.get(stepIndex);
+    }
+
+    /** How long the old version stays able to serve after the promotion; 0 when the spec keeps no rollback window. */
+    public int rollbackWindowSeconds() {
+        return afterPromotion == null ? 0 : afterPromotion.rollbackWindowSeconds();
     }
 
     /** The index of the final, 100 % step: reaching it is the promotion. */

@@ -87,6 +87,9 @@ public final class RolloutBudget {
         DECIDE("Decide", Retrier.STANDARD),
         AWAIT_APPROVAL("AwaitApproval", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
         PROMOTE("Promote", Retrier.STANDARD),
+        // The rollback window: a token parked for the spec's rollbackWindowSeconds (maxSeconds counts a day, the most allowed).
+        KEEP_ROLLBACK_WINDOW_OPEN("KeepRollbackWindowOpen", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
+        CLOSE_ROLLBACK_WINDOW("CloseRollbackWindow", Retrier.STANDARD),
         RETIRE_OLD_VERSION("RetireOldVersion", Retrier.STANDARD),
         RELEASE_LOCK_AFTER_PROMOTION("ReleaseLockAfterPromotion", Retrier.PATIENT),
         ROLL_BACK("RollBack", List.of(Retrier.LAMBDA, Retrier.AWS_PATIENT, new Retrier(2, 3, 2.0))),
@@ -151,10 +154,15 @@ public final class RolloutBudget {
             return fewestSecondsBeforeRetry[retries];
         }
 
-        /** The longest the state can last: every attempt to its timeout, every backoff, and a token's wait. */
+        /** The longest the state can last: every attempt to its timeout, every backoff, and a token's wait of a day. */
         public long maxSeconds() {
+            return maxSeconds(APPROVAL_TIMEOUT_SECONDS);
+        }
+
+        /** The same with a token's wait of at most {@code tokenWaitSeconds}. */
+        public long maxSeconds(long tokenWaitSeconds) {
             long backoffs = retriers.stream().mapToLong(Retrier::totalBackoffSeconds).sum();
-            long waitForToken = waitsForTaskToken ? APPROVAL_TIMEOUT_SECONDS : 0;
+            long waitForToken = waitsForTaskToken ? tokenWaitSeconds : 0;
             return (long) maxAttempts() * attemptSeconds + backoffs + waitForToken;
         }
 
@@ -350,15 +358,23 @@ public final class RolloutBudget {
     }
 
     /**
-     * The end of the longest path: the promotion (polled while CodeDeploy finishes it) fails, the
-     * rollback (polled likewise) fails too, and a human is called; or the rollback holds and the lock
-     * is released, whichever records more.
+     * The end of the longest path: the promotion (polled while CodeDeploy finishes it), the rollback
+     * window kept open to its end, then its close fails and the rollback (polled likewise) fails too,
+     * and a human is called; or the rollback holds and the lock is released; or the window closes and
+     * the old version is retired; whichever records more.
      */
     private static Part ending(DeploymentSpec spec, boolean codeDeploy) {
         // DescribePromotionAtGate (when an operator promotes at a gate), Promote, IsPromotionSettled
         long promoteEvents = PLAIN_STATE_EVENTS + TaskState.PROMOTE.maxEvents() + PLAIN_STATE_EVENTS;
         long promoteSeconds = TaskState.PROMOTE.maxSeconds();
-        long rollbackEvents = PLAIN_STATE_EVENTS + TaskState.ROLL_BACK.maxEvents() + PLAIN_STATE_EVENTS; // DescribeFailure, IsRollbackSettled
+        int window = spec.rollbackWindowSeconds();
+        promoteEvents += PLAIN_STATE_EVENTS; // HasRollbackWindow
+        if (window > 0) {
+            promoteEvents += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
+            promoteSeconds += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxSeconds(window) + TaskState.CLOSE_ROLLBACK_WINDOW.maxSeconds();
+        }
+        // DescribeFailure (or DescribeRollbackInWindow), RollBack, IsRollbackSettled
+        long rollbackEvents = PLAIN_STATE_EVENTS + TaskState.ROLL_BACK.maxEvents() + PLAIN_STATE_EVENTS;
         long rollbackSeconds = TaskState.ROLL_BACK.maxSeconds();
         if (codeDeploy) {
             promoteEvents += pollingEvents(TaskState.PROMOTE, POLL_SECONDS, CODEDEPLOY_SETTLE_SECONDS);
@@ -370,12 +386,15 @@ public final class RolloutBudget {
         long flagged = TaskState.FLAG_MANUAL_INTERVENTION.maxEvents() + FAIL_STATE_EVENTS;
         long promotedAndRetired = PLAIN_STATE_EVENTS + TaskState.RETIRE_OLD_VERSION.maxEvents()
                 + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxEvents() + SUCCEED_STATE_EVENTS; // WaitForDrain, Promoted
+        // The drain runs during the window, with the old version still serving: only what is left of it is waited for after.
+        long drainLeft = Math.max(0, spec.target().drainSeconds() - window);
         long events = Math.max(promoteEvents + rollbackEvents + Math.max(released, flagged), promoteEvents + promotedAndRetired);
         long seconds = Math.max(promoteSeconds + rollbackSeconds + Math.max(TaskState.RELEASE_LOCK_AFTER_ROLLBACK.maxSeconds(),
                         TaskState.FLAG_MANUAL_INTERVENTION.maxSeconds()),
-                promoteSeconds + spec.target().drainSeconds() + TaskState.RETIRE_OLD_VERSION.maxSeconds()
+                promoteSeconds + drainLeft + TaskState.RETIRE_OLD_VERSION.maxSeconds()
                         + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxSeconds());
-        return new Part("promotion, or rollback, and unlock", events, seconds);
+        return new Part(window > 0 ? "promotion, a " + window + " s rollback window, or rollback, and unlock"
+                : "promotion, or rollback, and unlock", events, seconds);
     }
 
     /** A task polled every {@link #POLL_SECONDS} up to its deadline. */

@@ -60,7 +60,8 @@ public final class SpecValidator {
     private static final Set<Integer> SUB_MINUTE_PERIODS = Set.of(1, 5, 10, 30);
 
     private static final Set<String> TOP_FIELDS = Set.of(
-            "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override");
+            "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override", "afterPromotion");
+    private static final Set<String> AFTER_PROMOTION_FIELDS = Set.of("rollbackWindowSeconds");
     private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive", "dryRun",
             "task", "timeoutSeconds");
     private static final Set<String> STEP_FIELDS = Set.of("weight", "bakeSeconds", "maxBakeSeconds", "minRequests", "approval");
@@ -101,6 +102,9 @@ public final class SpecValidator {
         Optional<List<StepSpec>> steps = stepsArray(request, root, violations)
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
+        AfterPromotionSpec afterPromotion = violations.object(request, "afterPromotion", root, false)
+                .map(node -> afterPromotion(node, child(root, "afterPromotion"), target.orElse(null), violations))
+                .orElse(null);
         // What the target imposes on the rest of the spec: CodeDeploy's schedules, the placeholders it resolves.
         if (target.isPresent() && target.get() instanceof CodeDeployTarget && steps.isPresent()) {
             steps = Optional.of(new TargetValidation(violations).codeDeploySteps(steps.get(), request.get("steps"), child(root, "steps")));
@@ -114,13 +118,34 @@ public final class SpecValidator {
             throw new InvalidSpecException(found);
         }
         DeploymentSpec spec = new DeploymentSpec(deploymentId.orElseThrow(), service.orElseThrow(), target.orElseThrow(), secrets,
-                migrations, steps.orElseThrow(), analysis.orElseThrow(), override);
+                migrations, steps.orElseThrow(), analysis.orElseThrow(), override, afterPromotion);
         // Last, on a spec otherwise valid: what its longest rollout would cost against the execution's quotas.
         List<InvalidSpecException.Violation> overQuota = RolloutBudget.of(spec).overQuota();
         if (!overQuota.isEmpty()) {
             throw new InvalidSpecException(overQuota);
         }
         return spec;
+    }
+
+    // ---- after the promotion (docs/spec.md, docs/operations.md) ----
+
+    /**
+     * The rollback window. CodeDeploy ends its deployment at the promotion and cannot stop one that
+     * has succeeded, so Tollgate cannot keep a way back there: the deployment group's own settings
+     * (the blue/green termination wait) keep the original version, and the way back is a deployment
+     * of the previous revision.
+     */
+    private static AfterPromotionSpec afterPromotion(JsonNode node, String path, Target target, Violations violations) {
+        violations.onlyKnownFields(node, path, AFTER_PROMOTION_FIELDS);
+        int window = violations.integer(node, "rollbackWindowSeconds", path, false, 0,
+                AfterPromotionSpec.MAX_ROLLBACK_WINDOW_SECONDS, "seconds").orElse(0L).intValue();
+        if (window > 0 && target instanceof CodeDeployTarget) {
+            violations.add(child(path, "rollbackWindowSeconds"), "a CODEDEPLOY target cannot keep a rollback window: CodeDeploy "
+                    + "cannot stop a deployment that has succeeded, and Tollgate's promotion is that success",
+                    "0 or no afterPromotion for CODEDEPLOY (keep the original task set with the deployment group's blue/green "
+                            + "termination wait, and roll back by deploying the previous revision); a window needs ECS_ALB or LAMBDA_ALIAS");
+        }
+        return new AfterPromotionSpec(window);
     }
 
     /** The target's own rules live in {@link TargetValidation}, one method per target type. */

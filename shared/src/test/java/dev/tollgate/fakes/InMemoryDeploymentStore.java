@@ -23,6 +23,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     private final Map<String, LockHolder> locks = new HashMap<>();
     private final Map<String, DeploymentRecord> records = new HashMap<>();
     private final Map<String, String> approvalTokens = new HashMap<>();
+    private final Map<String, String> rollbackTokens = new HashMap<>();
 
     @Override
     public synchronized LockHolder acquire(String service, String deploymentId, String executionArn, Instant now) {
@@ -106,12 +107,30 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     }
 
     @Override
+    public synchronized void openRollbackWindow(String deploymentId, Instant until, String taskToken) {
+        DeploymentRecord record = require(deploymentId);
+        if (record.status() != DeploymentStatus.RUNNING) {
+            throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running, so it has no rollback window");
+        }
+        rollbackTokens.put(deploymentId, taskToken);
+        records.put(deploymentId, new DeploymentRecord(record.deploymentId(), record.service(), record.executionArn(), record.status(),
+                record.startedAt(), record.finishedAt(), record.reason(), record.operatorRequest(), record.awaitingApprovalStep(),
+                record.timeline(), until));
+    }
+
+    @Override
+    public synchronized Optional<String> rollbackToken(String deploymentId) {
+        return Optional.ofNullable(rollbackTokens.get(deploymentId));
+    }
+
+    @Override
     public synchronized void finish(String deploymentId, DeploymentStatus status, String reason, Instant at) {
         DeploymentRecord record = require(deploymentId);
         if (record.status() != DeploymentStatus.RUNNING) {
             return;
         }
         approvalTokens.remove(deploymentId);
+        rollbackTokens.remove(deploymentId);
         records.put(deploymentId, with(record, status, at, reason, record.operatorRequest(), null, record.timeline()));
     }
 
@@ -142,6 +161,6 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     private static DeploymentRecord with(DeploymentRecord record, DeploymentStatus status, Instant finishedAt, String reason,
                                          OperatorRequest request, Integer awaitingApprovalStep, List<TimelineEntry> timeline) {
         return new DeploymentRecord(record.deploymentId(), record.service(), record.executionArn(), status, record.startedAt(),
-                finishedAt, reason, request, awaitingApprovalStep, timeline);
+                finishedAt, reason, request, awaitingApprovalStep, timeline, record.rollbackWindowUntil());
     }
 }

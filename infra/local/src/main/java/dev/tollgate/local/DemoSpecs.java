@@ -144,6 +144,12 @@ public final class DemoSpecs {
         return spec;
     }
 
+    /** Keeps the old version able to serve for {@code seconds} after the promotion, for {@code tollgate rollback}. */
+    public static ObjectNode withRollbackWindow(ObjectNode spec, int seconds) {
+        spec.putObject("afterPromotion").put("rollbackWindowSeconds", seconds);
+        return spec;
+    }
+
     /** Adds the release's database secret and its Flyway migrations (expand-only unless {@code allowDestructive}). */
     public static ObjectNode withMigrations(ObjectNode spec, ReleaseDatabase release, boolean allowDestructive) {
         ObjectNode secret = spec.putArray("secrets").addObject();

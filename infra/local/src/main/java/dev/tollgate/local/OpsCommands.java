@@ -150,6 +150,9 @@ final class OpsCommands {
             record.map(DeploymentRecord::awaitingApprovalStep).ifPresent(step ->
                     out.println("  approval  waiting before step " + (step + 1) + ": tollgate approve | promote | abort "
                             + report.deploymentId()));
+            record.filter(r -> r.rollbackWindowUntil() != null && !r.status().finished()).ifPresent(r -> out.println(
+                    "  rollback  promoted; window open until " + TIME.format(r.rollbackWindowUntil()) + ": tollgate rollback "
+                            + r.service() + " --reason \"...\""));
             record.map(DeploymentRecord::operatorRequest).ifPresent(request -> out.println("  operator  " + request.kind()
                     + " requested by " + request.requestedBy() + " at " + TIME.format(request.requestedAt())
                     + (request.reason() == null ? "" : ": " + request.reason())));
@@ -178,18 +181,14 @@ final class OpsCommands {
         }
     }
 
-    /** What approve, abort and promote share: a deployment, who acts and why, and the operation they ask for. */
-    abstract static class OperatorCommand implements Callable<Integer> {
+    /** What every command acting on the record shares: the connection, who acts, and the operation they ask for. */
+    abstract static class ActingCommand implements Callable<Integer> {
         @Spec
         CommandSpec command;
         @Mixin
         Connection connection;
         @Mixin
         Operator operator;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
-        String deploymentId;
-        @Option(names = "--reason", description = "Why, for the record (and, for abort and promote, the outcome)")
-        String reason;
 
         abstract OperatorAction request(OpsService ops, String who);
 
@@ -200,6 +199,14 @@ final class OpsCommands {
                         command.commandLine().getOut());
             }
         }
+    }
+
+    /** What approve, abort and promote share: a deployment, and why. */
+    abstract static class OperatorCommand extends ActingCommand {
+        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        String deploymentId;
+        @Option(names = "--reason", description = "Why, for the record (and, for abort and promote, the outcome)")
+        String reason;
     }
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
@@ -230,6 +237,22 @@ final class OpsCommands {
         @Override
         OperatorAction request(OpsService ops, String who) {
             return ops.promote(deploymentId, who, reason);
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Sends all of a service's traffic back to the version before its last promotion, at once and without "
+                    + "analysis, while that promotion's rollback window is open (afterPromotion.rollbackWindowSeconds); "
+                    + "refused once the window has closed or while another deployment holds the service's lock.")
+    static final class Rollback extends ActingCommand {
+        @Parameters(paramLabel = "SERVICE", description = "The service")
+        String service;
+        @Option(names = "--reason", required = true, description = "Why, for the record and the outcome")
+        String reason;
+
+        @Override
+        OperatorAction request(OpsService ops, String who) {
+            return ops.rollback(service, who, reason);
         }
     }
 

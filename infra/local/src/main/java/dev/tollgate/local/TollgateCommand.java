@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
         description = "Progressive delivery for AWS: canary steps judged from evidence.",
         subcommands = {TollgateCommand.Demo.class, ValidateCommand.class, OpsCommands.Start.class, OpsCommands.Status.class, OpsCommands.Approve.class,
-                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
+                OpsCommands.Abort.class, OpsCommands.Promote.class, OpsCommands.Rollback.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class,
                 OpsCommands.Unlock.class,
                 OpsCommands.Report.class, ReplayCommand.class, PlanCommand.class, InvokeCommand.class})
 public final class TollgateCommand implements Runnable {

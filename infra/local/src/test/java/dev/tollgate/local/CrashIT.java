@@ -60,9 +60,12 @@ class CrashIT {
         DRY_RUN_LOCK_HELD
     }
 
-    /** What the demo spec of a case has on top: nothing, an approval gate after the first step, or a migration dry run. */
+    /**
+     * What the demo spec of a case has on top: nothing, an approval gate after the first step, a
+     * migration dry run, or a rollback window that stays open (10 minutes) or closes at once (2 s).
+     */
     enum Variant {
-        PLAIN, APPROVAL_GATE, DRY_RUN
+        PLAIN, APPROVAL_GATE, DRY_RUN, ROLLBACK_WINDOW_OPEN, ROLLBACK_WINDOW_CLOSING
     }
 
     static Stream<Arguments> crashes() {
@@ -80,6 +83,9 @@ class CrashIT {
             cases.add(Arguments.of("Decide", how, "DecideFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("AwaitApproval", how, "ApprovalFunction", null, Scenario.GOOD, Variant.APPROVAL_GATE, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("Promote", how, "FinalizeFunction", "PROMOTE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            // After the promotion, with the old version still able to serve: a failure rolls back to it.
+            cases.add(Arguments.of("KeepRollbackWindowOpen", how, "ApprovalFunction", null, Scenario.GOOD, Variant.ROLLBACK_WINDOW_OPEN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("CloseRollbackWindow", how, "FinalizeFunction", "CLOSE_ROLLBACK_WINDOW", Scenario.GOOD, Variant.ROLLBACK_WINDOW_CLOSING, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("ReleaseLockAfterPromotion", how, "DeploymentLockFunction", "RELEASE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.PROMOTED_LOCK_HELD));
             cases.add(Arguments.of("RollBack", how, "FinalizeFunction", "ROLLBACK", Scenario.BAD_ERRORS, Variant.PLAIN, timeout, Expected.MANUAL_INTERVENTION));
             cases.add(Arguments.of("ReleaseLockAfterRollback", how, "DeploymentLockFunction", "RELEASE", Scenario.BAD_ERRORS, Variant.PLAIN, timeout, Expected.ROLLED_BACK_LOCK_HELD));
@@ -162,6 +168,8 @@ class CrashIT {
                 .run(scenario, service, 3, spec -> switch (variant) {
                     case APPROVAL_GATE -> DemoSpecs.withApproval(spec, 0);
                     case DRY_RUN -> DemoSpecs.withDryRun(spec);
+                    case ROLLBACK_WINDOW_OPEN -> DemoSpecs.withRollbackWindow(spec, 600);
+                    case ROLLBACK_WINDOW_CLOSING -> DemoSpecs.withRollbackWindow(spec, 2);
                     case PLAIN -> spec;
                 });
         System.out.println(printed.toString(StandardCharsets.UTF_8));

@@ -69,6 +69,9 @@ class InvokeCommandIT {
         SAMPLES.put("shift-traffic-watch.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason", "verdict"));
         SAMPLES.put("approval.json", Expected.responds("ApprovalFunction", "deploymentId", "nextStepIndex"));
+        // Its deployment (the next release, v43) has no record on the stack: no window can open for it.
+        SAMPLES.put("approval-rollback-window.json", Expected.fails("ApprovalFunction", "dev.tollgate.errors.DeploymentNotRunningException",
+                "so it has no rollback window"));
         SAMPLES.put("finalize-promote.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
         // A rollback of a canary that never got traffic has nothing to move: 100 % old, settled.
         SAMPLES.put("finalize-rollback.json", Expected.responds("FinalizeFunction", "status", "canaryPercent", "baselinePercent", "settled"));
@@ -76,6 +79,8 @@ class InvokeCommandIT {
         // A dry run that deployed nothing ends DRY_RUN: there is nothing on the target to check or move.
         SAMPLES.put("finalize-dry-run.json", Expected.responds("FinalizeFunction", "status", "reason", "canaryPercent"));
         SAMPLES.put("finalize-retire.json", Expected.fails("FinalizeFunction", NEVER_DEPLOYED, "never deployed"));
+        // The window's close only ends the record (already ended by the samples above, so the first outcome stands).
+        SAMPLES.put("finalize-close-rollback-window.json", Expected.responds("FinalizeFunction", "status", "reason", "drainSeconds"));
         // The bridge answers a job that exists only in a real pipeline run.
         SAMPLES.put("pipeline-bridge-first-call.json", Expected.fails("PipelineBridgeFunction", AWS_CALL_FAILED, "JobNotFoundException"));
         SAMPLES.put("pipeline-bridge-continuation.json", Expected.fails("PipelineBridgeFunction", AWS_CALL_FAILED, "JobNotFoundException"));

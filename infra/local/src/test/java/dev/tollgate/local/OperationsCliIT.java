@@ -44,25 +44,26 @@ class OperationsCliIT {
         stack = SharedLocalStack.get();
     }
 
-    private static Run tollgate(String... arguments) {
+    /** The command run in this JVM against the local stack (RollbackWindowIT runs it the same way). */
+    static Run tollgate(String... arguments) {
         return TollgateCli.run(stack.moto().endpoint().toString(), arguments);
     }
 
-    private static ScenarioRun.Release release(String service) {
+    static ScenarioRun.Release release(String service) {
         return new ScenarioRun(stack, new PrintStream(new ByteArrayOutputStream())).prepare(Scenario.GOOD, service, 11);
     }
 
-    private static Path specFile(ObjectNode spec) throws IOException {
+    static Path specFile(ObjectNode spec) throws IOException {
         Path file = Files.createTempFile("tollgate-spec", ".json");
         Files.writeString(file, Json.write(spec));
         return file;
     }
 
-    private static DynamoDeploymentStore store() {
+    static DynamoDeploymentStore store() {
         return new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
     }
 
-    private static DeploymentRecord awaitRecord(String deploymentId, Predicate<DeploymentRecord> condition, String what)
+    static DeploymentRecord awaitRecord(String deploymentId, Predicate<DeploymentRecord> condition, String what)
             throws InterruptedException {
         for (int attempt = 0; attempt < 600; attempt++) {
             var record = store().find(deploymentId);
@@ -74,12 +75,12 @@ class OperationsCliIT {
         throw new AssertionError(deploymentId + " never " + what + ": " + store().find(deploymentId));
     }
 
-    private static DeploymentRecord awaitEnd(String deploymentId) throws InterruptedException {
+    static DeploymentRecord awaitEnd(String deploymentId) throws InterruptedException {
         return awaitRecord(deploymentId, record -> record.status().finished() && record.timeline().stream()
                 .anyMatch(entry -> "Unlock".equals(entry.state())), "ended");
     }
 
-    private static TrafficWeights weights(EcsAlbFixture fixture) {
+    static TrafficWeights weights(EcsAlbFixture fixture) {
         return LocalTargets.greenWeights(stack, fixture);
     }
 

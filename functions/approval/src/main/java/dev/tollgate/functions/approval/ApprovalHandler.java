@@ -10,10 +10,13 @@ import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * The approval gate: parks the state machine's task token on the deployment record, where
  * {@code tollgate approve} (SendTaskSuccess) or {@code tollgate abort} (SendTaskFailure) finds it.
+ * With {@code gate: ROLLBACK_WINDOW} it parks the promotion's rollback window instead, which
+ * {@code tollgate rollback} answers (SendTaskFailure) and the window's end times out.
  */
 public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, ApprovalHandler.Parked> {
 
@@ -48,16 +51,28 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
     @Override
     protected Parked handle(Request request, Context context) {
         String deploymentId = required(request.deploymentId(), "deploymentId");
+        String taskToken = required(request.taskToken(), "taskToken");
+        if (request.gate() == Gate.ROLLBACK_WINDOW) {
+            Instant until = approvals.openRollbackWindow(deploymentId, required(request.service(), "service"),
+                    required(request.windowSeconds(), "windowSeconds"), taskToken);
+            return new Parked(deploymentId, null, until.toString());
+        }
         int stepIndex = required(request.nextStepIndex(), "nextStepIndex");
-        approvals.park(deploymentId, request.service(), stepIndex, required(request.taskToken(), "taskToken"), request.reason());
-        return new Parked(deploymentId, stepIndex);
+        approvals.park(deploymentId, request.service(), stepIndex, taskToken, request.reason());
+        return new Parked(deploymentId, stepIndex, null);
     }
 
-    /** {@code service} is absent only from executions started before the state machine passed it. */
-    public record Request(String deploymentId, @Nullable String service, Integer nextStepIndex, String taskToken,
-                          @Nullable String reason) {
+    /** What waits on the token: an approval gate before a step (the default), or the promotion's rollback window. */
+    public enum Gate { APPROVAL, ROLLBACK_WINDOW }
+
+    /**
+     * {@code service} is absent only from executions started before the state machine passed it;
+     * {@code nextStepIndex} is the approval gate's, {@code windowSeconds} the rollback window's.
+     */
+    public record Request(@Nullable Gate gate, String deploymentId, @Nullable String service, @Nullable Integer nextStepIndex,
+                          String taskToken, @Nullable String reason, @Nullable Integer windowSeconds) {
     }
 
-    public record Parked(String deploymentId, int nextStepIndex) {
+    public record Parked(String deploymentId, @Nullable Integer nextStepIndex, @Nullable String rollbackWindowUntil) {
     }
 }

@@ -47,4 +47,17 @@ class ApprovalHandlerTest {
         assertEquals("checkout", waiting.service());
         assertEquals(List.of(), EventSchema.violations(Json.write(waiting)), Json.write(waiting));
     }
+
+    @Test
+    void aRollbackWindowParksItsTokenApartFromApprovalGatesUntilTheWindowEnds() {
+        String promoted = "checkout-2026-11-24-v43";
+        new LockService(store, clock).acquire("checkout-next", promoted, "execution-2");
+
+        SampleEvents.invoke(new ApprovalHandler(store, clock), "approval-rollback-window.json");
+
+        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(promoted).orElseThrow());
+        assertEquals(java.util.Optional.empty(), store.approvalToken(promoted), "tollgate approve cannot answer it");
+        assertEquals(Instant.parse("2026-11-24T12:00:00Z"), store.find(promoted).orElseThrow().rollbackWindowUntil());
+        assertEquals(null, store.find(promoted).orElseThrow().awaitingApprovalStep());
+    }
 }

@@ -15,7 +15,8 @@ import dev.tollgate.traffic.AwsTrafficRouters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Ends the deployment. {@code PROMOTE}: all traffic to the new version. {@code RETIRE}: after the
+ * Ends the deployment. {@code PROMOTE}: all traffic to the new version. {@code CLOSE_ROLLBACK_WINDOW}:
+ * the promotion's rollback window ended unused, so it stands. {@code RETIRE}: after the
  * drain, stops what the old version still runs. {@code ROLLBACK}: all traffic to the old one,
  * canary stopped; {@code cause} says whether a verdict or a failure led here. {@code DRY_RUN}: a
  * migration dry run ends with nothing deployed; {@code migrations} is its report.
@@ -58,6 +59,7 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
         return switch (required(request.action(), "action")) {
             case PROMOTE -> finalizer.promote(spec, required(request.reason(), "reason"));
             case RETIRE -> finalizer.retireOldVersion(spec);
+            case CLOSE_ROLLBACK_WINDOW -> finalizer.closeRollbackWindow(spec);
             case ROLLBACK -> {
                 Rollback rollback = required(request.rollback(), "rollback");
                 boolean decided = rollback.cause() == RollbackCause.DECISION;
@@ -83,10 +85,11 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
     }
 
     /**
-     * PROMOTE and ROLLBACK end a deployment; RETIRE stops the old version after the drain;
-     * MANUAL_INTERVENTION records that a rollback itself failed; DRY_RUN ends a migration dry run.
+     * PROMOTE and ROLLBACK end a deployment (a promotion with a rollback window ends at
+     * CLOSE_ROLLBACK_WINDOW); RETIRE stops the old version after the drain; MANUAL_INTERVENTION
+     * records that a rollback itself failed; DRY_RUN ends a migration dry run.
      */
-    public enum FinalAction { PROMOTE, RETIRE, ROLLBACK, MANUAL_INTERVENTION, DRY_RUN }
+    public enum FinalAction { PROMOTE, CLOSE_ROLLBACK_WINDOW, RETIRE, ROLLBACK, MANUAL_INTERVENTION, DRY_RUN }
 
     /** Why a rollback happens: the judge's or an operator's decision, or a failure on the way. */
     public enum RollbackCause { DECISION, FAILURE }

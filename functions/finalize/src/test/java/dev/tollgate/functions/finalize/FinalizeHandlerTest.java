@@ -192,4 +192,65 @@ class FinalizeHandlerTest {
         assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, Json.write(request)));
         assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
     }
+
+    /** The promotion's request with the sample's rollback window of an hour. */
+    private static String promotionWithWindow() {
+        ObjectNode request = (ObjectNode) Json.tree(SampleEvents.read("finalize-close-rollback-window.json"));
+        request.put("action", "PROMOTE").put("reason", "all steps passed");
+        return Json.write(request);
+    }
+
+    @Test
+    void aPromotionWithARollbackWindowGoesOnRunningWithTheOldVersionStillAbleToServe() {
+        canaryAtHalf();
+
+        JsonNode outcome = SampleEvents.invokeWith(handler, promotionWithWindow());
+
+        assertEquals(100, target.weights().canaryPercent());
+        assertEquals("RUNNING", outcome.path("status").asText(), "the deployment ends when the window closes, or at a rollback");
+        assertTrue(outcome.path("settled").asBoolean());
+        assertEquals(3600, outcome.path("rollbackWindowSeconds").asInt());
+        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+        assertFalse(target.oldVersionRetired());
+    }
+
+    @Test
+    void closingTheWindowEndsThePromotionAndLeavesOnlyWhatIsLeftOfTheDrain() {
+        canaryAtHalf();
+        SampleEvents.invokeWith(handler, promotionWithWindow());
+
+        JsonNode closed = SampleEvents.invoke(handler, "finalize-close-rollback-window.json");
+
+        assertEquals("PROMOTED", closed.path("status").asText());
+        assertEquals(0, closed.path("drainSeconds").asInt(), "the 300 s drain ran during the hour's window");
+        DeploymentRecord record = store.find(DEPLOYMENT).orElseThrow();
+        assertEquals(DeploymentStatus.PROMOTED, record.status());
+        assertTrue(record.reason().startsWith("all steps passed"), record.reason());
+        assertTrue(record.reason().contains("the rollback window closed with no rollback"), record.reason());
+    }
+
+    @Test
+    void aRollbackInTheWindowSendsAllTrafficBackAndNamesTheOperator() {
+        List<DeploymentEvent> told = new ArrayList<>();
+        FinalizeHandler telling = new FinalizeHandler(new FinalizeService(traffic, store, clock, 15, told::add));
+        canaryAtHalf();
+        SampleEvents.invokeWith(telling, promotionWithWindow());
+        store.requestOperatorAction(DEPLOYMENT, new dev.tollgate.decision.OperatorRequest(
+                dev.tollgate.decision.OperatorRequest.Kind.ABORT, "alice", clock.instant(), "errors after the nightly job"));
+        ObjectNode rollback = (ObjectNode) Json.tree(SampleEvents.read("finalize-close-rollback-window.json"));
+        rollback.put("action", "ROLLBACK");
+        // As DescribeRollbackInWindow puts it, from the error tollgate rollback answered the window's token with.
+        rollback.putObject("rollback").put("cause", "DECISION").put("reason", "after the promotion, in the rollback window")
+                .put("error", "RolledBack").put("errorCause", "rolled back by alice: errors after the nightly job");
+
+        JsonNode outcome = SampleEvents.invokeWith(telling, Json.write(rollback));
+
+        assertEquals(0, target.weights().canaryPercent());
+        assertEquals("ROLLED_BACK", outcome.path("status").asText());
+        assertEquals("after the promotion, in the rollback window: rolled back by alice: errors after the nightly job",
+                store.find(DEPLOYMENT).orElseThrow().reason());
+        DeploymentEvent finished = told.get(told.size() - 1);
+        assertEquals(DeploymentEvent.Type.ROLLED_BACK, finished.type());
+        assertEquals(DeploymentEvent.RollbackReason.OPERATOR, finished.rollbackReason());
+    }
 }
