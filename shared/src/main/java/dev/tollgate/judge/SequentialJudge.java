@@ -105,7 +105,7 @@ public final class SequentialJudge implements Judge {
 
     /**
      * Another percentile of the same latency read for the same canary and baseline (the p99 beside
-     * a p95; of several, the level furthest from this one), or null: together they show the tail's
+     * a p95; of several, the level nearest this one, whose pairing shows the tail's slope where this one reads it), or null: together they show the tail's
      * spread, which bounds each one's sampling noise better than a spread assumed in advance.
      */
     static MetricObservations companion(MetricObservations observations, List<MetricObservations> all) {
@@ -115,7 +115,7 @@ public final class SequentialJudge implements Judge {
             return null;
         }
         MetricObservations best = null;
-        double furthest = 0;
+        double nearest = Double.POSITIVE_INFINITY;
         for (MetricObservations other : all) {
             MetricSpec candidate = other.metric();
             double otherLevel = PercentileShape.level(candidate.stat());
@@ -123,8 +123,9 @@ public final class SequentialJudge implements Judge {
                     && Objects.equals(candidate.namespace(), metric.namespace()) && Objects.equals(candidate.metric(), metric.metric())
                     && candidate.canaryDimensions().equals(metric.canaryDimensions())
                     && candidate.baselineDimensions().equals(metric.baselineDimensions());
-            if (sameLatency && Math.abs(otherLevel - level) > furthest) {
-                furthest = Math.abs(otherLevel - level);
+            double distance = Math.abs(otherLevel - level);
+            if (sameLatency && distance > 0 && distance < nearest) {
+                nearest = distance;
                 best = other;
             }
         }
