@@ -22,7 +22,7 @@ public record MetricObservations(
 
     /** Whether the judge weighs this metric's periods by their sample counts: a percentile or an average. */
     public static boolean usesSampleCounts(MetricSpec metric) {
-        return metric.kind() == MetricSpec.MetricKind.STATISTIC && Double.isFinite(ShiftEvidence.samplingConstant(metric.stat()));
+        return metric.kind() == MetricSpec.MetricKind.STATISTIC && Double.isFinite(PercentileShape.samplingConstant(metric.stat()));
     }
 
     public static MetricObservations ratio(MetricSpec metric, MetricSeries canaryNumerator, MetricSeries canaryDenominator,

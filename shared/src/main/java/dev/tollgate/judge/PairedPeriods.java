@@ -31,10 +31,12 @@ final class PairedPeriods {
     }
 
     /**
-     * One period's value of a statistic (a percentile, a custom metric) on both sides, and how many
-     * values each was computed from (NaN when unknown).
+     * One period's value of a statistic (a percentile, a custom metric) on both sides, how many
+     * values each was computed from (NaN when unknown), and each side's companion percentile of the
+     * same latency in the same period (the p99 beside a p95; NaN when there is none).
      */
-    record Values(Instant period, double canary, double baseline, double canarySamples, double baselineSamples) {
+    record Values(Instant period, double canary, double baseline, double canarySamples, double baselineSamples,
+                  double canaryCompanion, double baselineCompanion) {
     }
 
     /** Periods where both sides have requests and every count is a finite, non-negative number. */
@@ -56,22 +58,32 @@ final class PairedPeriods {
         return paired;
     }
 
-    /** Periods where both sides have a finite value; NaN and missing points are skipped. Sample counts ride along where known. */
-    static List<Values> values(MetricObservations observations) {
+    /**
+     * Periods where both sides have a finite value; NaN and missing points are skipped. Sample
+     * counts, and the companion's values (null: no companion), ride along where known.
+     */
+    static List<Values> values(MetricObservations observations, MetricObservations companion) {
         Map<Instant, Double> canary = byPeriod(observations.canaryValues());
         Map<Instant, Double> baseline = byPeriod(observations.baselineValues());
         Map<Instant, Double> canarySamples = byPeriod(observations.canarySamples());
         Map<Instant, Double> baselineSamples = byPeriod(observations.baselineSamples());
+        Map<Instant, Double> canaryCompanion = companion == null ? Map.of() : byPeriod(companion.canaryValues());
+        Map<Instant, Double> baselineCompanion = companion == null ? Map.of() : byPeriod(companion.baselineValues());
         List<Values> paired = new ArrayList<>();
         for (Instant period : new TreeSet<>(canary.keySet())) {
             Double canaryValue = canary.get(period);
             Double baselineValue = baseline.get(period);
             if (finite(canaryValue) && finite(baselineValue)) {
                 paired.add(new Values(period, canaryValue, baselineValue, count(canarySamples.get(period)),
-                        count(baselineSamples.get(period))));
+                        count(baselineSamples.get(period)), value(canaryCompanion.get(period)),
+                        value(baselineCompanion.get(period))));
             }
         }
         return paired;
+    }
+
+    private static double value(Double value) {
+        return finite(value) ? value : Double.NaN;
     }
 
     private static double count(Double samples) {

@@ -46,10 +46,11 @@ final class RateRatioEvidence {
 
     /**
      * Alternatives for a regression, as log distances beyond the boundary: most weight near a
-     * rate 2.7 times the boundary, little on ratios past 150 or within 2 % of it, so a large
-     * regression pays little for not being known in advance.
+     * rate 1.8 times the boundary, little on ratios past 150 or within 2 % of it, so a large
+     * regression pays little for not being known in advance and a rate half as high again (a
+     * log distance of 0.2 to 0.3 beyond a 10 to 20 % tolerance) little for being small.
      */
-    static final Mixture REGRESSIONS = Mixture.logDistances(0.02, 5.0, 1.0, 0.9, 40);
+    static final Mixture REGRESSIONS = Mixture.logDistances(0.02, 5.0, 0.6, 0.9, 40);
     /**
      * Alternatives on the good side of a boundary, for the evidence of no regression and the
      * bounds: most weight near a rate 40 % inside it, where a healthy release sits against the

@@ -24,7 +24,7 @@ final class RatioCheck {
     private RatioCheck() {
     }
 
-    static CheckVerdict judge(MetricObservations observations, double alpha, long minRequests) {
+    static CheckVerdict judge(MetricObservations observations, double alpha, long minRequests, double budgetPeriods) {
         MetricSpec metric = observations.metric();
         List<PairedPeriods.Counts> periods = PairedPeriods.counts(observations);
         double canaryErrors = 0;
@@ -40,7 +40,7 @@ final class RatioCheck {
             expectedCanaryErrors += period.canaryRequests() * period.baselineErrors() / period.baselineRequests();
         }
         double expectedCanaryErrorsPerPeriod = periods.isEmpty() ? 0 : expectedCanaryErrors / periods.size();
-        Boundaries boundaries = Boundaries.forRatio(metric, expectedCanaryErrorsPerPeriod);
+        Boundaries boundaries = Boundaries.forRatio(metric, expectedCanaryErrorsPerPeriod, budgetPeriods, alpha);
         double logThreshold = Math.log(1 / alpha);
         Map<String, Double> numbers = new LinkedHashMap<>();
         numbers.put("canaryErrors", canaryErrors);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -41,11 +42,14 @@ public final class SequentialJudge implements Judge {
         AnalysisSpec analysis = evidence.analysis();
         double alpha = analysis.falsePositiveRate();
         long minRequests = evidence.step().minRequests();
+        // How many periods the step may bake: what the error-rate check's gross boundary must be reachable within.
+        double budgetPeriods = Math.max(evidence.step().bakeSeconds(), evidence.step().maxBakeSeconds())
+                / (double) analysis.periodSeconds();
         List<CheckVerdict> checks = new ArrayList<>();
         boolean anyRatio = false;
         double fewestCanaryRequests = Double.POSITIVE_INFINITY;
         for (MetricObservations observations : evidence.metrics()) {
-            checks.add(judgeMetric(observations, alpha, minRequests));
+            checks.add(judgeMetric(observations, companion(observations, evidence.metrics()), alpha, minRequests, budgetPeriods));
             if (observations.metric().kind() == MetricKind.RATIO) {
                 anyRatio = true;
                 fewestCanaryRequests = Math.min(fewestCanaryRequests, RatioCheck.canaryRequestsCompared(observations));
@@ -73,14 +77,16 @@ public final class SequentialJudge implements Judge {
         return overall(checks, minimumSampleReached, sample, evidence.now());
     }
 
-    private static CheckVerdict judgeMetric(MetricObservations observations, double alpha, long minRequests) {
-        CheckVerdict verdict = judgeOnce(observations, alpha, minRequests);
+    private static CheckVerdict judgeMetric(MetricObservations observations, MetricObservations companion, double alpha,
+                                            long minRequests, double budgetPeriods) {
+        CheckVerdict verdict = judgeOnce(observations, companion, alpha, minRequests, budgetPeriods);
         MetricSpec metric = observations.metric();
         if (verdict.verdict() != Verdict.FAIL || metric.critical()) {
             return verdict;
         }
         Instant latest = PairedPeriods.latestPeriod(observations);
-        CheckVerdict previousLook = judgeOnce(PairedPeriods.before(observations, latest), alpha, minRequests);
+        CheckVerdict previousLook = judgeOnce(PairedPeriods.before(observations, latest),
+                companion == null ? null : PairedPeriods.before(companion, latest), alpha, minRequests, budgetPeriods);
         if (previousLook.verdict() == Verdict.FAIL) {
             return new CheckVerdict(verdict.name(), verdict.kind(), Verdict.FAIL,
                     verdict.reason() + " (confirmed at two consecutive looks)", verdict.numbers());
@@ -90,10 +96,40 @@ public final class SequentialJudge implements Judge {
                 verdict.numbers());
     }
 
-    private static CheckVerdict judgeOnce(MetricObservations observations, double alpha, long minRequests) {
+    private static CheckVerdict judgeOnce(MetricObservations observations, MetricObservations companion, double alpha,
+                                         long minRequests, double budgetPeriods) {
         return observations.metric().kind() == MetricKind.RATIO
-                ? RatioCheck.judge(observations, alpha, minRequests)
-                : StatisticCheck.judge(observations, alpha);
+                ? RatioCheck.judge(observations, alpha, minRequests, budgetPeriods)
+                : StatisticCheck.judge(observations, companion, alpha);
+    }
+
+    /**
+     * Another percentile of the same latency read for the same canary and baseline (the p99 beside
+     * a p95; of several, the level nearest this one, whose pairing shows the tail's slope where this one reads it), or null: together they show the tail's
+     * spread, which bounds each one's sampling noise better than a spread assumed in advance.
+     */
+    static MetricObservations companion(MetricObservations observations, List<MetricObservations> all) {
+        MetricSpec metric = observations.metric();
+        double level = PercentileShape.level(metric.stat());
+        if (metric.kind() != MetricKind.STATISTIC || Double.isNaN(level)) {
+            return null;
+        }
+        MetricObservations best = null;
+        double nearest = Double.POSITIVE_INFINITY;
+        for (MetricObservations other : all) {
+            MetricSpec candidate = other.metric();
+            double otherLevel = PercentileShape.level(candidate.stat());
+            boolean sameLatency = candidate.kind() == MetricKind.STATISTIC && !Double.isNaN(otherLevel)
+                    && Objects.equals(candidate.namespace(), metric.namespace()) && Objects.equals(candidate.metric(), metric.metric())
+                    && candidate.canaryDimensions().equals(metric.canaryDimensions())
+                    && candidate.baselineDimensions().equals(metric.baselineDimensions());
+            double distance = Math.abs(otherLevel - level);
+            if (sameLatency && distance > 0 && distance < nearest) {
+                nearest = distance;
+                best = other;
+            }
+        }
+        return best;
     }
 
     private static CheckVerdict judgeAlarm(String alarm, AlarmState state) {

@@ -27,8 +27,11 @@ import java.util.Map;
  */
 final class StatisticCheck {
 
-    /** The shift test's share of the averaged evidence: it does the fast work where its noise bound holds. */
-    static final double SHIFT_TEST_WEIGHT = 0.6;
+    /**
+     * The shift test's share of the averaged evidence: it does the fast work where its noise bound
+     * holds, and its bound now follows the tail's spread read from a companion percentile.
+     */
+    static final double SHIFT_TEST_WEIGHT = 0.8;
     /** The t-test's share: needing no noise bound, it is the fallback where the bound is loose. */
     static final double T_TEST_WEIGHT = (1 - SHIFT_TEST_WEIGHT) * 0.75;
     /**
@@ -40,11 +43,16 @@ final class StatisticCheck {
     private StatisticCheck() {
     }
 
-    static CheckVerdict judge(MetricObservations observations, double alpha) {
+    /**
+     * {@code companion}: another percentile of the same latency, read for the same sides (the p99
+     * beside a p95), whose pairing with this one shows the tail's spread; null when there is none.
+     */
+    static CheckVerdict judge(MetricObservations observations, MetricObservations companion, double alpha) {
         MetricSpec metric = observations.metric();
         Boundaries boundaries = Boundaries.forStatistic(metric);
-        List<PairedPeriods.Values> periods = PairedPeriods.values(observations);
-        double samplingConstant = ShiftEvidence.samplingConstant(metric.stat());
+        List<PairedPeriods.Values> periods = PairedPeriods.values(observations, companion);
+        double[] sampling = PercentileShape.samplingVariances(periods, metric.stat(),
+                companion == null ? null : companion.metric().stat());
         double logThreshold = Math.log(1 / alpha);
         int trials = periods.size();
         boolean[] worse = new boolean[trials];
@@ -52,7 +60,6 @@ final class StatisticCheck {
         boolean[] notGross = new boolean[trials];
         double[] beyondTolerance = new double[trials];
         double[] beyondGross = new double[trials];
-        double[] sampling = new double[trials];
         List<Double> ratios = new ArrayList<>();
         int worseCount = 0;
         int betterCount = 0;
@@ -67,7 +74,6 @@ final class StatisticCheck {
             notGrossCount += notGross[i] ? 1 : 0;
             beyondTolerance[i] = logDistance(period, boundaries.tolerance(), boundaries.increaseIsBad());
             beyondGross[i] = logDistance(period, boundaries.gross(), boundaries.increaseIsBad());
-            sampling[i] = samplingConstant * (1 / period.canarySamples() + 1 / period.baselineSamples());
             if (period.baseline() > 0 && period.canary() >= 0) {
                 ratios.add(period.canary() / period.baseline());
             }

@@ -106,6 +106,112 @@ class FalseRollbackPropertyTest {
     }
 
     @Test
+    void rarelyRollsBackAP95AndP99ReadTogetherRightAtTheirBoundaries() {
+        // Both percentiles of a log-normal latency (spread 0.25 to 0.9) exactly 1.2 times the baseline's, sampled
+        // jointly: each reads the tail's spread from the pair, so this is where a spread read too narrow would show.
+        Random random = new Random(23L);
+        assertEachPercentileRarelyFails(random, () -> {
+            double spread = 0.25 + 0.65 * random.nextDouble();
+            return new Tails(level -> Math.exp(spread * PercentileShape.inverseNormal(level)),
+                    level -> 1.2 * Math.exp(spread * PercentileShape.inverseNormal(level)));
+        });
+    }
+
+    @Test
+    void rarelyRollsBackAP95AndP99ReadTogetherOnAPowerLawTail() {
+        // A Pareto tail (index 1.5 to 4), heavier beyond the p99 than the log-normal through p95 and p99 says:
+        // what the heavy-tail margin is for. Both percentiles exactly 1.2 times the baseline's.
+        Random random = new Random(29L);
+        assertEachPercentileRarelyFails(random, () -> {
+            double index = 1.5 + 2.5 * random.nextDouble();
+            return new Tails(level -> Math.pow(1 - level, -1 / index), level -> 1.2 * Math.pow(1 - level, -1 / index));
+        });
+    }
+
+    @Test
+    void rarelyRollsBackACanaryWhoseTailIsHeavierThanTheBaselines() {
+        // The canary's p95 equals the baseline's and its p99 is exactly 1.2 times it: a heavier canary tail than the
+        // baseline's, which the baseline's spread alone would understate for the canary's p99.
+        Random random = new Random(31L);
+        double z95 = PercentileShape.inverseNormal(0.95);
+        double z99 = PercentileShape.inverseNormal(0.99);
+        assertEachPercentileRarelyFails(random, () -> {
+            double spread = 0.25 + 0.45 * random.nextDouble();
+            double canarySpread = spread + Math.log(1.2) / (z99 - z95);
+            return new Tails(level -> Math.exp(spread * PercentileShape.inverseNormal(level)),
+                    level -> Math.exp(canarySpread * PercentileShape.inverseNormal(level) - (canarySpread - spread) * z95));
+        });
+    }
+
+    /** A latency's quantile function on each side, in units of the baseline's median. */
+    private record Tails(java.util.function.DoubleUnaryOperator baseline, java.util.function.DoubleUnaryOperator canary) {
+    }
+
+    /**
+     * Runs of a step judging the p95 and the p99 of one latency (so each is the other's companion),
+     * 100 to 5,000 canary requests a period and nine times that on the baseline, each side's sample
+     * p95 and p99 drawn jointly from their asymptotic law, with 1 % wobble of each side's own and a
+     * shared swing; each check must fail no more runs than the bound allows.
+     */
+    private static void assertEachPercentileRarelyFails(Random random, java.util.function.Supplier<Tails> tails) {
+        int p95Failures = 0;
+        int p99Failures = 0;
+        for (int run = 0; run < RUNS; run++) {
+            Tails shape = tails.get();
+            double canaryPerPeriod = 100 * Math.exp(Math.log(50) * random.nextDouble());
+            StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
+            MetricSeriesBuilder p95 = step.metric(StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20,
+                    Direction.INCREASE_IS_BAD, true));
+            MetricSeriesBuilder p99 = step.metric(StepEvidenceBuilder.statistic("p99-latency", "p99", 0.20,
+                    Direction.INCREASE_IS_BAD, true));
+            boolean p95Failed = false;
+            boolean p99Failed = false;
+            for (int period = 1; period <= PERIODS; period++) {
+                double shared = 80 * Math.exp(0.1 * random.nextGaussian());
+                double canaryRequests = Math.max(20, poisson(random, canaryPerPeriod));
+                double baselineRequests = poisson(random, 9 * canaryPerPeriod);
+                double[] canary = samplePercentiles(random, shape.canary(), canaryRequests, shared);
+                double[] baseline = samplePercentiles(random, shape.baseline(), baselineRequests, shared);
+                p95.sampled(canary[0], baseline[0], canaryRequests, baselineRequests);
+                p99.sampled(canary[1], baseline[1], canaryRequests, baselineRequests);
+                StepVerdict verdict = step.judgeAfter(period);
+                p95Failed |= StepEvidenceBuilder.check(verdict, "p95-latency").verdict() == Verdict.FAIL;
+                p99Failed |= StepEvidenceBuilder.check(verdict, "p99-latency").verdict() == Verdict.FAIL;
+                if (verdict.verdict() != Verdict.INCONCLUSIVE && period >= BAKE_PERIODS) {
+                    break;
+                }
+            }
+            p95Failures += p95Failed ? 1 : 0;
+            p99Failures += p99Failed ? 1 : 0;
+        }
+        assertTrue(p95Failures / (double) RUNS <= ALLOWED, "p95 false rollbacks " + p95Failures + " of " + RUNS);
+        assertTrue(p99Failures / (double) RUNS <= ALLOWED, "p99 false rollbacks " + p99Failures + " of " + RUNS);
+    }
+
+    /**
+     * A side's sample p95 and p99 of n values: the quantile function at levels drawn from the joint
+     * asymptotic law of two sample quantiles' levels (variances p(1 − p)/n, covariance
+     * 0.95 · 0.01/n), times the side's 1 % wobble and the shared swing.
+     */
+    private static double[] samplePercentiles(Random random, java.util.function.DoubleUnaryOperator quantile, double n,
+                                              double shared) {
+        double sd95 = Math.sqrt(0.95 * 0.05 / n);
+        double covariance = 0.95 * 0.01 / n;
+        double along = covariance / sd95;
+        double across = Math.sqrt(0.99 * 0.01 / n - along * along);
+        double first = random.nextGaussian();
+        double level95 = clampLevel(0.95 + sd95 * first, n);
+        double level99 = clampLevel(0.99 + along * first + across * random.nextGaussian(), n);
+        double wobble = shared * Math.exp(0.01 * random.nextGaussian());
+        return new double[] {wobble * quantile.applyAsDouble(level95), wobble * quantile.applyAsDouble(level99)};
+    }
+
+    /** A sample quantile of n values lies between the smallest and the largest: levels within half a value of 0 and 1. */
+    private static double clampLevel(double level, double n) {
+        return Math.min(1 - 0.5 / n, Math.max(0.5 / n, level));
+    }
+
+    @Test
     void rarelyRollsBackAStatisticWithoutSampleCountsRightAtItsBoundary() {
         // A throughput whose decrease is bad, exactly 0.9 times the baseline's, each side with 8 % noise of its own.
         Random random = new Random(17L);

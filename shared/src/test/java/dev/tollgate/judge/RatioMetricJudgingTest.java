@@ -33,6 +33,32 @@ class RatioMetricJudgingTest {
     }
 
     @Test
+    void raisesTheGrossBoundaryWhereTheBakeBudgetCannotRuleOutADoubling() {
+        // The baseline's 4 errors in 9,000 requests make 0.4444 canary errors a period at its rate, 13.33 over
+        // the step's 30-period budget (1,800 s of 60 s periods). Ruling out rate b from a canary at rate 1 earns
+        // b − 1 − ln b per expected error; twice the 4.6052 needed over 13.33 errors is 0.69078 an error, which
+        // b = 2.6746 earns. A doubling could not be ruled out (0.3069 an error: 4.09 in all), 2.67 can.
+        StepEvidenceBuilder step = new StepEvidenceBuilder().minRequests(5000);
+        step.metric(errorRate(0.10)).repeatCounts(10, 0, 1000, 4, 9000);
+
+        CheckVerdict errors = check(step.judgeAfter(10), "error-rate");
+
+        assertEquals(2.6746, errors.numbers().get("grossBoundary"), 1e-4);
+    }
+
+    @Test
+    void theGrossBoundaryIsTheRatioAHealthyCanaryRulesOutWithinTheBudget() {
+        double twiceNeeded = 2 * Math.log(100);
+        // 0.30701 an expected error: a doubling earns 1 − ln 2 = 0.30685, just short, so a hair above 2.
+        assertEquals(2.0003, Boundaries.reachableBoundary(30, twiceNeeded), 1e-4);
+        // 0.09210 an error: 1.4927, under the 1.5 that several errors a period have anyway.
+        assertEquals(1.4927, Boundaries.reachableBoundary(100, twiceNeeded), 1e-4);
+        // Three expected errors would need 3.07 an error, more than a fivefold rate earns (5 − 1 − ln 5 = 2.39).
+        assertEquals(5.0, Boundaries.reachableBoundary(3, twiceNeeded));
+        assertEquals(1.0, Boundaries.reachableBoundary(0, twiceNeeded), "no errors expected: nothing to raise");
+    }
+
+    @Test
     void passesAnEqualErrorRateOnceTheMinimumSampleIsReached() {
         StepEvidenceBuilder step = new StepEvidenceBuilder().minRequests(5000);
         step.metric(errorRate(0.10)).repeatCounts(10, 10, 1000, 90, 9000);

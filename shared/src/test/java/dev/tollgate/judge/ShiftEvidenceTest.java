@@ -14,25 +14,25 @@ class ShiftEvidenceTest {
     @Test
     void samplingConstantsAreThoseOfALogNormalQuantileOfUnitSpread() {
         // p(1 − p)/φ(z_p)²: the median's is π/2 exactly; p95's 0.0475/0.103136² = 4.4656; p99's 0.0099/0.026652² = 13.937.
-        assertEquals(Math.PI / 2, ShiftEvidence.samplingConstant("p50"), 1e-8);
-        assertEquals(4.4656, ShiftEvidence.samplingConstant("p95"), 1e-4);
-        assertEquals(13.937, ShiftEvidence.samplingConstant("p99"), 1e-3);
-        assertEquals(1.0, ShiftEvidence.samplingConstant("Average"));
+        assertEquals(Math.PI / 2, PercentileShape.samplingConstant("p50"), 1e-8);
+        assertEquals(4.4656, PercentileShape.samplingConstant("p95"), 1e-4);
+        assertEquals(13.937, PercentileShape.samplingConstant("p99"), 1e-3);
+        assertEquals(1.0, PercentileShape.samplingConstant("Average"));
         for (String noShrinking : new String[] {"Sum", "SampleCount", "Maximum", "Minimum", "p100", "p0", null}) {
-            assertTrue(Double.isNaN(ShiftEvidence.samplingConstant(noShrinking)), noShrinking);
+            assertTrue(Double.isNaN(PercentileShape.samplingConstant(noShrinking)), noShrinking);
         }
     }
 
     @Test
     void theFirstPeriodIsWeighedByTheBoundSetInAdvanceScaledByItsTraffic() {
-        // A median from 100 values a side: 0.6² · π/2 · (1/100 + 1/100) + 0.02² = 0.011710.
-        double sampling = ShiftEvidence.samplingConstant("p50") * (1 / 100.0 + 1 / 100.0);
+        // A median from 100 values a side of a spread of 0.6: 0.6² · π/2 · (1/100 + 1/100) + 0.02² = 0.011710.
+        double sampling = 0.36 * PercentileShape.samplingConstant("p50") * (1 / 100.0 + 1 / 100.0);
         ShiftEvidence evidence = new ShiftEvidence(new double[] {0.1}, new double[] {sampling});
 
         assertTrue(evidence.scaledByCounts());
         assertEquals(0.011710, evidence.variance(0), 1e-6);
-        // One period's log-likelihood ratio of a shift 0.1 against none: (0.1·0.1 − 0.1²/2) / 0.011710 = 0.42699.
-        assertEquals(0.005 / 0.011710, evidence.increment(0, 0.1, 1), 1e-4);
+        // x = 0.1 is 0.1/√0.011710 = 0.92410 noise widths; a shift of one width: 1·0.92410 − 1/2 = 0.42410.
+        assertEquals(0.42410, evidence.increment(0, 1, 1), 1e-4);
     }
 
     @Test
@@ -62,11 +62,11 @@ class ShiftEvidenceTest {
 
     @Test
     void aSingleSpikeWeighsNoMoreThanAThreeNoiseWidthPoint() {
-        // x = 50 noise widths, capped at 3: the best shift, d = 3σ, adds (3σ·3σ − 9σ²/2)/σ² = 4.5, so the
+        // x = 50 noise widths, capped at 3: the best shift, three widths, adds 3·3 − 9/2 = 4.5, so the
         // evidence of one period stays below e^4.5 = 90, short of the 100 a 1 % false-positive rate needs.
         ShiftEvidence evidence = new ShiftEvidence(new double[] {50 * 0.15}, new double[] {NONE});
 
-        assertEquals(4.5, evidence.increment(0, 3 * 0.15, 1), 1e-12);
+        assertEquals(4.5, evidence.increment(0, 3, 1), 1e-12);
         for (int j = 0; j < ShiftEvidence.ALTERNATIVES.size(); j++) {
             assertTrue(evidence.increment(0, ShiftEvidence.ALTERNATIVES.alternative(j), 1) <= 4.5 + 1e-12);
         }
@@ -98,7 +98,7 @@ class ShiftEvidenceTest {
 
     @Test
     void withoutEverySampleCountTheBoundIsNotScaledByTraffic() {
-        double sampling = ShiftEvidence.samplingConstant("p99") * (1 / 500.0 + 1 / 4500.0);
+        double sampling = 0.36 * PercentileShape.samplingConstant("p99") * (1 / 500.0 + 1 / 4500.0);
         ShiftEvidence evidence = new ShiftEvidence(new double[] {0.1, 0.1}, new double[] {sampling, NONE});
 
         assertFalse(evidence.scaledByCounts());

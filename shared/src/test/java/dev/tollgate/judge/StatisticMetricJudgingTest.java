@@ -23,23 +23,24 @@ class StatisticMetricJudgingTest {
     void rollsBackWhenP99DoublesSteadilyAtTheSecondPeriod() {
         // x = ln(2 / 1.2) = 0.511 beyond the boundary every period; no sample counts, so the shift test's
         // noise bound is 0.15 a period in both (the one difference it could learn from comes after the
-        // second). Each period's x is capped at 3 x 0.15 = 0.45, so one period adds at most e^4.5 of shift
-        // evidence. Tests started at period 1, as 0.6 shift + 0.3 t + 0.1 sign: the shift mixture of
-        // exp(2(0.45 d - d^2/2)/0.0225) over its 32 shifts d, 1330.6; the t-test the mean of (1 + 2g)^(1/2),
-        // 41.33; the sign test 3.21: 811.1. Started at period 2: 0.6 x 22.65 + 0.3 x 1 + 0.1 x 1.78 = 14.07.
-        // Change-point weights 3/4, 1/8 and 1/8 for "not yet": 608.3 + 1.76 + 0.125 = 610.2.
+        // second). Each period's x, 3.41 noise widths, is capped at 3, so one period adds at most e^4.5 of
+        // shift evidence. Tests started at period 1, as 0.8 shift + 0.15 t + 0.05 sign: the shift mixture of
+        // exp(2(3θ - θ²/2)) over its 32 shifts θ (in noise widths), 3647.37; the t-test the mean of
+        // (1 + 2g)^(1/2), 41.33; the sign test 3.21: 2924.25. Started at period 2: 0.8 x 54.374 + 0.15 x 1
+        // + 0.05 x 1.78 = 43.74. Change-point weights 3/4, 1/8 and 1/8 for "not yet": 2193.19 + 5.47 + 0.125
+        // = 2198.8. After one period: 3/4 x 43.74 + 1/4 = 33.05.
         StepEvidenceBuilder step = withHealthyErrorRate(5);
         step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(5, 300.0, 150.0);
 
         CheckVerdict firstPeriod = check(step.judgeAfter(1), "p99-latency");
         assertEquals(Verdict.INCONCLUSIVE, firstPeriod.verdict(), "one period never fails alone");
-        assertEquals(10.80, firstPeriod.numbers().get("regressionEvidence"), 0.01);
+        assertEquals(33.05, firstPeriod.numbers().get("regressionEvidence"), 0.01);
         StepVerdict verdict = step.judgeAfter(2);
 
         assertEquals(Verdict.FAIL, verdict.verdict(), verdict.reason());
         CheckVerdict latency = check(verdict, "p99-latency");
         assertEquals(2.0, latency.numbers().get("periodsBeyondTolerance"));
-        assertEquals(610.2, latency.numbers().get("regressionEvidence"), 0.1);
+        assertEquals(2198.8, latency.numbers().get("regressionEvidence"), 0.1);
         assertEquals(2.0, latency.numbers().get("medianRatio"), 1e-12);
         assertTrue(latency.reason().startsWith("regression: p99 median canary/baseline ratio 2.00 over 2 periods"), latency.reason());
     }
@@ -48,15 +49,16 @@ class StatisticMetricJudgingTest {
     void passesEqualValuesAsWithinToleranceAfterThreePeriods() {
         // Every period exactly on the baseline, ln 1.2 = 0.182 inside the boundary. The shift test's noise
         // bound is 0.15² in periods 1 and 2 and half that in period 3 (one difference, of zero, with the
-        // bound's one period of weight): its mixture is 5.79. The t-test: (4 + 31 + 301 + 3001 + 30001) / 5
-        // = 6667.6; the sign test (Beta(8,1) mixture) 5.84. 0.6 x 5.79 + 0.3 x 6667.6 + 0.1 x 5.84 = 2004.3.
+        // bound's one period of weight), so the periods are 1.2155, 1.2155 and 1.7189 noise widths inside:
+        // its mixture is 9.0743. The t-test: (4 + 31 + 301 + 3001 + 30001) / 5 = 6667.6; the sign test
+        // (Beta(8,1) mixture) 5.84. 0.8 x 9.0743 + 0.15 x 6667.6 + 0.05 x 5.84 = 1007.7.
         StepEvidenceBuilder step = withHealthyErrorRate(3);
         step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(3, 120.0, 120.0);
 
         CheckVerdict latency = check(step.judgeAfter(3), "p95-latency");
 
         assertEquals(Verdict.PASS, latency.verdict(), latency.reason());
-        assertEquals(2004.3, latency.numbers().get("noRegressionEvidence"), 0.1);
+        assertEquals(1007.7, latency.numbers().get("noRegressionEvidence"), 0.1);
         assertEquals(0.0, latency.numbers().get("periodsBeyondTolerance"));
         assertEquals(3.0, latency.numbers().get("periodsWithinTolerance"));
     }
