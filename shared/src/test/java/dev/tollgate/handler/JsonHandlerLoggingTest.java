@@ -56,6 +56,22 @@ class JsonHandlerLoggingTest {
         }
     }
 
+    /** A handler whose AWS call logs a warning the way the SDK does: through SLF4J 1.7, the SDK's logging API. */
+    static final class WarnedBySdk extends JsonHandler<JsonNode, JsonNode> {
+        private static final software.amazon.awssdk.utils.Logger SDK_LOG =
+                software.amazon.awssdk.utils.Logger.loggerFor("software.amazon.awssdk.request");
+
+        WarnedBySdk() {
+            super(JsonNode.class);
+        }
+
+        @Override
+        protected JsonNode handle(JsonNode input, Context context) {
+            SDK_LOG.warn(() -> "Received a throttling error; retrying");
+            return Json.MAPPER.createObjectNode().put("ok", true);
+        }
+    }
+
     @BeforeEach
     void captureOutputAtInfo() {
         console = System.out;
@@ -95,6 +111,19 @@ class JsonHandlerLoggingTest {
         assertEquals("ShiftTraffic", line.path("state").asText());
         assertEquals("1", line.path("stepIndex").asText());
         assertFalse(lines.get(1).has("deploymentId"), "the keys leave with the invocation: " + lines.get(1));
+    }
+
+    @Test
+    void theSdksOwnLogLinesAreJsonLinesWithTheInvocationsKeys() throws Exception {
+        invoke(new WarnedBySdk());
+
+        List<JsonNode> lines = lines();
+        assertEquals(1, lines.size(), printed.toString(StandardCharsets.UTF_8));
+        assertEquals("WARN", lines.get(0).path("level").asText());
+        assertEquals("software.amazon.awssdk.request", lines.get(0).path("logger").asText());
+        assertEquals("Received a throttling error; retrying", lines.get(0).path("message").asText());
+        assertEquals("checkout-v42", lines.get(0).path("deploymentId").asText());
+        assertEquals("ShiftTraffic", lines.get(0).path("state").asText());
     }
 
     @Test

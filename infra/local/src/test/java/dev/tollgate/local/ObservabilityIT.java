@@ -70,6 +70,10 @@ class ObservabilityIT {
         logLines.forEach(line -> loggingFunctions.add(line.path("functionName").asText()));
         assertTrue(startedInTheRuntimeInterfaceClient().containsAll(loggingFunctions),
                 "every function that logged the deployment started in the runtime interface client: " + loggingFunctions);
+        // Every function's JVM started cold for this run writes its whole output to the same log: no SLF4J warning.
+        List<String> slf4jWarnings = Files.readAllLines(stack.functionLog(), StandardCharsets.UTF_8).stream()
+                .filter(text -> text.startsWith("SLF4J:")).toList();
+        assertEquals(List.of(), slf4jWarnings, "the SDK's SLF4J logging is bound to the JSON log in every function jar");
         Set<String> messages = new TreeSet<>();
         logLines.forEach(line -> messages.add(line.path("message").asText().replaceAll(":.*", "")));
         assertTrue(messages.containsAll(Set.of("Deployment Started", "Deployment Step Shifted", "Deployment Step Verdict",
