@@ -46,6 +46,18 @@ class AnalysisServiceTest {
     }
 
     @Test
+    void readsAPeriodOnceItHadAQuarterOfAPeriodAtMost15SecondsToBePublished() {
+        Instant boundary = Instant.parse("2026-11-24T10:01:00Z");
+        assertEquals(Instant.parse("2026-11-24T10:00:00Z"), AnalysisService.lastPublishedPeriodEnd(boundary.plusSeconds(14), 60),
+                "10:00-10:01 ended 14 s ago: not yet");
+        assertEquals(boundary, AnalysisService.lastPublishedPeriodEnd(boundary.plusSeconds(15), 60));
+        assertEquals(Instant.parse("2026-11-24T10:00:55Z"), AnalysisService.lastPublishedPeriodEnd(boundary.plusMillis(1_249), 5));
+        assertEquals(boundary, AnalysisService.lastPublishedPeriodEnd(boundary.plusMillis(1_250), 5));
+        Instant fiveMinutes = Instant.parse("2026-11-24T10:05:00Z");
+        assertEquals(fiveMinutes, AnalysisService.lastPublishedPeriodEnd(fiveMinutes.plusSeconds(15), 300), "at most 15 s");
+    }
+
+    @Test
     void asksForNumeratorAndDenominatorOfBothSidesOfARatio() {
         MetricSpec errorRate = new MetricSpec("error-rate", MetricKind.RATIO, new MetricRef("App", "5xx"), new MetricRef("App", "Requests"),
                 null, null, null, Map.of("Version", "v42"), Map.of("Version", "v41"), Direction.INCREASE_IS_BAD, 0.1, true);
