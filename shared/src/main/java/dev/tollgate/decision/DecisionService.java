@@ -49,7 +49,9 @@ public final class DecisionService {
     public Decision decide(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
         progress.requireStepOf(spec);
         StepVerdict verdict = analysis.analyse(spec, progress);
-        Instant now = clock.instant();
+        // The tick decides at the instant it read its evidence, so the bake time it weighs is the one its
+        // verdict saw, and a replay of the tick (tollgate replay) reaches the same decision.
+        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : clock.instant();
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest);
         Decision decided = policy.decide(spec, progress, verdict, request, now);
