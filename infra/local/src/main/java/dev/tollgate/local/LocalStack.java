@@ -114,6 +114,8 @@ public final class LocalStack implements AutoCloseable {
         LocalLambdaEndpoint endpoint;
         try {
             clear(work.resolve(CALL_COUNTS));
+            // A new stack's functions start from nothing, as its moto does: an earlier stack's lines are not its own.
+            Files.deleteIfExists(work.resolve(FUNCTION_LOG));
             Path lambda = work.resolve("lambda");
             RuntimeInterfaceClient client = RuntimeInterfaceClient.locate(RepositoryFiles.root(), lambda);
             endpoint = new LocalLambdaEndpoint(new ExecutionEnvironments(client, FunctionLog.appendingTo(work.resolve(FUNCTION_LOG)),
