@@ -806,10 +806,7 @@ def index_cloudwatch_metric_data():
         return namespace, name, frozenset(dimension_pairs)
 
     def index_of(backend):
-        index = backend.__dict__.get("_tollgate_index")
-        if index is None:
-            index = backend.__dict__.setdefault("_tollgate_index", ({}, threading.Lock()))
-        return index
+        return backend.__dict__.setdefault("_tollgate_index", ({}, threading.Lock()))
 
     original_put = CloudWatchBackend.put_metric_data
 
