@@ -2,6 +2,8 @@ package dev.tollgate.analysis;
 
 import dev.tollgate.decision.StepAnalysis;
 import dev.tollgate.decision.StepProgress;
+import dev.tollgate.decision.TickSchedule;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.CheckVerdict;
 import dev.tollgate.judge.CheckVerdict.CheckKind;
@@ -19,7 +21,6 @@ import dev.tollgate.spec.MetricSpec;
 import dev.tollgate.spec.MetricSpec.MetricKind;
 import dev.tollgate.spec.RolloutBudget.Caps;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,16 +47,21 @@ public final class AnalysisService implements StepAnalysis {
         this.clock = clock;
     }
 
-    @Override
+    /** The step's verdict as of this service's clock. */
     public StepVerdict analyse(DeploymentSpec spec, StepProgress progress) {
+        return analyse(spec, progress, null);
+    }
+
+    @Override
+    public StepVerdict analyse(DeploymentSpec spec, StepProgress progress, @Nullable Instant tickStartedAt) {
         progress.requireStepOf(spec);
         AnalysisSpec analysis = spec.analysis();
-        Instant now = clock.instant();
+        Instant now = TickSchedule.readAsOf(clock.instant(), tickStartedAt);
         int period = analysis.periodSeconds();
         // Whole periods only: from the first full period after the shift to the last one that has ended and
         // had time to be published.
-        Instant start = ceilToPeriod(progress.stepStartedAt(), period);
-        Instant end = lastPublishedPeriodEnd(now, period);
+        Instant start = TickSchedule.ceilToPeriod(progress.stepStartedAt(), period);
+        Instant end = TickSchedule.lastPublishedPeriodEnd(now, period);
         List<SeriesQuery> queries = new ArrayList<>();
         for (int index = 0; index < analysis.metrics().size(); index++) {
             queries.addAll(queriesFor(index, analysis.metrics().get(index)));
@@ -134,30 +140,5 @@ public final class AnalysisService implements StepAnalysis {
     /** GetMetricData ids must start with a lower-case letter and hold only letters, digits and '_'. */
     private static String id(int index, String part) {
         return "m" + index + "_" + part;
-    }
-
-    /**
-     * The end of the last period a tick at {@code now} reads: one that ended at least a quarter of a period
-     * (at most 15 s) ago. A period read the instant it ends may still miss data on its way to CloudWatch;
-     * read then and again later it would give two answers, and a replay of the tick another verdict than
-     * the live one. The next tick reads it, so nothing is lost but part of a period's wait.
-     */
-    static Instant lastPublishedPeriodEnd(Instant now, int periodSeconds) {
-        return floorToPeriod(now.minus(publicationAllowance(periodSeconds)), periodSeconds);
-    }
-
-    /** How long after its end a period is taken as published: a quarter of the period, at most 15 s. */
-    public static Duration publicationAllowance(int periodSeconds) {
-        return Duration.ofMillis(Math.min(periodSeconds * 250L, 15_000L));
-    }
-
-    static Instant floorToPeriod(Instant instant, int periodSeconds) {
-        long seconds = instant.getEpochSecond();
-        return Instant.ofEpochSecond(seconds - Math.floorMod(seconds, periodSeconds));
-    }
-
-    static Instant ceilToPeriod(Instant instant, int periodSeconds) {
-        Instant floor = floorToPeriod(instant, periodSeconds);
-        return floor.equals(instant) ? floor : floor.plusSeconds(periodSeconds);
     }
 }

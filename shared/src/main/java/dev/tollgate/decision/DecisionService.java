@@ -44,20 +44,22 @@ public final class DecisionService {
      * Judges the step and decides. {@code tickStartedAt} is when the state machine entered the tick
      * ({@code $$.State.EnteredTime}), the same for every retry of it: a retried tick reads the evidence
      * again and notes its decision once; should the evidence or an operator have changed its action in
-     * between, the action the state machine goes on with is noted too.
+     * between, the action the state machine goes on with is noted too. {@code retryCount} is the
+     * state's ({@code $$.State.RetryCount}): a retried tick puts its next one a whole period after it.
      */
-    public Decision decide(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
+    public Decision decide(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt, int retryCount) {
         progress.requireStepOf(spec);
-        StepVerdict verdict = analysis.analyse(spec, progress);
+        StepVerdict verdict = analysis.analyse(spec, progress, tickStartedAt);
         // The tick decides at the instant it read its evidence, so the bake time it weighs is the one its
         // verdict saw, and a replay of the tick (tollgate replay) reaches the same decision.
-        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : clock.instant();
+        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : TickSchedule.readAsOf(clock.instant(), tickStartedAt);
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest);
         Decision decided = policy.decide(spec, progress, verdict, request, now);
         // Held to the size the spec's budget counts on: the reason goes into the state, the record and the outcome.
         Decision decision = new Decision(decided.action(), Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
-                decided.nextStepIndex(), decided.decidedBy(), decided.onApproval(), verdict);
+                decided.nextStepIndex(), decided.decidedBy(), decided.onApproval(), verdict,
+                TickSchedule.nextTickAt(now, spec.analysis().periodSeconds(), retryCount));
         if (worthRecording(decision, verdict, progress, record)) {
             // Keyed by the tick and its action: a retried Decide that decides the same writes nothing new.
             String entryId = "tick-" + progress.stepIndex() + "-" + tickStartedAt.toEpochMilli() + "-" + decision.action();

@@ -5,9 +5,15 @@ import java.time.Instant;
 
 /**
  * Where the rollout stands: the step being baked, the canary's weight and when the step began.
- * {@code waitSeconds} is the pause before the next analysis tick (one metric period).
+ * {@code firstTickAt} is when the step's first analysis tick is due: once the first whole metric period
+ * after the start is published (TickSchedule); later ticks are due when their decision says.
  */
-public record StepProgress(int stepIndex, int canaryWeight, Instant stepStartedAt, int waitSeconds) {
+public record StepProgress(int stepIndex, int canaryWeight, Instant stepStartedAt, Instant firstTickAt) {
+
+    /** A step started at {@code stepStartedAt}, its first tick due as TickSchedule has it. */
+    public static StepProgress started(int stepIndex, int canaryWeight, Instant stepStartedAt, int periodSeconds) {
+        return new StepProgress(stepIndex, canaryWeight, stepStartedAt, TickSchedule.firstTickAt(stepStartedAt, periodSeconds));
+    }
 
     /** Refuses a step index the spec does not have a bake for (the last step is the promotion). */
     public StepProgress requireStepOf(dev.tollgate.spec.DeploymentSpec spec) {

@@ -65,7 +65,7 @@ public final class StepSimulator {
         List<MetricSpec> metrics = spec.analysis().metrics();
         List<SimulatedSeries> series = new ArrayList<>();
         metrics.forEach(metric -> series.add(new SimulatedSeries()));
-        StepProgress progress = new StepProgress(stepIndex, step.weight(), START, period);
+        StepProgress progress = StepProgress.started(stepIndex, step.weight(), START, period);
         int maxPeriods = Math.max(1, step.maxBakeSeconds() / period);
         int evidence = -1;
         for (int tick = 1; tick <= maxPeriods; tick++) {

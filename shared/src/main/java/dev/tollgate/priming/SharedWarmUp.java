@@ -39,7 +39,7 @@ public final class SharedWarmUp {
         DeploymentSpec spec = new SpecValidator().validate(Json.tree(sampleEvent("validate-request.json")));
         Json.read(Json.write(spec), DeploymentSpec.class);
         int period = spec.analysis().periodSeconds();
-        StepProgress progress = new StepProgress(0, spec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
+        StepProgress progress = StepProgress.started(0, spec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
         StepVerdict verdict = new AnalysisService(new SyntheticMetrics(), new SequentialJudge(), Clock.systemUTC()).analyse(spec, progress);
         Json.read(Json.write(verdict), StepVerdict.class);
     }

@@ -83,7 +83,7 @@ public final class ReplayService {
         Instant stepStartedAt = from;
         String outcome = Replay.UNDECIDED;
         for (Instant at = from.plusSeconds(period); !at.isAfter(to); at = at.plusSeconds(period)) {
-            StepProgress progress = new StepProgress(stepIndex, spec.step(stepIndex).weight(), stepStartedAt, period);
+            StepProgress progress = StepProgress.started(stepIndex, spec.step(stepIndex).weight(), stepStartedAt, period);
             StepVerdict verdict = analyse(withoutAlarms, progress, at, Map.of(), seen);
             Decision decision = new DecisionPolicy().decide(withoutAlarms, progress, verdict, Optional.empty(), at);
             replayed.add(new ReplayedTick(new ReplayTick(progress, at, Optional.empty()), verdict, decision, List.of()));

@@ -111,7 +111,7 @@ public final class ReportPage {
     }
 
     /** States a deployment repeats while it waits (bake and judge, poll the canary or the migration task). */
-    private static final Set<String> LOOPING = Set.of("Bake", TickOutputs.EARLIER_ANALYZE_STEP, TickOutputs.DECIDE, "RouteDecision",
+    private static final Set<String> LOOPING = Set.of("WaitForFirstTick", "Bake", TickOutputs.EARLIER_ANALYZE_STEP, TickOutputs.DECIDE, "RouteDecision",
             "WaitForCanary", "CheckCanaryHealth", "IsCanaryHealthy", "WaitForMigrationTask", "CheckMigrationTask", "AreMigrationsDone");
 
     /** Consecutive rounds of a waiting loop as one row ("Bake → Decide → RouteDecision × 6"): a step per row. */

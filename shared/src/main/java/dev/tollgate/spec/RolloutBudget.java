@@ -46,7 +46,7 @@ public final class RolloutBudget {
     static final int FAIL_STATE_EVENTS = 2;
     /** SucceedStateEntered, SucceedStateExited, ExecutionSucceeded. */
     static final int SUCCEED_STATE_EVENTS = 3;
-    /** One analysis tick without a retry: Bake (Wait), Decide (a Lambda task, one attempt), RouteDecision (Choice). */
+    /** One analysis tick without a retry: its Wait (WaitForFirstTick or Bake), Decide (a Lambda task, one attempt), RouteDecision (Choice). */
     public static final int EVENTS_PER_TICK = PLAIN_STATE_EVENTS + TaskState.DECIDE.events(0) + PLAIN_STATE_EVENTS;
     /** The same with Decide retried as often as its Retry rules allow. */
     public static final int MAX_EVENTS_PER_TICK = PLAIN_STATE_EVENTS + TaskState.DECIDE.maxEvents() + PLAIN_STATE_EVENTS;

@@ -79,7 +79,7 @@ public final class ShiftService {
                 "step " + (stepIndex + 1) + "/" + spec.steps().size() + ": " + weights, stepIndex, weights.canaryPercent(), null));
         events.publish(DeploymentEvent.stepShifted(spec.deploymentId(), spec.service(), now, stepIndex, spec.steps().size(),
                 weights.canaryPercent()));
-        return new StepProgress(stepIndex, weights.canaryPercent(), now, spec.analysis().periodSeconds());
+        return StepProgress.started(stepIndex, weights.canaryPercent(), now, spec.analysis().periodSeconds());
     }
 
     private static StepSpec bakedStep(DeploymentSpec spec, int stepIndex) {

@@ -36,28 +36,6 @@ import org.junit.jupiter.api.Test;
 class AnalysisServiceTest {
 
     @Test
-    void readsWholePeriodsOnly() {
-        Instant shifted = Instant.parse("2026-11-24T10:00:17Z");
-
-        assertEquals(Instant.parse("2026-11-24T10:01:00Z"), AnalysisService.ceilToPeriod(shifted, 60),
-                "the period the shift happened in mixes old and new weights");
-        assertEquals(Instant.parse("2026-11-24T10:00:00Z"), AnalysisService.ceilToPeriod(Instant.parse("2026-11-24T10:00:00Z"), 60));
-        assertEquals(Instant.parse("2026-11-24T10:00:15Z"), AnalysisService.floorToPeriod(shifted, 5));
-    }
-
-    @Test
-    void readsAPeriodOnceItHadAQuarterOfAPeriodAtMost15SecondsToBePublished() {
-        Instant boundary = Instant.parse("2026-11-24T10:01:00Z");
-        assertEquals(Instant.parse("2026-11-24T10:00:00Z"), AnalysisService.lastPublishedPeriodEnd(boundary.plusSeconds(14), 60),
-                "10:00-10:01 ended 14 s ago: not yet");
-        assertEquals(boundary, AnalysisService.lastPublishedPeriodEnd(boundary.plusSeconds(15), 60));
-        assertEquals(Instant.parse("2026-11-24T10:00:55Z"), AnalysisService.lastPublishedPeriodEnd(boundary.plusMillis(1_249), 5));
-        assertEquals(boundary, AnalysisService.lastPublishedPeriodEnd(boundary.plusMillis(1_250), 5));
-        Instant fiveMinutes = Instant.parse("2026-11-24T10:05:00Z");
-        assertEquals(fiveMinutes, AnalysisService.lastPublishedPeriodEnd(fiveMinutes.plusSeconds(15), 300), "at most 15 s");
-    }
-
-    @Test
     void asksForNumeratorAndDenominatorOfBothSidesOfARatio() {
         MetricSpec errorRate = new MetricSpec("error-rate", MetricKind.RATIO, new MetricRef("App", "5xx"), new MetricRef("App", "Requests"),
                 null, null, null, Map.of("Version", "v42"), Map.of("Version", "v41"), Direction.INCREASE_IS_BAD, 0.1, true);
@@ -117,7 +95,7 @@ class AnalysisServiceTest {
         }
         AnalysisService analysis = new AnalysisService(metrics, new SequentialJudge(), clock);
 
-        StepVerdict verdict = analysis.analyse(spec, new StepProgress(0, spec.step(0).weight(), stepStarted, 60));
+        StepVerdict verdict = analysis.analyse(spec, StepProgress.started(0, spec.step(0).weight(), stepStarted, 60));
 
         assertEquals(Verdict.FAIL, verdict.verdict(), verdict.reason());
         assertEquals(50 + 1 + 100, verdict.checks().size());

@@ -89,7 +89,7 @@ class DryRunChecksTest {
         FakeMetricSource metrics = traffic(12);
         MutableClock clock = new MutableClock(STEP_STARTED);
         AnalysisService analysis = new AnalysisService(metrics, new SequentialJudge(), clock);
-        StepProgress progress = new StepProgress(0, 10, STEP_STARTED, 60);
+        StepProgress progress = StepProgress.started(0, 10, STEP_STARTED, 60);
         List<Decision> decisions = new ArrayList<>();
         for (int tick = 1; tick <= 11; tick++) {
             clock.advance(Duration.ofSeconds(60));

@@ -34,7 +34,7 @@ class DecisionPolicyTest {
     }
 
     private static StepProgress step(int stepIndex) {
-        return new StepProgress(stepIndex, stepIndex == 0 ? 5 : 50, STEP_STARTED, 60);
+        return StepProgress.started(stepIndex, stepIndex == 0 ? 5 : 50, STEP_STARTED, 60);
     }
 
     private static StepVerdict verdict(Verdict verdict, boolean minimumSampleReached) {

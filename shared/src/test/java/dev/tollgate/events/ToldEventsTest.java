@@ -62,7 +62,8 @@ class ToldEventsTest {
             StepProgress progress = new ShiftService(traffic, store, clock, events).shift(spec, 0);
             clock.advance(Duration.ofSeconds(spec.step(0).bakeSeconds()));
             StepVerdict passed = new StepVerdict(Verdict.PASS, "all checks pass", List.of(), true, clock.instant());
-            new DecisionService((judged, step) -> passed, store, new DecisionPolicy(), clock, events).decide(spec, progress, clock.instant());
+            new DecisionService((judged, step, tickStartedAt) -> passed, store, new DecisionPolicy(), clock, events)
+                    .decide(spec, progress, clock.instant(), 0);
             // An execution started before the state machine passed the service to the gate: the record names it.
             new ApprovalService(store, clock, events).park(deploymentId, null, 1, "token-" + deploymentId, "step 1 passed");
             switch (ending) {

@@ -124,7 +124,7 @@ class ReplayServiceTest {
     /** Live ticks as DecisionService takes them, each recorded as its history would keep it. */
     private static List<ReplayTick> liveTicks(DeploymentSpec spec, FakeMetricSource metrics) {
         List<ReplayTick> ticks = new ArrayList<>();
-        StepProgress progress = new StepProgress(0, 10, FROM.plusSeconds(7), 60);
+        StepProgress progress = StepProgress.started(0, 10, FROM.plusSeconds(7), 60);
         for (int minute = 1; minute <= 30; minute++) {
             Instant at = FROM.plusSeconds(60L * minute + 3);
             StepVerdict verdict = new AnalysisService(metrics, new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC)).analyse(spec, progress);
@@ -135,7 +135,7 @@ class ReplayServiceTest {
                     decision.action().name(), decision.nextStepIndex(), ReplayService.alarmStates(Json.tree(Json.write(verdict)))))));
             switch (decision.action()) {
                 case CONTINUE_BAKING -> { }
-                case NEXT_STEP -> progress = new StepProgress(decision.nextStepIndex(), 50, at, 60);
+                case NEXT_STEP -> progress = StepProgress.started(decision.nextStepIndex(), 50, at, 60);
                 default -> {
                     return ticks;
                 }

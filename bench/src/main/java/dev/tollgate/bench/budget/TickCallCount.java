@@ -60,7 +60,7 @@ public final class TickCallCount {
         StepVerdict verdict;
         try (CloudWatchClient cloudWatch = clients.build(CloudWatchClient.builder())) {
             AnalysisService analysis = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(), Clock.systemUTC());
-            StepProgress progress = new StepProgress(0, deploymentSpec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
+            StepProgress progress = StepProgress.started(0, deploymentSpec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
             verdict = analysis.analyse(deploymentSpec, progress);
         }
         Map<CallKey, Count> calls = new HashMap<>();

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Turns one measured deployment into the usage of another of a different shape. A deployment's
- * states fall in four groups: those of an analysis tick (Bake, Decide, RouteDecision),
+ * states fall in four groups: those of an analysis tick (WaitForFirstTick or Bake, Decide, RouteDecision),
  * those of a traffic shift (ShiftTraffic), those of a canary health poll (WaitForCanary,
  * CheckCanaryHealth, IsCanaryHealthy), and the rest, which run once. Each group's transitions and
  * invocations scale with the number of ticks, shifts or polls; each function's AWS calls scale with
@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class UsageModel {
 
-    static final Set<String> TICK_STATES = Set.of("Bake", "Decide", "RouteDecision");
+    static final Set<String> TICK_STATES = Set.of("WaitForFirstTick", "Bake", "Decide", "RouteDecision");
     static final Set<String> SHIFT_STATES = Set.of("ShiftTraffic");
     static final Set<String> POLL_STATES = Set.of("WaitForCanary", "CheckCanaryHealth", "IsCanaryHealthy");
 

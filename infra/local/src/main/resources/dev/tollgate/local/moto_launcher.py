@@ -51,6 +51,12 @@ Extensions (each one a documented AWS behaviour that moto 5.2.1 lacks; tested in
     PutJobSuccessResult and PutJobFailureResult on a job store, plus a test-only route
     (/moto-api/tollgate/codepipeline/jobs) that creates a job as a pipeline run would and reads
     back how it was answered. See extend_codepipeline_jobs.
+  * Step Functions' Wait with Timestamp or TimestampPath waits until that instant in UTC, to the second
+    (https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html: the time is read up to seconds and
+    the milliseconds truncated); moto 5.2.1 compares the UTC timestamp with the machine's local time and
+    truncates the seconds left to a whole number, so it ends up to a second early (hours off outside UTC).
+    Tollgate's analysis ticks wait until a metric period is published, and an early end reads one period
+    short. See wait_until_timestamps_in_utc.
   * ECS RunTask / DescribeTasks / StopTask for one-off tasks (Tollgate's ECS_TASK migrations), see
     extend_ecs_one_off_tasks: moto 5.2.1 answers RunTask with HTTP 500 when awsvpcConfiguration has no
     securityGroups (a KeyError; AWS uses the VPC's default group), and with a bare Exception (HTTP 500)
@@ -997,6 +1003,33 @@ def extend_codepipeline_jobs():
     moto_api_urls.url_paths["{0}/moto-api/tollgate/codepipeline/jobs$"] = jobs_route
 
 
+def wait_until_timestamps_in_utc():
+    """Wait with Timestamp(Path): until the timestamp's second in UTC, the milliseconds dropped, as on AWS."""
+    import datetime
+
+    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
+
+    def until(self, env):
+        self.string.eval(env=env)
+        timestamp_str = env.stack.pop()
+        timestamp = self._from_timestamp_string(timestamp=timestamp_str)
+        if timestamp is None:
+            raise FailureEventException(self._create_failure_event(env, timestamp_str))
+        return timestamp.replace(tzinfo=datetime.timezone.utc)
+
+    def eval_body(self, env):
+        deadline = until(self, env)
+        while env.is_running():
+            left = (deadline - datetime.datetime.now(tz=datetime.timezone.utc)).total_seconds()
+            if left <= 0:
+                return
+            # Woken early by an unrelated event, it waits on; stopped (StopExecution), it ends.
+            env.program_state_event.wait(left)
+
+    Timestamp._eval_body = eval_body
+
+
 def fix_cloudwatch_dimension_order():
     """Dimensions sort by name, then value, so equal sets compare equal whatever order they came in."""
     from moto.cloudwatch.models import Dimension
@@ -1037,6 +1070,7 @@ def main():
     extend_cloudwatch_percentiles()
     index_cloudwatch_metric_data()
     pass_task_failure_cause()
+    wait_until_timestamps_in_utc()
     extend_codepipeline_jobs()
     extend_codedeploy(options.lambda_endpoint, options.codedeploy_minute_seconds, options.codedeploy_hook_timeout_seconds)
     fix_cloudwatch_dimension_order()

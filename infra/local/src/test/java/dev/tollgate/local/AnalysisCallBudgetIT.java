@@ -84,7 +84,7 @@ class AnalysisCallBudgetIT {
         int period = spec.analysis().periodSeconds();
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.set("spec", Json.MAPPER.valueToTree(spec));
-        event.set("progress", Json.MAPPER.valueToTree(new StepProgress(0, spec.step(0).weight(), Instant.now().minusSeconds(3L * period), period)));
+        event.set("progress", Json.MAPPER.valueToTree(StepProgress.started(0, spec.step(0).weight(), Instant.now().minusSeconds(3L * period), period)));
         event.put("tickStartedAt", Instant.now().toString());
         // A cold start under load can take tens of seconds: the client waits as Step Functions does.
         try (LambdaClient lambda = LambdaClient.builder().region(Region.of(LocalStack.REGION)).endpointOverride(stack.lambdaEndpoint().uri())

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.decision.StepProgress;
+import dev.tollgate.decision.TickSchedule;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.DynamoDeploymentStore;
@@ -196,7 +197,8 @@ class DeploymentIT {
         // The canary is slow from its first period. Fed the step's first two periods exactly as the analysis
         // reads them from CloudWatch, the judge fails it: it rolls back at the latest at the second tick.
         JsonNode firstBake = Json.MAPPER.readTree(new Deployments(stack).history(result.executionArn()).stream()
-                .filter(event -> event.stateEnteredEventDetails() != null && "Bake".equals(event.stateEnteredEventDetails().name()))
+                .filter(event -> event.stateEnteredEventDetails() != null
+                        && "WaitForFirstTick".equals(event.stateEnteredEventDetails().name()))
                 .findFirst().orElseThrow().stateEnteredEventDetails().input());
         DeploymentSpec spec = new SpecValidator().validate(firstBake.get("spec"));
         StepProgress progress = Json.MAPPER.treeToValue(firstBake.get("progress"), StepProgress.class);
@@ -204,7 +206,7 @@ class DeploymentIT {
         Instant twoPeriodsIn = Instant.ofEpochSecond((progress.stepStartedAt().getEpochSecond() / period + 1) * period + 2L * period);
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
             StepVerdict verdict = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(),
-                    Clock.fixed(twoPeriodsIn.plus(AnalysisService.publicationAllowance(period)), ZoneOffset.UTC)).analyse(spec, progress);
+                    Clock.fixed(twoPeriodsIn.plus(TickSchedule.publicationAllowance(period)), ZoneOffset.UTC)).analyse(spec, progress);
             CheckVerdict latency = verdict.checks().stream().filter(check -> check.name().equals("p95-latency")).findFirst().orElseThrow();
             assertEquals(Verdict.FAIL, latency.verdict(), latency.reason());
             assertTrue(latency.numbers().get("pairedPeriods") <= 2, latency.numbers().toString());

@@ -1,11 +1,13 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.json.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -328,6 +330,25 @@ class MotoExtensionsIT {
         assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
         assertTrue(result.output().contains("dev.tollgate.errors.BadRequestException"), result.output());
         assertTrue(result.output().contains("the event has no 'action'"), result.output());
+    }
+
+    @Test
+    void aWaitUntilATimestampEndsAtThatSecondInUtcNeverBefore() throws Exception {
+        SfnClient sfn = stack.sfn();
+        String definition = "{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"TimestampPath\":\"$.until\","
+                + "\"Next\":\"Woke\"},\"Woke\":{\"Type\":\"Pass\",\"Parameters\":{\"at.$\":\"$$.State.EnteredTime\"},\"End\":true}}}";
+        String machine = sfn.createStateMachine(create -> create.name("probe-wait-until")
+                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
+        // A whole second a fraction of a second away: moto 5.2.1 waited the whole seconds only and woke early.
+        Instant until = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 3);
+
+        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{\"until\":\"" + until + "\"}"))
+                .executionArn();
+
+        var result = awaitFinished(sfn, execution);
+        assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
+        Instant woke = Instant.parse(Json.tree(result.output()).path("at").asText());
+        assertFalse(woke.isBefore(until), "woke at " + woke + ", before " + until);
     }
 
     /** The execution once it has left RUNNING, or as it is after a minute (its function may start cold). */

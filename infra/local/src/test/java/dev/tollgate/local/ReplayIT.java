@@ -54,13 +54,13 @@ class ReplayIT {
         }
     }
 
-    private static void assertReproduces(String deploymentId, String outcome) throws Exception {
+    private static void assertReproduces(String deploymentId, String outcome, int fewestTicks) throws Exception {
         Path report = Files.createTempDirectory("replay").resolve("replay.html");
         Run replay = tollgate("replay", "--deployment", deploymentId, "--report", report.toString());
 
         Matcher agrees = AGREES.matcher(replay.out());
         assertTrue(agrees.find(), replay.out() + replay.err());
-        assertTrue(Integer.parseInt(agrees.group(1)) >= 2, "every tick of the steps is compared: " + replay.out());
+        assertTrue(Integer.parseInt(agrees.group(1)) >= fewestTicks, "every tick of the steps is compared: " + replay.out());
         assertTrue(replay.out().contains("outcome: " + outcome), replay.out());
         assertEquals(0, replay.exitCode(), replay.err());
         String page = Files.readString(report);
@@ -69,12 +69,13 @@ class ReplayIT {
 
     @Test
     void replayingAPromotedDemoDeploymentReproducesEveryVerdictAndDecision() throws Exception {
-        assertReproduces(deploy(Scenario.GOOD, "replay-good"), "PROMOTE");
+        assertReproduces(deploy(Scenario.GOOD, "replay-good"), "PROMOTE", 2);
     }
 
     @Test
     void replayingARolledBackDemoDeploymentReproducesEveryVerdictAndDecision() throws Exception {
-        assertReproduces(deploy(Scenario.BAD_ERRORS, "replay-bad"), "ROLLBACK");
+        // Its first tick reads the canary's first whole period, which already fails it.
+        assertReproduces(deploy(Scenario.BAD_ERRORS, "replay-bad"), "ROLLBACK", 1);
     }
 
     @Test

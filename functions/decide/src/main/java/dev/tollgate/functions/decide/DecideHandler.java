@@ -10,6 +10,7 @@ import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.spec.DeploymentSpec;
 import java.time.Instant;
@@ -47,11 +48,19 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
 
     @Override
     protected Decision handle(Request request, Context context) {
+        int retryCount = request.execution() == null || request.execution().retryCount() == null ? 0 : request.execution().retryCount();
         return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
-                required(request.tickStartedAt(), "tickStartedAt"));
+                required(request.tickStartedAt(), "tickStartedAt"), retryCount);
     }
 
-    /** {@code tickStartedAt} is {@code $$.State.EnteredTime}: when the state machine entered this tick, the same for its retries. */
-    public record Request(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
+    /**
+     * {@code tickStartedAt} is {@code $$.State.EnteredTime}: when the state machine entered this tick, the same for its
+     * retries; {@code execution.retryCount} is {@code $$.State.RetryCount}, how many times this tick was tried before.
+     */
+    public record Request(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt, @Nullable Attempt execution) {
+    }
+
+    /** The part of the state machine's context the tick reads. */
+    public record Attempt(@Nullable Integer retryCount) {
     }
 }

@@ -84,6 +84,19 @@ class DecideHandlerTest {
     }
 
     @Test
+    void answersWhenTheNextTickIsDueTheFirstTickAfterARetryAWholePeriodLater() {
+        healthyMinutes();
+        String event = SampleEvents.read("decide.json");
+
+        JsonNode decision = SampleEvents.invokeWith(handler, event);
+        JsonNode retried = SampleEvents.invokeWith(handler, event.replace("\"retryCount\": 0", "\"retryCount\": 2"));
+
+        // At 10:25:30 the tick read up to 10:25:00 (a minute's period is published 15 s after its end).
+        assertEquals("2026-11-24T10:26:15Z", decision.path("nextTickAt").asText(), "10:25-10:26 is published at 10:26:15");
+        assertEquals("2026-11-24T10:27:15Z", retried.path("nextTickAt").asText(), "the first due a minute after 10:25:30");
+    }
+
+    @Test
     void rollsBackWhenCanaryErrorRateTriplesAtTwentyFivePercent() {
         minutes(2_500, 75, 7_500, 75);
 
@@ -133,11 +146,11 @@ class DecideHandlerTest {
     void recordsABakingTickOnlyWhenItsVerdictChanges() {
         String event = SampleEvents.read("decide.json");
         clock.advance(Duration.ofSeconds(-120));
-        SampleEvents.invokeWith(handler, event);
-        SampleEvents.invokeWith(handler, event.replace("\"tickStartedAt\": \"2026-11-24T10:25:30Z\"",
-                "\"tickStartedAt\": \"2026-11-24T10:26:30Z\""));
-        SampleEvents.invokeWith(handler, event.replace("\"tickStartedAt\": \"2026-11-24T10:25:30Z\"",
-                "\"tickStartedAt\": \"2026-11-24T10:27:30Z\""));
+        // Ticks the state machine started at 10:21:30, 10:22:30 and 10:23:30 (now), all within the bake time.
+        for (String startedAt : List.of("2026-11-24T10:21:30Z", "2026-11-24T10:22:30Z", "2026-11-24T10:23:30Z")) {
+            SampleEvents.invokeWith(handler, event.replace("\"tickStartedAt\": \"2026-11-24T10:25:30Z\"",
+                    "\"tickStartedAt\": \"" + startedAt + "\""));
+        }
 
         assertEquals(1, ticksRecorded().size(), "three INCONCLUSIVE ticks that only bake on make one entry");
     }
@@ -152,7 +165,8 @@ class DecideHandlerTest {
             } else {
                 metrics.alarm("checkout-p99-slo", tick % 4 == 0 ? AlarmState.INSUFFICIENT_DATA : AlarmState.OK);
             }
-            SampleEvents.invokeWith(handler, event.replace("2026-11-24T10:25:30Z", Instant.parse("2026-11-24T10:25:30Z")
+            // Started before the clock's 10:23:30 (a tick is never started after the function runs), within the bake time.
+            SampleEvents.invokeWith(handler, event.replace("2026-11-24T10:25:30Z", Instant.parse("2026-11-24T10:23:00Z")
                     .plusSeconds(tick).toString()));
         }
 

@@ -45,7 +45,8 @@ class ShiftTrafficHandlerTest {
         assertEquals(1, progress.path("stepIndex").asInt());
         assertEquals(25, progress.path("canaryWeight").asInt());
         assertEquals("2026-11-24T10:20:00Z", progress.path("stepStartedAt").asText());
-        assertEquals(60, progress.path("waitSeconds").asInt(), "one analysis period between ticks");
+        assertEquals("2026-11-24T10:21:15Z", progress.path("firstTickAt").asText(),
+                "the first tick is due once 10:20-10:21, the first whole period, is published (15 s later)");
     }
 
     @Test
