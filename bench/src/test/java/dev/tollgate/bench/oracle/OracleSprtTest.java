@@ -16,6 +16,22 @@ import org.junit.jupiter.api.Test;
 
 class OracleSprtTest {
 
+    private static final Tolerance LATENCY_TOLERANCE = new Tolerance(0.1, 0.2, 0.2);
+
+    /** A period of 9,000 baseline requests (p95 {@code baselineP95}, p99 150) and 1,000 canary requests. */
+    private static Period latencyPeriod(Double baselineP95, Double canaryP95, Double canaryP99) {
+        return new Period(new Side(9_000.0, 10.0, baselineP95, 150.0), new Side(1_000.0, 1.0, canaryP95, canaryP99));
+    }
+
+    private static void assertCovarianceAtThousandAndNineThousand(Effect effect, double p95Variance, double covariance,
+                                                                  double p99Variance) {
+        double[][] computed = OracleSprt.ratioCovariance(1_000, 9_000, effect);
+        assertEquals(p95Variance, computed[0][0], 1e-8);
+        assertEquals(covariance, computed[0][1], 1e-8);
+        assertEquals(covariance, computed[1][0], 1e-8);
+        assertEquals(p99Variance, computed[1][1], 1e-8);
+    }
+
     private static Scenario scenario(Truth truth, Effect effect, List<Period> periods) {
         return new Scenario("s", truth, 60, 0.05, 10, 30, 500, 0.01, new Tolerance(0.1, 0.2, 0.2), periods, effect);
     }
@@ -40,15 +56,12 @@ class OracleSprtTest {
         // three, twice. Σ = [[0.00144043, 0.00116002], [0.00116002, 0.00407140]]. Observed and true ratios 2,
         // boundary 1.2: d = ln(2/1.2) = 0.51083 on both, log LR = d² (Σ11 − 2Σ01 + Σ00) / (2 det Σ) = 92.15, where
         // treating the two as independent would have given 122.6.
-        Period period = new Period(new Side(9_000.0, 10.0, 100.0, 150.0), new Side(1_000.0, 1.0, 200.0, 300.0));
+        Period period = latencyPeriod(100.0, 200.0, 300.0);
         Effect doubled = new Effect(1, 2, 2, 0, 0.5, 0.01);
 
-        double[][] covariance = OracleSprt.ratioCovariance(1_000, 9_000, doubled);
-        assertEquals(0.00144043, covariance[0][0], 1e-8);
-        assertEquals(0.00116002, covariance[0][1], 1e-8);
-        assertEquals(0.00407140, covariance[1][1], 1e-8);
-        assertEquals(92.15, OracleSprt.latency(period, new Tolerance(0.1, 0.2, 0.2), doubled), 0.01);
-        assertEquals(0.0, OracleSprt.latency(period, new Tolerance(0.1, 0.2, 0.2), new Effect(3, 1, 1, 0, 0.5, 0.01)),
+        assertCovarianceAtThousandAndNineThousand(doubled, 0.00144043, 0.00116002, 0.00407140);
+        assertEquals(92.15, OracleSprt.latency(period, LATENCY_TOLERANCE, doubled), 0.01);
+        assertEquals(0.0, OracleSprt.latency(period, LATENCY_TOLERANCE, new Effect(3, 1, 1, 0, 0.5, 0.01)),
                 "latency the effect leaves inside its boundaries adds nothing");
     }
 
@@ -59,17 +72,12 @@ class OracleSprtTest {
         // 0.85511² · 0.0099 / φ(2.326)² = 10.191 where the baseline's is 0.4² · 13.937 = 2.2300. With 1,000 and 9,000
         // requests and the wobble, Σ = [[0.00354467, 0.00278857], [0.00278857, 0.01063873]]. Only the p99 is beyond its
         // boundary 1.2, so d = (0, ln 1.25) and log LR = d₁² Σ00 / (2 det Σ) = 2.948: the p95 sharpens it by its
-        // correlation (the p99 alone gives 2.340), still two periods, where the baseline's noise on the canary gave 30.
-        Period period = new Period(new Side(9_000.0, 10.0, 100.0, 150.0), new Side(1_000.0, 1.0, 110.0, 225.0));
+        // correlation (the p99 alone gives 2.340), still two periods, where the baseline's noise on the canary gave 9.3.
         Effect heavierTail = new Effect(1, 1.1, 1.5, 0, 0.4, 0.01);
 
-        double[][] covariance = OracleSprt.ratioCovariance(1_000, 9_000, heavierTail);
-        assertEquals(0.00354467, covariance[0][0], 1e-8);
-        assertEquals(0.00278857, covariance[0][1], 1e-8);
-        assertEquals(0.01063873, covariance[1][1], 1e-8);
-        assertEquals(2.948, OracleSprt.latency(period, new Tolerance(0.1, 0.2, 0.2), heavierTail), 1e-3);
-        Period withoutP95 = new Period(new Side(9_000.0, 10.0, null, 150.0), new Side(1_000.0, 1.0, 110.0, 225.0));
-        assertEquals(2.340, OracleSprt.latency(withoutP95, new Tolerance(0.1, 0.2, 0.2), heavierTail), 1e-3,
+        assertCovarianceAtThousandAndNineThousand(heavierTail, 0.00354467, 0.00278857, 0.01063873);
+        assertEquals(2.948, OracleSprt.latency(latencyPeriod(100.0, 110.0, 225.0), LATENCY_TOLERANCE, heavierTail), 1e-3);
+        assertEquals(2.340, OracleSprt.latency(latencyPeriod(null, 110.0, 225.0), LATENCY_TOLERANCE, heavierTail), 1e-3,
                 "a percentile missing on one side leaves the other's marginal");
     }
 
