@@ -12,8 +12,10 @@ import java.util.Random;
 /**
  * Generates canary steps with known truth, family by family, from a seed. Each period draws a
  * side's requests (Poisson around its share of the traffic), its errors (binomial at the side's
- * rate) and its p95/p99 (sample quantiles of a log-normal latency, so a side with few requests has
- * noisy, low-biased percentiles, as CloudWatch's would be). What moves both sides alike (traffic
+ * rate) and its p95/p99 (sample quantiles of its latency distribution, {@link LatencyShape}: a
+ * log-normal for the baseline, shifted and, where its p99 moves more than its p95, stretched above
+ * the p90 for the canary; so a side with few requests has noisy, low-biased percentiles, and a
+ * heavier-tailed canary a noisier p99, as CloudWatch's would). What moves both sides alike (traffic
  * shape, the day's error-rate wobble, an incident) is drawn once per period and applied to both;
  * what differs is the canary's own ratio and per-side noise.
  *
@@ -51,8 +53,8 @@ public final class ScenarioGenerator {
         }
     }
 
-    static final double Z95 = 1.6448536269514722;
-    static final double Z99 = 2.3263478740408408;
+    /** The correlation of the sample p95 and p99 of one sample: √(p95 (1 − p99) / (p99 (1 − p95))), whatever the distribution. */
+    static final double P95_P99_CORRELATION = Math.sqrt(0.95 * 0.01 / (0.99 * 0.05));
     /** Each side's own period-to-period wobble of its median latency, in log units. */
     static final double SIDE_LATENCY_NOISE = 0.01;
 
@@ -275,29 +277,42 @@ public final class ScenarioGenerator {
                 return new Side(0.0, 0.0, null, null);
             }
             double median = latencyMedianMillis * sharedLatency * Math.exp(SIDE_LATENCY_NOISE * random.nextGaussian());
-            double[] percentiles = percentiles(random, (int) requests, median, latencySpread);
-            return new Side(requests, errors, percentiles[0] * p95Factor, percentiles[1] * p99Factor);
+            double[] percentiles = percentiles(random, (int) requests, median, LatencyShape.scaled(latencySpread, p95Factor, p99Factor));
+            return new Side(requests, errors, percentiles[0], percentiles[1]);
         }
     }
 
-    /** Sample p95 and p99 of {@code n} log-normal latencies: drawn one by one when few, from their asymptotic law when many. */
-    static double[] percentiles(Random random, int n, double median, double spread) {
+    /**
+     * Sample p95 and p99 of {@code n} latencies of this shape: drawn one by one when few; when many,
+     * from the joint asymptotic law of the two sample quantiles (normal in z around z95 and z99, with
+     * variances p(1 − p)/(n φ(z)²) and the distribution-free correlation √(0.95·0.01/(0.99·0.05)) of
+     * two order statistics of one sample), mapped through the shape, so a stretched tail's p99 carries
+     * the extra noise a real one would.
+     */
+    static double[] percentiles(Random random, int n, double median, LatencyShape shape) {
         if (n <= 400) {
             double[] latencies = new double[n];
             for (int i = 0; i < n; i++) {
-                latencies[i] = median * Math.exp(spread * random.nextGaussian());
+                latencies[i] = median * Math.exp(shape.logLatency(random.nextGaussian()));
             }
             Arrays.sort(latencies);
             return new double[] {latencies[(int) Math.ceil(0.95 * n) - 1], latencies[(int) Math.ceil(0.99 * n) - 1]};
         }
-        return new double[] {median * Math.exp(spread * (Z95 + quantileNoise(random, n, 0.95, Z95))),
-                median * Math.exp(spread * (Z99 + quantileNoise(random, n, 0.99, Z99)))};
+        return asymptoticPercentiles(random, n, median, shape);
     }
 
-    /** A sample quantile's error in standard-normal units: sqrt(p(1-p)/n) / density at the quantile. */
-    private static double quantileNoise(Random random, int n, double p, double z) {
+    /** The sample p95 and p99 of n latencies of this shape from their joint asymptotic law (the large-n branch of {@link #percentiles}). */
+    static double[] asymptoticPercentiles(Random random, int n, double median, LatencyShape shape) {
+        double first = random.nextGaussian();
+        double second = P95_P99_CORRELATION * first + Math.sqrt(1 - P95_P99_CORRELATION * P95_P99_CORRELATION) * random.nextGaussian();
+        return new double[] {median * Math.exp(shape.logLatency(LatencyShape.Z95 + first * quantileError(n, 0.95, LatencyShape.Z95))),
+                median * Math.exp(shape.logLatency(LatencyShape.Z99 + second * quantileError(n, 0.99, LatencyShape.Z99)))};
+    }
+
+    /** A sample quantile's standard error in standard-normal units: sqrt(p(1-p)/n) / density at the quantile. */
+    private static double quantileError(int n, double p, double z) {
         double density = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
-        return random.nextGaussian() * Math.sqrt(p * (1 - p) / n) / density;
+        return Math.sqrt(p * (1 - p) / n) / density;
     }
 
     static double poisson(Random random, double mean) {
