@@ -35,8 +35,9 @@ final class SmokeTestValidation {
         violations.onlyKnownFields(node, path, FIELDS);
         if (target instanceof CodeDeployTarget) {
             violations.add(path, "a CODEDEPLOY target cannot take a smokeTest: CodeDeploy runs its own test hooks before any traffic",
-                    "no smokeTest for CODEDEPLOY; name a BeforeAllowTraffic hook (Lambda) or an AfterAllowTestTraffic hook (ECS) "
-                            + "in target.hooks; a smokeTest needs ECS_ALB or LAMBDA_ALIAS");
+                    "no smokeTest for CODEDEPLOY; name a BeforeAllowTraffic hook in target.hooks (on ECS it runs once the test "
+                            + "listener reaches the replacement tasks, after AfterAllowTestTraffic, which Tollgate answers); "
+                            + "a smokeTest needs ECS_ALB or LAMBDA_ALIAS");
         }
         Optional<String> function = violations.string(node, "function", path, false, FUNCTION,
                 "a Lambda function name or ARN, optionally with :version or :alias");
