@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.events.DeploymentEvent;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SmokeTestSpec;
@@ -45,9 +47,11 @@ public final class SmokeTestService {
     private final DeploymentStore store;
     private final Clock clock;
     private final Pause pause;
+    private final DeploymentEvents events;
 
+    /** {@code events} hears every smoke test's outcome. */
     public SmokeTestService(TrafficControl traffic, TestEndpoints endpoints, FunctionInvoker functions, HttpProber http,
-                            DeploymentStore store, Clock clock, Pause pause) {
+                            DeploymentStore store, Clock clock, Pause pause, DeploymentEvents events) {
         this.traffic = traffic;
         this.endpoints = endpoints;
         this.functions = functions;
@@ -55,6 +59,7 @@ public final class SmokeTestService {
         this.store = store;
         this.clock = clock;
         this.pause = pause;
+        this.events = events;
     }
 
     public SmokeTestResult run(DeploymentSpec spec) {
@@ -74,6 +79,7 @@ public final class SmokeTestService {
         store.append(spec.deploymentId(), new TimelineEntry(ENTRY_ID, now, "SmokeTestCanary",
                 (result.passed() ? "smoke test passed at 0 %: " : "smoke test failed at 0 %: ") + reason, null, 0,
                 result.passed() ? "PASS" : "FAIL"));
+        events.publish(DeploymentEvent.smokeTested(spec.deploymentId(), spec.service(), now, result.passed(), reason));
         return result;
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.AwsUnavailableException;
+import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
@@ -40,7 +41,8 @@ class SmokeTestServiceTest {
     private final TrafficControl traffic = new TrafficControl(router, new InMemoryTrafficLedger());
     private final FakeSmokeTarget canary = new FakeSmokeTarget();
     private final List<Duration> pauses = new ArrayList<>();
-    private final SmokeTestService smokeTests = new SmokeTestService(traffic, canary, canary, canary, store, clock, pauses::add);
+    private final List<DeploymentEvent> told = new ArrayList<>();
+    private final SmokeTestService smokeTests = new SmokeTestService(traffic, canary, canary, canary, store, clock, pauses::add, told::add);
 
     /** The sample ECS_ALB spec with this smoke test, validated, and its canary deployed at 0 %. */
     private DeploymentSpec deployedWith(String smokeTest) {
@@ -221,6 +223,11 @@ class SmokeTestServiceTest {
         assertEquals("FAIL", entry.verdict());
         assertEquals(0, entry.canaryWeight());
         assertTrue(entry.message().startsWith("smoke test failed at 0 %: GET /health?deep=1"), entry.message());
+        DeploymentEvent event = told.get(0);
+        assertEquals(DeploymentEvent.Type.SMOKE_TESTED, event.type());
+        assertEquals("FAIL", event.verdict());
+        assertEquals(0, event.canaryWeight());
+        assertTrue(event.reason().startsWith("GET /health?deep=1"), event.reason());
     }
 
     @Test
@@ -228,7 +235,7 @@ class SmokeTestServiceTest {
         DeploymentSpec spec = withFunction();
         SmokeTestService unavailable = new SmokeTestService(traffic, (s, plan) -> {
             throw new AwsUnavailableException("ELBv2 ModifyListener failed: Throttling (HTTP 400)");
-        }, canary, canary, store, clock, pauses::add);
+        }, canary, canary, store, clock, pauses::add, told::add);
 
         assertThrows(AwsUnavailableException.class, () -> unavailable.run(spec));
         assertTrue(canary.invocations().isEmpty(), "no smoke test before the test route is set");

@@ -62,10 +62,15 @@ public record LambdaAliasFixture(String service, String functionName, String ali
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return createPythonFunction(stack, service + "-smoke", source, 10);
+    }
+
+    /** A Python function whose {@code index.handler} is {@code source}, as the local stack runs them (see moto_launcher.py). */
+    static String createPythonFunction(LocalStack stack, String name, String source, int timeoutSeconds) {
         try (LambdaClient lambda = stack.lambda(); IamClient iam = stack.iam()) {
             String role = role(iam);
-            return lambda.createFunction(create -> create.functionName(service + "-smoke").runtime("python3.12").handler("index.handler")
-                    .role(role).timeout(10).code(code -> code.zipFile(SdkBytes.fromByteArray(zip(source))))).functionArn();
+            return lambda.createFunction(create -> create.functionName(name).runtime("python3.12").handler("index.handler")
+                    .role(role).timeout(timeoutSeconds).code(code -> code.zipFile(SdkBytes.fromByteArray(zip(source))))).functionArn();
         }
     }
 

@@ -21,6 +21,7 @@ import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.fakes.FakeMetricSource;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
@@ -95,7 +96,7 @@ class BadInputPropertyTest {
             case "lock" -> new DeploymentLockHandler(new LockService(store, clock));
             case "budget" -> new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
             case "canary" -> new DeployCanaryHandler(new CanaryService(traffic, store, clock), new SmokeTestService(traffic,
-                    new FakeSmokeTarget(), new FakeSmokeTarget(), new FakeSmokeTarget(), store, clock, pause -> { }), 15);
+                    new FakeSmokeTarget(), new FakeSmokeTarget(), new FakeSmokeTarget(), store, clock, pause -> { }, DeploymentEvents.NONE), 15);
             case "shift" -> new ShiftTrafficHandler(new ShiftService(traffic, store, clock), 15);
             case "decide" -> new DecideHandler(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), clock), store,
                     new DecisionPolicy(), clock));

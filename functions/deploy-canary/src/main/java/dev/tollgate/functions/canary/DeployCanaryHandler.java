@@ -75,7 +75,7 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
         Supplier<ElasticLoadBalancingV2Client> elb = AwsTrafficRouters.memoize(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
         FunctionInvoker invoker = (function, payload, timeout) -> new LambdaFunctionInvoker(lambda.get()).invoke(function, payload, timeout);
         return new SmokeTestService(traffic, new AwsTestEndpoints(elb, lambda), invoker, new JdkHttpProber(), store, Wiring.clock(),
-                DeployCanaryHandler::sleep);
+                DeployCanaryHandler::sleep, Wiring.deploymentEvents(clients));
     }
 
     private static void sleep(Duration duration) {

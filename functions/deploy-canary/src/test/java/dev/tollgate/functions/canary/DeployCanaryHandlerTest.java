@@ -12,6 +12,7 @@ import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.smoke.ProbeReply;
@@ -31,7 +32,8 @@ class DeployCanaryHandlerTest {
     private final TrafficControl traffic = new TrafficControl(target, new InMemoryTrafficLedger());
     private final FakeSmokeTarget canary = new FakeSmokeTarget();
     private final DeployCanaryHandler handler = new DeployCanaryHandler(new CanaryService(traffic, store, clock),
-            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> { }), 15);
+            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> { },
+                    DeploymentEvents.NONE), 15);
 
     @BeforeEach
     void deploymentIsRecorded() {
