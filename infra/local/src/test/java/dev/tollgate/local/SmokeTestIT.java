@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.report.ReportPage;
 import dev.tollgate.traffic.AlbListener;
 import dev.tollgate.traffic.TrafficWeights;
 import java.time.Duration;
@@ -103,6 +104,8 @@ class SmokeTestIT {
             assertEquals(1, canary.requests(), "the team's function probed the canary once");
             assertTrue(deployments.lockHolder(fixture.service()).isEmpty(), "the lock is released");
             assertEquals("FAIL", smokeTestEntry(record).verdict());
+            String report = ReportPage.html(stack.rolloutReports().build(run.deploymentId()));
+            assertTrue(report.contains("smoke test at 0 % FAILED: smoke-test function"), "the report tells the smoke test");
         }
     }
 
