@@ -105,7 +105,8 @@ class SmokeTestIT {
             assertTrue(deployments.lockHolder(fixture.service()).isEmpty(), "the lock is released");
             assertEquals("FAIL", smokeTestEntry(record).verdict());
             String report = ReportPage.html(stack.rolloutReports().build(run.deploymentId()));
-            assertTrue(report.contains("smoke test at 0 % FAILED: smoke-test function"), "the report tells the smoke test");
+            assertTrue(report.contains("SmokeTestCanary") && report.contains("smoke test failed at 0 %: smoke-test function " + smokeFunction),
+                    "the report tells the smoke test");
         }
     }
 
