@@ -47,6 +47,7 @@ public record DeploymentEvent(
         STEP_SHIFTED("Deployment Step Shifted"),
         STEP_VERDICT("Deployment Step Verdict"),
         AWAITING_APPROVAL("Deployment Awaiting Approval"),
+        SMOKE_TESTED("Deployment Smoke Tested"),
         PROMOTED("Deployment Promoted"),
         ROLLED_BACK("Deployment Rolled Back"),
         FAILED("Deployment Failed"),
@@ -111,6 +112,12 @@ public record DeploymentEvent(
         return new DeploymentEvent(SCHEMA_VERSION, Type.STEP_VERDICT, deploymentId + ":verdict:" + stepIndex + ":" + tick,
                 deploymentId, service, null, time, stepIndex, stepCount, canaryWeight, verdict.verdict().name(), action,
                 decidedBy, reason, verdict.checks().stream().map(Check::of).toList(), null, null, timeToDecision, null);
+    }
+
+    /** The smoke test of the canary at 0 %, before the first step: its verdict (PASS or FAIL) and what it saw. */
+    public static DeploymentEvent smokeTested(String deploymentId, String service, Instant time, boolean passed, String reason) {
+        return new DeploymentEvent(SCHEMA_VERSION, Type.SMOKE_TESTED, deploymentId + ":smoke-tested", deploymentId, service, null,
+                time, null, null, 0, passed ? "PASS" : "FAIL", null, null, reason, null, null, null, null, null);
     }
 
     public static DeploymentEvent awaitingApproval(String deploymentId, String service, Instant time, int nextStepIndex,

@@ -21,6 +21,7 @@ public final class LoggedDeploymentEvents implements DeploymentEvents {
             case STEP_SHIFTED -> step + ", canary at " + event.canaryWeight() + " %";
             case STEP_VERDICT -> step + " " + event.verdict() + " -> " + event.action() + " (" + event.reason() + ")"
                     + (event.timeToDecisionSeconds() == null ? "" : ", decided after " + event.timeToDecisionSeconds() + " s");
+            case SMOKE_TESTED -> "smoke test at 0 % " + event.verdict() + ": " + event.reason();
             case AWAITING_APPROVAL -> "before step " + (event.stepIndex() + 1) + ": " + event.reason();
             case PROMOTED, ROLLED_BACK, FAILED, DRY_RUN -> event.status()
                     + (event.rollbackReason() == null ? "" : " (" + event.rollbackReason().label() + ")") + ": " + event.reason()

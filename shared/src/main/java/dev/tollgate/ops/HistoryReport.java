@@ -67,6 +67,8 @@ public final class HistoryReport {
             case "RecordDryRun" -> "dry run: nothing deployed, canary at " + output.path("outcome").path("canaryPercent").asInt() + " %";
             case "CheckCanaryHealth" -> output.path("canary").path("healthy").asBoolean()
                     ? "canary healthy: " + output.path("canary").path("detail").asText() : null;
+            case "SmokeTestCanary" -> "smoke test at 0 % " + (output.path("canary").path("smokeTest").path("passed").asBoolean()
+                    ? "passed: " : "FAILED: ") + output.path("canary").path("smokeTest").path("reason").asText();
             case "ShiftTraffic" -> "step " + (output.path("progress").path("stepIndex").asInt() + 1) + "/" + steps + ": canary at "
                     + output.path("progress").path("canaryWeight").asInt() + " %";
             case TickOutputs.DECIDE -> "decision: " + output.path("decision").path("action").asText() + " by "

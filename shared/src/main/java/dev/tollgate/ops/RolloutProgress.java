@@ -170,6 +170,7 @@ public record RolloutProgress(
             case "RunMigrations" -> "running migrations";
             case "RecordDryRun", "ReleaseLockAfterDryRun" -> "dry run: nothing deployed";
             case "DeployCanary", "WaitForCanary", "CheckCanaryHealth", "IsCanaryHealthy" -> "deploying the canary";
+            case "HasSmokeTest", "SmokeTestCanary", "DidSmokeTestPass" -> "smoke-testing the canary at 0 %";
             default -> state.toLowerCase(Locale.ROOT);
         };
     }

@@ -18,7 +18,8 @@ public record DeploymentSpec(
         List<StepSpec> steps,
         AnalysisSpec analysis,
         boolean override,
-        @Nullable AfterPromotionSpec afterPromotion) {
+        @Nullable AfterPromotionSpec afterPromotion,
+        @Nullable SmokeTestSpec smokeTest) {
 
     public DeploymentSpec {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
@@ -28,7 +29,13 @@ public record DeploymentSpec(
     /** A spec with nothing after the promotion. */
     public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
                           List<StepSpec> steps, AnalysisSpec analysis, boolean override) {
-        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, null);
+        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, null, null);
+    }
+
+    /** A spec without a smoke test. */
+    public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
+                          List<StepSpec> steps, AnalysisSpec analysis, boolean override, AfterPromotionSpec afterPromotion) {
+        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, afterPromotion, null);
     }
 
     public StepSpec step(int stepIndex) {

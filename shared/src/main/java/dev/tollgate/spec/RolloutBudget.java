@@ -82,6 +82,7 @@ public final class RolloutBudget {
         CHECK_MIGRATION_TASK("CheckMigrationTask", Retrier.STANDARD, 900, false),
         DEPLOY_CANARY("DeployCanary", Retrier.STANDARD),
         CHECK_CANARY_HEALTH("CheckCanaryHealth", Retrier.STANDARD),
+        SMOKE_TEST_CANARY("SmokeTestCanary", Retrier.STANDARD),
         SHIFT_TRAFFIC("ShiftTraffic", Retrier.STANDARD),
         WATCH_TRAFFIC_SHIFT("WatchTrafficShift", Retrier.STANDARD),
         DECIDE("Decide", Retrier.STANDARD),
@@ -302,7 +303,7 @@ public final class RolloutBudget {
         parts.add(new Part("validation to the canary's deployment",
                 EXECUTION_STARTED_EVENTS + once(TaskState.VALIDATE_REQUEST, TaskState.ACQUIRE_LOCK, TaskState.CHECK_ERROR_BUDGET,
                         TaskState.FETCH_SECRETS, TaskState.RUN_MIGRATIONS, TaskState.DEPLOY_CANARY)
-                        + 3 * PLAIN_STATE_EVENTS, // AreMigrationsDone, PinRelease, StartFirstStep
+                        + 4 * PLAIN_STATE_EVENTS, // AreMigrationsDone, PinRelease, HasSmokeTest, StartFirstStep
                 seconds(TaskState.VALIDATE_REQUEST, TaskState.ACQUIRE_LOCK, TaskState.CHECK_ERROR_BUDGET, TaskState.FETCH_SECRETS,
                         TaskState.RUN_MIGRATIONS, TaskState.DEPLOY_CANARY)));
         if (spec.migrations().mode() == MigrationMode.ECS_TASK) {
@@ -310,6 +311,11 @@ public final class RolloutBudget {
             parts.add(polled("migration task polls", TaskState.CHECK_MIGRATION_TASK, timeout));
         }
         parts.add(polled("canary health polls", TaskState.CHECK_CANARY_HEALTH, healthTimeout));
+        if (spec.smokeTest() != null) {
+            // SmokeTestCanary, then DidSmokeTestPass (a failure's DescribeSmokeTestFailure leads to a shorter path)
+            parts.add(new Part("smoke test at 0 %", TaskState.SMOKE_TEST_CANARY.maxEvents() + PLAIN_STATE_EVENTS,
+                    TaskState.SMOKE_TEST_CANARY.maxSeconds()));
+        }
 
         int bakedSteps = spec.promotionStepIndex();
         int period = spec.analysis().periodSeconds();

@@ -60,7 +60,8 @@ public final class SpecValidator {
     private static final Set<Integer> SUB_MINUTE_PERIODS = Set.of(1, 5, 10, 30);
 
     private static final Set<String> TOP_FIELDS = Set.of(
-            "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override", "afterPromotion");
+            "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override", "afterPromotion",
+            "smokeTest");
     private static final Set<String> AFTER_PROMOTION_FIELDS = Set.of("rollbackWindowSeconds");
     private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive", "dryRun",
             "task", "timeoutSeconds");
@@ -105,6 +106,9 @@ public final class SpecValidator {
         AfterPromotionSpec afterPromotion = violations.object(request, "afterPromotion", root, false)
                 .map(node -> afterPromotion(node, child(root, "afterPromotion"), target.orElse(null), violations))
                 .orElse(null);
+        SmokeTestSpec smokeTest = violations.object(request, "smokeTest", root, false)
+                .map(node -> new SmokeTestValidation(violations).smokeTest(node, child(root, "smokeTest"), target.orElse(null)))
+                .orElse(null);
         // What the target imposes on the rest of the spec: CodeDeploy's schedules, the placeholders it resolves.
         if (target.isPresent() && target.get() instanceof CodeDeployTarget && steps.isPresent()) {
             steps = Optional.of(new TargetValidation(violations).codeDeploySteps(steps.get(), request.get("steps"), child(root, "steps")));
@@ -118,7 +122,7 @@ public final class SpecValidator {
             throw new InvalidSpecException(found);
         }
         DeploymentSpec spec = new DeploymentSpec(deploymentId.orElseThrow(), service.orElseThrow(), target.orElseThrow(), secrets,
-                migrations, steps.orElseThrow(), analysis.orElseThrow(), override, afterPromotion);
+                migrations, steps.orElseThrow(), analysis.orElseThrow(), override, afterPromotion, smokeTest);
         // Last, on a spec otherwise valid: what its longest rollout would cost against the execution's quotas.
         List<InvalidSpecException.Violation> overQuota = RolloutBudget.of(spec).overQuota();
         if (!overQuota.isEmpty()) {

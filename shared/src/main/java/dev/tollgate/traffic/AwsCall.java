@@ -5,12 +5,12 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** One AWS call of a backend, its SDK failure sorted into retryable or terminal and named after the operation. */
-final class AwsCall {
+public final class AwsCall {
 
     private AwsCall() {
     }
 
-    static <T> T call(String operation, Supplier<T> call) {
+    public static <T> T call(String operation, Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkException failure) {

@@ -64,7 +64,8 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
         throw new IllegalArgumentException("no traffic backend for " + target.getClass().getSimpleName());
     }
 
-    private static <T> Supplier<T> memoize(Supplier<T> factory) {
+    /** The value the factory makes on the first call, kept for the container's life. */
+    public static <T> Supplier<T> memoize(Supplier<T> factory) {
         return new Supplier<>() {
             private T value;
 

@@ -5,6 +5,7 @@ import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.json.Nullable;
 import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.smoke.SmokeTestResult;
 import dev.tollgate.spec.DeploymentSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,9 +55,20 @@ public final class CanaryService {
 
     /**
      * The canary's readiness as the state machine carries it between polls. Right after deploying,
-     * {@code spec} is the spec with the release pinned in; health polls leave it out.
+     * {@code spec} is the spec with the release pinned in; health polls leave it out. {@code smokeTest}:
+     * the smoke test's outcome, once it ran.
      */
     public record CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds,
-                               @Nullable DeploymentSpec spec) {
+                               @Nullable DeploymentSpec spec, @Nullable SmokeTestResult smokeTest) {
+
+        public CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds,
+                            @Nullable DeploymentSpec spec) {
+            this(healthy, detail, deployedAt, deadline, pollSeconds, spec, null);
+        }
+
+        /** The status with the smoke test's outcome, which SmokeTestCanary adds before the first shift. */
+        public CanaryStatus withSmokeTest(SmokeTestResult result) {
+            return new CanaryStatus(healthy, detail, deployedAt, deadline, pollSeconds, null, result);
+        }
     }
 }

@@ -42,6 +42,8 @@ class DeploymentEventTest {
         events.add(DeploymentEvent.stepShifted(ID, "checkout", T0.plusSeconds(5), 0, 3, 10));
         events.add(DeploymentEvent.stepVerdict(ID, "checkout", T0.plusSeconds(20), 0, 3, 10, failVerdict(T0.plusSeconds(19)),
                 "ROLLBACK", "judge", "step 1/3 (10 %) failed", T0.plusSeconds(5)));
+        events.add(DeploymentEvent.smokeTested(ID, "checkout", T0.plusSeconds(3), false,
+                "GET /health on http://prod-1.eu-west-1.elb.amazonaws.com:8443 answered HTTP 503 in 1 attempt (expected 200)"));
         events.add(DeploymentEvent.awaitingApproval(ID, "checkout", T0.plusSeconds(30), 1, "step 1 passed"));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "PROMOTED", "all steps passed", null, 100, T0));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "ROLLED_BACK", "aborted by alice", RollbackReason.OPERATOR, 0, T0));

@@ -9,6 +9,7 @@ import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.ApprovalService;
 import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
@@ -18,6 +19,8 @@ import dev.tollgate.json.Json;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
 import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.smoke.ProbeReply;
+import dev.tollgate.smoke.SmokeTestService;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.telemetry.Correlation;
 import dev.tollgate.telemetry.InvocationContext;
@@ -59,6 +62,8 @@ class ToldEventsTest {
                 return;
             }
             traffic.deploy(spec, PinnedSecrets.NONE);
+            FakeSmokeTarget canary = new FakeSmokeTarget().probeAnswers(ProbeReply.status(200));
+            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> { }, events).run(withSmokeTest(spec));
             StepProgress progress = new ShiftService(traffic, store, clock, events).shift(spec, 0);
             clock.advance(Duration.ofSeconds(spec.step(0).bakeSeconds()));
             StepVerdict passed = new StepVerdict(Verdict.PASS, "all checks pass", List.of(), true, clock.instant());
@@ -73,6 +78,14 @@ class ToldEventsTest {
                 default -> finalize.requireManualIntervention(spec, "failed: throttled");
             }
         });
+    }
+
+    /** The spec with Tollgate's probe as its smoke test (the sample is an ECS_ALB spec, so it names a test listener). */
+    private static DeploymentSpec withSmokeTest(DeploymentSpec spec) {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(spec);
+        tree.set("smokeTest", Json.tree("{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": "
+                + "\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/9d0d3f37e5a2c1b4\"}"));
+        return new dev.tollgate.spec.SpecValidator().validate(tree);
     }
 
     /** The correlation a function reads from its event: the execution (every task passes it), no service. */

@@ -54,6 +54,19 @@ class RolloutProgressTest {
     }
 
     @Test
+    void theSmokeTestIsSaidAndToldWithWhatItSaw() {
+        Histories history = new Histories("checkout-v42", 10, 100).entered("SmokeTestCanary");
+        assertEquals("preparing: smoke-testing the canary at 0 %", RolloutProgress.from(history.events()).summary());
+
+        history.exited("SmokeTestCanary", "canary", "{\"healthy\":true,\"smokeTest\":{\"passed\":false,"
+                + "\"reason\":\"GET /health on http://checkout-test:8443 answered HTTP 503 in 1 attempt (expected 200)\"}}");
+
+        assertTrue(HistoryReport.lines(history.events()).stream().anyMatch(line -> line.endsWith(
+                "smoke test at 0 % FAILED: GET /health on http://checkout-test:8443 answered HTTP 503 in 1 attempt (expected 200)")),
+                HistoryReport.lines(history.events()).toString());
+    }
+
+    @Test
     void beforeTheFirstStepItSaysWhatIsBeingPrepared() {
         assertEquals("preparing: validating the request", RolloutProgress.from(List.of()).summary());
         Histories history = new Histories("checkout-v42", 10, 100).entered("DeployCanary");

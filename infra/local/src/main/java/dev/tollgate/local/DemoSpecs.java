@@ -150,6 +150,30 @@ public final class DemoSpecs {
         return spec;
     }
 
+    /**
+     * A smoke test in Tollgate's probe form: GET /health, 200 expected, through {@code testListenerArn} for an ECS_ALB
+     * spec (null for LAMBDA_ALIAS, whose new version is invoked).
+     */
+    public static ObjectNode withSmokeTestProbe(ObjectNode spec, String testListenerArn) {
+        ObjectNode smokeTest = spec.putObject("smokeTest");
+        smokeTest.putObject("probe").put("path", "/health").put("attempts", 2).put("timeoutSeconds", 2)
+                .putArray("expectedStatuses").add(200);
+        if (testListenerArn != null) {
+            smokeTest.put("testListenerArn", testListenerArn);
+        }
+        return spec;
+    }
+
+    /** A smoke test in the team's-function form: {@code functionArn} (see LambdaAliasFixture.createSmokeTestFunction). */
+    public static ObjectNode withSmokeTestFunction(ObjectNode spec, String functionArn, String testListenerArn) {
+        ObjectNode smokeTest = spec.putObject("smokeTest");
+        smokeTest.put("function", functionArn).put("timeoutSeconds", 10);
+        if (testListenerArn != null) {
+            smokeTest.put("testListenerArn", testListenerArn);
+        }
+        return spec;
+    }
+
     /** Adds the release's database secret and its Flyway migrations (expand-only unless {@code allowDestructive}). */
     public static ObjectNode withMigrations(ObjectNode spec, ReleaseDatabase release, boolean allowDestructive) {
         ObjectNode secret = spec.putArray("secrets").addObject();

@@ -37,6 +37,8 @@ public record EcsAlbFixture(
     public static final String RELEASE_VERSION = "v42";
     /** The moto launcher's extension: a task definition with this tag set to FAILED fails its rollout. */
     public static final String ROLLOUT_TAG = "tollgate-local:rollout";
+    /** The moto launcher's extension: a load balancer with this tag reports its value as its DNS name. */
+    public static final String DNS_NAME_TAG = "tollgate-local:dns-name";
     /** The environment variable the service's containers read the database secret into. */
     public static final String DATABASE_SECRET_VARIABLE = "DATABASE_SECRET";
 
@@ -77,6 +79,23 @@ public record EcsAlbFixture(
                     .tags(Tag.builder().key(ROLLOUT_TAG).value("FAILED").build())
                     .containerDefinitions(container(service, version)))
                     .taskDefinition().taskDefinitionArn();
+        }
+    }
+
+    /**
+     * A test listener on the service's load balancer, on {@code port} of 127.0.0.1 (where a {@link LocalCanaryEndpoint}
+     * listens): it forwards to the blue target group until a smoke test points it at the canary's, and the load
+     * balancer is tagged so that it reports 127.0.0.1 as its DNS name (see moto_launcher.py).
+     */
+    public String addTestListener(LocalStack stack, int port) {
+        try (ElasticLoadBalancingV2Client elb = stack.elb()) {
+            String loadBalancer = elb.describeListeners(describe -> describe.listenerArns(listenerArn)).listeners().get(0).loadBalancerArn();
+            elb.addTags(tag -> tag.resourceArns(loadBalancer).tags(
+                    software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag.builder().key(DNS_NAME_TAG).value("127.0.0.1").build()));
+            Action toBlue = Action.builder().type(ActionTypeEnum.FORWARD).forwardConfig(ForwardActionConfig.builder().targetGroups(
+                    TargetGroupTuple.builder().targetGroupArn(blueTargetGroupArn).weight(100).build()).build()).build();
+            return elb.createListener(create -> create.loadBalancerArn(loadBalancer).protocol(ProtocolEnum.HTTP).port(port)
+                    .defaultActions(toBlue)).listeners().get(0).listenerArn();
         }
     }
 

@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * A Lambda function as a team would run it before its first Tollgate release, created in moto's
- * Lambda (create, publish and alias APIs only: nothing is ever invoked, so no Docker is needed):
+ * Lambda (create, publish and alias APIs; only a smoke test invokes it, which the local stack runs
+ * without Docker):
  * version 1 published and served by alias {@code live}, and {@code $LATEST} already changed, so
  * the release is the version Tollgate publishes (2).
  */
@@ -36,6 +37,40 @@ public record LambdaAliasFixture(String service, String functionName, String ali
             lambda.updateFunctionConfiguration(update -> update.functionName(functionName)
                     .environment(environment -> environment.variables(Map.of("RELEASE", "v42"))));
             return new LambdaAliasFixture(service, functionName, ALIAS, live);
+        }
+    }
+
+    /**
+     * Makes the release ($LATEST, which Tollgate publishes) a handler answering every request with {@code status}
+     * in the shape an ALB expects, as the local stack runs Python functions (see moto_launcher.py).
+     */
+    public void releaseAnswering(LocalStack stack, int status) {
+        String source = "def handler(event, context):\n    return {'statusCode': " + status + ", 'body': 'release v42'}\n";
+        try (LambdaClient lambda = stack.lambda()) {
+            lambda.updateFunctionCode(update -> update.functionName(functionName).zipFile(SdkBytes.fromByteArray(zip(source))));
+        }
+    }
+
+    /**
+     * The team's smoke-test function, {@code <service>-smoke} ({@code smoke_test_function.py}): it sends GET /health
+     * to the canary's test endpoint and answers PASS on 200. Answers its ARN.
+     */
+    public static String createSmokeTestFunction(LocalStack stack, String service) {
+        String source;
+        try (java.io.InputStream in = LambdaAliasFixture.class.getResourceAsStream("smoke_test_function.py")) {
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return createPythonFunction(stack, service + "-smoke", source, 10);
+    }
+
+    /** A Python function whose {@code index.handler} is {@code source}, as the local stack runs them (see moto_launcher.py). */
+    static String createPythonFunction(LocalStack stack, String name, String source, int timeoutSeconds) {
+        try (LambdaClient lambda = stack.lambda(); IamClient iam = stack.iam()) {
+            String role = role(iam);
+            return lambda.createFunction(create -> create.functionName(name).runtime("python3.12").handler("index.handler")
+                    .role(role).timeout(timeoutSeconds).code(code -> code.zipFile(SdkBytes.fromByteArray(zip(source))))).functionArn();
         }
     }
 

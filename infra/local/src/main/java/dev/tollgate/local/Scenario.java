@@ -17,7 +17,10 @@ public enum Scenario {
     // p95 is three noise widths beyond the tolerance within two periods; the others record 50, which keeps
     // moto's CloudWatch, shared by every integration test, quick to answer.
     BAD_LATENCY("a release whose requests take twice as long as the live version's, with the same errors",
-            0.010, 0.010, 2.00, 300, DeploymentStatus.ROLLED_BACK);
+            0.010, 0.010, 2.00, 300, DeploymentStatus.ROLLED_BACK),
+    // Metrics as good as the live version's: only the smoke test at 0 % can catch it, before any traffic moves.
+    BAD_SMOKE_TEST("a release whose canary answers 503 to the smoke test at 0 %, before its first step",
+            0.010, 0.010, 1.00, 50, DeploymentStatus.ROLLED_BACK);
 
     private final String description;
     private final double baselineErrorRate;
@@ -65,6 +68,11 @@ public enum Scenario {
     /** Latencies the service records a period, per version (at most: fewer when the version served fewer requests). */
     public int latencySamples() {
         return latencySamples;
+    }
+
+    /** Whether the demo adds a smoke test that the canary fails (ECS_ALB: its test listener answers 503; Lambda: its version). */
+    public boolean failsSmokeTest() {
+        return this == BAD_SMOKE_TEST;
     }
 
     public DeploymentStatus expected() {

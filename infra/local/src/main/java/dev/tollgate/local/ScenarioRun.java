@@ -96,6 +96,11 @@ public final class ScenarioRun {
         Object fixture;
         ObjectNode spec;
         TrafficSimulator traffic;
+        LocalCanaryEndpoint canaryEndpoint = null;
+        if (scenario.failsSmokeTest() && target == DemoTarget.CODEDEPLOY) {
+            throw new IllegalArgumentException("scenario " + scenario.cliName() + " needs --target ecs-alb or lambda-alias: a smoke test "
+                    + "at 0 % is CodeDeploy's own BeforeAllowTraffic hook there");
+        }
         switch (target) {
             case LAMBDA_ALIAS -> {
                 LambdaAliasFixture function = LambdaAliasFixture.create(stack, service);
@@ -103,6 +108,10 @@ public final class ScenarioRun {
                         TrafficSimulator.lambdaDimensions(function, function.liveVersion()));
                 fixture = function;
                 spec = DemoSpecs.lambdaAlias(deploymentId, function, alarm);
+                if (scenario.failsSmokeTest()) {
+                    function.releaseAnswering(stack, 503);
+                    DemoSpecs.withSmokeTestProbe(spec, null);
+                }
                 traffic = new TrafficSimulator(stack, function, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
             }
             case CODEDEPLOY -> {
@@ -120,6 +129,10 @@ public final class ScenarioRun {
                         TrafficSimulator.dimensions(service, EcsAlbFixture.RELEASE_VERSION));
                 fixture = ecsAlb;
                 spec = DemoSpecs.ecsAlb(deploymentId, ecsAlb, alarm);
+                if (scenario.failsSmokeTest()) {
+                    canaryEndpoint = LocalCanaryEndpoint.answering(503);
+                    DemoSpecs.withSmokeTestProbe(spec, ecsAlb.addTestListener(stack, canaryEndpoint.port()));
+                }
                 traffic = new TrafficSimulator(stack, ecsAlb, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
             }
         }
@@ -127,12 +140,12 @@ public final class ScenarioRun {
         DemoSpecs.withMigrations(spec, database, false);
         traffic.seedHistory(began);
         traffic.start();
-        return new Release(deploymentId, spec, fixture, traffic, began, database);
+        return new Release(deploymentId, spec, fixture, traffic, began, database, canaryEndpoint);
     }
 
-    /** A prepared release; closing it stops its traffic. */
+    /** A prepared release; closing it stops its traffic (and the canary's test endpoint, when it has one). */
     public record Release(String deploymentId, ObjectNode spec, Object fixture, TrafficSimulator traffic, Instant began,
-                          ReleaseDatabase database) implements AutoCloseable {
+                          ReleaseDatabase database, LocalCanaryEndpoint canaryEndpoint) implements AutoCloseable {
 
         public EcsAlbFixture ecsAlbFixture() {
             return (EcsAlbFixture) fixture;
@@ -141,6 +154,9 @@ public final class ScenarioRun {
         @Override
         public void close() {
             traffic.close();
+            if (canaryEndpoint != null) {
+                canaryEndpoint.close();
+            }
         }
     }
 

@@ -63,7 +63,8 @@ public final class TollgateCommand implements Runnable {
                     + "Exit status 0 when the outcome is the one the scenario expects.")
     static final class Demo implements Callable<Integer> {
 
-        @Option(names = "--scenario", defaultValue = "good", description = "good (promoted), bad-errors or bad-latency (rolled back). Default: ${DEFAULT-VALUE}")
+        @Option(names = "--scenario", defaultValue = "good", description = "good (promoted), bad-errors, bad-latency or bad-smoke-test (rolled back; the last before any traffic moves, "
+                + "ecs-alb and lambda-alias only). Default: ${DEFAULT-VALUE}")
         String scenario;
 
         @Option(names = "--target", defaultValue = "ecs-alb",

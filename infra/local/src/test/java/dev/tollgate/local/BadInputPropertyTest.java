@@ -21,6 +21,8 @@ import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.fakes.FakeMetricSource;
+import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.MutableClock;
@@ -36,6 +38,7 @@ import dev.tollgate.functions.validate.ValidateRequestHandler;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
+import dev.tollgate.smoke.SmokeTestService;
 import dev.tollgate.traffic.CanaryService;
 import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.traffic.ShiftService;
@@ -92,7 +95,8 @@ class BadInputPropertyTest {
             case "validate" -> new ValidateRequestHandler(new FunctionEnvironment(Map.of()));
             case "lock" -> new DeploymentLockHandler(new LockService(store, clock));
             case "budget" -> new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
-            case "canary" -> new DeployCanaryHandler(new CanaryService(traffic, store, clock), 15);
+            case "canary" -> new DeployCanaryHandler(new CanaryService(traffic, store, clock), new SmokeTestService(traffic,
+                    new FakeSmokeTarget(), new FakeSmokeTarget(), new FakeSmokeTarget(), store, clock, pause -> { }, DeploymentEvents.NONE), 15);
             case "shift" -> new ShiftTrafficHandler(new ShiftService(traffic, store, clock), 15);
             case "decide" -> new DecideHandler(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), clock), store,
                     new DecisionPolicy(), clock));

@@ -62,10 +62,11 @@ class CrashIT {
 
     /**
      * What the demo spec of a case has on top: nothing, an approval gate after the first step, a
-     * migration dry run, or a rollback window that stays open (10 minutes) or closes at once (2 s).
+     * migration dry run, a rollback window that stays open (10 minutes) or closes at once (2 s), or a smoke
+     * test (its function crashes before it uses the test listener, so any listener of the account will do).
      */
     enum Variant {
-        PLAIN, APPROVAL_GATE, DRY_RUN, ROLLBACK_WINDOW_OPEN, ROLLBACK_WINDOW_CLOSING
+        PLAIN, APPROVAL_GATE, DRY_RUN, ROLLBACK_WINDOW_OPEN, ROLLBACK_WINDOW_CLOSING, SMOKE_TEST
     }
 
     static Stream<Arguments> crashes() {
@@ -79,6 +80,7 @@ class CrashIT {
             cases.add(Arguments.of("RunMigrations", how, "RunMigrationsFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("DeployCanary", how, "DeployCanaryFunction", "DEPLOY", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("CheckCanaryHealth", how, "DeployCanaryFunction", "CHECK_HEALTH", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
+            cases.add(Arguments.of("SmokeTestCanary", how, "DeployCanaryFunction", "SMOKE_TEST", Scenario.GOOD, Variant.SMOKE_TEST, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("ShiftTraffic", how, "ShiftTrafficFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("Decide", how, "DecideFunction", null, Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("AwaitApproval", how, "ApprovalFunction", null, Scenario.GOOD, Variant.APPROVAL_GATE, timeout, Expected.FAILED_ROLLED_BACK));
@@ -170,6 +172,8 @@ class CrashIT {
                     case DRY_RUN -> DemoSpecs.withDryRun(spec);
                     case ROLLBACK_WINDOW_OPEN -> DemoSpecs.withRollbackWindow(spec, 600);
                     case ROLLBACK_WINDOW_CLOSING -> DemoSpecs.withRollbackWindow(spec, 2);
+                    case SMOKE_TEST -> DemoSpecs.withSmokeTestProbe(spec,
+                            spec.path("target").path("listenerArn").asText().replaceAll("/[0-9a-f]+$", "/0123456789abcdef"));
                     case PLAIN -> spec;
                 });
         System.out.println(printed.toString(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.tollgate.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,8 @@ import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
 import software.amazon.awssdk.services.codedeploy.model.TrafficRoutingType;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -220,6 +223,41 @@ class MotoExtensionsIT {
             }
         }
         throw new AssertionError("deployment " + deploymentId + " did not end");
+    }
+
+    @Test
+    void invokingAPythonFunctionRunsItsHandlerAndAnswersAsLambdaDoes() {
+        String source = "def handler(event, context):\n"
+                + "    if event.get('fail'):\n        raise ValueError('asked to fail')\n"
+                + "    if event.get('sleep'):\n        import time\n        time.sleep(event['sleep'])\n"
+                + "    return {'statusCode': 200, 'echo': event.get('name')}\n";
+        String function = LambdaAliasFixture.createPythonFunction(stack, "moto-python-invoke", source, 1);
+        try (LambdaClient lambda = stack.lambda()) {
+            var answered = lambda.invoke(invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"name\": \"probe\"}")));
+            assertNull(answered.functionError());
+            assertEquals("{\"statusCode\": 200, \"echo\": \"probe\"}", answered.payload().asUtf8String());
+
+            var failed = lambda.invoke(invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"fail\": true}")));
+            assertEquals("Unhandled", failed.functionError());
+            assertEquals("{\"errorType\": \"ValueError\", \"errorMessage\": \"asked to fail\"}", failed.payload().asUtf8String());
+
+            var timedOut = lambda.invoke(invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"sleep\": 3}")));
+            assertEquals("Unhandled", timedOut.functionError());
+            assertTrue(timedOut.payload().asUtf8String().contains("Task timed out after 1.00 seconds"), timedOut.payload().asUtf8String());
+        }
+    }
+
+    @Test
+    void aLoadBalancerTaggedWithADnsNameReportsIt() {
+        EcsAlbFixture fixture = EcsAlbFixture.create(stack, "elb-dns");
+        String testListener = fixture.addTestListener(stack, 18_443);
+        try (ElasticLoadBalancingV2Client elb = stack.elb()) {
+            var listener = elb.describeListeners(describe -> describe.listenerArns(testListener)).listeners().get(0);
+            var loadBalancer = elb.describeLoadBalancers(describe -> describe.loadBalancerArns(listener.loadBalancerArn()))
+                    .loadBalancers().get(0);
+            assertEquals("127.0.0.1", loadBalancer.dnsName());
+            assertEquals(18_443, listener.port());
+        }
     }
 
     private static String publishRelease(LambdaAliasFixture function) {

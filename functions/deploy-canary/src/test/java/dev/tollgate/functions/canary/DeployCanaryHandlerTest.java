@@ -12,7 +12,11 @@ import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
+import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.smoke.ProbeReply;
+import dev.tollgate.smoke.SmokeTestService;
 import dev.tollgate.traffic.CanaryService;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Duration;
@@ -25,8 +29,11 @@ class DeployCanaryHandlerTest {
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
     private final FakeTrafficRouter target = new FakeTrafficRouter();
-    private final DeployCanaryHandler handler = new DeployCanaryHandler(
-            new CanaryService(new TrafficControl(target, new InMemoryTrafficLedger()), store, clock), 15);
+    private final TrafficControl traffic = new TrafficControl(target, new InMemoryTrafficLedger());
+    private final FakeSmokeTarget canary = new FakeSmokeTarget();
+    private final DeployCanaryHandler handler = new DeployCanaryHandler(new CanaryService(traffic, store, clock),
+            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> { },
+                    DeploymentEvents.NONE), 15);
 
     @BeforeEach
     void deploymentIsRecorded() {
@@ -88,5 +95,19 @@ class DeployCanaryHandlerTest {
                 () -> SampleEvents.invoke(handler, "deploy-canary-check-health.json"));
 
         assertTrue(unhealthy.getMessage().contains("limit 900s"), unhealthy.getMessage());
+    }
+
+    @Test
+    void smokeTestsTheHealthyCanaryAndAddsTheOutcomeToItsStatus() {
+        SampleEvents.invoke(handler, "deploy-canary.json");
+        canary.probeAnswers(ProbeReply.status(503));
+
+        JsonNode status = SampleEvents.invoke(handler, "deploy-canary-smoke-test.json");
+
+        assertTrue(status.path("healthy").asBoolean(), "still the healthy canary's status");
+        assertFalse(status.path("smokeTest").path("passed").asBoolean(), status.toString());
+        assertEquals("probe", status.path("smokeTest").path("form").asText());
+        assertEquals(3, status.path("smokeTest").path("attempts").asInt());
+        assertEquals(0, target.weights().canaryPercent());
     }
 }
