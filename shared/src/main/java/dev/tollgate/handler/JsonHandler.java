@@ -10,6 +10,7 @@ import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.json.Completeness;
 import dev.tollgate.json.Json;
+import dev.tollgate.priming.InvocationWarmUp;
 import dev.tollgate.priming.Priming;
 import dev.tollgate.priming.SharedWarmUp;
 import dev.tollgate.telemetry.Correlation;
@@ -99,16 +100,18 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     }
 
     /**
-     * SnapStart priming: what every function shares, then this handler on its sample event, with AWS
+     * SnapStart priming: what every function shares, what every invocation does around the handler (log context,
+     * JSON layout, X-Ray subsegment: {@link InvocationWarmUp}), then this handler on its sample event, with AWS
      * answered inside the JVM (see {@link Priming}); the result is written and discarded.
      */
     void prime() {
         SharedWarmUp.run();
         String sample = primingEvent();
+        byte[] event = (sample == null ? "{}" : SharedWarmUp.sampleEvent(sample)).getBytes(StandardCharsets.UTF_8);
+        InvocationWarmUp.run(correlation(event));
         if (sample != null) {
             try {
-                Json.MAPPER.writeValueAsBytes(handle(parse(SharedWarmUp.sampleEvent(sample).getBytes(StandardCharsets.UTF_8)),
-                        PRIMING_CONTEXT));
+                Json.MAPPER.writeValueAsBytes(handle(parse(event), PRIMING_CONTEXT));
             } catch (RuntimeException | IOException expected) {
                 // Empty answers end some paths early (no record, no service): what ran before is warm all the same.
             }

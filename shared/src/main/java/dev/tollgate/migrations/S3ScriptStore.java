@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -24,9 +25,14 @@ public final class S3ScriptStore implements ScriptStore {
      */
     static final long MAX_SCRIPT_BYTES = 256L * 1024 * 1024;
 
-    private final S3Client s3;
+    private final Supplier<S3Client> s3;
 
     public S3ScriptStore(S3Client s3) {
+        this(() -> s3);
+    }
+
+    /** With the client made on first use: only {@code s3:} migration locations need it. */
+    public S3ScriptStore(Supplier<S3Client> s3) {
         this.s3 = s3;
     }
 
@@ -37,7 +43,7 @@ public final class S3ScriptStore implements ScriptStore {
         long bytes = 0;
         try {
             List<S3Object> scripts = new ArrayList<>();
-            for (S3Object object : s3.listObjectsV2Paginator(list -> list.bucket(bucket).prefix(keyPrefix)).contents()) {
+            for (S3Object object : s3.get().listObjectsV2Paginator(list -> list.bucket(bucket).prefix(keyPrefix)).contents()) {
                 if (!object.key().endsWith(".sql")) {
                     continue;
                 }
@@ -57,7 +63,7 @@ public final class S3ScriptStore implements ScriptStore {
                     throw new MigrationFailedException("S3 key " + object.key() + " points outside its location");
                 }
                 Files.createDirectories(target.getParent());
-                s3.getObject(get -> get.bucket(bucket).key(object.key()), ResponseTransformer.toFile(target));
+                s3.get().getObject(get -> get.bucket(bucket).key(object.key()), ResponseTransformer.toFile(target));
             }
         } catch (NoSuchBucketException missing) {
             throw new MigrationFailedException("bucket " + bucket + " does not exist");

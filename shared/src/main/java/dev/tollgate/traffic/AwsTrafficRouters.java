@@ -2,6 +2,7 @@ package dev.tollgate.traffic;
 
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.aws.OnFirstUse;
 import dev.tollgate.secrets.EcsTaskDefinitionPins;
 import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Builds each backend's clients the first time a target of its type is seen, then keeps them for
- * the life of the container, so a function pays only for the backends it actually drives.
+ * the life of the container, so a function pays only for the backends it actually drives (with SnapStart, all of
+ * them are built before the snapshot: {@link OnFirstUse}).
  */
 public final class AwsTrafficRouters implements TrafficRouterFactory {
 
@@ -31,10 +33,10 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
     private final Clock clock;
 
     public AwsTrafficRouters(AwsClients clients, TrafficLedger ledger, Clock clock) {
-        this.ecs = memoize(() -> clients.build(EcsClient.builder()));
-        this.elb = memoize(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
-        this.lambda = memoize(() -> clients.build(LambdaClient.builder()));
-        this.codeDeploy = memoize(() -> clients.build(CodeDeployClient.builder()));
+        this.ecs = OnFirstUse.of(() -> clients.build(EcsClient.builder()));
+        this.elb = OnFirstUse.of(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
+        this.lambda = OnFirstUse.of(() -> clients.build(LambdaClient.builder()));
+        this.codeDeploy = OnFirstUse.of(() -> clients.build(CodeDeployClient.builder()));
         this.ledger = ledger;
         this.hookFunction = clients.environment().get(CodeDeployRouter.HOOK_FUNCTION).orElse(null);
         this.clock = clock;
@@ -62,20 +64,5 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
                     ledger, hookFunction, codeDeployTarget.ecs() != null ? new EcsTaskDefinitionPins(ecs.get()) : TaskDefinitionPins.NONE);
         }
         throw new IllegalArgumentException("no traffic backend for " + target.getClass().getSimpleName());
-    }
-
-    /** The value the factory makes on the first call, kept for the container's life. */
-    public static <T> Supplier<T> memoize(Supplier<T> factory) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = factory.get();
-                }
-                return value;
-            }
-        };
     }
 }

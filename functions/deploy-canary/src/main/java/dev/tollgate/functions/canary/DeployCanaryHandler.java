@@ -3,6 +3,7 @@ package dev.tollgate.functions.canary;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.aws.OnFirstUse;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
@@ -69,10 +70,10 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
         this.pollSeconds = pollSeconds;
     }
 
-    /** The smoke test's clients are built on its first use: most deployments have none. */
+    /** The smoke test's clients are built on its first use (or before a SnapStart snapshot): most deployments have none. */
     private static SmokeTestService smokeTests(TrafficControl traffic, DeploymentStore store, AwsClients clients) {
-        Supplier<LambdaClient> lambda = AwsTrafficRouters.memoize(() -> clients.build(LambdaClient.builder()));
-        Supplier<ElasticLoadBalancingV2Client> elb = AwsTrafficRouters.memoize(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
+        Supplier<LambdaClient> lambda = OnFirstUse.of(() -> clients.build(LambdaClient.builder()));
+        Supplier<ElasticLoadBalancingV2Client> elb = OnFirstUse.of(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
         FunctionInvoker invoker = (function, payload, timeout) -> new LambdaFunctionInvoker(lambda.get()).invoke(function, payload, timeout);
         return new SmokeTestService(traffic, new AwsTestEndpoints(elb, lambda), invoker, new JdkHttpProber(), store, Wiring.clock(),
                 DeployCanaryHandler::sleep, Wiring.deploymentEvents(clients));

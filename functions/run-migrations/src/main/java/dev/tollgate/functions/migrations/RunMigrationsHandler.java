@@ -4,12 +4,14 @@ import dev.tollgate.json.Nullable;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.aws.OnFirstUse;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.migrations.CompatibilityGuard;
 import dev.tollgate.migrations.EcsTaskMigrationRunner;
 import dev.tollgate.migrations.FlywayMigrationRunner;
 import dev.tollgate.migrations.MigrationProgress;
+import dev.tollgate.migrations.MigrationRunner;
 import dev.tollgate.migrations.MigrationService;
 import dev.tollgate.migrations.S3ScriptStore;
 import dev.tollgate.secrets.PinnedSecrets;
@@ -50,12 +52,14 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
     private static MigrationService wire(AwsClients clients) {
         FunctionEnvironment environment = clients.environment();
         FlywayMigrationRunner flyway = new FlywayMigrationRunner(Wiring.secretResolver(clients),
-                new S3ScriptStore(clients.build(S3Client.builder()
+                // S3 and ECS only for s3: script locations and ECS_TASK migrations: their clients are made on first use.
+                new S3ScriptStore(OnFirstUse.of(() -> clients.build(S3Client.builder()
                         // Path-style addressing for an endpoint override (the local stack's moto); virtual hosts on AWS.
-                        .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent()))), new CompatibilityGuard(),
+                        .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent())))), new CompatibilityGuard(),
                 Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations")));
-        EcsTaskMigrationRunner ecsTask = new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), flyway, Wiring.clock(),
-                environment.getInt(POLL_SECONDS, 15));
+        int pollSeconds = environment.getInt(POLL_SECONDS, 15);
+        MigrationRunner ecsTask = MigrationRunner.onFirstUse(OnFirstUse.of(() ->
+                new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), flyway, Wiring.clock(), pollSeconds)));
         return new MigrationService(Map.of(MigrationMode.FLYWAY, flyway, MigrationMode.ECS_TASK, ecsTask),
                 Wiring.deploymentStore(clients), Wiring.clock());
     }
