@@ -63,10 +63,7 @@ public final class AnalysisService implements StepAnalysis {
         Map<String, MetricSeries> series = queries.isEmpty() || !end.isAfter(start)
                 ? Map.of()
                 : metrics.series(queries, start, end, period);
-        List<MetricObservations> observations = new ArrayList<>();
-        for (int index = 0; index < analysis.metrics().size(); index++) {
-            observations.add(observationsFor(index, analysis.metrics().get(index), series));
-        }
+        List<MetricObservations> observations = observations(analysis, series);
         Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
         return bounded(DryRunChecks.judge(judge, new StepEvidence(analysis, spec.step(progress.stepIndex()),
                 progress.canaryWeight(), observations, alarms, now)));
@@ -77,7 +74,7 @@ public final class AnalysisService implements StepAnalysis {
      * reasons cut at their cap, at most so many numbers a check. A verdict of 50 metrics and 100 alarms
      * then always fits in the answer a task may give.
      */
-    static StepVerdict bounded(StepVerdict verdict) {
+    public static StepVerdict bounded(StepVerdict verdict) {
         List<CheckVerdict> checks = new ArrayList<>();
         for (CheckVerdict check : verdict.checks()) {
             Map<String, Double> numbers = new TreeMap<>();
@@ -118,6 +115,20 @@ public final class AnalysisService implements StepAnalysis {
         return List.copyOf(queries);
     }
 
+    /** Every metric's observations from the series {@link #queriesFor} named (a series not read is empty). */
+    public static List<MetricObservations> observations(AnalysisSpec analysis, Map<String, MetricSeries> series) {
+        List<MetricObservations> observations = new ArrayList<>();
+        for (int index = 0; index < analysis.metrics().size(); index++) {
+            observations.add(observationsFor(index, analysis.metrics().get(index), series));
+        }
+        return observations;
+    }
+
+    /** True for a query {@link #queriesFor} made of the canary (the new version), false for the baseline's. */
+    public static boolean isCanarySide(SeriesQuery query) {
+        return query.id().contains("_c");
+    }
+
     private static MetricObservations observationsFor(int index, MetricSpec metric, Map<String, MetricSeries> series) {
         if (metric.kind() == MetricKind.RATIO) {
             return MetricObservations.ratio(metric, get(series, index, "cn"), get(series, index, "cd"),
@@ -142,7 +153,7 @@ public final class AnalysisService implements StepAnalysis {
      * read then and again later it would give two answers, and a replay of the tick another verdict than
      * the live one. The next tick reads it, so nothing is lost but part of a period's wait.
      */
-    static Instant lastPublishedPeriodEnd(Instant now, int periodSeconds) {
+    public static Instant lastPublishedPeriodEnd(Instant now, int periodSeconds) {
         return floorToPeriod(now.minus(publicationAllowance(periodSeconds)), periodSeconds);
     }
 
@@ -151,12 +162,12 @@ public final class AnalysisService implements StepAnalysis {
         return Duration.ofMillis(Math.min(periodSeconds * 250L, 15_000L));
     }
 
-    static Instant floorToPeriod(Instant instant, int periodSeconds) {
+    public static Instant floorToPeriod(Instant instant, int periodSeconds) {
         long seconds = instant.getEpochSecond();
         return Instant.ofEpochSecond(seconds - Math.floorMod(seconds, periodSeconds));
     }
 
-    static Instant ceilToPeriod(Instant instant, int periodSeconds) {
+    public static Instant ceilToPeriod(Instant instant, int periodSeconds) {
         Instant floor = floorToPeriod(instant, periodSeconds);
         return floor.equals(instant) ? floor : floor.plusSeconds(periodSeconds);
     }

@@ -87,6 +87,8 @@ public final class RolloutBudget {
         DECIDE("Decide", Retrier.STANDARD),
         AWAIT_APPROVAL("AwaitApproval", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
         PROMOTE("Promote", Retrier.STANDARD),
+        // The post-promotion watch: one tick a period, like Decide, for the spec's watchSeconds.
+        WATCH_AFTER_PROMOTION("WatchAfterPromotion", Retrier.STANDARD),
         // The rollback window: a token parked for the spec's rollbackWindowSeconds (maxSeconds counts a day, the most allowed).
         KEEP_ROLLBACK_WINDOW_OPEN("KeepRollbackWindowOpen", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
         CLOSE_ROLLBACK_WINDOW("CloseRollbackWindow", Retrier.STANDARD),
@@ -358,8 +360,8 @@ public final class RolloutBudget {
     }
 
     /**
-     * The end of the longest path: the promotion (polled while CodeDeploy finishes it), the rollback
-     * window kept open to its end, then its close fails and the rollback (polled likewise) fails too,
+     * The end of the longest path: the promotion (polled while CodeDeploy finishes it), the watch ticking
+     * to its end, the rollback window kept open to its end, then its close fails and the rollback (polled likewise) fails too,
      * and a human is called; or the rollback holds and the lock is released; or the window closes and
      * the old version is retired; whichever records more.
      */
@@ -368,12 +370,19 @@ public final class RolloutBudget {
         long promoteEvents = PLAIN_STATE_EVENTS + TaskState.PROMOTE.maxEvents() + PLAIN_STATE_EVENTS;
         long promoteSeconds = TaskState.PROMOTE.maxSeconds();
         int window = spec.rollbackWindowSeconds();
-        promoteEvents += PLAIN_STATE_EVENTS; // HasRollbackWindow
+        int watch = spec.watchSeconds();
+        promoteEvents += PLAIN_STATE_EVENTS + PLAIN_STATE_EVENTS; // IsWatchedAfterPromotion, HasRollbackWindow
+        if (watch > 0) {
+            // StartWatchAfterPromotion, then WaitForWatchTick, WatchAfterPromotion and IsWatchOver every period to the watch's end
+            int period = spec.analysis().periodSeconds();
+            promoteEvents += PLAIN_STATE_EVENTS + pollingEvents(TaskState.WATCH_AFTER_PROMOTION, period, watch);
+            promoteSeconds += pollingSeconds(TaskState.WATCH_AFTER_PROMOTION, period, watch);
+        }
         if (window > 0) {
             promoteEvents += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
             promoteSeconds += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxSeconds(window) + TaskState.CLOSE_ROLLBACK_WINDOW.maxSeconds();
         }
-        // DescribeFailure (or DescribeRollbackInWindow), RollBack, IsRollbackSettled
+        // DescribeFailure (or DescribeRollbackInWindow, DescribeRollbackAfterPromotion), RollBack, IsRollbackSettled
         long rollbackEvents = PLAIN_STATE_EVENTS + TaskState.ROLL_BACK.maxEvents() + PLAIN_STATE_EVENTS;
         long rollbackSeconds = TaskState.ROLL_BACK.maxSeconds();
         if (codeDeploy) {
@@ -386,15 +395,17 @@ public final class RolloutBudget {
         long flagged = TaskState.FLAG_MANUAL_INTERVENTION.maxEvents() + FAIL_STATE_EVENTS;
         long promotedAndRetired = PLAIN_STATE_EVENTS + TaskState.RETIRE_OLD_VERSION.maxEvents()
                 + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxEvents() + SUCCEED_STATE_EVENTS; // WaitForDrain, Promoted
-        // The drain runs during the window, with the old version still serving: only what is left of it is waited for after.
-        long drainLeft = Math.max(0, spec.target().drainSeconds() - window);
+        // The drain runs during the watch and the window, with the old version still serving: only what is left of it is
+        // waited for after.
+        long drainLeft = Math.max(0, (long) spec.target().drainSeconds() - watch - window);
         long events = Math.max(promoteEvents + rollbackEvents + Math.max(released, flagged), promoteEvents + promotedAndRetired);
         long seconds = Math.max(promoteSeconds + rollbackSeconds + Math.max(TaskState.RELEASE_LOCK_AFTER_ROLLBACK.maxSeconds(),
                         TaskState.FLAG_MANUAL_INTERVENTION.maxSeconds()),
                 promoteSeconds + drainLeft + TaskState.RETIRE_OLD_VERSION.maxSeconds()
                         + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxSeconds());
-        return new Part(window > 0 ? "promotion, a " + window + " s rollback window, or rollback, and unlock"
-                : "promotion, or rollback, and unlock", events, seconds);
+        String watched = watch > 0 ? ", a " + watch + " s watch" : "";
+        return new Part(window > 0 ? "promotion" + watched + ", a " + window + " s rollback window, or rollback, and unlock"
+                : "promotion" + watched + ", or rollback, and unlock", events, seconds);
     }
 
     /** A task polled every {@link #POLL_SECONDS} up to its deadline. */

@@ -10,12 +10,14 @@ import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.SequentialJudge;
+import dev.tollgate.watch.PostPromotionWatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +39,8 @@ class DecideHandlerTest {
     // The sample tick: step 2 (25 %) began at 10:20, its bake time is 300 s, and the tick is at 10:25:30.
     private final MutableClock clock = new MutableClock(STEP_STARTED.plusSeconds(5 * 60 + 30));
     private final DecideHandler handler = new DecideHandler(new DecisionService(
-            new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock));
+            new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock),
+            new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, DeploymentEvents.NONE));
 
     @BeforeEach
     void deploymentIsRecorded() {
