@@ -233,7 +233,17 @@ public final class RolloutBudget {
         /** Each quota the worst case is over, as a validation problem with the figures and what is allowed. */
         public List<Violation> overQuota() {
             List<Violation> over = new ArrayList<>();
-            if (historyEvents > HISTORY_EVENT_LIMIT) {
+            Part watch = parts.stream().filter(part -> part.what().startsWith(WATCH_PART)).findFirst().orElse(null);
+            if (historyEvents > HISTORY_EVENT_LIMIT && watch != null && historyEvents - watch.historyEvents() <= HISTORY_EVENT_LIMIT) {
+                // The rollout fits without the watch: the watch is what to shorten.
+                long room = HISTORY_EVENT_LIMIT - (historyEvents - watch.historyEvents());
+                over.add(new Violation("$.afterPromotion.watchSeconds", "the worst case is " + count(historyEvents)
+                        + " history events (" + describeParts(true) + "), above the " + count(HISTORY_EVENT_LIMIT)
+                        + " Tollgate allows of the " + count(HISTORY_EVENT_QUOTA) + " AWS allows an execution",
+                        "a watch the rest of the rollout leaves room for: " + count(room) + " events, about "
+                                + duration((long) (room / eventsPerBakeSecond)) + " of watch at one tick per " + periodSeconds
+                                + " s; a shorter watchSeconds or a longer analysis.periodSeconds"));
+            } else if (historyEvents > HISTORY_EVENT_LIMIT) {
                 long others = historyEvents - tickPart.historyEvents();
                 long room = Math.max(0, HISTORY_EVENT_LIMIT - others);
                 over.add(new Violation("$.steps", "the worst case is " + count(historyEvents) + " history events ("
@@ -350,6 +360,9 @@ public final class RolloutBudget {
                     gates * ((long) TaskState.AWAIT_APPROVAL.maxEvents() + PLAIN_STATE_EVENTS), // AfterApproval
                     gates * TaskState.AWAIT_APPROVAL.maxSeconds()));
         }
+        if (spec.watchSeconds() > 0) {
+            parts.add(watch(spec));
+        }
         parts.add(ending(spec, codeDeploy));
 
         long events = parts.stream().mapToLong(Part::historyEvents).sum();
@@ -372,12 +385,6 @@ public final class RolloutBudget {
         int window = spec.rollbackWindowSeconds();
         int watch = spec.watchSeconds();
         promoteEvents += PLAIN_STATE_EVENTS + PLAIN_STATE_EVENTS; // IsWatchedAfterPromotion, HasRollbackWindow
-        if (watch > 0) {
-            // StartWatchAfterPromotion, then WaitForWatchTick, WatchAfterPromotion and IsWatchOver every period to the watch's end
-            int period = spec.analysis().periodSeconds();
-            promoteEvents += PLAIN_STATE_EVENTS + pollingEvents(TaskState.WATCH_AFTER_PROMOTION, period, watch);
-            promoteSeconds += pollingSeconds(TaskState.WATCH_AFTER_PROMOTION, period, watch);
-        }
         if (window > 0) {
             promoteEvents += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
             promoteSeconds += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxSeconds(window) + TaskState.CLOSE_ROLLBACK_WINDOW.maxSeconds();
@@ -406,6 +413,18 @@ public final class RolloutBudget {
         String watched = watch > 0 ? ", a " + watch + " s watch" : "";
         return new Part(window > 0 ? "promotion" + watched + ", a " + window + " s rollback window, or rollback, and unlock"
                 : "promotion" + watched + ", or rollback, and unlock", events, seconds);
+    }
+
+    /** How the post-promotion watch's part of the worst case is named: {@link Estimate#overQuota} finds it by it. */
+    static final String WATCH_PART = "post-promotion watch";
+
+    /** StartWatchAfterPromotion, then WaitForWatchTick, WatchAfterPromotion and IsWatchOver every period to the watch's end. */
+    private static Part watch(DeploymentSpec spec) {
+        int period = spec.analysis().periodSeconds();
+        int watch = spec.watchSeconds();
+        return new Part(WATCH_PART + " (a tick every " + period + " s for " + watch + " s)",
+                PLAIN_STATE_EVENTS + pollingEvents(TaskState.WATCH_AFTER_PROMOTION, period, watch),
+                pollingSeconds(TaskState.WATCH_AFTER_PROMOTION, period, watch));
     }
 
     /** A task polled every {@link #POLL_SECONDS} up to its deadline. */
@@ -517,7 +536,9 @@ public final class RolloutBudget {
                 secrets += PINNED_SECRET_BYTES + 2L * jsonBytes(secret);
             }
             long spec2 = Math.max(2 * pinned, pinned + DECISION_BYTES);
-            long state = spec2 + secrets + MIGRATIONS_BYTES + (long) FAILURES * FAILURE_BYTES + SMALL_ANSWERS_BYTES;
+            // The post-promotion watch keeps its last tick (a decision's size) beside the rollout's last decision.
+            long watchTick = spec.watchSeconds() > 0 ? DECISION_BYTES : 0;
+            long state = spec2 + secrets + MIGRATIONS_BYTES + (long) FAILURES * FAILURE_BYTES + SMALL_ANSWERS_BYTES + watchTick;
             long answer = DECISION_BYTES + Caps.verdictBytes(spec.analysis());
             String summary = "the spec as pinned " + count(pinned) + " bytes, twice after the canary's deployment"
                     + (secrets > 0 ? ", " + spec.secrets().size() + " pinned secrets " + count(secrets) : "")
