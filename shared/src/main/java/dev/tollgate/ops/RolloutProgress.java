@@ -134,7 +134,8 @@ public record RolloutProgress(
         }
         if (isWatching()) {
             return where + "promoted, watching the new version at 100 % against the old version's history ("
-                    + (lastDecision == null ? "first tick" : lastDecision.reason()) + ")";
+                    + (lastDecision == null || !"CONTINUE_WATCHING".equals(lastDecision.action()) ? "first tick"
+                    : lastDecision.reason()) + ")";
         }
         if ("DescribeRollbackAfterPromotion".equals(currentState)) {
             return where + "rolling back after the promotion: the watch found the new version unhealthy";

@@ -38,10 +38,6 @@ class WatchAfterPromotionIT {
         stack = SharedLocalStack.get();
     }
 
-    private static int desiredCount(EcsAlbFixture fixture, String service) {
-        return LocalTargets.service(stack, fixture, service).desiredCount();
-    }
-
     private static ScenarioRun.Release release(Scenario scenario, String service) {
         return new ScenarioRun(stack, new PrintStream(new ByteArrayOutputStream())).prepare(scenario, service, 17);
     }
@@ -65,8 +61,8 @@ class WatchAfterPromotionIT {
                     ended.reason());
             assertTrue(ended.timeline().stream().anyMatch(entry -> "Promote".equals(entry.state())), "it was promoted first");
             assertEquals(TrafficWeights.canaryAt(0), weights(fixture), "all traffic back on the old side");
-            assertEquals(2, desiredCount(fixture, fixture.blueService()), "the old side, never retired, serves with its tasks");
-            assertEquals(0, desiredCount(fixture, fixture.greenService()), "the new version is stopped");
+            assertEquals(2, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "the old side, never retired, serves with its tasks");
+            assertEquals(0, LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount(), "the new version is stopped");
             assertTrue(store().lockHolder(release.spec().path("service").asText()).isEmpty(), "the lock is released");
 
             TollgateCli.Run status = tollgate("status", id);
@@ -92,7 +88,7 @@ class WatchAfterPromotionIT {
             DeploymentRecord watched = awaitRecord(id, WatchAfterPromotionIT::watching, "watched after the promotion");
             if (watched.status() == DeploymentStatus.RUNNING) {
                 assertEquals(TrafficWeights.canaryAt(100), weights(fixture), "promoted");
-                assertEquals(2, desiredCount(fixture, fixture.blueService()), "the old side keeps its tasks during the watch");
+                assertEquals(2, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "the old side keeps its tasks during the watch");
             }
 
             DeploymentRecord ended = awaitEnd(id);
@@ -101,7 +97,7 @@ class WatchAfterPromotionIT {
             assertTrue(ended.timeline().stream().anyMatch(entry -> PostPromotionWatch.STATE.equals(entry.state())
                     && entry.message().startsWith("WATCH_PASSED")), ended.timeline().toString());
             awaitRecord(id, record -> record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())), "retired");
-            assertEquals(0, desiredCount(fixture, fixture.blueService()), "retired after the watch");
+            assertEquals(0, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "retired after the watch");
             assertEquals(TrafficWeights.canaryAt(100), weights(fixture));
         }
     }

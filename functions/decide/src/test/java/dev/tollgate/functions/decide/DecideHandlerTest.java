@@ -185,4 +185,30 @@ class DecideHandlerTest {
         assertEquals(List.of("CONTINUE_BAKING", "NEXT_STEP"),
                 ticksRecorded().stream().map(entry -> entry.message().substring(0, entry.message().indexOf(':'))).toList());
     }
+
+    /**
+     * The sample watch tick: promoted at 11:00 (the rollout began at 10:00), the tick at 11:05:30 of a 600 s
+     * watch reads the new version's five periods since 11:00 against the old version's five before 10:00.
+     */
+    @Test
+    void aWatchTickJudgesTheNewVersionAgainstTheOldVersionsHistoryAndWatchesOn() {
+        Instant promoted = Instant.parse("2026-11-24T11:00:00Z");
+        Instant rolloutStarted = Instant.parse("2026-11-24T10:00:00Z");
+        clock.advance(Duration.between(clock.instant(), promoted.plusSeconds(5 * 60 + 30)));
+        for (int index = 0; index < 5; index++) {
+            Instant history = rolloutStarted.minusSeconds(5 * 60).plusSeconds(60L * index + 10);
+            Instant watched = promoted.plusSeconds(60L * index + 10);
+            metrics.put("App", "Requests", BASELINE, history, 7_500).put("App", "5xx", BASELINE, history, 15)
+                    .put("App", "Latency", BASELINE, history, 175)
+                    .put("App", "Requests", CANARY, watched, 7_500).put("App", "5xx", CANARY, watched, 6)
+                    .put("App", "Latency", CANARY, watched, 180);
+        }
+
+        JsonNode tick = SampleEvents.invoke(handler, "decide-watch-after-promotion.json");
+
+        assertEquals("CONTINUE_WATCHING", tick.path("action").asText(), tick.toString());
+        assertTrue(tick.path("reason").asText().startsWith("watching 330 s of 600 s after the promotion; PASS so far"), tick.toString());
+        assertEquals(330, tick.path("watchedSeconds").asInt());
+        assertEquals("PASS", tick.path("verdict").path("verdict").asText(), "the verdict the tick rests on comes with it");
+    }
 }
