@@ -35,7 +35,8 @@ import java.util.Optional;
  * One tick of the post-promotion watch (docs/operations.md): the new version, now serving all traffic,
  * judged by the same judge, metrics, alarms and SLO burn rate as the steps, against the old version's own
  * history from just before the rollout (there is no concurrent baseline any more). The periods watched so
- * far are paired, in order, with as many periods of the old version ending where the rollout began. Fail
+ * far are paired, in order, with as many periods of the old version ending where the rollout began (the
+ * deployment record's {@code startedAt}: the lock, before the canary ever took traffic). Fail
  * closed: a FAIL rolls back at once, and a watch that ends without a PASS (no history, too little traffic,
  * an alarm with no data) rolls back too, since no evidence of health is not health.
  */
@@ -64,9 +65,11 @@ public final class PostPromotionWatch {
             throw new BadRequestException("deployment " + spec.deploymentId() + " has no watch after its promotion "
                     + "(afterPromotion.watchSeconds is 0)");
         }
-        StepVerdict verdict = AnalysisService.bounded(judgeWatch(spec, progress));
-        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : clock.instant();
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
+        // The rollout began when the deployment took its lock: until its first shift the old version served all traffic.
+        Instant rolloutStartedAt = record.map(DeploymentRecord::startedAt).orElse(null);
+        StepVerdict verdict = AnalysisService.bounded(judgeWatch(spec, progress, rolloutStartedAt));
+        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : clock.instant();
         // Only a request made during the watch: a promote-now from the rollout is what led here.
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest)
                 .filter(asked -> asked.requestedAt() != null && !asked.requestedAt().isBefore(progress.promotedAt()));
@@ -134,9 +137,10 @@ public final class PostPromotionWatch {
     /**
      * The new version's whole periods since the promotion (from the first full one to the last published),
      * and as many of the old version's, ending at the last full period before the rollout began, moved
-     * forward in time onto the new version's so that the judge pairs them in order.
+     * forward in time onto the new version's so that the judge pairs them in order. Without a known start of the
+     * rollout (no record) there is no history to compare with, and the watch cannot pass.
      */
-    private StepVerdict judgeWatch(DeploymentSpec spec, WatchProgress progress) {
+    private StepVerdict judgeWatch(DeploymentSpec spec, WatchProgress progress, Instant rolloutStartedAt) {
         AnalysisSpec analysis = spec.analysis();
         int period = analysis.periodSeconds();
         Instant now = clock.instant();
@@ -145,7 +149,7 @@ public final class PostPromotionWatch {
         Map<String, MetricSeries> series = new HashMap<>();
         if (end.isAfter(start)) {
             Duration watched = Duration.between(start, end);
-            Instant historyEnd = AnalysisService.floorToPeriod(progress.rolloutStartedAt(), period);
+            Instant historyEnd = AnalysisService.floorToPeriod(rolloutStartedAt == null ? start : rolloutStartedAt, period);
             Instant historyStart = historyEnd.minus(watched);
             List<SeriesQuery> newVersion = new ArrayList<>();
             List<SeriesQuery> oldVersion = new ArrayList<>();
@@ -156,6 +160,8 @@ public final class PostPromotionWatch {
             }
             if (!newVersion.isEmpty()) {
                 series.putAll(metrics.series(newVersion, start, end, period));
+            }
+            if (!oldVersion.isEmpty() && rolloutStartedAt != null && !rolloutStartedAt.isAfter(progress.promotedAt())) {
                 Duration shift = Duration.between(historyStart, start);
                 metrics.series(oldVersion, historyStart, historyEnd, period)
                         .forEach((id, history) -> series.put(id, shifted(history, shift)));

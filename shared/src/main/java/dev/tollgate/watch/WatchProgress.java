@@ -5,19 +5,13 @@ import java.time.Instant;
 
 /**
  * Where the post-promotion watch stands: when all traffic reached the new version ({@code promotedAt},
- * the watch's first state's entry time) and when the rollout began ({@code rolloutStartedAt}, the
- * execution's start): the old version's history the watch compares with ends there, since from then on
- * it shared its traffic with the new one.
+ * the watch's first state's entry time, the same for every tick and retry).
  */
-public record WatchProgress(Instant promotedAt, Instant rolloutStartedAt) {
+public record WatchProgress(Instant promotedAt) {
 
     public WatchProgress {
-        if (promotedAt == null || rolloutStartedAt == null) {
-            throw new dev.tollgate.errors.BadRequestException("watch.promotedAt and watch.rolloutStartedAt are required");
-        }
-        if (rolloutStartedAt.isAfter(promotedAt)) {
-            throw new dev.tollgate.errors.BadRequestException("watch.rolloutStartedAt " + rolloutStartedAt
-                    + " is after watch.promotedAt " + promotedAt + ": the rollout begins before its promotion");
+        if (promotedAt == null) {
+            throw new dev.tollgate.errors.BadRequestException("watch.promotedAt is required");
         }
     }
 

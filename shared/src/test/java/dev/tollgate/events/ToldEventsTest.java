@@ -93,7 +93,7 @@ class ToldEventsTest {
         watched.analysis().alarms().forEach(alarm -> metrics.alarm(alarm, AlarmState.ALARM));
         clock.advance(Duration.ofSeconds(90));
         WatchTick tick = new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, events)
-                .tick(watched, new WatchProgress(promotedAt, promotedAt.minusSeconds(3_600)), clock.instant());
+                .tick(watched, new WatchProgress(promotedAt), clock.instant());
         finalize.rollBack(watched, tick.reason(), true);
     }
 

@@ -9,6 +9,7 @@ import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.BadRequestException;
+import dev.tollgate.errors.DeploymentNotRunningException;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
 import dev.tollgate.fakes.FakeMetricSource;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The post-promotion watch: the new version at 100 % judged against the old version's own periods from
- * just before the rollout. The rollout began at 10:00, the promotion was at 11:00, and the tick at 11:05:30
+ * just before the rollout. The rollout began (took its lock) at 10:00, the promotion was at 11:00, and the tick at 11:05:30
  * reads five periods of the new version (11:00 to 11:05) and the old version's five before 10:00.
  */
 class PostPromotionWatchTest {
@@ -38,7 +39,7 @@ class PostPromotionWatchTest {
     private static final Map<String, String> OLD_VERSION = Map.of("Service", "checkout", "Version", "v41");
     private static final Instant ROLLOUT_STARTED = Instant.parse("2026-11-24T10:00:00Z");
     private static final Instant PROMOTED = Instant.parse("2026-11-24T11:00:00Z");
-    private static final WatchProgress PROGRESS = new WatchProgress(PROMOTED, ROLLOUT_STARTED);
+    private static final WatchProgress PROGRESS = new WatchProgress(PROMOTED);
 
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final FakeMetricSource metrics = new FakeMetricSource()
@@ -50,7 +51,8 @@ class PostPromotionWatchTest {
 
     @BeforeEach
     void deploymentIsRecorded() {
-        new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
+        // The rollout began when the deployment took its lock: the record's startedAt.
+        new LockService(store, new MutableClock(ROLLOUT_STARTED)).acquire("checkout", DEPLOYMENT, "execution-1");
     }
 
     private static DeploymentSpec watchedFor(int watchSeconds) {
@@ -180,6 +182,16 @@ class PostPromotionWatchTest {
         watch.tick(watchedFor(3_600), PROGRESS, clock.instant());
 
         assertEquals(1, watchNotes().size(), watchNotes().toString());
+    }
+
+    @Test
+    void aDeploymentWithoutARecordFailsItsTickSoTheStateMachineRollsBackRatherThanJudgeWithoutHistory() {
+        minutes(NEW_VERSION, PROMOTED, 7_500, 6, 180);
+        DeploymentSpec spec = Json.convert(((ObjectNode) Json.tree(Json.write(watchedFor(300)))).put("deploymentId", "unrecorded"),
+                DeploymentSpec.class);
+
+        assertThrows(DeploymentNotRunningException.class, () -> watch.tick(spec, PROGRESS, clock.instant()));
+        assertEquals(1, metrics.seriesCallCount(), "only the new version's periods were read: no start, no history");
     }
 
     @Test

@@ -187,16 +187,15 @@ class DecideHandlerTest {
     }
 
     /**
-     * The sample watch tick: promoted at 11:00 (the rollout began at 10:00), the tick at 11:05:30 of a 600 s
-     * watch reads the new version's five periods since 11:00 against the old version's five before 10:00.
+     * The sample watch tick: promoted at 11:00 (the rollout took its lock at 10:25:30), the tick at 11:05:30 of a
+     * 600 s watch reads the new version's five periods since 11:00 against the old version's five before 10:25.
      */
     @Test
     void aWatchTickJudgesTheNewVersionAgainstTheOldVersionsHistoryAndWatchesOn() {
         Instant promoted = Instant.parse("2026-11-24T11:00:00Z");
-        Instant rolloutStarted = Instant.parse("2026-11-24T10:00:00Z");
         clock.advance(Duration.between(clock.instant(), promoted.plusSeconds(5 * 60 + 30)));
         for (int index = 0; index < 5; index++) {
-            Instant history = rolloutStarted.minusSeconds(5 * 60).plusSeconds(60L * index + 10);
+            Instant history = STEP_STARTED.plusSeconds(60L * index + 10);
             Instant watched = promoted.plusSeconds(60L * index + 10);
             metrics.put("App", "Requests", BASELINE, history, 7_500).put("App", "5xx", BASELINE, history, 15)
                     .put("App", "Latency", BASELINE, history, 175)
