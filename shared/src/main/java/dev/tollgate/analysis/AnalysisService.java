@@ -69,10 +69,7 @@ public final class AnalysisService implements StepAnalysis {
         Map<String, MetricSeries> series = queries.isEmpty() || !end.isAfter(start)
                 ? Map.of()
                 : metrics.series(queries, start, end, period);
-        List<MetricObservations> observations = new ArrayList<>();
-        for (int index = 0; index < analysis.metrics().size(); index++) {
-            observations.add(observationsFor(index, analysis.metrics().get(index), series));
-        }
+        List<MetricObservations> observations = observations(analysis, series);
         Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
         return bounded(DryRunChecks.judge(judge, new StepEvidence(analysis, spec.step(progress.stepIndex()),
                 progress.canaryWeight(), observations, alarms, now)));
@@ -83,7 +80,7 @@ public final class AnalysisService implements StepAnalysis {
      * reasons cut at their cap, at most so many numbers a check. A verdict of 50 metrics and 100 alarms
      * then always fits in the answer a task may give.
      */
-    static StepVerdict bounded(StepVerdict verdict) {
+    public static StepVerdict bounded(StepVerdict verdict) {
         List<CheckVerdict> checks = new ArrayList<>();
         for (CheckVerdict check : verdict.checks()) {
             Map<String, Double> numbers = new TreeMap<>();
@@ -122,6 +119,20 @@ public final class AnalysisService implements StepAnalysis {
             queries.add(new SeriesQuery(id(index, "bs"), metric.namespace(), metric.metric(), metric.baselineDimensions(), SAMPLE_COUNT));
         }
         return List.copyOf(queries);
+    }
+
+    /** Every metric's observations from the series {@link #queriesFor} named (a series not read is empty). */
+    public static List<MetricObservations> observations(AnalysisSpec analysis, Map<String, MetricSeries> series) {
+        List<MetricObservations> observations = new ArrayList<>();
+        for (int index = 0; index < analysis.metrics().size(); index++) {
+            observations.add(observationsFor(index, analysis.metrics().get(index), series));
+        }
+        return observations;
+    }
+
+    /** True for a query {@link #queriesFor} made of the canary (the new version), false for the baseline's. */
+    public static boolean isCanarySide(SeriesQuery query) {
+        return query.id().contains("_c");
     }
 
     private static MetricObservations observationsFor(int index, MetricSpec metric, Map<String, MetricSeries> series) {

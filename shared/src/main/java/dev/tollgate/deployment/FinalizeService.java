@@ -41,9 +41,9 @@ public final class FinalizeService {
     }
 
     /**
-     * All traffic to the new version. Without a rollback window the deployment ends PROMOTED here;
-     * with one it goes on running (the old version kept able to serve, the lock held) and ends at
-     * {@link #closeRollbackWindow}, or rolled back by {@code tollgate rollback}.
+     * All traffic to the new version. Without a watch or a rollback window the deployment ends PROMOTED
+     * here; with either it goes on running (the old version kept able to serve, the lock held) and ends at
+     * {@link #closeRollbackWindow}, or rolled back by the watch or by {@code tollgate rollback}.
      */
     public Outcome promote(DeploymentSpec spec, String reason) {
         TrafficOutcome outcome = traffic.promote(spec);
@@ -51,27 +51,33 @@ public final class FinalizeService {
             return unsettled(spec, outcome);
         }
         int window = spec.rollbackWindowSeconds();
-        if (window == 0) {
+        int watch = spec.watchSeconds();
+        if (window == 0 && watch == 0) {
             return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds(), null);
         }
+        String kept = watch == 0 ? "the " + window + " s rollback window"
+                : window == 0 ? "the " + watch + " s watch after the promotion"
+                : "the " + watch + " s watch after the promotion and the " + window + " s rollback window after it";
         store.append(spec.deploymentId(), new TimelineEntry("promoted", clock.instant(), "Promote", reason + " ("
-                + outcome.weights() + "); the old version is kept able to serve for the " + window + " s rollback window",
+                + outcome.weights() + "); the old version is kept able to serve for " + kept,
                 null, outcome.weights().canaryPercent(), null));
         return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, reason, outcome.weights().canaryPercent(),
-                outcome.weights().baselinePercent(), true, spec.target().drainSeconds(), pollSeconds, window);
+                outcome.weights().baselinePercent(), true, spec.target().drainSeconds(), pollSeconds, window, watch);
     }
 
     /**
-     * The rollback window ended without a rollback: the deployment ends PROMOTED (the reason is the
-     * promotion's, from the timeline), and the old version may be retired after what is left of the
-     * drain time, which ran during the window.
+     * The watch passed and the rollback window, if any, ended without a rollback: the deployment ends
+     * PROMOTED (the reason is the promotion's, from the timeline), and the old version may be retired after
+     * what is left of the drain time, which ran during the watch and the window.
      */
     public Outcome closeRollbackWindow(DeploymentSpec spec) {
         String promotion = store.find(spec.deploymentId()).flatMap(record -> record.timeline().stream()
                 .filter(entry -> "promoted".equals(entry.entryId())).map(TimelineEntry::message).findFirst())
                 .orElse("promoted");
-        String reason = promotion + "; the rollback window closed with no rollback";
-        int drainLeft = Math.max(0, spec.target().drainSeconds() - spec.rollbackWindowSeconds());
+        String watched = spec.watchSeconds() > 0 ? "; the " + spec.watchSeconds() + " s watch after the promotion passed" : "";
+        String window = spec.rollbackWindowSeconds() > 0 ? "; the rollback window closed with no rollback" : "";
+        String reason = promotion + watched + window;
+        int drainLeft = Math.max(0, spec.target().drainSeconds() - spec.watchSeconds() - spec.rollbackWindowSeconds());
         return finish(spec, DeploymentStatus.PROMOTED, reason, TrafficWeights.canaryAt(100), drainLeft, null);
     }
 
@@ -136,7 +142,7 @@ public final class FinalizeService {
         publishOutcome(spec, now, DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, RollbackReason.FAILURE,
                 found == null ? -1 : found.canaryPercent());
         return new Outcome(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason,
-                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds, 0);
+                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds, 0, 0);
     }
 
     private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights, int drainSeconds,
@@ -147,7 +153,7 @@ public final class FinalizeService {
                 null, weights.canaryPercent(), null));
         publishOutcome(spec, now, status, reason, why, weights.canaryPercent());
         return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent(), true,
-                drainSeconds, pollSeconds, 0);
+                drainSeconds, pollSeconds, 0, 0);
     }
 
     private void publishOutcome(DeploymentSpec spec, Instant now, DeploymentStatus status, String reason, RollbackReason why,
@@ -159,17 +165,18 @@ public final class FinalizeService {
 
     private Outcome unsettled(DeploymentSpec spec, TrafficOutcome outcome) {
         return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, outcome.detail(), outcome.weights().canaryPercent(),
-                outcome.weights().baselinePercent(), false, 0, pollSeconds, 0);
+                outcome.weights().baselinePercent(), false, 0, pollSeconds, 0, 0);
     }
 
     /**
      * How the deployment ended, as the execution's output reports it. While {@code settled} is
      * false the target is still moving on its own and the state machine polls again after
-     * {@code pollSeconds}; after a promotion it keeps the rollback window open {@code rollbackWindowSeconds}
-     * (0: none), then waits {@code drainSeconds} before retiring the old version.
+     * {@code pollSeconds}; after a promotion it watches the new version {@code watchSeconds} (0: no watch),
+     * then keeps the rollback window open {@code rollbackWindowSeconds} (0: none), then waits {@code drainSeconds}
+     * before retiring the old version.
      */
     public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
-                          boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds) {
+                          boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds, int watchSeconds) {
     }
 
     /** What retiring the old version did. */

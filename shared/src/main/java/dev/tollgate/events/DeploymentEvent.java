@@ -1,6 +1,7 @@
 package dev.tollgate.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.judge.CheckVerdict;
 import dev.tollgate.judge.StepVerdict;
 import java.time.Duration;
@@ -51,7 +52,9 @@ public record DeploymentEvent(
         PROMOTED("Deployment Promoted"),
         ROLLED_BACK("Deployment Rolled Back"),
         FAILED("Deployment Failed"),
-        DRY_RUN("Deployment Dry Run");
+        DRY_RUN("Deployment Dry Run"),
+        WATCHING_AFTER_PROMOTION("Deployment Watching After Promotion"),
+        ROLLED_BACK_AFTER_PROMOTION("Deployment Rolled Back After Promotion");
 
         private final String detailType;
 
@@ -118,6 +121,31 @@ public record DeploymentEvent(
     public static DeploymentEvent smokeTested(String deploymentId, String service, Instant time, boolean passed, String reason) {
         return new DeploymentEvent(SCHEMA_VERSION, Type.SMOKE_TESTED, deploymentId + ":smoke-tested", deploymentId, service, null,
                 time, null, null, 0, passed ? "PASS" : "FAIL", null, null, reason, null, null, null, null, null);
+    }
+
+    /**
+     * One tick of the post-promotion watch: the new version at 100 % judged against the old version's
+     * history, and what the watch does next ({@code CONTINUE_WATCHING}, {@code WATCH_PASSED}, {@code ROLLBACK}).
+     * {@code timeToDecisionSeconds} is how long the new version had been watched.
+     */
+    public static DeploymentEvent watchVerdict(String deploymentId, String service, Instant time, StepVerdict verdict,
+                                               String action, String decidedBy, String reason, long watchedSeconds) {
+        String tick = String.valueOf((verdict.analysedAt() == null ? time : verdict.analysedAt()).toEpochMilli());
+        return new DeploymentEvent(SCHEMA_VERSION, Type.WATCHING_AFTER_PROMOTION, deploymentId + ":watch:" + tick, deploymentId,
+                service, null, time, null, null, 100, verdict.verdict().name(), action, decidedBy, reason,
+                verdict.checks().stream().map(Check::of).toList(), null, null, watchedSeconds, null);
+    }
+
+    /**
+     * The watch decided to send all traffic back to the old version, still warm, after the promotion
+     * ({@code Deployment Rolled Back} follows once the target shows it).
+     */
+    public static DeploymentEvent rolledBackAfterPromotion(String deploymentId, String service, Instant time, String reason,
+                                                           String decidedBy, long watchedSeconds) {
+        RollbackReason why = DecisionPolicy.JUDGE.equals(decidedBy) ? RollbackReason.VERDICT : RollbackReason.OPERATOR;
+        return new DeploymentEvent(SCHEMA_VERSION, Type.ROLLED_BACK_AFTER_PROMOTION, deploymentId + ":rolled-back-after-promotion",
+                deploymentId, service, null, time, null, null, 100, null, "ROLLBACK", decidedBy, reason, null, null, why,
+                watchedSeconds, null);
     }
 
     public static DeploymentEvent awaitingApproval(String deploymentId, String service, Instant time, int nextStepIndex,

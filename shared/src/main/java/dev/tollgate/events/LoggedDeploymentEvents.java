@@ -22,6 +22,10 @@ public final class LoggedDeploymentEvents implements DeploymentEvents {
             case STEP_VERDICT -> step + " " + event.verdict() + " -> " + event.action() + " (" + event.reason() + ")"
                     + (event.timeToDecisionSeconds() == null ? "" : ", decided after " + event.timeToDecisionSeconds() + " s");
             case SMOKE_TESTED -> "smoke test at 0 % " + event.verdict() + ": " + event.reason();
+            case WATCHING_AFTER_PROMOTION -> "after the promotion, watched " + event.timeToDecisionSeconds() + " s: "
+                    + event.verdict() + " -> " + event.action() + " (" + event.reason() + ")";
+            case ROLLED_BACK_AFTER_PROMOTION -> "after " + event.timeToDecisionSeconds() + " s of watch, by " + event.decidedBy()
+                    + ": " + event.reason();
             case AWAITING_APPROVAL -> "before step " + (event.stepIndex() + 1) + ": " + event.reason();
             case PROMOTED, ROLLED_BACK, FAILED, DRY_RUN -> event.status()
                     + (event.rollbackReason() == null ? "" : " (" + event.rollbackReason().label() + ")") + ": " + event.reason()

@@ -75,12 +75,19 @@ public final class HistoryReport {
                     + output.path("decision").path("decidedBy").asText("judge") + " (" + output.path("decision").path("reason").asText() + ")";
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
-            case "Promote" -> output.path("outcome").path("rollbackWindowSeconds").asInt() > 0
+            case "Promote" -> output.path("outcome").path("watchSeconds").asInt() > 0
+                    && "RUNNING".equals(output.path("outcome").path("status").asText())
+                    ? "promoted: canary at " + output.path("outcome").path("canaryPercent").asInt() + " %, watched for "
+                    + output.path("outcome").path("watchSeconds").asInt() + " s against the old version's history, which stays able to serve"
+                    : output.path("outcome").path("rollbackWindowSeconds").asInt() > 0
                     && "RUNNING".equals(output.path("outcome").path("status").asText())
                     ? "promoted: canary at " + output.path("outcome").path("canaryPercent").asInt() + " %, rollback window open for "
                     + output.path("outcome").path("rollbackWindowSeconds").asInt() + " s (tollgate rollback "
                     + output.path("spec").path("service").asText() + ")"
                     : finalized(output);
+            case TickOutputs.WATCH -> "watch after the promotion: " + output.path("watchTick").path("action").asText() + " by "
+                    + output.path("watchTick").path("decidedBy").asText("judge") + " after "
+                    + output.path("watchTick").path("watchedSeconds").asLong() + " s (" + output.path("watchTick").path("reason").asText() + ")";
             case "DescribeRollbackInWindow" -> "rollback asked in the rollback window: " + output.path("rollback").path("errorCause").asText();
             case "CloseRollbackWindow" -> "rollback window closed unused: " + output.path("outcome").path("status").asText();
             case "RollBack" -> finalized(output);

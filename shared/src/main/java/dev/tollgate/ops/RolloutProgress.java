@@ -83,6 +83,7 @@ public record RolloutProgress(
                     verdict = null;
                 }
                 case TickOutputs.DECIDE -> decision = decision(output.path("decision"));
+                case TickOutputs.WATCH -> decision = decision(output.path("watchTick"));
                 case "Promote", "RollBack" -> canaryWeight = output.path("outcome").path("canaryPercent").asInt(canaryWeight);
                 default -> {
                     // States before the first step say nothing about weights or verdicts.
@@ -131,6 +132,14 @@ public record RolloutProgress(
         if ("Promote".equals(currentState)) {
             return where + "promoting";
         }
+        if (isWatching()) {
+            return where + "promoted, watching the new version at 100 % against the old version's history ("
+                    + (lastDecision == null || !"CONTINUE_WATCHING".equals(lastDecision.action()) ? "first tick"
+                    : lastDecision.reason()) + ")";
+        }
+        if ("DescribeRollbackAfterPromotion".equals(currentState)) {
+            return where + "rolling back after the promotion: the watch found the new version unhealthy";
+        }
         if ("HasRollbackWindow".equals(currentState) || "KeepRollbackWindowOpen".equals(currentState)) {
             return where + "promoted, rollback window open (tollgate rollback sends all traffic back)";
         }
@@ -152,6 +161,14 @@ public record RolloutProgress(
             default -> "undecided";
         };
     }
+
+    /** True while the post-promotion watch runs (the old version still able to serve). */
+    public boolean isWatching() {
+        return WATCH_STATES.contains(currentState);
+    }
+
+    private static final java.util.Set<String> WATCH_STATES = java.util.Set.of("IsWatchedAfterPromotion", "StartWatchAfterPromotion",
+            "WaitForWatchTick", TickOutputs.WATCH, "IsWatchOver");
 
     /** Rough progress for CodePipeline's percentComplete: steps entered over steps planned. */
     public int percentComplete() {

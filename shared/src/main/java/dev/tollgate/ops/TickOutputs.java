@@ -17,6 +17,8 @@ public final class TickOutputs {
 
     /** The Task state of an analysis tick. */
     public static final String DECIDE = "Decide";
+    /** The Task state of a tick of the post-promotion watch; its answer has the same shape (a verdict, an action, a reason). */
+    public static final String WATCH = "WatchAfterPromotion";
     /** The state that judged a tick before {@code Decide} did (executions started by earlier versions). */
     public static final String EARLIER_ANALYZE_STEP = "AnalyzeStep";
 
@@ -29,7 +31,7 @@ public final class TickOutputs {
     }
 
     private static boolean isDecideAnswer(ExecutionEvent event) {
-        return event.is("LambdaFunctionSucceeded") && DECIDE.equals(event.stateName());
+        return event.is("LambdaFunctionSucceeded") && (DECIDE.equals(event.stateName()) || WATCH.equals(event.stateName()));
     }
 
     /** The verdict an event carries: the Decide function's answer, or an earlier AnalyzeStep's output; else a missing node. */
@@ -43,9 +45,13 @@ public final class TickOutputs {
         return MissingNode.getInstance();
     }
 
-    /** The decision a tick's state left: the output of Decide's exit; else a missing node. */
+    /** The decision a tick's state left: the output of Decide's exit, or of a watch tick's; else a missing node. */
     public static JsonNode decision(ExecutionEvent event, JsonNode payload) {
-        return event.stateExited() && DECIDE.equals(event.stateName()) ? payload.path("decision") : MissingNode.getInstance();
+        if (!event.stateExited()) {
+            return MissingNode.getInstance();
+        }
+        return DECIDE.equals(event.stateName()) ? payload.path("decision")
+                : WATCH.equals(event.stateName()) ? payload.path("watchTick") : MissingNode.getInstance();
     }
 
     /**

@@ -143,9 +143,12 @@ public final class ReportPage {
     }
 
     private static void step(StringBuilder page, RolloutReport report, Step step) {
-        page.append("<section class=\"step\"><h2>Step ").append(step.stepIndex() + 1).append(": canary at ")
-                .append(step.canaryWeight()).append(" %</h2>\n<p class=\"muted\">from ").append(escape(time(step.startedAt())))
-                .append(" to ").append(escape(time(step.endedAt()))).append(", bake time ").append(step.bakeSeconds())
+        boolean watch = step.canaryWeight() == 100;
+        page.append("<section class=\"step\"><h2>").append(watch ? "After the promotion: the new version at 100 %, watched against "
+                        + "the old version's history from before the rollout" : "Step " + (step.stepIndex() + 1) + ": canary at "
+                        + step.canaryWeight() + " %")
+                .append("</h2>\n<p class=\"muted\">from ").append(escape(time(step.startedAt())))
+                .append(" to ").append(escape(time(step.endedAt()))).append(watch ? ", watch " : ", bake time ").append(step.bakeSeconds())
                 .append(" s (shaded in the charts), ").append(step.decisions().size()).append(" decision point(s) (dashed lines)</p>\n");
         page.append("<div class=\"charts\">");
         for (int chart = 0; chart < step.charts().size(); chart++) {

@@ -132,6 +132,8 @@ public final class RolloutReports {
         List<JsonNode> shifts = new ArrayList<>();
         List<DecisionPoint> decisions = new ArrayList<>();
         List<Integer> decisionSteps = new ArrayList<>();
+        List<DecisionPoint> watchTicks = new ArrayList<>();
+        Instant watchStartedAt = null;
         JsonNode verdict = null;
         for (ExecutionEvent event : history) {
             JsonNode output = TickOutputs.worthReading(event) ? payload(event) : null;
@@ -152,6 +154,8 @@ public final class RolloutReports {
                     decisions.add(decisionPoint(verdict, decision, event.at()));
                     decisionSteps.add(output.path("progress").path("stepIndex").asInt(-1));
                 }
+                case "StartWatchAfterPromotion" -> watchStartedAt = Instant.parse(output.path("postPromotionWatch").path("promotedAt").asText());
+                case TickOutputs.WATCH -> watchTicks.add(decisionPoint(verdict, TickOutputs.decision(event, output), event.at()));
                 default -> { }
             }
         }
@@ -170,6 +174,11 @@ public final class RolloutReports {
             int bake = stepIndex < spec.steps().size() ? spec.step(stepIndex).bakeSeconds() : 0;
             steps.add(new Step(stepIndex, progress.path("canaryWeight").asInt(), startedAt, bake, endedAt,
                     charts(metrics, spec, startedAt, endedAt), ofStep));
+        }
+        if (watchStartedAt != null) {
+            // The post-promotion watch, drawn as a last step at 100 % (its judge compared with the old version's history).
+            steps.add(new Step(spec.promotionStepIndex(), 100, watchStartedAt, spec.watchSeconds(), end,
+                    charts(metrics, spec, watchStartedAt, end), watchTicks));
         }
         return steps;
     }

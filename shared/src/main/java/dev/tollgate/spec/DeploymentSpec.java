@@ -47,6 +47,11 @@ public record DeploymentSpec(
         return afterPromotion == null ? 0 : afterPromotion.rollbackWindowSeconds();
     }
 
+    /** How long the new version is judged at 100 % after the promotion; 0 when the spec keeps no watch. */
+    public int watchSeconds() {
+        return afterPromotion == null ? 0 : afterPromotion.watchSeconds();
+    }
+
     /** The index of the final, 100 % step: reaching it is the promotion. */
     public int promotionStepIndex() {
         return steps.size() - 1;

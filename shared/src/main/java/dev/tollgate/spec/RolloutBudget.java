@@ -88,6 +88,8 @@ public final class RolloutBudget {
         DECIDE("Decide", Retrier.STANDARD),
         AWAIT_APPROVAL("AwaitApproval", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
         PROMOTE("Promote", Retrier.STANDARD),
+        // The post-promotion watch: one tick a period, like Decide, for the spec's watchSeconds.
+        WATCH_AFTER_PROMOTION("WatchAfterPromotion", Retrier.STANDARD),
         // The rollback window: a token parked for the spec's rollbackWindowSeconds (maxSeconds counts a day, the most allowed).
         KEEP_ROLLBACK_WINDOW_OPEN("KeepRollbackWindowOpen", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
         CLOSE_ROLLBACK_WINDOW("CloseRollbackWindow", Retrier.STANDARD),
@@ -232,7 +234,17 @@ public final class RolloutBudget {
         /** Each quota the worst case is over, as a validation problem with the figures and what is allowed. */
         public List<Violation> overQuota() {
             List<Violation> over = new ArrayList<>();
-            if (historyEvents > HISTORY_EVENT_LIMIT) {
+            Part watch = parts.stream().filter(part -> part.what().startsWith(WATCH_PART)).findFirst().orElse(null);
+            if (historyEvents > HISTORY_EVENT_LIMIT && watch != null && historyEvents - watch.historyEvents() <= HISTORY_EVENT_LIMIT) {
+                // The rollout fits without the watch: the watch is what to shorten.
+                long room = HISTORY_EVENT_LIMIT - (historyEvents - watch.historyEvents());
+                over.add(new Violation("$.afterPromotion.watchSeconds", "the worst case is " + count(historyEvents)
+                        + " history events (" + describeParts(true) + "), above the " + count(HISTORY_EVENT_LIMIT)
+                        + " Tollgate allows of the " + count(HISTORY_EVENT_QUOTA) + " AWS allows an execution",
+                        "a watch the rest of the rollout leaves room for: " + count(room) + " events, about "
+                                + duration((long) (room / eventsPerBakeSecond)) + " of watch at one tick per " + periodSeconds
+                                + " s; a shorter watchSeconds or a longer analysis.periodSeconds"));
+            } else if (historyEvents > HISTORY_EVENT_LIMIT) {
                 long others = historyEvents - tickPart.historyEvents();
                 long room = Math.max(0, HISTORY_EVENT_LIMIT - others);
                 over.add(new Violation("$.steps", "the worst case is " + count(historyEvents) + " history events ("
@@ -354,6 +366,9 @@ public final class RolloutBudget {
                     gates * ((long) TaskState.AWAIT_APPROVAL.maxEvents() + PLAIN_STATE_EVENTS), // AfterApproval
                     gates * TaskState.AWAIT_APPROVAL.maxSeconds()));
         }
+        if (spec.watchSeconds() > 0) {
+            parts.add(watch(spec));
+        }
         parts.add(ending(spec, codeDeploy));
 
         long events = parts.stream().mapToLong(Part::historyEvents).sum();
@@ -364,8 +379,8 @@ public final class RolloutBudget {
     }
 
     /**
-     * The end of the longest path: the promotion (polled while CodeDeploy finishes it), the rollback
-     * window kept open to its end, then its close fails and the rollback (polled likewise) fails too,
+     * The end of the longest path: the promotion (polled while CodeDeploy finishes it), the watch ticking
+     * to its end, the rollback window kept open to its end, then its close fails and the rollback (polled likewise) fails too,
      * and a human is called; or the rollback holds and the lock is released; or the window closes and
      * the old version is retired; whichever records more.
      */
@@ -374,12 +389,13 @@ public final class RolloutBudget {
         long promoteEvents = PLAIN_STATE_EVENTS + TaskState.PROMOTE.maxEvents() + PLAIN_STATE_EVENTS;
         long promoteSeconds = TaskState.PROMOTE.maxSeconds();
         int window = spec.rollbackWindowSeconds();
-        promoteEvents += PLAIN_STATE_EVENTS; // HasRollbackWindow
+        int watch = spec.watchSeconds();
+        promoteEvents += PLAIN_STATE_EVENTS + PLAIN_STATE_EVENTS; // IsWatchedAfterPromotion, HasRollbackWindow
         if (window > 0) {
             promoteEvents += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
             promoteSeconds += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxSeconds(window) + TaskState.CLOSE_ROLLBACK_WINDOW.maxSeconds();
         }
-        // DescribeFailure (or DescribeRollbackInWindow), RollBack, IsRollbackSettled
+        // DescribeFailure (or DescribeRollbackInWindow, DescribeRollbackAfterPromotion), RollBack, IsRollbackSettled
         long rollbackEvents = PLAIN_STATE_EVENTS + TaskState.ROLL_BACK.maxEvents() + PLAIN_STATE_EVENTS;
         long rollbackSeconds = TaskState.ROLL_BACK.maxSeconds();
         if (codeDeploy) {
@@ -392,15 +408,29 @@ public final class RolloutBudget {
         long flagged = TaskState.FLAG_MANUAL_INTERVENTION.maxEvents() + FAIL_STATE_EVENTS;
         long promotedAndRetired = PLAIN_STATE_EVENTS + TaskState.RETIRE_OLD_VERSION.maxEvents()
                 + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxEvents() + SUCCEED_STATE_EVENTS; // WaitForDrain, Promoted
-        // The drain runs during the window, with the old version still serving: only what is left of it is waited for after.
-        long drainLeft = Math.max(0, spec.target().drainSeconds() - window);
+        // The drain runs during the watch and the window, with the old version still serving: only what is left of it is
+        // waited for after.
+        long drainLeft = Math.max(0, (long) spec.target().drainSeconds() - watch - window);
         long events = Math.max(promoteEvents + rollbackEvents + Math.max(released, flagged), promoteEvents + promotedAndRetired);
         long seconds = Math.max(promoteSeconds + rollbackSeconds + Math.max(TaskState.RELEASE_LOCK_AFTER_ROLLBACK.maxSeconds(),
                         TaskState.FLAG_MANUAL_INTERVENTION.maxSeconds()),
                 promoteSeconds + drainLeft + TaskState.RETIRE_OLD_VERSION.maxSeconds()
                         + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxSeconds());
-        return new Part(window > 0 ? "promotion, a " + window + " s rollback window, or rollback, and unlock"
-                : "promotion, or rollback, and unlock", events, seconds);
+        String watched = watch > 0 ? ", a " + watch + " s watch" : "";
+        return new Part(window > 0 ? "promotion" + watched + ", a " + window + " s rollback window, or rollback, and unlock"
+                : "promotion" + watched + ", or rollback, and unlock", events, seconds);
+    }
+
+    /** How the post-promotion watch's part of the worst case is named: {@link Estimate#overQuota} finds it by it. */
+    static final String WATCH_PART = "post-promotion watch";
+
+    /** StartWatchAfterPromotion, then WaitForWatchTick, WatchAfterPromotion and IsWatchOver every period to the watch's end. */
+    private static Part watch(DeploymentSpec spec) {
+        int period = spec.analysis().periodSeconds();
+        int watch = spec.watchSeconds();
+        return new Part(WATCH_PART + " (a tick every " + period + " s for " + watch + " s)",
+                PLAIN_STATE_EVENTS + pollingEvents(TaskState.WATCH_AFTER_PROMOTION, period, watch),
+                pollingSeconds(TaskState.WATCH_AFTER_PROMOTION, period, watch));
     }
 
     /** A task polled every {@link #POLL_SECONDS} up to its deadline. */
@@ -512,7 +542,9 @@ public final class RolloutBudget {
                 secrets += PINNED_SECRET_BYTES + 2L * jsonBytes(secret);
             }
             long spec2 = Math.max(2 * pinned, pinned + DECISION_BYTES);
-            long state = spec2 + secrets + MIGRATIONS_BYTES + (long) FAILURES * FAILURE_BYTES + SMALL_ANSWERS_BYTES;
+            // The post-promotion watch keeps its last tick (a decision's size) beside the rollout's last decision.
+            long watchTick = spec.watchSeconds() > 0 ? DECISION_BYTES : 0;
+            long state = spec2 + secrets + MIGRATIONS_BYTES + (long) FAILURES * FAILURE_BYTES + SMALL_ANSWERS_BYTES + watchTick;
             long answer = DECISION_BYTES + Caps.verdictBytes(spec.analysis());
             String summary = "the spec as pinned " + count(pinned) + " bytes, twice after the canary's deployment"
                     + (secrets > 0 ? ", " + spec.secrets().size() + " pinned secrets " + count(secrets) : "")

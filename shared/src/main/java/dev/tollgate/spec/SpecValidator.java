@@ -62,7 +62,7 @@ public final class SpecValidator {
     private static final Set<String> TOP_FIELDS = Set.of(
             "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override", "afterPromotion",
             "smokeTest");
-    private static final Set<String> AFTER_PROMOTION_FIELDS = Set.of("rollbackWindowSeconds");
+    private static final Set<String> AFTER_PROMOTION_FIELDS = Set.of("rollbackWindowSeconds", "watchSeconds");
     private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive", "dryRun",
             "task", "timeoutSeconds");
     private static final Set<String> STEP_FIELDS = Set.of("weight", "bakeSeconds", "maxBakeSeconds", "minRequests", "approval");
@@ -104,7 +104,7 @@ public final class SpecValidator {
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
         AfterPromotionSpec afterPromotion = violations.object(request, "afterPromotion", root, false)
-                .map(node -> afterPromotion(node, child(root, "afterPromotion"), target.orElse(null), violations))
+                .map(node -> afterPromotion(node, child(root, "afterPromotion"), target.orElse(null), analysis.orElse(null), violations))
                 .orElse(null);
         SmokeTestSpec smokeTest = violations.object(request, "smokeTest", root, false)
                 .map(node -> new SmokeTestValidation(violations).smokeTest(node, child(root, "smokeTest"), target.orElse(null)))
@@ -139,7 +139,8 @@ public final class SpecValidator {
      * (the blue/green termination wait) keep the original version, and the way back is a deployment
      * of the previous revision.
      */
-    private static AfterPromotionSpec afterPromotion(JsonNode node, String path, Target target, Violations violations) {
+    private static AfterPromotionSpec afterPromotion(JsonNode node, String path, Target target, AnalysisSpec analysis,
+                                                     Violations violations) {
         violations.onlyKnownFields(node, path, AFTER_PROMOTION_FIELDS);
         int window = violations.integer(node, "rollbackWindowSeconds", path, false, 0,
                 AfterPromotionSpec.MAX_ROLLBACK_WINDOW_SECONDS, "seconds").orElse(0L).intValue();
@@ -149,7 +150,41 @@ public final class SpecValidator {
                     "0 or no afterPromotion for CODEDEPLOY (keep the original task set with the deployment group's blue/green "
                             + "termination wait, and roll back by deploying the previous revision); a window needs ECS_ALB or LAMBDA_ALIAS");
         }
-        return new AfterPromotionSpec(window);
+        int watch = violations.integer(node, "watchSeconds", path, false, 0,
+                AfterPromotionSpec.MAX_WATCH_SECONDS, "seconds").orElse(0L).intValue();
+        if (watch > 0) {
+            watch(watch, window, child(path, "watchSeconds"), target, analysis, violations);
+        }
+        return new AfterPromotionSpec(window, watch);
+    }
+
+    /**
+     * The post-promotion watch: it needs a way back (not CodeDeploy, for the reason above), at least two
+     * periods to judge, a RATIO metric (the only request count, without which the judge never passes and
+     * every watch would end in a rollback), and, with the rollback window after it, at most a day of the lock.
+     */
+    private static void watch(int watch, int window, String path, Target target, AnalysisSpec analysis, Violations violations) {
+        if (target instanceof CodeDeployTarget) {
+            violations.add(path, "a CODEDEPLOY target cannot be watched after the promotion: CodeDeploy cannot stop a deployment "
+                    + "that has succeeded, so a FAIL would have no way back",
+                    "0 or no afterPromotion for CODEDEPLOY (use the deployment group's alarms and auto-rollback after it); "
+                            + "a watch needs ECS_ALB or LAMBDA_ALIAS");
+        }
+        if (analysis != null && watch < AfterPromotionSpec.MIN_WATCH_PERIODS * analysis.periodSeconds()) {
+            violations.add(path, "a watch of " + watch + " s is shorter than " + AfterPromotionSpec.MIN_WATCH_PERIODS
+                    + " analysis periods (" + analysis.periodSeconds() + " s each): the judge would see no full period to judge",
+                    "0 (no watch) or at least " + AfterPromotionSpec.MIN_WATCH_PERIODS * analysis.periodSeconds() + " seconds");
+        }
+        if (analysis != null && analysis.metrics().stream().noneMatch(metric -> metric.kind() == MetricKind.RATIO)) {
+            violations.add(path, "a watch needs a RATIO metric in analysis.metrics: without a request count the judge never "
+                    + "reaches its minimum sample, so every watch would end undecided and roll back",
+                    "0 (no watch), or add a RATIO metric (an error rate)");
+        }
+        if ((long) watch + window > AfterPromotionSpec.MAX_WATCH_SECONDS) {
+            violations.add(path, "the watch (" + watch + " s) and the rollback window after it (" + window + " s) hold the "
+                    + "service's lock for " + (watch + window) + " s",
+                    "watchSeconds + rollbackWindowSeconds at most " + AfterPromotionSpec.MAX_WATCH_SECONDS + " seconds (a day)");
+        }
     }
 
     /** The target's own rules live in {@link TargetValidation}, one method per target type. */

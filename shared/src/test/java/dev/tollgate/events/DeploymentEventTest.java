@@ -50,6 +50,10 @@ class DeploymentEventTest {
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "FAILED", "ShiftTraffic failed", RollbackReason.FAILURE, 0, T0));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(40), "MANUAL_INTERVENTION_REQUIRED", "rollback failed",
                 RollbackReason.FAILURE, -1, T0));
+        events.add(DeploymentEvent.watchVerdict(ID, "checkout", T0.plusSeconds(70), failVerdict(T0.plusSeconds(69)), "ROLLBACK",
+                "judge", "rolled back after the promotion: the watch failed the new version at 100 % after 25 s", 25));
+        events.add(DeploymentEvent.rolledBackAfterPromotion(ID, "checkout", T0.plusSeconds(70),
+                "rolled back after the promotion: the watch failed the new version at 100 % after 25 s", "judge", 25));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(12), "DRY_RUN", "dry run: nothing deployed, no traffic moved; "
                 + "would apply 1 migration on app@db:5432/checkout: 3 add discount code (V3__add_discount_code.sql)", null, 0, T0));
         return events;

@@ -3,12 +3,14 @@ package dev.tollgate.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.ApprovalService;
 import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
@@ -16,6 +18,8 @@ import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.judge.AlarmState;
+import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
 import dev.tollgate.secrets.PinnedSecrets;
@@ -26,6 +30,9 @@ import dev.tollgate.telemetry.Correlation;
 import dev.tollgate.telemetry.InvocationContext;
 import dev.tollgate.traffic.ShiftService;
 import dev.tollgate.traffic.TrafficControl;
+import dev.tollgate.watch.PostPromotionWatch;
+import dev.tollgate.watch.WatchProgress;
+import dev.tollgate.watch.WatchTick;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +80,7 @@ class ToldEventsTest {
             new ApprovalService(store, clock, events).park(deploymentId, null, 1, "token-" + deploymentId, "step 1 passed");
             switch (ending) {
                 case "promote" -> finalize.promote(spec, "all steps passed");
+                case "watch" -> watchedAndRolledBack(spec, store, finalize);
                 case "roll back" -> finalize.rollBack(spec, "step 1 failed", true);
                 case "fail" -> finalize.rollBack(spec, "ShiftTraffic failed", false);
                 default -> finalize.requireManualIntervention(spec, "failed: throttled");
@@ -86,6 +94,21 @@ class ToldEventsTest {
         tree.set("smokeTest", Json.tree("{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": "
                 + "\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/9d0d3f37e5a2c1b4\"}"));
         return new dev.tollgate.spec.SpecValidator().validate(tree);
+    }
+
+    /** Promoted with a watch, whose first tick finds an alarm in ALARM: the watch rolls the new version back. */
+    private void watchedAndRolledBack(DeploymentSpec spec, InMemoryDeploymentStore store, FinalizeService finalize) {
+        ObjectNode node = (ObjectNode) Json.tree(Json.write(spec));
+        node.putObject("afterPromotion").put("watchSeconds", 600);
+        DeploymentSpec watched = Json.convert(node, DeploymentSpec.class);
+        Instant promotedAt = clock.instant();
+        finalize.promote(watched, "all steps passed");
+        FakeMetricSource metrics = new FakeMetricSource();
+        watched.analysis().alarms().forEach(alarm -> metrics.alarm(alarm, AlarmState.ALARM));
+        clock.advance(Duration.ofSeconds(90));
+        WatchTick tick = new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, events)
+                .tick(watched, new WatchProgress(promotedAt), clock.instant());
+        finalize.rollBack(watched, tick.reason(), true);
     }
 
     /** The correlation a function reads from its event: the execution (every task passes it), no service. */
@@ -106,6 +129,7 @@ class ToldEventsTest {
         deployment("checkout-failed", "fail");
         deployment("checkout-stuck", "manual intervention");
         deployment("checkout-dry-run", "dry run");
+        deployment("checkout-watched", "watch");
 
         Set<DeploymentEvent.Type> types = EnumSet.noneOf(DeploymentEvent.Type.class);
         for (DeploymentEvent event : told) {

@@ -87,4 +87,27 @@ class RolloutProgressTest {
         assertTrue(lines.stream().anyMatch(line -> line.endsWith("task failed: dev.tollgate.errors.AwsUnavailableException: throttled")),
                 lines.toString());
     }
+
+    @Test
+    void thePostPromotionWatchIsAPhaseOfItsOwnWithItsLastTick() {
+        Histories history = new Histories("checkout-v42", 10, 100).shifted(0, 10)
+                .tick("PASS", "error-rate", "ok", "PROMOTE", "step 1/2 (10 %) passed")
+                .exited("Promote", "outcome", "{\"status\":\"RUNNING\",\"canaryPercent\":100,\"watchSeconds\":600}")
+                .entered("WaitForWatchTick");
+
+        RolloutProgress first = RolloutProgress.from(history.events());
+        assertTrue(first.isWatching());
+        assertEquals("step 1/2 at 100 %: promoted, watching the new version at 100 % against the old version's history (first tick)",
+                first.summary());
+
+        history.exited(TickOutputs.WATCH, "watchTick", "{\"action\":\"CONTINUE_WATCHING\",\"reason\":\"watching 30 s of 600 s\","
+                + "\"decidedBy\":\"judge\"}").entered("WaitForWatchTick");
+        assertEquals("step 1/2 at 100 %: promoted, watching the new version at 100 % against the old version's history "
+                + "(watching 30 s of 600 s)", RolloutProgress.from(history.events()).summary());
+
+        history.entered("DescribeRollbackAfterPromotion");
+        assertFalse(RolloutProgress.from(history.events()).isWatching());
+        assertEquals("step 1/2 at 100 %: rolling back after the promotion: the watch found the new version unhealthy",
+                RolloutProgress.from(history.events()).summary());
+    }
 }

@@ -146,7 +146,18 @@ public final class DemoSpecs {
 
     /** Keeps the old version able to serve for {@code seconds} after the promotion, for {@code tollgate rollback}. */
     public static ObjectNode withRollbackWindow(ObjectNode spec, int seconds) {
-        spec.putObject("afterPromotion").put("rollbackWindowSeconds", seconds);
+        ObjectNode afterPromotion = spec.has("afterPromotion") ? (ObjectNode) spec.get("afterPromotion") : spec.putObject("afterPromotion");
+        afterPromotion.put("rollbackWindowSeconds", seconds);
+        return spec;
+    }
+
+    /** How long the demo watches a release after its promotion when its scenario needs it: six periods. */
+    public static final int WATCH_SECONDS = 30;
+
+    /** Keeps judging the new version at 100 % for {@code seconds} after the promotion, against the old version's history. */
+    public static ObjectNode withWatch(ObjectNode spec, int seconds) {
+        ObjectNode afterPromotion = spec.has("afterPromotion") ? (ObjectNode) spec.get("afterPromotion") : spec.putObject("afterPromotion");
+        afterPromotion.put("watchSeconds", seconds);
         return spec;
     }
 

@@ -74,7 +74,8 @@ public final class ExecutionWatcher {
             out.println(stamp() + "waiting for approval: tollgate approve | promote | abort <deploymentId>");
             return;
         }
-        if (event.type() == HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED && TickOutputs.DECIDE.equals(currentState)) {
+        if (event.type() == HistoryEventType.LAMBDA_FUNCTION_SUCCEEDED
+                && (TickOutputs.DECIDE.equals(currentState) || TickOutputs.WATCH.equals(currentState))) {
             JsonNode verdict = Json.tree(event.lambdaFunctionSucceededEventDetails().output()).path("verdict");
             out.println(stamp() + TickOutputs.describeVerdict(verdict, "        "));
         } else if (event.type() == HistoryEventType.TASK_STATE_EXITED || event.type() == HistoryEventType.PASS_STATE_EXITED) {
@@ -120,6 +121,8 @@ public final class ExecutionWatcher {
             case "AwaitApproval" -> "approval answered: " + output.path("approval").path("action").asText("APPROVE") + " by "
                     + output.path("approval").path("decidedBy").asText("someone");
             case TickOutputs.DECIDE -> "decision: " + output.path("decision").path("action").asText() + " (" + output.path("decision").path("reason").asText() + ")";
+            case TickOutputs.WATCH -> "watch after the promotion: " + output.path("watchTick").path("action").asText() + " ("
+                    + output.path("watchTick").path("reason").asText() + ")";
             case "WatchTrafficShift" -> output.path("watch").path("shifted").asBoolean()
                     ? "shifted by the target: step " + (output.path("watch").path("stepIndex").asInt() + 1) + "/"
                     + output.path("spec").path("steps").size() + ", canary at " + output.path("watch").path("canaryWeight").asInt() + " %"

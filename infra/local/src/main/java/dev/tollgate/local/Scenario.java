@@ -20,7 +20,11 @@ public enum Scenario {
             0.010, 0.010, 2.00, 300, DeploymentStatus.ROLLED_BACK),
     // Metrics as good as the live version's: only the smoke test at 0 % can catch it, before any traffic moves.
     BAD_SMOKE_TEST("a release whose canary answers 503 to the smoke test at 0 %, before its first step",
-            0.010, 0.010, 1.00, 50, DeploymentStatus.ROLLED_BACK);
+            0.010, 0.010, 1.00, 50, DeploymentStatus.ROLLED_BACK),
+    // Healthy at every step, so only the post-promotion watch (which the demo adds for it) can catch it.
+    BAD_AFTER_PROMOTION("a release as healthy as the live version until it serves all traffic, then failing 6 % of requests "
+            + "(the load it never saw at 50 %); watched after the promotion",
+            0.010, 0.010, 1.00, 50, DeploymentStatus.ROLLED_BACK, 0.060);
 
     private final String description;
     private final double baselineErrorRate;
@@ -28,9 +32,16 @@ public enum Scenario {
     private final double canaryLatencyFactor;
     private final int latencySamples;
     private final DeploymentStatus expected;
+    private final double errorRateAtFullTraffic;
 
     Scenario(String description, double baselineErrorRate, double canaryErrorRate, double canaryLatencyFactor,
              int latencySamples, DeploymentStatus expected) {
+        this(description, baselineErrorRate, canaryErrorRate, canaryLatencyFactor, latencySamples, expected, canaryErrorRate);
+    }
+
+    Scenario(String description, double baselineErrorRate, double canaryErrorRate, double canaryLatencyFactor,
+             int latencySamples, DeploymentStatus expected, double errorRateAtFullTraffic) {
+        this.errorRateAtFullTraffic = errorRateAtFullTraffic;
         this.description = description;
         this.baselineErrorRate = baselineErrorRate;
         this.canaryErrorRate = canaryErrorRate;
@@ -59,6 +70,16 @@ public enum Scenario {
 
     public double canaryErrorRate() {
         return canaryErrorRate;
+    }
+
+    /** The release's error rate when it serves {@code share} of the traffic: its canary rate, unless all of it. */
+    public double releaseErrorRate(double share) {
+        return share >= 1.0 ? errorRateAtFullTraffic : canaryErrorRate;
+    }
+
+    /** True when only a watch after the promotion can catch the release: the demo watches it. */
+    public boolean needsWatch() {
+        return errorRateAtFullTraffic != canaryErrorRate;
     }
 
     public double canaryLatencyFactor() {

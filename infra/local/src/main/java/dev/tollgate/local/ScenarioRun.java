@@ -138,6 +138,9 @@ public final class ScenarioRun {
         }
         ReleaseDatabase database = ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION);
         DemoSpecs.withMigrations(spec, database, false);
+        if (scenario.needsWatch()) {
+            DemoSpecs.withWatch(spec, DemoSpecs.WATCH_SECONDS);
+        }
         traffic.seedHistory(began);
         traffic.start();
         return new Release(deploymentId, spec, fixture, traffic, began, database, canaryEndpoint);

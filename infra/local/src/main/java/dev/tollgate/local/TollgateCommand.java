@@ -63,8 +63,9 @@ public final class TollgateCommand implements Runnable {
                     + "Exit status 0 when the outcome is the one the scenario expects.")
     static final class Demo implements Callable<Integer> {
 
-        @Option(names = "--scenario", defaultValue = "good", description = "good (promoted), bad-errors, bad-latency or bad-smoke-test (rolled back; the last before any traffic moves, "
-                + "ecs-alb and lambda-alias only). Default: ${DEFAULT-VALUE}")
+        @Option(names = "--scenario", defaultValue = "good", description = "good (promoted), bad-errors or bad-latency (rolled back at a step), "
+                + "bad-smoke-test (rolled back before any traffic moves; ecs-alb and lambda-alias only), bad-after-promotion "
+                + "(healthy at every step, failing at full traffic: rolled back by the watch after the promotion). Default: ${DEFAULT-VALUE}")
         String scenario;
 
         @Option(names = "--target", defaultValue = "ecs-alb",
@@ -89,6 +90,11 @@ public final class TollgateCommand implements Runnable {
         @Option(names = "--approval", description = "Put an approval gate after the first step, to answer with "
                 + "`tollgate approve|promote|abort` from another terminal")
         boolean approval;
+
+        @Option(names = "--watch", paramLabel = "SECONDS", description = "Keep judging the new version, then serving all traffic, for SECONDS after "
+                + "the promotion, against the old version's history (afterPromotion.watchSeconds; bad-after-promotion watches "
+                + DemoSpecs.WATCH_SECONDS + " s by itself)")
+        Integer watchSeconds;
 
         @Option(names = "--dry-run", description = "Make the release's migrations a dry run: the deployment lists what they "
                 + "would apply and stops with outcome DRY_RUN, nothing deployed")
@@ -123,6 +129,9 @@ public final class TollgateCommand implements Runnable {
                 ScenarioRun.Result result = new ScenarioRun(stack, System.out).run(chosen, chosenTarget, service, seed, spec -> {
                     if (approval) {
                         DemoSpecs.withApproval(spec, 0);
+                    }
+                    if (watchSeconds != null) {
+                        DemoSpecs.withWatch(spec, watchSeconds);
                     }
                     return dryRun ? DemoSpecs.withDryRun(spec) : spec;
                 }, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));

@@ -142,7 +142,10 @@ public final class TrafficSimulator implements AutoCloseable {
                 "ExecutedVersion", version);
     }
 
-    /** A day of the live version's traffic, so the error-budget check has its history. */
+    /**
+     * A day of the live version's traffic, so the error-budget check has its history, and its last
+     * {@link #RECENT_PERIODS} periods at all of the traffic, the history a post-promotion watch compares with.
+     */
     public void seedHistory(Instant now) {
         Instant anHourAgo = now.minusSeconds(3600);
         long requests = 250_000;
@@ -150,7 +153,21 @@ public final class TrafficSimulator implements AutoCloseable {
         put(List.of(
                 datum(instrumentation.requests(), liveVersion, anHourAgo, requests),
                 datum(instrumentation.errors(), liveVersion, anHourAgo, errors)));
+        long nowSeconds = now.getEpochSecond();
+        Instant lastPeriod = Instant.ofEpochSecond(nowSeconds - Math.floorMod(nowSeconds, periodSeconds) - periodSeconds);
+        for (int from = RECENT_PERIODS - 1; from >= 0; from -= PERIODS_PER_PUT) {
+            List<MetricDatum> data = new ArrayList<>();
+            for (int back = from; back > from - PERIODS_PER_PUT && back >= 0; back--) {
+                addSide(data, liveVersion, lastPeriod.minusSeconds((long) back * periodSeconds), requestsPerPeriod,
+                        scenario.baselineErrorRate(), 1.0);
+            }
+            put(data);
+        }
     }
+
+    /** Periods of the live version's recent history: more than the demo's watch reads. */
+    static final int RECENT_PERIODS = 24;
+    private static final int PERIODS_PER_PUT = 8;
 
     public void start() {
         long now = System.currentTimeMillis();
@@ -171,7 +188,7 @@ public final class TrafficSimulator implements AutoCloseable {
             if (split.releaseVersion() != null) {
                 boolean release = !split.releaseVersion().equals(liveVersion);
                 addSide(data, split.releaseVersion(), periodStart, releaseRequests,
-                        release ? scenario.canaryErrorRate() : scenario.baselineErrorRate(), release ? scenario.canaryLatencyFactor() : 1.0);
+                        release ? scenario.releaseErrorRate(split.releaseShare()) : scenario.baselineErrorRate(), release ? scenario.canaryLatencyFactor() : 1.0);
             }
             put(data);
         } catch (RuntimeException e) {

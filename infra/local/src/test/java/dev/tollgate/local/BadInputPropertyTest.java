@@ -20,6 +20,7 @@ import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeSmokeTarget;
@@ -42,6 +43,7 @@ import dev.tollgate.smoke.SmokeTestService;
 import dev.tollgate.traffic.CanaryService;
 import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.traffic.ShiftService;
+import dev.tollgate.watch.PostPromotionWatch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,7 +101,8 @@ class BadInputPropertyTest {
                     new FakeSmokeTarget(), new FakeSmokeTarget(), new FakeSmokeTarget(), store, clock, pause -> { }, DeploymentEvents.NONE), 15);
             case "shift" -> new ShiftTrafficHandler(new ShiftService(traffic, store, clock), 15);
             case "decide" -> new DecideHandler(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), clock), store,
-                    new DecisionPolicy(), clock));
+                    new DecisionPolicy(), clock), new PostPromotionWatch(metrics, new SequentialJudge(), store, clock,
+                    DeploymentEvents.NONE));
             case "approval" -> new ApprovalHandler(store, clock);
             case "finalize" -> new FinalizeHandler(new FinalizeService(traffic, store, clock, 15));
             default -> throw new IllegalArgumentException(function);

@@ -62,11 +62,12 @@ class CrashIT {
 
     /**
      * What the demo spec of a case has on top: nothing, an approval gate after the first step, a
-     * migration dry run, a rollback window that stays open (10 minutes) or closes at once (2 s), or a smoke
-     * test (its function crashes before it uses the test listener, so any listener of the account will do).
+     * migration dry run, a rollback window that stays open (10 minutes) or closes at once (2 s), a smoke
+     * test (its function crashes before it uses the test listener, so any listener of the account will do), or a
+     * post-promotion watch (10 minutes).
      */
     enum Variant {
-        PLAIN, APPROVAL_GATE, DRY_RUN, ROLLBACK_WINDOW_OPEN, ROLLBACK_WINDOW_CLOSING, SMOKE_TEST
+        PLAIN, APPROVAL_GATE, DRY_RUN, ROLLBACK_WINDOW_OPEN, ROLLBACK_WINDOW_CLOSING, SMOKE_TEST, WATCH
     }
 
     static Stream<Arguments> crashes() {
@@ -86,6 +87,8 @@ class CrashIT {
             cases.add(Arguments.of("AwaitApproval", how, "ApprovalFunction", null, Scenario.GOOD, Variant.APPROVAL_GATE, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("Promote", how, "FinalizeFunction", "PROMOTE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.FAILED_ROLLED_BACK));
             // After the promotion, with the old version still able to serve: a failure rolls back to it.
+            // "watch": the Decide function's watch ticks, told from its step ticks by the event's watch field.
+            cases.add(Arguments.of("WatchAfterPromotion", how, "DecideFunction", "watch", Scenario.GOOD, Variant.WATCH, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("KeepRollbackWindowOpen", how, "ApprovalFunction", null, Scenario.GOOD, Variant.ROLLBACK_WINDOW_OPEN, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("CloseRollbackWindow", how, "FinalizeFunction", "CLOSE_ROLLBACK_WINDOW", Scenario.GOOD, Variant.ROLLBACK_WINDOW_CLOSING, timeout, Expected.FAILED_ROLLED_BACK));
             cases.add(Arguments.of("ReleaseLockAfterPromotion", how, "DeploymentLockFunction", "RELEASE", Scenario.GOOD, Variant.PLAIN, timeout, Expected.PROMOTED_LOCK_HELD));
@@ -103,7 +106,8 @@ class CrashIT {
                                boolean timeout, Expected expected) throws Exception {
         // Target group names are at most 32 characters, so the service name stays short.
         String service = "c" + Integer.toHexString(state.hashCode() & 0xfffff) + (timeout ? "t" : "f");
-        Predicate<JsonNode> thisState = event -> mentions(event, service) && (action == null || action.equals(event.path("action").asText()));
+        Predicate<JsonNode> thisState = event -> mentions(event, service)
+                && (action == null || action.equals(event.path("action").asText()) || event.has(action));
         if (timeout) {
             stack.lambdaEndpoint().timeOutNext(function, thisState, 1_000);
         } else {
@@ -174,6 +178,7 @@ class CrashIT {
                     case ROLLBACK_WINDOW_CLOSING -> DemoSpecs.withRollbackWindow(spec, 2);
                     case SMOKE_TEST -> DemoSpecs.withSmokeTestProbe(spec,
                             spec.path("target").path("listenerArn").asText().replaceAll("/[0-9a-f]+$", "/0123456789abcdef"));
+                    case WATCH -> DemoSpecs.withWatch(spec, 600);
                     case PLAIN -> spec;
                 });
         System.out.println(printed.toString(StandardCharsets.UTF_8));

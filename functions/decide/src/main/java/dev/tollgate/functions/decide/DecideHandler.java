@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
-import dev.tollgate.decision.Decision;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.StepProgress;
@@ -13,32 +12,40 @@ import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
 import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.watch.PostPromotionWatch;
+import dev.tollgate.watch.WatchProgress;
 import java.time.Instant;
 
 /**
  * One analysis tick: reads the step's metrics and alarms, asks the judge, and turns its verdict (and
  * any operator abort or promotion) into the next action, returned with the verdict and its numbers.
+ * With {@code watch} instead of {@code progress}, one tick of the post-promotion watch: the new version
+ * at 100 % judged against the old version's history (the same reads and judge, so the same function and role).
  */
-public final class DecideHandler extends JsonHandler<DecideHandler.Request, Decision> {
+public final class DecideHandler extends JsonHandler<DecideHandler.Request, Object> {
 
     private final DecisionService decisions;
+    private final PostPromotionWatch watch;
 
     public DecideHandler() {
         this(FunctionEnvironment.fromProcess());
     }
 
     public DecideHandler(FunctionEnvironment environment) {
-        this(wire(new AwsClients(environment)));
+        this(new AwsClients(environment));
     }
 
-    private static DecisionService wire(AwsClients clients) {
-        return new DecisionService(new AnalysisService(Wiring.metricSource(clients), new SequentialJudge(), Wiring.clock()),
-                Wiring.deploymentStore(clients), new DecisionPolicy(), Wiring.clock(), Wiring.deploymentEvents(clients));
+    private DecideHandler(AwsClients clients) {
+        this(new DecisionService(new AnalysisService(Wiring.metricSource(clients), new SequentialJudge(), Wiring.clock()),
+                        Wiring.deploymentStore(clients), new DecisionPolicy(), Wiring.clock(), Wiring.deploymentEvents(clients)),
+                new PostPromotionWatch(Wiring.metricSource(clients), new SequentialJudge(), Wiring.deploymentStore(clients),
+                        Wiring.clock(), Wiring.deploymentEvents(clients)));
     }
 
-    public DecideHandler(DecisionService decisions) {
+    public DecideHandler(DecisionService decisions, PostPromotionWatch watch) {
         super(Request.class);
         this.decisions = decisions;
+        this.watch = watch;
     }
 
     @Override
@@ -47,7 +54,10 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
     }
 
     @Override
-    protected Decision handle(Request request, Context context) {
+    protected Object handle(Request request, Context context) {
+        if (request.watch() != null) {
+            return watch.tick(required(request.spec(), "spec"), request.watch(), required(request.tickStartedAt(), "tickStartedAt"));
+        }
         int retryCount = request.execution() == null || request.execution().retryCount() == null ? 0 : request.execution().retryCount();
         return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
                 required(request.tickStartedAt(), "tickStartedAt"), retryCount);
@@ -56,8 +66,14 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Deci
     /**
      * {@code tickStartedAt} is {@code $$.State.EnteredTime}: when the state machine entered this tick, the same for its
      * retries; {@code execution.retryCount} is {@code $$.State.RetryCount}, how many times this tick was tried before.
+     * {@code progress} for a step's tick, {@code watch} for a tick of the post-promotion watch.
      */
-    public record Request(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt, @Nullable Attempt execution) {
+    public record Request(DeploymentSpec spec, @Nullable StepProgress progress, Instant tickStartedAt, @Nullable WatchProgress watch,
+                          @Nullable Attempt execution) {
+
+        public Request(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
+            this(spec, progress, tickStartedAt, null, null);
+        }
     }
 
     /** The part of the state machine's context the tick reads. */

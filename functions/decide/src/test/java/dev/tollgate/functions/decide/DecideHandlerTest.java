@@ -10,12 +10,14 @@ import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.SequentialJudge;
+import dev.tollgate.watch.PostPromotionWatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +39,8 @@ class DecideHandlerTest {
     // The sample tick: step 2 (25 %) began at 10:20, its bake time is 300 s, and the tick is at 10:25:30.
     private final MutableClock clock = new MutableClock(STEP_STARTED.plusSeconds(5 * 60 + 30));
     private final DecideHandler handler = new DecideHandler(new DecisionService(
-            new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock));
+            new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock),
+            new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, DeploymentEvents.NONE));
 
     @BeforeEach
     void deploymentIsRecorded() {
@@ -195,5 +198,30 @@ class DecideHandlerTest {
         assertEquals("NEXT_STEP", retried.path("action").asText(), retried.toString());
         assertEquals(List.of("CONTINUE_BAKING", "NEXT_STEP"),
                 ticksRecorded().stream().map(entry -> entry.message().substring(0, entry.message().indexOf(':'))).toList());
+    }
+
+    /**
+     * The sample watch tick: promoted at 11:00 (the rollout took its lock at 10:25:30), the tick at 11:05:30 of a
+     * 600 s watch reads the new version's five periods since 11:00 against the old version's five before 10:25.
+     */
+    @Test
+    void aWatchTickJudgesTheNewVersionAgainstTheOldVersionsHistoryAndWatchesOn() {
+        Instant promoted = Instant.parse("2026-11-24T11:00:00Z");
+        clock.advance(Duration.between(clock.instant(), promoted.plusSeconds(5 * 60 + 30)));
+        for (int index = 0; index < 5; index++) {
+            Instant history = STEP_STARTED.plusSeconds(60L * index + 10);
+            Instant watched = promoted.plusSeconds(60L * index + 10);
+            metrics.put("App", "Requests", BASELINE, history, 7_500).put("App", "5xx", BASELINE, history, 15)
+                    .put("App", "Latency", BASELINE, history, 175)
+                    .put("App", "Requests", CANARY, watched, 7_500).put("App", "5xx", CANARY, watched, 6)
+                    .put("App", "Latency", CANARY, watched, 180);
+        }
+
+        JsonNode tick = SampleEvents.invoke(handler, "decide-watch-after-promotion.json");
+
+        assertEquals("CONTINUE_WATCHING", tick.path("action").asText(), tick.toString());
+        assertTrue(tick.path("reason").asText().startsWith("watching 330 s of 600 s after the promotion; PASS so far"), tick.toString());
+        assertEquals(330, tick.path("watchedSeconds").asInt());
+        assertEquals("PASS", tick.path("verdict").path("verdict").asText(), "the verdict the tick rests on comes with it");
     }
 }
