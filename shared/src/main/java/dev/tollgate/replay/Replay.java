@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * A whole replay: what was replayed ({@code subject}: a deployment id, or a spec over a window),
  * every tick judged again, the outcome today's judge reaches ({@code outcome}: PROMOTE, ROLLBACK,
- * AWAIT_APPROVAL, or UNDECIDED when the window ended first; NO_DATA when no metric had a single data
- * point, which is never a PASS), and whether it was compared with a recorded deployment.
+ * AWAIT_APPROVAL, or UNDECIDED when the window ended first; NO_DATA when the canary had not a single data
+ * point in any metric, which is never a PASS), and whether it was compared with a recorded deployment.
  */
 public record Replay(String subject, DeploymentSpec spec, Instant from, Instant to, List<ReplayedTick> ticks, String outcome,
                      boolean recorded) {

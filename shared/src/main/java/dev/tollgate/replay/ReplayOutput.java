@@ -69,7 +69,7 @@ public final class ReplayOutput {
     /** The last line: the outcome, and for a recorded deployment whether today's judge agrees at every tick. */
     public static String conclusion(Replay replay) {
         if (Replay.NO_DATA.equals(replay.outcome())) {
-            return "outcome: NO_DATA: no metric of the spec had a single data point in the window (" + replay.from() + " to "
+            return "outcome: NO_DATA: the canary had not a single data point in any metric of the spec in the window (" + replay.from() + " to "
                     + replay.to() + "); check the dimensions and the window. Silence is never a PASS.";
         }
         String outcome = "outcome: " + replay.outcome() + (Replay.UNDECIDED.equals(replay.outcome())

@@ -229,7 +229,9 @@ public final class ReplayService {
         @Override
         public Map<String, MetricSeries> series(List<SeriesQuery> queries, Instant start, Instant end, int periodSeconds) {
             Map<String, MetricSeries> series = metrics.series(queries, start, end, periodSeconds);
-            seen.any |= series.values().stream().anyMatch(values -> !values.isEmpty());
+            // The canary's data is what a replay judges: the baseline alone (the live version always has some) is no data.
+            seen.any |= queries.stream().filter(AnalysisService::isCanarySide)
+                    .anyMatch(query -> !series.getOrDefault(query.id(), MetricSeries.EMPTY).isEmpty());
             return series;
         }
 

@@ -107,6 +107,19 @@ class ReplayServiceTest {
     }
 
     @Test
+    void aWindowWithTheBaselinesDataButNoneOfTheCanarysIsNoData() {
+        FakeMetricSource liveVersionOnly = new FakeMetricSource();
+        for (int period = 0; period < 20; period++) {
+            Instant at = FROM.plusSeconds(60L * period + 1);
+            liveVersionOnly.put("App", "Requests", BASELINE, at, 9_000).put("App", "Errors", BASELINE, at, 90);
+        }
+
+        Replay replay = replay(liveVersionOnly).replayWindow(spec(60), FROM, FROM.plusSeconds(20 * 60));
+
+        assertEquals(Replay.NO_DATA, replay.outcome(), "a release that never served a request was never judged");
+    }
+
+    @Test
     void judgesAReleaseThatRanWithoutTollgateStepByStep() {
         Replay healthy = replay(traffic(40, 60, 10)).replayWindow(spec(60), FROM, FROM.plusSeconds(40 * 60));
         Replay failing = replay(traffic(40, 60, 80)).replayWindow(spec(60), FROM, FROM.plusSeconds(40 * 60));

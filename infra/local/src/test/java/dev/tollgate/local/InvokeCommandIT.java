@@ -65,9 +65,13 @@ class InvokeCommandIT {
                 "Unable to describe task definition"));
         SAMPLES.put("deploy-canary.json", Expected.fails("DeployCanaryFunction", AWS_CALL_FAILED, "ListenerNotFound"));
         SAMPLES.put("deploy-canary-check-health.json", Expected.fails("DeployCanaryFunction", NEVER_DEPLOYED, "never deployed"));
+        SAMPLES.put("deploy-canary-smoke-test.json", Expected.fails("DeployCanaryFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("shift-traffic.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("shift-traffic-watch.json", Expected.fails("ShiftTrafficFunction", NEVER_DEPLOYED, "never deployed"));
         SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason", "verdict"));
+        // A watch tick of a deployment with no record on the stack: no history to compare with, and a watch that ended
+        // long ago without evidence of health rolls back (fail closed).
+        SAMPLES.put("decide-watch-after-promotion.json", Expected.responds("DecideFunction", "action", "reason", "watchedSeconds"));
         SAMPLES.put("approval.json", Expected.responds("ApprovalFunction", "deploymentId", "nextStepIndex"));
         // Its deployment (the next release, v43) has no record on the stack: no window can open for it.
         SAMPLES.put("approval-rollback-window.json", Expected.fails("ApprovalFunction", "dev.tollgate.errors.DeploymentNotRunningException",
