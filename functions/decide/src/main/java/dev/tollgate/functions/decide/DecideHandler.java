@@ -7,10 +7,13 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.StepProgress;
+import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
 import dev.tollgate.judge.SequentialJudge;
+import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.watch.PostPromotionWatch;
 import dev.tollgate.watch.WatchProgress;
@@ -36,10 +39,14 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
     }
 
     private DecideHandler(AwsClients clients) {
-        this(new DecisionService(new AnalysisService(Wiring.metricSource(clients), new SequentialJudge(), Wiring.clock()),
-                        Wiring.deploymentStore(clients), new DecisionPolicy(), Wiring.clock(), Wiring.deploymentEvents(clients)),
-                new PostPromotionWatch(Wiring.metricSource(clients), new SequentialJudge(), Wiring.deploymentStore(clients),
-                        Wiring.clock(), Wiring.deploymentEvents(clients)));
+        this(Wiring.metricSource(clients), Wiring.deploymentStore(clients), Wiring.deploymentEvents(clients));
+    }
+
+    /** A step's tick and a watch's tick share one client of each service: a cold start builds each once. */
+    private DecideHandler(MetricSource metrics, DeploymentStore store, DeploymentEvents events) {
+        this(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), Wiring.clock()), store, new DecisionPolicy(),
+                        Wiring.clock(), events),
+                new PostPromotionWatch(metrics, new SequentialJudge(), store, Wiring.clock(), events));
     }
 
     public DecideHandler(DecisionService decisions, PostPromotionWatch watch) {
