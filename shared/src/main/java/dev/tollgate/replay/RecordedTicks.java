@@ -7,9 +7,7 @@ import dev.tollgate.ops.ExecutionEvent;
 import dev.tollgate.ops.TickOutputs;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,10 +42,8 @@ public final class RecordedTicks {
                 continue;
             }
             StepProgress progress = Json.convert(payload.path("progress"), StepProgress.class);
-            Map<String, String> checks = new LinkedHashMap<>();
-            verdict.path("checks").forEach(check -> checks.put(check.path("name").asText(), check.path("verdict").asText()));
-            RecordedTick recorded = new RecordedTick(verdict.path("verdict").asText(), checks, decision.path("action").asText(),
-                    decision.path("nextStepIndex").asInt(progress.stepIndex()), ReplayService.alarmStates(verdict));
+            RecordedTick recorded = RecordedTick.of(verdict, decision.path("action").asText(),
+                    decision.path("nextStepIndex").asInt(progress.stepIndex()));
             ticks.add(new ReplayTick(progress, Instant.parse(verdict.get("analysedAt").asText()),
                     "judge".equals(decision.path("decidedBy").asText("judge")) ? Optional.of(recorded) : Optional.empty()));
             verdict = null;

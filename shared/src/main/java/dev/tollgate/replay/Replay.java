@@ -20,8 +20,13 @@ public record Replay(String subject, DeploymentSpec spec, Instant from, Instant 
         ticks = List.copyOf(ticks);
     }
 
-    /** Recorded ticks today's judge decides differently. */
+    /** Recorded ticks today's judge decides differently on the data they read. */
     public long disagreements() {
-        return ticks.stream().filter(tick -> !tick.agrees()).count();
+        return ticks.stream().filter(ReplayedTick::disagrees).count();
+    }
+
+    /** Recorded ticks decided differently on data that reached CloudWatch after they read it: not comparable. */
+    public long readOtherData() {
+        return ticks.stream().filter(ReplayedTick::readOtherData).count();
     }
 }

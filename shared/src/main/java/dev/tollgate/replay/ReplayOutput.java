@@ -37,11 +37,19 @@ public final class ReplayOutput {
                     + " at " + tick.progress().canaryWeight() + " %: " + verdict);
             lines.add(INDENT + "decision: " + replayed.decision().action() + " (" + replayed.decision().reason() + ")");
             if (tick.recorded().isPresent()) {
-                lines.add(INDENT + (replayed.agrees() ? "agrees with the recorded tick"
-                        : "DIFFERS from the recorded tick: " + String.join("; ", replayed.differences())));
+                lines.add(INDENT + comparison(replayed));
             }
         }
         return lines;
+    }
+
+    private static String comparison(ReplayedTick replayed) {
+        if (replayed.agrees()) {
+            return "agrees with the recorded tick";
+        }
+        String differs = "DIFFERS from the recorded tick: " + String.join("; ", replayed.differences());
+        return replayed.disagrees() ? differs : differs + "; but it read other data, so this is no disagreement: "
+                + String.join("; ", replayed.dataChanges()) + " (data CloudWatch received after the tick read it)";
     }
 
     /** One row per step: its weight, ticks, verdicts, the last decision today and then, and the ticks that agree. */
@@ -77,10 +85,12 @@ public final class ReplayOutput {
         if (!replay.recorded()) {
             return outcome;
         }
-        long compared = replay.ticks().stream().filter(tick -> tick.tick().recorded().isPresent()).count();
+        long compared = replay.ticks().stream().filter(tick -> tick.tick().recorded().isPresent()).count() - replay.readOtherData();
+        String otherData = replay.readOtherData() == 0 ? "" : "; " + replay.readOtherData() + " more decided otherwise on data"
+                + " CloudWatch received after they read it, and cannot be compared";
         return outcome + "; " + (replay.disagreements() == 0
-                ? "today's judge agrees with all " + compared + " recorded ticks"
-                : "today's judge DISAGREES at " + replay.disagreements() + " of " + compared + " recorded ticks");
+                ? "today's judge agrees with all " + compared + " recorded ticks that read the data it reads"
+                : "today's judge DISAGREES at " + replay.disagreements() + " of " + compared + " recorded ticks") + otherData;
     }
 
     /** The replay as a rollout report: per step the charts the judge read and every replayed decision with its checks. */
@@ -107,8 +117,7 @@ public final class ReplayOutput {
         List<Check> checks = tick.verdict().checks().stream()
                 .map(check -> new Check(check.name(), check.verdict().name(), check.reason(), finite(check.numbers()), check.dryRun()))
                 .toList();
-        String reason = tick.decision().reason() + (tick.agrees() ? "" : " [DIFFERS from the recorded tick: "
-                + String.join("; ", tick.differences()) + "]");
+        String reason = tick.decision().reason() + (tick.agrees() ? "" : " [" + comparison(tick) + "]");
         return new DecisionPoint(tick.tick().at(), tick.verdict().verdict().name(), tick.decision().action().name(),
                 "today's judge", reason, checks);
     }

@@ -59,7 +59,8 @@ public final class ReplayService {
             StepVerdict verdict = analyse(spec, tick.progress(), tick.at(), alarms, seen);
             Decision decision = new DecisionPolicy().decide(spec, tick.progress(), verdict, Optional.empty(), tick.at());
             replayed.add(new ReplayedTick(tick, verdict, decision,
-                    tick.recorded().map(recorded -> differences(recorded, verdict, decision)).orElse(List.of())));
+                    tick.recorded().map(recorded -> differences(recorded, verdict, decision)).orElse(List.of()),
+                    tick.recorded().map(recorded -> dataChanges(recorded, verdict)).orElse(List.of())));
         }
         String outcome = replayed.get(replayed.size() - 1).decision().action().name();
         Instant from = ticks.get(0).progress().stepStartedAt();
@@ -86,7 +87,7 @@ public final class ReplayService {
             StepProgress progress = StepProgress.started(stepIndex, spec.step(stepIndex).weight(), stepStartedAt, period);
             StepVerdict verdict = analyse(withoutAlarms, progress, at, Map.of(), seen);
             Decision decision = new DecisionPolicy().decide(withoutAlarms, progress, verdict, Optional.empty(), at);
-            replayed.add(new ReplayedTick(new ReplayTick(progress, at, Optional.empty()), verdict, decision, List.of()));
+            replayed.add(new ReplayedTick(new ReplayTick(progress, at, Optional.empty()), verdict, decision, List.of(), List.of()));
             Action next = decision.action();
             if (next == Action.AWAIT_APPROVAL && verdict.verdict() == Verdict.PASS && decision.onApproval() != null) {
                 next = decision.onApproval(); // an approval gate after a PASS: replay goes on as if approved
@@ -191,6 +192,33 @@ public final class ReplayService {
                     + decision.action() + " (to step " + (decision.nextStepIndex() + 1) + ") now");
         }
         return differences;
+    }
+
+    /**
+     * How the amounts of data today's checks read differ from what the recorded tick's checks read (its
+     * periods and requests, {@link RecordedTick#SAMPLE_NUMBERS}), check by check; empty when they match or
+     * the record does not say.
+     */
+    static List<String> dataChanges(RecordedTick recorded, StepVerdict verdict) {
+        List<String> changes = new ArrayList<>();
+        for (CheckVerdict check : verdict.checks()) {
+            Map<String, Double> then = recorded.checkSamples().getOrDefault(check.name(), Map.of());
+            List<String> changed = new ArrayList<>();
+            then.forEach((number, counted) -> {
+                Double today = check.numbers().get(number);
+                if (today != null && Double.compare(today, counted) != 0) {
+                    changed.add(count(counted) + " " + number + " then, " + count(today) + " now");
+                }
+            });
+            if (!changed.isEmpty()) {
+                changes.add(check.name() + " read " + String.join(", ", changed));
+            }
+        }
+        return changes;
+    }
+
+    private static String count(double amount) {
+        return amount == Math.rint(amount) ? String.valueOf((long) amount) : String.valueOf(amount);
     }
 
     /** The alarm states a recorded tick's checks show: PASS was OK, FAIL was ALARM, undecided was no data or no alarm. */

@@ -142,10 +142,8 @@ class ReplayServiceTest {
             Instant at = FROM.plusSeconds(60L * minute + 3);
             StepVerdict verdict = new AnalysisService(metrics, new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC)).analyse(spec, progress);
             Decision decision = new DecisionPolicy().decide(spec, progress, verdict, Optional.empty(), at);
-            Map<String, String> checks = new LinkedHashMap<>();
-            verdict.checks().forEach(check -> checks.put(check.name(), check.verdict().name()));
-            ticks.add(new ReplayTick(progress, at, Optional.of(new RecordedTick(verdict.verdict().name(), checks,
-                    decision.action().name(), decision.nextStepIndex(), ReplayService.alarmStates(Json.tree(Json.write(verdict)))))));
+            ticks.add(new ReplayTick(progress, at, Optional.of(RecordedTick.of(Json.tree(Json.write(verdict)),
+                    decision.action().name(), decision.nextStepIndex()))));
             switch (decision.action()) {
                 case CONTINUE_BAKING -> { }
                 case NEXT_STEP -> progress = StepProgress.started(decision.nextStepIndex(), 50, at, 60);
@@ -168,6 +166,41 @@ class ReplayServiceTest {
         assertEquals(0, replay.disagreements(), String.join("\n", ReplayOutput.ticks(replay)));
         assertEquals("PROMOTE", replay.outcome());
         assertTrue(ReplayOutput.conclusion(replay).contains("agrees with all " + ticks.size() + " recorded ticks"));
+        Map<String, Double> read = ticks.get(ticks.size() - 1).recorded().orElseThrow().checkSamples().get("error-rate");
+        double periods = read.get("pairedPeriods");
+        assertTrue(periods >= 2, read.toString());
+        assertEquals(Map.of("canaryRequests", 1_000 * periods, "baselineRequests", 9_000 * periods, "pairedPeriods", periods,
+                "skippedPeriods", 0.0), read, "a tick records how much data each check read");
+    }
+
+    @Test
+    void aTickThatReadLessDataThanCloudWatchHoldsNowIsNotCountedAsADisagreement() {
+        DeploymentSpec spec = spec(60);
+        FakeMetricSource metrics = traffic(40, 60, 10);
+        List<ReplayTick> ticks = new ArrayList<>(liveTicks(spec, metrics));
+        ReplayTick last = ticks.get(ticks.size() - 1);
+        RecordedTick then = last.recorded().orElseThrow();
+        // As the live tick saw it when the last period's data reached CloudWatch after the tick read the window.
+        Map<String, Double> lessData = new LinkedHashMap<>(then.checkSamples().get("error-rate"));
+        lessData.merge("canaryRequests", -1_000.0, Double::sum);
+        lessData.merge("pairedPeriods", -1.0, Double::sum);
+        ticks.set(ticks.size() - 1, new ReplayTick(last.progress(), last.at(), Optional.of(new RecordedTick("INCONCLUSIVE",
+                Map.of("error-rate", "INCONCLUSIVE", "checkout-p99", "PASS"), Map.of("error-rate", lessData), "CONTINUE_BAKING",
+                last.progress().stepIndex(), then.alarmStates()))));
+
+        Replay replay = replay(metrics).replayRecorded("checkout-v42", spec, ticks);
+        ReplayedTick lateData = replay.ticks().get(replay.ticks().size() - 1);
+
+        assertFalse(lateData.agrees());
+        assertTrue(lateData.readOtherData());
+        assertEquals(0, replay.disagreements());
+        assertEquals(1, replay.readOtherData());
+        assertTrue(lateData.dataChanges().get(0).startsWith("error-rate read "), lateData.dataChanges().toString());
+        assertTrue(lateData.dataChanges().get(0).contains(" pairedPeriods then, "), lateData.dataChanges().toString());
+        String conclusion = ReplayOutput.conclusion(replay);
+        assertTrue(conclusion.contains("agrees with all " + (ticks.size() - 1) + " recorded ticks"), conclusion);
+        assertTrue(conclusion.contains("1 more decided otherwise on data CloudWatch received after they read it"), conclusion);
+        assertTrue(ReplayOutput.ticks(replay).stream().anyMatch(line -> line.contains("so this is no disagreement")));
     }
 
     @Test
@@ -179,7 +212,8 @@ class ReplayServiceTest {
         RecordedTick then = last.recorded().orElseThrow();
         // As if an earlier judge had rolled this tick back.
         ticks.set(ticks.size() - 1, new ReplayTick(last.progress(), last.at(), Optional.of(new RecordedTick("FAIL",
-                Map.of("error-rate", "FAIL", "checkout-p99", "PASS"), "ROLLBACK", last.progress().stepIndex(), then.alarmStates()))));
+                Map.of("error-rate", "FAIL", "checkout-p99", "PASS"), then.checkSamples(), "ROLLBACK", last.progress().stepIndex(),
+                then.alarmStates()))));
 
         Replay replay = replay(metrics).replayRecorded("checkout-v42", spec, ticks);
         ReplayedTick differing = replay.ticks().get(replay.ticks().size() - 1);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
 import dev.tollgate.local.TollgateCli.Run;
+import dev.tollgate.ops.StepFunctionsExecutions;
+import dev.tollgate.replay.RecordedTicks;
+import dev.tollgate.replay.ReplayTick;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +48,11 @@ class ReplayIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8)).run(scenario, service, 5);
         assertEquals(scenario.expected().name(), result.outcome().status(), printed.toString(StandardCharsets.UTF_8));
+        List<ReplayTick> recorded = RecordedTicks.read(new StepFunctionsExecutions(stack.sfn(), stack.stateMachineArn())
+                .history(result.executionArn()));
+        // What lets a replay tell data that reached CloudWatch after a tick read it from a judge that decides otherwise.
+        assertTrue(!recorded.isEmpty() && recorded.stream().allMatch(tick -> tick.recorded().map(then -> then.checkSamples()
+                .getOrDefault("error-rate", Map.of()).containsKey("canaryRequests")).orElse(true)), "every recorded tick says how much data it read");
         return result.outcome().deploymentId();
     }
 
