@@ -12,7 +12,6 @@ import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AlbWeightedRouter;
 import dev.tollgate.traffic.EcsAlbPlan;
 import dev.tollgate.traffic.TrafficWeights;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -44,7 +43,7 @@ class AlbWeightedRouterIT {
     }
 
     private DeploymentSpec deployed(EcsAlbFixture fixture, String deploymentId) throws InterruptedException {
-        return harness.deployed(DemoSpecs.ecsAlb(deploymentId, fixture, fixture.service() + "-alarm"), Duration.ofSeconds(10));
+        return harness.deployed(DemoSpecs.ecsAlb(deploymentId, fixture, fixture.service() + "-alarm"));
     }
 
     private static TrafficWeights green(EcsAlbFixture fixture) {
@@ -83,7 +82,7 @@ class AlbWeightedRouterIT {
         assertEquals("green", plan.liveSide(), "green is live since the last promotion");
         assertEquals("blue", plan.canarySide(), "so this release goes to blue");
         assertEquals(2, service(fixture, fixture.blueService()).desiredCount(), "blue scaled back up, as many tasks as green");
-        harness.awaitHealthy(next, Duration.ofSeconds(10));
+        harness.awaitHealthy(next);
         harness.traffic.shift(next, 20);
         assertEquals(TrafficWeights.canaryAt(80), green(fixture), "20 % to blue, the canary");
         harness.traffic.promote(next);
@@ -118,7 +117,7 @@ class AlbWeightedRouterIT {
 
         String deployed = harness.traffic.deploy(spec, PinnedSecrets.NONE).detail();
         assertEquals(deployed, harness.traffic.deploy(spec, PinnedSecrets.NONE).detail());
-        harness.awaitHealthy(spec, Duration.ofSeconds(10));
+        harness.awaitHealthy(spec);
         assertEquals(1, service(fixture, fixture.greenService()).deployments().size(), "the second UpdateService started nothing new");
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.shift(spec, 30), harness.traffic.shift(spec, 30));
@@ -269,7 +268,7 @@ class AlbWeightedRouterIT {
         ((ObjectNode) ruled.get("target")).put("listenerRuleArn", rule);
         DeploymentSpec spec = harness.deployment(ruled);
         harness.traffic.deploy(spec, PinnedSecrets.NONE);
-        harness.awaitHealthy(spec, Duration.ofSeconds(10));
+        harness.awaitHealthy(spec);
 
         assertEquals(TrafficWeights.canaryAt(25), harness.traffic.shift(spec, 25));
         assertEquals(TrafficWeights.canaryAt(0), green(fixture), "the listener's default action is untouched");

@@ -17,7 +17,6 @@ import dev.tollgate.traffic.CodeDeployPlan;
 import dev.tollgate.traffic.ShiftService;
 import dev.tollgate.traffic.TrafficOutcome;
 import dev.tollgate.traffic.TrafficWeights;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ class CodeDeployRouterIT {
     }
 
     private DeploymentSpec deployed(CodeDeployFixture fixture, String deploymentId) throws InterruptedException {
-        return harness.deployed(DemoSpecs.codeDeploy(deploymentId, fixture, "alarm"), Duration.ofSeconds(10));
+        return harness.deployed(DemoSpecs.codeDeploy(deploymentId, fixture, "alarm"));
     }
 
     private GetAliasResponse alias(CodeDeployFixture fixture) {
@@ -99,14 +98,15 @@ class CodeDeployRouterIT {
     }
 
     private TrafficOutcome awaitSettled(java.util.function.Supplier<TrafficOutcome> poll) throws InterruptedException {
-        for (int attempt = 0; attempt < 40; attempt++) {
+        Instant deadline = Instant.now().plus(TrafficHarness.SETTLE_WITHIN);
+        while (Instant.now().isBefore(deadline)) {
             TrafficOutcome outcome = poll.get();
             if (outcome.settled()) {
                 return outcome;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("not settled after 10 s");
+        throw new AssertionError("not settled after " + TrafficHarness.SETTLE_WITHIN);
     }
 
     @Test
@@ -169,7 +169,7 @@ class CodeDeployRouterIT {
         String first = harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString();
         assertEquals(first, harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString());
         assertEquals(1, activeDeployments(fixture).size(), "one CodeDeploy deployment, however often it is asked for");
-        harness.awaitHealthy(spec, Duration.ofSeconds(10));
+        harness.awaitHealthy(spec);
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.watch(spec), harness.traffic.watch(spec));
         TrafficOutcome rolledBack = awaitSettled(() -> harness.traffic.rollback(spec));
@@ -283,7 +283,7 @@ class CodeDeployRouterIT {
         DeploymentSpec ecsSpec = harness.deployment(spec);
 
         assertTrue(harness.traffic.deploy(ecsSpec, PinnedSecrets.NONE).detail().contains("Tollgate-ECS-Canary10Percent1Minutes"));
-        harness.awaitHealthy(ecsSpec, Duration.ofSeconds(10));
+        harness.awaitHealthy(ecsSpec);
 
         assertEquals(TrafficWeights.canaryAt(10), harness.traffic.watch(ecsSpec), "read from the green task set's weight");
         TrafficOutcome rolledBack = awaitSettled(() -> harness.traffic.rollback(ecsSpec));

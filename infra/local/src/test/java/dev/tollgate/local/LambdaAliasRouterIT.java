@@ -10,7 +10,6 @@ import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.LambdaAliasPlan;
 import dev.tollgate.traffic.TrafficWeights;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -33,7 +32,7 @@ class LambdaAliasRouterIT {
     }
 
     private DeploymentSpec deployed(LambdaAliasFixture fixture, String deploymentId) throws InterruptedException {
-        return harness.deployed(DemoSpecs.lambdaAlias(deploymentId, fixture, "alarm"), Duration.ofSeconds(5));
+        return harness.deployed(DemoSpecs.lambdaAlias(deploymentId, fixture, "alarm"));
     }
 
     private GetAliasResponse alias(LambdaAliasFixture fixture) {

@@ -54,16 +54,24 @@ final class TrafficHarness {
         return validated;
     }
 
+    /**
+     * How long a test waits for moto to settle a change (a canary healthy, a shift or rollback done): these tests
+     * ask whether it settles, not how fast, and moto's emulated rollouts take several times longer on a busy
+     * machine (a full verify on two cores) than alone.
+     */
+    static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
+
     /** The deployment started and its canary deployed and healthy, as the state machine leaves it before the first step. */
-    DeploymentSpec deployed(ObjectNode spec, Duration healthTimeout) throws InterruptedException {
+    DeploymentSpec deployed(ObjectNode spec) throws InterruptedException {
         DeploymentSpec deployment = deployment(spec);
         traffic.deploy(deployment, PinnedSecrets.NONE);
-        awaitHealthy(deployment, healthTimeout);
+        awaitHealthy(deployment);
         return deployment;
     }
 
-    /** Polls the canary's health as the state machine does, for up to {@code timeout}. */
-    void awaitHealthy(DeploymentSpec spec, Duration timeout) throws InterruptedException {
+    /** Polls the canary's health as the state machine does, for up to {@link #SETTLE_WITHIN}. */
+    void awaitHealthy(DeploymentSpec spec) throws InterruptedException {
+        Duration timeout = SETTLE_WITHIN;
         Instant deadline = Instant.now().plus(timeout);
         while (!traffic.health(spec).healthy()) {
             if (Instant.now().isAfter(deadline)) {
