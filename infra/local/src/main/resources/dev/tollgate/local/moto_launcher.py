@@ -1036,6 +1036,65 @@ def wait_until_timestamps_in_utc():
     Timestamp._eval_body = eval_body
 
 
+class AttemptEnded(Exception):
+    """Ends the thread of a Task attempt whose state already timed out or whose execution stopped."""
+
+
+def end_timed_out_task_attempts():
+    """A Task attempt whose state timed out (or whose execution stopped) before it began does nothing more.
+
+    moto 5.2.1 runs each Task attempt in a thread of its own and, when the state's timeout (TimeoutSeconds or
+    TimeoutSecondsPath) ends first, moves on and marks the attempt's frame ended, but the thread runs on. In an
+    ended frame every evaluation is skipped without pushing its value, while the code around it still pops
+    one: the timeout then reads the state's input, so a TaskScheduled event was recorded with an object as its
+    timeoutInSeconds, and every later GetExecutionHistory failed with HTTP 500 ("int() argument must be ...,
+    not 'dict'"). It happens when the attempt's thread starts late: a busy machine and a short timeout (a
+    rollback window that closes in 2 s while the approval function starts cold). On AWS a timed-out task
+    records nothing more, and its invocation does not begin after the timeout. So: an attempt checks that its
+    frame is still running before it records its scheduling or calls the service, and a timeout or
+    heartbeat is always evaluated (never skipped), so whatever pops it gets the number.
+    """
+    from moto.stepfunctions.parser.asl.component.common.timeouts.heartbeat import Heartbeat, HeartbeatSecondsPath
+    from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import Timeout, TimeoutSecondsPath
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import StateTaskService
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_activitiy import StateTaskActivity
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
+
+    def only_while_running(method):
+        def guarded(self, env, *args, **kwargs):
+            if not env.is_running():
+                raise AttemptEnded(f"{self.name}: the state timed out or the execution stopped before this attempt began")
+            return method(self, env, *args, **kwargs)
+
+        return guarded
+
+    StateTaskService._before_eval_execution = only_while_running(StateTaskService._before_eval_execution)
+    StateTaskLambda._eval_execution = only_while_running(StateTaskLambda._eval_execution)
+    StateTaskActivity._eval_execution = only_while_running(StateTaskActivity._eval_execution)
+
+    def always_evaluated(original):
+        def evaluate(self, env):
+            if env.is_running():
+                return original(self, env)
+            self._eval_body(env)
+
+        return evaluate
+
+    def path_always_evaluated(original):
+        def eval_seconds(self, env):
+            if env.is_running():
+                return original(self, env)
+            self.string_sampler._eval_body(env)
+            return env.stack.pop()
+
+        return eval_seconds
+
+    Timeout.eval = always_evaluated(Timeout.eval)
+    Heartbeat.eval = always_evaluated(Heartbeat.eval)
+    TimeoutSecondsPath._eval_seconds = path_always_evaluated(TimeoutSecondsPath._eval_seconds)
+    HeartbeatSecondsPath._eval_seconds = path_always_evaluated(HeartbeatSecondsPath._eval_seconds)
+
+
 def fix_cloudwatch_dimension_order():
     """Dimensions sort by name, then value, so equal sets compare equal whatever order they came in."""
     from moto.cloudwatch.models import Dimension
@@ -1158,6 +1217,7 @@ def main():
     index_cloudwatch_metric_data()
     pass_task_failure_cause()
     wait_until_timestamps_in_utc()
+    end_timed_out_task_attempts()
     extend_codepipeline_jobs()
     extend_codedeploy(options.lambda_endpoint, options.codedeploy_minute_seconds, options.codedeploy_hook_timeout_seconds)
     fix_cloudwatch_dimension_order()

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.json.Json;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -387,6 +388,19 @@ class MotoExtensionsIT {
         assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
         Instant woke = Instant.parse(Json.tree(result.output()).path("at").asText());
         assertFalse(woke.isBefore(until), "woke at " + woke + ", before " + until);
+    }
+
+    @Test
+    void aTaskAttemptThatBeginsAfterItsStateTimedOutRecordsNothingMoreAndTheHistoryStaysReadable() {
+        // In-process moto with the launcher's fixes, the attempt's thread held back past its state's timeout: a race on a
+        // busy machine that no request from here can set up. Without the fix the history answers HTTP 500 for good.
+        Path module = RepositoryFiles.root().resolve("infra/local");
+        ThirdPartyTools.Run probe = ThirdPartyTools.run(List.of(ThirdPartyTools.python(),
+                module.resolve("src/test/python/timed_out_task_attempt_probe.py").toString(),
+                module.resolve("src/main/resources/dev/tollgate/local/moto_launcher.py").toString()), null);
+
+        assertEquals(0, probe.exitCode(), probe.output());
+        assertTrue(probe.output().contains("history readable"), probe.output());
     }
 
     /** The execution once it has left RUNNING, or as it is after a minute (its function may start cold). */

@@ -95,7 +95,7 @@ final class ThirdPartyTools {
         return module;
     }
 
-    private static String python() {
+    static String python() {
         String configured = System.getenv("TOLLGATE_PYTHON");
         return configured == null || configured.isBlank() ? "python3" : configured;
     }
