@@ -1,6 +1,8 @@
 package dev.tollgate.deployment;
 
 import dev.tollgate.decision.OperatorRequest;
+import dev.tollgate.decision.TickSchedule;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
@@ -61,8 +63,10 @@ public final class FinalizeService {
         store.append(spec.deploymentId(), new TimelineEntry("promoted", clock.instant(), "Promote", reason + " ("
                 + outcome.weights() + "); the old version is kept able to serve for " + kept,
                 null, outcome.weights().canaryPercent(), null));
+        Instant promotedAt = clock.instant();
         return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, reason, outcome.weights().canaryPercent(),
-                outcome.weights().baselinePercent(), true, spec.target().drainSeconds(), pollSeconds, window, watch);
+                outcome.weights().baselinePercent(), true, spec.target().drainSeconds(), pollSeconds, window, watch,
+                watch == 0 ? null : new WatchStart(promotedAt, TickSchedule.firstTickAt(promotedAt, spec.analysis().periodSeconds())));
     }
 
     /**
@@ -176,7 +180,21 @@ public final class FinalizeService {
      * before retiring the old version.
      */
     public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
-                          boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds, int watchSeconds) {
+                          boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds, int watchSeconds,
+                          @Nullable WatchStart watchStart) {
+
+        public Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
+                       boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds, int watchSeconds) {
+            this(deploymentId, status, reason, canaryPercent, baselinePercent, settled, drainSeconds, pollSeconds,
+                    rollbackWindowSeconds, watchSeconds, null);
+        }
+    }
+
+    /**
+     * Where a post-promotion watch starts: when all traffic reached the new version, and its first tick, due once
+     * the first whole period after that is published (TickSchedule), as a step's first tick is.
+     */
+    public record WatchStart(Instant promotedAt, Instant firstTickAt) {
     }
 
     /** What retiring the old version did. */

@@ -424,7 +424,10 @@ public final class RolloutBudget {
     /** How the post-promotion watch's part of the worst case is named: {@link Estimate#overQuota} finds it by it. */
     static final String WATCH_PART = "post-promotion watch";
 
-    /** StartWatchAfterPromotion, then WaitForWatchTick, WatchAfterPromotion and IsWatchOver every period to the watch's end. */
+    /**
+     * StartWatchAfterPromotion, then a wait (WaitForFirstWatchTick, then WaitForWatchTick), WatchAfterPromotion and
+     * IsWatchOver to the watch's end: ticks at least a period apart (TickSchedule), the first a period after the promotion.
+     */
     private static Part watch(DeploymentSpec spec) {
         int period = spec.analysis().periodSeconds();
         int watch = spec.watchSeconds();

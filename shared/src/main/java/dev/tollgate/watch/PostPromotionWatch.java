@@ -59,9 +59,11 @@ public final class PostPromotionWatch {
 
     /**
      * Judges the watch so far and decides. {@code tickStartedAt} ({@code $$.State.EnteredTime}) is the same
-     * for every retry of the tick, so a retried tick notes its decision once.
+     * for every retry of the tick, so a retried tick notes its decision once; the tick reads as of no earlier
+     * than it, and {@code retryCount} ({@code $$.State.RetryCount}) puts the next tick a whole period after a
+     * retried one, as a step's (TickSchedule).
      */
-    public WatchTick tick(DeploymentSpec spec, WatchProgress progress, Instant tickStartedAt) {
+    public WatchTick tick(DeploymentSpec spec, WatchProgress progress, Instant tickStartedAt, int retryCount) {
         if (spec.watchSeconds() <= 0) {
             throw new BadRequestException("deployment " + spec.deploymentId() + " has no watch after its promotion "
                     + "(afterPromotion.watchSeconds is 0)");
@@ -69,14 +71,15 @@ public final class PostPromotionWatch {
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
         // The rollout began when the deployment took its lock: until its first shift the old version served all traffic.
         Instant rolloutStartedAt = record.map(DeploymentRecord::startedAt).orElse(null);
-        StepVerdict verdict = AnalysisService.bounded(judgeWatch(spec, progress, rolloutStartedAt));
-        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : clock.instant();
+        Instant now = TickSchedule.readAsOf(clock.instant(), tickStartedAt);
+        StepVerdict verdict = AnalysisService.bounded(judgeWatch(spec, progress, rolloutStartedAt, now));
         // Only a request made during the watch: a promote-now from the rollout is what led here.
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest)
                 .filter(asked -> asked.requestedAt() != null && !asked.requestedAt().isBefore(progress.promotedAt()));
         WatchTick decided = decide(spec, progress, verdict, request, now);
         WatchTick tick = new WatchTick(decided.action(), Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
-                decided.decidedBy(), decided.watchedSeconds(), verdict);
+                decided.decidedBy(), decided.watchedSeconds(), verdict,
+                TickSchedule.nextTickAt(now, spec.analysis().periodSeconds(), retryCount));
         if (tick.action() != WatchAction.CONTINUE_WATCHING || worthNoting(verdict, record)) {
             store.append(spec.deploymentId(), new TimelineEntry("watch-" + tickStartedAt.toEpochMilli() + "-" + tick.action(), now,
                     STATE, Caps.bounded(tick.action() + ": " + tick.reason(), TIMELINE_MESSAGE_BYTES), null, 100,
@@ -141,10 +144,9 @@ public final class PostPromotionWatch {
      * forward in time onto the new version's so that the judge pairs them in order. Without a known start of the
      * rollout (no record) there is no history to compare with, and the watch cannot pass.
      */
-    private StepVerdict judgeWatch(DeploymentSpec spec, WatchProgress progress, Instant rolloutStartedAt) {
+    private StepVerdict judgeWatch(DeploymentSpec spec, WatchProgress progress, Instant rolloutStartedAt, Instant now) {
         AnalysisSpec analysis = spec.analysis();
         int period = analysis.periodSeconds();
-        Instant now = clock.instant();
         Instant start = TickSchedule.ceilToPeriod(progress.promotedAt(), period);
         Instant end = TickSchedule.lastPublishedPeriodEnd(now, period);
         Map<String, MetricSeries> series = new HashMap<>();

@@ -107,7 +107,7 @@ class ToldEventsTest {
         watched.analysis().alarms().forEach(alarm -> metrics.alarm(alarm, AlarmState.ALARM));
         clock.advance(Duration.ofSeconds(90));
         WatchTick tick = new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, events)
-                .tick(watched, new WatchProgress(promotedAt), clock.instant());
+                .tick(watched, new WatchProgress(promotedAt), clock.instant(), 0);
         finalize.rollBack(watched, tick.reason(), true);
     }
 

@@ -75,7 +75,7 @@ class PostPromotionWatchTest {
     }
 
     private WatchTick tick(int watchSeconds) {
-        return watch.tick(watchedFor(watchSeconds), PROGRESS, clock.instant());
+        return watch.tick(watchedFor(watchSeconds), PROGRESS, clock.instant(), 0);
     }
 
     private List<TimelineEntry> watchNotes() {
@@ -176,12 +176,31 @@ class PostPromotionWatchTest {
         minutes(NEW_VERSION, PROMOTED, 7_500, 6, 180);
         Instant tickStarted = clock.instant();
 
-        watch.tick(watchedFor(3_600), PROGRESS, tickStarted);
-        watch.tick(watchedFor(3_600), PROGRESS, tickStarted);
+        watch.tick(watchedFor(3_600), PROGRESS, tickStarted, 0);
+        watch.tick(watchedFor(3_600), PROGRESS, tickStarted, 0);
         clock.advance(java.time.Duration.ofMinutes(1));
-        watch.tick(watchedFor(3_600), PROGRESS, clock.instant());
+        watch.tick(watchedFor(3_600), PROGRESS, clock.instant(), 0);
 
         assertEquals(1, watchNotes().size(), watchNotes().toString());
+    }
+
+    @Test
+    void theNextTickIsDueOnceTheNextPeriodIsPublishedAndAWholePeriodAfterARetriedTick() {
+        oldVersionBeforeTheRollout();
+        minutes(NEW_VERSION, PROMOTED, 7_500, 6, 180);
+        // The tick at 11:05:30 read the periods to 11:05; the next ends at 11:06 and is published 15 s later.
+        Instant published = Instant.parse("2026-11-24T11:06:15Z");
+
+        WatchTick first = watch.tick(watchedFor(3_600), PROGRESS, clock.instant(), 0);
+        WatchTick retried = watch.tick(watchedFor(3_600), PROGRESS, clock.instant(), 2);
+        // The state machine started the tick later than the function's clock says: it reads as of then.
+        WatchTick startedLater = watch.tick(watchedFor(3_600), PROGRESS, Instant.parse("2026-11-24T11:06:20Z"), 0);
+
+        assertEquals(WatchAction.CONTINUE_WATCHING, first.action());
+        assertEquals(published, first.nextTickAt());
+        assertEquals(published.plusSeconds(60), retried.nextTickAt(), "a whole period after a retried tick");
+        assertEquals(published.plusSeconds(60), startedLater.nextTickAt());
+        assertEquals(380, startedLater.watchedSeconds());
     }
 
     @Test
@@ -190,7 +209,7 @@ class PostPromotionWatchTest {
         DeploymentSpec spec = Json.convert(((ObjectNode) Json.tree(Json.write(watchedFor(300)))).put("deploymentId", "unrecorded"),
                 DeploymentSpec.class);
 
-        assertThrows(DeploymentNotRunningException.class, () -> watch.tick(spec, PROGRESS, clock.instant()));
+        assertThrows(DeploymentNotRunningException.class, () -> watch.tick(spec, PROGRESS, clock.instant(), 0));
         assertEquals(1, metrics.seriesCallCount(), "only the new version's periods were read: no start, no history");
     }
 
@@ -198,6 +217,6 @@ class PostPromotionWatchTest {
     void refusesATickForASpecWithoutAWatch() {
         DeploymentSpec unwatched = watchedFor(0);
 
-        assertThrows(BadRequestException.class, () -> watch.tick(unwatched, PROGRESS, clock.instant()));
+        assertThrows(BadRequestException.class, () -> watch.tick(unwatched, PROGRESS, clock.instant(), 0));
     }
 }

@@ -71,7 +71,7 @@ class InvokeCommandIT {
         SAMPLES.put("decide.json", Expected.responds("DecideFunction", "action", "reason", "verdict"));
         // A watch tick of a deployment with no record on the stack: no history to compare with, and a watch that ended
         // long ago without evidence of health rolls back (fail closed).
-        SAMPLES.put("decide-watch-after-promotion.json", Expected.responds("DecideFunction", "action", "reason", "watchedSeconds"));
+        SAMPLES.put("decide-watch-after-promotion.json", Expected.responds("DecideFunction", "action", "reason", "watchedSeconds", "nextTickAt"));
         SAMPLES.put("approval.json", Expected.responds("ApprovalFunction", "deploymentId", "nextStepIndex"));
         // Its deployment (the next release, v43) has no record on the stack: no window can open for it.
         SAMPLES.put("approval-rollback-window.json", Expected.fails("ApprovalFunction", "dev.tollgate.errors.DeploymentNotRunningException",

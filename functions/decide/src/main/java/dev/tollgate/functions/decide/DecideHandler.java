@@ -62,10 +62,11 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
 
     @Override
     protected Object handle(Request request, Context context) {
-        if (request.watch() != null) {
-            return watch.tick(required(request.spec(), "spec"), request.watch(), required(request.tickStartedAt(), "tickStartedAt"));
-        }
         int retryCount = request.execution() == null || request.execution().retryCount() == null ? 0 : request.execution().retryCount();
+        if (request.watch() != null) {
+            return watch.tick(required(request.spec(), "spec"), request.watch(), required(request.tickStartedAt(), "tickStartedAt"),
+                    retryCount);
+        }
         return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
                 required(request.tickStartedAt(), "tickStartedAt"), retryCount);
     }

@@ -215,6 +215,31 @@ class FinalizeHandlerTest {
     }
 
     @Test
+    void aPromotionWithAWatchSaysWhenItsFirstTickIsDueOnceTheFirstWholePeriodAtAllTrafficIsPublished() {
+        canaryAtHalf();
+        ObjectNode request = (ObjectNode) Json.tree(promotionWithWindow());
+        ((ObjectNode) request.path("spec")).putObject("afterPromotion").put("watchSeconds", 600).put("rollbackWindowSeconds", 3600);
+        clock.advance(java.time.Duration.ofSeconds(20));
+
+        JsonNode outcome = SampleEvents.invokeWith(handler, Json.write(request));
+
+        assertEquals("RUNNING", outcome.path("status").asText());
+        assertEquals(600, outcome.path("watchSeconds").asInt());
+        assertEquals("2026-11-24T11:00:20Z", outcome.path("watchStart").path("promotedAt").asText());
+        // The minute of the promotion mixes both versions; the next, 11:01 to 11:02, is published at 11:02:15.
+        assertEquals("2026-11-24T11:02:15Z", outcome.path("watchStart").path("firstTickAt").asText());
+    }
+
+    @Test
+    void aPromotionWithoutAWatchHasNoWatchToStart() {
+        canaryAtHalf();
+
+        JsonNode outcome = SampleEvents.invokeWith(handler, promotionWithWindow());
+
+        assertTrue(outcome.path("watchStart").isMissingNode(), outcome.toString());
+    }
+
+    @Test
     void closingTheWindowEndsThePromotionAndLeavesOnlyWhatIsLeftOfTheDrain() {
         canaryAtHalf();
         SampleEvents.invokeWith(handler, promotionWithWindow());
