@@ -20,18 +20,25 @@ public final class ReleaseBudget {
     static final int CHILD_TASK_ATTEMPT_EVENTS = 4;
     /** Attempts of a child task: the first and 5 retries of a Step Functions call that failed for a moment (throttling, 5xx). */
     static final int CHILD_TASK_MAX_ATTEMPTS = 6;
-    /** One target, deployed and, at worst, rolled back: two child tasks at their last attempt, and the Pass that notes the outcome. */
-    static final int EVENTS_PER_TARGET = 2 * (2 + CHILD_TASK_ATTEMPT_EVENTS * CHILD_TASK_MAX_ATTEMPTS) + RolloutBudget.PLAIN_STATE_EVENTS;
     /** A Map's iteration: started and succeeded (or failed, or aborted). */
     static final int MAP_ITERATION_EVENTS = 2;
     /** A Map state: entered, started, succeeded (or failed), exited. */
     static final int MAP_STATE_EVENTS = 4;
     /**
-     * One wave besides its targets: its iteration of the waves, the Map over its targets (twice: the
-     * rollout and, at worst, the rollback), the check of its outcomes (a Pass and a Choice) and the bake after it (a Wait).
+     * One target, deployed and, at worst, rolled back: each time its iteration of the wave's Map and a child
+     * task at its last attempt; and the Pass that notes its outcome.
      */
-    static final int EVENTS_PER_WAVE = MAP_ITERATION_EVENTS + 2 * (MAP_STATE_EVENTS + MAP_ITERATION_EVENTS) + 3 * RolloutBudget.PLAIN_STATE_EVENTS;
-    /** The execution's start, its validation at its last attempt, the Maps over the waves (rollout and rollback), the policy's Choice and the end. */
+    static final int EVENTS_PER_TARGET = 2 * (MAP_ITERATION_EVENTS + 2 + CHILD_TASK_ATTEMPT_EVENTS * CHILD_TASK_MAX_ATTEMPTS)
+            + RolloutBudget.PLAIN_STATE_EVENTS;
+    /**
+     * One wave besides its targets: its iteration of the waves, the Map over its targets (the rollout and, at
+     * worst, the rollback), the check of its outcomes (a Pass and a Choice) and the bake after it (a Wait).
+     */
+    static final int EVENTS_PER_WAVE = MAP_ITERATION_EVENTS + 2 * MAP_STATE_EVENTS + 3 * RolloutBudget.PLAIN_STATE_EVENTS;
+    /**
+     * The execution's start, its validation at its last attempt, the Map over the waves (the rollout and, at
+     * worst, the rollback), the policy's Choice and the end.
+     */
     static final int FIXED_EVENTS = RolloutBudget.EXECUTION_STARTED_EVENTS + RolloutBudget.TaskState.VALIDATE_REQUEST.maxEvents()
             + 2 * MAP_STATE_EVENTS + RolloutBudget.PLAIN_STATE_EVENTS + RolloutBudget.SUCCEED_STATE_EVENTS;
     /** What a target's outcome in the parent's state may take: the child's ARN, its status, and its error and cause cut at 4 KiB. */

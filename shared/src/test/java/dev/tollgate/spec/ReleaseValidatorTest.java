@@ -183,7 +183,7 @@ class ReleaseValidatorTest {
         ObjectNode release = release();
         set(release, "$.waves[1].steps", "[{\"weight\": 25, \"bakeSeconds\": 120}, {\"weight\": 90}]");
 
-        assertEquals(List.of("$.waves[1].steps[1].weight"), paths(violations(release)).stream().distinct().toList());
+        assertEquals(List.of("$.waves[1].steps[1].weight"), paths(violations(release)), "once, though both targets have it");
     }
 
     @Test
@@ -254,6 +254,20 @@ class ReleaseValidatorTest {
                 + (long) ReleaseValidator.MAX_TARGETS * ReleaseBudget.EVENTS_PER_TARGET;
 
         assertTrue(worst <= RolloutBudget.HISTORY_EVENT_LIMIT, () -> "worst case " + worst);
+    }
+
+    @Test
+    void theQuotaPageStatesTheParentsFiguresAsTheBudgetComputesThem() throws java.io.IOException {
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "quotas.md"));
+        long largest = ReleaseBudget.FIXED_EVENTS + (long) ReleaseValidator.MAX_WAVES * ReleaseBudget.EVENTS_PER_WAVE
+                + (long) ReleaseValidator.MAX_TARGETS * ReleaseBudget.EVENTS_PER_TARGET;
+
+        for (String figure : List.of("a target costs **" + ReleaseBudget.EVENTS_PER_TARGET + " events**",
+                "a wave\n  **" + ReleaseBudget.EVENTS_PER_WAVE + "**", "plus **" + ReleaseBudget.FIXED_EVENTS + "** for the release",
+                "costs **" + RolloutBudget.count(largest) + " events** at worst",
+                "**" + ReleaseBudget.of(validator.validate(release())).historyEvents() + "**")) {
+            assertTrue(page.contains(figure), () -> "docs/quotas.md, \"Wave releases\", should say " + figure);
+        }
     }
 
     @Test
