@@ -108,7 +108,8 @@ class SpecValidatorFuzzTest {
         return true;
     }
 
-    private static void mutate(ObjectNode root, Random random) {
+    /** One random fault anywhere in the tree; {@code ReleaseValidatorFuzzTest} mutates releases with it too. */
+    static void mutate(ObjectNode root, Random random) {
         List<Slot> slots = new ArrayList<>();
         collect(root, slots);
         Slot slot = slots.get(random.nextInt(slots.size()));
@@ -206,7 +207,7 @@ class SpecValidatorFuzzTest {
         };
     }
 
-    private static JsonNode junk(Random random, int depth) {
+    static JsonNode junk(Random random, int depth) {
         int choice = depth <= 0 ? 0 : random.nextInt(4);
         if (choice == 0 || choice == 1) {
             return scalar(random);
