@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException;
-import dev.tollgate.errors.InvalidSpecException.Violation;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.ReleaseSpec.WaveTarget;
 import java.util.ArrayList;
@@ -53,13 +52,7 @@ class ReleaseValidatorFuzzTest {
         try {
             release = validator.validate(request);
         } catch (InvalidSpecException refusal) {
-            List<Violation> violations = refusal.violations();
-            if (violations.isEmpty() || violations.stream().anyMatch(violation -> !violation.path().startsWith("$")
-                    || violation.problem().isBlank())) {
-                failures.add(label + ": a refusal without violations, or one without path or problem: " + violations);
-            } else if (violations.size() != violations.stream().distinct().count()) {
-                failures.add(label + ": a violation reported twice in " + violations);
-            }
+            SpecValidatorFuzzTest.malformed(refusal, label, request).ifPresent(failures::add);
             return false;
         } catch (RuntimeException unexpected) {
             failures.add(label + ": " + unexpected + " at " + unexpected.getStackTrace()[0] + " for " + request);

@@ -82,14 +82,7 @@ class SpecValidatorFuzzTest {
         try {
             spec = validator.validate(request);
         } catch (InvalidSpecException refusal) {
-            List<Violation> violations = refusal.violations();
-            if (violations.isEmpty()) {
-                failures.add(label + ": a refusal without violations for " + request);
-            } else if (violations.stream().anyMatch(violation -> !violation.path().startsWith("$") || violation.problem().isBlank())) {
-                failures.add(label + ": a violation without path or problem in " + violations);
-            } else if (violations.size() != violations.stream().distinct().count()) {
-                failures.add(label + ": a violation reported twice in " + violations);
-            }
+            malformed(refusal, label, request).ifPresent(failures::add);
             return false;
         } catch (RuntimeException unexpected) {
             StackTraceElement where = unexpected.getStackTrace().length > 0 ? unexpected.getStackTrace()[0] : null;
@@ -106,6 +99,19 @@ class SpecValidatorFuzzTest {
             failures.add(label + ": the normalised spec was refused: " + refusal.getMessage() + " for " + request);
         }
         return true;
+    }
+
+    /** What is wrong with a refusal, if anything: it must list at least one problem, each with a path and a text, each once. */
+    static java.util.Optional<String> malformed(InvalidSpecException refusal, String label, JsonNode request) {
+        List<Violation> violations = refusal.violations();
+        if (violations.isEmpty()) {
+            return java.util.Optional.of(label + ": a refusal without violations for " + request);
+        } else if (violations.stream().anyMatch(violation -> !violation.path().startsWith("$") || violation.problem().isBlank())) {
+            return java.util.Optional.of(label + ": a violation without path or problem in " + violations);
+        } else if (violations.size() != violations.stream().distinct().count()) {
+            return java.util.Optional.of(label + ": a violation reported twice in " + violations);
+        }
+        return java.util.Optional.empty();
     }
 
     /** One random fault anywhere in the tree; {@code ReleaseValidatorFuzzTest} mutates releases with it too. */
