@@ -597,7 +597,8 @@ def extend_stepfunctions_start_execution():
     and answers with the API's fields capitalised, ExecutionArn, StartDate (epoch milliseconds), and for
     .sync Status, Output, Error, Cause (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html).
     moto 5.2.1 hands the ASL's names to boto3 unchanged (which wants stateMachineArn: the task fails with
-    States.Runtime) and returns boto3's lower-case fields. Only the top level and the *Details objects
+    States.Runtime) and returns boto3's lower-case fields. (AWS's request-response answer also carries
+    SdkHttpMetadata and SdkResponseMetadata, left out here: nothing reads them.) Only the top level and the *Details objects
     are API fields: the child's Input and Output are the user's JSON, left as they are."""
     import datetime
 
@@ -614,8 +615,9 @@ def extend_stepfunctions_start_execution():
 
     def api_value(name, value):
         if isinstance(value, datetime.datetime):
-            # AWS renders the API's timestamps in a task's result as epoch milliseconds ("StartDate": 1733325264210);
-            # moto leaves Python datetimes, which then fail the parent's DescribeExecution with HTTP 500.
+            # A number, as AWS's integrations render the API's timestamps in a task's result (ECS runTask.sync's
+            # "CreatedAt": 1574708946456); recorded startExecution histories mask the value, so epoch milliseconds is
+            # our reading. moto leaves Python datetimes, which then fail the parent's DescribeExecution with HTTP 500.
             return int(value.timestamp() * 1000)
         return api_fields(value) if name.endswith("Details") and isinstance(value, dict) else value
 
