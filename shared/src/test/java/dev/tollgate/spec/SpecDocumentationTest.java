@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class SpecDocumentationTest {
 
-    private static final Set<String> JSON_MARKERS = Set.of("valid", "valid fragment", "refused", "normalised");
+    private static final Set<String> JSON_MARKERS = Set.of("valid", "valid fragment", "refused", "normalised", "release");
 
     @Test
     void everyJsonBlockIsMarkedAndEveryMarkedBlockIsWhatTheValidatorDoes() {
@@ -59,6 +59,7 @@ class SpecDocumentationTest {
                         assertEquals(normalised, validator.validate(shown), where + ": a normalised spec validates to itself");
                     }
                     case "refused" -> refused = block;
+                    case "release" -> new ReleaseValidator().validate(Json.tree(block.text()));
                     case "refusal message" -> {
                         String documented = block.text().strip().replace(";\n", "; ");
                         String message = SpecFixtures.refusal(Json.tree(refused.text())).getMessage();

@@ -82,14 +82,7 @@ class SpecValidatorFuzzTest {
         try {
             spec = validator.validate(request);
         } catch (InvalidSpecException refusal) {
-            List<Violation> violations = refusal.violations();
-            if (violations.isEmpty()) {
-                failures.add(label + ": a refusal without violations for " + request);
-            } else if (violations.stream().anyMatch(violation -> !violation.path().startsWith("$") || violation.problem().isBlank())) {
-                failures.add(label + ": a violation without path or problem in " + violations);
-            } else if (violations.size() != violations.stream().distinct().count()) {
-                failures.add(label + ": a violation reported twice in " + violations);
-            }
+            malformed(refusal, label, request).ifPresent(failures::add);
             return false;
         } catch (RuntimeException unexpected) {
             StackTraceElement where = unexpected.getStackTrace().length > 0 ? unexpected.getStackTrace()[0] : null;
@@ -108,7 +101,21 @@ class SpecValidatorFuzzTest {
         return true;
     }
 
-    private static void mutate(ObjectNode root, Random random) {
+    /** What is wrong with a refusal, if anything: it must list at least one problem, each with a path and a text, each once. */
+    static java.util.Optional<String> malformed(InvalidSpecException refusal, String label, JsonNode request) {
+        List<Violation> violations = refusal.violations();
+        if (violations.isEmpty()) {
+            return java.util.Optional.of(label + ": a refusal without violations for " + request);
+        } else if (violations.stream().anyMatch(violation -> !violation.path().startsWith("$") || violation.problem().isBlank())) {
+            return java.util.Optional.of(label + ": a violation without path or problem in " + violations);
+        } else if (violations.size() != violations.stream().distinct().count()) {
+            return java.util.Optional.of(label + ": a violation reported twice in " + violations);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** One random fault anywhere in the tree; {@code ReleaseValidatorFuzzTest} mutates releases with it too. */
+    static void mutate(ObjectNode root, Random random) {
         List<Slot> slots = new ArrayList<>();
         collect(root, slots);
         Slot slot = slots.get(random.nextInt(slots.size()));
@@ -206,7 +213,7 @@ class SpecValidatorFuzzTest {
         };
     }
 
-    private static JsonNode junk(Random random, int depth) {
+    static JsonNode junk(Random random, int depth) {
         int choice = depth <= 0 ? 0 : random.nextInt(4);
         if (choice == 0 || choice == 1) {
             return scalar(random);

@@ -6,6 +6,9 @@ import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.InvalidSpecException.Violation;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.ReleaseBudget;
+import dev.tollgate.spec.ReleaseSpec;
+import dev.tollgate.spec.ReleaseValidator;
 import dev.tollgate.spec.RolloutBudget;
 import dev.tollgate.spec.SpecValidator;
 import java.io.IOException;
@@ -36,7 +39,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
-    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The deployment spec (JSON), as for tollgate start")
+    @Option(names = "--spec", required = true, paramLabel = "FILE",
+            description = "The deployment spec (JSON), as for tollgate start, or a release in waves (a spec with \"waves\")")
     Path specFile;
 
     @Override
@@ -52,8 +56,18 @@ final class ValidateCommand implements Callable<Integer> {
             err.flush();
             return UNREADABLE;
         }
+        JsonNode request;
         try {
-            DeploymentSpec spec = new SpecValidator().validate(json(text));
+            request = json(text);
+        } catch (InvalidSpecException notJson) {
+            return refused("deployment spec", notJson, err);
+        }
+        boolean isRelease = request.isObject() && request.has("waves");
+        try {
+            if (isRelease) {
+                return release(new ReleaseValidator().validate(request), out);
+            }
+            DeploymentSpec spec = new SpecValidator().validate(request);
             out.println(specFile + ": valid deployment spec " + spec.deploymentId() + " (" + Json.MAPPER.valueToTree(spec.target())
                     .path("type").asText() + ", " + spec.promotionStepIndex() + " steps before the promotion, "
                     + spec.analysis().metrics().size() + " metrics, " + spec.analysis().alarms().size() + " alarms)");
@@ -63,13 +77,39 @@ final class ValidateCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (InvalidSpecException invalid) {
-            List<Violation> violations = invalid.violations();
-            err.println("tollgate: " + specFile + ": invalid deployment spec, " + violations.size()
-                    + (violations.size() == 1 ? " problem:" : " problems:"));
-            violations.forEach(violation -> err.println("  " + violation));
-            err.flush();
-            return TollgateCommand.INVALID;
+            return refused(isRelease ? "release" : "deployment spec", invalid, err);
         }
+    }
+
+    private int refused(String what, InvalidSpecException invalid, PrintWriter err) {
+        List<Violation> violations = invalid.violations();
+        err.println("tollgate: " + specFile + ": invalid " + what + ", " + violations.size()
+                + (violations.size() == 1 ? " problem:" : " problems:"));
+        violations.forEach(violation -> err.println("  " + violation));
+        err.flush();
+        return TollgateCommand.INVALID;
+    }
+
+    /** A release in waves: its waves and targets, the parent's worst case, and each target's own (the child executions'). */
+    private int release(ReleaseSpec release, PrintWriter out) {
+        ReleaseBudget.Estimate parent = ReleaseBudget.of(release);
+        out.println(specFile + ": valid release " + release.releaseId() + " (" + release.waves().size() + " waves, "
+                + release.targets().size() + " targets, " + release.bakeBetweenWavesSeconds() + " s between waves, on failure "
+                + release.onFailure() + ")");
+        out.println("worst case of the parent execution on AWS (docs/quotas.md, \"Wave releases\"): "
+                + parent.historyEvents() + " history events of the " + RolloutBudget.HISTORY_EVENT_LIMIT + " Tollgate allows, "
+                + parent.largestStateBytes() + " bytes of state of the " + RolloutBudget.PAYLOAD_QUOTA_BYTES + " AWS allows");
+        for (ReleaseSpec.Wave wave : release.waves()) {
+            for (ReleaseSpec.WaveTarget target : wave.targets()) {
+                DeploymentSpec spec = target.spec();
+                RolloutBudget.Estimate child = RolloutBudget.of(spec);
+                out.println("wave " + wave.wave() + ": " + spec.deploymentId() + " " + spec.service() + " in " + target.region()
+                        + (target.roleArn() == null ? "" : " as " + target.roleArn()) + ", " + spec.promotionStepIndex()
+                        + " steps before the promotion, worst case " + child.historyEvents() + " history events");
+            }
+        }
+        out.flush();
+        return 0;
     }
 
     /** The file's JSON; text that is not JSON is a spec with one problem, at its root. */

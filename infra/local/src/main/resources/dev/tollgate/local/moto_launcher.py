@@ -24,6 +24,10 @@ Extensions (each one a documented AWS behaviour that moto 5.2.1 lacks; tested in
   * Step Functions starts an execution while another of the same state machine runs (AWS runs
     up to a million at once); moto 5.2.1 deep-copies the state machine with its running
     executions and their locks, and answers HTTP 500 "cannot pickle '_thread.RLock' object".
+  * Step Functions starts a child execution from a Task (states:startExecution, .sync, .sync:2) with
+    the parameters as the ASL names them and answers with the API's capitalised fields, as AWS does
+    (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html); moto 5.2.1 fails
+    the task with States.Runtime. See extend_stepfunctions_start_execution.
   * ECS UpdateService starts a new PRIMARY deployment for a new task definition or count, with the
     old one ACTIVE until the rollout completes a moment later, as ECS reports it
     (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html).
@@ -585,6 +589,48 @@ def allow_concurrent_executions():
         return clone
 
     StateMachine.__deepcopy__ = __deepcopy__
+
+
+def extend_stepfunctions_start_execution():
+    """Step Functions' optimised integration with itself (states:startExecution, .sync, .sync:2,
+    .waitForTaskToken) takes the API's parameters as the ASL writes them, StateMachineArn, Input, Name,
+    and answers with the API's fields capitalised, ExecutionArn, StartDate (epoch milliseconds), and for
+    .sync Status, Output, Error, Cause (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html).
+    moto 5.2.1 hands the ASL's names to boto3 unchanged (which wants stateMachineArn: the task fails with
+    States.Runtime) and returns boto3's lower-case fields. (AWS's request-response answer also carries
+    SdkHttpMetadata and SdkResponseMetadata, left out here: nothing reads them.) Only the top level and the *Details objects
+    are API fields: the child's Input and Output are the user's JSON, left as they are."""
+    import datetime
+
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (
+        StateTaskServiceSfn,
+    )
+
+    asl_parameters = StateTaskServiceSfn._normalise_parameters
+
+    def normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
+        asl_parameters(self, parameters, boto_service_name, service_action_name)
+        for name in list(parameters):
+            parameters[name[:1].lower() + name[1:]] = parameters.pop(name)
+
+    def api_value(name, value):
+        if isinstance(value, datetime.datetime):
+            # A number, as AWS's integrations render the API's timestamps in a task's result (ECS runTask.sync's
+            # "CreatedAt": 1574708946456); recorded startExecution histories mask the value, so epoch milliseconds is
+            # our reading. moto leaves Python datetimes, which then fail the parent's DescribeExecution with HTTP 500.
+            return int(value.timestamp() * 1000)
+        return api_fields(value) if name.endswith("Details") and isinstance(value, dict) else value
+
+    def api_fields(value):
+        return {name[:1].upper() + name[1:]: api_value(name, inner) for name, inner in value.items()}
+
+    def normalise_response(self, response, boto_service_name=None, service_action_name=None):
+        capitalised = api_fields(response)
+        response.clear()
+        response.update(capitalised)
+
+    StateTaskServiceSfn._normalise_parameters = normalise_parameters
+    StateTaskServiceSfn._normalise_response = normalise_response
 
 
 EXIT_COMMAND = re.compile(r"^\s*exit\s+(\d{1,3})\s*$")
@@ -1211,6 +1257,7 @@ def main():
     enable_state_machine_execution()
     route_lambda_invoke(options.lambda_endpoint)
     allow_concurrent_executions()
+    extend_stepfunctions_start_execution()
     extend_ecs_deployments(options.ecs_rollout_seconds)
     extend_ecs_one_off_tasks(options.ecs_task_seconds)
     extend_cloudwatch_percentiles()

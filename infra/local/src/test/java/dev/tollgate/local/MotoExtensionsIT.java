@@ -403,6 +403,45 @@ class MotoExtensionsIT {
         assertTrue(probe.output().contains("history readable"), probe.output());
     }
 
+    @Test
+    void aTaskStartsAChildExecutionWaitsForItAndSeesItsOutcomeAsOnAws() throws Exception {
+        SfnClient sfn = stack.sfn();
+        String child = sfn.createStateMachine(create -> create.name("probe-child").roleArn("arn:aws:iam::123456789012:role/probe")
+                .definition("{\"StartAt\":\"Fails\",\"States\":{\"Fails\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":"
+                        + "\"$.fail\",\"BooleanEquals\":true,\"Next\":\"RolledBack\"}],\"Default\":\"Promoted\"},"
+                        + "\"Promoted\":{\"Type\":\"Pass\",\"Parameters\":{\"status\":\"PROMOTED\"},\"End\":true},"
+                        + "\"RolledBack\":{\"Type\":\"Fail\",\"Error\":\"RolledBack\",\"Cause\":\"error-rate FAIL\"}}}"))
+                .stateMachineArn();
+        // Each item's failure is caught, as a wave catches each target's: the Map goes on and reports both.
+        String parent = sfn.createStateMachine(create -> create.name("probe-parent").roleArn("arn:aws:iam::123456789012:role/probe")
+                .definition("{\"StartAt\":\"Targets\",\"States\":{\"Targets\":{\"Type\":\"Map\",\"ItemsPath\":\"$.targets\","
+                        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"INLINE\"},\"StartAt\":\"Deploy\",\"States\":{"
+                        + "\"Deploy\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::states:startExecution.sync:2\","
+                        + "\"Parameters\":{\"StateMachineArn\":\"" + child + "\",\"Name.$\":\"$.name\",\"Input.$\":\"$.input\"},"
+                        + "\"Catch\":[{\"ErrorEquals\":[\"States.TaskFailed\"],\"Next\":\"Failed\"}],\"End\":true},"
+                        + "\"Failed\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}"))
+                .stateMachineArn();
+
+        String execution = sfn.startExecution(start -> start.stateMachineArn(parent).input("{\"targets\":["
+                + "{\"name\":\"probe-w1-1\",\"input\":{\"fail\":false}},{\"name\":\"probe-w1-2\",\"input\":{\"fail\":true}}]}"))
+                .executionArn();
+
+        var result = awaitFinished(sfn, execution);
+        assertEquals(ExecutionStatus.SUCCEEDED, result.status(), result.error() + ": " + result.cause());
+        var outcomes = Json.tree(result.output());
+        // .sync:2: DescribeExecution's fields capitalised, the child's output as JSON (not a string), the child's name.
+        assertEquals("SUCCEEDED", outcomes.get(0).path("Status").asText(), result.output());
+        assertEquals("PROMOTED", outcomes.get(0).path("Output").path("status").asText(), result.output());
+        assertTrue(outcomes.get(0).path("ExecutionArn").asText().endsWith(":probe-child:probe-w1-1"), result.output());
+        // A failed child fails the task with States.TaskFailed, its cause the child's DescribeExecution with its error and cause.
+        assertEquals("States.TaskFailed", outcomes.get(1).path("Error").asText(), result.output());
+        var cause = Json.tree(outcomes.get(1).path("Cause").asText());
+        assertEquals("FAILED", cause.path("Status").asText(), result.output());
+        assertEquals("RolledBack", cause.path("Error").asText(), result.output());
+        assertEquals("error-rate FAIL", cause.path("Cause").asText(), result.output());
+        assertEquals(ExecutionStatus.FAILED, sfn.describeExecution(d -> d.executionArn(cause.path("ExecutionArn").asText())).status());
+    }
+
     /** The execution once it has left RUNNING, or as it is after a minute (its function may start cold). */
     private static DescribeExecutionResponse awaitFinished(SfnClient sfn, String execution) throws InterruptedException {
         DescribeExecutionResponse result = sfn.describeExecution(d -> d.executionArn(execution));

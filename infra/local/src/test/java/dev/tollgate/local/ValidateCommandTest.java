@@ -139,4 +139,31 @@ class ValidateCommandTest {
         assertEquals(TollgateCommand.INVALID, notJson.status());
         assertTrue(notJson.err().contains("  $: not JSON: "), notJson.err());
     }
+
+    @Test
+    void aReleaseInWavesIsValidatedWithEveryTargetAndTheParentsWorstCase() {
+        Ran ran = validate(RepositoryFiles.root().resolve("events/release-three-regions.json"));
+
+        assertEquals(0, ran.status(), ran.err());
+        assertTrue(ran.out().contains("valid release checkout-v42 (2 waves, 3 targets, 900 s between waves, on failure ROLLBACK_ALL)"),
+                ran.out());
+        assertTrue(ran.out().contains("wave 2: checkout-v42-w2-1 checkout in us-east-1 as arn:aws:iam::210987654321:role/tollgate/deployer"),
+                ran.out());
+        assertTrue(ran.out().contains("wave 2: checkout-v42-w2-2 checkout in ap-southeast-2, 2 steps before the promotion"), ran.out());
+    }
+
+    @Test
+    void aBadReleaseIsRefusedAsAReleaseWithEveryProblemAtItsPath() throws IOException {
+        ObjectNode release = (ObjectNode) Json.tree(RepositoryFilesForTests.event("release-three-regions.json"));
+        ((ObjectNode) release.get("waves").get(1).get("targets").get(0)).put("region", "moon-1").put("roleArn", "deployer");
+        ((ObjectNode) release.get("waves").get(0)).putArray("targets");
+
+        Ran ran = validate(write("release.json", Json.write(release)));
+
+        assertEquals(TollgateCommand.INVALID, ran.status());
+        assertTrue(ran.err().contains("invalid release, 3 problems:"), ran.err());
+        assertTrue(ran.err().contains("  $.waves[0].targets: the wave is empty"), ran.err());
+        assertTrue(ran.err().contains("  $.waves[1].targets[0].region: 'moon-1' is not a region AWS runs"), ran.err());
+        assertTrue(ran.err().contains("  $.waves[1].targets[0].roleArn: 'deployer' is not an IAM role ARN"), ran.err());
+    }
 }
