@@ -134,6 +134,18 @@ class ReplayServiceTest {
                 .noneMatch(check -> check.name().equals("checkout-p99")), "alarms are left out of a window's replay");
     }
 
+    /** The ticks with the last one recorded as deciding {@code action} on a {@code verdict} of the error rate, from {@code samples}. */
+    private static List<ReplayTick> withLastTickRecordedAs(List<ReplayTick> ticks, String verdict,
+                                                           Map<String, Map<String, Double>> samples, String action) {
+        List<ReplayTick> changed = new ArrayList<>(ticks);
+        ReplayTick last = changed.get(changed.size() - 1);
+        RecordedTick then = last.recorded().orElseThrow();
+        changed.set(changed.size() - 1, new ReplayTick(last.progress(), last.at(), Optional.of(new RecordedTick(verdict,
+                Map.of("error-rate", verdict, "checkout-p99", "PASS"), samples, action, last.progress().stepIndex(),
+                then.alarmStates()))));
+        return changed;
+    }
+
     /** Live ticks as DecisionService takes them, each recorded as its history would keep it. */
     private static List<ReplayTick> liveTicks(DeploymentSpec spec, FakeMetricSource metrics) {
         List<ReplayTick> ticks = new ArrayList<>();
@@ -177,16 +189,13 @@ class ReplayServiceTest {
     void aTickThatReadLessDataThanCloudWatchHoldsNowIsNotCountedAsADisagreement() {
         DeploymentSpec spec = spec(60);
         FakeMetricSource metrics = traffic(40, 60, 10);
-        List<ReplayTick> ticks = new ArrayList<>(liveTicks(spec, metrics));
-        ReplayTick last = ticks.get(ticks.size() - 1);
-        RecordedTick then = last.recorded().orElseThrow();
+        List<ReplayTick> ticks = liveTicks(spec, metrics);
+        RecordedTick then = ticks.get(ticks.size() - 1).recorded().orElseThrow();
         // As the live tick saw it when the last period's data reached CloudWatch after the tick read the window.
         Map<String, Double> lessData = new LinkedHashMap<>(then.checkSamples().get("error-rate"));
         lessData.merge("canaryRequests", -1_000.0, Double::sum);
         lessData.merge("pairedPeriods", -1.0, Double::sum);
-        ticks.set(ticks.size() - 1, new ReplayTick(last.progress(), last.at(), Optional.of(new RecordedTick("INCONCLUSIVE",
-                Map.of("error-rate", "INCONCLUSIVE", "checkout-p99", "PASS"), Map.of("error-rate", lessData), "CONTINUE_BAKING",
-                last.progress().stepIndex(), then.alarmStates()))));
+        ticks = withLastTickRecordedAs(ticks, "INCONCLUSIVE", Map.of("error-rate", lessData), "CONTINUE_BAKING");
 
         Replay replay = replay(metrics).replayRecorded("checkout-v42", spec, ticks);
         ReplayedTick lateData = replay.ticks().get(replay.ticks().size() - 1);
@@ -207,13 +216,10 @@ class ReplayServiceTest {
     void saysWhereTodaysJudgeDisagreesWithARecordedTick() {
         DeploymentSpec spec = spec(60);
         FakeMetricSource metrics = traffic(40, 60, 10);
-        List<ReplayTick> ticks = new ArrayList<>(liveTicks(spec, metrics));
-        ReplayTick last = ticks.get(ticks.size() - 1);
-        RecordedTick then = last.recorded().orElseThrow();
+        List<ReplayTick> live = liveTicks(spec, metrics);
         // As if an earlier judge had rolled this tick back.
-        ticks.set(ticks.size() - 1, new ReplayTick(last.progress(), last.at(), Optional.of(new RecordedTick("FAIL",
-                Map.of("error-rate", "FAIL", "checkout-p99", "PASS"), then.checkSamples(), "ROLLBACK", last.progress().stepIndex(),
-                then.alarmStates()))));
+        List<ReplayTick> ticks = withLastTickRecordedAs(live, "FAIL",
+                live.get(live.size() - 1).recorded().orElseThrow().checkSamples(), "ROLLBACK");
 
         Replay replay = replay(metrics).replayRecorded("checkout-v42", spec, ticks);
         ReplayedTick differing = replay.ticks().get(replay.ticks().size() - 1);
