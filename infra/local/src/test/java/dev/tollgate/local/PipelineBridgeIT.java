@@ -24,6 +24,12 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT)
 class PipelineBridgeIT {
 
+    /**
+     * How long the pipeline's action is followed: it asks for the right job answers, not speed. A demo deployment takes
+     * about two minutes alone and took over four while a full verify and other builds shared two cores.
+     */
+    private static final Duration FOLLOW_FOR = Duration.ofMinutes(12);
+
     private static LocalStack stack;
     private static LocalCodePipeline pipeline;
 
@@ -48,7 +54,7 @@ class PipelineBridgeIT {
             // The demo spec is longer than the 1,000 characters CodePipeline allows inline: a file of the artifact, as in a pipeline.
             String key = pipeline.uploadArtifact("pipe-good/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
             LocalCodePipeline.ActionRun run = pipeline.run(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
-                    Duration.ofSeconds(3), Duration.ofMinutes(4));
+                    Duration.ofSeconds(3), FOLLOW_FOR);
 
             assertTrue(run.jobs().size() >= 3, "a first call and at least two continuations: " + run.jobs());
             List<String> summaries = run.jobs().subList(0, run.jobs().size() - 1).stream()
@@ -56,7 +62,8 @@ class PipelineBridgeIT {
             assertTrue(summaries.stream().anyMatch(summary -> summary.matches("step [123]/3 at \\d+ %: \\w.* \\| https://.*")), summaries.toString());
             JsonNode last = run.last().accepted();
             assertEquals("Succeeded", run.last().status(), last.toString());
-            assertTrue(last.path("continuationToken").isNull() || last.path("continuationToken").asText().isEmpty());
+            assertTrue(last.path("continuationToken").isNull() || last.path("continuationToken").asText().isEmpty(),
+                    "the deployment ended within " + FOLLOW_FOR + ": " + last);
             assertEquals(release.deploymentId(), last.path("outputVariables").path("deploymentId").asText());
             assertEquals("PROMOTED", last.path("outputVariables").path("outcome").asText());
             assertEquals("100", last.path("outputVariables").path("finalWeight").asText());
@@ -69,7 +76,7 @@ class PipelineBridgeIT {
             String key = pipeline.uploadArtifact("pipe-bad/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
 
             LocalCodePipeline.ActionRun run = pipeline.run(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
-                    Duration.ofSeconds(3), Duration.ofMinutes(4));
+                    Duration.ofSeconds(3), FOLLOW_FOR);
 
             assertEquals("Failed", run.last().status());
             JsonNode failure = run.last().accepted().path("failureDetails");
