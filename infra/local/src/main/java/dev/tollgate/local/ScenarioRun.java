@@ -51,17 +51,24 @@ public final class ScenarioRun {
         }
     }
 
+    /**
+     * How long a scenario's deployment is followed unless told otherwise. Following ends as soon as the execution does;
+     * the limit only catches one that never ends. A demo deployment takes about two minutes alone and took over four
+     * while a full verify and other builds shared two cores: a limit near that reported correct deployments as stuck.
+     */
+    public static final Duration FOLLOW_FOR = Duration.ofMinutes(12);
+
     public Result run(Scenario scenario, String service, long seed) throws InterruptedException {
-        return run(scenario, DemoTarget.ECS_ALB, service, seed, spec -> spec, Duration.ofMinutes(5));
+        return run(scenario, DemoTarget.ECS_ALB, service, seed, spec -> spec, FOLLOW_FOR);
     }
 
     public Result run(Scenario scenario, DemoTarget target, String service, long seed) throws InterruptedException {
-        return run(scenario, target, service, seed, spec -> spec, Duration.ofMinutes(5));
+        return run(scenario, target, service, seed, spec -> spec, FOLLOW_FOR);
     }
 
     /** As {@link #run(Scenario, String, long)}, with the demo spec adjusted by {@code adjustSpec} before it starts. */
     public Result run(Scenario scenario, String service, long seed, UnaryOperator<ObjectNode> adjustSpec) throws InterruptedException {
-        return run(scenario, DemoTarget.ECS_ALB, service, seed, adjustSpec, Duration.ofMinutes(5));
+        return run(scenario, DemoTarget.ECS_ALB, service, seed, adjustSpec, FOLLOW_FOR);
     }
 
     /** The release of {@code scenario} on {@code target}, its demo spec adjusted by {@code adjustSpec}, watched up to {@code watchFor}. */

@@ -134,7 +134,7 @@ public final class TollgateCommand implements Runnable {
                         DemoSpecs.withWatch(spec, watchSeconds);
                     }
                     return dryRun ? DemoSpecs.withDryRun(spec) : spec;
-                }, approval ? Duration.ofMinutes(60) : Duration.ofMinutes(5));
+                }, approval ? Duration.ofMinutes(60) : ScenarioRun.FOLLOW_FOR.plusSeconds(watchSeconds == null ? 0 : watchSeconds));
                 stack.faults().ifPresent(proxy -> System.out.println("AWS calls by outcome: " + proxy.counts()));
                 if (report != null) {
                     OpsCommands.Report.write(stack.rolloutReports().build(result.outcome().deploymentId()), report);

@@ -23,13 +23,6 @@ class LoadIT {
 
     private static final int SERVICES = 20;
 
-    /**
-     * How long each deployment is followed: the test asks that every one reaches its right outcome, not how fast (the
-     * benchmarks measure that). Twenty at once on two cores took 4.5 to 5.7 minutes for the slowest; a demo's 5 minutes
-     * would fail a correct deployment that is merely slow.
-     */
-    private static final Duration WATCH_EACH_FOR = Duration.ofMinutes(12);
-
     @Test
     void twentyConcurrentDeploymentsAllReachTheirRightOutcome() throws Exception {
         try (LocalStack stack = LocalStack.start(Path.of("target", "local-stack-load"))) {
@@ -43,7 +36,7 @@ class LoadIT {
                 String service = "load-" + i;
                 long seed = 100 + i;
                 runs.add(pool.submit(() -> new ScenarioRun(stack, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-                        .run(scenario, DemoTarget.ECS_ALB, service, seed, spec -> spec, WATCH_EACH_FOR)));
+                        .run(scenario, DemoTarget.ECS_ALB, service, seed, spec -> spec, ScenarioRun.FOLLOW_FOR)));
             }
             List<String> wrong = new ArrayList<>();
             List<Long> seconds = new ArrayList<>();

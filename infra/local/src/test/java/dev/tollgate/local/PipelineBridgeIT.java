@@ -24,11 +24,8 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT)
 class PipelineBridgeIT {
 
-    /**
-     * How long the pipeline's action is followed: it asks for the right job answers, not speed. A demo deployment takes
-     * about two minutes alone and took over four while a full verify and other builds shared two cores.
-     */
-    private static final Duration FOLLOW_FOR = Duration.ofMinutes(12);
+    /** The pipeline's action is followed as long as a scenario's deployment: it asks for the right answers, not speed. */
+    private static final Duration FOLLOW_FOR = ScenarioRun.FOLLOW_FOR;
 
     private static LocalStack stack;
     private static LocalCodePipeline pipeline;
