@@ -15,7 +15,9 @@ import org.crac.Resource;
  *
  * <p>While a warm-up runs, {@link #active()} is true on its thread, and the AWS clients answer every
  * request in the JVM with an empty success, signed with placeholder credentials: nothing is sent to
- * AWS, no credentials are fetched, nothing is written.
+ * AWS, no credentials are fetched, nothing is written. Nothing is logged on that thread either, and the
+ * deployment events the sample tells reach every sink and leave none: the log line is silenced, the
+ * EMF line serialised and dropped, the EventBridge put answered in the JVM.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">SnapStart runtime hooks for Java</a>
  */
@@ -78,14 +80,21 @@ public final class Priming implements Resource {
         }
     }
 
-    /** Runs {@code warmUp} now on this thread as priming: while it runs, AWS clients answer locally and send nothing. */
+    /**
+     * Runs {@code warmUp} now on this thread as priming: while it runs, AWS clients answer locally and send nothing, and
+     * nothing is logged on this thread ({@link SilentLog}).
+     */
     public static void run(Runnable warmUp) {
         boolean outer = ACTIVE.get();
+        if (outer) {
+            warmUp.run();
+            return;
+        }
         ACTIVE.set(true);
-        try {
+        try (SilentLog silent = SilentLog.install()) {
             warmUp.run();
         } finally {
-            ACTIVE.set(outer);
+            ACTIVE.set(false);
         }
     }
 }

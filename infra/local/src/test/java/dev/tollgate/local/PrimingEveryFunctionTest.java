@@ -1,0 +1,119 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.xray.AWSXRay;
+import com.amazonaws.xray.AWSXRayRecorder;
+import com.amazonaws.xray.AWSXRayRecorderBuilder;
+import com.amazonaws.xray.emitters.Emitter;
+import com.amazonaws.xray.entities.Segment;
+import com.amazonaws.xray.entities.Subsegment;
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.aws.AwsClients;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.handler.JsonHandler;
+import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.priming.Priming;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.ThreadContext;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * SnapStart priming of every function of template.yaml (its handler on its sample event, the invocation's
+ * observability, its deployment events, the HTTP client over loopback) writes no log line or metric line, sends no
+ * trace, reaches no AWS endpoint, and leaves no log key behind.
+ */
+class PrimingEveryFunctionTest {
+
+    private HttpServer aws;
+    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private final AtomicInteger traceEntitiesSent = new AtomicInteger();
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private AWSXRayRecorder globalBefore;
+    private PrintStream outBefore;
+    private PrintStream errBefore;
+
+    static Stream<FunctionDefinition> functions() {
+        return SamTemplate.read(RepositoryFiles.template()).functions().values().stream();
+    }
+
+    @BeforeEach
+    void watchEveryWayOut() throws IOException {
+        aws = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        aws.createContext("/", exchange -> {
+            requestsReceived.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        aws.start();
+        globalBefore = AWSXRay.getGlobalRecorder();
+        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(new Emitter() {
+            @Override
+            public boolean sendSegment(Segment segment) {
+                traceEntitiesSent.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public boolean sendSubsegment(Subsegment subsegment) {
+                traceEntitiesSent.incrementAndGet();
+                return true;
+            }
+        }).build());
+        outBefore = System.out;
+        errBefore = System.err;
+        // The JSON log's console appender and EMF's console sink follow System.out: a line written now lands here.
+        PrintStream capture = new PrintStream(written, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        // The tests' configuration logs nothing (log4j2-test.xml): every level on, the SDK's debug lines included.
+        Configurator.setRootLevel(Level.ALL);
+    }
+
+    @AfterEach
+    void restore() {
+        Configurator.setRootLevel(Level.OFF);
+        System.setOut(outBefore);
+        System.setErr(errBefore);
+        AWSXRay.setGlobalRecorder(globalBefore);
+        aws.stop(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void primingWritesNoLineSendsNoTraceAndReachesNoAwsEndpoint(FunctionDefinition function) throws ReflectiveOperationException {
+        JsonHandler<?, ?> handler = (JsonHandler<?, ?>) Class.forName(function.handlerClass())
+                .getConstructor(FunctionEnvironment.class).newInstance(environment(function));
+
+        Priming.run(handler::prime);
+
+        assertEquals("", written.toString(StandardCharsets.UTF_8), "no log line, metric line or stack trace");
+        assertEquals(0, requestsReceived.get(), "no request reached the AWS endpoint");
+        assertEquals(0, traceEntitiesSent.get(), "no segment or subsegment reached the recorder's emitter");
+        assertTrue(ThreadContext.isEmpty(), "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
+    }
+
+    /** The template's environment (names as written: nothing is sent), the endpoint pointing here, and no credentials. */
+    private FunctionEnvironment environment(FunctionDefinition function) {
+        Map<String, String> variables = new HashMap<>(function.environment());
+        variables.put("AWS_REGION", "us-east-1");
+        variables.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+        variables.put(AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
+        return new FunctionEnvironment(variables);
+    }
+}
