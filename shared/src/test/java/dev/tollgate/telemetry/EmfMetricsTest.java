@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A metric point is one EMF line on standard output (the build sets AWS_EMF_ENVIRONMENT=Lambda, as template.yaml does), except while
- * SnapStart priming runs: then it is serialised and dropped.
+ * A metric point is one EMF line on standard output (the build sets AWS_EMF_ENVIRONMENT=Lambda, as template.yaml
+ * does), except while SnapStart priming runs: then it is serialised and dropped.
  */
 class EmfMetricsTest {
 
