@@ -76,7 +76,10 @@ public final class AwsClients {
                 .httpClient(httpClient)
                 .overrideConfiguration(overrides.build());
         environment.get(ENDPOINT_URL).map(URI::create).ifPresent(builder::endpointOverride);
-        return builder.build();
+        C client = builder.build();
+        // SnapStart: the client's protocol warmed before the snapshot, whether or not the sample's path reaches it.
+        Priming.beforeSnapshot(() -> ProtocolWarmUp.run(client));
+        return client;
     }
 
     /** During SnapStart priming, placeholder credentials: requests are signed but never sent, and nothing is fetched. */

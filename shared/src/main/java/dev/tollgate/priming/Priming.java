@@ -47,6 +47,18 @@ public final class Priming implements Resource {
         Core.getGlobalContext().register(priming);
     }
 
+    /**
+     * Runs {@code warmUp} before SnapStart's snapshot: at once when priming is running on this thread (something made
+     * while priming, after the warm-ups were collected), else as {@link #registerForSnapStart} does.
+     */
+    public static void beforeSnapshot(Runnable warmUp) {
+        if (active()) {
+            warmUp.run();
+        } else {
+            registerForSnapStart(warmUp);
+        }
+    }
+
     /** Runs every registered warm-up now, as the snapshot would; each runs once. The cold-start benchmark calls it. */
     public static void primeAll() {
         REGISTERED.forEach(Priming::prime);
