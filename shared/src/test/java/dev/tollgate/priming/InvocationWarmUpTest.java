@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.AWSXRayRecorder;
 import com.amazonaws.xray.AWSXRayRecorderBuilder;
-import com.amazonaws.xray.emitters.Emitter;
-import com.amazonaws.xray.entities.Segment;
-import com.amazonaws.xray.entities.Subsegment;
 import dev.tollgate.telemetry.Correlation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.ThreadContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +22,7 @@ class InvocationWarmUpTest {
     private static final Correlation SAMPLE = new Correlation("checkout-2024-06-01-a", "checkout",
             "arn:aws:states:us-east-1:123456789012:execution:tollgate:checkout", "AnalyzeStep", 1, 0);
 
-    private final AtomicInteger traceEntitiesSent = new AtomicInteger();
+    private final CountingEmitter traceEntities = new CountingEmitter();
     private AWSXRayRecorder globalBefore;
     private PrintStream outBefore;
     private PrintStream errBefore;
@@ -35,19 +31,7 @@ class InvocationWarmUpTest {
     @BeforeEach
     void watchEveryWayOut() {
         globalBefore = AWSXRay.getGlobalRecorder();
-        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(new Emitter() {
-            @Override
-            public boolean sendSegment(Segment segment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-
-            @Override
-            public boolean sendSubsegment(Subsegment subsegment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-        }).build());
+        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(traceEntities).build());
         outBefore = System.out;
         errBefore = System.err;
         // The console appender follows System.out: a log line written now would land here.
@@ -68,7 +52,7 @@ class InvocationWarmUpTest {
         InvocationWarmUp.run(SAMPLE);
 
         assertEquals("", written.toString(StandardCharsets.UTF_8), "no log line, no stack trace");
-        assertEquals(0, traceEntitiesSent.get(), "no segment or subsegment reached the recorder's emitter");
+        assertEquals(0, traceEntities.sent(), "no segment or subsegment reached the recorder's emitter");
     }
 
     @Test

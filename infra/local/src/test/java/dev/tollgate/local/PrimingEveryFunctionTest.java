@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.AWSXRayRecorder;
 import com.amazonaws.xray.AWSXRayRecorderBuilder;
-import com.amazonaws.xray.emitters.Emitter;
-import com.amazonaws.xray.entities.Segment;
-import com.amazonaws.xray.entities.Subsegment;
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.priming.CountingEmitter;
 import dev.tollgate.priming.Priming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +40,7 @@ class PrimingEveryFunctionTest {
 
     private HttpServer aws;
     private final AtomicInteger requestsReceived = new AtomicInteger();
-    private final AtomicInteger traceEntitiesSent = new AtomicInteger();
+    private final CountingEmitter traceEntities = new CountingEmitter();
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private AWSXRayRecorder globalBefore;
     private PrintStream outBefore;
@@ -62,19 +60,7 @@ class PrimingEveryFunctionTest {
         });
         aws.start();
         globalBefore = AWSXRay.getGlobalRecorder();
-        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(new Emitter() {
-            @Override
-            public boolean sendSegment(Segment segment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-
-            @Override
-            public boolean sendSubsegment(Subsegment subsegment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-        }).build());
+        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(traceEntities).build());
         outBefore = System.out;
         errBefore = System.err;
         // The JSON log's console appender and EMF's console sink follow System.out: a line written now lands here.
@@ -102,7 +88,7 @@ class PrimingEveryFunctionTest {
 
         assertEquals("", written.toString(StandardCharsets.UTF_8), "no log line, metric line or stack trace");
         assertEquals(0, requestsReceived.get(), "no request reached the AWS endpoint");
-        assertEquals(0, traceEntitiesSent.get(), "no segment or subsegment reached the recorder's emitter");
+        assertEquals(0, traceEntities.sent(), "no segment or subsegment reached the recorder's emitter");
         assertTrue(ThreadContext.isEmpty(), "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
     }
 
