@@ -103,9 +103,11 @@ public final class Priming implements Resource {
             return;
         }
         ACTIVE.set(true);
-        try (SilentLog silent = SilentLog.install()) {
+        SilentLog silent = SilentLog.install();
+        try {
             warmUp.run();
         } finally {
+            silent.close();
             ACTIVE.set(false);
         }
     }
