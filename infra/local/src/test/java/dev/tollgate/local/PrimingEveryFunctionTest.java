@@ -3,22 +3,16 @@ package dev.tollgate.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.xray.AWSXRay;
-import com.amazonaws.xray.AWSXRayRecorder;
-import com.amazonaws.xray.AWSXRayRecorderBuilder;
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
-import dev.tollgate.priming.CountingEmitter;
 import dev.tollgate.priming.Priming;
-import java.io.ByteArrayOutputStream;
+import dev.tollgate.priming.WaysOut;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,11 +34,7 @@ class PrimingEveryFunctionTest {
 
     private HttpServer aws;
     private final AtomicInteger requestsReceived = new AtomicInteger();
-    private final CountingEmitter traceEntities = new CountingEmitter();
-    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
-    private AWSXRayRecorder globalBefore;
-    private PrintStream outBefore;
-    private PrintStream errBefore;
+    private WaysOut waysOut;
 
     static Stream<FunctionDefinition> functions() {
         return SamTemplate.read(RepositoryFiles.template()).functions().values().stream();
@@ -59,14 +49,7 @@ class PrimingEveryFunctionTest {
             exchange.close();
         });
         aws.start();
-        globalBefore = AWSXRay.getGlobalRecorder();
-        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(traceEntities).build());
-        outBefore = System.out;
-        errBefore = System.err;
-        // The JSON log's console appender and EMF's console sink follow System.out: a line written now lands here.
-        PrintStream capture = new PrintStream(written, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
+        waysOut = WaysOut.watch();
         // The tests' configuration logs nothing (log4j2-test.xml): every level on, the SDK's debug lines included.
         Configurator.setRootLevel(Level.ALL);
     }
@@ -74,9 +57,7 @@ class PrimingEveryFunctionTest {
     @AfterEach
     void restore() {
         Configurator.setRootLevel(Level.OFF);
-        System.setOut(outBefore);
-        System.setErr(errBefore);
-        AWSXRay.setGlobalRecorder(globalBefore);
+        waysOut.restore();
         aws.stop(0);
     }
 
@@ -86,9 +67,9 @@ class PrimingEveryFunctionTest {
         // Built while priming runs, so that each SDK client it builds is warmed at once too (ProtocolWarmUp).
         Priming.run(() -> handler(function).prime());
 
-        assertEquals("", written.toString(StandardCharsets.UTF_8), "no log line, metric line or stack trace");
+        assertEquals("", waysOut.written(), "no log line, metric line or stack trace");
         assertEquals(0, requestsReceived.get(), "no request reached the AWS endpoint");
-        assertEquals(0, traceEntities.sent(), "no segment or subsegment reached the recorder's emitter");
+        assertEquals(0, waysOut.traceEntitiesSent(), "no segment or subsegment reached the recorder's emitter");
         assertTrue(ThreadContext.isEmpty(), "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
     }
 
