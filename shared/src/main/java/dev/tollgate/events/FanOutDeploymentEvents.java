@@ -1,6 +1,5 @@
 package dev.tollgate.events;
 
-import dev.tollgate.priming.Priming;
 import dev.tollgate.telemetry.Correlation;
 import dev.tollgate.telemetry.InvocationContext;
 import java.util.List;
@@ -23,9 +22,8 @@ final class FanOutDeploymentEvents implements DeploymentEvents {
 
     @Override
     public void publish(DeploymentEvent event) {
-        if (Priming.active()) {
-            return; // SnapStart priming runs the handler on a sample event: what it tells happened to no deployment.
-        }
+        // SnapStart priming runs the handler on a sample event, whose facts happened to no deployment: every sink still
+        // runs (so its first use is before the snapshot) and tells nobody (see Priming).
         Correlation correlation = InvocationContext.current();
         DeploymentEvent complete = event.withCorrelation(correlation.executionArn(), correlation.service());
         for (DeploymentEvents sink : sinks) {

@@ -104,7 +104,7 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
      * JSON layout, X-Ray subsegment: {@link InvocationWarmUp}), then this handler on its sample event, with AWS
      * answered inside the JVM (see {@link Priming}); the result is written and discarded.
      */
-    void prime() {
+    public final void prime() {
         SharedWarmUp.run();
         String sample = primingEvent();
         byte[] event = (sample == null ? "{}" : SharedWarmUp.sampleEvent(sample)).getBytes(StandardCharsets.UTF_8);

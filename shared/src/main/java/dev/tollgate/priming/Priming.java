@@ -15,7 +15,9 @@ import org.crac.Resource;
  *
  * <p>While a warm-up runs, {@link #active()} is true on its thread, and the AWS clients answer every
  * request in the JVM with an empty success, signed with placeholder credentials: nothing is sent to
- * AWS, no credentials are fetched, nothing is written.
+ * AWS, no credentials are fetched, nothing is written. Nothing is logged on that thread either, and the
+ * deployment events the sample tells reach every sink and leave none: the log line is silenced, the
+ * EMF line serialised and dropped, the EventBridge put answered in the JVM.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">SnapStart runtime hooks for Java</a>
  */
@@ -43,6 +45,18 @@ public final class Priming implements Resource {
         Priming priming = new Priming(warmUp);
         REGISTERED.add(priming);
         Core.getGlobalContext().register(priming);
+    }
+
+    /**
+     * Runs {@code warmUp} before SnapStart's snapshot: at once when priming is running on this thread (something made
+     * while priming, after the warm-ups were collected), else as {@link #registerForSnapStart} does.
+     */
+    public static void beforeSnapshot(Runnable warmUp) {
+        if (active()) {
+            warmUp.run();
+        } else {
+            registerForSnapStart(warmUp);
+        }
     }
 
     /** Runs every registered warm-up now, as the snapshot would; each runs once. The cold-start benchmark calls it. */
@@ -78,14 +92,23 @@ public final class Priming implements Resource {
         }
     }
 
-    /** Runs {@code warmUp} now on this thread as priming: while it runs, AWS clients answer locally and send nothing. */
+    /**
+     * Runs {@code warmUp} now on this thread as priming: while it runs, AWS clients answer locally and send nothing, and
+     * nothing is logged on this thread ({@link SilentLog}).
+     */
     public static void run(Runnable warmUp) {
         boolean outer = ACTIVE.get();
+        if (outer) {
+            warmUp.run();
+            return;
+        }
         ACTIVE.set(true);
+        SilentLog silent = SilentLog.install();
         try {
             warmUp.run();
         } finally {
-            ACTIVE.set(outer);
+            silent.close();
+            ACTIVE.set(false);
         }
     }
 }

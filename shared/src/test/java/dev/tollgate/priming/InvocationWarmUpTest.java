@@ -4,16 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.xray.AWSXRay;
-import com.amazonaws.xray.AWSXRayRecorder;
-import com.amazonaws.xray.AWSXRayRecorderBuilder;
-import com.amazonaws.xray.emitters.Emitter;
-import com.amazonaws.xray.entities.Segment;
-import com.amazonaws.xray.entities.Subsegment;
 import dev.tollgate.telemetry.Correlation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.ThreadContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,49 +17,24 @@ class InvocationWarmUpTest {
     private static final Correlation SAMPLE = new Correlation("checkout-2024-06-01-a", "checkout",
             "arn:aws:states:us-east-1:123456789012:execution:tollgate:checkout", "AnalyzeStep", 1, 0);
 
-    private final AtomicInteger traceEntitiesSent = new AtomicInteger();
-    private AWSXRayRecorder globalBefore;
-    private PrintStream outBefore;
-    private PrintStream errBefore;
-    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private WaysOut waysOut;
 
     @BeforeEach
     void watchEveryWayOut() {
-        globalBefore = AWSXRay.getGlobalRecorder();
-        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(new Emitter() {
-            @Override
-            public boolean sendSegment(Segment segment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-
-            @Override
-            public boolean sendSubsegment(Subsegment subsegment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-        }).build());
-        outBefore = System.out;
-        errBefore = System.err;
-        // The console appender follows System.out: a log line written now would land here.
-        PrintStream capture = new PrintStream(written, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
+        waysOut = WaysOut.watch();
     }
 
     @AfterEach
     void restore() {
-        System.setOut(outBefore);
-        System.setErr(errBefore);
-        AWSXRay.setGlobalRecorder(globalBefore);
+        waysOut.restore();
     }
 
     @Test
     void primingTheLogContextLayoutAndSubsegmentWritesNoLineAndSendsNoTrace() {
         InvocationWarmUp.run(SAMPLE);
 
-        assertEquals("", written.toString(StandardCharsets.UTF_8), "no log line, no stack trace");
-        assertEquals(0, traceEntitiesSent.get(), "no segment or subsegment reached the recorder's emitter");
+        assertEquals("", waysOut.written(), "no log line, no stack trace");
+        assertEquals(0, waysOut.traceEntitiesSent(), "no segment or subsegment reached the recorder's emitter");
     }
 
     @Test

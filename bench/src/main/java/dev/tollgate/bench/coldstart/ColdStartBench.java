@@ -1,5 +1,6 @@
 package dev.tollgate.bench.coldstart;
 
+import dev.tollgate.aws.AwsCallCountFiles;
 import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.bench.coldstart.ProbeLauncher.ClassCount;
@@ -37,6 +38,8 @@ public final class ColdStartBench {
     static final String HELLO_HANDLER = "dev.tollgate.bench.coldstart.hello.HelloWorldHandler";
     /** Lambda sets it during a SnapStart function's init; Tollgate registers its priming only then. */
     static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    private static final String PRIMED = " primed";
+    private static final String BASELINE = " (baseline)";
 
     /** What to run: how many rounds, which functions, a second set of jars to compare, priming on or off or both. */
     public record Options(int runs, List<String> functions, Optional<Path> baselineJars, boolean comparePriming,
@@ -125,18 +128,26 @@ public final class ColdStartBench {
             targets.add(target(jar.module(), function.logicalId(), function.handlerClass(), jar.jar(), jar.classFiles(),
                     environment, List.of()));
             if (options.comparePriming()) {
-                Map<String, String> snapStart = new HashMap<>(environment);
-                snapStart.put(INITIALIZATION_TYPE, "snap-start");
-                targets.add(target(jar.module() + " primed", function.logicalId(), function.handlerClass(), jar.jar(),
-                        jar.classFiles(), snapStart, List.of("--prime")));
+                targets.add(primed(jar, jar.module(), environment));
             }
             if (options.baselineJars().isPresent()) {
                 FunctionJar baseline = FunctionJar.locate(repository, options.baselineJars(), function.logicalId(), function.handlerClass());
-                targets.add(target(baseline.module() + " (baseline)", function.logicalId(), function.handlerClass(), baseline.jar(),
+                String label = baseline.module() + BASELINE;
+                targets.add(target(label, function.logicalId(), function.handlerClass(), baseline.jar(),
                         baseline.classFiles(), environment, List.of()));
+                if (options.comparePriming()) {
+                    targets.add(primed(baseline, label, environment));
+                }
             }
         }
         return targets;
+    }
+
+    /** The jar run as SnapStart would: its priming first (the probe's --prime), then the first invocation. */
+    private static Target primed(FunctionJar jar, String label, Map<String, String> environment) {
+        Map<String, String> snapStart = new HashMap<>(environment);
+        snapStart.put(INITIALIZATION_TYPE, "snap-start");
+        return target(label + PRIMED, jar.function(), jar.handlerClass(), jar.jar(), jar.classFiles(), snapStart, List.of("--prime"));
     }
 
     private static Target target(String label, String function, String handlerClass, Path jar, int classFiles,
@@ -151,10 +162,15 @@ public final class ColdStartBench {
         return new Target(label, function, handlerClass, List.of(jar), bytes, files, environment, probeOptions, new ArrayList<>());
     }
 
-    /** The function's environment as Lambda would give it, without the local stack's call counting. */
+    /**
+     * The function's environment as Lambda would give it, without the local stack's call counting and call log (an
+     * interceptor and a locked file append per call, which no function on Lambda has).
+     */
     private static Map<String, String> lambdaEnvironment(FunctionEnvironment local, String functionName) {
         Map<String, String> environment = new HashMap<>(local.variables());
         environment.remove(AwsCallCounter.SWITCH);
+        environment.remove(AwsCallCounter.CALLS_FILE);
+        environment.remove(AwsCallCountFiles.DIRECTORY);
         environment.put(AwsCallCounter.FUNCTION_NAME, functionName);
         return environment;
     }
@@ -188,8 +204,8 @@ public final class ColdStartBench {
             if (primed.probeOptions().isEmpty()) {
                 continue;
             }
-            Target plain = targets.stream().filter(target -> target.function().equals(primed.function()) && target.probeOptions().isEmpty()
-                    && !target.label().endsWith("(baseline)")).findFirst().orElseThrow();
+            String plainLabel = primed.label().substring(0, primed.label().length() - PRIMED.length());
+            Target plain = targets.stream().filter(target -> target.label().equals(plainLabel)).findFirst().orElseThrow();
             table.row(plain.label(), spread(plain, ProbeResult::firstInvokeMillis).format(0),
                     spread(primed, ProbeResult::firstInvokeMillis).format(0), spread(primed, ProbeResult::primeMillis).format(0),
                     spread(primed, result -> result.constructMillis() + result.primeMillis()).format(0));

@@ -1,0 +1,93 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.aws.AwsClients;
+import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.handler.JsonHandler;
+import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.priming.Priming;
+import dev.tollgate.priming.WaysOut;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.ThreadContext;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * SnapStart priming of every function of template.yaml (its handler on its sample event, the invocation's
+ * observability, its deployment events, one read on each SDK client it builds) writes no log line or metric line, sends
+ * no trace, reaches no AWS endpoint, and leaves no log key behind.
+ */
+class PrimingEveryFunctionTest {
+
+    private HttpServer aws;
+    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private WaysOut waysOut;
+
+    static Stream<FunctionDefinition> functions() {
+        return SamTemplate.read(RepositoryFiles.template()).functions().values().stream();
+    }
+
+    @BeforeEach
+    void watchEveryWayOut() throws IOException {
+        aws = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        aws.createContext("/", exchange -> {
+            requestsReceived.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        aws.start();
+        waysOut = WaysOut.watch();
+        // The tests' configuration logs nothing (log4j2-test.xml): every level on, the SDK's debug lines included.
+        Configurator.setRootLevel(Level.ALL);
+    }
+
+    @AfterEach
+    void restore() {
+        Configurator.setRootLevel(Level.OFF);
+        waysOut.restore();
+        aws.stop(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void primingWritesNoLineSendsNoTraceAndReachesNoAwsEndpoint(FunctionDefinition function) {
+        // Built while priming runs, so that each SDK client it builds is warmed at once too (ProtocolWarmUp).
+        Priming.run(() -> handler(function).prime());
+
+        assertEquals("", waysOut.written(), "no log line, metric line or stack trace");
+        assertEquals(0, requestsReceived.get(), "no request reached the AWS endpoint");
+        assertEquals(0, waysOut.traceEntitiesSent(), "no segment or subsegment reached the recorder's emitter");
+        assertTrue(ThreadContext.isEmpty(), "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
+    }
+
+    private JsonHandler<?, ?> handler(FunctionDefinition function) {
+        try {
+            return (JsonHandler<?, ?>) Class.forName(function.handlerClass()).getConstructor(FunctionEnvironment.class)
+                    .newInstance(environment(function));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(function.handlerClass() + " cannot be built from its environment", e);
+        }
+    }
+
+    /** The template's environment (names as written: nothing is sent), the endpoint pointing here, and no credentials. */
+    private FunctionEnvironment environment(FunctionDefinition function) {
+        Map<String, String> variables = new HashMap<>(function.environment());
+        variables.put("AWS_REGION", "us-east-1");
+        variables.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+        variables.put(AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
+        return new FunctionEnvironment(variables);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tollgate.aws;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import software.amazon.awssdk.core.SdkRequest;
+
+/**
+ * SnapStart priming of an SDK client's protocol, whichever paths the function's sample reaches: one read operation
+ * called with an empty request, answered inside the JVM like every call while priming (see {@link PrimingHttpClient}).
+ * A sample whose empty answers end its path before a client's first call (no record: no listener is read) would
+ * otherwise leave that client's whole first call cold: its endpoint rules and signer, the protocol's marshaller and
+ * its response parser (for the query protocol, the JDK's XML stream factory, the largest part).
+ */
+final class ProtocolWarmUp {
+
+    private static final List<String> READS = List.of("describe", "get", "list");
+
+    private ProtocolWarmUp() {
+    }
+
+    /** The first read operation (by name) that the client marshals and answers; the operation's name, or null. */
+    static String run(Object client) {
+        // The service's public interface (ElasticLoadBalancingV2Client), not the SDK's package-private implementation.
+        Method[] operations = Arrays.stream(client.getClass().getInterfaces()).flatMap(type -> Arrays.stream(type.getMethods()))
+                .sorted(Comparator.comparing(Method::getName)).toArray(Method[]::new);
+        for (Method operation : operations) {
+            if (!isReadWithRequest(operation)) {
+                continue;
+            }
+            try {
+                Method builder = operation.getParameterTypes()[0].getMethod("builder");
+                Object request = builder.getReturnType().getMethod("build").invoke(builder.invoke(null));
+                operation.invoke(client, request);
+                return operation.getName();
+            } catch (ReflectiveOperationException | RuntimeException refused) {
+                // An operation whose empty request cannot be marshalled (a REST path without its label): try the next.
+            }
+        }
+        return null;
+    }
+
+    private static boolean isReadWithRequest(Method operation) {
+        String name = operation.getName();
+        return operation.getParameterCount() == 1 && SdkRequest.class.isAssignableFrom(operation.getParameterTypes()[0])
+                && READS.stream().anyMatch(name::startsWith) && !name.endsWith("Paginator");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tollgate.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.priming.Priming;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Priming warms each client's protocol with one read answered inside the JVM: nothing reaches AWS. */
+class ProtocolWarmUpTest {
+
+    private HttpServer aws;
+    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private AwsClients clients;
+
+    @BeforeEach
+    void startAws() throws IOException {
+        aws = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        aws.createContext("/", exchange -> {
+            requestsReceived.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        aws.start();
+        // No credentials: resolving the function's own would fail or reach out.
+        clients = new AwsClients(new FunctionEnvironment(Map.of("AWS_REGION", "us-east-1",
+                AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort())));
+    }
+
+    @AfterEach
+    void stopAws() {
+        aws.stop(0);
+    }
+
+    @Test
+    void aQueryAndAJsonClientEachAnswerOneReadWithoutSendingAnything() {
+        AtomicReference<String> queryRead = new AtomicReference<>();
+        AtomicReference<String> jsonRead = new AtomicReference<>();
+
+        Priming.run(() -> {
+            queryRead.set(ProtocolWarmUp.run(clients.build(CloudWatchClient.builder())));
+            jsonRead.set(ProtocolWarmUp.run(clients.build(DynamoDbClient.builder())));
+        });
+
+        assertNotNull(queryRead.get(), "CloudWatch (query protocol) answered a read");
+        assertNotNull(jsonRead.get(), "DynamoDB (JSON protocol) answered a read");
+        assertEquals(0, requestsReceived.get(), "nothing reached AWS");
+    }
+}
