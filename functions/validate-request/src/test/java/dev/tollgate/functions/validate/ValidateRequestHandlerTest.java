@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.json.Json;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.InvalidSpecException;
@@ -42,6 +44,31 @@ class ValidateRequestHandlerTest {
         }
         assertTrue(invalid.violations().size() >= 10, message);
         assertEquals(0, invalid.getStackTrace().length, "the error document must not carry a stack trace");
+    }
+
+    @Test
+    void refusesATargetInAnotherRegionOrAccountWhichThisBuildsFunctionsWouldNotFollow() throws Exception {
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+        placed.put("roleArn", "arn:aws:iam::210987654321:role/deployer");
+
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(placed)));
+
+        assertEquals(2, invalid.violations().size(), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.region: a target in eu-west-1: this build's functions act in us-east-1 only"),
+                invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.roleArn: a target in another account"), invalid.getMessage());
+    }
+
+    @Test
+    void acceptsTheFunctionsOwnRegionWrittenOut() throws Exception {
+        ValidateRequestHandler inIreland = new ValidateRequestHandler(new FunctionEnvironment(Map.of("AWS_REGION", "eu-west-1")));
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+
+        JsonNode spec = SampleEvents.invokeWith(inIreland, Json.write(placed)).path("spec");
+
+        assertEquals("eu-west-1", spec.path("region").asText());
     }
 
     @Test
