@@ -29,6 +29,7 @@ public final class AwsClients {
 
     private final FunctionEnvironment environment;
     private final SdkHttpClient httpClient;
+    private TargetClients targets;
 
     public AwsClients(FunctionEnvironment environment) {
         this.environment = environment;
@@ -40,6 +41,14 @@ public final class AwsClients {
 
     public FunctionEnvironment environment() {
         return environment;
+    }
+
+    /** Clients for where a deployment's target lives (its region, its role), one set per function. */
+    public synchronized TargetClients targets() {
+        if (targets == null) {
+            targets = new TargetClients(this);
+        }
+        return targets;
     }
 
     public Region region() {

@@ -1,9 +1,11 @@
 package dev.tollgate.aws;
 
+import dev.tollgate.priming.Priming;
 import dev.tollgate.spec.DeploymentSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -58,16 +60,29 @@ public final class TargetClients {
     }
 
     /** A client of the builder's service for the spec's target: its region, its role; the function's own without a placement. */
-    public synchronized <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, DeploymentSpec spec) {
-        Region region = spec.region() == null ? clients.region() : Region.of(spec.region());
-        String session = spec.roleArn() == null ? null : sessionName(spec.deploymentId());
-        Key key = new Key(region.id(), spec.roleArn(), session, builder.getClass().getName());
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, DeploymentSpec spec) {
+        return build(builder, spec.region(), spec.roleArn(), spec.deploymentId());
+    }
+
+    /**
+     * With SnapStart, the home region's client of this service is built before the snapshot (as {@link OnFirstUse} does),
+     * so a deployment that acts at home pays nothing for it after a restore; elsewhere, only on its first use.
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> void buildAtHomeBeforeSnapshot(Supplier<B> builder) {
+        Priming.registerForSnapStart(() -> build(builder.get(), null, null, null));
+    }
+
+    private synchronized <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, String regionId, String roleArn, String deploymentId) {
+        Region region = regionId == null ? clients.region() : Region.of(regionId);
+        String session = roleArn == null ? null : sessionName(deploymentId);
+        Key key = new Key(region.id(), roleArn, session, builder.getClass().getName());
         @SuppressWarnings("unchecked")
         C client = (C) built.get(key);
         if (client == null) {
-            client = spec.roleArn() == null
+            client = roleArn == null
                     ? (region.equals(clients.region()) ? clients.build(builder) : clients.build(builder, region, clients.ownCredentials()))
-                    : clients.build(builder, region, assumedRole(new Key(region.id(), spec.roleArn(), session, "")));
+                    : clients.build(builder, region, assumedRole(new Key(region.id(), roleArn, session, "")));
             built.put(key, client);
         }
         return client;

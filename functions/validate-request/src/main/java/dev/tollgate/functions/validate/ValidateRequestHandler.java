@@ -6,7 +6,7 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
-import dev.tollgate.spec.UnfollowedPlacement;
+import dev.tollgate.spec.PlacementReach;
 
 /** First state of every deployment: checks the request and passes on the normalised spec, touching nothing. */
 public final class ValidateRequestHandler extends JsonHandler<JsonNode, ValidateRequestHandler.Validated> {
@@ -31,7 +31,7 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Validate
     @Override
     protected Validated handle(JsonNode request, Context context) {
         DeploymentSpec spec = validator.validate(request);
-        UnfollowedPlacement.refuse(spec, homeRegion);
+        PlacementReach.check(spec, homeRegion);
         return new Validated(spec);
     }
 

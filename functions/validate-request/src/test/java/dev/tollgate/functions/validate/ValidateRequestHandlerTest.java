@@ -47,17 +47,41 @@ class ValidateRequestHandlerTest {
     }
 
     @Test
-    void refusesATargetInAnotherRegionOrAccountWhichThisBuildsFunctionsWouldNotFollow() throws Exception {
+    void acceptsAnEcsTargetInAnotherRegionAndAccountForTheFunctionsToActThere() throws Exception {
         ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+        placed.put("roleArn", "arn:aws:iam::210987654321:role/deployer");
+
+        JsonNode spec = SampleEvents.invokeWith(handler, Json.write(placed)).path("spec");
+
+        assertEquals("eu-west-1", spec.path("region").asText());
+        assertEquals("arn:aws:iam::210987654321:role/deployer", spec.path("roleArn").asText());
+    }
+
+    @Test
+    void refusesAnotherRegionWithoutARoleWhichTheFunctionsOwnRoleIsNotGranted() throws Exception {
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(placed)));
+
+        assertEquals(1, invalid.violations().size(), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.region: a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1"
+                + " only"), invalid.getMessage());
+    }
+
+    @Test
+    void refusesACodeDeployTargetAwayFromTollgateWhoseHooksCodeDeployCouldNotCall() throws Exception {
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("statemachine-codedeploy.json"));
         placed.put("region", "eu-west-1");
         placed.put("roleArn", "arn:aws:iam::210987654321:role/deployer");
 
         InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(placed)));
 
         assertEquals(2, invalid.violations().size(), invalid.getMessage());
-        assertTrue(invalid.getMessage().contains("$.region: a target in eu-west-1: this build's functions act in us-east-1 only"),
-                invalid.getMessage());
-        assertTrue(invalid.getMessage().contains("$.roleArn: a target in another account"), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.region: a CODEDEPLOY target in eu-west-1: CodeDeploy calls its lifecycle hooks in"
+                + " its own region, and Tollgate's hook runs in us-east-1"), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.roleArn: a CODEDEPLOY target in another account"), invalid.getMessage());
     }
 
     @Test
