@@ -13,6 +13,7 @@ import dev.tollgate.judge.MetricObservations;
 import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.judge.StepEvidence;
 import dev.tollgate.judge.StepVerdict;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.AnalysisSpec;
@@ -37,11 +38,16 @@ public final class AnalysisService implements StepAnalysis {
 
     private static final String SAMPLE_COUNT = "SampleCount";
 
-    private final MetricSource metrics;
+    private final Placed<MetricSource> metrics;
     private final Judge judge;
     private final Clock clock;
 
     public AnalysisService(MetricSource metrics, Judge judge, Clock clock) {
+        this(Placed.everywhere(metrics), judge, clock);
+    }
+
+    /** With the metrics and alarms read where each deployment's target publishes them. */
+    public AnalysisService(Placed<MetricSource> metrics, Judge judge, Clock clock) {
         this.metrics = metrics;
         this.judge = judge;
         this.clock = clock;
@@ -68,9 +74,9 @@ public final class AnalysisService implements StepAnalysis {
         }
         Map<String, MetricSeries> series = queries.isEmpty() || !end.isAfter(start)
                 ? Map.of()
-                : metrics.series(queries, start, end, period);
+                : metrics.at(spec).series(queries, start, end, period);
         List<MetricObservations> observations = observations(analysis, series);
-        Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
+        Map<String, AlarmState> alarms = metrics.at(spec).alarmStates(analysis.alarms());
         return bounded(DryRunChecks.judge(judge, new StepEvidence(analysis, spec.step(progress.stepIndex()),
                 progress.canaryWeight(), observations, alarms, now)));
     }

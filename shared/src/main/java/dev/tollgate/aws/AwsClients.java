@@ -29,6 +29,7 @@ public final class AwsClients {
 
     private final FunctionEnvironment environment;
     private final SdkHttpClient httpClient;
+    private TargetClients targets;
 
     public AwsClients(FunctionEnvironment environment) {
         this.environment = environment;
@@ -45,23 +46,42 @@ public final class AwsClients {
         return environment;
     }
 
+    /** Clients for where a deployment's target lives (its region, its role), one set per function. */
+    public synchronized TargetClients targets() {
+        if (targets == null) {
+            targets = new TargetClients(this);
+        }
+        return targets;
+    }
+
     public Region region() {
-        return Region.of(environment.get("AWS_REGION").orElse(environment.get("AWS_DEFAULT_REGION", "us-east-1")));
+        return Region.of(environment.region());
     }
 
     /** Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder. */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        return build(builder, credentials(), true);
+        return build(builder, region(), credentials(), true);
     }
 
     /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */
     public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
             B builder, AwsCredentialsProvider credentials) {
-        return build(builder, credentials, false);
+        return build(builder, region(), credentials, false);
+    }
+
+    /** As {@link #build}, for another region, with other credentials than the function's own (a role assumed there). */
+    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, Region region, AwsCredentialsProvider credentials) {
+        return build(builder, region, credentials, false);
+    }
+
+    /** The function's own credentials, from which a role elsewhere is assumed. */
+    public AwsCredentialsProvider ownCredentials() {
+        return credentials();
     }
 
     private <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, AwsCredentialsProvider credentials, boolean functionsOwnCredentials) {
+            B builder, Region region, AwsCredentialsProvider credentials, boolean functionsOwnCredentials) {
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofSeconds(30));
         if (AwsCallCounter.enabledIn(environment)) {
@@ -71,7 +91,7 @@ public final class AwsClients {
                 overrides.addExecutionInterceptor(AwsCallCountFiles.forFunction(environment));
             }
         }
-        builder.region(region())
+        builder.region(region)
                 .credentialsProvider(primable(credentials))
                 .httpClient(httpClient)
                 .overrideConfiguration(overrides.build());

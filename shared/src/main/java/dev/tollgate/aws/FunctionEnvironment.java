@@ -38,6 +38,11 @@ public record FunctionEnvironment(Map<String, String> variables) {
         }).orElse(fallback);
     }
 
+    /** The region the function runs in (Lambda sets {@code AWS_REGION}). */
+    public String region() {
+        return get("AWS_REGION").orElse(get("AWS_DEFAULT_REGION", "us-east-1"));
+    }
+
     public String require(String name) {
         return get(name).orElseThrow(() -> new MisconfiguredException(
                 "environment variable " + name + " is not set; template.yaml sets it for every function that needs it"));

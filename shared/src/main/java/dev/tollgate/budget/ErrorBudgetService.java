@@ -4,6 +4,7 @@ import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.ErrorBudgetExhaustedException;
 import dev.tollgate.judge.MetricSeries;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.DeploymentSpec;
@@ -26,11 +27,16 @@ public final class ErrorBudgetService {
     /** Hourly sums keep a 28-day window at 672 points per series, one GetMetricData call. */
     static final int PERIOD_SECONDS = 3600;
 
-    private final MetricSource metrics;
+    private final Placed<MetricSource> metrics;
     private final DeploymentStore store;
     private final Clock clock;
 
     public ErrorBudgetService(MetricSource metrics, DeploymentStore store, Clock clock) {
+        this(Placed.everywhere(metrics), store, clock);
+    }
+
+    /** With the live version's metrics read where the deployment's target publishes them. */
+    public ErrorBudgetService(Placed<MetricSource> metrics, DeploymentStore store, Clock clock) {
         this.metrics = metrics;
         this.store = store;
         this.clock = clock;
@@ -44,7 +50,7 @@ public final class ErrorBudgetService {
         MetricSpec errorRate = spec.analysis().sloMetric().orElseThrow();
         Instant end = clock.instant();
         Instant start = end.minus(Duration.ofDays(slo.windowDays()));
-        Map<String, MetricSeries> series = metrics.series(List.of(
+        Map<String, MetricSeries> series = metrics.at(spec).series(List.of(
                 new SeriesQuery("errors", errorRate.numerator().namespace(), errorRate.numerator().metric(),
                         errorRate.baselineDimensions(), "Sum"),
                 new SeriesQuery("requests", errorRate.denominator().namespace(), errorRate.denominator().metric(),

@@ -2,6 +2,7 @@ package dev.tollgate.handler;
 
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.events.DeploymentEvents;
@@ -32,13 +33,17 @@ public final class Wiring {
                 clients.environment().require(FunctionEnvironment.TABLE_NAME));
     }
 
-    public static MetricSource metricSource(AwsClients clients) {
-        return new CloudWatchMetricSource(clients.build(CloudWatchClient.builder()));
+    /** CloudWatch where each deployment's target publishes its metrics and alarms: the release's own region and account. */
+    public static Placed<MetricSource> targetMetrics(AwsClients clients) {
+        clients.targets().buildAtHomeBeforeSnapshot(CloudWatchClient::builder);
+        return spec -> new CloudWatchMetricSource(clients.targets().build(CloudWatchClient.builder(), spec));
     }
 
     // secrets and migrations: adapters built here so each handler's no-argument constructor stays one line.
-    public static SecretResolver secretResolver(AwsClients clients) {
-        return new SecretsManagerSecretResolver(clients.build(SecretsManagerClient.builder()));
+    /** Secrets Manager where each deployment's target runs: the release's tasks resolve its secrets in their own account. */
+    public static Placed<SecretResolver> targetSecrets(AwsClients clients) {
+        clients.targets().buildAtHomeBeforeSnapshot(SecretsManagerClient::builder);
+        return spec -> new SecretsManagerSecretResolver(clients.targets().build(SecretsManagerClient.builder(), spec));
     }
 
     // observability (issue 7): the facts a function states go to its log, to EMF metrics and to the event bus.

@@ -1,8 +1,8 @@
 package dev.tollgate.migrations;
 
+import dev.tollgate.aws.Placed;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
-import java.util.function.Supplier;
 
 /**
  * Applies a release's migrations, one backend per mode. {@link #start} either finishes the work
@@ -16,17 +16,17 @@ public interface MigrationRunner {
 
     MigrationProgress check(DeploymentSpec spec, PinnedSecrets secrets, MigrationProgress previous);
 
-    /** A runner made on its first use (its clients built then): a function whose migrations take another runner never makes it. */
-    static MigrationRunner onFirstUse(Supplier<? extends MigrationRunner> runner) {
+    /** The runner for each deployment's target, made when asked (its clients are kept by {@code Placed}'s source). */
+    static MigrationRunner placed(Placed<? extends MigrationRunner> runners) {
         return new MigrationRunner() {
             @Override
             public MigrationProgress start(DeploymentSpec spec, PinnedSecrets secrets) {
-                return runner.get().start(spec, secrets);
+                return runners.at(spec).start(spec, secrets);
             }
 
             @Override
             public MigrationProgress check(DeploymentSpec spec, PinnedSecrets secrets, MigrationProgress previous) {
-                return runner.get().check(spec, secrets, previous);
+                return runners.at(spec).check(spec, secrets, previous);
             }
         };
     }

@@ -169,7 +169,7 @@ public final class ReplayService {
         }
         return new DeploymentSpec(spec.deploymentId(), spec.service(), spec.target(), spec.secrets(), spec.migrations(),
                 spec.steps(), new AnalysisSpec(analysis.periodSeconds(), analysis.metrics(), analysis.slo(), List.of(),
-                analysis.falsePositiveRate(), analysis.onInconclusive()), spec.override());
+                analysis.falsePositiveRate(), analysis.onInconclusive()), spec.override(), null, null, spec.region(), spec.roleArn());
     }
 
     static List<String> differences(RecordedTick recorded, StepVerdict verdict, Decision decision) {

@@ -6,6 +6,7 @@ import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.MetricSeries;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.ops.DeploymentExecutions;
@@ -46,10 +47,15 @@ public final class RolloutReports {
 
     private final DeploymentStore store;
     private final DeploymentExecutions executions;
-    private final MetricSource metrics;
+    private final Placed<MetricSource> metrics;
     private final Clock clock;
 
     public RolloutReports(DeploymentStore store, DeploymentExecutions executions, MetricSource metrics, Clock clock) {
+        this(store, executions, Placed.everywhere(metrics), clock);
+    }
+
+    /** With each deployment's charts read where its target publishes its metrics (its region, its role). */
+    public RolloutReports(DeploymentStore store, DeploymentExecutions executions, Placed<MetricSource> metrics, Clock clock) {
         this.store = store;
         this.executions = executions;
         this.metrics = metrics;
@@ -173,12 +179,12 @@ public final class RolloutReports {
             }
             int bake = stepIndex < spec.steps().size() ? spec.step(stepIndex).bakeSeconds() : 0;
             steps.add(new Step(stepIndex, progress.path("canaryWeight").asInt(), startedAt, bake, endedAt,
-                    charts(metrics, spec, startedAt, endedAt), ofStep));
+                    charts(metrics.at(spec), spec, startedAt, endedAt), ofStep));
         }
         if (watchStartedAt != null) {
             // The post-promotion watch, drawn as a last step at 100 % (its judge compared with the old version's history).
             steps.add(new Step(spec.promotionStepIndex(), 100, watchStartedAt, spec.watchSeconds(), end,
-                    charts(metrics, spec, watchStartedAt, end), watchTicks));
+                    charts(metrics.at(spec), spec, watchStartedAt, end), watchTicks));
         }
         return steps;
     }

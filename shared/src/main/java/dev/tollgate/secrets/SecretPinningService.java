@@ -1,5 +1,7 @@
 package dev.tollgate.secrets;
 
+import dev.tollgate.aws.Placed;
+import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SecretRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,21 +16,36 @@ import java.util.Optional;
  */
 public final class SecretPinningService {
 
-    private final SecretResolver resolver;
+    private final Placed<SecretResolver> resolvers;
 
     public SecretPinningService(SecretResolver resolver) {
-        this.resolver = resolver;
+        this(Placed.everywhere(resolver));
     }
 
+    /** With each deployment's secrets read where its target runs (its region, its account). */
+    public SecretPinningService(Placed<SecretResolver> resolvers) {
+        this.resolvers = resolvers;
+    }
+
+    /** The deployment's secrets, read where its target runs. */
+    public PinnedSecrets pin(DeploymentSpec spec) {
+        return pin(resolvers.at(spec), spec.secrets());
+    }
+
+    /** For a service built on one resolver, which needs no deployment to say where it reads. */
     public PinnedSecrets pin(List<SecretRef> secrets) {
+        return pin(resolvers.at(null), secrets);
+    }
+
+    private static PinnedSecrets pin(SecretResolver resolver, List<SecretRef> secrets) {
         List<PinnedSecret> pinned = new ArrayList<>();
         for (SecretRef secret : secrets) {
-            pinned.add(pin(secret));
+            pinned.add(pin(resolver, secret));
         }
         return new PinnedSecrets(pinned);
     }
 
-    private PinnedSecret pin(SecretRef ref) {
+    private static PinnedSecret pin(SecretResolver resolver, SecretRef ref) {
         SecretMetadata metadata = resolver.describe(ref.id());
         if (metadata.scheduledForDeletion()) {
             throw new SecretNotFoundException("secret '" + ref.id() + "' is scheduled for deletion (since " + metadata.deletedDate()

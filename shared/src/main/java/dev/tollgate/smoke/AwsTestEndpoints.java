@@ -2,6 +2,7 @@ package dev.tollgate.smoke;
 
 import static dev.tollgate.traffic.AwsCall.call;
 
+import dev.tollgate.aws.Placed;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AlbListener;
@@ -10,7 +11,6 @@ import dev.tollgate.traffic.LambdaAliasPlan;
 import dev.tollgate.traffic.ReleasePlan;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -22,10 +22,11 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  */
 public final class AwsTestEndpoints implements TestEndpoints {
 
-    private final Supplier<ElasticLoadBalancingV2Client> elb;
-    private final Supplier<LambdaClient> lambda;
+    private final Placed<ElasticLoadBalancingV2Client> elb;
+    private final Placed<LambdaClient> lambda;
 
-    public AwsTestEndpoints(Supplier<ElasticLoadBalancingV2Client> elb, Supplier<LambdaClient> lambda) {
+    /** Each client for the region and role the deployment's spec places its target in. */
+    public AwsTestEndpoints(Placed<ElasticLoadBalancingV2Client> elb, Placed<LambdaClient> lambda) {
         this.elb = elb;
         this.lambda = lambda;
     }
@@ -33,10 +34,10 @@ public final class AwsTestEndpoints implements TestEndpoints {
     @Override
     public TestEndpoint prepare(DeploymentSpec spec, ReleasePlan plan) {
         if (plan instanceof EcsAlbPlan alb) {
-            return testListener(spec.smokeTest().testListenerArn(), alb);
+            return testListener(elb.at(spec), spec.smokeTest().testListenerArn(), alb);
         }
         if (plan instanceof LambdaAliasPlan version) {
-            String arn = call("Lambda GetFunctionConfiguration", () -> lambda.get().getFunctionConfiguration(get -> get
+            String arn = call("Lambda GetFunctionConfiguration", () -> lambda.at(spec).getFunctionConfiguration(get -> get
                     .functionName(version.functionName()).qualifier(version.canaryVersion())).functionArn());
             String qualified = arn.endsWith(":" + version.canaryVersion()) ? arn : arn + ":" + version.canaryVersion();
             return TestEndpoint.lambdaVersion(qualified, version.canaryVersion());
@@ -45,8 +46,8 @@ public final class AwsTestEndpoints implements TestEndpoints {
                 + plan.getClass().getSimpleName());
     }
 
-    private TestEndpoint testListener(String testListenerArn, EcsAlbPlan plan) {
-        AlbListener testRoute = new AlbListener(elb.get(), testListenerArn, null);
+    private static TestEndpoint testListener(ElasticLoadBalancingV2Client elb, String testListenerArn, EcsAlbPlan plan) {
+        AlbListener testRoute = new AlbListener(elb, testListenerArn, null);
         Map<String, Integer> canaryOnly = Map.of(plan.canaryTargetGroupArn(), 100);
         testRoute.forward(canaryOnly);
         Map<String, Integer> readBack = testRoute.weights();
@@ -54,9 +55,9 @@ public final class AwsTestEndpoints implements TestEndpoints {
             throw new TargetStateConflictException("test listener " + testListenerArn + " forwards to " + readBack.keySet()
                     + " after being pointed at the canary's target group " + plan.canaryTargetGroupArn());
         }
-        Listener listener = call("ELBv2 DescribeListeners", () -> elb.get().describeListeners(describe -> describe
+        Listener listener = call("ELBv2 DescribeListeners", () -> elb.describeListeners(describe -> describe
                 .listenerArns(testListenerArn)).listeners().get(0));
-        String dnsName = call("ELBv2 DescribeLoadBalancers", () -> elb.get().describeLoadBalancers(describe -> describe
+        String dnsName = call("ELBv2 DescribeLoadBalancers", () -> elb.describeLoadBalancers(describe -> describe
                 .loadBalancerArns(listener.loadBalancerArn())).loadBalancers().get(0).dnsName());
         String url = listener.protocolAsString().toLowerCase(Locale.ROOT) + "://" + dnsName + ":" + listener.port();
         return TestEndpoint.alb(url, testListenerArn, plan.canaryTargetGroupArn(), plan.canaryTaskDefinition());

@@ -2,6 +2,7 @@ package dev.tollgate.smoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.BadRequestException;
@@ -42,7 +43,7 @@ public final class SmokeTestService {
 
     private final TrafficControl traffic;
     private final TestEndpoints endpoints;
-    private final FunctionInvoker functions;
+    private final Placed<FunctionInvoker> functions;
     private final HttpProber http;
     private final DeploymentStore store;
     private final Clock clock;
@@ -51,6 +52,12 @@ public final class SmokeTestService {
 
     /** {@code events} hears every smoke test's outcome. */
     public SmokeTestService(TrafficControl traffic, TestEndpoints endpoints, FunctionInvoker functions, HttpProber http,
+                            DeploymentStore store, Clock clock, Pause pause, DeploymentEvents events) {
+        this(traffic, endpoints, Placed.everywhere(functions), http, store, clock, pause, events);
+    }
+
+    /** With the functions invoked where each deployment's target runs (the team's function, the canary's version). */
+    public SmokeTestService(TrafficControl traffic, TestEndpoints endpoints, Placed<FunctionInvoker> functions, HttpProber http,
                             DeploymentStore store, Clock clock, Pause pause, DeploymentEvents events) {
         this.traffic = traffic;
         this.endpoints = endpoints;
@@ -71,7 +78,7 @@ public final class SmokeTestService {
         TestEndpoint endpoint = endpoints.prepare(spec, plan);
         Outcome outcome = smokeTest.function() != null
                 ? viaFunction(spec, smokeTest, endpoint)
-                : viaProbe(smokeTest.probe(), endpoint);
+                : viaProbe(spec, smokeTest.probe(), endpoint);
         Instant now = clock.instant();
         String reason = clip(outcome.reason());
         SmokeTestResult result = new SmokeTestResult(outcome.passed(), smokeTest.function() != null ? "function" : "probe",
@@ -91,7 +98,7 @@ public final class SmokeTestService {
     private Outcome viaFunction(DeploymentSpec spec, SmokeTestSpec smokeTest, TestEndpoint endpoint) {
         String function = smokeTest.function();
         int timeoutSeconds = smokeTest.timeoutSeconds() == null ? SmokeTestSpec.DEFAULT_FUNCTION_TIMEOUT_SECONDS : smokeTest.timeoutSeconds();
-        FunctionReply reply = functions.invoke(function, facts(spec, endpoint), Duration.ofSeconds(timeoutSeconds));
+        FunctionReply reply = functions.at(spec).invoke(function, facts(spec, endpoint), Duration.ofSeconds(timeoutSeconds));
         String who = "smoke-test function " + function;
         return switch (reply.kind()) {
             case FUNCTION_ERROR -> new Outcome(false, who + " failed: " + reply.detail(), 1);
@@ -136,13 +143,13 @@ public final class SmokeTestService {
 
     // ---- Tollgate's probe ----
 
-    private Outcome viaProbe(HttpProbeSpec probe, TestEndpoint endpoint) {
+    private Outcome viaProbe(DeploymentSpec spec, HttpProbeSpec probe, TestEndpoint endpoint) {
         List<String> seen = new ArrayList<>();
         Duration timeout = Duration.ofSeconds(probe.timeoutSeconds());
         for (int attempt = 1; attempt <= probe.attempts(); attempt++) {
             ProbeReply reply = endpoint.url() != null
                     ? http.get(endpoint.url() + probe.path(), timeout)
-                    : invokeWithRequest(endpoint.functionArn(), probe.path(), timeout);
+                    : invokeWithRequest(functions.at(spec), endpoint.functionArn(), probe.path(), timeout);
             if (reply.answered() && probe.expectedStatuses().contains(reply.status())) {
                 return new Outcome(true, "GET " + probe.path() + " on " + endpoint.address() + " answered " + reply.status()
                         + " on attempt " + attempt + " of " + probe.attempts(), attempt);
@@ -162,8 +169,8 @@ public final class SmokeTestService {
      * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html)
      * and reads the {@code statusCode} of its answer.
      */
-    private ProbeReply invokeWithRequest(String functionArn, String path, Duration timeout) {
-        FunctionReply reply = functions.invoke(functionArn, albRequest(path), timeout);
+    private static ProbeReply invokeWithRequest(FunctionInvoker function, String functionArn, String path, Duration timeout) {
+        FunctionReply reply = function.invoke(functionArn, albRequest(path), timeout);
         return switch (reply.kind()) {
             case FUNCTION_ERROR -> ProbeReply.unreachable("a function error (" + reply.detail() + ")");
             case TIMED_OUT -> ProbeReply.unreachable("no answer within " + timeout.toSeconds() + "s");

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A validated, normalised deployment request: the state machine's input after {@code ValidateRequest}.
- * Every default is filled in, so no later step needs to know them.
+ * Every default is filled in, so no later step needs to know them. {@code region} and {@code roleArn}
+ * place the target in another region or account than Tollgate's own (absent: the function's own).
  */
 @JsonDeserialize(using = ValidatingSpecDeserializer.class)
 public record DeploymentSpec(
@@ -19,23 +20,32 @@ public record DeploymentSpec(
         AnalysisSpec analysis,
         boolean override,
         @Nullable AfterPromotionSpec afterPromotion,
-        @Nullable SmokeTestSpec smokeTest) {
+        @Nullable SmokeTestSpec smokeTest,
+        @Nullable String region,
+        @Nullable String roleArn) {
 
     public DeploymentSpec {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         steps = List.copyOf(steps);
     }
 
+    /** A spec whose target is in Tollgate's own region and account. */
+    public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
+                          List<StepSpec> steps, AnalysisSpec analysis, boolean override, @Nullable AfterPromotionSpec afterPromotion,
+                          @Nullable SmokeTestSpec smokeTest) {
+        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, afterPromotion, smokeTest, null, null);
+    }
+
     /** A spec with nothing after the promotion. */
     public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
                           List<StepSpec> steps, AnalysisSpec analysis, boolean override) {
-        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, null, null);
+        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, null, null, null, null);
     }
 
     /** A spec without a smoke test. */
     public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
                           List<StepSpec> steps, AnalysisSpec analysis, boolean override, AfterPromotionSpec afterPromotion) {
-        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, afterPromotion, null);
+        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, afterPromotion, null, null, null);
     }
 
     public StepSpec step(int stepIndex) {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -40,11 +39,6 @@ public final class ReleaseValidator {
 
     /** A child's deploymentId is the releaseId and {@code -w<wave>-<target>} (at most 7 characters more), within the 80 allowed. */
     private static final Pattern RELEASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html: role names 1-64 of [\w+=,.@-],
-    // paths '/' alone or '/' ... '/' of printable ASCII but '/' runs, the whole ARN at most 2,048 characters.
-    private static final Pattern ROLE_ARN = Pattern.compile(
-            "arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/(?:[\\x21-\\x7E&&[^/]]+/)*[\\w+=,.@-]{1,64}");
-    private static final Pattern ARN_REGION = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):.*");
 
     /** The fields every target shares; a target gives its own {@code service} and {@code target}, a wave its own {@code steps}. */
     private static final List<String> SHARED_FIELDS = List.of("service", "secrets", "migrations", "steps", "analysis", "override",
@@ -156,11 +150,8 @@ public final class ReleaseValidator {
             return Optional.empty();
         }
         violations.onlyKnownFields(node, path, TARGET_FIELDS);
-        Optional<String> region = violations.string(node, "region", path, true, null, AwsRegions.examples())
-                .filter(name -> knownRegion(name, child(path, "region"), violations));
-        Optional<String> roleArn = violations.string(node, "roleArn", path, false, null,
-                "an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>");
-        boolean roleValid = roleArn.isEmpty() || role(roleArn.get(), region.orElse(null), child(path, "roleArn"), violations);
+        Optional<PlacementValidation.Placement> placement = new PlacementValidation(violations).placement(node, path, true);
+        Optional<String> region = placement.map(PlacementValidation.Placement::region);
         JsonNode service = node.hasNonNull("service") ? node.get("service") : request.get("service");
         if (region.isPresent() && service != null && service.isTextual()) {
             String key = service.asText() + " in " + region.get();
@@ -170,17 +161,13 @@ public final class ReleaseValidator {
                         "each service once per region in a release: one lock, one rollout");
             }
         }
-        JsonNode targetNode = node.get("target");
-        if (region.isPresent() && targetNode != null && targetNode.isObject()) {
-            arnsInRegion(targetNode, child(path, "target"), region.get(), violations);
-        }
         found.addAll(violations.all());
 
         ObjectNode composed = compose(request, node, place.deploymentId(releaseId), steps);
         try {
             DeploymentSpec spec = specValidator.validate(composed);
-            return region.isPresent() && roleValid && violations.all().isEmpty()
-                    ? Optional.of(new WaveTarget(region.get(), roleArn.orElse(null), spec)) : Optional.empty();
+            return placement.isPresent() && violations.all().isEmpty()
+                    ? Optional.of(new WaveTarget(spec.region(), spec.roleArn(), spec)) : Optional.empty();
         } catch (InvalidSpecException invalid) {
             for (Violation violation : invalid.violations()) {
                 Violation relocated = relocate(violation, place, node.hasNonNull("service"));
@@ -197,45 +184,10 @@ public final class ReleaseValidator {
         }
     }
 
-    private static boolean knownRegion(String region, String at, Violations violations) {
-        if (AwsRegions.partition(region).isPresent()) {
-            return true;
-        }
-        violations.add(at, "'" + Violations.abbreviate(region) + "' is not a region AWS runs", AwsRegions.examples());
-        return false;
-    }
-
-    private static boolean role(String roleArn, String region, String at, Violations violations) {
-        Matcher role = ROLE_ARN.matcher(roleArn);
-        if (roleArn.length() > 2048 || !role.matches()) {
-            violations.add(at, "'" + Violations.abbreviate(roleArn) + "' is not an IAM role ARN",
-                    "arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits or +=,.@_->");
-            return false;
-        }
-        Optional<String> partition = region == null ? Optional.empty() : AwsRegions.partition(region);
-        if (partition.isPresent() && !partition.get().equals(role.group(1))) {
-            violations.add(at, "the role is in the " + role.group(1) + " partition, the region " + region + " in " + partition.get(),
-                    "a role of the region's partition: arn:" + partition.get() + ":iam::...");
-            return false;
-        }
-        return true;
-    }
-
-    /** A target's ARNs name their region; one that names another region than the target's is a copy-paste slip. */
-    private static void arnsInRegion(JsonNode targetNode, String path, String region, Violations violations) {
-        for (Map.Entry<String, JsonNode> field : targetNode.properties()) {
-            if (!field.getValue().isTextual()) {
-                continue;
-            }
-            Matcher arn = ARN_REGION.matcher(field.getValue().asText());
-            if (arn.matches() && !arn.group(1).isEmpty() && !arn.group(1).equals(region)) {
-                violations.add(child(path, field.getKey()), "names the region " + arn.group(1) + ", but the target is in " + region,
-                        "an ARN in " + region);
-            }
-        }
-    }
-
-    /** The child's deployment spec: the release's shared fields, the target's own ({@code service}, {@code target}), the wave's schedule. */
+    /**
+     * The child's deployment spec: the release's shared fields, the target's own ({@code service}, {@code target},
+     * and its placement, {@code region} and {@code roleArn}), the wave's schedule.
+     */
     private static ObjectNode compose(JsonNode request, JsonNode targetNode, String deploymentId, JsonNode steps) {
         ObjectNode composed = Json.MAPPER.createObjectNode();
         composed.put("deploymentId", deploymentId);
@@ -244,11 +196,10 @@ public final class ReleaseValidator {
                 composed.set(field, request.get(field).deepCopy());
             }
         }
-        if (targetNode.has("service")) {
-            composed.set("service", targetNode.get("service").deepCopy());
-        }
-        if (targetNode.has("target")) {
-            composed.set("target", targetNode.get("target").deepCopy());
+        for (String field : TARGET_FIELDS) {
+            if (targetNode.has(field)) {
+                composed.set(field, targetNode.get(field).deepCopy());
+            }
         }
         if (steps != null) {
             composed.set("steps", steps.deepCopy());
@@ -289,7 +240,7 @@ public final class ReleaseValidator {
         String path = violation.path();
         String targetPath = "$.waves[" + place.waveIndex() + "].targets[" + place.targetIndex() + "]";
         String relocated;
-        if (under(path, "$.target")) {
+        if (under(path, "$.target") || under(path, "$.region") || under(path, "$.roleArn")) {
             relocated = targetPath + path.substring(1);
         } else if (under(path, "$.service") && targetHasService) {
             relocated = targetPath + path.substring(1);

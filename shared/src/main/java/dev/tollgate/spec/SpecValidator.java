@@ -61,7 +61,7 @@ public final class SpecValidator {
 
     private static final Set<String> TOP_FIELDS = Set.of(
             "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override", "afterPromotion",
-            "smokeTest");
+            "smokeTest", "region", "roleArn");
     private static final Set<String> AFTER_PROMOTION_FIELDS = Set.of("rollbackWindowSeconds", "watchSeconds");
     private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive", "dryRun",
             "task", "timeoutSeconds");
@@ -103,6 +103,7 @@ public final class SpecValidator {
         Optional<List<StepSpec>> steps = stepsArray(request, root, violations)
                 .flatMap(node -> steps(node, child(root, "steps"), analysisDefaults, violations));
         boolean override = violations.bool(request, "override", root).orElse(false);
+        Optional<PlacementValidation.Placement> placement = new PlacementValidation(violations).placement(request, root, false);
         AfterPromotionSpec afterPromotion = violations.object(request, "afterPromotion", root, false)
                 .map(node -> afterPromotion(node, child(root, "afterPromotion"), target.orElse(null), analysis.orElse(null), violations))
                 .orElse(null);
@@ -122,7 +123,8 @@ public final class SpecValidator {
             throw new InvalidSpecException(found);
         }
         DeploymentSpec spec = new DeploymentSpec(deploymentId.orElseThrow(), service.orElseThrow(), target.orElseThrow(), secrets,
-                migrations, steps.orElseThrow(), analysis.orElseThrow(), override, afterPromotion, smokeTest);
+                migrations, steps.orElseThrow(), analysis.orElseThrow(), override, afterPromotion, smokeTest,
+                placement.orElseThrow().region(), placement.orElseThrow().roleArn());
         // Last, on a spec otherwise valid: what its longest rollout would cost against the execution's quotas.
         List<InvalidSpecException.Violation> overQuota = RolloutBudget.of(spec).overQuota();
         if (!overQuota.isEmpty()) {

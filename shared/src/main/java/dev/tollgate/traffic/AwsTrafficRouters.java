@@ -2,15 +2,15 @@ package dev.tollgate.traffic;
 
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
-import dev.tollgate.aws.OnFirstUse;
+import dev.tollgate.aws.TargetClients;
 import dev.tollgate.secrets.EcsTaskDefinitionPins;
 import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
+import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.spec.LambdaAliasTarget;
 import dev.tollgate.spec.Target;
 import java.time.Clock;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -18,25 +18,24 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
- * Builds each backend's clients the first time a target of its type is seen, then keeps them for
- * the life of the container, so a function pays only for the backends it actually drives (with SnapStart, all of
- * them are built before the snapshot: {@link OnFirstUse}).
+ * Builds each backend's router for a deployment, with the clients of the region and role its spec places the target
+ * in ({@link TargetClients}: built the first time a placement and service are seen, then kept for the life of the
+ * container, so a function pays only for the backends it actually drives; with SnapStart, the home region's are
+ * built before the snapshot). The traffic record stays in Tollgate's own deployments table.
  */
 public final class AwsTrafficRouters implements TrafficRouterFactory {
 
-    private final Supplier<EcsClient> ecs;
-    private final Supplier<ElasticLoadBalancingV2Client> elb;
-    private final Supplier<LambdaClient> lambda;
-    private final Supplier<CodeDeployClient> codeDeploy;
+    private final TargetClients targets;
     private final TrafficLedger ledger;
     private final String hookFunction;
     private final Clock clock;
 
     public AwsTrafficRouters(AwsClients clients, TrafficLedger ledger, Clock clock) {
-        this.ecs = OnFirstUse.of(() -> clients.build(EcsClient.builder()));
-        this.elb = OnFirstUse.of(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
-        this.lambda = OnFirstUse.of(() -> clients.build(LambdaClient.builder()));
-        this.codeDeploy = OnFirstUse.of(() -> clients.build(CodeDeployClient.builder()));
+        this.targets = clients.targets();
+        targets.buildAtHomeBeforeSnapshot(EcsClient::builder);
+        targets.buildAtHomeBeforeSnapshot(ElasticLoadBalancingV2Client::builder);
+        targets.buildAtHomeBeforeSnapshot(LambdaClient::builder);
+        targets.buildAtHomeBeforeSnapshot(CodeDeployClient::builder);
         this.ledger = ledger;
         this.hookFunction = clients.environment().get(CodeDeployRouter.HOOK_FUNCTION).orElse(null);
         this.clock = clock;
@@ -52,16 +51,20 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
     }
 
     @Override
-    public TrafficRouter forTarget(Target target) {
+    public TrafficRouter forDeployment(DeploymentSpec spec) {
+        Target target = spec.target();
         if (target instanceof EcsAlbTarget ecsAlb) {
-            return new AlbWeightedRouter(ecsAlb, ecs.get(), elb.get(), new EcsTaskDefinitionPins(ecs.get()), clock);
+            EcsClient ecs = targets.build(EcsClient.builder(), spec);
+            return new AlbWeightedRouter(ecsAlb, ecs, targets.build(ElasticLoadBalancingV2Client.builder(), spec),
+                    new EcsTaskDefinitionPins(ecs), clock);
         }
         if (target instanceof LambdaAliasTarget lambdaAlias) {
-            return new LambdaAliasRouter(lambdaAlias, lambda.get());
+            return new LambdaAliasRouter(lambdaAlias, targets.build(LambdaClient.builder(), spec));
         }
         if (target instanceof CodeDeployTarget codeDeployTarget) {
-            return new CodeDeployRouter(codeDeployTarget, codeDeploy.get(), codeDeployTarget.lambda() != null ? lambda.get() : null,
-                    ledger, hookFunction, codeDeployTarget.ecs() != null ? new EcsTaskDefinitionPins(ecs.get()) : TaskDefinitionPins.NONE);
+            return new CodeDeployRouter(codeDeployTarget, targets.build(CodeDeployClient.builder(), spec),
+                    codeDeployTarget.lambda() != null ? targets.build(LambdaClient.builder(), spec) : null, ledger, hookFunction,
+                    codeDeployTarget.ecs() != null ? new EcsTaskDefinitionPins(targets.build(EcsClient.builder(), spec)) : TaskDefinitionPins.NONE);
         }
         throw new IllegalArgumentException("no traffic backend for " + target.getClass().getSimpleName());
     }

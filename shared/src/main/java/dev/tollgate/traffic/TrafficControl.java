@@ -27,7 +27,7 @@ public final class TrafficControl {
      * reading the pinned {@code secrets} where the backend can.
      */
     public CanaryDeployment deploy(DeploymentSpec spec, PinnedSecrets secrets) {
-        TrafficRouter router = routers.forTarget(spec.target());
+        TrafficRouter router = routers.forDeployment(spec);
         String id = spec.deploymentId();
         TrafficRecord record = ledger.find(id).orElse(null);
         if (record == null) {
@@ -41,12 +41,12 @@ public final class TrafficControl {
     }
 
     public CanaryHealth health(DeploymentSpec spec) {
-        return routers.forTarget(spec.target()).canaryHealth(plan(spec));
+        return routers.forDeployment(spec).canaryHealth(plan(spec));
     }
 
     /** Sets the canary's weight, provided the target still shows what Tollgate set before. */
     public TrafficWeights shift(DeploymentSpec spec, int canaryPercent) {
-        TrafficRouter router = routers.forTarget(spec.target());
+        TrafficRouter router = routers.forDeployment(spec);
         if (router.shiftsTrafficItself()) {
             throw new IllegalStateException("this target moves traffic itself; watch it instead of shifting");
         }
@@ -61,16 +61,16 @@ public final class TrafficControl {
 
     /** For a target that shifts by itself: the split it shows now (and it fails if the target's own deployment failed). */
     public TrafficWeights watch(DeploymentSpec spec) {
-        return routers.forTarget(spec.target()).currentWeights(plan(spec));
+        return routers.forDeployment(spec).currentWeights(plan(spec));
     }
 
     public boolean shiftsTrafficItself(DeploymentSpec spec) {
-        return routers.forTarget(spec.target()).shiftsTrafficItself();
+        return routers.forDeployment(spec).shiftsTrafficItself();
     }
 
     /** All traffic to the new version, again provided the target shows what Tollgate set. */
     public TrafficOutcome promote(DeploymentSpec spec) {
-        TrafficRouter router = routers.forTarget(spec.target());
+        TrafficRouter router = routers.forDeployment(spec);
         String id = spec.deploymentId();
         TrafficRecord record = record(spec);
         if (!router.shiftsTrafficItself()) {
@@ -86,7 +86,7 @@ public final class TrafficControl {
     }
 
     public String retireOldVersion(DeploymentSpec spec) {
-        return routers.forTarget(spec.target()).retireOldVersion(plan(spec));
+        return routers.forDeployment(spec).retireOldVersion(plan(spec));
     }
 
     /**
@@ -99,7 +99,7 @@ public final class TrafficControl {
             return TrafficOutcome.settled(TrafficWeights.canaryAt(0), "no canary was deployed, so the target was left as it was");
         }
         // Traffic first: a rollback must not wait on the record being writable.
-        TrafficOutcome outcome = routers.forTarget(spec.target()).rollback(record.get().plan());
+        TrafficOutcome outcome = routers.forDeployment(spec).rollback(record.get().plan());
         if (outcome.settled()) {
             ledger.save(spec.deploymentId(), record.get().confirmed(outcome.weights().canaryPercent()));
         }

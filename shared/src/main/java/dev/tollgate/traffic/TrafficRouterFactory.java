@@ -1,9 +1,9 @@
 package dev.tollgate.traffic;
 
-import dev.tollgate.spec.Target;
+import dev.tollgate.spec.DeploymentSpec;
 
-/** Picks the traffic backend for a deployment's target. */
+/** Picks the traffic backend for a deployment's target, acting where the spec places it (its region, its role). */
 public interface TrafficRouterFactory {
 
-    TrafficRouter forTarget(Target target);
+    TrafficRouter forDeployment(DeploymentSpec spec);
 }

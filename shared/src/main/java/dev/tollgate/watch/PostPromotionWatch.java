@@ -17,6 +17,7 @@ import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.judge.StepEvidence;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.AnalysisSpec;
@@ -43,13 +44,18 @@ import java.util.Optional;
  */
 public final class PostPromotionWatch {
 
-    private final MetricSource metrics;
+    private final Placed<MetricSource> metrics;
     private final Judge judge;
     private final DeploymentStore store;
     private final Clock clock;
     private final DeploymentEvents events;
 
     public PostPromotionWatch(MetricSource metrics, Judge judge, DeploymentStore store, Clock clock, DeploymentEvents events) {
+        this(Placed.everywhere(metrics), judge, store, clock, events);
+    }
+
+    /** With the metrics and alarms read where each deployment's target publishes them. */
+    public PostPromotionWatch(Placed<MetricSource> metrics, Judge judge, DeploymentStore store, Clock clock, DeploymentEvents events) {
         this.metrics = metrics;
         this.judge = judge;
         this.store = store;
@@ -162,15 +168,15 @@ public final class PostPromotionWatch {
                 }
             }
             if (!newVersion.isEmpty()) {
-                series.putAll(metrics.series(newVersion, start, end, period));
+                series.putAll(metrics.at(spec).series(newVersion, start, end, period));
             }
             if (!oldVersion.isEmpty() && rolloutStartedAt != null && !rolloutStartedAt.isAfter(progress.promotedAt())) {
                 Duration shift = Duration.between(historyStart, start);
-                metrics.series(oldVersion, historyStart, historyEnd, period)
+                metrics.at(spec).series(oldVersion, historyStart, historyEnd, period)
                         .forEach((id, history) -> series.put(id, shifted(history, shift)));
             }
         }
-        Map<String, AlarmState> alarms = metrics.alarmStates(analysis.alarms());
+        Map<String, AlarmState> alarms = metrics.at(spec).alarmStates(analysis.alarms());
         return DryRunChecks.judge(judge, new StepEvidence(analysis, watchStep(spec), 100,
                 AnalysisService.observations(analysis, series), alarms, now));
     }

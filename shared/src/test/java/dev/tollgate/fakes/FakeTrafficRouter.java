@@ -2,7 +2,7 @@ package dev.tollgate.fakes;
 
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
-import dev.tollgate.spec.Target;
+import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.CanaryDeployment;
 import dev.tollgate.traffic.CanaryHealth;
 import dev.tollgate.traffic.LambdaAliasPlan;
@@ -30,7 +30,7 @@ public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFact
     private final List<String> calls = new ArrayList<>();
 
     @Override
-    public TrafficRouter forTarget(Target target) {
+    public TrafficRouter forDeployment(DeploymentSpec spec) {
         return this;
     }
 

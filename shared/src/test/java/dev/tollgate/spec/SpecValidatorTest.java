@@ -368,7 +368,7 @@ class SpecValidatorTest {
 
         static Stream<Arguments> typos() {
             return Stream.of(
-                    Arguments.of("$.deploymentID", "deploymentId, migrations, override, secrets, service, smokeTest, steps, target"),
+                    Arguments.of("$.deploymentID", "deploymentId, migrations, override, region, roleArn, secrets, service, smokeTest, steps, target"),
                     Arguments.of("$.target.listenerARN", "healthTimeoutSeconds, listenerArn, listenerRuleArn, taskDefinition, type"),
                     Arguments.of("$.migrations.location", "allowDestructive, dryRun, locations, mode, secretId, task, timeoutSeconds"),
                     Arguments.of("$.steps[1].bakeSecond", "one of approval, bakeSeconds, maxBakeSeconds, minRequests, weight"),

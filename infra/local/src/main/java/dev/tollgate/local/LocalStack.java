@@ -18,6 +18,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -71,6 +75,10 @@ public final class LocalStack implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private LocalDatabase database;
     private final Map<String, FunctionEnvironment> functionEnvironments = new LinkedHashMap<>();
+    /** For a view {@link #at} a placement: the stack that owns everything, the placement and its role's credentials. */
+    private final LocalStack home;
+    private final Placement placement;
+    private final AwsCredentialsProvider placedCredentials;
 
     private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults,
                        boolean initializeFunctions) {
@@ -78,6 +86,9 @@ public final class LocalStack implements AutoCloseable {
         this.moto = moto;
         this.workDirectory = workDirectory;
         this.faults = faults;
+        this.home = null;
+        this.placement = null;
+        this.placedCredentials = null;
         this.clients = new AwsClients(new FunctionEnvironment(awsEnvironment(moto)));
         this.sfn = clients.build(SfnClient.builder());
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
@@ -88,6 +99,30 @@ public final class LocalStack implements AutoCloseable {
         if (initializeFunctions) {
             lambdaEndpoint.initialize(stateMachineFunctions(template));
         }
+    }
+
+    private LocalStack(LocalStack home, Placement placement) {
+        this.lambdaEndpoint = home.lambdaEndpoint;
+        this.moto = home.moto;
+        this.workDirectory = home.workDirectory;
+        this.faults = home.faults;
+        this.clients = home.clients;
+        this.sfn = home.sfn;
+        this.stateMachineArn = home.stateMachineArn;
+        this.home = home;
+        this.placement = placement;
+        this.placedCredentials = placement.credentials(home.clients);
+        // A view owns nothing: closing it stops nothing.
+        this.closed.set(true);
+    }
+
+    /**
+     * This stack seen from a target {@code placement}: the clients of the services a target lives in (ECS, ELB, Lambda,
+     * CodeDeploy, CloudWatch, Secrets Manager, IAM, EC2) act in its region with its role's credentials; Tollgate's own
+     * (the deployments table, Step Functions, the artifacts bucket) stay home.
+     */
+    public LocalStack at(Placement placement) {
+        return new LocalStack(home == null ? this : home, placement);
     }
 
     /** Starts everything; {@code workDirectory} receives moto's log. */
@@ -292,6 +327,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** The environment each function runs with, keyed by its logical id in {@code template.yaml}. */
     public Map<String, FunctionEnvironment> functionEnvironments() {
+        if (home != null) {
+            return home.functionEnvironments();
+        }
         return java.util.Collections.unmodifiableMap(functionEnvironments);
     }
 
@@ -304,15 +342,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public EcsClient ecs() {
-        return clients.build(EcsClient.builder());
+        return atTarget(EcsClient.builder());
     }
 
     public ElasticLoadBalancingV2Client elb() {
-        return clients.build(ElasticLoadBalancingV2Client.builder());
+        return atTarget(ElasticLoadBalancingV2Client.builder());
     }
 
     public CloudWatchClient cloudWatch() {
-        return clients.build(CloudWatchClient.builder());
+        return atTarget(CloudWatchClient.builder());
     }
 
     public DynamoDbClient dynamo() {
@@ -320,11 +358,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public Ec2Client ec2() {
-        return clients.build(Ec2Client.builder());
+        return atTarget(Ec2Client.builder());
     }
 
     public SecretsManagerClient secretsManager() {
-        return clients.build(SecretsManagerClient.builder());
+        return atTarget(SecretsManagerClient.builder());
     }
 
     public S3Client s3() {
@@ -333,6 +371,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** The embedded PostgreSQL for releases with migrations, started on first use and stopped with the stack. */
     public synchronized LocalDatabase database() {
+        if (home != null) {
+            return home.database();
+        }
         if (database == null) {
             database = LocalDatabase.start();
         }
@@ -340,15 +381,20 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public LambdaClient lambda() {
-        return clients.build(LambdaClient.builder());
+        return atTarget(LambdaClient.builder());
     }
 
     public CodeDeployClient codeDeploy() {
-        return clients.build(CodeDeployClient.builder());
+        return atTarget(CodeDeployClient.builder());
     }
 
     public IamClient iam() {
-        return clients.build(IamClient.builder());
+        return atTarget(IamClient.builder());
+    }
+
+    /** A client where this stack's targets live: home, or the placement this view is {@link #at}. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C atTarget(B builder) {
+        return placement == null ? clients.build(builder) : clients.build(builder, Region.of(placement.region()), placedCredentials);
     }
 
     public LocalLambdaEndpoint lambdaEndpoint() {

@@ -272,10 +272,11 @@ final class OpsCommands {
         @Override
         public Integer call() throws IOException {
             try (Connection.Connected connected = connection.connect();
-                 CloudWatchClient cloudWatch = connected.clients().build(CloudWatchClient.builder());
                  DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
+                // The charts read CloudWatch where the deployment's target publishes: another region, or its role assumed.
                 RolloutReports reports = new RolloutReports(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
-                        new CloudWatchMetricSource(cloudWatch), java.time.Clock.systemUTC());
+                        spec -> new CloudWatchMetricSource(connected.clients().targets().build(CloudWatchClient.builder(), spec)),
+                        java.time.Clock.systemUTC());
                 write(reports.build(deploymentId), out);
                 command.commandLine().getOut().println("wrote " + out.toAbsolutePath());
                 return 0;

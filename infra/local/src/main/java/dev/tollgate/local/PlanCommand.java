@@ -67,14 +67,14 @@ final class PlanCommand implements Callable<Integer> {
             throw new InvalidWindowException("--lookback-minutes " + lookbackMinutes + " is out of range: 1 to " + retention.toMinutes()
                     + ", what CloudWatch keeps at the spec's " + spec.analysis().periodSeconds() + " s period");
         }
-        try (CloudWatchClient cloudWatch = connection.clients().build(CloudWatchClient.builder())) {
-            int period = spec.analysis().periodSeconds();
-            Instant end = Instant.ofEpochSecond(to.getEpochSecond() - Math.floorMod(to.getEpochSecond(), period));
-            TrafficProfile traffic = TrafficProfile.read(new CloudWatchMetricSource(cloudWatch), spec, end.minus(lookback), end);
-            Plan plan = new Planner(new SequentialJudge()).plan(spec, traffic, runs, seed);
-            PlanOutput.lines(plan, targetMinutes == null ? OptionalInt.empty() : OptionalInt.of(targetMinutes)).forEach(out::println);
-            out.flush();
-            return 0;
-        }
+        // Where the target publishes: another region, or its role assumed.
+        CloudWatchClient cloudWatch = connection.clients().targets().build(CloudWatchClient.builder(), spec);
+        int period = spec.analysis().periodSeconds();
+        Instant end = Instant.ofEpochSecond(to.getEpochSecond() - Math.floorMod(to.getEpochSecond(), period));
+        TrafficProfile traffic = TrafficProfile.read(new CloudWatchMetricSource(cloudWatch), spec, end.minus(lookback), end);
+        Plan plan = new Planner(new SequentialJudge()).plan(spec, traffic, runs, seed);
+        PlanOutput.lines(plan, targetMinutes == null ? OptionalInt.empty() : OptionalInt.of(targetMinutes)).forEach(out::println);
+        out.flush();
+        return 0;
     }
 }

@@ -76,14 +76,14 @@ final class ReplayCommand implements Callable<Integer> {
         MetricSource metrics;
         if (subject.deploymentId != null) {
             try (Connection.Connected connected = connection.connect();
-                 DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder());
-                 CloudWatchClient cloudWatch = connected.clients().build(CloudWatchClient.builder())) {
+                 DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
                 // The record and history first: an unknown deployment is refused before CloudWatch is read.
                 DeploymentFacts facts = DeploymentFacts.find(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
                         subject.deploymentId);
                 DeploymentSpec spec = RolloutReports.spec(facts.history()).orElseThrow(() -> new InvalidWindowException(
                         "cannot replay " + subject.deploymentId + ": its execution history holds no validated spec"));
-                metrics = new CloudWatchMetricSource(cloudWatch);
+                // Where the target publishes: another region, or its role assumed (TargetClients keeps the client).
+                metrics = new CloudWatchMetricSource(connected.clients().targets().build(CloudWatchClient.builder(), spec));
                 replay = new ReplayService(metrics, new SequentialJudge(), Clock.systemUTC())
                         .replayRecorded(subject.deploymentId, spec, RecordedTicks.read(facts.history()));
                 print(replay, metrics, out);
@@ -94,15 +94,13 @@ final class ReplayCommand implements Callable<Integer> {
             Instant to = instant("--canary-to", subject.window.to);
             // Refused before any client is built, let alone called.
             ReplayService.requireReplayableWindow(spec, from, to, Instant.now());
-            try (CloudWatchClient cloudWatch = connection.clients().build(CloudWatchClient.builder())) {
-                metrics = new CloudWatchMetricSource(cloudWatch);
-                replay = new ReplayService(metrics, new SequentialJudge(), Clock.systemUTC()).replayWindow(spec, from, to);
-                if (!spec.analysis().alarms().isEmpty()) {
-                    out.println("note: alarms " + spec.analysis().alarms() + " are left out: CloudWatch keeps no per-period alarm"
-                            + " state to read again");
-                }
-                print(replay, metrics, out);
+            metrics = new CloudWatchMetricSource(connection.clients().targets().build(CloudWatchClient.builder(), spec));
+            replay = new ReplayService(metrics, new SequentialJudge(), Clock.systemUTC()).replayWindow(spec, from, to);
+            if (!spec.analysis().alarms().isEmpty()) {
+                out.println("note: alarms " + spec.analysis().alarms() + " are left out: CloudWatch keeps no per-period alarm"
+                        + " state to read again");
             }
+            print(replay, metrics, out);
         }
         boolean fine = replay.recorded() ? replay.disagreements() == 0 && !Replay.NO_DATA.equals(replay.outcome())
                 : !Replay.NO_DATA.equals(replay.outcome());

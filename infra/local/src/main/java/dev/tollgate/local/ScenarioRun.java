@@ -27,10 +27,20 @@ public final class ScenarioRun {
     static final int REQUESTS_PER_PERIOD = 10_000;
 
     private final LocalStack stack;
+    /** Where the release's target, traffic, alarm and secret live: {@code stack} itself, or a view of it at a placement. */
+    private final LocalStack targets;
+    private final Placement placement;
     private final PrintStream out;
 
     public ScenarioRun(LocalStack stack, PrintStream out) {
+        this(stack, out, null);
+    }
+
+    /** With the release's target in another region or account ({@code placement}), its spec naming it; null: at home. */
+    public ScenarioRun(LocalStack stack, PrintStream out, Placement placement) {
         this.stack = stack;
+        this.targets = placement == null ? stack : stack.at(placement);
+        this.placement = placement;
         this.out = out;
     }
 
@@ -110,43 +120,46 @@ public final class ScenarioRun {
         }
         switch (target) {
             case LAMBDA_ALIAS -> {
-                LambdaAliasFixture function = LambdaAliasFixture.create(stack, service);
+                LambdaAliasFixture function = LambdaAliasFixture.create(targets, service);
                 String alarm = createCanaryAlarm(service, TrafficSimulator.LAMBDA_NAMESPACE,
                         TrafficSimulator.lambdaDimensions(function, function.liveVersion()));
                 fixture = function;
                 spec = DemoSpecs.lambdaAlias(deploymentId, function, alarm);
                 if (scenario.failsSmokeTest()) {
-                    function.releaseAnswering(stack, 503);
+                    function.releaseAnswering(targets, 503);
                     DemoSpecs.withSmokeTestProbe(spec, null);
                 }
-                traffic = new TrafficSimulator(stack, function, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
+                traffic = new TrafficSimulator(targets, function, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
             }
             case CODEDEPLOY -> {
-                CodeDeployFixture codeDeploy = CodeDeployFixture.create(stack, service);
+                CodeDeployFixture codeDeploy = CodeDeployFixture.create(targets, service);
                 String alarm = createCanaryAlarm(service, TrafficSimulator.LAMBDA_NAMESPACE,
                         TrafficSimulator.lambdaDimensions(codeDeploy.function(), codeDeploy.function().liveVersion()));
                 fixture = codeDeploy;
                 spec = DemoSpecs.codeDeploy(deploymentId, codeDeploy, alarm);
-                traffic = new TrafficSimulator(stack, codeDeploy.function(), scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD,
+                traffic = new TrafficSimulator(targets, codeDeploy.function(), scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD,
                         seed);
             }
             default -> {
-                EcsAlbFixture ecsAlb = EcsAlbFixture.create(stack, service);
+                EcsAlbFixture ecsAlb = EcsAlbFixture.create(targets, service);
                 String alarm = createCanaryAlarm(service, TrafficSimulator.NAMESPACE,
                         TrafficSimulator.dimensions(service, EcsAlbFixture.RELEASE_VERSION));
                 fixture = ecsAlb;
                 spec = DemoSpecs.ecsAlb(deploymentId, ecsAlb, alarm);
                 if (scenario.failsSmokeTest()) {
                     canaryEndpoint = LocalCanaryEndpoint.answering(503);
-                    DemoSpecs.withSmokeTestProbe(spec, ecsAlb.addTestListener(stack, canaryEndpoint.port()));
+                    DemoSpecs.withSmokeTestProbe(spec, ecsAlb.addTestListener(targets, canaryEndpoint.port()));
                 }
-                traffic = new TrafficSimulator(stack, ecsAlb, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
+                traffic = new TrafficSimulator(targets, ecsAlb, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
             }
         }
-        ReleaseDatabase database = ReleaseDatabase.demo(stack, service, EcsAlbFixture.RELEASE_VERSION);
+        ReleaseDatabase database = ReleaseDatabase.demo(targets, service, EcsAlbFixture.RELEASE_VERSION);
         DemoSpecs.withMigrations(spec, database, false);
         if (scenario.needsWatch()) {
             DemoSpecs.withWatch(spec, DemoSpecs.WATCH_SECONDS);
+        }
+        if (placement != null) {
+            placement.applyTo(spec);
         }
         traffic.seedHistory(began);
         traffic.start();
@@ -178,7 +191,7 @@ public final class ScenarioRun {
     /** An alarm on the canary's errors, as a team would keep one; the judge reads its state. */
     private String createCanaryAlarm(String service, String namespace, Map<String, String> dimensions) {
         String name = service + "-canary-errors";
-        try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
+        try (CloudWatchClient cloudWatch = targets.cloudWatch()) {
             cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(name).namespace(namespace).metricName("Errors")
                     .dimensions(dimensions.entrySet().stream()
                             .map(entry -> Dimension.builder().name(entry.getKey()).value(entry.getValue()).build()).toList())

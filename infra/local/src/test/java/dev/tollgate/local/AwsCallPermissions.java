@@ -30,7 +30,7 @@ final class AwsCallPermissions {
             Map.entry("CloudWatch", "cloudwatch"), Map.entry("Ecs", "ecs"), Map.entry("ElasticLoadBalancingV2", "elasticloadbalancing"),
             Map.entry("SecretsManager", "secretsmanager"), Map.entry("Lambda", "lambda"), Map.entry("CodeDeploy", "codedeploy"),
             Map.entry("CodePipeline", "codepipeline"), Map.entry("Sfn", "states"), Map.entry("EventBridge", "events"),
-            Map.entry("S3", "s3"));
+            Map.entry("S3", "s3"), Map.entry("Sts", "sts"));
     /** Operations whose IAM action has another name. */
     private static final Map<String, String> ACTION_OF_OPERATION = Map.of("Lambda:Invoke", "lambda:InvokeFunction",
             "S3:ListObjectsV2", "s3:ListBucket", "S3:HeadObject", "s3:GetObject");
@@ -133,6 +133,11 @@ final class AwsCallPermissions {
                     context.put("s3:prefix", text(request, "Prefix"));
                 }
                 return List.of("arn:aws:s3:::" + text(request, "Bucket") + (request.has("Key") ? "/" + text(request, "Key") : ""));
+            case "Sts":
+                if ("AssumeRole".equals(operation)) {
+                    return List.of(text(request, "RoleArn"));
+                }
+                throw new AssertionError("AwsCallPermissions does not know which resource " + description + " names");
             default:
                 throw new AssertionError("AwsCallPermissions does not know which resource " + description + " names");
         }

@@ -35,14 +35,16 @@ class AwsCallsAllowedIT {
 
     /**
      * The deployment the integration tests stand for: the bucket their migrations read scripts from and the
-     * roles their migration tasks run with, the smoke-test functions they name (every other parameter keeps its default).
+     * roles their migration tasks run with, the smoke-test functions they name, the roles their targets elsewhere are reached
+     * through (every other parameter keeps its default).
      */
     static final Map<String, String> PARAMETERS = Map.of(
             "MigrationArtifactsBucket", ReleaseDatabase.ARTIFACTS_BUCKET,
             "MigrationTaskRoleArns", "arn:aws:iam::" + DeployedStack.ACCOUNT + ":role/*-execution",
             "ReleaseTaskRoleArns", "arn:aws:iam::" + DeployedStack.ACCOUNT + ":role/*-execution",
             "SecretsKmsKeyArns", "arn:aws:kms:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":key/1234abcd-12ab-34cd-56ef-1234567890ab",
-            "SmokeTestFunctionArns", "arn:aws:lambda:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":function:*-smoke");
+            "SmokeTestFunctionArns", "arn:aws:lambda:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":function:*-smoke",
+            "TargetRoleArns", "arn:aws:iam::*:role/" + Placement.ROLE_PREFIX + "*");
     private static final Pattern UNEXERCISED_ROW = Pattern.compile("(?m)^\\| `([A-Za-z]+)` \\| `([a-z0-9-]+:[A-Za-z]+)` \\|");
 
     /** The calls of the template's functions; a test's own clients (named otherwise) have no role to check against. */

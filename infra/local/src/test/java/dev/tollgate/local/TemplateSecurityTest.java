@@ -25,7 +25,7 @@ class TemplateSecurityTest {
             Map.entry("dynamodb", "dynamodb"), Map.entry("cloudwatch", "cloudwatch"), Map.entry("ecs", "ecs"),
             Map.entry("elasticloadbalancingv2", "elasticloadbalancing"), Map.entry("secretsmanager", "secretsmanager"),
             Map.entry("lambda", "lambda"), Map.entry("codedeploy", "codedeploy"), Map.entry("codepipeline", "codepipeline"),
-            Map.entry("sfn", "states"), Map.entry("eventbridge", "events"), Map.entry("s3", "s3"));
+            Map.entry("sfn", "states"), Map.entry("eventbridge", "events"), Map.entry("s3", "s3"), Map.entry("sts", "sts"));
     /**
      * Services a function may need without calling them itself: ECS takes a role to pass along with a task definition,
      * and Secrets Manager decrypts a secret with its KMS key on the function's behalf.

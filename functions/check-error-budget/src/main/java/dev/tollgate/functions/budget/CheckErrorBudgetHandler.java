@@ -28,7 +28,7 @@ public final class CheckErrorBudgetHandler extends JsonHandler<CheckErrorBudgetH
     }
 
     private static ErrorBudgetService wire(AwsClients clients) {
-        return new ErrorBudgetService(Wiring.metricSource(clients), Wiring.deploymentStore(clients), Wiring.clock());
+        return new ErrorBudgetService(Wiring.targetMetrics(clients), Wiring.deploymentStore(clients), Wiring.clock());
     }
 
     @Override

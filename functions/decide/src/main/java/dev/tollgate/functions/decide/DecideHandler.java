@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.analysis.AnalysisService;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.DecisionService;
 import dev.tollgate.decision.StepProgress;
@@ -39,11 +40,11 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
     }
 
     private DecideHandler(AwsClients clients) {
-        this(Wiring.metricSource(clients), Wiring.deploymentStore(clients), Wiring.deploymentEvents(clients));
+        this(Wiring.targetMetrics(clients), Wiring.deploymentStore(clients), Wiring.deploymentEvents(clients));
     }
 
     /** A step's tick and a watch's tick share one client of each service: a cold start builds each once. */
-    private DecideHandler(MetricSource metrics, DeploymentStore store, DeploymentEvents events) {
+    private DecideHandler(Placed<MetricSource> metrics, DeploymentStore store, DeploymentEvents events) {
         this(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), Wiring.clock()), store, new DecisionPolicy(),
                         Wiring.clock(), events),
                 new PostPromotionWatch(metrics, new SequentialJudge(), store, Wiring.clock(), events));

@@ -3,7 +3,7 @@ package dev.tollgate.functions.canary;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
-import dev.tollgate.aws.OnFirstUse;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
@@ -21,7 +21,6 @@ import dev.tollgate.traffic.CanaryService;
 import dev.tollgate.traffic.CanaryService.CanaryStatus;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Duration;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -70,11 +69,14 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
         this.pollSeconds = pollSeconds;
     }
 
-    /** The smoke test's clients are built on its first use (or before a SnapStart snapshot): most deployments have none. */
+    /**
+     * The smoke test's clients are built on its first use (or before a SnapStart snapshot), for the region and role the
+     * deployment's spec places its target in: most deployments have none.
+     */
     private static SmokeTestService smokeTests(TrafficControl traffic, DeploymentStore store, AwsClients clients) {
-        Supplier<LambdaClient> lambda = OnFirstUse.of(() -> clients.build(LambdaClient.builder()));
-        Supplier<ElasticLoadBalancingV2Client> elb = OnFirstUse.of(() -> clients.build(ElasticLoadBalancingV2Client.builder()));
-        FunctionInvoker invoker = (function, payload, timeout) -> new LambdaFunctionInvoker(lambda.get()).invoke(function, payload, timeout);
+        Placed<LambdaClient> lambda = spec -> clients.targets().build(LambdaClient.builder(), spec);
+        Placed<ElasticLoadBalancingV2Client> elb = spec -> clients.targets().build(ElasticLoadBalancingV2Client.builder(), spec);
+        Placed<FunctionInvoker> invoker = spec -> new LambdaFunctionInvoker(lambda.at(spec));
         return new SmokeTestService(traffic, new AwsTestEndpoints(elb, lambda), invoker, new JdkHttpProber(), store, Wiring.clock(),
                 DeployCanaryHandler::sleep, Wiring.deploymentEvents(clients));
     }

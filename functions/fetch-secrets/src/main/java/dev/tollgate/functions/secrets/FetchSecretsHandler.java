@@ -21,7 +21,7 @@ public final class FetchSecretsHandler extends JsonHandler<FetchSecretsHandler.R
     }
 
     public FetchSecretsHandler(FunctionEnvironment environment) {
-        this(new SecretPinningService(Wiring.secretResolver(new AwsClients(environment))));
+        this(new SecretPinningService(Wiring.targetSecrets(new AwsClients(environment))));
     }
 
     public FetchSecretsHandler(SecretPinningService pinning) {
@@ -36,7 +36,7 @@ public final class FetchSecretsHandler extends JsonHandler<FetchSecretsHandler.R
 
     @Override
     protected PinnedSecrets handle(Request request, Context context) {
-        return pinning.pin(required(request.spec(), "spec").secrets());
+        return pinning.pin(required(request.spec(), "spec"));
     }
 
     public record Request(dev.tollgate.spec.DeploymentSpec spec) {

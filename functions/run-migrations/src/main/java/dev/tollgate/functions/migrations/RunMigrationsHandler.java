@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.aws.OnFirstUse;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.migrations.CompatibilityGuard;
@@ -15,6 +16,7 @@ import dev.tollgate.migrations.MigrationRunner;
 import dev.tollgate.migrations.MigrationService;
 import dev.tollgate.migrations.S3ScriptStore;
 import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.secrets.SecretResolver;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.MigrationSpec.MigrationMode;
 import java.nio.file.Path;
@@ -51,17 +53,21 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
 
     private static MigrationService wire(AwsClients clients) {
         FunctionEnvironment environment = clients.environment();
-        FlywayMigrationRunner flyway = new FlywayMigrationRunner(Wiring.secretResolver(clients),
-                // S3 and ECS only for s3: script locations and ECS_TASK migrations: their clients are made on first use.
-                new S3ScriptStore(OnFirstUse.of(() -> clients.build(S3Client.builder()
-                        // Path-style addressing for an endpoint override (the local stack's moto); virtual hosts on AWS.
-                        .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent())))), new CompatibilityGuard(),
-                Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations")));
+        // The scripts bucket is Tollgate's own; the database's secret and the migration task are where the target runs.
+        S3ScriptStore scripts = new S3ScriptStore(OnFirstUse.of(() -> clients.build(S3Client.builder()
+                // Path-style addressing for an endpoint override (the local stack's moto); virtual hosts on AWS.
+                .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent()))));
+        Path scratch = Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations"));
+        Placed<SecretResolver> secrets = Wiring.targetSecrets(clients);
+        Placed<FlywayMigrationRunner> flyway = spec -> new FlywayMigrationRunner(secrets.at(spec), scripts, new CompatibilityGuard(),
+                scratch);
         int pollSeconds = environment.getInt(POLL_SECONDS, 15);
-        MigrationRunner ecsTask = MigrationRunner.onFirstUse(OnFirstUse.of(() ->
-                new EcsTaskMigrationRunner(clients.build(EcsClient.builder()), flyway, Wiring.clock(), pollSeconds)));
-        return new MigrationService(Map.of(MigrationMode.FLYWAY, flyway, MigrationMode.ECS_TASK, ecsTask),
-                Wiring.deploymentStore(clients), Wiring.clock());
+        clients.targets().buildAtHomeBeforeSnapshot(EcsClient::builder);
+        // ECS only for ECS_TASK migrations: its client is made on first use, for the target's region and role.
+        Placed<EcsTaskMigrationRunner> ecsTask = spec -> new EcsTaskMigrationRunner(clients.targets().build(EcsClient.builder(), spec),
+                flyway.at(spec), Wiring.clock(), pollSeconds);
+        return new MigrationService(Map.of(MigrationMode.FLYWAY, MigrationRunner.placed(flyway),
+                MigrationMode.ECS_TASK, MigrationRunner.placed(ecsTask)), Wiring.deploymentStore(clients), Wiring.clock());
     }
 
     @Override

@@ -6,11 +6,13 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
+import dev.tollgate.spec.PlacementReach;
 
 /** First state of every deployment: checks the request and passes on the normalised spec, touching nothing. */
 public final class ValidateRequestHandler extends JsonHandler<JsonNode, ValidateRequestHandler.Validated> {
 
     private final SpecValidator validator = new SpecValidator();
+    private final String homeRegion;
 
     public ValidateRequestHandler() {
         this(FunctionEnvironment.fromProcess());
@@ -18,6 +20,7 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Validate
 
     public ValidateRequestHandler(FunctionEnvironment environment) {
         super(JsonNode.class);
+        this.homeRegion = environment.region();
     }
 
     @Override
@@ -27,7 +30,9 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Validate
 
     @Override
     protected Validated handle(JsonNode request, Context context) {
-        return new Validated(validator.validate(request));
+        DeploymentSpec spec = validator.validate(request);
+        PlacementReach.check(spec, homeRegion);
+        return new Validated(spec);
     }
 
     public record Validated(DeploymentSpec spec) {

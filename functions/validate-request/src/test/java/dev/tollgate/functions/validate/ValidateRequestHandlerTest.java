@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.json.Json;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.InvalidSpecException;
@@ -42,6 +44,55 @@ class ValidateRequestHandlerTest {
         }
         assertTrue(invalid.violations().size() >= 10, message);
         assertEquals(0, invalid.getStackTrace().length, "the error document must not carry a stack trace");
+    }
+
+    @Test
+    void acceptsAnEcsTargetInAnotherRegionAndAccountForTheFunctionsToActThere() throws Exception {
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+        placed.put("roleArn", "arn:aws:iam::210987654321:role/deployer");
+
+        JsonNode spec = SampleEvents.invokeWith(handler, Json.write(placed)).path("spec");
+
+        assertEquals("eu-west-1", spec.path("region").asText());
+        assertEquals("arn:aws:iam::210987654321:role/deployer", spec.path("roleArn").asText());
+    }
+
+    @Test
+    void refusesAnotherRegionWithoutARoleWhichTheFunctionsOwnRoleIsNotGranted() throws Exception {
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(placed)));
+
+        assertEquals(1, invalid.violations().size(), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.region: a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1"
+                + " only"), invalid.getMessage());
+    }
+
+    @Test
+    void refusesACodeDeployTargetAwayFromTollgateWhoseHooksCodeDeployCouldNotCall() throws Exception {
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("statemachine-codedeploy.json"));
+        placed.put("region", "eu-west-1");
+        placed.put("roleArn", "arn:aws:iam::210987654321:role/deployer");
+
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(placed)));
+
+        assertEquals(2, invalid.violations().size(), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.region: a CODEDEPLOY target in eu-west-1: CodeDeploy calls its lifecycle hooks in"
+                + " its own region, and Tollgate's hook runs in us-east-1"), invalid.getMessage());
+        assertTrue(invalid.getMessage().contains("$.roleArn: a CODEDEPLOY target in another account"), invalid.getMessage());
+    }
+
+    @Test
+    void acceptsTheFunctionsOwnRegionWrittenOut() throws Exception {
+        ValidateRequestHandler inIreland = new ValidateRequestHandler(new FunctionEnvironment(Map.of("AWS_REGION", "eu-west-1")));
+        ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
+        placed.put("region", "eu-west-1");
+
+        JsonNode spec = SampleEvents.invokeWith(inIreland, Json.write(placed)).path("spec");
+
+        assertEquals("eu-west-1", spec.path("region").asText());
     }
 
     @Test
