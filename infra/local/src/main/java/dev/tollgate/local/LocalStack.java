@@ -125,6 +125,11 @@ public final class LocalStack implements AutoCloseable {
         return new LocalStack(home == null ? this : home, placement);
     }
 
+    /** Where this view's targets live; empty for the stack itself. */
+    public java.util.Optional<Placement> placement() {
+        return java.util.Optional.ofNullable(placement);
+    }
+
     /** Starts everything; {@code workDirectory} receives moto's log. */
     public static LocalStack start(Path workDirectory) {
         return start(workDirectory, FaultPlan.NONE, 0);

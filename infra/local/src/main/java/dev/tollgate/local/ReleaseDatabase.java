@@ -36,7 +36,9 @@ public record ReleaseDatabase(String secretId, String location, Credentials cred
 
     /** A release database whose scripts are {@code scripts} (file name to SQL). */
     public static ReleaseDatabase create(LocalStack stack, String service, String version, Map<String, String> scripts) {
-        Credentials credentials = stack.database().createDatabase(service + "_" + version);
+        // One PostgreSQL serves every place: the same service released elsewhere gets a database of its own.
+        String placed = stack.placement().map(placement -> "_" + placement.region().replace('-', '_')).orElse("");
+        Credentials credentials = stack.database().createDatabase(service + "_" + version + placed);
         String secretId = secretId(service);
         Map<String, Object> rds = new LinkedHashMap<>();
         rds.put("engine", "postgres");

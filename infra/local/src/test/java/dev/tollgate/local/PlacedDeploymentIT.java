@@ -13,6 +13,7 @@ import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * Whole deployments of targets away from Tollgate (docs/spec.md, "Another region or account"): the target, its metrics,
  * its alarm and its database secret in another region, and in another account reached through a role; Tollgate's
  * record, lock and execution at home. The functions act there with the role they assume themselves, and nothing of
- * the target's is made or touched at home.
+ * the target's is made or touched at home. Each place has its own lock: the same service deploys at home and elsewhere
+ * at once.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class PlacedDeploymentIT {
@@ -73,7 +75,8 @@ class PlacedDeploymentIT {
         }
         DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.PROMOTED, record.status(), "recorded at home");
-        assertTrue(store().lockHolder("placed-lambda").isEmpty(), "the lock, at home, is released");
+        assertEquals("placed-lambda@us-west-2/" + TARGET_ACCOUNT, record.service(), "the service's lock names where it runs");
+        assertTrue(store().lockHolder("placed-lambda@us-west-2/" + TARGET_ACCOUNT).isEmpty(), "the lock, at home, is released");
         JsonNode pinned = stateOutput(result.executionArn(), "FetchSecrets");
         assertTrue(pinned.toString().contains("arn:aws:secretsmanager:us-west-2:" + TARGET_ACCOUNT + ":secret:"),
                 "the release's secret is pinned where its target runs: " + pinned);
@@ -95,7 +98,30 @@ class PlacedDeploymentIT {
             assertTrue(home.describeClusters(describe -> describe.clusters(fixture.cluster())).clusters().isEmpty(),
                     "nothing of the target's is made at home");
         }
-        assertTrue(store().lockHolder("placed-ecs").isEmpty(), "the lock, at home, is released");
+        assertTrue(store().lockHolder("placed-ecs@eu-west-1").isEmpty(), "the lock, at home, is released");
+    }
+
+    @Test
+    void deploysTheSameServiceAtHomeAndInAnotherRegionAtOnceEachUnderItsOwnLock() throws Exception {
+        Placement ireland = Placement.of("eu-west-1", LocalStack.ACCOUNT, "ireland");
+        CompletableFuture<ScenarioRun.Result> elsewhere = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(Scenario.GOOD, DemoTarget.LAMBDA_ALIAS, "placed-twin", ireland);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(interrupted);
+            }
+        });
+        // Deployment ids are the service and the second it was prepared in: the twin at home starts a second later.
+        Thread.sleep(2_000);
+        ScenarioRun.Result home = run(Scenario.GOOD, DemoTarget.LAMBDA_ALIAS, "placed-twin", null);
+
+        assertEquals("PROMOTED", home.outcome().status(), "at home: " + home.outcome());
+        assertEquals("PROMOTED", elsewhere.get().outcome().status(), "in eu-west-1: " + elsewhere.get().outcome());
+        assertEquals("2", LocalTargets.alias(stack, home.lambdaAliasFixture()).functionVersion());
+        assertEquals("2", LocalTargets.alias(stack.at(ireland), elsewhere.get().lambdaAliasFixture()).functionVersion());
+        assertEquals("placed-twin", store().find(home.outcome().deploymentId()).orElseThrow().service());
+        assertEquals("placed-twin@eu-west-1", store().find(elsewhere.get().outcome().deploymentId()).orElseThrow().service());
     }
 
     /** The output of the execution's last {@code state} to exit, as the state machine passed it on. */

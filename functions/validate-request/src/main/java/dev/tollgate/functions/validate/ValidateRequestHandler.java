@@ -3,6 +3,7 @@ package dev.tollgate.functions.validate;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.deployment.ServiceLock;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
@@ -32,9 +33,12 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Validate
     protected Validated handle(JsonNode request, Context context) {
         DeploymentSpec spec = validator.validate(request);
         PlacementReach.check(spec, homeRegion);
-        return new Validated(spec);
+        String homeAccount = context == null || context.getInvokedFunctionArn() == null ? null
+                : ServiceLock.accountOf(context.getInvokedFunctionArn());
+        return new Validated(spec, ServiceLock.name(spec, homeRegion, homeAccount));
     }
 
-    public record Validated(DeploymentSpec spec) {
+    /** {@code serviceLock} names the service's lock where the spec places it ({@link ServiceLock}); the lock states take it. */
+    public record Validated(DeploymentSpec spec, String serviceLock) {
     }
 }

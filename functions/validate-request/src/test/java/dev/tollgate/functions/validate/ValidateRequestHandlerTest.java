@@ -52,10 +52,12 @@ class ValidateRequestHandlerTest {
         placed.put("region", "eu-west-1");
         placed.put("roleArn", "arn:aws:iam::210987654321:role/deployer");
 
-        JsonNode spec = SampleEvents.invokeWith(handler, Json.write(placed)).path("spec");
+        JsonNode validated = SampleEvents.invokeWith(handler, Json.write(placed));
 
-        assertEquals("eu-west-1", spec.path("region").asText());
-        assertEquals("arn:aws:iam::210987654321:role/deployer", spec.path("roleArn").asText());
+        assertEquals("eu-west-1", validated.path("spec").path("region").asText());
+        assertEquals("arn:aws:iam::210987654321:role/deployer", validated.path("spec").path("roleArn").asText());
+        assertEquals(validated.path("spec").path("service").asText() + "@eu-west-1/210987654321", validated.path("serviceLock").asText(),
+                "one lock per service where it runs");
     }
 
     @Test
@@ -90,9 +92,10 @@ class ValidateRequestHandlerTest {
         ObjectNode placed = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("validate-request.json"));
         placed.put("region", "eu-west-1");
 
-        JsonNode spec = SampleEvents.invokeWith(inIreland, Json.write(placed)).path("spec");
+        JsonNode validated = SampleEvents.invokeWith(inIreland, Json.write(placed));
 
-        assertEquals("eu-west-1", spec.path("region").asText());
+        assertEquals("eu-west-1", validated.path("spec").path("region").asText());
+        assertEquals(validated.path("spec").path("service").asText(), validated.path("serviceLock").asText(), "home: the service's own lock");
     }
 
     @Test
