@@ -6,6 +6,7 @@ import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.InvalidSpecException.Violation;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.PlacementReach;
 import dev.tollgate.spec.ReleaseBudget;
 import dev.tollgate.spec.ReleaseSpec;
 import dev.tollgate.spec.ReleaseValidator;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,6 +45,12 @@ final class ValidateCommand implements Callable<Integer> {
             description = "The deployment spec (JSON), as for tollgate start, or a release in waves (a spec with \"waves\")")
     Path specFile;
 
+    @Option(names = "--home-region", paramLabel = "REGION",
+            description = {"The region Tollgate runs in: also checks that its functions can reach every target (another region",
+                    "needs a roleArn; a CODEDEPLOY target stays home), as ValidateRequest does. Without it, a spec placed",
+                    "away is checked for everything else and that check is left to the state machine."})
+    String homeRegion;
+
     @Override
     public Integer call() {
         PrintWriter out = command.commandLine().getOut();
@@ -65,9 +73,12 @@ final class ValidateCommand implements Callable<Integer> {
         boolean isRelease = request.isObject() && request.has("waves");
         try {
             if (isRelease) {
-                return release(new ReleaseValidator().validate(request), out);
+                ReleaseSpec release = new ReleaseValidator().validate(request);
+                checkReach(release);
+                return release(release, out);
             }
             DeploymentSpec spec = new SpecValidator().validate(request);
+            checkReach(spec, out);
             out.println(specFile + ": valid deployment spec " + spec.deploymentId() + " (" + Json.MAPPER.valueToTree(spec.target())
                     .path("type").asText() + ", " + spec.promotionStepIndex() + " steps before the promotion, "
                     + spec.analysis().metrics().size() + " metrics, " + spec.analysis().alarms().size() + " alarms)");
@@ -78,6 +89,39 @@ final class ValidateCommand implements Callable<Integer> {
             return 0;
         } catch (InvalidSpecException invalid) {
             return refused(isRelease ? "release" : "deployment spec", invalid, err);
+        }
+    }
+
+    /** The reach rules of a spec placed away, with {@code --home-region}; without it, a note that they are left to the state machine. */
+    private void checkReach(DeploymentSpec spec, PrintWriter out) {
+        if (homeRegion != null) {
+            PlacementReach.check(spec, homeRegion);
+        } else if (spec.region() != null || spec.roleArn() != null) {
+            out.println("note: placed in " + (spec.region() == null ? "Tollgate's region" : spec.region())
+                    + (spec.roleArn() == null ? "" : " as " + spec.roleArn()) + "; whether Tollgate's functions can reach it is checked"
+                    + " with --home-region, or by the state machine's ValidateRequest");
+        }
+    }
+
+    /** The reach rules for every target of a release, each problem at the target's own path. */
+    private void checkReach(ReleaseSpec release) {
+        if (homeRegion == null) {
+            return;
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (ReleaseSpec.Wave wave : release.waves()) {
+            for (int index = 0; index < wave.targets().size(); index++) {
+                try {
+                    PlacementReach.check(wave.targets().get(index).spec(), homeRegion);
+                } catch (InvalidSpecException unreachable) {
+                    String at = "$.waves[" + (wave.wave() - 1) + "].targets[" + index + "]";
+                    unreachable.violations().forEach(violation -> violations.add(new Violation(
+                            at + violation.path().substring(1), violation.problem(), violation.allowed())));
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidSpecException(violations);
         }
     }
 

@@ -33,13 +33,15 @@ class ValidateCommandTest {
     private record Ran(int status, String out, String err) {
     }
 
-    private static Ran validate(Path spec) {
+    private static Ran validate(Path spec, String... options) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = TollgateCommand.commandLine();
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
-        int status = commandLine.execute("validate", "--spec", spec.toString());
+        List<String> arguments = new ArrayList<>(List.of("validate", "--spec", spec.toString()));
+        arguments.addAll(Arrays.asList(options));
+        int status = commandLine.execute(arguments.toArray(String[]::new));
         return new Ran(status, out.toString(), err.toString());
     }
 
@@ -165,5 +167,34 @@ class ValidateCommandTest {
         assertTrue(ran.err().contains("  $.waves[0].targets: the wave is empty"), ran.err());
         assertTrue(ran.err().contains("  $.waves[1].targets[0].region: 'moon-1' is not a region AWS runs"), ran.err());
         assertTrue(ran.err().contains("  $.waves[1].targets[0].roleArn: 'deployer' is not an IAM role ARN"), ran.err());
+    }
+
+    @Test
+    void aSpecPlacedAwayIsCheckedForReachWhenTheHomeRegionIsGiven() throws IOException {
+        ObjectNode placed = (ObjectNode) Json.tree(RepositoryFilesForTests.event("validate-request.json"));
+        placed.put("region", "eu-west-1");
+        Path spec = write("placed.json", Json.write(placed));
+
+        Ran unknownHome = validate(spec);
+        Ran fromVirginia = validate(spec, "--home-region", "us-east-1");
+        Ran fromIreland = validate(spec, "--home-region", "eu-west-1");
+
+        assertEquals(0, unknownHome.status(), unknownHome.err());
+        assertTrue(unknownHome.out().contains("note: placed in eu-west-1; whether Tollgate's functions can reach it is checked with"
+                + " --home-region, or by the state machine's ValidateRequest"), unknownHome.out());
+        assertEquals(TollgateCommand.INVALID, fromVirginia.status(), fromVirginia.out());
+        assertTrue(fromVirginia.err().contains("  $.region: a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1"
+                + " only"), fromVirginia.err());
+        assertEquals(0, fromIreland.status(), fromIreland.err());
+    }
+
+    @Test
+    void everyTargetOfAReleaseIsCheckedForReachAtItsOwnPath() {
+        Ran ran = validate(RepositoryFiles.root().resolve("events/release-three-regions.json"), "--home-region", "us-east-1");
+
+        assertEquals(TollgateCommand.INVALID, ran.status(), ran.out());
+        assertTrue(ran.err().contains("invalid release, 2 problems:"), ran.err());
+        assertTrue(ran.err().contains("  $.waves[0].targets[0].region: a target in eu-west-1 with no roleArn"), ran.err());
+        assertTrue(ran.err().contains("  $.waves[1].targets[1].region: a target in ap-southeast-2 with no roleArn"), ran.err());
     }
 }
