@@ -109,7 +109,9 @@ public final class ScenarioRun {
      */
     public Release prepare(Scenario scenario, DemoTarget target, String service, long seed) {
         Instant began = Instant.now();
-        String deploymentId = service + "-" + ID_TIME.format(began) + "-" + EcsAlbFixture.RELEASE_VERSION;
+        // A release placed away names its region: the same service released at home in the same second is another deployment.
+        String deploymentId = service + (placement == null ? "" : "-" + placement.region()) + "-" + ID_TIME.format(began) + "-"
+                + EcsAlbFixture.RELEASE_VERSION;
         Object fixture;
         ObjectNode spec;
         TrafficSimulator traffic;

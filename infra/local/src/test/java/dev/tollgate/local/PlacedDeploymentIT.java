@@ -112,8 +112,6 @@ class PlacedDeploymentIT {
                 throw new IllegalStateException(interrupted);
             }
         });
-        // Deployment ids are the service and the second it was prepared in: the twin at home starts a second later.
-        Thread.sleep(2_000);
         ScenarioRun.Result home = run(Scenario.GOOD, DemoTarget.LAMBDA_ALIAS, "placed-twin", null);
 
         assertEquals("PROMOTED", home.outcome().status(), "at home: " + home.outcome());
