@@ -47,6 +47,17 @@ public final class TargetClients {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, AwsCredentialsProvider> eldest) {
             if (size() > MAX_PLACEMENTS) {
+                // The clients signed by these credentials go with them: kept, they would fail at their next refresh.
+                Key role = eldest.getKey();
+                built.entrySet().removeIf(client -> {
+                    Key key = client.getKey();
+                    boolean signedByIt = key.region().equals(role.region()) && Objects.equals(key.roleArn(), role.roleArn())
+                            && Objects.equals(key.session(), role.session());
+                    if (signedByIt) {
+                        close(client.getValue());
+                    }
+                    return signedByIt;
+                });
                 close(eldest.getValue());
                 return true;
             }
