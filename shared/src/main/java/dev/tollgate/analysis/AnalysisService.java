@@ -72,11 +72,12 @@ public final class AnalysisService implements StepAnalysis {
         for (int index = 0; index < analysis.metrics().size(); index++) {
             queries.addAll(queriesFor(index, analysis.metrics().get(index)));
         }
+        MetricSource source = metrics.at(spec);
         Map<String, MetricSeries> series = queries.isEmpty() || !end.isAfter(start)
                 ? Map.of()
-                : metrics.at(spec).series(queries, start, end, period);
+                : source.series(queries, start, end, period);
         List<MetricObservations> observations = observations(analysis, series);
-        Map<String, AlarmState> alarms = metrics.at(spec).alarmStates(analysis.alarms());
+        Map<String, AlarmState> alarms = source.alarmStates(analysis.alarms());
         return bounded(DryRunChecks.judge(judge, new StepEvidence(analysis, spec.step(progress.stepIndex()),
                 progress.canaryWeight(), observations, alarms, now)));
     }

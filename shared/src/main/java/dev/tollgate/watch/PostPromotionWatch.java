@@ -155,6 +155,7 @@ public final class PostPromotionWatch {
         int period = analysis.periodSeconds();
         Instant start = TickSchedule.ceilToPeriod(progress.promotedAt(), period);
         Instant end = TickSchedule.lastPublishedPeriodEnd(now, period);
+        MetricSource source = metrics.at(spec);
         Map<String, MetricSeries> series = new HashMap<>();
         if (end.isAfter(start)) {
             Duration watched = Duration.between(start, end);
@@ -168,15 +169,15 @@ public final class PostPromotionWatch {
                 }
             }
             if (!newVersion.isEmpty()) {
-                series.putAll(metrics.at(spec).series(newVersion, start, end, period));
+                series.putAll(source.series(newVersion, start, end, period));
             }
             if (!oldVersion.isEmpty() && rolloutStartedAt != null && !rolloutStartedAt.isAfter(progress.promotedAt())) {
                 Duration shift = Duration.between(historyStart, start);
-                metrics.at(spec).series(oldVersion, historyStart, historyEnd, period)
+                source.series(oldVersion, historyStart, historyEnd, period)
                         .forEach((id, history) -> series.put(id, shifted(history, shift)));
             }
         }
-        Map<String, AlarmState> alarms = metrics.at(spec).alarmStates(analysis.alarms());
+        Map<String, AlarmState> alarms = source.alarmStates(analysis.alarms());
         return DryRunChecks.judge(judge, new StepEvidence(analysis, watchStep(spec), 100,
                 AnalysisService.observations(analysis, series), alarms, now));
     }
