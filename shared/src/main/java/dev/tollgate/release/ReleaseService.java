@@ -299,7 +299,13 @@ public final class ReleaseService {
         String why = cut(cause == null || cause.isBlank() ? "the target's execution ended " + status : cause);
         boolean answered = gates.reject(membership.taskToken(), failure, why);
         if (answered) {
-            String reason = cut(deploymentId + " ended " + status + " (" + failure + "): " + why);
+            boolean withoutItsRollback = !"FAILED".equals(status) || failure.startsWith("States.");
+            String lock = releases.find(membership.releaseId()).flatMap(record -> record.targets().stream()
+                    .filter(target -> target.deploymentId().equals(deploymentId)).findFirst()).map(TargetState::serviceLock).orElse("SERVICE");
+            // Aborted, timed out or broken, the execution never reached its own rollback: traffic may be split, the lock held.
+            String reason = cut((withoutItsRollback ? deploymentId + " ended " + status + " without its own rollback: check its traffic "
+                    + "with tollgate status " + deploymentId + " and its lock with tollgate lock " + lock + " (" + failure + ": " + why + ")"
+                    : deploymentId + " ended " + status + " (" + failure + "): " + why));
             ReleaseRecord record = releases.update(membership.releaseId(), current -> {
                 ReleaseRecord changed = current.withTarget(deploymentId, target -> target.with(TargetStatus.NOT_PROMOTED, reason));
                 return changed.status() == Status.RUNNING ? changed.with(Status.HALTING, reason, null) : changed;

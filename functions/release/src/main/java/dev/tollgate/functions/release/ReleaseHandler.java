@@ -57,7 +57,7 @@ public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
 
     @Override
     protected String primingEvent() {
-        return "release-check-lock.json";
+        return "release-target-ended.json";
     }
 
     @Override
