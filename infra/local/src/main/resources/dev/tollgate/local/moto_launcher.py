@@ -72,6 +72,10 @@ Extensions (each one a documented AWS behaviour that moto 5.2.1 lacks; tested in
     tests invoke the demo's functions this way. See run_python_functions_in_process.
   * ELBv2: a load balancer tagged tollgate-local:dns-name reports that name as its DNSName, so a
     smoke test reaches a local test listener on 127.0.0.1 (moto's invented names resolve nowhere).
+  * Step Functions puts every execution status change on the default event bus, as AWS does
+    (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): RUNNING, then one of SUCCEEDED,
+    FAILED, TIMED_OUT, ABORTED, child executions included; moto 5.2.1 emits none. StopExecution ends the
+    execution at once, as on AWS. See emit_stepfunctions_status_events.
 """
 
 import argparse
@@ -1232,6 +1236,144 @@ def resolve_load_balancers_locally():
     ELBv2Backend.add_tags = add_tags
 
 
+STATUS_CHANGE = "Step Functions Execution Status Change"
+
+
+def _epoch_millis(value):
+    import datetime
+
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return int(value.timestamp() * 1000)
+
+
+def emit_stepfunctions_status_events():
+    """Every status change of a Standard execution goes to the default event bus of its account and region,
+    as Step Functions sends it (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): source
+    aws.states, detail-type "Step Functions Execution Status Change", the execution's ARN as the resource, and a
+    detail like DescribeExecution's (startDate and stopDate in epoch milliseconds, stopDate null while RUNNING;
+    input and output as JSON strings, null when none; error and cause of a failed, timed-out or aborted one when
+    known). RUNNING when the execution starts, then one event when it ends: SUCCEEDED, FAILED (a Fail state or an
+    unhandled error), TIMED_OUT or ABORTED. moto 5.2.1 emits nothing, so no rule on aws.states ever matches.
+
+    Hooked where the engine sets the status: Execution.start (RUNNING), the worker's
+    _reflect_execution_status (every end), and Execution.stop, the StopExecution path: AWS ends a stopped execution
+    at once, while moto's worker only notices once its current state returns (a Task may take minutes), so the stop
+    itself marks the execution ABORTED, with its stop date, and emits; the worker's later reflection then keeps that
+    date and emits nothing more. Child executions started by a Task go through the same StartExecution, so they
+    emit too. Events go through moto's EventsBackend.put_events, so rules on the default bus match and deliver. A
+    failure to emit is printed to stderr: it never fails the execution or the call.
+    """
+    import datetime
+
+    from moto.events.models import events_backends
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+    from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution, SyncExecution
+
+    ended_badly = (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED)
+
+    def publish(execution, status):
+        try:
+            succeeded = status == ExecutionStatus.SUCCEEDED
+            output = to_json_str(execution.output, separators=(",", ":")) if succeeded else None
+            detail = {
+                "executionArn": execution.exec_arn,
+                "stateMachineArn": execution.state_machine.arn,
+                "name": execution.name,
+                "status": status.value,
+                "startDate": _epoch_millis(execution.start_date),
+                "stopDate": None if status == ExecutionStatus.RUNNING else _epoch_millis(execution.stop_date),
+                # As given to StartExecution, as DescribeExecution answers it.
+                "input": execution.execution_input if isinstance(execution.execution_input, str)
+                else to_json_str(execution.input_data, separators=(",", ":")),
+                "inputDetails": {"included": True},
+                "output": output,
+                "outputDetails": {"included": True} if output is not None else None,
+            }
+            if status in ended_badly:
+                for name, value in (("error", execution.error), ("cause", execution.cause)):
+                    if value:
+                        detail[name] = value
+            entries = events_backends[execution.account_id][execution.region_name].put_events([{
+                "Source": "aws.states",
+                "DetailType": STATUS_CHANGE,
+                "Detail": json.dumps(detail),
+                "Resources": [execution.exec_arn],
+            }])
+            if entries and "ErrorCode" in entries[0]:
+                print(f"status event of {execution.exec_arn} refused: {entries[0]}", file=sys.stderr, flush=True)
+        except Exception as failure:  # noqa: BLE001 - best effort, as on AWS; the execution goes on
+            print(f"status event of {execution.exec_arn} not emitted: {failure!r}", file=sys.stderr, flush=True)
+
+    def emits(execution):
+        # Express workflows (StartSyncExecution) send no status events on AWS; moto runs them as SyncExecution.
+        return not isinstance(execution, SyncExecution)
+
+    original_start = Execution.start
+
+    def start(self):
+        if not emits(self):
+            return original_start(self)
+        # Held until RUNNING is out, so a quick execution's end cannot overtake its start.
+        self._status_events_lock = threading.RLock()
+        self._terminal_event_emitted = False
+        with self._status_events_lock:
+            original_start(self)
+            publish(self, ExecutionStatus.RUNNING)
+
+    def ended(execution, status):
+        lock = getattr(execution, "_status_events_lock", None)
+        if lock is None:
+            return False
+        with lock:
+            if execution._terminal_event_emitted:
+                return False
+            execution._terminal_event_emitted = True
+            publish(execution, status)
+            return True
+
+    original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def reflect_execution_status(self):
+        execution = self.execution
+        stopped_at = execution.stop_date
+        original_reflect(self)
+        if not ended(execution, execution.exec_status) and execution.exec_status == ExecutionStatus.ABORTED and stopped_at:
+            # Aborted by StopExecution, which already set the stop date and emitted: it stays as reported.
+            execution.stop_date = stopped_at
+
+    original_stop = Execution.stop
+
+    def stop(self, stop_date, error, cause):
+        original_stop(self, stop_date=stop_date, error=error, cause=cause)
+        worker = self.exec_worker
+        if worker is None or worker.env is None or not isinstance(worker.env.program_state(), ProgramStopped):
+            return
+        lock = getattr(self, "_status_events_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._terminal_event_emitted:
+                return
+            self.exec_status = ExecutionStatus.ABORTED
+            self.stop_date = worker.env.program_state().stop_date
+            if self.stop_date.tzinfo is None:
+                self.stop_date = self.stop_date.replace(tzinfo=datetime.timezone.utc)
+            if error:
+                self.error = error
+            if cause:
+                self.cause = cause
+            ended(self, ExecutionStatus.ABORTED)
+
+    Execution.start = start
+    BaseExecutionWorkerCommunication._reflect_execution_status = reflect_execution_status
+    Execution.stop = stop
+
+
 def main():
     arguments = argparse.ArgumentParser(description=__doc__)
     arguments.add_argument("--lambda-endpoint", required=True)
@@ -1270,6 +1412,7 @@ def main():
     fix_cloudwatch_dimension_order()
     run_python_functions_in_process()
     resolve_load_balancers_locally()
+    emit_stepfunctions_status_events()
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

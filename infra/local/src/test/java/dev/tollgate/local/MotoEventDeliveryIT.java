@@ -1,28 +1,144 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * How the local stack's services reach one another, as on AWS: the local Lambda endpoint reaches every function, the
- * Java ones it runs and those created in moto.
+ * Events between the local stack's services, as AWS delivers them: Step Functions' execution status changes on the
+ * default bus ({@code emit_stepfunctions_status_events} in moto_launcher.py); and the local Lambda endpoint reaching
+ * every function, as a rule's Lambda target needs it.
  */
 class MotoEventDeliveryIT {
+
+    private static final String ROLE = "arn:aws:iam::123456789012:role/probe";
+    private static final String STATUS_CHANGE = "Step Functions Execution Status Change";
 
     private static LocalStack stack;
 
     @BeforeAll
     static void startStack() {
         stack = SharedLocalStack.get();
+    }
+
+    /** https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html */
+    @Test
+    void everyExecutionPutsRunningThenOneEndingStatusChangeOnTheDefaultBusAsOnAws() throws Exception {
+        SfnClient sfn = stack.sfn();
+        String succeeds = machine(sfn, "probe-status-succeeds",
+                "{\"StartAt\":\"Echo\",\"States\":{\"Echo\":{\"Type\":\"Pass\",\"Parameters\":{\"echo.$\":\"$.word\"},\"End\":true}}}");
+        String fails = machine(sfn, "probe-status-fails",
+                "{\"StartAt\":\"Broken\",\"States\":{\"Broken\":{\"Type\":\"Fail\",\"Error\":\"Broken\",\"Cause\":\"on purpose\"}}}");
+        String waits = machine(sfn, "probe-status-waits",
+                "{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":120,\"End\":true}}}");
+        String child = machine(sfn, "probe-status-child",
+                "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Pass\",\"Result\":{\"child\":\"done\"},\"End\":true}}}");
+        String parent = machine(sfn, "probe-status-parent", "{\"StartAt\":\"Child\",\"States\":{\"Child\":{\"Type\":\"Task\","
+                + "\"Resource\":\"arn:aws:states:::states:startExecution.sync:2\",\"Parameters\":{\"StateMachineArn\":\"" + child
+                + "\",\"Name\":\"probe-status-child-1\",\"Input\":{\"from\":\"parent\"}},\"End\":true}}}");
+        Queue queue = Queue.create("probe-sfn-status");
+        try (EventBridgeClient events = stack.clients().build(EventBridgeClient.builder())) {
+            // No eventBusName: the default bus, where Step Functions puts its events.
+            events.putRule(rule -> rule.name("probe-sfn-status").eventPattern("{\"source\":[\"aws.states\"],\"detail-type\":[\""
+                    + STATUS_CHANGE + "\"],\"detail\":{\"stateMachineArn\":[\"" + String.join("\",\"", succeeds, fails, waits, child, parent)
+                    + "\"]}}"));
+            events.putTargets(targets -> targets.rule("probe-sfn-status").targets(target -> target.id("queue").arn(queue.arn())));
+        }
+
+        String succeeded = sfn.startExecution(start -> start.stateMachineArn(succeeds).name("probe-s-1").input("{\"word\":\"hi\"}"))
+                .executionArn();
+        String failed = sfn.startExecution(start -> start.stateMachineArn(fails).name("probe-f-1")).executionArn();
+        String stopped = sfn.startExecution(start -> start.stateMachineArn(waits).name("probe-w-1").input("{\"n\":1}")).executionArn();
+        String parentRun = sfn.startExecution(start -> start.stateMachineArn(parent).name("probe-p-1")).executionArn();
+        String childRun = "arn:aws:states:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":execution:probe-status-child:probe-status-child-1";
+        queue.await(all -> all.stream().anyMatch(event -> stopped.equals(event.path("detail").path("executionArn").asText())), 30);
+        sfn.stopExecution(stop -> stop.executionArn(stopped));
+
+        List<String> executions = List.of(succeeded, failed, stopped, parentRun, childRun);
+        List<JsonNode> received = queue.await(all -> executions.stream().allMatch(arn -> all.stream().anyMatch(event ->
+                arn.equals(event.path("detail").path("executionArn").asText()) && !"RUNNING".equals(event.path("detail").path("status").asText()))),
+                60);
+        // Anything more (a second ending) would arrive within moments.
+        Thread.sleep(1_500);
+        received = queue.drain();
+        Map<String, List<JsonNode>> byExecution = received.stream().collect(Collectors.groupingBy(
+                event -> event.path("detail").path("executionArn").asText(), LinkedHashMap::new, Collectors.toList()));
+        assertEquals(executions.size(), byExecution.size(), "the executions whose status changes arrived: " + byExecution.keySet());
+
+        for (String execution : executions) {
+            List<JsonNode> changes = byExecution.get(execution);
+            DescribeExecutionResponse described = sfn.describeExecution(d -> d.executionArn(execution));
+            assertEquals(List.of("RUNNING", described.statusAsString()),
+                    changes.stream().map(event -> event.path("detail").path("status").asText()).toList(), execution + ": " + changes);
+            for (JsonNode event : changes) {
+                assertEquals("aws.states", event.path("source").asText());
+                assertEquals(STATUS_CHANGE, event.path("detail-type").asText());
+                assertEquals(LocalStack.REGION, event.path("region").asText());
+                assertEquals(List.of(execution), List.of(event.path("resources").path(0).asText()), event.toString());
+                assertEquals(1, event.path("resources").size(), event.toString());
+                Instant.parse(event.path("time").asText());
+                JsonNode detail = event.path("detail");
+                assertEquals(execution, detail.path("executionArn").asText());
+                assertEquals(described.stateMachineArn(), detail.path("stateMachineArn").asText());
+                assertEquals(described.name(), detail.path("name").asText());
+                assertEquals(described.input(), detail.path("input").asText(), event.toString());
+                assertTrue(detail.path("inputDetails").path("included").asBoolean(), event.toString());
+                assertTrue(detail.path("startDate").isIntegralNumber(), "epoch milliseconds: " + event);
+                assertEquals(described.startDate().toEpochMilli(), detail.path("startDate").asLong(), 1.0, event.toString());
+            }
+            JsonNode running = changes.get(0).path("detail");
+            assertTrue(running.path("stopDate").isNull(), running.toString());
+            assertTrue(running.path("output").isNull(), running.toString());
+            JsonNode ended = changes.get(1).path("detail");
+            assertTrue(ended.path("stopDate").isIntegralNumber(), ended.toString());
+            assertEquals(described.stopDate().toEpochMilli(), ended.path("stopDate").asLong(), 1.0, ended.toString());
+        }
+
+        JsonNode success = byExecution.get(succeeded).get(1).path("detail");
+        assertEquals("SUCCEEDED", success.path("status").asText());
+        assertEquals("{\"word\":\"hi\"}", success.path("input").asText());
+        assertEquals("hi", Json.tree(success.path("output").asText()).path("echo").asText(), success.toString());
+        assertTrue(success.path("outputDetails").path("included").asBoolean(), success.toString());
+        assertFalse(success.has("error"), success.toString());
+
+        JsonNode failure = byExecution.get(failed).get(1).path("detail");
+        assertEquals("FAILED", failure.path("status").asText());
+        assertEquals("Broken", failure.path("error").asText(), failure.toString());
+        assertEquals("on purpose", failure.path("cause").asText(), failure.toString());
+        assertTrue(failure.path("output").isNull(), failure.toString());
+
+        JsonNode abort = byExecution.get(stopped).get(1).path("detail");
+        assertEquals("ABORTED", abort.path("status").asText());
+        assertEquals("{\"n\":1}", abort.path("input").asText());
+        assertTrue(abort.path("output").isNull(), abort.toString());
+
+        JsonNode childEnd = byExecution.get(childRun).get(1).path("detail");
+        assertEquals("SUCCEEDED", childEnd.path("status").asText());
+        assertEquals(Json.tree("{\"from\":\"parent\"}"), Json.tree(childEnd.path("input").asText()), childEnd.toString());
+        assertEquals(Json.tree("{\"child\":\"done\"}"), Json.tree(childEnd.path("output").asText()), childEnd.toString());
+        assertEquals("SUCCEEDED", byExecution.get(parentRun).get(1).path("detail").path("status").asText());
     }
 
     @Test
@@ -39,4 +155,39 @@ class MotoEventDeliveryIT {
         }
     }
 
+    private static String machine(SfnClient sfn, String name, String definition) {
+        return sfn.createStateMachine(create -> create.name(name).roleArn(ROLE).definition(definition)).stateMachineArn();
+    }
+
+    /** An SQS queue in moto, and what has arrived on it so far (each message's body as JSON), oldest first. */
+    private record Queue(SqsClient sqs, String url, String arn, List<JsonNode> messages) {
+
+        static Queue create(String name) {
+            SqsClient sqs = stack.clients().build(SqsClient.builder());
+            String url = sqs.createQueue(create -> create.queueName(name)).queueUrl();
+            return new Queue(sqs, url, "arn:aws:sqs:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":" + name, new ArrayList<>());
+        }
+
+        /** Everything received so far, once {@code done} holds for it or after {@code seconds}. */
+        List<JsonNode> await(Predicate<List<JsonNode>> done, int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (!done.test(drain()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            return List.copyOf(messages);
+        }
+
+        /** Receives what is waiting, adds it to what has arrived, and answers with all of it. */
+        List<JsonNode> drain() {
+            List<software.amazon.awssdk.services.sqs.model.Message> batch;
+            do {
+                batch = sqs.receiveMessage(receive -> receive.queueUrl(url).maxNumberOfMessages(10)).messages();
+                for (var message : batch) {
+                    messages.add(Json.tree(message.body()));
+                    sqs.deleteMessage(delete -> delete.queueUrl(url).receiptHandle(message.receiptHandle()));
+                }
+            } while (!batch.isEmpty());
+            return List.copyOf(messages);
+        }
+    }
 }
