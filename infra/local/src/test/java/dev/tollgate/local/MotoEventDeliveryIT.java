@@ -21,6 +21,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -28,8 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Events between the local stack's services, as AWS delivers them: Step Functions' execution status changes on the
- * default bus ({@code emit_stepfunctions_status_events} in moto_launcher.py); and the local Lambda endpoint reaching
- * every function, as a rule's Lambda target needs it.
+ * default bus ({@code emit_stepfunctions_status_events} in moto_launcher.py), and a rule's Lambda function target
+ * ({@code deliver_events_to_lambda_targets}).
  */
 class MotoEventDeliveryIT {
 
@@ -153,6 +155,76 @@ class MotoEventDeliveryIT {
             var queued = lambda.invoke(invoke -> invoke.functionName(function).invocationType("Event").payload(SdkBytes.fromUtf8String("{}")));
             assertEquals(202, queued.statusCode(), "an asynchronous invocation is accepted, as Lambda answers it");
         }
+    }
+
+    /** https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html, Input and InputPath of a target */
+    @Test
+    void aRulesLambdaTargetReceivesTheEventWholeOrAsItsInputPathOrInputSay() throws Exception {
+        Queue received = Queue.create("probe-lambda-target-received");
+        String function = recordingFunction("probe-event-target", received);
+        String missing = "arn:aws:lambda:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":function:probe-no-such-function";
+        try (EventBridgeClient events = stack.clients().build(EventBridgeClient.builder())) {
+            events.putRule(rule -> rule.name("probe-lambda-target").eventPattern("{\"source\":[\"probe.lambda-target\"]}"));
+            events.putTargets(targets -> targets.rule("probe-lambda-target").targets(
+                    Target.builder().id("whole").arn(function).build(),
+                    Target.builder().id("path").arn(function).inputPath("$.detail").build(),
+                    Target.builder().id("constant").arn(function).input("{\"constant\":\"as written\"}").build(),
+                    Target.builder().id("missing").arn(missing).build()));
+
+            PutEventsResponse put = events.putEvents(request -> request.entries(entry -> entry.source("probe.lambda-target")
+                    .detailType("Probe").detail("{\"n\":7}").resources("arn:aws:probe:::thing")));
+            assertEquals(0, put.failedEntryCount(), "delivery happens after PutEvents, whatever becomes of it: " + put);
+            String eventId = put.entries().get(0).eventId();
+
+            List<JsonNode> got = received.await(all -> all.size() >= 3, 60);
+            JsonNode whole = got.stream().filter(event -> event.has("detail-type")).findFirst().orElseThrow(() -> new AssertionError(got));
+            assertEquals(eventId, whole.path("id").asText());
+            assertEquals("0", whole.path("version").asText());
+            assertEquals("Probe", whole.path("detail-type").asText());
+            assertEquals("probe.lambda-target", whole.path("source").asText());
+            assertEquals(LocalStack.ACCOUNT, whole.path("account").asText());
+            assertEquals(LocalStack.REGION, whole.path("region").asText());
+            assertEquals("arn:aws:probe:::thing", whole.path("resources").path(0).asText());
+            assertEquals(7, whole.path("detail").path("n").asInt());
+            Instant.parse(whole.path("time").asText());
+            assertTrue(got.stream().anyMatch(event -> event.size() == 1 && event.path("n").asInt() == 7), "InputPath $.detail: " + got);
+            assertTrue(got.stream().anyMatch(event -> "as written".equals(event.path("constant").asText())), "Input: " + got);
+            Thread.sleep(1_000);
+            assertEquals(3, received.drain().size(), "one invocation per target and event");
+        }
+    }
+
+    @Test
+    void anExecutionsStatusChangesReachALambdaTargetOfARuleOnTheDefaultBus() throws Exception {
+        SfnClient sfn = stack.sfn();
+        String machine = machine(sfn, "probe-status-to-lambda",
+                "{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Pass\",\"End\":true}}}");
+        Queue received = Queue.create("probe-status-to-lambda-received");
+        String function = recordingFunction("probe-status-target", received);
+        try (EventBridgeClient events = stack.clients().build(EventBridgeClient.builder())) {
+            events.putRule(rule -> rule.name("probe-status-to-lambda").eventPattern("{\"source\":[\"aws.states\"],\"detail\":"
+                    + "{\"stateMachineArn\":[\"" + machine + "\"],\"status\":[\"SUCCEEDED\"]}}"));
+            events.putTargets(targets -> targets.rule("probe-status-to-lambda").targets(target -> target.id("function").arn(function)
+                    .inputPath("$.detail")));
+        }
+
+        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{\"release\":\"v42\"}")).executionArn();
+
+        List<JsonNode> got = received.await(all -> !all.isEmpty(), 60);
+        assertEquals(1, got.size(), got.toString());
+        assertEquals(execution, got.get(0).path("executionArn").asText(), got.toString());
+        assertEquals("SUCCEEDED", got.get(0).path("status").asText(), got.toString());
+        assertEquals(Json.tree("{\"release\":\"v42\"}"), Json.tree(got.get(0).path("output").asText()), got.toString());
+    }
+
+    /** A Python function (run in moto's process, run_python_functions_in_process) that passes each event it gets on to {@code queue}. */
+    private static String recordingFunction(String name, Queue queue) {
+        return LambdaAliasFixture.createPythonFunction(stack, name, "import json, os\nimport boto3\n"
+                + "def handler(event, context):\n"
+                + "    sqs = boto3.session.Session().client('sqs', region_name='us-east-1', aws_access_key_id='local',\n"
+                + "        aws_secret_access_key='local', endpoint_url='http://127.0.0.1:' + os.environ['MOTO_PORT'])\n"
+                + "    sqs.send_message(QueueUrl='" + queue.url() + "', MessageBody=json.dumps(event))\n"
+                + "    return {}\n", 10);
     }
 
     private static String machine(SfnClient sfn, String name, String definition) {
