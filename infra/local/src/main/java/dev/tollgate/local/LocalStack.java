@@ -179,6 +179,8 @@ public final class LocalStack implements AutoCloseable {
         MotoServer moto;
         try {
             moto = MotoServer.start(endpoint.uri(), work);
+            // Functions created in moto (Python ones, run in its process) are invoked through the same endpoint.
+            endpoint.forwardOtherFunctionsTo(moto.endpoint());
         } catch (RuntimeException e) {
             endpoint.close();
             throw e;
