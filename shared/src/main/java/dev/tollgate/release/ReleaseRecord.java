@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  */
 public record ReleaseRecord(String releaseId, String executionArn, Status status, OnFailure onFailure, OnLockHeld onLockHeld,
                             List<WaveState> waves, @Nullable String reason, @Nullable String abortedBy, Instant startedAt,
-                            @Nullable Instant endedAt) {
+                            @Nullable Instant endedAt, int endChecks) {
 
     public ReleaseRecord {
         waves = List.copyOf(waves);
@@ -34,10 +34,11 @@ public record ReleaseRecord(String releaseId, String executionArn, Status status
 
     /**
      * PROMOTED: at 100 % with its rollback window open until the release ends; NOT_PROMOTED: it ended without a
-     * promotion (rolled back, refused, failed); KEPT: left at the new version (the release succeeded, or STOP kept
-     * an earlier wave); ROLLED_BACK: sent back by the release; ROLLBACK_UNCONFIRMED: asked to go back, not seen ended.
+     * promotion (rolled back, refused, failed); CLOSING: its window closed by the release, its execution retiring the
+     * old version; KEPT: ended at the new version (the release succeeded, or STOP kept an earlier wave); ROLLED_BACK:
+     * sent back by the release; ROLLBACK_UNCONFIRMED: asked to go back, not seen ended.
      */
-    public enum TargetStatus { PENDING, RUNNING, PROMOTED, NOT_PROMOTED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_UNCONFIRMED, KEPT }
+    public enum TargetStatus { PENDING, RUNNING, PROMOTED, NOT_PROMOTED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_UNCONFIRMED, CLOSING, KEPT }
 
     public record WaveState(int wave, WaveStatus status, List<TargetState> targets, int rollbackChecks) {
         public WaveState {
@@ -79,7 +80,7 @@ public record ReleaseRecord(String releaseId, String executionArn, Status status
                     target.region() == null ? homeRegion : target.region(), TargetStatus.PENDING, null, 0)).toList(), 0));
         }
         return new ReleaseRecord(release.releaseId(), executionArn, Status.RUNNING, release.onFailure(), release.onLockHeld(), waves,
-                null, null, now, null);
+                null, null, now, null, 0);
     }
 
     public WaveState wave(int number) {
@@ -89,23 +90,29 @@ public record ReleaseRecord(String releaseId, String executionArn, Status status
 
     ReleaseRecord withWave(int number, UnaryOperator<WaveState> change) {
         return new ReleaseRecord(releaseId, executionArn, status, onFailure, onLockHeld,
-                waves.stream().map(wave -> wave.wave() == number ? change.apply(wave) : wave).toList(), reason, abortedBy, startedAt, endedAt);
+                waves.stream().map(wave -> wave.wave() == number ? change.apply(wave) : wave).toList(), reason, abortedBy, startedAt, endedAt,
+                endChecks);
     }
 
     ReleaseRecord withTarget(String deploymentId, UnaryOperator<TargetState> change) {
         return new ReleaseRecord(releaseId, executionArn, status, onFailure, onLockHeld, waves.stream().map(wave -> wave.withTargets(
                 target -> target.deploymentId().equals(deploymentId) ? change.apply(target) : target)).toList(), reason, abortedBy,
-                startedAt, endedAt);
+                startedAt, endedAt, endChecks);
     }
 
     ReleaseRecord with(Status newStatus, @Nullable String why, @Nullable Instant ended) {
         return new ReleaseRecord(releaseId, executionArn, newStatus, onFailure, onLockHeld, waves, why == null ? reason : why, abortedBy,
-                startedAt, ended == null ? endedAt : ended);
+                startedAt, ended == null ? endedAt : ended, endChecks);
     }
 
     ReleaseRecord abortedBy(String who, String why) {
         return new ReleaseRecord(releaseId, executionArn, status, onFailure, onLockHeld, waves, reason == null ? why : reason, who,
-                startedAt, endedAt);
+                startedAt, endedAt, endChecks);
+    }
+
+    ReleaseRecord checkedEnd() {
+        return new ReleaseRecord(releaseId, executionArn, status, onFailure, onLockHeld, waves, reason, abortedBy, startedAt, endedAt,
+                endChecks + 1);
     }
 
     public List<TargetState> targets() {

@@ -14,6 +14,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.json.Nullable;
 import dev.tollgate.ops.ApprovalGates;
 import dev.tollgate.ops.DeploymentExecutions;
+import dev.tollgate.ops.ExecutionState;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.OpsService;
 import dev.tollgate.release.ReleaseRecord.Status;
@@ -240,20 +241,61 @@ public final class ReleaseService {
         return new RollbackCheck(done, wave);
     }
 
-    /** The release's end after a halt: targets still promoted (earlier waves under STOP) keep it, their windows closed. */
-    public ReleaseRecord finishHalted(String releaseId) {
+    /**
+     * After a halt: the targets still promoted (earlier waves under {@code STOP}) keep the release, their windows closed
+     * now. Answers how many are closing.
+     */
+    public int closeKeptWindows(String releaseId) {
         ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
-        closeWindows(record, "the release halted; onFailure STOP keeps this earlier wave");
+        return closeWindows(record, "the release halted; onFailure STOP keeps this earlier wave");
+    }
+
+    /** The release's end after a halt, once its targets have ended: recorded HALTED, told to the bus. */
+    public ReleaseRecord finishHalted(String releaseId) {
         ReleaseRecord ended = releases.update(releaseId, current -> current.with(Status.HALTED, null, clock.instant()));
         publish(ended, DeploymentEvent.Type.RELEASE_HALTED, null, "HALTED", ended.reason(), ended.targets());
         return ended;
     }
 
-    /** Every wave promoted: every window closes (each target's old version retired), the release is promoted. */
-    public ReleaseRecord complete(String releaseId) {
+    /** Every wave promoted: every window closes now, each target retiring its old version; the release ends when they have. */
+    public int complete(String releaseId) {
         ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
         requireRunning(record, "the release was not promoted");
-        closeWindows(record, "the release is promoted");
+        return closeWindows(record, "the release is promoted");
+    }
+
+    /** Whether every target whose window the release closed has ended; after {@link #ROLLBACK_CHECKS} checks, it stops waiting. */
+    public record EndCheck(boolean settled) {
+    }
+
+    public EndCheck checkTargetsEnded(String releaseId) {
+        ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
+        boolean lastCheck = record.endChecks() + 1 >= ROLLBACK_CHECKS;
+        boolean settled = true;
+        for (TargetState target : record.targets()) {
+            if (target.status() != TargetStatus.CLOSING) {
+                continue;
+            }
+            Optional<ExecutionView> execution = executions.describe(executions.executionArn(target.deploymentId()));
+            if (execution.isPresent() && !execution.get().state().running()) {
+                String why = execution.get().state() == ExecutionState.SUCCEEDED ? null
+                        : cut("its window closed, its execution ended " + execution.get().state() + " " + execution.get().error() + ": "
+                        + execution.get().cause() + "; see tollgate status " + target.deploymentId());
+                releases.update(releaseId, current -> current.withTarget(target.deploymentId(), state -> state.with(TargetStatus.KEPT, why)));
+            } else if (lastCheck) {
+                releases.update(releaseId, current -> current.withTarget(target.deploymentId(), state -> state.with(TargetStatus.KEPT,
+                        "its window closed; still retiring the old version after " + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS
+                                + " s: see tollgate status " + target.deploymentId())));
+            } else {
+                settled = false;
+            }
+        }
+        releases.update(releaseId, ReleaseRecord::checkedEnd);
+        return new EndCheck(settled);
+    }
+
+    /** The release promoted: every target ended at the new version; recorded and told to the bus. */
+    public ReleaseRecord finishPromoted(String releaseId) {
         ReleaseRecord ended = releases.update(releaseId, current -> current.with(Status.PROMOTED, "every wave promoted", clock.instant()));
         publish(ended, DeploymentEvent.Type.RELEASE_PROMOTED, null, "PROMOTED", "every wave promoted: " + ended.targets().size()
                 + " targets at the new version", ended.targets());
@@ -328,22 +370,30 @@ public final class ReleaseService {
         }
     }
 
-    private void closeWindows(ReleaseRecord record, String reason) {
+    /** Closes the window of every promoted target: each is CLOSING until its execution ends. Answers how many. */
+    private int closeWindows(ReleaseRecord record, String reason) {
+        int closing = 0;
         for (TargetState target : record.targets()) {
             if (target.status() != TargetStatus.PROMOTED) {
                 continue;
             }
-            String outcome;
+            TargetStatus status;
+            String why;
             try {
                 ops.promote(target.deploymentId(), "release " + record.releaseId(), reason);
-                outcome = null;
+                status = TargetStatus.CLOSING;
+                why = null;
+                closing++;
             } catch (TollgateException closed) {
-                outcome = cut("its window had closed already: " + closed.getMessage());
+                status = TargetStatus.KEPT;
+                why = cut("its window had closed already: " + closed.getMessage());
             }
-            String why = outcome;
+            TargetStatus newStatus = status;
+            String because = why;
             releases.update(record.releaseId(), current -> current.withTarget(target.deploymentId(),
-                    state -> state.with(TargetStatus.KEPT, why)));
+                    state -> state.with(newStatus, because)));
         }
+        return closing;
     }
 
     private void publish(ReleaseRecord record, DeploymentEvent.Type type, @Nullable Integer wave, String status, String reason,

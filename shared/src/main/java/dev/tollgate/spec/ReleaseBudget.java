@@ -52,13 +52,19 @@ public final class ReleaseBudget {
     static final int EVENTS_PER_WAVE = MAP_ITERATION_EVENTS + FUNCTION_TASK_MAX_EVENTS + MAP_STATE_EVENTS + FUNCTION_TASK_MAX_EVENTS
             + 2 * RolloutBudget.PLAIN_STATE_EVENTS
             + FUNCTION_TASK_MAX_EVENTS + RolloutBudget.PLAIN_STATE_EVENTS + ROLLBACK_CHECKS * CHECK_LOOP_EVENTS + CHECK_RETRIES_EVENTS;
+    /** A loop that waits for targets to end: every check of it, its Choice and Wait, one check's retries. */
+    static final int END_LOOP_EVENTS = ROLLBACK_CHECKS * CHECK_LOOP_EVENTS + CHECK_RETRIES_EVENTS;
     /**
-     * The execution's start, ValidateRelease, OpenRelease, the Map over the waves, CompleteRelease (which can still fail),
-     * Halt, the last RollBackNextWave and its Choice, FinishHalted and the Fail.
+     * The execution's start, ValidateRelease, OpenRelease, the Map over the waves, CompleteRelease (which can still be
+     * refused, the release halting); then the longer of the two ends: promoted (the wait for every target to end,
+     * FinishPromoted, the Succeed) or halted (Halt, the last RollBackNextWave and its Choice, CloseKeptWindows, the wait
+     * for the kept targets to end, FinishHalted, the Fail).
      */
     static final int FIXED_EVENTS = RolloutBudget.EXECUTION_STARTED_EVENTS + RolloutBudget.TaskState.VALIDATE_REQUEST.maxEvents()
-            + FUNCTION_TASK_MAX_EVENTS + MAP_STATE_EVENTS + FUNCTION_TASK_MAX_EVENTS + FUNCTION_TASK_MAX_EVENTS
-            + FUNCTION_TASK_MAX_EVENTS + RolloutBudget.PLAIN_STATE_EVENTS + FUNCTION_TASK_MAX_EVENTS + RolloutBudget.FAIL_STATE_EVENTS;
+            + FUNCTION_TASK_MAX_EVENTS + MAP_STATE_EVENTS + FUNCTION_TASK_MAX_EVENTS
+            + Math.max(END_LOOP_EVENTS + FUNCTION_TASK_MAX_EVENTS + RolloutBudget.SUCCEED_STATE_EVENTS,
+                    FUNCTION_TASK_MAX_EVENTS + FUNCTION_TASK_MAX_EVENTS + RolloutBudget.PLAIN_STATE_EVENTS + FUNCTION_TASK_MAX_EVENTS
+                            + END_LOOP_EVENTS + FUNCTION_TASK_MAX_EVENTS + RolloutBudget.FAIL_STATE_EVENTS);
     /** What a target's outcome in the parent's state may take: its id, its status, its error and cause (the release function cuts a cause to 512 characters; a start's own failure is short). */
     static final int OUTCOME_BYTES_PER_TARGET = 5 * 1024;
     /** The release's own failure: a wave's or a function's error and cause, and its copy in the halt. */

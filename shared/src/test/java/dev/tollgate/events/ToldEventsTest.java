@@ -115,6 +115,8 @@ class ToldEventsTest {
             if (promoted) {
                 releases.endWave(releaseId, 1, List.of(new ReleaseService.TargetOutcome(target, "PROMOTED", null, null)));
                 releases.complete(releaseId);
+                releases.checkTargetsEnded(releaseId);
+                releases.finishPromoted(releaseId);
             } else {
                 releases.endWave(releaseId, 1, List.of(new ReleaseService.TargetOutcome(target, "NOT_PROMOTED", "RolledBack", "failed")));
                 releases.halt(releaseId, "WaveFailed", "wave 1 failed");

@@ -119,12 +119,18 @@ class ReleaseServiceTest {
         promoted(W2B, "checkout@ap-southeast-2");
         assertTrue(service.endWave(RELEASE, 2, List.of(promotedOutcome(W2A), promotedOutcome(W2B))).promoted());
 
-        ReleaseRecord done = service.complete(RELEASE);
+        assertEquals(3, service.complete(RELEASE));
+        assertEquals(3, executions.gateAnswers().stream().filter(answer -> answer.startsWith("success")).count(),
+                "every window closed: " + executions.gateAnswers());
+        assertTrue(record().targets().stream().allMatch(target -> target.status() == TargetStatus.CLOSING), record().toString());
+        executions.succeed(executions.executionArn(W1), "{}").succeed(executions.executionArn(W2A), "{}");
+        assertFalse(service.checkTargetsEnded(RELEASE).settled(), "one target still retires its old version");
+        executions.succeed(executions.executionArn(W2B), "{}");
+        assertTrue(service.checkTargetsEnded(RELEASE).settled());
+        ReleaseRecord done = service.finishPromoted(RELEASE);
 
         assertEquals(Status.PROMOTED, done.status());
         assertTrue(done.targets().stream().allMatch(target -> target.status() == TargetStatus.KEPT), done.toString());
-        assertEquals(3, executions.gateAnswers().stream().filter(answer -> answer.startsWith("success")).count(),
-                "every window closed: " + executions.gateAnswers());
         assertEquals(List.of("WAVE_STARTED 1", "WAVE_PROMOTED 1", "WAVE_STARTED 2", "WAVE_PROMOTED 2", "RELEASE_PROMOTED null"),
                 published.stream().map(event -> event.type() + " " + event.release().wave()).toList());
         DeploymentEvent last = published.get(published.size() - 1);
@@ -164,6 +170,8 @@ class ReleaseServiceTest {
         executions.fail(executions.executionArn(W1), OpsService.ROLLED_BACK, "rolled back by release checkout-v42");
         assertTrue(service.checkRollback(RELEASE, 1).settled());
         assertTrue(service.rollBackNextWave(RELEASE).done());
+        assertEquals(0, service.closeKeptWindows(RELEASE), "ROLLBACK_ALL keeps nothing");
+        assertTrue(service.checkTargetsEnded(RELEASE).settled());
 
         ReleaseRecord halted = service.finishHalted(RELEASE);
         assertEquals(Status.HALTED, halted.status());
@@ -190,6 +198,10 @@ class ReleaseServiceTest {
         executions.fail(executions.executionArn(W2A), OpsService.ROLLED_BACK, "rolled back");
         assertTrue(service.checkRollback(RELEASE, 2).settled());
         assertTrue(service.rollBackNextWave(RELEASE).done(), "wave 1 is kept under STOP");
+        assertEquals(1, service.closeKeptWindows(RELEASE));
+        assertEquals(TargetStatus.CLOSING, statusOf(W1));
+        executions.succeed(executions.executionArn(W1), "{}");
+        assertTrue(service.checkTargetsEnded(RELEASE).settled());
         ReleaseRecord halted = service.finishHalted(RELEASE);
 
         assertEquals(TargetStatus.KEPT, statusOf(W1));
@@ -276,7 +288,7 @@ class ReleaseServiceTest {
         assertEquals("release checkout-v42", deployments.find(W1).orElseThrow().operatorRequest().requestedBy(),
                 "the running target was aborted in the release's name");
         assertThrows(ReleaseHaltedException.class, () -> service.startWave(RELEASE, 2));
-        assertThrows(ReleaseHaltedException.class, () -> service.complete(RELEASE));
+        assertThrows(ReleaseHaltedException.class, () -> service.complete(RELEASE), "a halting release is not promoted");
     }
 
     private static String childInput(String deploymentId, String token) {

@@ -84,6 +84,8 @@ public final class ReleaseRun {
                     ObjectNode target = targets.addObject();
                     if (plan.placement() != null) {
                         plan.placement().applyTo(target);
+                    } else {
+                        target.put("region", LocalStack.REGION);
                     }
                     target.set("target", release.spec().get("target"));
                     out.println("wave " + waveNodes.size() + ": " + service + " in " + (plan.placement() == null ? LocalStack.REGION

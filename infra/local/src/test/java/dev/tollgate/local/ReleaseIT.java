@@ -281,9 +281,9 @@ class ReleaseIT {
         ObjectNode twice = (ObjectNode) request.get("waves").get(1).get("targets").get(1);
         twice.put("region", "us-east-1");
         twice.remove("roleArn");
-        ((ObjectNode) request.get("waves").get(1).get("targets").get(0)).put("roleArn", "deployer");
         ObjectNode moon = ((com.fasterxml.jackson.databind.node.ArrayNode) request.get("waves").get(1).get("targets")).addObject();
         moon.put("region", "moon-1");
+        moon.put("roleArn", "deployer");
         moon.set("target", request.get("waves").get(1).get("targets").get(0).get("target"));
         ReleaseRun run = new ReleaseRun(stack, new PrintStream(new ByteArrayOutputStream()));
 
@@ -292,8 +292,9 @@ class ReleaseIT {
 
         assertEquals(ExecutionStatus.FAILED, ended.status());
         assertEquals("dev.tollgate.errors.InvalidSpecException", ended.error(), ended.cause());
-        for (String problem : List.of("$.waves[0].targets", "$.waves[1].targets[0].roleArn", "$.waves[1].targets[1].region",
-                "$.waves[1].targets[2].region")) {
+        for (String problem : List.of("$.waves[0].targets: the wave is empty", "$.waves[1].targets[1].region: deploys checkout in "
+                + "us-east-1 again", "$.waves[1].targets[2].region: 'moon-1' is not a region", "$.waves[1].targets[2].roleArn: 'deployer' "
+                + "is not an IAM role ARN")) {
             assertTrue(ended.cause().contains(problem), problem + " in " + ended.cause());
         }
         assertTrue(run.releases().find(request.path("releaseId").asText()).isEmpty(), "nothing recorded, nothing started");

@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * The release state machine's function: one action per state ({@code OPEN}, {@code START_WAVE}, {@code CHECK_LOCK},
- * {@code END_WAVE}, {@code HALT}, {@code ROLL_BACK_NEXT_WAVE}, {@code CHECK_ROLLBACK}, {@code FINISH_HALTED},
- * {@code COMPLETE}); and Step Functions' status event of a deployment execution, which answers the release's task
+ * {@code END_WAVE}, {@code COMPLETE}, {@code CHECK_TARGETS_ENDED}, {@code FINISH_PROMOTED}, {@code HALT},
+ * {@code ROLL_BACK_NEXT_WAVE}, {@code CHECK_ROLLBACK}, {@code CLOSE_KEPT_WINDOWS}, {@code FINISH_HALTED}); and Step Functions' status event of a deployment execution, which answers the release's task
  * waiting on that target when it ended without its rollback window opening.
  */
 public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
@@ -84,8 +84,11 @@ public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
                     text(request.path("failure"), "Cause")).name());
             case "ROLL_BACK_NEXT_WAVE" -> releases.rollBackNextWave(releaseId);
             case "CHECK_ROLLBACK" -> releases.checkRollback(releaseId, wave(request));
+            case "CLOSE_KEPT_WINDOWS" -> Map.of("closing", releases.closeKeptWindows(releaseId));
+            case "COMPLETE" -> Map.of("closing", releases.complete(releaseId));
+            case "CHECK_TARGETS_ENDED" -> releases.checkTargetsEnded(releaseId);
             case "FINISH_HALTED" -> Map.of("reason", String.valueOf(releases.finishHalted(releaseId).reason()));
-            case "COMPLETE" -> Map.of("status", releases.complete(releaseId).status().name());
+            case "FINISH_PROMOTED" -> Map.of("releaseId", releaseId, "status", releases.finishPromoted(releaseId).status().name());
             default -> throw new BadRequestException("unknown action " + action + " for the release function");
         };
     }
