@@ -331,6 +331,12 @@ public final class ReleaseService {
         }
         ReleaseMembership membership = ReleaseMembership.of(request);
         String deploymentId = request.path("spec").path("deploymentId").asText("?");
+        Optional<TargetState> known = releases.find(membership.releaseId()).flatMap(record -> record.targets().stream()
+                .filter(target -> target.deploymentId().equals(deploymentId)).findFirst());
+        if (known.isPresent() && known.get().status() != TargetStatus.RUNNING && known.get().status() != TargetStatus.PENDING) {
+            // Promoted before (its window answered the release), or ended already: the release's own states follow it now.
+            return false;
+        }
         if ("SUCCEEDED".equals(status)) {
             ObjectNode output = Json.MAPPER.createObjectNode();
             output.put("deploymentId", deploymentId);
@@ -342,12 +348,12 @@ public final class ReleaseService {
         boolean answered = gates.reject(membership.taskToken(), failure, why);
         if (answered) {
             boolean withoutItsRollback = !"FAILED".equals(status) || failure.startsWith("States.");
-            String lock = releases.find(membership.releaseId()).flatMap(record -> record.targets().stream()
-                    .filter(target -> target.deploymentId().equals(deploymentId)).findFirst()).map(TargetState::serviceLock).orElse("SERVICE");
+            String lock = known.map(TargetState::serviceLock).orElse("SERVICE");
+            String named = deploymentId + known.map(state -> " (" + state.service() + " in " + state.region() + ")").orElse("");
             // Aborted, timed out or broken, the execution never reached its own rollback: traffic may be split, the lock held.
-            String reason = cut((withoutItsRollback ? deploymentId + " ended " + status + " without its own rollback: check its traffic "
+            String reason = cut((withoutItsRollback ? named + " ended " + status + " without its own rollback: check its traffic "
                     + "with tollgate status " + deploymentId + " and its lock with tollgate lock " + lock + " (" + failure + ": " + why + ")"
-                    : deploymentId + " ended " + status + " (" + failure + "): " + why));
+                    : named + " ended " + status + " (" + failure + "): " + why));
             ReleaseRecord record = releases.update(membership.releaseId(), current -> {
                 ReleaseRecord changed = current.withTarget(deploymentId, target -> target.with(TargetStatus.NOT_PROMOTED, reason));
                 return changed.status() == Status.RUNNING ? changed.with(Status.HALTING, reason, null) : changed;

@@ -265,6 +265,21 @@ class ReleaseServiceTest {
     }
 
     @Test
+    void aPromotedTargetsLaterEndIsTheReleasesOwnStatesBusinessNotAFailure() {
+        opened(OnFailure.ROLLBACK_ALL);
+        service.startWave(RELEASE, 1);
+        promoted(W1, "checkout@eu-west-1");
+        service.endWave(RELEASE, 1, List.of(promotedOutcome(W1)));
+        executions.parkToken("release-token-w1-1");
+
+        assertFalse(service.childEnded("FAILED", childInput(W1, "release-token-w1-1"), "RolledBack", "rolled back in its window"));
+
+        assertEquals(TargetStatus.PROMOTED, statusOf(W1));
+        assertEquals(Status.RUNNING, record().status());
+        assertTrue(executions.gateAnswers().isEmpty(), "its task was answered when its window opened");
+    }
+
+    @Test
     void aSucceededChildAnswersItsTaskWhenNothingElseHas() {
         opened(OnFailure.ROLLBACK_ALL);
         executions.parkToken("token");

@@ -297,7 +297,7 @@ final class OpsCommands {
         CommandSpec command;
         @Mixin
         Connection connection;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        @Parameters(paramLabel = "ID", description = "The deploymentId, or a release's releaseId (its page, and each target's beside it)")
         String deploymentId;
         @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Where to write the page")
         Path out;
@@ -310,10 +310,32 @@ final class OpsCommands {
                 RolloutReports reports = new RolloutReports(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
                         spec -> new CloudWatchMetricSource(connected.clients().targets().build(CloudWatchClient.builder(), spec)),
                         java.time.Clock.systemUTC());
+                Optional<ReleaseRecord> release = connected.releases().store().find(deploymentId);
+                if (release.isPresent()) {
+                    return writeRelease(release.get(), reports, connected);
+                }
                 write(reports.build(deploymentId), out);
                 command.commandLine().getOut().println("wrote " + out.toAbsolutePath());
                 return 0;
             }
+        }
+
+        /** A release: its page at {@code out}, and each target it deployed as {@code <deploymentId>.html} beside it. */
+        private int writeRelease(ReleaseRecord release, RolloutReports reports, Connection.Connected connected) throws IOException {
+            Path folder = out.toAbsolutePath().getParent();
+            java.util.Set<String> reported = new java.util.TreeSet<>();
+            for (ReleaseRecord.TargetState target : release.targets()) {
+                if (target.status() == ReleaseRecord.TargetStatus.PENDING
+                        || connected.executions().describe(connected.executions().executionArn(target.deploymentId())).isEmpty()) {
+                    continue;
+                }
+                write(reports.build(target.deploymentId()), folder.resolve(target.deploymentId() + ".html"));
+                reported.add(target.deploymentId());
+            }
+            Files.createDirectories(folder);
+            Files.writeString(out, ReportPage.html(release, reported, java.time.Instant.now()));
+            command.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " and " + reported.size() + " target reports beside it");
+            return 0;
         }
 
         /** Writes the page, creating its folder. */

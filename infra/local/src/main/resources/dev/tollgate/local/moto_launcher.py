@@ -960,6 +960,28 @@ FAILURE_TYPES = ("JobFailed", "ConfigurationError", "PermissionError", "Revision
                  "SystemUnavailable")
 
 
+def answer_each_task_token_once():
+    """A task token is answered once: SendTaskSuccess or SendTaskFailure for a task that has had its answer fails with
+    TaskTimedOut ("Provided task does not exist anymore",
+    https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html), so whoever answers second
+    learns it was too late. moto 5.2.1 keeps every callback endpoint and accepts a second answer, which it drops."""
+    from moto.stepfunctions.parser.asl.eval.callback.callback import (
+        CallbackConsumerTimeout,
+        CallbackNotifyConsumerError,
+        CallbackPoolManager,
+    )
+
+    first_answer = CallbackPoolManager.notify
+
+    def notify(self, callback_id, outcome):
+        endpoint = self._pool.get(callback_id, None)
+        if endpoint is not None and endpoint.get_outcome() is not None:
+            raise CallbackNotifyConsumerError(callback_consumer_error=CallbackConsumerTimeout())
+        return first_answer(self, callback_id, outcome)
+
+    CallbackPoolManager.notify = notify
+
+
 def extend_codepipeline_jobs():
     """CodePipeline's job worker API on a job store, checked as the API reference documents it:
 
@@ -1514,6 +1536,7 @@ def main():
     extend_cloudwatch_percentiles()
     index_cloudwatch_metric_data()
     pass_task_failure_cause()
+    answer_each_task_token_once()
     wait_until_timestamps_in_utc()
     end_timed_out_task_attempts()
     extend_codepipeline_jobs()

@@ -113,6 +113,15 @@ class ReleaseIT {
         assertTrue(status.out().contains("status    PROMOTED"), status.out());
         assertTrue(status.out().contains("wave 2  PROMOTED"), status.out());
         assertTrue(status.out().contains(result.releaseId() + "-w2-2"), status.out());
+        java.nio.file.Path page = java.nio.file.Files.createTempDirectory("release-report").resolve("release.html");
+        TollgateCli.Run report = TollgateCli.run(stack.moto().endpoint().toString(), "report", result.releaseId(), "--out", page.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        String html = java.nio.file.Files.readString(page);
+        for (TargetState target : record.targets()) {
+            assertTrue(html.contains("<a href=\"" + target.deploymentId() + ".html\">"), "links " + target.deploymentId());
+            assertTrue(java.nio.file.Files.readString(page.resolveSibling(target.deploymentId() + ".html")).contains("Rollout report"),
+                    "each target's own report beside it");
+        }
     }
 
     @Test
@@ -126,7 +135,7 @@ class ReleaseIT {
         assertEquals("ReleaseHalted", result.execution().error());
         ReleaseRecord record = result.releaseRecord();
         assertEquals(Status.HALTED, record.status());
-        assertTrue(record.reason().contains(result.releaseId() + "-w2-1") && record.reason().contains("eu-west-1"), record.reason());
+        assertTrue(record.reason().contains(result.releaseId() + "-w2-1 (rel-all in eu-west-1)"), record.reason());
         assertEquals(TargetStatus.ROLLED_BACK, record.targets().get(0).status(), "wave 1 sent back: " + record);
         assertEquals(TargetStatus.NOT_PROMOTED, record.targets().get(1).status(), "the failed target: " + record);
         assertTrue(Set.of(TargetStatus.ROLLED_BACK, TargetStatus.NOT_PROMOTED).contains(record.targets().get(2).status()),
