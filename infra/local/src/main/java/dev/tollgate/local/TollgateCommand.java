@@ -166,21 +166,26 @@ public final class TollgateCommand implements Runnable {
                 System.out.println(result.outcome());
                 int status = result.outcome().status().equals(expected) ? 0 : 1;
                 if (keepRunning) {
-                    System.out.println("the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
+                    keepUntilInterrupted(stack, "the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
                             + "; then ./tollgate list. Ctrl-C stops it.");
-                    CountDownLatch stopped = new CountDownLatch(1);
-                    // Ctrl-C stops the stack before the JVM exits (close() may run twice; the second does nothing).
-                    Runnable stopStack = stack::close;
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        stopStack.run();
-                        stopped.countDown();
-                    }, "stop-local-stack"));
-                    stopped.await();
                 }
                 return status;
             }
         }
     
+        /** Says {@code how}, then keeps the stack up until Ctrl-C, which stops it before the JVM exits. */
+        private static void keepUntilInterrupted(LocalStack stack, String how) throws InterruptedException {
+            System.out.println(how);
+            CountDownLatch stopped = new CountDownLatch(1);
+            // close() may run twice (the hook and the try-with-resources); the second does nothing.
+            Runnable stopStack = stack::close;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopStack.run();
+                stopped.countDown();
+            }, "stop-local-stack"));
+            stopped.await();
+        }
+
         /** {@code --waves}: a whole release of two waves over three regions of the one moto, followed to its end. */
         private int releaseInWaves() throws Exception {
             boolean waveTwoFails = WAVE_TWO_FAILS.equals(scenario);
@@ -216,15 +221,8 @@ public final class TollgateCommand implements Runnable {
                 System.out.println("outcome: " + outcome + " " + result.releaseId()
                         + result.record().map(ReleaseRecord::reason).map(reason -> " " + reason).orElse(""));
                 if (keepRunning) {
-                    System.out.println("the local stack stays up: ./tollgate status " + result.releaseId() + " --endpoint-url " + endpoint
-                            + ". Ctrl-C stops it.");
-                    CountDownLatch stopped = new CountDownLatch(1);
-                    Runnable stopStack = stack::close;
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        stopStack.run();
-                        stopped.countDown();
-                    }, "stop-local-stack"));
-                    stopped.await();
+                    keepUntilInterrupted(stack, "the local stack stays up: ./tollgate status " + result.releaseId() + " --endpoint-url "
+                            + endpoint + ". Ctrl-C stops it.");
                 }
                 return outcome.equals(expected) && held.isEmpty() ? 0 : 1;
             }

@@ -964,12 +964,17 @@ def answer_each_task_token_once():
     """A task token is answered once: SendTaskSuccess or SendTaskFailure for a task that has had its answer fails with
     TaskTimedOut ("Provided task does not exist anymore",
     https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html), so whoever answers second
-    learns it was too late. moto 5.2.1 keeps every callback endpoint and accepts a second answer, which it drops."""
+    learns it was too late. moto 5.2.1 keeps every callback endpoint and accepts a second answer, which it drops; and
+    its TaskTimedOut and TaskDoesNotExist (for a task that timed out) reach the client as HTTP 500, not as the API's
+    400 errors, so a client would retry an answer that can never succeed."""
+    from moto.core.exceptions import AWSError
+    from moto.stepfunctions.parser import api
     from moto.stepfunctions.parser.asl.eval.callback.callback import (
         CallbackConsumerTimeout,
         CallbackNotifyConsumerError,
         CallbackPoolManager,
     )
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
     first_answer = CallbackPoolManager.notify
 
@@ -980,6 +985,28 @@ def answer_each_task_token_once():
         return first_answer(self, callback_id, outcome)
 
     CallbackPoolManager.notify = notify
+
+    class TaskTimedOut(AWSError):
+        TYPE = "TaskTimedOut"
+        STATUS = 400
+
+    class TaskDoesNotExist(AWSError):
+        TYPE = "TaskDoesNotExist"
+        STATUS = 400
+
+    def as_api_error(answer):
+        def answered(self, *args, **kwargs):
+            try:
+                return answer(self, *args, **kwargs)
+            except api.TaskTimedOut:
+                raise TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'")
+            except api.TaskDoesNotExist:
+                raise TaskDoesNotExist("Task Does Not Exist")
+
+        return answered
+
+    for name in ("send_task_success", "send_task_failure", "send_task_heartbeat"):
+        setattr(StepFunctionsParserBackend, name, as_api_error(getattr(StepFunctionsParserBackend, name)))
 
 
 def extend_codepipeline_jobs():
