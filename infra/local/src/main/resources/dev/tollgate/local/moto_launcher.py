@@ -961,52 +961,37 @@ FAILURE_TYPES = ("JobFailed", "ConfigurationError", "PermissionError", "Revision
 
 
 def answer_each_task_token_once():
-    """A task token is answered once: SendTaskSuccess or SendTaskFailure for a task that has had its answer fails with
-    TaskTimedOut ("Provided task does not exist anymore",
+    """A task token is answered once: SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat for a task that has had its
+    answer, or has timed out, fails with TaskTimedOut ("Provided task does not exist anymore",
     https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html), so whoever answers second
     learns it was too late. moto 5.2.1 keeps every callback endpoint and accepts a second answer, which it drops; and
-    its TaskTimedOut and TaskDoesNotExist (for a task that timed out) reach the client as HTTP 500, not as the API's
-    400 errors, so a client would retry an answer that can never succeed."""
+    for a timed-out task it constructs its TaskTimedOut and TaskDoesNotExist without their message, so the client gets
+    HTTP 500 (a TypeError), which it would retry as if AWS were unavailable."""
     from moto.core.exceptions import AWSError
-    from moto.stepfunctions.parser import api
-    from moto.stepfunctions.parser.asl.eval.callback.callback import (
-        CallbackConsumerTimeout,
-        CallbackNotifyConsumerError,
-        CallbackPoolManager,
-    )
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
-
-    first_answer = CallbackPoolManager.notify
-
-    def notify(self, callback_id, outcome):
-        endpoint = self._pool.get(callback_id, None)
-        if endpoint is not None and endpoint.get_outcome() is not None:
-            raise CallbackNotifyConsumerError(callback_consumer_error=CallbackConsumerTimeout())
-        return first_answer(self, callback_id, outcome)
-
-    CallbackPoolManager.notify = notify
 
     class TaskTimedOut(AWSError):
         TYPE = "TaskTimedOut"
         STATUS = 400
 
-    class TaskDoesNotExist(AWSError):
-        TYPE = "TaskDoesNotExist"
-        STATUS = 400
+    def too_late(backend, token):
+        for execution in backend._get_executions():
+            worker = getattr(execution, "exec_worker", None)
+            endpoint = worker.env.callback_pool_manager.get(token) if worker is not None else None
+            if endpoint is not None:
+                return endpoint.get_outcome() is not None or endpoint.consumer_error is not None
+        return False
 
-    def as_api_error(answer):
-        def answered(self, *args, **kwargs):
-            try:
-                return answer(self, *args, **kwargs)
-            except api.TaskTimedOut:
+    def answered_once(answer):
+        def answered(self, task_token, *args, **kwargs):
+            if too_late(self, task_token):
                 raise TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'")
-            except api.TaskDoesNotExist:
-                raise TaskDoesNotExist("Task Does Not Exist")
+            return answer(self, task_token, *args, **kwargs)
 
         return answered
 
     for name in ("send_task_success", "send_task_failure", "send_task_heartbeat"):
-        setattr(StepFunctionsParserBackend, name, as_api_error(getattr(StepFunctionsParserBackend, name)))
+        setattr(StepFunctionsParserBackend, name, answered_once(getattr(StepFunctionsParserBackend, name)))
 
 
 def extend_codepipeline_jobs():
