@@ -217,9 +217,8 @@ public final class TollgateCommand implements Runnable {
                 System.out.println(held.isEmpty() ? "every lock released" : "locks still held: " + held);
                 String expected = waveTwoFails ? ReleaseRecord.Status.HALTED.name() : ReleaseRecord.Status.PROMOTED.name();
                 String outcome = result.record().map(record -> record.status().name()).orElse("UNKNOWN");
-                System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + expected);
-                System.out.println("outcome: " + outcome + " " + result.releaseId()
-                        + result.record().map(ReleaseRecord::reason).map(reason -> " " + reason).orElse(""));
+                // ReleaseRun printed the outcome line as the release ended.
+                System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + expected + ", got " + outcome);
                 if (keepRunning) {
                     keepUntilInterrupted(stack, "the local stack stays up: ./tollgate status " + result.releaseId() + " --endpoint-url "
                             + endpoint + ". Ctrl-C stops it.");
