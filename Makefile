@@ -48,7 +48,10 @@ build-FinalizeFunction:
 build-PipelineBridgeFunction:
 	$(call function_jar,pipeline-bridge)
 
-.PHONY: build-ValidateRequestFunction build-DeploymentLockFunction build-CheckErrorBudgetFunction build-FetchSecretsFunction build-RunMigrationsFunction build-DeployCanaryFunction build-ShiftTrafficFunction build-DecideFunction build-ApprovalFunction build-FinalizeFunction build-PipelineBridgeFunction
+build-ReleaseFunction:
+	$(call function_jar,release)
+
+.PHONY: build-ValidateRequestFunction build-DeploymentLockFunction build-CheckErrorBudgetFunction build-FetchSecretsFunction build-RunMigrationsFunction build-DeployCanaryFunction build-ShiftTrafficFunction build-DecideFunction build-ApprovalFunction build-FinalizeFunction build-PipelineBridgeFunction build-ReleaseFunction
 
 build-CodeDeployHookFunction:
 	$(call function_jar,codedeploy-hook)

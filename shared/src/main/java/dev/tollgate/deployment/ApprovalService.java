@@ -1,7 +1,11 @@
 package dev.tollgate.deployment;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.json.Json;
+import dev.tollgate.ops.ApprovalGates;
+import dev.tollgate.release.ReleaseMembership;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -48,5 +52,21 @@ public final class ApprovalService {
                 "rollback window open until " + until + ": the old version stays able to serve; tollgate rollback " + service
                         + " sends all traffic back to it at once", null, 100, null));
         return until;
+    }
+
+    /**
+     * Tells the release this deployment is a target of that it is promoted, its way back open: the release's task
+     * waiting on it succeeds. A release that stopped waiting (aborted, or timed out) leaves the window to its operators.
+     */
+    public void tellReleasePromoted(ApprovalGates releaseTasks, String deploymentId, ReleaseMembership release, Instant until) {
+        ObjectNode output = Json.MAPPER.createObjectNode();
+        output.put("deploymentId", deploymentId);
+        output.put("status", "PROMOTED");
+        output.put("rollbackWindowUntil", until.toString());
+        boolean told = releaseTasks.approve(release.taskToken(), Json.write(output));
+        store.append(deploymentId, new TimelineEntry("release-told", clock.instant(), "ReleaseTold", told
+                ? "told release " + release.releaseId() + " (wave " + release.wave() + ") this target is promoted"
+                : "release " + release.releaseId() + " no longer waits for this target; the rollback window is left to tollgate "
+                        + "rollback and promote", null, 100, null));
     }
 }

@@ -38,9 +38,19 @@ public record DeploymentEvent(
         String status,
         RollbackReason rollbackReason,
         Long timeToDecisionSeconds,
-        Long durationSeconds) {
+        Long durationSeconds,
+        ReleaseFact release) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** Every fact but a release's carries no {@code release}. */
+    public DeploymentEvent(int schemaVersion, Type type, String eventId, String deploymentId, String service, String executionArn,
+                           Instant time, Integer stepIndex, Integer stepCount, Integer canaryWeight, String verdict, String action,
+                           String decidedBy, String reason, List<Check> checks, String status, RollbackReason rollbackReason,
+                           Long timeToDecisionSeconds, Long durationSeconds) {
+        this(schemaVersion, type, eventId, deploymentId, service, executionArn, time, stepIndex, stepCount, canaryWeight, verdict,
+                action, decidedBy, reason, checks, status, rollbackReason, timeToDecisionSeconds, durationSeconds, null);
+    }
 
     /** The closed set of facts; {@link #detailType()} is the EventBridge {@code detail-type}. */
     public enum Type {
@@ -54,7 +64,11 @@ public record DeploymentEvent(
         FAILED("Deployment Failed"),
         DRY_RUN("Deployment Dry Run"),
         WATCHING_AFTER_PROMOTION("Deployment Watching After Promotion"),
-        ROLLED_BACK_AFTER_PROMOTION("Deployment Rolled Back After Promotion");
+        ROLLED_BACK_AFTER_PROMOTION("Deployment Rolled Back After Promotion"),
+        WAVE_STARTED("Release Wave Started"),
+        WAVE_PROMOTED("Release Wave Promoted"),
+        RELEASE_HALTED("Release Halted"),
+        RELEASE_PROMOTED("Release Promoted");
 
         private final String detailType;
 
@@ -75,6 +89,33 @@ public record DeploymentEvent(
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+    }
+
+    /**
+     * A release's fact: its wave (absent for the release's own end), how many waves it has, its policy on a failure,
+     * and each target the fact is about with its region and status. The event's {@code deploymentId} is the release's id.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReleaseFact(String releaseId, Integer wave, int waveCount, String onFailure, List<TargetFact> targets) {
+    }
+
+    /** A target of a release as the fact finds it: PROMOTED, NOT_PROMOTED, ROLLED_BACK, KEPT, ... */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TargetFact(String deploymentId, String region, String status, String reason) {
+    }
+
+    /**
+     * A release's fact ({@code WAVE_STARTED}, {@code WAVE_PROMOTED}, {@code RELEASE_HALTED}, {@code RELEASE_PROMOTED}):
+     * correlated by the release's id as {@code deploymentId}, its service and its parent execution.
+     */
+    public static DeploymentEvent release(Type type, String service, String executionArn, Instant time, String status, String reason,
+                                          ReleaseFact release, Instant startedAt) {
+        Long duration = type == Type.RELEASE_HALTED || type == Type.RELEASE_PROMOTED
+                ? Math.max(0, Duration.between(startedAt, time).toSeconds()) : null;
+        String eventId = release.releaseId() + ":" + type.name().toLowerCase(java.util.Locale.ROOT)
+                + (release.wave() == null ? "" : ":" + release.wave());
+        return new DeploymentEvent(SCHEMA_VERSION, type, eventId, release.releaseId(), service, executionArn, time, null, null, null,
+                null, null, null, reason, null, status, null, null, duration, release);
     }
 
     /** One check of a verdict with the numbers behind it (non-finite numbers left out: JSON has none). */
@@ -183,6 +224,6 @@ public record DeploymentEvent(
     public DeploymentEvent withCorrelation(String knownExecutionArn, String knownService) {
         return new DeploymentEvent(schemaVersion, type, eventId, deploymentId, service != null ? service : knownService,
                 executionArn != null ? executionArn : knownExecutionArn, time, stepIndex, stepCount, canaryWeight, verdict,
-                action, decidedBy, reason, checks, status, rollbackReason, timeToDecisionSeconds, durationSeconds);
+                action, decidedBy, reason, checks, status, rollbackReason, timeToDecisionSeconds, durationSeconds, release);
     }
 }

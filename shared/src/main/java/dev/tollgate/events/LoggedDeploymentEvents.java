@@ -30,6 +30,8 @@ public final class LoggedDeploymentEvents implements DeploymentEvents {
             case PROMOTED, ROLLED_BACK, FAILED, DRY_RUN -> event.status()
                     + (event.rollbackReason() == null ? "" : " (" + event.rollbackReason().label() + ")") + ": " + event.reason()
                     + (event.durationSeconds() == null ? "" : ", after " + event.durationSeconds() + " s");
+            case WAVE_STARTED, WAVE_PROMOTED, RELEASE_HALTED, RELEASE_PROMOTED -> "release " + event.deploymentId() + " "
+                    + event.status() + ": " + event.reason();
         };
     }
 }

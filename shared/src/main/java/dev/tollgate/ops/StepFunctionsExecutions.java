@@ -11,9 +11,6 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
-import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
-import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
-import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /** The deployment state machine in AWS Step Functions. */
 public final class StepFunctionsExecutions implements DeploymentExecutions, ApprovalGates {
@@ -119,25 +116,11 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
 
     @Override
     public boolean approve(String taskToken, String outputJson) {
-        try {
-            sfn.sendTaskSuccess(send -> send.taskToken(taskToken).output(outputJson));
-            return true;
-        } catch (InvalidTokenException | TaskDoesNotExistException | TaskTimedOutException gone) {
-            return false;
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("Step Functions SendTaskSuccess", failure);
-        }
+        return new StepFunctionsTaskTokens(sfn).approve(taskToken, outputJson);
     }
 
     @Override
     public boolean reject(String taskToken, String error, String cause) {
-        try {
-            sfn.sendTaskFailure(send -> send.taskToken(taskToken).error(error).cause(cause));
-            return true;
-        } catch (InvalidTokenException | TaskDoesNotExistException | TaskTimedOutException gone) {
-            return false;
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("Step Functions SendTaskFailure", failure);
-        }
+        return new StepFunctionsTaskTokens(sfn).reject(taskToken, error, cause);
     }
 }

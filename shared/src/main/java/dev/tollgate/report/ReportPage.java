@@ -56,6 +56,46 @@ public final class ReportPage {
         return page.toString();
     }
 
+    /**
+     * A release in waves on one page: its status and reason, and per wave each target with its region, status, reason,
+     * and a link to the target's own report ({@code <deploymentId>.html} beside this page) when it was deployed.
+     */
+    public static String html(dev.tollgate.release.ReleaseRecord release, java.util.Set<String> reported, Instant generatedAt) {
+        StringBuilder page = new StringBuilder(8_192);
+        page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Release report: ")
+                .append(escape(release.releaseId())).append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n");
+        String status = release.status().name();
+        page.append("<header><h1>").append(escape(release.releaseId())).append("</h1>\n<p><span class=\"badge status-")
+                .append(escape(status.toLowerCase(Locale.ROOT))).append("\">").append(escape(status)).append("</span> ")
+                .append(release.waves().size()).append(" waves, ").append(release.targets().size()).append(" targets, onFailure <b>")
+                .append(escape(release.onFailure().name())).append("</b></p>\n");
+        if (release.reason() != null) {
+            page.append("<p class=\"reason\">").append(escape(release.reason())).append("</p>\n");
+        }
+        page.append("<dl>");
+        definition(page, "started", time(release.startedAt()));
+        definition(page, "ended", time(release.endedAt()));
+        definition(page, "aborted by", release.abortedBy());
+        definition(page, "execution", release.executionArn());
+        page.append("</dl></header>\n");
+        for (dev.tollgate.release.ReleaseRecord.WaveState wave : release.waves()) {
+            page.append("<section><h2>Wave ").append(wave.wave()).append(" <span class=\"badge status-")
+                    .append(escape(wave.status().name().toLowerCase(Locale.ROOT))).append("\">").append(escape(wave.status().name()))
+                    .append("</span></h2>\n<table><tr><th>target</th><th>region</th><th>status</th><th>reason</th></tr>\n");
+            for (dev.tollgate.release.ReleaseRecord.TargetState target : wave.targets()) {
+                String id = escape(target.deploymentId());
+                page.append("<tr><td>").append(reported.contains(target.deploymentId())
+                                ? "<a href=\"" + id + ".html\">" + id + "</a>" : id)
+                        .append("</td><td>").append(escape(target.region())).append("</td><td>").append(escape(target.status().name()))
+                        .append("</td><td>").append(escape(target.reason())).append("</td></tr>\n");
+            }
+            page.append("</table></section>\n");
+        }
+        page.append("<footer class=\"muted\">Generated ").append(escape(time(generatedAt)))
+                .append(" by <code>tollgate report</code>; each target's link is its own rollout report.</footer>\n</body></html>\n");
+        return page.toString();
+    }
+
     private static void header(StringBuilder page, RolloutReport report) {
         String status = report.status() == null ? "UNKNOWN" : report.status();
         page.append("<header><h1>").append(escape(report.deploymentId())).append("</h1>\n<p><span class=\"badge status-")

@@ -45,4 +45,23 @@ public final class PlacementReach {
             throw new InvalidSpecException(violations);
         }
     }
+
+    /** The reach rules for every target of a release, each problem at the target's own path ({@code $.waves[1].targets[0].region}). */
+    public static void check(ReleaseSpec release, String homeRegion) {
+        List<Violation> violations = new ArrayList<>();
+        for (ReleaseSpec.Wave wave : release.waves()) {
+            for (int index = 0; index < wave.targets().size(); index++) {
+                try {
+                    check(wave.targets().get(index).spec(), homeRegion);
+                } catch (InvalidSpecException unreachable) {
+                    String at = "$.waves[" + (wave.wave() - 1) + "].targets[" + index + "]";
+                    unreachable.violations().forEach(violation -> violations.add(new Violation(
+                            at + violation.path().substring(1), violation.problem(), violation.allowed())));
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidSpecException(violations);
+        }
+    }
 }

@@ -10,6 +10,7 @@ import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.InvalidSpecException.Violation;
 import dev.tollgate.json.Json;
 import dev.tollgate.spec.ReleaseSpec.OnFailure;
+import dev.tollgate.spec.ReleaseSpec.OnLockHeld;
 import dev.tollgate.spec.ReleaseSpec.Wave;
 import dev.tollgate.spec.ReleaseSpec.WaveTarget;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class ReleaseValidator {
     private static final List<String> SHARED_FIELDS = List.of("service", "secrets", "migrations", "steps", "analysis", "override",
             "afterPromotion", "smokeTest");
     private static final Set<String> RELEASE_FIELDS = Set.of("releaseId", "service", "secrets", "migrations", "steps", "analysis",
-            "override", "afterPromotion", "smokeTest", "waves", "bakeBetweenWavesSeconds", "onFailure");
+            "override", "afterPromotion", "smokeTest", "waves", "bakeBetweenWavesSeconds", "onFailure", "onLockHeld");
     private static final Set<String> WAVE_FIELDS = Set.of("targets", "steps");
     private static final Set<String> TARGET_FIELDS = Set.of("region", "roleArn", "service", "target");
 
@@ -65,6 +66,12 @@ public final class ReleaseValidator {
         int bakeBetweenWaves = violations.integer(request, "bakeBetweenWavesSeconds", root, false, 0, MAX_BAKE_BETWEEN_WAVES_SECONDS,
                 "seconds").orElse((long) DEFAULT_BAKE_BETWEEN_WAVES_SECONDS).intValue();
         OnFailure onFailure = violations.enumValue(request, "onFailure", root, false, OnFailure.class).orElse(OnFailure.ROLLBACK_ALL);
+        OnLockHeld onLockHeld = violations.enumValue(request, "onLockHeld", root, false, OnLockHeld.class).orElse(OnLockHeld.FAIL);
+        if (request.path("afterPromotion").has("rollbackWindowSeconds")) {
+            violations.add("$.afterPromotion.rollbackWindowSeconds", "a release keeps every promoted target's rollback window open "
+                    + "until the whole release ends (that is how onFailure ROLLBACK_ALL sends an earlier wave back at once), "
+                    + "and closes them all when it is promoted", "no rollbackWindowSeconds in a release (watchSeconds is allowed)");
+        }
         Optional<JsonNode> wavesNode = violations.array(request, "waves", root, true, 1, MAX_WAVES);
 
         Set<Violation> found = new LinkedHashSet<>(violations.all());
@@ -75,7 +82,7 @@ public final class ReleaseValidator {
         if (!found.isEmpty()) {
             throw new InvalidSpecException(List.copyOf(found));
         }
-        ReleaseSpec release = new ReleaseSpec(releaseId.orElseThrow(), waves, bakeBetweenWaves, onFailure);
+        ReleaseSpec release = new ReleaseSpec(releaseId.orElseThrow(), waves, bakeBetweenWaves, onFailure, onLockHeld);
         List<Violation> overQuota = ReleaseBudget.of(release).overQuota();
         if (!overQuota.isEmpty()) {
             throw new InvalidSpecException(overQuota);
@@ -163,6 +170,12 @@ public final class ReleaseValidator {
         }
         found.addAll(violations.all());
 
+        if ("CODEDEPLOY".equals(node.path("target").path("type").asText(null))) {
+            violations.add(child(child(path, "target"), "type"), "a CODEDEPLOY target cannot be part of a release: CodeDeploy "
+                    + "ends its deployment at the promotion and keeps no rollback window, so a later wave's failure could not "
+                    + "send it back", "ECS_ALB or LAMBDA_ALIAS in a release; deploy a CODEDEPLOY target on its own");
+            found.addAll(violations.all());
+        }
         ObjectNode composed = compose(request, node, place.deploymentId(releaseId), steps);
         try {
             DeploymentSpec spec = specValidator.validate(composed);
@@ -206,7 +219,28 @@ public final class ReleaseValidator {
         } else {
             composed.remove("steps");
         }
+        if (!"CODEDEPLOY".equals(composed.path("target").path("type").asText(null))) {
+            keepRollbackWindowForTheRelease(composed);
+        }
         return composed;
+    }
+
+    /**
+     * A promoted target keeps its way back open as long as the release can still fail: its rollback window
+     * is the longest allowed beside its watch, and the parent closes it when the release ends. A spec that is
+     * not an object there is left for the spec validator to report.
+     */
+    private static void keepRollbackWindowForTheRelease(ObjectNode composed) {
+        JsonNode afterPromotion = composed.get("afterPromotion");
+        if (afterPromotion != null && !afterPromotion.isObject()) {
+            return;
+        }
+        ObjectNode window = afterPromotion == null ? composed.putObject("afterPromotion") : (ObjectNode) afterPromotion;
+        JsonNode watch = window.get("watchSeconds");
+        long watchSeconds = watch != null && watch.canConvertToLong() ? Math.max(0, Math.min(watch.asLong(),
+                AfterPromotionSpec.MAX_WATCH_SECONDS)) : 0;
+        window.put("rollbackWindowSeconds", Math.min(AfterPromotionSpec.MAX_ROLLBACK_WINDOW_SECONDS,
+                AfterPromotionSpec.MAX_WATCH_SECONDS - watchSeconds));
     }
 
     /**

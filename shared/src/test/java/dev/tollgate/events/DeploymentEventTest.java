@@ -56,6 +56,16 @@ class DeploymentEventTest {
                 "rolled back after the promotion: the watch failed the new version at 100 % after 25 s", "judge", 25));
         events.add(DeploymentEvent.finished(ID, "checkout", T0.plusSeconds(12), "DRY_RUN", "dry run: nothing deployed, no traffic moved; "
                 + "would apply 1 migration on app@db:5432/checkout: 3 add discount code (V3__add_discount_code.sql)", null, 0, T0));
+        List<DeploymentEvent.TargetFact> targets = List.of(new DeploymentEvent.TargetFact(ID + "-w2-1", "eu-west-1", "PROMOTED", null),
+                new DeploymentEvent.TargetFact(ID + "-w2-2", "us-west-2", "NOT_PROMOTED", "RolledBack: error-rate FAIL"));
+        events.add(DeploymentEvent.release(DeploymentEvent.Type.WAVE_STARTED, "checkout", null, T0, "RUNNING", "wave 2 of 2 started",
+                new DeploymentEvent.ReleaseFact(ID, 2, 2, "ROLLBACK_ALL", targets), T0));
+        events.add(DeploymentEvent.release(DeploymentEvent.Type.WAVE_PROMOTED, "checkout", null, T0, "PROMOTED", "wave 1 of 2 promoted",
+                new DeploymentEvent.ReleaseFact(ID, 1, 2, "ROLLBACK_ALL", targets.subList(0, 1)), T0));
+        events.add(DeploymentEvent.release(DeploymentEvent.Type.RELEASE_HALTED, "checkout", null, T0.plusSeconds(90), "HALTING",
+                "wave 2 failed", new DeploymentEvent.ReleaseFact(ID, null, 2, "ROLLBACK_ALL", targets), T0));
+        events.add(DeploymentEvent.release(DeploymentEvent.Type.RELEASE_PROMOTED, "checkout", null, T0.plusSeconds(900), "PROMOTED",
+                "every wave promoted", new DeploymentEvent.ReleaseFact(ID, null, 2, "STOP", targets.subList(0, 1)), T0));
         return events;
     }
 

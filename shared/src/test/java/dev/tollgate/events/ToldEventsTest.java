@@ -1,5 +1,10 @@
 package dev.tollgate.events;
 
+import dev.tollgate.fakes.FakeDeploymentExecutions;
+import dev.tollgate.fakes.InMemoryReleaseStore;
+import dev.tollgate.ops.OpsService;
+import dev.tollgate.release.ReleaseService;
+import dev.tollgate.spec.ReleaseSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +55,7 @@ import org.junit.jupiter.api.Test;
 class ToldEventsTest {
 
     private static final String EXECUTION = "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:";
+    private static final String RELEASE_EXECUTION = "arn:aws:states:eu-west-1:123456789012:execution:tollgate-release:";
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T11:00:00Z"));
     private final List<DeploymentEvent> told = new ArrayList<>();
@@ -88,6 +94,37 @@ class ToldEventsTest {
         });
     }
 
+    /**
+     * A release of one wave told by the release function (in its invocation, whose event names the release execution),
+     * promoted or halted by its target's failure.
+     */
+    private void release(String releaseId, boolean promoted) {
+        InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+        FakeDeploymentExecutions executions = new FakeDeploymentExecutions();
+        OpsService ops = new OpsService(store, executions, executions, new dev.tollgate.spec.SpecValidator(), clock);
+        ReleaseService releases = new ReleaseService(new InMemoryReleaseStore(), store, ops, executions, executions, events, clock,
+                "eu-west-1");
+        DeploymentSpec spec = Json.convert(Json.tree(SampleEvents.read("shift-traffic.json")).path("spec"), DeploymentSpec.class);
+        ReleaseSpec release = new ReleaseSpec(releaseId, List.of(new ReleaseSpec.Wave(1, List.of(new ReleaseSpec.WaveTarget(
+                "eu-west-1", null, spec, "checkout")), 0)), 0, ReleaseSpec.OnFailure.ROLLBACK_ALL);
+        String target = spec.deploymentId();
+        inInvocation(releaseId, () -> {
+            releases.open(release, RELEASE_EXECUTION + releaseId);
+            releases.startWave(releaseId, 1);
+            releases.checkLock(releaseId, target, "checkout");
+            if (promoted) {
+                releases.endWave(releaseId, 1, List.of(new ReleaseService.TargetOutcome(target, "PROMOTED", null, null)));
+                releases.complete(releaseId);
+                releases.checkTargetsEnded(releaseId);
+                releases.finishPromoted(releaseId);
+            } else {
+                releases.endWave(releaseId, 1, List.of(new ReleaseService.TargetOutcome(target, "NOT_PROMOTED", "RolledBack", "failed")));
+                releases.halt(releaseId, "WaveFailed", "wave 1 failed");
+                releases.finishHalted(releaseId);
+            }
+        }, RELEASE_EXECUTION);
+    }
+
     /** The spec with Tollgate's probe as its smoke test (the sample is an ECS_ALB spec, so it names a test listener). */
     private static DeploymentSpec withSmokeTest(DeploymentSpec spec) {
         com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(spec);
@@ -113,8 +150,12 @@ class ToldEventsTest {
 
     /** The correlation a function reads from its event: the execution (every task passes it), no service. */
     private static void inInvocation(String deploymentId, Runnable work) {
+        inInvocation(deploymentId, work, EXECUTION);
+    }
+
+    private static void inInvocation(String deploymentId, Runnable work, String executions) {
         InvocationContext.Scope invocation = InvocationContext.open(
-                new Correlation(deploymentId, null, EXECUTION + deploymentId, "Test", null, 0));
+                new Correlation(deploymentId, null, executions + deploymentId, "Test", null, 0));
         try {
             work.run();
         } finally {
@@ -130,6 +171,8 @@ class ToldEventsTest {
         deployment("checkout-stuck", "manual intervention");
         deployment("checkout-dry-run", "dry run");
         deployment("checkout-watched", "watch");
+        release("checkout-v42", true);
+        release("checkout-v43", false);
 
         Set<DeploymentEvent.Type> types = EnumSet.noneOf(DeploymentEvent.Type.class);
         for (DeploymentEvent event : told) {

@@ -78,6 +78,7 @@ final class SampleEvents {
         SAMPLES.put("FinalizeFunction", "finalize-promote.json");
         SAMPLES.put("PipelineBridgeFunction", "pipeline-bridge-invalid-spec.json");
         SAMPLES.put("CodeDeployHookFunction", "codedeploy-hook.json");
+        SAMPLES.put("ReleaseFunction", "release-target-ended.json");
     }
 
     private static final int PERIOD_SECONDS = 60;

@@ -5,8 +5,12 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.LockDoctor;
 import dev.tollgate.deployment.SfnExecutionStatuses;
+import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.ops.OpsService;
 import dev.tollgate.ops.StepFunctionsExecutions;
+import dev.tollgate.release.DynamoReleaseStore;
+import dev.tollgate.release.ReleaseService;
+import dev.tollgate.release.ReleaseStore;
 import dev.tollgate.spec.SpecValidator;
 import java.time.Clock;
 import java.util.HashMap;
@@ -41,6 +45,10 @@ final class Connection {
             description = "The deployment state machine (default: the stack's StateMachineArn output)")
     String stateMachineArn;
 
+    @Option(names = "--release-state-machine-arn", defaultValue = "${env:TOLLGATE_RELEASE_STATE_MACHINE_ARN}",
+            description = "The release state machine, for releases in waves (default: the stack's ReleaseStateMachineArn output)")
+    String releaseStateMachineArn;
+
     @Option(names = "--table", defaultValue = "${env:TOLLGATE_TABLE}",
             description = "The deployments table (default: the stack's DeploymentsTableName output)")
     String table;
@@ -51,7 +59,7 @@ final class Connection {
 
     /** The clients and the service of one command; closing it closes the clients. */
     record Connected(OpsService ops, LockDoctor locks, StepFunctionsExecutions executions, String stateMachineArn, String table,
-                     AwsClients clients, List<AutoCloseable> closeables) implements AutoCloseable {
+                     AwsClients clients, List<AutoCloseable> closeables, Releases releases) implements AutoCloseable {
         @Override
         public void close() {
             for (AutoCloseable closeable : closeables) {
@@ -64,6 +72,18 @@ final class Connection {
         }
     }
 
+    /** Releases in waves: their records, the release function's service (for abort), and the release state machine if known. */
+    record Releases(ReleaseStore store, ReleaseService service, StepFunctionsExecutions executions) {
+
+        StepFunctionsExecutions requireExecutions() {
+            if (executions == null) {
+                throw new IllegalArgumentException("no release state machine: give --release-state-machine-arn, or a --stack whose "
+                        + "outputs name ReleaseStateMachineArn");
+            }
+            return executions;
+        }
+    }
+
     /** The AWS clients alone, for a command that needs neither the state machine nor the table: no call is made. */
     AwsClients clients() {
         return new AwsClients(new FunctionEnvironment(environment()));
@@ -73,10 +93,12 @@ final class Connection {
         AwsClients clients = clients();
         String machine = stateMachineArn;
         String tableName = table;
+        String releaseMachine = releaseStateMachineArn;
         if (machine == null || tableName == null) {
             Map<String, String> outputs = local() ? localNames() : stackOutputs(clients);
             machine = machine != null ? machine : require(outputs, "StateMachineArn");
             tableName = tableName != null ? tableName : require(outputs, "DeploymentsTableName");
+            releaseMachine = releaseMachine != null ? releaseMachine : outputs.get("ReleaseStateMachineArn");
         }
         SfnClient sfn = clients.build(SfnClient.builder());
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
@@ -84,7 +106,13 @@ final class Connection {
         DynamoDeploymentStore store = new DynamoDeploymentStore(dynamo, tableName);
         OpsService ops = new OpsService(store, executions, executions, new SpecValidator(), Clock.systemUTC());
         LockDoctor locks = new LockDoctor(store, new SfnExecutionStatuses(sfn), Clock.systemUTC());
-        return new Connected(ops, locks, executions, machine, tableName, clients, List.of(sfn, dynamo));
+        DynamoReleaseStore releaseStore = new DynamoReleaseStore(dynamo, tableName);
+        // The operator's abort tells no event: the release's own states tell what follows from it.
+        ReleaseService releaseService = new ReleaseService(releaseStore, store, ops, executions, executions, DeploymentEvents.NONE,
+                Clock.systemUTC(), clients.region().id());
+        Releases releases = new Releases(releaseStore, releaseService,
+                releaseMachine == null ? null : new StepFunctionsExecutions(sfn, releaseMachine));
+        return new Connected(ops, locks, executions, machine, tableName, clients, List.of(sfn, dynamo), releases);
     }
 
     /** The operator's name for the record: {@code --as}, else the OS user and the AWS identity behind the credentials. */
@@ -137,6 +165,7 @@ final class Connection {
 
     private static Map<String, String> localNames() {
         return Map.of("StateMachineArn", LocalStack.stateMachineArn(LocalStack.STATE_MACHINE_NAME),
+                "ReleaseStateMachineArn", LocalStack.stateMachineArn(LocalStack.RELEASE_STATE_MACHINE_NAME),
                 "DeploymentsTableName", LocalStack.TABLE_NAME);
     }
 

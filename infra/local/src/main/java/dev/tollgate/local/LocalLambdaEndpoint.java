@@ -13,9 +13,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,13 +40,19 @@ import java.util.function.Supplier;
  * the handler the template names, with that function's environment, and reports errors as the managed
  * Java runtime does. Answers as Lambda does: HTTP 200 with the response, or with
  * {@code X-Amz-Function-Error: Unhandled} and the error document, so the ASL's Retry and Catch see
- * the same error names as on AWS.
+ * the same error names as on AWS. A function it does not run may be handed to moto's own Invoke (see
+ * {@link #forwardOtherFunctionsTo}), where Python functions created in moto run.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html">Invoke</a>
  */
 public final class LocalLambdaEndpoint implements AutoCloseable {
 
     private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
+    /** Invoke's request and answer headers that a forwarded invocation carries across (the rest are the connection's). */
+    private static final List<String> FORWARDED_REQUEST_HEADERS = List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token",
+            "X-Amz-Invocation-Type", "X-Amz-Log-Type", "X-Amz-Client-Context", "Content-Type");
+    private static final List<String> FORWARDED_ANSWER_HEADERS = List.of("X-Amz-Function-Error", "X-Amz-Executed-Version",
+            "X-Amz-Log-Result", "X-Amzn-ErrorType", "X-Amzn-RequestId");
 
     private final ExecutionEnvironments environments;
     private final HttpServer server;
@@ -52,6 +63,9 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     });
     private final Map<String, Deque<InjectedFailure>> injectedFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
+    private final HttpClient forwarding = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile URI otherFunctions;
 
     /** Listens on a free loopback port; functions are deployed to {@code environments} afterwards. */
     public LocalLambdaEndpoint(ExecutionEnvironments environments) throws IOException {
@@ -70,6 +84,15 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     /** Starts one JVM of each of {@code functionNames} in the background, in that order (see {@link ExecutionEnvironments#initialize}). */
     public void initialize(List<String> functionNames) {
         environments.initialize(functionNames);
+    }
+
+    /**
+     * Hands every invocation of a function this endpoint does not run to the Lambda API at {@code lambdaApi} (moto),
+     * as it is, and its answer back: one endpoint then reaches every function of the account, as Lambda's does,
+     * whoever invokes it (an EventBridge rule's Lambda target, a test). Without it such a call answers 404.
+     */
+    public void forwardOtherFunctionsTo(URI lambdaApi) {
+        this.otherFunctions = lambdaApi;
     }
 
     public URI uri() {
@@ -172,6 +195,11 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
                     StandardCharsets.UTF_8);
             String name = functionName(nameOrArn);
             Optional<FunctionConfiguration> function = environments.function(name);
+            URI forwardTo = otherFunctions;
+            if (function.isEmpty() && forwardTo != null) {
+                forward(exchange, forwardTo);
+                return;
+            }
             if (function.isEmpty()) {
                 respond(exchange, 404, Map.of("X-Amzn-ErrorType", "ResourceNotFoundException"),
                         "{\"Type\":\"User\",\"Message\":\"Function not found: " + name + "\"}");
@@ -195,6 +223,39 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
                     : Map.of("X-Amz-Executed-Version", "$LATEST");
             respond(exchange, 200, headers, result.payload());
         }
+    }
+
+    /** Sends the invocation on to {@code lambdaApi} with Invoke's headers, and answers with what it answered. */
+    private void forward(HttpExchange exchange, URI lambdaApi) throws IOException {
+        URI request = exchange.getRequestURI();
+        String target = lambdaApi.toString().replaceAll("/$", "") + request.getRawPath()
+                + (request.getRawQuery() == null ? "" : "?" + request.getRawQuery());
+        HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(15))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+        for (String header : FORWARDED_REQUEST_HEADERS) {
+            String value = exchange.getRequestHeaders().getFirst(header);
+            if (value != null) {
+                forwarded.header(header, value);
+            }
+        }
+        HttpResponse<byte[]> answer;
+        try {
+            answer = forwarding.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            respond(exchange, 500, Map.of("X-Amzn-ErrorType", "ServiceException"),
+                    "{\"Type\":\"Service\",\"Message\":\"the local Lambda service is stopping\"}");
+            return;
+        } catch (IOException unreachable) {
+            respond(exchange, 500, Map.of("X-Amzn-ErrorType", "ServiceException"),
+                    "{\"Type\":\"Service\",\"Message\":\"moto's Lambda did not answer: " + unreachable.getClass().getSimpleName() + "\"}");
+            return;
+        }
+        Map<String, String> headers = new HashMap<>();
+        for (String header : FORWARDED_ANSWER_HEADERS) {
+            answer.headers().firstValue(header).ifPresent(value -> headers.put(header, value));
+        }
+        respond(exchange, answer.statusCode(), headers, answer.body());
     }
 
     /** What the runtime is told it was invoked as: the ARN, with the alias or version the caller named. */

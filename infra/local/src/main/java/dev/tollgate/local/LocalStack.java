@@ -1,9 +1,12 @@
 package dev.tollgate.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
+import dev.tollgate.json.Json;
 import dev.tollgate.aws.AwsCallCountFiles;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.ExecutionEnvironments;
@@ -54,6 +57,10 @@ public final class LocalStack implements AutoCloseable {
     public static final String ACCOUNT = "123456789012";
     public static final String TABLE_NAME = "tollgate-deployments";
     public static final String STATE_MACHINE_NAME = "tollgate-deployment";
+    /** The release state machine ({@code ReleaseStateMachine}): waves of targets, each an execution of the deployment one. */
+    public static final String RELEASE_STATE_MACHINE_NAME = "tollgate-release";
+    /** The rule that answers a release's waiting task when a target's execution ends (the release function's event). */
+    static final String TARGET_ENDED_RULE = "tollgate-release-target-ended";
     /** The deployment events' bus ({@code DeploymentEventBus} in template.yaml); rules on it deliver to consumers. */
     public static final String EVENT_BUS_NAME = "tollgate-deployments";
     /** The functions' output (JSON logs, EMF metrics), in the work directory. */
@@ -70,6 +77,7 @@ public final class LocalStack implements AutoCloseable {
     private final AwsClients clients;
     private final SfnClient sfn;
     private final String stateMachineArn;
+    private final String releaseStateMachineArn;
     private final Path workDirectory;
     private final FaultInjectingProxy faults;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -95,7 +103,11 @@ public final class LocalStack implements AutoCloseable {
         createDeploymentsTable();
         createEventBus();
         deployFunctions(template);
-        this.stateMachineArn = createStateMachine(template);
+        this.stateMachineArn = createStateMachine(template, "DeploymentStateMachine", STATE_MACHINE_NAME,
+                RepositoryFiles.stateMachineDefinition());
+        this.releaseStateMachineArn = createStateMachine(template, "ReleaseStateMachine", RELEASE_STATE_MACHINE_NAME,
+                RepositoryFiles.releaseStateMachineDefinition());
+        subscribeReleaseToTargetEnds(template);
         if (initializeFunctions) {
             lambdaEndpoint.initialize(stateMachineFunctions(template));
         }
@@ -109,6 +121,7 @@ public final class LocalStack implements AutoCloseable {
         this.clients = home.clients;
         this.sfn = home.sfn;
         this.stateMachineArn = home.stateMachineArn;
+        this.releaseStateMachineArn = home.releaseStateMachineArn;
         this.home = home;
         this.placement = placement;
         this.placedCredentials = placement.credentials(home.clients);
@@ -166,6 +179,8 @@ public final class LocalStack implements AutoCloseable {
         MotoServer moto;
         try {
             moto = MotoServer.start(endpoint.uri(), work);
+            // Functions created in moto (Python ones, run in its process) are invoked through the same endpoint.
+            endpoint.forwardOtherFunctionsTo(moto.endpoint());
         } catch (RuntimeException e) {
             endpoint.close();
             throw e;
@@ -305,25 +320,45 @@ public final class LocalStack implements AutoCloseable {
         return switch (template.resourceType(logicalId)) {
             case "AWS::DynamoDB::Table" -> TABLE_NAME;
             case "AWS::Serverless::Function" -> functionArn(logicalId);
-            case "AWS::Serverless::StateMachine" -> stateMachineArn(STATE_MACHINE_NAME);
+            case "AWS::Serverless::StateMachine" -> stateMachineArn("ReleaseStateMachine".equals(logicalId)
+                    ? RELEASE_STATE_MACHINE_NAME : STATE_MACHINE_NAME);
             case "AWS::Events::EventBus" -> EVENT_BUS_NAME;
             default -> throw new IllegalStateException("the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
         };
     }
 
-    private String createStateMachine(SamTemplate template) {
+    private String createStateMachine(SamTemplate template, String logicalId, String name, Path definitionFile) {
         String definition;
         try {
-            definition = Files.readString(RepositoryFiles.stateMachineDefinition());
+            definition = Files.readString(definitionFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (Map.Entry<String, String> substitution : template.definitionSubstitutions().entrySet()) {
+        for (Map.Entry<String, String> substitution : template.definitionSubstitutions(logicalId).entrySet()) {
             definition = definition.replace("${" + substitution.getKey() + "}", resolve(template, substitution.getValue()));
         }
         String filled = definition;
-        return sfn.createStateMachine(create -> create.name(STATE_MACHINE_NAME).definition(filled)
+        return sfn.createStateMachine(create -> create.name(name).definition(filled)
                 .roleArn("arn:aws:iam::" + ACCOUNT + ":role/tollgate-state-machine")).stateMachineArn();
+    }
+
+    /**
+     * The release function's {@code EventBridgeRule} event of template.yaml, on the default bus, where Step Functions puts
+     * its executions' status changes (the launcher makes moto do so, and deliver to a Lambda target).
+     */
+    private void subscribeReleaseToTargetEnds(SamTemplate template) {
+        JsonNode rule = template.resourceProperty("ReleaseFunction", "Events").path("TargetExecutionEnded").path("Properties");
+        ObjectNode pattern = (ObjectNode) rule.path("Pattern").deepCopy();
+        ((ObjectNode) pattern.path("detail")).putArray("stateMachineArn").add(stateMachineArn);
+        try (EventBridgeClient events = clients.build(EventBridgeClient.builder())) {
+            events.putRule(put -> put.name(TARGET_ENDED_RULE).eventPattern(Json.write(pattern)));
+            events.putTargets(put -> put.rule(TARGET_ENDED_RULE).targets(target -> target.id("release-function")
+                    .arn(functionArn("ReleaseFunction"))));
+        }
+    }
+
+    public String releaseStateMachineArn() {
+        return releaseStateMachineArn;
     }
 
     public String stateMachineArn() {

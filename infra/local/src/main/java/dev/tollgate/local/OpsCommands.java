@@ -10,6 +10,8 @@ import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
 import dev.tollgate.ops.OperatorAction;
 import dev.tollgate.ops.OpsService;
+import dev.tollgate.ops.StartedExecution;
+import dev.tollgate.release.ReleaseRecord;
 import dev.tollgate.ops.RolloutProgress;
 import dev.tollgate.ops.StatusReport;
 import dev.tollgate.deployment.DynamoDeploymentStore;
@@ -58,7 +60,8 @@ final class OpsCommands {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Validates a deployment spec and starts its execution, named after its deploymentId.")
+            description = "Validates a deployment spec and starts its execution, named after its deploymentId; or a release in "
+                    + "waves (a spec with waves), named after its releaseId.")
     static final class Start implements Callable<Integer> {
         @Spec
         CommandSpec command;
@@ -76,6 +79,17 @@ final class OpsCommands {
             PrintWriter out = command.commandLine().getOut();
             JsonNode spec = Json.tree(Files.readString(specFile));
             try (Connection.Connected connected = connection.connect()) {
+                if (ReleaseCommands.isRelease(spec)) {
+                    StartedExecution release = ReleaseCommands.start(connected, spec);
+                    String releaseId = spec.path("releaseId").asText();
+                    out.println("started release " + releaseId);
+                    out.println("  execution " + release.executionArn());
+                    out.println("  console   " + ConsoleLinks.execution(release.executionArn()));
+                    out.println("  follow it with: tollgate status " + releaseId);
+                    out.flush();
+                    return follow ? ReleaseCommands.follow(connected, releaseId, release.executionArn(), Duration.ofMinutes(timeoutMinutes),
+                            out) : 0;
+                }
                 OpsService.Started started = connected.ops().start(spec);
                 out.println("started " + started.deploymentId());
                 out.println("  execution " + started.executionArn());
@@ -117,19 +131,26 @@ final class OpsCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows a deployment: where it stands, its timeline, and every tick's verdict with its numbers.")
+            description = "Shows a deployment: where it stands, its timeline, and every tick's verdict with its numbers; or a "
+                    + "release in waves: each wave and each target's outcome, and what stopped it.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec command;
         @Mixin
         Connection connection;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        @Parameters(paramLabel = "ID", description = "The deploymentId, or a release's releaseId")
         String deploymentId;
 
         @Override
         public Integer call() {
             PrintWriter out = command.commandLine().getOut();
             try (Connection.Connected connected = connection.connect()) {
+                Optional<ReleaseRecord> release = connected.releases().store().find(deploymentId);
+                if (release.isPresent()) {
+                    ReleaseCommands.print(release.get(), Optional.ofNullable(connected.releases().executions())
+                            .flatMap(executions -> executions.describe(release.get().executionArn())), out);
+                    return 0;
+                }
                 print(connected.ops().status(deploymentId), out);
                 return 0;
             }
@@ -223,8 +244,20 @@ final class OpsCommands {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick.")
+            description = "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick. For a release in "
+                    + "waves: nothing more starts, every running target rolls back, and the release halts per its onFailure.")
     static final class Abort extends OperatorCommand {
+        @Override
+        public Integer call() {
+            try (Connection.Connected connected = connection.connect()) {
+                String who = connection.operator(operator.as, connected.clients());
+                if (connected.releases().store().find(deploymentId).isPresent()) {
+                    return ReleaseCommands.abort(connected, deploymentId, who, reason, command.commandLine().getOut());
+                }
+                return report(request(connected.ops(), who), command.commandLine().getOut());
+            }
+        }
+
         @Override
         OperatorAction request(OpsService ops, String who) {
             return ops.abort(deploymentId, who, reason);
@@ -264,7 +297,7 @@ final class OpsCommands {
         CommandSpec command;
         @Mixin
         Connection connection;
-        @Parameters(paramLabel = "ID", description = "The deploymentId")
+        @Parameters(paramLabel = "ID", description = "The deploymentId, or a release's releaseId (its page, and each target's beside it)")
         String deploymentId;
         @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Where to write the page")
         Path out;
@@ -277,10 +310,32 @@ final class OpsCommands {
                 RolloutReports reports = new RolloutReports(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
                         spec -> new CloudWatchMetricSource(connected.clients().targets().build(CloudWatchClient.builder(), spec)),
                         java.time.Clock.systemUTC());
+                Optional<ReleaseRecord> release = connected.releases().store().find(deploymentId);
+                if (release.isPresent()) {
+                    return writeRelease(release.get(), reports, connected);
+                }
                 write(reports.build(deploymentId), out);
                 command.commandLine().getOut().println("wrote " + out.toAbsolutePath());
                 return 0;
             }
+        }
+
+        /** A release: its page at {@code out}, and each target it deployed as {@code <deploymentId>.html} beside it. */
+        private int writeRelease(ReleaseRecord release, RolloutReports reports, Connection.Connected connected) throws IOException {
+            Path folder = out.toAbsolutePath().getParent();
+            java.util.Set<String> reported = new java.util.TreeSet<>();
+            for (ReleaseRecord.TargetState target : release.targets()) {
+                if (target.status() == ReleaseRecord.TargetStatus.PENDING
+                        || connected.executions().describe(connected.executions().executionArn(target.deploymentId())).isEmpty()) {
+                    continue;
+                }
+                write(reports.build(target.deploymentId()), folder.resolve(target.deploymentId() + ".html"));
+                reported.add(target.deploymentId());
+            }
+            Files.createDirectories(folder);
+            Files.writeString(out, ReportPage.html(release, reported, java.time.Instant.now()));
+            command.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " and " + reported.size() + " target reports beside it");
+            return 0;
         }
 
         /** Writes the page, creating its folder. */

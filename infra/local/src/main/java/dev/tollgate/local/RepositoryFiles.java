@@ -31,4 +31,9 @@ public final class RepositoryFiles {
     public static Path stateMachineDefinition() {
         return root().resolve("infra/statemachine/deployment.asl.json");
     }
+
+    /** The release state machine's definition: waves of targets, each a child execution of the deployment state machine. */
+    public static Path releaseStateMachineDefinition() {
+        return root().resolve("infra/statemachine/release.asl.json");
+    }
 }

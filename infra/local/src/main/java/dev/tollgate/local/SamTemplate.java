@@ -76,15 +76,16 @@ public final class SamTemplate {
         return parameter.has("Default") ? parameter.path("Default").asText() : value;
     }
 
-    /** The state machine's DefinitionSubstitutions, unresolved ({@code ValidateRequestFunction.Alias}). */
+    /** The deployment state machine's DefinitionSubstitutions, unresolved ({@code ValidateRequestFunction.Alias}). */
     public Map<String, String> definitionSubstitutions() {
+        return definitionSubstitutions("DeploymentStateMachine");
+    }
+
+    /** The DefinitionSubstitutions of the state machine {@code logicalId}, unresolved. */
+    public Map<String, String> definitionSubstitutions(String logicalId) {
         Map<String, String> substitutions = new LinkedHashMap<>();
-        for (JsonNode resource : root.path("Resources")) {
-            if ("AWS::Serverless::StateMachine".equals(resource.path("Type").asText())) {
-                resource.path("Properties").path("DefinitionSubstitutions").properties()
-                        .forEach(entry -> substitutions.put(entry.getKey(), entry.getValue().asText()));
-            }
-        }
+        resourceProperty(logicalId, "DefinitionSubstitutions").properties()
+                .forEach(entry -> substitutions.put(entry.getKey(), entry.getValue().asText()));
         return substitutions;
     }
 

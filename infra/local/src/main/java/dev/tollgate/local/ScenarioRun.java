@@ -108,6 +108,11 @@ public final class ScenarioRun {
      * nothing is started, so a test or the CLI can start it any way it likes.
      */
     public Release prepare(Scenario scenario, DemoTarget target, String service, long seed) {
+        return prepare(scenario, target, service, seed, true);
+    }
+
+    /** As {@link #prepare(Scenario, DemoTarget, String, long)}; without {@code withDatabase}, no database, no migrations. */
+    public Release prepare(Scenario scenario, DemoTarget target, String service, long seed, boolean withDatabase) {
         Instant began = Instant.now();
         // A release placed away names its region: the same service released at home in the same second is another deployment.
         String deploymentId = service + (placement == null ? "" : "-" + placement.region()) + "-" + ID_TIME.format(began) + "-"
@@ -155,8 +160,11 @@ public final class ScenarioRun {
                 traffic = new TrafficSimulator(targets, ecsAlb, scenario, DemoSpecs.PERIOD_SECONDS, REQUESTS_PER_PERIOD, seed);
             }
         }
-        ReleaseDatabase database = ReleaseDatabase.demo(targets, service, EcsAlbFixture.RELEASE_VERSION);
-        DemoSpecs.withMigrations(spec, database, false);
+        ReleaseDatabase database = null;
+        if (withDatabase) {
+            database = ReleaseDatabase.demo(targets, service, EcsAlbFixture.RELEASE_VERSION);
+            DemoSpecs.withMigrations(spec, database, false);
+        }
         if (scenario.needsWatch()) {
             DemoSpecs.withWatch(spec, DemoSpecs.WATCH_SECONDS);
         }

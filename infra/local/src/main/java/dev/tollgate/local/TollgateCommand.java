@@ -1,11 +1,15 @@
 package dev.tollgate.local;
 
 import dev.tollgate.deployment.DeploymentStatus;
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.TollgateException;
+import dev.tollgate.release.ReleaseRecord;
+import dev.tollgate.spec.ReleaseSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -37,7 +41,8 @@ public final class TollgateCommand implements Runnable {
         commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (failure instanceof InvalidSpecException invalid) {
-                err.println("tollgate: invalid deployment spec, nothing was started:");
+                err.println("tollgate: invalid " + (line.getCommandName().equals("start") ? "deployment spec or release" : "deployment spec")
+                        + ", nothing was started:");
                 invalid.violations().forEach(violation -> err.println("  " + violation));
                 err.flush();
                 return INVALID;
@@ -108,8 +113,21 @@ public final class TollgateCommand implements Runnable {
                 + "for the ops commands with --endpoint-url")
         boolean keepRunning;
 
+        @Option(names = "--waves", description = "Run a release in waves instead (docs/waves.md): an ECS service in "
+                + LocalStack.REGION + ", then in eu-west-1 and us-west-2 through roles; --scenario good (promoted everywhere) or "
+                + WAVE_TWO_FAILS + " (the eu-west-1 canary fails: the release halts and every wave goes back)")
+        boolean waves;
+
+        static final String WAVE_TWO_FAILS = "bad-errors-in-wave-2";
+
         @Override
         public Integer call() throws Exception {
+            if (waves) {
+                return releaseInWaves();
+            }
+            if (WAVE_TWO_FAILS.equals(scenario)) {
+                throw new IllegalArgumentException("--scenario " + WAVE_TWO_FAILS + " is a release in waves: add --waves");
+            }
             Scenario chosen = Scenario.fromCliName(scenario);
             DemoTarget chosenTarget = DemoTarget.fromCliName(target);
             System.out.println("starting the local stack (moto, local Lambda endpoint, state machine)...");
@@ -148,19 +166,65 @@ public final class TollgateCommand implements Runnable {
                 System.out.println(result.outcome());
                 int status = result.outcome().status().equals(expected) ? 0 : 1;
                 if (keepRunning) {
-                    System.out.println("the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
+                    keepUntilInterrupted(stack, "the local stack stays up: export TOLLGATE_ENDPOINT_URL=" + endpoint
                             + "; then ./tollgate list. Ctrl-C stops it.");
-                    CountDownLatch stopped = new CountDownLatch(1);
-                    // Ctrl-C stops the stack before the JVM exits (close() may run twice; the second does nothing).
-                    Runnable stopStack = stack::close;
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        stopStack.run();
-                        stopped.countDown();
-                    }, "stop-local-stack"));
-                    stopped.await();
                 }
                 return status;
             }
         }
-    }
+    
+        /** Says {@code how}, then keeps the stack up until Ctrl-C, which stops it before the JVM exits. */
+        private static void keepUntilInterrupted(LocalStack stack, String how) throws InterruptedException {
+            System.out.println(how);
+            CountDownLatch stopped = new CountDownLatch(1);
+            // close() may run twice (the hook and the try-with-resources); the second does nothing.
+            Runnable stopStack = stack::close;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopStack.run();
+                stopped.countDown();
+            }, "stop-local-stack"));
+            stopped.await();
+        }
+
+        /** {@code --waves}: a whole release of two waves over three regions of the one moto, followed to its end. */
+        private int releaseInWaves() throws Exception {
+            boolean waveTwoFails = WAVE_TWO_FAILS.equals(scenario);
+            if (!waveTwoFails && !"good".equals(scenario)) {
+                throw new IllegalArgumentException("--waves runs --scenario good or " + WAVE_TWO_FAILS + ", not " + scenario);
+            }
+            if (!"ecs-alb".equals(target) || approval || watchSeconds != null || dryRun || report != null || faults != null) {
+                throw new IllegalArgumentException("--waves releases an ECS service with the demo's own spec: it takes --scenario, "
+                        + "--service, --seed, --work-dir and --keep-running, not --target, --approval, --watch, --dry-run, --report "
+                        + "or --faults");
+            }
+            System.out.println("starting the local stack (moto, local Lambda endpoint, both state machines)...");
+            Path work = workDirectory != null ? workDirectory : java.nio.file.Files.createTempDirectory("tollgate-local");
+            try (LocalStack stack = LocalStack.start(work, FaultPlan.parse(null), seed)) {
+                String endpoint = stack.moto().endpoint().toString();
+                System.out.println("moto on " + endpoint + " (pid " + stack.moto().pid() + "), functions on "
+                        + stack.lambdaEndpoint().uri() + ", log " + stack.moto().log());
+                System.out.println("release " + service + ": wave 1 in " + LocalStack.REGION + ", wave 2 in eu-west-1 and us-west-2"
+                        + (waveTwoFails ? "; the eu-west-1 canary fails 6 % of requests" : ""));
+                List<List<ReleaseRun.TargetPlan>> plan = List.of(
+                        List.of(new ReleaseRun.TargetPlan(null, Scenario.GOOD)),
+                        List.of(new ReleaseRun.TargetPlan(Placement.of("eu-west-1", LocalStack.ACCOUNT, "ireland"),
+                                        waveTwoFails ? Scenario.BAD_ERRORS : Scenario.GOOD),
+                                new ReleaseRun.TargetPlan(Placement.of("us-west-2", LocalStack.ACCOUNT, "oregon"), Scenario.GOOD)));
+                ReleaseRun.Result result = new ReleaseRun(stack, System.out).run(service, plan, ReleaseSpec.OnFailure.ROLLBACK_ALL, seed);
+                DynamoDeploymentStore locks = new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME);
+                List<String> held = result.record().map(record -> record.targets().stream().map(ReleaseRecord.TargetState::serviceLock)
+                        .filter(lock -> locks.lockHolder(lock).isPresent()).toList()).orElse(List.of());
+                System.out.println(held.isEmpty() ? "every lock released" : "locks still held: " + held);
+                String expected = waveTwoFails ? ReleaseRecord.Status.HALTED.name() : ReleaseRecord.Status.PROMOTED.name();
+                String outcome = result.record().map(record -> record.status().name()).orElse("UNKNOWN");
+                // ReleaseRun printed the outcome line as the release ended.
+                System.out.println("wall time " + result.wallTime().toSeconds() + " s; expected " + expected + ", got " + outcome);
+                if (keepRunning) {
+                    keepUntilInterrupted(stack, "the local stack stays up: ./tollgate status " + result.releaseId() + " --endpoint-url "
+                            + endpoint + ". Ctrl-C stops it.");
+                }
+                return outcome.equals(expected) && held.isEmpty() ? 0 : 1;
+            }
+        }
+}
 }

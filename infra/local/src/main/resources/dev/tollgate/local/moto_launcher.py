@@ -72,6 +72,13 @@ Extensions (each one a documented AWS behaviour that moto 5.2.1 lacks; tested in
     tests invoke the demo's functions this way. See run_python_functions_in_process.
   * ELBv2: a load balancer tagged tollgate-local:dns-name reports that name as its DNSName, so a
     smoke test reaches a local test listener on 127.0.0.1 (moto's invented names resolve nowhere).
+  * Step Functions puts every execution status change on the default event bus, as AWS does
+    (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): RUNNING, then one of SUCCEEDED,
+    FAILED, TIMED_OUT, ABORTED, child executions included; moto 5.2.1 emits none. StopExecution ends the
+    execution at once, as on AWS. See emit_stepfunctions_status_events.
+  * EventBridge delivers to a rule's Lambda function targets (asynchronous Invoke on the local Lambda
+    endpoint, honouring Input, InputPath and InputTransformer); moto 5.2.1 answers PutEvents with HTTP 500
+    once a matching rule has one. See deliver_events_to_lambda_targets.
 """
 
 import argparse
@@ -953,6 +960,40 @@ FAILURE_TYPES = ("JobFailed", "ConfigurationError", "PermissionError", "Revision
                  "SystemUnavailable")
 
 
+def answer_each_task_token_once():
+    """A task token is answered once: SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat for a task that has had its
+    answer, or has timed out, fails with TaskTimedOut ("Provided task does not exist anymore",
+    https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html), so whoever answers second
+    learns it was too late. moto 5.2.1 keeps every callback endpoint and accepts a second answer, which it drops; and
+    for a timed-out task it constructs its TaskTimedOut and TaskDoesNotExist without their message, so the client gets
+    HTTP 500 (a TypeError), which it would retry as if AWS were unavailable."""
+    from moto.core.exceptions import AWSError
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    class TaskTimedOut(AWSError):
+        TYPE = "TaskTimedOut"
+        STATUS = 400
+
+    def too_late(backend, token):
+        for execution in backend._get_executions():
+            worker = getattr(execution, "exec_worker", None)
+            endpoint = worker.env.callback_pool_manager.get(token) if worker is not None else None
+            if endpoint is not None:
+                return endpoint.get_outcome() is not None or endpoint.consumer_error is not None
+        return False
+
+    def answered_once(answer):
+        def answered(self, task_token, *args, **kwargs):
+            if too_late(self, task_token):
+                raise TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'")
+            return answer(self, task_token, *args, **kwargs)
+
+        return answered
+
+    for name in ("send_task_success", "send_task_failure", "send_task_heartbeat"):
+        setattr(StepFunctionsParserBackend, name, answered_once(getattr(StepFunctionsParserBackend, name)))
+
+
 def extend_codepipeline_jobs():
     """CodePipeline's job worker API on a job store, checked as the API reference documents it:
 
@@ -1232,6 +1273,250 @@ def resolve_load_balancers_locally():
     ELBv2Backend.add_tags = add_tags
 
 
+STATUS_CHANGE = "Step Functions Execution Status Change"
+
+
+def _epoch_millis(value):
+    import datetime
+
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return int(value.timestamp() * 1000)
+
+
+def emit_stepfunctions_status_events():
+    """Every status change of a Standard execution goes to the default event bus of its account and region,
+    as Step Functions sends it (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html): source
+    aws.states, detail-type "Step Functions Execution Status Change", the execution's ARN as the resource, and a
+    detail like DescribeExecution's (startDate and stopDate in epoch milliseconds, stopDate null while RUNNING;
+    input and output as JSON strings, null when none; error and cause of a failed, timed-out or aborted one when
+    known). RUNNING when the execution starts, then one event when it ends: SUCCEEDED, FAILED (a Fail state or an
+    unhandled error), TIMED_OUT or ABORTED. moto 5.2.1 emits nothing, so no rule on aws.states ever matches.
+
+    Hooked where the engine sets the status: Execution.start (RUNNING), the worker's
+    _reflect_execution_status (every end), and Execution.stop, the StopExecution path: AWS ends a stopped execution
+    at once, while moto's worker only notices once its current state returns (a Task may take minutes), so the stop
+    itself marks the execution ABORTED, with its stop date, and emits; the worker's later reflection then keeps that
+    date and emits nothing more. Child executions started by a Task go through the same StartExecution, so they
+    emit too. Events go through moto's EventsBackend.put_events, so rules on the default bus match and deliver. A
+    failure to emit is printed to stderr: it never fails the execution or the call.
+    """
+    import datetime
+
+    from moto.events.models import events_backends
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+    from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
+    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution, SyncExecution
+
+    ended_badly = (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED)
+
+    def publish(execution, status):
+        try:
+            succeeded = status == ExecutionStatus.SUCCEEDED
+            output = to_json_str(execution.output, separators=(",", ":")) if succeeded else None
+            detail = {
+                "executionArn": execution.exec_arn,
+                "stateMachineArn": execution.state_machine.arn,
+                "name": execution.name,
+                "status": status.value,
+                "startDate": _epoch_millis(execution.start_date),
+                "stopDate": None if status == ExecutionStatus.RUNNING else _epoch_millis(execution.stop_date),
+                # As given to StartExecution, as DescribeExecution answers it.
+                "input": execution.execution_input if isinstance(execution.execution_input, str)
+                else to_json_str(execution.input_data, separators=(",", ":")),
+                "inputDetails": {"included": True},
+                "output": output,
+                "outputDetails": {"included": True} if output is not None else None,
+            }
+            if status in ended_badly:
+                for name, value in (("error", execution.error), ("cause", execution.cause)):
+                    if value:
+                        detail[name] = value
+            entries = events_backends[execution.account_id][execution.region_name].put_events([{
+                "Source": "aws.states",
+                "DetailType": STATUS_CHANGE,
+                "Detail": json.dumps(detail),
+                "Resources": [execution.exec_arn],
+            }])
+            if entries and "ErrorCode" in entries[0]:
+                print(f"status event of {execution.exec_arn} refused: {entries[0]}", file=sys.stderr, flush=True)
+        except Exception as failure:  # noqa: BLE001 - best effort, as on AWS; the execution goes on
+            print(f"status event of {execution.exec_arn} not emitted: {failure!r}", file=sys.stderr, flush=True)
+
+    def emits(execution):
+        # Express workflows (StartSyncExecution) send no status events on AWS; moto runs them as SyncExecution.
+        return not isinstance(execution, SyncExecution)
+
+    original_start = Execution.start
+
+    def start(self):
+        if not emits(self):
+            return original_start(self)
+        # Held until RUNNING is out, so a quick execution's end cannot overtake its start.
+        self._status_events_lock = threading.RLock()
+        self._terminal_event_emitted = False
+        with self._status_events_lock:
+            original_start(self)
+            publish(self, ExecutionStatus.RUNNING)
+
+    def ended(execution, status):
+        lock = getattr(execution, "_status_events_lock", None)
+        if lock is None:
+            return False
+        with lock:
+            if execution._terminal_event_emitted:
+                return False
+            execution._terminal_event_emitted = True
+            publish(execution, status)
+            return True
+
+    original_reflect = BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def reflect_execution_status(self):
+        execution = self.execution
+        stopped_at = execution.stop_date
+        original_reflect(self)
+        if not ended(execution, execution.exec_status) and execution.exec_status == ExecutionStatus.ABORTED and stopped_at:
+            # Aborted by StopExecution, which already set the stop date and emitted: it stays as reported.
+            execution.stop_date = stopped_at
+
+    original_stop = Execution.stop
+
+    def stop(self, stop_date, error, cause):
+        original_stop(self, stop_date=stop_date, error=error, cause=cause)
+        worker = self.exec_worker
+        if worker is None or worker.env is None or not isinstance(worker.env.program_state(), ProgramStopped):
+            return
+        lock = getattr(self, "_status_events_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._terminal_event_emitted:
+                return
+            self.exec_status = ExecutionStatus.ABORTED
+            self.stop_date = worker.env.program_state().stop_date
+            if self.stop_date.tzinfo is None:
+                self.stop_date = self.stop_date.replace(tzinfo=datetime.timezone.utc)
+            if error:
+                self.error = error
+            if cause:
+                self.cause = cause
+            ended(self, ExecutionStatus.ABORTED)
+
+    Execution.start = start
+    BaseExecutionWorkerCommunication._reflect_execution_status = reflect_execution_status
+    Execution.stop = stop
+
+
+LAMBDA_FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")
+
+
+def deliver_events_to_lambda_targets(lambda_endpoint):
+    """A rule's Lambda function target receives each matching event by an asynchronous invocation (InvocationType
+    Event), as EventBridge delivers it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html):
+    the whole event (version, id, detail-type, source, account, time, region, resources, detail), or the target's
+    Input (a constant JSON text, in place of the event), or the part of the event its InputPath selects, or what its
+    InputTransformer makes of it. moto 5.2.1 delivers to logs, archives, SQS and buses only, and answers PutEvents
+    with HTTP 500 (NotImplementedError) once a matching rule has a Lambda target.
+
+    Rule.send_to_targets is wrapped: the Lambda targets are taken out, moto's own dispatch handles the others. The
+    invocation goes to the local Lambda endpoint (where the Java handlers run, and which hands the functions it does
+    not run to moto's own Invoke), on a background thread: delivery is asynchronous on AWS, so PutEvents, or the end
+    of the execution whose status event it is, never waits for the function nor fails because of it. A failed
+    delivery is printed to stderr (EventBridge would retry, then drop it or send it to a dead-letter queue).
+    """
+    import boto3
+    from botocore.config import Config
+    from jsonpath_ng.ext import parse as jsonpath
+
+    from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
+    from moto.events.models import Rule
+    from moto.events.utils import EventTemplateParser
+
+    clients = {}
+    clients_lock = threading.Lock()
+
+    def client(region):
+        with clients_lock:
+            if region not in clients:
+                # A session of its own: boto3's default session is not safe to share between threads.
+                clients[region] = boto3.session.Session().client(
+                    "lambda",
+                    region_name=region,
+                    endpoint_url=lambda_endpoint,
+                    aws_access_key_id="local",
+                    aws_secret_access_key="local",
+                    config=Config(retries={"max_attempts": 0, "total_max_attempts": 1}, connect_timeout=5, read_timeout=900),
+                )
+            return clients[region]
+
+    def delivered_event(event):
+        # The event as EventBridge hands it over: its time in ISO 8601, without moto's ingestion-time.
+        whole = {name: value for name, value in event.items() if name != "ingestion-time"}
+        if isinstance(whole.get("time"), (int, float)):
+            whole["time"] = iso_8601_datetime_without_milliseconds(utcfromtimestamp(float(whole["time"])))
+        return whole
+
+    def payload_for(target, event, transform_input):
+        if not transform_input:
+            return json.dumps(event)
+        if target.get("Input") is not None:
+            return target["Input"]
+        whole = delivered_event(event)
+        if target.get("InputPath"):
+            matches = jsonpath(target["InputPath"]).find(whole)
+            return json.dumps(matches[0].value if matches else None)
+        transformer = target.get("InputTransformer")
+        if transformer:
+            return json.dumps(EventTemplateParser.parse(
+                input_template=transformer.get("InputTemplate"),
+                input_paths_map=transformer.get("InputPathsMap", {}),
+                event=event,
+            ))
+        return json.dumps(whole)
+
+    def invoke(function_arn, payload):
+        try:
+            region = LAMBDA_FUNCTION_ARN.match(function_arn).group(1)
+            answer = client(region).invoke(FunctionName=function_arn, InvocationType="Event", Payload=payload.encode())
+            if answer.get("FunctionError"):
+                print(f"event delivery to {function_arn}: the function failed: {answer['Payload'].read()!r}",
+                      file=sys.stderr, flush=True)
+        except Exception as failure:  # noqa: BLE001 - delivery is best effort; never the sender's failure
+            print(f"event delivery to {function_arn} failed: {failure!r}", file=sys.stderr, flush=True)
+
+    class OtherTargets:
+        """The rule as moto's dispatch sees it: every target but the Lambda functions."""
+
+        def __init__(self, rule, targets):
+            self._rule = rule
+            self.targets = targets
+
+        def __getattr__(self, name):
+            return getattr(self._rule, name)
+
+    original = Rule.send_to_targets
+
+    def send_to_targets(self, original_event, transform_input=True):
+        functions = [target for target in self.targets if LAMBDA_FUNCTION_ARN.match(target.get("Arn", ""))]
+        if not functions:
+            return original(self, original_event, transform_input)
+        if not self.event_pattern.matches_event(original_event):
+            return
+        others = [target for target in self.targets if target not in functions]
+        if others:
+            original(OtherTargets(self, others), original_event, transform_input)
+        for target in functions:
+            payload = payload_for(target, original_event, transform_input)
+            threading.Thread(target=invoke, args=(target["Arn"], payload), daemon=True,
+                             name=f"events-to-{target['Arn'].rsplit(':', 1)[-1]}").start()
+
+    Rule.send_to_targets = send_to_targets
+
+
 def main():
     arguments = argparse.ArgumentParser(description=__doc__)
     arguments.add_argument("--lambda-endpoint", required=True)
@@ -1263,6 +1548,7 @@ def main():
     extend_cloudwatch_percentiles()
     index_cloudwatch_metric_data()
     pass_task_failure_cause()
+    answer_each_task_token_once()
     wait_until_timestamps_in_utc()
     end_timed_out_task_attempts()
     extend_codepipeline_jobs()
@@ -1270,6 +1556,8 @@ def main():
     fix_cloudwatch_dimension_order()
     run_python_functions_in_process()
     resolve_load_balancers_locally()
+    emit_stepfunctions_status_events()
+    deliver_events_to_lambda_targets(options.lambda_endpoint)
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

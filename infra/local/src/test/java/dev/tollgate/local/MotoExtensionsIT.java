@@ -465,14 +465,7 @@ class MotoExtensionsIT {
         String machine = sfn.createStateMachine(create -> create.name("probe-task-failure")
                 .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
         String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
-        String token = null;
-        // The gate's function may start cold: a JVM under the runtime interface client takes seconds on a busy machine.
-        for (int attempt = 0; attempt < 600 && token == null; attempt++) {
-            Thread.sleep(100);
-            token = store.approvalToken("cause-probe-1").orElse(null);
-        }
-        assertNotNull(token, "the gate's function parked no task token within a minute");
-        String parked = token;
+        String parked = parkedToken(store, "cause-probe-1");
 
         sfn.sendTaskFailure(send -> send.taskToken(parked).error("Aborted").cause("aborted by alice: wrong build"));
         // The gate's function may still be finishing its invocation (it also puts an event on the bus): wait for the Catch.
@@ -480,6 +473,45 @@ class MotoExtensionsIT {
         assertEquals(ExecutionStatus.SUCCEEDED, result.status());
         assertEquals("aborted by alice: wrong build",
                 dev.tollgate.json.Json.tree(result.output()).path("failure").path("Cause").asText(), result.output());
+    }
+
+    /** The token the approval function parked for {@code deploymentId}; it may start cold: seconds on a busy machine. */
+    private static String parkedToken(DynamoDeploymentStore store, String deploymentId) throws InterruptedException {
+        String token = null;
+        for (int attempt = 0; attempt < 600 && token == null; attempt++) {
+            Thread.sleep(100);
+            token = store.approvalToken(deploymentId).orElse(null);
+        }
+        assertNotNull(token, "the gate's function parked no task token within a minute");
+        return token;
+    }
+
+    @Test
+    void aTaskTokenIsAnsweredOnceAsOnAws() throws Exception {
+        DynamoDeploymentStore store = new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME);
+        store.acquire("once-probe", "once-probe-1", "probe-execution", java.time.Instant.now());
+        SfnClient sfn = stack.sfn();
+        // The execution goes on after its gate (a Wait), so a second answer finds it running, as a release's would.
+        String definition = "{\"StartAt\":\"Gate\",\"States\":{\"Gate\":{\"Type\":\"Task\","
+                + "\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"Parameters\":{\"FunctionName\":\""
+                + LocalStack.functionArn("ApprovalFunction") + "\",\"Payload\":{\"deploymentId\":\"once-probe-1\",\"nextStepIndex\":1,"
+                + "\"reason\":\"probe\",\"taskToken.$\":\"$$.Task.Token\"}},\"Next\":\"Hold\"},"
+                + "\"Hold\":{\"Type\":\"Wait\",\"Seconds\":60,\"End\":true}}}";
+        String machine = sfn.createStateMachine(create -> create.name("probe-token-once")
+                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
+        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
+        String parked = parkedToken(store, "once-probe-1");
+
+        sfn.sendTaskSuccess(send -> send.taskToken(parked).output("{\"action\":\"APPROVE\"}"));
+
+        // A second answer is too late (TaskTimedOut), rather than accepted and dropped.
+        assertThrows(software.amazon.awssdk.services.sfn.model.TaskTimedOutException.class,
+                () -> sfn.sendTaskFailure(send -> send.taskToken(parked).error("RolledBack").cause("too late")));
+        assertThrows(software.amazon.awssdk.services.sfn.model.TaskTimedOutException.class,
+                () -> sfn.sendTaskSuccess(send -> send.taskToken(parked).output("{}")));
+        assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(describe -> describe.executionArn(execution)).status(),
+                "the first answer stands: the execution waits in Hold");
+        sfn.stopExecution(stop -> stop.executionArn(execution));
     }
 
     @Test

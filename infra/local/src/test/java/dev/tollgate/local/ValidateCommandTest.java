@@ -151,7 +151,8 @@ class ValidateCommandTest {
                 ran.out());
         assertTrue(ran.out().contains("wave 2: checkout-v42-w2-1 checkout in us-east-1 as arn:aws:iam::210987654321:role/tollgate/deployer"),
                 ran.out());
-        assertTrue(ran.out().contains("wave 2: checkout-v42-w2-2 checkout in ap-southeast-2, 2 steps before the promotion"), ran.out());
+        assertTrue(ran.out().contains("wave 2: checkout-v42-w2-2 checkout in ap-southeast-2 as arn:aws:iam::123456789012:role/tollgate/"
+                + "deployer-ap-southeast-2, 2 steps before the promotion"), ran.out());
     }
 
     @Test
@@ -189,12 +190,18 @@ class ValidateCommandTest {
     }
 
     @Test
-    void everyTargetOfAReleaseIsCheckedForReachAtItsOwnPath() {
-        Ran ran = validate(RepositoryFiles.root().resolve("events/release-three-regions.json"), "--home-region", "us-east-1");
+    void everyTargetOfAReleaseIsCheckedForReachAtItsOwnPath() throws IOException {
+        ObjectNode release = (ObjectNode) Json.tree(RepositoryFilesForTests.event("release-three-regions.json"));
+        ((ObjectNode) release.get("waves").get(0).get("targets").get(0)).remove("roleArn");
+        ((ObjectNode) release.get("waves").get(1).get("targets").get(1)).remove("roleArn");
+
+        Ran ran = validate(write("unreachable.json", Json.write(release)), "--home-region", "us-east-1");
+        Ran example = validate(RepositoryFiles.root().resolve("events/release-three-regions.json"), "--home-region", "us-east-1");
 
         assertEquals(TollgateCommand.INVALID, ran.status(), ran.out());
         assertTrue(ran.err().contains("invalid release, 2 problems:"), ran.err());
         assertTrue(ran.err().contains("  $.waves[0].targets[0].region: a target in eu-west-1 with no roleArn"), ran.err());
         assertTrue(ran.err().contains("  $.waves[1].targets[1].region: a target in ap-southeast-2 with no roleArn"), ran.err());
+        assertEquals(0, example.status(), "the example names a role wherever it leaves home: " + example.err());
     }
 }

@@ -60,4 +60,34 @@ class ApprovalHandlerTest {
         assertEquals(Instant.parse("2026-11-24T12:00:00Z"), store.find(promoted).orElseThrow().rollbackWindowUntil());
         assertEquals(null, store.find(promoted).orElseThrow().awaitingApprovalStep());
     }
+
+    @Test
+    void aReleasesTargetTellsTheReleaseItIsPromotedOnceItsWindowIsParked() throws Exception {
+        String promoted = "checkout-2026-11-24-v43";
+        new LockService(store, clock).acquire("checkout-next", promoted, "execution-2");
+        dev.tollgate.fakes.FakeDeploymentExecutions release = new dev.tollgate.fakes.FakeDeploymentExecutions().parkToken("release-token");
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Json.tree(SampleEvents.read("approval-rollback-window.json"));
+        event.putObject("release").put("releaseId", "checkout-v43").put("wave", 1).put("taskToken", "release-token");
+
+        SampleEvents.invokeWith(new ApprovalHandler(store, clock, DeploymentEvents.NONE, () -> release), Json.write(event));
+
+        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(promoted).orElseThrow(), "parked first");
+        assertEquals(List.of("success {\"deploymentId\":\"" + promoted + "\",\"status\":\"PROMOTED\",\"rollbackWindowUntil\":"
+                + "\"2026-11-24T12:00:00Z\"}"), release.gateAnswers());
+        assertEquals("ReleaseTold", store.find(promoted).orElseThrow().timeline().get(store.find(promoted).orElseThrow().timeline().size() - 1)
+                .state());
+    }
+
+    @Test
+    void aDeploymentOnItsOwnNeverReachesForStepFunctions() {
+        String promoted = "checkout-2026-11-24-v43";
+        new LockService(store, clock).acquire("checkout-next", promoted, "execution-2");
+
+        SampleEvents.invoke(new ApprovalHandler(store, clock, DeploymentEvents.NONE, () -> {
+            throw new AssertionError("no release to tell");
+        }), "approval-rollback-window.json");
+
+        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(promoted).orElseThrow());
+    }
 }

@@ -116,4 +116,62 @@ class ValidateRequestHandlerTest {
         BadRequestException bad = assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, huge));
         assertTrue(bad.getMessage().contains("larger than 256 KB"), bad.getMessage());
     }
+
+    @Test
+    void aReleaseInWavesComesBackWithEveryTargetsComposedSpecItsLockAndItsWindowKeptForTheRelease() throws Exception {
+        ObjectNode release = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("release-three-regions.json"));
+
+        JsonNode validated = SampleEvents.invokeWith(handler, Json.write(release)).path("release");
+
+        JsonNode ireland = validated.path("waves").get(0).path("targets").get(0);
+        assertEquals("checkout-v42-w1-1", ireland.path("spec").path("deploymentId").asText());
+        // Invoked without a function ARN, the handler cannot tell its own account: the role's is named in the lock.
+        assertEquals("checkout@eu-west-1/123456789012", ireland.path("serviceLock").asText());
+        assertEquals(86_400, ireland.path("spec").path("afterPromotion").path("rollbackWindowSeconds").asInt(),
+                "a promoted target keeps its way back until the release ends");
+        assertEquals("checkout@us-east-1/210987654321", validated.path("waves").get(1).path("targets").get(0).path("serviceLock")
+                .asText(), "Tollgate's region in another account: a lock of its own");
+        assertEquals("FAIL", validated.path("onLockHeld").asText());
+    }
+
+    @Test
+    void aReleaseIsHeldToTheReachRulesAtEachTargetsOwnPath() throws Exception {
+        ObjectNode release = (ObjectNode) Json.MAPPER.readTree(SampleEvents.read("release-three-regions.json"));
+        ((ObjectNode) release.path("waves").get(1).path("targets").get(1)).remove("roleArn");
+
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(release)));
+
+        assertEquals(1, invalid.violations().size(), invalid.getMessage());
+        assertEquals("$.waves[1].targets[1].region", invalid.violations().get(0).path());
+    }
+
+    @Test
+    void aReleasesTargetCarriesItsMembershipForTheRollbackWindowAndADeploymentOnItsOwnAnEmptyOne() throws Exception {
+        ObjectNode child = Json.MAPPER.createObjectNode();
+        child.set("spec", Json.MAPPER.readTree(SampleEvents.read("validate-request.json")));
+        child.putObject("release").put("releaseId", "checkout-v42").put("wave", 2).put("taskToken", "AQCEAAAA+release==");
+        child.put("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID", "arn:aws:states:us-east-1:123456789012:execution:tollgate-release:x");
+
+        JsonNode validated = SampleEvents.invokeWith(handler, Json.write(child));
+        JsonNode alone = SampleEvents.invoke(handler, "validate-request.json");
+
+        assertEquals("checkout-2026-11-24-v42", validated.path("spec").path("deploymentId").asText());
+        assertEquals("AQCEAAAA+release==", validated.path("release").path("taskToken").asText());
+        assertEquals(2, validated.path("release").path("wave").asInt());
+        assertTrue(alone.path("release").isObject() && alone.path("release").isEmpty(),
+                "always present, as KeepRollbackWindowOpen reads $.release: " + alone.path("release"));
+    }
+
+    @Test
+    void aTargetWithoutItsReleasesTokenIsRefusedWithEveryProblem() throws Exception {
+        ObjectNode child = Json.MAPPER.createObjectNode();
+        child.set("spec", Json.MAPPER.readTree(SampleEvents.read("validate-request.json")));
+        child.putObject("release").put("releaseId", "checkout-v42");
+        child.put("extra", true);
+
+        InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> SampleEvents.invokeWith(handler, Json.write(child)));
+
+        assertEquals(java.util.List.of("$.extra", "$.release.taskToken", "$.release.wave"),
+                invalid.violations().stream().map(InvalidSpecException.Violation::path).sorted().toList(), invalid.getMessage());
+    }
 }
