@@ -112,8 +112,10 @@ public record DeploymentEvent(
                                           ReleaseFact release, Instant startedAt) {
         Long duration = type == Type.RELEASE_HALTED || type == Type.RELEASE_PROMOTED
                 ? Math.max(0, Duration.between(startedAt, time).toSeconds()) : null;
+        // A halt is told twice, HALTING and then HALTED: two facts, two ids.
         String eventId = release.releaseId() + ":" + type.name().toLowerCase(java.util.Locale.ROOT)
-                + (release.wave() == null ? "" : ":" + release.wave());
+                + (release.wave() == null ? "" : ":" + release.wave())
+                + (type == Type.RELEASE_HALTED ? ":" + status.toLowerCase(java.util.Locale.ROOT) : "");
         return new DeploymentEvent(SCHEMA_VERSION, type, eventId, release.releaseId(), service, executionArn, time, null, null, null,
                 null, null, null, reason, null, status, null, null, duration, release);
     }

@@ -276,4 +276,38 @@ class ReleaseValidatorTest {
 
         assertEquals(spec, Json.read(Json.write(spec), ReleaseSpec.class));
     }
+
+    @Test
+    void everyTargetKeepsItsWayBackUntilTheReleaseEndsBesideItsWatch() {
+        ObjectNode release = release();
+        release.putObject("afterPromotion").put("watchSeconds", 1_800);
+
+        ReleaseSpec spec = validator.validate(release);
+
+        for (WaveTarget target : spec.targets()) {
+            assertEquals(86_400 - 1_800, target.spec().rollbackWindowSeconds(), target.spec().deploymentId());
+            assertEquals(1_800, target.spec().watchSeconds());
+        }
+        assertEquals(ReleaseSpec.OnLockHeld.FAIL, spec.onLockHeld(), "a held lock fails the target unless the release says WAIT");
+    }
+
+    @Test
+    void aReleaseRefusesARollbackWindowOfItsOwnAndACodeDeployTargetSayingWhy() {
+        ObjectNode release = release();
+        release.putObject("afterPromotion").put("rollbackWindowSeconds", 3_600);
+        ObjectNode target = (ObjectNode) release.get("waves").get(1).get("targets").get(0);
+        target.remove("roleArn");
+        target.put("region", "us-east-1");
+        target.set("target", Json.tree("{\"type\": \"CODEDEPLOY\", \"application\": \"checkout\", \"deploymentGroup\": \"prod\","
+                + " \"lambda\": {\"functionName\": \"checkout\", \"alias\": \"live\"}}"));
+        release.put("onLockHeld", "SOMETIMES");
+
+        List<Violation> violations = violations(release);
+
+        assertTrue(violationAt(release, "$.afterPromotion.rollbackWindowSeconds").problem().contains("until the whole release ends"),
+                violations.toString());
+        assertTrue(violationAt(release, "$.waves[1].targets[0].target.type").problem().contains("CODEDEPLOY target cannot be part of a release"),
+                violations.toString());
+        assertTrue(violations.stream().anyMatch(violation -> violation.path().equals("$.onLockHeld")), violations.toString());
+    }
 }
