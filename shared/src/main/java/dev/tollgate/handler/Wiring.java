@@ -10,8 +10,6 @@ import dev.tollgate.events.EventBridgeDeploymentEvents;
 import dev.tollgate.events.LoggedDeploymentEvents;
 import dev.tollgate.metrics.CloudWatchMetricSource;
 import dev.tollgate.metrics.MetricSource;
-import dev.tollgate.release.DynamoReleaseStore;
-import dev.tollgate.release.ReleaseStore;
 import dev.tollgate.secrets.SecretResolver;
 import dev.tollgate.secrets.SecretsManagerSecretResolver;
 import dev.tollgate.telemetry.DeploymentMetrics;
@@ -32,12 +30,6 @@ public final class Wiring {
 
     public static DeploymentStore deploymentStore(AwsClients clients) {
         return new DynamoDeploymentStore(clients.build(DynamoDbClient.builder()),
-                clients.environment().require(FunctionEnvironment.TABLE_NAME));
-    }
-
-    /** Releases in waves, beside the deployments in their table. */
-    public static ReleaseStore releaseStore(AwsClients clients) {
-        return new DynamoReleaseStore(clients.build(DynamoDbClient.builder()),
                 clients.environment().require(FunctionEnvironment.TABLE_NAME));
     }
 

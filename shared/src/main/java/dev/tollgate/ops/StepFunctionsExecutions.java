@@ -17,10 +17,12 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
 
     private final SfnClient sfn;
     private final String stateMachineArn;
+    private final StepFunctionsTaskTokens taskTokens;
 
     public StepFunctionsExecutions(SfnClient sfn, String stateMachineArn) {
         this.sfn = sfn;
         this.stateMachineArn = stateMachineArn;
+        this.taskTokens = new StepFunctionsTaskTokens(sfn);
     }
 
     @Override
@@ -116,11 +118,11 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
 
     @Override
     public boolean approve(String taskToken, String outputJson) {
-        return new StepFunctionsTaskTokens(sfn).approve(taskToken, outputJson);
+        return taskTokens.approve(taskToken, outputJson);
     }
 
     @Override
     public boolean reject(String taskToken, String error, String cause) {
-        return new StepFunctionsTaskTokens(sfn).reject(taskToken, error, cause);
+        return taskTokens.reject(taskToken, error, cause);
     }
 }

@@ -30,7 +30,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -219,8 +221,8 @@ public final class ReleaseService {
                 updated.add(target);
                 continue;
             }
-            Optional<ExecutionView> execution = executions.describe(executions.executionArn(target.deploymentId()));
-            if (execution.isPresent() && !execution.get().state().running()) {
+            Optional<ExecutionView> execution = ended(target);
+            if (execution.isPresent()) {
                 boolean rolledBack = OpsService.ROLLED_BACK.equals(execution.get().error());
                 updated.add(target.with(rolledBack ? TargetStatus.ROLLED_BACK : TargetStatus.ROLLBACK_UNCONFIRMED, rolledBack ? null
                         : cut("its execution ended " + execution.get().state() + " " + execution.get().error() + ": "
@@ -272,25 +274,31 @@ public final class ReleaseService {
         ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
         boolean lastCheck = record.endChecks() + 1 >= ROLLBACK_CHECKS;
         boolean settled = true;
+        Map<String, String> keptBecause = new HashMap<>();
         for (TargetState target : record.targets()) {
             if (target.status() != TargetStatus.CLOSING) {
                 continue;
             }
-            Optional<ExecutionView> execution = executions.describe(executions.executionArn(target.deploymentId()));
-            if (execution.isPresent() && !execution.get().state().running()) {
-                String why = execution.get().state() == ExecutionState.SUCCEEDED ? null
+            Optional<ExecutionView> execution = ended(target);
+            if (execution.isPresent()) {
+                keptBecause.put(target.deploymentId(), execution.get().state() == ExecutionState.SUCCEEDED ? null
                         : cut("its window closed, its execution ended " + execution.get().state() + " " + execution.get().error() + ": "
-                        + execution.get().cause() + "; see tollgate status " + target.deploymentId());
-                releases.update(releaseId, current -> current.withTarget(target.deploymentId(), state -> state.with(TargetStatus.KEPT, why)));
+                        + execution.get().cause() + "; see tollgate status " + target.deploymentId()));
             } else if (lastCheck) {
-                releases.update(releaseId, current -> current.withTarget(target.deploymentId(), state -> state.with(TargetStatus.KEPT,
-                        "its window closed; still retiring the old version after " + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS
-                                + " s: see tollgate status " + target.deploymentId())));
+                keptBecause.put(target.deploymentId(), "its window closed; still retiring the old version after "
+                        + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS + " s: see tollgate status " + target.deploymentId());
             } else {
                 settled = false;
             }
         }
-        releases.update(releaseId, ReleaseRecord::checkedEnd);
+        // One write for the whole check: the record only notes what the executions say, so nothing is lost if it is retried.
+        releases.update(releaseId, current -> {
+            ReleaseRecord changed = current.checkedEnd();
+            for (Map.Entry<String, String> kept : keptBecause.entrySet()) {
+                changed = changed.withTarget(kept.getKey(), state -> state.with(TargetStatus.KEPT, kept.getValue()));
+            }
+            return changed;
+        });
         return new EndCheck(settled);
     }
 
@@ -361,6 +369,11 @@ public final class ReleaseService {
             abortRunningTargets(record, "a sibling failed: " + reason);
         }
         return answered;
+    }
+
+    /** The target's execution once it has ended; empty while it runs. */
+    private Optional<ExecutionView> ended(TargetState target) {
+        return executions.describe(executions.executionArn(target.deploymentId())).filter(execution -> !execution.state().running());
     }
 
     private void abortRunningTargets(ReleaseRecord record, String reason) {

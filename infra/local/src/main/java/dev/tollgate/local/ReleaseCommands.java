@@ -109,7 +109,8 @@ final class ReleaseCommands {
         out.println("each target: tollgate status DEPLOYMENT-ID");
     }
 
-    private static List<String> targetLines(ReleaseRecord release) {
+    /** A line per target: its wave, id, service and region, status and reason, as a release is followed. */
+    static List<String> targetLines(ReleaseRecord release) {
         List<String> lines = new ArrayList<>();
         for (WaveState wave : release.waves()) {
             for (TargetState target : wave.targets()) {

@@ -131,14 +131,10 @@ public final class ReleaseRun {
         DynamoReleaseStore releases = releases();
         while (true) {
             releases.find(releaseId).ifPresent(record -> {
-                for (ReleaseRecord.WaveState wave : record.waves()) {
-                    for (ReleaseRecord.TargetState target : wave.targets()) {
-                        String line = "  wave " + wave.wave() + "  " + target.deploymentId() + " (" + target.region() + ")  "
-                                + target.status() + (target.reason() == null ? "" : ": " + target.reason());
-                        if (!printed.contains(line)) {
-                            printed.add(line);
-                            out.println(line);
-                        }
+                for (String line : ReleaseCommands.targetLines(record)) {
+                    if (!printed.contains(line)) {
+                        printed.add(line);
+                        out.println(line);
                     }
                 }
             });

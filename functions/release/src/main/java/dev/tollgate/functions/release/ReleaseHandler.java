@@ -5,18 +5,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Json;
 import dev.tollgate.ops.OpsService;
 import dev.tollgate.ops.StepFunctionsExecutions;
+import dev.tollgate.release.DynamoReleaseStore;
 import dev.tollgate.release.ReleaseService;
 import dev.tollgate.release.ReleaseService.TargetOutcome;
 import dev.tollgate.spec.ReleaseSpec;
 import dev.tollgate.spec.SpecValidator;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -49,9 +52,12 @@ public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
     private static ReleaseService wire(AwsClients clients) {
         StepFunctionsExecutions executions = new StepFunctionsExecutions(clients.build(SfnClient.builder()),
                 clients.environment().require(DEPLOYMENT_STATE_MACHINE_ARN));
-        DeploymentStore deployments = Wiring.deploymentStore(clients);
+        // The deployments and the releases share one table, so one client: a second would be built on every cold start.
+        DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
+        String table = clients.environment().require(FunctionEnvironment.TABLE_NAME);
+        DeploymentStore deployments = new DynamoDeploymentStore(dynamo, table);
         OpsService ops = new OpsService(deployments, executions, executions, new SpecValidator(), Wiring.clock());
-        return new ReleaseService(Wiring.releaseStore(clients), deployments, ops, executions, executions,
+        return new ReleaseService(new DynamoReleaseStore(dynamo, table), deployments, ops, executions, executions,
                 Wiring.deploymentEvents(clients), Wiring.clock(), clients.region().id());
     }
 
