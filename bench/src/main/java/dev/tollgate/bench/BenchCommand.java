@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -75,11 +76,31 @@ public final class BenchCommand {
         }
     }
 
+    /** Each command's options: anything else is refused before a benchmark starts its minutes of work. */
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "judge", Set.of("--scenarios", "--out", "--judge"),
+            "generate", Set.of("--out", "--seed", "--count"),
+            "coldstart", Set.of("--runs", "--function", "--priming", "--baseline-jars", "--work-dir"),
+            "httpclients", Set.of("--runs", "--warm-ticks", "--work-dir"),
+            "budget", Set.of("--seeds", "--tick-metrics", "--tick-alarms", "--work-dir"));
+
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
             throw new IllegalArgumentException("no command");
         }
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        if (!OPTIONS.containsKey(args[0])) {
+            throw new IllegalArgumentException("unknown command " + args[0]);
+        }
         Map<String, List<String>> options = options(args);
+        List<String> unknown = options.keySet().stream().filter(name -> !OPTIONS.get(args[0]).contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(args[0] + " does not take " + String.join(", ", unknown)
+                    + "; it takes " + OPTIONS.get(args[0]).stream().sorted().collect(Collectors.joining(", ")));
+        }
         switch (args[0]) {
             case "judge":
                 judge(Path.of(single(options, "--scenarios")), Path.of(single(options, "--out")),

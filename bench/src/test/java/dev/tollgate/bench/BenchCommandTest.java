@@ -1,6 +1,7 @@
 package dev.tollgate.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -72,5 +73,34 @@ class BenchCommandTest {
         List<Outcome> outcomes = BenchCommand.judge(folder, temporary.resolve("generated.json"), List.of("tollgate", "threshold"), quiet);
 
         assertEquals(56, outcomes.size());
+    }
+
+    @Test
+    void refusesAnOptionItsCommandDoesNotTakeBeforeStartingAnything() {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BenchCommand.run(
+                new String[] {"coldstart", "--runs", "2", "--seeds", "3"}, quiet));
+
+        assertEquals("coldstart does not take --seeds; it takes --baseline-jars, --function, --priming, --runs, --work-dir",
+                refused.getMessage());
+    }
+
+    @Test
+    void helpPrintsTheUsageAndRunsNothing() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        int exit = BenchCommand.run(new String[] {"coldstart", "--help"}, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertEquals(0, exit);
+        assertTrue(printed.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar tollgate-bench.jar judge"), printed.toString());
+    }
+
+    @Test
+    void refusesAnUnknownCommand() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> BenchCommand.run(new String[] {"coldstrat"}, System.out));
+
+        assertEquals("unknown command coldstrat", refused.getMessage());
     }
 }

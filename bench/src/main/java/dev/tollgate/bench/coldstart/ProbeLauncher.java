@@ -40,9 +40,14 @@ final class ProbeLauncher {
 
     /** What one cold start measured: the wall time seen from outside, the probe's own phases, and the outcome. */
     record ProbeResult(double wallMillis, double constructMillis, double primeMillis, double firstInvokeMillis,
-                       double lastInvokeMillis, String status) {
+                       double lastInvokeMillis, String status, String lastStatus) {
         boolean ok() {
             return "ok".equals(status);
+        }
+
+        /** The last of several invocations succeeded too: its time is a warm invocation's. */
+        boolean lastOk() {
+            return ok() && "ok".equals(lastStatus);
         }
     }
 
@@ -92,7 +97,8 @@ final class ProbeLauncher {
         Launch launch = launch(classPath, PROBE_MAIN, arguments, environment, extraJvmFlags, "PROBE ");
         Map<String, String> fields = launch.fields();
         return new ProbeResult(launch.wallMillis(), number(fields, "constructMillis"), number(fields, "primeMillis"),
-                number(fields, "firstInvokeMillis"), number(fields, "lastInvokeMillis"), fields.get("status"));
+                number(fields, "firstInvokeMillis"), number(fields, "lastInvokeMillis"), fields.get("status"),
+                fields.getOrDefault("lastStatus", fields.get("status")));
     }
 
     /** A probe's run: the wall time until it printed its result line, and that line's fields. */
