@@ -46,7 +46,7 @@ public final class Wiring {
         return spec -> new SecretsManagerSecretResolver(clients.targets().build(SecretsManagerClient.builder(), spec));
     }
 
-    // observability (issue 7): the facts a function states go to its log, to EMF metrics and to the event bus.
+    // observability: the facts a function states go to its log, to EMF metrics and to the event bus.
     /** The bus deployment events go to ({@code !Ref DeploymentEventBus} in template.yaml). */
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     /** The CloudWatch namespace of Tollgate's own metrics (Powertools' variable). */

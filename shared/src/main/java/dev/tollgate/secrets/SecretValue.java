@@ -53,11 +53,6 @@ public final class SecretValue {
         return fields().map(Map::keySet).orElse(Set.of());
     }
 
-    /** For the one place that must hand the value on (a JDBC connection); never log it. */
-    public String reveal() {
-        return text;
-    }
-
     @Override
     public String toString() {
         return "SecretValue[redacted]";

@@ -1,7 +1,6 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +9,6 @@ import dev.tollgate.spec.ReleaseBudget;
 import dev.tollgate.spec.ReleaseSpec;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the release state machine, template.yaml and what {@link ReleaseBudget} counts of it in step: its placeholders,
- * every Task's correlation, retries and failure path, the loops' intervals, and AWS's own validator.
+ * every Task's correlation, retries and failure path, and the loops' intervals (AWS's own validator: ThirdPartyChecksIT).
  */
 class ReleaseStateMachineTest {
 
@@ -97,21 +95,5 @@ class ReleaseStateMachineTest {
         }
         assertEquals("$.ended", states.get("BakeAfterWave").path("OutputPath").asText(),
                 "a wave's iteration ends with its verdict only: the Map over the waves gathers no outcomes");
-    }
-
-    @Test
-    void aslValidatorAcceptsTheReleaseStateMachineFilledAsCloudFormationFillsIt() throws IOException {
-        DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
-        String filled = definition();
-        for (Map.Entry<String, JsonNode> substitution : stack.property("ReleaseStateMachine", "DefinitionSubstitutions").properties()) {
-            filled = filled.replace("${" + substitution.getKey() + "}", substitution.getValue().asText());
-        }
-        assertFalse(filled.contains("${"), "every placeholder filled");
-        Path file = RepositoryFiles.root().resolve("infra/local/target/checks/release.filled.asl.json");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, filled);
-
-        ThirdPartyTools.Run validation = ThirdPartyTools.aslValidator(file);
-        assertEquals(0, validation.exitCode(), "asl-validator --json-path " + file + ":\n" + validation.output());
     }
 }

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -177,64 +176,6 @@ class TemplateTest {
                 Json.tree(Files.readString(file));
             }
         }
-    }
-
-    @Test
-    void cfnLintAcceptsTheTemplate() {
-        ThirdPartyTools.Run lint = ThirdPartyTools.cfnLint(RepositoryFiles.template(), "--include-checks", "I");
-        assertEquals(0, lint.exitCode(), "cfn-lint --include-checks I template.yaml:\n" + lint.output());
-    }
-
-    /**
-     * cfn-lint on template.yaml lints what it translates itself; here the translation is AWS's SAM translator's, as
-     * {@code sam deploy} sends it, and the informational rules count too.
-     */
-    @Test
-    void cfnLintAcceptsTheCloudFormationTheSamTranslatorMakesOfTheTemplate() throws IOException {
-        Path translated = ThirdPartyTools.translatedTemplateFile();
-        ThirdPartyTools.Run lint = ThirdPartyTools.cfnLint(translated, "--include-checks", "I");
-        assertEquals(0, lint.exitCode(), "cfn-lint --include-checks I " + translated + ":\n" + lint.output());
-    }
-
-    @Test
-    void aslValidatorAcceptsTheStateMachineWithItsSubstitutionsFilledAsCloudFormationFillsThem() throws IOException {
-        DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
-        String definition = Files.readString(RepositoryFiles.stateMachineDefinition());
-        for (Map.Entry<String, JsonNode> substitution : stack.property("DeploymentStateMachine", "DefinitionSubstitutions").properties()) {
-            assertTrue(substitution.getValue().asText().matches(
-                    "arn:aws:lambda:us-east-1:123456789012:function:tollgate-[A-Za-z]+Function-[A-Z0-9]{12}:live"),
-                    substitution.getKey() + " is a function's live alias ARN: " + substitution.getValue());
-            definition = definition.replace("${" + substitution.getKey() + "}", substitution.getValue().asText());
-        }
-        assertFalse(definition.contains("${"), "every placeholder filled");
-        Path filled = RepositoryFiles.root().resolve("infra/local/target/checks/deployment.filled.asl.json");
-        Files.createDirectories(filled.getParent());
-        Files.writeString(filled, definition);
-
-        ThirdPartyTools.Run validation = ThirdPartyTools.aslValidator(filled);
-        assertEquals(0, validation.exitCode(), "asl-validator --json-path " + filled + ":\n" + validation.output());
-    }
-
-    /** CloudFormation stack names go up to 128 characters; every name the template gives must fit its type's limit. */
-    @Test
-    void everyNameTheTemplateGivesFitsItsLimitWhateverTheStackName() {
-        String longestStackName = "t" + "x".repeat(127);
-        List<String> problems = new ArrayList<>();
-        for (String stackName : List.of("tollgate", longestStackName)) {
-            for (DeployedStack.GivenName given : new DeployedStack(ThirdPartyTools.translatedTemplate(), stackName, Map.of(), Map.of()).givenNames()) {
-                if (given.name().length() > given.limit()) {
-                    problems.add(given.logicalId() + " in stack " + stackName.length() + " characters long: " + given.name().length()
-                            + " characters (at most " + given.limit() + "): " + given.name());
-                }
-            }
-        }
-        assertEquals(List.of(), problems);
-    }
-
-    @Test
-    void cfnLintAcceptsTheExamplePipeline() {
-        ThirdPartyTools.Run lint = ThirdPartyTools.cfnLint(RepositoryFiles.root().resolve("infra/pipeline/pipeline.yaml"), "--include-checks", "I");
-        assertEquals(0, lint.exitCode(), "cfn-lint --include-checks I infra/pipeline/pipeline.yaml:\n" + lint.output());
     }
 
     @Test

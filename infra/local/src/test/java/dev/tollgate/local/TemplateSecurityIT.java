@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The IAM promises of docs/security.md, checked against template.yaml and each function's dependencies. */
-class TemplateSecurityTest {
+class TemplateSecurityIT {
 
     /** SDK artifact of a function module to the IAM service prefix its calls need. */
     private static final Map<String, String> IAM_PREFIX_OF_SDK = Map.ofEntries(
@@ -42,7 +42,7 @@ class TemplateSecurityTest {
 
     private final JsonNode template;
 
-    TemplateSecurityTest() throws IOException {
+    TemplateSecurityIT() throws IOException {
         template = new ObjectMapper(new YAMLFactory()).readTree(RepositoryFiles.template().toFile());
     }
 
