@@ -467,8 +467,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Rollout reports of this stack's deployments (the clients stay open with the stack). */
-    public dev.tollgate.report.RolloutReports rolloutReports() {
-        return new dev.tollgate.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
+    public dev.tollgate.cli.report.RolloutReports rolloutReports() {
+        return new dev.tollgate.cli.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
                 new dev.tollgate.ops.StepFunctionsExecutions(sfn, stateMachineArn), new dev.tollgate.metrics.CloudWatchMetricSource(cloudWatch()),
                 java.time.Clock.systemUTC());
     }

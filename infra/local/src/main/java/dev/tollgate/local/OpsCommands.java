@@ -1,26 +1,24 @@
 package dev.tollgate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.cli.report.ReportPage;
+import dev.tollgate.cli.report.RolloutReport;
+import dev.tollgate.cli.report.RolloutReports;
 import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.LockDoctor;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
+import dev.tollgate.metrics.CloudWatchMetricSource;
 import dev.tollgate.ops.ConsoleLinks;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
 import dev.tollgate.ops.OperatorAction;
 import dev.tollgate.ops.OpsService;
-import dev.tollgate.ops.StartedExecution;
-import dev.tollgate.release.ReleaseRecord;
 import dev.tollgate.ops.RolloutProgress;
+import dev.tollgate.ops.StartedExecution;
 import dev.tollgate.ops.StatusReport;
-import dev.tollgate.deployment.DynamoDeploymentStore;
-import dev.tollgate.metrics.CloudWatchMetricSource;
-import dev.tollgate.report.ReportPage;
-import dev.tollgate.report.RolloutReport;
-import dev.tollgate.report.RolloutReports;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.tollgate.release.ReleaseRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The ops subcommands of {@code tollgate}: thin wrappers around {@link OpsService}. Refusals
