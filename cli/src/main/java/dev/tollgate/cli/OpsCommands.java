@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.cli.report.ReportPage;
@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * (a finished deployment, no approval pending, an invalid spec) are {@code TollgateException}s
  * that {@link TollgateCommand} prints as one line and exit status 1 (2 for an invalid spec).
  */
-final class OpsCommands {
+public final class OpsCommands {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -292,7 +292,7 @@ final class OpsCommands {
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "Writes one deployment's rollout report: a self-contained HTML page (states, per step the canary and "
                     + "baseline series of every metric with the bake window, each decision with its numbers, migrations, pinned secrets).")
-    static final class Report implements Callable<Integer> {
+    public static final class Report implements Callable<Integer> {
         @Spec
         CommandSpec command;
         @Mixin
@@ -339,7 +339,7 @@ final class OpsCommands {
         }
 
         /** Writes the page, creating its folder. */
-        static void write(RolloutReport report, Path out) throws IOException {
+        public static void write(RolloutReport report, Path out) throws IOException {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);

@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import dev.tollgate.cli.report.ReplayReports;
 import dev.tollgate.cli.report.RolloutReports;
