@@ -2,14 +2,7 @@ package dev.tollgate.replay;
 
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.Verdict;
-import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.ops.TickOutputs;
-import dev.tollgate.report.RolloutReport;
-import dev.tollgate.report.RolloutReport.Check;
-import dev.tollgate.report.RolloutReport.DecisionPoint;
-import dev.tollgate.report.RolloutReport.Step;
-import dev.tollgate.report.RolloutReports;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -18,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A replay told as the demo tells a rollout (a verdict with every check, then the decision), a summary table, and its report. */
+/** A replay told as the demo tells a rollout (a verdict with every check, then the decision), and a summary table; its report page is the CLI's. */
 public final class ReplayOutput {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -43,7 +36,8 @@ public final class ReplayOutput {
         return lines;
     }
 
-    private static String comparison(ReplayedTick replayed) {
+    /** How a replayed tick compares with the recorded one: agrees, differs, or read other data. */
+    public static String comparison(ReplayedTick replayed) {
         if (replayed.agrees()) {
             return "agrees with the recorded tick";
         }
@@ -91,44 +85,5 @@ public final class ReplayOutput {
         return outcome + "; " + (replay.disagreements() == 0
                 ? "today's judge agrees with all " + compared + " recorded ticks that read the data it reads"
                 : "today's judge DISAGREES at " + replay.disagreements() + " of " + compared + " recorded ticks") + otherData;
-    }
-
-    /** The replay as a rollout report: per step the charts the judge read and every replayed decision with its checks. */
-    public static RolloutReport report(Replay replay, MetricSource metrics, Instant generatedAt) {
-        Map<Integer, List<ReplayedTick>> byStep = new LinkedHashMap<>();
-        replay.ticks().forEach(tick -> byStep.computeIfAbsent(tick.tick().progress().stepIndex(), step -> new ArrayList<>()).add(tick));
-        List<Step> steps = new ArrayList<>();
-        byStep.forEach((stepIndex, ticks) -> {
-            Instant startedAt = ticks.get(0).tick().progress().stepStartedAt();
-            Instant endedAt = ticks.get(ticks.size() - 1).tick().at();
-            List<DecisionPoint> decisions = ticks.stream().map(ReplayOutput::decisionPoint).toList();
-            steps.add(new Step(stepIndex, ticks.get(0).tick().progress().canaryWeight(), startedAt,
-                    replay.spec().step(stepIndex).bakeSeconds(), endedAt,
-                    RolloutReports.charts(metrics, replay.spec(), startedAt, endedAt), decisions));
-        });
-        String status = Replay.NO_DATA.equals(replay.outcome()) ? Replay.NO_DATA
-                : replay.recorded() ? (replay.disagreements() == 0 ? "AGREES" : "DISAGREES") : replay.outcome();
-        return new RolloutReport("replay of " + replay.subject(), replay.spec().service(), status, conclusion(replay), null,
-                replay.from(), replay.to(), replay.spec().analysis().periodSeconds(), List.of(), List.of(), steps,
-                RolloutReport.Migrations.NONE, List.of(), generatedAt);
-    }
-
-    private static DecisionPoint decisionPoint(ReplayedTick tick) {
-        List<Check> checks = tick.verdict().checks().stream()
-                .map(check -> new Check(check.name(), check.verdict().name(), check.reason(), finite(check.numbers()), check.dryRun()))
-                .toList();
-        String reason = tick.decision().reason() + (tick.agrees() ? "" : " [" + comparison(tick) + "]");
-        return new DecisionPoint(tick.tick().at(), tick.verdict().verdict().name(), tick.decision().action().name(),
-                "today's judge", reason, checks);
-    }
-
-    private static Map<String, Double> finite(Map<String, Double> numbers) {
-        Map<String, Double> finite = new LinkedHashMap<>();
-        numbers.forEach((name, value) -> {
-            if (value != null && Double.isFinite(value)) {
-                finite.put(name, value);
-            }
-        });
-        return finite;
     }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.aws.AwsClients;
+import dev.tollgate.cli.Connection;
 import dev.tollgate.json.Json;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.ExecutionEnvironments;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.cli.LocalStackNames;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.json.Json;
 import dev.tollgate.aws.AwsCallCountFiles;
@@ -53,12 +54,13 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class LocalStack implements AutoCloseable {
 
-    public static final String REGION = "us-east-1";
-    public static final String ACCOUNT = "123456789012";
-    public static final String TABLE_NAME = "tollgate-deployments";
-    public static final String STATE_MACHINE_NAME = "tollgate-deployment";
+    // The CLI's commands find a local stack by these names (--endpoint-url): one definition, in the CLI module.
+    public static final String REGION = LocalStackNames.REGION;
+    public static final String ACCOUNT = LocalStackNames.ACCOUNT;
+    public static final String TABLE_NAME = LocalStackNames.TABLE_NAME;
+    public static final String STATE_MACHINE_NAME = LocalStackNames.STATE_MACHINE_NAME;
     /** The release state machine ({@code ReleaseStateMachine}): waves of targets, each an execution of the deployment one. */
-    public static final String RELEASE_STATE_MACHINE_NAME = "tollgate-release";
+    public static final String RELEASE_STATE_MACHINE_NAME = LocalStackNames.RELEASE_STATE_MACHINE_NAME;
     /** The rule that answers a release's waiting task when a target's execution ends (the release function's event). */
     static final String TARGET_ENDED_RULE = "tollgate-release-target-ended";
     /** The deployment events' bus ({@code DeploymentEventBus} in template.yaml); rules on it deliver to consumers. */
@@ -211,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The ARN moto gives a state machine of that name in the local account and region. */
     public static String stateMachineArn(String name) {
-        return "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;
+        return LocalStackNames.stateMachineArn(name);
     }
 
     public static String functionArn(String functionName) {
@@ -467,8 +469,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Rollout reports of this stack's deployments (the clients stay open with the stack). */
-    public dev.tollgate.report.RolloutReports rolloutReports() {
-        return new dev.tollgate.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
+    public dev.tollgate.cli.report.RolloutReports rolloutReports() {
+        return new dev.tollgate.cli.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
                 new dev.tollgate.ops.StepFunctionsExecutions(sfn, stateMachineArn), new dev.tollgate.metrics.CloudWatchMetricSource(cloudWatch()),
                 java.time.Clock.systemUTC());
     }

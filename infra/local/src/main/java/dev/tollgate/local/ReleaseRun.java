@@ -2,6 +2,7 @@ package dev.tollgate.local;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.cli.ReleaseCommands;
 import dev.tollgate.json.Json;
 import dev.tollgate.json.Nullable;
 import dev.tollgate.release.DynamoReleaseStore;

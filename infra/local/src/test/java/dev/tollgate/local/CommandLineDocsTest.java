@@ -43,7 +43,7 @@ class CommandLineDocsTest {
 
     @Test
     void everyTollgateCommandAndOptionInTheReadmeAndDocsExistsInTheCommandLine() throws IOException {
-        CommandLine cli = TollgateCommand.commandLine();
+        CommandLine cli = LocalTollgate.commandLine();
         List<Invocation> invocations = documentedInvocations();
         assertTrue(invocations.size() >= 20, "the docs show the tollgate command: " + invocations.size() + " invocations found");
 
@@ -69,7 +69,7 @@ class CommandLineDocsTest {
 
     @Test
     void theHelpOfEveryCommandPrintsWithoutAWarning() {
-        CommandLine cli = TollgateCommand.commandLine();
+        CommandLine cli = LocalTollgate.commandLine();
         List<CommandLine> commands = new ArrayList<>(List.of(cli));
         commands.addAll(cli.getSubcommands().values());
         PrintStream stderr = System.err;

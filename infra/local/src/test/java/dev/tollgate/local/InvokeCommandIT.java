@@ -103,7 +103,7 @@ class InvokeCommandIT {
     private static Run invoke(String... arguments) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = TollgateCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(arguments);
+        int status = LocalTollgate.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(arguments);
         return new Run(status, out.toString(), err.toString());
     }
 

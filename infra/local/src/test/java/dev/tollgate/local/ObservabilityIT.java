@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.cli.report.ReportPage;
+import dev.tollgate.cli.report.RolloutReport;
 import dev.tollgate.events.EventSchema;
 import dev.tollgate.json.Json;
-import dev.tollgate.report.ReportPage;
-import dev.tollgate.report.RolloutReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

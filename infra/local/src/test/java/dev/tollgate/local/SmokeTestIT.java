@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.cli.report.ReportPage;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.TimelineEntry;
-import dev.tollgate.report.ReportPage;
 import dev.tollgate.traffic.AlbListener;
 import dev.tollgate.traffic.TrafficWeights;
 import java.time.Duration;

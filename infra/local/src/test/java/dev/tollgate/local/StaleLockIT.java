@@ -21,7 +21,7 @@ class StaleLockIT {
         StringWriter err = new StringWriter();
         List<String> withEndpoint = new ArrayList<>(List.of(arguments));
         withEndpoint.addAll(List.of("--endpoint-url", SharedLocalStack.get().moto().endpoint().toString()));
-        int exitCode = TollgateCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        int exitCode = LocalTollgate.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(withEndpoint.toArray(String[]::new));
         return new String[] {Integer.toString(exitCode), out.toString(), err.toString()};
     }

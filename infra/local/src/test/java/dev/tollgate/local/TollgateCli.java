@@ -21,7 +21,7 @@ final class TollgateCli {
         StringWriter err = new StringWriter();
         List<String> withEndpoint = new ArrayList<>(List.of(arguments));
         withEndpoint.addAll(List.of("--endpoint-url", endpoint));
-        int exitCode = TollgateCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        int exitCode = LocalTollgate.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(withEndpoint.toArray(String[]::new));
         return new Run(exitCode, out.toString(), err.toString());
     }

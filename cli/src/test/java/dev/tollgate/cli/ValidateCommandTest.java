@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +51,7 @@ class ValidateCommandTest {
 
     /** Every sample that is a spec (the state machine's inputs), and the normalised spec each function's sample carries. */
     static Stream<String> specSamples() throws IOException {
-        try (Stream<Path> files = Files.list(RepositoryFiles.root().resolve("events"))) {
+        try (Stream<Path> files = Files.list(RepositoryFilesForTests.root().resolve("events"))) {
             return files.map(file -> file.getFileName().toString()).filter(name -> !name.equals("statemachine-invalid.json")
                     && (name.startsWith("statemachine-") || name.equals("validate-request.json")
                     || Json.tree(RepositoryFilesForTests.event(name)).has("spec"))).sorted().toList().stream();
@@ -76,7 +76,7 @@ class ValidateCommandTest {
 
     @Test
     void theInvalidSampleIsRefusedWithEveryProblemAtItsPath() {
-        Ran ran = validate(RepositoryFiles.root().resolve("events/statemachine-invalid.json"));
+        Ran ran = validate(RepositoryFilesForTests.root().resolve("events/statemachine-invalid.json"));
 
         assertEquals(TollgateCommand.INVALID, ran.status());
         List<String> problems = ran.err().lines().filter(line -> line.startsWith("  $")).toList();
@@ -88,7 +88,7 @@ class ValidateCommandTest {
 
     @Test
     void theSpecReferencesExamplesValidateOrAreRefusedAsItSays() throws IOException {
-        String page = Files.readString(RepositoryFiles.root().resolve("docs/spec.md"));
+        String page = Files.readString(RepositoryFilesForTests.root().resolve("docs/spec.md"));
 
         for (String valid : blocksAfter(page, "<!-- spec: valid -->")) {
             Ran ran = validate(write("valid.json", valid));
@@ -144,7 +144,7 @@ class ValidateCommandTest {
 
     @Test
     void aReleaseInWavesIsValidatedWithEveryTargetAndTheParentsWorstCase() {
-        Ran ran = validate(RepositoryFiles.root().resolve("events/release-three-regions.json"));
+        Ran ran = validate(RepositoryFilesForTests.root().resolve("events/release-three-regions.json"));
 
         assertEquals(0, ran.status(), ran.err());
         assertTrue(ran.out().contains("valid release checkout-v42 (2 waves, 3 targets, 900 s between waves, on failure ROLLBACK_ALL)"),
@@ -196,7 +196,7 @@ class ValidateCommandTest {
         ((ObjectNode) release.get("waves").get(1).get("targets").get(1)).remove("roleArn");
 
         Ran ran = validate(write("unreachable.json", Json.write(release)), "--home-region", "us-east-1");
-        Ran example = validate(RepositoryFiles.root().resolve("events/release-three-regions.json"), "--home-region", "us-east-1");
+        Ran example = validate(RepositoryFilesForTests.root().resolve("events/release-three-regions.json"), "--home-region", "us-east-1");
 
         assertEquals(TollgateCommand.INVALID, ran.status(), ran.out());
         assertTrue(ran.err().contains("invalid release, 2 problems:"), ran.err());

@@ -1,18 +1,18 @@
-package dev.tollgate.report;
+package dev.tollgate.cli.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.cli.report.RolloutReport.Chart;
+import dev.tollgate.cli.report.RolloutReport.Check;
+import dev.tollgate.cli.report.RolloutReport.DecisionPoint;
+import dev.tollgate.cli.report.RolloutReport.Migrations;
+import dev.tollgate.cli.report.RolloutReport.Point;
+import dev.tollgate.cli.report.RolloutReport.SecretPin;
+import dev.tollgate.cli.report.RolloutReport.StateSpan;
+import dev.tollgate.cli.report.RolloutReport.Step;
 import dev.tollgate.deployment.TimelineEntry;
-import dev.tollgate.report.RolloutReport.Chart;
-import dev.tollgate.report.RolloutReport.Check;
-import dev.tollgate.report.RolloutReport.DecisionPoint;
-import dev.tollgate.report.RolloutReport.Migrations;
-import dev.tollgate.report.RolloutReport.Point;
-import dev.tollgate.report.RolloutReport.SecretPin;
-import dev.tollgate.report.RolloutReport.StateSpan;
-import dev.tollgate.report.RolloutReport.Step;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

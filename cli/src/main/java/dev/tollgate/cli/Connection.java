@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * stack's outputs or given), or on a local stack ({@code --endpoint-url}, where the names are the
  * local stack's and the credentials fake). Every option also reads an environment variable.
  */
-final class Connection {
+public final class Connection {
 
     @Option(names = "--region", defaultValue = "${env:AWS_REGION}",
             description = "AWS region (default: AWS_REGION, then the profile's region)")
@@ -143,18 +143,18 @@ final class Connection {
     }
 
     /** The local stack accepts any credentials; real ones, if set in the environment, are used as they are. */
-    static Map<String, String> localCredentials() {
+    public static Map<String, String> localCredentials() {
         return Map.of("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "local"),
                 "AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "local"));
     }
 
     /** {@code given}, else the local stack's region with an endpoint, else the default chain's (AWS_REGION, the profile). */
-    static String region(String given, boolean local) {
+    public static String region(String given, boolean local) {
         if (given != null && !given.isBlank()) {
             return given;
         }
         if (local) {
-            return LocalStack.REGION;
+            return LocalStackNames.REGION;
         }
         try {
             return new DefaultAwsRegionProviderChain().getRegion().id();
@@ -164,9 +164,9 @@ final class Connection {
     }
 
     private static Map<String, String> localNames() {
-        return Map.of("StateMachineArn", LocalStack.stateMachineArn(LocalStack.STATE_MACHINE_NAME),
-                "ReleaseStateMachineArn", LocalStack.stateMachineArn(LocalStack.RELEASE_STATE_MACHINE_NAME),
-                "DeploymentsTableName", LocalStack.TABLE_NAME);
+        return Map.of("StateMachineArn", LocalStackNames.stateMachineArn(LocalStackNames.STATE_MACHINE_NAME),
+                "ReleaseStateMachineArn", LocalStackNames.stateMachineArn(LocalStackNames.RELEASE_STATE_MACHINE_NAME),
+                "DeploymentsTableName", LocalStackNames.TABLE_NAME);
     }
 
     private Map<String, String> stackOutputs(AwsClients clients) {

@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import dev.tollgate.errors.InvalidWindowException;
 import dev.tollgate.json.Json;

@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.errors.BadRequestException;

@@ -1,12 +1,12 @@
-package dev.tollgate.report;
+package dev.tollgate.cli.report;
 
+import dev.tollgate.cli.report.RolloutReport.Check;
+import dev.tollgate.cli.report.RolloutReport.DecisionPoint;
+import dev.tollgate.cli.report.RolloutReport.StateSpan;
+import dev.tollgate.cli.report.RolloutReport.Step;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
 import dev.tollgate.ops.TickOutputs;
-import dev.tollgate.report.RolloutReport.Check;
-import dev.tollgate.report.RolloutReport.DecisionPoint;
-import dev.tollgate.report.RolloutReport.StateSpan;
-import dev.tollgate.report.RolloutReport.Step;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rollout report as one self-contained HTML page: inline CSS, the report's data as inline JSON,

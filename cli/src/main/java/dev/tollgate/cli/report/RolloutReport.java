@@ -1,4 +1,4 @@
-package dev.tollgate.report;
+package dev.tollgate.cli.report;
 
 import dev.tollgate.deployment.TimelineEntry;
 import java.time.Instant;

@@ -1,26 +1,24 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.cli.report.ReportPage;
+import dev.tollgate.cli.report.RolloutReport;
+import dev.tollgate.cli.report.RolloutReports;
 import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.LockDoctor;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.json.Json;
+import dev.tollgate.metrics.CloudWatchMetricSource;
 import dev.tollgate.ops.ConsoleLinks;
 import dev.tollgate.ops.ExecutionView;
 import dev.tollgate.ops.HistoryReport;
 import dev.tollgate.ops.OperatorAction;
 import dev.tollgate.ops.OpsService;
-import dev.tollgate.ops.StartedExecution;
-import dev.tollgate.release.ReleaseRecord;
 import dev.tollgate.ops.RolloutProgress;
+import dev.tollgate.ops.StartedExecution;
 import dev.tollgate.ops.StatusReport;
-import dev.tollgate.deployment.DynamoDeploymentStore;
-import dev.tollgate.metrics.CloudWatchMetricSource;
-import dev.tollgate.report.ReportPage;
-import dev.tollgate.report.RolloutReport;
-import dev.tollgate.report.RolloutReports;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.tollgate.release.ReleaseRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,13 +37,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The ops subcommands of {@code tollgate}: thin wrappers around {@link OpsService}. Refusals
  * (a finished deployment, no approval pending, an invalid spec) are {@code TollgateException}s
  * that {@link TollgateCommand} prints as one line and exit status 1 (2 for an invalid spec).
  */
-final class OpsCommands {
+public final class OpsCommands {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -292,7 +292,7 @@ final class OpsCommands {
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "Writes one deployment's rollout report: a self-contained HTML page (states, per step the canary and "
                     + "baseline series of every metric with the bake window, each decision with its numbers, migrations, pinned secrets).")
-    static final class Report implements Callable<Integer> {
+    public static final class Report implements Callable<Integer> {
         @Spec
         CommandSpec command;
         @Mixin
@@ -339,7 +339,7 @@ final class OpsCommands {
         }
 
         /** Writes the page, creating its folder. */
-        static void write(RolloutReport report, Path out) throws IOException {
+        public static void write(RolloutReport report, Path out) throws IOException {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);

@@ -1,4 +1,4 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.errors.DeploymentIdInUseException;
@@ -27,7 +27,7 @@ import java.util.Optional;
  * release state machine (validated here first, every problem at once), show its waves and each target's outcome, and
  * stop it everywhere.
  */
-final class ReleaseCommands {
+public final class ReleaseCommands {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -110,7 +110,7 @@ final class ReleaseCommands {
     }
 
     /** A line per target: its wave, id, service and region, status and reason, as a release is followed. */
-    static List<String> targetLines(ReleaseRecord release) {
+    public static List<String> targetLines(ReleaseRecord release) {
         List<String> lines = new ArrayList<>();
         for (WaveState wave : release.waves()) {
             for (TargetState target : wave.targets()) {

@@ -1,5 +1,7 @@
-package dev.tollgate.local;
+package dev.tollgate.cli;
 
+import dev.tollgate.cli.report.ReplayReports;
+import dev.tollgate.cli.report.RolloutReports;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.InvalidWindowException;
 import dev.tollgate.json.Json;
@@ -11,7 +13,6 @@ import dev.tollgate.replay.RecordedTicks;
 import dev.tollgate.replay.Replay;
 import dev.tollgate.replay.ReplayOutput;
 import dev.tollgate.replay.ReplayService;
-import dev.tollgate.report.RolloutReports;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
 import java.io.IOException;
@@ -112,7 +113,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.println();
         ReplayOutput.summary(replay).forEach(out::println);
         if (report != null) {
-            OpsCommands.Report.write(ReplayOutput.report(replay, metrics, Instant.now()), report);
+            OpsCommands.Report.write(ReplayReports.of(replay, metrics, Instant.now()), report);
             out.println("wrote " + report.toAbsolutePath());
         }
         out.flush();
