@@ -1,6 +1,6 @@
 package dev.tollgate.smoke;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.aws.Placed;
 import dev.tollgate.errors.TargetStateConflictException;
