@@ -5,7 +5,7 @@ import static dev.tollgate.aws.AwsCall.call;
 import dev.tollgate.aws.Placed;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.spec.DeploymentSpec;
-import dev.tollgate.traffic.AlbListener;
+import dev.tollgate.traffic.alb.AlbListener;
 import dev.tollgate.traffic.EcsAlbPlan;
 import dev.tollgate.traffic.LambdaAliasPlan;
 import dev.tollgate.traffic.ReleasePlan;

@@ -9,7 +9,7 @@ import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
-import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import dev.tollgate.traffic.EcsAlbPlan;
 import dev.tollgate.traffic.TrafficWeights;
 import org.junit.jupiter.api.BeforeAll;

@@ -11,7 +11,7 @@ import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.LockHolder;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.spec.EcsAlbTarget;
-import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

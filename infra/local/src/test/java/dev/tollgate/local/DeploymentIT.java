@@ -22,7 +22,7 @@ import dev.tollgate.metrics.CloudWatchMetricSource;
 import dev.tollgate.ops.HistoryReport;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
-import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

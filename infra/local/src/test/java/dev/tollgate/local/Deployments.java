@@ -6,7 +6,7 @@ import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.LockHolder;
 import dev.tollgate.spec.EcsAlbTarget;
-import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package dev.tollgate.local;
 
-import dev.tollgate.traffic.AlbListener;
+import dev.tollgate.traffic.alb.AlbListener;
 import dev.tollgate.traffic.TrafficWeights;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.EcsClient;

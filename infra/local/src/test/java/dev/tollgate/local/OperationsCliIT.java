@@ -14,7 +14,7 @@ import dev.tollgate.events.EventSchema;
 import dev.tollgate.json.Json;
 import dev.tollgate.local.TollgateCli.Run;
 import dev.tollgate.spec.EcsAlbTarget;
-import dev.tollgate.traffic.AlbWeightedRouter;
+import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import dev.tollgate.traffic.TrafficWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

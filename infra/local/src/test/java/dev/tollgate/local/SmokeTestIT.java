@@ -9,7 +9,7 @@ import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.report.ReportPage;
-import dev.tollgate.traffic.AlbListener;
+import dev.tollgate.traffic.alb.AlbListener;
 import dev.tollgate.traffic.TrafficWeights;
 import java.time.Duration;
 import java.time.Instant;

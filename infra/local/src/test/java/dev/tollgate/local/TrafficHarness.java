@@ -8,7 +8,7 @@ import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.SpecValidator;
 import dev.tollgate.traffic.AwsTrafficRouters;
-import dev.tollgate.traffic.CodeDeployRouter;
+import dev.tollgate.traffic.codedeploy.CodeDeployRouter;
 import dev.tollgate.traffic.DynamoTrafficLedger;
 import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.traffic.TrafficLedger;

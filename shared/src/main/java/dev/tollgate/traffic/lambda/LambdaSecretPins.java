@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.lambda;
 
 import static dev.tollgate.aws.AwsCall.call;
 

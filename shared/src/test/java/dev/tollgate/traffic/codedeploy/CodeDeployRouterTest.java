@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.json.Json;
 import dev.tollgate.secrets.TaskDefinitionPins;
-import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.CodeDeployTarget.EcsRevision;
 import dev.tollgate.spec.CodeDeployTarget.LambdaRevision;
+import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.StepSpec;
+import dev.tollgate.traffic.CodeDeployPlan;
+import dev.tollgate.traffic.CodeDeploySchedule;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

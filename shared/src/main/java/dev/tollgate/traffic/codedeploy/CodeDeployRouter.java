@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
 import static dev.tollgate.aws.AwsCall.call;
 
@@ -15,6 +15,18 @@ import dev.tollgate.secrets.PinnedTaskDefinition;
 import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.traffic.CanaryDeployment;
+import dev.tollgate.traffic.CanaryHealth;
+import dev.tollgate.traffic.CodeDeployPlan;
+import dev.tollgate.traffic.CodeDeploySchedule;
+import dev.tollgate.traffic.LambdaAliasPlan;
+import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.TrafficLedger;
+import dev.tollgate.traffic.TrafficOutcome;
+import dev.tollgate.traffic.TrafficRouter;
+import dev.tollgate.traffic.TrafficWeights;
+import dev.tollgate.traffic.lambda.LambdaAliasRouter;
+import dev.tollgate.traffic.lambda.LambdaVersions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
