@@ -1,5 +1,7 @@
 package dev.tollgate.deployment;
 
+import static dev.tollgate.aws.AwsCall.call;
+
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.DeploymentIdInUseException;
@@ -122,17 +124,13 @@ public final class DynamoDeploymentStore implements DeploymentStore {
 
     @Override
     public List<DeploymentRecord> recent(int limit) {
-        try {
-            // The index projects every attribute, so one Query reads whole records; newest first.
-            return dynamo.query(query -> query.tableName(tableName).indexName(RECENT_INDEX)
-                            .keyConditionExpression("#type = :deployment")
-                            .expressionAttributeNames(Map.of("#type", RECORD_TYPE))
-                            .expressionAttributeValues(Map.of(":deployment", s(DEPLOYMENT_TYPE)))
-                            .scanIndexForward(false).limit(limit))
-                    .items().stream().map(DynamoDeploymentStore::record).toList();
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("DynamoDB Query (" + RECENT_INDEX + ")", failure);
-        }
+        // The index projects every attribute, so one Query reads whole records; newest first.
+        return call("DynamoDB Query (" + RECENT_INDEX + ")", () -> dynamo.query(query -> query.tableName(tableName).indexName(RECENT_INDEX)
+                        .keyConditionExpression("#type = :deployment")
+                        .expressionAttributeNames(Map.of("#type", RECORD_TYPE))
+                        .expressionAttributeValues(Map.of(":deployment", s(DEPLOYMENT_TYPE)))
+                        .scanIndexForward(false).limit(limit)))
+                .items().stream().map(DynamoDeploymentStore::record).toList();
     }
 
     private static DeploymentRecord record(Map<String, AttributeValue> item) {
@@ -282,12 +280,9 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     }
 
     private Map<String, AttributeValue> get(String key) {
-        try {
-            GetItemResponse response = dynamo.getItem(get -> get.tableName(tableName).key(Map.of(KEY, s(key))).consistentRead(true));
-            return response.hasItem() ? response.item() : Map.of();
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("DynamoDB GetItem", failure);
-        }
+        GetItemResponse response = call("DynamoDB GetItem",
+                () -> dynamo.getItem(get -> get.tableName(tableName).key(Map.of(KEY, s(key))).consistentRead(true)));
+        return response.hasItem() ? response.item() : Map.of();
     }
 
     private static AttributeValue s(String value) {

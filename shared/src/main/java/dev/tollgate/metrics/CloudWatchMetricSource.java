@@ -1,6 +1,7 @@
 package dev.tollgate.metrics;
 
-import dev.tollgate.errors.AwsErrors;
+import static dev.tollgate.aws.AwsCall.call;
+
 import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.MetricSeries;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -44,9 +44,9 @@ public final class CloudWatchMetricSource implements MetricSource {
             String nextToken = null;
             do {
                 String token = nextToken;
-                GetMetricDataResponse response = call(() -> cloudWatch.getMetricData(request -> request
+                GetMetricDataResponse response = call("CloudWatch GetMetricData", () -> cloudWatch.getMetricData(request -> request
                         .metricDataQueries(batch).startTime(start).endTime(end)
-                        .scanBy(ScanBy.TIMESTAMP_ASCENDING).nextToken(token)), "CloudWatch GetMetricData");
+                        .scanBy(ScanBy.TIMESTAMP_ASCENDING).nextToken(token)));
                 for (MetricDataResult result : response.metricDataResults()) {
                     TreeMap<Instant, Double> series = points.get(result.id());
                     for (int i = 0; i < result.timestamps().size(); i++) {
@@ -72,9 +72,8 @@ public final class CloudWatchMetricSource implements MetricSource {
         do {
             String token = nextToken;
             // One call covers both static and anomaly-detection metric alarms, and composite alarms.
-            DescribeAlarmsResponse response = call(() -> cloudWatch.describeAlarms(request -> request
-                    .alarmNames(alarmNames).alarmTypesWithStrings("MetricAlarm", "CompositeAlarm").nextToken(token)),
-                    "CloudWatch DescribeAlarms");
+            DescribeAlarmsResponse response = call("CloudWatch DescribeAlarms", () -> cloudWatch.describeAlarms(request -> request
+                    .alarmNames(alarmNames).alarmTypesWithStrings("MetricAlarm", "CompositeAlarm").nextToken(token)));
             response.metricAlarms().forEach(alarm -> states.put(alarm.alarmName(), state(alarm.stateValueAsString())));
             response.compositeAlarms().forEach(alarm -> states.put(alarm.alarmName(), state(alarm.stateValueAsString())));
             nextToken = response.nextToken();
@@ -103,13 +102,5 @@ public final class CloudWatchMetricSource implements MetricSource {
                         .period(periodSeconds)
                         .stat(query.stat()))
                 .build();
-    }
-
-    private static <T> T call(java.util.function.Supplier<T> call, String operation) {
-        try {
-            return call.get();
-        } catch (SdkException failure) {
-            throw AwsErrors.translate(operation, failure);
-        }
     }
 }

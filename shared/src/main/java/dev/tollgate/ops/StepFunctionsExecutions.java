@@ -1,5 +1,7 @@
 package dev.tollgate.ops;
 
+import static dev.tollgate.aws.AwsCall.call;
+
 import dev.tollgate.errors.AwsErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,19 +69,15 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
     public List<ExecutionEvent> history(String executionArn) {
         List<ExecutionEvent> events = new ArrayList<>();
         String nextToken = null;
-        try {
-            do {
-                String page = nextToken;
-                GetExecutionHistoryResponse response = sfn.getExecutionHistory(get -> get.executionArn(executionArn)
-                        .maxResults(1000).includeExecutionData(true).nextToken(page));
-                for (HistoryEvent event : response.events()) {
-                    events.add(event(event, events.isEmpty() ? null : events.get(events.size() - 1).stateName()));
-                }
-                nextToken = response.nextToken();
-            } while (nextToken != null && !nextToken.isEmpty());
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("Step Functions GetExecutionHistory", failure);
-        }
+        do {
+            String page = nextToken;
+            GetExecutionHistoryResponse response = call("Step Functions GetExecutionHistory", () -> sfn.getExecutionHistory(get -> get
+                    .executionArn(executionArn).maxResults(1000).includeExecutionData(true).nextToken(page)));
+            for (HistoryEvent event : response.events()) {
+                events.add(event(event, events.isEmpty() ? null : events.get(events.size() - 1).stateName()));
+            }
+            nextToken = response.nextToken();
+        } while (nextToken != null && !nextToken.isEmpty());
         return events;
     }
 

@@ -1,5 +1,7 @@
 package dev.tollgate.release;
 
+import static dev.tollgate.aws.AwsCall.call;
+
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.RetryableException;
@@ -57,17 +59,13 @@ public final class DynamoReleaseStore implements ReleaseStore {
     }
 
     private Optional<Versioned> read(String releaseId) {
-        try {
-            GetItemResponse response = dynamo.getItem(get -> get.tableName(tableName)
-                    .key(Map.of(DynamoDeploymentStore.KEY, s(key(releaseId)))).consistentRead(true));
-            if (!response.hasItem() || response.item().isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Versioned(Json.read(response.item().get("document").s(), ReleaseRecord.class),
-                    Long.parseLong(response.item().get("version").n())));
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("DynamoDB GetItem", failure);
+        GetItemResponse response = call("DynamoDB GetItem", () -> dynamo.getItem(get -> get.tableName(tableName)
+                .key(Map.of(DynamoDeploymentStore.KEY, s(key(releaseId)))).consistentRead(true)));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of(new Versioned(Json.read(response.item().get("document").s(), ReleaseRecord.class),
+                Long.parseLong(response.item().get("version").n())));
     }
 
     @Override

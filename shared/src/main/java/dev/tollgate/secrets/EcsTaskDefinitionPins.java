@@ -1,6 +1,7 @@
 package dev.tollgate.secrets;
 
-import dev.tollgate.errors.AwsErrors;
+import static dev.tollgate.aws.AwsCall.call;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
@@ -86,11 +86,8 @@ public final class EcsTaskDefinitionPins implements TaskDefinitionPins {
     }
 
     private DescribeTaskDefinitionResponse describe(String taskDefinition) {
-        try {
-            return ecs.describeTaskDefinition(describe -> describe.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS));
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("ECS DescribeTaskDefinition of " + taskDefinition, failure);
-        }
+        return call("ECS DescribeTaskDefinition of " + taskDefinition,
+                () -> ecs.describeTaskDefinition(describe -> describe.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS)));
     }
 
     private String register(TaskDefinition definition, List<ContainerDefinition> containers, List<Tag> sourceTags, String deploymentId,
@@ -122,12 +119,8 @@ public final class EcsTaskDefinitionPins implements TaskDefinitionPins {
                 .enableFaultInjection(definition.enableFaultInjection())
                 .tags(tags)
                 .build();
-        try {
-            return ecs.registerTaskDefinition(register).taskDefinition().taskDefinitionArn();
-        } catch (SdkException failure) {
-            throw AwsErrors.translate("ECS RegisterTaskDefinition (secrets pinned, derived from " + definition.taskDefinitionArn() + ")",
-                    failure);
-        }
+        return call("ECS RegisterTaskDefinition (secrets pinned, derived from " + definition.taskDefinitionArn() + ")",
+                () -> ecs.registerTaskDefinition(register)).taskDefinition().taskDefinitionArn();
     }
 
     private static String tag(DescribeTaskDefinitionResponse described, String key) {

@@ -1,14 +1,14 @@
 package dev.tollgate.smoke;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.aws.Placed;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.spec.DeploymentSpec;
-import dev.tollgate.traffic.AlbListener;
 import dev.tollgate.traffic.EcsAlbPlan;
 import dev.tollgate.traffic.LambdaAliasPlan;
 import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.alb.AlbListener;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;

@@ -9,9 +9,6 @@ import dev.tollgate.spec.AnalysisSpec.InconclusivePolicy;
 import dev.tollgate.spec.MetricSpec.Direction;
 import dev.tollgate.spec.MetricSpec.MetricKind;
 import dev.tollgate.spec.MetricSpec.MetricRef;
-import dev.tollgate.spec.MigrationSpec.EcsMigrationTask;
-import dev.tollgate.spec.MigrationSpec.LaunchType;
-import dev.tollgate.spec.MigrationSpec.MigrationMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +23,9 @@ import java.util.regex.Pattern;
  * The rules and their reasons are listed in {@code docs/spec.md}, whose field tables
  * {@code SpecFieldTablesTest} checks against this class's answers: a field added here needs its row there.
  * A spec whose longest rollout could not finish within Step Functions' quotas is refused with the
- * figures ({@link RolloutBudget}, {@code docs/quotas.md}).
+ * figures ({@link RolloutBudget}, {@code docs/quotas.md}). The parts with rules of their own are checked beside it, one
+ * class each: {@link TargetValidation}, {@link SecretsValidation}, {@link MigrationsValidation}, {@link SmokeTestValidation},
+ * {@link PlacementValidation}.
  */
 public final class SpecValidator {
 
@@ -63,8 +62,6 @@ public final class SpecValidator {
             "deploymentId", "service", "target", "secrets", "migrations", "steps", "analysis", "override", "afterPromotion",
             "smokeTest", "region", "roleArn");
     private static final Set<String> AFTER_PROMOTION_FIELDS = Set.of("rollbackWindowSeconds", "watchSeconds");
-    private static final Set<String> MIGRATION_FIELDS = Set.of("mode", "secretId", "locations", "allowDestructive", "dryRun",
-            "task", "timeoutSeconds");
     private static final Set<String> STEP_FIELDS = Set.of("weight", "bakeSeconds", "maxBakeSeconds", "minRequests", "approval");
     private static final Set<String> ANALYSIS_FIELDS = Set.of("periodSeconds", "metrics", "slo", "alarms", "falsePositiveRate",
             "onInconclusive", "minRequests", "canaryDimensions", "baselineDimensions");
@@ -90,9 +87,9 @@ public final class SpecValidator {
                 "1 to 64 letters, digits, '-' or '_', starting with a letter or digit");
         Optional<Target> target = violations.object(request, "target", root, true)
                 .flatMap(node -> target(node, child(root, "target"), violations));
-        List<SecretRef> secrets = secrets(request, root, violations);
+        List<SecretRef> secrets = new SecretsValidation(violations).secrets(request, root);
         MigrationSpec migrations = violations.object(request, "migrations", root, false)
-                .map(node -> migrations(node, child(root, "migrations"), secrets, violations))
+                .map(node -> new MigrationsValidation(violations).migrations(node, child(root, "migrations"), secrets))
                 .orElse(MigrationSpec.NONE);
         Optional<JsonNode> analysisNode = violations.object(request, "analysis", root, true);
         AnalysisDefaults analysisDefaults = analysisNode
@@ -193,187 +190,6 @@ public final class SpecValidator {
     private Optional<Target> target(JsonNode node, String path, Violations violations) {
         return new TargetValidation(violations).target(node, path);
     }
-
-    // ---- secrets and migrations (docs/migrations.md) ----
-
-    public static final int MAX_SECRETS = 20;
-    public static final int MAX_REQUIRED_KEYS = 50;
-    public static final int MAX_LOCATIONS = 10;
-    /** The keys Flyway needs from an RDS-shaped secret; port and dbname default to 5432 and the user's name. */
-    public static final List<String> FLYWAY_SECRET_KEYS = List.of("host", "username", "password");
-
-    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html: names are 1-512 of these.
-    private static final Pattern SECRET_ID = Pattern.compile(
-            "[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}");
-    private static final Pattern SECRET_KEY = Pattern.compile("[\\x21-\\x7E]{1,256}");
-    private static final Pattern LOCATION = Pattern.compile(
-            "s3:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*'()/-]*)?|filesystem:/[^\\s]{0,1023}|classpath:[A-Za-z0-9_.][A-Za-z0-9_./-]{0,1023}");
-    private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
-    private static final Pattern SECURITY_GROUP = Pattern.compile("sg-[0-9a-f]{8,17}");
-    private static final Pattern COMMAND_PART = Pattern.compile("(?s).{1,4096}");
-    private static final Set<String> SECRET_FIELDS = Set.of("id", "requiredKeys");
-    private static final Set<String> ECS_TASK_FIELDS = Set.of("cluster", "taskDefinition", "container", "command", "subnets",
-            "securityGroups", "launchType", "assignPublicIp");
-
-    private List<SecretRef> secrets(JsonNode request, String root, Violations violations) {
-        Optional<JsonNode> array = violations.array(request, "secrets", root, false, 0, MAX_SECRETS);
-        if (array.isEmpty()) {
-            return List.of();
-        }
-        List<SecretRef> secrets = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        for (int index = 0; index < array.get().size(); index++) {
-            String at = element(child(root, "secrets"), index);
-            JsonNode node = array.get().get(index);
-            if (!node.isObject()) {
-                violations.add(at, "must be an object, found " + Violations.describe(node),
-                        "{\"id\": \"prod/checkout/db\", \"requiredKeys\": [\"password\"]}");
-                continue;
-            }
-            violations.onlyKnownFields(node, at, SECRET_FIELDS);
-            Optional<String> id = violations.string(node, "id", at, true, SECRET_ID,
-                    "a Secrets Manager secret name (1 to 512 of A-Z a-z 0-9 / _ + = . @ -) or secret ARN");
-            if (id.isPresent() && !ids.add(id.get())) {
-                violations.add(child(at, "id"), "'" + id.get() + "' is listed twice", "each secret once");
-            }
-            List<String> keys = stringList(node, "requiredKeys", at, 0, MAX_REQUIRED_KEYS, SECRET_KEY,
-                    "JSON key names of printable ASCII, 1 to 256 characters", violations);
-            if (id.isPresent() && keys != null) {
-                secrets.add(new SecretRef(id.get(), keys));
-            }
-        }
-        return secrets;
-    }
-
-    private MigrationSpec migrations(JsonNode node, String path, List<SecretRef> secrets, Violations violations) {
-        violations.onlyKnownFields(node, path, MIGRATION_FIELDS);
-        Optional<MigrationMode> mode = violations.enumValue(node, "mode", path, true, MigrationMode.class);
-        Optional<String> secretId = violations.string(node, "secretId", path, false, SECRET_ID, "the id of one of $.secrets");
-        List<String> locations = stringList(node, "locations", path, 0, MAX_LOCATIONS, LOCATION,
-                "s3:bucket/prefix, filesystem:/absolute/path or classpath:path", violations);
-        boolean allowDestructive = violations.bool(node, "allowDestructive", path).orElse(false);
-        boolean dryRun = violations.bool(node, "dryRun", path).orElse(false);
-        int timeoutSeconds = violations.integer(node, "timeoutSeconds", path, false, 30, 7_200, "seconds")
-                .map(Long::intValue).orElse(MigrationSpec.DEFAULT_TIMEOUT_SECONDS);
-        Optional<EcsMigrationTask> task = violations.object(node, "task", path, false)
-                .flatMap(taskNode -> ecsTask(taskNode, child(path, "task"), violations));
-        if (mode.isEmpty()) {
-            return MigrationSpec.NONE;
-        }
-        Optional<SecretRef> secret = secretId.flatMap(id -> secrets.stream().filter(ref -> ref.id().equals(id)).findFirst());
-        if (secretId.isPresent() && secret.isEmpty()) {
-            violations.add(child(path, "secretId"), "'" + secretId.get() + "' is not one of $.secrets[].id",
-                    "the id of a secret listed in $.secrets, so its version is pinned before migrations run");
-        }
-        switch (mode.get()) {
-            case NONE -> {
-                for (String field : List.of("secretId", "task")) {
-                    if (node.hasNonNull(field)) {
-                        violations.add(child(path, field), "does not apply to mode NONE", "FLYWAY or ECS_TASK to run migrations");
-                    }
-                }
-                if (locations != null && !locations.isEmpty()) {
-                    violations.add(child(path, "locations"), "does not apply to mode NONE", "FLYWAY to run these scripts");
-                }
-                return MigrationSpec.NONE;
-            }
-            case FLYWAY -> {
-                requireDatabaseSecret(node, path, "FLYWAY", secretId, secret, violations);
-                if (locations != null && locations.isEmpty()) {
-                    violations.add(child(path, "locations"), "is required for FLYWAY", "1 to " + MAX_LOCATIONS
-                            + " of s3:bucket/prefix, filesystem:/absolute/path or classpath:path");
-                }
-                if (node.hasNonNull("task")) {
-                    violations.add(child(path, "task"), "does not apply to mode FLYWAY", "ECS_TASK to run a migration task");
-                }
-            }
-            case ECS_TASK -> {
-                if (!node.hasNonNull("task")) {
-                    violations.add(child(path, "task"), "is required for ECS_TASK",
-                            "{\"cluster\", \"taskDefinition\", \"command\": [...], \"subnets\", \"securityGroups\", \"launchType\"}");
-                }
-                if (locations != null && !locations.isEmpty()) {
-                    // The release publishes its Flyway scripts: the guard reads which are pending on the secret's database.
-                    requireDatabaseSecret(node, path, "ECS_TASK with locations", secretId, secret, violations);
-                }
-                if (dryRun) {
-                    violations.add(child(path, "dryRun"), "is not possible for ECS_TASK: Tollgate cannot ask the task what it would do",
-                            "false, or FLYWAY");
-                }
-            }
-            default -> throw new IllegalStateException("unhandled migration mode " + mode.get());
-        }
-        return new MigrationSpec(mode.get(), secretId.orElse(null), locations == null ? List.of() : locations, allowDestructive,
-                dryRun, task.orElse(null), timeoutSeconds);
-    }
-
-    /** The database Flyway reads: a pinned secret of RDS shape. */
-    private static void requireDatabaseSecret(JsonNode node, String path, String mode, Optional<String> secretId,
-                                              Optional<SecretRef> secret, Violations violations) {
-        if (secretId.isEmpty() && !node.hasNonNull("secretId")) {
-            violations.add(child(path, "secretId"), "is required for " + mode,
-                    "the id of the $.secrets entry holding the database's connection (RDS secret shape)");
-        }
-        secret.ifPresent(ref -> {
-            List<String> missing = FLYWAY_SECRET_KEYS.stream().filter(key -> !ref.requiredKeys().contains(key)).toList();
-            if (!missing.isEmpty()) {
-                violations.add(child(path, "secretId"), "the secret's requiredKeys lack " + String.join(", ", missing),
-                        "requiredKeys including " + String.join(", ", FLYWAY_SECRET_KEYS) + " (RDS secret shape)");
-            }
-        });
-    }
-
-    private Optional<EcsMigrationTask> ecsTask(JsonNode node, String path, Violations violations) {
-        violations.onlyKnownFields(node, path, ECS_TASK_FIELDS);
-        Optional<String> cluster = violations.string(node, "cluster", path, true, TargetValidation.ECS_CLUSTER, "an ECS cluster name or ARN");
-        Optional<String> taskDefinition = violations.string(node, "taskDefinition", path, true, TargetValidation.TASK_DEFINITION,
-                "a task definition ARN or family:revision (a fixed revision, so a retry runs the same thing)");
-        Optional<String> container = violations.string(node, "container", path, false, TargetValidation.ECS_NAME, "a container name of the task definition");
-        List<String> command = stringList(node, "command", path, 1, 50, COMMAND_PART, "1 to 50 arguments", violations);
-        if (command != null && command.isEmpty() && !node.has("command")) {
-            violations.add(child(path, "command"), "is required", "the migration command as an argument list, e.g. [\"./migrate\", \"up\"]");
-            command = null;
-        }
-        List<String> subnets = stringList(node, "subnets", path, 0, 16, SUBNET, "subnet ids (subnet-0123abcd...)", violations);
-        List<String> securityGroups = stringList(node, "securityGroups", path, 0, 5, SECURITY_GROUP,
-                "security group ids (sg-0123abcd...)", violations);
-        LaunchType launchType = violations.enumValue(node, "launchType", path, false, LaunchType.class).orElse(LaunchType.FARGATE);
-        boolean assignPublicIp = violations.bool(node, "assignPublicIp", path).orElse(false);
-        if (launchType == LaunchType.FARGATE && subnets != null && subnets.isEmpty()) {
-            violations.add(child(path, "subnets"), "is required for FARGATE (awsvpc networking)", "1 to 16 subnet ids");
-            subnets = null;
-        }
-        if (cluster.isEmpty() || taskDefinition.isEmpty() || command == null || subnets == null || securityGroups == null
-                || (node.hasNonNull("container") && container.isEmpty())) {
-            return Optional.empty();
-        }
-        return Optional.of(new EcsMigrationTask(cluster.get(), taskDefinition.get(), container.orElse(null), command, subnets,
-                securityGroups, launchType, assignPublicIp));
-    }
-
-    /** An optional array of unique strings; empty when absent, null when invalid (the violation is recorded). */
-    private List<String> stringList(JsonNode node, String field, String path, int minItems, int maxItems, Pattern pattern,
-                                    String allowed, Violations violations) {
-        Optional<JsonNode> array = violations.array(node, field, path, false, minItems, maxItems);
-        if (array.isEmpty()) {
-            return node.hasNonNull(field) ? null : List.of();
-        }
-        List<String> values = new ArrayList<>();
-        boolean valid = true;
-        for (int index = 0; index < array.get().size(); index++) {
-            String at = element(child(path, field), index);
-            Optional<String> value = violations.stringValue(array.get().get(index), at, pattern, allowed);
-            if (value.isPresent() && values.contains(value.get())) {
-                violations.add(at, "'" + Violations.abbreviate(value.get()) + "' is listed twice", "each value once");
-                valid = false;
-            }
-            value.ifPresent(values::add);
-            valid &= value.isPresent();
-        }
-        return valid ? values : null;
-    }
-
-    // ---- end of secrets and migrations ----
 
     /** Analysis-level values the steps and metrics inherit. */
     private record AnalysisDefaults(int periodSeconds, long minRequests, InheritedDimensions canaryDimensions,

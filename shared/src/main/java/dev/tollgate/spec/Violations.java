@@ -113,6 +113,27 @@ final class Violations {
         return Optional.of(text);
     }
 
+    /** An optional array of unique strings; empty when absent, null when invalid (the violation is recorded). */
+    List<String> stringList(JsonNode node, String field, String path, int minItems, int maxItems, Pattern pattern, String allowed) {
+        Optional<JsonNode> array = array(node, field, path, false, minItems, maxItems);
+        if (array.isEmpty()) {
+            return node.hasNonNull(field) ? null : List.of();
+        }
+        List<String> values = new ArrayList<>();
+        boolean valid = true;
+        for (int index = 0; index < array.get().size(); index++) {
+            String at = element(child(path, field), index);
+            Optional<String> value = stringValue(array.get().get(index), at, pattern, allowed);
+            if (value.isPresent() && values.contains(value.get())) {
+                add(at, "'" + abbreviate(value.get()) + "' is listed twice", "each value once");
+                valid = false;
+            }
+            value.ifPresent(values::add);
+            valid &= value.isPresent();
+        }
+        return valid ? values : null;
+    }
+
     <E extends Enum<E>> Optional<E> enumValue(JsonNode parent, String field, String path, boolean required, Class<E> type) {
         String allowed = "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
         return string(parent, field, path, required, null, allowed).flatMap(text -> {

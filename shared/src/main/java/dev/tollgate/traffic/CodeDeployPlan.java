@@ -1,5 +1,6 @@
 package dev.tollgate.traffic;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,15 +29,17 @@ public record CodeDeployPlan(
         return names;
     }
 
-    boolean isLambda() {
+    /** Whether the group deploys Lambda (not ECS); not part of the plan's JSON. */
+    @JsonIgnore
+    public boolean isLambda() {
         return "Lambda".equals(computePlatform);
     }
 
-    CodeDeployPlan withCanaryVersion(String version) {
+    public CodeDeployPlan withCanaryVersion(String version) {
         return new CodeDeployPlan(deploymentId, computePlatform, schedule, baselineVersion, version, codeDeployDeploymentId);
     }
 
-    CodeDeployPlan withDeployment(String id) {
+    public CodeDeployPlan withDeployment(String id) {
         return new CodeDeployPlan(deploymentId, computePlatform, schedule, baselineVersion, canaryVersion, id);
     }
 }

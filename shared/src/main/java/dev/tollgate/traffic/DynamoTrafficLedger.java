@@ -1,6 +1,6 @@
 package dev.tollgate.traffic;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.DeploymentNotRunningException;

@@ -34,7 +34,7 @@ public record EcsAlbPlan(
     }
 
     /** The same release on a task definition derived from the spec's (its secrets pinned). */
-    EcsAlbPlan withCanaryTaskDefinition(String taskDefinition) {
+    public EcsAlbPlan withCanaryTaskDefinition(String taskDefinition) {
         return new EcsAlbPlan(deploymentId, liveSide, liveService, liveTargetGroupArn, liveTaskDefinition, canarySide, canaryService,
                 canaryTargetGroupArn, taskDefinition, desiredCount);
     }

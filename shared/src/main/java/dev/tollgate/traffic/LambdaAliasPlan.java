@@ -21,7 +21,7 @@ public record LambdaAliasPlan(
         return names;
     }
 
-    LambdaAliasPlan withCanaryVersion(String version) {
+    public LambdaAliasPlan withCanaryVersion(String version) {
         return new LambdaAliasPlan(deploymentId, functionName, alias, baselineVersion, version);
     }
 }

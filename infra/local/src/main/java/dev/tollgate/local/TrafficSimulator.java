@@ -1,6 +1,6 @@
 package dev.tollgate.local;
 
-import dev.tollgate.traffic.AlbListener;
+import dev.tollgate.traffic.alb.AlbListener;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

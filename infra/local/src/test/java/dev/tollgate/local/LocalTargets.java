@@ -1,7 +1,7 @@
 package dev.tollgate.local;
 
-import dev.tollgate.traffic.AlbListener;
 import dev.tollgate.traffic.TrafficWeights;
+import dev.tollgate.traffic.alb.AlbListener;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Service;

@@ -7,9 +7,9 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
-import dev.tollgate.traffic.CodeDeployHooks;
-import dev.tollgate.traffic.CodeDeployHooks.HookResult;
 import dev.tollgate.traffic.DynamoTrafficLedger;
+import dev.tollgate.traffic.codedeploy.CodeDeployHooks;
+import dev.tollgate.traffic.codedeploy.CodeDeployHooks.HookResult;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

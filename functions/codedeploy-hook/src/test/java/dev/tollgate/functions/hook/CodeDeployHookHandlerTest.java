@@ -13,7 +13,7 @@ import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
-import dev.tollgate.traffic.CodeDeployHooks;
+import dev.tollgate.traffic.codedeploy.CodeDeployHooks;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

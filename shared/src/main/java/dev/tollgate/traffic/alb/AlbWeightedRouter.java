@@ -1,6 +1,6 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.alb;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
@@ -9,6 +9,13 @@ import dev.tollgate.secrets.PinnedTaskDefinition;
 import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.EcsAlbTarget;
+import dev.tollgate.traffic.CanaryDeployment;
+import dev.tollgate.traffic.CanaryHealth;
+import dev.tollgate.traffic.EcsAlbPlan;
+import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.TrafficOutcome;
+import dev.tollgate.traffic.TrafficRouter;
+import dev.tollgate.traffic.TrafficWeights;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

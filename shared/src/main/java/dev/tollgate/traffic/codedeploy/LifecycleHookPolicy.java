@@ -1,9 +1,10 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.TimelineEntry;
+import dev.tollgate.traffic.ShiftService;
 import java.util.List;
 
 /**

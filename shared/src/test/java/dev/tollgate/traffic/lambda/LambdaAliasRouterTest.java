@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,11 @@ import dev.tollgate.secrets.PinnedSecret;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.LambdaAliasTarget;
+import dev.tollgate.traffic.CanaryDeployment;
+import dev.tollgate.traffic.LambdaAliasPlan;
+import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.TrafficOutcome;
+import dev.tollgate.traffic.TrafficWeights;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,8 @@ import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.TimelineEntry;
-import dev.tollgate.traffic.LifecycleHookPolicy.Answer;
-import dev.tollgate.traffic.LifecycleHookPolicy.HookDecision;
+import dev.tollgate.traffic.codedeploy.LifecycleHookPolicy.Answer;
+import dev.tollgate.traffic.codedeploy.LifecycleHookPolicy.HookDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,13 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.lambda;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.secrets.PinnedSecrets;
+import dev.tollgate.traffic.CanaryHealth;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
@@ -18,18 +19,18 @@ import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
  * What the Lambda-based backends (LAMBDA_ALIAS, and CODEDEPLOY on Lambda) share: reading the
  * alias at rest, publishing or finding the release's version, and asking whether it is ready.
  */
-final class LambdaVersions {
+public final class LambdaVersions {
 
     private final LambdaClient lambda;
     private final LambdaSecretPins pins;
 
-    LambdaVersions(LambdaClient lambda) {
+    public LambdaVersions(LambdaClient lambda) {
         this.lambda = lambda;
         this.pins = new LambdaSecretPins(lambda);
     }
 
     /** The version the alias serves, which must be a published version with no traffic weighted elsewhere. */
-    String baselineAtRest(String functionName, String aliasName) {
+    public String baselineAtRest(String functionName, String aliasName) {
         var alias = call("Lambda GetAlias", () -> lambda.getAlias(get -> get.functionName(functionName).name(aliasName)));
         if (alias.routingConfig() != null && !alias.routingConfig().additionalVersionWeights().isEmpty()) {
             throw new TargetStateConflictException("alias " + aliasName + " of " + functionName + " already routes "
@@ -50,8 +51,8 @@ final class LambdaVersions {
      * With secrets pinned, a version Tollgate publishes carries them in its environment (see
      * {@link LambdaSecretPins}); a version the spec names was published before and cannot.
      */
-    LambdaRelease release(String functionName, String namedVersion, String codeSha256, String baselineVersion, String deploymentId,
-                          PinnedSecrets secrets) {
+    public LambdaRelease release(String functionName, String namedVersion, String codeSha256, String baselineVersion, String deploymentId,
+                                 PinnedSecrets secrets) {
         String version;
         String secretsNote;
         if (namedVersion != null) {
@@ -94,7 +95,7 @@ final class LambdaVersions {
     }
 
     /** The release's version and what was done about its secrets (empty when the spec has none). */
-    record LambdaRelease(String version, String secretsNote) {
+    public record LambdaRelease(String version, String secretsNote) {
     }
 
     /** Ready once Lambda reports the version Active with its last update successful (SnapStart and image functions take a while). */

@@ -1,24 +1,28 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.aws.FunctionEnvironment.MisconfiguredException;
 import dev.tollgate.errors.AwsCallFailedException;
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
-import dev.tollgate.json.Json;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.secrets.PinnedTaskDefinition;
 import dev.tollgate.secrets.TaskDefinitionPins;
 import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.DeploymentSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.tollgate.traffic.CanaryDeployment;
+import dev.tollgate.traffic.CanaryHealth;
+import dev.tollgate.traffic.CodeDeployPlan;
+import dev.tollgate.traffic.CodeDeploySchedule;
+import dev.tollgate.traffic.LambdaAliasPlan;
+import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.TrafficLedger;
+import dev.tollgate.traffic.TrafficOutcome;
+import dev.tollgate.traffic.TrafficRouter;
+import dev.tollgate.traffic.TrafficWeights;
+import dev.tollgate.traffic.lambda.LambdaAliasRouter;
+import dev.tollgate.traffic.lambda.LambdaVersions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +38,6 @@ import software.amazon.awssdk.services.codedeploy.model.LifecycleEventStatus;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
 import software.amazon.awssdk.services.codedeploy.model.TargetLabel;
 import software.amazon.awssdk.services.codedeploy.model.TrafficRoutingConfig;
-import software.amazon.awssdk.services.codedeploy.model.TrafficRoutingType;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 
@@ -63,7 +66,7 @@ public final class CodeDeployRouter implements TrafficRouter {
     private final CodeDeployClient codeDeploy;
     private final LambdaClient lambda;
     private final TrafficLedger hooks;
-    private final String hookFunction;
+    private final CodeDeployDocuments documents;
     private final TaskDefinitionPins pins;
 
     /**
@@ -77,7 +80,7 @@ public final class CodeDeployRouter implements TrafficRouter {
         this.codeDeploy = codeDeploy;
         this.lambda = lambda;
         this.hooks = hooks;
-        this.hookFunction = hookFunction;
+        this.documents = new CodeDeployDocuments(target, hookFunction);
         this.pins = pins;
     }
 
@@ -131,7 +134,7 @@ public final class CodeDeployRouter implements TrafficRouter {
         String how = "found CodeDeploy deployment ";
         if (id == null) {
             CodeDeployPlan planned = plan;
-            String appSpec = appSpec(planned);
+            String appSpec = documents.appSpec(planned);
             id = call("CodeDeploy CreateDeployment", () -> codeDeploy.createDeployment(create -> create
                     .applicationName(target.application())
                     .deploymentGroupName(target.deploymentGroup())
@@ -141,7 +144,7 @@ public final class CodeDeployRouter implements TrafficRouter {
                     .autoRollbackConfiguration(rollback -> rollback.enabled(true)
                             .events(AutoRollbackEvent.DEPLOYMENT_FAILURE, AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST))
                     .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                            .appSpecContent(content -> content.content(appSpec).sha256(sha256(appSpec))))))
+                            .appSpecContent(content -> content.content(appSpec).sha256(CodeDeployDocuments.sha256(appSpec))))))
                     .deploymentId();
             how = "created CodeDeploy deployment ";
         }
@@ -277,7 +280,7 @@ public final class CodeDeployRouter implements TrafficRouter {
         if (schedule.predefined(target.computePlatform())) {
             return name;
         }
-        TrafficRoutingConfig wanted = routingConfig(schedule);
+        TrafficRoutingConfig wanted = CodeDeployDocuments.routingConfig(schedule);
         try {
             codeDeploy.createDeploymentConfig(create -> create.deploymentConfigName(name)
                     .computePlatform(target.computePlatform()).trafficRoutingConfig(wanted));
@@ -292,55 +295,6 @@ public final class CodeDeployRouter implements TrafficRouter {
             throw AwsErrors.translate("CodeDeploy CreateDeploymentConfig", failure);
         }
         return name;
-    }
-
-    static TrafficRoutingConfig routingConfig(CodeDeploySchedule schedule) {
-        if (CodeDeploySchedule.CANARY.equals(schedule.type())) {
-            return TrafficRoutingConfig.builder().type(TrafficRoutingType.TIME_BASED_CANARY)
-                    .timeBasedCanary(canary -> canary.canaryPercentage(schedule.percentage()).canaryInterval(schedule.intervalMinutes()))
-                    .build();
-        }
-        return TrafficRoutingConfig.builder().type(TrafficRoutingType.TIME_BASED_LINEAR)
-                .timeBasedLinear(linear -> linear.linearPercentage(schedule.percentage()).linearInterval(schedule.intervalMinutes()))
-                .build();
-    }
-
-    /** The AppSpec CodeDeploy deploys: the revision, Tollgate's gate hooks and the team's own. */
-    String appSpec(CodeDeployPlan plan) {
-        if (hookFunction == null) {
-            throw new MisconfiguredException("environment variable " + HOOK_FUNCTION + " is not set: CodeDeploy targets need Tollgate's "
-                    + "lifecycle-hook function (template.yaml sets it on the functions that create deployments)");
-        }
-        ObjectNode appSpec = Json.MAPPER.createObjectNode();
-        appSpec.put("version", 0.0);
-        ObjectNode resource = appSpec.putArray("Resources").addObject();
-        ArrayNode hookList = appSpec.putArray("Hooks");
-        if (plan.isLambda()) {
-            ObjectNode function = resource.putObject(target.lambda().functionName().replaceAll("[^A-Za-z0-9]", ""));
-            function.put("Type", "AWS::Lambda::Function");
-            ObjectNode properties = function.putObject("Properties");
-            properties.put("Name", target.lambda().functionName());
-            properties.put("Alias", target.lambda().alias());
-            properties.put("CurrentVersion", plan.baselineVersion());
-            properties.put("TargetVersion", plan.canaryVersion());
-        } else {
-            ObjectNode service = resource.putObject("TargetService");
-            service.put("Type", "AWS::ECS::Service");
-            ObjectNode properties = service.putObject("Properties");
-            properties.put("TaskDefinition", plan.canaryVersion());
-            ObjectNode loadBalancer = properties.putObject("LoadBalancerInfo");
-            loadBalancer.put("ContainerName", target.ecs().containerName());
-            loadBalancer.put("ContainerPort", target.ecs().containerPort());
-            if (target.ecs().platformVersion() != null) {
-                properties.put("PlatformVersion", target.ecs().platformVersion());
-            }
-        }
-        target.hooks().forEach((event, function) -> hookList.addObject().put(event, function));
-        if (!plan.isLambda()) {
-            hookList.addObject().put("AfterAllowTestTraffic", hookFunction);
-        }
-        hookList.addObject().put("AfterAllowTraffic", hookFunction);
-        return Json.write(appSpec);
     }
 
     /**
@@ -413,14 +367,6 @@ public final class CodeDeployRouter implements TrafficRouter {
 
     private LambdaVersions versions() {
         return new LambdaVersions(lambda);
-    }
-
-    static String sha256(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-256", impossible);
-        }
     }
 
     private static CodeDeployPlan codeDeploy(ReleasePlan plan) {

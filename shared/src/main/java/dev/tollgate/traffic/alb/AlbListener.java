@@ -1,6 +1,6 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.alb;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.errors.TargetStateConflictException;
 import java.util.LinkedHashMap;

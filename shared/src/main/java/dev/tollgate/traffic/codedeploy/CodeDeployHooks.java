@@ -1,12 +1,13 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.deployment.DeploymentRecord;
-import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.deployment.DeploymentStore;
-import dev.tollgate.traffic.LifecycleHookPolicy.Answer;
-import dev.tollgate.traffic.LifecycleHookPolicy.HookDecision;
+import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.traffic.TrafficLedger;
+import dev.tollgate.traffic.codedeploy.LifecycleHookPolicy.Answer;
+import dev.tollgate.traffic.codedeploy.LifecycleHookPolicy.HookDecision;
 import java.time.Clock;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;

@@ -1,23 +1,23 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.codedeploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.json.Json;
-import dev.tollgate.secrets.TaskDefinitionPins;
-import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.CodeDeployTarget.EcsRevision;
 import dev.tollgate.spec.CodeDeployTarget.LambdaRevision;
+import dev.tollgate.spec.CodeDeployTarget;
 import dev.tollgate.spec.StepSpec;
+import dev.tollgate.traffic.CodeDeployPlan;
+import dev.tollgate.traffic.CodeDeploySchedule;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What Tollgate asks CodeDeploy for: the schedule's configuration and the AppSpec with its gate hooks. */
-class CodeDeployRouterTest {
+class CodeDeployDocumentsTest {
 
     private static final String HOOK = "arn:aws:lambda:eu-west-1:123456789012:function:CodeDeployHook_tollgate:live";
 
@@ -50,21 +50,21 @@ class CodeDeployRouterTest {
         assertEquals("Tollgate-Lambda-Canary5Percent2Minutes", canary.configName("Lambda"));
         assertFalse(canary.predefined("Lambda"));
         assertEquals("5 % for 2 min, then 100 %", canary.describe());
-        assertEquals("TimeBasedCanary", CodeDeployRouter.routingConfig(canary).typeAsString());
-        assertEquals(5, CodeDeployRouter.routingConfig(canary).timeBasedCanary().canaryPercentage());
-        assertEquals(2, CodeDeployRouter.routingConfig(canary).timeBasedCanary().canaryInterval());
+        assertEquals("TimeBasedCanary", CodeDeployDocuments.routingConfig(canary).typeAsString());
+        assertEquals(5, CodeDeployDocuments.routingConfig(canary).timeBasedCanary().canaryPercentage());
+        assertEquals(2, CodeDeployDocuments.routingConfig(canary).timeBasedCanary().canaryInterval());
         assertEquals("Tollgate-ECS-Linear25PercentEvery3Minutes", linear.configName("ECS"));
-        assertEquals(3, CodeDeployRouter.routingConfig(linear).timeBasedLinear().linearInterval());
+        assertEquals(3, CodeDeployDocuments.routingConfig(linear).timeBasedLinear().linearInterval());
     }
 
     @Test
     void writesALambdaAppSpecWithTollgateAsTheAfterAllowTrafficGate() {
         CodeDeployTarget target = new CodeDeployTarget("checkout", "checkout-prod", new LambdaRevision("checkout-api", "live", null), null,
                 Map.of("BeforeAllowTraffic", "checkout-smoke-test"), 900);
-        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK, TaskDefinitionPins.NONE);
+        CodeDeployDocuments documents = new CodeDeployDocuments(target, HOOK);
         CodeDeployPlan plan = new CodeDeployPlan("checkout-v42", "Lambda", CodeDeploySchedule.of(steps(10, 300)), "41", "42", null);
 
-        JsonNode appSpec = Json.tree(router.appSpec(plan));
+        JsonNode appSpec = Json.tree(documents.appSpec(plan));
 
         JsonNode function = appSpec.path("Resources").get(0).path("checkoutapi");
         assertEquals("AWS::Lambda::Function", function.path("Type").asText());
@@ -80,11 +80,11 @@ class CodeDeployRouterTest {
     void writesAnEcsAppSpecGatedAfterTestTrafficAndAfterProductionTraffic() {
         CodeDeployTarget target = new CodeDeployTarget("checkout", "checkout-prod", null,
                 new EcsRevision("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:42", "app", 8080, "1.4.0"), Map.of(), 900);
-        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK, TaskDefinitionPins.NONE);
+        CodeDeployDocuments documents = new CodeDeployDocuments(target, HOOK);
         CodeDeployPlan plan = new CodeDeployPlan("checkout-v42", "ECS", CodeDeploySchedule.of(steps(10, 300)), null,
                 target.ecs().taskDefinition(), null);
 
-        JsonNode appSpec = Json.tree(router.appSpec(plan));
+        JsonNode appSpec = Json.tree(documents.appSpec(plan));
 
         JsonNode service = appSpec.path("Resources").get(0).path("TargetService").path("Properties");
         assertEquals(target.ecs().taskDefinition(), service.path("TaskDefinition").asText());
@@ -100,11 +100,11 @@ class CodeDeployRouterTest {
     void anEcsAppSpecNamesTheRevisionThatReadsThePinnedSecretsNotTheSpecsOwn() {
         CodeDeployTarget target = new CodeDeployTarget("checkout", "checkout-prod", null,
                 new EcsRevision("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:42", "app", 8080, null), Map.of(), 900);
-        CodeDeployRouter router = new CodeDeployRouter(target, null, null, new InMemoryTrafficLedger(), HOOK, TaskDefinitionPins.NONE);
+        CodeDeployDocuments documents = new CodeDeployDocuments(target, HOOK);
         String pinned = "arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:43";
         CodeDeployPlan plan = new CodeDeployPlan("checkout-v42", "ECS", CodeDeploySchedule.of(steps(10, 300)), null, pinned, null);
 
-        JsonNode appSpec = Json.tree(router.appSpec(plan));
+        JsonNode appSpec = Json.tree(documents.appSpec(plan));
 
         assertEquals(pinned, appSpec.path("Resources").get(0).path("TargetService").path("Properties").path("TaskDefinition").asText());
         assertEquals(Map.of("canaryVersion", "checkout:43"), plan.releaseNames());
@@ -112,6 +112,6 @@ class CodeDeployRouterTest {
 
     @Test
     void sumsTheAppSpecForCodeDeploy() {
-        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", CodeDeployRouter.sha256(""));
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", CodeDeployDocuments.sha256(""));
     }
 }

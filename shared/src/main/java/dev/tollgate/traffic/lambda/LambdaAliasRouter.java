@@ -1,12 +1,19 @@
-package dev.tollgate.traffic;
+package dev.tollgate.traffic.lambda;
 
-import static dev.tollgate.traffic.AwsCall.call;
+import static dev.tollgate.aws.AwsCall.call;
 
 import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.LambdaAliasTarget;
+import dev.tollgate.traffic.CanaryDeployment;
+import dev.tollgate.traffic.CanaryHealth;
+import dev.tollgate.traffic.LambdaAliasPlan;
+import dev.tollgate.traffic.ReleasePlan;
+import dev.tollgate.traffic.TrafficOutcome;
+import dev.tollgate.traffic.TrafficRouter;
+import dev.tollgate.traffic.TrafficWeights;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -127,7 +134,7 @@ public final class LambdaAliasRouter implements TrafficRouter {
     }
 
     /** Reads the alias as a split between the plan's two versions; any other shape was set by someone else. */
-    static TrafficWeights weights(LambdaAliasPlan plan, GetAliasResponse alias) {
+    public static TrafficWeights weights(LambdaAliasPlan plan, GetAliasResponse alias) {
         Map<String, Double> routing = alias.routingConfig() == null ? Map.of() : alias.routingConfig().additionalVersionWeights();
         String served = alias.functionVersion();
         String seen = "alias " + plan.alias() + " serves version " + served + (routing.isEmpty() ? "" : " with routing " + routing);

@@ -1,10 +1,13 @@
-package dev.tollgate.traffic;
+package dev.tollgate.aws;
 
 import dev.tollgate.errors.AwsErrors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** One AWS call of a backend, its SDK failure sorted into retryable or terminal and named after the operation. */
+/**
+ * One AWS call of an adapter, its SDK failure sorted into retryable or terminal and named after the
+ * operation ({@link AwsErrors#translate}). The one wrapper every adapter uses for a call with no failure of its own to handle.
+ */
 public final class AwsCall {
 
     private AwsCall() {
