@@ -1,13 +1,13 @@
-"""A Task attempt that begins after its state timed out does nothing more (moto_launcher's end_timed_out_task_attempts).
+"""A Task attempt that begins after its state timed out does nothing more (moto_ext.stepfunctions.end_timed_out_task_attempts).
 
-Run by MotoExtensionsIT with the launcher's path: moto in-process with the launcher's Step Functions fixes, the
-attempt's thread held back (as a busy machine does) until the state's timeout has ended. On AWS a timed-out task
+Run by MotoExtensionsIT with the directory that holds the launcher's package moto_ext: moto in-process with the
+package's Step Functions fixes, the attempt's thread held back (as a busy machine does) until the state's timeout
+has ended. On AWS a timed-out task
 records nothing more and its call does not begin after the timeout
 (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html, TimeoutSeconds); GetExecutionHistory's
 timeoutInSeconds is a number (https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskScheduledEventDetails.html).
 Exits 0 and prints "history readable" when both hold.
 """
-import importlib.util
 import json
 import sys
 import time
@@ -15,12 +15,14 @@ import time
 import boto3
 from moto import mock_aws
 
-spec = importlib.util.spec_from_file_location("moto_launcher", sys.argv[1])
-launcher = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(launcher)
-launcher.enable_state_machine_execution()
-launcher.allow_concurrent_executions()
-launcher.end_timed_out_task_attempts()
+# The package is read from the source tree: no __pycache__ there, or the build would ship it with the resources.
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[1])
+from moto_ext import stepfunctions  # noqa: E402
+
+stepfunctions.enable_state_machine_execution()
+stepfunctions.allow_concurrent_executions()
+stepfunctions.end_timed_out_task_attempts()
 
 from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (  # noqa: E402

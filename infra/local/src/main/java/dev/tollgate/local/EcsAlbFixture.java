@@ -71,7 +71,7 @@ public record EcsAlbFixture(
 
     /**
      * Another release whose tasks never start: tagged so the local stack's ECS rolls it out as the
-     * deployment circuit breaker reports a failure (see moto_launcher.py).
+     * deployment circuit breaker reports a failure (see moto_ext/ecs.py).
      */
     public String registerFailingRelease(LocalStack stack, String version) {
         try (EcsClient ecs = stack.ecs()) {
@@ -85,7 +85,7 @@ public record EcsAlbFixture(
     /**
      * A test listener on the service's load balancer, on {@code port} of 127.0.0.1 (where a {@link LocalCanaryEndpoint}
      * listens): it forwards to the blue target group until a smoke test points it at the canary's, and the load
-     * balancer is tagged so that it reports 127.0.0.1 as its DNS name (see moto_launcher.py).
+     * balancer is tagged so that it reports 127.0.0.1 as its DNS name (see moto_ext/elbv2.py).
      */
     public String addTestListener(LocalStack stack, int port) {
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {

@@ -42,7 +42,7 @@ public record LambdaAliasFixture(String service, String functionName, String ali
 
     /**
      * Makes the release ($LATEST, which Tollgate publishes) a handler answering every request with {@code status}
-     * in the shape an ALB expects, as the local stack runs Python functions (see moto_launcher.py).
+     * in the shape an ALB expects, as the local stack runs Python functions (see moto_ext/awslambda.py).
      */
     public void releaseAnswering(LocalStack stack, int status) {
         String source = "def handler(event, context):\n    return {'statusCode': " + status + ", 'body': 'release v42'}\n";
@@ -65,7 +65,7 @@ public record LambdaAliasFixture(String service, String functionName, String ali
         return createPythonFunction(stack, service + "-smoke", source, 10);
     }
 
-    /** A Python function whose {@code index.handler} is {@code source}, as the local stack runs them (see moto_launcher.py). */
+    /** A Python function whose {@code index.handler} is {@code source}, as the local stack runs them (see moto_ext/awslambda.py). */
     static String createPythonFunction(LocalStack stack, String name, String source, int timeoutSeconds) {
         try (LambdaClient lambda = stack.lambda(); IamClient iam = stack.iam()) {
             String role = role(iam);

@@ -17,12 +17,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * moto in server mode, started from {@code moto_launcher.py} on a free 127.0.0.1 port. This object
- * owns the Python process: it stops it by closing its standard input and, if need be, by its PID.
+ * moto in server mode, started from {@code moto_launcher.py} on a free 127.0.0.1 port, with the extensions of its
+ * package {@code moto_ext} (one module per AWS service). This object owns the Python process: it stops it by closing
+ * its standard input and, if need be, by its PID.
  */
 public final class MotoServer implements AutoCloseable {
 
     private static final String LAUNCHER = "moto_launcher.py";
+
+    /**
+     * Every file the launcher needs, as resources beside this class: copied together to the directory python runs
+     * in. MotoServerTest checks that every .py of the package is listed, so a new module cannot be left behind.
+     */
+    static final List<String> LAUNCHER_FILES = List.of(
+            LAUNCHER,
+            "moto_ext/__init__.py",
+            "moto_ext/awslambda.py",
+            "moto_ext/cloudwatch.py",
+            "moto_ext/codedeploy.py",
+            "moto_ext/codepipeline.py",
+            "moto_ext/ecs.py",
+            "moto_ext/elbv2.py",
+            "moto_ext/events.py",
+            "moto_ext/stepfunctions.py");
 
     private final Process process;
     private final URI endpoint;
@@ -38,10 +55,8 @@ public final class MotoServer implements AutoCloseable {
         requireMoto();
         try {
             Files.createDirectories(workDirectory);
+            copyLauncherFiles(workDirectory);
             Path launcher = workDirectory.resolve(LAUNCHER);
-            try (InputStream source = MotoServer.class.getResourceAsStream(LAUNCHER)) {
-                Files.copy(source, launcher, StandardCopyOption.REPLACE_EXISTING);
-            }
             Path log = workDirectory.resolve("moto.log");
             Process process = new ProcessBuilder(List.of(python(), "-u", launcher.toString(), "--lambda-endpoint", lambdaEndpoint.toString()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -71,6 +86,20 @@ public final class MotoServer implements AutoCloseable {
             return new MotoServer(process, URI.create("http://127.0.0.1:" + port), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start moto", e);
+        }
+    }
+
+    /** Copies the launcher and its package, as they sit beside this class, into {@code directory}. */
+    static void copyLauncherFiles(Path directory) throws IOException {
+        for (String file : LAUNCHER_FILES) {
+            Path copy = directory.resolve(file);
+            Files.createDirectories(copy.getParent());
+            try (InputStream source = MotoServer.class.getResourceAsStream(file)) {
+                if (source == null) {
+                    throw new IOException("the launcher file " + file + " is not on the class path beside " + MotoServer.class.getName());
+                }
+                Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.ecs.model.Secret;
 
 /**
  * ECS_TASK migrations on moto, through the runner the function uses, and the moto extensions they
- * rely on (moto_launcher.extend_ecs_one_off_tasks): RunTask with awsvpc and no security groups,
+ * rely on (moto_ext.ecs.extend_ecs_one_off_tasks): RunTask with awsvpc and no security groups,
  * clientToken idempotency, tasks that stop with an exit code, StopTask, EC2 without instances.
  */
 class EcsMigrationTaskIT {

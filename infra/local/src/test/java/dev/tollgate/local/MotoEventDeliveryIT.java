@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Events between the local stack's services, as AWS delivers them: Step Functions' execution status changes on the
- * default bus ({@code emit_stepfunctions_status_events} in moto_launcher.py), and a rule's Lambda function target
- * ({@code deliver_events_to_lambda_targets}).
+ * default bus ({@code emit_stepfunctions_status_events} in moto_ext/stepfunctions.py), and a rule's Lambda function target
+ * ({@code deliver_events_to_lambda_targets} in moto_ext/events.py).
  */
 class MotoEventDeliveryIT {
 

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
-/** The moto extensions of {@code moto_launcher.py}, each checked against the behaviour AWS documents. */
+/** The moto extensions of {@code moto_launcher.py} (its package {@code moto_ext}), each checked against the behaviour AWS documents. */
 class MotoExtensionsIT {
 
     private static LocalStack stack;
@@ -397,7 +397,7 @@ class MotoExtensionsIT {
         Path module = RepositoryFiles.root().resolve("infra/local");
         ThirdPartyTools.Run probe = ThirdPartyTools.run(List.of(ThirdPartyTools.python(),
                 module.resolve("src/test/python/timed_out_task_attempt_probe.py").toString(),
-                module.resolve("src/main/resources/dev/tollgate/local/moto_launcher.py").toString()), null);
+                module.resolve("src/main/resources/dev/tollgate/local").toString()), null);
 
         assertEquals(0, probe.exitCode(), probe.output());
         assertTrue(probe.output().contains("history readable"), probe.output());
