@@ -55,7 +55,8 @@ public final class BenchCommand {
         JUDGES.put("fixed-horizon", () -> new StepEvidenceJudge("fixed-horizon", new FixedHorizonJudge()));
     }
 
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "usage: java -jar tollgate-bench.jar judge --scenarios DIR --out FILE [--judge NAME ...]",
             "       java -jar tollgate-bench.jar generate --out DIR --seed N [--count K]",
             "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]",
@@ -63,8 +64,7 @@ public final class BenchCommand {
             "       java -jar tollgate-bench.jar budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]",
             "judges: " + String.join(", ", JUDGES.keySet()) + " (default: all)");
 
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
     public static void main(String[] args) {
         try {
@@ -96,15 +96,20 @@ public final class BenchCommand {
             throw new IllegalArgumentException("unknown command " + args[0]);
         }
         Map<String, List<String>> options = options(args);
-        List<String> unknown = options.keySet().stream().filter(name -> !OPTIONS.get(args[0]).contains(name)).toList();
+        List<String> unknown = options.keySet().stream()
+                .filter(name -> !OPTIONS.get(args[0]).contains(name))
+                .toList();
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(args[0] + " does not take " + String.join(", ", unknown)
-                    + "; it takes " + OPTIONS.get(args[0]).stream().sorted().collect(Collectors.joining(", ")));
+            throw new IllegalArgumentException(args[0] + " does not take " + String.join(", ", unknown) + "; it takes "
+                    + OPTIONS.get(args[0]).stream().sorted().collect(Collectors.joining(", ")));
         }
         switch (args[0]) {
             case "judge":
-                judge(Path.of(single(options, "--scenarios")), Path.of(single(options, "--out")),
-                        options.getOrDefault("--judge", List.copyOf(JUDGES.keySet())), out);
+                judge(
+                        Path.of(single(options, "--scenarios")),
+                        Path.of(single(options, "--out")),
+                        options.getOrDefault("--judge", List.copyOf(JUDGES.keySet())),
+                        out);
                 return 0;
             case "generate":
                 Path folder = Path.of(single(options, "--out"));
@@ -117,10 +122,14 @@ public final class BenchCommand {
             case "coldstart":
                 requireLocalStack();
                 try {
-                    ColdStartBench.run(new ColdStartBench.Options(intOption(options, "--runs", 7),
-                            options.getOrDefault("--function", List.of()),
-                            pathOption(options, "--baseline-jars"),
-                            options.containsKey("--priming"), pathOption(options, "--work-dir")), out);
+                    ColdStartBench.run(
+                            new ColdStartBench.Options(
+                                    intOption(options, "--runs", 7),
+                                    options.getOrDefault("--function", List.of()),
+                                    pathOption(options, "--baseline-jars"),
+                                    options.containsKey("--priming"),
+                                    pathOption(options, "--work-dir")),
+                            out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -128,8 +137,12 @@ public final class BenchCommand {
             case "httpclients":
                 requireLocalStack();
                 try {
-                    HttpClientBench.run(new HttpClientBench.Options(intOption(options, "--runs", 7), intOption(options, "--warm-ticks", 50),
-                            pathOption(options, "--work-dir")), out);
+                    HttpClientBench.run(
+                            new HttpClientBench.Options(
+                                    intOption(options, "--runs", 7),
+                                    intOption(options, "--warm-ticks", 50),
+                                    pathOption(options, "--work-dir")),
+                            out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -137,8 +150,13 @@ public final class BenchCommand {
             case "budget":
                 requireLocalStack();
                 try {
-                    BudgetBench.run(new BudgetBench.Options(intOption(options, "--seeds", 5), intOption(options, "--tick-metrics", 25),
-                            intOption(options, "--tick-alarms", 20), pathOption(options, "--work-dir")), out);
+                    BudgetBench.run(
+                            new BudgetBench.Options(
+                                    intOption(options, "--seeds", 5),
+                                    intOption(options, "--tick-metrics", 25),
+                                    intOption(options, "--tick-alarms", 20),
+                                    pathOption(options, "--work-dir")),
+                            out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 } catch (InterruptedException e) {
@@ -167,7 +185,8 @@ public final class BenchCommand {
         // Judges are stateless, so scenarios replay in parallel; results are sorted back into a stable order.
         List<Outcome> outcomes = scenarios.parallelStream()
                 .flatMap(scenario -> judges.stream().map(judge -> Replay.run(judge, scenario)))
-                .sorted(Comparator.comparing(Outcome::scenario).thenComparing(outcome -> judgeNames.indexOf(outcome.judge())))
+                .sorted(Comparator.comparing(Outcome::scenario)
+                        .thenComparing(outcome -> judgeNames.indexOf(outcome.judge())))
                 .toList();
         try {
             Path parent = resultsFile.toAbsolutePath().getParent();
@@ -178,9 +197,13 @@ public final class BenchCommand {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results to " + resultsFile, e);
         }
-        Map<String, Scenario> byName = scenarios.stream().collect(Collectors.toMap(Scenario::name, Function.identity()));
+        Map<String, Scenario> byName =
+                scenarios.stream().collect(Collectors.toMap(Scenario::name, Function.identity()));
         List<Scores> scores = judgeNames.stream()
-                .map(name -> Scores.of(name, outcomes.stream().filter(o -> o.judge().equals(name)).toList(), byName))
+                .map(name -> Scores.of(
+                        name,
+                        outcomes.stream().filter(o -> o.judge().equals(name)).toList(),
+                        byName))
                 .toList();
         out.println(scenarios.size() + " scenarios from " + scenarioFolder + ", results in " + resultsFile);
         out.println();
@@ -191,8 +214,9 @@ public final class BenchCommand {
         out.print(ScoreTable.honesty(scores, outcomes, byName));
         if (byName.values().stream().anyMatch(scenario -> scenario.effect() != null)) {
             out.println();
-            out.println("median periods to detect, per regression family (a regression not rolled back counts as never; "
-                    + "the oracle is the SPRT that knows the true effect):");
+            out.println(
+                    "median periods to detect, per regression family (a regression not rolled back counts as never; "
+                            + "the oracle is the SPRT that knows the true effect):");
             out.println();
             out.print(ScoreTable.floor(judgeNames, outcomes, byName));
         }
@@ -232,8 +256,9 @@ public final class BenchCommand {
         try {
             Class.forName("dev.tollgate.local.LocalStack");
         } catch (ClassNotFoundException | LinkageError missing) {
-            throw new IllegalArgumentException("this benchmark runs the local stack: build it first (./mvnw -DskipTests package) "
-                    + "so that infra/local/target/tollgate-local.jar is beside bench/target/tollgate-bench.jar");
+            throw new IllegalArgumentException(
+                    "this benchmark runs the local stack: build it first (./mvnw -DskipTests package) "
+                            + "so that infra/local/target/tollgate-local.jar is beside bench/target/tollgate-bench.jar");
         }
     }
 

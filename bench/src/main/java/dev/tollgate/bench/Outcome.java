@@ -6,5 +6,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Outcome(String scenario, String judge, Decision decision, Integer period) {
 
-    public enum Decision { ROLLBACK, PROMOTE, UNDECIDED }
+    public enum Decision {
+        ROLLBACK,
+        PROMOTE,
+        UNDECIDED
+    }
 }

@@ -11,8 +11,7 @@ import dev.tollgate.judge.Verdict;
  */
 public final class Replay {
 
-    private Replay() {
-    }
+    private Replay() {}
 
     public static Outcome run(ScenarioJudge judge, Scenario scenario) {
         for (int seen = 1; seen <= scenario.replayPeriods(); seen++) {

@@ -15,20 +15,26 @@ import java.util.function.Predicate;
 /** The benchmark's printed report: scores per judge, then what each judge decided per scenario family. Markdown tables. */
 final class ScoreTable {
 
-    private ScoreTable() {
-    }
+    private ScoreTable() {}
 
     static String scores(List<Scores> scores) {
         StringBuilder table = new StringBuilder();
-        table.append("| judge | false rollbacks | missed regressions | undecided | thin promotions | median periods to detect |\n");
+        table.append(
+                "| judge | false rollbacks | missed regressions | undecided | thin promotions | median periods to detect |\n");
         table.append("|---|---|---|---|---|---|\n");
         for (Scores score : scores) {
-            table.append("| ").append(score.judge())
-                    .append(" | ").append(score.falseRollbacks())
-                    .append(" | ").append(score.missedRegressions())
-                    .append(" | ").append(score.undecided())
-                    .append(" | ").append(score.thinPromotions())
-                    .append(" | ").append(score.medianPeriodsToDetect() == null ? "-" : format(score.medianPeriodsToDetect()))
+            table.append("| ")
+                    .append(score.judge())
+                    .append(" | ")
+                    .append(score.falseRollbacks())
+                    .append(" | ")
+                    .append(score.missedRegressions())
+                    .append(" | ")
+                    .append(score.undecided())
+                    .append(" | ")
+                    .append(score.thinPromotions())
+                    .append(" | ")
+                    .append(score.medianPeriodsToDetect() == null ? "-" : format(score.medianPeriodsToDetect()))
                     .append(" |\n");
         }
         return table.toString();
@@ -41,7 +47,8 @@ final class ScoreTable {
             Scenario scenario = scenarios.get(outcome.scenario());
             String family = scenario.family() + " (" + scenario.truth() + ")";
             grouped.computeIfAbsent(family, key -> new TreeMap<>())
-                    .computeIfAbsent(outcome.judge(), key -> new ArrayList<>()).add(outcome);
+                    .computeIfAbsent(outcome.judge(), key -> new ArrayList<>())
+                    .add(outcome);
         }
         StringBuilder table = header(List.of("family", "n"), judges, " R/P/U (median R period)");
         grouped.forEach((family, byJudge) -> {
@@ -49,13 +56,28 @@ final class ScoreTable {
             table.append("| ").append(family).append(" | ").append(n).append(" |");
             for (String judge : judges) {
                 List<Outcome> decided = byJudge.getOrDefault(judge, List.of());
-                long rollbacks = decided.stream().filter(o -> o.decision() == Decision.ROLLBACK).count();
-                long promotions = decided.stream().filter(o -> o.decision() == Decision.PROMOTE).count();
-                long undecided = decided.stream().filter(o -> o.decision() == Decision.UNDECIDED).count();
-                String median = median(decided.stream().filter(o -> o.decision() == Decision.ROLLBACK)
-                        .map(o -> (double) o.period()).toList());
-                table.append(' ').append(rollbacks).append('/').append(promotions).append('/').append(undecided)
-                        .append(" (").append(median).append(") |");
+                long rollbacks = decided.stream()
+                        .filter(o -> o.decision() == Decision.ROLLBACK)
+                        .count();
+                long promotions = decided.stream()
+                        .filter(o -> o.decision() == Decision.PROMOTE)
+                        .count();
+                long undecided = decided.stream()
+                        .filter(o -> o.decision() == Decision.UNDECIDED)
+                        .count();
+                String median = median(decided.stream()
+                        .filter(o -> o.decision() == Decision.ROLLBACK)
+                        .map(o -> (double) o.period())
+                        .toList());
+                table.append(' ')
+                        .append(rollbacks)
+                        .append('/')
+                        .append(promotions)
+                        .append('/')
+                        .append(undecided)
+                        .append(" (")
+                        .append(median)
+                        .append(") |");
             }
             table.append('\n');
         });
@@ -73,22 +95,44 @@ final class ScoreTable {
      * all good releases and on those just inside).
      */
     static String honesty(List<Scores> scores, List<Outcome> outcomes, Map<String, Scenario> scenarios) {
-        StringBuilder table = new StringBuilder("| judge | false rollbacks, all good releases | false rollbacks, just inside the tolerance "
-                + "| good releases undecided | honest (both <= 5 %) |\n|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder(
+                "| judge | false rollbacks, all good releases | false rollbacks, just inside the tolerance "
+                        + "| good releases undecided | honest (both <= 5 %) |\n|---|---|---|---|---|\n");
         for (Scores score : scores) {
-            Scores.Share justInside = share(score.judge(), outcomes, scenarios,
-                    scenario -> scenario.family().equals(JUST_INSIDE) && scenario.truth() == Truth.NO_REGRESSION, Decision.ROLLBACK);
-            Scores.Share undecided = share(score.judge(), outcomes, scenarios,
-                    scenario -> scenario.truth() == Truth.NO_REGRESSION, Decision.UNDECIDED);
-            table.append("| ").append(score.judge()).append(" | ").append(score.falseRollbacks()).append(" | ").append(justInside)
-                    .append(" | ").append(undecided).append(" | ").append(honest(score, justInside) ? "yes" : "no").append(" |\n");
+            Scores.Share justInside = share(
+                    score.judge(),
+                    outcomes,
+                    scenarios,
+                    scenario -> scenario.family().equals(JUST_INSIDE) && scenario.truth() == Truth.NO_REGRESSION,
+                    Decision.ROLLBACK);
+            Scores.Share undecided = share(
+                    score.judge(),
+                    outcomes,
+                    scenarios,
+                    scenario -> scenario.truth() == Truth.NO_REGRESSION,
+                    Decision.UNDECIDED);
+            table.append("| ")
+                    .append(score.judge())
+                    .append(" | ")
+                    .append(score.falseRollbacks())
+                    .append(" | ")
+                    .append(justInside)
+                    .append(" | ")
+                    .append(undecided)
+                    .append(" | ")
+                    .append(honest(score, justInside) ? "yes" : "no")
+                    .append(" |\n");
         }
         return table.toString();
     }
 
     /** Of the judge's outcomes on scenarios that {@code counted} accepts, how many were {@code decision}. */
-    static Scores.Share share(String judge, List<Outcome> outcomes, Map<String, Scenario> scenarios, Predicate<Scenario> counted,
-                              Decision decision) {
+    static Scores.Share share(
+            String judge,
+            List<Outcome> outcomes,
+            Map<String, Scenario> scenarios,
+            Predicate<Scenario> counted,
+            Decision decision) {
         int total = 0;
         int matching = 0;
         for (Outcome outcome : outcomes) {
@@ -101,7 +145,8 @@ final class ScoreTable {
     }
 
     static boolean honest(Scores score, Scores.Share justInside) {
-        return !(score.falseRollbacks().fraction() > HONEST_FALSE_ROLLBACKS) && !(justInside.fraction() > HONEST_FALSE_ROLLBACKS);
+        return !(score.falseRollbacks().fraction() > HONEST_FALSE_ROLLBACKS)
+                && !(justInside.fraction() > HONEST_FALSE_ROLLBACKS);
     }
 
     /**
@@ -111,8 +156,10 @@ final class ScoreTable {
      */
     static String floor(List<String> judges, List<Outcome> outcomes, Map<String, Scenario> scenarios) {
         Map<String, List<Scenario>> families = new TreeMap<>();
-        scenarios.values().stream().filter(scenario -> scenario.truth() == Truth.REGRESSION)
-                .forEach(scenario -> families.computeIfAbsent(scenario.family(), key -> new ArrayList<>()).add(scenario));
+        scenarios.values().stream()
+                .filter(scenario -> scenario.truth() == Truth.REGRESSION)
+                .forEach(scenario -> families.computeIfAbsent(scenario.family(), key -> new ArrayList<>())
+                        .add(scenario));
         StringBuilder table = header(List.of("family", "n", "oracle floor"), judges, " (promoted)");
         families.forEach((family, members) -> {
             List<Double> oracle = new ArrayList<>();
@@ -120,18 +167,31 @@ final class ScoreTable {
                 OptionalInt period = OracleSprt.detectionPeriod(scenario);
                 oracle.add(period.isPresent() ? period.getAsInt() : Double.POSITIVE_INFINITY);
             }
-            table.append("| ").append(family).append(" | ").append(members.size()).append(" | ").append(median(oracle)).append(" |");
+            table.append("| ")
+                    .append(family)
+                    .append(" | ")
+                    .append(members.size())
+                    .append(" | ")
+                    .append(median(oracle))
+                    .append(" |");
             for (String judge : judges) {
                 List<Double> detections = new ArrayList<>();
                 int promoted = 0;
                 for (Outcome outcome : outcomes) {
                     Scenario scenario = scenarios.get(outcome.scenario());
-                    if (outcome.judge().equals(judge) && scenario.truth() == Truth.REGRESSION && scenario.family().equals(family)) {
-                        detections.add(outcome.decision() == Decision.ROLLBACK ? outcome.period() : Double.POSITIVE_INFINITY);
+                    if (outcome.judge().equals(judge)
+                            && scenario.truth() == Truth.REGRESSION
+                            && scenario.family().equals(family)) {
+                        detections.add(
+                                outcome.decision() == Decision.ROLLBACK ? outcome.period() : Double.POSITIVE_INFINITY);
                         promoted += outcome.decision() == Decision.PROMOTE ? 1 : 0;
                     }
                 }
-                table.append(' ').append(median(detections)).append(" (").append(promoted).append(") |");
+                table.append(' ')
+                        .append(median(detections))
+                        .append(" (")
+                        .append(promoted)
+                        .append(") |");
             }
             table.append('\n');
         });

@@ -30,7 +30,9 @@ public record Scores(
 
         @Override
         public String toString() {
-            return total == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f%% (%d/%d)", 100 * fraction(), count, total);
+            return total == 0
+                    ? "-"
+                    : String.format(java.util.Locale.ROOT, "%.1f%% (%d/%d)", 100 * fraction(), count, total);
         }
     }
 
@@ -64,8 +66,13 @@ public record Scores(
                 }
             }
         }
-        return new Scores(judge, new Share(falseRollbacks, good), new Share(missed, regressions), new Share(undecided, decidable),
-                new Share(thinPromoted, thin), median(detections));
+        return new Scores(
+                judge,
+                new Share(falseRollbacks, good),
+                new Share(missed, regressions),
+                new Share(undecided, decidable),
+                new Share(thinPromoted, thin),
+                median(detections));
     }
 
     private static Double median(List<Integer> values) {

@@ -33,27 +33,44 @@ class BenchCommandTest {
     void tollgateDecidesEverySampleAsItsTruthSays() throws Exception {
         Path results = temporary.resolve("results.json");
 
-        BenchCommand.run(new String[] {"judge", "--scenarios", samples().toString(), "--out", results.toString(),
-                "--judge", "tollgate"}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        BenchCommand.run(
+                new String[] {
+                    "judge", "--scenarios", samples().toString(), "--out", results.toString(), "--judge", "tollgate"
+                },
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
-        List<Outcome> outcomes = ScenarioFiles.MAPPER.readValue(results.toFile(), new TypeReference<List<Outcome>>() { });
-        Map<String, Decision> decisions = outcomes.stream().collect(Collectors.toMap(Outcome::scenario, Outcome::decision));
-        assertEquals(Map.of(
-                "errors-x3-2", Decision.ROLLBACK,
-                "latency-x2-0", Decision.ROLLBACK,
-                "good-0", Decision.PROMOTE,
-                "within-tolerance-0", Decision.PROMOTE,
-                "shared-incident-0", Decision.PROMOTE,
-                "trickle-0", Decision.UNDECIDED), decisions);
-        assertTrue(Files.readString(results).contains("{\n  \"scenario\" : \"trickle-0\",\n  \"judge\" : \"tollgate\",\n"
-                + "  \"decision\" : \"UNDECIDED\"\n}"), "an undecided result has no period");
+        List<Outcome> outcomes =
+                ScenarioFiles.MAPPER.readValue(results.toFile(), new TypeReference<List<Outcome>>() {});
+        Map<String, Decision> decisions =
+                outcomes.stream().collect(Collectors.toMap(Outcome::scenario, Outcome::decision));
+        assertEquals(
+                Map.of(
+                        "errors-x3-2", Decision.ROLLBACK,
+                        "latency-x2-0", Decision.ROLLBACK,
+                        "good-0", Decision.PROMOTE,
+                        "within-tolerance-0", Decision.PROMOTE,
+                        "shared-incident-0", Decision.PROMOTE,
+                        "trickle-0", Decision.UNDECIDED),
+                decisions);
+        assertTrue(
+                Files.readString(results)
+                        .contains("{\n  \"scenario\" : \"trickle-0\",\n  \"judge\" : \"tollgate\",\n"
+                                + "  \"decision\" : \"UNDECIDED\"\n}"),
+                "an undecided result has no period");
     }
 
     @Test
     void printsAScoreTableForEveryJudge() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        BenchCommand.run(new String[] {"judge", "--scenarios", samples().toString(), "--out", temporary.resolve("r.json").toString()},
+        BenchCommand.run(
+                new String[] {
+                    "judge",
+                    "--scenarios",
+                    samples().toString(),
+                    "--out",
+                    temporary.resolve("r.json").toString()
+                },
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         String table = printed.toString(StandardCharsets.UTF_8);
@@ -70,7 +87,8 @@ class BenchCommandTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
         BenchCommand.run(new String[] {"generate", "--out", folder.toString(), "--seed", "3", "--count", "28"}, quiet);
-        List<Outcome> outcomes = BenchCommand.judge(folder, temporary.resolve("generated.json"), List.of("tollgate", "threshold"), quiet);
+        List<Outcome> outcomes = BenchCommand.judge(
+                folder, temporary.resolve("generated.json"), List.of("tollgate", "threshold"), quiet);
 
         assertEquals(56, outcomes.size());
     }
@@ -79,10 +97,12 @@ class BenchCommandTest {
     void refusesAnOptionItsCommandDoesNotTakeBeforeStartingAnything() {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BenchCommand.run(
-                new String[] {"coldstart", "--runs", "2", "--seeds", "3"}, quiet));
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> BenchCommand.run(new String[] {"coldstart", "--runs", "2", "--seeds", "3"}, quiet));
 
-        assertEquals("coldstart does not take --seeds; it takes --baseline-jars, --function, --priming, --runs, --work-dir",
+        assertEquals(
+                "coldstart does not take --seeds; it takes --baseline-jars, --function, --priming, --runs, --work-dir",
                 refused.getMessage());
     }
 
@@ -90,16 +110,19 @@ class BenchCommandTest {
     void helpPrintsTheUsageAndRunsNothing() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        int exit = BenchCommand.run(new String[] {"coldstart", "--help"}, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int exit = BenchCommand.run(
+                new String[] {"coldstart", "--help"}, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertEquals(0, exit);
-        assertTrue(printed.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar tollgate-bench.jar judge"), printed.toString());
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar tollgate-bench.jar judge"),
+                printed.toString());
     }
 
     @Test
     void refusesAnUnknownCommand() {
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> BenchCommand.run(new String[] {"coldstrat"}, System.out));
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> BenchCommand.run(new String[] {"coldstrat"}, System.out));
 
         assertEquals("unknown command coldstrat", refused.getMessage());
     }

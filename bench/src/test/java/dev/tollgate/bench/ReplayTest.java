@@ -21,8 +21,17 @@ class ReplayTest {
         for (int i = 0; i < periods; i++) {
             list.add(new Period(new Side(9000.0, 9.0, 120.0, 150.0), new Side(1000.0, 1.0, 120.0, 150.0)));
         }
-        return new Scenario("s", Truth.NO_REGRESSION, 60, 0.1, bakePeriods, maxPeriods, 500, 0.01,
-                new Tolerance(0.1, 0.2, 0.2), list);
+        return new Scenario(
+                "s",
+                Truth.NO_REGRESSION,
+                60,
+                0.1,
+                bakePeriods,
+                maxPeriods,
+                500,
+                0.01,
+                new Tolerance(0.1, 0.2, 0.2),
+                list);
     }
 
     private static ScenarioJudge judge(IntFunction<Verdict> verdictAfter) {
@@ -62,7 +71,8 @@ class ReplayTest {
 
     @Test
     void feedsNoMorePeriodsThanTheBudget() {
-        Outcome outcome = Replay.run(judge(seen -> seen > 20 ? Verdict.FAIL : Verdict.INCONCLUSIVE), scenario(40, 10, 20));
+        Outcome outcome =
+                Replay.run(judge(seen -> seen > 20 ? Verdict.FAIL : Verdict.INCONCLUSIVE), scenario(40, 10, 20));
 
         assertEquals(Decision.UNDECIDED, outcome.decision());
     }

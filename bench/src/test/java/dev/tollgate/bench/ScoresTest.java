@@ -46,7 +46,9 @@ class ScoresTest {
 
     @Test
     void hasNoMedianWithoutADetection() {
-        Scores scores = Scores.of("j", List.of(new Outcome("good-0", "j", Decision.PROMOTE, 10)),
+        Scores scores = Scores.of(
+                "j",
+                List.of(new Outcome("good-0", "j", Decision.PROMOTE, 10)),
                 Map.of("good-0", scenario("good-0", Truth.NO_REGRESSION)));
 
         assertNull(scores.medianPeriodsToDetect());

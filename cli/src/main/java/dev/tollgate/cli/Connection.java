@@ -33,33 +33,56 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class Connection {
 
-    @Option(names = "--region", defaultValue = "${env:AWS_REGION}",
+    @Option(
+            names = "--region",
+            defaultValue = "${env:AWS_REGION}",
             description = "AWS region (default: AWS_REGION, then the profile's region)")
     String region;
 
-    @Option(names = "--endpoint-url", defaultValue = "${env:TOLLGATE_ENDPOINT_URL}",
-            description = "Talk to this endpoint instead of AWS, e.g. the local stack's moto (env TOLLGATE_ENDPOINT_URL)")
+    @Option(
+            names = "--endpoint-url",
+            defaultValue = "${env:TOLLGATE_ENDPOINT_URL}",
+            description =
+                    "Talk to this endpoint instead of AWS, e.g. the local stack's moto (env TOLLGATE_ENDPOINT_URL)")
     String endpointUrl;
 
-    @Option(names = "--state-machine-arn", defaultValue = "${env:TOLLGATE_STATE_MACHINE_ARN}",
+    @Option(
+            names = "--state-machine-arn",
+            defaultValue = "${env:TOLLGATE_STATE_MACHINE_ARN}",
             description = "The deployment state machine (default: the stack's StateMachineArn output)")
     String stateMachineArn;
 
-    @Option(names = "--release-state-machine-arn", defaultValue = "${env:TOLLGATE_RELEASE_STATE_MACHINE_ARN}",
-            description = "The release state machine, for releases in waves (default: the stack's ReleaseStateMachineArn output)")
+    @Option(
+            names = "--release-state-machine-arn",
+            defaultValue = "${env:TOLLGATE_RELEASE_STATE_MACHINE_ARN}",
+            description =
+                    "The release state machine, for releases in waves (default: the stack's ReleaseStateMachineArn output)")
     String releaseStateMachineArn;
 
-    @Option(names = "--table", defaultValue = "${env:TOLLGATE_TABLE}",
+    @Option(
+            names = "--table",
+            defaultValue = "${env:TOLLGATE_TABLE}",
             description = "The deployments table (default: the stack's DeploymentsTableName output)")
     String table;
 
-    @Option(names = "--stack", defaultValue = "${env:TOLLGATE_STACK:-tollgate}",
-            description = "CloudFormation stack whose outputs name the state machine and table. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--stack",
+            defaultValue = "${env:TOLLGATE_STACK:-tollgate}",
+            description =
+                    "CloudFormation stack whose outputs name the state machine and table. Default: ${DEFAULT-VALUE}")
     String stack;
 
     /** The clients and the service of one command; closing it closes the clients. */
-    record Connected(OpsService ops, LockDoctor locks, StepFunctionsExecutions executions, String stateMachineArn, String table,
-                     AwsClients clients, List<AutoCloseable> closeables, Releases releases) implements AutoCloseable {
+    record Connected(
+            OpsService ops,
+            LockDoctor locks,
+            StepFunctionsExecutions executions,
+            String stateMachineArn,
+            String table,
+            AwsClients clients,
+            List<AutoCloseable> closeables,
+            Releases releases)
+            implements AutoCloseable {
         @Override
         public void close() {
             for (AutoCloseable closeable : closeables) {
@@ -77,8 +100,9 @@ public final class Connection {
 
         StepFunctionsExecutions requireExecutions() {
             if (executions == null) {
-                throw new IllegalArgumentException("no release state machine: give --release-state-machine-arn, or a --stack whose "
-                        + "outputs name ReleaseStateMachineArn");
+                throw new IllegalArgumentException(
+                        "no release state machine: give --release-state-machine-arn, or a --stack whose "
+                                + "outputs name ReleaseStateMachineArn");
             }
             return executions;
         }
@@ -108,9 +132,18 @@ public final class Connection {
         LockDoctor locks = new LockDoctor(store, new SfnExecutionStatuses(sfn), Clock.systemUTC());
         DynamoReleaseStore releaseStore = new DynamoReleaseStore(dynamo, tableName);
         // The operator's abort tells no event: the release's own states tell what follows from it.
-        ReleaseService releaseService = new ReleaseService(releaseStore, store, ops, executions, executions, DeploymentEvents.NONE,
-                Clock.systemUTC(), clients.region().id());
-        Releases releases = new Releases(releaseStore, releaseService,
+        ReleaseService releaseService = new ReleaseService(
+                releaseStore,
+                store,
+                ops,
+                executions,
+                executions,
+                DeploymentEvents.NONE,
+                Clock.systemUTC(),
+                clients.region().id());
+        Releases releases = new Releases(
+                releaseStore,
+                releaseService,
                 releaseMachine == null ? null : new StepFunctionsExecutions(sfn, releaseMachine));
         return new Connected(ops, locks, executions, machine, tableName, clients, List.of(sfn, dynamo), releases);
     }
@@ -144,8 +177,11 @@ public final class Connection {
 
     /** The local stack accepts any credentials; real ones, if set in the environment, are used as they are. */
     public static Map<String, String> localCredentials() {
-        return Map.of("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "local"),
-                "AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "local"));
+        return Map.of(
+                "AWS_ACCESS_KEY_ID",
+                System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "local"),
+                "AWS_SECRET_ACCESS_KEY",
+                System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "local"));
     }
 
     /** {@code given}, else the local stack's region with an endpoint, else the default chain's (AWS_REGION, the profile). */
@@ -164,15 +200,23 @@ public final class Connection {
     }
 
     private static Map<String, String> localNames() {
-        return Map.of("StateMachineArn", LocalStackNames.stateMachineArn(LocalStackNames.STATE_MACHINE_NAME),
-                "ReleaseStateMachineArn", LocalStackNames.stateMachineArn(LocalStackNames.RELEASE_STATE_MACHINE_NAME),
-                "DeploymentsTableName", LocalStackNames.TABLE_NAME);
+        return Map.of(
+                "StateMachineArn",
+                LocalStackNames.stateMachineArn(LocalStackNames.STATE_MACHINE_NAME),
+                "ReleaseStateMachineArn",
+                LocalStackNames.stateMachineArn(LocalStackNames.RELEASE_STATE_MACHINE_NAME),
+                "DeploymentsTableName",
+                LocalStackNames.TABLE_NAME);
     }
 
     private Map<String, String> stackOutputs(AwsClients clients) {
         try (CloudFormationClient cloudFormation = clients.build(CloudFormationClient.builder())) {
             Map<String, String> outputs = new HashMap<>();
-            for (Output output : cloudFormation.describeStacks(describe -> describe.stackName(stack)).stacks().get(0).outputs()) {
+            for (Output output : cloudFormation
+                    .describeStacks(describe -> describe.stackName(stack))
+                    .stacks()
+                    .get(0)
+                    .outputs()) {
                 outputs.put(output.outputKey(), output.outputValue());
             }
             return outputs;
@@ -183,7 +227,8 @@ public final class Connection {
     }
 
     private String require(Map<String, String> outputs, String name) {
-        return Optional.ofNullable(outputs.get(name)).orElseThrow(() -> new IllegalArgumentException(
-                "stack " + stack + " has no output " + name + "; give --state-machine-arn and --table"));
+        return Optional.ofNullable(outputs.get(name))
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "stack " + stack + " has no output " + name + "; give --state-machine-arn and --table"));
     }
 }

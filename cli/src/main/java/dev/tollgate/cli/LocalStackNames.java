@@ -13,8 +13,7 @@ public final class LocalStackNames {
     /** The release state machine ({@code ReleaseStateMachine}): waves of targets, each an execution of the deployment one. */
     public static final String RELEASE_STATE_MACHINE_NAME = "tollgate-release";
 
-    private LocalStackNames() {
-    }
+    private LocalStackNames() {}
 
     public static String stateMachineArn(String name) {
         return "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + name;

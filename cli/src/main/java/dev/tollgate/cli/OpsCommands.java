@@ -47,31 +47,46 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class OpsCommands {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    private OpsCommands() {
-    }
+    private OpsCommands() {}
 
     /** Who acts, for the deployment's record. */
     static final class Operator {
-        @Option(names = "--as", paramLabel = "NAME", defaultValue = "${env:TOLLGATE_OPERATOR}",
+        @Option(
+                names = "--as",
+                paramLabel = "NAME",
+                defaultValue = "${env:TOLLGATE_OPERATOR}",
                 description = "Who acts, for the record (default: the OS user and the AWS caller identity)")
         String as;
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Validates a deployment spec and starts its execution, named after its deploymentId; or a release in "
-                    + "waves (a spec with waves), named after its releaseId.")
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Validates a deployment spec and starts its execution, named after its deploymentId; or a release in "
+                            + "waves (a spec with waves), named after its releaseId.")
     static final class Start implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
+
         @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The deployment spec (JSON)")
         Path specFile;
-        @Option(names = "--follow", description = "Print the rollout as it happens until it ends; exit 0 only when promoted")
+
+        @Option(
+                names = "--follow",
+                description = "Print the rollout as it happens until it ends; exit 0 only when promoted")
         boolean follow;
-        @Option(names = "--timeout-minutes", defaultValue = "120", description = "How long --follow watches. Default: ${DEFAULT-VALUE}")
+
+        @Option(
+                names = "--timeout-minutes",
+                defaultValue = "120",
+                description = "How long --follow watches. Default: ${DEFAULT-VALUE}")
         long timeoutMinutes;
 
         @Override
@@ -87,8 +102,14 @@ public final class OpsCommands {
                     out.println("  console   " + ConsoleLinks.execution(release.executionArn()));
                     out.println("  follow it with: tollgate status " + releaseId);
                     out.flush();
-                    return follow ? ReleaseCommands.follow(connected, releaseId, release.executionArn(), Duration.ofMinutes(timeoutMinutes),
-                            out) : 0;
+                    return follow
+                            ? ReleaseCommands.follow(
+                                    connected,
+                                    releaseId,
+                                    release.executionArn(),
+                                    Duration.ofMinutes(timeoutMinutes),
+                                    out)
+                            : 0;
                 }
                 OpsService.Started started = connected.ops().start(spec);
                 out.println("started " + started.deploymentId());
@@ -99,12 +120,22 @@ public final class OpsCommands {
                 if (!follow) {
                     return 0;
                 }
-                return follow(connected, started.executionArn(), started.deploymentId(), Duration.ofMinutes(timeoutMinutes), out);
+                return follow(
+                        connected,
+                        started.executionArn(),
+                        started.deploymentId(),
+                        Duration.ofMinutes(timeoutMinutes),
+                        out);
             }
         }
 
-        private static int follow(Connection.Connected connected, String executionArn, String deploymentId, Duration timeout,
-                                  PrintWriter out) throws InterruptedException {
+        private static int follow(
+                Connection.Connected connected,
+                String executionArn,
+                String deploymentId,
+                Duration timeout,
+                PrintWriter out)
+                throws InterruptedException {
             Instant deadline = Instant.now().plus(timeout);
             int printed = 0;
             while (true) {
@@ -130,14 +161,19 @@ public final class OpsCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows a deployment: where it stands, its timeline, and every tick's verdict with its numbers; or a "
-                    + "release in waves: each wave and each target's outcome, and what stopped it.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Shows a deployment: where it stands, its timeline, and every tick's verdict with its numbers; or a "
+                            + "release in waves: each wave and each target's outcome, and what stopped it.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
+
         @Parameters(paramLabel = "ID", description = "The deploymentId, or a release's releaseId")
         String deploymentId;
 
@@ -147,8 +183,12 @@ public final class OpsCommands {
             try (Connection.Connected connected = connection.connect()) {
                 Optional<ReleaseRecord> release = connected.releases().store().find(deploymentId);
                 if (release.isPresent()) {
-                    ReleaseCommands.print(release.get(), Optional.ofNullable(connected.releases().executions())
-                            .flatMap(executions -> executions.describe(release.get().executionArn())), out);
+                    ReleaseCommands.print(
+                            release.get(),
+                            Optional.ofNullable(connected.releases().executions())
+                                    .flatMap(executions ->
+                                            executions.describe(release.get().executionArn())),
+                            out);
                     return 0;
                 }
                 print(connected.ops().status(deploymentId), out);
@@ -159,24 +199,32 @@ public final class OpsCommands {
         static void print(StatusReport report, PrintWriter out) {
             Optional<DeploymentRecord> record = report.record();
             RolloutProgress progress = report.progress();
-            out.println("deployment " + report.deploymentId() + record.map(r -> " (service " + r.service() + ")").orElse(""));
-            out.println("  status    " + record.map(r -> r.status().name()).orElseGet(
-                    () -> report.execution().map(ExecutionView::outcome).orElse("unknown"))
-                    + record.map(DeploymentRecord::reason).map(reason -> ": " + reason).orElse(""));
+            out.println("deployment " + report.deploymentId()
+                    + record.map(r -> " (service " + r.service() + ")").orElse(""));
+            out.println("  status    "
+                    + record.map(r -> r.status().name())
+                            .orElseGet(() -> report.execution()
+                                    .map(ExecutionView::outcome)
+                                    .orElse("unknown"))
+                    + record.map(DeploymentRecord::reason)
+                            .map(reason -> ": " + reason)
+                            .orElse(""));
             if (report.execution().map(execution -> execution.state().running()).orElse(false)) {
                 out.println("  now       " + progress.summary());
             }
             record.map(DeploymentRecord::startedAt).ifPresent(at -> out.println("  started   " + TIME.format(at)));
             record.map(DeploymentRecord::finishedAt).ifPresent(at -> out.println("  finished  " + TIME.format(at)));
-            record.map(DeploymentRecord::awaitingApprovalStep).ifPresent(step ->
-                    out.println("  approval  waiting before step " + (step + 1) + ": tollgate approve | promote | abort "
-                            + report.deploymentId()));
-            record.filter(r -> r.rollbackWindowUntil() != null && !r.status().finished()).ifPresent(r -> out.println(
-                    "  rollback  promoted; window open until " + TIME.format(r.rollbackWindowUntil()) + ": tollgate rollback "
-                            + r.service() + " --reason \"...\""));
-            record.map(DeploymentRecord::operatorRequest).ifPresent(request -> out.println("  operator  " + request.kind()
-                    + " requested by " + request.requestedBy() + " at " + TIME.format(request.requestedAt())
-                    + (request.reason() == null ? "" : ": " + request.reason())));
+            record.map(DeploymentRecord::awaitingApprovalStep)
+                    .ifPresent(step -> out.println("  approval  waiting before step " + (step + 1)
+                            + ": tollgate approve | promote | abort " + report.deploymentId()));
+            record.filter(r -> r.rollbackWindowUntil() != null && !r.status().finished())
+                    .ifPresent(r -> out.println(
+                            "  rollback  promoted; window open until " + TIME.format(r.rollbackWindowUntil())
+                                    + ": tollgate rollback " + r.service() + " --reason \"...\""));
+            record.map(DeploymentRecord::operatorRequest)
+                    .ifPresent(request -> out.println("  operator  " + request.kind()
+                            + " requested by " + request.requestedBy() + " at " + TIME.format(request.requestedAt())
+                            + (request.reason() == null ? "" : ": " + request.reason())));
             report.execution().ifPresent(execution -> {
                 out.println("  execution " + execution.executionArn() + " (" + execution.state() + ")");
                 out.println("  console   " + ConsoleLinks.execution(execution.executionArn()));
@@ -188,10 +236,15 @@ public final class OpsCommands {
                 out.println();
                 out.println("timeline (deployment record)");
                 for (TimelineEntry entry : r.timeline()) {
-                    out.println(String.format(Locale.ROOT, "  %s  %-17s %-5s %-6s %-12s %s", TIME.format(entry.at()), entry.state(),
+                    out.println(String.format(
+                            Locale.ROOT,
+                            "  %s  %-17s %-5s %-6s %-12s %s",
+                            TIME.format(entry.at()),
+                            entry.state(),
                             entry.stepIndex() == null ? "" : "#" + (entry.stepIndex() + 1),
                             entry.canaryWeight() == null ? "" : entry.canaryWeight() + " %",
-                            entry.verdict() == null ? "" : entry.verdict(), entry.message()));
+                            entry.verdict() == null ? "" : entry.verdict(),
+                            entry.message()));
                 }
             });
             if (!report.history().isEmpty()) {
@@ -206,8 +259,10 @@ public final class OpsCommands {
     abstract static class ActingCommand implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
+
         @Mixin
         Operator operator;
 
@@ -216,7 +271,8 @@ public final class OpsCommands {
         @Override
         public Integer call() {
             try (Connection.Connected connected = connection.connect()) {
-                return report(request(connected.ops(), connection.operator(operator.as, connected.clients())),
+                return report(
+                        request(connected.ops(), connection.operator(operator.as, connected.clients())),
                         command.commandLine().getOut());
             }
         }
@@ -226,11 +282,14 @@ public final class OpsCommands {
     abstract static class OperatorCommand extends ActingCommand {
         @Parameters(paramLabel = "ID", description = "The deploymentId")
         String deploymentId;
+
         @Option(names = "--reason", description = "Why, for the record (and, for abort and promote, the outcome)")
         String reason;
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
             description = "Answers a waiting approval gate: the rollout goes on (next step, or promotion).")
     static final class Approve extends OperatorCommand {
         /** approve's option was once --note; it still works, unlisted, so that scripts written then keep working. */
@@ -243,18 +302,27 @@ public final class OpsCommands {
         }
     }
 
-    @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick. For a release in "
-                    + "waves: nothing more starts, every running target rolls back, and the release halts per its onFailure.")
+    @Command(
+            name = "abort",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Rolls back: at once at a waiting approval gate, otherwise at the next analysis tick. For a release in "
+                            + "waves: nothing more starts, every running target rolls back, and the release halts per its onFailure.")
     static final class Abort extends OperatorCommand {
         @Override
         public Integer call() {
             try (Connection.Connected connected = connection.connect()) {
                 String who = connection.operator(operator.as, connected.clients());
                 if (connected.releases().store().find(deploymentId).isPresent()) {
-                    return ReleaseCommands.abort(connected, deploymentId, who, reason, command.commandLine().getOut());
+                    return ReleaseCommands.abort(
+                            connected,
+                            deploymentId,
+                            who,
+                            reason,
+                            command.commandLine().getOut());
                 }
-                return report(request(connected.ops(), who), command.commandLine().getOut());
+                return report(
+                        request(connected.ops(), who), command.commandLine().getOut());
             }
         }
 
@@ -264,8 +332,11 @@ public final class OpsCommands {
         }
     }
 
-    @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Skips the remaining steps to 100 %%: at once at a waiting approval gate, otherwise at the next tick.")
+    @Command(
+            name = "promote",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Skips the remaining steps to 100 %%: at once at a waiting approval gate, otherwise at the next tick.")
     static final class Promote extends OperatorCommand {
         @Override
         OperatorAction request(OpsService ops, String who) {
@@ -273,13 +344,17 @@ public final class OpsCommands {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Sends all of a service's traffic back to the version before its last promotion, at once and without "
-                    + "analysis, while that promotion's rollback window is open (afterPromotion.rollbackWindowSeconds); "
-                    + "refused once the window has closed or while another deployment holds the service's lock.")
+    @Command(
+            name = "rollback",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Sends all of a service's traffic back to the version before its last promotion, at once and without "
+                            + "analysis, while that promotion's rollback window is open (afterPromotion.rollbackWindowSeconds); "
+                            + "refused once the window has closed or while another deployment holds the service's lock.")
     static final class Rollback extends ActingCommand {
         @Parameters(paramLabel = "SERVICE", description = "The service")
         String service;
+
         @Option(names = "--reason", required = true, description = "Why, for the record and the outcome")
         String reason;
 
@@ -289,26 +364,38 @@ public final class OpsCommands {
         }
     }
 
-    @Command(name = "report", mixinStandardHelpOptions = true,
-            description = "Writes one deployment's rollout report: a self-contained HTML page (states, per step the canary and "
-                    + "baseline series of every metric with the bake window, each decision with its numbers, migrations, pinned secrets).")
+    @Command(
+            name = "report",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Writes one deployment's rollout report: a self-contained HTML page (states, per step the canary and "
+                            + "baseline series of every metric with the bake window, each decision with its numbers, migrations, pinned secrets).")
     public static final class Report implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
-        @Parameters(paramLabel = "ID", description = "The deploymentId, or a release's releaseId (its page, and each target's beside it)")
+
+        @Parameters(
+                paramLabel = "ID",
+                description = "The deploymentId, or a release's releaseId (its page, and each target's beside it)")
         String deploymentId;
+
         @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Where to write the page")
         Path out;
 
         @Override
         public Integer call() throws IOException {
             try (Connection.Connected connected = connection.connect();
-                 DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
-                // The charts read CloudWatch where the deployment's target publishes: another region, or its role assumed.
-                RolloutReports reports = new RolloutReports(new DynamoDeploymentStore(dynamo, connected.table()), connected.executions(),
-                        spec -> new CloudWatchMetricSource(connected.clients().targets().build(CloudWatchClient.builder(), spec)),
+                    DynamoDbClient dynamo = connected.clients().build(DynamoDbClient.builder())) {
+                // The charts read CloudWatch where the deployment's target publishes: another region, or its role
+                // assumed.
+                RolloutReports reports = new RolloutReports(
+                        new DynamoDeploymentStore(dynamo, connected.table()),
+                        connected.executions(),
+                        spec -> new CloudWatchMetricSource(
+                                connected.clients().targets().build(CloudWatchClient.builder(), spec)),
                         java.time.Clock.systemUTC());
                 Optional<ReleaseRecord> release = connected.releases().store().find(deploymentId);
                 if (release.isPresent()) {
@@ -321,12 +408,16 @@ public final class OpsCommands {
         }
 
         /** A release: its page at {@code out}, and each target it deployed as {@code <deploymentId>.html} beside it. */
-        private int writeRelease(ReleaseRecord release, RolloutReports reports, Connection.Connected connected) throws IOException {
+        private int writeRelease(ReleaseRecord release, RolloutReports reports, Connection.Connected connected)
+                throws IOException {
             Path folder = out.toAbsolutePath().getParent();
             java.util.Set<String> reported = new java.util.TreeSet<>();
             for (ReleaseRecord.TargetState target : release.targets()) {
                 if (target.status() == ReleaseRecord.TargetStatus.PENDING
-                        || connected.executions().describe(connected.executions().executionArn(target.deploymentId())).isEmpty()) {
+                        || connected
+                                .executions()
+                                .describe(connected.executions().executionArn(target.deploymentId()))
+                                .isEmpty()) {
                     continue;
                 }
                 write(reports.build(target.deploymentId()), folder.resolve(target.deploymentId() + ".html"));
@@ -334,7 +425,9 @@ public final class OpsCommands {
             }
             Files.createDirectories(folder);
             Files.writeString(out, ReportPage.html(release, reported, java.time.Instant.now()));
-            command.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " and " + reported.size() + " target reports beside it");
+            command.commandLine()
+                    .getOut()
+                    .println("wrote " + out.toAbsolutePath() + " and " + reported.size() + " target reports beside it");
             return 0;
         }
 
@@ -348,14 +441,21 @@ public final class OpsCommands {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Running and recent deployments, newest first.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Running and recent deployments, newest first.")
     static final class ListDeployments implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
-        @Option(names = "--limit", defaultValue = "20", description = "At most this many (1-" + OpsService.MAX_LIST
-                + "). Default: ${DEFAULT-VALUE}")
+
+        @Option(
+                names = "--limit",
+                defaultValue = "20",
+                description = "At most this many (1-" + OpsService.MAX_LIST + "). Default: ${DEFAULT-VALUE}")
         int limit;
 
         @Override
@@ -363,12 +463,25 @@ public final class OpsCommands {
             PrintWriter out = command.commandLine().getOut();
             try (Connection.Connected connected = connection.connect()) {
                 List<DeploymentRecord> records = connected.ops().list(limit);
-                out.println(String.format(Locale.ROOT, "%-40s %-16s %-28s %-21s %s", "DEPLOYMENT", "SERVICE", "STATUS", "STARTED",
+                out.println(String.format(
+                        Locale.ROOT,
+                        "%-40s %-16s %-28s %-21s %s",
+                        "DEPLOYMENT",
+                        "SERVICE",
+                        "STATUS",
+                        "STARTED",
                         "WHERE / WHY"));
                 for (DeploymentRecord record : records) {
-                    String status = record.status().name() + (record.awaitingApprovalStep() != null ? " (awaiting approval)" : "");
-                    out.println(String.format(Locale.ROOT, "%-40s %-16s %-28s %-21s %s", record.deploymentId(), record.service(),
-                            status, record.startedAt() == null ? "" : TIME.format(record.startedAt()), where(record)));
+                    String status = record.status().name()
+                            + (record.awaitingApprovalStep() != null ? " (awaiting approval)" : "");
+                    out.println(String.format(
+                            Locale.ROOT,
+                            "%-40s %-16s %-28s %-21s %s",
+                            record.deploymentId(),
+                            record.service(),
+                            status,
+                            record.startedAt() == null ? "" : TIME.format(record.startedAt()),
+                            where(record)));
                 }
                 if (records.isEmpty()) {
                     out.println("(no deployments)");
@@ -385,8 +498,9 @@ public final class OpsCommands {
             for (int i = timeline.size() - 1; i >= 0; i--) {
                 TimelineEntry entry = timeline.get(i);
                 if (entry.canaryWeight() != null) {
-                    return "step " + (entry.stepIndex() == null ? "?" : entry.stepIndex() + 1) + " at " + entry.canaryWeight()
-                            + " %" + (entry.verdict() == null ? "" : ", last verdict " + entry.verdict());
+                    return "step " + (entry.stepIndex() == null ? "?" : entry.stepIndex() + 1) + " at "
+                            + entry.canaryWeight() + " %"
+                            + (entry.verdict() == null ? "" : ", last verdict " + entry.verdict());
                 }
             }
             return timeline.isEmpty() ? "" : timeline.get(timeline.size() - 1).message();
@@ -398,13 +512,18 @@ public final class OpsCommands {
         return 0;
     }
 
-    @Command(name = "lock", mixinStandardHelpOptions = true,
-            description = "Shows who holds a service's deployment lock and whether that execution still runs (STALE when not).")
+    @Command(
+            name = "lock",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Shows who holds a service's deployment lock and whether that execution still runs (STALE when not).")
     static final class Lock implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
+
         @Parameters(paramLabel = "SERVICE", description = "The service")
         String service;
 
@@ -414,38 +533,56 @@ public final class OpsCommands {
             try (Connection.Connected connected = connection.connect()) {
                 Optional<LockDoctor.LockStatus> status = connected.locks().inspect(service);
                 out.println(status.map(LockDoctor.LockStatus::describe).orElse(service + " is not locked"));
-                status.filter(LockDoctor.LockStatus::stale).ifPresent(stale -> out.println("  break it with: tollgate unlock "
-                        + service + " " + stale.holder().deploymentId() + " --reason \"...\""));
+                status.filter(LockDoctor.LockStatus::stale)
+                        .ifPresent(stale -> out.println("  break it with: tollgate unlock " + service + " "
+                                + stale.holder().deploymentId() + " --reason \"...\""));
                 return 0;
             }
         }
     }
 
-    @Command(name = "unlock", mixinStandardHelpOptions = true,
-            description = "Breaks a service's lock left by an execution that no longer runs; recorded on the holder's timeline.")
+    @Command(
+            name = "unlock",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Breaks a service's lock left by an execution that no longer runs; recorded on the holder's timeline.")
     static final class Unlock implements Callable<Integer> {
         @Spec
         CommandSpec command;
+
         @Mixin
         Connection connection;
+
         @Mixin
         Operator operator;
+
         @Parameters(index = "0", paramLabel = "SERVICE", description = "The service")
         String service;
+
         @Parameters(index = "1", paramLabel = "ID", description = "The deploymentId you expect to hold the lock")
         String deploymentId;
+
         @Option(names = "--reason", required = true, description = "Why, for the holder's record")
         String reason;
+
         @Option(names = "--force", description = "Break it even though its execution still runs (it is stuck)")
         boolean force;
 
         @Override
         public Integer call() {
             try (Connection.Connected connected = connection.connect()) {
-                LockDoctor.LockStatus broken = connected.locks().breakLock(service, deploymentId,
-                        connection.operator(operator.as, connected.clients()), reason, force);
-                command.commandLine().getOut().println("broke the lock of " + service + " held by " + broken.holder().deploymentId()
-                        + " (execution " + broken.executionStatus() + ")");
+                LockDoctor.LockStatus broken = connected
+                        .locks()
+                        .breakLock(
+                                service,
+                                deploymentId,
+                                connection.operator(operator.as, connected.clients()),
+                                reason,
+                                force);
+                command.commandLine()
+                        .getOut()
+                        .println("broke the lock of " + service + " held by "
+                                + broken.holder().deploymentId() + " (execution " + broken.executionStatus() + ")");
                 return 0;
             }
         }

@@ -29,10 +29,10 @@ import java.util.Optional;
  */
 public final class ReleaseCommands {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    private ReleaseCommands() {
-    }
+    private ReleaseCommands() {}
 
     /** A request is a release when it has waves. */
     static boolean isRelease(JsonNode request) {
@@ -46,7 +46,10 @@ public final class ReleaseCommands {
         StepFunctionsExecutions executions = connected.releases().requireExecutions();
         StartedExecution started = executions.start(release.releaseId(), request.toString());
         if (started.existedBefore()) {
-            String state = executions.describe(started.executionArn()).map(execution -> execution.state().name()).orElse("unknown");
+            String state = executions
+                    .describe(started.executionArn())
+                    .map(execution -> execution.state().name())
+                    .orElse("unknown");
             throw new DeploymentIdInUseException("release id " + release.releaseId() + " was already used by execution "
                     + started.executionArn() + " (" + state + "); give this release a new releaseId");
         }
@@ -54,7 +57,8 @@ public final class ReleaseCommands {
     }
 
     /** Prints the release until it ends, a line whenever a target's status changes; 0 only when promoted. */
-    static int follow(Connection.Connected connected, String releaseId, String executionArn, Duration timeout, PrintWriter out)
+    static int follow(
+            Connection.Connected connected, String releaseId, String executionArn, Duration timeout, PrintWriter out)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         List<String> printed = new ArrayList<>();
@@ -68,12 +72,16 @@ public final class ReleaseCommands {
                     }
                 }
             }
-            Optional<ExecutionView> execution = connected.releases().requireExecutions().describe(executionArn);
+            Optional<ExecutionView> execution =
+                    connected.releases().requireExecutions().describe(executionArn);
             out.flush();
             if (execution.isPresent() && !execution.get().state().running()) {
-                String status = record.map(ended -> ended.status().name()).orElse(execution.get().state().name());
-                out.println("outcome: " + status + " " + releaseId + record.map(ReleaseRecord::reason).map(reason -> " " + reason)
-                        .orElse(""));
+                String status = record.map(ended -> ended.status().name())
+                        .orElse(execution.get().state().name());
+                out.println("outcome: " + status + " " + releaseId
+                        + record.map(ReleaseRecord::reason)
+                                .map(reason -> " " + reason)
+                                .orElse(""));
                 return "PROMOTED".equals(status) ? 0 : 1;
             }
             if (Instant.now().isAfter(deadline)) {
@@ -85,8 +93,9 @@ public final class ReleaseCommands {
     }
 
     static void print(ReleaseRecord release, Optional<ExecutionView> execution, PrintWriter out) {
-        out.println("release " + release.releaseId() + " (" + release.waves().size() + " waves, " + release.targets().size()
-                + " targets, onFailure " + release.onFailure() + ", onLockHeld " + release.onLockHeld() + ")");
+        out.println("release " + release.releaseId() + " (" + release.waves().size() + " waves, "
+                + release.targets().size() + " targets, onFailure " + release.onFailure() + ", onLockHeld "
+                + release.onLockHeld() + ")");
         out.println("  status    " + release.status() + (release.reason() == null ? "" : ": " + release.reason()));
         out.println("  started   " + TIME.format(release.startedAt()));
         if (release.endedAt() != null) {
@@ -95,14 +104,20 @@ public final class ReleaseCommands {
         if (release.abortedBy() != null) {
             out.println("  aborted   by " + release.abortedBy());
         }
-        out.println("  execution " + release.executionArn() + execution.map(view -> " (" + view.state() + ")").orElse(""));
+        out.println("  execution " + release.executionArn()
+                + execution.map(view -> " (" + view.state() + ")").orElse(""));
         out.println("  console   " + ConsoleLinks.execution(release.executionArn()));
         for (WaveState wave : release.waves()) {
             out.println();
             out.println("wave " + wave.wave() + "  " + wave.status());
             for (TargetState target : wave.targets()) {
-                out.println(String.format(Locale.ROOT, "  %-28s %-15s %-21s %s", target.deploymentId(), target.region(),
-                        target.status(), target.reason() == null ? "" : target.reason()));
+                out.println(String.format(
+                        Locale.ROOT,
+                        "  %-28s %-15s %-21s %s",
+                        target.deploymentId(),
+                        target.region(),
+                        target.status(),
+                        target.reason() == null ? "" : target.reason()));
             }
         }
         out.println();
@@ -114,8 +129,9 @@ public final class ReleaseCommands {
         List<String> lines = new ArrayList<>();
         for (WaveState wave : release.waves()) {
             for (TargetState target : wave.targets()) {
-                lines.add("  wave " + wave.wave() + "  " + target.deploymentId() + " (" + target.service() + " in " + target.region()
-                        + ")  " + target.status() + (target.reason() == null ? "" : ": " + target.reason()));
+                lines.add("  wave " + wave.wave() + "  " + target.deploymentId() + " (" + target.service() + " in "
+                        + target.region() + ")  " + target.status()
+                        + (target.reason() == null ? "" : ": " + target.reason()));
             }
         }
         return lines;
@@ -123,9 +139,12 @@ public final class ReleaseCommands {
 
     static int abort(Connection.Connected connected, String releaseId, String who, String reason, PrintWriter out) {
         ReleaseRecord aborted = connected.releases().service().abort(releaseId, who, reason);
-        long running = aborted.targets().stream().filter(target -> target.status() == ReleaseRecord.TargetStatus.RUNNING).count();
-        out.println(releaseId + ": aborted: nothing more starts; " + running + " running target" + (running == 1 ? "" : "s")
-                + " rolling back; the release then halts per onFailure " + aborted.onFailure() + " (recorded as " + who + ")");
+        long running = aborted.targets().stream()
+                .filter(target -> target.status() == ReleaseRecord.TargetStatus.RUNNING)
+                .count();
+        out.println(releaseId + ": aborted: nothing more starts; " + running + " running target"
+                + (running == 1 ? "" : "s") + " rolling back; the release then halts per onFailure "
+                + aborted.onFailure() + " (recorded as " + who + ")");
         out.println("  follow it with: tollgate status " + releaseId);
         return 0;
     }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Spec;
  * The {@code tollgate} command: steering deployments on AWS or on a local stack. The local stack's jar puts its own
  * commands (the demo, invoke) around the operator's, which are all here.
  */
-@Command(name = "tollgate", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
+@Command(
+        name = "tollgate",
+        mixinStandardHelpOptions = true,
+        version = "tollgate 0.1.0",
         description = "Progressive delivery for AWS: canary steps judged from evidence.")
 public final class TollgateCommand implements Runnable {
 
@@ -23,10 +26,20 @@ public final class TollgateCommand implements Runnable {
     public static final int INVALID = 2;
 
     /** The operator's commands, in the order {@code --help} lists them. */
-    private static final List<Class<?>> OPERATOR_COMMANDS = List.of(ValidateCommand.class, OpsCommands.Start.class,
-            OpsCommands.Status.class, OpsCommands.Approve.class, OpsCommands.Abort.class, OpsCommands.Promote.class,
-            OpsCommands.Rollback.class, OpsCommands.ListDeployments.class, OpsCommands.Lock.class, OpsCommands.Unlock.class,
-            OpsCommands.Report.class, ReplayCommand.class, PlanCommand.class);
+    private static final List<Class<?>> OPERATOR_COMMANDS = List.of(
+            ValidateCommand.class,
+            OpsCommands.Start.class,
+            OpsCommands.Status.class,
+            OpsCommands.Approve.class,
+            OpsCommands.Abort.class,
+            OpsCommands.Promote.class,
+            OpsCommands.Rollback.class,
+            OpsCommands.ListDeployments.class,
+            OpsCommands.Lock.class,
+            OpsCommands.Unlock.class,
+            OpsCommands.Report.class,
+            ReplayCommand.class,
+            PlanCommand.class);
 
     @Spec
     CommandSpec command;
@@ -49,7 +62,8 @@ public final class TollgateCommand implements Runnable {
         commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (failure instanceof InvalidSpecException invalid) {
-                err.println("tollgate: invalid " + (line.getCommandName().equals("start") ? "deployment spec or release" : "deployment spec")
+                err.println("tollgate: invalid "
+                        + (line.getCommandName().equals("start") ? "deployment spec or release" : "deployment spec")
                         + ", nothing was started:");
                 invalid.violations().forEach(violation -> err.println("  " + violation));
                 err.flush();

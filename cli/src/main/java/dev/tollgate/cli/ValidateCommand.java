@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,10 +28,14 @@ import picocli.CommandLine.Spec;
  * its JSON path, or the spec's worst case on AWS (history events, ticks, duration, state size). For a
  * pipeline's build stage and for a person writing a spec: no AWS, no local stack.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Checks a deployment spec as the state machine's first state does, offline, and prints its worst case on AWS:",
-                "history events, analysis ticks, duration and state size against Step Functions' quotas.",
-                "Exit status 0 valid, 2 refused (every problem listed), 3 the file cannot be read."})
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks a deployment spec as the state machine's first state does, offline, and prints its worst case on AWS:",
+            "history events, analysis ticks, duration and state size against Step Functions' quotas.",
+            "Exit status 0 valid, 2 refused (every problem listed), 3 the file cannot be read."
+        })
 final class ValidateCommand implements Callable<Integer> {
 
     /** Exit status when the spec file cannot be read at all (missing, unreadable, not UTF-8 text). */
@@ -41,14 +44,22 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
-    @Option(names = "--spec", required = true, paramLabel = "FILE",
-            description = "The deployment spec (JSON), as for tollgate start, or a release in waves (a spec with \"waves\")")
+    @Option(
+            names = "--spec",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "The deployment spec (JSON), as for tollgate start, or a release in waves (a spec with \"waves\")")
     Path specFile;
 
-    @Option(names = "--home-region", paramLabel = "REGION",
-            description = {"The region Tollgate runs in: also checks that its functions can reach every target (another region",
-                    "needs a roleArn; a CODEDEPLOY target stays home), as ValidateRequest does. Without it, a spec placed",
-                    "away is checked for everything else and that check is left to the state machine."})
+    @Option(
+            names = "--home-region",
+            paramLabel = "REGION",
+            description = {
+                "The region Tollgate runs in: also checks that its functions can reach every target (another region",
+                "needs a roleArn; a CODEDEPLOY target stays home), as ValidateRequest does. Without it, a spec placed",
+                "away is checked for everything else and that check is left to the state machine."
+            })
     String homeRegion;
 
     @Override
@@ -59,7 +70,8 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             text = Files.readString(specFile);
         } catch (IOException unreadable) {
-            err.println("tollgate: cannot read " + specFile + ": " + unreadable.getClass().getSimpleName()
+            err.println("tollgate: cannot read " + specFile + ": "
+                    + unreadable.getClass().getSimpleName()
                     + (unreadable.getMessage() == null ? "" : ": " + unreadable.getMessage()));
             err.flush();
             return UNREADABLE;
@@ -79,11 +91,14 @@ final class ValidateCommand implements Callable<Integer> {
             }
             DeploymentSpec spec = new SpecValidator().validate(request);
             checkReach(spec, out);
-            out.println(specFile + ": valid deployment spec " + spec.deploymentId() + " (" + Json.MAPPER.valueToTree(spec.target())
-                    .path("type").asText() + ", " + spec.promotionStepIndex() + " steps before the promotion, "
-                    + spec.analysis().metrics().size() + " metrics, " + spec.analysis().alarms().size() + " alarms)");
-            out.println("worst case on AWS (every step baking to maxBakeSeconds, every gate waiting its day, every poll to its"
-                    + " deadline, every task retried to its limit; docs/quotas.md):");
+            out.println(specFile + ": valid deployment spec " + spec.deploymentId() + " ("
+                    + Json.MAPPER.valueToTree(spec.target()).path("type").asText() + ", " + spec.promotionStepIndex()
+                    + " steps before the promotion, "
+                    + spec.analysis().metrics().size() + " metrics, "
+                    + spec.analysis().alarms().size() + " alarms)");
+            out.println(
+                    "worst case on AWS (every step baking to maxBakeSeconds, every gate waiting its day, every poll to its"
+                            + " deadline, every task retried to its limit; docs/quotas.md):");
             RolloutBudget.of(spec).describe().forEach(out::println);
             out.flush();
             return 0;
@@ -98,7 +113,8 @@ final class ValidateCommand implements Callable<Integer> {
             PlacementReach.check(spec, homeRegion);
         } else if (spec.region() != null || spec.roleArn() != null) {
             out.println("note: placed in " + (spec.region() == null ? "Tollgate's region" : spec.region())
-                    + (spec.roleArn() == null ? "" : " as " + spec.roleArn()) + "; whether Tollgate's functions can reach it is checked"
+                    + (spec.roleArn() == null ? "" : " as " + spec.roleArn())
+                    + "; whether Tollgate's functions can reach it is checked"
                     + " with --home-region, or by the state machine's ValidateRequest");
         }
     }
@@ -122,17 +138,22 @@ final class ValidateCommand implements Callable<Integer> {
     /** A release in waves: its waves and targets, the parent's worst case, and each target's own (the child executions'). */
     private int release(ReleaseSpec release, PrintWriter out) {
         ReleaseBudget.Estimate parent = ReleaseBudget.of(release);
-        out.println(specFile + ": valid release " + release.releaseId() + " (" + release.waves().size() + " waves, "
-                + release.targets().size() + " targets, " + release.bakeBetweenWavesSeconds() + " s between waves, on failure "
+        out.println(specFile + ": valid release " + release.releaseId() + " ("
+                + release.waves().size() + " waves, "
+                + release.targets().size() + " targets, " + release.bakeBetweenWavesSeconds()
+                + " s between waves, on failure "
                 + release.onFailure() + ")");
         out.println("worst case of the parent execution on AWS (docs/quotas.md, \"Wave releases\"): "
-                + parent.historyEvents() + " history events of the " + RolloutBudget.HISTORY_EVENT_LIMIT + " Tollgate allows, "
-                + parent.largestStateBytes() + " bytes of state of the " + RolloutBudget.PAYLOAD_QUOTA_BYTES + " AWS allows");
+                + parent.historyEvents() + " history events of the " + RolloutBudget.HISTORY_EVENT_LIMIT
+                + " Tollgate allows, "
+                + parent.largestStateBytes() + " bytes of state of the " + RolloutBudget.PAYLOAD_QUOTA_BYTES
+                + " AWS allows");
         for (ReleaseSpec.Wave wave : release.waves()) {
             for (ReleaseSpec.WaveTarget target : wave.targets()) {
                 DeploymentSpec spec = target.spec();
                 RolloutBudget.Estimate child = RolloutBudget.of(spec);
-                out.println("wave " + wave.wave() + ": " + spec.deploymentId() + " " + spec.service() + " in " + target.region()
+                out.println("wave " + wave.wave() + ": " + spec.deploymentId() + " " + spec.service() + " in "
+                        + target.region()
                         + (target.roleArn() == null ? "" : " as " + target.roleArn()) + ", " + spec.promotionStepIndex()
                         + " steps before the promotion, worst case " + child.historyEvents() + " history events");
             }
@@ -146,8 +167,8 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             return Json.tree(text);
         } catch (BadRequestException notJson) {
-            throw new InvalidSpecException(List.of(new Violation("$", notJson.getMessage(),
-                    "a JSON object; see docs/spec.md")));
+            throw new InvalidSpecException(
+                    List.of(new Violation("$", notJson.getMessage(), "a JSON object; see docs/spec.md")));
         }
     }
 }

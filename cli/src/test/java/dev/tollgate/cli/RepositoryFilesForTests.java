@@ -8,13 +8,13 @@ import java.nio.file.Path;
 /** The repository's own files (sample events, docs) for this module's tests, which Maven runs in cli/. */
 final class RepositoryFilesForTests {
 
-    private RepositoryFilesForTests() {
-    }
+    private RepositoryFilesForTests() {}
 
     static Path root() {
         Path root = Path.of("").toAbsolutePath().getParent();
         if (!Files.isRegularFile(root.resolve("template.yaml"))) {
-            throw new IllegalStateException("the tests run in the cli module's directory, below the repository: " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException("the tests run in the cli module's directory, below the repository: "
+                    + Path.of("").toAbsolutePath());
         }
         return root;
     }

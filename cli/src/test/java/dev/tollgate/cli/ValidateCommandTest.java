@@ -30,8 +30,7 @@ class ValidateCommandTest {
     @TempDir
     Path temporary;
 
-    private record Ran(int status, String out, String err) {
-    }
+    private record Ran(int status, String out, String err) {}
 
     private static Ran validate(Path spec, String... options) {
         StringWriter out = new StringWriter();
@@ -52,9 +51,16 @@ class ValidateCommandTest {
     /** Every sample that is a spec (the state machine's inputs), and the normalised spec each function's sample carries. */
     static Stream<String> specSamples() throws IOException {
         try (Stream<Path> files = Files.list(RepositoryFilesForTests.root().resolve("events"))) {
-            return files.map(file -> file.getFileName().toString()).filter(name -> !name.equals("statemachine-invalid.json")
-                    && (name.startsWith("statemachine-") || name.equals("validate-request.json")
-                    || Json.tree(RepositoryFilesForTests.event(name)).has("spec"))).sorted().toList().stream();
+            return files
+                    .map(file -> file.getFileName().toString())
+                    .filter(name -> !name.equals("statemachine-invalid.json")
+                            && (name.startsWith("statemachine-")
+                                    || name.equals("validate-request.json")
+                                    || Json.tree(RepositoryFilesForTests.event(name))
+                                            .has("spec")))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -68,7 +74,8 @@ class ValidateCommandTest {
 
         assertEquals(0, ran.status(), ran.err());
         assertTrue(ran.out().contains(": valid deployment spec "), ran.out());
-        for (String figure : List.of("history events", "analysis ticks", "duration", "largest state", "largest tick answer")) {
+        for (String figure :
+                List.of("history events", "analysis ticks", "duration", "largest state", "largest tick answer")) {
             assertTrue(ran.out().contains(figure), figure + " in " + ran.out());
         }
         assertTrue(ran.out().contains("of the 24,000 Tollgate allows (AWS allows 25,000)"), ran.out());
@@ -79,7 +86,8 @@ class ValidateCommandTest {
         Ran ran = validate(RepositoryFilesForTests.root().resolve("events/statemachine-invalid.json"));
 
         assertEquals(TollgateCommand.INVALID, ran.status());
-        List<String> problems = ran.err().lines().filter(line -> line.startsWith("  $")).toList();
+        List<String> problems =
+                ran.err().lines().filter(line -> line.startsWith("  $")).toList();
         assertTrue(problems.size() > 1, ran.err());
         assertTrue(ran.err().startsWith("tollgate: "), ran.err());
         assertTrue(ran.err().contains("invalid deployment spec, " + problems.size() + " problems:"), ran.err());
@@ -99,15 +107,23 @@ class ValidateCommandTest {
         assertEquals(1, refused.size());
         Ran ran = validate(write("refused.json", refused.get(0)));
         assertEquals(TollgateCommand.INVALID, ran.status());
-        List<String> documented = Arrays.stream(messages.get(0).replaceFirst("^invalid deployment spec, \\d+ problems: ", "")
-                .split(";\n")).map(String::strip).toList();
-        List<String> printed = ran.err().lines().filter(line -> line.startsWith("  $")).map(String::strip).toList();
+        List<String> documented = Arrays.stream(messages.get(0)
+                        .replaceFirst("^invalid deployment spec, \\d+ problems: ", "")
+                        .split(";\n"))
+                .map(String::strip)
+                .toList();
+        List<String> printed = ran.err()
+                .lines()
+                .filter(line -> line.startsWith("  $"))
+                .map(String::strip)
+                .toList();
         assertEquals(documented, printed);
     }
 
     private static List<String> blocksAfter(String page, String marker) {
         List<String> blocks = new ArrayList<>();
-        Matcher block = Pattern.compile(Pattern.quote(marker) + "\\s*```(?:json|text)\\n(.*?)```", Pattern.DOTALL).matcher(page);
+        Matcher block = Pattern.compile(Pattern.quote(marker) + "\\s*```(?:json|text)\\n(.*?)```", Pattern.DOTALL)
+                .matcher(page);
         while (block.find()) {
             blocks.add(block.group(1).strip());
         }
@@ -147,18 +163,30 @@ class ValidateCommandTest {
         Ran ran = validate(RepositoryFilesForTests.root().resolve("events/release-three-regions.json"));
 
         assertEquals(0, ran.status(), ran.err());
-        assertTrue(ran.out().contains("valid release checkout-v42 (2 waves, 3 targets, 900 s between waves, on failure ROLLBACK_ALL)"),
+        assertTrue(
+                ran.out()
+                        .contains(
+                                "valid release checkout-v42 (2 waves, 3 targets, 900 s between waves, on failure ROLLBACK_ALL)"),
                 ran.out());
-        assertTrue(ran.out().contains("wave 2: checkout-v42-w2-1 checkout in us-east-1 as arn:aws:iam::210987654321:role/tollgate/deployer"),
+        assertTrue(
+                ran.out()
+                        .contains(
+                                "wave 2: checkout-v42-w2-1 checkout in us-east-1 as arn:aws:iam::210987654321:role/tollgate/deployer"),
                 ran.out());
-        assertTrue(ran.out().contains("wave 2: checkout-v42-w2-2 checkout in ap-southeast-2 as arn:aws:iam::123456789012:role/tollgate/"
-                + "deployer-ap-southeast-2, 2 steps before the promotion"), ran.out());
+        assertTrue(
+                ran.out()
+                        .contains(
+                                "wave 2: checkout-v42-w2-2 checkout in ap-southeast-2 as arn:aws:iam::123456789012:role/tollgate/"
+                                        + "deployer-ap-southeast-2, 2 steps before the promotion"),
+                ran.out());
     }
 
     @Test
     void aBadReleaseIsRefusedAsAReleaseWithEveryProblemAtItsPath() throws IOException {
         ObjectNode release = (ObjectNode) Json.tree(RepositoryFilesForTests.event("release-three-regions.json"));
-        ((ObjectNode) release.get("waves").get(1).get("targets").get(0)).put("region", "moon-1").put("roleArn", "deployer");
+        ((ObjectNode) release.get("waves").get(1).get("targets").get(0))
+                .put("region", "moon-1")
+                .put("roleArn", "deployer");
         ((ObjectNode) release.get("waves").get(0)).putArray("targets");
 
         Ran ran = validate(write("release.json", Json.write(release)));
@@ -181,11 +209,20 @@ class ValidateCommandTest {
         Ran fromIreland = validate(spec, "--home-region", "eu-west-1");
 
         assertEquals(0, unknownHome.status(), unknownHome.err());
-        assertTrue(unknownHome.out().contains("note: placed in eu-west-1; whether Tollgate's functions can reach it is checked with"
-                + " --home-region, or by the state machine's ValidateRequest"), unknownHome.out());
+        assertTrue(
+                unknownHome
+                        .out()
+                        .contains("note: placed in eu-west-1; whether Tollgate's functions can reach it is checked with"
+                                + " --home-region, or by the state machine's ValidateRequest"),
+                unknownHome.out());
         assertEquals(TollgateCommand.INVALID, fromVirginia.status(), fromVirginia.out());
-        assertTrue(fromVirginia.err().contains("  $.region: a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1"
-                + " only"), fromVirginia.err());
+        assertTrue(
+                fromVirginia
+                        .err()
+                        .contains(
+                                "  $.region: a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1"
+                                        + " only"),
+                fromVirginia.err());
         assertEquals(0, fromIreland.status(), fromIreland.err());
     }
 
@@ -196,12 +233,18 @@ class ValidateCommandTest {
         ((ObjectNode) release.get("waves").get(1).get("targets").get(1)).remove("roleArn");
 
         Ran ran = validate(write("unreachable.json", Json.write(release)), "--home-region", "us-east-1");
-        Ran example = validate(RepositoryFilesForTests.root().resolve("events/release-three-regions.json"), "--home-region", "us-east-1");
+        Ran example = validate(
+                RepositoryFilesForTests.root().resolve("events/release-three-regions.json"),
+                "--home-region",
+                "us-east-1");
 
         assertEquals(TollgateCommand.INVALID, ran.status(), ran.out());
         assertTrue(ran.err().contains("invalid release, 2 problems:"), ran.err());
-        assertTrue(ran.err().contains("  $.waves[0].targets[0].region: a target in eu-west-1 with no roleArn"), ran.err());
-        assertTrue(ran.err().contains("  $.waves[1].targets[1].region: a target in ap-southeast-2 with no roleArn"), ran.err());
+        assertTrue(
+                ran.err().contains("  $.waves[0].targets[0].region: a target in eu-west-1 with no roleArn"), ran.err());
+        assertTrue(
+                ran.err().contains("  $.waves[1].targets[1].region: a target in ap-southeast-2 with no roleArn"),
+                ran.err());
         assertEquals(0, example.status(), "the example names a role wherever it leaves home: " + example.err());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.analysis;
 
+import dev.tollgate.aws.Placed;
 import dev.tollgate.decision.StepAnalysis;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.decision.TickSchedule;
@@ -13,7 +14,6 @@ import dev.tollgate.judge.MetricObservations;
 import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.judge.StepEvidence;
 import dev.tollgate.judge.StepVerdict;
-import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.AnalysisSpec;
@@ -73,13 +73,19 @@ public final class AnalysisService implements StepAnalysis {
             queries.addAll(queriesFor(index, analysis.metrics().get(index)));
         }
         MetricSource source = metrics.at(spec);
-        Map<String, MetricSeries> series = queries.isEmpty() || !end.isAfter(start)
-                ? Map.of()
-                : source.series(queries, start, end, period);
+        Map<String, MetricSeries> series =
+                queries.isEmpty() || !end.isAfter(start) ? Map.of() : source.series(queries, start, end, period);
         List<MetricObservations> observations = observations(analysis, series);
         Map<String, AlarmState> alarms = source.alarmStates(analysis.alarms());
-        return bounded(DryRunChecks.judge(judge, new StepEvidence(analysis, spec.step(progress.stepIndex()),
-                progress.canaryWeight(), observations, alarms, now)));
+        return bounded(DryRunChecks.judge(
+                judge,
+                new StepEvidence(
+                        analysis,
+                        spec.step(progress.stepIndex()),
+                        progress.canaryWeight(),
+                        observations,
+                        alarms,
+                        now)));
     }
 
     /**
@@ -97,11 +103,20 @@ public final class AnalysisService implements StepAnalysis {
                 }
             });
             int reasonBytes = check.kind() == CheckKind.ALARM ? Caps.ALARM_REASON_BYTES : Caps.CHECK_REASON_BYTES;
-            checks.add(new CheckVerdict(check.name(), check.kind(), check.verdict(), Caps.bounded(check.reason(), reasonBytes),
-                    numbers, check.dryRun()));
+            checks.add(new CheckVerdict(
+                    check.name(),
+                    check.kind(),
+                    check.verdict(),
+                    Caps.bounded(check.reason(), reasonBytes),
+                    numbers,
+                    check.dryRun()));
         }
-        return new StepVerdict(verdict.verdict(), Caps.bounded(verdict.reason(), Caps.VERDICT_REASON_BYTES), checks,
-                verdict.minimumSampleReached(), verdict.analysedAt());
+        return new StepVerdict(
+                verdict.verdict(),
+                Caps.bounded(verdict.reason(), Caps.VERDICT_REASON_BYTES),
+                checks,
+                verdict.minimumSampleReached(),
+                verdict.analysedAt());
     }
 
     /**
@@ -113,17 +128,45 @@ public final class AnalysisService implements StepAnalysis {
     public static List<SeriesQuery> queriesFor(int index, MetricSpec metric) {
         if (metric.kind() == MetricKind.RATIO) {
             return List.of(
-                    new SeriesQuery(id(index, "cn"), metric.numerator().namespace(), metric.numerator().metric(), metric.canaryDimensions(), "Sum"),
-                    new SeriesQuery(id(index, "cd"), metric.denominator().namespace(), metric.denominator().metric(), metric.canaryDimensions(), "Sum"),
-                    new SeriesQuery(id(index, "bn"), metric.numerator().namespace(), metric.numerator().metric(), metric.baselineDimensions(), "Sum"),
-                    new SeriesQuery(id(index, "bd"), metric.denominator().namespace(), metric.denominator().metric(), metric.baselineDimensions(), "Sum"));
+                    new SeriesQuery(
+                            id(index, "cn"),
+                            metric.numerator().namespace(),
+                            metric.numerator().metric(),
+                            metric.canaryDimensions(),
+                            "Sum"),
+                    new SeriesQuery(
+                            id(index, "cd"),
+                            metric.denominator().namespace(),
+                            metric.denominator().metric(),
+                            metric.canaryDimensions(),
+                            "Sum"),
+                    new SeriesQuery(
+                            id(index, "bn"),
+                            metric.numerator().namespace(),
+                            metric.numerator().metric(),
+                            metric.baselineDimensions(),
+                            "Sum"),
+                    new SeriesQuery(
+                            id(index, "bd"),
+                            metric.denominator().namespace(),
+                            metric.denominator().metric(),
+                            metric.baselineDimensions(),
+                            "Sum"));
         }
         List<SeriesQuery> queries = new ArrayList<>(List.of(
-                new SeriesQuery(id(index, "cv"), metric.namespace(), metric.metric(), metric.canaryDimensions(), metric.stat()),
-                new SeriesQuery(id(index, "bv"), metric.namespace(), metric.metric(), metric.baselineDimensions(), metric.stat())));
+                new SeriesQuery(
+                        id(index, "cv"), metric.namespace(), metric.metric(), metric.canaryDimensions(), metric.stat()),
+                new SeriesQuery(
+                        id(index, "bv"),
+                        metric.namespace(),
+                        metric.metric(),
+                        metric.baselineDimensions(),
+                        metric.stat())));
         if (MetricObservations.usesSampleCounts(metric)) {
-            queries.add(new SeriesQuery(id(index, "cs"), metric.namespace(), metric.metric(), metric.canaryDimensions(), SAMPLE_COUNT));
-            queries.add(new SeriesQuery(id(index, "bs"), metric.namespace(), metric.metric(), metric.baselineDimensions(), SAMPLE_COUNT));
+            queries.add(new SeriesQuery(
+                    id(index, "cs"), metric.namespace(), metric.metric(), metric.canaryDimensions(), SAMPLE_COUNT));
+            queries.add(new SeriesQuery(
+                    id(index, "bs"), metric.namespace(), metric.metric(), metric.baselineDimensions(), SAMPLE_COUNT));
         }
         return List.copyOf(queries);
     }
@@ -144,11 +187,19 @@ public final class AnalysisService implements StepAnalysis {
 
     private static MetricObservations observationsFor(int index, MetricSpec metric, Map<String, MetricSeries> series) {
         if (metric.kind() == MetricKind.RATIO) {
-            return MetricObservations.ratio(metric, get(series, index, "cn"), get(series, index, "cd"),
-                    get(series, index, "bn"), get(series, index, "bd"));
+            return MetricObservations.ratio(
+                    metric,
+                    get(series, index, "cn"),
+                    get(series, index, "cd"),
+                    get(series, index, "bn"),
+                    get(series, index, "bd"));
         }
-        return MetricObservations.statistic(metric, get(series, index, "cv"), get(series, index, "bv"),
-                get(series, index, "cs"), get(series, index, "bs"));
+        return MetricObservations.statistic(
+                metric,
+                get(series, index, "cv"),
+                get(series, index, "bv"),
+                get(series, index, "cs"),
+                get(series, index, "bs"));
     }
 
     private static MetricSeries get(Map<String, MetricSeries> series, int index, String part) {

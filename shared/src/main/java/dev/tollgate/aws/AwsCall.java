@@ -10,8 +10,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsCall {
 
-    private AwsCall() {
-    }
+    private AwsCall() {}
 
     public static <T> T call(String operation, Supplier<T> call) {
         try {

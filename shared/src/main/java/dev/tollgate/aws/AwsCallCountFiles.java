@@ -36,12 +36,15 @@ public final class AwsCallCountFiles implements ExecutionInterceptor {
     }
 
     static boolean enabledIn(FunctionEnvironment environment) {
-        return AwsCallCounter.enabledIn(environment) && environment.get(DIRECTORY).isPresent();
+        return AwsCallCounter.enabledIn(environment)
+                && environment.get(DIRECTORY).isPresent();
     }
 
     static AwsCallCountFiles forFunction(FunctionEnvironment environment) {
-        String function = environment.get(AwsCallCounter.FUNCTION_NAME, "unnamed").replaceAll("[^A-Za-z0-9_.-]", "_");
-        return new AwsCallCountFiles(Path.of(environment.require(DIRECTORY)).resolve(function + "-" + ProcessHandle.current().pid() + ".json"));
+        String function =
+                environment.get(AwsCallCounter.FUNCTION_NAME, "unnamed").replaceAll("[^A-Za-z0-9_.-]", "_");
+        return new AwsCallCountFiles(Path.of(environment.require(DIRECTORY))
+                .resolve(function + "-" + ProcessHandle.current().pid() + ".json"));
     }
 
     @Override
@@ -57,9 +60,14 @@ public final class AwsCallCountFiles implements ExecutionInterceptor {
     /** The whole count of this JVM, replaced at once (a reader never sees half a file). */
     private void publish() {
         ArrayNode counts = Json.MAPPER.createArrayNode();
-        AwsCallCounter.snapshot().forEach((key, count) -> counts.addObject().put("function", key.function()).put("service", key.service())
-                .put("operation", key.operation()).put("calls", count.calls()).put("attempts", count.attempts())
-                .put("metricsRequested", count.metricsRequested()));
+        AwsCallCounter.snapshot()
+                .forEach((key, count) -> counts.addObject()
+                        .put("function", key.function())
+                        .put("service", key.service())
+                        .put("operation", key.operation())
+                        .put("calls", count.calls())
+                        .put("attempts", count.attempts())
+                        .put("metricsRequested", count.metricsRequested()));
         synchronized (AwsCallCountFiles.class) {
             try {
                 Files.createDirectories(file.getParent());
@@ -83,10 +91,18 @@ public final class AwsCallCountFiles implements ExecutionInterceptor {
             return total;
         }
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(".json")).toList()) {
+            for (Path file : files.filter(path -> path.getFileName().toString().endsWith(".json"))
+                    .toList()) {
                 for (JsonNode count : Json.MAPPER.readTree(file.toFile())) {
-                    total.merge(new CallKey(count.path("function").asText(), count.path("service").asText(), count.path("operation").asText()),
-                            new Count(count.path("calls").asLong(), count.path("attempts").asLong(), count.path("metricsRequested").asLong()),
+                    total.merge(
+                            new CallKey(
+                                    count.path("function").asText(),
+                                    count.path("service").asText(),
+                                    count.path("operation").asText()),
+                            new Count(
+                                    count.path("calls").asLong(),
+                                    count.path("attempts").asLong(),
+                                    count.path("metricsRequested").asLong()),
                             Count::plus);
                 }
             }

@@ -48,8 +48,10 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     public record CallKey(String function, String service, String operation) implements Comparable<CallKey> {
         @Override
         public int compareTo(CallKey other) {
-            return java.util.Comparator.comparing(CallKey::function).thenComparing(CallKey::service)
-                    .thenComparing(CallKey::operation).compare(this, other);
+            return java.util.Comparator.comparing(CallKey::function)
+                    .thenComparing(CallKey::service)
+                    .thenComparing(CallKey::operation)
+                    .compare(this, other);
         }
 
         @Override
@@ -61,7 +63,8 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     /** Calls made, HTTP attempts sent and, for GetMetricData, metrics requested, for one {@link CallKey}. */
     public record Count(long calls, long attempts, long metricsRequested) {
         public Count minus(Count earlier) {
-            return new Count(calls - earlier.calls, attempts - earlier.attempts, metricsRequested - earlier.metricsRequested);
+            return new Count(
+                    calls - earlier.calls, attempts - earlier.attempts, metricsRequested - earlier.metricsRequested);
         }
 
         public Count plus(Count other) {
@@ -86,22 +89,30 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         tally.attempts.increment();
         if (GET_METRIC_DATA.equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
             // Read by field name: this class must not load CloudWatch's model, which most functions do not carry.
-            tally.metricsRequested.add(context.request().getValueForField("MetricDataQueries", Object.class)
-                    .map(queries -> queries instanceof List<?> list ? list.size() : 0).orElse(0));
+            tally.metricsRequested.add(context.request()
+                    .getValueForField("MetricDataQueries", Object.class)
+                    .map(queries -> queries instanceof List<?> list ? list.size() : 0)
+                    .orElse(0));
         }
     }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        log.ifPresent(calls -> calls.record(function, service(attributes), operation(attributes), context.request(),
-                context.response(), null));
+        log.ifPresent(calls -> calls.record(
+                function, service(attributes), operation(attributes), context.request(), context.response(), null));
     }
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        log.ifPresent(calls -> calls.record(function, service(attributes), operation(attributes), context.request(), null,
+        log.ifPresent(calls -> calls.record(
+                function,
+                service(attributes),
+                operation(attributes),
+                context.request(),
+                null,
                 context.exception() instanceof AwsServiceException failure && failure.awsErrorDetails() != null
-                        ? failure.awsErrorDetails().errorCode() : context.exception().getClass().getSimpleName()));
+                        ? failure.awsErrorDetails().errorCode()
+                        : context.exception().getClass().getSimpleName()));
     }
 
     private static String service(ExecutionAttributes attributes) {
@@ -120,8 +131,8 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     /** Every count so far in this JVM, sorted by function, service and operation. */
     public static Map<CallKey, Count> snapshot() {
         Map<CallKey, Count> counts = new TreeMap<>();
-        TALLIES.forEach((key, tally) -> counts.put(key, new Count(tally.calls.sum(), tally.attempts.sum(),
-                tally.metricsRequested.sum())));
+        TALLIES.forEach((key, tally) ->
+                counts.put(key, new Count(tally.calls.sum(), tally.attempts.sum(), tally.metricsRequested.sum())));
         return counts;
     }
 
@@ -143,12 +154,14 @@ public final class AwsCallCounter implements ExecutionInterceptor {
     }
 
     static boolean enabledIn(FunctionEnvironment environment) {
-        return environment.get(SWITCH).isPresent() || environment.get(CALLS_FILE).isPresent();
+        return environment.get(SWITCH).isPresent()
+                || environment.get(CALLS_FILE).isPresent();
     }
 
     /** {@code functionsOwnCredentials} false: the calls are signed with credentials the function was handed, not its role's. */
     static AwsCallCounter forFunction(FunctionEnvironment environment, boolean functionsOwnCredentials) {
-        return new AwsCallCounter(environment.get(FUNCTION_NAME, "unnamed"),
+        return new AwsCallCounter(
+                environment.get(FUNCTION_NAME, "unnamed"),
                 environment.get(CALLS_FILE).map(file -> new AwsCallLog(Path.of(file), functionsOwnCredentials)));
     }
 }

@@ -42,14 +42,14 @@ final class AwsCallLog {
 
     void record(String function, String service, String operation, Object request, Object response, String errorCode) {
         if (Priming.active()) {
-            return;  // answered inside the JVM during SnapStart priming: nothing reached AWS
+            return; // answered inside the JVM during SnapStart priming: nothing reached AWS
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("function", function);
         line.put("service", service);
         line.put("operation", operation);
         if (!functionsOwnCredentials) {
-            line.put("credentials", "handed");  // not the function's role: CodePipeline's artifact credentials
+            line.put("credentials", "handed"); // not the function's role: CodePipeline's artifact credentials
         }
         if (request instanceof SdkPojo pojo) {
             line.put("request", identifiers(pojo, true, true));
@@ -75,17 +75,21 @@ final class AwsCallLog {
             String name = field.memberName();
             if (value instanceof String text && IDENTIFIER.matcher(name).matches()) {
                 found.put(name, text);
-            } else if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof String
+            } else if (value instanceof List<?> list
+                    && !list.isEmpty()
+                    && list.get(0) instanceof String
                     && IDENTIFIER.matcher(name).matches()) {
                 found.put(name, list);
             } else if (value instanceof List<?> list && name.equalsIgnoreCase("tags")) {
                 found.put("tagKeys", tagKeys(list));
             } else if (value instanceof SdkPojo nested && descend) {
-                identifiers(nested, false, false).forEach((member, identifier) -> found.put(name + "." + member, identifier));
+                identifiers(nested, false, false)
+                        .forEach((member, identifier) -> found.put(name + "." + member, identifier));
             } else if (value instanceof List<?> list && descend && intoLists) {
                 for (Object element : list) {
                     if (element instanceof SdkPojo nested) {
-                        identifiers(nested, false, false).forEach((member, identifier) -> addTo(found, name + "." + member, identifier));
+                        identifiers(nested, false, false)
+                                .forEach((member, identifier) -> addTo(found, name + "." + member, identifier));
                     }
                 }
             }
@@ -102,8 +106,10 @@ final class AwsCallLog {
         List<String> keys = new ArrayList<>();
         for (Object tag : tags) {
             if (tag instanceof SdkPojo pojo) {
-                pojo.sdkFields().stream().filter(field -> field.memberName().equalsIgnoreCase("key"))
-                        .map(field -> field.getValueOrDefault(pojo)).filter(String.class::isInstance)
+                pojo.sdkFields().stream()
+                        .filter(field -> field.memberName().equalsIgnoreCase("key"))
+                        .map(field -> field.getValueOrDefault(pojo))
+                        .filter(String.class::isInstance)
                         .forEach(key -> keys.add((String) key));
             }
         }
@@ -112,8 +118,9 @@ final class AwsCallLog {
 
     private void append(String line) {
         synchronized (WRITERS) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND); FileLock ignored = channel.lock()) {
+            try (FileChannel channel = FileChannel.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    FileLock ignored = channel.lock()) {
                 channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to the AWS calls log " + file, e);

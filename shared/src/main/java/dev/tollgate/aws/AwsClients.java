@@ -59,19 +59,32 @@ public final class AwsClients {
     }
 
     /** Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder. */
-    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+    public <
+                    B extends
+                            AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>,
+                    C>
+            C build(B builder) {
         return build(builder, region(), credentials(), true);
     }
 
     /** As {@link #build}, with other credentials than the function's own (CodePipeline's artifact credentials). */
-    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, AwsCredentialsProvider credentials) {
+    public <
+                    B extends
+                            AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>,
+                    C>
+            C build(B builder, AwsCredentialsProvider credentials) {
         return build(builder, region(), credentials, false);
     }
 
     /** As {@link #build}, for another region, with other credentials than the function's own (a role assumed there). */
-    public <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, Region region, AwsCredentialsProvider credentials) {
+    public <
+                    B extends
+                            AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>,
+                    C>
+            C build(B builder, Region region, AwsCredentialsProvider credentials) {
         return build(builder, region, credentials, false);
     }
 
@@ -80,10 +93,14 @@ public final class AwsClients {
         return credentials();
     }
 
-    private <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, Region region, AwsCredentialsProvider credentials, boolean functionsOwnCredentials) {
-        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
-                .apiCallTimeout(Duration.ofSeconds(30));
+    private <
+                    B extends
+                            AwsClientBuilder<B, C>
+                                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>,
+                    C>
+            C build(B builder, Region region, AwsCredentialsProvider credentials, boolean functionsOwnCredentials) {
+        ClientOverrideConfiguration.Builder overrides =
+                ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(30));
         if (AwsCallCounter.enabledIn(environment)) {
             overrides.addExecutionInterceptor(AwsCallCounter.forFunction(environment, functionsOwnCredentials));
             if (AwsCallCountFiles.enabledIn(environment)) {
@@ -112,9 +129,9 @@ public final class AwsClients {
         var secret = environment.get("AWS_SECRET_ACCESS_KEY");
         if (keyId.isPresent() && secret.isPresent()) {
             var token = environment.get("AWS_SESSION_TOKEN");
-            return StaticCredentialsProvider.create(token
-                    .<AwsCredentials>map(t -> AwsSessionCredentials.create(keyId.get(), secret.get(), t))
-                    .orElseGet(() -> AwsBasicCredentials.create(keyId.get(), secret.get())));
+            return StaticCredentialsProvider.create(
+                    token.<AwsCredentials>map(t -> AwsSessionCredentials.create(keyId.get(), secret.get(), t))
+                            .orElseGet(() -> AwsBasicCredentials.create(keyId.get(), secret.get())));
         }
         return DefaultCredentialsProvider.builder().build();
     }

@@ -29,13 +29,15 @@ public record FunctionEnvironment(Map<String, String> variables) {
     }
 
     public int getInt(String name, int fallback) {
-        return get(name).map(value -> {
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new MisconfiguredException(name + " must be a whole number, found '" + value + "'");
-            }
-        }).orElse(fallback);
+        return get(name)
+                .map(value -> {
+                    try {
+                        return Integer.parseInt(value.trim());
+                    } catch (NumberFormatException e) {
+                        throw new MisconfiguredException(name + " must be a whole number, found '" + value + "'");
+                    }
+                })
+                .orElse(fallback);
     }
 
     /** The region the function runs in (Lambda sets {@code AWS_REGION}). */
@@ -44,8 +46,9 @@ public record FunctionEnvironment(Map<String, String> variables) {
     }
 
     public String require(String name) {
-        return get(name).orElseThrow(() -> new MisconfiguredException(
-                "environment variable " + name + " is not set; template.yaml sets it for every function that needs it"));
+        return get(name)
+                .orElseThrow(() -> new MisconfiguredException("environment variable " + name
+                        + " is not set; template.yaml sets it for every function that needs it"));
     }
 
     /** The function was deployed without configuration it needs. */

@@ -28,8 +28,7 @@ final class LoopbackExchange {
     private static final byte[] BODY = "{}".getBytes(StandardCharsets.UTF_8);
     private static final int TIMEOUT_MILLIS = 5_000;
 
-    private LoopbackExchange() {
-    }
+    private LoopbackExchange() {}
 
     /** One request and its answer over loopback; the HTTP status, or -1 where the sandbox allows no loopback server. */
     static int run(SdkHttpClient client) {
@@ -40,13 +39,18 @@ final class LoopbackExchange {
             answerer.start();
             SdkHttpFullRequest request = SdkHttpFullRequest.builder()
                     .method(SdkHttpMethod.POST)
-                    .uri(URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getLocalPort() + "/"))
+                    .uri(URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
+                            + server.getLocalPort() + "/"))
                     .putHeader("Content-Type", "application/x-amz-json-1.0")
                     .putHeader("Content-Length", String.valueOf(BODY.length))
                     .contentStreamProvider(() -> new ByteArrayInputStream(BODY))
                     .build();
             HttpExecuteResponse response = client.prepareRequest(HttpExecuteRequest.builder()
-                    .request(request).contentStreamProvider(request.contentStreamProvider().orElseThrow()).build()).call();
+                            .request(request)
+                            .contentStreamProvider(
+                                    request.contentStreamProvider().orElseThrow())
+                            .build())
+                    .call();
             if (response.responseBody().isPresent()) {
                 try (AbortableInputStream body = response.responseBody().get()) {
                     body.readAllBytes();
@@ -72,7 +76,8 @@ final class LoopbackExchange {
             in.readNBytes(length);
             OutputStream out = connection.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: " + BODY.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(BODY);
             out.flush();
         } catch (IOException ignored) {

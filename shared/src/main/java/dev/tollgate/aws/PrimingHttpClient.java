@@ -50,7 +50,8 @@ final class PrimingHttpClient implements SdkHttpClient {
     }
 
     static HttpExecuteResponse emptySuccess(HttpExecuteRequest request) {
-        String contentType = request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
+        String contentType =
+                request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
         String body;
         String answerType;
         if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent() || contentType.contains("json")) {
@@ -67,20 +68,26 @@ final class PrimingHttpClient implements SdkHttpClient {
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return HttpExecuteResponse.builder()
-                .response(SdkHttpResponse.builder().statusCode(200).putHeader("Content-Type", answerType)
-                        .putHeader("Content-Length", String.valueOf(bytes.length)).putHeader("x-amzn-RequestId", "priming").build())
+                .response(SdkHttpResponse.builder()
+                        .statusCode(200)
+                        .putHeader("Content-Type", answerType)
+                        .putHeader("Content-Length", String.valueOf(bytes.length))
+                        .putHeader("x-amzn-RequestId", "priming")
+                        .build())
                 .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
                 .build();
     }
 
     private static String requestBody(HttpExecuteRequest request) {
-        return request.contentStreamProvider().map(provider -> {
-            try (InputStream in = provider.newStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).orElse("");
+        return request.contentStreamProvider()
+                .map(provider -> {
+                    try (InputStream in = provider.newStream()) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .orElse("");
     }
 
     @Override

@@ -17,14 +17,15 @@ final class ProtocolWarmUp {
 
     private static final List<String> READS = List.of("describe", "get", "list");
 
-    private ProtocolWarmUp() {
-    }
+    private ProtocolWarmUp() {}
 
     /** The first read operation (by name) that the client marshals and answers; the operation's name, or null. */
     static String run(Object client) {
         // The service's public interface (ElasticLoadBalancingV2Client), not the SDK's package-private implementation.
-        Method[] operations = Arrays.stream(client.getClass().getInterfaces()).flatMap(type -> Arrays.stream(type.getMethods()))
-                .sorted(Comparator.comparing(Method::getName)).toArray(Method[]::new);
+        Method[] operations = Arrays.stream(client.getClass().getInterfaces())
+                .flatMap(type -> Arrays.stream(type.getMethods()))
+                .sorted(Comparator.comparing(Method::getName))
+                .toArray(Method[]::new);
         for (Method operation : operations) {
             if (!isReadWithRequest(operation)) {
                 continue;
@@ -43,7 +44,9 @@ final class ProtocolWarmUp {
 
     private static boolean isReadWithRequest(Method operation) {
         String name = operation.getName();
-        return operation.getParameterCount() == 1 && SdkRequest.class.isAssignableFrom(operation.getParameterTypes()[0])
-                && READS.stream().anyMatch(name::startsWith) && !name.endsWith("Paginator");
+        return operation.getParameterCount() == 1
+                && SdkRequest.class.isAssignableFrom(operation.getParameterTypes()[0])
+                && READS.stream().anyMatch(name::startsWith)
+                && !name.endsWith("Paginator");
     }
 }

@@ -51,7 +51,8 @@ public final class TargetClients {
                 Key role = eldest.getKey();
                 built.entrySet().removeIf(client -> {
                     Key key = client.getKey();
-                    boolean signedByIt = key.region().equals(role.region()) && Objects.equals(key.roleArn(), role.roleArn())
+                    boolean signedByIt = key.region().equals(role.region())
+                            && Objects.equals(key.roleArn(), role.roleArn())
                             && Objects.equals(key.session(), role.session());
                     if (signedByIt) {
                         close(client.getValue());
@@ -79,7 +80,8 @@ public final class TargetClients {
      * With SnapStart, the home region's client of this service is built before the snapshot (as {@link OnFirstUse} does),
      * so a deployment that acts at home pays nothing for it after a restore; elsewhere, only on its first use.
      */
-    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> void buildAtHomeBeforeSnapshot(Supplier<B> builder) {
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> void buildAtHomeBeforeSnapshot(
+            Supplier<B> builder) {
         Priming.registerForSnapStart(() -> build(builder.get(), null, null, null));
     }
 
@@ -92,7 +94,9 @@ public final class TargetClients {
         C client = (C) built.get(key);
         if (client == null) {
             client = roleArn == null
-                    ? (region.equals(clients.region()) ? clients.build(builder) : clients.build(builder, region, clients.ownCredentials()))
+                    ? (region.equals(clients.region())
+                            ? clients.build(builder)
+                            : clients.build(builder, region, clients.ownCredentials()))
                     : clients.build(builder, region, assumedRole(new Key(region.id(), roleArn, session, "")));
             built.put(key, client);
         }
@@ -106,11 +110,14 @@ public final class TargetClients {
     }
 
     private AwsCredentialsProvider assumedRole(Key role) {
-        return assumed.computeIfAbsent(role, key -> StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(sts())
-                .refreshRequest(request -> request.roleArn(key.roleArn()).roleSessionName(key.session()))
-                .asyncCredentialUpdateEnabled(false)
-                .build());
+        return assumed.computeIfAbsent(
+                role,
+                key -> StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(sts())
+                        .refreshRequest(
+                                request -> request.roleArn(key.roleArn()).roleSessionName(key.session()))
+                        .asyncCredentialUpdateEnabled(false)
+                        .build());
     }
 
     /** STS where Tollgate runs, with the function's own credentials: the role is assumed from Tollgate's account. */

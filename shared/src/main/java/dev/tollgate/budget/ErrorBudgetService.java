@@ -1,10 +1,10 @@
 package dev.tollgate.budget;
 
+import dev.tollgate.aws.Placed;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.ErrorBudgetExhaustedException;
 import dev.tollgate.judge.MetricSeries;
-import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.DeploymentSpec;
@@ -50,36 +50,75 @@ public final class ErrorBudgetService {
         MetricSpec errorRate = spec.analysis().sloMetric().orElseThrow();
         Instant end = clock.instant();
         Instant start = end.minus(Duration.ofDays(slo.windowDays()));
-        Map<String, MetricSeries> series = metrics.at(spec).series(List.of(
-                new SeriesQuery("errors", errorRate.numerator().namespace(), errorRate.numerator().metric(),
-                        errorRate.baselineDimensions(), "Sum"),
-                new SeriesQuery("requests", errorRate.denominator().namespace(), errorRate.denominator().metric(),
-                        errorRate.baselineDimensions(), "Sum")), start, end, PERIOD_SECONDS);
+        Map<String, MetricSeries> series = metrics.at(spec)
+                .series(
+                        List.of(
+                                new SeriesQuery(
+                                        "errors",
+                                        errorRate.numerator().namespace(),
+                                        errorRate.numerator().metric(),
+                                        errorRate.baselineDimensions(),
+                                        "Sum"),
+                                new SeriesQuery(
+                                        "requests",
+                                        errorRate.denominator().namespace(),
+                                        errorRate.denominator().metric(),
+                                        errorRate.baselineDimensions(),
+                                        "Sum")),
+                        start,
+                        end,
+                        PERIOD_SECONDS);
         double errors = series.getOrDefault("errors", MetricSeries.EMPTY).sum();
         double requests = series.getOrDefault("requests", MetricSeries.EMPTY).sum();
         if (requests <= 0) {
-            return refuseOrOverride(spec, new ErrorBudget(true, errors, requests, slo.objective(), slo.windowDays(), Double.NaN,
-                    "no requests of the live version (" + errorRate.name() + " " + errorRate.baselineDimensions()
-                            + ") in the last " + slo.windowDays() + " days, so its error budget is unknown"));
+            return refuseOrOverride(
+                    spec,
+                    new ErrorBudget(
+                            true,
+                            errors,
+                            requests,
+                            slo.objective(),
+                            slo.windowDays(),
+                            Double.NaN,
+                            "no requests of the live version (" + errorRate.name() + " "
+                                    + errorRate.baselineDimensions() + ") in the last " + slo.windowDays()
+                                    + " days, so its error budget is unknown"));
         }
         double remaining = 1 - (errors / requests) / slo.errorBudget();
-        String summary = String.format(Locale.ROOT, "%.1f%% of the %d-day error budget left (%.0f errors in %.0f requests, objective %s)",
-                100 * remaining, slo.windowDays(), errors, requests, slo.objective());
-        ErrorBudget budget = new ErrorBudget(true, errors, requests, slo.objective(), slo.windowDays(), remaining, summary);
+        String summary = String.format(
+                Locale.ROOT,
+                "%.1f%% of the %d-day error budget left (%.0f errors in %.0f requests, objective %s)",
+                100 * remaining,
+                slo.windowDays(),
+                errors,
+                requests,
+                slo.objective());
+        ErrorBudget budget =
+                new ErrorBudget(true, errors, requests, slo.objective(), slo.windowDays(), remaining, summary);
         return remaining > 0 ? record(spec, budget) : refuseOrOverride(spec, budget);
     }
 
     private ErrorBudget refuseOrOverride(DeploymentSpec spec, ErrorBudget budget) {
         if (spec.override()) {
-            return record(spec, new ErrorBudget(budget.checked(), budget.errors(), budget.requests(), budget.objective(),
-                    budget.windowDays(), budget.remaining(), budget.summary() + "; deploying anyway: the spec says override"));
+            return record(
+                    spec,
+                    new ErrorBudget(
+                            budget.checked(),
+                            budget.errors(),
+                            budget.requests(),
+                            budget.objective(),
+                            budget.windowDays(),
+                            budget.remaining(),
+                            budget.summary() + "; deploying anyway: the spec says override"));
         }
         throw new ErrorBudgetExhaustedException(budget.summary() + "; set \"override\": true to deploy anyway");
     }
 
     private ErrorBudget record(DeploymentSpec spec, ErrorBudget budget) {
-        store.append(spec.deploymentId(), new TimelineEntry("error-budget", clock.instant(), "CheckErrorBudget",
-                budget.summary(), null, null, null));
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        "error-budget", clock.instant(), "CheckErrorBudget", budget.summary(), null, null, null));
         return budget;
     }
 }

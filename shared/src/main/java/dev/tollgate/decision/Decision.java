@@ -16,9 +16,14 @@ import java.time.Instant;
  * gate) have none. {@code nextTickAt} is when the next tick is due, should the step bake on (TickSchedule):
  * a tick's decision always has it, since the {@code Bake} state waits until it.
  */
-public record Decision(Action action, String reason, int nextStepIndex, String decidedBy,
-                       @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Action onApproval, @Nullable StepVerdict verdict,
-                       @Nullable Instant nextTickAt) {
+public record Decision(
+        Action action,
+        String reason,
+        int nextStepIndex,
+        String decidedBy,
+        @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Action onApproval,
+        @Nullable StepVerdict verdict,
+        @Nullable Instant nextTickAt) {
 
     public Decision(Action action, String reason, int nextStepIndex, String decidedBy, Action onApproval) {
         this(action, reason, nextStepIndex, decidedBy, onApproval, null, null);

@@ -18,40 +18,66 @@ public final class DecisionPolicy {
 
     public static final String JUDGE = "judge";
 
-    public Decision decide(DeploymentSpec spec, StepProgress progress, StepVerdict verdict,
-                           Optional<OperatorRequest> operatorRequest, Instant now) {
+    public Decision decide(
+            DeploymentSpec spec,
+            StepProgress progress,
+            StepVerdict verdict,
+            Optional<OperatorRequest> operatorRequest,
+            Instant now) {
         int stepIndex = progress.stepIndex();
         StepSpec step = spec.step(stepIndex);
         if (operatorRequest.isPresent()) {
             OperatorRequest request = operatorRequest.get();
             String why = request.reason() == null || request.reason().isBlank() ? "" : ": " + request.reason();
             return switch (request.kind()) {
-                case ABORT -> new Decision(Action.ROLLBACK, "aborted by " + request.requestedBy() + why, stepIndex,
-                        request.requestedBy());
-                case PROMOTE -> new Decision(Action.PROMOTE, "promoted by " + request.requestedBy() + why,
-                        spec.promotionStepIndex(), request.requestedBy());
+                case ABORT ->
+                    new Decision(
+                            Action.ROLLBACK,
+                            "aborted by " + request.requestedBy() + why,
+                            stepIndex,
+                            request.requestedBy());
+                case PROMOTE ->
+                    new Decision(
+                            Action.PROMOTE,
+                            "promoted by " + request.requestedBy() + why,
+                            spec.promotionStepIndex(),
+                            request.requestedBy());
             };
         }
         if (verdict.verdict() == Verdict.FAIL) {
-            return new Decision(Action.ROLLBACK, "step " + stepNumber(spec, stepIndex) + " failed: " + verdict.reason(),
-                    stepIndex, JUDGE);
+            return new Decision(
+                    Action.ROLLBACK,
+                    "step " + stepNumber(spec, stepIndex) + " failed: " + verdict.reason(),
+                    stepIndex,
+                    JUDGE);
         }
         long elapsed = progress.elapsedSeconds(now);
         if (elapsed < step.bakeSeconds()) {
-            return new Decision(Action.CONTINUE_BAKING, "baking " + elapsed + "s of " + step.bakeSeconds() + "s; "
-                    + describe(verdict), stepIndex, JUDGE);
+            return new Decision(
+                    Action.CONTINUE_BAKING,
+                    "baking " + elapsed + "s of " + step.bakeSeconds() + "s; " + describe(verdict),
+                    stepIndex,
+                    JUDGE);
         }
         if (verdict.verdict() == Verdict.PASS && verdict.minimumSampleReached()) {
             return passed(spec, stepIndex, step, verdict);
         }
         if (elapsed < step.maxBakeSeconds()) {
-            return new Decision(Action.CONTINUE_BAKING, "bake time over but undecided, baking on up to "
-                    + step.maxBakeSeconds() + "s: " + verdict.reason(), stepIndex, JUDGE);
+            return new Decision(
+                    Action.CONTINUE_BAKING,
+                    "bake time over but undecided, baking on up to " + step.maxBakeSeconds() + "s: " + verdict.reason(),
+                    stepIndex,
+                    JUDGE);
         }
-        String undecided = "step " + stepNumber(spec, stepIndex) + " undecided after " + elapsed + "s: " + verdict.reason();
+        String undecided =
+                "step " + stepNumber(spec, stepIndex) + " undecided after " + elapsed + "s: " + verdict.reason();
         return spec.analysis().onInconclusive() == InconclusivePolicy.ROLLBACK
                 ? new Decision(Action.ROLLBACK, undecided, stepIndex, JUDGE)
-                : new Decision(Action.AWAIT_APPROVAL, undecided + "; paused for a human decision", stepIndex + 1, JUDGE,
+                : new Decision(
+                        Action.AWAIT_APPROVAL,
+                        undecided + "; paused for a human decision",
+                        stepIndex + 1,
+                        JUDGE,
                         afterApproval(spec, stepIndex + 1));
     }
 
@@ -59,7 +85,11 @@ public final class DecisionPolicy {
         int nextStepIndex = stepIndex + 1;
         String passed = "step " + stepNumber(spec, stepIndex) + " passed: " + verdict.reason();
         if (step.approval()) {
-            return new Decision(Action.AWAIT_APPROVAL, passed + "; waiting for approval", nextStepIndex, JUDGE,
+            return new Decision(
+                    Action.AWAIT_APPROVAL,
+                    passed + "; waiting for approval",
+                    nextStepIndex,
+                    JUDGE,
                     afterApproval(spec, nextStepIndex));
         }
         return new Decision(afterApproval(spec, nextStepIndex), passed, nextStepIndex, JUDGE);
@@ -74,6 +104,7 @@ public final class DecisionPolicy {
     }
 
     static String stepNumber(DeploymentSpec spec, int stepIndex) {
-        return (stepIndex + 1) + "/" + spec.steps().size() + " (" + spec.step(stepIndex).weight() + " %)";
+        return (stepIndex + 1) + "/" + spec.steps().size() + " ("
+                + spec.step(stepIndex).weight() + " %)";
     }
 }

@@ -31,8 +31,8 @@ public final class DecisionService {
     }
 
     /** {@code events} hears every tick's verdict with the decision taken on it. */
-    public DecisionService(StepAnalysis analysis, DeploymentStore store, DecisionPolicy policy, Clock clock,
-                           DeploymentEvents events) {
+    public DecisionService(
+            StepAnalysis analysis, DeploymentStore store, DecisionPolicy policy, Clock clock, DeploymentEvents events) {
         this.analysis = analysis;
         this.store = store;
         this.policy = policy;
@@ -52,24 +52,48 @@ public final class DecisionService {
         StepVerdict verdict = analysis.analyse(spec, progress, tickStartedAt);
         // The tick decides at the instant it read its evidence, so the bake time it weighs is the one its
         // verdict saw, and a replay of the tick (tollgate replay) reaches the same decision.
-        Instant now = verdict.analysedAt() != null ? verdict.analysedAt() : TickSchedule.readAsOf(clock.instant(), tickStartedAt);
+        Instant now = verdict.analysedAt() != null
+                ? verdict.analysedAt()
+                : TickSchedule.readAsOf(clock.instant(), tickStartedAt);
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest);
         Decision decided = policy.decide(spec, progress, verdict, request, now);
         // Held to the size the spec's budget counts on: the reason goes into the state, the record and the outcome.
-        Decision decision = new Decision(decided.action(), Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
-                decided.nextStepIndex(), decided.decidedBy(), decided.onApproval(), verdict,
+        Decision decision = new Decision(
+                decided.action(),
+                Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
+                decided.nextStepIndex(),
+                decided.decidedBy(),
+                decided.onApproval(),
+                verdict,
                 TickSchedule.nextTickAt(now, spec.analysis().periodSeconds(), retryCount));
         if (worthRecording(decision, verdict, progress, record)) {
             // Keyed by the tick and its action: a retried Decide that decides the same writes nothing new.
-            String entryId = "tick-" + progress.stepIndex() + "-" + tickStartedAt.toEpochMilli() + "-" + decision.action();
-            store.append(spec.deploymentId(), new TimelineEntry(entryId, now, "Decide",
-                    Caps.bounded(decision.action() + ": " + decision.reason(), TIMELINE_MESSAGE_BYTES), progress.stepIndex(),
-                    progress.canaryWeight(), verdict.verdict().name()));
+            String entryId =
+                    "tick-" + progress.stepIndex() + "-" + tickStartedAt.toEpochMilli() + "-" + decision.action();
+            store.append(
+                    spec.deploymentId(),
+                    new TimelineEntry(
+                            entryId,
+                            now,
+                            "Decide",
+                            Caps.bounded(decision.action() + ": " + decision.reason(), TIMELINE_MESSAGE_BYTES),
+                            progress.stepIndex(),
+                            progress.canaryWeight(),
+                            verdict.verdict().name()));
         }
-        events.publish(DeploymentEvent.stepVerdict(spec.deploymentId(), spec.service(), now, progress.stepIndex(),
-                spec.steps().size(), progress.canaryWeight(), verdict, decision.action().name(), decision.decidedBy(),
-                decision.reason(), progress.stepStartedAt()));
+        events.publish(DeploymentEvent.stepVerdict(
+                spec.deploymentId(),
+                spec.service(),
+                now,
+                progress.stepIndex(),
+                spec.steps().size(),
+                progress.canaryWeight(),
+                verdict,
+                decision.action().name(),
+                decision.decidedBy(),
+                decision.reason(),
+                progress.stepStartedAt()));
         return decision;
     }
 
@@ -85,17 +109,22 @@ public final class DecisionService {
      * long a step baked, and stays far below its limit for any spec that validates (at most 20 steps);
      * every tick stays in the execution history.
      */
-    static boolean worthRecording(Decision decision, StepVerdict verdict, StepProgress progress, Optional<DeploymentRecord> record) {
+    static boolean worthRecording(
+            Decision decision, StepVerdict verdict, StepProgress progress, Optional<DeploymentRecord> record) {
         if (decision.action() != Action.CONTINUE_BAKING) {
             return true;
         }
         List<TimelineEntry> stepTicks = record.map(found -> found.timeline().stream()
-                .filter(entry -> "Decide".equals(entry.state()) && Integer.valueOf(progress.stepIndex()).equals(entry.stepIndex()))
-                .toList()).orElse(List.of());
+                        .filter(entry -> "Decide".equals(entry.state())
+                                && Integer.valueOf(progress.stepIndex()).equals(entry.stepIndex()))
+                        .toList())
+                .orElse(List.of());
         if (stepTicks.isEmpty()) {
             return true;
         }
         return stepTicks.size() < BAKING_NOTES_PER_STEP
-                && !verdict.verdict().name().equals(stepTicks.get(stepTicks.size() - 1).verdict());
+                && !verdict.verdict()
+                        .name()
+                        .equals(stepTicks.get(stepTicks.size() - 1).verdict());
     }
 }

@@ -12,14 +12,15 @@ public record StepProgress(int stepIndex, int canaryWeight, Instant stepStartedA
 
     /** A step started at {@code stepStartedAt}, its first tick due as TickSchedule has it. */
     public static StepProgress started(int stepIndex, int canaryWeight, Instant stepStartedAt, int periodSeconds) {
-        return new StepProgress(stepIndex, canaryWeight, stepStartedAt, TickSchedule.firstTickAt(stepStartedAt, periodSeconds));
+        return new StepProgress(
+                stepIndex, canaryWeight, stepStartedAt, TickSchedule.firstTickAt(stepStartedAt, periodSeconds));
     }
 
     /** Refuses a step index the spec does not have a bake for (the last step is the promotion). */
     public StepProgress requireStepOf(dev.tollgate.spec.DeploymentSpec spec) {
         if (stepIndex < 0 || stepIndex >= spec.promotionStepIndex()) {
-            throw new dev.tollgate.errors.BadRequestException("progress.stepIndex " + stepIndex + " is not a step to bake; steps 0 to "
-                    + (spec.promotionStepIndex() - 1) + " are");
+            throw new dev.tollgate.errors.BadRequestException("progress.stepIndex " + stepIndex
+                    + " is not a step to bake; steps 0 to " + (spec.promotionStepIndex() - 1) + " are");
         }
         return this;
     }

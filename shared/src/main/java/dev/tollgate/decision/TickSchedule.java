@@ -15,15 +15,15 @@ import java.time.Instant;
  */
 public final class TickSchedule {
 
-    private TickSchedule() {
-    }
+    private TickSchedule() {}
 
     /**
      * The first tick of a step started at {@code stepStartedAt}: when the first whole period after the
      * start (the period of the shift mixes both weights, and the judge leaves it out) is published.
      */
     public static Instant firstTickAt(Instant stepStartedAt, int periodSeconds) {
-        return dueOnceThePeriodEnding(ceilToPeriod(stepStartedAt, periodSeconds).plusSeconds(periodSeconds), periodSeconds);
+        return dueOnceThePeriodEnding(
+                ceilToPeriod(stepStartedAt, periodSeconds).plusSeconds(periodSeconds), periodSeconds);
     }
 
     /**

@@ -34,9 +34,19 @@ public final class ApprovalService {
     public void park(String deploymentId, String service, int nextStepIndex, String taskToken, String reason) {
         store.awaitApproval(deploymentId, nextStepIndex, taskToken);
         Instant now = clock.instant();
-        store.append(deploymentId, new TimelineEntry("approval-" + nextStepIndex, now, "AwaitApproval",
-                "waiting for approval: " + reason, nextStepIndex, null, null));
-        String deployed = service != null ? service : store.find(deploymentId).map(DeploymentRecord::service).orElse(null);
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "approval-" + nextStepIndex,
+                        now,
+                        "AwaitApproval",
+                        "waiting for approval: " + reason,
+                        nextStepIndex,
+                        null,
+                        null));
+        String deployed = service != null
+                ? service
+                : store.find(deploymentId).map(DeploymentRecord::service).orElse(null);
         events.publish(DeploymentEvent.awaitingApproval(deploymentId, deployed, now, nextStepIndex, reason));
     }
 
@@ -48,9 +58,18 @@ public final class ApprovalService {
         Instant now = clock.instant();
         Instant until = now.plusSeconds(windowSeconds);
         store.openRollbackWindow(deploymentId, until, taskToken);
-        store.append(deploymentId, new TimelineEntry("rollback-window", now, "RollbackWindow",
-                "rollback window open until " + until + ": the old version stays able to serve; tollgate rollback " + service
-                        + " sends all traffic back to it at once", null, 100, null));
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "rollback-window",
+                        now,
+                        "RollbackWindow",
+                        "rollback window open until " + until
+                                + ": the old version stays able to serve; tollgate rollback " + service
+                                + " sends all traffic back to it at once",
+                        null,
+                        100,
+                        null));
         return until;
     }
 
@@ -58,15 +77,27 @@ public final class ApprovalService {
      * Tells the release this deployment is a target of that it is promoted, its way back open: the release's task
      * waiting on it succeeds. A release that stopped waiting (aborted, or timed out) leaves the window to its operators.
      */
-    public void tellReleasePromoted(ApprovalGates releaseTasks, String deploymentId, ReleaseMembership release, Instant until) {
+    public void tellReleasePromoted(
+            ApprovalGates releaseTasks, String deploymentId, ReleaseMembership release, Instant until) {
         ObjectNode output = Json.MAPPER.createObjectNode();
         output.put("deploymentId", deploymentId);
         output.put("status", "PROMOTED");
         output.put("rollbackWindowUntil", until.toString());
         boolean told = releaseTasks.approve(release.taskToken(), Json.write(output));
-        store.append(deploymentId, new TimelineEntry("release-told", clock.instant(), "ReleaseTold", told
-                ? "told release " + release.releaseId() + " (wave " + release.wave() + ") this target is promoted"
-                : "release " + release.releaseId() + " no longer waits for this target; the rollback window is left to tollgate "
-                        + "rollback and promote", null, 100, null));
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "release-told",
+                        clock.instant(),
+                        "ReleaseTold",
+                        told
+                                ? "told release " + release.releaseId() + " (wave " + release.wave()
+                                        + ") this target is promoted"
+                                : "release " + release.releaseId()
+                                        + " no longer waits for this target; the rollback window is left to tollgate "
+                                        + "rollback and promote",
+                        null,
+                        100,
+                        null));
     }
 }

@@ -26,11 +26,29 @@ public record DeploymentRecord(
     }
 
     /** A record without a rollback window. */
-    public DeploymentRecord(String deploymentId, String service, String executionArn, DeploymentStatus status, Instant startedAt,
-                            Instant finishedAt, String reason, OperatorRequest operatorRequest, Integer awaitingApprovalStep,
-                            List<TimelineEntry> timeline) {
-        this(deploymentId, service, executionArn, status, startedAt, finishedAt, reason, operatorRequest, awaitingApprovalStep,
-                timeline, null);
+    public DeploymentRecord(
+            String deploymentId,
+            String service,
+            String executionArn,
+            DeploymentStatus status,
+            Instant startedAt,
+            Instant finishedAt,
+            String reason,
+            OperatorRequest operatorRequest,
+            Integer awaitingApprovalStep,
+            List<TimelineEntry> timeline) {
+        this(
+                deploymentId,
+                service,
+                executionArn,
+                status,
+                startedAt,
+                finishedAt,
+                reason,
+                operatorRequest,
+                awaitingApprovalStep,
+                timeline,
+                null);
     }
 
     /** Whether the promotion keeps the old version able to serve, and {@code tollgate rollback} can use it, at {@code now}. */

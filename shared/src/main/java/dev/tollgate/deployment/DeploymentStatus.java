@@ -5,7 +5,12 @@ package dev.tollgate.deployment;
  * dry run, so the deployment stopped after listing what would be applied; nothing was deployed.
  */
 public enum DeploymentStatus {
-    RUNNING, PROMOTED, ROLLED_BACK, FAILED, MANUAL_INTERVENTION_REQUIRED, DRY_RUN;
+    RUNNING,
+    PROMOTED,
+    ROLLED_BACK,
+    FAILED,
+    MANUAL_INTERVENTION_REQUIRED,
+    DRY_RUN;
 
     public boolean finished() {
         return this != RUNNING;

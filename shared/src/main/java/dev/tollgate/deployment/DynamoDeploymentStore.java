@@ -59,24 +59,32 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         record.put("startedAt", s(now.toString()));
         record.put(RECORD_TYPE, s(DEPLOYMENT_TYPE));
         try {
-            dynamo.putItem(put -> put.tableName(tableName).item(record)
+            dynamo.putItem(put -> put.tableName(tableName)
+                    .item(record)
                     .conditionExpression("attribute_not_exists(pk) OR executionArn = :execution")
                     .expressionAttributeValues(Map.of(":execution", s(executionArn))));
         } catch (ConditionalCheckFailedException used) {
-            String other = find(deploymentId).map(DeploymentRecord::executionArn).orElse("another execution");
+            String other =
+                    find(deploymentId).map(DeploymentRecord::executionArn).orElse("another execution");
             throw new DeploymentIdInUseException("deployment id " + deploymentId + " was already used by " + other
                     + "; give this release a new deploymentId");
         } catch (SdkException failure) {
             throw AwsErrors.translate("DynamoDB PutItem (deployment record)", failure);
         }
         Map<String, AttributeValue> lock = Map.of(
-                KEY, s(lockKey(service)),
-                "service", s(service),
-                "deploymentId", s(deploymentId),
-                "executionArn", s(executionArn),
-                "acquiredAt", s(now.toString()));
+                KEY,
+                s(lockKey(service)),
+                "service",
+                s(service),
+                "deploymentId",
+                s(deploymentId),
+                "executionArn",
+                s(executionArn),
+                "acquiredAt",
+                s(now.toString()));
         try {
-            dynamo.putItem(put -> put.tableName(tableName).item(lock)
+            dynamo.putItem(put -> put.tableName(tableName)
+                    .item(lock)
                     .conditionExpression("attribute_not_exists(pk) OR executionArn = :execution")
                     .expressionAttributeValues(Map.of(":execution", s(executionArn))));
             return new LockHolder(service, deploymentId, executionArn, now);
@@ -85,7 +93,8 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             String message = holder == null
                     ? "service " + service + " was locked by another deployment a moment ago; retry"
                     : "service " + service + " is locked by deployment " + holder.deploymentId() + " (execution "
-                    + holder.executionArn() + ", since " + holder.acquiredAt() + "); wait for it to finish or abort it";
+                            + holder.executionArn() + ", since " + holder.acquiredAt()
+                            + "); wait for it to finish or abort it";
             finish(deploymentId, DeploymentStatus.FAILED, "refused: " + message, now);
             throw new LockHeldException(message);
         } catch (SdkException failure) {
@@ -96,7 +105,8 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     @Override
     public void release(String service, String deploymentId, String executionArn) {
         try {
-            dynamo.deleteItem(delete -> delete.tableName(tableName).key(Map.of(KEY, s(lockKey(service))))
+            dynamo.deleteItem(delete -> delete.tableName(tableName)
+                    .key(Map.of(KEY, s(lockKey(service))))
                     .conditionExpression("attribute_not_exists(pk) OR executionArn = :execution")
                     .expressionAttributeValues(Map.of(":execution", s(executionArn))));
         } catch (ConditionalCheckFailedException heldByAnother) {
@@ -112,7 +122,10 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         if (item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LockHolder(str(item, "service"), str(item, "deploymentId"), str(item, "executionArn"),
+        return Optional.of(new LockHolder(
+                str(item, "service"),
+                str(item, "deploymentId"),
+                str(item, "executionArn"),
                 Instant.parse(str(item, "acquiredAt"))));
     }
 
@@ -125,12 +138,19 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     @Override
     public List<DeploymentRecord> recent(int limit) {
         // The index projects every attribute, so one Query reads whole records; newest first.
-        return call("DynamoDB Query (" + RECENT_INDEX + ")", () -> dynamo.query(query -> query.tableName(tableName).indexName(RECENT_INDEX)
-                        .keyConditionExpression("#type = :deployment")
-                        .expressionAttributeNames(Map.of("#type", RECORD_TYPE))
-                        .expressionAttributeValues(Map.of(":deployment", s(DEPLOYMENT_TYPE)))
-                        .scanIndexForward(false).limit(limit)))
-                .items().stream().map(DynamoDeploymentStore::record).toList();
+        return call(
+                        "DynamoDB Query (" + RECENT_INDEX + ")",
+                        () -> dynamo.query(query -> query.tableName(tableName)
+                                .indexName(RECENT_INDEX)
+                                .keyConditionExpression("#type = :deployment")
+                                .expressionAttributeNames(Map.of("#type", RECORD_TYPE))
+                                .expressionAttributeValues(Map.of(":deployment", s(DEPLOYMENT_TYPE)))
+                                .scanIndexForward(false)
+                                .limit(limit)))
+                .items()
+                .stream()
+                .map(DynamoDeploymentStore::record)
+                .toList();
     }
 
     private static DeploymentRecord record(Map<String, AttributeValue> item) {
@@ -138,20 +158,37 @@ public final class DynamoDeploymentStore implements DeploymentStore {
         if (item.containsKey("timeline")) {
             for (AttributeValue entry : item.get("timeline").l()) {
                 Map<String, AttributeValue> fields = entry.m();
-                timeline.add(new TimelineEntry(str(fields, "entryId"), Instant.parse(str(fields, "at")), str(fields, "state"),
-                        str(fields, "message"), integer(fields, "stepIndex"), integer(fields, "canaryWeight"),
+                timeline.add(new TimelineEntry(
+                        str(fields, "entryId"),
+                        Instant.parse(str(fields, "at")),
+                        str(fields, "state"),
+                        str(fields, "message"),
+                        integer(fields, "stepIndex"),
+                        integer(fields, "canaryWeight"),
                         str(fields, "verdict")));
             }
         }
         OperatorRequest request = null;
         if (item.containsKey("operatorRequest")) {
             Map<String, AttributeValue> fields = item.get("operatorRequest").m();
-            request = new OperatorRequest(OperatorRequest.Kind.valueOf(str(fields, "kind")), str(fields, "requestedBy"),
-                    Instant.parse(str(fields, "requestedAt")), str(fields, "reason"));
+            request = new OperatorRequest(
+                    OperatorRequest.Kind.valueOf(str(fields, "kind")),
+                    str(fields, "requestedBy"),
+                    Instant.parse(str(fields, "requestedAt")),
+                    str(fields, "reason"));
         }
-        return new DeploymentRecord(str(item, "deploymentId"), str(item, "service"), str(item, "executionArn"),
-                DeploymentStatus.valueOf(str(item, "status")), instant(item, "startedAt"), instant(item, "finishedAt"),
-                str(item, "reason"), request, integer(item, "awaitingApprovalStep"), timeline, instant(item, "rollbackWindowUntil"));
+        return new DeploymentRecord(
+                str(item, "deploymentId"),
+                str(item, "service"),
+                str(item, "executionArn"),
+                DeploymentStatus.valueOf(str(item, "status")),
+                instant(item, "startedAt"),
+                instant(item, "finishedAt"),
+                str(item, "reason"),
+                request,
+                integer(item, "awaitingApprovalStep"),
+                timeline,
+                instant(item, "rollbackWindowUntil"));
     }
 
     @Override
@@ -171,12 +208,19 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             fields.put("verdict", s(entry.verdict()));
         }
         try {
-            dynamo.updateItem(update -> update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
-                    .updateExpression("SET timeline = list_append(if_not_exists(timeline, :empty), :entry) ADD entryIds :ids")
+            dynamo.updateItem(update -> update.tableName(tableName)
+                    .key(Map.of(KEY, s(deploymentKey(deploymentId))))
+                    .updateExpression(
+                            "SET timeline = list_append(if_not_exists(timeline, :empty), :entry) ADD entryIds :ids")
                     .conditionExpression("attribute_exists(pk) AND NOT contains(entryIds, :id)")
                     .expressionAttributeValues(Map.of(
                             ":empty", AttributeValue.builder().l(List.of()).build(),
-                            ":entry", AttributeValue.builder().l(AttributeValue.builder().m(fields).build()).build(),
+                            ":entry",
+                                    AttributeValue.builder()
+                                            .l(AttributeValue.builder()
+                                                    .m(fields)
+                                                    .build())
+                                            .build(),
                             ":ids", AttributeValue.builder().ss(entry.entryId()).build(),
                             ":id", s(entry.entryId()))));
         } catch (ConditionalCheckFailedException alreadyThere) {
@@ -196,12 +240,16 @@ public final class DynamoDeploymentStore implements DeploymentStore {
             fields.put("reason", s(request.reason()));
         }
         try {
-            dynamo.updateItem(update -> update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
+            dynamo.updateItem(update -> update.tableName(tableName)
+                    .key(Map.of(KEY, s(deploymentKey(deploymentId))))
                     .updateExpression("SET operatorRequest = :request")
                     .conditionExpression("attribute_exists(pk) AND #status = :running")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":request", AttributeValue.builder().m(fields).build(),
-                            ":running", s(DeploymentStatus.RUNNING.name()))));
+                    .expressionAttributeValues(Map.of(
+                            ":request",
+                            AttributeValue.builder().m(fields).build(),
+                            ":running",
+                            s(DeploymentStatus.RUNNING.name()))));
         } catch (ConditionalCheckFailedException notRunning) {
             throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running");
         } catch (SdkException failure) {
@@ -211,8 +259,11 @@ public final class DynamoDeploymentStore implements DeploymentStore {
 
     @Override
     public void awaitApproval(String deploymentId, int stepIndex, String taskToken) {
-        update(deploymentId, "SET awaitingApprovalStep = :step, approvalToken = :token",
-                Map.of(":step", n(stepIndex), ":token", s(taskToken)), "approval");
+        update(
+                deploymentId,
+                "SET awaitingApprovalStep = :step, approvalToken = :token",
+                Map.of(":step", n(stepIndex), ":token", s(taskToken)),
+                "approval");
     }
 
     @Override
@@ -228,14 +279,21 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     @Override
     public void openRollbackWindow(String deploymentId, Instant until, String taskToken) {
         try {
-            dynamo.updateItem(update -> update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
+            dynamo.updateItem(update -> update.tableName(tableName)
+                    .key(Map.of(KEY, s(deploymentKey(deploymentId))))
                     .updateExpression("SET rollbackWindowUntil = :until, rollbackToken = :token")
                     .conditionExpression("attribute_exists(pk) AND #status = :running")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":until", s(until.toString()), ":token", s(taskToken),
-                            ":running", s(DeploymentStatus.RUNNING.name()))));
+                    .expressionAttributeValues(Map.of(
+                            ":until",
+                            s(until.toString()),
+                            ":token",
+                            s(taskToken),
+                            ":running",
+                            s(DeploymentStatus.RUNNING.name()))));
         } catch (ConditionalCheckFailedException notRunning) {
-            throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running, so it has no rollback window");
+            throw new DeploymentNotRunningException(
+                    "deployment " + deploymentId + " is not running, so it has no rollback window");
         } catch (SdkException failure) {
             throw AwsErrors.translate("DynamoDB UpdateItem (rollback window)", failure);
         }
@@ -249,12 +307,21 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     @Override
     public void finish(String deploymentId, DeploymentStatus status, String reason, Instant at) {
         try {
-            dynamo.updateItem(update -> update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
-                    .updateExpression("SET #status = :status, reason = :reason, finishedAt = :at REMOVE approvalToken, awaitingApprovalStep, rollbackToken")
+            dynamo.updateItem(update -> update.tableName(tableName)
+                    .key(Map.of(KEY, s(deploymentKey(deploymentId))))
+                    .updateExpression(
+                            "SET #status = :status, reason = :reason, finishedAt = :at REMOVE approvalToken, awaitingApprovalStep, rollbackToken")
                     .conditionExpression("attribute_exists(pk) AND (#status = :running OR #status = :status)")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":status", s(status.name()), ":reason", s(reason), ":at", s(at.toString()),
-                            ":running", s(DeploymentStatus.RUNNING.name()))));
+                    .expressionAttributeValues(Map.of(
+                            ":status",
+                            s(status.name()),
+                            ":reason",
+                            s(reason),
+                            ":at",
+                            s(at.toString()),
+                            ":running",
+                            s(DeploymentStatus.RUNNING.name()))));
         } catch (ConditionalCheckFailedException alreadyFinished) {
             // Finished earlier (a retry, or the refusal path): the first outcome stands.
         } catch (SdkException failure) {
@@ -265,7 +332,8 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     private void update(String deploymentId, String expression, Map<String, AttributeValue> values, String what) {
         try {
             dynamo.updateItem(update -> {
-                update.tableName(tableName).key(Map.of(KEY, s(deploymentKey(deploymentId))))
+                update.tableName(tableName)
+                        .key(Map.of(KEY, s(deploymentKey(deploymentId))))
                         .updateExpression(expression)
                         .conditionExpression("attribute_exists(pk)");
                 if (!values.isEmpty()) {
@@ -280,8 +348,10 @@ public final class DynamoDeploymentStore implements DeploymentStore {
     }
 
     private Map<String, AttributeValue> get(String key) {
-        GetItemResponse response = call("DynamoDB GetItem",
-                () -> dynamo.getItem(get -> get.tableName(tableName).key(Map.of(KEY, s(key))).consistentRead(true)));
+        GetItemResponse response = call(
+                "DynamoDB GetItem",
+                () -> dynamo.getItem(
+                        get -> get.tableName(tableName).key(Map.of(KEY, s(key))).consistentRead(true)));
         return response.hasItem() ? response.item() : Map.of();
     }
 

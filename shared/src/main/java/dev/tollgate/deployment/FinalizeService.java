@@ -2,11 +2,11 @@ package dev.tollgate.deployment;
 
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.decision.TickSchedule;
-import dev.tollgate.json.Nullable;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
 import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.traffic.TrafficOutcome;
@@ -34,7 +34,8 @@ public final class FinalizeService {
     }
 
     /** {@code events} hears the outcome: promoted, rolled back (and why), failed, manual intervention required. */
-    public FinalizeService(TrafficControl traffic, DeploymentStore store, Clock clock, int pollSeconds, DeploymentEvents events) {
+    public FinalizeService(
+            TrafficControl traffic, DeploymentStore store, Clock clock, int pollSeconds, DeploymentEvents events) {
         this.traffic = traffic;
         this.store = store;
         this.clock = clock;
@@ -55,18 +56,48 @@ public final class FinalizeService {
         int window = spec.rollbackWindowSeconds();
         int watch = spec.watchSeconds();
         if (window == 0 && watch == 0) {
-            return finish(spec, DeploymentStatus.PROMOTED, reason, outcome.weights(), spec.target().drainSeconds(), null);
+            return finish(
+                    spec,
+                    DeploymentStatus.PROMOTED,
+                    reason,
+                    outcome.weights(),
+                    spec.target().drainSeconds(),
+                    null);
         }
-        String kept = watch == 0 ? "the " + window + " s rollback window"
-                : window == 0 ? "the " + watch + " s watch after the promotion"
-                : "the " + watch + " s watch after the promotion and the " + window + " s rollback window after it";
-        store.append(spec.deploymentId(), new TimelineEntry("promoted", clock.instant(), "Promote", reason + " ("
-                + outcome.weights() + "); the old version is kept able to serve for " + kept,
-                null, outcome.weights().canaryPercent(), null));
+        String kept = watch == 0
+                ? "the " + window + " s rollback window"
+                : window == 0
+                        ? "the " + watch + " s watch after the promotion"
+                        : "the " + watch + " s watch after the promotion and the " + window
+                                + " s rollback window after it";
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        "promoted",
+                        clock.instant(),
+                        "Promote",
+                        reason + " (" + outcome.weights() + "); the old version is kept able to serve for " + kept,
+                        null,
+                        outcome.weights().canaryPercent(),
+                        null));
         Instant promotedAt = clock.instant();
-        return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, reason, outcome.weights().canaryPercent(),
-                outcome.weights().baselinePercent(), true, spec.target().drainSeconds(), pollSeconds, window, watch,
-                watch == 0 ? null : new WatchStart(promotedAt, TickSchedule.firstTickAt(promotedAt, spec.analysis().periodSeconds())));
+        return new Outcome(
+                spec.deploymentId(),
+                DeploymentStatus.RUNNING,
+                reason,
+                outcome.weights().canaryPercent(),
+                outcome.weights().baselinePercent(),
+                true,
+                spec.target().drainSeconds(),
+                pollSeconds,
+                window,
+                watch,
+                watch == 0
+                        ? null
+                        : new WatchStart(
+                                promotedAt,
+                                TickSchedule.firstTickAt(
+                                        promotedAt, spec.analysis().periodSeconds())));
     }
 
     /**
@@ -75,10 +106,14 @@ public final class FinalizeService {
      * what is left of the drain time, which ran during the watch and the window.
      */
     public Outcome closeRollbackWindow(DeploymentSpec spec) {
-        String promotion = store.find(spec.deploymentId()).flatMap(record -> record.timeline().stream()
-                .filter(entry -> "promoted".equals(entry.entryId())).map(TimelineEntry::message).findFirst())
+        String promotion = store.find(spec.deploymentId())
+                .flatMap(record -> record.timeline().stream()
+                        .filter(entry -> "promoted".equals(entry.entryId()))
+                        .map(TimelineEntry::message)
+                        .findFirst())
                 .orElse("promoted");
-        String watched = spec.watchSeconds() > 0 ? "; the " + spec.watchSeconds() + " s watch after the promotion passed" : "";
+        String watched =
+                spec.watchSeconds() > 0 ? "; the " + spec.watchSeconds() + " s watch after the promotion passed" : "";
         String window = spec.rollbackWindowSeconds() > 0 ? "; the rollback window closed with no rollback" : "";
         String reason = promotion + watched + window;
         int drainLeft = Math.max(0, spec.target().drainSeconds() - spec.watchSeconds() - spec.rollbackWindowSeconds());
@@ -88,7 +123,9 @@ public final class FinalizeService {
     /** After the drain: stops what the old version still runs (ECS: scales its service to 0). */
     public Retirement retireOldVersion(DeploymentSpec spec) {
         String detail = traffic.retireOldVersion(spec);
-        store.append(spec.deploymentId(), new TimelineEntry("retired", clock.instant(), "RetireOldVersion", detail, null, 100, null));
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry("retired", clock.instant(), "RetireOldVersion", detail, null, 100, null));
         return new Retirement(spec.deploymentId(), detail);
     }
 
@@ -101,11 +138,21 @@ public final class FinalizeService {
         if (!outcome.settled()) {
             return unsettled(spec, outcome);
         }
-        RollbackReason why = !judged ? RollbackReason.FAILURE
-                : store.find(spec.deploymentId()).map(DeploymentRecord::operatorRequest)
-                        .filter(request -> request.kind() == OperatorRequest.Kind.ABORT).isPresent()
-                        ? RollbackReason.OPERATOR : RollbackReason.VERDICT;
-        return finish(spec, judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED, reason, outcome.weights(), 0, why);
+        RollbackReason why = !judged
+                ? RollbackReason.FAILURE
+                : store.find(spec.deploymentId())
+                                .map(DeploymentRecord::operatorRequest)
+                                .filter(request -> request.kind() == OperatorRequest.Kind.ABORT)
+                                .isPresent()
+                        ? RollbackReason.OPERATOR
+                        : RollbackReason.VERDICT;
+        return finish(
+                spec,
+                judged ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.FAILED,
+                reason,
+                outcome.weights(),
+                0,
+                why);
     }
 
     /**
@@ -117,11 +164,16 @@ public final class FinalizeService {
      */
     public Outcome finishDryRun(DeploymentSpec spec, String wouldApply) {
         if (traffic.canaryDeployed(spec)) {
-            throw new TargetStateConflictException("deployment " + spec.deploymentId() + " is a migration dry run, but its traffic record "
-                    + "shows a deployed canary; rolling it back");
+            throw new TargetStateConflictException("deployment " + spec.deploymentId()
+                    + " is a migration dry run, but its traffic record " + "shows a deployed canary; rolling it back");
         }
-        return finish(spec, DeploymentStatus.DRY_RUN, "dry run: nothing deployed, no traffic moved; " + wouldApply,
-                TrafficWeights.canaryAt(0), 0, null);
+        return finish(
+                spec,
+                DeploymentStatus.DRY_RUN,
+                "dry run: nothing deployed, no traffic moved; " + wouldApply,
+                TrafficWeights.canaryAt(0),
+                0,
+                null);
     }
 
     /**
@@ -138,38 +190,98 @@ public final class FinalizeService {
         } catch (RuntimeException unreadable) {
             seen = "target state unreadable: " + unreadable.getMessage();
         }
-        String reason = "rollback " + whatFailed + "; " + seen + "; the lock stays held until someone checks the target";
+        String reason =
+                "rollback " + whatFailed + "; " + seen + "; the lock stays held until someone checks the target";
         Instant now = clock.instant();
         store.finish(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, now);
-        store.append(spec.deploymentId(), new TimelineEntry("manual-intervention", now, "ManualInterventionRequired", reason,
-                null, found == null ? null : found.canaryPercent(), null));
-        publishOutcome(spec, now, DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason, RollbackReason.FAILURE,
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        "manual-intervention",
+                        now,
+                        "ManualInterventionRequired",
+                        reason,
+                        null,
+                        found == null ? null : found.canaryPercent(),
+                        null));
+        publishOutcome(
+                spec,
+                now,
+                DeploymentStatus.MANUAL_INTERVENTION_REQUIRED,
+                reason,
+                RollbackReason.FAILURE,
                 found == null ? -1 : found.canaryPercent());
-        return new Outcome(spec.deploymentId(), DeploymentStatus.MANUAL_INTERVENTION_REQUIRED, reason,
-                found == null ? -1 : found.canaryPercent(), found == null ? -1 : found.baselinePercent(), true, 0, pollSeconds, 0, 0);
+        return new Outcome(
+                spec.deploymentId(),
+                DeploymentStatus.MANUAL_INTERVENTION_REQUIRED,
+                reason,
+                found == null ? -1 : found.canaryPercent(),
+                found == null ? -1 : found.baselinePercent(),
+                true,
+                0,
+                pollSeconds,
+                0,
+                0);
     }
 
-    private Outcome finish(DeploymentSpec spec, DeploymentStatus status, String reason, TrafficWeights weights, int drainSeconds,
-                           RollbackReason why) {
+    private Outcome finish(
+            DeploymentSpec spec,
+            DeploymentStatus status,
+            String reason,
+            TrafficWeights weights,
+            int drainSeconds,
+            RollbackReason why) {
         Instant now = clock.instant();
         store.finish(spec.deploymentId(), status, reason, now);
-        store.append(spec.deploymentId(), new TimelineEntry("finished", now, status.name(), reason + " (" + weights + ")",
-                null, weights.canaryPercent(), null));
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        "finished",
+                        now,
+                        status.name(),
+                        reason + " (" + weights + ")",
+                        null,
+                        weights.canaryPercent(),
+                        null));
         publishOutcome(spec, now, status, reason, why, weights.canaryPercent());
-        return new Outcome(spec.deploymentId(), status, reason, weights.canaryPercent(), weights.baselinePercent(), true,
-                drainSeconds, pollSeconds, 0, 0);
+        return new Outcome(
+                spec.deploymentId(),
+                status,
+                reason,
+                weights.canaryPercent(),
+                weights.baselinePercent(),
+                true,
+                drainSeconds,
+                pollSeconds,
+                0,
+                0);
     }
 
-    private void publishOutcome(DeploymentSpec spec, Instant now, DeploymentStatus status, String reason, RollbackReason why,
-                                int canaryPercent) {
-        Instant startedAt = store.find(spec.deploymentId()).map(DeploymentRecord::startedAt).orElse(null);
-        events.publish(DeploymentEvent.finished(spec.deploymentId(), spec.service(), now, status.name(), reason, why,
-                canaryPercent, startedAt));
+    private void publishOutcome(
+            DeploymentSpec spec,
+            Instant now,
+            DeploymentStatus status,
+            String reason,
+            RollbackReason why,
+            int canaryPercent) {
+        Instant startedAt =
+                store.find(spec.deploymentId()).map(DeploymentRecord::startedAt).orElse(null);
+        events.publish(DeploymentEvent.finished(
+                spec.deploymentId(), spec.service(), now, status.name(), reason, why, canaryPercent, startedAt));
     }
 
     private Outcome unsettled(DeploymentSpec spec, TrafficOutcome outcome) {
-        return new Outcome(spec.deploymentId(), DeploymentStatus.RUNNING, outcome.detail(), outcome.weights().canaryPercent(),
-                outcome.weights().baselinePercent(), false, 0, pollSeconds, 0, 0);
+        return new Outcome(
+                spec.deploymentId(),
+                DeploymentStatus.RUNNING,
+                outcome.detail(),
+                outcome.weights().canaryPercent(),
+                outcome.weights().baselinePercent(),
+                false,
+                0,
+                pollSeconds,
+                0,
+                0);
     }
 
     /**
@@ -179,14 +291,42 @@ public final class FinalizeService {
      * then keeps the rollback window open {@code rollbackWindowSeconds} (0: none), then waits {@code drainSeconds}
      * before retiring the old version.
      */
-    public record Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
-                          boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds, int watchSeconds,
-                          @Nullable WatchStart watchStart) {
+    public record Outcome(
+            String deploymentId,
+            DeploymentStatus status,
+            String reason,
+            int canaryPercent,
+            int baselinePercent,
+            boolean settled,
+            int drainSeconds,
+            int pollSeconds,
+            int rollbackWindowSeconds,
+            int watchSeconds,
+            @Nullable WatchStart watchStart) {
 
-        public Outcome(String deploymentId, DeploymentStatus status, String reason, int canaryPercent, int baselinePercent,
-                       boolean settled, int drainSeconds, int pollSeconds, int rollbackWindowSeconds, int watchSeconds) {
-            this(deploymentId, status, reason, canaryPercent, baselinePercent, settled, drainSeconds, pollSeconds,
-                    rollbackWindowSeconds, watchSeconds, null);
+        public Outcome(
+                String deploymentId,
+                DeploymentStatus status,
+                String reason,
+                int canaryPercent,
+                int baselinePercent,
+                boolean settled,
+                int drainSeconds,
+                int pollSeconds,
+                int rollbackWindowSeconds,
+                int watchSeconds) {
+            this(
+                    deploymentId,
+                    status,
+                    reason,
+                    canaryPercent,
+                    baselinePercent,
+                    settled,
+                    drainSeconds,
+                    pollSeconds,
+                    rollbackWindowSeconds,
+                    watchSeconds,
+                    null);
         }
     }
 
@@ -194,10 +334,8 @@ public final class FinalizeService {
      * Where a post-promotion watch starts: when all traffic reached the new version, and its first tick, due once
      * the first whole period after that is published (TickSchedule), as a step's first tick is.
      */
-    public record WatchStart(Instant promotedAt, Instant firstTickAt) {
-    }
+    public record WatchStart(Instant promotedAt, Instant firstTickAt) {}
 
     /** What retiring the old version did. */
-    public record Retirement(String deploymentId, String detail) {
-    }
+    public record Retirement(String deploymentId, String detail) {}
 }

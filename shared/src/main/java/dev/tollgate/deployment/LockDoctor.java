@@ -1,7 +1,7 @@
 package dev.tollgate.deployment;
 
-import dev.tollgate.errors.LockHeldException;
 import dev.tollgate.errors.LockBreakRefusedException;
+import dev.tollgate.errors.LockHeldException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,8 +28,8 @@ public final class LockDoctor {
     public record LockStatus(LockHolder holder, String executionStatus, boolean stale) {
 
         public String describe() {
-            return holder.service() + " locked by " + holder.deploymentId() + " since " + holder.acquiredAt() + " (execution "
-                    + executionStatus + (stale ? ": STALE, its execution no longer runs" : "") + ")";
+            return holder.service() + " locked by " + holder.deploymentId() + " since " + holder.acquiredAt()
+                    + " (execution " + executionStatus + (stale ? ": STALE, its execution no longer runs" : "") + ")";
         }
     }
 
@@ -48,20 +48,30 @@ public final class LockDoctor {
         if (reason == null || reason.isBlank()) {
             throw new LockBreakRefusedException("say why the lock of " + service + " is broken (--reason)");
         }
-        LockStatus status = inspect(service).orElseThrow(() -> new LockBreakRefusedException(service + " is not locked"));
+        LockStatus status =
+                inspect(service).orElseThrow(() -> new LockBreakRefusedException(service + " is not locked"));
         if (!status.holder().deploymentId().equals(deploymentId)) {
-            throw new LockHeldException("the lock of " + service + " is held by " + status.holder().deploymentId() + ", not "
-                    + deploymentId + "; nothing was broken");
+            throw new LockHeldException("the lock of " + service + " is held by "
+                    + status.holder().deploymentId() + ", not " + deploymentId + "; nothing was broken");
         }
         if (!status.stale() && !force) {
-            throw new LockBreakRefusedException("the execution holding " + service + "'s lock is still RUNNING; abort the "
-                    + "deployment instead, or force the break if that execution is stuck");
+            throw new LockBreakRefusedException(
+                    "the execution holding " + service + "'s lock is still RUNNING; abort the "
+                            + "deployment instead, or force the break if that execution is stuck");
         }
         store.release(service, status.holder().deploymentId(), status.holder().executionArn());
         Instant now = clock.instant();
-        store.append(deploymentId, new TimelineEntry("lock-broken-" + now.toEpochMilli(), now, "LockBroken",
-                "lock of " + service + " broken by " + operator + " (execution was " + status.executionStatus() + "): " + reason,
-                null, null, null));
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "lock-broken-" + now.toEpochMilli(),
+                        now,
+                        "LockBroken",
+                        "lock of " + service + " broken by " + operator + " (execution was " + status.executionStatus()
+                                + "): " + reason,
+                        null,
+                        null,
+                        null));
         return status;
     }
 }

@@ -26,15 +26,24 @@ public final class LockService {
     public LockHolder acquire(String service, String deploymentId, String executionArn) {
         Instant now = clock.instant();
         LockHolder holder = store.acquire(service, deploymentId, executionArn, now);
-        store.append(deploymentId, new TimelineEntry("locked", now, "Lock", "took the deployment lock of " + service,
-                null, null, null));
+        store.append(
+                deploymentId,
+                new TimelineEntry("locked", now, "Lock", "took the deployment lock of " + service, null, null, null));
         events.publish(DeploymentEvent.started(deploymentId, service, executionArn, now));
         return holder;
     }
 
     public void release(String service, String deploymentId, String executionArn) {
         store.release(service, deploymentId, executionArn);
-        store.append(deploymentId, new TimelineEntry("unlocked", clock.instant(), "Unlock",
-                "released the deployment lock of " + service, null, null, null));
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "unlocked",
+                        clock.instant(),
+                        "Unlock",
+                        "released the deployment lock of " + service,
+                        null,
+                        null,
+                        null));
     }
 }

@@ -12,8 +12,7 @@ import dev.tollgate.spec.DeploymentSpec;
  */
 public final class ServiceLock {
 
-    private ServiceLock() {
-    }
+    private ServiceLock() {}
 
     /**
      * {@code homeAccount} null when the function cannot tell its own account: a role then always names its account,

@@ -18,7 +18,8 @@ public final class SfnExecutionStatuses implements ExecutionStatuses {
     @Override
     public Optional<String> status(String executionArn) {
         try {
-            return Optional.of(sfn.describeExecution(describe -> describe.executionArn(executionArn)).statusAsString());
+            return Optional.of(sfn.describeExecution(describe -> describe.executionArn(executionArn))
+                    .statusAsString());
         } catch (ExecutionDoesNotExistException gone) {
             return Optional.empty();
         } catch (SdkException failure) {

@@ -10,15 +10,24 @@ public final class AwsErrors {
 
     // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html lists these as throttling.
     private static final Set<String> THROTTLING_CODES = Set.of(
-            "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-            "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-            "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-            "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException");
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "ProvisionedThroughputExceededException",
+            "TransactionInProgressException",
+            "RequestLimitExceeded",
+            "BandwidthLimitExceeded",
+            "LimitExceededException",
+            "RequestThrottled",
+            "SlowDown",
+            "PriorRequestNotComplete",
+            "EC2ThrottledException");
 
     private static final String SDK_EXCEPTION = "software.amazon.awssdk.core.exception.SdkException";
 
-    private AwsErrors() {
-    }
+    private AwsErrors() {}
 
     /**
      * True for the AWS SDK's exceptions, told by class name: a function without the SDK in its jar
@@ -42,9 +51,13 @@ public final class AwsErrors {
     public static TollgateException translate(String operation, SdkException failure) {
         if (failure instanceof AwsServiceException service) {
             // A 5xx without an error document (moto's tracebacks, a proxy's page) has no error code.
-            String code = service.awsErrorDetails() == null || service.awsErrorDetails().errorCode() == null
-                    ? "Unknown" : service.awsErrorDetails().errorCode();
-            String message = service.awsErrorDetails() == null ? service.getMessage() : service.awsErrorDetails().errorMessage();
+            String code = service.awsErrorDetails() == null
+                            || service.awsErrorDetails().errorCode() == null
+                    ? "Unknown"
+                    : service.awsErrorDetails().errorCode();
+            String message = service.awsErrorDetails() == null
+                    ? service.getMessage()
+                    : service.awsErrorDetails().errorMessage();
             String described = operation + " failed: " + code + " (HTTP " + service.statusCode() + ")"
                     + (message == null ? "" : ": " + message);
             if (service.isThrottlingException() || THROTTLING_CODES.contains(code) || service.statusCode() >= 500) {

@@ -27,7 +27,8 @@ public final class InvalidSpecException extends TerminalException {
 
     private static String describe(List<Violation> violations) {
         String plural = violations.size() == 1 ? "problem" : "problems";
-        StringBuilder message = new StringBuilder("invalid deployment spec, " + violations.size() + " " + plural + ": ");
+        StringBuilder message =
+                new StringBuilder("invalid deployment spec, " + violations.size() + " " + plural + ": ");
         int listed = 0;
         for (Violation violation : violations) {
             String line = (listed == 0 ? "" : "; ") + violation;

@@ -10,7 +10,7 @@ import java.util.List;
 public interface DeploymentEvents {
 
     /** Tells nobody: for tests and wiring that do not observe. */
-    DeploymentEvents NONE = event -> { };
+    DeploymentEvents NONE = event -> {};
 
     void publish(DeploymentEvent event);
 

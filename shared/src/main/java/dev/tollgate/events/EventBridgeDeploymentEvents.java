@@ -45,13 +45,23 @@ public final class EventBridgeDeploymentEvents implements DeploymentEvents {
             PutEventsResponse response = eventBridge.putEvents(put -> put.entries(entry));
             if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
                 var failed = response.entries().get(0);
-                LOG.warn("event {} ({}) not put on bus {}: {} {}", event.eventId(), event.type().detailType(), busName,
-                        failed.errorCode(), failed.errorMessage());
+                LOG.warn(
+                        "event {} ({}) not put on bus {}: {} {}",
+                        event.eventId(),
+                        event.type().detailType(),
+                        busName,
+                        failed.errorCode(),
+                        failed.errorMessage());
                 return;
             }
-            LOG.debug("put event {} ({}) on bus {}", event.eventId(), event.type().detailType(), busName);
+            LOG.debug(
+                    "put event {} ({}) on bus {}", event.eventId(), event.type().detailType(), busName);
         } catch (SdkException unavailable) {
-            LOG.warn("event {} ({}) not put on bus {}: {}", event.eventId(), event.type().detailType(), busName,
+            LOG.warn(
+                    "event {} ({}) not put on bus {}: {}",
+                    event.eventId(),
+                    event.type().detailType(),
+                    busName,
                     unavailable.getMessage());
         }
     }

@@ -30,7 +30,11 @@ final class FanOutDeploymentEvents implements DeploymentEvents {
             try {
                 sink.publish(complete);
             } catch (RuntimeException failed) {
-                LOG.warn("{} not told to {}: {}", complete.eventId(), sink.getClass().getSimpleName(), failed.toString());
+                LOG.warn(
+                        "{} not told to {}: {}",
+                        complete.eventId(),
+                        sink.getClass().getSimpleName(),
+                        failed.toString());
             }
         }
     }

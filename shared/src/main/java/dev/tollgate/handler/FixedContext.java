@@ -25,8 +25,13 @@ public final class FixedContext implements Context {
      * @param timeoutMillis how long from now until the invocation's deadline
      * @param log           where {@link #getLogger()} writes; a no-op drops the lines
      */
-    public FixedContext(String functionName, String functionVersion, String invokedFunctionArn, String requestId,
-                        long timeoutMillis, Consumer<String> log) {
+    public FixedContext(
+            String functionName,
+            String functionVersion,
+            String invokedFunctionArn,
+            String requestId,
+            long timeoutMillis,
+            Consumer<String> log) {
         this.functionName = functionName;
         this.functionVersion = functionVersion;
         this.invokedFunctionArn = invokedFunctionArn;

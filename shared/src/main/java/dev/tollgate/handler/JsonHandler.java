@@ -44,7 +44,8 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     private static final Logger LOG = LogManager.getLogger(JsonHandler.class);
 
     /** The context a priming invocation passes: no request, a minute to go, nothing logged. */
-    private static final Context PRIMING_CONTEXT = new FixedContext("priming", "priming", "priming", "priming", 60_000, line -> { });
+    private static final Context PRIMING_CONTEXT =
+            new FixedContext("priming", "priming", "priming", "priming", 60_000, line -> {});
 
     private final Class<I> inputType;
 
@@ -120,7 +121,9 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     /** An expected failure is one line: the state machine retries or catches it by its name. */
     private static void logFailure(TollgateException failure) {
-        LOG.warn("{}{}: {}", failure.getClass().getSimpleName(),
+        LOG.warn(
+                "{}{}: {}",
+                failure.getClass().getSimpleName(),
                 failure instanceof RetryableException ? " (retried by the state machine)" : "",
                 failure.getMessage());
     }

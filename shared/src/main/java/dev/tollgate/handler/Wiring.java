@@ -25,12 +25,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /** The real adapters a handler's no-argument constructor builds, once per container. */
 public final class Wiring {
 
-    private Wiring() {
-    }
+    private Wiring() {}
 
     public static DeploymentStore deploymentStore(AwsClients clients) {
-        return new DynamoDeploymentStore(clients.build(DynamoDbClient.builder()),
-                clients.environment().require(FunctionEnvironment.TABLE_NAME));
+        return new DynamoDeploymentStore(
+                clients.build(DynamoDbClient.builder()), clients.environment().require(FunctionEnvironment.TABLE_NAME));
     }
 
     /** CloudWatch where each deployment's target publishes its metrics and alarms: the release's own region and account. */
@@ -57,9 +56,12 @@ public final class Wiring {
         FunctionEnvironment environment = clients.environment();
         List<DeploymentEvents> sinks = new ArrayList<>();
         sinks.add(new LoggedDeploymentEvents());
-        sinks.add(new DeploymentMetrics(new EmfMetrics(environment.get(METRICS_NAMESPACE, DeploymentMetrics.NAMESPACE))));
-        environment.get(EVENT_BUS_NAME).ifPresent(bus ->
-                sinks.add(new EventBridgeDeploymentEvents(clients.build(EventBridgeClient.builder()), bus)));
+        sinks.add(
+                new DeploymentMetrics(new EmfMetrics(environment.get(METRICS_NAMESPACE, DeploymentMetrics.NAMESPACE))));
+        environment
+                .get(EVENT_BUS_NAME)
+                .ifPresent(bus ->
+                        sinks.add(new EventBridgeDeploymentEvents(clients.build(EventBridgeClient.builder()), bus)));
         return DeploymentEvents.all(sinks);
     }
 

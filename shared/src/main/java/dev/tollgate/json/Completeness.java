@@ -14,13 +14,12 @@ import java.util.Map;
  */
 public final class Completeness {
 
-    private Completeness() {
-    }
+    private Completeness() {}
 
     /** The field's name in the event: its {@code @JsonProperty} name where it has one. */
     private static String jsonName(RecordComponent component) {
-        com.fasterxml.jackson.annotation.JsonProperty renamed = component.getAccessor()
-                .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        com.fasterxml.jackson.annotation.JsonProperty renamed =
+                component.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
         if (renamed == null) {
             renamed = component.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
         }

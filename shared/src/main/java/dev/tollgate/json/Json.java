@@ -23,18 +23,19 @@ public final class Json {
             .disable(DeserializationFeature.WRAP_EXCEPTIONS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .addModule(new JavaTimeModule())
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 

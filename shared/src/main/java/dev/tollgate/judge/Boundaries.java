@@ -20,6 +20,7 @@ record Boundaries(boolean increaseIsBad, double tolerance, double gross) {
      * rate), the data can rule out a rate half as high again within a bake, so that is gross.
      */
     static final double GROSS_RATE_RATIO_WITH_ERRORS = 1.5;
+
     static final double SEVERAL_ERRORS = 5;
 
     /**
@@ -39,14 +40,17 @@ record Boundaries(boolean increaseIsBad, double tolerance, double gross) {
      * {@code budgetPeriods}: how many periods the step may bake ({@code maxBakeSeconds}); {@code
      * alpha}: the spec's false-positive rate.
      */
-    static Boundaries forRatio(MetricSpec metric, double expectedCanaryErrorsPerPeriod, double budgetPeriods, double alpha) {
+    static Boundaries forRatio(
+            MetricSpec metric, double expectedCanaryErrorsPerPeriod, double budgetPeriods, double alpha) {
         double tolerance = metric.tolerance();
         if (metric.direction() == Direction.DECREASE_IS_BAD) {
-            return new Boundaries(false, below(1 - tolerance), below(Math.min(1 / GROSS_RATE_RATIO, 1 - 2 * tolerance)));
+            return new Boundaries(
+                    false, below(1 - tolerance), below(Math.min(1 / GROSS_RATE_RATIO, 1 - 2 * tolerance)));
         }
-        double gross = expectedCanaryErrorsPerPeriod >= SEVERAL_ERRORS ? GROSS_RATE_RATIO_WITH_ERRORS : GROSS_RATE_RATIO;
-        double reachable = reachableBoundary(expectedCanaryErrorsPerPeriod * budgetPeriods,
-                REACHABLE_EVIDENCE_MARGIN * Math.log(1 / alpha));
+        double gross =
+                expectedCanaryErrorsPerPeriod >= SEVERAL_ERRORS ? GROSS_RATE_RATIO_WITH_ERRORS : GROSS_RATE_RATIO;
+        double reachable = reachableBoundary(
+                expectedCanaryErrorsPerPeriod * budgetPeriods, REACHABLE_EVIDENCE_MARGIN * Math.log(1 / alpha));
         return new Boundaries(true, 1 + tolerance, Math.max(Math.max(gross, reachable), 1 + 2 * tolerance));
     }
 

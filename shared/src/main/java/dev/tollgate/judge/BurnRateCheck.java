@@ -37,6 +37,7 @@ final class BurnRateCheck {
 
     /** The workbook's short windows are a twelfth of the long ones (5 minutes of 1 hour). */
     static final int SHORT_WINDOW_DIVISOR = 12;
+
     private static final double SECONDS_PER_DAY = 86_400;
 
     private static final Mixture ALTERNATIVES = Mixture.logDistances(0.05, 6.0, 0.7, 1.2, 30);
@@ -62,11 +63,9 @@ final class BurnRateCheck {
      * One tier of the check for this spec: its burn rate and its windows in analysis periods. Only the
      * fastest tier judges a step shorter than its long window.
      */
-    record Tier(String name, double burnRate, int longWindowPeriods, int shortWindowPeriods, boolean fastest) {
-    }
+    record Tier(String name, double burnRate, int longWindowPeriods, int shortWindowPeriods, boolean fastest) {}
 
-    private BurnRateCheck() {
-    }
+    private BurnRateCheck() {}
 
     /** The tiers for an SLO judged on periods of {@code periodSeconds}, fastest first. */
     static List<Tier> tiers(SloSpec slo, int periodSeconds) {
@@ -76,7 +75,11 @@ final class BurnRateCheck {
             int longPeriods = periods(longWindowSeconds, periodSeconds);
             int shortPeriods = periods(longWindowSeconds / SHORT_WINDOW_DIVISOR, periodSeconds);
             // burnRateLimit is the fastest tier's rate; the others keep the workbook's ratio to it (6/14.4, 1/14.4).
-            tiers.add(new Tier(tier.label, slo.burnRateLimit() * tier.rate / WorkbookTier.FAST.rate, longPeriods, shortPeriods,
+            tiers.add(new Tier(
+                    tier.label,
+                    slo.burnRateLimit() * tier.rate / WorkbookTier.FAST.rate,
+                    longPeriods,
+                    shortPeriods,
                     tier == WorkbookTier.FAST));
         }
         return tiers;
@@ -97,8 +100,12 @@ final class BurnRateCheck {
         numbers.put("evidenceNeeded", 1 / alpha);
         numbers.put("periods", (double) periods.size());
         if (total(periods, periods.size(), 1) <= 0) {
-            return new CheckVerdict(NAME, CheckKind.SLO, Verdict.INCONCLUSIVE,
-                    "no canary requests counted yet in " + errorRate.metric().name(), numbers);
+            return new CheckVerdict(
+                    NAME,
+                    CheckKind.SLO,
+                    Verdict.INCONCLUSIVE,
+                    "no canary requests counted yet in " + errorRate.metric().name(),
+                    numbers);
         }
         List<TierVerdict> verdicts = new ArrayList<>();
         for (Tier tier : tiers(slo, periodSeconds)) {
@@ -112,15 +119,20 @@ final class BurnRateCheck {
             }
         }
         List<String> tiers = verdicts.stream().map(TierVerdict::reason).toList();
-        return new CheckVerdict(NAME, CheckKind.SLO, Verdict.PASS, "no tier burns the " + Formats.percent(slo.errorBudget())
-                + " budget over its rate in both windows: " + String.join("; ", tiers), numbers);
+        return new CheckVerdict(
+                NAME,
+                CheckKind.SLO,
+                Verdict.PASS,
+                "no tier burns the " + Formats.percent(slo.errorBudget()) + " budget over its rate in both windows: "
+                        + String.join("; ", tiers),
+                numbers);
     }
 
     /** A tier's verdict, or PASS with a note when it waits for the step to run its long window. */
-    private record TierVerdict(Verdict verdict, String reason) {
-    }
+    private record TierVerdict(Verdict verdict, String reason) {}
 
-    private static TierVerdict judgeTier(Tier tier, SloSpec slo, List<double[]> periods, double alpha, Map<String, Double> numbers) {
+    private static TierVerdict judgeTier(
+            Tier tier, SloSpec slo, List<double[]> periods, double alpha, Map<String, Double> numbers) {
         String name = tier.name() + " tier (" + Formats.number(tier.burnRate()) + "x)";
         numbers.put(tier.name() + "BurnRate", tier.burnRate());
         numbers.put(tier.name() + "LongWindowPeriods", (double) tier.longWindowPeriods());
@@ -158,11 +170,15 @@ final class BurnRateCheck {
         String burning = name + ": canary burns the " + Formats.percent(slo.errorBudget()) + " budget at " + windows
                 + ", both over the tier's rate";
         if (logEvidence >= Math.log(1 / alpha)) {
-            return new TierVerdict(Verdict.FAIL, burning + "; evidence " + Formats.evidence(logEvidence) + " >= "
-                    + Formats.number(1 / alpha) + " needed");
+            return new TierVerdict(
+                    Verdict.FAIL,
+                    burning + "; evidence " + Formats.evidence(logEvidence) + " >= " + Formats.number(1 / alpha)
+                            + " needed");
         }
-        return new TierVerdict(Verdict.INCONCLUSIVE, burning + ", but on too few requests to tell (evidence "
-                + Formats.evidence(logEvidence) + ", " + Formats.number(1 / alpha) + " needed)");
+        return new TierVerdict(
+                Verdict.INCONCLUSIVE,
+                burning + ", but on too few requests to tell (evidence " + Formats.evidence(logEvidence) + ", "
+                        + Formats.number(1 / alpha) + " needed)");
     }
 
     private static String lastPeriods(int periods) {
@@ -213,8 +229,11 @@ final class BurnRateCheck {
         for (int i = 0; i < denominator.size(); i++) {
             Double periodErrors = errors.get(denominator.timestamps().get(i));
             double periodRequests = denominator.values().get(i);
-            if (periodErrors != null && Double.isFinite(periodErrors) && Double.isFinite(periodRequests)
-                    && periodErrors >= 0 && periodRequests >= 0) {
+            if (periodErrors != null
+                    && Double.isFinite(periodErrors)
+                    && Double.isFinite(periodRequests)
+                    && periodErrors >= 0
+                    && periodRequests >= 0) {
                 periods.put(denominator.timestamps().get(i), new double[] {periodErrors, periodRequests});
             }
         }

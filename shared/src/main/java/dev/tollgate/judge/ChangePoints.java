@@ -12,11 +12,9 @@ package dev.tollgate.judge;
 final class ChangePoints {
 
     /** The evidence and the period (0-based) from which it is strongest. */
-    record Evidence(double logEvidence, int strongestStart) {
-    }
+    record Evidence(double logEvidence, int strongestStart) {}
 
-    private ChangePoints() {
-    }
+    private ChangePoints() {}
 
     /** Most regressions ship with the release, so the first period gets this much of the prior. */
     static final double FIRST_PERIOD_WEIGHT = 0.75;

@@ -11,8 +11,13 @@ import java.util.Map;
  * A {@code dryRun} check is judged and shown like any other but takes no part in the step's verdict
  * (written out only when true, so verdicts without dry runs read as they always did).
  */
-public record CheckVerdict(String name, CheckKind kind, Verdict verdict, String reason, Map<String, Double> numbers,
-                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean dryRun) {
+public record CheckVerdict(
+        String name,
+        CheckKind kind,
+        Verdict verdict,
+        String reason,
+        Map<String, Double> numbers,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean dryRun) {
 
     public CheckVerdict {
         numbers = numbers == null ? Map.of() : Map.copyOf(numbers);
@@ -25,9 +30,13 @@ public record CheckVerdict(String name, CheckKind kind, Verdict verdict, String 
 
     /** Read from JSON: a check written without {@code dryRun} (every deciding one, and every verdict before dry runs) decides. */
     @JsonCreator
-    static CheckVerdict read(@JsonProperty("name") String name, @JsonProperty("kind") CheckKind kind,
-                             @JsonProperty("verdict") Verdict verdict, @JsonProperty("reason") String reason,
-                             @JsonProperty("numbers") Map<String, Double> numbers, @JsonProperty("dryRun") Boolean dryRun) {
+    static CheckVerdict read(
+            @JsonProperty("name") String name,
+            @JsonProperty("kind") CheckKind kind,
+            @JsonProperty("verdict") Verdict verdict,
+            @JsonProperty("reason") String reason,
+            @JsonProperty("numbers") Map<String, Double> numbers,
+            @JsonProperty("dryRun") Boolean dryRun) {
         return new CheckVerdict(name, kind, verdict, reason, numbers, Boolean.TRUE.equals(dryRun));
     }
 
@@ -36,5 +45,9 @@ public record CheckVerdict(String name, CheckKind kind, Verdict verdict, String 
         return new CheckVerdict(name, kind, verdict, reason, numbers, true);
     }
 
-    public enum CheckKind { METRIC, SLO, ALARM }
+    public enum CheckKind {
+        METRIC,
+        SLO,
+        ALARM
+    }
 }

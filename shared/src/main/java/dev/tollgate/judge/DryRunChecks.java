@@ -14,8 +14,7 @@ import java.util.List;
  */
 public final class DryRunChecks {
 
-    private DryRunChecks() {
-    }
+    private DryRunChecks() {}
 
     /** The step's verdict from the deciding checks, with every dry-run check's verdict appended and marked. */
     public static StepVerdict judge(Judge judge, StepEvidence evidence) {
@@ -28,21 +27,31 @@ public final class DryRunChecks {
         if (dryRuns.isEmpty() && analysis.dryRunAlarms().isEmpty()) {
             return judge.judge(evidence);
         }
-        List<String> decidingAlarms = analysis.alarms().stream().filter(alarm -> !analysis.dryRunAlarms().contains(alarm)).toList();
+        List<String> decidingAlarms = analysis.alarms().stream()
+                .filter(alarm -> !analysis.dryRunAlarms().contains(alarm))
+                .toList();
         StepVerdict verdict = judge.judge(restrictedTo(evidence, deciding, decidingAlarms, true));
         StepVerdict dryRunVerdict = judge.judge(restrictedTo(evidence, dryRuns, analysis.dryRunAlarms(), false));
         List<CheckVerdict> checks = new ArrayList<>(verdict.checks());
         dryRunVerdict.checks().forEach(check -> checks.add(check.asDryRun()));
-        return new StepVerdict(verdict.verdict(), verdict.reason(), checks, verdict.minimumSampleReached(), verdict.analysedAt());
+        return new StepVerdict(
+                verdict.verdict(), verdict.reason(), checks, verdict.minimumSampleReached(), verdict.analysedAt());
     }
 
     /** The evidence of some metrics and alarms only; the SLO's burn rate goes with the deciding checks (it decides). */
-    private static StepEvidence restrictedTo(StepEvidence evidence, List<MetricObservations> metrics, List<String> alarms,
-                                             boolean withSlo) {
+    private static StepEvidence restrictedTo(
+            StepEvidence evidence, List<MetricObservations> metrics, List<String> alarms, boolean withSlo) {
         AnalysisSpec analysis = evidence.analysis();
-        List<MetricSpec> specs = metrics.stream().map(MetricObservations::metric).toList();
-        AnalysisSpec restricted = new AnalysisSpec(analysis.periodSeconds(), specs, withSlo ? analysis.slo() : null, alarms,
-                analysis.falsePositiveRate(), analysis.onInconclusive());
-        return new StepEvidence(restricted, evidence.step(), evidence.canaryWeight(), metrics, evidence.alarms(), evidence.now());
+        List<MetricSpec> specs =
+                metrics.stream().map(MetricObservations::metric).toList();
+        AnalysisSpec restricted = new AnalysisSpec(
+                analysis.periodSeconds(),
+                specs,
+                withSlo ? analysis.slo() : null,
+                alarms,
+                analysis.falsePositiveRate(),
+                analysis.onInconclusive());
+        return new StepEvidence(
+                restricted, evidence.step(), evidence.canaryWeight(), metrics, evidence.alarms(), evidence.now());
     }
 }

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** How the judge writes numbers into reasons: short, unambiguous, locale-independent. */
 final class Formats {
 
-    private Formats() {
-    }
+    private Formats() {}
 
     static String percent(double fraction) {
         double percent = 100 * fraction;

@@ -22,22 +22,48 @@ public record MetricObservations(
 
     /** Whether the judge weighs this metric's periods by their sample counts: a percentile or an average. */
     public static boolean usesSampleCounts(MetricSpec metric) {
-        return metric.kind() == MetricSpec.MetricKind.STATISTIC && Double.isFinite(PercentileShape.samplingConstant(metric.stat()));
+        return metric.kind() == MetricSpec.MetricKind.STATISTIC
+                && Double.isFinite(PercentileShape.samplingConstant(metric.stat()));
     }
 
-    public static MetricObservations ratio(MetricSpec metric, MetricSeries canaryNumerator, MetricSeries canaryDenominator,
-                                           MetricSeries baselineNumerator, MetricSeries baselineDenominator) {
-        return new MetricObservations(metric, canaryNumerator, canaryDenominator, baselineNumerator, baselineDenominator,
-                MetricSeries.EMPTY, MetricSeries.EMPTY, MetricSeries.EMPTY, MetricSeries.EMPTY);
+    public static MetricObservations ratio(
+            MetricSpec metric,
+            MetricSeries canaryNumerator,
+            MetricSeries canaryDenominator,
+            MetricSeries baselineNumerator,
+            MetricSeries baselineDenominator) {
+        return new MetricObservations(
+                metric,
+                canaryNumerator,
+                canaryDenominator,
+                baselineNumerator,
+                baselineDenominator,
+                MetricSeries.EMPTY,
+                MetricSeries.EMPTY,
+                MetricSeries.EMPTY,
+                MetricSeries.EMPTY);
     }
 
-    public static MetricObservations statistic(MetricSpec metric, MetricSeries canaryValues, MetricSeries baselineValues) {
+    public static MetricObservations statistic(
+            MetricSpec metric, MetricSeries canaryValues, MetricSeries baselineValues) {
         return statistic(metric, canaryValues, baselineValues, MetricSeries.EMPTY, MetricSeries.EMPTY);
     }
 
-    public static MetricObservations statistic(MetricSpec metric, MetricSeries canaryValues, MetricSeries baselineValues,
-                                               MetricSeries canarySamples, MetricSeries baselineSamples) {
-        return new MetricObservations(metric, MetricSeries.EMPTY, MetricSeries.EMPTY, MetricSeries.EMPTY, MetricSeries.EMPTY,
-                canaryValues, baselineValues, canarySamples, baselineSamples);
+    public static MetricObservations statistic(
+            MetricSpec metric,
+            MetricSeries canaryValues,
+            MetricSeries baselineValues,
+            MetricSeries canarySamples,
+            MetricSeries baselineSamples) {
+        return new MetricObservations(
+                metric,
+                MetricSeries.EMPTY,
+                MetricSeries.EMPTY,
+                MetricSeries.EMPTY,
+                MetricSeries.EMPTY,
+                canaryValues,
+                baselineValues,
+                canarySamples,
+                baselineSamples);
     }
 }

@@ -14,11 +14,15 @@ import java.util.TreeSet;
  */
 final class PairedPeriods {
 
-    private PairedPeriods() {
-    }
+    private PairedPeriods() {}
 
     /** Error and request counts of one period on both sides. */
-    record Counts(Instant period, double canaryErrors, double canaryRequests, double baselineErrors, double baselineRequests) {
+    record Counts(
+            Instant period,
+            double canaryErrors,
+            double canaryRequests,
+            double baselineErrors,
+            double baselineRequests) {
 
         double totalErrors() {
             return canaryErrors + baselineErrors;
@@ -35,9 +39,14 @@ final class PairedPeriods {
      * values each was computed from (NaN when unknown), and each side's companion percentile of the
      * same latency in the same period (the p99 beside a p95; NaN when there is none).
      */
-    record Values(Instant period, double canary, double baseline, double canarySamples, double baselineSamples,
-                  double canaryCompanion, double baselineCompanion) {
-    }
+    record Values(
+            Instant period,
+            double canary,
+            double baseline,
+            double canarySamples,
+            double baselineSamples,
+            double canaryCompanion,
+            double baselineCompanion) {}
 
     /** Periods where both sides have requests and every count is a finite, non-negative number. */
     static List<Counts> counts(MetricObservations observations) {
@@ -74,8 +83,13 @@ final class PairedPeriods {
             Double canaryValue = canary.get(period);
             Double baselineValue = baseline.get(period);
             if (finite(canaryValue) && finite(baselineValue)) {
-                paired.add(new Values(period, canaryValue, baselineValue, count(canarySamples.get(period)),
-                        count(baselineSamples.get(period)), value(canaryCompanion.get(period)),
+                paired.add(new Values(
+                        period,
+                        canaryValue,
+                        baselineValue,
+                        count(canarySamples.get(period)),
+                        count(baselineSamples.get(period)),
+                        value(canaryCompanion.get(period)),
                         value(baselineCompanion.get(period))));
             }
         }
@@ -93,9 +107,14 @@ final class PairedPeriods {
     /** The latest period any of the metric's series has a point for, or null when all are empty. */
     static Instant latestPeriod(MetricObservations observations) {
         Instant latest = null;
-        for (MetricSeries series : List.of(observations.canaryNumerator(), observations.canaryDenominator(),
-                observations.baselineNumerator(), observations.baselineDenominator(),
-                observations.canaryValues(), observations.baselineValues(), observations.canarySamples(),
+        for (MetricSeries series : List.of(
+                observations.canaryNumerator(),
+                observations.canaryDenominator(),
+                observations.baselineNumerator(),
+                observations.baselineDenominator(),
+                observations.canaryValues(),
+                observations.baselineValues(),
+                observations.canarySamples(),
                 observations.baselineSamples())) {
             for (Instant period : series.timestamps()) {
                 if (latest == null || period.isAfter(latest)) {
@@ -108,11 +127,16 @@ final class PairedPeriods {
 
     /** The observations as they stood one look earlier: every point before {@code period}. */
     static MetricObservations before(MetricObservations observations, Instant period) {
-        return new MetricObservations(observations.metric(),
-                before(observations.canaryNumerator(), period), before(observations.canaryDenominator(), period),
-                before(observations.baselineNumerator(), period), before(observations.baselineDenominator(), period),
-                before(observations.canaryValues(), period), before(observations.baselineValues(), period),
-                before(observations.canarySamples(), period), before(observations.baselineSamples(), period));
+        return new MetricObservations(
+                observations.metric(),
+                before(observations.canaryNumerator(), period),
+                before(observations.canaryDenominator(), period),
+                before(observations.baselineNumerator(), period),
+                before(observations.baselineDenominator(), period),
+                before(observations.canaryValues(), period),
+                before(observations.baselineValues(), period),
+                before(observations.canarySamples(), period),
+                before(observations.baselineSamples(), period));
     }
 
     private static MetricSeries before(MetricSeries series, Instant period) {

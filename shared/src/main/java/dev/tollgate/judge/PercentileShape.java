@@ -35,8 +35,7 @@ final class PercentileShape {
     /** The baseline's spread is taken this many standard errors above its estimate (a one-sided 97.7 % bound). */
     static final double CONFIDENCE_WIDTHS = 2;
 
-    private PercentileShape() {
-    }
+    private PercentileShape() {}
 
     /** A percentile's level (p95: 0.95), or NaN for any other statistic or a level not strictly inside (0, 1). */
     static double level(String stat) {
@@ -63,7 +62,10 @@ final class PercentileShape {
 
     /** The spread of the log-normal through two percentiles of one side and period; NaN unless both are positive. */
     static double spread(double value, double level, double companionValue, double companionLevel) {
-        if (!(value > 0) || !(companionValue > 0) || !Double.isFinite(value) || !Double.isFinite(companionValue)
+        if (!(value > 0)
+                || !(companionValue > 0)
+                || !Double.isFinite(value)
+                || !Double.isFinite(companionValue)
                 || level == companionLevel) {
             return Double.NaN;
         }
@@ -122,13 +124,20 @@ final class PercentileShape {
             PairedPeriods.Values period = periods.get(i);
             double baselineSpread = baseline.upperBound(error);
             // A canary whose tail is heavier than the baseline's is weighed by its own.
-            double canarySpread = canary.isEmpty() ? baselineSpread : Math.max(baselineSpread, canary.upperBound(error));
+            double canarySpread =
+                    canary.isEmpty() ? baselineSpread : Math.max(baselineSpread, canary.upperBound(error));
             double fitMargin = baseline.isEmpty() ? 1 : margin;
-            variances[i] = constant * fitMargin
-                    * (canarySpread * canarySpread / period.canarySamples() + baselineSpread * baselineSpread / period.baselineSamples());
+            variances[i] = constant
+                    * fitMargin
+                    * (canarySpread * canarySpread / period.canarySamples()
+                            + baselineSpread * baselineSpread / period.baselineSamples());
             if (shaped) {
-                baseline.add(spread(period.baseline(), level, period.baselineCompanion(), companionLevel), period.baselineSamples());
-                canary.add(spread(period.canary(), level, period.canaryCompanion(), companionLevel), period.canarySamples());
+                baseline.add(
+                        spread(period.baseline(), level, period.baselineCompanion(), companionLevel),
+                        period.baselineSamples());
+                canary.add(
+                        spread(period.canary(), level, period.canaryCompanion(), companionLevel),
+                        period.canarySamples());
             }
         }
         return variances;
@@ -152,7 +161,9 @@ final class PercentileShape {
 
         /** The pooled spread raised by {@link #CONFIDENCE_WIDTHS} standard errors; {@link #PRIOR_SPREAD} before any. */
         double upperBound(double relativeError) {
-            return isEmpty() ? PRIOR_SPREAD : weighted / weight * (1 + CONFIDENCE_WIDTHS * relativeError / Math.sqrt(weight));
+            return isEmpty()
+                    ? PRIOR_SPREAD
+                    : weighted / weight * (1 + CONFIDENCE_WIDTHS * relativeError / Math.sqrt(weight));
         }
     }
 
@@ -175,12 +186,29 @@ final class PercentileShape {
 
     /** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
     static double inverseNormal(double p) {
-        double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-            -3.066479806614716e+01, 2.506628277459239e+00};
-        double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-            -1.328068155288572e+01};
-        double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-            4.374664141464968e+00, 2.938163982698783e+00};
+        double[] a = {
+            -3.969683028665376e+01,
+            2.209460984245205e+02,
+            -2.759285104469687e+02,
+            1.383577518672690e+02,
+            -3.066479806614716e+01,
+            2.506628277459239e+00
+        };
+        double[] b = {
+            -5.447609879822406e+01,
+            1.615858368580409e+02,
+            -1.556989798598866e+02,
+            6.680131188771972e+01,
+            -1.328068155288572e+01
+        };
+        double[] c = {
+            -7.784894002430293e-03,
+            -3.223964580411365e-01,
+            -2.400758277161838e+00,
+            -2.549732539343734e+00,
+            4.374664141464968e+00,
+            2.938163982698783e+00
+        };
         double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
         double low = 0.02425;
         if (p < low) {
@@ -193,7 +221,8 @@ final class PercentileShape {
         }
         double q = p - 0.5;
         double r = q * q;
-        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+                * q
                 / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
     }
 }

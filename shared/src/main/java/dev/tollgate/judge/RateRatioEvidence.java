@@ -254,7 +254,8 @@ final class RateRatioEvidence {
         }
         // Each difference holds the ratio's noise twice.
         double estimate = Math.max(0, weightedExcess / totalWeight / 2);
-        double shrunk = (NOISE_PRIOR_PERIODS * PRIOR_RATIO_NOISE * PRIOR_RATIO_NOISE + used * estimate) / (NOISE_PRIOR_PERIODS + used);
+        double shrunk = (NOISE_PRIOR_PERIODS * PRIOR_RATIO_NOISE * PRIOR_RATIO_NOISE + used * estimate)
+                / (NOISE_PRIOR_PERIODS + used);
         return Math.max(MIN_RATIO_NOISE, Math.sqrt(shrunk));
     }
 

@@ -21,8 +21,7 @@ import java.util.Map;
  */
 final class RatioCheck {
 
-    private RatioCheck() {
-    }
+    private RatioCheck() {}
 
     static CheckVerdict judge(MetricObservations observations, double alpha, long minRequests, double budgetPeriods) {
         MetricSpec metric = observations.metric();
@@ -48,7 +47,8 @@ final class RatioCheck {
         numbers.put("baselineErrors", baselineErrors);
         numbers.put("baselineRequests", baselineRequests);
         numbers.put("pairedPeriods", (double) periods.size());
-        numbers.put("skippedPeriods", (double) Math.max(0, observations.canaryDenominator().size() - periods.size()));
+        numbers.put("skippedPeriods", (double)
+                Math.max(0, observations.canaryDenominator().size() - periods.size()));
         numbers.put("minRequests", (double) minRequests);
         numbers.put("tolerance", metric.tolerance());
         numbers.put("toleranceBoundary", boundaries.tolerance());
@@ -56,15 +56,21 @@ final class RatioCheck {
         numbers.put("alpha", alpha);
         numbers.put("evidenceNeeded", 1 / alpha);
         if (periods.isEmpty()) {
-            return verdict(metric, Verdict.INCONCLUSIVE, "no period with data on both sides yet ("
-                    + observations.canaryDenominator().size() + " canary, " + observations.baselineDenominator().size()
-                    + " baseline request points)", numbers);
+            return verdict(
+                    metric,
+                    Verdict.INCONCLUSIVE,
+                    "no period with data on both sides yet ("
+                            + observations.canaryDenominator().size() + " canary, "
+                            + observations.baselineDenominator().size()
+                            + " baseline request points)",
+                    numbers);
         }
         numbers.put("canaryRate", canaryErrors / canaryRequests);
         numbers.put("baselineRate", baselineErrors / baselineRequests);
 
         RateRatioEvidence evidence = new RateRatioEvidence(periods);
-        ChangePoints.Evidence regression = evidence.regressionEvidence(boundaries.tolerance(), boundaries.increaseIsBad());
+        ChangePoints.Evidence regression =
+                evidence.regressionEvidence(boundaries.tolerance(), boundaries.increaseIsBad());
         double logRegression = regression.logEvidence();
         double logWithinTolerance = boundaries.increaseIsBad()
                 ? evidence.logEvidenceBelow(boundaries.tolerance())
@@ -83,29 +89,50 @@ final class RatioCheck {
         numbers.put("noGrossRegressionEvidence", Formats.evidenceFigure(logNotGross));
         numbers.put("ratioNoise", evidence.ratioNoise());
 
-        String rates = "canary " + Formats.percent(canaryErrors / canaryRequests) + " (" + Formats.count(canaryErrors) + "/"
-                + Formats.count(canaryRequests) + ") vs baseline " + Formats.percent(baselineErrors / baselineRequests) + " ("
-                + Formats.count(baselineErrors) + "/" + Formats.count(baselineRequests) + ")";
+        String rates =
+                "canary " + Formats.percent(canaryErrors / canaryRequests) + " (" + Formats.count(canaryErrors) + "/"
+                        + Formats.count(canaryRequests) + ") vs baseline "
+                        + Formats.percent(baselineErrors / baselineRequests) + " ("
+                        + Formats.count(baselineErrors) + "/" + Formats.count(baselineRequests) + ")";
         String ratio = "ratio " + Formats.number(evidence.estimate()) + ", anytime " + Formats.number(100 * (1 - alpha))
                 + "% bounds [" + Formats.number(lower) + ", " + Formats.number(upper) + "]";
         if (logRegression >= logThreshold) {
-            return verdict(metric, Verdict.FAIL, "regression: " + rates + ", " + ratio + "; evidence of a ratio "
-                    + boundaries.worseWord() + " " + Formats.number(boundaries.tolerance()) + since(regression, periods)
-                    + " is " + Formats.evidence(logRegression) + " >= " + Formats.number(1 / alpha) + " needed", numbers);
+            return verdict(
+                    metric,
+                    Verdict.FAIL,
+                    "regression: " + rates + ", " + ratio + "; evidence of a ratio "
+                            + boundaries.worseWord() + " " + Formats.number(boundaries.tolerance())
+                            + since(regression, periods)
+                            + " is " + Formats.evidence(logRegression) + " >= " + Formats.number(1 / alpha) + " needed",
+                    numbers);
         }
         if (logRegression >= logThreshold / 2) {
-            return verdict(metric, Verdict.INCONCLUSIVE, "suspected regression: " + rates + ", " + ratio + "; evidence of a ratio "
-                    + boundaries.worseWord() + " " + Formats.number(boundaries.tolerance()) + since(regression, periods)
-                    + " is " + Formats.evidence(logRegression) + ", " + Formats.number(1 / alpha) + " needed", numbers);
+            return verdict(
+                    metric,
+                    Verdict.INCONCLUSIVE,
+                    "suspected regression: " + rates + ", " + ratio + "; evidence of a ratio "
+                            + boundaries.worseWord() + " " + Formats.number(boundaries.tolerance())
+                            + since(regression, periods)
+                            + " is " + Formats.evidence(logRegression) + ", " + Formats.number(1 / alpha) + " needed",
+                    numbers);
         }
         if (canaryRequests < minRequests) {
-            return verdict(metric, Verdict.INCONCLUSIVE, "too little traffic: " + Formats.count(canaryRequests) + " of "
-                    + minRequests + " canary requests; " + rates, numbers);
+            return verdict(
+                    metric,
+                    Verdict.INCONCLUSIVE,
+                    "too little traffic: " + Formats.count(canaryRequests) + " of " + minRequests + " canary requests; "
+                            + rates,
+                    numbers);
         }
         if (logWithinTolerance >= logThreshold) {
-            return verdict(metric, Verdict.PASS, "within tolerance: " + rates + ", " + ratio + "; evidence of a ratio "
-                    + (boundaries.increaseIsBad() ? "below " : "above ") + Formats.number(boundaries.tolerance()) + " is "
-                    + Formats.evidence(logWithinTolerance) + " >= " + Formats.number(1 / alpha), numbers);
+            return verdict(
+                    metric,
+                    Verdict.PASS,
+                    "within tolerance: " + rates + ", " + ratio + "; evidence of a ratio "
+                            + (boundaries.increaseIsBad() ? "below " : "above ")
+                            + Formats.number(boundaries.tolerance()) + " is "
+                            + Formats.evidence(logWithinTolerance) + " >= " + Formats.number(1 / alpha),
+                    numbers);
         }
         if (boundaries.increaseIsBad() && canaryErrors == 0 && baselineErrors == 0) {
             // A ratio of two zero rates cannot be bounded, yet a canary that served the minimum sample without
@@ -113,19 +140,30 @@ final class RatioCheck {
             return verdict(metric, Verdict.PASS, "no errors on either side: " + rates, numbers);
         }
         if (logNotGross >= logThreshold) {
-            return verdict(metric, Verdict.PASS, "no gross regression: " + rates + ", " + ratio + "; a ratio "
-                    + boundaries.worseWord() + " " + Formats.number(boundaries.gross()) + " is ruled out (evidence "
-                    + Formats.evidence(logNotGross) + "), one " + boundaries.worseWord() + " "
-                    + Formats.number(boundaries.tolerance()) + " is not", numbers);
+            return verdict(
+                    metric,
+                    Verdict.PASS,
+                    "no gross regression: " + rates + ", " + ratio + "; a ratio "
+                            + boundaries.worseWord() + " " + Formats.number(boundaries.gross())
+                            + " is ruled out (evidence "
+                            + Formats.evidence(logNotGross) + "), one " + boundaries.worseWord() + " "
+                            + Formats.number(boundaries.tolerance()) + " is not",
+                    numbers);
         }
-        return verdict(metric, Verdict.INCONCLUSIVE, "not enough evidence either way: " + rates + ", " + ratio
-                + "; evidence of regression " + Formats.evidence(logRegression) + ", of none "
-                + Formats.evidence(logWithinTolerance) + ", " + Formats.number(1 / alpha) + " needed", numbers);
+        return verdict(
+                metric,
+                Verdict.INCONCLUSIVE,
+                "not enough evidence either way: " + rates + ", " + ratio
+                        + "; evidence of regression " + Formats.evidence(logRegression) + ", of none "
+                        + Formats.evidence(logWithinTolerance) + ", " + Formats.number(1 / alpha) + " needed",
+                numbers);
     }
 
     /** The canary requests the comparison used: only periods with data on both sides count towards the minimum sample. */
     static double canaryRequestsCompared(MetricObservations observations) {
-        return PairedPeriods.counts(observations).stream().mapToDouble(PairedPeriods.Counts::canaryRequests).sum();
+        return PairedPeriods.counts(observations).stream()
+                .mapToDouble(PairedPeriods.Counts::canaryRequests)
+                .sum();
     }
 
     /** Where a change-point test found its evidence, when that is not the start of the step. */
@@ -141,7 +179,8 @@ final class RatioCheck {
         }
     }
 
-    private static CheckVerdict verdict(MetricSpec metric, Verdict verdict, String reason, Map<String, Double> numbers) {
+    private static CheckVerdict verdict(
+            MetricSpec metric, Verdict verdict, String reason, Map<String, Double> numbers) {
         return new CheckVerdict(metric.name(), CheckKind.METRIC, verdict, reason, numbers);
     }
 }

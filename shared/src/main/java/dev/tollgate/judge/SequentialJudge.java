@@ -43,13 +43,15 @@ public final class SequentialJudge implements Judge {
         double alpha = analysis.falsePositiveRate();
         long minRequests = evidence.step().minRequests();
         // How many periods the step may bake: what the error-rate check's gross boundary must be reachable within.
-        double budgetPeriods = Math.max(evidence.step().bakeSeconds(), evidence.step().maxBakeSeconds())
-                / (double) analysis.periodSeconds();
+        double budgetPeriods =
+                Math.max(evidence.step().bakeSeconds(), evidence.step().maxBakeSeconds())
+                        / (double) analysis.periodSeconds();
         List<CheckVerdict> checks = new ArrayList<>();
         boolean anyRatio = false;
         double fewestCanaryRequests = Double.POSITIVE_INFINITY;
         for (MetricObservations observations : evidence.metrics()) {
-            checks.add(judgeMetric(observations, companion(observations, evidence.metrics()), alpha, minRequests, budgetPeriods));
+            checks.add(judgeMetric(
+                    observations, companion(observations, evidence.metrics()), alpha, minRequests, budgetPeriods));
             if (observations.metric().kind() == MetricKind.RATIO) {
                 anyRatio = true;
                 fewestCanaryRequests = Math.min(fewestCanaryRequests, RatioCheck.canaryRequestsCompared(observations));
@@ -59,45 +61,73 @@ public final class SequentialJudge implements Judge {
         if (analysis.slo() != null) {
             // The spec names the metric the SLO is measured on (the error-budget check reads the same one).
             Optional<MetricObservations> errorRate = evidence.metrics().stream()
-                    .filter(observations -> observations.metric().name().equals(analysis.slo().metric()))
+                    .filter(observations ->
+                            observations.metric().name().equals(analysis.slo().metric()))
                     .findFirst();
-            checks.add(errorRate.isPresent()
-                    ? BurnRateCheck.judge(analysis.slo(), analysis.periodSeconds(), errorRate.get(), alpha)
-                    : new CheckVerdict(BurnRateCheck.NAME, CheckKind.SLO, Verdict.INCONCLUSIVE,
-                            "no observations of " + analysis.slo().metric() + ", the metric the SLO is measured on", Map.of()));
+            checks.add(
+                    errorRate.isPresent()
+                            ? BurnRateCheck.judge(analysis.slo(), analysis.periodSeconds(), errorRate.get(), alpha)
+                            : new CheckVerdict(
+                                    BurnRateCheck.NAME,
+                                    CheckKind.SLO,
+                                    Verdict.INCONCLUSIVE,
+                                    "no observations of " + analysis.slo().metric()
+                                            + ", the metric the SLO is measured on",
+                                    Map.of()));
         }
         for (String alarm : analysis.alarms()) {
             checks.add(judgeAlarm(alarm, evidence.alarms().getOrDefault(alarm, AlarmState.MISSING)));
         }
         String sample = anyRatio
                 ? minimumSampleReached
-                        ? Formats.count(fewestCanaryRequests) + " canary requests compared (minimum " + minRequests + ")"
+                        ? Formats.count(fewestCanaryRequests) + " canary requests compared (minimum " + minRequests
+                                + ")"
                         : Formats.count(fewestCanaryRequests) + " of " + minRequests + " canary requests compared"
                 : "no RATIO metric counts the canary's requests";
         return overall(checks, minimumSampleReached, sample, evidence.now());
     }
 
-    private static CheckVerdict judgeMetric(MetricObservations observations, MetricObservations companion, double alpha,
-                                            long minRequests, double budgetPeriods) {
+    private static CheckVerdict judgeMetric(
+            MetricObservations observations,
+            MetricObservations companion,
+            double alpha,
+            long minRequests,
+            double budgetPeriods) {
         CheckVerdict verdict = judgeOnce(observations, companion, alpha, minRequests, budgetPeriods);
         MetricSpec metric = observations.metric();
         if (verdict.verdict() != Verdict.FAIL || metric.critical()) {
             return verdict;
         }
         Instant latest = PairedPeriods.latestPeriod(observations);
-        CheckVerdict previousLook = judgeOnce(PairedPeriods.before(observations, latest),
-                companion == null ? null : PairedPeriods.before(companion, latest), alpha, minRequests, budgetPeriods);
+        CheckVerdict previousLook = judgeOnce(
+                PairedPeriods.before(observations, latest),
+                companion == null ? null : PairedPeriods.before(companion, latest),
+                alpha,
+                minRequests,
+                budgetPeriods);
         if (previousLook.verdict() == Verdict.FAIL) {
-            return new CheckVerdict(verdict.name(), verdict.kind(), Verdict.FAIL,
-                    verdict.reason() + " (confirmed at two consecutive looks)", verdict.numbers());
+            return new CheckVerdict(
+                    verdict.name(),
+                    verdict.kind(),
+                    Verdict.FAIL,
+                    verdict.reason() + " (confirmed at two consecutive looks)",
+                    verdict.numbers());
         }
-        return new CheckVerdict(verdict.name(), verdict.kind(), Verdict.INCONCLUSIVE,
-                "unconfirmed " + verdict.reason() + "; a non-critical metric fails once this holds at the next look too",
+        return new CheckVerdict(
+                verdict.name(),
+                verdict.kind(),
+                Verdict.INCONCLUSIVE,
+                "unconfirmed " + verdict.reason()
+                        + "; a non-critical metric fails once this holds at the next look too",
                 verdict.numbers());
     }
 
-    private static CheckVerdict judgeOnce(MetricObservations observations, MetricObservations companion, double alpha,
-                                         long minRequests, double budgetPeriods) {
+    private static CheckVerdict judgeOnce(
+            MetricObservations observations,
+            MetricObservations companion,
+            double alpha,
+            long minRequests,
+            double budgetPeriods) {
         return observations.metric().kind() == MetricKind.RATIO
                 ? RatioCheck.judge(observations, alpha, minRequests, budgetPeriods)
                 : StatisticCheck.judge(observations, companion, alpha);
@@ -119,8 +149,10 @@ public final class SequentialJudge implements Judge {
         for (MetricObservations other : all) {
             MetricSpec candidate = other.metric();
             double otherLevel = PercentileShape.level(candidate.stat());
-            boolean sameLatency = candidate.kind() == MetricKind.STATISTIC && !Double.isNaN(otherLevel)
-                    && Objects.equals(candidate.namespace(), metric.namespace()) && Objects.equals(candidate.metric(), metric.metric())
+            boolean sameLatency = candidate.kind() == MetricKind.STATISTIC
+                    && !Double.isNaN(otherLevel)
+                    && Objects.equals(candidate.namespace(), metric.namespace())
+                    && Objects.equals(candidate.metric(), metric.metric())
                     && candidate.canaryDimensions().equals(metric.canaryDimensions())
                     && candidate.baselineDimensions().equals(metric.baselineDimensions());
             double distance = Math.abs(otherLevel - level);
@@ -140,21 +172,30 @@ public final class SequentialJudge implements Judge {
             case ALARM:
                 return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.FAIL, "alarm in ALARM", numbers);
             case INSUFFICIENT_DATA:
-                return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE, "alarm has INSUFFICIENT_DATA", numbers);
+                return new CheckVerdict(
+                        alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE, "alarm has INSUFFICIENT_DATA", numbers);
             default:
-                return new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE,
-                        "no alarm with this name in this account and region", numbers);
+                return new CheckVerdict(
+                        alarm,
+                        CheckKind.ALARM,
+                        Verdict.INCONCLUSIVE,
+                        "no alarm with this name in this account and region",
+                        numbers);
         }
     }
 
-    private static StepVerdict overall(List<CheckVerdict> checks, boolean minimumSampleReached, String sample, Instant now) {
-        List<CheckVerdict> failed = checks.stream().filter(check -> check.verdict() == Verdict.FAIL).toList();
+    private static StepVerdict overall(
+            List<CheckVerdict> checks, boolean minimumSampleReached, String sample, Instant now) {
+        List<CheckVerdict> failed =
+                checks.stream().filter(check -> check.verdict() == Verdict.FAIL).toList();
         if (!failed.isEmpty()) {
             return new StepVerdict(Verdict.FAIL, reasons(failed), checks, minimumSampleReached, now);
         }
-        List<CheckVerdict> undecided = checks.stream().filter(check -> check.verdict() != Verdict.PASS).toList();
+        List<CheckVerdict> undecided =
+                checks.stream().filter(check -> check.verdict() != Verdict.PASS).toList();
         if (!minimumSampleReached) {
-            String reason = "minimum sample not reached: " + sample + (undecided.isEmpty() ? "" : "; " + reasons(undecided));
+            String reason =
+                    "minimum sample not reached: " + sample + (undecided.isEmpty() ? "" : "; " + reasons(undecided));
             return new StepVerdict(Verdict.INCONCLUSIVE, reason, checks, false, now);
         }
         if (!undecided.isEmpty()) {
@@ -164,6 +205,8 @@ public final class SequentialJudge implements Judge {
     }
 
     private static String reasons(List<CheckVerdict> checks) {
-        return checks.stream().map(check -> check.name() + ": " + check.reason()).collect(Collectors.joining("; "));
+        return checks.stream()
+                .map(check -> check.name() + ": " + check.reason())
+                .collect(Collectors.joining("; "));
     }
 }

@@ -1,7 +1,5 @@
 package dev.tollgate.judge;
 
-import java.util.Arrays;
-
 /**
  * Anytime-valid evidence that a statistic's per-period log distance beyond its boundary,
  * x = log(canary / (baseline × boundary)), has a positive mean: a test that uses the size of the

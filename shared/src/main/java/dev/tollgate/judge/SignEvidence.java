@@ -16,8 +16,7 @@ final class SignEvidence {
     /** A Beta(8, 1) prior on the success probability: most weight on clear, consistent shifts. */
     static final Mixture ALTERNATIVES = Mixture.betaAboveHalf(8, 40);
 
-    private SignEvidence() {
-    }
+    private SignEvidence() {}
 
     static double logEvidence(int successes, int trials) {
         double[] logRatios = new double[ALTERNATIVES.size()];

@@ -40,8 +40,7 @@ final class StatisticCheck {
      */
     static final double SIGN_TEST_WEIGHT = (1 - SHIFT_TEST_WEIGHT) * 0.25;
 
-    private StatisticCheck() {
-    }
+    private StatisticCheck() {}
 
     /**
      * {@code companion}: another percentile of the same latency, read for the same sides (the p99
@@ -51,7 +50,9 @@ final class StatisticCheck {
         MetricSpec metric = observations.metric();
         Boundaries boundaries = Boundaries.forStatistic(metric);
         List<PairedPeriods.Values> periods = PairedPeriods.values(observations, companion);
-        double[] sampling = PercentileShape.samplingVariances(periods, metric.stat(),
+        double[] sampling = PercentileShape.samplingVariances(
+                periods,
+                metric.stat(),
                 companion == null ? null : companion.metric().stat());
         double logThreshold = Math.log(1 / alpha);
         int trials = periods.size();
@@ -85,7 +86,8 @@ final class StatisticCheck {
         double logNotGross = wholeStepEvidence(notGross, beyondGross, new ShiftEvidence(beyondGross, sampling));
         Map<String, Double> numbers = new LinkedHashMap<>();
         numbers.put("pairedPeriods", (double) trials);
-        numbers.put("skippedPeriods", (double) Math.max(0, observations.canaryValues().size() - trials));
+        numbers.put("skippedPeriods", (double)
+                Math.max(0, observations.canaryValues().size() - trials));
         numbers.put("periodsBeyondTolerance", (double) worseCount);
         numbers.put("periodsWithinTolerance", (double) betterCount);
         numbers.put("tolerance", metric.tolerance());
@@ -102,40 +104,66 @@ final class StatisticCheck {
             numbers.put("noiseScaledBySampleCounts", toleranceShift.scaledByCounts() ? 1.0 : 0.0);
         }
         if (trials == 0) {
-            return verdict(metric, Verdict.INCONCLUSIVE, "no period with a value on both sides yet ("
-                    + observations.canaryValues().size() + " canary, " + observations.baselineValues().size() + " baseline points)",
+            return verdict(
+                    metric,
+                    Verdict.INCONCLUSIVE,
+                    "no period with a value on both sides yet ("
+                            + observations.canaryValues().size() + " canary, "
+                            + observations.baselineValues().size() + " baseline points)",
                     numbers);
         }
-        String summary = describe(metric, ratios, alpha, logThreshold, numbers) + ", " + worseCount + " of " + trials + " periods "
-                + boundaries.worseWord() + " " + Formats.number(boundaries.tolerance()) + "x baseline";
+        String summary = describe(metric, ratios, alpha, logThreshold, numbers) + ", " + worseCount + " of " + trials
+                + " periods " + boundaries.worseWord() + " " + Formats.number(boundaries.tolerance()) + "x baseline";
         if (logRegression >= logThreshold) {
-            return verdict(metric, Verdict.FAIL, "regression: " + summary + "; evidence" + RatioCheck.since(regression, periods)
-                    + " " + Formats.evidence(logRegression) + " >= " + Formats.number(1 / alpha) + " needed", numbers);
+            return verdict(
+                    metric,
+                    Verdict.FAIL,
+                    "regression: " + summary + "; evidence" + RatioCheck.since(regression, periods) + " "
+                            + Formats.evidence(logRegression) + " >= " + Formats.number(1 / alpha) + " needed",
+                    numbers);
         }
         if (logRegression >= logThreshold / 2) {
-            return verdict(metric, Verdict.INCONCLUSIVE, "suspected regression: " + summary + "; evidence"
-                    + RatioCheck.since(regression, periods) + " " + Formats.evidence(logRegression) + ", "
-                    + Formats.number(1 / alpha) + " needed", numbers);
+            return verdict(
+                    metric,
+                    Verdict.INCONCLUSIVE,
+                    "suspected regression: " + summary + "; evidence"
+                            + RatioCheck.since(regression, periods) + " " + Formats.evidence(logRegression) + ", "
+                            + Formats.number(1 / alpha) + " needed",
+                    numbers);
         }
         if (logWithinTolerance >= logThreshold) {
-            return verdict(metric, Verdict.PASS, "within tolerance: " + summary + "; evidence of none "
-                    + Formats.evidence(logWithinTolerance) + " >= " + Formats.number(1 / alpha), numbers);
+            return verdict(
+                    metric,
+                    Verdict.PASS,
+                    "within tolerance: " + summary + "; evidence of none " + Formats.evidence(logWithinTolerance)
+                            + " >= " + Formats.number(1 / alpha),
+                    numbers);
         }
         if (logNotGross >= logThreshold) {
-            return verdict(metric, Verdict.PASS, "no gross regression: " + summary + "; " + notGrossCount + " of " + trials
-                    + " periods on the good side of " + Formats.number(boundaries.gross()) + "x baseline (evidence "
-                    + Formats.evidence(logNotGross) + ")", numbers);
+            return verdict(
+                    metric,
+                    Verdict.PASS,
+                    "no gross regression: " + summary + "; " + notGrossCount + " of " + trials
+                            + " periods on the good side of " + Formats.number(boundaries.gross())
+                            + "x baseline (evidence "
+                            + Formats.evidence(logNotGross) + ")",
+                    numbers);
         }
-        return verdict(metric, Verdict.INCONCLUSIVE, "not enough evidence either way: " + summary + "; evidence of regression "
-                + Formats.evidence(logRegression) + ", of none " + Formats.evidence(logWithinTolerance) + ", "
-                + Formats.number(1 / alpha) + " needed", numbers);
+        return verdict(
+                metric,
+                Verdict.INCONCLUSIVE,
+                "not enough evidence either way: " + summary + "; evidence of regression "
+                        + Formats.evidence(logRegression) + ", of none " + Formats.evidence(logWithinTolerance) + ", "
+                        + Formats.number(1 / alpha) + " needed",
+                numbers);
     }
 
     /**
      * Evidence that the canary is beyond the boundary from some period on: for each start, the
      * weighted average of the three tests' evidence over the periods since.
      */
-    private static ChangePoints.Evidence regressionEvidence(boolean[] beyond, double[] logDistance, ShiftEvidence shift) {
+    private static ChangePoints.Evidence regressionEvidence(
+            boolean[] beyond, double[] logDistance, ShiftEvidence shift) {
         int periods = beyond.length;
         double[] shiftFrom = shift.logEvidenceFromEachStart();
         double[] evidenceFrom = new double[periods];
@@ -174,7 +202,8 @@ final class StatisticCheck {
         return combined(successes, onGoodSide.length, logged, sum, sumOfSquares, shift.logEvidenceBelowZero());
     }
 
-    private static double combined(int successes, int trials, int logged, double sum, double sumOfSquares, double logShift) {
+    private static double combined(
+            int successes, int trials, int logged, double sum, double sumOfSquares, double logShift) {
         double sign = Math.log(SIGN_TEST_WEIGHT) + SignEvidence.logEvidence(successes, trials);
         // The t-test counts only where most periods agree, so a few outliers cannot carry it.
         double tTest = 2 * successes > trials
@@ -229,8 +258,8 @@ final class StatisticCheck {
     }
 
     /** The median canary/baseline ratio and, when the periods allow, anytime bounds on it from the sign test. */
-    private static String describe(MetricSpec metric, List<Double> ratios, double alpha, double logThreshold,
-                                   Map<String, Double> numbers) {
+    private static String describe(
+            MetricSpec metric, List<Double> ratios, double alpha, double logThreshold, Map<String, Double> numbers) {
         if (ratios.isEmpty()) {
             return metric.stat() == null ? "no ratio" : metric.stat() + ": no ratio";
         }
@@ -247,13 +276,14 @@ final class StatisticCheck {
             double lower = ratios.get(n - needed);
             numbers.put("medianRatioUpperBound", upper);
             numbers.put("medianRatioLowerBound", lower);
-            described += ", anytime " + Formats.number(100 * (1 - alpha)) + "% sign-test bounds [" + Formats.number(lower) + ", "
-                    + Formats.number(upper) + "]";
+            described += ", anytime " + Formats.number(100 * (1 - alpha)) + "% sign-test bounds ["
+                    + Formats.number(lower) + ", " + Formats.number(upper) + "]";
         }
         return described;
     }
 
-    private static CheckVerdict verdict(MetricSpec metric, Verdict verdict, String reason, Map<String, Double> numbers) {
+    private static CheckVerdict verdict(
+            MetricSpec metric, Verdict verdict, String reason, Map<String, Double> numbers) {
         return new CheckVerdict(metric.name(), CheckKind.METRIC, verdict, reason, numbers);
     }
 }

@@ -18,8 +18,7 @@ final class TTestEvidence {
 
     private static final double[] PRIOR_SCALES = {1, 10, 100, 1_000, 10_000};
 
-    private TTestEvidence() {
-    }
+    private TTestEvidence() {}
 
     /** log of the mixed Bayes factor for {@code n} values with sum {@code sum} and sum of squares {@code sumOfSquares}. */
     static double logEvidence(int n, double sum, double sumOfSquares) {
@@ -32,7 +31,8 @@ final class TTestEvidence {
         for (int k = 0; k < PRIOR_SCALES.length; k++) {
             double g = PRIOR_SCALES[k];
             double spread = 1 + n * g;
-            // 1 − g·shape/spread is at least 1/spread, as shape <= n; computed as (1 + g(n − shape)) / spread to keep precision.
+            // 1 − g·shape/spread is at least 1/spread, as shape <= n; computed as (1 + g(n − shape)) / spread to keep
+            // precision.
             double remaining = (1 + g * (n - shape)) / spread;
             terms[k] = -0.5 * Math.log(spread) - 0.5 * n * Math.log(remaining) - Math.log(PRIOR_SCALES.length);
             max = Math.max(max, terms[k]);

@@ -39,14 +39,20 @@ public final class CloudWatchMetricSource implements MetricSource {
         Map<String, TreeMap<Instant, Double>> points = new HashMap<>();
         queries.forEach(query -> points.put(query.id(), new TreeMap<>()));
         for (int from = 0; from < queries.size(); from += MAX_QUERIES_PER_REQUEST) {
-            List<MetricDataQuery> batch = queries.subList(from, Math.min(queries.size(), from + MAX_QUERIES_PER_REQUEST)).stream()
-                    .map(query -> toCloudWatch(query, periodSeconds)).toList();
+            List<MetricDataQuery> batch =
+                    queries.subList(from, Math.min(queries.size(), from + MAX_QUERIES_PER_REQUEST)).stream()
+                            .map(query -> toCloudWatch(query, periodSeconds))
+                            .toList();
             String nextToken = null;
             do {
                 String token = nextToken;
-                GetMetricDataResponse response = call("CloudWatch GetMetricData", () -> cloudWatch.getMetricData(request -> request
-                        .metricDataQueries(batch).startTime(start).endTime(end)
-                        .scanBy(ScanBy.TIMESTAMP_ASCENDING).nextToken(token)));
+                GetMetricDataResponse response = call(
+                        "CloudWatch GetMetricData",
+                        () -> cloudWatch.getMetricData(request -> request.metricDataQueries(batch)
+                                .startTime(start)
+                                .endTime(end)
+                                .scanBy(ScanBy.TIMESTAMP_ASCENDING)
+                                .nextToken(token)));
                 for (MetricDataResult result : response.metricDataResults()) {
                     TreeMap<Instant, Double> series = points.get(result.id());
                     for (int i = 0; i < result.timestamps().size(); i++) {
@@ -57,7 +63,8 @@ public final class CloudWatchMetricSource implements MetricSource {
             } while (nextToken != null && !nextToken.isEmpty());
         }
         Map<String, MetricSeries> series = new LinkedHashMap<>();
-        points.forEach((id, values) -> series.put(id, new MetricSeries(new ArrayList<>(values.keySet()), new ArrayList<>(values.values()))));
+        points.forEach((id, values) ->
+                series.put(id, new MetricSeries(new ArrayList<>(values.keySet()), new ArrayList<>(values.values()))));
         return series;
     }
 
@@ -72,10 +79,14 @@ public final class CloudWatchMetricSource implements MetricSource {
         do {
             String token = nextToken;
             // One call covers both static and anomaly-detection metric alarms, and composite alarms.
-            DescribeAlarmsResponse response = call("CloudWatch DescribeAlarms", () -> cloudWatch.describeAlarms(request -> request
-                    .alarmNames(alarmNames).alarmTypesWithStrings("MetricAlarm", "CompositeAlarm").nextToken(token)));
+            DescribeAlarmsResponse response = call(
+                    "CloudWatch DescribeAlarms",
+                    () -> cloudWatch.describeAlarms(request -> request.alarmNames(alarmNames)
+                            .alarmTypesWithStrings("MetricAlarm", "CompositeAlarm")
+                            .nextToken(token)));
             response.metricAlarms().forEach(alarm -> states.put(alarm.alarmName(), state(alarm.stateValueAsString())));
-            response.compositeAlarms().forEach(alarm -> states.put(alarm.alarmName(), state(alarm.stateValueAsString())));
+            response.compositeAlarms()
+                    .forEach(alarm -> states.put(alarm.alarmName(), state(alarm.stateValueAsString())));
             nextToken = response.nextToken();
         } while (nextToken != null && !nextToken.isEmpty());
         return states;
@@ -94,10 +105,13 @@ public final class CloudWatchMetricSource implements MetricSource {
         return MetricDataQuery.builder()
                 .id(query.id())
                 .returnData(true)
-                .metricStat(stat -> stat
-                        .metric(metric -> metric.namespace(query.namespace()).metricName(query.metric())
+                .metricStat(stat -> stat.metric(metric -> metric.namespace(query.namespace())
+                                .metricName(query.metric())
                                 .dimensions(query.dimensions().entrySet().stream()
-                                        .map(entry -> Dimension.builder().name(entry.getKey()).value(entry.getValue()).build())
+                                        .map(entry -> Dimension.builder()
+                                                .name(entry.getKey())
+                                                .value(entry.getValue())
+                                                .build())
                                         .toList()))
                         .period(periodSeconds)
                         .stat(query.stat()))

@@ -1,5 +1,4 @@
 package dev.tollgate.migrations;
 
 /** One migration applied (or, in a dry run, pending): its version, description, script and how long it took. */
-public record AppliedMigration(String version, String description, String script, long executionMillis) {
-}
+public record AppliedMigration(String version, String description, String script, long executionMillis) {}

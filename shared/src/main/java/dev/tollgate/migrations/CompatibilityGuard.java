@@ -21,11 +21,13 @@ import java.util.Set;
 public final class CompatibilityGuard {
 
     private static final int EXCERPT_CHARACTERS = 120;
-    private static final Set<String> DEFAULTED_TYPES = Set.of("SERIAL", "SERIAL4", "SERIAL8", "BIGSERIAL", "SMALLSERIAL", "SERIAL2");
+    private static final Set<String> DEFAULTED_TYPES =
+            Set.of("SERIAL", "SERIAL4", "SERIAL8", "BIGSERIAL", "SMALLSERIAL", "SERIAL2");
     // In a DO block, a statement may follow PL/pgSQL control words: IF ... THEN DROP TABLE x;
     private static final Set<String> PLPGSQL_PREFIXES = Set.of("BEGIN", "THEN", "ELSE", "LOOP", "DECLARE", "EXCEPTION");
     private static final Set<String> MULTI_WORD_KINDS = Set.of("MATERIALIZED", "FOREIGN", "ACCESS", "EVENT", "TEXT");
-    private static final Set<String> CHECKED_STARTS = Set.of("DROP", "ALTER", "TRUNCATE", "DELETE", "REVOKE", "EXECUTE");
+    private static final Set<String> CHECKED_STARTS =
+            Set.of("DROP", "ALTER", "TRUNCATE", "DELETE", "REVOKE", "EXECUTE");
 
     /** Every destructive statement in {@code scripts}, taken in the order they would be applied. */
     public List<DestructiveChange> scan(List<MigrationScript> scripts) {
@@ -74,8 +76,13 @@ public final class CompatibilityGuard {
         private int proceduralStart(List<Token> tokens) {
             for (int i = 0; i < tokens.size(); i++) {
                 Token token = tokens.get(i);
-                if (token.depth() == 0 && token.kind() == Kind.WORD && CHECKED_STARTS.contains(token.upper())
-                        && (i == 0 || tokens.get(i - 1).kind() == Kind.WORD && PLPGSQL_PREFIXES.contains(tokens.get(i - 1).upper()))) {
+                if (token.depth() == 0
+                        && token.kind() == Kind.WORD
+                        && CHECKED_STARTS.contains(token.upper())
+                        && (i == 0
+                                || tokens.get(i - 1).kind() == Kind.WORD
+                                        && PLPGSQL_PREFIXES.contains(
+                                                tokens.get(i - 1).upper()))) {
                     return i;
                 }
             }
@@ -126,7 +133,8 @@ public final class CompatibilityGuard {
             StringBuilder kind = new StringBuilder();
             if (i < tokens.size() && tokens.get(i).kind() == Kind.WORD) {
                 kind.append(tokens.get(i).upper());
-                // Multi-word kinds: MATERIALIZED VIEW, FOREIGN TABLE, FOREIGN DATA WRAPPER, EVENT TRIGGER, TEXT SEARCH ...
+                // Multi-word kinds: MATERIALIZED VIEW, FOREIGN TABLE, FOREIGN DATA WRAPPER, EVENT TRIGGER, TEXT SEARCH
+                // ...
                 int words = MULTI_WORD_KINDS.contains(tokens.get(i).upper()) ? 2 : 0;
                 i++;
                 while (words-- > 0 && i < tokens.size() && isObjectWord(tokens.get(i))) {
@@ -140,7 +148,10 @@ public final class CompatibilityGuard {
                 return;
             }
             String object = kind.length() == 0 ? "an object" : kind.toString().toLowerCase(Locale.ROOT);
-            report(script, statement, "DROP " + kind + " removes " + article(object) + " the live version may still use");
+            report(
+                    script,
+                    statement,
+                    "DROP " + kind + " removes " + article(object) + " the live version may still use");
         }
 
         /** DROP TABLE a, b: safe only when every one was created by the pending scripts. */
@@ -199,12 +210,23 @@ public final class CompatibilityGuard {
                     report(script, statement, "RENAME changes a name the live version still uses");
                     return;
                 }
-                if (token.is("DROP") && j + 1 < tokens.size() && (tokens.get(j + 1).is("ATTRIBUTE") || tokens.get(j + 1).is("VALUE"))) {
-                    report(script, statement, "DROP " + tokens.get(j + 1).upper() + " removes part of a type the live version uses");
+                if (token.is("DROP")
+                        && j + 1 < tokens.size()
+                        && (tokens.get(j + 1).is("ATTRIBUTE")
+                                || tokens.get(j + 1).is("VALUE"))) {
+                    report(
+                            script,
+                            statement,
+                            "DROP " + tokens.get(j + 1).upper() + " removes part of a type the live version uses");
                     return;
                 }
-                if (token.is("SET") && j + 1 < tokens.size() && tokens.get(j + 1).is("SCHEMA")) {
-                    report(script, statement, "SET SCHEMA moves an object away from where the live version looks for it");
+                if (token.is("SET")
+                        && j + 1 < tokens.size()
+                        && tokens.get(j + 1).is("SCHEMA")) {
+                    report(
+                            script,
+                            statement,
+                            "SET SCHEMA moves an object away from where the live version looks for it");
                     return;
                 }
             }
@@ -233,14 +255,23 @@ public final class CompatibilityGuard {
                 int i = action.size() > 1 && action.get(1).is("COLUMN") ? 2 : 1;
                 i++; // the column name
                 if (i < action.size() && action.get(i).is("TYPE")
-                        || i + 2 < action.size() && action.get(i).is("SET") && action.get(i + 1).is("DATA") && action.get(i + 2).is("TYPE")) {
+                        || i + 2 < action.size()
+                                && action.get(i).is("SET")
+                                && action.get(i + 1).is("DATA")
+                                && action.get(i + 2).is("TYPE")) {
                     return "ALTER COLUMN ... TYPE changes a column's type under the live version (and rewrites the table under a lock)";
                 }
-                if (i + 2 < action.size() && action.get(i).is("SET") && action.get(i + 1).is("NOT") && action.get(i + 2).is("NULL")) {
+                if (i + 2 < action.size()
+                        && action.get(i).is("SET")
+                        && action.get(i + 1).is("NOT")
+                        && action.get(i + 2).is("NULL")) {
                     return "SET NOT NULL makes the live version's inserts without this column fail";
                 }
-                if (i + 1 < action.size() && action.get(i).is("DROP") && (action.get(i + 1).is("DEFAULT") || action.get(i + 1).is("IDENTITY"))) {
-                    return "DROP " + action.get(i + 1).upper() + " makes the live version's inserts that rely on it fail";
+                if (i + 1 < action.size()
+                        && action.get(i).is("DROP")
+                        && (action.get(i + 1).is("DEFAULT") || action.get(i + 1).is("IDENTITY"))) {
+                    return "DROP " + action.get(i + 1).upper()
+                            + " makes the live version's inserts that rely on it fail";
                 }
                 return null;
             }
@@ -258,10 +289,15 @@ public final class CompatibilityGuard {
                 if (token.depth() != action.get(0).depth()) {
                     continue;
                 }
-                if (token.is("NOT") && i + 1 < action.size() && action.get(i + 1).is("NULL") || token.is("PRIMARY")) {
+                if (token.is("NOT")
+                                && i + 1 < action.size()
+                                && action.get(i + 1).is("NULL")
+                        || token.is("PRIMARY")) {
                     notNull = true;
                 }
-                if (token.is("DEFAULT") || token.is("GENERATED") || DEFAULTED_TYPES.contains(token.upper()) && token.kind() == Kind.WORD) {
+                if (token.is("DEFAULT")
+                        || token.is("GENERATED")
+                        || DEFAULTED_TYPES.contains(token.upper()) && token.kind() == Kind.WORD) {
                     defaulted = true;
                 }
             }
@@ -273,7 +309,9 @@ public final class CompatibilityGuard {
         private void deleteWithoutWhere(String script, Statement statement, List<Token> tokens, int start) {
             for (int i = start; i < tokens.size(); i++) {
                 Token token = tokens.get(i);
-                boolean statementDelete = token.is("DELETE") && (i == start || i + 1 < tokens.size() && tokens.get(i + 1).is("FROM"));
+                boolean statementDelete = token.is("DELETE")
+                        && (i == start
+                                || i + 1 < tokens.size() && tokens.get(i + 1).is("FROM"));
                 if (!statementDelete || i > start && tokens.get(i - 1).is("ON")) {
                     continue;
                 }
@@ -293,7 +331,8 @@ public final class CompatibilityGuard {
 
         private void report(String script, Statement statement, String reason) {
             String text = statement.text().replaceAll("\\s+", " ");
-            String excerpt = text.length() <= EXCERPT_CHARACTERS ? text : text.substring(0, EXCERPT_CHARACTERS - 3) + "...";
+            String excerpt =
+                    text.length() <= EXCERPT_CHARACTERS ? text : text.substring(0, EXCERPT_CHARACTERS - 3) + "...";
             found.add(new DestructiveChange(script, statement.line(), excerpt, reason));
         }
     }
@@ -317,8 +356,12 @@ public final class CompatibilityGuard {
     }
 
     private static boolean isConstraintStart(Token token) {
-        return token.is("CONSTRAINT") || token.is("PRIMARY") || token.is("UNIQUE") || token.is("CHECK")
-                || token.is("FOREIGN") || token.is("EXCLUDE");
+        return token.is("CONSTRAINT")
+                || token.is("PRIMARY")
+                || token.is("UNIQUE")
+                || token.is("CHECK")
+                || token.is("FOREIGN")
+                || token.is("EXCLUDE");
     }
 
     private static boolean isObjectKind(Token token) {
@@ -326,9 +369,21 @@ public final class CompatibilityGuard {
     }
 
     private static boolean isObjectWord(Token token) {
-        return isObjectKind(token) || token.is("VIEW") || token.is("MATERIALIZED") || token.is("FOREIGN") || token.is("DATA")
-                || token.is("WRAPPER") || token.is("ACCESS") || token.is("METHOD") || token.is("EVENT") || token.is("TRIGGER")
-                || token.is("TEXT") || token.is("SEARCH") || token.is("CONFIGURATION") || token.is("DICTIONARY") || token.is("OWNED");
+        return isObjectKind(token)
+                || token.is("VIEW")
+                || token.is("MATERIALIZED")
+                || token.is("FOREIGN")
+                || token.is("DATA")
+                || token.is("WRAPPER")
+                || token.is("ACCESS")
+                || token.is("METHOD")
+                || token.is("EVENT")
+                || token.is("TRIGGER")
+                || token.is("TEXT")
+                || token.is("SEARCH")
+                || token.is("CONFIGURATION")
+                || token.is("DICTIONARY")
+                || token.is("OWNED");
     }
 
     private static int skip(List<Token> tokens, int i, String word) {
@@ -365,13 +420,14 @@ public final class CompatibilityGuard {
     }
 
     private static String part(Token token) {
-        return token.kind() == Kind.QUOTED_IDENTIFIER ? token.text() : token.text().toLowerCase(Locale.ROOT);
+        return token.kind() == Kind.QUOTED_IDENTIFIER
+                ? token.text()
+                : token.text().toLowerCase(Locale.ROOT);
     }
 
     private static String article(String object) {
         return "aeiou".indexOf(object.charAt(0)) >= 0 ? "an " + object : "a " + object;
     }
 
-    private record Name(String key, int next) {
-    }
+    private record Name(String key, int next) {}
 }

@@ -23,7 +23,8 @@ public final class DatabaseConnection {
     private final String password;
     private final String sslMode;
 
-    private DatabaseConnection(String host, int port, String database, String username, String password, String sslMode) {
+    private DatabaseConnection(
+            String host, int port, String database, String username, String password, String sslMode) {
         this.host = host;
         this.port = port;
         this.database = database;
@@ -33,12 +34,13 @@ public final class DatabaseConnection {
     }
 
     public static DatabaseConnection fromSecret(PinnedSecret secret, SecretValue value) {
-        Map<String, String> fields = value.fields().orElseThrow(() -> new SecretInvalidException(
-                "secret '" + secret.id() + "' (version " + secret.versionId() + ") is not a JSON object"));
+        Map<String, String> fields = value.fields()
+                .orElseThrow(() -> new SecretInvalidException(
+                        "secret '" + secret.id() + "' (version " + secret.versionId() + ") is not a JSON object"));
         for (String key : new String[] {"host", "username", "password"}) {
             if (!fields.containsKey(key)) {
-                throw new SecretInvalidException("secret '" + secret.id() + "' (version " + secret.versionId() + ") lacks key " + key
-                        + ", which a database connection needs");
+                throw new SecretInvalidException("secret '" + secret.id() + "' (version " + secret.versionId()
+                        + ") lacks key " + key + ", which a database connection needs");
             }
         }
         String engine = fields.getOrDefault("engine", "postgres");
@@ -52,12 +54,18 @@ public final class DatabaseConnection {
         } catch (NumberFormatException notANumber) {
             throw new SecretInvalidException("secret '" + secret.id() + "' has a port that is not a number");
         }
-        return new DatabaseConnection(fields.get("host"), port, fields.getOrDefault("dbname", fields.get("username")),
-                fields.get("username"), fields.get("password"), fields.getOrDefault("sslmode", "prefer"));
+        return new DatabaseConnection(
+                fields.get("host"),
+                port,
+                fields.getOrDefault("dbname", fields.get("username")),
+                fields.get("username"),
+                fields.get("password"),
+                fields.getOrDefault("sslmode", "prefer"));
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode + "&ApplicationName=tollgate";
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode
+                + "&ApplicationName=tollgate";
     }
 
     public String username() {

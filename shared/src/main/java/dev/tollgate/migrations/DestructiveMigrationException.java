@@ -16,9 +16,13 @@ public final class DestructiveMigrationException extends TerminalException {
     }
 
     private static String describe(List<DestructiveChange> changes) {
-        return changes.stream().map(DestructiveChange::toString).collect(Collectors.joining("; ",
-                "refused " + changes.size() + " destructive statement" + (changes.size() == 1 ? "" : "s")
-                        + " (the live version keeps running on this schema during the canary and after a rollback; "
-                        + "contract in a later release, or set migrations.allowDestructive: true): ", ""));
+        return changes.stream()
+                .map(DestructiveChange::toString)
+                .collect(Collectors.joining(
+                        "; ",
+                        "refused " + changes.size() + " destructive statement" + (changes.size() == 1 ? "" : "s")
+                                + " (the live version keeps running on this schema during the canary and after a rollback; "
+                                + "contract in a later release, or set migrations.allowDestructive: true): ",
+                        ""));
     }
 }

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.Failure;
@@ -69,7 +69,9 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
         EcsMigrationTask task = migrations.task();
         Instant now = clock.instant();
         try {
-            TaskDefinition definition = ecs.describeTaskDefinition(describe -> describe.taskDefinition(task.taskDefinition())).taskDefinition();
+            TaskDefinition definition = ecs.describeTaskDefinition(
+                            describe -> describe.taskDefinition(task.taskDefinition()))
+                    .taskDefinition();
             String container = containerName(task, definition);
             Optional<Task> earlier = earlierAttempt(task.cluster(), spec.deploymentId());
             Task started;
@@ -79,13 +81,26 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                 definitionArn = started.taskDefinitionArn();
             } else {
                 checkPendingScripts(spec, secrets);
-                definitionArn = pins.pin(definition.taskDefinitionArn(), secrets, spec.deploymentId()).taskDefinitionArn();
+                definitionArn = pins.pin(definition.taskDefinitionArn(), secrets, spec.deploymentId())
+                        .taskDefinitionArn();
                 started = run(spec, task, container, definitionArn);
             }
-            EcsTaskRun run = new EcsTaskRun(task.cluster(), started.taskArn(), definitionArn, container, now,
-                    now.plusSeconds(migrations.timeoutSeconds()), started.lastStatus(), null, logStream(definition, container, started.taskArn()));
-            return progress(run, false, "migration task " + taskId(started.taskArn()) + " " + started.lastStatus().toLowerCase(java.util.Locale.ROOT)
-                    + " on " + task.cluster() + (earlier.isPresent() ? " (started by an earlier attempt)" : ""));
+            EcsTaskRun run = new EcsTaskRun(
+                    task.cluster(),
+                    started.taskArn(),
+                    definitionArn,
+                    container,
+                    now,
+                    now.plusSeconds(migrations.timeoutSeconds()),
+                    started.lastStatus(),
+                    null,
+                    logStream(definition, container, started.taskArn()));
+            return progress(
+                    run,
+                    false,
+                    "migration task " + taskId(started.taskArn()) + " "
+                            + started.lastStatus().toLowerCase(java.util.Locale.ROOT) + " on " + task.cluster()
+                            + (earlier.isPresent() ? " (started by an earlier attempt)" : ""));
         } catch (EcsException failure) {
             throw AwsErrors.translate("starting the migration task", failure);
         }
@@ -99,7 +114,8 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
         }
         Task task;
         try {
-            var described = ecs.describeTasks(describe -> describe.cluster(run.cluster()).tasks(run.taskArn()));
+            var described = ecs.describeTasks(
+                    describe -> describe.cluster(run.cluster()).tasks(run.taskArn()));
             if (described.tasks().isEmpty()) {
                 throw new MigrationTaskFailedException("migration task " + run.taskArn() + " is not known to ECS: "
                         + described.failures().stream().map(Failure::reason).toList());
@@ -111,34 +127,68 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
         Instant now = clock.instant();
         long elapsedSeconds = Duration.between(run.startedAt(), now).getSeconds();
         if ("STOPPED".equals(task.lastStatus())) {
-            Integer exitCode = task.containers().stream().filter(container -> run.container().equals(container.name()))
-                    .findFirst().map(software.amazon.awssdk.services.ecs.model.Container::exitCode).orElse(null);
-            EcsTaskRun stopped = new EcsTaskRun(run.cluster(), run.taskArn(), run.taskDefinition(), run.container(), run.startedAt(),
-                    run.deadline(), task.lastStatus(), exitCode, run.logStream());
+            Integer exitCode = task.containers().stream()
+                    .filter(container -> run.container().equals(container.name()))
+                    .findFirst()
+                    .map(software.amazon.awssdk.services.ecs.model.Container::exitCode)
+                    .orElse(null);
+            EcsTaskRun stopped = new EcsTaskRun(
+                    run.cluster(),
+                    run.taskArn(),
+                    run.taskDefinition(),
+                    run.container(),
+                    run.startedAt(),
+                    run.deadline(),
+                    task.lastStatus(),
+                    exitCode,
+                    run.logStream());
             if (exitCode != null && exitCode == 0) {
-                return MigrationProgress.ecsTask(true, elapsedSeconds * 1000,
-                        "migration task " + taskId(run.taskArn()) + " exited with code 0 after " + elapsedSeconds + " s", stopped, pollSeconds);
+                return MigrationProgress.ecsTask(
+                        true,
+                        elapsedSeconds * 1000,
+                        "migration task " + taskId(run.taskArn()) + " exited with code 0 after " + elapsedSeconds
+                                + " s",
+                        stopped,
+                        pollSeconds);
             }
-            throw new MigrationTaskFailedException("migration task " + taskId(run.taskArn()) + " (" + run.taskDefinition() + ", container "
-                    + run.container() + ") " + (exitCode == null ? "stopped without an exit code" : "exited with code " + exitCode)
-                    + ": " + task.stopCodeAsString() + ", " + task.stoppedReason()
-                    + (run.logStream() == null ? "; the task definition has no awslogs configuration" : "; logs: " + run.logStream()));
+            throw new MigrationTaskFailedException(
+                    "migration task " + taskId(run.taskArn()) + " (" + run.taskDefinition() + ", container "
+                            + run.container() + ") "
+                            + (exitCode == null ? "stopped without an exit code" : "exited with code " + exitCode)
+                            + ": " + task.stopCodeAsString() + ", " + task.stoppedReason()
+                            + (run.logStream() == null
+                                    ? "; the task definition has no awslogs configuration"
+                                    : "; logs: " + run.logStream()));
         }
         if (now.isAfter(run.deadline())) {
             try {
-                ecs.stopTask(stop -> stop.cluster(run.cluster()).task(run.taskArn())
-                        .reason("Tollgate: migration exceeded " + spec.migrations().timeoutSeconds() + " s"));
+                ecs.stopTask(stop -> stop.cluster(run.cluster())
+                        .task(run.taskArn())
+                        .reason("Tollgate: migration exceeded "
+                                + spec.migrations().timeoutSeconds() + " s"));
             } catch (EcsException failure) {
                 throw AwsErrors.translate("ecs:StopTask of the timed-out migration task", failure);
             }
-            throw new MigrationTaskFailedException("migration task " + taskId(run.taskArn()) + " still " + task.lastStatus() + " after "
-                    + elapsedSeconds + " s (limit " + spec.migrations().timeoutSeconds() + " s); stopped it"
-                    + (run.logStream() == null ? "" : "; logs: " + run.logStream()));
+            throw new MigrationTaskFailedException(
+                    "migration task " + taskId(run.taskArn()) + " still " + task.lastStatus() + " after "
+                            + elapsedSeconds + " s (limit " + spec.migrations().timeoutSeconds() + " s); stopped it"
+                            + (run.logStream() == null ? "" : "; logs: " + run.logStream()));
         }
-        EcsTaskRun running = new EcsTaskRun(run.cluster(), run.taskArn(), run.taskDefinition(), run.container(), run.startedAt(),
-                run.deadline(), task.lastStatus(), null, run.logStream());
-        return progress(running, false, "migration task " + taskId(run.taskArn()) + " " + task.lastStatus().toLowerCase(java.util.Locale.ROOT)
-                + " for " + elapsedSeconds + " s");
+        EcsTaskRun running = new EcsTaskRun(
+                run.cluster(),
+                run.taskArn(),
+                run.taskDefinition(),
+                run.container(),
+                run.startedAt(),
+                run.deadline(),
+                task.lastStatus(),
+                null,
+                run.logStream());
+        return progress(
+                running,
+                false,
+                "migration task " + taskId(run.taskArn()) + " "
+                        + task.lastStatus().toLowerCase(java.util.Locale.ROOT) + " for " + elapsedSeconds + " s");
     }
 
     /** The compatibility guard on the release's pending Flyway scripts, when the spec publishes them in {@code locations}. */
@@ -147,7 +197,8 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
             return;
         }
         if (guard == null) {
-            throw new MigrationFailedException("this function cannot check migration scripts: it was built without Flyway");
+            throw new MigrationFailedException(
+                    "this function cannot check migration scripts: it was built without Flyway");
         }
         guard.checkPending(spec, secrets);
     }
@@ -159,25 +210,38 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
     private Optional<Task> earlierAttempt(String cluster, String deploymentId) {
         List<String> arns = new ArrayList<>();
         for (DesiredStatus status : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
-            arns.addAll(ecs.listTasks(list -> list.cluster(cluster).startedBy(startedBy(deploymentId)).desiredStatus(status)).taskArns());
+            arns.addAll(ecs.listTasks(list -> list.cluster(cluster)
+                            .startedBy(startedBy(deploymentId))
+                            .desiredStatus(status))
+                    .taskArns());
         }
         if (arns.isEmpty()) {
             return Optional.empty();
         }
-        return ecs.describeTasks(describe -> describe.cluster(cluster).tasks(arns.get(0))).tasks().stream().findFirst();
+        return ecs.describeTasks(describe -> describe.cluster(cluster).tasks(arns.get(0))).tasks().stream()
+                .findFirst();
     }
 
     private Task run(DeploymentSpec spec, EcsMigrationTask task, String container, String definitionArn) {
         // Same deployment, same token: ECS answers a repeated RunTask with the task it already started.
-        String clientToken = UUID.nameUUIDFromBytes(("tollgate-migration:" + spec.deploymentId()).getBytes(StandardCharsets.UTF_8)).toString();
+        String clientToken = UUID.nameUUIDFromBytes(
+                        ("tollgate-migration:" + spec.deploymentId()).getBytes(StandardCharsets.UTF_8))
+                .toString();
         RunTaskResponse response = ecs.runTask(run -> {
-            run.cluster(task.cluster()).taskDefinition(definitionArn).count(1)
+            run.cluster(task.cluster())
+                    .taskDefinition(definitionArn)
+                    .count(1)
                     .launchType(task.launchType().name())
                     .startedBy(startedBy(spec.deploymentId()))
                     .clientToken(clientToken)
-                    .tags(Tag.builder().key(EcsTaskDefinitionPins.DEPLOYMENT_TAG).value(spec.deploymentId()).build())
-                    .overrides(overrides -> overrides.containerOverrides(
-                            ContainerOverride.builder().name(container).command(task.command()).build()));
+                    .tags(Tag.builder()
+                            .key(EcsTaskDefinitionPins.DEPLOYMENT_TAG)
+                            .value(spec.deploymentId())
+                            .build())
+                    .overrides(overrides -> overrides.containerOverrides(ContainerOverride.builder()
+                            .name(container)
+                            .command(task.command())
+                            .build()));
             if (!task.subnets().isEmpty()) {
                 run.networkConfiguration(network -> network.awsvpcConfiguration(vpc -> vpc.subnets(task.subnets())
                         .securityGroups(task.securityGroups().isEmpty() ? null : task.securityGroups())
@@ -185,35 +249,49 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
             }
         });
         if (response.tasks().isEmpty()) {
-            throw new MigrationTaskFailedException("ECS did not start the migration task: " + response.failures().stream()
-                    .map(failure -> failure.reason() + (failure.detail() == null ? "" : " (" + failure.detail() + ")")).toList());
+            throw new MigrationTaskFailedException("ECS did not start the migration task: "
+                    + response.failures().stream()
+                            .map(failure ->
+                                    failure.reason() + (failure.detail() == null ? "" : " (" + failure.detail() + ")"))
+                            .toList());
         }
         return response.tasks().get(0);
     }
 
     private static String containerName(EcsMigrationTask task, TaskDefinition definition) {
         if (task.container() != null) {
-            if (definition.containerDefinitions().stream().noneMatch(container -> task.container().equals(container.name()))) {
-                throw new MigrationTaskFailedException("task definition " + task.taskDefinition() + " has no container '" + task.container()
-                        + "'; it has " + definition.containerDefinitions().stream().map(ContainerDefinition::name).toList());
+            if (definition.containerDefinitions().stream()
+                    .noneMatch(container -> task.container().equals(container.name()))) {
+                throw new MigrationTaskFailedException("task definition " + task.taskDefinition()
+                        + " has no container '" + task.container() + "'; it has "
+                        + definition.containerDefinitions().stream()
+                                .map(ContainerDefinition::name)
+                                .toList());
             }
             return task.container();
         }
-        return definition.containerDefinitions().stream().filter(container -> !Boolean.FALSE.equals(container.essential()))
-                .findFirst().or(() -> definition.containerDefinitions().stream().findFirst())
+        return definition.containerDefinitions().stream()
+                .filter(container -> !Boolean.FALSE.equals(container.essential()))
+                .findFirst()
+                .or(() -> definition.containerDefinitions().stream().findFirst())
                 .map(ContainerDefinition::name)
-                .orElseThrow(() -> new MigrationTaskFailedException("task definition " + task.taskDefinition() + " has no container"));
+                .orElseThrow(() -> new MigrationTaskFailedException(
+                        "task definition " + task.taskDefinition() + " has no container"));
     }
 
     private static String logStream(TaskDefinition definition, String container, String taskArn) {
-        return definition.containerDefinitions().stream().filter(candidate -> container.equals(candidate.name())).findFirst()
+        return definition.containerDefinitions().stream()
+                .filter(candidate -> container.equals(candidate.name()))
+                .findFirst()
                 .map(ContainerDefinition::logConfiguration)
                 .filter(logs -> logs != null && "awslogs".equals(logs.logDriverAsString()))
                 .map(logs -> {
                     Map<String, String> options = logs.options();
                     String prefix = options.get("awslogs-stream-prefix");
-                    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html: prefix/container/task-id
-                    return options.get("awslogs-group") + " " + (prefix == null ? taskId(taskArn) : prefix + "/" + container + "/" + taskId(taskArn));
+                    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html:
+                    // prefix/container/task-id
+                    return options.get("awslogs-group") + " "
+                            + (prefix == null ? taskId(taskArn) : prefix + "/" + container + "/" + taskId(taskArn));
                 })
                 .orElse(null);
     }

@@ -61,19 +61,45 @@ public final class FlywayMigrationRunner implements MigrationRunner {
             MigrationInfo[] pending = flyway.info().pending();
             List<DestructiveChange> destructive = destructiveChanges(pending, locations);
             if (migrations.dryRun()) {
-                // Nothing is refused here: the report says what the guard would refuse, and the deployment stops after it.
-                List<AppliedMigration> wouldApply = Stream.of(pending).map(FlywayMigrationRunner::described).toList();
-                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), wouldApply, destructive, millisSince(started),
-                        MigrationReport.dryRun(wouldApply, destructive, migrations.allowDestructive(), database.describe()), null, 0);
+                // Nothing is refused here: the report says what the guard would refuse, and the deployment stops after
+                // it.
+                List<AppliedMigration> wouldApply =
+                        Stream.of(pending).map(FlywayMigrationRunner::described).toList();
+                return new MigrationProgress(
+                        MigrationMode.FLYWAY,
+                        true,
+                        true,
+                        List.of(),
+                        wouldApply,
+                        destructive,
+                        millisSince(started),
+                        MigrationReport.dryRun(
+                                wouldApply, destructive, migrations.allowDestructive(), database.describe()),
+                        null,
+                        0);
             }
             String allowed = guard(destructive, migrations.allowDestructive());
             MigrateResult result = flyway.migrate();
-            List<AppliedMigration> applied = result.migrations.stream().map(FlywayMigrationRunner::applied).toList();
+            List<AppliedMigration> applied = result.migrations.stream()
+                    .map(FlywayMigrationRunner::applied)
+                    .toList();
             long millis = millisSince(started);
-            return new MigrationProgress(MigrationMode.FLYWAY, true, false, applied, List.of(), destructive, millis,
-                    "applied " + applied.size() + " migration(s) on " + database.describe() + " in " + millis + " ms, schema now at version "
-                            + (result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion) + allowed,
-                    null, 0);
+            return new MigrationProgress(
+                    MigrationMode.FLYWAY,
+                    true,
+                    false,
+                    applied,
+                    List.of(),
+                    destructive,
+                    millis,
+                    "applied " + applied.size() + " migration(s) on " + database.describe() + " in " + millis
+                            + " ms, schema now at version "
+                            + (result.targetSchemaVersion == null
+                                    ? result.initialSchemaVersion
+                                    : result.targetSchemaVersion)
+                            + allowed,
+                    null,
+                    0);
         });
     }
 
@@ -84,8 +110,12 @@ public final class FlywayMigrationRunner implements MigrationRunner {
      * Returns the summary's note on allowed destructive statements (empty when none).
      */
     public String checkPending(DeploymentSpec spec, PinnedSecrets pinned) {
-        return withFlyway(spec, pinned, (flyway, database, locations) ->
-                guard(destructiveChanges(flyway.info().pending(), locations), spec.migrations().allowDestructive()));
+        return withFlyway(
+                spec,
+                pinned,
+                (flyway, database, locations) -> guard(
+                        destructiveChanges(flyway.info().pending(), locations),
+                        spec.migrations().allowDestructive()));
     }
 
     /** Refuses {@code destructive} unless allowed; returns the summary's note on the ones allowed (empty when none). */
@@ -93,7 +123,9 @@ public final class FlywayMigrationRunner implements MigrationRunner {
         if (!destructive.isEmpty() && !allowDestructive) {
             throw new DestructiveMigrationException(destructive);
         }
-        return destructive.isEmpty() ? "" : "; " + destructive.size() + " destructive statement(s) allowed by allowDestructive";
+        return destructive.isEmpty()
+                ? ""
+                : "; " + destructive.size() + " destructive statement(s) allowed by allowDestructive";
     }
 
     /** What one use of Flyway does, on the database of the pinned secret, with the locations made local. */
@@ -108,9 +140,11 @@ public final class FlywayMigrationRunner implements MigrationRunner {
      */
     private <T> T withFlyway(DeploymentSpec spec, PinnedSecrets pinned, FlywayWork<T> work) {
         MigrationSpec migrations = spec.migrations();
-        PinnedSecret secret = pinned.find(migrations.secretId()).orElseThrow(() -> new MigrationFailedException(
-                "secret '" + migrations.secretId() + "' was not pinned by FetchSecrets; it must be listed in $.secrets"));
-        DatabaseConnection database = DatabaseConnection.fromSecret(secret, secrets.value(secret.arn(), secret.versionId()));
+        PinnedSecret secret = pinned.find(migrations.secretId())
+                .orElseThrow(() -> new MigrationFailedException("secret '" + migrations.secretId()
+                        + "' was not pinned by FetchSecrets; it must be listed in $.secrets"));
+        DatabaseConnection database =
+                DatabaseConnection.fromSecret(secret, secrets.value(secret.arn(), secret.versionId()));
         Path downloads = null;
         try {
             downloads = Files.createDirectories(scratch).resolve(spec.deploymentId() + "-" + System.nanoTime());
@@ -128,12 +162,15 @@ public final class FlywayMigrationRunner implements MigrationRunner {
             return work.run(flyway, database, locations);
         } catch (FlywayMigrateException failed) {
             MigrationInfo migration = failed.getMigration();
-            String which = migration == null ? "a migration" : "migration " + migration.getVersion() + " (" + migration.getDescription()
-                    + ", " + migration.getScript() + ")";
-            throw new MigrationFailedException(which + " failed on " + database.describe() + "; it and every later one were not applied: "
-                    + scrub(failed.getMessage(), database));
+            String which = migration == null
+                    ? "a migration"
+                    : "migration " + migration.getVersion() + " (" + migration.getDescription() + ", "
+                            + migration.getScript() + ")";
+            throw new MigrationFailedException(which + " failed on " + database.describe()
+                    + "; it and every later one were not applied: " + scrub(failed.getMessage(), database));
         } catch (FlywayException failed) {
-            throw new MigrationFailedException("Flyway failed on " + database.describe() + ": " + scrub(failed.getMessage(), database));
+            throw new MigrationFailedException(
+                    "Flyway failed on " + database.describe() + ": " + scrub(failed.getMessage(), database));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -156,14 +193,16 @@ public final class FlywayMigrationRunner implements MigrationRunner {
                 continue;
             }
             if (s3 == null) {
-                throw new MigrationFailedException("s3: locations need the S3 client, which this function was built without");
+                throw new MigrationFailedException(
+                        "s3: locations need the S3 client, which this function was built without");
             }
             String path = location.substring("s3:".length());
             int slash = path.indexOf('/');
             String bucket = slash < 0 ? path : path.substring(0, slash);
             String prefix = slash < 0 ? "" : path.substring(slash + 1);
             Path directory = Files.createDirectories(downloads.resolve(Integer.toString(index)));
-            // An empty prefix is nearly always a typo in the spec; Flyway's failOnMissingLocations does the same for directories.
+            // An empty prefix is nearly always a typo in the spec; Flyway's failOnMissingLocations does the same for
+            // directories.
             if (s3.download(bucket, prefix, directory) == 0) {
                 throw new MigrationFailedException(location + " holds no .sql scripts");
             }
@@ -182,7 +221,10 @@ public final class FlywayMigrationRunner implements MigrationRunner {
         for (MigrationInfo migration : pending) {
             String sql = read(migration, locations);
             if (sql == null) {
-                unchecked.add(new DestructiveChange(migration.getScript(), 0, migration.getType().name(),
+                unchecked.add(new DestructiveChange(
+                        migration.getScript(),
+                        0,
+                        migration.getType().name(),
                         "not an SQL script Tollgate can read, so the guard cannot check it"));
             } else {
                 scripts.add(new MigrationScript(migration.getScript(), sql));
@@ -204,8 +246,10 @@ public final class FlywayMigrationRunner implements MigrationRunner {
             }
             for (String location : locations) {
                 if (location.startsWith("classpath:")) {
-                    String resource = location.substring("classpath:".length()).replaceAll("^/+|/+$", "") + "/" + migration.getScript();
-                    try (InputStream in = FlywayMigrationRunner.class.getClassLoader().getResourceAsStream(resource)) {
+                    String resource = location.substring("classpath:".length()).replaceAll("^/+|/+$", "") + "/"
+                            + migration.getScript();
+                    try (InputStream in =
+                            FlywayMigrationRunner.class.getClassLoader().getResourceAsStream(resource)) {
                         if (in != null) {
                             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
                         }
@@ -219,14 +263,22 @@ public final class FlywayMigrationRunner implements MigrationRunner {
     }
 
     private static AppliedMigration described(MigrationInfo migration) {
-        return new AppliedMigration(migration.getVersion() == null ? null : migration.getVersion().getVersion(),
-                migration.getDescription(), migration.getScript(), 0);
+        return new AppliedMigration(
+                migration.getVersion() == null ? null : migration.getVersion().getVersion(),
+                migration.getDescription(),
+                migration.getScript(),
+                0);
     }
 
     private static AppliedMigration applied(MigrateOutput output) {
-        String file = output.filepath == null ? null : Path.of(output.filepath).getFileName().toString();
-        return new AppliedMigration(output.version == null || output.version.isEmpty() ? null : output.version, output.description,
-                file, output.executionTime);
+        String file = output.filepath == null
+                ? null
+                : Path.of(output.filepath).getFileName().toString();
+        return new AppliedMigration(
+                output.version == null || output.version.isEmpty() ? null : output.version,
+                output.description,
+                file,
+                output.executionTime);
     }
 
     private static String scrub(String message, DatabaseConnection database) {

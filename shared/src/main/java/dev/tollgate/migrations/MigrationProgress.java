@@ -12,9 +12,17 @@ import java.util.List;
  * compatibility guard found in the pending scripts: let through by {@code allowDestructive} in a
  * real run, what a real run would refuse (or let through) in a dry run. Never holds a secret value.
  */
-public record MigrationProgress(MigrationMode mode, boolean done, boolean dryRun, List<AppliedMigration> applied,
-                                List<AppliedMigration> pending, List<DestructiveChange> destructive, long durationMillis,
-                                @Nullable String summary, @Nullable EcsTaskRun task, int pollSeconds) {
+public record MigrationProgress(
+        MigrationMode mode,
+        boolean done,
+        boolean dryRun,
+        List<AppliedMigration> applied,
+        List<AppliedMigration> pending,
+        List<DestructiveChange> destructive,
+        long durationMillis,
+        @Nullable String summary,
+        @Nullable EcsTaskRun task,
+        int pollSeconds) {
 
     public MigrationProgress {
         applied = applied == null ? List.of() : List.copyOf(applied);
@@ -23,12 +31,23 @@ public record MigrationProgress(MigrationMode mode, boolean done, boolean dryRun
     }
 
     public static MigrationProgress nothingToDo() {
-        return new MigrationProgress(MigrationMode.NONE, true, false, List.of(), List.of(), List.of(), 0, "no migrations", null, 0);
+        return new MigrationProgress(
+                MigrationMode.NONE, true, false, List.of(), List.of(), List.of(), 0, "no migrations", null, 0);
     }
 
     /** An ECS migration task's progress: nothing listed, the task's state in {@code task} and {@code summary}. */
-    static MigrationProgress ecsTask(boolean done, long durationMillis, String summary, EcsTaskRun task, int pollSeconds) {
-        return new MigrationProgress(MigrationMode.ECS_TASK, done, false, List.of(), List.of(), List.of(), durationMillis, summary,
-                task, pollSeconds);
+    static MigrationProgress ecsTask(
+            boolean done, long durationMillis, String summary, EcsTaskRun task, int pollSeconds) {
+        return new MigrationProgress(
+                MigrationMode.ECS_TASK,
+                done,
+                false,
+                List.of(),
+                List.of(),
+                List.of(),
+                durationMillis,
+                summary,
+                task,
+                pollSeconds);
     }
 }

@@ -44,25 +44,44 @@ public final class MigrationService {
     private MigrationRunner runner(DeploymentSpec spec) {
         MigrationRunner runner = runners.get(spec.migrations().mode());
         if (runner == null) {
-            throw new MigrationFailedException("this function has no runner for " + spec.migrations().mode() + " migrations");
+            throw new MigrationFailedException(
+                    "this function has no runner for " + spec.migrations().mode() + " migrations");
         }
         return runner;
     }
 
     private MigrationProgress recorded(DeploymentSpec spec, MigrationProgress progress) {
         if (spec.migrations().dryRun() && !progress.dryRun()) {
-            // Fail closed: only a progress marked dryRun stops the deployment before traffic, so a runner that lost the flag must not pass.
-            throw new MigrationFailedException("the spec asks for a dry run, but the " + spec.migrations().mode()
-                    + " runner did not report one; nothing is deployed");
+            // Fail closed: only a progress marked dryRun stops the deployment before traffic, so a runner that lost the
+            // flag must not pass.
+            throw new MigrationFailedException("the spec asks for a dry run, but the "
+                    + spec.migrations().mode() + " runner did not report one; nothing is deployed");
         }
         if (progress.done() && progress.dryRun()) {
-            store.append(spec.deploymentId(), new TimelineEntry("migrations", clock.instant(), "RunMigrations",
-                    "dry run: " + progress.summary(), null, 0, null));
+            store.append(
+                    spec.deploymentId(),
+                    new TimelineEntry(
+                            "migrations",
+                            clock.instant(),
+                            "RunMigrations",
+                            "dry run: " + progress.summary(),
+                            null,
+                            0,
+                            null));
         } else if (progress.done()) {
-            String versions = progress.applied().stream().map(migration -> migration.version() == null
-                    ? migration.description() : migration.version()).collect(Collectors.joining(", "));
-            store.append(spec.deploymentId(), new TimelineEntry("migrations", clock.instant(), "RunMigrations",
-                    progress.summary() + (versions.isEmpty() ? "" : " [" + versions + "]"), null, 0, null));
+            String versions = progress.applied().stream()
+                    .map(migration -> migration.version() == null ? migration.description() : migration.version())
+                    .collect(Collectors.joining(", "));
+            store.append(
+                    spec.deploymentId(),
+                    new TimelineEntry(
+                            "migrations",
+                            clock.instant(),
+                            "RunMigrations",
+                            progress.summary() + (versions.isEmpty() ? "" : " [" + versions + "]"),
+                            null,
+                            0,
+                            null));
         }
         return progress;
     }

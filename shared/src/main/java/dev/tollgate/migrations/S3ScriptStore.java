@@ -43,22 +43,28 @@ public final class S3ScriptStore implements ScriptStore {
         long bytes = 0;
         try {
             List<S3Object> scripts = new ArrayList<>();
-            for (S3Object object : s3.get().listObjectsV2Paginator(list -> list.bucket(bucket).prefix(keyPrefix)).contents()) {
+            for (S3Object object : s3.get()
+                    .listObjectsV2Paginator(list -> list.bucket(bucket).prefix(keyPrefix))
+                    .contents()) {
                 if (!object.key().endsWith(".sql")) {
                     continue;
                 }
                 if (++count > MAX_SCRIPTS) {
-                    throw new MigrationFailedException("s3://" + bucket + "/" + keyPrefix + " holds more than " + MAX_SCRIPTS + " scripts");
+                    throw new MigrationFailedException(
+                            "s3://" + bucket + "/" + keyPrefix + " holds more than " + MAX_SCRIPTS + " scripts");
                 }
                 bytes += object.size() == null ? 0 : object.size();
                 if (bytes > MAX_SCRIPT_BYTES) {
-                    throw new MigrationFailedException("s3://" + bucket + "/" + keyPrefix + " holds more than " + MAX_SCRIPT_BYTES / (1024 * 1024)
-                            + " MiB of scripts: more than the function's /tmp (512 MB) can take with room to spare");
+                    throw new MigrationFailedException(
+                            "s3://" + bucket + "/" + keyPrefix + " holds more than " + MAX_SCRIPT_BYTES / (1024 * 1024)
+                                    + " MiB of scripts: more than the function's /tmp (512 MB) can take with room to spare");
                 }
                 scripts.add(object);
             }
             for (S3Object object : scripts) {
-                Path target = directory.resolve(object.key().substring(keyPrefix.length())).normalize();
+                Path target = directory
+                        .resolve(object.key().substring(keyPrefix.length()))
+                        .normalize();
                 if (!target.startsWith(directory)) {
                     throw new MigrationFailedException("S3 key " + object.key() + " points outside its location");
                 }

@@ -12,7 +12,14 @@ import java.util.Locale;
  */
 final class SqlLexer {
 
-    enum Kind { WORD, QUOTED_IDENTIFIER, STRING, DOLLAR_STRING, NUMBER, SYMBOL }
+    enum Kind {
+        WORD,
+        QUOTED_IDENTIFIER,
+        STRING,
+        DOLLAR_STRING,
+        NUMBER,
+        SYMBOL
+    }
 
     /**
      * One token. {@code upper} is the upper-cased text of a {@link Kind#WORD} (keywords compare on
@@ -34,13 +41,14 @@ final class SqlLexer {
         /** The statement from its {@code index}th token on (a PL/pgSQL statement after {@code BEGIN}, {@code THEN} ...). */
         Statement from(int index) {
             Token first = tokens.get(index);
-            return new Statement(tokens.subList(index, tokens.size()), first.line(),
+            return new Statement(
+                    tokens.subList(index, tokens.size()),
+                    first.line(),
                     text.substring(first.start() - tokens.get(0).start()));
         }
     }
 
-    private SqlLexer() {
-    }
+    private SqlLexer() {}
 
     /** The statements of {@code sql}; {@code firstLine} is the line number of its first character. */
     static List<Statement> statements(String sql, int firstLine) {
@@ -62,7 +70,8 @@ final class SqlLexer {
         if (tokens.isEmpty()) {
             return;
         }
-        String text = sql.substring(tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
+        String text = sql.substring(
+                tokens.get(0).start(), tokens.get(tokens.size() - 1).end());
         statements.add(new Statement(List.copyOf(tokens), tokens.get(0).line(), text));
     }
 
@@ -99,7 +108,8 @@ final class SqlLexer {
                     }
                 } while (nesting > 0 && i < length);
             } else if (c == '\'') {
-                boolean escapes = !tokens.isEmpty() && tokens.get(tokens.size() - 1).end() == i
+                boolean escapes = !tokens.isEmpty()
+                        && tokens.get(tokens.size() - 1).end() == i
                         && tokens.get(tokens.size() - 1).is("E");
                 if (escapes) {
                     tokens.remove(tokens.size() - 1);
@@ -162,7 +172,8 @@ final class SqlLexer {
                 i = end;
             } else if (Character.isLetter(c) || c == '_') {
                 int start = i;
-                while (i < length && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) {
+                while (i < length
+                        && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) {
                     i++;
                 }
                 String word = sql.substring(start, i);
@@ -172,7 +183,8 @@ final class SqlLexer {
                 while (i < length && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.')) {
                     i++;
                 }
-                tokens.add(new Token(Kind.NUMBER, sql.substring(start, i), sql.substring(start, i), line, depth, start, i));
+                tokens.add(new Token(
+                        Kind.NUMBER, sql.substring(start, i), sql.substring(start, i), line, depth, start, i));
             } else {
                 if (c == ')') {
                     depth = Math.max(0, depth - 1);

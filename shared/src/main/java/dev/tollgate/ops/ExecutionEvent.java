@@ -7,7 +7,8 @@ import java.time.Instant;
  * name ({@code TaskStateExited}, {@code LambdaFunctionFailed}, ...), the state it belongs to, the
  * state's input or output JSON, and the error and cause of a failure.
  */
-public record ExecutionEvent(long id, Instant at, String type, String stateName, String payload, String error, String cause) {
+public record ExecutionEvent(
+        long id, Instant at, String type, String stateName, String payload, String error, String cause) {
 
     public boolean is(String eventType) {
         return eventType.equals(type);

@@ -8,8 +8,15 @@ import java.util.Set;
  * One execution of the deployment state machine: its status and, once it ended, its output (on
  * success) or error and cause (on failure). No AWS SDK type leaks past the adapter.
  */
-public record ExecutionView(String executionArn, String name, ExecutionState state, Instant startedAt, Instant stoppedAt,
-                            String output, String error, String cause) {
+public record ExecutionView(
+        String executionArn,
+        String name,
+        ExecutionState state,
+        Instant startedAt,
+        Instant stoppedAt,
+        String output,
+        String error,
+        String cause) {
 
     /** The Fail states whose cause is the whole story (the outcome's reason); any other error is named before its message. */
     private static final Set<String> OUTCOME_ERRORS = Set.of("RolledBack", "DeploymentFailed", "DryRun");
@@ -21,13 +28,15 @@ public record ExecutionView(String executionArn, String name, ExecutionState sta
      */
     public String outcome() {
         return switch (state) {
-            case SUCCEEDED -> Json.tree(output == null ? "{}" : output).path("status").asText("PROMOTED");
+            case SUCCEEDED ->
+                Json.tree(output == null ? "{}" : output).path("status").asText("PROMOTED");
             case RUNNING, PENDING_REDRIVE -> "RUNNING";
-            default -> switch (error == null ? "" : error) {
-                case "RolledBack" -> "ROLLED_BACK";
-                case "DryRun" -> "DRY_RUN";
-                default -> "FAILED";
-            };
+            default ->
+                switch (error == null ? "" : error) {
+                    case "RolledBack" -> "ROLLED_BACK";
+                    case "DryRun" -> "DRY_RUN";
+                    default -> "FAILED";
+                };
         };
     }
 

@@ -5,5 +5,4 @@ package dev.tollgate.ops;
  * waiting approval gate (the state machine moves at once), false when it left a request on the
  * record for {@code Decide} at the next tick. {@code message} says which, for the terminal.
  */
-public record OperatorAction(String deploymentId, String requestedBy, boolean answeredGate, String message) {
-}
+public record OperatorAction(String deploymentId, String requestedBy, boolean answeredGate, String message) {}

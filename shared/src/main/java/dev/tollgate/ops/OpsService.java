@@ -35,6 +35,7 @@ public final class OpsService {
     public static final String ABORTED = "Aborted";
     /** The error name the state machine's {@code KeepRollbackWindowOpen} Catch routes to the rollback. */
     public static final String ROLLED_BACK = "RolledBack";
+
     public static final int MAX_LIST = 100;
 
     private final DeploymentStore store;
@@ -43,8 +44,12 @@ public final class OpsService {
     private final SpecValidator validator;
     private final Clock clock;
 
-    public OpsService(DeploymentStore store, DeploymentExecutions executions, ApprovalGates gates, SpecValidator validator,
-                      Clock clock) {
+    public OpsService(
+            DeploymentStore store,
+            DeploymentExecutions executions,
+            ApprovalGates gates,
+            SpecValidator validator,
+            Clock clock) {
         this.store = store;
         this.executions = executions;
         this.gates = gates;
@@ -53,8 +58,7 @@ public final class OpsService {
     }
 
     /** What {@link #start} started. */
-    public record Started(String deploymentId, String executionArn) {
-    }
+    public record Started(String deploymentId, String executionArn) {}
 
     /**
      * Validates the spec here first (every problem at once, nothing started), then starts the
@@ -65,16 +69,24 @@ public final class OpsService {
         DeploymentSpec spec = validator.validate(specRequest);
         StartedExecution started = executions.start(spec.deploymentId(), Json.write(specRequest));
         if (started.existedBefore()) {
-            String state = executions.describe(started.executionArn()).map(execution -> execution.state().name()).orElse("unknown");
-            throw new DeploymentIdInUseException("deployment id " + spec.deploymentId() + " was already used by execution "
-                    + started.executionArn() + " (" + state + "); give this release a new deploymentId");
+            String state = executions
+                    .describe(started.executionArn())
+                    .map(execution -> execution.state().name())
+                    .orElse("unknown");
+            throw new DeploymentIdInUseException(
+                    "deployment id " + spec.deploymentId() + " was already used by execution " + started.executionArn()
+                            + " (" + state + "); give this release a new deploymentId");
         }
         return new Started(spec.deploymentId(), started.executionArn());
     }
 
     public StatusReport status(String deploymentId) {
         DeploymentFacts facts = DeploymentFacts.find(store, executions, deploymentId);
-        return new StatusReport(deploymentId, facts.record(), facts.execution(), RolloutProgress.from(facts.history()),
+        return new StatusReport(
+                deploymentId,
+                facts.record(),
+                facts.execution(),
+                RolloutProgress.from(facts.history()),
                 HistoryReport.lines(facts.history()));
     }
 
@@ -83,8 +95,9 @@ public final class OpsService {
         checkOperatorInput(who, note, "--note");
         DeploymentRecord record = running(deploymentId);
         Integer step = record.awaitingApprovalStep();
-        String token = store.approvalToken(deploymentId).orElseThrow(() -> new ApprovalNotPendingException(
-                "deployment " + deploymentId + " is not waiting for approval"));
+        String token = store.approvalToken(deploymentId)
+                .orElseThrow(() ->
+                        new ApprovalNotPendingException("deployment " + deploymentId + " is not waiting for approval"));
         Instant now = clock.instant();
         String message = "approved by " + who + (blank(note) ? "" : ": " + note);
         if (!gates.approve(token, answer("APPROVE", who, now, message))) {
@@ -109,19 +122,34 @@ public final class OpsService {
             return answerRollbackWindow(record, window.get(), OperatorRequest.Kind.ABORT, who, reason);
         }
         Instant now = clock.instant();
-        store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, blankToNull(reason)));
+        store.requestOperatorAction(
+                deploymentId, new OperatorRequest(OperatorRequest.Kind.ABORT, who, now, blankToNull(reason)));
         String message = "aborted by " + who + (blank(reason) ? "" : ": " + reason);
         Optional<String> token = store.approvalToken(deploymentId);
         boolean answered = token.isPresent() && gates.reject(token.get(), ABORTED, message);
         if (token.isPresent()) {
             store.clearApproval(deploymentId);
         }
-        store.append(deploymentId, new TimelineEntry("abort-" + now.toEpochMilli(), now, "AbortRequested",
-                message + (answered ? "; rolling back now (answered the approval gate)" : "; rolls back at the next tick"),
-                null, null, null));
-        return new OperatorAction(deploymentId, who, answered, answered
-                ? "rolling back now: the approval gate was answered"
-                : "rolls back at the next tick (within one analysis period)");
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "abort-" + now.toEpochMilli(),
+                        now,
+                        "AbortRequested",
+                        message
+                                + (answered
+                                        ? "; rolling back now (answered the approval gate)"
+                                        : "; rolls back at the next tick"),
+                        null,
+                        null,
+                        null));
+        return new OperatorAction(
+                deploymentId,
+                who,
+                answered,
+                answered
+                        ? "rolling back now: the approval gate was answered"
+                        : "rolls back at the next tick (within one analysis period)");
     }
 
     /**
@@ -136,19 +164,34 @@ public final class OpsService {
             return answerRollbackWindow(record, window.get(), OperatorRequest.Kind.PROMOTE, who, reason);
         }
         Instant now = clock.instant();
-        store.requestOperatorAction(deploymentId, new OperatorRequest(OperatorRequest.Kind.PROMOTE, who, now, blankToNull(reason)));
+        store.requestOperatorAction(
+                deploymentId, new OperatorRequest(OperatorRequest.Kind.PROMOTE, who, now, blankToNull(reason)));
         String message = "promoted by " + who + (blank(reason) ? "" : ": " + reason);
         Optional<String> token = store.approvalToken(deploymentId);
         boolean answered = token.isPresent() && gates.approve(token.get(), answer("PROMOTE", who, now, message));
         if (token.isPresent()) {
             store.clearApproval(deploymentId);
         }
-        store.append(deploymentId, new TimelineEntry("promote-" + now.toEpochMilli(), now, "PromoteRequested",
-                message + (answered ? "; promoting now (answered the approval gate)" : "; promotes at the next tick"),
-                null, null, null));
-        return new OperatorAction(deploymentId, who, answered, answered
-                ? "promoting now: the approval gate was answered"
-                : "promotes at the next tick (within one analysis period)");
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        "promote-" + now.toEpochMilli(),
+                        now,
+                        "PromoteRequested",
+                        message
+                                + (answered
+                                        ? "; promoting now (answered the approval gate)"
+                                        : "; promotes at the next tick"),
+                        null,
+                        null,
+                        null));
+        return new OperatorAction(
+                deploymentId,
+                who,
+                answered,
+                answered
+                        ? "promoting now: the approval gate was answered"
+                        : "promotes at the next tick (within one analysis period)");
     }
 
     /**
@@ -160,18 +203,23 @@ public final class OpsService {
     public OperatorAction rollback(String service, String who, String reason) {
         checkOperatorInput(who, reason, "--reason");
         if (blank(reason)) {
-            throw new BadRequestException("a rollback needs --reason: it goes on the deployment's record with who asked");
+            throw new BadRequestException(
+                    "a rollback needs --reason: it goes on the deployment's record with who asked");
         }
         Instant now = clock.instant();
-        LockHolder holder = store.lockHolder(service).orElseThrow(() -> new RollbackRefusedException(noWindow(service)));
-        DeploymentRecord record = store.find(holder.deploymentId()).orElseThrow(() -> new RollbackRefusedException(
-                "deployment " + holder.deploymentId() + " holds the lock of " + service + " but has no record; see tollgate lock " + service));
+        LockHolder holder =
+                store.lockHolder(service).orElseThrow(() -> new RollbackRefusedException(noWindow(service)));
+        DeploymentRecord record = store.find(holder.deploymentId())
+                .orElseThrow(() -> new RollbackRefusedException("deployment " + holder.deploymentId()
+                        + " holds the lock of " + service + " but has no record; see tollgate lock " + service));
         Optional<String> token = store.rollbackToken(record.deploymentId());
         if (record.rollbackWindowUntil() == null || token.isEmpty()) {
             throw new RollbackRefusedException("deployment " + record.deploymentId() + " holds the lock of " + service
-                    + " and is not in a rollback window " + (record.status().finished()
-                    ? "(it ended " + record.status() + "): see tollgate lock " + service
-                    : "(RUNNING, still rolling out): roll it back with tollgate abort " + record.deploymentId()));
+                    + " and is not in a rollback window "
+                    + (record.status().finished()
+                            ? "(it ended " + record.status() + "): see tollgate lock " + service
+                            : "(RUNNING, still rolling out): roll it back with tollgate abort "
+                                    + record.deploymentId()));
         }
         if (!record.rollbackWindowOpen(now)) {
             throw new RollbackRefusedException(closed(record));
@@ -184,25 +232,40 @@ public final class OpsService {
      * traffic back at once), {@code PROMOTE} succeeds it (the window closes now). The request goes on
      * the record first, so the rollback's outcome names the operator.
      */
-    private OperatorAction answerRollbackWindow(DeploymentRecord record, String token, OperatorRequest.Kind kind, String who,
-                                                String reason) {
+    private OperatorAction answerRollbackWindow(
+            DeploymentRecord record, String token, OperatorRequest.Kind kind, String who, String reason) {
         String id = record.deploymentId();
         Instant now = clock.instant();
         boolean rollBack = kind == OperatorRequest.Kind.ABORT;
         store.requestOperatorAction(id, new OperatorRequest(kind, who, now, blankToNull(reason)));
         String message = (rollBack ? "rolled back by " : "promoted by ") + who + (blank(reason) ? "" : ": " + reason);
-        boolean answered = rollBack ? gates.reject(token, ROLLED_BACK, message) : gates.approve(token, answer("PROMOTE", who, now, message));
+        boolean answered = rollBack
+                ? gates.reject(token, ROLLED_BACK, message)
+                : gates.approve(token, answer("PROMOTE", who, now, message));
         if (!answered) {
             throw new RollbackRefusedException(closed(record));
         }
-        store.append(id, new TimelineEntry((rollBack ? "rollback-" : "promote-") + now.toEpochMilli(), now,
-                rollBack ? "RollbackRequested" : "PromoteRequested",
-                message + (rollBack ? "; all traffic goes back to the old version now" : "; the rollback window closes now"),
-                null, null, null));
-        return new OperatorAction(id, who, true, rollBack
-                ? "rolling back now: all traffic of " + record.service() + " goes back to the version before " + id
-                        + ", without analysis; follow it with tollgate status " + id
-                : "closing the rollback window now: the old version is retired after what is left of the drain");
+        store.append(
+                id,
+                new TimelineEntry(
+                        (rollBack ? "rollback-" : "promote-") + now.toEpochMilli(),
+                        now,
+                        rollBack ? "RollbackRequested" : "PromoteRequested",
+                        message
+                                + (rollBack
+                                        ? "; all traffic goes back to the old version now"
+                                        : "; the rollback window closes now"),
+                        null,
+                        null,
+                        null));
+        return new OperatorAction(
+                id,
+                who,
+                true,
+                rollBack
+                        ? "rolling back now: all traffic of " + record.service() + " goes back to the version before "
+                                + id + ", without analysis; follow it with tollgate status " + id
+                        : "closing the rollback window now: the old version is retired after what is left of the drain");
     }
 
     private static String closed(DeploymentRecord record) {
@@ -216,7 +279,8 @@ public final class OpsService {
                 .filter(record -> service.equals(record.service()) && record.rollbackWindowUntil() != null)
                 .findFirst()
                 .map(record -> closed(record) + " (it ended " + record.status() + ")")
-                .orElse("no rollback window is open for " + service + ": no deployment of it holds the lock, and none of its "
+                .orElse("no rollback window is open for " + service
+                        + ": no deployment of it holds the lock, and none of its "
                         + "recent ones kept a window (afterPromotion.rollbackWindowSeconds in the spec)");
     }
 
@@ -245,8 +309,9 @@ public final class OpsService {
     }
 
     private DeploymentRecord running(String deploymentId) {
-        DeploymentRecord record = store.find(deploymentId).orElseThrow(() -> new DeploymentNotFoundException(
-                "no deployment " + deploymentId + " in the deployments table"));
+        DeploymentRecord record = store.find(deploymentId)
+                .orElseThrow(() ->
+                        new DeploymentNotFoundException("no deployment " + deploymentId + " in the deployments table"));
         if (record.status() != DeploymentStatus.RUNNING) {
             throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running: it ended "
                     + record.status() + (record.reason() == null ? "" : " (" + record.reason() + ")"));

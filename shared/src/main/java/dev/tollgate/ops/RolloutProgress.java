@@ -33,11 +33,9 @@ public record RolloutProgress(
     }
 
     /** One check; a {@code dryRun} check took no part in the verdict. */
-    public record Check(String name, String verdict, String reason, boolean dryRun) {
-    }
+    public record Check(String name, String verdict, String reason, boolean dryRun) {}
 
-    public record TickDecision(String action, String reason, String decidedBy) {
-    }
+    public record TickDecision(String action, String reason, String decidedBy) {}
 
     /** Reads the history oldest first; events Tollgate does not know are skipped. */
     public static RolloutProgress from(List<ExecutionEvent> history) {
@@ -84,27 +82,34 @@ public record RolloutProgress(
                 }
                 case TickOutputs.DECIDE -> decision = decision(output.path("decision"));
                 case TickOutputs.WATCH -> decision = decision(output.path("watchTick"));
-                case "Promote", "RollBack" -> canaryWeight = output.path("outcome").path("canaryPercent").asInt(canaryWeight);
+                case "Promote", "RollBack" ->
+                    canaryWeight = output.path("outcome").path("canaryPercent").asInt(canaryWeight);
                 default -> {
                     // States before the first step say nothing about weights or verdicts.
                 }
             }
         }
-        return new RolloutProgress(deploymentId, stepCount, stepIndex, canaryWeight, currentState, verdict, decision,
-                awaitingApproval);
+        return new RolloutProgress(
+                deploymentId, stepCount, stepIndex, canaryWeight, currentState, verdict, decision, awaitingApproval);
     }
 
     static TickVerdict verdict(JsonNode verdict) {
         List<Check> checks = new ArrayList<>();
         for (JsonNode check : verdict.path("checks")) {
-            checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(),
+            checks.add(new Check(
+                    check.path("name").asText(),
+                    check.path("verdict").asText(),
+                    check.path("reason").asText(),
                     TickOutputs.isDryRun(check)));
         }
-        return new TickVerdict(verdict.path("verdict").asText(), verdict.path("reason").asText(), checks);
+        return new TickVerdict(
+                verdict.path("verdict").asText(), verdict.path("reason").asText(), checks);
     }
 
     static TickDecision decision(JsonNode decision) {
-        return new TickDecision(decision.path("action").asText(), decision.path("reason").asText(),
+        return new TickDecision(
+                decision.path("action").asText(),
+                decision.path("reason").asText(),
                 decision.path("decidedBy").asText(null));
     }
 
@@ -134,8 +139,10 @@ public record RolloutProgress(
         }
         if (isWatching()) {
             return where + "promoted, watching the new version at 100 % against the old version's history ("
-                    + (lastDecision == null || !"CONTINUE_WATCHING".equals(lastDecision.action()) ? "first tick"
-                    : lastDecision.reason()) + ")";
+                    + (lastDecision == null || !"CONTINUE_WATCHING".equals(lastDecision.action())
+                            ? "first tick"
+                            : lastDecision.reason())
+                    + ")";
         }
         if ("DescribeRollbackAfterPromotion".equals(currentState)) {
             return where + "rolling back after the promotion: the watch found the new version unhealthy";
@@ -155,11 +162,12 @@ public record RolloutProgress(
         if (lastVerdict == null) {
             return where + "baking";
         }
-        return where + switch (lastVerdict.verdict()) {
-            case "PASS" -> "healthy";
-            case "FAIL" -> "failing (" + lastVerdict.reason() + ")";
-            default -> "undecided";
-        };
+        return where
+                + switch (lastVerdict.verdict()) {
+                    case "PASS" -> "healthy";
+                    case "FAIL" -> "failing (" + lastVerdict.reason() + ")";
+                    default -> "undecided";
+                };
     }
 
     /** True while the post-promotion watch runs (the old version still able to serve). */
@@ -167,8 +175,12 @@ public record RolloutProgress(
         return WATCH_STATES.contains(currentState);
     }
 
-    private static final java.util.Set<String> WATCH_STATES = java.util.Set.of("IsWatchedAfterPromotion", "StartWatchAfterPromotion",
-            "WaitForWatchTick", TickOutputs.WATCH, "IsWatchOver");
+    private static final java.util.Set<String> WATCH_STATES = java.util.Set.of(
+            "IsWatchedAfterPromotion",
+            "StartWatchAfterPromotion",
+            "WaitForWatchTick",
+            TickOutputs.WATCH,
+            "IsWatchOver");
 
     /** Rough progress for CodePipeline's percentComplete: steps entered over steps planned. */
     public int percentComplete() {

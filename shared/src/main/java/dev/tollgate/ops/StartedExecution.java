@@ -5,5 +5,4 @@ package dev.tollgate.ops;
  * execution of that name existed with another input or had already ended (ExecutionAlreadyExists);
  * starting the same name with the same input while it runs answers the running one, as on AWS.
  */
-public record StartedExecution(String executionArn, boolean existedBefore) {
-}
+public record StartedExecution(String executionArn, boolean existedBefore) {}

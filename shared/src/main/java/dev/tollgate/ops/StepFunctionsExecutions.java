@@ -33,7 +33,9 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
             // "If StartExecution is called with the same name and input as a running execution, the call
             // succeeds and returns the same response as the original request"
             // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
-            String arn = sfn.startExecution(start -> start.stateMachineArn(stateMachineArn).name(name).input(input)).executionArn();
+            String arn = sfn.startExecution(start ->
+                            start.stateMachineArn(stateMachineArn).name(name).input(input))
+                    .executionArn();
             return new StartedExecution(arn, false);
         } catch (ExecutionAlreadyExistsException exists) {
             // Same name with another input, or the first execution has ended: it is the one to follow.
@@ -61,8 +63,15 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
 
     /** DescribeExecution's answer without its SDK type. */
     public static ExecutionView view(DescribeExecutionResponse execution) {
-        return new ExecutionView(execution.executionArn(), execution.name(), ExecutionState.valueOf(execution.statusAsString()),
-                execution.startDate(), execution.stopDate(), execution.output(), execution.error(), execution.cause());
+        return new ExecutionView(
+                execution.executionArn(),
+                execution.name(),
+                ExecutionState.valueOf(execution.statusAsString()),
+                execution.startDate(),
+                execution.stopDate(),
+                execution.output(),
+                execution.error(),
+                execution.cause());
     }
 
     @Override
@@ -71,10 +80,16 @@ public final class StepFunctionsExecutions implements DeploymentExecutions, Appr
         String nextToken = null;
         do {
             String page = nextToken;
-            GetExecutionHistoryResponse response = call("Step Functions GetExecutionHistory", () -> sfn.getExecutionHistory(get -> get
-                    .executionArn(executionArn).maxResults(1000).includeExecutionData(true).nextToken(page)));
+            GetExecutionHistoryResponse response = call(
+                    "Step Functions GetExecutionHistory",
+                    () -> sfn.getExecutionHistory(get -> get.executionArn(executionArn)
+                            .maxResults(1000)
+                            .includeExecutionData(true)
+                            .nextToken(page)));
             for (HistoryEvent event : response.events()) {
-                events.add(event(event, events.isEmpty() ? null : events.get(events.size() - 1).stateName()));
+                events.add(event(
+                        event,
+                        events.isEmpty() ? null : events.get(events.size() - 1).stateName()));
             }
             nextToken = response.nextToken();
         } while (nextToken != null && !nextToken.isEmpty());

@@ -22,8 +22,7 @@ public final class TickOutputs {
     /** The state that judged a tick before {@code Decide} did (executions started by earlier versions). */
     public static final String EARLIER_ANALYZE_STEP = "AnalyzeStep";
 
-    private TickOutputs() {
-    }
+    private TickOutputs() {}
 
     /** The events whose payload a reader of ticks reads: state outputs, and the Decide function's answer. */
     public static boolean worthReading(ExecutionEvent event) {
@@ -31,7 +30,8 @@ public final class TickOutputs {
     }
 
     private static boolean isDecideAnswer(ExecutionEvent event) {
-        return event.is("LambdaFunctionSucceeded") && (DECIDE.equals(event.stateName()) || WATCH.equals(event.stateName()));
+        return event.is("LambdaFunctionSucceeded")
+                && (DECIDE.equals(event.stateName()) || WATCH.equals(event.stateName()));
     }
 
     /** The verdict an event carries: the Decide function's answer, or an earlier AnalyzeStep's output; else a missing node. */
@@ -50,7 +50,8 @@ public final class TickOutputs {
         if (!event.stateExited()) {
             return MissingNode.getInstance();
         }
-        return DECIDE.equals(event.stateName()) ? payload.path("decision")
+        return DECIDE.equals(event.stateName())
+                ? payload.path("decision")
                 : WATCH.equals(event.stateName()) ? payload.path("watchTick") : MissingNode.getInstance();
     }
 
@@ -59,12 +60,19 @@ public final class TickOutputs {
      * {@code indent}; dry-run checks last, each marked {@code dry run}, since they took no part in the verdict.
      */
     public static String describeVerdict(JsonNode verdict, String indent) {
-        StringBuilder text = new StringBuilder("verdict ").append(verdict.path("verdict").asText());
+        StringBuilder text =
+                new StringBuilder("verdict ").append(verdict.path("verdict").asText());
         for (boolean dryRuns : new boolean[] {false, true}) {
             for (JsonNode check : verdict.path("checks")) {
                 if (isDryRun(check) == dryRuns) {
-                    text.append('\n').append(indent).append(dryRuns ? "dry run " : "").append(check.path("verdict").asText())
-                            .append(' ').append(check.path("name").asText()).append(": ").append(check.path("reason").asText());
+                    text.append('\n')
+                            .append(indent)
+                            .append(dryRuns ? "dry run " : "")
+                            .append(check.path("verdict").asText())
+                            .append(' ')
+                            .append(check.path("name").asText())
+                            .append(": ")
+                            .append(check.path("reason").asText());
                 }
             }
         }

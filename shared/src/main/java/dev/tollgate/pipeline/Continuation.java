@@ -23,6 +23,7 @@ record Continuation(String executionArn, String deploymentId) {
         if (!node.hasNonNull("executionArn")) {
             throw new BadRequestException("the continuation token names no execution");
         }
-        return new Continuation(node.get("executionArn").asText(), node.path("deploymentId").asText(null));
+        return new Continuation(
+                node.get("executionArn").asText(), node.path("deploymentId").asText(null));
     }
 }

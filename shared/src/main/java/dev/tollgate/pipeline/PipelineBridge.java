@@ -38,7 +38,8 @@ public final class PipelineBridge {
     private final DeploymentExecutions executions;
     private final SpecValidator validator;
 
-    public PipelineBridge(PipelineJobs jobs, ArtifactStore artifacts, DeploymentExecutions executions, SpecValidator validator) {
+    public PipelineBridge(
+            PipelineJobs jobs, ArtifactStore artifacts, DeploymentExecutions executions, SpecValidator validator) {
         this.jobs = jobs;
         this.specs = new SpecSource(artifacts);
         this.executions = executions;
@@ -46,8 +47,14 @@ public final class PipelineBridge {
     }
 
     /** The answer the bridge decided on, before it is sent. */
-    private record Reply(Result result, String summary, String executionArn, String continuationToken, int percentComplete,
-                         Map<String, String> outputVariables, FailureType failureType) {
+    private record Reply(
+            Result result,
+            String summary,
+            String executionArn,
+            String continuationToken,
+            int percentComplete,
+            Map<String, String> outputVariables,
+            FailureType failureType) {
 
         static Reply inProgress(String summary, String executionArn, String token, int percent) {
             return new Reply(Result.IN_PROGRESS, summary, executionArn, token, percent, null, null);
@@ -65,12 +72,14 @@ public final class PipelineBridge {
         } catch (InvalidSpecException | PipelineConfigurationException misconfigured) {
             reply = Reply.failure(FailureType.ConfigurationError, misconfigured.getMessage(), null);
         } catch (RuntimeException failure) {
-            // Not while SnapStart priming runs: its empty answers (an execution without an ARN) end here, and priming writes nothing.
+            // Not while SnapStart priming runs: its empty answers (an execution without an ARN) end here, and priming
+            // writes nothing.
             if (!(failure instanceof dev.tollgate.errors.TollgateException) && !Priming.active()) {
                 System.err.println("pipeline bridge: unexpected failure for job " + job.jobId());
                 failure.printStackTrace();
             }
-            reply = Reply.failure(FailureType.JobFailed, "Tollgate could not run the deployment: " + describe(failure), null);
+            reply = Reply.failure(
+                    FailureType.JobFailed, "Tollgate could not run the deployment: " + describe(failure), null);
         }
         try {
             send(job.jobId(), reply);
@@ -90,7 +99,9 @@ public final class PipelineBridge {
     private Reply start(PipelineJob job) {
         JsonNode request = specs.read(job);
         DeploymentSpec spec = validator.validate(request);
-        String executionArn = executions.start(executionName(job.jobId()), Json.write(request)).executionArn();
+        String executionArn = executions
+                .start(executionName(job.jobId()), Json.write(request))
+                .executionArn();
         return follow(new Continuation(executionArn, spec.deploymentId()));
     }
 
@@ -102,11 +113,20 @@ public final class PipelineBridge {
             found = executions.describe(executionArn);
         } catch (RetryableException unavailable) {
             // The deployment goes on without us: report "in progress" and look again at the next call.
-            return Reply.inProgress(truncate("status unavailable for a moment (" + unavailable.getMessage() + "); checking again | "
-                    + link, MAX_SUMMARY), executionArn, continuation.token(), 0);
+            return Reply.inProgress(
+                    truncate(
+                            "status unavailable for a moment (" + unavailable.getMessage() + "); checking again | "
+                                    + link,
+                            MAX_SUMMARY),
+                    executionArn,
+                    continuation.token(),
+                    0);
         }
         if (found.isEmpty()) {
-            return Reply.failure(FailureType.JobFailed, "the deployment's execution " + executionArn + " does not exist", executionArn);
+            return Reply.failure(
+                    FailureType.JobFailed,
+                    "the deployment's execution " + executionArn + " does not exist",
+                    executionArn);
         }
         ExecutionView execution = found.get();
         if (execution.state().running()) {
@@ -114,16 +134,25 @@ public final class PipelineBridge {
             try {
                 progress = RolloutProgress.from(executions.history(executionArn));
             } catch (RetryableException unavailable) {
-                return Reply.inProgress(truncate("running; progress unavailable for a moment | " + link, MAX_SUMMARY), executionArn,
-                        continuation.token(), 0);
+                return Reply.inProgress(
+                        truncate("running; progress unavailable for a moment | " + link, MAX_SUMMARY),
+                        executionArn,
+                        continuation.token(),
+                        0);
             }
-            return Reply.inProgress(truncate(progress.summary() + " | " + link, MAX_SUMMARY), executionArn, continuation.token(),
+            return Reply.inProgress(
+                    truncate(progress.summary() + " | " + link, MAX_SUMMARY),
+                    executionArn,
+                    continuation.token(),
                     progress.percentComplete());
         }
         if (execution.state() == dev.tollgate.ops.ExecutionState.SUCCEEDED) {
             return succeeded(execution, continuation);
         }
-        return Reply.failure(FailureType.JobFailed, truncate(failureReason(execution) + " | " + link, MAX_FAILURE_MESSAGE), executionArn);
+        return Reply.failure(
+                FailureType.JobFailed,
+                truncate(failureReason(execution) + " | " + link, MAX_FAILURE_MESSAGE),
+                executionArn);
     }
 
     private static Reply succeeded(ExecutionView execution, Continuation continuation) {
@@ -131,10 +160,13 @@ public final class PipelineBridge {
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put("deploymentId", outcome.path("deploymentId").asText(String.valueOf(continuation.deploymentId())));
         variables.put("outcome", outcome.path("status").asText("PROMOTED"));
-        variables.put("finalWeight", Integer.toString(outcome.path("canaryPercent").asInt(100)));
+        variables.put(
+                "finalWeight", Integer.toString(outcome.path("canaryPercent").asInt(100)));
         variables.put("executionArn", execution.executionArn());
-        String summary = variables.get("outcome") + " at " + variables.get("finalWeight") + " %: " + outcome.path("reason").asText("");
-        return new Reply(Result.SUCCEEDED, truncate(summary, MAX_SUMMARY), execution.executionArn(), null, 100, variables, null);
+        String summary = variables.get("outcome") + " at " + variables.get("finalWeight") + " %: "
+                + outcome.path("reason").asText("");
+        return new Reply(
+                Result.SUCCEEDED, truncate(summary, MAX_SUMMARY), execution.executionArn(), null, 100, variables, null);
     }
 
     /** The reason as an operator reads it: the rollback's cause with the failing check's numbers, or the error's message. */
@@ -143,10 +175,12 @@ public final class PipelineBridge {
         String error = execution.error() == null ? "" : execution.error();
         return switch (error) {
             case "RolledBack" -> "rolled back: " + cause;
-            // The cause starts "dry run: nothing deployed": the job fails so that no later stage takes it for a release.
+            // The cause starts "dry run: nothing deployed": the job fails so that no later stage takes it for a
+            // release.
             case "DryRun" -> cause;
             case "DeploymentFailed" -> "deployment failed, traffic restored to the old version: " + cause;
-            case "ManualInterventionRequired" -> "rollback failed, manual intervention required (the lock stays held): " + cause;
+            case "ManualInterventionRequired" ->
+                "rollback failed, manual intervention required (the lock stays held): " + cause;
             case "" -> "the execution ended " + execution.state();
             default -> "refused: " + shortName(error) + ": " + cause;
         };
@@ -155,8 +189,13 @@ public final class PipelineBridge {
     private void send(String jobId, Reply reply) {
         switch (reply.result()) {
             case SUCCEEDED -> jobs.succeed(jobId, reply.outputVariables(), reply.summary(), reply.executionArn());
-            case IN_PROGRESS -> jobs.continueLater(jobId, reply.continuationToken(), reply.summary(), reply.executionArn(),
-                    reply.percentComplete());
+            case IN_PROGRESS ->
+                jobs.continueLater(
+                        jobId,
+                        reply.continuationToken(),
+                        reply.summary(),
+                        reply.executionArn(),
+                        reply.percentComplete());
             default -> jobs.fail(jobId, reply.failureType(), reply.summary(), reply.executionArn());
         }
     }

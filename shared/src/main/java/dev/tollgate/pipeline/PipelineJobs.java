@@ -12,7 +12,8 @@ public interface PipelineJobs {
     void succeed(String jobId, Map<String, String> outputVariables, String summary, String externalExecutionId);
 
     /** The action is in progress: CodePipeline calls again with {@code continuationToken}. */
-    void continueLater(String jobId, String continuationToken, String summary, String externalExecutionId, int percentComplete);
+    void continueLater(
+            String jobId, String continuationToken, String summary, String externalExecutionId, int percentComplete);
 
     void fail(String jobId, FailureType type, String message, String externalExecutionId);
 }

@@ -43,15 +43,20 @@ public final class S3ArtifactStore implements ArtifactStore {
             throw new PipelineConfigurationException("the input artifact " + artifact.name() + " is not in S3");
         }
         if (credentials == null) {
-            throw new PipelineConfigurationException("the job carries no artifact credentials to read " + artifact.name());
+            throw new PipelineConfigurationException(
+                    "the job carries no artifact credentials to read " + artifact.name());
         }
         AwsCredentials session = credentials.sessionToken() == null
                 ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
-                : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
+                : AwsSessionCredentials.create(
+                        credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken());
         // Path-style addressing when an endpoint is set (the local stack); virtual-hosted on AWS.
-        boolean localEndpoint = clients.environment().get(AwsClients.ENDPOINT_URL).isPresent();
-        try (S3Client s3 = clients.build(S3Client.builder().forcePathStyle(localEndpoint), StaticCredentialsProvider.create(session));
-             ResponseInputStream<GetObjectResponse> zip = s3.getObject(get -> get.bucket(artifact.bucketName()).key(artifact.objectKey()))) {
+        boolean localEndpoint =
+                clients.environment().get(AwsClients.ENDPOINT_URL).isPresent();
+        try (S3Client s3 = clients.build(
+                        S3Client.builder().forcePathStyle(localEndpoint), StaticCredentialsProvider.create(session));
+                ResponseInputStream<GetObjectResponse> zip =
+                        s3.getObject(get -> get.bucket(artifact.bucketName()).key(artifact.objectKey()))) {
             return find(zip, normalise(path));
         } catch (NoSuchKeyException missing) {
             throw new PipelineConfigurationException("the input artifact " + artifact.name() + " is missing from s3://"

@@ -26,6 +26,7 @@ public final class SpecSource {
      * included: an inline spec longer than that cannot be in a pipeline at all, and belongs in a file.
      */
     public static final int MAX_USER_PARAMETERS_CHARACTERS = 1_000;
+
     private static final Set<String> REFERENCE_FIELDS = Set.of(SPEC_FILE, "artifact", "deploymentId");
 
     private final ArtifactStore artifacts;
@@ -43,10 +44,15 @@ public final class SpecSource {
         }
         int characters = parameters.codePointCount(0, parameters.length());
         if (characters > MAX_USER_PARAMETERS_CHARACTERS) {
-            throw new PipelineConfigurationException(String.format(java.util.Locale.ROOT, "UserParameters is %,d characters long, "
-                    + "and CodePipeline allows %,d in an action's configuration value", characters, MAX_USER_PARAMETERS_CHARACTERS)
-                    + ": put the spec in a file of the input "
-                    + "artifact and name it instead, {\"specFile\": \"deploy/tollgate-spec.json\"} (see docs/pipeline.md)");
+            throw new PipelineConfigurationException(
+                    String.format(
+                                    java.util.Locale.ROOT,
+                                    "UserParameters is %,d characters long, "
+                                            + "and CodePipeline allows %,d in an action's configuration value",
+                                    characters,
+                                    MAX_USER_PARAMETERS_CHARACTERS)
+                            + ": put the spec in a file of the input "
+                            + "artifact and name it instead, {\"specFile\": \"deploy/tollgate-spec.json\"} (see docs/pipeline.md)");
         }
         JsonNode node = json(parameters, "UserParameters");
         if (!node.isObject()) {
@@ -72,8 +78,10 @@ public final class SpecSource {
             throw new PipelineConfigurationException("UserParameters.specFile is empty");
         }
         InputArtifact artifact = artifact(job, node.path("artifact").asText(null));
-        String text = artifacts.readFile(artifact, job.credentials(), path).orElseThrow(() -> new PipelineConfigurationException(
-                "the input artifact " + artifact.name() + " has no file " + path));
+        String text = artifacts
+                .readFile(artifact, job.credentials(), path)
+                .orElseThrow(() -> new PipelineConfigurationException(
+                        "the input artifact " + artifact.name() + " has no file " + path));
         JsonNode spec = json(text, path + " in the input artifact " + artifact.name());
         if (node.hasNonNull("deploymentId") && spec.isObject()) {
             ((ObjectNode) spec).put("deploymentId", node.get("deploymentId").asText());
@@ -83,13 +91,17 @@ public final class SpecSource {
 
     private static InputArtifact artifact(PipelineJob job, String name) {
         if (job.inputArtifacts().isEmpty()) {
-            throw new PipelineConfigurationException("UserParameters names a specFile but the action has no input artifact");
+            throw new PipelineConfigurationException(
+                    "UserParameters names a specFile but the action has no input artifact");
         }
         if (name == null) {
             return job.inputArtifacts().get(0);
         }
-        return job.inputArtifacts().stream().filter(artifact -> name.equals(artifact.name())).findFirst()
-                .orElseThrow(() -> new PipelineConfigurationException("no input artifact named " + name + "; the action has "
+        return job.inputArtifacts().stream()
+                .filter(artifact -> name.equals(artifact.name()))
+                .findFirst()
+                .orElseThrow(() -> new PipelineConfigurationException("no input artifact named " + name
+                        + "; the action has "
                         + job.inputArtifacts().stream().map(InputArtifact::name).toList()));
     }
 

@@ -5,8 +5,7 @@ import java.util.Random;
 /** Binomial draws for request and error counts, exact for small counts and by the normal approximation for large ones. */
 final class Sampling {
 
-    private Sampling() {
-    }
+    private Sampling() {}
 
     static long binomial(long trials, double probability, Random random) {
         if (trials <= 0 || probability <= 0) {

@@ -36,8 +36,7 @@ public final class StepSimulator {
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     /** What one simulated step came to: PASS, FAIL or UNDECIDED, after how many periods, and when the evidence alone sufficed. */
-    public record Run(Verdict outcome, int periodsToDecision, int periodsToEvidence) {
-    }
+    public record Run(Verdict outcome, int periodsToDecision, int periodsToEvidence) {}
 
     private final DeploymentSpec spec;
     private final TrafficProfile traffic;
@@ -54,7 +53,8 @@ public final class StepSimulator {
         List<MetricSpec> metrics = spec.analysis().metrics();
         this.statisticNoise = new double[metrics.size()];
         for (int index = 0; index < metrics.size(); index++) {
-            statisticNoise[index] = metrics.get(index).kind() == MetricKind.STATISTIC ? logNoise(traffic.series(index, "bv")) : 0;
+            statisticNoise[index] =
+                    metrics.get(index).kind() == MetricKind.STATISTIC ? logNoise(traffic.series(index, "bv")) : 0;
         }
     }
 
@@ -79,23 +79,33 @@ public final class StepSimulator {
                 observations.add(series.get(index).observations(metrics.get(index)));
             }
             Instant now = START.plusSeconds((long) period * tick);
-            StepVerdict verdict = DryRunChecks.judge(judge, new StepEvidence(spec.analysis(), step, step.weight(), observations,
-                    Map.of(), now));
+            StepVerdict verdict = DryRunChecks.judge(
+                    judge, new StepEvidence(spec.analysis(), step, step.weight(), observations, Map.of(), now));
             if (evidence < 0 && verdict.verdict() == Verdict.PASS && verdict.minimumSampleReached()) {
                 evidence = tick;
             }
             Decision decision = new DecisionPolicy().decide(spec, progress, verdict, Optional.empty(), now);
             if (decision.action() != Action.CONTINUE_BAKING) {
-                Verdict outcome = verdict.verdict() == Verdict.FAIL ? Verdict.FAIL
-                        : verdict.verdict() == Verdict.PASS && verdict.minimumSampleReached() ? Verdict.PASS : Verdict.INCONCLUSIVE;
+                Verdict outcome = verdict.verdict() == Verdict.FAIL
+                        ? Verdict.FAIL
+                        : verdict.verdict() == Verdict.PASS && verdict.minimumSampleReached()
+                                ? Verdict.PASS
+                                : Verdict.INCONCLUSIVE;
                 return new Run(outcome, tick, evidence);
             }
         }
         return new Run(Verdict.INCONCLUSIVE, maxPeriods, evidence);
     }
 
-    private void simulatePeriod(int index, MetricSpec metric, Instant drawn, Instant at, double weight, Regression regression,
-                                Random random, SimulatedSeries series) {
+    private void simulatePeriod(
+            int index,
+            MetricSpec metric,
+            Instant drawn,
+            Instant at,
+            double weight,
+            Regression regression,
+            Random random,
+            SimulatedSeries series) {
         boolean worse = metric.direction() == Direction.INCREASE_IS_BAD;
         if (metric.kind() == MetricKind.RATIO) {
             double requests = traffic.valueAt(index, "bd", drawn);
@@ -107,8 +117,12 @@ public final class StepSimulator {
             long canaryRequests = Sampling.binomial(Math.round(requests), weight, random);
             long baselineRequests = Math.round(requests) - canaryRequests;
             double canaryRate = Math.min(1, worse ? rate * regression.errorFactor() : rate);
-            series.add(at, Sampling.binomial(canaryRequests, canaryRate, random), canaryRequests,
-                    Sampling.binomial(baselineRequests, rate, random), baselineRequests);
+            series.add(
+                    at,
+                    Sampling.binomial(canaryRequests, canaryRate, random),
+                    canaryRequests,
+                    Sampling.binomial(baselineRequests, rate, random),
+                    baselineRequests);
             return;
         }
         double value = traffic.valueAt(index, "bv", drawn);
@@ -120,7 +134,11 @@ public final class StepSimulator {
         double canary = value * factor * Math.exp(noise / Math.sqrt(weight) * random.nextGaussian());
         double baseline = value * Math.exp(noise / Math.sqrt(1 - weight) * random.nextGaussian());
         double samples = traffic.valueAt(index, "bs", drawn);
-        series.add(at, canary, Double.isNaN(samples) ? Double.NaN : Math.max(1, Math.round(samples * weight)), baseline,
+        series.add(
+                at,
+                canary,
+                Double.isNaN(samples) ? Double.NaN : Math.max(1, Math.round(samples * weight)),
+                baseline,
                 Double.isNaN(samples) ? Double.NaN : Math.max(1, Math.round(samples * (1 - weight))));
     }
 
@@ -142,7 +160,8 @@ public final class StepSimulator {
             return 0;
         }
         double mean = ratios.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double variance = ratios.stream().mapToDouble(r -> (r - mean) * (r - mean)).sum() / (ratios.size() - 1);
+        double variance =
+                ratios.stream().mapToDouble(r -> (r - mean) * (r - mean)).sum() / (ratios.size() - 1);
         return Math.sqrt(variance / 2);
     }
 
@@ -164,12 +183,21 @@ public final class StepSimulator {
 
         MetricObservations observations(MetricSpec metric) {
             if (metric.kind() == MetricKind.RATIO) {
-                return MetricObservations.ratio(metric, series(canaryFirst), series(canarySecond), series(baselineFirst),
+                return MetricObservations.ratio(
+                        metric,
+                        series(canaryFirst),
+                        series(canarySecond),
+                        series(baselineFirst),
                         series(baselineSecond));
             }
-            boolean counted = MetricObservations.usesSampleCounts(metric) && canarySecond.stream().noneMatch(count -> Double.isNaN(count));
-            return MetricObservations.statistic(metric, series(canaryFirst), series(baselineFirst),
-                    counted ? series(canarySecond) : MetricSeries.EMPTY, counted ? series(baselineSecond) : MetricSeries.EMPTY);
+            boolean counted = MetricObservations.usesSampleCounts(metric)
+                    && canarySecond.stream().noneMatch(count -> Double.isNaN(count));
+            return MetricObservations.statistic(
+                    metric,
+                    series(canaryFirst),
+                    series(baselineFirst),
+                    counted ? series(canarySecond) : MetricSeries.EMPTY,
+                    counted ? series(baselineSecond) : MetricSeries.EMPTY);
         }
 
         private MetricSeries series(List<Double> values) {

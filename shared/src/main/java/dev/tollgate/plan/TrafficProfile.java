@@ -28,12 +28,15 @@ public record TrafficProfile(int periodSeconds, Instant from, Instant to, Map<St
         List<SeriesQuery> queries = new ArrayList<>();
         for (int index = 0; index < spec.analysis().metrics().size(); index++) {
             AnalysisService.queriesFor(index, spec.analysis().metrics().get(index)).stream()
-                    .filter(query -> query.id().endsWith("_bn") || query.id().endsWith("_bd") || query.id().endsWith("_bv")
+                    .filter(query -> query.id().endsWith("_bn")
+                            || query.id().endsWith("_bd")
+                            || query.id().endsWith("_bv")
                             || query.id().endsWith("_bs"))
                     .forEach(queries::add);
         }
         int period = spec.analysis().periodSeconds();
-        return new TrafficProfile(period, from, to, queries.isEmpty() ? Map.of() : metrics.series(queries, from, to, period));
+        return new TrafficProfile(
+                period, from, to, queries.isEmpty() ? Map.of() : metrics.series(queries, from, to, period));
     }
 
     public MetricSeries series(int metricIndex, String part) {

@@ -42,8 +42,7 @@ public final class InvocationWarmUp {
 
     private static final String SUBSEGMENT = "## handleRequest";
 
-    private InvocationWarmUp() {
-    }
+    private InvocationWarmUp() {}
 
     public static void run(Correlation correlation) {
         // Class initialisation only: the aspects read their settings; the recorder is what their first use builds.

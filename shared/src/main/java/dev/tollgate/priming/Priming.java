@@ -28,6 +28,7 @@ public final class Priming implements Resource {
 
     /** CRaC holds resources weakly: these references keep every registered warm-up alive until the snapshot. */
     private static final List<Priming> REGISTERED = new CopyOnWriteArrayList<>();
+
     private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
 
     private final Runnable warmUp;

@@ -32,15 +32,16 @@ public final class SharedWarmUp {
     /** The sample events of {@code events/}, bundled in every function jar under this path. */
     static final String EVENTS = "/dev/tollgate/priming/events/";
 
-    private SharedWarmUp() {
-    }
+    private SharedWarmUp() {}
 
     public static void run() {
         DeploymentSpec spec = new SpecValidator().validate(Json.tree(sampleEvent("validate-request.json")));
         Json.read(Json.write(spec), DeploymentSpec.class);
         int period = spec.analysis().periodSeconds();
-        StepProgress progress = StepProgress.started(0, spec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
-        StepVerdict verdict = new AnalysisService(new SyntheticMetrics(), new SequentialJudge(), Clock.systemUTC()).analyse(spec, progress);
+        StepProgress progress =
+                StepProgress.started(0, spec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
+        StepVerdict verdict = new AnalysisService(new SyntheticMetrics(), new SequentialJudge(), Clock.systemUTC())
+                .analyse(spec, progress);
         Json.read(Json.write(verdict), StepVerdict.class);
     }
 
@@ -60,7 +61,8 @@ public final class SharedWarmUp {
     static final class SyntheticMetrics implements MetricSource {
 
         @Override
-        public Map<String, MetricSeries> series(List<SeriesQuery> queries, Instant start, Instant end, int periodSeconds) {
+        public Map<String, MetricSeries> series(
+                List<SeriesQuery> queries, Instant start, Instant end, int periodSeconds) {
             Map<String, MetricSeries> series = new LinkedHashMap<>();
             for (SeriesQuery query : queries) {
                 List<Instant> timestamps = new ArrayList<>();

@@ -40,8 +40,15 @@ public final class DynamoReleaseStore implements ReleaseStore {
     @Override
     public boolean create(ReleaseRecord record) {
         try {
-            dynamo.putItem(put -> put.tableName(tableName).item(Map.of(DynamoDeploymentStore.KEY, s(key(record.releaseId())),
-                    "document", s(Json.write(record)), "version", n(1))).conditionExpression("attribute_not_exists(pk)"));
+            dynamo.putItem(put -> put.tableName(tableName)
+                    .item(Map.of(
+                            DynamoDeploymentStore.KEY,
+                            s(key(record.releaseId())),
+                            "document",
+                            s(Json.write(record)),
+                            "version",
+                            n(1)))
+                    .conditionExpression("attribute_not_exists(pk)"));
             return true;
         } catch (ConditionalCheckFailedException exists) {
             return false;
@@ -55,31 +62,42 @@ public final class DynamoReleaseStore implements ReleaseStore {
         return read(releaseId).map(Versioned::record);
     }
 
-    private record Versioned(ReleaseRecord record, long version) {
-    }
+    private record Versioned(ReleaseRecord record, long version) {}
 
     private Optional<Versioned> read(String releaseId) {
-        GetItemResponse response = call("DynamoDB GetItem", () -> dynamo.getItem(get -> get.tableName(tableName)
-                .key(Map.of(DynamoDeploymentStore.KEY, s(key(releaseId)))).consistentRead(true)));
+        GetItemResponse response = call(
+                "DynamoDB GetItem",
+                () -> dynamo.getItem(get -> get.tableName(tableName)
+                        .key(Map.of(DynamoDeploymentStore.KEY, s(key(releaseId))))
+                        .consistentRead(true)));
         if (!response.hasItem() || response.item().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Versioned(Json.read(response.item().get("document").s(), ReleaseRecord.class),
+        return Optional.of(new Versioned(
+                Json.read(response.item().get("document").s(), ReleaseRecord.class),
                 Long.parseLong(response.item().get("version").n())));
     }
 
     @Override
     public ReleaseRecord update(String releaseId, UnaryOperator<ReleaseRecord> change) {
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Versioned current = read(releaseId).orElseThrow(() -> new IllegalStateException("no release " + releaseId + " recorded"));
+            Versioned current = read(releaseId)
+                    .orElseThrow(() -> new IllegalStateException("no release " + releaseId + " recorded"));
             ReleaseRecord changed = change.apply(current.record());
             if (changed.equals(current.record())) {
                 return changed;
             }
             try {
-                dynamo.putItem(put -> put.tableName(tableName).item(Map.of(DynamoDeploymentStore.KEY, s(key(releaseId)),
-                                "document", s(Json.write(changed)), "version", n(current.version() + 1)))
-                        .conditionExpression("version = :read").expressionAttributeValues(Map.of(":read", n(current.version()))));
+                dynamo.putItem(put -> put.tableName(tableName)
+                        .item(Map.of(
+                                DynamoDeploymentStore.KEY,
+                                s(key(releaseId)),
+                                "document",
+                                s(Json.write(changed)),
+                                "version",
+                                n(current.version() + 1)))
+                        .conditionExpression("version = :read")
+                        .expressionAttributeValues(Map.of(":read", n(current.version()))));
                 return changed;
             } catch (ConditionalCheckFailedException concurrent) {
                 // Another writer came first: apply the change again to what it wrote.
@@ -87,8 +105,8 @@ public final class DynamoReleaseStore implements ReleaseStore {
                 throw AwsErrors.translate("DynamoDB PutItem", failure);
             }
         }
-        throw new RetryableException("release " + releaseId + " was written by others " + MAX_WRITE_ATTEMPTS + " times while this "
-                + "change was made; try again");
+        throw new RetryableException("release " + releaseId + " was written by others " + MAX_WRITE_ATTEMPTS
+                + " times while this " + "change was made; try again");
     }
 
     private static AttributeValue s(String value) {

@@ -14,7 +14,10 @@ import java.util.List;
  * status event answers when it ends otherwise. All empty for a deployment on its own. A token is an opaque handle to
  * the parent's waiting task, not a secret of the team's.
  */
-public record ReleaseMembership(@Nullable String releaseId, @Nullable Integer wave, @Nullable String taskToken) {
+public record ReleaseMembership(
+        @Nullable String releaseId,
+        @Nullable Integer wave,
+        @Nullable String taskToken) {
 
     public static final ReleaseMembership NONE = new ReleaseMembership(null, null, null);
     /** The field Step Functions' console links a child execution to its parent by. */
@@ -32,7 +35,8 @@ public record ReleaseMembership(@Nullable String releaseId, @Nullable Integer wa
         for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("spec") && !name.equals("release") && !name.equals(STARTED_BY)) {
-                violations.add(new Violation("$." + name, "unknown field beside a release's target", "spec and release only"));
+                violations.add(
+                        new Violation("$." + name, "unknown field beside a release's target", "spec and release only"));
             }
         }
         if (!request.path("spec").isObject()) {
@@ -53,8 +57,13 @@ public record ReleaseMembership(@Nullable String releaseId, @Nullable Integer wa
 
     private static String text(JsonNode release, String field, int maxCharacters, List<Violation> violations) {
         JsonNode value = release == null ? null : release.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank() || value.asText().length() > maxCharacters) {
-            violations.add(new Violation("$.release." + field, "missing, blank or longer than " + maxCharacters + " characters",
+        if (value == null
+                || !value.isTextual()
+                || value.asText().isBlank()
+                || value.asText().length() > maxCharacters) {
+            violations.add(new Violation(
+                    "$.release." + field,
+                    "missing, blank or longer than " + maxCharacters + " characters",
                     "a string set by the release state machine"));
             return null;
         }

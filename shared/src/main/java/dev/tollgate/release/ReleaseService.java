@@ -27,7 +27,6 @@ import dev.tollgate.spec.ReleaseSpec;
 import dev.tollgate.spec.ReleaseSpec.OnFailure;
 import dev.tollgate.spec.ReleaseSpec.OnLockHeld;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,6 +46,7 @@ public final class ReleaseService {
     public static final int ROLLBACK_CHECKS = ReleaseBudget.ROLLBACK_CHECKS;
     /** The error a child's failure reaches the parent with when its execution ended without one (aborted, timed out). */
     public static final String CHILD_ENDED = "ChildExecutionEnded";
+
     private static final int MAX_REASON_CHARACTERS = 512;
 
     private final ReleaseStore releases;
@@ -58,8 +58,15 @@ public final class ReleaseService {
     private final Clock clock;
     private final String homeRegion;
 
-    public ReleaseService(ReleaseStore releases, DeploymentStore deployments, OpsService ops, DeploymentExecutions executions,
-                          ApprovalGates gates, DeploymentEvents events, Clock clock, String homeRegion) {
+    public ReleaseService(
+            ReleaseStore releases,
+            DeploymentStore deployments,
+            OpsService ops,
+            DeploymentExecutions executions,
+            ApprovalGates gates,
+            DeploymentEvents events,
+            Clock clock,
+            String homeRegion) {
         this.releases = releases;
         this.deployments = deployments;
         this.ops = ops;
@@ -88,31 +95,45 @@ public final class ReleaseService {
     public void startWave(String releaseId, int wave) {
         ReleaseRecord record = releases.update(releaseId, current -> {
             requireRunning(current, "wave " + wave + " was not started");
-            return current.withWave(wave, state -> state.status() == WaveStatus.PENDING ? state.with(WaveStatus.RUNNING) : state);
+            return current.withWave(
+                    wave, state -> state.status() == WaveStatus.PENDING ? state.with(WaveStatus.RUNNING) : state);
         });
-        publish(record, DeploymentEvent.Type.WAVE_STARTED, wave, "RUNNING", "wave " + wave + " of " + record.waves().size()
-                + " started: " + record.wave(wave).targets().size() + " targets", record.wave(wave).targets());
+        publish(
+                record,
+                DeploymentEvent.Type.WAVE_STARTED,
+                wave,
+                "RUNNING",
+                "wave " + wave + " of " + record.waves().size() + " started: "
+                        + record.wave(wave).targets().size() + " targets",
+                record.wave(wave).targets());
     }
 
     /** Whether a target may start now: its service's lock free where it runs (or its own), the release still running. */
-    public record LockCheck(boolean free, int checks) {
-    }
+    public record LockCheck(boolean free, int checks) {}
 
     public LockCheck checkLock(String releaseId, String deploymentId, String serviceLock) {
         ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
         requireRunning(record, deploymentId + " was not started");
         Optional<LockHolder> holder = deployments.lockHolder(serviceLock);
         if (holder.isEmpty() || holder.get().deploymentId().equals(deploymentId)) {
-            releases.update(releaseId, current -> current.withTarget(deploymentId, target -> target.with(TargetStatus.RUNNING, null)));
+            releases.update(
+                    releaseId,
+                    current -> current.withTarget(deploymentId, target -> target.with(TargetStatus.RUNNING, null)));
             return new LockCheck(true, target(record, deploymentId).lockChecks());
         }
-        String held = "the lock of " + serviceLock + " is held by deployment " + holder.get().deploymentId() + " (since "
-                + holder.get().acquiredAt() + ")";
+        String held = "the lock of " + serviceLock + " is held by deployment "
+                + holder.get().deploymentId() + " (since " + holder.get().acquiredAt() + ")";
         int checks = target(record, deploymentId).lockChecks() + 1;
         if (record.onLockHeld() == OnLockHeld.FAIL || checks >= ReleaseSpec.LOCK_CHECKS) {
-            String reason = held + (record.onLockHeld() == OnLockHeld.FAIL ? "; onLockHeld is FAIL"
-                    : " after " + checks + " checks " + ReleaseSpec.LOCK_CHECK_SECONDS + " s apart") + ": not deployed";
-            releases.update(releaseId, current -> current.withTarget(deploymentId, target -> target.with(TargetStatus.NOT_PROMOTED, reason)));
+            String reason = held
+                    + (record.onLockHeld() == OnLockHeld.FAIL
+                            ? "; onLockHeld is FAIL"
+                            : " after " + checks + " checks " + ReleaseSpec.LOCK_CHECK_SECONDS + " s apart")
+                    + ": not deployed";
+            releases.update(
+                    releaseId,
+                    current ->
+                            current.withTarget(deploymentId, target -> target.with(TargetStatus.NOT_PROMOTED, reason)));
             throw new LockHeldException(reason);
         }
         releases.update(releaseId, current -> current.withTarget(deploymentId, TargetState::checkedLock));
@@ -120,54 +141,81 @@ public final class ReleaseService {
     }
 
     /** A target's end in the wave, as the parent's Map reports it. */
-    public record TargetOutcome(String deploymentId, String status, @Nullable String error, @Nullable String cause) {
+    public record TargetOutcome(
+            String deploymentId,
+            String status,
+            @Nullable String error,
+            @Nullable String cause) {
         boolean promoted() {
             return "PROMOTED".equals(status);
         }
     }
 
     /** Whether the whole wave is promoted; if not, why (the first target that was not). */
-    public record WaveEnd(boolean promoted, @Nullable String reason) {
-    }
+    public record WaveEnd(boolean promoted, @Nullable String reason) {}
 
     public WaveEnd endWave(String releaseId, int wave, List<TargetOutcome> outcomes) {
         ReleaseRecord record = releases.update(releaseId, current -> {
             ReleaseRecord changed = current;
             for (TargetOutcome outcome : outcomes) {
-                changed = changed.withTarget(outcome.deploymentId(), target -> target.status() == TargetStatus.NOT_PROMOTED
-                        && !outcome.promoted() ? target : target.with(outcome.promoted() ? TargetStatus.PROMOTED : TargetStatus.NOT_PROMOTED,
-                        outcome.promoted() ? null : why(outcome)));
+                changed = changed.withTarget(
+                        outcome.deploymentId(),
+                        target -> target.status() == TargetStatus.NOT_PROMOTED && !outcome.promoted()
+                                ? target
+                                : target.with(
+                                        outcome.promoted() ? TargetStatus.PROMOTED : TargetStatus.NOT_PROMOTED,
+                                        outcome.promoted() ? null : why(outcome)));
             }
             boolean promoted = outcomes.stream().allMatch(TargetOutcome::promoted);
             return changed.withWave(wave, state -> state.with(promoted ? WaveStatus.PROMOTED : WaveStatus.FAILED));
         });
         WaveState state = record.wave(wave);
         if (state.status() == WaveStatus.PROMOTED) {
-            publish(record, DeploymentEvent.Type.WAVE_PROMOTED, wave, "PROMOTED", "wave " + wave + " of " + record.waves().size()
-                    + " promoted: every target at 100 %, each keeping its way back until the release ends", state.targets());
+            publish(
+                    record,
+                    DeploymentEvent.Type.WAVE_PROMOTED,
+                    wave,
+                    "PROMOTED",
+                    "wave " + wave + " of " + record.waves().size()
+                            + " promoted: every target at 100 %, each keeping its way back until the release ends",
+                    state.targets());
             return new WaveEnd(true, null);
         }
-        TargetState first = state.targets().stream().filter(target -> target.status() != TargetStatus.PROMOTED).findFirst().orElseThrow();
-        return new WaveEnd(false, cut("wave " + wave + ": " + first.deploymentId() + " (" + first.service() + " in " + first.region()
-                + ") was not promoted: " + first.reason()));
+        TargetState first = state.targets().stream()
+                .filter(target -> target.status() != TargetStatus.PROMOTED)
+                .findFirst()
+                .orElseThrow();
+        return new WaveEnd(
+                false,
+                cut("wave " + wave + ": " + first.deploymentId() + " (" + first.service() + " in " + first.region()
+                        + ") was not promoted: " + first.reason()));
     }
 
     /** Halts the release: nothing more starts, running targets are aborted, the bus hears why. Answers the policy. */
     public OnFailure halt(String releaseId, @Nullable String error, @Nullable String cause) {
         String reason = cut(cause == null || cause.isBlank() ? (error == null ? "the release failed" : error) : cause);
-        ReleaseRecord record = releases.update(releaseId, current -> current.status() == Status.RUNNING
-                ? current.with(Status.HALTING, reason, null) : current);
+        ReleaseRecord record = releases.update(
+                releaseId,
+                current -> current.status() == Status.RUNNING ? current.with(Status.HALTING, reason, null) : current);
         abortRunningTargets(record, "release " + releaseId + " halted: " + record.reason());
-        List<TargetState> promoted = record.targets().stream().filter(target -> target.status() == TargetStatus.PROMOTED).toList();
-        publish(record, DeploymentEvent.Type.RELEASE_HALTED, null, "HALTING", record.reason() + "; onFailure " + record.onFailure()
-                + (record.onFailure() == OnFailure.ROLLBACK_ALL ? ": every promoted target goes back, the latest wave first"
-                : ": the failed wave goes back, earlier waves keep the release"), promoted);
+        List<TargetState> promoted = record.targets().stream()
+                .filter(target -> target.status() == TargetStatus.PROMOTED)
+                .toList();
+        publish(
+                record,
+                DeploymentEvent.Type.RELEASE_HALTED,
+                null,
+                "HALTING",
+                record.reason() + "; onFailure " + record.onFailure()
+                        + (record.onFailure() == OnFailure.ROLLBACK_ALL
+                                ? ": every promoted target goes back, the latest wave first"
+                                : ": the failed wave goes back, earlier waves keep the release"),
+                promoted);
         return record.onFailure();
     }
 
     /** The wave being sent back, or none left ({@code done}). */
-    public record RollbackStep(boolean done, @Nullable Integer wave) {
-    }
+    public record RollbackStep(boolean done, @Nullable Integer wave) {}
 
     /**
      * Sends the latest wave that still has promoted targets back through their rollback windows; under {@code STOP} only
@@ -200,15 +248,16 @@ public final class ReleaseService {
             }
             TargetStatus newStatus = status;
             String why = cut(reason);
-            releases.update(releaseId, current -> current.withTarget(target.deploymentId(), state -> state.with(newStatus, why)));
+            releases.update(
+                    releaseId,
+                    current -> current.withTarget(target.deploymentId(), state -> state.with(newStatus, why)));
         }
         releases.update(releaseId, current -> current.withWave(wave, state -> state.with(WaveStatus.ROLLING_BACK)));
         return new RollbackStep(false, wave);
     }
 
     /** Whether every target of the wave being sent back has ended; after {@link #ROLLBACK_CHECKS} checks, it stops waiting. */
-    public record RollbackCheck(boolean settled, int wave) {
-    }
+    public record RollbackCheck(boolean settled, int wave) {}
 
     public RollbackCheck checkRollback(String releaseId, int wave) {
         ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
@@ -223,23 +272,32 @@ public final class ReleaseService {
             }
             Optional<ExecutionView> execution = ended(target);
             if (execution.isPresent()) {
-                boolean rolledBack = OpsService.ROLLED_BACK.equals(execution.get().error());
-                updated.add(target.with(rolledBack ? TargetStatus.ROLLED_BACK : TargetStatus.ROLLBACK_UNCONFIRMED, rolledBack ? null
-                        : cut("its execution ended " + execution.get().state() + " " + execution.get().error() + ": "
-                        + execution.get().cause() + "; see tollgate status " + target.deploymentId())));
+                boolean rolledBack =
+                        OpsService.ROLLED_BACK.equals(execution.get().error());
+                updated.add(target.with(
+                        rolledBack ? TargetStatus.ROLLED_BACK : TargetStatus.ROLLBACK_UNCONFIRMED,
+                        rolledBack
+                                ? null
+                                : cut("its execution ended " + execution.get().state() + " "
+                                        + execution.get().error() + ": "
+                                        + execution.get().cause() + "; see tollgate status " + target.deploymentId())));
             } else if (lastCheck) {
-                updated.add(target.with(TargetStatus.ROLLBACK_UNCONFIRMED, "still rolling back after " + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS
-                        + " s; see tollgate status " + target.deploymentId()));
+                updated.add(target.with(
+                        TargetStatus.ROLLBACK_UNCONFIRMED,
+                        "still rolling back after " + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS
+                                + " s; see tollgate status " + target.deploymentId()));
             } else {
                 updated.add(target);
                 settled = false;
             }
         }
         boolean done = settled;
-        releases.update(releaseId, current -> current.withWave(wave, old -> {
-            WaveState replaced = new WaveState(old.wave(), old.status(), updated, old.rollbackChecks() + 1);
-            return done ? replaced.with(WaveStatus.ROLLED_BACK) : replaced;
-        }));
+        releases.update(
+                releaseId,
+                current -> current.withWave(wave, old -> {
+                    WaveState replaced = new WaveState(old.wave(), old.status(), updated, old.rollbackChecks() + 1);
+                    return done ? replaced.with(WaveStatus.ROLLED_BACK) : replaced;
+                }));
         return new RollbackCheck(done, wave);
     }
 
@@ -267,8 +325,7 @@ public final class ReleaseService {
     }
 
     /** Whether every target whose window the release closed has ended; after {@link #ROLLBACK_CHECKS} checks, it stops waiting. */
-    public record EndCheck(boolean settled) {
-    }
+    public record EndCheck(boolean settled) {}
 
     public EndCheck checkTargetsEnded(String releaseId) {
         ReleaseRecord record = releases.find(releaseId).orElseThrow(() -> noRelease(releaseId));
@@ -281,17 +338,26 @@ public final class ReleaseService {
             }
             Optional<ExecutionView> execution = ended(target);
             if (execution.isPresent()) {
-                keptBecause.put(target.deploymentId(), execution.get().state() == ExecutionState.SUCCEEDED ? null
-                        : cut("its window closed, its execution ended " + execution.get().state() + " " + execution.get().error() + ": "
-                        + execution.get().cause() + "; see tollgate status " + target.deploymentId()));
+                keptBecause.put(
+                        target.deploymentId(),
+                        execution.get().state() == ExecutionState.SUCCEEDED
+                                ? null
+                                : cut("its window closed, its execution ended "
+                                        + execution.get().state() + " "
+                                        + execution.get().error() + ": "
+                                        + execution.get().cause() + "; see tollgate status " + target.deploymentId()));
             } else if (lastCheck) {
-                keptBecause.put(target.deploymentId(), "its window closed; still retiring the old version after "
-                        + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS + " s: see tollgate status " + target.deploymentId());
+                keptBecause.put(
+                        target.deploymentId(),
+                        "its window closed; still retiring the old version after "
+                                + ROLLBACK_CHECKS * ReleaseBudget.ROLLBACK_CHECK_SECONDS + " s: see tollgate status "
+                                + target.deploymentId());
             } else {
                 settled = false;
             }
         }
-        // One write for the whole check: the record only notes what the executions say, so nothing is lost if it is retried.
+        // One write for the whole check: the record only notes what the executions say, so nothing is lost if it is
+        // retried.
         releases.update(releaseId, current -> {
             ReleaseRecord changed = current.checkedEnd();
             for (Map.Entry<String, String> kept : keptBecause.entrySet()) {
@@ -304,9 +370,15 @@ public final class ReleaseService {
 
     /** The release promoted: every target ended at the new version; recorded and told to the bus. */
     public ReleaseRecord finishPromoted(String releaseId) {
-        ReleaseRecord ended = releases.update(releaseId, current -> current.with(Status.PROMOTED, "every wave promoted", clock.instant()));
-        publish(ended, DeploymentEvent.Type.RELEASE_PROMOTED, null, "PROMOTED", "every wave promoted: " + ended.targets().size()
-                + " targets at the new version", ended.targets());
+        ReleaseRecord ended = releases.update(
+                releaseId, current -> current.with(Status.PROMOTED, "every wave promoted", clock.instant()));
+        publish(
+                ended,
+                DeploymentEvent.Type.RELEASE_PROMOTED,
+                null,
+                "PROMOTED",
+                "every wave promoted: " + ended.targets().size() + " targets at the new version",
+                ended.targets());
         return ended;
     }
 
@@ -317,7 +389,8 @@ public final class ReleaseService {
     public ReleaseRecord abort(String releaseId, String who, String reason) {
         ReleaseRecord record = releases.update(releaseId, current -> {
             if (current.status().finished()) {
-                throw new ReleaseHaltedException("release " + releaseId + " has ended " + current.status() + ": nothing to abort");
+                throw new ReleaseHaltedException(
+                        "release " + releaseId + " has ended " + current.status() + ": nothing to abort");
             }
             String why = "aborted by " + who + (reason == null || reason.isBlank() ? "" : ": " + reason);
             return current.abortedBy(who, why).with(Status.HALTING, null, null);
@@ -334,15 +407,22 @@ public final class ReleaseService {
      */
     public boolean childEnded(String status, @Nullable String input, @Nullable String error, @Nullable String cause) {
         JsonNode request = input == null ? null : Json.tree(input);
-        if (request == null || !request.path("release").isObject() || !request.path("release").hasNonNull("taskToken")) {
+        if (request == null
+                || !request.path("release").isObject()
+                || !request.path("release").hasNonNull("taskToken")) {
             return false;
         }
         ReleaseMembership membership = ReleaseMembership.of(request);
         String deploymentId = request.path("spec").path("deploymentId").asText("?");
-        Optional<TargetState> known = releases.find(membership.releaseId()).flatMap(record -> record.targets().stream()
-                .filter(target -> target.deploymentId().equals(deploymentId)).findFirst());
-        if (known.isPresent() && known.get().status() != TargetStatus.RUNNING && known.get().status() != TargetStatus.PENDING) {
-            // Promoted before (its window answered the release), or ended already: the release's own states follow it now.
+        Optional<TargetState> known = releases.find(membership.releaseId())
+                .flatMap(record -> record.targets().stream()
+                        .filter(target -> target.deploymentId().equals(deploymentId))
+                        .findFirst());
+        if (known.isPresent()
+                && known.get().status() != TargetStatus.RUNNING
+                && known.get().status() != TargetStatus.PENDING) {
+            // Promoted before (its window answered the release), or ended already: the release's own states follow it
+            // now.
             return false;
         }
         if ("SUCCEEDED".equals(status)) {
@@ -357,13 +437,20 @@ public final class ReleaseService {
         if (answered) {
             boolean withoutItsRollback = !"FAILED".equals(status) || failure.startsWith("States.");
             String lock = known.map(TargetState::serviceLock).orElse("SERVICE");
-            String named = deploymentId + known.map(state -> " (" + state.service() + " in " + state.region() + ")").orElse("");
-            // Aborted, timed out or broken, the execution never reached its own rollback: traffic may be split, the lock held.
-            String reason = cut((withoutItsRollback ? named + " ended " + status + " without its own rollback: check its traffic "
-                    + "with tollgate status " + deploymentId + " and its lock with tollgate lock " + lock + " (" + failure + ": " + why + ")"
-                    : named + " ended " + status + " (" + failure + "): " + why));
+            String named = deploymentId
+                    + known.map(state -> " (" + state.service() + " in " + state.region() + ")")
+                            .orElse("");
+            // Aborted, timed out or broken, the execution never reached its own rollback: traffic may be split, the
+            // lock held.
+            String reason = cut(
+                    (withoutItsRollback
+                            ? named + " ended " + status + " without its own rollback: check its traffic "
+                                    + "with tollgate status " + deploymentId + " and its lock with tollgate lock "
+                                    + lock + " (" + failure + ": " + why + ")"
+                            : named + " ended " + status + " (" + failure + "): " + why));
             ReleaseRecord record = releases.update(membership.releaseId(), current -> {
-                ReleaseRecord changed = current.withTarget(deploymentId, target -> target.with(TargetStatus.NOT_PROMOTED, reason));
+                ReleaseRecord changed =
+                        current.withTarget(deploymentId, target -> target.with(TargetStatus.NOT_PROMOTED, reason));
                 return changed.status() == Status.RUNNING ? changed.with(Status.HALTING, reason, null) : changed;
             });
             abortRunningTargets(record, "a sibling failed: " + reason);
@@ -373,7 +460,9 @@ public final class ReleaseService {
 
     /** The target's execution once it has ended; empty while it runs. */
     private Optional<ExecutionView> ended(TargetState target) {
-        return executions.describe(executions.executionArn(target.deploymentId())).filter(execution -> !execution.state().running());
+        return executions
+                .describe(executions.executionArn(target.deploymentId()))
+                .filter(execution -> !execution.state().running());
     }
 
     private void abortRunningTargets(ReleaseRecord record, String reason) {
@@ -409,20 +498,36 @@ public final class ReleaseService {
             }
             TargetStatus newStatus = status;
             String because = why;
-            releases.update(record.releaseId(), current -> current.withTarget(target.deploymentId(),
-                    state -> state.with(newStatus, because)));
+            releases.update(
+                    record.releaseId(),
+                    current -> current.withTarget(target.deploymentId(), state -> state.with(newStatus, because)));
         }
         return closing;
     }
 
-    private void publish(ReleaseRecord record, DeploymentEvent.Type type, @Nullable Integer wave, String status, String reason,
-                         List<TargetState> targets) {
-        String service = record.targets().stream().map(TargetState::service).findFirst().orElse(null);
-        DeploymentEvent.ReleaseFact fact = new DeploymentEvent.ReleaseFact(record.releaseId(), wave, record.waves().size(),
-                record.onFailure().name(), targets.stream().map(target -> new DeploymentEvent.TargetFact(target.deploymentId(),
-                target.region(), target.status().name(), target.reason())).toList());
-        events.publish(DeploymentEvent.release(type, service, record.executionArn(), clock.instant(), status, reason, fact,
-                record.startedAt()));
+    private void publish(
+            ReleaseRecord record,
+            DeploymentEvent.Type type,
+            @Nullable Integer wave,
+            String status,
+            String reason,
+            List<TargetState> targets) {
+        String service =
+                record.targets().stream().map(TargetState::service).findFirst().orElse(null);
+        DeploymentEvent.ReleaseFact fact = new DeploymentEvent.ReleaseFact(
+                record.releaseId(),
+                wave,
+                record.waves().size(),
+                record.onFailure().name(),
+                targets.stream()
+                        .map(target -> new DeploymentEvent.TargetFact(
+                                target.deploymentId(),
+                                target.region(),
+                                target.status().name(),
+                                target.reason()))
+                        .toList());
+        events.publish(DeploymentEvent.release(
+                type, service, record.executionArn(), clock.instant(), status, reason, fact, record.startedAt()));
     }
 
     private static void requireRunning(ReleaseRecord record, String consequence) {
@@ -433,8 +538,11 @@ public final class ReleaseService {
     }
 
     private static TargetState target(ReleaseRecord record, String deploymentId) {
-        return record.targets().stream().filter(target -> target.deploymentId().equals(deploymentId)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("release " + record.releaseId() + " has no target " + deploymentId));
+        return record.targets().stream()
+                .filter(target -> target.deploymentId().equals(deploymentId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "release " + record.releaseId() + " has no target " + deploymentId));
     }
 
     private static String why(TargetOutcome outcome) {
@@ -452,6 +560,8 @@ public final class ReleaseService {
     }
 
     private static String cut(String text) {
-        return text == null || text.length() <= MAX_REASON_CHARACTERS ? text : text.substring(0, MAX_REASON_CHARACTERS - 1) + "…";
+        return text == null || text.length() <= MAX_REASON_CHARACTERS
+                ? text
+                : text.substring(0, MAX_REASON_CHARACTERS - 1) + "…";
     }
 }

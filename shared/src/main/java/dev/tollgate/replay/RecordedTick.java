@@ -12,16 +12,21 @@ import java.util.Map;
  * decision and the step it led to, and the alarm states the tick saw (read back from its alarm checks:
  * CloudWatch keeps no per-period alarm state that a replay could read again).
  */
-public record RecordedTick(String verdict, Map<String, String> checkVerdicts, Map<String, Map<String, Double>> checkSamples,
-                           String action, int nextStepIndex, Map<String, AlarmState> alarmStates) {
+public record RecordedTick(
+        String verdict,
+        Map<String, String> checkVerdicts,
+        Map<String, Map<String, Double>> checkSamples,
+        String action,
+        int nextStepIndex,
+        Map<String, AlarmState> alarmStates) {
 
     /**
      * A check's numbers that count the data it read. CloudWatch may still receive a period's data after a
      * tick read it (a late PutMetricData, a delayed log group): a replay that counts other amounts was given
      * other evidence, and its answer says nothing about the judge.
      */
-    public static final List<String> SAMPLE_NUMBERS = List.of("pairedPeriods", "skippedPeriods", "canaryRequests",
-            "baselineRequests", "periods");
+    public static final List<String> SAMPLE_NUMBERS =
+            List.of("pairedPeriods", "skippedPeriods", "canaryRequests", "baselineRequests", "periods");
 
     public RecordedTick {
         checkVerdicts = Map.copyOf(checkVerdicts);
@@ -39,11 +44,18 @@ public record RecordedTick(String verdict, Map<String, String> checkVerdicts, Ma
             String name = check.path("name").asText();
             checks.put(name, check.path("verdict").asText());
             Map<String, Double> counted = new LinkedHashMap<>();
-            SAMPLE_NUMBERS.stream().filter(number -> check.path("numbers").path(number).isNumber())
-                    .forEach(number -> counted.put(number, check.path("numbers").path(number).asDouble()));
+            SAMPLE_NUMBERS.stream()
+                    .filter(number -> check.path("numbers").path(number).isNumber())
+                    .forEach(number -> counted.put(
+                            number, check.path("numbers").path(number).asDouble()));
             samples.put(name, counted);
         }
-        return new RecordedTick(verdict.path("verdict").asText(), checks, samples, action, nextStepIndex,
+        return new RecordedTick(
+                verdict.path("verdict").asText(),
+                checks,
+                samples,
+                action,
+                nextStepIndex,
                 ReplayService.alarmStates(verdict));
     }
 }

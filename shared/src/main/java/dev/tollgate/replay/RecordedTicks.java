@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 public final class RecordedTicks {
 
-    private RecordedTicks() {
-    }
+    private RecordedTicks() {}
 
     public static List<ReplayTick> read(List<ExecutionEvent> history) {
         List<ReplayTick> ticks = new ArrayList<>();
@@ -42,10 +41,16 @@ public final class RecordedTicks {
                 continue;
             }
             StepProgress progress = Json.convert(payload.path("progress"), StepProgress.class);
-            RecordedTick recorded = RecordedTick.of(verdict, decision.path("action").asText(),
+            RecordedTick recorded = RecordedTick.of(
+                    verdict,
+                    decision.path("action").asText(),
                     decision.path("nextStepIndex").asInt(progress.stepIndex()));
-            ticks.add(new ReplayTick(progress, Instant.parse(verdict.get("analysedAt").asText()),
-                    "judge".equals(decision.path("decidedBy").asText("judge")) ? Optional.of(recorded) : Optional.empty()));
+            ticks.add(new ReplayTick(
+                    progress,
+                    Instant.parse(verdict.get("analysedAt").asText()),
+                    "judge".equals(decision.path("decidedBy").asText("judge"))
+                            ? Optional.of(recorded)
+                            : Optional.empty()));
             verdict = null;
         }
         return ticks;

@@ -10,8 +10,14 @@ import java.util.List;
  * AWAIT_APPROVAL, or UNDECIDED when the window ended first; NO_DATA when the canary had not a single data
  * point in any metric, which is never a PASS), and whether it was compared with a recorded deployment.
  */
-public record Replay(String subject, DeploymentSpec spec, Instant from, Instant to, List<ReplayedTick> ticks, String outcome,
-                     boolean recorded) {
+public record Replay(
+        String subject,
+        DeploymentSpec spec,
+        Instant from,
+        Instant to,
+        List<ReplayedTick> ticks,
+        String outcome,
+        boolean recorded) {
 
     public static final String NO_DATA = "NO_DATA";
     public static final String UNDECIDED = "UNDECIDED";

@@ -49,18 +49,27 @@ public final class ReplayService {
     /** Re-judges a deployment's recorded ticks and compares each with what was decided then. */
     public Replay replayRecorded(String deploymentId, DeploymentSpec spec, List<ReplayTick> ticks) {
         if (ticks.isEmpty()) {
-            throw new InvalidWindowException("cannot replay " + deploymentId + ": its history holds no analysis tick (it ended"
-                    + " before any step was judged)");
+            throw new InvalidWindowException("cannot replay " + deploymentId
+                    + ": its history holds no analysis tick (it ended" + " before any step was judged)");
         }
         List<ReplayedTick> replayed = new ArrayList<>();
         DataSeen seen = new DataSeen();
         for (ReplayTick tick : ticks) {
-            Map<String, AlarmState> alarms = tick.recorded().map(RecordedTick::alarmStates).orElse(Map.of());
+            Map<String, AlarmState> alarms =
+                    tick.recorded().map(RecordedTick::alarmStates).orElse(Map.of());
             StepVerdict verdict = analyse(spec, tick.progress(), tick.at(), alarms, seen);
-            Decision decision = new DecisionPolicy().decide(spec, tick.progress(), verdict, Optional.empty(), tick.at());
-            replayed.add(new ReplayedTick(tick, verdict, decision,
-                    tick.recorded().map(recorded -> differences(recorded, verdict, decision)).orElse(List.of()),
-                    tick.recorded().map(recorded -> dataChanges(recorded, verdict)).orElse(List.of())));
+            Decision decision =
+                    new DecisionPolicy().decide(spec, tick.progress(), verdict, Optional.empty(), tick.at());
+            replayed.add(new ReplayedTick(
+                    tick,
+                    verdict,
+                    decision,
+                    tick.recorded()
+                            .map(recorded -> differences(recorded, verdict, decision))
+                            .orElse(List.of()),
+                    tick.recorded()
+                            .map(recorded -> dataChanges(recorded, verdict))
+                            .orElse(List.of())));
         }
         String outcome = replayed.get(replayed.size() - 1).decision().action().name();
         Instant from = ticks.get(0).progress().stepStartedAt();
@@ -84,10 +93,12 @@ public final class ReplayService {
         Instant stepStartedAt = from;
         String outcome = Replay.UNDECIDED;
         for (Instant at = from.plusSeconds(period); !at.isAfter(to); at = at.plusSeconds(period)) {
-            StepProgress progress = StepProgress.started(stepIndex, spec.step(stepIndex).weight(), stepStartedAt, period);
+            StepProgress progress =
+                    StepProgress.started(stepIndex, spec.step(stepIndex).weight(), stepStartedAt, period);
             StepVerdict verdict = analyse(withoutAlarms, progress, at, Map.of(), seen);
             Decision decision = new DecisionPolicy().decide(withoutAlarms, progress, verdict, Optional.empty(), at);
-            replayed.add(new ReplayedTick(new ReplayTick(progress, at, Optional.empty()), verdict, decision, List.of(), List.of()));
+            replayed.add(new ReplayedTick(
+                    new ReplayTick(progress, at, Optional.empty()), verdict, decision, List.of(), List.of()));
             Action next = decision.action();
             if (next == Action.AWAIT_APPROVAL && verdict.verdict() == Verdict.PASS && decision.onApproval() != null) {
                 next = decision.onApproval(); // an approval gate after a PASS: replay goes on as if approved
@@ -114,10 +125,12 @@ public final class ReplayService {
         if (!to.isAfter(from)) {
             problems.add("--canary-to " + to + " is not after --canary-from " + from);
         } else if (Duration.between(from, to).getSeconds() < period) {
-            problems.add("the window " + from + " to " + to + " is shorter than one analysis period (" + period + " s)");
+            problems.add(
+                    "the window " + from + " to " + to + " is shorter than one analysis period (" + period + " s)");
         }
         if (to.isAfter(now)) {
-            problems.add("--canary-to " + to + " is in the future (now " + now.atOffset(ZoneOffset.UTC).withNano(0).toInstant()
+            problems.add("--canary-to " + to + " is in the future (now "
+                    + now.atOffset(ZoneOffset.UTC).withNano(0).toInstant()
                     + "): replay judges data CloudWatch already has");
         }
         Duration retention = retention(period);
@@ -148,8 +161,8 @@ public final class ReplayService {
         return retention.toDays() > 0 ? retention.toDays() + " days" : retention.toHours() + " hours";
     }
 
-    private StepVerdict analyse(DeploymentSpec spec, StepProgress progress, Instant at, Map<String, AlarmState> alarms,
-                                DataSeen seen) {
+    private StepVerdict analyse(
+            DeploymentSpec spec, StepProgress progress, Instant at, Map<String, AlarmState> alarms, DataSeen seen) {
         MetricSource past = new PastMetricSource(metrics, alarms, seen);
         return new AnalysisService(past, judge, Clock.fixed(at, ZoneOffset.UTC)).analyse(spec, progress);
     }
@@ -164,12 +177,29 @@ public final class ReplayService {
             return spec;
         }
         if (analysis.metrics().stream().allMatch(metric -> metric.dryRun())) {
-            throw new InvalidWindowException("this spec decides on alarms only, and CloudWatch keeps no per-period alarm state"
-                    + " to read again or draw from traffic; replay and plan judge metrics");
+            throw new InvalidWindowException(
+                    "this spec decides on alarms only, and CloudWatch keeps no per-period alarm state"
+                            + " to read again or draw from traffic; replay and plan judge metrics");
         }
-        return new DeploymentSpec(spec.deploymentId(), spec.service(), spec.target(), spec.secrets(), spec.migrations(),
-                spec.steps(), new AnalysisSpec(analysis.periodSeconds(), analysis.metrics(), analysis.slo(), List.of(),
-                analysis.falsePositiveRate(), analysis.onInconclusive()), spec.override(), null, null, spec.region(), spec.roleArn());
+        return new DeploymentSpec(
+                spec.deploymentId(),
+                spec.service(),
+                spec.target(),
+                spec.secrets(),
+                spec.migrations(),
+                spec.steps(),
+                new AnalysisSpec(
+                        analysis.periodSeconds(),
+                        analysis.metrics(),
+                        analysis.slo(),
+                        List.of(),
+                        analysis.falsePositiveRate(),
+                        analysis.onInconclusive()),
+                spec.override(),
+                null,
+                null,
+                spec.region(),
+                spec.roleArn());
     }
 
     static List<String> differences(RecordedTick recorded, StepVerdict verdict, Decision decision) {
@@ -185,9 +215,11 @@ public final class ReplayService {
                 differences.add(name + " " + then + " then, " + (today == null ? "not judged" : today) + " now");
             }
         });
-        now.keySet().stream().filter(name -> !recorded.checkVerdicts().containsKey(name))
+        now.keySet().stream()
+                .filter(name -> !recorded.checkVerdicts().containsKey(name))
                 .forEach(name -> differences.add(name + " not judged then, " + now.get(name) + " now"));
-        if (!recorded.action().equals(decision.action().name()) || recorded.nextStepIndex() != decision.nextStepIndex()) {
+        if (!recorded.action().equals(decision.action().name())
+                || recorded.nextStepIndex() != decision.nextStepIndex()) {
             differences.add("decision " + recorded.action() + " (to step " + (recorded.nextStepIndex() + 1) + ") then, "
                     + decision.action() + " (to step " + (decision.nextStepIndex() + 1) + ") now");
         }
@@ -226,12 +258,16 @@ public final class ReplayService {
         Map<String, AlarmState> states = new HashMap<>();
         for (JsonNode check : verdict.path("checks")) {
             if (CheckVerdict.CheckKind.ALARM.name().equals(check.path("kind").asText())) {
-                states.put(check.path("name").asText(), switch (check.path("verdict").asText()) {
-                    case "PASS" -> AlarmState.OK;
-                    case "FAIL" -> AlarmState.ALARM;
-                    default -> check.path("reason").asText().contains("INSUFFICIENT_DATA") ? AlarmState.INSUFFICIENT_DATA
-                            : AlarmState.MISSING;
-                });
+                states.put(
+                        check.path("name").asText(),
+                        switch (check.path("verdict").asText()) {
+                            case "PASS" -> AlarmState.OK;
+                            case "FAIL" -> AlarmState.ALARM;
+                            default ->
+                                check.path("reason").asText().contains("INSUFFICIENT_DATA")
+                                        ? AlarmState.INSUFFICIENT_DATA
+                                        : AlarmState.MISSING;
+                        });
             }
         }
         return states;
@@ -255,11 +291,15 @@ public final class ReplayService {
         }
 
         @Override
-        public Map<String, MetricSeries> series(List<SeriesQuery> queries, Instant start, Instant end, int periodSeconds) {
+        public Map<String, MetricSeries> series(
+                List<SeriesQuery> queries, Instant start, Instant end, int periodSeconds) {
             Map<String, MetricSeries> series = metrics.series(queries, start, end, periodSeconds);
-            // The canary's data is what a replay judges: the baseline alone (the live version always has some) is no data.
-            seen.any |= queries.stream().filter(AnalysisService::isCanarySide)
-                    .anyMatch(query -> !series.getOrDefault(query.id(), MetricSeries.EMPTY).isEmpty());
+            // The canary's data is what a replay judges: the baseline alone (the live version always has some) is no
+            // data.
+            seen.any |= queries.stream()
+                    .filter(AnalysisService::isCanarySide)
+                    .anyMatch(query ->
+                            !series.getOrDefault(query.id(), MetricSeries.EMPTY).isEmpty());
             return series;
         }
 

@@ -9,5 +9,4 @@ import java.util.Optional;
  * evidence ({@code at}, the verdict's {@code analysedAt}), and what the live tick decided, when the
  * tick was taken by a real deployment.
  */
-public record ReplayTick(StepProgress progress, Instant at, Optional<RecordedTick> recorded) {
-}
+public record ReplayTick(StepProgress progress, Instant at, Optional<RecordedTick> recorded) {}

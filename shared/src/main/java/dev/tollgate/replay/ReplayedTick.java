@@ -11,8 +11,8 @@ import java.util.List;
  * A tick that decides differently on other data is not a disagreement of the judges: it was given other
  * evidence.
  */
-public record ReplayedTick(ReplayTick tick, StepVerdict verdict, Decision decision, List<String> differences,
-                           List<String> dataChanges) {
+public record ReplayedTick(
+        ReplayTick tick, StepVerdict verdict, Decision decision, List<String> differences, List<String> dataChanges) {
 
     public ReplayedTick {
         differences = List.copyOf(differences);

@@ -65,12 +65,16 @@ public final class EcsTaskDefinitionPins implements TaskDefinitionPins {
                     pinned.add(where + " -> " + pin.id() + " version " + pin.versionId());
                     pins.put(where, pinning.valueFrom());
                 } else {
-                    left.add(where + " (" + secret.valueFrom() + ": " + pinning.leftBecause().orElse("") + ")");
+                    left.add(where + " (" + secret.valueFrom() + ": "
+                            + pinning.leftBecause().orElse("") + ")");
                 }
                 changed |= !pinning.valueFrom().equals(secret.valueFrom());
                 references.add(secret.toBuilder().valueFrom(pinning.valueFrom()).build());
             }
-            containers.add(container.secrets().isEmpty() ? container : container.toBuilder().secrets(references).build());
+            containers.add(
+                    container.secrets().isEmpty()
+                            ? container
+                            : container.toBuilder().secrets(references).build());
         }
         String sourceArn = definition.taskDefinitionArn();
         if (!changed) {
@@ -81,24 +85,35 @@ public final class EcsTaskDefinitionPins implements TaskDefinitionPins {
         if (sourceArn.equals(tag(latest, DERIVED_FROM_TAG)) && fingerprint.equals(tag(latest, PINS_TAG))) {
             return new PinnedTaskDefinition(latest.taskDefinition().taskDefinitionArn(), sourceArn, pinned, left);
         }
-        return new PinnedTaskDefinition(register(definition, containers, source.tags(), deploymentId, fingerprint), sourceArn, pinned,
-                left);
+        return new PinnedTaskDefinition(
+                register(definition, containers, source.tags(), deploymentId, fingerprint), sourceArn, pinned, left);
     }
 
     private DescribeTaskDefinitionResponse describe(String taskDefinition) {
-        return call("ECS DescribeTaskDefinition of " + taskDefinition,
-                () -> ecs.describeTaskDefinition(describe -> describe.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS)));
+        return call(
+                "ECS DescribeTaskDefinition of " + taskDefinition,
+                () -> ecs.describeTaskDefinition(
+                        describe -> describe.taskDefinition(taskDefinition).include(TaskDefinitionField.TAGS)));
     }
 
-    private String register(TaskDefinition definition, List<ContainerDefinition> containers, List<Tag> sourceTags, String deploymentId,
-                            String fingerprint) {
+    private String register(
+            TaskDefinition definition,
+            List<ContainerDefinition> containers,
+            List<Tag> sourceTags,
+            String deploymentId,
+            String fingerprint) {
         List<Tag> tags = new ArrayList<>(List.of(
-                Tag.builder().key(DERIVED_FROM_TAG).value(definition.taskDefinitionArn()).build(),
+                Tag.builder()
+                        .key(DERIVED_FROM_TAG)
+                        .value(definition.taskDefinitionArn())
+                        .build(),
                 Tag.builder().key(PINS_TAG).value(fingerprint).build(),
                 Tag.builder().key(DEPLOYMENT_TAG).value(deploymentId).build()));
         // The source's own tags travel with it (ECS refuses the reserved aws: prefix); Tollgate's replace any it had.
-        sourceTags.stream().filter(tag -> !tag.key().startsWith("aws:") && !tag.key().startsWith("tollgate:"))
-                .limit(MAX_TAGS - tags.size()).forEach(tags::add);
+        sourceTags.stream()
+                .filter(tag -> !tag.key().startsWith("aws:") && !tag.key().startsWith("tollgate:"))
+                .limit(MAX_TAGS - tags.size())
+                .forEach(tags::add);
         RegisterTaskDefinitionRequest register = RegisterTaskDefinitionRequest.builder()
                 .family(definition.family())
                 .taskRoleArn(definition.taskRoleArn())
@@ -119,18 +134,28 @@ public final class EcsTaskDefinitionPins implements TaskDefinitionPins {
                 .enableFaultInjection(definition.enableFaultInjection())
                 .tags(tags)
                 .build();
-        return call("ECS RegisterTaskDefinition (secrets pinned, derived from " + definition.taskDefinitionArn() + ")",
-                () -> ecs.registerTaskDefinition(register)).taskDefinition().taskDefinitionArn();
+        return call(
+                        "ECS RegisterTaskDefinition (secrets pinned, derived from " + definition.taskDefinitionArn()
+                                + ")",
+                        () -> ecs.registerTaskDefinition(register))
+                .taskDefinition()
+                .taskDefinitionArn();
     }
 
     private static String tag(DescribeTaskDefinitionResponse described, String key) {
-        return described.tags().stream().filter(tag -> key.equals(tag.key())).map(Tag::value).findFirst().orElse(null);
+        return described.tags().stream()
+                .filter(tag -> key.equals(tag.key()))
+                .map(Tag::value)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The derivation's identity: its source and every reference it pins, hashed to fit a tag value. */
     static String fingerprint(String sourceArn, Map<String, String> pins) {
-        String canonical = sourceArn + "\n" + pins.entrySet().stream().map(pin -> pin.getKey() + "=" + pin.getValue())
-                .collect(Collectors.joining("\n"));
+        String canonical = sourceArn + "\n"
+                + pins.entrySet().stream()
+                        .map(pin -> pin.getKey() + "=" + pin.getValue())
+                        .collect(Collectors.joining("\n"));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

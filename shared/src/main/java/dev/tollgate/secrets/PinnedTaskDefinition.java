@@ -8,7 +8,8 @@ import java.util.List;
  * and {@code leftAsTheyAre} say, per {@code container/VARIABLE}, what was done; ids, ARNs and
  * version ids only, never a value.
  */
-public record PinnedTaskDefinition(String taskDefinitionArn, String source, List<String> pinned, List<String> leftAsTheyAre) {
+public record PinnedTaskDefinition(
+        String taskDefinitionArn, String source, List<String> pinned, List<String> leftAsTheyAre) {
 
     public PinnedTaskDefinition {
         pinned = List.copyOf(pinned);
@@ -38,7 +39,9 @@ public record PinnedTaskDefinition(String taskDefinitionArn, String source, List
             line.append(": ").append(String.join(", ", pinned));
         }
         if (!leftAsTheyAre.isEmpty()) {
-            line.append(line.isEmpty() ? "" : "; ").append("left as they are: ").append(String.join(", ", leftAsTheyAre));
+            line.append(line.isEmpty() ? "" : "; ")
+                    .append("left as they are: ")
+                    .append(String.join(", ", leftAsTheyAre));
         }
         return line.toString();
     }

@@ -42,12 +42,16 @@ public record SecretMetadata(String name, String arn, Instant deletedDate, Map<S
      */
     public Optional<String> rotationPendingVersion() {
         return versionStages.entrySet().stream()
-                .filter(entry -> entry.getValue().contains(PENDING) && !entry.getValue().contains(CURRENT))
+                .filter(entry ->
+                        entry.getValue().contains(PENDING) && !entry.getValue().contains(CURRENT))
                 .map(Map.Entry::getKey)
                 .findFirst();
     }
 
     private Optional<String> versionWith(String stage) {
-        return versionStages.entrySet().stream().filter(entry -> entry.getValue().contains(stage)).map(Map.Entry::getKey).findFirst();
+        return versionStages.entrySet().stream()
+                .filter(entry -> entry.getValue().contains(stage))
+                .map(Map.Entry::getKey)
+                .findFirst();
     }
 }

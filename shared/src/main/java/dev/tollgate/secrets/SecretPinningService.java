@@ -48,17 +48,21 @@ public final class SecretPinningService {
     private static PinnedSecret pin(SecretResolver resolver, SecretRef ref) {
         SecretMetadata metadata = resolver.describe(ref.id());
         if (metadata.scheduledForDeletion()) {
-            throw new SecretNotFoundException("secret '" + ref.id() + "' is scheduled for deletion (since " + metadata.deletedDate()
-                    + "); restore it with RestoreSecret or point the spec at another secret");
+            throw new SecretNotFoundException("secret '" + ref.id() + "' is scheduled for deletion (since "
+                    + metadata.deletedDate() + "); restore it with RestoreSecret or point the spec at another secret");
         }
         Optional<String> pending = metadata.rotationPendingVersion();
         if (pending.isPresent()) {
-            throw new SecretRotationInProgressException("secret '" + ref.id() + "' is being rotated: version " + pending.get()
-                    + " is AWSPENDING and not yet AWSCURRENT; waiting for the rotation to finish");
+            throw new SecretRotationInProgressException("secret '" + ref.id() + "' is being rotated: version "
+                    + pending.get() + " is AWSPENDING and not yet AWSCURRENT; waiting for the rotation to finish");
         }
-        String version = metadata.currentVersion().orElseThrow(() -> new SecretNotFoundException(
-                "secret '" + ref.id() + "' has no AWSCURRENT version"));
-        return new PinnedSecret(ref.id(), metadata.name(), metadata.arn(), version,
+        String version = metadata.currentVersion()
+                .orElseThrow(() -> new SecretNotFoundException("secret '" + ref.id() + "' has no AWSCURRENT version"));
+        return new PinnedSecret(
+                ref.id(),
+                metadata.name(),
+                metadata.arn(),
+                version,
                 List.copyOf(checkedKeys(ref, version, resolver.value(metadata.arn(), version))));
     }
 
@@ -69,10 +73,13 @@ public final class SecretPinningService {
             throw new SecretInvalidException("secret '" + ref.id() + "' (version " + version
                     + ") is not a JSON object of key/value pairs; Tollgate needs keys " + ref.requiredKeys());
         }
-        List<String> missing = ref.requiredKeys().stream().filter(key -> !fields.get().containsKey(key)).toList();
+        List<String> missing = ref.requiredKeys().stream()
+                .filter(key -> !fields.get().containsKey(key))
+                .toList();
         if (!missing.isEmpty()) {
             throw new SecretInvalidException("secret '" + ref.id() + "' (version " + version + ") lacks required key"
-                    + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing) + "; it has " + String.join(", ", fields.get().keySet()));
+                    + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing) + "; it has "
+                    + String.join(", ", fields.get().keySet()));
         }
         return List.copyOf(fields.get().keySet());
     }

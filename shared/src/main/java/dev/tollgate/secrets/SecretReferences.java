@@ -14,8 +14,7 @@ import java.util.Optional;
  */
 public final class SecretReferences {
 
-    private SecretReferences() {
-    }
+    private SecretReferences() {}
 
     /**
      * What pinning one reference gave: {@code valueFrom} to use, the pinned secret it names (empty
@@ -43,16 +42,25 @@ public final class SecretReferences {
                 return left(valueFrom, secret, "has more parts than json-key:version-stage:version-id");
             }
             if (!version.isEmpty() && !version.equals(secret.versionId())) {
-                return left(valueFrom, secret, "names version " + version + " itself, not the pinned " + secret.versionId());
+                return left(
+                        valueFrom,
+                        secret,
+                        "names version " + version + " itself, not the pinned " + secret.versionId());
             }
             if (!stage.isEmpty() && !SecretMetadata.CURRENT.equals(stage)) {
-                return left(valueFrom, secret, "reads the version labelled " + stage + ", not the AWSCURRENT one FetchSecrets checked");
+                return left(
+                        valueFrom,
+                        secret,
+                        "reads the version labelled " + stage + ", not the AWSCURRENT one FetchSecrets checked");
             }
-            return new Pinning(secret.arn() + ":" + jsonKey + "::" + secret.versionId(), Optional.of(secret), Optional.empty());
+            return new Pinning(
+                    secret.arn() + ":" + jsonKey + "::" + secret.versionId(), Optional.of(secret), Optional.empty());
         }
-        String kind = valueFrom.startsWith("arn:") && valueFrom.contains(":ssm:") ? "an SSM parameter"
+        String kind = valueFrom.startsWith("arn:") && valueFrom.contains(":ssm:")
+                ? "an SSM parameter"
                 : "a secret not listed in $.secrets";
-        return new Pinning(valueFrom, Optional.empty(), Optional.of(kind + ": it reads what is current when a task starts"));
+        return new Pinning(
+                valueFrom, Optional.empty(), Optional.of(kind + ": it reads what is current when a task starts"));
     }
 
     /**

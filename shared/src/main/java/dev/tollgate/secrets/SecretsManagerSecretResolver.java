@@ -49,7 +49,8 @@ public final class SecretsManagerSecretResolver implements SecretResolver {
         } catch (InvalidRequestException refused) {
             // "You can't perform this operation on the secret because it was marked for deletion."
             // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html#API_GetSecretValue_Errors
-            throw new SecretNotFoundException("secret " + secretArn + " cannot be read: " + refused.awsErrorDetails().errorMessage());
+            throw new SecretNotFoundException("secret " + secretArn + " cannot be read: "
+                    + refused.awsErrorDetails().errorMessage());
         } catch (SecretsManagerException failure) {
             throw AwsErrors.translate("secretsmanager:GetSecretValue on " + secretArn, failure);
         }

@@ -37,8 +37,12 @@ public final class AwsTestEndpoints implements TestEndpoints {
             return testListener(elb.at(spec), spec.smokeTest().testListenerArn(), alb);
         }
         if (plan instanceof LambdaAliasPlan version) {
-            String arn = call("Lambda GetFunctionConfiguration", () -> lambda.at(spec).getFunctionConfiguration(get -> get
-                    .functionName(version.functionName()).qualifier(version.canaryVersion())).functionArn());
+            String arn = call(
+                    "Lambda GetFunctionConfiguration",
+                    () -> lambda.at(spec)
+                            .getFunctionConfiguration(get ->
+                                    get.functionName(version.functionName()).qualifier(version.canaryVersion()))
+                            .functionArn());
             String qualified = arn.endsWith(":" + version.canaryVersion()) ? arn : arn + ":" + version.canaryVersion();
             return TestEndpoint.lambdaVersion(qualified, version.canaryVersion());
         }
@@ -46,19 +50,28 @@ public final class AwsTestEndpoints implements TestEndpoints {
                 + plan.getClass().getSimpleName());
     }
 
-    private static TestEndpoint testListener(ElasticLoadBalancingV2Client elb, String testListenerArn, EcsAlbPlan plan) {
+    private static TestEndpoint testListener(
+            ElasticLoadBalancingV2Client elb, String testListenerArn, EcsAlbPlan plan) {
         AlbListener testRoute = new AlbListener(elb, testListenerArn, null);
         Map<String, Integer> canaryOnly = Map.of(plan.canaryTargetGroupArn(), 100);
         testRoute.forward(canaryOnly);
         Map<String, Integer> readBack = testRoute.weights();
         if (!readBack.keySet().equals(canaryOnly.keySet())) {
-            throw new TargetStateConflictException("test listener " + testListenerArn + " forwards to " + readBack.keySet()
-                    + " after being pointed at the canary's target group " + plan.canaryTargetGroupArn());
+            throw new TargetStateConflictException(
+                    "test listener " + testListenerArn + " forwards to " + readBack.keySet()
+                            + " after being pointed at the canary's target group " + plan.canaryTargetGroupArn());
         }
-        Listener listener = call("ELBv2 DescribeListeners", () -> elb.describeListeners(describe -> describe
-                .listenerArns(testListenerArn)).listeners().get(0));
-        String dnsName = call("ELBv2 DescribeLoadBalancers", () -> elb.describeLoadBalancers(describe -> describe
-                .loadBalancerArns(listener.loadBalancerArn())).loadBalancers().get(0).dnsName());
+        Listener listener = call(
+                "ELBv2 DescribeListeners",
+                () -> elb.describeListeners(describe -> describe.listenerArns(testListenerArn))
+                        .listeners()
+                        .get(0));
+        String dnsName = call(
+                "ELBv2 DescribeLoadBalancers",
+                () -> elb.describeLoadBalancers(describe -> describe.loadBalancerArns(listener.loadBalancerArn()))
+                        .loadBalancers()
+                        .get(0)
+                        .dnsName());
         String url = listener.protocolAsString().toLowerCase(Locale.ROOT) + "://" + dnsName + ":" + listener.port();
         return TestEndpoint.alb(url, testListenerArn, plan.canaryTargetGroupArn(), plan.canaryTaskDefinition());
     }

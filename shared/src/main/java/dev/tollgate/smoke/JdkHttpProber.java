@@ -19,21 +19,29 @@ public final class JdkHttpProber implements HttpProber {
 
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(3)).build();
+            client = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .build();
         }
         return client;
     }
 
     @Override
     public ProbeReply get(String url, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
-                .header("User-Agent", "tollgate-smoke-test").build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .GET()
+                .header("User-Agent", "tollgate-smoke-test")
+                .build();
         try {
-            return ProbeReply.status(client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            return ProbeReply.status(client().send(request, HttpResponse.BodyHandlers.discarding())
+                    .statusCode());
         } catch (HttpTimeoutException timedOut) {
             return ProbeReply.unreachable("no answer within " + timeout.toSeconds() + "s");
         } catch (IOException unreachable) {
-            return ProbeReply.unreachable("unreachable (" + unreachable.getClass().getSimpleName() + ")");
+            return ProbeReply.unreachable(
+                    "unreachable (" + unreachable.getClass().getSimpleName() + ")");
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return ProbeReply.unreachable("interrupted");

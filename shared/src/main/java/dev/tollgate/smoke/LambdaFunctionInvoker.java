@@ -33,9 +33,11 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
     public FunctionReply invoke(String function, String payload, Duration timeout) {
         InvokeResponse response;
         try {
-            response = lambda.invoke(invoke -> invoke.functionName(function).invocationType(InvocationType.REQUEST_RESPONSE)
+            response = lambda.invoke(invoke -> invoke.functionName(function)
+                    .invocationType(InvocationType.REQUEST_RESPONSE)
                     .payload(SdkBytes.fromUtf8String(payload))
-                    .overrideConfiguration(override -> override.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout)));
+                    .overrideConfiguration(
+                            override -> override.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout)));
         } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException timedOut) {
             return FunctionReply.failed(FunctionReply.Kind.TIMED_OUT, "no answer within " + timeout.toSeconds() + "s");
         } catch (SdkException failure) {
@@ -56,8 +58,11 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
     private static String errorOf(String body) {
         try {
             var error = Json.tree(body);
-            String described = error.path("errorType").asText("Unhandled") + ": " + error.path("errorMessage").asText("");
-            return described.length() <= MAX_DETAIL_CHARS ? described : described.substring(0, MAX_DETAIL_CHARS - 1) + "…";
+            String described = error.path("errorType").asText("Unhandled") + ": "
+                    + error.path("errorMessage").asText("");
+            return described.length() <= MAX_DETAIL_CHARS
+                    ? described
+                    : described.substring(0, MAX_DETAIL_CHARS - 1) + "…";
         } catch (RuntimeException notJson) {
             return "a function error without an error document";
         }

@@ -8,5 +8,5 @@ import java.time.Instant;
  * is a failure. {@code reason} says what was seen, in one line, without secret values (the
  * function's own reason is cut to {@value SmokeTestService#MAX_REASON_CHARS} characters).
  */
-public record SmokeTestResult(boolean passed, String form, String endpoint, String reason, int attempts, Instant testedAt) {
-}
+public record SmokeTestResult(
+        boolean passed, String form, String endpoint, String reason, int attempts, Instant testedAt) {}

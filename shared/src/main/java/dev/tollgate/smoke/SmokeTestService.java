@@ -51,14 +51,28 @@ public final class SmokeTestService {
     private final DeploymentEvents events;
 
     /** {@code events} hears every smoke test's outcome. */
-    public SmokeTestService(TrafficControl traffic, TestEndpoints endpoints, FunctionInvoker functions, HttpProber http,
-                            DeploymentStore store, Clock clock, Pause pause, DeploymentEvents events) {
+    public SmokeTestService(
+            TrafficControl traffic,
+            TestEndpoints endpoints,
+            FunctionInvoker functions,
+            HttpProber http,
+            DeploymentStore store,
+            Clock clock,
+            Pause pause,
+            DeploymentEvents events) {
         this(traffic, endpoints, Placed.everywhere(functions), http, store, clock, pause, events);
     }
 
     /** With the functions invoked where each deployment's target runs (the team's function, the canary's version). */
-    public SmokeTestService(TrafficControl traffic, TestEndpoints endpoints, Placed<FunctionInvoker> functions, HttpProber http,
-                            DeploymentStore store, Clock clock, Pause pause, DeploymentEvents events) {
+    public SmokeTestService(
+            TrafficControl traffic,
+            TestEndpoints endpoints,
+            Placed<FunctionInvoker> functions,
+            HttpProber http,
+            DeploymentStore store,
+            Clock clock,
+            Pause pause,
+            DeploymentEvents events) {
         this.traffic = traffic;
         this.endpoints = endpoints;
         this.functions = functions;
@@ -81,24 +95,38 @@ public final class SmokeTestService {
                 : viaProbe(spec, smokeTest.probe(), endpoint);
         Instant now = clock.instant();
         String reason = clip(outcome.reason());
-        SmokeTestResult result = new SmokeTestResult(outcome.passed(), smokeTest.function() != null ? "function" : "probe",
-                endpoint.address(), reason, outcome.attempts(), now);
-        store.append(spec.deploymentId(), new TimelineEntry(ENTRY_ID, now, "SmokeTestCanary",
-                (result.passed() ? "smoke test passed at 0 %: " : "smoke test failed at 0 %: ") + reason, null, 0,
-                result.passed() ? "PASS" : "FAIL"));
+        SmokeTestResult result = new SmokeTestResult(
+                outcome.passed(),
+                smokeTest.function() != null ? "function" : "probe",
+                endpoint.address(),
+                reason,
+                outcome.attempts(),
+                now);
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        ENTRY_ID,
+                        now,
+                        "SmokeTestCanary",
+                        (result.passed() ? "smoke test passed at 0 %: " : "smoke test failed at 0 %: ") + reason,
+                        null,
+                        0,
+                        result.passed() ? "PASS" : "FAIL"));
         events.publish(DeploymentEvent.smokeTested(spec.deploymentId(), spec.service(), now, result.passed(), reason));
         return result;
     }
 
-    private record Outcome(boolean passed, String reason, int attempts) {
-    }
+    private record Outcome(boolean passed, String reason, int attempts) {}
 
     // ---- the team's function ----
 
     private Outcome viaFunction(DeploymentSpec spec, SmokeTestSpec smokeTest, TestEndpoint endpoint) {
         String function = smokeTest.function();
-        int timeoutSeconds = smokeTest.timeoutSeconds() == null ? SmokeTestSpec.DEFAULT_FUNCTION_TIMEOUT_SECONDS : smokeTest.timeoutSeconds();
-        FunctionReply reply = functions.at(spec).invoke(function, facts(spec, endpoint), Duration.ofSeconds(timeoutSeconds));
+        int timeoutSeconds = smokeTest.timeoutSeconds() == null
+                ? SmokeTestSpec.DEFAULT_FUNCTION_TIMEOUT_SECONDS
+                : smokeTest.timeoutSeconds();
+        FunctionReply reply =
+                functions.at(spec).invoke(function, facts(spec, endpoint), Duration.ofSeconds(timeoutSeconds));
         String who = "smoke-test function " + function;
         return switch (reply.kind()) {
             case FUNCTION_ERROR -> new Outcome(false, who + " failed: " + reply.detail(), 1);
@@ -113,7 +141,9 @@ public final class SmokeTestService {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("deploymentId", spec.deploymentId());
         facts.put("service", spec.service());
-        facts.put("targetType", Json.MAPPER.valueToTree(spec.target()).path("type").asText());
+        facts.put(
+                "targetType",
+                Json.MAPPER.valueToTree(spec.target()).path("type").asText());
         facts.put("release", endpoint.release());
         facts.put("stepIndex", 0);
         facts.put("canaryWeight", 0);
@@ -133,7 +163,8 @@ public final class SmokeTestService {
             // The answer itself is not repeated: it is the team's output and could hold anything.
             return new Outcome(false, who + " answered something that is not a verdict" + expected, 1);
         }
-        String reason = answer.path("reason").isTextual() ? answer.path("reason").asText() : "no reason given";
+        String reason =
+                answer.path("reason").isTextual() ? answer.path("reason").asText() : "no reason given";
         return switch (answer.path("result").asText()) {
             case "PASS" -> new Outcome(true, who + " answered PASS: " + reason, 1);
             case "FAIL" -> new Outcome(false, who + " answered FAIL: " + reason, 1);
@@ -151,17 +182,27 @@ public final class SmokeTestService {
                     ? http.get(endpoint.url() + probe.path(), timeout)
                     : invokeWithRequest(functions.at(spec), endpoint.functionArn(), probe.path(), timeout);
             if (reply.answered() && probe.expectedStatuses().contains(reply.status())) {
-                return new Outcome(true, "GET " + probe.path() + " on " + endpoint.address() + " answered " + reply.status()
-                        + " on attempt " + attempt + " of " + probe.attempts(), attempt);
+                return new Outcome(
+                        true,
+                        "GET " + probe.path() + " on " + endpoint.address() + " answered " + reply.status()
+                                + " on attempt " + attempt + " of " + probe.attempts(),
+                        attempt);
             }
             seen.add(reply.detail());
             if (attempt < probe.attempts()) {
                 pause.pause(Duration.ofSeconds(HttpProbeSpec.PAUSE_SECONDS));
             }
         }
-        return new Outcome(false, "GET " + probe.path() + " on " + endpoint.address() + " answered " + String.join(", ", seen)
-                + " in " + probe.attempts() + " attempt" + (probe.attempts() == 1 ? "" : "s") + " (expected "
-                + String.join(" or ", probe.expectedStatuses().stream().map(String::valueOf).toList()) + ")", probe.attempts());
+        return new Outcome(
+                false,
+                "GET " + probe.path() + " on " + endpoint.address() + " answered " + String.join(", ", seen)
+                        + " in " + probe.attempts() + " attempt" + (probe.attempts() == 1 ? "" : "s") + " (expected "
+                        + String.join(
+                                " or ",
+                                probe.expectedStatuses().stream()
+                                        .map(String::valueOf)
+                                        .toList()) + ")",
+                probe.attempts());
     }
 
     /**
@@ -169,7 +210,8 @@ public final class SmokeTestService {
      * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html)
      * and reads the {@code statusCode} of its answer.
      */
-    private static ProbeReply invokeWithRequest(FunctionInvoker function, String functionArn, String path, Duration timeout) {
+    private static ProbeReply invokeWithRequest(
+            FunctionInvoker function, String functionArn, String path, Duration timeout) {
         FunctionReply reply = function.invoke(functionArn, albRequest(path), timeout);
         return switch (reply.kind()) {
             case FUNCTION_ERROR -> ProbeReply.unreachable("a function error (" + reply.detail() + ")");
@@ -190,7 +232,9 @@ public final class SmokeTestService {
             for (String pair : pathAndQuery.substring(question + 1).split("&")) {
                 if (!pair.isEmpty()) {
                     int equals = pair.indexOf('=');
-                    query.put(equals < 0 ? pair : pair.substring(0, equals), equals < 0 ? "" : pair.substring(equals + 1));
+                    query.put(
+                            equals < 0 ? pair : pair.substring(0, equals),
+                            equals < 0 ? "" : pair.substring(equals + 1));
                 }
             }
         }

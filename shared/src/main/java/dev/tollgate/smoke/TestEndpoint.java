@@ -10,8 +10,12 @@ import dev.tollgate.json.Nullable;
  * definition or version).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TestEndpoint(@Nullable String url, @Nullable String testListenerArn, @Nullable String targetGroupArn,
-                           @Nullable String functionArn, String release) {
+public record TestEndpoint(
+        @Nullable String url,
+        @Nullable String testListenerArn,
+        @Nullable String targetGroupArn,
+        @Nullable String functionArn,
+        String release) {
 
     public static TestEndpoint alb(String url, String testListenerArn, String targetGroupArn, String release) {
         return new TestEndpoint(url, testListenerArn, targetGroupArn, null, release);

@@ -29,8 +29,13 @@ public record AnalysisSpec(
     }
 
     /** An analysis without dry-run alarms. */
-    public AnalysisSpec(int periodSeconds, List<MetricSpec> metrics, SloSpec slo, List<String> alarms, double falsePositiveRate,
-                        InconclusivePolicy onInconclusive) {
+    public AnalysisSpec(
+            int periodSeconds,
+            List<MetricSpec> metrics,
+            SloSpec slo,
+            List<String> alarms,
+            double falsePositiveRate,
+            InconclusivePolicy onInconclusive) {
         this(periodSeconds, metrics, slo, alarms, falsePositiveRate, onInconclusive, List.of());
     }
 
@@ -62,9 +67,14 @@ public record AnalysisSpec(
         if (slo == null) {
             return Optional.empty();
         }
-        return metrics.stream().filter(metric -> metric.name().equals(slo.metric())).findFirst();
+        return metrics.stream()
+                .filter(metric -> metric.name().equals(slo.metric()))
+                .findFirst();
     }
 
     /** What happens when a step's bake budget ends and the judge is still undecided. */
-    public enum InconclusivePolicy { PAUSE, ROLLBACK }
+    public enum InconclusivePolicy {
+        PAUSE,
+        ROLLBACK
+    }
 }

@@ -16,7 +16,8 @@ public record CodeDeployTarget(
         LambdaRevision lambda,
         EcsRevision ecs,
         Map<String, String> hooks,
-        int healthTimeoutSeconds) implements Target {
+        int healthTimeoutSeconds)
+        implements Target {
 
     public CodeDeployTarget {
         hooks = hooks == null ? Map.of() : Map.copyOf(hooks);
@@ -28,10 +29,8 @@ public record CodeDeployTarget(
     }
 
     /** The Lambda revision: which alias CodeDeploy moves to which version (published by Tollgate when absent). */
-    public record LambdaRevision(String functionName, String alias, String version) {
-    }
+    public record LambdaRevision(String functionName, String alias, String version) {}
 
     /** The ECS revision: the task definition of the replacement task set and the container the load balancer sends traffic to. */
-    public record EcsRevision(String taskDefinition, String containerName, int containerPort, String platformVersion) {
-    }
+    public record EcsRevision(String taskDefinition, String containerName, int containerPort, String platformVersion) {}
 }

@@ -30,22 +30,69 @@ public record DeploymentSpec(
     }
 
     /** A spec whose target is in Tollgate's own region and account. */
-    public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
-                          List<StepSpec> steps, AnalysisSpec analysis, boolean override, @Nullable AfterPromotionSpec afterPromotion,
-                          @Nullable SmokeTestSpec smokeTest) {
-        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, afterPromotion, smokeTest, null, null);
+    public DeploymentSpec(
+            String deploymentId,
+            String service,
+            Target target,
+            List<SecretRef> secrets,
+            MigrationSpec migrations,
+            List<StepSpec> steps,
+            AnalysisSpec analysis,
+            boolean override,
+            @Nullable AfterPromotionSpec afterPromotion,
+            @Nullable SmokeTestSpec smokeTest) {
+        this(
+                deploymentId,
+                service,
+                target,
+                secrets,
+                migrations,
+                steps,
+                analysis,
+                override,
+                afterPromotion,
+                smokeTest,
+                null,
+                null);
     }
 
     /** A spec with nothing after the promotion. */
-    public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
-                          List<StepSpec> steps, AnalysisSpec analysis, boolean override) {
+    public DeploymentSpec(
+            String deploymentId,
+            String service,
+            Target target,
+            List<SecretRef> secrets,
+            MigrationSpec migrations,
+            List<StepSpec> steps,
+            AnalysisSpec analysis,
+            boolean override) {
         this(deploymentId, service, target, secrets, migrations, steps, analysis, override, null, null, null, null);
     }
 
     /** A spec without a smoke test. */
-    public DeploymentSpec(String deploymentId, String service, Target target, List<SecretRef> secrets, MigrationSpec migrations,
-                          List<StepSpec> steps, AnalysisSpec analysis, boolean override, AfterPromotionSpec afterPromotion) {
-        this(deploymentId, service, target, secrets, migrations, steps, analysis, override, afterPromotion, null, null, null);
+    public DeploymentSpec(
+            String deploymentId,
+            String service,
+            Target target,
+            List<SecretRef> secrets,
+            MigrationSpec migrations,
+            List<StepSpec> steps,
+            AnalysisSpec analysis,
+            boolean override,
+            AfterPromotionSpec afterPromotion) {
+        this(
+                deploymentId,
+                service,
+                target,
+                secrets,
+                migrations,
+                steps,
+                analysis,
+                override,
+                afterPromotion,
+                null,
+                null,
+                null);
     }
 
     public StepSpec step(int stepIndex) {

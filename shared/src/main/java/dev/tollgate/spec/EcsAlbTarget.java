@@ -20,29 +20,59 @@ public record EcsAlbTarget(
         String greenTargetGroupArn,
         String taskDefinition,
         int healthTimeoutSeconds,
-        int drainSeconds) implements Target {
+        int drainSeconds)
+        implements Target {
 
     /** Seconds the old side keeps its tasks after a promotion when the spec does not say: the ALB's default deregistration delay. */
     public static final int DEFAULT_DRAIN_SECONDS = 300;
 
     /** Reads a target, including one written before {@code drainSeconds} existed (it gets the default). */
     @JsonCreator
-    static EcsAlbTarget fromJson(@JsonProperty("cluster") String cluster, @JsonProperty("blueService") String blueService,
-                                 @JsonProperty("greenService") String greenService, @JsonProperty("listenerArn") String listenerArn,
-                                 @JsonProperty("listenerRuleArn") String listenerRuleArn,
-                                 @JsonProperty("blueTargetGroupArn") String blueTargetGroupArn,
-                                 @JsonProperty("greenTargetGroupArn") String greenTargetGroupArn,
-                                 @JsonProperty("taskDefinition") String taskDefinition,
-                                 @JsonProperty("healthTimeoutSeconds") int healthTimeoutSeconds,
-                                 @JsonProperty("drainSeconds") Integer drainSeconds) {
-        return new EcsAlbTarget(cluster, blueService, greenService, listenerArn, listenerRuleArn, blueTargetGroupArn,
-                greenTargetGroupArn, taskDefinition, healthTimeoutSeconds, drainSeconds == null ? DEFAULT_DRAIN_SECONDS : drainSeconds);
+    static EcsAlbTarget fromJson(
+            @JsonProperty("cluster") String cluster,
+            @JsonProperty("blueService") String blueService,
+            @JsonProperty("greenService") String greenService,
+            @JsonProperty("listenerArn") String listenerArn,
+            @JsonProperty("listenerRuleArn") String listenerRuleArn,
+            @JsonProperty("blueTargetGroupArn") String blueTargetGroupArn,
+            @JsonProperty("greenTargetGroupArn") String greenTargetGroupArn,
+            @JsonProperty("taskDefinition") String taskDefinition,
+            @JsonProperty("healthTimeoutSeconds") int healthTimeoutSeconds,
+            @JsonProperty("drainSeconds") Integer drainSeconds) {
+        return new EcsAlbTarget(
+                cluster,
+                blueService,
+                greenService,
+                listenerArn,
+                listenerRuleArn,
+                blueTargetGroupArn,
+                greenTargetGroupArn,
+                taskDefinition,
+                healthTimeoutSeconds,
+                drainSeconds == null ? DEFAULT_DRAIN_SECONDS : drainSeconds);
     }
 
     /** The target as specs without {@code drainSeconds} describe it. */
-    public EcsAlbTarget(String cluster, String blueService, String greenService, String listenerArn, String listenerRuleArn,
-                        String blueTargetGroupArn, String greenTargetGroupArn, String taskDefinition, int healthTimeoutSeconds) {
-        this(cluster, blueService, greenService, listenerArn, listenerRuleArn, blueTargetGroupArn, greenTargetGroupArn,
-                taskDefinition, healthTimeoutSeconds, DEFAULT_DRAIN_SECONDS);
+    public EcsAlbTarget(
+            String cluster,
+            String blueService,
+            String greenService,
+            String listenerArn,
+            String listenerRuleArn,
+            String blueTargetGroupArn,
+            String greenTargetGroupArn,
+            String taskDefinition,
+            int healthTimeoutSeconds) {
+        this(
+                cluster,
+                blueService,
+                greenService,
+                listenerArn,
+                listenerRuleArn,
+                blueTargetGroupArn,
+                greenTargetGroupArn,
+                taskDefinition,
+                healthTimeoutSeconds,
+                DEFAULT_DRAIN_SECONDS);
     }
 }

@@ -7,9 +7,5 @@ package dev.tollgate.spec;
  * {@code $LATEST}, guarded by {@code codeSha256} when given.
  */
 public record LambdaAliasTarget(
-        String functionName,
-        String alias,
-        String version,
-        String codeSha256,
-        int healthTimeoutSeconds) implements Target {
-}
+        String functionName, String alias, String version, String codeSha256, int healthTimeoutSeconds)
+        implements Target {}

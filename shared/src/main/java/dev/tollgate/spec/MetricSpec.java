@@ -30,18 +30,45 @@ public record MetricSpec(
     }
 
     /** A metric that takes part in the step's decision. */
-    public MetricSpec(String name, MetricKind kind, MetricRef numerator, MetricRef denominator, String namespace, String metric,
-                      String stat, Map<String, String> canaryDimensions, Map<String, String> baselineDimensions,
-                      Direction direction, double tolerance, boolean critical) {
-        this(name, kind, numerator, denominator, namespace, metric, stat, canaryDimensions, baselineDimensions, direction,
-                tolerance, critical, false);
+    public MetricSpec(
+            String name,
+            MetricKind kind,
+            MetricRef numerator,
+            MetricRef denominator,
+            String namespace,
+            String metric,
+            String stat,
+            Map<String, String> canaryDimensions,
+            Map<String, String> baselineDimensions,
+            Direction direction,
+            double tolerance,
+            boolean critical) {
+        this(
+                name,
+                kind,
+                numerator,
+                denominator,
+                namespace,
+                metric,
+                stat,
+                canaryDimensions,
+                baselineDimensions,
+                direction,
+                tolerance,
+                critical,
+                false);
     }
 
-    public enum MetricKind { RATIO, STATISTIC }
+    public enum MetricKind {
+        RATIO,
+        STATISTIC
+    }
 
-    public enum Direction { INCREASE_IS_BAD, DECREASE_IS_BAD }
+    public enum Direction {
+        INCREASE_IS_BAD,
+        DECREASE_IS_BAD
+    }
 
     /** A CloudWatch metric without its dimensions (those differ between canary and baseline). */
-    public record MetricRef(String namespace, String metric) {
-    }
+    public record MetricRef(String namespace, String metric) {}
 }

@@ -20,17 +20,24 @@ public record MigrationSpec(
 
     public static final int DEFAULT_TIMEOUT_SECONDS = 900;
 
-    public static final MigrationSpec NONE = new MigrationSpec(MigrationMode.NONE, null, List.of(), false, false, null,
-            DEFAULT_TIMEOUT_SECONDS);
+    public static final MigrationSpec NONE =
+            new MigrationSpec(MigrationMode.NONE, null, List.of(), false, false, null, DEFAULT_TIMEOUT_SECONDS);
 
     public MigrationSpec {
         locations = locations == null ? List.of() : List.copyOf(locations);
     }
 
-    public enum MigrationMode { NONE, FLYWAY, ECS_TASK }
+    public enum MigrationMode {
+        NONE,
+        FLYWAY,
+        ECS_TASK
+    }
 
     /** Launch types a one-off migration task may use. */
-    public enum LaunchType { FARGATE, EC2 }
+    public enum LaunchType {
+        FARGATE,
+        EC2
+    }
 
     /**
      * The one-off ECS task that runs the release's migration command: the task definition's

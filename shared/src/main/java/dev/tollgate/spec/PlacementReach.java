@@ -18,28 +18,37 @@ import java.util.List;
  */
 public final class PlacementReach {
 
-    private PlacementReach() {
-    }
+    private PlacementReach() {}
 
     /** Throws {@link InvalidSpecException} listing every placement the functions in {@code homeRegion} cannot act at. */
     public static void check(DeploymentSpec spec, String homeRegion) {
         List<Violation> violations = new ArrayList<>();
         boolean awayFromHomeRegion = spec.region() != null && !spec.region().equals(homeRegion);
         if (spec.target() instanceof CodeDeployTarget) {
-            String allowed = "a CODEDEPLOY target in Tollgate's own region and account, ECS_ALB or LAMBDA_ALIAS away from it, or a"
-                    + " Tollgate stack in the target's region and account (docs/spec.md, \"Another region or account\")";
+            String allowed =
+                    "a CODEDEPLOY target in Tollgate's own region and account, ECS_ALB or LAMBDA_ALIAS away from it, or a"
+                            + " Tollgate stack in the target's region and account (docs/spec.md, \"Another region or account\")";
             if (awayFromHomeRegion) {
-                violations.add(new Violation("$.region", "a CODEDEPLOY target in " + spec.region() + ": CodeDeploy calls its lifecycle"
-                        + " hooks in its own region, and Tollgate's hook runs in " + homeRegion, allowed));
+                violations.add(new Violation(
+                        "$.region",
+                        "a CODEDEPLOY target in " + spec.region() + ": CodeDeploy calls its lifecycle"
+                                + " hooks in its own region, and Tollgate's hook runs in " + homeRegion,
+                        allowed));
             }
             if (spec.roleArn() != null) {
-                violations.add(new Violation("$.roleArn", "a CODEDEPLOY target in another account: CodeDeploy calls its lifecycle hooks"
-                        + " in its own account, and Tollgate's hook runs in Tollgate's", allowed));
+                violations.add(new Violation(
+                        "$.roleArn",
+                        "a CODEDEPLOY target in another account: CodeDeploy calls its lifecycle hooks"
+                                + " in its own account, and Tollgate's hook runs in Tollgate's",
+                        allowed));
             }
         } else if (awayFromHomeRegion && spec.roleArn() == null) {
-            violations.add(new Violation("$.region", "a target in " + spec.region() + " with no roleArn: Tollgate's own role acts in "
-                    + homeRegion + " only", "a roleArn for the functions to assume in " + spec.region() + " (in this account or another),"
-                    + " or " + homeRegion + " (docs/spec.md, \"Another region or account\")"));
+            violations.add(new Violation(
+                    "$.region",
+                    "a target in " + spec.region() + " with no roleArn: Tollgate's own role acts in " + homeRegion
+                            + " only",
+                    "a roleArn for the functions to assume in " + spec.region() + " (in this account or another),"
+                            + " or " + homeRegion + " (docs/spec.md, \"Another region or account\")"));
         }
         if (!violations.isEmpty()) {
             throw new InvalidSpecException(violations);
@@ -55,8 +64,10 @@ public final class PlacementReach {
                     check(wave.targets().get(index).spec(), homeRegion);
                 } catch (InvalidSpecException unreachable) {
                     String at = "$.waves[" + (wave.wave() - 1) + "].targets[" + index + "]";
-                    unreachable.violations().forEach(violation -> violations.add(new Violation(
-                            at + violation.path().substring(1), violation.problem(), violation.allowed())));
+                    unreachable
+                            .violations()
+                            .forEach(violation -> violations.add(new Violation(
+                                    at + violation.path().substring(1), violation.problem(), violation.allowed())));
                 }
             }
         }

@@ -31,7 +31,8 @@ final class PlacementValidation {
     /** A valid placement, or empty with every problem recorded: a region AWS runs, a role ARN of its partition, ARNs in it. */
     Optional<Placement> placement(JsonNode node, String path, boolean regionRequired) {
         int before = violations.all().size();
-        Optional<String> region = violations.string(node, "region", path, regionRequired, null, AwsRegions.examples())
+        Optional<String> region = violations
+                .string(node, "region", path, regionRequired, null, AwsRegions.examples())
                 .filter(name -> knownRegion(name, child(path, "region")));
         Optional<String> roleArn = violations.string(node, "roleArn", path, false, null, ROLE_ARN_ALLOWED);
         roleArn.ifPresent(role -> role(role, region.orElse(null), child(path, "roleArn")));
@@ -40,12 +41,12 @@ final class PlacementValidation {
             arnsInRegion(targetNode, child(path, "target"), region.get());
         }
         return violations.all().size() == before
-                ? Optional.of(new Placement(region.orElse(null), roleArn.orElse(null))) : Optional.empty();
+                ? Optional.of(new Placement(region.orElse(null), roleArn.orElse(null)))
+                : Optional.empty();
     }
 
     /** A placement's fields; either may be absent (the function's own region, the function's own account). */
-    record Placement(String region, String roleArn) {
-    }
+    record Placement(String region, String roleArn) {}
 
     private boolean knownRegion(String region, String at) {
         if (AwsRegions.partition(region).isPresent()) {
@@ -58,13 +59,18 @@ final class PlacementValidation {
     private void role(String roleArn, String region, String at) {
         Matcher role = ROLE_ARN.matcher(roleArn);
         if (roleArn.length() > 2048 || !role.matches()) {
-            violations.add(at, "'" + Violations.abbreviate(roleArn) + "' is not an IAM role ARN",
+            violations.add(
+                    at,
+                    "'" + Violations.abbreviate(roleArn) + "' is not an IAM role ARN",
                     "arn:aws:iam::<12-digit account>:role/<optional path/><name of 1 to 64 letters, digits or +=,.@_->");
             return;
         }
         Optional<String> partition = region == null ? Optional.empty() : AwsRegions.partition(region);
         if (partition.isPresent() && !partition.get().equals(role.group(1))) {
-            violations.add(at, "the role is in the " + role.group(1) + " partition, the region " + region + " in " + partition.get(),
+            violations.add(
+                    at,
+                    "the role is in the " + role.group(1) + " partition, the region " + region + " in "
+                            + partition.get(),
                     "a role of the region's partition: arn:" + partition.get() + ":iam::...");
         }
     }
@@ -77,7 +83,9 @@ final class PlacementValidation {
             }
             Matcher arn = ARN_REGION.matcher(field.getValue().asText());
             if (arn.matches() && !arn.group(1).isEmpty() && !arn.group(1).equals(region)) {
-                violations.add(child(path, field.getKey()), "names the region " + arn.group(1) + ", but the target is in " + region,
+                violations.add(
+                        child(path, field.getKey()),
+                        "names the region " + arn.group(1) + ", but the target is in " + region,
                         "an ARN in " + region);
             }
         }

@@ -9,8 +9,8 @@ import java.util.function.Function;
  * Each target carries the complete, normalised deployment spec its child execution of the single-target
  * state machine runs, so the parent never composes or defaults anything itself.
  */
-public record ReleaseSpec(String releaseId, List<Wave> waves, int bakeBetweenWavesSeconds, OnFailure onFailure,
-                          OnLockHeld onLockHeld) {
+public record ReleaseSpec(
+        String releaseId, List<Wave> waves, int bakeBetweenWavesSeconds, OnFailure onFailure, OnLockHeld onLockHeld) {
 
     public ReleaseSpec {
         waves = List.copyOf(waves);
@@ -27,7 +27,10 @@ public record ReleaseSpec(String releaseId, List<Wave> waves, int bakeBetweenWav
      * twice. {@code FAIL} fails the target (and so its wave); {@code WAIT} checks the lock every
      * {@link #LOCK_CHECK_SECONDS} seconds, {@link #LOCK_CHECKS} times at most, then fails.
      */
-    public enum OnLockHeld { FAIL, WAIT }
+    public enum OnLockHeld {
+        FAIL,
+        WAIT
+    }
 
     public static final int LOCK_CHECK_SECONDS = 60;
     public static final int LOCK_CHECKS = 15;
@@ -55,7 +58,11 @@ public record ReleaseSpec(String releaseId, List<Wave> waves, int bakeBetweenWav
      * deployment spec of its child execution, whose {@code deploymentId} is {@code <releaseId>-w<wave>-<target>},
      * and once {@code ValidateRelease} has named it, its service's lock.
      */
-    public record WaveTarget(String region, @Nullable String roleArn, DeploymentSpec spec, @Nullable String serviceLock) {
+    public record WaveTarget(
+            String region,
+            @Nullable String roleArn,
+            DeploymentSpec spec,
+            @Nullable String serviceLock) {
 
         public WaveTarget(String region, @Nullable String roleArn, DeploymentSpec spec) {
             this(region, roleArn, spec, null);
@@ -69,9 +76,19 @@ public record ReleaseSpec(String releaseId, List<Wave> waves, int bakeBetweenWav
 
     /** This release with each target's lock named by {@code lockOf}. */
     public ReleaseSpec withServiceLocks(Function<DeploymentSpec, String> lockOf) {
-        return new ReleaseSpec(releaseId, waves.stream().map(wave -> new Wave(wave.wave(), wave.targets().stream()
-                .map(target -> target.withServiceLock(lockOf.apply(target.spec()))).toList(), wave.bakeAfterSeconds())).toList(),
-                bakeBetweenWavesSeconds, onFailure, onLockHeld);
+        return new ReleaseSpec(
+                releaseId,
+                waves.stream()
+                        .map(wave -> new Wave(
+                                wave.wave(),
+                                wave.targets().stream()
+                                        .map(target -> target.withServiceLock(lockOf.apply(target.spec())))
+                                        .toList(),
+                                wave.bakeAfterSeconds()))
+                        .toList(),
+                bakeBetweenWavesSeconds,
+                onFailure,
+                onLockHeld);
     }
 
     /** Every target of every wave. */

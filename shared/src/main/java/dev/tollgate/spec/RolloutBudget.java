@@ -49,7 +49,8 @@ public final class RolloutBudget {
     /** One analysis tick without a retry: its Wait (WaitForFirstTick or Bake), Decide (a Lambda task, one attempt), RouteDecision (Choice). */
     public static final int EVENTS_PER_TICK = PLAIN_STATE_EVENTS + TaskState.DECIDE.events(0) + PLAIN_STATE_EVENTS;
     /** The same with Decide retried as often as its Retry rules allow. */
-    public static final int MAX_EVENTS_PER_TICK = PLAIN_STATE_EVENTS + TaskState.DECIDE.maxEvents() + PLAIN_STATE_EVENTS;
+    public static final int MAX_EVENTS_PER_TICK =
+            PLAIN_STATE_EVENTS + TaskState.DECIDE.maxEvents() + PLAIN_STATE_EVENTS;
 
     // ---- what the functions and the template do that the spec does not say ----
 
@@ -62,8 +63,7 @@ public final class RolloutBudget {
      */
     public static final int CODEDEPLOY_SETTLE_SECONDS = 3_600;
 
-    private RolloutBudget() {
-    }
+    private RolloutBudget() {}
 
     /**
      * A Task state of deployment.asl.json: its name, its {@code Retry} rules in order, how long one
@@ -90,7 +90,8 @@ public final class RolloutBudget {
         PROMOTE("Promote", Retrier.STANDARD),
         // The post-promotion watch: one tick a period, like Decide, for the spec's watchSeconds.
         WATCH_AFTER_PROMOTION("WatchAfterPromotion", Retrier.STANDARD),
-        // The rollback window: a token parked for the spec's rollbackWindowSeconds (maxSeconds counts a day, the most allowed).
+        // The rollback window: a token parked for the spec's rollbackWindowSeconds (maxSeconds counts a day, the most
+        // allowed).
         KEEP_ROLLBACK_WINDOW_OPEN("KeepRollbackWindowOpen", Retrier.STANDARD, FUNCTION_TIMEOUT_SECONDS, true),
         CLOSE_ROLLBACK_WINDOW("CloseRollbackWindow", Retrier.STANDARD),
         RETIRE_OLD_VERSION("RetireOldVersion", Retrier.STANDARD),
@@ -164,7 +165,8 @@ public final class RolloutBudget {
 
         /** The same with a token's wait of at most {@code tokenWaitSeconds}. */
         public long maxSeconds(long tokenWaitSeconds) {
-            long backoffs = retriers.stream().mapToLong(Retrier::totalBackoffSeconds).sum();
+            long backoffs =
+                    retriers.stream().mapToLong(Retrier::totalBackoffSeconds).sum();
             long waitForToken = waitsForTaskToken ? tokenWaitSeconds : 0;
             return (long) maxAttempts() * attemptSeconds + backoffs + waitForToken;
         }
@@ -195,6 +197,7 @@ public final class RolloutBudget {
         static final Retrier AWS = new Retrier(1, 5, 2.0);
         /** The same, longer, where giving up would leave a lock held or traffic split. */
         static final Retrier AWS_PATIENT = new Retrier(1, 8, 2.0);
+
         static final List<Retrier> STANDARD = List.of(LAMBDA, AWS);
         static final List<Retrier> PATIENT = List.of(LAMBDA, AWS_PATIENT);
 
@@ -215,8 +218,7 @@ public final class RolloutBudget {
     }
 
     /** A part of the rollout and what it may cost at most. */
-    public record Part(String what, long historyEvents, long durationSeconds) {
-    }
+    public record Part(String what, long historyEvents, long durationSeconds) {}
 
     /**
      * A spec's worst case: history events, analysis ticks, duration, the largest state and the largest
@@ -224,8 +226,17 @@ public final class RolloutBudget {
      * is how many events each second of {@code maxBakeSeconds} may cost at the spec's period, which says
      * how much bake time the rest of the rollout leaves room for.
      */
-    public record Estimate(long historyEvents, long ticks, long durationSeconds, long largestStateBytes, long largestAnswerBytes,
-                           List<Part> parts, Part tickPart, double eventsPerBakeSecond, int periodSeconds, String largestStateSummary) {
+    public record Estimate(
+            long historyEvents,
+            long ticks,
+            long durationSeconds,
+            long largestStateBytes,
+            long largestAnswerBytes,
+            List<Part> parts,
+            Part tickPart,
+            double eventsPerBakeSecond,
+            int periodSeconds,
+            String largestStateSummary) {
 
         public Estimate {
             parts = List.copyOf(parts);
@@ -234,43 +245,67 @@ public final class RolloutBudget {
         /** Each quota the worst case is over, as a validation problem with the figures and what is allowed. */
         public List<Violation> overQuota() {
             List<Violation> over = new ArrayList<>();
-            Part watch = parts.stream().filter(part -> part.what().startsWith(WATCH_PART)).findFirst().orElse(null);
-            if (historyEvents > HISTORY_EVENT_LIMIT && watch != null && historyEvents - watch.historyEvents() <= HISTORY_EVENT_LIMIT) {
+            Part watch = parts.stream()
+                    .filter(part -> part.what().startsWith(WATCH_PART))
+                    .findFirst()
+                    .orElse(null);
+            if (historyEvents > HISTORY_EVENT_LIMIT
+                    && watch != null
+                    && historyEvents - watch.historyEvents() <= HISTORY_EVENT_LIMIT) {
                 // The rollout fits without the watch: the watch is what to shorten.
                 long room = HISTORY_EVENT_LIMIT - (historyEvents - watch.historyEvents());
-                over.add(new Violation("$.afterPromotion.watchSeconds", "the worst case is " + count(historyEvents)
-                        + " history events (" + describeParts(true) + "), above the " + count(HISTORY_EVENT_LIMIT)
-                        + " Tollgate allows of the " + count(HISTORY_EVENT_QUOTA) + " AWS allows an execution",
+                over.add(new Violation(
+                        "$.afterPromotion.watchSeconds",
+                        "the worst case is " + count(historyEvents)
+                                + " history events (" + describeParts(true) + "), above the "
+                                + count(HISTORY_EVENT_LIMIT)
+                                + " Tollgate allows of the " + count(HISTORY_EVENT_QUOTA) + " AWS allows an execution",
                         "a watch the rest of the rollout leaves room for: " + count(room) + " events, about "
-                                + duration((long) (room / eventsPerBakeSecond)) + " of watch at one tick per " + periodSeconds
+                                + duration((long) (room / eventsPerBakeSecond)) + " of watch at one tick per "
+                                + periodSeconds
                                 + " s; a shorter watchSeconds or a longer analysis.periodSeconds"));
             } else if (historyEvents > HISTORY_EVENT_LIMIT) {
                 long others = historyEvents - tickPart.historyEvents();
                 long room = Math.max(0, HISTORY_EVENT_LIMIT - others);
-                over.add(new Violation("$.steps", "the worst case is " + count(historyEvents) + " history events ("
-                        + describeParts(true) + "), above the " + count(HISTORY_EVENT_LIMIT) + " Tollgate allows of the "
-                        + count(HISTORY_EVENT_QUOTA) + " AWS allows an execution",
+                over.add(new Violation(
+                        "$.steps",
+                        "the worst case is " + count(historyEvents) + " history events ("
+                                + describeParts(true) + "), above the " + count(HISTORY_EVENT_LIMIT)
+                                + " Tollgate allows of the "
+                                + count(HISTORY_EVENT_QUOTA) + " AWS allows an execution",
                         "at most " + count(HISTORY_EVENT_LIMIT) + " events at worst: the rest of the rollout may take "
                                 + count(others) + ", which leaves " + count(room) + " for the ticks, about "
-                                + duration((long) (room / eventsPerBakeSecond)) + " of maxBakeSeconds over all steps at one tick per "
-                                + periodSeconds + " s (a tick costs " + EVENTS_PER_TICK + " events, up to " + MAX_EVENTS_PER_TICK
+                                + duration((long) (room / eventsPerBakeSecond))
+                                + " of maxBakeSeconds over all steps at one tick per "
+                                + periodSeconds + " s (a tick costs " + EVENTS_PER_TICK + " events, up to "
+                                + MAX_EVENTS_PER_TICK
                                 + " with retries); fewer or shorter steps, or a longer "
                                 + "analysis.periodSeconds"));
             }
             if (durationSeconds > DURATION_QUOTA_SECONDS) {
-                over.add(new Violation("$.steps", "the worst case lasts " + duration(durationSeconds) + " (" + describeParts(false)
-                        + "), longer than the year AWS lets an execution run",
+                over.add(new Violation(
+                        "$.steps",
+                        "the worst case lasts " + duration(durationSeconds) + " (" + describeParts(false)
+                                + "), longer than the year AWS lets an execution run",
                         "at most 365 days at worst: shorter bake times, fewer steps or fewer approval gates"));
             }
             if (largestStateBytes > PAYLOAD_QUOTA_BYTES) {
-                over.add(new Violation("$", "the state machine's state could reach " + count(largestStateBytes) + " bytes ("
-                        + largestStateSummary + "), above the " + count(PAYLOAD_QUOTA_BYTES) + " (256 KiB) Step Functions "
-                        + "allows a state", "a smaller spec: fewer or shorter dimensions, metrics, alarms or secrets"));
+                over.add(new Violation(
+                        "$",
+                        "the state machine's state could reach " + count(largestStateBytes) + " bytes ("
+                                + largestStateSummary + "), above the " + count(PAYLOAD_QUOTA_BYTES)
+                                + " (256 KiB) Step Functions "
+                                + "allows a state",
+                        "a smaller spec: fewer or shorter dimensions, metrics, alarms or secrets"));
             }
             if (largestAnswerBytes > PAYLOAD_QUOTA_BYTES) {
-                over.add(new Violation("$.analysis", "a tick's verdict could reach " + count(largestAnswerBytes) + " bytes with "
-                        + "every check's reason and numbers at their longest, above the " + count(PAYLOAD_QUOTA_BYTES)
-                        + " (256 KiB) Step Functions allows a task's answer", "fewer metrics or alarms, or shorter alarm names"));
+                over.add(new Violation(
+                        "$.analysis",
+                        "a tick's verdict could reach " + count(largestAnswerBytes) + " bytes with "
+                                + "every check's reason and numbers at their longest, above the "
+                                + count(PAYLOAD_QUOTA_BYTES)
+                                + " (256 KiB) Step Functions allows a task's answer",
+                        "fewer metrics or alarms, or shorter alarm names"));
             }
             return over;
         }
@@ -278,19 +313,40 @@ public final class RolloutBudget {
         /** The worst case as a person reads it: every figure against its quota, and the parts of the history. */
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
-            lines.add(String.format(Locale.ROOT, "  %-20s %s of the %s Tollgate allows (AWS allows %s)", "history events",
-                    count(historyEvents), count(HISTORY_EVENT_LIMIT), count(HISTORY_EVENT_QUOTA)));
-            int width = parts.stream().mapToInt(part -> part.what().length()).max().orElse(0);
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  %-20s %s of the %s Tollgate allows (AWS allows %s)",
+                    "history events",
+                    count(historyEvents),
+                    count(HISTORY_EVENT_LIMIT),
+                    count(HISTORY_EVENT_QUOTA)));
+            int width =
+                    parts.stream().mapToInt(part -> part.what().length()).max().orElse(0);
             for (Part part : parts) {
-                lines.add(String.format(Locale.ROOT, "    %-" + width + "s %8s", part.what(), count(part.historyEvents())));
+                lines.add(String.format(
+                        Locale.ROOT, "    %-" + width + "s %8s", part.what(), count(part.historyEvents())));
             }
-            lines.add(String.format(Locale.ROOT, "  %-20s %s (%d events each, up to %d with retries)", "analysis ticks", count(ticks),
-                    EVENTS_PER_TICK, MAX_EVENTS_PER_TICK));
-            lines.add(String.format(Locale.ROOT, "  %-20s %s of the 365 days AWS allows", "duration", duration(durationSeconds)));
-            lines.add(String.format(Locale.ROOT, "  %-20s %s bytes of the %s (256 KiB) AWS allows", "largest state",
-                    count(largestStateBytes), count(PAYLOAD_QUOTA_BYTES)));
-            lines.add(String.format(Locale.ROOT, "  %-20s %s bytes of the %s AWS allows", "largest tick answer",
-                    count(largestAnswerBytes), count(PAYLOAD_QUOTA_BYTES)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  %-20s %s (%d events each, up to %d with retries)",
+                    "analysis ticks",
+                    count(ticks),
+                    EVENTS_PER_TICK,
+                    MAX_EVENTS_PER_TICK));
+            lines.add(String.format(
+                    Locale.ROOT, "  %-20s %s of the 365 days AWS allows", "duration", duration(durationSeconds)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  %-20s %s bytes of the %s (256 KiB) AWS allows",
+                    "largest state",
+                    count(largestStateBytes),
+                    count(PAYLOAD_QUOTA_BYTES)));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "  %-20s %s bytes of the %s AWS allows",
+                    "largest tick answer",
+                    count(largestAnswerBytes),
+                    count(PAYLOAD_QUOTA_BYTES)));
             return lines;
         }
 
@@ -312,12 +368,24 @@ public final class RolloutBudget {
         boolean codeDeploy = spec.target() instanceof CodeDeployTarget;
         int healthTimeout = spec.target().healthTimeoutSeconds();
 
-        parts.add(new Part("validation to the canary's deployment",
-                EXECUTION_STARTED_EVENTS + once(TaskState.VALIDATE_REQUEST, TaskState.ACQUIRE_LOCK, TaskState.CHECK_ERROR_BUDGET,
-                        TaskState.FETCH_SECRETS, TaskState.RUN_MIGRATIONS, TaskState.DEPLOY_CANARY)
+        parts.add(new Part(
+                "validation to the canary's deployment",
+                EXECUTION_STARTED_EVENTS
+                        + once(
+                                TaskState.VALIDATE_REQUEST,
+                                TaskState.ACQUIRE_LOCK,
+                                TaskState.CHECK_ERROR_BUDGET,
+                                TaskState.FETCH_SECRETS,
+                                TaskState.RUN_MIGRATIONS,
+                                TaskState.DEPLOY_CANARY)
                         + 4 * PLAIN_STATE_EVENTS, // AreMigrationsDone, PinRelease, HasSmokeTest, StartFirstStep
-                seconds(TaskState.VALIDATE_REQUEST, TaskState.ACQUIRE_LOCK, TaskState.CHECK_ERROR_BUDGET, TaskState.FETCH_SECRETS,
-                        TaskState.RUN_MIGRATIONS, TaskState.DEPLOY_CANARY)));
+                seconds(
+                        TaskState.VALIDATE_REQUEST,
+                        TaskState.ACQUIRE_LOCK,
+                        TaskState.CHECK_ERROR_BUDGET,
+                        TaskState.FETCH_SECRETS,
+                        TaskState.RUN_MIGRATIONS,
+                        TaskState.DEPLOY_CANARY)));
         if (spec.migrations().mode() == MigrationMode.ECS_TASK) {
             int timeout = spec.migrations().timeoutSeconds();
             parts.add(polled("migration task polls", TaskState.CHECK_MIGRATION_TASK, timeout));
@@ -325,7 +393,9 @@ public final class RolloutBudget {
         parts.add(polled("canary health polls", TaskState.CHECK_CANARY_HEALTH, healthTimeout));
         if (spec.smokeTest() != null) {
             // SmokeTestCanary, then DidSmokeTestPass (a failure's DescribeSmokeTestFailure leads to a shorter path)
-            parts.add(new Part("smoke test at 0 %", TaskState.SMOKE_TEST_CANARY.maxEvents() + PLAIN_STATE_EVENTS,
+            parts.add(new Part(
+                    "smoke test at 0 %",
+                    TaskState.SMOKE_TEST_CANARY.maxEvents() + PLAIN_STATE_EVENTS,
                     TaskState.SMOKE_TEST_CANARY.maxSeconds()));
         }
 
@@ -345,7 +415,8 @@ public final class RolloutBudget {
             shiftEvents += PLAIN_STATE_EVENTS; // WhoShiftsTraffic
             if (codeDeploy) {
                 // StartWatchingTrafficShift, the watch (a look, then a wait and a look until shifted), StartWatchedStep
-                shiftEvents += 2 * PLAIN_STATE_EVENTS + pollingEvents(TaskState.WATCH_TRAFFIC_SHIFT, POLL_SECONDS, healthTimeout);
+                shiftEvents += 2 * PLAIN_STATE_EVENTS
+                        + pollingEvents(TaskState.WATCH_TRAFFIC_SHIFT, POLL_SECONDS, healthTimeout);
                 shiftSeconds += pollingSeconds(TaskState.WATCH_TRAFFIC_SHIFT, POLL_SECONDS, healthTimeout);
             } else {
                 shiftEvents += TaskState.SHIFT_TRAFFIC.maxEvents();
@@ -356,13 +427,21 @@ public final class RolloutBudget {
                 gates++;
             }
         }
-        parts.add(new Part(codeDeploy ? "watching CodeDeploy shift (every " + POLL_SECONDS + " s up to " + healthTimeout
-                + " s a step)" : "traffic shifts", shiftEvents, shiftSeconds));
-        Part tickPart = new Part(count(ticks) + " analysis ticks (every " + period + " s up to each step's maxBakeSeconds)",
-                tickEvents, tickSeconds);
+        parts.add(new Part(
+                codeDeploy
+                        ? "watching CodeDeploy shift (every " + POLL_SECONDS + " s up to " + healthTimeout
+                                + " s a step)"
+                        : "traffic shifts",
+                shiftEvents,
+                shiftSeconds));
+        Part tickPart = new Part(
+                count(ticks) + " analysis ticks (every " + period + " s up to each step's maxBakeSeconds)",
+                tickEvents,
+                tickSeconds);
         parts.add(tickPart);
         if (gates > 0) {
-            parts.add(new Part(gates + " approval gate" + (gates == 1 ? "" : "s") + " (a day each at most)",
+            parts.add(new Part(
+                    gates + " approval gate" + (gates == 1 ? "" : "s") + " (a day each at most)",
                     gates * ((long) TaskState.AWAIT_APPROVAL.maxEvents() + PLAIN_STATE_EVENTS), // AfterApproval
                     gates * TaskState.AWAIT_APPROVAL.maxSeconds()));
         }
@@ -374,8 +453,17 @@ public final class RolloutBudget {
         long events = parts.stream().mapToLong(Part::historyEvents).sum();
         long duration = parts.stream().mapToLong(Part::durationSeconds).sum();
         StatePayload payload = StatePayload.of(spec);
-        return new Estimate(events, ticks, duration, payload.largestStateBytes(), payload.largestAnswerBytes(), parts, tickPart,
-                eventsPerSecond(TaskState.DECIDE, period), period, payload.summary());
+        return new Estimate(
+                events,
+                ticks,
+                duration,
+                payload.largestStateBytes(),
+                payload.largestAnswerBytes(),
+                parts,
+                tickPart,
+                eventsPerSecond(TaskState.DECIDE, period),
+                period,
+                payload.summary());
     }
 
     /**
@@ -392,8 +480,10 @@ public final class RolloutBudget {
         int watch = spec.watchSeconds();
         promoteEvents += PLAIN_STATE_EVENTS + PLAIN_STATE_EVENTS; // IsWatchedAfterPromotion, HasRollbackWindow
         if (window > 0) {
-            promoteEvents += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
-            promoteSeconds += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxSeconds(window) + TaskState.CLOSE_ROLLBACK_WINDOW.maxSeconds();
+            promoteEvents +=
+                    TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
+            promoteSeconds += TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxSeconds(window)
+                    + TaskState.CLOSE_ROLLBACK_WINDOW.maxSeconds();
         }
         // DescribeFailure (or DescribeRollbackInWindow, DescribeRollbackAfterPromotion), RollBack, IsRollbackSettled
         long rollbackEvents = PLAIN_STATE_EVENTS + TaskState.ROLL_BACK.maxEvents() + PLAIN_STATE_EVENTS;
@@ -406,19 +496,33 @@ public final class RolloutBudget {
         }
         long released = TaskState.RELEASE_LOCK_AFTER_ROLLBACK.maxEvents() + PLAIN_STATE_EVENTS + FAIL_STATE_EVENTS;
         long flagged = TaskState.FLAG_MANUAL_INTERVENTION.maxEvents() + FAIL_STATE_EVENTS;
-        long promotedAndRetired = PLAIN_STATE_EVENTS + TaskState.RETIRE_OLD_VERSION.maxEvents()
-                + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxEvents() + SUCCEED_STATE_EVENTS; // WaitForDrain, Promoted
-        // The drain runs during the watch and the window, with the old version still serving: only what is left of it is
+        long promotedAndRetired = PLAIN_STATE_EVENTS
+                + TaskState.RETIRE_OLD_VERSION.maxEvents()
+                + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxEvents()
+                + SUCCEED_STATE_EVENTS; // WaitForDrain, Promoted
+        // The drain runs during the watch and the window, with the old version still serving: only what is left of it
+        // is
         // waited for after.
         long drainLeft = Math.max(0, (long) spec.target().drainSeconds() - watch - window);
-        long events = Math.max(promoteEvents + rollbackEvents + Math.max(released, flagged), promoteEvents + promotedAndRetired);
-        long seconds = Math.max(promoteSeconds + rollbackSeconds + Math.max(TaskState.RELEASE_LOCK_AFTER_ROLLBACK.maxSeconds(),
-                        TaskState.FLAG_MANUAL_INTERVENTION.maxSeconds()),
-                promoteSeconds + drainLeft + TaskState.RETIRE_OLD_VERSION.maxSeconds()
+        long events = Math.max(
+                promoteEvents + rollbackEvents + Math.max(released, flagged), promoteEvents + promotedAndRetired);
+        long seconds = Math.max(
+                promoteSeconds
+                        + rollbackSeconds
+                        + Math.max(
+                                TaskState.RELEASE_LOCK_AFTER_ROLLBACK.maxSeconds(),
+                                TaskState.FLAG_MANUAL_INTERVENTION.maxSeconds()),
+                promoteSeconds
+                        + drainLeft
+                        + TaskState.RETIRE_OLD_VERSION.maxSeconds()
                         + TaskState.RELEASE_LOCK_AFTER_PROMOTION.maxSeconds());
         String watched = watch > 0 ? ", a " + watch + " s watch" : "";
-        return new Part(window > 0 ? "promotion" + watched + ", a " + window + " s rollback window, or rollback, and unlock"
-                : "promotion" + watched + ", or rollback, and unlock", events, seconds);
+        return new Part(
+                window > 0
+                        ? "promotion" + watched + ", a " + window + " s rollback window, or rollback, and unlock"
+                        : "promotion" + watched + ", or rollback, and unlock",
+                events,
+                seconds);
     }
 
     /** How the post-promotion watch's part of the worst case is named: {@link Estimate#overQuota} finds it by it. */
@@ -431,15 +535,18 @@ public final class RolloutBudget {
     private static Part watch(DeploymentSpec spec) {
         int period = spec.analysis().periodSeconds();
         int watch = spec.watchSeconds();
-        return new Part(WATCH_PART + " (a tick every " + period + " s for " + watch + " s)",
+        return new Part(
+                WATCH_PART + " (a tick every " + period + " s for " + watch + " s)",
                 PLAIN_STATE_EVENTS + pollingEvents(TaskState.WATCH_AFTER_PROMOTION, period, watch),
                 pollingSeconds(TaskState.WATCH_AFTER_PROMOTION, period, watch));
     }
 
     /** A task polled every {@link #POLL_SECONDS} up to its deadline. */
     private static Part polled(String what, TaskState task, int deadlineSeconds) {
-        return new Part(what + " (every " + POLL_SECONDS + " s up to " + deadlineSeconds + " s)",
-                pollingEvents(task, POLL_SECONDS, deadlineSeconds), pollingSeconds(task, POLL_SECONDS, deadlineSeconds));
+        return new Part(
+                what + " (every " + POLL_SECONDS + " s up to " + deadlineSeconds + " s)",
+                pollingEvents(task, POLL_SECONDS, deadlineSeconds),
+                pollingSeconds(task, POLL_SECONDS, deadlineSeconds));
     }
 
     private static long once(TaskState... tasks) {
@@ -479,7 +586,9 @@ public final class RolloutBudget {
     static double eventsPerSecond(TaskState task, int pacingSeconds) {
         double best = 0;
         for (int retries = 0; retries < task.maxAttempts(); retries++) {
-            best = Math.max(best, roundEvents(task, retries) / (double) (pacingSeconds + task.fewestSecondsBeforeRetries(retries)));
+            best = Math.max(
+                    best,
+                    roundEvents(task, retries) / (double) (pacingSeconds + task.fewestSecondsBeforeRetries(retries)));
         }
         return best;
     }
@@ -519,6 +628,7 @@ public final class RolloutBudget {
 
         /** A failure as the state keeps it: Error and Cause, the cause's message bounded by TollgateException. */
         static final int FAILURE_BYTES = 16 * 1024;
+
         static final int FAILURES = 4;
         /** The lock, the error budget, the canary's status, progress, watch, approval, outcome and retirement. */
         static final int SMALL_ANSWERS_BYTES = 24 * 1024;
@@ -547,11 +657,17 @@ public final class RolloutBudget {
             long spec2 = Math.max(2 * pinned, pinned + DECISION_BYTES);
             // The post-promotion watch keeps its last tick (a decision's size) beside the rollout's last decision.
             long watchTick = spec.watchSeconds() > 0 ? DECISION_BYTES : 0;
-            long state = spec2 + secrets + MIGRATIONS_BYTES + (long) FAILURES * FAILURE_BYTES + SMALL_ANSWERS_BYTES + watchTick;
+            long state = spec2
+                    + secrets
+                    + MIGRATIONS_BYTES
+                    + (long) FAILURES * FAILURE_BYTES
+                    + SMALL_ANSWERS_BYTES
+                    + watchTick;
             long answer = DECISION_BYTES + Caps.verdictBytes(spec.analysis());
             String summary = "the spec as pinned " + count(pinned) + " bytes, twice after the canary's deployment"
                     + (secrets > 0 ? ", " + spec.secrets().size() + " pinned secrets " + count(secrets) : "")
-                    + ", and " + count(state - spec2 - secrets) + " for failures, migrations and the other tasks' answers";
+                    + ", and " + count(state - spec2 - secrets)
+                    + " for failures, migrations and the other tasks' answers";
             return new StatePayload(state, answer, summary);
         }
 
@@ -578,6 +694,7 @@ public final class RolloutBudget {
         public static final int ALARM_REASON_BYTES = 100;
         /** Numbers per check, and the length of a number's name. */
         public static final int NUMBERS_PER_CHECK = 32;
+
         public static final int NUMBER_NAME_CHARACTERS = 32;
         /** One number: "noGrossRegressionEvidence":-1.2345678901234567E-300, with its quotes, colon and comma. */
         static final int NUMBER_BYTES = NUMBER_NAME_CHARACTERS + 4 + 24;
@@ -587,6 +704,7 @@ public final class RolloutBudget {
         public static final int DECISION_REASON_BYTES = 3_000;
         /** An operator's name ({@code --as}, or the OS user and caller identity), and their note ({@code --note}, {@code --reason}). */
         public static final int OPERATOR_NAME_CHARACTERS = 256;
+
         public static final int OPERATOR_NOTE_CHARACTERS = 1_000;
         /**
          * A check's JSON besides its name, reason and numbers:
@@ -596,8 +714,7 @@ public final class RolloutBudget {
         /** A verdict's JSON besides its checks and reason: verdict, minimumSampleReached, analysedAt. */
         static final int VERDICT_BYTES = 200;
 
-        private Caps() {
-        }
+        private Caps() {}
 
         /** The most a tick's verdict takes: a check per metric and the SLO with reason and numbers, one per alarm with its name. */
         public static long verdictBytes(AnalysisSpec analysis) {
@@ -649,8 +766,13 @@ public final class RolloutBudget {
         }
 
         private static int jsonStringBytes(int codePoint) {
-            if (codePoint == '"' || codePoint == '\\' || codePoint == '\b' || codePoint == '\f' || codePoint == '\n'
-                    || codePoint == '\r' || codePoint == '\t') {
+            if (codePoint == '"'
+                    || codePoint == '\\'
+                    || codePoint == '\b'
+                    || codePoint == '\f'
+                    || codePoint == '\n'
+                    || codePoint == '\r'
+                    || codePoint == '\t') {
                 return 2;
             }
             if (codePoint < 0x20) {

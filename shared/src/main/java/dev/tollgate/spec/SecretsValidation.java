@@ -43,17 +43,30 @@ final class SecretsValidation {
             String at = element(child(root, "secrets"), index);
             JsonNode node = array.get().get(index);
             if (!node.isObject()) {
-                violations.add(at, "must be an object, found " + Violations.describe(node),
+                violations.add(
+                        at,
+                        "must be an object, found " + Violations.describe(node),
                         "{\"id\": \"prod/checkout/db\", \"requiredKeys\": [\"password\"]}");
                 continue;
             }
             violations.onlyKnownFields(node, at, FIELDS);
-            Optional<String> id = violations.string(node, "id", at, true, SECRET_ID,
+            Optional<String> id = violations.string(
+                    node,
+                    "id",
+                    at,
+                    true,
+                    SECRET_ID,
                     "a Secrets Manager secret name (1 to 512 of A-Z a-z 0-9 / _ + = . @ -) or secret ARN");
             if (id.isPresent() && !ids.add(id.get())) {
                 violations.add(child(at, "id"), "'" + id.get() + "' is listed twice", "each secret once");
             }
-            List<String> keys = violations.stringList(node, "requiredKeys", at, 0, MAX_REQUIRED_KEYS, SECRET_KEY,
+            List<String> keys = violations.stringList(
+                    node,
+                    "requiredKeys",
+                    at,
+                    0,
+                    MAX_REQUIRED_KEYS,
+                    SECRET_KEY,
                     "JSON key names of printable ASCII, 1 to 256 characters");
             if (id.isPresent() && keys != null) {
                 secrets.add(new SecretRef(id.get(), keys));

@@ -13,8 +13,11 @@ import dev.tollgate.json.Nullable;
  * has to answer (null with a probe, which has its own per attempt).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SmokeTestSpec(@Nullable String function, @Nullable HttpProbeSpec probe, @Nullable String testListenerArn,
-                            @Nullable Integer timeoutSeconds) {
+public record SmokeTestSpec(
+        @Nullable String function,
+        @Nullable HttpProbeSpec probe,
+        @Nullable String testListenerArn,
+        @Nullable Integer timeoutSeconds) {
 
     /** Seconds a smoke-test function has to answer when the spec does not say. */
     public static final int DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
@@ -25,7 +28,8 @@ public record SmokeTestSpec(@Nullable String function, @Nullable HttpProbeSpec p
     public static final int MAX_FUNCTION_TIMEOUT_SECONDS = 15;
 
     /** Tollgate's own probe: {@code GET path} until a status in {@code expectedStatuses}, at most {@code attempts} times. */
-    public record HttpProbeSpec(String path, java.util.List<Integer> expectedStatuses, int attempts, int timeoutSeconds) {
+    public record HttpProbeSpec(
+            String path, java.util.List<Integer> expectedStatuses, int attempts, int timeoutSeconds) {
 
         public static final int DEFAULT_ATTEMPTS = 3;
         public static final int MAX_ATTEMPTS = 5;

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /** What the release is rolled out to; the {@code type} field picks the traffic backend. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = EcsAlbTarget.class, name = "ECS_ALB"),
-        @JsonSubTypes.Type(value = LambdaAliasTarget.class, name = "LAMBDA_ALIAS"),
-        @JsonSubTypes.Type(value = CodeDeployTarget.class, name = "CODEDEPLOY"),
+    @JsonSubTypes.Type(value = EcsAlbTarget.class, name = "ECS_ALB"),
+    @JsonSubTypes.Type(value = LambdaAliasTarget.class, name = "LAMBDA_ALIAS"),
+    @JsonSubTypes.Type(value = CodeDeployTarget.class, name = "CODEDEPLOY"),
 })
 public sealed interface Target permits EcsAlbTarget, LambdaAliasTarget, CodeDeployTarget {
 

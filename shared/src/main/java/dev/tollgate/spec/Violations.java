@@ -88,7 +88,8 @@ final class Violations {
         return Optional.of(value);
     }
 
-    Optional<String> string(JsonNode parent, String field, String path, boolean required, Pattern pattern, String allowed) {
+    Optional<String> string(
+            JsonNode parent, String field, String path, boolean required, Pattern pattern, String allowed) {
         JsonNode value = parent.get(field);
         String at = child(path, field);
         if (value == null || value.isNull()) {
@@ -114,7 +115,8 @@ final class Violations {
     }
 
     /** An optional array of unique strings; empty when absent, null when invalid (the violation is recorded). */
-    List<String> stringList(JsonNode node, String field, String path, int minItems, int maxItems, Pattern pattern, String allowed) {
+    List<String> stringList(
+            JsonNode node, String field, String path, int minItems, int maxItems, Pattern pattern, String allowed) {
         Optional<JsonNode> array = array(node, field, path, false, minItems, maxItems);
         if (array.isEmpty()) {
             return node.hasNonNull(field) ? null : List.of();
@@ -134,8 +136,14 @@ final class Violations {
         return valid ? values : null;
     }
 
-    <E extends Enum<E>> Optional<E> enumValue(JsonNode parent, String field, String path, boolean required, Class<E> type) {
-        String allowed = "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
+    <E extends Enum<E>> Optional<E> enumValue(
+            JsonNode parent, String field, String path, boolean required, Class<E> type) {
+        String allowed = "one of "
+                + String.join(
+                        ", ",
+                        java.util.Arrays.stream(type.getEnumConstants())
+                                .map(Enum::name)
+                                .toList());
         return string(parent, field, path, required, null, allowed).flatMap(text -> {
             for (E constant : type.getEnumConstants()) {
                 if (constant.name().equals(text)) {
@@ -147,7 +155,8 @@ final class Violations {
         });
     }
 
-    Optional<Long> integer(JsonNode parent, String field, String path, boolean required, long min, long max, String unit) {
+    Optional<Long> integer(
+            JsonNode parent, String field, String path, boolean required, long min, long max, String unit) {
         JsonNode value = parent.get(field);
         String at = child(path, field);
         String allowed = "a whole number from " + min + " to " + max + (unit.isEmpty() ? "" : " " + unit);
@@ -157,8 +166,10 @@ final class Violations {
             }
             return Optional.empty();
         }
-        if (!value.isIntegralNumber() && !(value.isNumber() && Double.isFinite(value.asDouble())
-                && value.asDouble() == Math.rint(value.asDouble()))) {
+        if (!value.isIntegralNumber()
+                && !(value.isNumber()
+                        && Double.isFinite(value.asDouble())
+                        && value.asDouble() == Math.rint(value.asDouble()))) {
             add(at, "must be a whole number, found " + describe(value), allowed);
             return Optional.empty();
         }
@@ -171,11 +182,19 @@ final class Violations {
     }
 
     /** A number in the interval (min, max], or [min, max] when {@code minInclusive}. */
-    Optional<Double> decimal(JsonNode parent, String field, String path, boolean required,
-                             double min, boolean minInclusive, double max, boolean maxInclusive) {
+    Optional<Double> decimal(
+            JsonNode parent,
+            String field,
+            String path,
+            boolean required,
+            double min,
+            boolean minInclusive,
+            double max,
+            boolean maxInclusive) {
         JsonNode value = parent.get(field);
         String at = child(path, field);
-        String allowed = "a number in " + (minInclusive ? "[" : "(") + plain(min) + ", " + plain(max) + (maxInclusive ? "]" : ")");
+        String allowed = "a number in " + (minInclusive ? "[" : "(") + plain(min) + ", " + plain(max)
+                + (maxInclusive ? "]" : ")");
         if (value == null || value.isNull()) {
             if (required) {
                 add(at, "is required", allowed);
@@ -209,8 +228,14 @@ final class Violations {
     }
 
     /** A flat object of string values, such as CloudWatch dimensions. */
-    Optional<Map<String, String>> stringMap(JsonNode parent, String field, String path, int maxEntries,
-                                            Pattern keyPattern, Pattern valuePattern, String allowed) {
+    Optional<Map<String, String>> stringMap(
+            JsonNode parent,
+            String field,
+            String path,
+            int maxEntries,
+            Pattern keyPattern,
+            Pattern valuePattern,
+            String allowed) {
         Optional<JsonNode> object = object(parent, field, path, false);
         if (object.isEmpty()) {
             return Optional.empty();
@@ -257,7 +282,9 @@ final class Violations {
 
     /** Request text as quoted in a message: at most 80 characters, on one line, control characters escaped. */
     static String abbreviate(String text) {
-        String shown = text.codePointCount(0, text.length()) <= 80 ? text : text.substring(0, text.offsetByCodePoints(0, 77)) + "...";
+        String shown = text.codePointCount(0, text.length()) <= 80
+                ? text
+                : text.substring(0, text.offsetByCodePoints(0, 77)) + "...";
         StringBuilder escaped = new StringBuilder(shown.length());
         shown.codePoints().forEach(codePoint -> {
             if (Character.isISOControl(codePoint)) {
@@ -270,6 +297,8 @@ final class Violations {
     }
 
     static String plain(double number) {
-        return number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString((long) number) : Double.toString(number);
+        return number == Math.rint(number) && Math.abs(number) < 1e15
+                ? Long.toString((long) number)
+                : Double.toString(number);
     }
 }

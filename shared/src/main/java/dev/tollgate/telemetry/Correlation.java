@@ -10,13 +10,14 @@ import java.util.Map;
  * invocation, a malformed event); the state machine passes the execution's ARN, the state's name and
  * its retry count in an {@code execution} block ({@code "execution": {"arn.$": "$$.Execution.Id", ...}}).
  */
-public record Correlation(String deploymentId, String service, String executionArn, String state, Integer stepIndex,
-                          Integer retryCount) {
+public record Correlation(
+        String deploymentId, String service, String executionArn, String state, Integer stepIndex, Integer retryCount) {
 
     public static final Correlation NONE = new Correlation(null, null, null, null, null, null);
 
     /** The log keys, in the order an operator reads them. */
     public static final String DEPLOYMENT_ID = "deploymentId";
+
     public static final String SERVICE = "service";
     public static final String EXECUTION_ARN = "executionArn";
     public static final String STATE = "state";

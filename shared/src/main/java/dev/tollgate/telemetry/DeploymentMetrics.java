@@ -60,19 +60,23 @@ public final class DeploymentMetrics implements DeploymentEvents {
                 if ("MANUAL_INTERVENTION_REQUIRED".equals(event.status())) {
                     points.add(point(event, MANUAL_INTERVENTIONS, 1, Unit.COUNT, Map.of()));
                 } else {
-                    DeploymentEvent.RollbackReason reason = event.rollbackReason() != null ? event.rollbackReason()
+                    DeploymentEvent.RollbackReason reason = event.rollbackReason() != null
+                            ? event.rollbackReason()
                             : DeploymentEvent.RollbackReason.FAILURE;
                     points.add(point(event, ROLLED_BACK, 1, Unit.COUNT, Map.of("Reason", reason.label())));
                 }
             }
         }
         if (event.durationSeconds() != null) {
-            points.add(point(event, DURATION, event.durationSeconds(), Unit.SECONDS, Map.of("Outcome", event.status())));
+            points.add(
+                    point(event, DURATION, event.durationSeconds(), Unit.SECONDS, Map.of("Outcome", event.status())));
         }
         return points;
     }
 
-    private static MetricPoint point(DeploymentEvent event, String name, double value, Unit unit, Map<String, String> dimensions) {
-        return new MetricPoint(name, value, unit, dimensions, event.service(), event.deploymentId(), event.executionArn());
+    private static MetricPoint point(
+            DeploymentEvent event, String name, double value, Unit unit, Map<String, String> dimensions) {
+        return new MetricPoint(
+                name, value, unit, dimensions, event.service(), event.deploymentId(), event.executionArn());
     }
 }

@@ -10,10 +10,10 @@ import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.EnvironmentProvider;
 import software.amazon.cloudwatchlogs.emf.environment.Environments;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
-import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 import software.amazon.lambda.powertools.metrics.MetricsUtils;
 
 /**
@@ -56,7 +56,8 @@ public final class EmfMetrics implements Consumer<MetricPoint> {
         } else {
             logger.setDimensions(own);
         }
-        logger.putMetric(point.name(), point.value(), point.unit() == MetricPoint.Unit.SECONDS ? Unit.SECONDS : Unit.COUNT);
+        logger.putMetric(
+                point.name(), point.value(), point.unit() == MetricPoint.Unit.SECONDS ? Unit.SECONDS : Unit.COUNT);
         if (point.deploymentId() != null) {
             logger.putProperty("deploymentId", point.deploymentId());
         }
@@ -67,7 +68,8 @@ public final class EmfMetrics implements Consumer<MetricPoint> {
 
     private static DimensionSet dimensions(Map<String, String> dimensions) {
         DimensionSet set = new DimensionSet();
-        dimensions.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        dimensions.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(dimension -> set.addDimension(dimension.getKey(), dimension.getValue()));
         return set;
     }
@@ -81,8 +83,10 @@ public final class EmfMetrics implements Consumer<MetricPoint> {
     private static final class DroppedLines extends EnvironmentProvider {
         @Override
         public CompletableFuture<Environment> resolveEnvironment() {
-            Environment configured = EnvironmentConfigurationProvider.getConfig().getEnvironmentOverride() == Environments.Lambda
-                    ? super.resolveEnvironment().join() : null;
+            Environment configured =
+                    EnvironmentConfigurationProvider.getConfig().getEnvironmentOverride() == Environments.Lambda
+                            ? super.resolveEnvironment().join()
+                            : null;
             return CompletableFuture.completedFuture(new Environment() {
                 @Override
                 public boolean probe() {

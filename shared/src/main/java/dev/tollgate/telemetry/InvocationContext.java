@@ -14,14 +14,14 @@ public final class InvocationContext {
 
     private static final ThreadLocal<Correlation> CURRENT = new ThreadLocal<>();
 
-    private InvocationContext() {
-    }
+    private InvocationContext() {}
 
     /** Starts an invocation's context; close the scope when the invocation ends, however it ends. */
     public static Scope open(Correlation correlation) {
         CURRENT.set(correlation);
         Map<String, String> keys = correlation.logKeys();
-        // Powertools puts its own "service" (POWERTOOLS_SERVICE_NAME) first; here "service" is the service being deployed.
+        // Powertools puts its own "service" (POWERTOOLS_SERVICE_NAME) first; here "service" is the service being
+        // deployed.
         LoggingUtils.removeKey(Correlation.SERVICE);
         LoggingUtils.appendKeys(keys);
         annotate(Correlation.DEPLOYMENT_ID, correlation.deploymentId());

@@ -8,13 +8,22 @@ import java.util.Map;
  * kept as a searchable log property rather than a dimension (one metric per deployment would cost
  * without helping a graph).
  */
-public record MetricPoint(String name, double value, Unit unit, Map<String, String> dimensions, String service,
-                          String deploymentId, String executionArn) {
+public record MetricPoint(
+        String name,
+        double value,
+        Unit unit,
+        Map<String, String> dimensions,
+        String service,
+        String deploymentId,
+        String executionArn) {
 
     public MetricPoint {
         dimensions = Map.copyOf(dimensions);
     }
 
     /** The CloudWatch units Tollgate uses. */
-    public enum Unit { COUNT, SECONDS }
+    public enum Unit {
+        COUNT,
+        SECONDS
+    }
 }

@@ -40,7 +40,8 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
         targets.buildAtHomeBeforeSnapshot(LambdaClient::builder);
         targets.buildAtHomeBeforeSnapshot(CodeDeployClient::builder);
         this.ledger = ledger;
-        this.hookFunction = clients.environment().get(CodeDeployRouter.HOOK_FUNCTION).orElse(null);
+        this.hookFunction =
+                clients.environment().get(CodeDeployRouter.HOOK_FUNCTION).orElse(null);
         this.clock = clock;
     }
 
@@ -49,7 +50,8 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
      * deployments table through {@code dynamo}.
      */
     public static TrafficControl control(AwsClients clients, DynamoDbClient dynamo, Clock clock) {
-        TrafficLedger ledger = new DynamoTrafficLedger(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME));
+        TrafficLedger ledger =
+                new DynamoTrafficLedger(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME));
         return new TrafficControl(new AwsTrafficRouters(clients, ledger, clock), ledger);
     }
 
@@ -58,17 +60,28 @@ public final class AwsTrafficRouters implements TrafficRouterFactory {
         Target target = spec.target();
         if (target instanceof EcsAlbTarget ecsAlb) {
             EcsClient ecs = targets.build(EcsClient.builder(), spec);
-            return new AlbWeightedRouter(ecsAlb, ecs, targets.build(ElasticLoadBalancingV2Client.builder(), spec),
-                    new EcsTaskDefinitionPins(ecs), clock);
+            return new AlbWeightedRouter(
+                    ecsAlb,
+                    ecs,
+                    targets.build(ElasticLoadBalancingV2Client.builder(), spec),
+                    new EcsTaskDefinitionPins(ecs),
+                    clock);
         }
         if (target instanceof LambdaAliasTarget lambdaAlias) {
             return new LambdaAliasRouter(lambdaAlias, targets.build(LambdaClient.builder(), spec));
         }
         if (target instanceof CodeDeployTarget codeDeployTarget) {
-            return new CodeDeployRouter(codeDeployTarget, targets.build(CodeDeployClient.builder(), spec),
-                    codeDeployTarget.lambda() != null ? targets.build(LambdaClient.builder(), spec) : null, ledger, hookFunction,
-                    codeDeployTarget.ecs() != null ? new EcsTaskDefinitionPins(targets.build(EcsClient.builder(), spec)) : TaskDefinitionPins.NONE);
+            return new CodeDeployRouter(
+                    codeDeployTarget,
+                    targets.build(CodeDeployClient.builder(), spec),
+                    codeDeployTarget.lambda() != null ? targets.build(LambdaClient.builder(), spec) : null,
+                    ledger,
+                    hookFunction,
+                    codeDeployTarget.ecs() != null
+                            ? new EcsTaskDefinitionPins(targets.build(EcsClient.builder(), spec))
+                            : TaskDefinitionPins.NONE);
         }
-        throw new IllegalArgumentException("no traffic backend for " + target.getClass().getSimpleName());
+        throw new IllegalArgumentException(
+                "no traffic backend for " + target.getClass().getSimpleName());
     }
 }

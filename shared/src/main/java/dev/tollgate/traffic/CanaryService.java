@@ -32,9 +32,16 @@ public final class CanaryService {
     public CanaryStatus deploy(DeploymentSpec spec, PinnedSecrets secrets, int pollSeconds) {
         Instant now = clock.instant();
         CanaryDeployment deployed = traffic.deploy(spec, secrets);
-        store.append(spec.deploymentId(), new TimelineEntry("canary-deployed", now, "DeployCanary", deployed.detail(), null, 0, null));
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry("canary-deployed", now, "DeployCanary", deployed.detail(), null, 0, null));
         Instant deadline = now.plusSeconds(spec.target().healthTimeoutSeconds());
-        return new CanaryStatus(false, deployed.detail(), now, deadline, pollSeconds,
+        return new CanaryStatus(
+                false,
+                deployed.detail(),
+                now,
+                deadline,
+                pollSeconds,
                 ReleasePins.pin(spec, deployed.plan().releaseNames()));
     }
 
@@ -42,15 +49,26 @@ public final class CanaryService {
         Instant now = clock.instant();
         CanaryHealth health = traffic.health(spec);
         if (health.healthy()) {
-            store.append(spec.deploymentId(), new TimelineEntry("canary-healthy", now, "CheckCanaryHealth",
-                    "canary healthy: " + health.detail(), null, 0, null));
-            return new CanaryStatus(true, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds(), null);
+            store.append(
+                    spec.deploymentId(),
+                    new TimelineEntry(
+                            "canary-healthy",
+                            now,
+                            "CheckCanaryHealth",
+                            "canary healthy: " + health.detail(),
+                            null,
+                            0,
+                            null));
+            return new CanaryStatus(
+                    true, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds(), null);
         }
         if (now.isAfter(previous.deadline())) {
-            throw new CanaryUnhealthyException("canary not healthy " + Duration.between(previous.deployedAt(), now).getSeconds()
-                    + "s after deployment (limit " + spec.target().healthTimeoutSeconds() + "s): " + health.detail());
+            throw new CanaryUnhealthyException("canary not healthy "
+                    + Duration.between(previous.deployedAt(), now).getSeconds() + "s after deployment (limit "
+                    + spec.target().healthTimeoutSeconds() + "s): " + health.detail());
         }
-        return new CanaryStatus(false, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds(), null);
+        return new CanaryStatus(
+                false, health.detail(), previous.deployedAt(), previous.deadline(), previous.pollSeconds(), null);
     }
 
     /**
@@ -58,11 +76,22 @@ public final class CanaryService {
      * {@code spec} is the spec with the release pinned in; health polls leave it out. {@code smokeTest}:
      * the smoke test's outcome, once it ran.
      */
-    public record CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds,
-                               @Nullable DeploymentSpec spec, @Nullable SmokeTestResult smokeTest) {
+    public record CanaryStatus(
+            boolean healthy,
+            @Nullable String detail,
+            Instant deployedAt,
+            Instant deadline,
+            int pollSeconds,
+            @Nullable DeploymentSpec spec,
+            @Nullable SmokeTestResult smokeTest) {
 
-        public CanaryStatus(boolean healthy, @Nullable String detail, Instant deployedAt, Instant deadline, int pollSeconds,
-                            @Nullable DeploymentSpec spec) {
+        public CanaryStatus(
+                boolean healthy,
+                @Nullable String detail,
+                Instant deployedAt,
+                Instant deadline,
+                int pollSeconds,
+                @Nullable DeploymentSpec spec) {
             this(healthy, detail, deployedAt, deadline, pollSeconds, spec, null);
         }
 

@@ -15,7 +15,8 @@ public record CodeDeployPlan(
         CodeDeploySchedule schedule,
         String baselineVersion,
         String canaryVersion,
-        String codeDeployDeploymentId) implements ReleasePlan {
+        String codeDeployDeploymentId)
+        implements ReleasePlan {
 
     @Override
     public Map<String, String> releaseNames() {
@@ -36,7 +37,8 @@ public record CodeDeployPlan(
     }
 
     public CodeDeployPlan withCanaryVersion(String version) {
-        return new CodeDeployPlan(deploymentId, computePlatform, schedule, baselineVersion, version, codeDeployDeploymentId);
+        return new CodeDeployPlan(
+                deploymentId, computePlatform, schedule, baselineVersion, version, codeDeployDeploymentId);
     }
 
     public CodeDeployPlan withDeployment(String id) {

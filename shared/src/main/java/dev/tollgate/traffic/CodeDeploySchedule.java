@@ -34,7 +34,8 @@ public record CodeDeploySchedule(String type, int percentage, int intervalMinute
     /** Two steps are a canary; more are linear increments of the first step's weight. */
     public static CodeDeploySchedule of(List<StepSpec> steps) {
         StepSpec first = steps.get(0);
-        return new CodeDeploySchedule(steps.size() == 2 ? CANARY : LINEAR, first.weight(), Math.max(1, first.bakeSeconds() / 60));
+        return new CodeDeploySchedule(
+                steps.size() == 2 ? CANARY : LINEAR, first.weight(), Math.max(1, first.bakeSeconds() / 60));
     }
 
     public boolean predefined(String computePlatform) {

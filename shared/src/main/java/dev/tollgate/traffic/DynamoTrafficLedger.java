@@ -36,26 +36,39 @@ public final class DynamoTrafficLedger implements TrafficLedger {
     }
 
     private static Map<String, AttributeValue> key(String deploymentId) {
-        return Map.of(KEY, AttributeValue.builder().s("DEPLOYMENT#" + deploymentId).build());
+        return Map.of(
+                KEY, AttributeValue.builder().s("DEPLOYMENT#" + deploymentId).build());
     }
 
     @Override
     public Optional<TrafficRecord> find(String deploymentId) {
         Map<String, AttributeValue> item = get(deploymentId, TRAFFIC);
         AttributeValue traffic = item.get(TRAFFIC);
-        return traffic == null || traffic.s() == null ? Optional.empty() : Optional.of(Json.read(traffic.s(), TrafficRecord.class));
+        return traffic == null || traffic.s() == null
+                ? Optional.empty()
+                : Optional.of(Json.read(traffic.s(), TrafficRecord.class));
     }
 
     @Override
     public void save(String deploymentId, TrafficRecord record) {
-        update(deploymentId, "SET #traffic = :traffic", Map.of("#traffic", TRAFFIC),
-                Map.of(":traffic", AttributeValue.builder().s(Json.write(record)).build()), "traffic record");
+        update(
+                deploymentId,
+                "SET #traffic = :traffic",
+                Map.of("#traffic", TRAFFIC),
+                Map.of(
+                        ":traffic",
+                        AttributeValue.builder().s(Json.write(record)).build()),
+                "traffic record");
     }
 
     @Override
     public void parkLifecycleHook(String deploymentId, String hookExecutionId, Instant at) {
-        update(deploymentId, "ADD #hooks :ids", Map.of("#hooks", HOOKS),
-                Map.of(":ids", AttributeValue.builder().ss(hookExecutionId).build()), "lifecycle hook");
+        update(
+                deploymentId,
+                "ADD #hooks :ids",
+                Map.of("#hooks", HOOKS),
+                Map.of(":ids", AttributeValue.builder().ss(hookExecutionId).build()),
+                "lifecycle hook");
     }
 
     @Override
@@ -66,26 +79,41 @@ public final class DynamoTrafficLedger implements TrafficLedger {
 
     @Override
     public void clearLifecycleHook(String deploymentId, String hookExecutionId) {
-        update(deploymentId, "DELETE #hooks :ids", Map.of("#hooks", HOOKS),
-                Map.of(":ids", AttributeValue.builder().ss(hookExecutionId).build()), "lifecycle hook");
+        update(
+                deploymentId,
+                "DELETE #hooks :ids",
+                Map.of("#hooks", HOOKS),
+                Map.of(":ids", AttributeValue.builder().ss(hookExecutionId).build()),
+                "lifecycle hook");
     }
 
     private Map<String, AttributeValue> get(String deploymentId, String attribute) {
-        GetItemResponse response = call("DynamoDB GetItem (" + attribute + ")", () -> dynamo.getItem(get -> get.tableName(tableName)
-                .key(key(deploymentId)).consistentRead(true).projectionExpression("#a").expressionAttributeNames(Map.of("#a", attribute))));
+        GetItemResponse response = call(
+                "DynamoDB GetItem (" + attribute + ")",
+                () -> dynamo.getItem(get -> get.tableName(tableName)
+                        .key(key(deploymentId))
+                        .consistentRead(true)
+                        .projectionExpression("#a")
+                        .expressionAttributeNames(Map.of("#a", attribute))));
         return response.hasItem() ? response.item() : Map.of();
     }
 
-    private void update(String deploymentId, String expression, Map<String, String> names, Map<String, AttributeValue> values,
-                        String what) {
+    private void update(
+            String deploymentId,
+            String expression,
+            Map<String, String> names,
+            Map<String, AttributeValue> values,
+            String what) {
         try {
-            dynamo.updateItem(update -> update.tableName(tableName).key(key(deploymentId))
+            dynamo.updateItem(update -> update.tableName(tableName)
+                    .key(key(deploymentId))
                     .updateExpression(expression)
                     .conditionExpression("attribute_exists(pk)")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException missing) {
-            throw new DeploymentNotRunningException("deployment " + deploymentId + " has no record to keep its " + what + " on");
+            throw new DeploymentNotRunningException(
+                    "deployment " + deploymentId + " has no record to keep its " + what + " on");
         } catch (SdkException failure) {
             throw AwsErrors.translate("DynamoDB UpdateItem (" + what + ")", failure);
         }

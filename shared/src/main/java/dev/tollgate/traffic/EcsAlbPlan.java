@@ -17,7 +17,8 @@ public record EcsAlbPlan(
         String canaryService,
         String canaryTargetGroupArn,
         String canaryTaskDefinition,
-        int desiredCount) implements ReleasePlan {
+        int desiredCount)
+        implements ReleasePlan {
 
     @Override
     public Map<String, String> releaseNames() {
@@ -35,8 +36,17 @@ public record EcsAlbPlan(
 
     /** The same release on a task definition derived from the spec's (its secrets pinned). */
     public EcsAlbPlan withCanaryTaskDefinition(String taskDefinition) {
-        return new EcsAlbPlan(deploymentId, liveSide, liveService, liveTargetGroupArn, liveTaskDefinition, canarySide, canaryService,
-                canaryTargetGroupArn, taskDefinition, desiredCount);
+        return new EcsAlbPlan(
+                deploymentId,
+                liveSide,
+                liveService,
+                liveTargetGroupArn,
+                liveTaskDefinition,
+                canarySide,
+                canaryService,
+                canaryTargetGroupArn,
+                taskDefinition,
+                desiredCount);
     }
 
     /** CloudWatch's TargetGroup dimension is the ARN's last part: {@code targetgroup/name/id}. */

@@ -5,11 +5,8 @@ import java.util.Map;
 
 /** A LAMBDA_ALIAS release: the version the alias serves (baseline) and the published version weighted in beside it. */
 public record LambdaAliasPlan(
-        String deploymentId,
-        String functionName,
-        String alias,
-        String baselineVersion,
-        String canaryVersion) implements ReleasePlan {
+        String deploymentId, String functionName, String alias, String baselineVersion, String canaryVersion)
+        implements ReleasePlan {
 
     @Override
     public Map<String, String> releaseNames() {

@@ -15,8 +15,7 @@ import java.util.Map;
  */
 public final class ReleasePins {
 
-    private ReleasePins() {
-    }
+    private ReleasePins() {}
 
     public static DeploymentSpec pin(DeploymentSpec spec, Map<String, String> releaseNames) {
         ObjectNode tree = Json.MAPPER.valueToTree(spec);
@@ -35,7 +34,8 @@ public final class ReleasePins {
                 continue;
             }
             // A snapshot of the names: the loop replaces values in the node it reads.
-            List<String> names = dimensions.properties().stream().map(Map.Entry::getKey).toList();
+            List<String> names =
+                    dimensions.properties().stream().map(Map.Entry::getKey).toList();
             for (String dimension : names) {
                 String value = dimensions.get(dimension).asText();
                 String pinned = value;

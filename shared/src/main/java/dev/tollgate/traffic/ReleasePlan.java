@@ -12,9 +12,9 @@ import java.util.Map;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = EcsAlbPlan.class, name = "ECS_ALB"),
-        @JsonSubTypes.Type(value = LambdaAliasPlan.class, name = "LAMBDA_ALIAS"),
-        @JsonSubTypes.Type(value = CodeDeployPlan.class, name = "CODEDEPLOY"),
+    @JsonSubTypes.Type(value = EcsAlbPlan.class, name = "ECS_ALB"),
+    @JsonSubTypes.Type(value = LambdaAliasPlan.class, name = "LAMBDA_ALIAS"),
+    @JsonSubTypes.Type(value = CodeDeployPlan.class, name = "CODEDEPLOY"),
 })
 public sealed interface ReleasePlan permits EcsAlbPlan, LambdaAliasPlan, CodeDeployPlan {
 

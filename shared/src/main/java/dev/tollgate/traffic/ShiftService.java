@@ -1,6 +1,5 @@
 package dev.tollgate.traffic;
 
-import dev.tollgate.json.Nullable;
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
@@ -8,6 +7,7 @@ import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.StepSpec;
 import java.time.Clock;
@@ -43,8 +43,9 @@ public final class ShiftService {
     public StepProgress shift(DeploymentSpec spec, int stepIndex) {
         StepSpec step = bakedStep(spec, stepIndex);
         if (traffic.shiftsTrafficItself(spec)) {
-            throw new BadRequestException("this target moves traffic itself: the state machine watches it (WatchTrafficShift) "
-                    + "instead of shifting it");
+            throw new BadRequestException(
+                    "this target moves traffic itself: the state machine watches it (WatchTrafficShift) "
+                            + "instead of shifting it");
         }
         TrafficWeights weights = traffic.shift(spec, step.weight());
         return started(spec, stepIndex, weights, "ShiftTraffic");
@@ -59,27 +60,48 @@ public final class ShiftService {
         StepSpec step = bakedStep(spec, stepIndex);
         Instant now = clock.instant();
         Instant since = previous != null && previous.stepIndex() == stepIndex && previous.watchingSince() != null
-                ? previous.watchingSince() : now;
+                ? previous.watchingSince()
+                : now;
         TrafficWeights weights = traffic.watch(spec);
         if (weights.canaryPercent() >= step.weight()) {
-            return new ShiftWatch(true, stepIndex, weights.canaryPercent(), since, pollSeconds,
+            return new ShiftWatch(
+                    true,
+                    stepIndex,
+                    weights.canaryPercent(),
+                    since,
+                    pollSeconds,
                     started(spec, stepIndex, weights, "WatchTrafficShift"));
         }
         long waited = Duration.between(since, now).getSeconds();
         if (waited > spec.target().healthTimeoutSeconds()) {
             throw new CanaryUnhealthyException("the target has not shifted to " + step.weight() + " % " + waited
-                    + "s after step " + (stepIndex + 1) + " began (limit " + spec.target().healthTimeoutSeconds() + "s); it is at " + weights);
+                    + "s after step " + (stepIndex + 1) + " began (limit "
+                    + spec.target().healthTimeoutSeconds() + "s); it is at " + weights);
         }
         return new ShiftWatch(false, stepIndex, weights.canaryPercent(), since, pollSeconds, null);
     }
 
     private StepProgress started(DeploymentSpec spec, int stepIndex, TrafficWeights weights, String state) {
         Instant now = clock.instant();
-        store.append(spec.deploymentId(), new TimelineEntry(SHIFT_ENTRY_PREFIX + stepIndex, now, state,
-                "step " + (stepIndex + 1) + "/" + spec.steps().size() + ": " + weights, stepIndex, weights.canaryPercent(), null));
-        events.publish(DeploymentEvent.stepShifted(spec.deploymentId(), spec.service(), now, stepIndex, spec.steps().size(),
+        store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        SHIFT_ENTRY_PREFIX + stepIndex,
+                        now,
+                        state,
+                        "step " + (stepIndex + 1) + "/" + spec.steps().size() + ": " + weights,
+                        stepIndex,
+                        weights.canaryPercent(),
+                        null));
+        events.publish(DeploymentEvent.stepShifted(
+                spec.deploymentId(),
+                spec.service(),
+                now,
+                stepIndex,
+                spec.steps().size(),
                 weights.canaryPercent()));
-        return StepProgress.started(stepIndex, weights.canaryPercent(), now, spec.analysis().periodSeconds());
+        return StepProgress.started(
+                stepIndex, weights.canaryPercent(), now, spec.analysis().periodSeconds());
     }
 
     private static StepSpec bakedStep(DeploymentSpec spec, int stepIndex) {
@@ -94,7 +116,11 @@ public final class ShiftService {
      * A look at a self-shifting target, as the state machine carries it between looks. When
      * {@code shifted}, {@code progress} is the started step.
      */
-    public record ShiftWatch(boolean shifted, int stepIndex, int canaryWeight, @Nullable Instant watchingSince, int pollSeconds,
-                             @Nullable StepProgress progress) {
-    }
+    public record ShiftWatch(
+            boolean shifted,
+            int stepIndex,
+            int canaryWeight,
+            @Nullable Instant watchingSince,
+            int pollSeconds,
+            @Nullable StepProgress progress) {}
 }

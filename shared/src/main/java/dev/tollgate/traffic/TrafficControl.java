@@ -96,12 +96,16 @@ public final class TrafficControl {
     public TrafficOutcome rollback(DeploymentSpec spec) {
         Optional<TrafficRecord> record = ledger.find(spec.deploymentId());
         if (record.isEmpty()) {
-            return TrafficOutcome.settled(TrafficWeights.canaryAt(0), "no canary was deployed, so the target was left as it was");
+            return TrafficOutcome.settled(
+                    TrafficWeights.canaryAt(0), "no canary was deployed, so the target was left as it was");
         }
         // Traffic first: a rollback must not wait on the record being writable.
-        TrafficOutcome outcome = routers.forDeployment(spec).rollback(record.get().plan());
+        TrafficOutcome outcome =
+                routers.forDeployment(spec).rollback(record.get().plan());
         if (outcome.settled()) {
-            ledger.save(spec.deploymentId(), record.get().confirmed(outcome.weights().canaryPercent()));
+            ledger.save(
+                    spec.deploymentId(),
+                    record.get().confirmed(outcome.weights().canaryPercent()));
         }
         return outcome;
     }
@@ -116,7 +120,8 @@ public final class TrafficControl {
     }
 
     private TrafficRecord record(DeploymentSpec spec) {
-        return ledger.find(spec.deploymentId()).orElseThrow(() -> new TargetStateConflictException(
-                "deployment " + spec.deploymentId() + " has no traffic record: its canary was never deployed"));
+        return ledger.find(spec.deploymentId())
+                .orElseThrow(() -> new TargetStateConflictException(
+                        "deployment " + spec.deploymentId() + " has no traffic record: its canary was never deployed"));
     }
 }

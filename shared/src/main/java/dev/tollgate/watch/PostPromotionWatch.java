@@ -1,6 +1,7 @@
 package dev.tollgate.watch;
 
 import dev.tollgate.analysis.AnalysisService;
+import dev.tollgate.aws.Placed;
 import dev.tollgate.decision.DecisionPolicy;
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.decision.TickSchedule;
@@ -17,7 +18,6 @@ import dev.tollgate.judge.MetricSeries;
 import dev.tollgate.judge.StepEvidence;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
-import dev.tollgate.aws.Placed;
 import dev.tollgate.metrics.MetricSource;
 import dev.tollgate.metrics.SeriesQuery;
 import dev.tollgate.spec.AnalysisSpec;
@@ -50,12 +50,14 @@ public final class PostPromotionWatch {
     private final Clock clock;
     private final DeploymentEvents events;
 
-    public PostPromotionWatch(MetricSource metrics, Judge judge, DeploymentStore store, Clock clock, DeploymentEvents events) {
+    public PostPromotionWatch(
+            MetricSource metrics, Judge judge, DeploymentStore store, Clock clock, DeploymentEvents events) {
         this(Placed.everywhere(metrics), judge, store, clock, events);
     }
 
     /** With the metrics and alarms read where each deployment's target publishes them. */
-    public PostPromotionWatch(Placed<MetricSource> metrics, Judge judge, DeploymentStore store, Clock clock, DeploymentEvents events) {
+    public PostPromotionWatch(
+            Placed<MetricSource> metrics, Judge judge, DeploymentStore store, Clock clock, DeploymentEvents events) {
         this.metrics = metrics;
         this.judge = judge;
         this.store = store;
@@ -75,27 +77,47 @@ public final class PostPromotionWatch {
                     + "(afterPromotion.watchSeconds is 0)");
         }
         Optional<DeploymentRecord> record = store.find(spec.deploymentId());
-        // The rollout began when the deployment took its lock: until its first shift the old version served all traffic.
+        // The rollout began when the deployment took its lock: until its first shift the old version served all
+        // traffic.
         Instant rolloutStartedAt = record.map(DeploymentRecord::startedAt).orElse(null);
         Instant now = TickSchedule.readAsOf(clock.instant(), tickStartedAt);
         StepVerdict verdict = AnalysisService.bounded(judgeWatch(spec, progress, rolloutStartedAt, now));
         // Only a request made during the watch: a promote-now from the rollout is what led here.
         Optional<OperatorRequest> request = record.map(DeploymentRecord::operatorRequest)
-                .filter(asked -> asked.requestedAt() != null && !asked.requestedAt().isBefore(progress.promotedAt()));
+                .filter(asked ->
+                        asked.requestedAt() != null && !asked.requestedAt().isBefore(progress.promotedAt()));
         WatchTick decided = decide(spec, progress, verdict, request, now);
-        WatchTick tick = new WatchTick(decided.action(), Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
-                decided.decidedBy(), decided.watchedSeconds(), verdict,
+        WatchTick tick = new WatchTick(
+                decided.action(),
+                Caps.bounded(decided.reason(), Caps.DECISION_REASON_BYTES),
+                decided.decidedBy(),
+                decided.watchedSeconds(),
+                verdict,
                 TickSchedule.nextTickAt(now, spec.analysis().periodSeconds(), retryCount));
         if (tick.action() != WatchAction.CONTINUE_WATCHING || worthNoting(verdict, record)) {
-            store.append(spec.deploymentId(), new TimelineEntry("watch-" + tickStartedAt.toEpochMilli() + "-" + tick.action(), now,
-                    STATE, Caps.bounded(tick.action() + ": " + tick.reason(), TIMELINE_MESSAGE_BYTES), null, 100,
-                    verdict.verdict().name()));
+            store.append(
+                    spec.deploymentId(),
+                    new TimelineEntry(
+                            "watch-" + tickStartedAt.toEpochMilli() + "-" + tick.action(),
+                            now,
+                            STATE,
+                            Caps.bounded(tick.action() + ": " + tick.reason(), TIMELINE_MESSAGE_BYTES),
+                            null,
+                            100,
+                            verdict.verdict().name()));
         }
-        events.publish(DeploymentEvent.watchVerdict(spec.deploymentId(), spec.service(), now, verdict, tick.action().name(),
-                tick.decidedBy(), tick.reason(), tick.watchedSeconds()));
+        events.publish(DeploymentEvent.watchVerdict(
+                spec.deploymentId(),
+                spec.service(),
+                now,
+                verdict,
+                tick.action().name(),
+                tick.decidedBy(),
+                tick.reason(),
+                tick.watchedSeconds()));
         if (tick.action() == WatchAction.ROLLBACK) {
-            events.publish(DeploymentEvent.rolledBackAfterPromotion(spec.deploymentId(), spec.service(), now, tick.reason(),
-                    tick.decidedBy(), tick.watchedSeconds()));
+            events.publish(DeploymentEvent.rolledBackAfterPromotion(
+                    spec.deploymentId(), spec.service(), now, tick.reason(), tick.decidedBy(), tick.watchedSeconds()));
         }
         return tick;
     }
@@ -109,39 +131,74 @@ public final class PostPromotionWatch {
 
     private static boolean worthNoting(StepVerdict verdict, Optional<DeploymentRecord> record) {
         List<TimelineEntry> notes = record.map(found -> found.timeline().stream()
-                .filter(entry -> STATE.equals(entry.state())).toList()).orElse(List.of());
-        return notes.isEmpty() || notes.size() < WATCHING_NOTES
-                && !verdict.verdict().name().equals(notes.get(notes.size() - 1).verdict());
+                        .filter(entry -> STATE.equals(entry.state()))
+                        .toList())
+                .orElse(List.of());
+        return notes.isEmpty()
+                || notes.size() < WATCHING_NOTES
+                        && !verdict.verdict()
+                                .name()
+                                .equals(notes.get(notes.size() - 1).verdict());
     }
 
-    static WatchTick decide(DeploymentSpec spec, WatchProgress progress, StepVerdict verdict, Optional<OperatorRequest> request,
-                            Instant now) {
+    static WatchTick decide(
+            DeploymentSpec spec,
+            WatchProgress progress,
+            StepVerdict verdict,
+            Optional<OperatorRequest> request,
+            Instant now) {
         long watched = progress.watchedSeconds(now);
         int watch = spec.watchSeconds();
         if (request.isPresent()) {
             OperatorRequest asked = request.get();
             String why = asked.reason() == null || asked.reason().isBlank() ? "" : ": " + asked.reason();
             return asked.kind() == OperatorRequest.Kind.ABORT
-                    ? new WatchTick(WatchAction.ROLLBACK, "rolled back after the promotion, during the watch, by "
-                            + asked.requestedBy() + why, asked.requestedBy(), watched, verdict)
-                    : new WatchTick(WatchAction.WATCH_PASSED, "the watch after the promotion ended early by "
-                            + asked.requestedBy() + why, asked.requestedBy(), watched, verdict);
+                    ? new WatchTick(
+                            WatchAction.ROLLBACK,
+                            "rolled back after the promotion, during the watch, by " + asked.requestedBy() + why,
+                            asked.requestedBy(),
+                            watched,
+                            verdict)
+                    : new WatchTick(
+                            WatchAction.WATCH_PASSED,
+                            "the watch after the promotion ended early by " + asked.requestedBy() + why,
+                            asked.requestedBy(),
+                            watched,
+                            verdict);
         }
         if (verdict.verdict() == Verdict.FAIL) {
-            return new WatchTick(WatchAction.ROLLBACK, "rolled back after the promotion: the watch failed the new version at 100 % "
-                    + "after " + watched + " s, against the old version's history: " + verdict.reason(), DecisionPolicy.JUDGE,
-                    watched, verdict);
+            return new WatchTick(
+                    WatchAction.ROLLBACK,
+                    "rolled back after the promotion: the watch failed the new version at 100 % " + "after " + watched
+                            + " s, against the old version's history: " + verdict.reason(),
+                    DecisionPolicy.JUDGE,
+                    watched,
+                    verdict);
         }
         if (watched < watch) {
-            return new WatchTick(WatchAction.CONTINUE_WATCHING, "watching " + watched + " s of " + watch + " s after the promotion; "
-                    + verdict.verdict() + " so far: " + verdict.reason(), DecisionPolicy.JUDGE, watched, verdict);
+            return new WatchTick(
+                    WatchAction.CONTINUE_WATCHING,
+                    "watching " + watched + " s of " + watch + " s after the promotion; " + verdict.verdict()
+                            + " so far: " + verdict.reason(),
+                    DecisionPolicy.JUDGE,
+                    watched,
+                    verdict);
         }
         if (verdict.verdict() == Verdict.PASS && verdict.minimumSampleReached()) {
-            return new WatchTick(WatchAction.WATCH_PASSED, "the " + watch + " s watch after the promotion passed: " + verdict.reason(),
-                    DecisionPolicy.JUDGE, watched, verdict);
+            return new WatchTick(
+                    WatchAction.WATCH_PASSED,
+                    "the " + watch + " s watch after the promotion passed: " + verdict.reason(),
+                    DecisionPolicy.JUDGE,
+                    watched,
+                    verdict);
         }
-        return new WatchTick(WatchAction.ROLLBACK, "rolled back after the promotion: the " + watch + " s watch ended without "
-                + "evidence that the new version is healthy (fail closed): " + verdict.reason(), DecisionPolicy.JUDGE, watched, verdict);
+        return new WatchTick(
+                WatchAction.ROLLBACK,
+                "rolled back after the promotion: the " + watch + " s watch ended without "
+                        + "evidence that the new version is healthy (fail closed): " + verdict.reason(),
+                DecisionPolicy.JUDGE,
+                watched,
+                verdict);
     }
 
     /**
@@ -159,12 +216,14 @@ public final class PostPromotionWatch {
         Map<String, MetricSeries> series = new HashMap<>();
         if (end.isAfter(start)) {
             Duration watched = Duration.between(start, end);
-            Instant historyEnd = TickSchedule.floorToPeriod(rolloutStartedAt == null ? start : rolloutStartedAt, period);
+            Instant historyEnd =
+                    TickSchedule.floorToPeriod(rolloutStartedAt == null ? start : rolloutStartedAt, period);
             Instant historyStart = historyEnd.minus(watched);
             List<SeriesQuery> newVersion = new ArrayList<>();
             List<SeriesQuery> oldVersion = new ArrayList<>();
             for (int index = 0; index < analysis.metrics().size(); index++) {
-                for (SeriesQuery query : AnalysisService.queriesFor(index, analysis.metrics().get(index))) {
+                for (SeriesQuery query :
+                        AnalysisService.queriesFor(index, analysis.metrics().get(index))) {
                     (AnalysisService.isCanarySide(query) ? newVersion : oldVersion).add(query);
                 }
             }
@@ -178,8 +237,10 @@ public final class PostPromotionWatch {
             }
         }
         Map<String, AlarmState> alarms = source.alarmStates(analysis.alarms());
-        return DryRunChecks.judge(judge, new StepEvidence(analysis, watchStep(spec), 100,
-                AnalysisService.observations(analysis, series), alarms, now));
+        return DryRunChecks.judge(
+                judge,
+                new StepEvidence(
+                        analysis, watchStep(spec), 100, AnalysisService.observations(analysis, series), alarms, now));
     }
 
     /**
@@ -192,6 +253,10 @@ public final class PostPromotionWatch {
     }
 
     private static MetricSeries shifted(MetricSeries history, Duration shift) {
-        return new MetricSeries(history.timestamps().stream().map(timestamp -> timestamp.plus(shift)).toList(), history.values());
+        return new MetricSeries(
+                history.timestamps().stream()
+                        .map(timestamp -> timestamp.plus(shift))
+                        .toList(),
+                history.values());
     }
 }

@@ -11,11 +11,17 @@ import java.time.Instant;
  * the next tick is due should the watch go on ({@code nextTickAt}: once the next period is published, as a
  * step's ticks, TickSchedule).
  */
-public record WatchTick(WatchAction action, String reason, String decidedBy, long watchedSeconds, @Nullable StepVerdict verdict,
-                        @Nullable Instant nextTickAt) {
+public record WatchTick(
+        WatchAction action,
+        String reason,
+        String decidedBy,
+        long watchedSeconds,
+        @Nullable StepVerdict verdict,
+        @Nullable Instant nextTickAt) {
 
     /** A decision before its next tick is scheduled. */
-    public WatchTick(WatchAction action, String reason, String decidedBy, long watchedSeconds, @Nullable StepVerdict verdict) {
+    public WatchTick(
+            WatchAction action, String reason, String decidedBy, long watchedSeconds, @Nullable StepVerdict verdict) {
         this(action, reason, decidedBy, watchedSeconds, verdict, null);
     }
 }

@@ -37,8 +37,19 @@ class AnalysisServiceTest {
 
     @Test
     void asksForNumeratorAndDenominatorOfBothSidesOfARatio() {
-        MetricSpec errorRate = new MetricSpec("error-rate", MetricKind.RATIO, new MetricRef("App", "5xx"), new MetricRef("App", "Requests"),
-                null, null, null, Map.of("Version", "v42"), Map.of("Version", "v41"), Direction.INCREASE_IS_BAD, 0.1, true);
+        MetricSpec errorRate = new MetricSpec(
+                "error-rate",
+                MetricKind.RATIO,
+                new MetricRef("App", "5xx"),
+                new MetricRef("App", "Requests"),
+                null,
+                null,
+                null,
+                Map.of("Version", "v42"),
+                Map.of("Version", "v41"),
+                Direction.INCREASE_IS_BAD,
+                0.1,
+                true);
 
         var queries = AnalysisService.queriesFor(3, errorRate);
 
@@ -51,17 +62,46 @@ class AnalysisServiceTest {
 
     @Test
     void asksForThePercentileAndItsSampleCountOnBothSidesOfAStatistic() {
-        MetricSpec p99 = new MetricSpec("p99-latency", MetricKind.STATISTIC, null, null, "App", "Latency", "p99",
-                Map.of("Version", "v42"), Map.of("Version", "v41"), Direction.INCREASE_IS_BAD, 0.2, true);
-        MetricSpec maximum = new MetricSpec("max-latency", MetricKind.STATISTIC, null, null, "App", "Latency", "Maximum",
-                Map.of("Version", "v42"), Map.of("Version", "v41"), Direction.INCREASE_IS_BAD, 0.2, true);
+        MetricSpec p99 = new MetricSpec(
+                "p99-latency",
+                MetricKind.STATISTIC,
+                null,
+                null,
+                "App",
+                "Latency",
+                "p99",
+                Map.of("Version", "v42"),
+                Map.of("Version", "v41"),
+                Direction.INCREASE_IS_BAD,
+                0.2,
+                true);
+        MetricSpec maximum = new MetricSpec(
+                "max-latency",
+                MetricKind.STATISTIC,
+                null,
+                null,
+                "App",
+                "Latency",
+                "Maximum",
+                Map.of("Version", "v42"),
+                Map.of("Version", "v41"),
+                Direction.INCREASE_IS_BAD,
+                0.2,
+                true);
 
         var queries = AnalysisService.queriesFor(1, p99);
 
-        assertEquals(List.of("m1_cv", "m1_bv", "m1_cs", "m1_bs"), queries.stream().map(SeriesQuery::id).toList());
-        assertEquals(List.of("p99", "p99", "SampleCount", "SampleCount"), queries.stream().map(SeriesQuery::stat).toList());
+        assertEquals(
+                List.of("m1_cv", "m1_bv", "m1_cs", "m1_bs"),
+                queries.stream().map(SeriesQuery::id).toList());
+        assertEquals(
+                List.of("p99", "p99", "SampleCount", "SampleCount"),
+                queries.stream().map(SeriesQuery::stat).toList());
         assertEquals(Map.of("Version", "v41"), queries.get(3).dimensions());
-        assertEquals(2, AnalysisService.queriesFor(2, maximum).size(), "a maximum's noise does not shrink with its sample count");
+        assertEquals(
+                2,
+                AnalysisService.queriesFor(2, maximum).size(),
+                "a maximum's noise does not shrink with its sample count");
     }
 
     /**
@@ -80,22 +120,55 @@ class AnalysisServiceTest {
             for (int minute = 0; minute < 20; minute++) {
                 Instant at = stepStarted.plusSeconds(60L * minute + 10);
                 if (metric.kind() == MetricKind.RATIO) {
-                    metrics.put(metric.numerator().namespace(), metric.numerator().metric(), metric.canaryDimensions(), at, 30 + random.nextInt(90))
-                            .put(metric.denominator().namespace(), metric.denominator().metric(), metric.canaryDimensions(), at, 1_000)
-                            .put(metric.numerator().namespace(), metric.numerator().metric(), metric.baselineDimensions(), at, 10 + random.nextInt(5))
-                            .put(metric.denominator().namespace(), metric.denominator().metric(), metric.baselineDimensions(), at, 9_000);
+                    metrics.put(
+                                    metric.numerator().namespace(),
+                                    metric.numerator().metric(),
+                                    metric.canaryDimensions(),
+                                    at,
+                                    30 + random.nextInt(90))
+                            .put(
+                                    metric.denominator().namespace(),
+                                    metric.denominator().metric(),
+                                    metric.canaryDimensions(),
+                                    at,
+                                    1_000)
+                            .put(
+                                    metric.numerator().namespace(),
+                                    metric.numerator().metric(),
+                                    metric.baselineDimensions(),
+                                    at,
+                                    10 + random.nextInt(5))
+                            .put(
+                                    metric.denominator().namespace(),
+                                    metric.denominator().metric(),
+                                    metric.baselineDimensions(),
+                                    at,
+                                    9_000);
                 } else {
-                    metrics.put(metric.namespace(), metric.metric(), metric.canaryDimensions(), at, 100 + random.nextGaussian() * 400)
-                            .put(metric.namespace(), metric.metric(), metric.baselineDimensions(), at, 100 + random.nextGaussian() * 10);
+                    metrics.put(
+                                    metric.namespace(),
+                                    metric.metric(),
+                                    metric.canaryDimensions(),
+                                    at,
+                                    100 + random.nextGaussian() * 400)
+                            .put(
+                                    metric.namespace(),
+                                    metric.metric(),
+                                    metric.baselineDimensions(),
+                                    at,
+                                    100 + random.nextGaussian() * 10);
                 }
             }
         }
         for (int index = 0; index < spec.analysis().alarms().size(); index += 3) {
-            metrics.alarm(spec.analysis().alarms().get(index), index % 2 == 0 ? AlarmState.ALARM : AlarmState.INSUFFICIENT_DATA);
+            metrics.alarm(
+                    spec.analysis().alarms().get(index),
+                    index % 2 == 0 ? AlarmState.ALARM : AlarmState.INSUFFICIENT_DATA);
         }
         AnalysisService analysis = new AnalysisService(metrics, new SequentialJudge(), clock);
 
-        StepVerdict verdict = analysis.analyse(spec, StepProgress.started(0, spec.step(0).weight(), stepStarted, 60));
+        StepVerdict verdict =
+                analysis.analyse(spec, StepProgress.started(0, spec.step(0).weight(), stepStarted, 60));
 
         assertEquals(Verdict.FAIL, verdict.verdict(), verdict.reason());
         assertEquals(50 + 1 + 100, verdict.checks().size());
@@ -113,7 +186,8 @@ class AnalysisServiceTest {
         List<CheckVerdict> checks = new ArrayList<>();
         checks.add(new CheckVerdict("error-rate", CheckKind.METRIC, Verdict.FAIL, "\u00e9\"".repeat(5_000), numbers));
         checks.add(new CheckVerdict("an-alarm", CheckKind.ALARM, Verdict.FAIL, "x".repeat(5_000), Map.of()));
-        StepVerdict verdict = new StepVerdict(Verdict.FAIL, "y".repeat(50_000), checks, true, Instant.parse("2026-11-24T10:00:00Z"));
+        StepVerdict verdict =
+                new StepVerdict(Verdict.FAIL, "y".repeat(50_000), checks, true, Instant.parse("2026-11-24T10:00:00Z"));
 
         StepVerdict bounded = AnalysisService.bounded(verdict);
 
@@ -121,7 +195,8 @@ class AnalysisServiceTest {
         assertTrue(jsonBytes(bounded.checks().get(0).reason()) <= Caps.CHECK_REASON_BYTES);
         assertTrue(jsonBytes(bounded.checks().get(1).reason()) <= Caps.ALARM_REASON_BYTES);
         assertEquals(Caps.NUMBERS_PER_CHECK, bounded.checks().get(0).numbers().size());
-        assertTrue(bounded.checks().get(0).numbers().keySet().stream().allMatch(name -> name.length() <= Caps.NUMBER_NAME_CHARACTERS));
+        assertTrue(bounded.checks().get(0).numbers().keySet().stream()
+                .allMatch(name -> name.length() <= Caps.NUMBER_NAME_CHARACTERS));
         assertEquals(Verdict.FAIL, bounded.verdict(), "the verdict itself never changes");
     }
 
@@ -131,7 +206,8 @@ class AnalysisServiceTest {
 
     /** The sample tick's spec grown to 50 metrics, the SLO, and 100 alarms of 255 characters. */
     private static DeploymentSpec maximalSpec() {
-        ObjectNode spec = (ObjectNode) Json.tree(SampleEvents.read("decide.json")).get("spec");
+        ObjectNode spec =
+                (ObjectNode) Json.tree(SampleEvents.read("decide.json")).get("spec");
         ObjectNode analysis = (ObjectNode) spec.get("analysis");
         ObjectNode errorRate = (ObjectNode) analysis.get("metrics").get(0);
         ObjectNode latency = (ObjectNode) analysis.get("metrics").get(1);

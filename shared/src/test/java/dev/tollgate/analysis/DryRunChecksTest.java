@@ -72,14 +72,19 @@ class DryRunChecksTest {
 
     /** A healthy canary on the deciding checks; the dry-run ones, where present, fail from the first period. */
     private static FakeMetricSource traffic(int minutes) {
-        FakeMetricSource metrics = new FakeMetricSource().alarm("checkout-p99", AlarmState.OK)
+        FakeMetricSource metrics = new FakeMetricSource()
+                .alarm("checkout-p99", AlarmState.OK)
                 .alarm("checkout-canary-anomaly", AlarmState.ALARM);
         for (int minute = 0; minute < minutes; minute++) {
             Instant at = STEP_STARTED.plusSeconds(60L * minute + 5);
-            metrics.put("App", "Requests", CANARY, at, 1_000).put("App", "Requests", BASELINE, at, 9_000)
-                    .put("App", "Errors", CANARY, at, 20).put("App", "Errors", BASELINE, at, 180)
-                    .put("App", "Timeouts", CANARY, at, 300).put("App", "Timeouts", BASELINE, at, 9)
-                    .put("App", "Latency", CANARY, at, 900).put("App", "Latency", BASELINE, at, 100);
+            metrics.put("App", "Requests", CANARY, at, 1_000)
+                    .put("App", "Requests", BASELINE, at, 9_000)
+                    .put("App", "Errors", CANARY, at, 20)
+                    .put("App", "Errors", BASELINE, at, 180)
+                    .put("App", "Timeouts", CANARY, at, 300)
+                    .put("App", "Timeouts", BASELINE, at, 9)
+                    .put("App", "Latency", CANARY, at, 900)
+                    .put("App", "Latency", BASELINE, at, 100);
         }
         return metrics;
     }
@@ -110,11 +115,14 @@ class DryRunChecksTest {
         DeploymentSpec with = new SpecValidator().validate(spec(true));
         List<StepVerdict> withDryRuns = new ArrayList<>();
 
-        List<Decision> decided = bake(without, verdict -> { });
+        List<Decision> decided = bake(without, verdict -> {});
         List<Decision> decidedWithDryRuns = bake(with, withDryRuns::add);
 
-        assertEquals(decided.stream().map(d -> d.action() + ": " + d.reason()).toList(),
-                decidedWithDryRuns.stream().map(d -> d.action() + ": " + d.reason()).toList());
+        assertEquals(
+                decided.stream().map(d -> d.action() + ": " + d.reason()).toList(),
+                decidedWithDryRuns.stream()
+                        .map(d -> d.action() + ": " + d.reason())
+                        .toList());
         assertEquals("PROMOTE", decided.get(decided.size() - 1).action().name(), "the deciding checks pass the step");
         for (StepVerdict verdict : withDryRuns.subList(1, withDryRuns.size())) {
             CheckVerdict timeouts = check(verdict, "timeout-rate");
@@ -141,14 +149,20 @@ class DryRunChecksTest {
         assertTrue(lines.get(lines.size() - 1).startsWith("  dry run FAIL checkout-canary-anomaly"), shown);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("  dry run FAIL timeout-rate")), shown);
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("  PASS checkout-p99")), shown);
-        assertFalse(Json.write(check(verdicts.get(3), "error-rate")).contains("dryRun"), "a deciding check is written as before");
+        assertFalse(
+                Json.write(check(verdicts.get(3), "error-rate")).contains("dryRun"),
+                "a deciding check is written as before");
         StepVerdict read = Json.read(written, StepVerdict.class);
-        assertEquals(verdicts.get(3).checks().stream().map(CheckVerdict::dryRun).toList(),
-                read.checks().stream().map(CheckVerdict::dryRun).toList(), "read back, each check is what it was");
+        assertEquals(
+                verdicts.get(3).checks().stream().map(CheckVerdict::dryRun).toList(),
+                read.checks().stream().map(CheckVerdict::dryRun).toList(),
+                "read back, each check is what it was");
     }
 
     private static CheckVerdict check(StepVerdict verdict, String name) {
-        return verdict.checks().stream().filter(check -> check.name().equals(name)).findFirst()
+        return verdict.checks().stream()
+                .filter(check -> check.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no check " + name + " in " + verdict.checks()));
     }
 }

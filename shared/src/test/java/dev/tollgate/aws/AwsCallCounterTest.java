@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.aws.AwsCallCounter.CallKey;
 import dev.tollgate.aws.AwsCallCounter.Count;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,9 +45,10 @@ class AwsCallCounterTest {
             exchange.getRequestBody().readAllBytes();
             boolean json = exchange.getRequestHeaders().containsKey("X-Amz-Target");
             int status = failuresToAnswer.getAndDecrement() > 0 ? 500 : 200;
-            String body = json ? (status == 500 ? "{\"__type\":\"InternalServerError\",\"message\":\"try again\"}" : "{}")
+            String body = json
+                    ? (status == 500 ? "{\"__type\":\"InternalServerError\",\"message\":\"try again\"}" : "{}")
                     : "<GetMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><GetMetricDataResult>"
-                    + "<MetricDataResults/></GetMetricDataResult></GetMetricDataResponse>";
+                            + "<MetricDataResults/></GetMetricDataResult></GetMetricDataResponse>";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", json ? "application/x-amz-json-1.0" : "text/xml");
             exchange.sendResponseHeaders(status, bytes.length);
@@ -72,7 +73,9 @@ class AwsCallCounterTest {
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_ACCESS_KEY_ID", "test");
         environment.put("AWS_SECRET_ACCESS_KEY", "test");
-        environment.put(AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + server.getAddress().getPort());
+        environment.put(
+                AwsClients.ENDPOINT_URL,
+                "http://127.0.0.1:" + server.getAddress().getPort());
         environment.put(AwsCallCounter.FUNCTION_NAME, function);
         if (counting) {
             environment.put(AwsCallCounter.SWITCH, "true");
@@ -98,11 +101,13 @@ class AwsCallCounterTest {
     void getMetricDataCountsEveryQueryAsAMetricRequested() {
         Map<CallKey, Count> before = AwsCallCounter.snapshot();
         try (CloudWatchClient cloudWatch = clients("counter-test-metrics", true).build(CloudWatchClient.builder())) {
-            cloudWatch.getMetricData(get -> get.startTime(java.time.Instant.EPOCH).endTime(java.time.Instant.EPOCH.plusSeconds(60))
+            cloudWatch.getMetricData(get -> get.startTime(java.time.Instant.EPOCH)
+                    .endTime(java.time.Instant.EPOCH.plusSeconds(60))
                     .metricDataQueries(query("a"), query("b"), query("c")));
         }
 
-        assertEquals(Map.of(new CallKey("counter-test-metrics", "CloudWatch", "GetMetricData"), new Count(1, 1, 3)),
+        assertEquals(
+                Map.of(new CallKey("counter-test-metrics", "CloudWatch", "GetMetricData"), new Count(1, 1, 3)),
                 AwsCallCounter.since(before));
     }
 
@@ -113,18 +118,27 @@ class AwsCallCounterTest {
             dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("x"))));
         }
 
-        assertTrue(AwsCallCounter.since(before).keySet().stream().noneMatch(key -> key.function().equals("counter-test-off")));
+        assertTrue(AwsCallCounter.since(before).keySet().stream()
+                .noneMatch(key -> key.function().equals("counter-test-off")));
     }
 
     @Test
     void theCallsLogNamesFunctionServiceOperationAndResourcesButNoValue(@TempDir Path directory) throws IOException {
         Path callsFile = directory.resolve("aws-calls.jsonl");
-        try (DynamoDbClient dynamo = clients("counter-test-log", false, Map.of(AwsCallCounter.CALLS_FILE, callsFile.toString())).build(DynamoDbClient.builder())) {
-            dynamo.putItem(put -> put.tableName("deployments").item(Map.of("pk", AttributeValue.fromS("DEPLOYMENT#v42"),
-                    "note", AttributeValue.fromS("a value that stays out of the log"))));
+        try (DynamoDbClient dynamo = clients(
+                        "counter-test-log", false, Map.of(AwsCallCounter.CALLS_FILE, callsFile.toString()))
+                .build(DynamoDbClient.builder())) {
+            dynamo.putItem(put -> put.tableName("deployments")
+                    .item(Map.of(
+                            "pk",
+                            AttributeValue.fromS("DEPLOYMENT#v42"),
+                            "note",
+                            AttributeValue.fromS("a value that stays out of the log"))));
             failuresToAnswer.set(10);
-            assertThrows(DynamoDbException.class, () -> dynamo.getItem(get -> get.tableName("locks")
-                    .key(Map.of("pk", AttributeValue.fromS("LOCK#checkout")))));
+            assertThrows(
+                    DynamoDbException.class,
+                    () -> dynamo.getItem(
+                            get -> get.tableName("locks").key(Map.of("pk", AttributeValue.fromS("LOCK#checkout")))));
         }
 
         List<String> lines = Files.readAllLines(callsFile);
@@ -142,9 +156,12 @@ class AwsCallCounterTest {
 
     @Test
     void theCallsLogNamesTheResourcesInsideARequestsObjectsAndTagKeysButNotTagValues() {
-        var request = software.amazon.awssdk.services.ecs.model.RunTaskRequest.builder().cluster("prod")
-                .taskDefinition("checkout-migrate:7").overrides(overrides -> overrides.taskRoleArn("arn:aws:iam::123456789012:role/app"))
-                .tags(tag -> tag.key("tollgate:deployment").value("checkout-v42")).build();
+        var request = software.amazon.awssdk.services.ecs.model.RunTaskRequest.builder()
+                .cluster("prod")
+                .taskDefinition("checkout-migrate:7")
+                .overrides(overrides -> overrides.taskRoleArn("arn:aws:iam::123456789012:role/app"))
+                .tags(tag -> tag.key("tollgate:deployment").value("checkout-v42"))
+                .build();
 
         Map<String, Object> identifiers = AwsCallLog.identifiers(request, true, true);
 
@@ -158,14 +175,18 @@ class AwsCallCounterTest {
     @Test
     void withACountsDirectoryEachCallIsPublishedForTheLocalStackToAddUp(@TempDir Path directory) {
         failuresToAnswer.set(1);
-        try (DynamoDbClient dynamo = clients("counter-test-published", true, Map.of(AwsCallCountFiles.DIRECTORY, directory.toString()))
+        try (DynamoDbClient dynamo = clients(
+                        "counter-test-published", true, Map.of(AwsCallCountFiles.DIRECTORY, directory.toString()))
                 .build(DynamoDbClient.builder())) {
             dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("x"))));
             dynamo.getItem(get -> get.tableName("deployments").key(Map.of("pk", AttributeValue.fromS("y"))));
         }
 
-        assertTrue(Files.isRegularFile(directory.resolve("counter-test-published-" + ProcessHandle.current().pid() + ".json")));
-        assertEquals(new Count(2, 3, 0), AwsCallCountFiles.read(directory).get(new CallKey("counter-test-published", "DynamoDb", "GetItem")));
+        assertTrue(Files.isRegularFile(directory.resolve(
+                "counter-test-published-" + ProcessHandle.current().pid() + ".json")));
+        assertEquals(
+                new Count(2, 3, 0),
+                AwsCallCountFiles.read(directory).get(new CallKey("counter-test-published", "DynamoDb", "GetItem")));
     }
 
     @Test
@@ -175,11 +196,17 @@ class AwsCallCounterTest {
         Files.writeString(directory.resolve("F-100.json"), String.format(counts, 2, 3, 8));
         Files.writeString(directory.resolve("F-200.json"), String.format(counts, 1, 1, 4));
 
-        assertEquals(Map.of(new CallKey("F", "CloudWatch", "GetMetricData"), new Count(3, 4, 12)), AwsCallCountFiles.read(directory));
+        assertEquals(
+                Map.of(new CallKey("F", "CloudWatch", "GetMetricData"), new Count(3, 4, 12)),
+                AwsCallCountFiles.read(directory));
     }
 
     private static MetricDataQuery query(String id) {
-        return MetricDataQuery.builder().id(id).metricStat(stat -> stat.period(60).stat("Sum")
-                .metric(metric -> metric.namespace("App").metricName("Requests"))).build();
+        return MetricDataQuery.builder()
+                .id(id)
+                .metricStat(stat -> stat.period(60)
+                        .stat("Sum")
+                        .metric(metric -> metric.namespace("App").metricName("Requests")))
+                .build();
     }
 }

@@ -13,7 +13,9 @@ class LoopbackExchangeTest {
 
     @Test
     void theRealClientGetsItsAnswerOverLoopbackAndTheServerThreadEnds() throws InterruptedException {
-        try (SdkHttpClient client = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(5)).build()) {
+        try (SdkHttpClient client = UrlConnectionHttpClient.builder()
+                .socketTimeout(Duration.ofSeconds(5))
+                .build()) {
             assertEquals(200, LoopbackExchange.run(client));
         }
         for (int wait = 0; wait < 50 && serverThreadAlive(); wait++) {
@@ -23,6 +25,7 @@ class LoopbackExchangeTest {
     }
 
     private static boolean serverThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals("priming-loopback"));
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals("priming-loopback"));
     }
 }

@@ -34,8 +34,11 @@ class ProtocolWarmUpTest {
         });
         aws.start();
         // No credentials: resolving the function's own would fail or reach out.
-        clients = new AwsClients(new FunctionEnvironment(Map.of("AWS_REGION", "us-east-1",
-                AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort())));
+        clients = new AwsClients(new FunctionEnvironment(Map.of(
+                "AWS_REGION",
+                "us-east-1",
+                AwsClients.ENDPOINT_URL,
+                "http://127.0.0.1:" + aws.getAddress().getPort())));
     }
 
     @AfterEach

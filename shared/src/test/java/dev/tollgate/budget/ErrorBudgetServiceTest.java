@@ -29,13 +29,18 @@ class ErrorBudgetServiceTest {
         ObjectNode event = (ObjectNode) Json.tree(SampleEvents.read("check-error-budget.json"));
         ArrayNode metrics = (ArrayNode) event.path("spec").path("analysis").path("metrics");
         ObjectNode successRate = metrics.get(0).deepCopy();
-        successRate.put("name", "success-rate").put("direction", "DECREASE_IS_BAD").put("tolerance", 0.01);
+        successRate
+                .put("name", "success-rate")
+                .put("direction", "DECREASE_IS_BAD")
+                .put("tolerance", 0.01);
         ((ObjectNode) successRate.path("numerator")).put("metric", "2xx");
         metrics.insert(0, successRate);
         DeploymentSpec spec = Json.convert(event.path("spec"), DeploymentSpec.class);
         FakeMetricSource liveMetrics = new FakeMetricSource();
         Instant yesterday = NOW.minusSeconds(86_400);
-        liveMetrics.put("App", "Requests", LIVE, yesterday, 1_000_000).put("App", "5xx", LIVE, yesterday, 250)
+        liveMetrics
+                .put("App", "Requests", LIVE, yesterday, 1_000_000)
+                .put("App", "5xx", LIVE, yesterday, 250)
                 .put("App", "2xx", LIVE, yesterday, 997_500);
         InMemoryDeploymentStore store = new InMemoryDeploymentStore();
         MutableClock clock = new MutableClock(NOW);

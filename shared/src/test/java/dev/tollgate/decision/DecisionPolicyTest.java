@@ -24,13 +24,18 @@ class DecisionPolicyTest {
     private final DecisionPolicy policy = new DecisionPolicy();
 
     private static DeploymentSpec spec(InconclusivePolicy onInconclusive, boolean approvalOnSecondStep) {
-        return new DeploymentSpec("checkout-v42", "checkout",
+        return new DeploymentSpec(
+                "checkout-v42",
+                "checkout",
                 new EcsAlbTarget("prod", "blue", "green", "listener", null, "blue-tg", "green-tg", "checkout:42", 900),
-                List.of(), MigrationSpec.NONE,
-                List.of(new StepSpec(5, 300, 600, 500, false),
+                List.of(),
+                MigrationSpec.NONE,
+                List.of(
+                        new StepSpec(5, 300, 600, 500, false),
                         new StepSpec(50, 300, 600, 500, approvalOnSecondStep),
                         new StepSpec(100, 0, 0, 0, false)),
-                new AnalysisSpec(60, List.of(), null, List.of("alarm"), 0.01, onInconclusive), false);
+                new AnalysisSpec(60, List.of(), null, List.of("alarm"), 0.01, onInconclusive),
+                false);
     }
 
     private static StepProgress step(int stepIndex) {
@@ -42,7 +47,8 @@ class DecisionPolicyTest {
     }
 
     private Decision decideAt(DeploymentSpec spec, int stepIndex, StepVerdict verdict, long secondsIntoStep) {
-        return policy.decide(spec, step(stepIndex), verdict, Optional.empty(), STEP_STARTED.plusSeconds(secondsIntoStep));
+        return policy.decide(
+                spec, step(stepIndex), verdict, Optional.empty(), STEP_STARTED.plusSeconds(secondsIntoStep));
     }
 
     @Test
@@ -95,7 +101,8 @@ class DecisionPolicyTest {
 
     @Test
     void bakesOnWhileUndecidedUntilTheMaximumBake() {
-        Decision decision = decideAt(spec(InconclusivePolicy.ROLLBACK, false), 0, verdict(Verdict.INCONCLUSIVE, false), 450);
+        Decision decision =
+                decideAt(spec(InconclusivePolicy.ROLLBACK, false), 0, verdict(Verdict.INCONCLUSIVE, false), 450);
 
         assertEquals(Action.CONTINUE_BAKING, decision.action());
         assertTrue(decision.reason().startsWith("bake time over but undecided"), decision.reason());
@@ -103,7 +110,8 @@ class DecisionPolicyTest {
 
     @Test
     void rollsBackAnUndecidedStepAtTheMaximumBakeWhenTheSpecSaysRollback() {
-        Decision decision = decideAt(spec(InconclusivePolicy.ROLLBACK, false), 0, verdict(Verdict.INCONCLUSIVE, false), 600);
+        Decision decision =
+                decideAt(spec(InconclusivePolicy.ROLLBACK, false), 0, verdict(Verdict.INCONCLUSIVE, false), 600);
 
         assertEquals(Action.ROLLBACK, decision.action());
         assertTrue(decision.reason().startsWith("step 1/3 (5 %) undecided after 600s"), decision.reason());
@@ -111,7 +119,8 @@ class DecisionPolicyTest {
 
     @Test
     void pausesForAHumanAtTheMaximumBakeWhenTheSpecSaysPause() {
-        Decision decision = decideAt(spec(InconclusivePolicy.PAUSE, false), 0, verdict(Verdict.INCONCLUSIVE, false), 600);
+        Decision decision =
+                decideAt(spec(InconclusivePolicy.PAUSE, false), 0, verdict(Verdict.INCONCLUSIVE, false), 600);
 
         assertEquals(Action.AWAIT_APPROVAL, decision.action());
         assertEquals(Action.NEXT_STEP, decision.onApproval());
@@ -122,8 +131,12 @@ class DecisionPolicyTest {
     void anOperatorAbortOverridesAPassingVerdict() {
         OperatorRequest abort = new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", STEP_STARTED, null);
 
-        Decision decision = policy.decide(spec(InconclusivePolicy.PAUSE, false), step(0), verdict(Verdict.PASS, true),
-                Optional.of(abort), STEP_STARTED.plusSeconds(400));
+        Decision decision = policy.decide(
+                spec(InconclusivePolicy.PAUSE, false),
+                step(0),
+                verdict(Verdict.PASS, true),
+                Optional.of(abort),
+                STEP_STARTED.plusSeconds(400));
 
         assertEquals(Action.ROLLBACK, decision.action());
         assertEquals("aborted by alice", decision.reason());
@@ -134,8 +147,12 @@ class DecisionPolicyTest {
     void anOperatorPromotionSkipsTheRemainingSteps() {
         OperatorRequest promote = new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", STEP_STARTED, "hotfix");
 
-        Decision decision = policy.decide(spec(InconclusivePolicy.PAUSE, false), step(0), verdict(Verdict.INCONCLUSIVE, false),
-                Optional.of(promote), STEP_STARTED.plusSeconds(30));
+        Decision decision = policy.decide(
+                spec(InconclusivePolicy.PAUSE, false),
+                step(0),
+                verdict(Verdict.INCONCLUSIVE, false),
+                Optional.of(promote),
+                STEP_STARTED.plusSeconds(30));
 
         assertEquals(Action.PROMOTE, decision.action());
         assertEquals("promoted by bob: hotfix", decision.reason());

@@ -19,7 +19,9 @@ class LockDoctorTest {
 
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final Map<String, String> statuses = new HashMap<>();
-    private final LockDoctor doctor = new LockDoctor(store, arn -> Optional.ofNullable(statuses.get(arn)),
+    private final LockDoctor doctor = new LockDoctor(
+            store,
+            arn -> Optional.ofNullable(statuses.get(arn)),
             new MutableClock(Instant.parse("2026-11-24T12:00:00Z")));
 
     @BeforeEach
@@ -52,15 +54,18 @@ class LockDoctorTest {
 
         assertTrue(store.lockHolder("checkout").isEmpty());
         assertTrue(store.find("checkout-v42").orElseThrow().timeline().stream()
-                .anyMatch(entry -> entry.message().equals("lock of checkout broken by alice (execution was FAILED): "
-                        + "execution crashed in ReleaseLockAfterRollback")));
+                .anyMatch(entry -> entry.message()
+                        .equals("lock of checkout broken by alice (execution was FAILED): "
+                                + "execution crashed in ReleaseLockAfterRollback")));
     }
 
     @Test
     void refusesToBreakTheLockOfARunningExecutionUnlessForced() {
         statuses.put("execution-42", "RUNNING");
 
-        assertThrows(LockBreakRefusedException.class, () -> doctor.breakLock("checkout", "checkout-v42", "alice", "stuck", false));
+        assertThrows(
+                LockBreakRefusedException.class,
+                () -> doctor.breakLock("checkout", "checkout-v42", "alice", "stuck", false));
         assertTrue(store.lockHolder("checkout").isPresent());
 
         doctor.breakLock("checkout", "checkout-v42", "alice", "stuck for two days", true);
@@ -71,8 +76,8 @@ class LockDoctorTest {
     void refusesToBreakALockHeldByAnotherDeploymentThanTheOneNamed() {
         statuses.put("execution-42", "FAILED");
 
-        LockHeldException wrong = assertThrows(LockHeldException.class,
-                () -> doctor.breakLock("checkout", "checkout-v41", "alice", "old", false));
+        LockHeldException wrong = assertThrows(
+                LockHeldException.class, () -> doctor.breakLock("checkout", "checkout-v41", "alice", "old", false));
         assertTrue(wrong.getMessage().contains("held by checkout-v42, not checkout-v41"), wrong.getMessage());
     }
 
@@ -80,6 +85,8 @@ class LockDoctorTest {
     void refusesABreakWithoutAReason() {
         statuses.put("execution-42", "FAILED");
 
-        assertThrows(LockBreakRefusedException.class, () -> doctor.breakLock("checkout", "checkout-v42", "alice", " ", false));
+        assertThrows(
+                LockBreakRefusedException.class,
+                () -> doctor.breakLock("checkout", "checkout-v42", "alice", " ", false));
     }
 }

@@ -11,8 +11,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 class AwsErrorsTest {
 
     private static AwsServiceException serviceError(String code, int status) {
-        return AwsServiceException.builder().statusCode(status)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("details").build()).build();
+        return AwsServiceException.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage("details")
+                        .build())
+                .build();
     }
 
     @Test
@@ -26,13 +31,14 @@ class AwsErrorsTest {
     @Test
     void serverErrorsAndLostConnectionsAreRetried() {
         assertInstanceOf(AwsUnavailableException.class, AwsErrors.translate("x", serviceError("InternalFailure", 503)));
-        assertInstanceOf(AwsUnavailableException.class,
-                AwsErrors.translate("x", SdkClientException.create("Connection reset")));
+        assertInstanceOf(
+                AwsUnavailableException.class, AwsErrors.translate("x", SdkClientException.create("Connection reset")));
     }
 
     @Test
     void refusalsAreNotRetried() {
-        TollgateException translated = AwsErrors.translate("ECS UpdateService", serviceError("AccessDeniedException", 400));
+        TollgateException translated =
+                AwsErrors.translate("ECS UpdateService", serviceError("AccessDeniedException", 400));
 
         assertInstanceOf(AwsCallFailedException.class, translated);
         assertEquals(false, translated.retryable());

@@ -17,8 +17,7 @@ public final class EventSchema {
 
     private static final JsonSchema SCHEMA = load();
 
-    private EventSchema() {
-    }
+    private EventSchema() {}
 
     /** Every way {@code detail} (JSON) breaks the schema; empty when it conforms. */
     public static List<String> violations(String detail) {
@@ -29,7 +28,8 @@ public final class EventSchema {
     private static JsonSchema load() {
         Path file = docs().resolve("events.schema.json");
         try {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Files.readString(file));
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +42,8 @@ public final class EventSchema {
             directory = directory.getParent();
         }
         if (directory == null) {
-            throw new IllegalStateException("docs/events.schema.json not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "docs/events.schema.json not found above " + Path.of("").toAbsolutePath());
         }
         return directory.resolve("docs");
     }

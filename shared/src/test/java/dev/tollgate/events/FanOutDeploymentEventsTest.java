@@ -11,19 +11,23 @@ import org.junit.jupiter.api.Test;
 
 class FanOutDeploymentEventsTest {
 
-    private static final String EXECUTION = "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42";
+    private static final String EXECUTION =
+            "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42";
 
     @Test
     void aSinkThatFailsDoesNotKeepTheFactFromTheOthersNorFailTheFunction() {
         List<DeploymentEvent> told = new ArrayList<>();
-        DeploymentEvents events = DeploymentEvents.all(List.of(event -> {
-            throw new IllegalStateException("bus down");
-        }, told::add));
+        DeploymentEvents events = DeploymentEvents.all(List.of(
+                event -> {
+                    throw new IllegalStateException("bus down");
+                },
+                told::add));
 
-        InvocationContext.Scope invocation = InvocationContext.open(
-                new Correlation("checkout-v42", "checkout", EXECUTION, "ShiftTraffic", 0, 0));
+        InvocationContext.Scope invocation =
+                InvocationContext.open(new Correlation("checkout-v42", "checkout", EXECUTION, "ShiftTraffic", 0, 0));
         try {
-            events.publish(DeploymentEvent.stepShifted("checkout-v42", "checkout", Instant.parse("2026-11-24T11:00:00Z"), 0, 3, 10));
+            events.publish(DeploymentEvent.stepShifted(
+                    "checkout-v42", "checkout", Instant.parse("2026-11-24T11:00:00Z"), 0, 3, 10));
         } finally {
             invocation.close();
         }

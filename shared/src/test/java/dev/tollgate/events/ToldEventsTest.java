@@ -1,10 +1,5 @@
 package dev.tollgate.events;
 
-import dev.tollgate.fakes.FakeDeploymentExecutions;
-import dev.tollgate.fakes.InMemoryReleaseStore;
-import dev.tollgate.ops.OpsService;
-import dev.tollgate.release.ReleaseService;
-import dev.tollgate.spec.ReleaseSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,10 +10,12 @@ import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.ApprovalService;
 import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.LockService;
+import dev.tollgate.fakes.FakeDeploymentExecutions;
 import dev.tollgate.fakes.FakeMetricSource;
 import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
+import dev.tollgate.fakes.InMemoryReleaseStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
@@ -27,10 +24,13 @@ import dev.tollgate.judge.AlarmState;
 import dev.tollgate.judge.SequentialJudge;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
+import dev.tollgate.ops.OpsService;
+import dev.tollgate.release.ReleaseService;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.smoke.ProbeReply;
 import dev.tollgate.smoke.SmokeTestService;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.spec.ReleaseSpec;
 import dev.tollgate.telemetry.Correlation;
 import dev.tollgate.telemetry.InvocationContext;
 import dev.tollgate.traffic.ShiftService;
@@ -63,8 +63,10 @@ class ToldEventsTest {
 
     /** One deployment from its lock to its end, every service telling what it did; {@code ending} picks the outcome. */
     private void deployment(String deploymentId, String ending) {
-        DeploymentSpec spec = Json.convert(Json.tree(SampleEvents.read("shift-traffic.json").replace("checkout-2026-11-24-v42",
-                deploymentId)).path("spec"), DeploymentSpec.class);
+        DeploymentSpec spec = Json.convert(
+                Json.tree(SampleEvents.read("shift-traffic.json").replace("checkout-2026-11-24-v42", deploymentId))
+                        .path("spec"),
+                DeploymentSpec.class);
         InMemoryDeploymentStore store = new InMemoryDeploymentStore();
         TrafficControl traffic = new TrafficControl(new FakeTrafficRouter(), new InMemoryTrafficLedger());
         FinalizeService finalize = new FinalizeService(traffic, store, clock, 15, events);
@@ -76,14 +78,16 @@ class ToldEventsTest {
             }
             traffic.deploy(spec, PinnedSecrets.NONE);
             FakeSmokeTarget canary = new FakeSmokeTarget().probeAnswers(ProbeReply.status(200));
-            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> { }, events).run(withSmokeTest(spec));
+            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> {}, events)
+                    .run(withSmokeTest(spec));
             StepProgress progress = new ShiftService(traffic, store, clock, events).shift(spec, 0);
             clock.advance(Duration.ofSeconds(spec.step(0).bakeSeconds()));
             StepVerdict passed = new StepVerdict(Verdict.PASS, "all checks pass", List.of(), true, clock.instant());
             new DecisionService((judged, step, tickStartedAt) -> passed, store, new DecisionPolicy(), clock, events)
                     .decide(spec, progress, clock.instant(), 0);
             // An execution started before the state machine passed the service to the gate: the record names it.
-            new ApprovalService(store, clock, events).park(deploymentId, null, 1, "token-" + deploymentId, "step 1 passed");
+            new ApprovalService(store, clock, events)
+                    .park(deploymentId, null, 1, "token-" + deploymentId, "step 1 passed");
             switch (ending) {
                 case "promote" -> finalize.promote(spec, "all steps passed");
                 case "watch" -> watchedAndRolledBack(spec, store, finalize);
@@ -102,34 +106,52 @@ class ToldEventsTest {
         InMemoryDeploymentStore store = new InMemoryDeploymentStore();
         FakeDeploymentExecutions executions = new FakeDeploymentExecutions();
         OpsService ops = new OpsService(store, executions, executions, new dev.tollgate.spec.SpecValidator(), clock);
-        ReleaseService releases = new ReleaseService(new InMemoryReleaseStore(), store, ops, executions, executions, events, clock,
-                "eu-west-1");
-        DeploymentSpec spec = Json.convert(Json.tree(SampleEvents.read("shift-traffic.json")).path("spec"), DeploymentSpec.class);
-        ReleaseSpec release = new ReleaseSpec(releaseId, List.of(new ReleaseSpec.Wave(1, List.of(new ReleaseSpec.WaveTarget(
-                "eu-west-1", null, spec, "checkout")), 0)), 0, ReleaseSpec.OnFailure.ROLLBACK_ALL);
+        ReleaseService releases = new ReleaseService(
+                new InMemoryReleaseStore(), store, ops, executions, executions, events, clock, "eu-west-1");
+        DeploymentSpec spec =
+                Json.convert(Json.tree(SampleEvents.read("shift-traffic.json")).path("spec"), DeploymentSpec.class);
+        ReleaseSpec release = new ReleaseSpec(
+                releaseId,
+                List.of(new ReleaseSpec.Wave(
+                        1, List.of(new ReleaseSpec.WaveTarget("eu-west-1", null, spec, "checkout")), 0)),
+                0,
+                ReleaseSpec.OnFailure.ROLLBACK_ALL);
         String target = spec.deploymentId();
-        inInvocation(releaseId, () -> {
-            releases.open(release, RELEASE_EXECUTION + releaseId);
-            releases.startWave(releaseId, 1);
-            releases.checkLock(releaseId, target, "checkout");
-            if (promoted) {
-                releases.endWave(releaseId, 1, List.of(new ReleaseService.TargetOutcome(target, "PROMOTED", null, null)));
-                releases.complete(releaseId);
-                releases.checkTargetsEnded(releaseId);
-                releases.finishPromoted(releaseId);
-            } else {
-                releases.endWave(releaseId, 1, List.of(new ReleaseService.TargetOutcome(target, "NOT_PROMOTED", "RolledBack", "failed")));
-                releases.halt(releaseId, "WaveFailed", "wave 1 failed");
-                releases.finishHalted(releaseId);
-            }
-        }, RELEASE_EXECUTION);
+        inInvocation(
+                releaseId,
+                () -> {
+                    releases.open(release, RELEASE_EXECUTION + releaseId);
+                    releases.startWave(releaseId, 1);
+                    releases.checkLock(releaseId, target, "checkout");
+                    if (promoted) {
+                        releases.endWave(
+                                releaseId,
+                                1,
+                                List.of(new ReleaseService.TargetOutcome(target, "PROMOTED", null, null)));
+                        releases.complete(releaseId);
+                        releases.checkTargetsEnded(releaseId);
+                        releases.finishPromoted(releaseId);
+                    } else {
+                        releases.endWave(
+                                releaseId,
+                                1,
+                                List.of(new ReleaseService.TargetOutcome(
+                                        target, "NOT_PROMOTED", "RolledBack", "failed")));
+                        releases.halt(releaseId, "WaveFailed", "wave 1 failed");
+                        releases.finishHalted(releaseId);
+                    }
+                },
+                RELEASE_EXECUTION);
     }
 
     /** The spec with Tollgate's probe as its smoke test (the sample is an ECS_ALB spec, so it names a test listener). */
     private static DeploymentSpec withSmokeTest(DeploymentSpec spec) {
         com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(spec);
-        tree.set("smokeTest", Json.tree("{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": "
-                + "\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/9d0d3f37e5a2c1b4\"}"));
+        tree.set(
+                "smokeTest",
+                Json.tree(
+                        "{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": "
+                                + "\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/9d0d3f37e5a2c1b4\"}"));
         return new dev.tollgate.spec.SpecValidator().validate(tree);
     }
 
@@ -154,8 +176,8 @@ class ToldEventsTest {
     }
 
     private static void inInvocation(String deploymentId, Runnable work, String executions) {
-        InvocationContext.Scope invocation = InvocationContext.open(
-                new Correlation(deploymentId, null, executions + deploymentId, "Test", null, 0));
+        InvocationContext.Scope invocation =
+                InvocationContext.open(new Correlation(deploymentId, null, executions + deploymentId, "Test", null, 0));
         try {
             work.run();
         } finally {
@@ -190,8 +212,10 @@ class ToldEventsTest {
         InMemoryDeploymentStore store = new InMemoryDeploymentStore();
         new LockService(store, clock).acquire("checkout", "checkout-v42", EXECUTION + "checkout-v42");
 
-        inInvocation("checkout-v42", () -> new ApprovalService(store, clock, events).park("checkout-v42", "checkout", 2, "token",
-                "step 2 passed"));
+        inInvocation(
+                "checkout-v42",
+                () -> new ApprovalService(store, clock, events)
+                        .park("checkout-v42", "checkout", 2, "token", "step 2 passed"));
 
         DeploymentEvent waiting = told.get(0);
         assertEquals(DeploymentEvent.Type.AWAITING_APPROVAL, waiting.type());

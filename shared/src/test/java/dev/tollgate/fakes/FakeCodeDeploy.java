@@ -21,7 +21,14 @@ public final class FakeCodeDeploy implements CodeDeployClient {
     private final Map<String, String> answers = new LinkedHashMap<>();
 
     public FakeCodeDeploy deployment(String id, String description, DeploymentCreator creator) {
-        deployments.put(id, DeploymentInfo.builder().deploymentId(id).description(description).creator(creator).status("InProgress").build());
+        deployments.put(
+                id,
+                DeploymentInfo.builder()
+                        .deploymentId(id)
+                        .description(description)
+                        .creator(creator)
+                        .status("InProgress")
+                        .build());
         return this;
     }
 
@@ -32,29 +39,40 @@ public final class FakeCodeDeploy implements CodeDeployClient {
 
     @Override
     public GetDeploymentResponse getDeployment(GetDeploymentRequest request) {
-        return GetDeploymentResponse.builder().deploymentInfo(deployments.get(request.deploymentId())).build();
+        return GetDeploymentResponse.builder()
+                .deploymentInfo(deployments.get(request.deploymentId()))
+                .build();
     }
 
     @Override
     public GetDeploymentResponse getDeployment(Consumer<GetDeploymentRequest.Builder> request) {
-        return getDeployment(GetDeploymentRequest.builder().applyMutation(request).build());
+        return getDeployment(
+                GetDeploymentRequest.builder().applyMutation(request).build());
     }
 
     @Override
-    public PutLifecycleEventHookExecutionStatusResponse putLifecycleEventHookExecutionStatus(PutLifecycleEventHookExecutionStatusRequest request) {
+    public PutLifecycleEventHookExecutionStatusResponse putLifecycleEventHookExecutionStatus(
+            PutLifecycleEventHookExecutionStatusRequest request) {
         if (answers.containsKey(request.lifecycleEventHookExecutionId())) {
-            throw LifecycleEventAlreadyCompletedException.builder().statusCode(400)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("LifecycleEventAlreadyCompletedException").build()).build();
+            throw LifecycleEventAlreadyCompletedException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("LifecycleEventAlreadyCompletedException")
+                            .build())
+                    .build();
         }
         answers.put(request.lifecycleEventHookExecutionId(), request.statusAsString());
-        return PutLifecycleEventHookExecutionStatusResponse.builder().lifecycleEventHookExecutionId(request.lifecycleEventHookExecutionId())
+        return PutLifecycleEventHookExecutionStatusResponse.builder()
+                .lifecycleEventHookExecutionId(request.lifecycleEventHookExecutionId())
                 .build();
     }
 
     @Override
     public PutLifecycleEventHookExecutionStatusResponse putLifecycleEventHookExecutionStatus(
             Consumer<PutLifecycleEventHookExecutionStatusRequest.Builder> request) {
-        return putLifecycleEventHookExecutionStatus(PutLifecycleEventHookExecutionStatusRequest.builder().applyMutation(request).build());
+        return putLifecycleEventHookExecutionStatus(PutLifecycleEventHookExecutionStatusRequest.builder()
+                .applyMutation(request)
+                .build());
     }
 
     @Override
@@ -63,6 +81,5 @@ public final class FakeCodeDeploy implements CodeDeployClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

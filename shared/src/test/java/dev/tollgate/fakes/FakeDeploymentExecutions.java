@@ -21,7 +21,8 @@ import java.util.Optional;
  */
 public final class FakeDeploymentExecutions implements DeploymentExecutions, ApprovalGates {
 
-    public static final String STATE_MACHINE_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:tollgate-deployment";
+    public static final String STATE_MACHINE_ARN =
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:tollgate-deployment";
 
     private final Map<String, ExecutionView> executions = new LinkedHashMap<>();
     private final Map<String, String> inputs = new HashMap<>();
@@ -40,8 +41,17 @@ public final class FakeDeploymentExecutions implements DeploymentExecutions, App
             boolean sameRun = existing.state() == ExecutionState.RUNNING && input.equals(inputs.get(arn));
             return new StartedExecution(arn, !sameRun);
         }
-        executions.put(arn, new ExecutionView(arn, name, ExecutionState.RUNNING, Instant.parse("2026-11-24T11:00:00Z"), null, null,
-                null, null));
+        executions.put(
+                arn,
+                new ExecutionView(
+                        arn,
+                        name,
+                        ExecutionState.RUNNING,
+                        Instant.parse("2026-11-24T11:00:00Z"),
+                        null,
+                        null,
+                        null,
+                        null));
         inputs.put(arn, input);
         return new StartedExecution(arn, false);
     }
@@ -73,15 +83,33 @@ public final class FakeDeploymentExecutions implements DeploymentExecutions, App
 
     public synchronized FakeDeploymentExecutions succeed(String executionArn, String output) {
         ExecutionView running = executions.get(executionArn);
-        executions.put(executionArn, new ExecutionView(executionArn, running.name(), ExecutionState.SUCCEEDED, running.startedAt(),
-                Instant.parse("2026-11-24T11:30:00Z"), output, null, null));
+        executions.put(
+                executionArn,
+                new ExecutionView(
+                        executionArn,
+                        running.name(),
+                        ExecutionState.SUCCEEDED,
+                        running.startedAt(),
+                        Instant.parse("2026-11-24T11:30:00Z"),
+                        output,
+                        null,
+                        null));
         return this;
     }
 
     public synchronized FakeDeploymentExecutions fail(String executionArn, String error, String cause) {
         ExecutionView running = executions.get(executionArn);
-        executions.put(executionArn, new ExecutionView(executionArn, running.name(), ExecutionState.FAILED, running.startedAt(),
-                Instant.parse("2026-11-24T11:30:00Z"), null, error, cause));
+        executions.put(
+                executionArn,
+                new ExecutionView(
+                        executionArn,
+                        running.name(),
+                        ExecutionState.FAILED,
+                        running.startedAt(),
+                        Instant.parse("2026-11-24T11:30:00Z"),
+                        null,
+                        error,
+                        cause));
         return this;
     }
 

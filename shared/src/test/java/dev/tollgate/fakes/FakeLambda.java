@@ -42,6 +42,7 @@ public class FakeLambda implements LambdaClient {
     private int latestRevision;
     /** Updates of $LATEST answer InProgress (Lambda applies configuration asynchronously); the next read sees them done. */
     private boolean updatesAnswerInProgress;
+
     private int environmentUpdates;
 
     public FakeLambda(int publishedVersions, String aliasVersion) {
@@ -103,8 +104,14 @@ public class FakeLambda implements LambdaClient {
 
     @Override
     public synchronized GetAliasResponse getAlias(GetAliasRequest request) {
-        return GetAliasResponse.builder().name(request.name()).functionVersion(aliasVersion).revisionId("r" + revision)
-                .routingConfig(AliasRoutingConfiguration.builder().additionalVersionWeights(routing).build()).build();
+        return GetAliasResponse.builder()
+                .name(request.name())
+                .functionVersion(aliasVersion)
+                .revisionId("r" + revision)
+                .routingConfig(AliasRoutingConfiguration.builder()
+                        .additionalVersionWeights(routing)
+                        .build())
+                .build();
     }
 
     @Override
@@ -115,15 +122,26 @@ public class FakeLambda implements LambdaClient {
     @Override
     public synchronized UpdateAliasResponse updateAlias(UpdateAliasRequest request) {
         if (request.revisionId() != null && !request.revisionId().equals("r" + revision)) {
-            throw PreconditionFailedException.builder().statusCode(412)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailedException").build()).build();
+            throw PreconditionFailedException.builder()
+                    .statusCode(412)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("PreconditionFailedException")
+                            .build())
+                    .build();
         }
         if (!states.containsKey(request.functionVersion())) {
-            throw ResourceNotFoundException.builder().statusCode(404)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build();
+            throw ResourceNotFoundException.builder()
+                    .statusCode(404)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("ResourceNotFoundException")
+                            .build())
+                    .build();
         }
-        setAlias(request.functionVersion(), request.routingConfig() == null ? Map.of()
-                : request.routingConfig().additionalVersionWeights());
+        setAlias(
+                request.functionVersion(),
+                request.routingConfig() == null
+                        ? Map.of()
+                        : request.routingConfig().additionalVersionWeights());
         return UpdateAliasResponse.builder().functionVersion(aliasVersion).build();
     }
 
@@ -135,8 +153,12 @@ public class FakeLambda implements LambdaClient {
     @Override
     public synchronized PublishVersionResponse publishVersion(PublishVersionRequest request) {
         if (request.revisionId() != null && !request.revisionId().equals("l" + latestRevision)) {
-            throw PreconditionFailedException.builder().statusCode(412)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailedException").build()).build();
+            throw PreconditionFailedException.builder()
+                    .statusCode(412)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("PreconditionFailedException")
+                            .build())
+                    .build();
         }
         if (latestChanged) {
             latestPublished++;
@@ -144,53 +166,84 @@ public class FakeLambda implements LambdaClient {
             states.put(Integer.toString(latestPublished), "Active");
             versionEnvironments.put(Integer.toString(latestPublished), Map.copyOf(latestEnvironment));
         }
-        return PublishVersionResponse.builder().version(Integer.toString(latestPublished)).build();
+        return PublishVersionResponse.builder()
+                .version(Integer.toString(latestPublished))
+                .build();
     }
 
     @Override
-    public synchronized UpdateFunctionConfigurationResponse updateFunctionConfiguration(UpdateFunctionConfigurationRequest request) {
+    public synchronized UpdateFunctionConfigurationResponse updateFunctionConfiguration(
+            UpdateFunctionConfigurationRequest request) {
         if (request.revisionId() != null && !request.revisionId().equals("l" + latestRevision)) {
-            throw PreconditionFailedException.builder().statusCode(412)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailedException").build()).build();
+            throw PreconditionFailedException.builder()
+                    .statusCode(412)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("PreconditionFailedException")
+                            .build())
+                    .build();
         }
         latestEnvironment = new HashMap<>(request.environment().variables());
         latestRevision++;
         latestChanged = true;
         environmentUpdates++;
-        return UpdateFunctionConfigurationResponse.builder().version("$LATEST").revisionId("l" + latestRevision)
-                .lastUpdateStatus(updatesAnswerInProgress ? LastUpdateStatus.IN_PROGRESS : LastUpdateStatus.SUCCESSFUL).build();
+        return UpdateFunctionConfigurationResponse.builder()
+                .version("$LATEST")
+                .revisionId("l" + latestRevision)
+                .lastUpdateStatus(updatesAnswerInProgress ? LastUpdateStatus.IN_PROGRESS : LastUpdateStatus.SUCCESSFUL)
+                .build();
     }
 
     @Override
-    public UpdateFunctionConfigurationResponse updateFunctionConfiguration(Consumer<UpdateFunctionConfigurationRequest.Builder> request) {
-        return updateFunctionConfiguration(UpdateFunctionConfigurationRequest.builder().applyMutation(request).build());
+    public UpdateFunctionConfigurationResponse updateFunctionConfiguration(
+            Consumer<UpdateFunctionConfigurationRequest.Builder> request) {
+        return updateFunctionConfiguration(UpdateFunctionConfigurationRequest.builder()
+                .applyMutation(request)
+                .build());
     }
 
     @Override
     public PublishVersionResponse publishVersion(Consumer<PublishVersionRequest.Builder> request) {
-        return publishVersion(PublishVersionRequest.builder().applyMutation(request).build());
+        return publishVersion(
+                PublishVersionRequest.builder().applyMutation(request).build());
     }
 
     @Override
-    public synchronized GetFunctionConfigurationResponse getFunctionConfiguration(GetFunctionConfigurationRequest request) {
+    public synchronized GetFunctionConfigurationResponse getFunctionConfiguration(
+            GetFunctionConfigurationRequest request) {
         if (request.qualifier() == null || "$LATEST".equals(request.qualifier())) {
-            return GetFunctionConfigurationResponse.builder().version("$LATEST").revisionId("l" + latestRevision)
+            return GetFunctionConfigurationResponse.builder()
+                    .version("$LATEST")
+                    .revisionId("l" + latestRevision)
                     .lastUpdateStatus(LastUpdateStatus.SUCCESSFUL)
-                    .environment(EnvironmentResponse.builder().variables(latestEnvironment).build()).build();
+                    .environment(EnvironmentResponse.builder()
+                            .variables(latestEnvironment)
+                            .build())
+                    .build();
         }
         String state = states.get(request.qualifier());
         if (state == null) {
-            throw ResourceNotFoundException.builder().statusCode(404)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build();
+            throw ResourceNotFoundException.builder()
+                    .statusCode(404)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("ResourceNotFoundException")
+                            .build())
+                    .build();
         }
-        return GetFunctionConfigurationResponse.builder().version(request.qualifier()).state(State.fromValue(state))
-                .environment(EnvironmentResponse.builder().variables(versionEnvironments.getOrDefault(request.qualifier(), Map.of())).build())
-                .stateReason("Failed".equals(state) ? "the image could not be pulled" : null).build();
+        return GetFunctionConfigurationResponse.builder()
+                .version(request.qualifier())
+                .state(State.fromValue(state))
+                .environment(EnvironmentResponse.builder()
+                        .variables(versionEnvironments.getOrDefault(request.qualifier(), Map.of()))
+                        .build())
+                .stateReason("Failed".equals(state) ? "the image could not be pulled" : null)
+                .build();
     }
 
     @Override
-    public GetFunctionConfigurationResponse getFunctionConfiguration(Consumer<GetFunctionConfigurationRequest.Builder> request) {
-        return getFunctionConfiguration(GetFunctionConfigurationRequest.builder().applyMutation(request).build());
+    public GetFunctionConfigurationResponse getFunctionConfiguration(
+            Consumer<GetFunctionConfigurationRequest.Builder> request) {
+        return getFunctionConfiguration(
+                GetFunctionConfigurationRequest.builder().applyMutation(request).build());
     }
 
     @Override
@@ -199,6 +252,5 @@ public class FakeLambda implements LambdaClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

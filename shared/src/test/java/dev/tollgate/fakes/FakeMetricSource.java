@@ -23,9 +23,11 @@ public final class FakeMetricSource implements MetricSource {
     private final List<List<SeriesQuery>> seriesCalls = new ArrayList<>();
     private int alarmCalls;
 
-    public FakeMetricSource put(String namespace, String metric, Map<String, String> dimensions, Instant at, double value) {
+    public FakeMetricSource put(
+            String namespace, String metric, Map<String, String> dimensions, Instant at, double value) {
         points.computeIfAbsent(key(namespace, metric, dimensions), k -> new HashMap<>())
-                .computeIfAbsent(at, k -> new ArrayList<>()).add(value);
+                .computeIfAbsent(at, k -> new ArrayList<>())
+                .add(value);
         return this;
     }
 
@@ -39,10 +41,13 @@ public final class FakeMetricSource implements MetricSource {
         seriesCalls.add(List.copyOf(queries));
         Map<String, MetricSeries> result = new LinkedHashMap<>();
         for (SeriesQuery query : queries) {
-            Map<Instant, List<Double>> byTime = points.getOrDefault(key(query.namespace(), query.metric(), query.dimensions()), Map.of());
+            Map<Instant, List<Double>> byTime =
+                    points.getOrDefault(key(query.namespace(), query.metric(), query.dimensions()), Map.of());
             List<Instant> timestamps = new ArrayList<>();
             List<Double> values = new ArrayList<>();
-            for (Instant periodStart = start; periodStart.isBefore(end); periodStart = periodStart.plusSeconds(periodSeconds)) {
+            for (Instant periodStart = start;
+                    periodStart.isBefore(end);
+                    periodStart = periodStart.plusSeconds(periodSeconds)) {
                 Instant periodEnd = periodStart.plusSeconds(periodSeconds);
                 List<Double> inPeriod = new ArrayList<>();
                 for (Map.Entry<Instant, List<Double>> entry : byTime.entrySet()) {
@@ -51,13 +56,15 @@ public final class FakeMetricSource implements MetricSource {
                     }
                 }
                 if (!inPeriod.isEmpty()) {
-                    double sum = inPeriod.stream().mapToDouble(Double::doubleValue).sum();
+                    double sum =
+                            inPeriod.stream().mapToDouble(Double::doubleValue).sum();
                     timestamps.add(periodStart);
-                    values.add(switch (query.stat()) {
-                        case "Sum" -> sum;
-                        case "SampleCount" -> (double) inPeriod.size();
-                        default -> sum / inPeriod.size();
-                    });
+                    values.add(
+                            switch (query.stat()) {
+                                case "Sum" -> sum;
+                                case "SampleCount" -> (double) inPeriod.size();
+                                default -> sum / inPeriod.size();
+                            });
                 }
             }
             result.put(query.id(), new MetricSeries(timestamps, values));

@@ -12,23 +12,32 @@ import java.util.Map;
 public final class FakePipelineJobs implements PipelineJobs {
 
     /** One answer: SUCCEEDED (with variables), IN_PROGRESS (with a token) or FAILED (with a type). */
-    public record Answer(String jobId, String result, String summary, String continuationToken, Integer percentComplete,
-                         Map<String, String> outputVariables, FailureType failureType, String externalExecutionId) {
-    }
+    public record Answer(
+            String jobId,
+            String result,
+            String summary,
+            String continuationToken,
+            Integer percentComplete,
+            Map<String, String> outputVariables,
+            FailureType failureType,
+            String externalExecutionId) {}
 
     private final Map<String, Answer> answers = new HashMap<>();
     private final List<Answer> refused = new ArrayList<>();
     private RuntimeException nextFailure;
 
     @Override
-    public synchronized void succeed(String jobId, Map<String, String> outputVariables, String summary, String externalExecutionId) {
-        record(new Answer(jobId, "SUCCEEDED", summary, null, 100, Map.copyOf(outputVariables), null, externalExecutionId));
+    public synchronized void succeed(
+            String jobId, Map<String, String> outputVariables, String summary, String externalExecutionId) {
+        record(new Answer(
+                jobId, "SUCCEEDED", summary, null, 100, Map.copyOf(outputVariables), null, externalExecutionId));
     }
 
     @Override
-    public synchronized void continueLater(String jobId, String continuationToken, String summary, String externalExecutionId,
-                                           int percentComplete) {
-        record(new Answer(jobId, "IN_PROGRESS", summary, continuationToken, percentComplete, null, null, externalExecutionId));
+    public synchronized void continueLater(
+            String jobId, String continuationToken, String summary, String externalExecutionId, int percentComplete) {
+        record(new Answer(
+                jobId, "IN_PROGRESS", summary, continuationToken, percentComplete, null, null, externalExecutionId));
     }
 
     @Override

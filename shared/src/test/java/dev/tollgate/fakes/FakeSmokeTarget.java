@@ -50,9 +50,13 @@ public final class FakeSmokeTarget implements TestEndpoints, FunctionInvoker, Ht
     @Override
     public TestEndpoint prepare(DeploymentSpec spec, ReleasePlan plan) {
         prepared++;
-        return lambda ? TestEndpoint.lambdaVersion(VERSION_ARN, "42")
-                : TestEndpoint.alb(URL, "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/0000000000000001",
-                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/checkout-green/2453ed029918f21f", "checkout:42");
+        return lambda
+                ? TestEndpoint.lambdaVersion(VERSION_ARN, "42")
+                : TestEndpoint.alb(
+                        URL,
+                        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/0000000000000001",
+                        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/checkout-green/2453ed029918f21f",
+                        "checkout:42");
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.tollgate.fakes;
 
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
-import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.CanaryDeployment;
 import dev.tollgate.traffic.CanaryHealth;
 import dev.tollgate.traffic.LambdaAliasPlan;
@@ -63,7 +62,9 @@ public final class FakeTrafficRouter implements TrafficRouter, TrafficRouterFact
         canaryDeployed = true;
         canaryStopped = false;
         LambdaAliasPlan fake = (LambdaAliasPlan) plan;
-        return new CanaryDeployment(new LambdaAliasPlan(fake.deploymentId(), fake.functionName(), fake.alias(), fake.baselineVersion(), "42"),
+        return new CanaryDeployment(
+                new LambdaAliasPlan(
+                        fake.deploymentId(), fake.functionName(), fake.alias(), fake.baselineVersion(), "42"),
                 "fake canary deployed");
     }
 

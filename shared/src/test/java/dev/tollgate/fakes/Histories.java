@@ -16,9 +16,13 @@ public final class Histories {
     public Histories(String deploymentId, int... stepWeights) {
         StringBuilder steps = new StringBuilder();
         for (int weight : stepWeights) {
-            steps.append(steps.length() == 0 ? "" : ",").append("{\"weight\":").append(weight).append('}');
+            steps.append(steps.length() == 0 ? "" : ",")
+                    .append("{\"weight\":")
+                    .append(weight)
+                    .append('}');
         }
-        this.spec = "{\"deploymentId\":\"" + deploymentId + "\",\"steps\":[" + steps + "],\"analysis\":{\"metrics\":[]}}";
+        this.spec =
+                "{\"deploymentId\":\"" + deploymentId + "\",\"steps\":[" + steps + "],\"analysis\":{\"metrics\":[]}}";
     }
 
     public Histories entered(String state) {
@@ -46,9 +50,13 @@ public final class Histories {
     public Histories tick(String verdict, String checkName, String checkReason, String action, String reason) {
         String decision = "\"action\":\"" + action + "\",\"reason\":\"" + reason + "\",\"decidedBy\":\"judge\"";
         entered("Decide");
-        add("LambdaFunctionSucceeded", "Decide", "{" + decision + ",\"verdict\":{\"verdict\":\"" + verdict + "\",\"reason\":\""
-                + checkReason + "\",\"checks\":[{\"name\":\"" + checkName + "\",\"verdict\":\"" + verdict + "\",\"reason\":\""
-                + checkReason + "\"}]}}");
+        add(
+                "LambdaFunctionSucceeded",
+                "Decide",
+                "{" + decision + ",\"verdict\":{\"verdict\":\"" + verdict + "\",\"reason\":\""
+                        + checkReason + "\",\"checks\":[{\"name\":\"" + checkName + "\",\"verdict\":\"" + verdict
+                        + "\",\"reason\":\""
+                        + checkReason + "\"}]}}");
         return exited("Decide", "decision", "{" + decision + "}");
     }
 

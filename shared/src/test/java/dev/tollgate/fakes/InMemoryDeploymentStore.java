@@ -29,11 +29,23 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     public synchronized LockHolder acquire(String service, String deploymentId, String executionArn, Instant now) {
         DeploymentRecord existing = records.get(deploymentId);
         if (existing != null && !existing.executionArn().equals(executionArn)) {
-            throw new DeploymentIdInUseException("deployment id " + deploymentId + " was already used by " + existing.executionArn());
+            throw new DeploymentIdInUseException(
+                    "deployment id " + deploymentId + " was already used by " + existing.executionArn());
         }
         if (existing == null) {
-            records.put(deploymentId, new DeploymentRecord(deploymentId, service, executionArn, DeploymentStatus.RUNNING, now,
-                    null, null, null, null, List.of()));
+            records.put(
+                    deploymentId,
+                    new DeploymentRecord(
+                            deploymentId,
+                            service,
+                            executionArn,
+                            DeploymentStatus.RUNNING,
+                            now,
+                            null,
+                            null,
+                            null,
+                            null,
+                            List.of()));
         }
         LockHolder holder = locks.get(service);
         if (holder != null && !holder.executionArn().equals(executionArn)) {
@@ -71,8 +83,16 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         }
         List<TimelineEntry> timeline = new ArrayList<>(record.timeline());
         timeline.add(entry);
-        records.put(deploymentId, with(record, record.status(), record.finishedAt(), record.reason(), record.operatorRequest(),
-                record.awaitingApprovalStep(), timeline));
+        records.put(
+                deploymentId,
+                with(
+                        record,
+                        record.status(),
+                        record.finishedAt(),
+                        record.reason(),
+                        record.operatorRequest(),
+                        record.awaitingApprovalStep(),
+                        timeline));
     }
 
     @Override
@@ -81,16 +101,32 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         if (record.status() != DeploymentStatus.RUNNING) {
             throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running");
         }
-        records.put(deploymentId, with(record, record.status(), record.finishedAt(), record.reason(), request,
-                record.awaitingApprovalStep(), record.timeline()));
+        records.put(
+                deploymentId,
+                with(
+                        record,
+                        record.status(),
+                        record.finishedAt(),
+                        record.reason(),
+                        request,
+                        record.awaitingApprovalStep(),
+                        record.timeline()));
     }
 
     @Override
     public synchronized void awaitApproval(String deploymentId, int stepIndex, String taskToken) {
         DeploymentRecord record = require(deploymentId);
         approvalTokens.put(deploymentId, taskToken);
-        records.put(deploymentId, with(record, record.status(), record.finishedAt(), record.reason(), record.operatorRequest(),
-                stepIndex, record.timeline()));
+        records.put(
+                deploymentId,
+                with(
+                        record,
+                        record.status(),
+                        record.finishedAt(),
+                        record.reason(),
+                        record.operatorRequest(),
+                        stepIndex,
+                        record.timeline()));
     }
 
     @Override
@@ -102,20 +138,40 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
     public synchronized void clearApproval(String deploymentId) {
         DeploymentRecord record = require(deploymentId);
         approvalTokens.remove(deploymentId);
-        records.put(deploymentId, with(record, record.status(), record.finishedAt(), record.reason(), record.operatorRequest(),
-                null, record.timeline()));
+        records.put(
+                deploymentId,
+                with(
+                        record,
+                        record.status(),
+                        record.finishedAt(),
+                        record.reason(),
+                        record.operatorRequest(),
+                        null,
+                        record.timeline()));
     }
 
     @Override
     public synchronized void openRollbackWindow(String deploymentId, Instant until, String taskToken) {
         DeploymentRecord record = require(deploymentId);
         if (record.status() != DeploymentStatus.RUNNING) {
-            throw new DeploymentNotRunningException("deployment " + deploymentId + " is not running, so it has no rollback window");
+            throw new DeploymentNotRunningException(
+                    "deployment " + deploymentId + " is not running, so it has no rollback window");
         }
         rollbackTokens.put(deploymentId, taskToken);
-        records.put(deploymentId, new DeploymentRecord(record.deploymentId(), record.service(), record.executionArn(), record.status(),
-                record.startedAt(), record.finishedAt(), record.reason(), record.operatorRequest(), record.awaitingApprovalStep(),
-                record.timeline(), until));
+        records.put(
+                deploymentId,
+                new DeploymentRecord(
+                        record.deploymentId(),
+                        record.service(),
+                        record.executionArn(),
+                        record.status(),
+                        record.startedAt(),
+                        record.finishedAt(),
+                        record.reason(),
+                        record.operatorRequest(),
+                        record.awaitingApprovalStep(),
+                        record.timeline(),
+                        until));
     }
 
     @Override
@@ -136,7 +192,10 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
 
     @Override
     public synchronized List<DeploymentRecord> recent(int limit) {
-        return records.values().stream().sorted(Comparator.comparing(DeploymentRecord::startedAt).reversed()).limit(limit).toList();
+        return records.values().stream()
+                .sorted(Comparator.comparing(DeploymentRecord::startedAt).reversed())
+                .limit(limit)
+                .toList();
     }
 
     /** The deployment's timeline so far, empty when it has no record. */
@@ -158,9 +217,25 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         return record;
     }
 
-    private static DeploymentRecord with(DeploymentRecord record, DeploymentStatus status, Instant finishedAt, String reason,
-                                         OperatorRequest request, Integer awaitingApprovalStep, List<TimelineEntry> timeline) {
-        return new DeploymentRecord(record.deploymentId(), record.service(), record.executionArn(), status, record.startedAt(),
-                finishedAt, reason, request, awaitingApprovalStep, timeline, record.rollbackWindowUntil());
+    private static DeploymentRecord with(
+            DeploymentRecord record,
+            DeploymentStatus status,
+            Instant finishedAt,
+            String reason,
+            OperatorRequest request,
+            Integer awaitingApprovalStep,
+            List<TimelineEntry> timeline) {
+        return new DeploymentRecord(
+                record.deploymentId(),
+                record.service(),
+                record.executionArn(),
+                status,
+                record.startedAt(),
+                finishedAt,
+                reason,
+                request,
+                awaitingApprovalStep,
+                timeline,
+                record.rollbackWindowUntil());
     }
 }

@@ -16,8 +16,7 @@ import java.nio.file.Path;
 /** The repository's sample events ({@code events/}), so handler tests use what SAM CLI users invoke with. */
 public final class SampleEvents {
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     public static Path directory() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -25,7 +24,8 @@ public final class SampleEvents {
                 return dir.resolve("events");
             }
         }
-        throw new IllegalStateException("no events/ directory above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no events/ directory above " + Path.of("").toAbsolutePath());
     }
 
     public static String read(String name) {
@@ -49,7 +49,8 @@ public final class SampleEvents {
     public static JsonNode invokeWith(RequestStreamHandler handler, String event) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, (Context) null);
+            handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, (Context) null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

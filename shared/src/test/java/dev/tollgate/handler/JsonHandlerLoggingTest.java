@@ -86,13 +86,19 @@ class JsonHandlerLoggingTest {
     }
 
     private List<JsonNode> lines() {
-        // Tollgate's lines (and the test's own); the X-Ray SDK says once at INFO which context-missing strategy it uses.
-        return printed.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).map(Json::tree)
-                .filter(line -> !line.path("logger").asText().startsWith("com.amazonaws.xray")).toList();
+        // Tollgate's lines (and the test's own); the X-Ray SDK says once at INFO which context-missing strategy it
+        // uses.
+        return printed.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> !line.isBlank())
+                .map(Json::tree)
+                .filter(line -> !line.path("logger").asText().startsWith("com.amazonaws.xray"))
+                .toList();
     }
 
     private static void invoke(JsonHandler<?, ?> handler) throws Exception {
-        handler.handleRequest(new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+        handler.handleRequest(
+                new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
     }
 
     @Test
@@ -107,7 +113,9 @@ class JsonHandlerLoggingTest {
         assertEquals("shifting", line.path("message").asText());
         assertEquals("checkout-v42", line.path("deploymentId").asText());
         assertEquals("checkout", line.path("service").asText());
-        assertEquals("arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42", line.path("executionArn").asText());
+        assertEquals(
+                "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42",
+                line.path("executionArn").asText());
         assertEquals("ShiftTraffic", line.path("state").asText());
         assertEquals("1", line.path("stepIndex").asText());
         assertFalse(lines.get(1).has("deploymentId"), "the keys leave with the invocation: " + lines.get(1));
@@ -120,8 +128,11 @@ class JsonHandlerLoggingTest {
         List<JsonNode> lines = lines();
         assertEquals(1, lines.size(), printed.toString(StandardCharsets.UTF_8));
         assertEquals("WARN", lines.get(0).path("level").asText());
-        assertEquals("software.amazon.awssdk.request", lines.get(0).path("logger").asText());
-        assertEquals("Received a throttling error; retrying", lines.get(0).path("message").asText());
+        assertEquals(
+                "software.amazon.awssdk.request", lines.get(0).path("logger").asText());
+        assertEquals(
+                "Received a throttling error; retrying",
+                lines.get(0).path("message").asText());
         assertEquals("checkout-v42", lines.get(0).path("deploymentId").asText());
         assertEquals("ShiftTraffic", lines.get(0).path("state").asText());
     }
@@ -133,7 +144,9 @@ class JsonHandlerLoggingTest {
         List<JsonNode> lines = lines();
         assertEquals(1, lines.size(), printed.toString(StandardCharsets.UTF_8));
         assertEquals("ERROR", lines.get(0).path("level").asText());
-        assertEquals("java.lang.IllegalStateException", lines.get(0).path("error").path("type").asText());
+        assertEquals(
+                "java.lang.IllegalStateException",
+                lines.get(0).path("error").path("type").asText());
         assertTrue(lines.get(0).path("error").path("stackTrace").asText().contains("JsonHandlerLoggingTest"));
         assertEquals("checkout-v42", lines.get(0).path("deploymentId").asText());
     }

@@ -60,7 +60,8 @@ class PrimingTest {
     private FunctionEnvironment environment(boolean withCredentials) {
         Map<String, String> variables = new HashMap<>();
         variables.put("AWS_REGION", "us-east-1");
-        variables.put(AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
+        variables.put(
+                AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
         if (withCredentials) {
             variables.put("AWS_ACCESS_KEY_ID", "test");
             variables.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -105,7 +106,10 @@ class PrimingTest {
 
         Priming.run(handler::prime);
 
-        assertEquals(List.of("GetItem", "PutItem", "DescribeAlarms"), handler.answered, "every call answered, JSON and query protocols");
+        assertEquals(
+                List.of("GetItem", "PutItem", "DescribeAlarms"),
+                handler.answered,
+                "every call answered, JSON and query protocols");
         assertEquals(0, requestsReceived.get(), "nothing reached AWS");
     }
 
@@ -115,8 +119,10 @@ class PrimingTest {
         Priming.run(handler::prime);
         handler.answered.clear();
 
-        handler.handleRequest(new ByteArrayInputStream("{\"deploymentId\":\"d-1\"}".getBytes(StandardCharsets.UTF_8)),
-                new ByteArrayOutputStream(), null);
+        handler.handleRequest(
+                new ByteArrayInputStream("{\"deploymentId\":\"d-1\"}".getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(),
+                null);
 
         assertEquals(List.of("GetItem", "PutItem", "DescribeAlarms"), handler.answered);
         assertEquals(3, requestsReceived.get(), "the real calls went out");

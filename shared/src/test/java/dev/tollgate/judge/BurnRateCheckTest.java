@@ -39,7 +39,8 @@ class BurnRateCheckTest {
         for (int i = 0; i < expected.length; i++) {
             Tier tier = tiers.get(i);
             double[] rateLongShort = expected[i];
-            assertAll(tier.name(),
+            assertAll(
+                    tier.name(),
                     () -> assertEquals(rateLongShort[0], tier.burnRate(), 1e-9, "rate"),
                     () -> assertEquals((int) rateLongShort[1], tier.longWindowPeriods(), "long window"),
                     () -> assertEquals((int) rateLongShort[2], tier.shortWindowPeriods(), "short window"));
@@ -54,7 +55,8 @@ class BurnRateCheckTest {
         // 30 days: exactly the workbook's windows.
         SloSpec thirtyDays = new SloSpec(0.999, 30, 14.4, "error-rate");
         assertTiers(BurnRateCheck.tiers(thirtyDays, 60), new double[][] {{14.4, 60, 5}, {6, 360, 30}, {1, 4320, 360}});
-        assertTiers(BurnRateCheck.tiers(thirtyDays, 5), new double[][] {{14.4, 720, 60}, {6, 4320, 360}, {1, 51840, 4320}});
+        assertTiers(
+                BurnRateCheck.tiers(thirtyDays, 5), new double[][] {{14.4, 720, 60}, {6, 4320, 360}, {1, 51840, 4320}});
         // The demo's one-day SLO on 5-second periods; a short window is never under one period.
         assertTiers(BurnRateCheck.tiers(DAY, 5), new double[][] {{14.4, 24, 2}, {6, 144, 12}, {1, 1728, 144}});
         assertTiers(BurnRateCheck.tiers(DAY, 60), new double[][] {{14.4, 2, 1}, {6, 12, 1}, {1, 144, 12}});
@@ -70,7 +72,8 @@ class BurnRateCheckTest {
     @Test
     void theFastTierFailsASustainedBurnOverBothWindowsOnceTheEvidenceIsEnough() {
         // 2 % errors: 20x in the last 5 periods and over the whole step, which is shorter than the tier's 56.
-        // After 6 periods 120 errors against 86.4 expected at 14.4x is evidence 58.8; after 7, 140 against 100.8 is 146.
+        // After 6 periods 120 errors against 86.4 expected at 14.4x is evidence 58.8; after 7, 140 against 100.8 is
+        // 146.
         StepEvidenceBuilder step = new StepEvidenceBuilder().slo(MONTH);
         step.metric(errorRate(10.0)).repeatCounts(7, 20, 1000, 180, 9000);
 
@@ -78,10 +81,13 @@ class BurnRateCheckTest {
         CheckVerdict burn = check(step.judgeAfter(7), BurnRateCheck.NAME);
 
         assertEquals(Verdict.INCONCLUSIVE, early.verdict(), early.reason());
-        assertTrue(early.reason().endsWith("but on too few requests to tell (evidence 58.8, 100 needed)"), early.reason());
+        assertTrue(
+                early.reason().endsWith("but on too few requests to tell (evidence 58.8, 100 needed)"), early.reason());
         assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
-        assertEquals("fast tier (14.4x): canary burns the 0.10% budget at 20.0x over the last 5 periods and 20.0x over the last 7"
-                + " (140/7000), both over the tier's rate; evidence 146 >= 100 needed", burn.reason());
+        assertEquals(
+                "fast tier (14.4x): canary burns the 0.10% budget at 20.0x over the last 5 periods and 20.0x over the last 7"
+                        + " (140/7000), both over the tier's rate; evidence 146 >= 100 needed",
+                burn.reason());
         assertEquals(20.0, burn.numbers().get("fastShortWindowBurnRate"), 1e-9);
         assertEquals(20.0, burn.numbers().get("fastLongWindowBurnRate"), 1e-9);
         assertEquals(Verdict.FAIL, step.judgeAfter(7).verdict());
@@ -90,7 +96,8 @@ class BurnRateCheckTest {
     @Test
     void aBurnThatHasStoppedPassesBecauseTheShortWindowIsUnderTheRate() {
         // 2 % for 10 periods, then 0.5 %: the step burns at (200 + 25) / 15000 = 15x, the last 5 periods at 5x.
-        CheckVerdict burn = burnAfter(MONTH, 15, rate -> rate.repeatCounts(10, 20, 1000, 180, 9000).repeatCounts(5, 5, 1000, 45, 9000));
+        CheckVerdict burn = burnAfter(
+                MONTH, 15, rate -> rate.repeatCounts(10, 20, 1000, 180, 9000).repeatCounts(5, 5, 1000, 45, 9000));
 
         assertEquals(Verdict.PASS, burn.verdict(), burn.reason());
         assertEquals(5.0, burn.numbers().get("fastShortWindowBurnRate"), 1e-9);
@@ -100,12 +107,15 @@ class BurnRateCheckTest {
     @Test
     void aBlipPassesBecauseTheLongWindowIsUnderTheRate() {
         // 0.5 % for 10 periods, then 2 % for the last 5: the step as a whole burns at 10x, under 14.4.
-        CheckVerdict burn = burnAfter(MONTH, 15, rate -> rate.repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000));
+        CheckVerdict burn = burnAfter(
+                MONTH, 15, rate -> rate.repeatCounts(10, 5, 1000, 45, 9000).repeatCounts(5, 20, 1000, 180, 9000));
 
         assertEquals(Verdict.PASS, burn.verdict(), burn.reason());
-        assertEquals("no tier burns the 0.10% budget over its rate in both windows: fast tier (14.4x) 20.0x over the last 5 periods"
-                + " and 10.0x over the last 15 (150/15000); medium tier (6.00x) waits for 336 periods; slow tier (1.00x) waits for"
-                + " 4032 periods", burn.reason());
+        assertEquals(
+                "no tier burns the 0.10% budget over its rate in both windows: fast tier (14.4x) 20.0x over the last 5 periods"
+                        + " and 10.0x over the last 15 (150/15000); medium tier (6.00x) waits for 336 periods; slow tier (1.00x) waits for"
+                        + " 4032 periods",
+                burn.reason());
     }
 
     @Test
@@ -114,8 +124,11 @@ class BurnRateCheckTest {
         CheckVerdict burn = burnAfter(MONTH, 3, rate -> rate.repeatCounts(3, 400, 20_000, 180, 9000));
 
         assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
-        assertTrue(burn.reason().startsWith("fast tier (14.4x): canary burns the 0.10% budget at 20.0x over the last 3 periods,"
-                + " both windows (1200/60000)"), burn.reason());
+        assertTrue(
+                burn.reason()
+                        .startsWith("fast tier (14.4x): canary burns the 0.10% budget at 20.0x over the last 3 periods,"
+                                + " both windows (1200/60000)"),
+                burn.reason());
     }
 
     @Test
@@ -131,14 +144,19 @@ class BurnRateCheckTest {
         assertEquals(Verdict.PASS, waiting.verdict(), waiting.reason());
         assertTrue(waiting.reason().contains("medium tier (6.00x) waits for 12 periods"), waiting.reason());
         assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
-        assertTrue(burn.reason().startsWith("medium tier (6.00x): canary burns the 0.10% budget at 8.00x over the last period"
-                + " and 8.00x over the last 12 (960/120000)"), burn.reason());
+        assertTrue(
+                burn.reason()
+                        .startsWith("medium tier (6.00x): canary burns the 0.10% budget at 8.00x over the last period"
+                                + " and 8.00x over the last 12 (960/120000)"),
+                burn.reason());
     }
 
     @Test
     void theWindowsOfALongStepSlideSoABurnThatStartsLateIsNotDilutedByTheStart() {
         // 12 clean periods, then 12 at 8x: the whole step burns at 4x, the medium tier's last 12 periods at 8x.
-        CheckVerdict burn = burnAfter(DAY, 24,
+        CheckVerdict burn = burnAfter(
+                DAY,
+                24,
                 rate -> rate.repeatCounts(12, 0, 10_000, 720, 90_000).repeatCounts(12, 80, 10_000, 720, 90_000));
 
         assertEquals(Verdict.FAIL, burn.verdict(), burn.reason());
@@ -167,9 +185,11 @@ class BurnRateCheckTest {
     void measuresTheBurnOnTheMetricTheSloNamesNotTheFirstRatio() {
         // A success rate first, then a healthy error rate, then server errors burning at 20x: the SLO names the last.
         StepEvidenceBuilder step = new StepEvidenceBuilder().slo(new SloSpec(0.999, 28, 14.4, "server-errors"));
-        step.metric(ratio("success-rate", 0.01, Direction.DECREASE_IS_BAD, false)).repeatCounts(7, 980, 1000, 8820, 9000);
+        step.metric(ratio("success-rate", 0.01, Direction.DECREASE_IS_BAD, false))
+                .repeatCounts(7, 980, 1000, 8820, 9000);
         step.metric(errorRate(10.0)).repeatCounts(7, 1, 1000, 9, 9000);
-        step.metric(ratio("server-errors", 10.0, Direction.INCREASE_IS_BAD, false)).repeatCounts(7, 20, 1000, 180, 9000);
+        step.metric(ratio("server-errors", 10.0, Direction.INCREASE_IS_BAD, false))
+                .repeatCounts(7, 20, 1000, 180, 9000);
 
         CheckVerdict burn = check(step.judgeAfter(7), BurnRateCheck.NAME);
 

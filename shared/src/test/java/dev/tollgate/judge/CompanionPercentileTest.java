@@ -52,9 +52,11 @@ class CompanionPercentileTest {
         StepEvidenceBuilder step = new StepEvidenceBuilder();
         step.metric(StepEvidenceBuilder.errorRate(0.10)).repeatCounts(2, 20, 20_000, 180, 180_000);
         step.metric(StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true))
-                .sampled(p95, p95, 20_000.0, 180_000.0).sampled(p95, p95, 20_000.0, 180_000.0);
+                .sampled(p95, p95, 20_000.0, 180_000.0)
+                .sampled(p95, p95, 20_000.0, 180_000.0);
         step.metric(StepEvidenceBuilder.statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
-                .sampled(p99, p99, 20_000.0, 180_000.0).sampled(p99, p99, 20_000.0, 180_000.0);
+                .sampled(p99, p99, 20_000.0, 180_000.0)
+                .sampled(p99, p99, 20_000.0, 180_000.0);
 
         CheckVerdict latency = StepEvidenceBuilder.check(step.judgeAfter(2), "p99-latency");
 
@@ -62,8 +64,19 @@ class CompanionPercentileTest {
     }
 
     private static MetricObservations latency(String stat, String metric, String canaryVersion) {
-        MetricSpec spec = new MetricSpec(stat + "-" + metric, MetricKind.STATISTIC, null, null, "App", metric, stat,
-                Map.of("Version", canaryVersion), Map.of("Version", "v1"), Direction.INCREASE_IS_BAD, 0.2, true);
+        MetricSpec spec = new MetricSpec(
+                stat + "-" + metric,
+                MetricKind.STATISTIC,
+                null,
+                null,
+                "App",
+                metric,
+                stat,
+                Map.of("Version", canaryVersion),
+                Map.of("Version", "v1"),
+                Direction.INCREASE_IS_BAD,
+                0.2,
+                true);
         return MetricObservations.statistic(spec, MetricSeries.EMPTY, MetricSeries.EMPTY);
     }
 }

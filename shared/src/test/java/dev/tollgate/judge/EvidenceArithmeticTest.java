@@ -54,8 +54,8 @@ class EvidenceArithmeticTest {
         // = 14.726, scaled by 1/(1 + 99·p(1 − p)·0.10²) (the prior noise, as no period came before), p
         // being the canary's share of errors at the ratio so far, pulled towards 1 by half an error a
         // side: with nothing before it, 1, so p = 0.1 and the scale is 1/(1 + 99·0.09·0.01) = 0.9182.
-        RateRatioEvidence evidence = new RateRatioEvidence(List.of(
-                new PairedPeriods.Counts(StepEvidenceBuilder.STEP_START, 30, 1000, 70, 9000)));
+        RateRatioEvidence evidence = new RateRatioEvidence(
+                List.of(new PairedPeriods.Counts(StepEvidenceBuilder.STEP_START, 30, 1000, 70, 9000)));
         double expected = (30 * Math.log(2.5) + 70 * Math.log(0.75 / 0.9)) / (1 + 99 * 0.09 * 0.01);
 
         assertEquals(expected, evidence.logLikelihoodRatio(3.0, 1.0), 1e-12);
@@ -63,6 +63,8 @@ class EvidenceArithmeticTest {
         // Mantel-Haenszel: 30·0.9 / (70·0.1).
         assertEquals(27.0 / 7.0, evidence.estimate(), 1e-12);
         // At the estimate the canary's share of errors is exactly the observed 30 %: no alternative does better.
-        assertTrue(evidence.logEvidenceAbove(1.0) < evidence.logLikelihoodRatio(27.0 / 7.0, 1.0), "a mixture stays below its best component");
+        assertTrue(
+                evidence.logEvidenceAbove(1.0) < evidence.logLikelihoodRatio(27.0 / 7.0, 1.0),
+                "a mixture stays below its best component");
     }
 }

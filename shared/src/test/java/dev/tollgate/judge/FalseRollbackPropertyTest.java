@@ -22,6 +22,7 @@ class FalseRollbackPropertyTest {
     private static final int RUNS = 400;
     /** As in a step: a PASS from this period on promotes the canary and ends the looks. */
     private static final int BAKE_PERIODS = 10;
+
     private static final int PERIODS = 30;
     private static final double ALPHA = 0.01;
 
@@ -62,15 +63,18 @@ class FalseRollbackPropertyTest {
         Random random = new Random(11L);
         double falseRollbacks = rateOfFailures(() -> {
             StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
-            MetricSeriesBuilder conversions = step.metric(StepEvidenceBuilder.ratio("conversion", 0.10, Direction.DECREASE_IS_BAD, true));
+            MetricSeriesBuilder conversions =
+                    step.metric(StepEvidenceBuilder.ratio("conversion", 0.10, Direction.DECREASE_IS_BAD, true));
             double canaryPerPeriod = 200 + 4_800 * random.nextDouble();
             double rate = 0.02 + 0.1 * random.nextDouble();
             return period -> {
                 double shared = Math.exp(0.3 * random.nextGaussian());
                 double canaryRequests = poisson(random, canaryPerPeriod);
                 double baselineRequests = poisson(random, 9 * canaryPerPeriod);
-                conversions.counts(poisson(random, canaryRequests * rate * shared * 0.9 * Math.exp(0.05 * random.nextGaussian())),
-                        canaryRequests, poisson(random, baselineRequests * rate * shared * Math.exp(0.05 * random.nextGaussian())),
+                conversions.counts(
+                        poisson(random, canaryRequests * rate * shared * 0.9 * Math.exp(0.05 * random.nextGaussian())),
+                        canaryRequests,
+                        poisson(random, baselineRequests * rate * shared * Math.exp(0.05 * random.nextGaussian())),
                         baselineRequests);
                 return step;
             };
@@ -88,16 +92,19 @@ class FalseRollbackPropertyTest {
         double z95 = 1.6448536269514722;
         double falseRollbacks = rateOfFailures(() -> {
             StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
-            MetricSeriesBuilder p95 = step.metric(StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20,
-                    Direction.INCREASE_IS_BAD, true));
+            MetricSeriesBuilder p95 = step.metric(
+                    StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true));
             double spread = 0.25 + 0.65 * random.nextDouble();
             double canaryPerPeriod = 100 * Math.exp(Math.log(50) * random.nextDouble());
             return period -> {
                 double shared = 80 * Math.exp(0.1 * random.nextGaussian());
                 double canaryRequests = Math.max(20, poisson(random, canaryPerPeriod));
                 double baselineRequests = poisson(random, 9 * canaryPerPeriod);
-                p95.sampled(1.2 * samplePercentile(random, shared, spread, canaryRequests, 0.95, z95),
-                        samplePercentile(random, shared, spread, baselineRequests, 0.95, z95), canaryRequests, baselineRequests);
+                p95.sampled(
+                        1.2 * samplePercentile(random, shared, spread, canaryRequests, 0.95, z95),
+                        samplePercentile(random, shared, spread, baselineRequests, 0.95, z95),
+                        canaryRequests,
+                        baselineRequests);
                 return step;
             };
         });
@@ -112,7 +119,8 @@ class FalseRollbackPropertyTest {
         Random random = new Random(23L);
         assertEachPercentileRarelyFails(random, () -> {
             double spread = 0.25 + 0.65 * random.nextDouble();
-            return new Tails(level -> Math.exp(spread * PercentileShape.inverseNormal(level)),
+            return new Tails(
+                    level -> Math.exp(spread * PercentileShape.inverseNormal(level)),
                     level -> 1.2 * Math.exp(spread * PercentileShape.inverseNormal(level)));
         });
     }
@@ -138,14 +146,16 @@ class FalseRollbackPropertyTest {
         assertEachPercentileRarelyFails(random, () -> {
             double spread = 0.25 + 0.45 * random.nextDouble();
             double canarySpread = spread + Math.log(1.2) / (z99 - z95);
-            return new Tails(level -> Math.exp(spread * PercentileShape.inverseNormal(level)),
-                    level -> Math.exp(canarySpread * PercentileShape.inverseNormal(level) - (canarySpread - spread) * z95));
+            return new Tails(
+                    level -> Math.exp(spread * PercentileShape.inverseNormal(level)),
+                    level -> Math.exp(
+                            canarySpread * PercentileShape.inverseNormal(level) - (canarySpread - spread) * z95));
         });
     }
 
     /** A latency's quantile function on each side, in units of the baseline's median. */
-    private record Tails(java.util.function.DoubleUnaryOperator baseline, java.util.function.DoubleUnaryOperator canary) {
-    }
+    private record Tails(
+            java.util.function.DoubleUnaryOperator baseline, java.util.function.DoubleUnaryOperator canary) {}
 
     /**
      * Runs of a step judging the p95 and the p99 of one latency (so each is the other's companion),
@@ -160,10 +170,10 @@ class FalseRollbackPropertyTest {
             Tails shape = tails.get();
             double canaryPerPeriod = 100 * Math.exp(Math.log(50) * random.nextDouble());
             StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
-            MetricSeriesBuilder p95 = step.metric(StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20,
-                    Direction.INCREASE_IS_BAD, true));
-            MetricSeriesBuilder p99 = step.metric(StepEvidenceBuilder.statistic("p99-latency", "p99", 0.20,
-                    Direction.INCREASE_IS_BAD, true));
+            MetricSeriesBuilder p95 = step.metric(
+                    StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true));
+            MetricSeriesBuilder p99 = step.metric(
+                    StepEvidenceBuilder.statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true));
             boolean p95Failed = false;
             boolean p99Failed = false;
             for (int period = 1; period <= PERIODS; period++) {
@@ -193,8 +203,8 @@ class FalseRollbackPropertyTest {
      * asymptotic law of two sample quantiles' levels (variances p(1 − p)/n, covariance
      * 0.95 · 0.01/n), times the side's 1 % wobble and the shared swing.
      */
-    private static double[] samplePercentiles(Random random, java.util.function.DoubleUnaryOperator quantile, double n,
-                                              double shared) {
+    private static double[] samplePercentiles(
+            Random random, java.util.function.DoubleUnaryOperator quantile, double n, double shared) {
         double sd95 = Math.sqrt(0.95 * 0.05 / n);
         double covariance = 0.95 * 0.01 / n;
         double along = covariance / sd95;
@@ -217,11 +227,13 @@ class FalseRollbackPropertyTest {
         Random random = new Random(17L);
         double falseRollbacks = rateOfFailures(() -> {
             StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
-            MetricSeriesBuilder throughput = step.metric(StepEvidenceBuilder.statistic("throughput", "Sum", 0.10,
-                    Direction.DECREASE_IS_BAD, true));
+            MetricSeriesBuilder throughput = step.metric(
+                    StepEvidenceBuilder.statistic("throughput", "Sum", 0.10, Direction.DECREASE_IS_BAD, true));
             return period -> {
                 double shared = 1000 * Math.exp(0.2 * random.nextGaussian());
-                throughput.values(0.9 * shared * Math.exp(0.08 * random.nextGaussian()), shared * Math.exp(0.08 * random.nextGaussian()));
+                throughput.values(
+                        0.9 * shared * Math.exp(0.08 * random.nextGaussian()),
+                        shared * Math.exp(0.08 * random.nextGaussian()));
                 return step;
             };
         });
@@ -254,14 +266,15 @@ class FalseRollbackPropertyTest {
     }
 
     /** A sample quantile of n log-normal values, from its asymptotic law: median · exp(spread (z + noise)). */
-    private static double samplePercentile(Random random, double median, double spread, double n, double level, double z) {
+    private static double samplePercentile(
+            Random random, double median, double spread, double n, double level, double z) {
         double density = Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
         double noise = random.nextGaussian() * Math.sqrt(level * (1 - level) / n) / density;
         return median * Math.exp(0.01 * random.nextGaussian()) * Math.exp(spread * (z + noise));
     }
 
-    private static double falseRollbackRate(Random random, double errorRatio, double latencyRatio, double sideNoise,
-                                            double canaryRequestsPerPeriod) {
+    private static double falseRollbackRate(
+            Random random, double errorRatio, double latencyRatio, double sideNoise, double canaryRequestsPerPeriod) {
         int rollbacks = 0;
         for (int run = 0; run < RUNS; run++) {
             if (firstFailure(random, errorRatio, latencyRatio, sideNoise, canaryRequestsPerPeriod, PERIODS) > 0) {
@@ -272,12 +285,17 @@ class FalseRollbackPropertyTest {
     }
 
     /** The first period at which the judge fails the step, or -1 if it never does within {@code periods}. */
-    private static int firstFailure(Random random, double errorRatio, double latencyRatio, double sideNoise,
-                                    double canaryRequestsPerPeriod, int periods) {
+    private static int firstFailure(
+            Random random,
+            double errorRatio,
+            double latencyRatio,
+            double sideNoise,
+            double canaryRequestsPerPeriod,
+            int periods) {
         StepEvidenceBuilder step = new StepEvidenceBuilder().falsePositiveRate(ALPHA);
         StepEvidenceBuilder.MetricSeriesBuilder errors = step.metric(StepEvidenceBuilder.errorRate(0.10));
-        StepEvidenceBuilder.MetricSeriesBuilder latency = step.metric(
-                StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true));
+        StepEvidenceBuilder.MetricSeriesBuilder latency =
+                step.metric(StepEvidenceBuilder.statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true));
         double baseRate = 0.002 + 0.02 * random.nextDouble();
         for (int period = 1; period <= periods; period++) {
             double shared = Math.exp(0.4 * random.nextGaussian());
@@ -285,10 +303,14 @@ class FalseRollbackPropertyTest {
             double baselineRequests = poisson(random, 9 * canaryRequestsPerPeriod);
             double canaryRate = baseRate * shared * errorRatio * Math.exp(sideNoise * random.nextGaussian());
             double baselineRate = baseRate * shared * Math.exp(sideNoise * random.nextGaussian());
-            errors.counts(poisson(random, canaryRequests * canaryRate), canaryRequests,
-                    poisson(random, baselineRequests * baselineRate), baselineRequests);
+            errors.counts(
+                    poisson(random, canaryRequests * canaryRate),
+                    canaryRequests,
+                    poisson(random, baselineRequests * baselineRate),
+                    baselineRequests);
             double sharedLatency = 120 * Math.exp(0.1 * random.nextGaussian());
-            latency.values(sharedLatency * latencyRatio * Math.exp(0.04 * random.nextGaussian()),
+            latency.values(
+                    sharedLatency * latencyRatio * Math.exp(0.04 * random.nextGaussian()),
                     sharedLatency * Math.exp(0.02 * random.nextGaussian()));
             Verdict verdict = step.judgeAfter(period).verdict();
             if (verdict == Verdict.FAIL) {

@@ -51,8 +51,7 @@ class PercentileShapeTest {
         // Period 2: the baseline's spread raised by two standard errors, 0.594965 · (1 + 2 · 4.97401/√9000)
         // = 0.657354; the canary's own, 0.594965 · (1 + 2 · 4.97401/√1000) = 0.782131, is larger and weighs
         // the canary: 13.93705 · 1.27362 · (0.782131²/1000 + 0.657354²/9000) = 0.0117108.
-        List<PairedPeriods.Values> periods = periods(new double[][] {
-            {150, 150, 100, 100}, {150, 150, 100, 100}});
+        List<PairedPeriods.Values> periods = periods(new double[][] {{150, 150, 100, 100}, {150, 150, 100, 100}});
 
         double[] variances = PercentileShape.samplingVariances(periods, "p99", "p95");
 
@@ -67,8 +66,8 @@ class PercentileShapeTest {
         // 13.93705 · 1.27362 · (0.321102²/20000 + 0.307031²/180000) = 1.00803e-4, against the prior's
         // 0.36 · 13.93705 · (1/20000 + 1/180000) = 2.78741e-4.
         double high = 100 * Math.exp(0.3 * 0.681494);
-        List<PairedPeriods.Values> periods = periods(new double[][] {{high, high, 100, 100}, {high, high, 100, 100}},
-                20_000, 180_000);
+        List<PairedPeriods.Values> periods =
+                periods(new double[][] {{high, high, 100, 100}, {high, high, 100, 100}}, 20_000, 180_000);
 
         double[] variances = PercentileShape.samplingVariances(periods, "p99", "p95");
 
@@ -80,8 +79,8 @@ class PercentileShapeTest {
     void zeroMissingOrEqualPercentilesTeachNoSpread() {
         // A zero p95, a missing one, and p95 equal to p99 (a spread of zero, as on a side with one request)
         // show nothing about the tail: every period keeps the spread set in advance.
-        List<PairedPeriods.Values> periods = periods(new double[][] {
-            {150, 150, 0, 0}, {150, 150, NONE, NONE}, {150, 150, 150, 150}, {150, 150, 100, 100}});
+        List<PairedPeriods.Values> periods = periods(
+                new double[][] {{150, 150, 0, 0}, {150, 150, NONE, NONE}, {150, 150, 150, 150}, {150, 150, 100, 100}});
 
         double[] variances = PercentileShape.samplingVariances(periods, "p99", "p95");
 
@@ -120,8 +119,8 @@ class PercentileShapeTest {
         List<PairedPeriods.Values> periods = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             double[] row = rows[i];
-            periods.add(new PairedPeriods.Values(START.plusSeconds(60L * i), row[0], row[1], canarySamples, baselineSamples,
-                    row[2], row[3]));
+            periods.add(new PairedPeriods.Values(
+                    START.plusSeconds(60L * i), row[0], row[1], canarySamples, baselineSamples, row[2], row[3]));
         }
         return periods;
     }

@@ -24,7 +24,9 @@ class RatioMetricJudgingTest {
 
         assertEquals(Verdict.FAIL, first.verdict(), first.reason());
         CheckVerdict errors = check(first, "error-rate");
-        assertTrue(errors.reason().startsWith("regression: canary 3.0% (30/1000) vs baseline 1.0% (190/19000)"), errors.reason());
+        assertTrue(
+                errors.reason().startsWith("regression: canary 3.0% (30/1000) vs baseline 1.0% (190/19000)"),
+                errors.reason());
         assertEquals(3.0, errors.numbers().get("rateRatio"), 1e-9);
         assertTrue(errors.numbers().get("regressionEvidence") >= 100);
         assertTrue(errors.numbers().get("rateRatioLowerBound") > 1.1, "the confidence sequence excludes the tolerance");
@@ -88,7 +90,8 @@ class RatioMetricJudgingTest {
         CheckVerdict errors = check(verdict, "error-rate");
         assertTrue(errors.reason().contains("canary 0.50% (5/1000) vs baseline 0.0% (0/9000)"), errors.reason());
         assertEquals(0.0, errors.numbers().get("baselineRate"));
-        assertFalse(errors.numbers().containsKey("rateRatio"), "an infinite ratio is left out, not written as a number");
+        assertFalse(
+                errors.numbers().containsKey("rateRatio"), "an infinite ratio is left out, not written as a number");
     }
 
     @Test
@@ -111,7 +114,9 @@ class RatioMetricJudgingTest {
         StepVerdict verdict = step.judgeAfter(5);
 
         assertEquals(Verdict.PASS, verdict.verdict(), verdict.reason());
-        assertEquals("no errors on either side: canary 0.0% (0/1000) vs baseline 0.0% (0/9000)", check(verdict, "error-rate").reason());
+        assertEquals(
+                "no errors on either side: canary 0.0% (0/1000) vs baseline 0.0% (0/9000)",
+                check(verdict, "error-rate").reason());
     }
 
     @Test
@@ -138,7 +143,9 @@ class RatioMetricJudgingTest {
             assertNotEquals(Verdict.PASS, verdict.verdict(), "after " + periods + " periods: " + verdict.reason());
         }
         StepVerdict last = step.judgeAfter(60);
-        assertTrue(last.reason().startsWith("minimum sample not reached: 180 of 500 canary requests compared"), last.reason());
+        assertTrue(
+                last.reason().startsWith("minimum sample not reached: 180 of 500 canary requests compared"),
+                last.reason());
     }
 
     @Test
@@ -195,14 +202,14 @@ class RatioMetricJudgingTest {
         // Eight healthy periods, then the canary's rate doubles: the change-point mixture does not
         // have to pay back eight periods of good evidence first.
         StepEvidenceBuilder step = new StepEvidenceBuilder();
-        step.metric(errorRate(0.10))
-                .repeatCounts(8, 50, 5000, 450, 45000)
-                .repeatCounts(6, 100, 5000, 450, 45000);
+        step.metric(errorRate(0.10)).repeatCounts(8, 50, 5000, 450, 45000).repeatCounts(6, 100, 5000, 450, 45000);
 
         StepVerdict verdict = step.judgeAfter(11);
 
         assertEquals(Verdict.FAIL, verdict.verdict(), verdict.reason());
-        assertTrue(check(verdict, "error-rate").reason().contains("since period 9 of the 11 compared"), check(verdict, "error-rate").reason());
+        assertTrue(
+                check(verdict, "error-rate").reason().contains("since period 9 of the 11 compared"),
+                check(verdict, "error-rate").reason());
     }
 
     @Test

@@ -13,7 +13,8 @@ class ShiftEvidenceTest {
 
     @Test
     void samplingConstantsAreThoseOfALogNormalQuantileOfUnitSpread() {
-        // p(1 − p)/φ(z_p)²: the median's is π/2 exactly; p95's 0.0475/0.103136² = 4.4656; p99's 0.0099/0.026652² = 13.937.
+        // p(1 − p)/φ(z_p)²: the median's is π/2 exactly; p95's 0.0475/0.103136² = 4.4656; p99's 0.0099/0.026652² =
+        // 13.937.
         assertEquals(Math.PI / 2, PercentileShape.samplingConstant("p50"), 1e-8);
         assertEquals(4.4656, PercentileShape.samplingConstant("p95"), 1e-4);
         assertEquals(13.937, PercentileShape.samplingConstant("p99"), 1e-3);
@@ -54,7 +55,8 @@ class ShiftEvidenceTest {
         // Differences 0.3 and then 0: against a bound of 2 × 0.0225 each, the first is 0.09/0.045 = 2 bounds'
         // worth; the third period is weighed with (1 + 2)/(1 + 1) = 1.5 times the bound, the fourth with
         // (1 + 2 + 0)/(1 + 2) = 1.
-        ShiftEvidence evidence = new ShiftEvidence(new double[] {0.0, 0.3, 0.3, 0.3}, new double[] {NONE, NONE, NONE, NONE});
+        ShiftEvidence evidence =
+                new ShiftEvidence(new double[] {0.0, 0.3, 0.3, 0.3}, new double[] {NONE, NONE, NONE, NONE});
 
         assertEquals(0.0225 * 1.5, evidence.variance(2), 1e-12);
         assertEquals(0.0225, evidence.variance(3), 1e-12);
@@ -79,8 +81,8 @@ class ShiftEvidenceTest {
         // so the fifth period's bound learns from the three quiet ones only: (1 + 3·0.0001/0.045)/(1 + 3).
         double[] distances = {0.0, 0.01, 0.0, 0.01, 1.01};
         ShiftEvidence evidence = new ShiftEvidence(distances, new double[] {NONE, NONE, NONE, NONE, NONE});
-        ShiftEvidence withNext = new ShiftEvidence(new double[] {0.0, 0.01, 0.0, 0.01, 1.01, 1.01},
-                new double[] {NONE, NONE, NONE, NONE, NONE, NONE});
+        ShiftEvidence withNext = new ShiftEvidence(
+                new double[] {0.0, 0.01, 0.0, 0.01, 1.01, 1.01}, new double[] {NONE, NONE, NONE, NONE, NONE, NONE});
 
         assertEquals(0.0225 * (1 + 3 * 0.0001 / 0.045) / 4, evidence.variance(4), 1e-12);
         assertEquals(0.0225 * (1 + 3 * 0.0001 / 0.045) / 4, withNext.variance(5), 1e-12, "the jump is dropped");
@@ -89,7 +91,8 @@ class ShiftEvidenceTest {
     @Test
     void periodsWithoutADistanceAddNothingAndTeachNothing() {
         // A zero or missing percentile has no log distance: it counts neither as evidence nor as a difference.
-        ShiftEvidence evidence = new ShiftEvidence(new double[] {0.2, NONE, 0.2, 0.2}, new double[] {NONE, NONE, NONE, NONE});
+        ShiftEvidence evidence =
+                new ShiftEvidence(new double[] {0.2, NONE, 0.2, 0.2}, new double[] {NONE, NONE, NONE, NONE});
 
         assertEquals(0.0, evidence.increment(1, 0.2, 1));
         assertEquals(0.0225, evidence.variance(2), 1e-12, "no difference across the gap yet");

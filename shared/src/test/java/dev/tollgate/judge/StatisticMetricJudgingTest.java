@@ -30,7 +30,8 @@ class StatisticMetricJudgingTest {
         // + 0.05 x 1.78 = 43.74. Change-point weights 3/4, 1/8 and 1/8 for "not yet": 2193.19 + 5.47 + 0.125
         // = 2198.8. After one period: 3/4 x 43.74 + 1/4 = 33.05.
         StepEvidenceBuilder step = withHealthyErrorRate(5);
-        step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(5, 300.0, 150.0);
+        step.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
+                .repeatValues(5, 300.0, 150.0);
 
         CheckVerdict firstPeriod = check(step.judgeAfter(1), "p99-latency");
         assertEquals(Verdict.INCONCLUSIVE, firstPeriod.verdict(), "one period never fails alone");
@@ -42,7 +43,9 @@ class StatisticMetricJudgingTest {
         assertEquals(2.0, latency.numbers().get("periodsBeyondTolerance"));
         assertEquals(2198.8, latency.numbers().get("regressionEvidence"), 0.1);
         assertEquals(2.0, latency.numbers().get("medianRatio"), 1e-12);
-        assertTrue(latency.reason().startsWith("regression: p99 median canary/baseline ratio 2.00 over 2 periods"), latency.reason());
+        assertTrue(
+                latency.reason().startsWith("regression: p99 median canary/baseline ratio 2.00 over 2 periods"),
+                latency.reason());
     }
 
     @Test
@@ -53,7 +56,8 @@ class StatisticMetricJudgingTest {
         // its mixture is 9.0743. The t-test: (4 + 31 + 301 + 3001 + 30001) / 5 = 6667.6; the sign test
         // (Beta(8,1) mixture) 5.84. 0.8 x 9.0743 + 0.15 x 6667.6 + 0.05 x 5.84 = 1007.7.
         StepEvidenceBuilder step = withHealthyErrorRate(3);
-        step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(3, 120.0, 120.0);
+        step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true))
+                .repeatValues(3, 120.0, 120.0);
 
         CheckVerdict latency = check(step.judgeAfter(3), "p95-latency");
 
@@ -77,7 +81,10 @@ class StatisticMetricJudgingTest {
         CheckVerdict latency = check(step.judgeAfter(6), "p95-latency");
 
         assertEquals(3.0, latency.numbers().get("pairedPeriods"));
-        assertEquals(2.0, latency.numbers().get("skippedPeriods"), "canary points without a usable pair: NaN and no baseline");
+        assertEquals(
+                2.0,
+                latency.numbers().get("skippedPeriods"),
+                "canary points without a usable pair: NaN and no baseline");
     }
 
     @Test
@@ -126,7 +133,8 @@ class StatisticMetricJudgingTest {
     @Test
     void passesAMetricThatMustNotDropWhenItRises() {
         StepEvidenceBuilder step = withHealthyErrorRate(8);
-        step.metric(statistic("throughput", "Sum", 0.10, Direction.DECREASE_IS_BAD, true)).repeatValues(8, 1100.0, 1000.0);
+        step.metric(statistic("throughput", "Sum", 0.10, Direction.DECREASE_IS_BAD, true))
+                .repeatValues(8, 1100.0, 1000.0);
 
         assertEquals(Verdict.PASS, check(step.judgeAfter(8), "throughput").verdict());
     }
@@ -176,7 +184,10 @@ class StatisticMetricJudgingTest {
         }
 
         for (int periods = 1; periods <= 10; periods++) {
-            assertNotEquals(Verdict.FAIL, check(step.judgeAfter(periods), "p99-latency").verdict(), "after " + periods + " periods");
+            assertNotEquals(
+                    Verdict.FAIL,
+                    check(step.judgeAfter(periods), "p99-latency").verdict(),
+                    "after " + periods + " periods");
         }
     }
 

@@ -35,13 +35,35 @@ final class StepEvidenceBuilder {
     }
 
     static MetricSpec ratio(String name, double tolerance, Direction direction, boolean critical) {
-        return new MetricSpec(name, MetricKind.RATIO, new MetricRef("App", name + "-numerator"), new MetricRef("App", "Requests"),
-                null, null, null, Map.of("Version", "v2"), Map.of("Version", "v1"), direction, tolerance, critical);
+        return new MetricSpec(
+                name,
+                MetricKind.RATIO,
+                new MetricRef("App", name + "-numerator"),
+                new MetricRef("App", "Requests"),
+                null,
+                null,
+                null,
+                Map.of("Version", "v2"),
+                Map.of("Version", "v1"),
+                direction,
+                tolerance,
+                critical);
     }
 
     static MetricSpec statistic(String name, String stat, double tolerance, Direction direction, boolean critical) {
-        return new MetricSpec(name, MetricKind.STATISTIC, null, null, "App", "Latency", stat, Map.of("Version", "v2"),
-                Map.of("Version", "v1"), direction, tolerance, critical);
+        return new MetricSpec(
+                name,
+                MetricKind.STATISTIC,
+                null,
+                null,
+                "App",
+                "Latency",
+                stat,
+                Map.of("Version", "v2"),
+                Map.of("Version", "v1"),
+                direction,
+                tolerance,
+                critical);
     }
 
     StepEvidenceBuilder falsePositiveRate(double rate) {
@@ -76,11 +98,18 @@ final class StepEvidenceBuilder {
 
     /** The evidence after the first {@code periods} periods of every metric. */
     StepEvidence after(int periods) {
-        AnalysisSpec analysis = new AnalysisSpec(PERIOD_SECONDS, metrics.stream().map(m -> m.spec).toList(), slo, alarmNames,
-                falsePositiveRate, InconclusivePolicy.PAUSE);
+        AnalysisSpec analysis = new AnalysisSpec(
+                PERIOD_SECONDS,
+                metrics.stream().map(m -> m.spec).toList(),
+                slo,
+                alarmNames,
+                falsePositiveRate,
+                InconclusivePolicy.PAUSE);
         StepSpec step = new StepSpec(10, 600, 1800, minRequests, false);
-        List<MetricObservations> observations = metrics.stream().map(m -> m.observations(periods)).toList();
-        return new StepEvidence(analysis, step, 10, observations, alarms, STEP_START.plusSeconds((long) periods * PERIOD_SECONDS));
+        List<MetricObservations> observations =
+                metrics.stream().map(m -> m.observations(periods)).toList();
+        return new StepEvidence(
+                analysis, step, 10, observations, alarms, STEP_START.plusSeconds((long) periods * PERIOD_SECONDS));
     }
 
     StepVerdict judgeAfter(int periods) {
@@ -88,7 +117,9 @@ final class StepEvidenceBuilder {
     }
 
     static CheckVerdict check(StepVerdict verdict, String name) {
-        return verdict.checks().stream().filter(check -> check.name().equals(name)).findFirst()
+        return verdict.checks().stream()
+                .filter(check -> check.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no check named " + name + " in " + verdict.checks()));
     }
 
@@ -106,22 +137,24 @@ final class StepEvidenceBuilder {
         }
 
         MetricSeriesBuilder period(Double... points) {
-            boolean fits = spec.kind() == MetricKind.RATIO ? points.length == 4 : points.length == 2 || points.length == 4;
+            boolean fits =
+                    spec.kind() == MetricKind.RATIO ? points.length == 4 : points.length == 2 || points.length == 4;
             if (!fits) {
-                throw new IllegalArgumentException(spec.name() + " takes " + (spec.kind() == MetricKind.RATIO ? "4" : "2 or 4")
-                        + " points a period");
+                throw new IllegalArgumentException(spec.name() + " takes "
+                        + (spec.kind() == MetricKind.RATIO ? "4" : "2 or 4") + " points a period");
             }
             periods.add(points);
             return this;
         }
 
         /** Ratio periods from whole numbers: canary errors and requests, then the baseline's. */
-        MetricSeriesBuilder counts(double canaryErrors, double canaryRequests, double baselineErrors, double baselineRequests) {
+        MetricSeriesBuilder counts(
+                double canaryErrors, double canaryRequests, double baselineErrors, double baselineRequests) {
             return period(canaryErrors, canaryRequests, baselineErrors, baselineRequests);
         }
 
-        MetricSeriesBuilder repeatCounts(int times, double canaryErrors, double canaryRequests, double baselineErrors,
-                                         double baselineRequests) {
+        MetricSeriesBuilder repeatCounts(
+                int times, double canaryErrors, double canaryRequests, double baselineErrors, double baselineRequests) {
             for (int i = 0; i < times; i++) {
                 counts(canaryErrors, canaryRequests, baselineErrors, baselineRequests);
             }
@@ -146,9 +179,11 @@ final class StepEvidenceBuilder {
 
         private MetricObservations observations(int upTo) {
             if (spec.kind() == MetricKind.RATIO) {
-                return MetricObservations.ratio(spec, series(upTo, 0), series(upTo, 1), series(upTo, 2), series(upTo, 3));
+                return MetricObservations.ratio(
+                        spec, series(upTo, 0), series(upTo, 1), series(upTo, 2), series(upTo, 3));
             }
-            return MetricObservations.statistic(spec, series(upTo, 0), series(upTo, 1), series(upTo, 2), series(upTo, 3));
+            return MetricObservations.statistic(
+                    spec, series(upTo, 0), series(upTo, 1), series(upTo, 2), series(upTo, 3));
         }
 
         private MetricSeries series(int upTo, int column) {

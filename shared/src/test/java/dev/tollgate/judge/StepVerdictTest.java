@@ -22,7 +22,8 @@ class StepVerdictTest {
 
     @Test
     void failsTheStepWhenANamedAlarmIsInAlarm() {
-        StepVerdict verdict = healthyStep(10).alarm("checkout-p99-slo", AlarmState.ALARM).judgeAfter(10);
+        StepVerdict verdict =
+                healthyStep(10).alarm("checkout-p99-slo", AlarmState.ALARM).judgeAfter(10);
 
         assertEquals(Verdict.FAIL, verdict.verdict());
         assertEquals("checkout-p99-slo: alarm in ALARM", verdict.reason());
@@ -31,7 +32,9 @@ class StepVerdictTest {
 
     @Test
     void neverPassesWhileAnAlarmHasInsufficientDataOrIsMissing() {
-        StepVerdict insufficient = healthyStep(10).alarm("checkout-anomaly", AlarmState.INSUFFICIENT_DATA).judgeAfter(10);
+        StepVerdict insufficient = healthyStep(10)
+                .alarm("checkout-anomaly", AlarmState.INSUFFICIENT_DATA)
+                .judgeAfter(10);
         StepVerdict missing = healthyStep(10).alarm("no-such-alarm", null).judgeAfter(10);
 
         assertEquals(Verdict.INCONCLUSIVE, insufficient.verdict());
@@ -42,7 +45,8 @@ class StepVerdictTest {
 
     @Test
     void passesWhenEveryCheckPassesIncludingAlarmsInOk() {
-        StepVerdict verdict = healthyStep(10).alarm("checkout-anomaly", AlarmState.OK).judgeAfter(10);
+        StepVerdict verdict =
+                healthyStep(10).alarm("checkout-anomaly", AlarmState.OK).judgeAfter(10);
 
         assertEquals(Verdict.PASS, verdict.verdict(), verdict.reason());
         assertEquals("all 2 checks pass, 10000 canary requests compared (minimum 500)", verdict.reason());
@@ -51,14 +55,18 @@ class StepVerdictTest {
     @Test
     void aNonCriticalMetricFailsOnlyOnceConfirmedAtTheNextLook() {
         StepEvidenceBuilder critical = healthyStep(5);
-        critical.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(5, 300.0, 150.0);
+        critical.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, true))
+                .repeatValues(5, 300.0, 150.0);
         StepEvidenceBuilder nonCritical = healthyStep(5);
-        nonCritical.metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, false)).repeatValues(5, 300.0, 150.0);
+        nonCritical
+                .metric(statistic("p99-latency", "p99", 0.20, Direction.INCREASE_IS_BAD, false))
+                .repeatValues(5, 300.0, 150.0);
 
         assertEquals(Verdict.FAIL, critical.judgeAfter(2).verdict());
         StepVerdict unconfirmed = nonCritical.judgeAfter(2);
         assertEquals(Verdict.INCONCLUSIVE, unconfirmed.verdict());
-        assertTrue(check(unconfirmed, "p99-latency").reason().startsWith("unconfirmed regression"),
+        assertTrue(
+                check(unconfirmed, "p99-latency").reason().startsWith("unconfirmed regression"),
                 check(unconfirmed, "p99-latency").reason());
         StepVerdict confirmed = nonCritical.judgeAfter(3);
         assertEquals(Verdict.FAIL, confirmed.verdict());
@@ -68,7 +76,8 @@ class StepVerdictTest {
     @Test
     void cannotReachTheMinimumSampleWithoutARatioMetricToCountRequests() {
         StepEvidenceBuilder step = new StepEvidenceBuilder();
-        step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true)).repeatValues(20, 100.0, 100.0);
+        step.metric(statistic("p95-latency", "p95", 0.20, Direction.INCREASE_IS_BAD, true))
+                .repeatValues(20, 100.0, 100.0);
 
         StepVerdict verdict = step.judgeAfter(20);
 
@@ -86,7 +95,9 @@ class StepVerdictTest {
         StepVerdict verdict = step.judgeAfter(3);
 
         assertEquals(Verdict.FAIL, verdict.verdict());
-        assertTrue(verdict.reason().startsWith("error-rate: regression: canary 10.0% (300/3000) vs baseline 1.0% (270/27000)"),
+        assertTrue(
+                verdict.reason()
+                        .startsWith("error-rate: regression: canary 10.0% (300/3000) vs baseline 1.0% (270/27000)"),
                 verdict.reason());
         assertTrue(verdict.reason().endsWith("; checkout-anomaly: alarm in ALARM"), verdict.reason());
     }

@@ -38,12 +38,17 @@ class S3ScriptStoreTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-            boolean listing = exchange.getRequestURI().getQuery() != null && exchange.getRequestURI().getQuery().contains("list-type=2");
-            String body = listing ? "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>artifacts</Name>"
-                    + "<Prefix>checkout/sql/</Prefix><KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>"
-                    + "<Contents><Key>checkout/sql/V1__orders.sql</Key><Size>" + scriptBytes + "</Size></Contents>"
-                    + "<Contents><Key>checkout/sql/V2__discounts.sql</Key><Size>" + scriptBytes + "</Size></Contents>"
-                    + "</ListBucketResult>" : "select 1;";
+            boolean listing = exchange.getRequestURI().getQuery() != null
+                    && exchange.getRequestURI().getQuery().contains("list-type=2");
+            String body = listing
+                    ? "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>artifacts</Name>"
+                            + "<Prefix>checkout/sql/</Prefix><KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>"
+                            + "<Contents><Key>checkout/sql/V1__orders.sql</Key><Size>" + scriptBytes
+                            + "</Size></Contents>"
+                            + "<Contents><Key>checkout/sql/V2__discounts.sql</Key><Size>" + scriptBytes
+                            + "</Size></Contents>"
+                            + "</ListBucketResult>"
+                    : "select 1;";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -59,10 +64,14 @@ class S3ScriptStoreTest {
     }
 
     private S3ScriptStore store() {
-        return new S3ScriptStore(S3Client.builder().region(Region.US_EAST_1).forcePathStyle(true)
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+        return new S3ScriptStore(S3Client.builder()
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .endpointOverride(
+                        URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
     }
 
     @Test
@@ -79,8 +88,8 @@ class S3ScriptStoreTest {
     void refusesScriptsLargerTogetherThanHalfOfTmpBeforeDownloadingAny(@TempDir Path directory) {
         scriptBytes = S3ScriptStore.MAX_SCRIPT_BYTES / 2 + 1;
 
-        MigrationFailedException refused = assertThrows(MigrationFailedException.class,
-                () -> store().download("artifacts", "checkout/sql", directory));
+        MigrationFailedException refused = assertThrows(
+                MigrationFailedException.class, () -> store().download("artifacts", "checkout/sql", directory));
 
         assertTrue(refused.getMessage().contains("more than 256 MiB of scripts"), refused.getMessage());
         assertTrue(requests.stream().noneMatch(request -> request.contains("V1__orders.sql")), requests.toString());

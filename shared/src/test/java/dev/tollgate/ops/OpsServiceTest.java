@@ -11,8 +11,8 @@ import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.LockService;
-import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.ApprovalNotPendingException;
+import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.DeploymentIdInUseException;
 import dev.tollgate.errors.DeploymentNotFoundException;
 import dev.tollgate.errors.DeploymentNotRunningException;
@@ -55,7 +55,9 @@ class OpsServiceTest {
 
         assertEquals(ID, started.deploymentId());
         assertEquals(executions.executionArn(ID), started.executionArn());
-        assertEquals(Json.tree(SampleEvents.read("statemachine-ecs-alb.json")), Json.tree(executions.input(started.executionArn())),
+        assertEquals(
+                Json.tree(SampleEvents.read("statemachine-ecs-alb.json")),
+                Json.tree(executions.input(started.executionArn())),
                 "the spec as given: ValidateRequest normalises it again in the state machine");
     }
 
@@ -81,8 +83,8 @@ class OpsServiceTest {
 
     @Test
     void anInvalidSpecStartsNothingAndListsEveryProblem() {
-        InvalidSpecException invalid = assertThrows(InvalidSpecException.class,
-                () -> ops.start(Json.tree(SampleEvents.read("statemachine-invalid.json"))));
+        InvalidSpecException invalid = assertThrows(
+                InvalidSpecException.class, () -> ops.start(Json.tree(SampleEvents.read("statemachine-invalid.json"))));
 
         assertTrue(invalid.violations().size() > 3, invalid.getMessage());
         assertEquals(0, executions.startCalls());
@@ -97,7 +99,9 @@ class OpsServiceTest {
 
         assertTrue(action.answeredGate());
         assertEquals(1, executions.gateAnswers().size());
-        assertTrue(executions.gateAnswers().get(0).contains("\"action\":\"APPROVE\""), executions.gateAnswers().toString());
+        assertTrue(
+                executions.gateAnswers().get(0).contains("\"action\":\"APPROVE\""),
+                executions.gateAnswers().toString());
         assertTrue(executions.gateAnswers().get(0).contains("\"decidedBy\":\"alice\""));
         DeploymentRecord record = store.find(ID).orElseThrow();
         assertEquals(null, record.awaitingApprovalStep(), "the token is cleared");
@@ -113,7 +117,8 @@ class OpsServiceTest {
     void approvingWithoutAWaitingGateIsRefused() {
         running();
 
-        ApprovalNotPendingException refused = assertThrows(ApprovalNotPendingException.class, () -> ops.approve(ID, "alice", null));
+        ApprovalNotPendingException refused =
+                assertThrows(ApprovalNotPendingException.class, () -> ops.approve(ID, "alice", null));
         assertTrue(refused.getMessage().contains("not waiting for approval"));
     }
 
@@ -151,8 +156,12 @@ class OpsServiceTest {
         OperatorAction action = ops.abort(ID, "alice", "wrong build");
 
         assertTrue(action.answeredGate());
-        assertEquals("failure Aborted: aborted by alice: wrong build", executions.gateAnswers().get(0));
-        assertEquals(OperatorRequest.Kind.ABORT, store.find(ID).orElseThrow().operatorRequest().kind(),
+        assertEquals(
+                "failure Aborted: aborted by alice: wrong build",
+                executions.gateAnswers().get(0));
+        assertEquals(
+                OperatorRequest.Kind.ABORT,
+                store.find(ID).orElseThrow().operatorRequest().kind(),
                 "the request stays too, in case the gate had just been answered");
         assertTrue(store.approvalToken(ID).isEmpty());
     }
@@ -165,10 +174,18 @@ class OpsServiceTest {
         OperatorAction action = ops.promote(ID, "alice", null);
 
         assertTrue(action.answeredGate());
-        assertTrue(executions.gateAnswers().get(0).contains("\"action\":\"PROMOTE\""), executions.gateAnswers().toString());
-        assertTrue(executions.gateAnswers().get(0).contains("\"reason\":\"promoted by alice\""), executions.gateAnswers().toString());
-        assertEquals(OperatorRequest.Kind.PROMOTE, store.find(ID).orElseThrow().operatorRequest().kind());
-        assertEquals("PromoteRequested", store.find(ID).orElseThrow().timeline().get(1).state());
+        assertTrue(
+                executions.gateAnswers().get(0).contains("\"action\":\"PROMOTE\""),
+                executions.gateAnswers().toString());
+        assertTrue(
+                executions.gateAnswers().get(0).contains("\"reason\":\"promoted by alice\""),
+                executions.gateAnswers().toString());
+        assertEquals(
+                OperatorRequest.Kind.PROMOTE,
+                store.find(ID).orElseThrow().operatorRequest().kind());
+        assertEquals(
+                "PromoteRequested",
+                store.find(ID).orElseThrow().timeline().get(1).state());
     }
 
     @Test
@@ -176,7 +193,8 @@ class OpsServiceTest {
         running();
         store.finish(ID, DeploymentStatus.PROMOTED, "all passed", clock.instant());
 
-        DeploymentNotRunningException refused = assertThrows(DeploymentNotRunningException.class, () -> ops.abort(ID, "alice", null));
+        DeploymentNotRunningException refused =
+                assertThrows(DeploymentNotRunningException.class, () -> ops.abort(ID, "alice", null));
         assertTrue(refused.getMessage().contains("PROMOTED"), refused.getMessage());
         assertThrows(DeploymentNotRunningException.class, () -> ops.promote(ID, "alice", null));
         assertThrows(DeploymentNotFoundException.class, () -> ops.approve("nope", "alice", null));
@@ -187,13 +205,21 @@ class OpsServiceTest {
         running();
         waitingForApproval(0, "token-1");
 
-        BadRequestException longNote = assertThrows(BadRequestException.class, () -> ops.approve(ID, "alice", "x".repeat(1_001)));
-        BadRequestException twoLines = assertThrows(BadRequestException.class, () -> ops.abort(ID, "alice", "first\nsecond"));
-        BadRequestException longName = assertThrows(BadRequestException.class, () -> ops.promote(ID, "a".repeat(257), null));
+        BadRequestException longNote =
+                assertThrows(BadRequestException.class, () -> ops.approve(ID, "alice", "x".repeat(1_001)));
+        BadRequestException twoLines =
+                assertThrows(BadRequestException.class, () -> ops.abort(ID, "alice", "first\nsecond"));
+        BadRequestException longName =
+                assertThrows(BadRequestException.class, () -> ops.promote(ID, "a".repeat(257), null));
 
-        assertEquals("--note must be at most 1000 characters on one line, found 1001 characters", longNote.getMessage());
-        assertTrue(twoLines.getMessage().startsWith("--reason must be at most 1000 characters on one line"), twoLines.getMessage());
-        assertTrue(longName.getMessage().startsWith("the operator's name must be 1 to 256 characters"), longName.getMessage());
+        assertEquals(
+                "--note must be at most 1000 characters on one line, found 1001 characters", longNote.getMessage());
+        assertTrue(
+                twoLines.getMessage().startsWith("--reason must be at most 1000 characters on one line"),
+                twoLines.getMessage());
+        assertTrue(
+                longName.getMessage().startsWith("the operator's name must be 1 to 256 characters"),
+                longName.getMessage());
         assertTrue(store.find(ID).orElseThrow().operatorRequest() == null, "refused before anything was recorded");
         assertTrue(store.approvalToken(ID).isPresent(), "the gate still waits");
     }
@@ -201,20 +227,28 @@ class OpsServiceTest {
     @Test
     void statusJoinsTheRecordAndTheExecutionsHistory() {
         String executionArn = running();
-        executions.history(executionArn, new Histories(ID, 10, 100).shifted(0, 10)
-                .verdict("PASS", "error-rate", "no regression: canary 1.0% (2/200)").events());
+        executions.history(
+                executionArn,
+                new Histories(ID, 10, 100)
+                        .shifted(0, 10)
+                        .verdict("PASS", "error-rate", "no regression: canary 1.0% (2/200)")
+                        .events());
 
         StatusReport report = ops.status(ID);
 
         assertEquals(DeploymentStatus.RUNNING, report.record().orElseThrow().status());
         assertEquals("step 1/2 at 10 %: healthy", report.progress().summary());
-        assertTrue(report.history().stream().anyMatch(line -> line.contains("PASS error-rate: no regression: canary 1.0% (2/200)")));
+        assertTrue(report.history().stream()
+                .anyMatch(line -> line.contains("PASS error-rate: no regression: canary 1.0% (2/200)")));
     }
 
     @Test
     void statusOfARefusedRequestComesFromItsExecutionAlone() {
         String executionArn = executions.start(ID, "{}").executionArn();
-        executions.fail(executionArn, "dev.tollgate.errors.InvalidSpecException", "{\"errorMessage\":\"invalid deployment spec\"}");
+        executions.fail(
+                executionArn,
+                "dev.tollgate.errors.InvalidSpecException",
+                "{\"errorMessage\":\"invalid deployment spec\"}");
 
         StatusReport report = ops.status(ID);
 
@@ -231,7 +265,8 @@ class OpsServiceTest {
             clock.advance(Duration.ofMinutes(1));
         }
 
-        assertEquals(java.util.List.of("deployment-3", "deployment-2"),
+        assertEquals(
+                java.util.List.of("deployment-3", "deployment-2"),
                 ops.list(2).stream().map(DeploymentRecord::deploymentId).toList());
         assertEquals(3, ops.list(1000).size(), "the limit is capped, never refused");
     }
@@ -240,11 +275,17 @@ class OpsServiceTest {
     void everySampleStateMachineInputButTheInvalidOneStarts() throws java.io.IOException {
         try (var files = java.nio.file.Files.list(SampleEvents.directory())) {
             List<String> inputs = files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.startsWith("statemachine-") && !name.equals("statemachine-invalid.json")).sorted().toList();
+                    .filter(name -> name.startsWith("statemachine-") && !name.equals("statemachine-invalid.json"))
+                    .sorted()
+                    .toList();
             assertTrue(inputs.size() >= 2, inputs.toString());
             for (String input : inputs) {
-                assertEquals(executions.executionArn(Json.tree(SampleEvents.read(input)).path("deploymentId").asText()),
-                        ops.start(Json.tree(SampleEvents.read(input))).executionArn(), input);
+                assertEquals(
+                        executions.executionArn(Json.tree(SampleEvents.read(input))
+                                .path("deploymentId")
+                                .asText()),
+                        ops.start(Json.tree(SampleEvents.read(input))).executionArn(),
+                        input);
             }
         }
     }

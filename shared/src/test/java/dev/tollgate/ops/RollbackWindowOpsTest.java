@@ -37,7 +37,8 @@ class RollbackWindowOpsTest {
     /** A deployment promoted with a window of {@code seconds}, its token parked as KeepRollbackWindowOpen parks it. */
     private void promotedWithWindow(String deploymentId, int seconds) {
         locks.acquire(SERVICE, deploymentId, "execution-" + deploymentId);
-        new ApprovalService(store, clock, DeploymentEvents.NONE).openRollbackWindow(deploymentId, SERVICE, seconds, TOKEN);
+        new ApprovalService(store, clock, DeploymentEvents.NONE)
+                .openRollbackWindow(deploymentId, SERVICE, seconds, TOKEN);
         executions.parkToken(TOKEN);
     }
 
@@ -48,14 +49,22 @@ class RollbackWindowOpsTest {
 
         OperatorAction action = ops.rollback(SERVICE, "alice", "checkout errors after the nightly job");
 
-        assertEquals(List.of("failure RolledBack: rolled back by alice: checkout errors after the nightly job"), executions.gateAnswers());
+        assertEquals(
+                List.of("failure RolledBack: rolled back by alice: checkout errors after the nightly job"),
+                executions.gateAnswers());
         assertEquals(ID, action.deploymentId());
         assertTrue(action.message().startsWith("rolling back now"), action.message());
         DeploymentRecord record = store.find(ID).orElseThrow();
-        assertEquals(new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", clock.instant(), "checkout errors after the nightly job"),
-                record.operatorRequest(), "the rollback's outcome names the operator, as an abort's does");
-        assertTrue(record.timeline().stream().anyMatch(entry -> "RollbackRequested".equals(entry.state())
-                && entry.message().startsWith("rolled back by alice: checkout errors")), record.timeline().toString());
+        assertEquals(
+                new OperatorRequest(
+                        OperatorRequest.Kind.ABORT, "alice", clock.instant(), "checkout errors after the nightly job"),
+                record.operatorRequest(),
+                "the rollback's outcome names the operator, as an abort's does");
+        assertTrue(
+                record.timeline().stream()
+                        .anyMatch(entry -> "RollbackRequested".equals(entry.state())
+                                && entry.message().startsWith("rolled back by alice: checkout errors")),
+                record.timeline().toString());
     }
 
     @Test
@@ -73,9 +82,12 @@ class RollbackWindowOpsTest {
     void refusedWhileAnotherDeploymentHoldsTheLockAndIsStillRollingOut() {
         locks.acquire(SERVICE, "checkout-v43", "execution-v43");
 
-        RollbackRefusedException refused = assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
+        RollbackRefusedException refused =
+                assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
 
-        assertTrue(refused.getMessage().contains("deployment checkout-v43 holds the lock of checkout and is not in a rollback window"),
+        assertTrue(
+                refused.getMessage()
+                        .contains("deployment checkout-v43 holds the lock of checkout and is not in a rollback window"),
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("tollgate abort checkout-v43"), refused.getMessage());
         assertEquals(List.of(), executions.gateAnswers());
@@ -88,10 +100,14 @@ class RollbackWindowOpsTest {
         store.finish(ID, DeploymentStatus.PROMOTED, "promoted", clock.instant());
         locks.release(SERVICE, ID, "execution-" + ID);
 
-        RollbackRefusedException refused = assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
+        RollbackRefusedException refused =
+                assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
 
-        assertEquals("the rollback window of " + ID + " closed at 2026-11-24T11:10:00Z: the old version is retired or being retired; "
-                + "deploy the previous release again to go back (it ended PROMOTED)", refused.getMessage());
+        assertEquals(
+                "the rollback window of " + ID
+                        + " closed at 2026-11-24T11:10:00Z: the old version is retired or being retired; "
+                        + "deploy the previous release again to go back (it ended PROMOTED)",
+                refused.getMessage());
     }
 
     @Test
@@ -99,15 +115,18 @@ class RollbackWindowOpsTest {
         promotedWithWindow(ID, 600);
         clock.advance(Duration.ofMinutes(10));
 
-        RollbackRefusedException refused = assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
+        RollbackRefusedException refused =
+                assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
 
-        assertTrue(refused.getMessage().startsWith("the rollback window of " + ID + " closed at"), refused.getMessage());
+        assertTrue(
+                refused.getMessage().startsWith("the rollback window of " + ID + " closed at"), refused.getMessage());
         assertEquals(List.of(), executions.gateAnswers(), "the token is left alone: the window's own end closes it");
     }
 
     @Test
     void refusedForAServiceThatNeverKeptAWindow() {
-        RollbackRefusedException refused = assertThrows(RollbackRefusedException.class, () -> ops.rollback("payments", "alice", "why"));
+        RollbackRefusedException refused =
+                assertThrows(RollbackRefusedException.class, () -> ops.rollback("payments", "alice", "why"));
 
         assertTrue(refused.getMessage().startsWith("no rollback window is open for payments"), refused.getMessage());
         assertTrue(refused.getMessage().contains("afterPromotion.rollbackWindowSeconds"), refused.getMessage());
@@ -138,8 +157,11 @@ class RollbackWindowOpsTest {
         OperatorAction action = ops.promote(ID, "carol", "all quiet");
 
         assertEquals(1, executions.gateAnswers().size());
-        assertTrue(executions.gateAnswers().get(0).startsWith("success {\"action\":\"PROMOTE\""), executions.gateAnswers().toString());
+        assertTrue(
+                executions.gateAnswers().get(0).startsWith("success {\"action\":\"PROMOTE\""),
+                executions.gateAnswers().toString());
         assertTrue(action.message().startsWith("closing the rollback window now"), action.message());
-        assertTrue(store.find(ID).orElseThrow().timeline().stream().anyMatch(entry -> "PromoteRequested".equals(entry.state())));
+        assertTrue(store.find(ID).orElseThrow().timeline().stream()
+                .anyMatch(entry -> "PromoteRequested".equals(entry.state())));
     }
 }

@@ -30,22 +30,29 @@ class PipelineBridgeTest {
 
     /** An inline spec as a pipeline holds it: the sample first call's UserParameters (at most 1,000 characters). */
     private static final String SPEC = userParameters("pipeline-bridge-first-call.json");
+
     private static final String DEPLOYMENT_ID = "checkout-2026-11-24-v42";
 
     private final FakePipelineJobs jobs = new FakePipelineJobs();
     private final FakeDeploymentExecutions executions = new FakeDeploymentExecutions();
     private final Map<String, String> artifactFiles = new HashMap<>();
-    private final ArtifactStore artifacts = (artifact, credentials, path) -> Optional.ofNullable(artifactFiles.get(artifact.name() + "/" + path));
+    private final ArtifactStore artifacts =
+            (artifact, credentials, path) -> Optional.ofNullable(artifactFiles.get(artifact.name() + "/" + path));
     private final PipelineBridge bridge = new PipelineBridge(jobs, artifacts, executions, new SpecValidator());
 
     private static String userParameters(String sample) {
-        return PipelineJob.fromEvent(dev.tollgate.json.Json.tree(SampleEvents.read(sample))).userParameters();
+        return PipelineJob.fromEvent(dev.tollgate.json.Json.tree(SampleEvents.read(sample)))
+                .userParameters();
     }
 
     private static PipelineJob job(String jobId, String userParameters, String continuationToken) {
-        return new PipelineJob(jobId, "123456789012", userParameters,
+        return new PipelineJob(
+                jobId,
+                "123456789012",
+                userParameters,
                 List.of(new InputArtifact("BuildOutput", "artifact-bucket", "pipeline/BuildOutput/abc.zip")),
-                new ArtifactCredentials("placeholder-key-id", "secret", "token"), continuationToken);
+                new ArtifactCredentials("placeholder-key-id", "secret", "token"),
+                continuationToken);
     }
 
     @Test
@@ -58,7 +65,10 @@ class PipelineBridgeTest {
         FakePipelineJobs.Answer sent = jobs.answer("job-1");
         assertEquals("IN_PROGRESS", sent.result());
         assertTrue(sent.continuationToken().contains(executionArn), sent.continuationToken());
-        assertTrue(sent.summary().startsWith("preparing: validating the request | https://eu-west-1.console.aws.amazon.com/states/"),
+        assertTrue(
+                sent.summary()
+                        .startsWith(
+                                "preparing: validating the request | https://eu-west-1.console.aws.amazon.com/states/"),
                 sent.summary());
         assertEquals(executionArn, sent.externalExecutionId());
     }
@@ -68,9 +78,14 @@ class PipelineBridgeTest {
         bridge.handle(job("job-1", SPEC, null));
         String token = jobs.answer("job-1").continuationToken();
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
-        executions.history(executionArn, new Histories(DEPLOYMENT_ID, 5, 25, 50, 100).shifted(0, 5)
-                .tick("PASS", "error-rate", "ok", "NEXT_STEP", "passed").shifted(1, 25).verdict("PASS", "error-rate", "ok")
-                .events());
+        executions.history(
+                executionArn,
+                new Histories(DEPLOYMENT_ID, 5, 25, 50, 100)
+                        .shifted(0, 5)
+                        .tick("PASS", "error-rate", "ok", "NEXT_STEP", "passed")
+                        .shifted(1, 25)
+                        .verdict("PASS", "error-rate", "ok")
+                        .events());
 
         bridge.handle(job("job-2", SPEC, token));
 
@@ -85,14 +100,25 @@ class PipelineBridgeTest {
     void aPromotionSucceedsTheJobWithOutputVariables() {
         bridge.handle(job("job-1", SPEC, null));
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
-        executions.succeed(executionArn, "{\"deploymentId\":\"" + DEPLOYMENT_ID + "\",\"status\":\"PROMOTED\","
-                + "\"reason\":\"step 3/4 (50 %) passed: all 4 checks pass\",\"canaryPercent\":100,\"baselinePercent\":0}");
+        executions.succeed(
+                executionArn,
+                "{\"deploymentId\":\"" + DEPLOYMENT_ID + "\",\"status\":\"PROMOTED\","
+                        + "\"reason\":\"step 3/4 (50 %) passed: all 4 checks pass\",\"canaryPercent\":100,\"baselinePercent\":0}");
 
         JobAnswer answer = bridge.handle(job("job-2", SPEC, jobs.answer("job-1").continuationToken()));
 
         assertEquals(JobAnswer.Result.SUCCEEDED, answer.result());
         FakePipelineJobs.Answer sent = jobs.answer("job-2");
-        assertEquals(Map.of("deploymentId", DEPLOYMENT_ID, "outcome", "PROMOTED", "finalWeight", "100", "executionArn", executionArn),
+        assertEquals(
+                Map.of(
+                        "deploymentId",
+                        DEPLOYMENT_ID,
+                        "outcome",
+                        "PROMOTED",
+                        "finalWeight",
+                        "100",
+                        "executionArn",
+                        executionArn),
                 sent.outputVariables());
         assertNull(sent.continuationToken());
         assertEquals("PROMOTED at 100 %: step 3/4 (50 %) passed: all 4 checks pass", sent.summary());
@@ -102,14 +128,19 @@ class PipelineBridgeTest {
     void aRollbackFailsTheJobWithTheFailingCheckAndItsNumbers() {
         bridge.handle(job("job-1", SPEC, null));
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
-        executions.fail(executionArn, "RolledBack",
+        executions.fail(
+                executionArn,
+                "RolledBack",
                 "step 1/4 (5 %) failed: error-rate: regression: canary 7.273% (8/110) vs baseline 1.468% (16/1090)");
 
         bridge.handle(job("job-2", SPEC, jobs.answer("job-1").continuationToken()));
 
         FakePipelineJobs.Answer sent = jobs.answer("job-2");
         assertEquals(FailureType.JobFailed, sent.failureType());
-        assertTrue(sent.summary().startsWith("rolled back: step 1/4 (5 %) failed: error-rate: regression: canary 7.273% (8/110)"),
+        assertTrue(
+                sent.summary()
+                        .startsWith(
+                                "rolled back: step 1/4 (5 %) failed: error-rate: regression: canary 7.273% (8/110)"),
                 sent.summary());
     }
 
@@ -117,27 +148,41 @@ class PipelineBridgeTest {
     void aFailedMigrationFailsTheJobWithWhatFailed() {
         bridge.handle(job("job-1", SPEC, null));
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
-        executions.fail(executionArn, "DeploymentFailed", "failed with MigrationFailed: V7__drop_column.sql: destructive statement refused");
+        executions.fail(
+                executionArn,
+                "DeploymentFailed",
+                "failed with MigrationFailed: V7__drop_column.sql: destructive statement refused");
 
         bridge.handle(job("job-2", SPEC, jobs.answer("job-1").continuationToken()));
 
-        assertTrue(jobs.answer("job-2").summary().startsWith("deployment failed, traffic restored to the old version: failed with "
-                + "MigrationFailed: V7__drop_column.sql"), jobs.answer("job-2").summary());
+        assertTrue(
+                jobs.answer("job-2")
+                        .summary()
+                        .startsWith("deployment failed, traffic restored to the old version: failed with "
+                                + "MigrationFailed: V7__drop_column.sql"),
+                jobs.answer("job-2").summary());
     }
 
     @Test
     void aDryRunFailsTheJobSoNoLaterStageTakesItForARelease() {
         bridge.handle(job("job-1", SPEC, null));
         String executionArn = executions.executionArn(PipelineBridge.executionName("job-1"));
-        executions.fail(executionArn, "DryRun", "dry run: nothing deployed, no traffic moved; would apply 1 migration on "
-                + "app@db:5432/checkout: 3 add discount code (V3__add_discount_code.sql)");
+        executions.fail(
+                executionArn,
+                "DryRun",
+                "dry run: nothing deployed, no traffic moved; would apply 1 migration on "
+                        + "app@db:5432/checkout: 3 add discount code (V3__add_discount_code.sql)");
 
         bridge.handle(job("job-2", SPEC, jobs.answer("job-1").continuationToken()));
 
         FakePipelineJobs.Answer sent = jobs.answer("job-2");
         assertEquals(FailureType.JobFailed, sent.failureType());
-        assertTrue(sent.summary().startsWith("dry run: nothing deployed, no traffic moved; would apply 1 migration on app@db:5432/"
-                + "checkout: 3 add discount code (V3__add_discount_code.sql) | https://"), sent.summary());
+        assertTrue(
+                sent.summary()
+                        .startsWith(
+                                "dry run: nothing deployed, no traffic moved; would apply 1 migration on app@db:5432/"
+                                        + "checkout: 3 add discount code (V3__add_discount_code.sql) | https://"),
+                sent.summary());
     }
 
     @Test
@@ -161,18 +206,27 @@ class PipelineBridgeTest {
         assertEquals(JobAnswer.Result.FAILED, answer.result());
         FakePipelineJobs.Answer sent = jobs.answer("job-1");
         assertEquals(FailureType.ConfigurationError, sent.failureType());
-        assertEquals(String.format("UserParameters is %,d characters long, and CodePipeline allows ", pretty.codePointCount(0, pretty.length()))
-                + "1,000 in an action's configuration value: put the spec in a file of the input artifact and name it instead, "
-                + "{\"specFile\": \"deploy/tollgate-spec.json\"} (see docs/pipeline.md)", sent.summary());
+        assertEquals(
+                String.format(
+                                "UserParameters is %,d characters long, and CodePipeline allows ",
+                                pretty.codePointCount(0, pretty.length()))
+                        + "1,000 in an action's configuration value: put the spec in a file of the input artifact and name it instead, "
+                        + "{\"specFile\": \"deploy/tollgate-spec.json\"} (see docs/pipeline.md)",
+                sent.summary());
         assertEquals(0, executions.startCalls());
     }
 
     @Test
     void everySampleEventsUserParametersFitCodePipelinesLimit() {
-        for (String sample : List.of("pipeline-bridge-first-call.json", "pipeline-bridge-continuation.json",
-                "pipeline-bridge-spec-file.json", "pipeline-bridge-invalid-spec.json")) {
+        for (String sample : List.of(
+                "pipeline-bridge-first-call.json",
+                "pipeline-bridge-continuation.json",
+                "pipeline-bridge-spec-file.json",
+                "pipeline-bridge-invalid-spec.json")) {
             String parameters = userParameters(sample);
-            assertTrue(parameters.codePointCount(0, parameters.length()) <= SpecSource.MAX_USER_PARAMETERS_CHARACTERS, sample);
+            assertTrue(
+                    parameters.codePointCount(0, parameters.length()) <= SpecSource.MAX_USER_PARAMETERS_CHARACTERS,
+                    sample);
         }
     }
 
@@ -182,7 +236,9 @@ class PipelineBridgeTest {
         bridge.handle(job("job-2", null, null));
 
         assertEquals(FailureType.ConfigurationError, jobs.answer("job-1").failureType());
-        assertTrue(jobs.answer("job-1").summary().startsWith("UserParameters is not JSON"), jobs.answer("job-1").summary());
+        assertTrue(
+                jobs.answer("job-1").summary().startsWith("UserParameters is not JSON"),
+                jobs.answer("job-1").summary());
         assertTrue(jobs.answer("job-2").summary().startsWith("UserParameters is empty"));
     }
 
@@ -190,7 +246,8 @@ class PipelineBridgeTest {
     void readsTheSpecFromAFileInTheInputArtifactWithAnIdFromThePipeline() {
         artifactFiles.put("BuildOutput/deploy/tollgate.json", SPEC);
 
-        bridge.handle(job("job-1", "{\"specFile\": \"deploy/tollgate.json\", \"deploymentId\": \"checkout-exec-7f3a\"}", null));
+        bridge.handle(job(
+                "job-1", "{\"specFile\": \"deploy/tollgate.json\", \"deploymentId\": \"checkout-exec-7f3a\"}", null));
 
         assertEquals("IN_PROGRESS", jobs.answer("job-1").result());
         String input = executions.input(executions.executionArn(PipelineBridge.executionName("job-1")));
@@ -203,7 +260,9 @@ class PipelineBridgeTest {
         bridge.handle(job("job-1", "{\"specFile\": \"deploy/missing.json\"}", null));
         bridge.handle(job("job-2", "{\"specFile\": \"deploy/tollgate.json\", \"artifact\": \"SourceOutput\"}", null));
 
-        assertEquals("the input artifact BuildOutput has no file deploy/missing.json", jobs.answer("job-1").summary());
+        assertEquals(
+                "the input artifact BuildOutput has no file deploy/missing.json",
+                jobs.answer("job-1").summary());
         assertEquals(FailureType.ConfigurationError, jobs.answer("job-2").failureType());
         assertTrue(jobs.answer("job-2").summary().startsWith("no input artifact named SourceOutput"));
     }
@@ -222,12 +281,15 @@ class PipelineBridgeTest {
     @Test
     void aStepFunctionsHiccupWhileFollowingKeepsTheJobInProgress() {
         bridge.handle(job("job-1", SPEC, null));
-        executions.failNextDescribe(new AwsUnavailableException("DescribeExecution failed: ThrottlingException (HTTP 400)"));
+        executions.failNextDescribe(
+                new AwsUnavailableException("DescribeExecution failed: ThrottlingException (HTTP 400)"));
 
         JobAnswer answer = bridge.handle(job("job-2", SPEC, jobs.answer("job-1").continuationToken()));
 
         assertEquals(JobAnswer.Result.IN_PROGRESS, answer.result());
-        assertTrue(jobs.answer("job-2").summary().startsWith("status unavailable for a moment"), jobs.answer("job-2").summary());
+        assertTrue(
+                jobs.answer("job-2").summary().startsWith("status unavailable for a moment"),
+                jobs.answer("job-2").summary());
     }
 
     @Test
@@ -238,7 +300,9 @@ class PipelineBridgeTest {
 
         assertEquals(JobAnswer.Result.FAILED, answer.result());
         assertEquals(FailureType.JobFailed, jobs.answer("job-1").failureType());
-        assertTrue(jobs.answer("job-1").summary().contains("IllegalState: boom"), jobs.answer("job-1").summary());
+        assertTrue(
+                jobs.answer("job-1").summary().contains("IllegalState: boom"),
+                jobs.answer("job-1").summary());
     }
 
     @Test
@@ -251,7 +315,9 @@ class PipelineBridgeTest {
 
     @Test
     void executionNamesComeFromTheJobIdAndFitStepFunctionsRules() {
-        assertEquals("pipeline-11111111-abcd-1111-abcd-111111abcdef", PipelineBridge.executionName("11111111-abcd-1111-abcd-111111abcdef"));
+        assertEquals(
+                "pipeline-11111111-abcd-1111-abcd-111111abcdef",
+                PipelineBridge.executionName("11111111-abcd-1111-abcd-111111abcdef"));
         assertTrue(PipelineBridge.executionName("x".repeat(100)).length() <= 80);
         assertEquals("pipeline-a-b", PipelineBridge.executionName("a b"));
     }
@@ -266,14 +332,17 @@ class PipelineBridgeTest {
             zip.closeEntry();
         }
 
-        assertEquals(Optional.of("{\"deploymentId\":\"x\"}"),
+        assertEquals(
+                Optional.of("{\"deploymentId\":\"x\"}"),
                 S3ArtifactStore.find(new ByteArrayInputStream(zipped.toByteArray()), "deploy/tollgate.json"));
-        assertEquals(Optional.empty(), S3ArtifactStore.find(new ByteArrayInputStream(zipped.toByteArray()), "other.json"));
+        assertEquals(
+                Optional.empty(), S3ArtifactStore.find(new ByteArrayInputStream(zipped.toByteArray()), "other.json"));
     }
 
     @Test
     void readsTheJobEventCodePipelineSends() {
-        PipelineJob job = PipelineJob.fromEvent(dev.tollgate.json.Json.tree(SampleEvents.read("pipeline-bridge-continuation.json")));
+        PipelineJob job = PipelineJob.fromEvent(
+                dev.tollgate.json.Json.tree(SampleEvents.read("pipeline-bridge-continuation.json")));
 
         assertEquals("c7d3f0a2-9b1e-4d55-8a7c-2f61e0b4d9a8", job.jobId());
         assertNotNull(job.continuationToken());

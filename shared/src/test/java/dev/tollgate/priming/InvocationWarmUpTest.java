@@ -14,8 +14,13 @@ import software.amazon.lambda.powertools.core.internal.LambdaHandlerProcessor;
 /** Priming the invocation's observability writes no line, sends no trace, and leaves nothing behind. */
 class InvocationWarmUpTest {
 
-    private static final Correlation SAMPLE = new Correlation("checkout-2024-06-01-a", "checkout",
-            "arn:aws:states:us-east-1:123456789012:execution:tollgate:checkout", "AnalyzeStep", 1, 0);
+    private static final Correlation SAMPLE = new Correlation(
+            "checkout-2024-06-01-a",
+            "checkout",
+            "arn:aws:states:us-east-1:123456789012:execution:tollgate:checkout",
+            "AnalyzeStep",
+            1,
+            0);
 
     private WaysOut waysOut;
 
@@ -41,8 +46,12 @@ class InvocationWarmUpTest {
     void afterPrimingTheLogContextIsEmptyAndTheFirstInvocationIsStillTheColdStart() {
         InvocationWarmUp.run(SAMPLE);
 
-        assertTrue(ThreadContext.isEmpty(), "no correlation key is left for the first invocation: " + ThreadContext.getImmutableContext());
-        assertTrue(LambdaHandlerProcessor.isColdStart(), "Powertools still reports the first real invocation as the cold start");
+        assertTrue(
+                ThreadContext.isEmpty(),
+                "no correlation key is left for the first invocation: " + ThreadContext.getImmutableContext());
+        assertTrue(
+                LambdaHandlerProcessor.isColdStart(),
+                "Powertools still reports the first real invocation as the cold start");
         assertTrue(AWSXRay.getTraceEntity() == null, "no segment is left open on this thread");
     }
 }

@@ -51,7 +51,13 @@ class SilentLogTest {
         Priming.run(() -> LOG.info("while priming"));
         LOG.info("after priming");
 
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("after priming"), printed.toString(StandardCharsets.UTF_8));
-        assertEquals(null, ((LoggerContext) LogManager.getContext(false)).getConfiguration().getFilter());
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).contains("after priming"),
+                printed.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                null,
+                ((LoggerContext) LogManager.getContext(false))
+                        .getConfiguration()
+                        .getFilter());
     }
 }

@@ -25,19 +25,21 @@ public final class WaysOut {
     private final AWSXRayRecorder globalBefore = AWSXRay.getGlobalRecorder();
 
     private WaysOut() {
-        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard().withEmitter(new Emitter() {
-            @Override
-            public boolean sendSegment(Segment segment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
+        AWSXRay.setGlobalRecorder(AWSXRayRecorderBuilder.standard()
+                .withEmitter(new Emitter() {
+                    @Override
+                    public boolean sendSegment(Segment segment) {
+                        traceEntitiesSent.incrementAndGet();
+                        return true;
+                    }
 
-            @Override
-            public boolean sendSubsegment(Subsegment subsegment) {
-                traceEntitiesSent.incrementAndGet();
-                return true;
-            }
-        }).build());
+                    @Override
+                    public boolean sendSubsegment(Subsegment subsegment) {
+                        traceEntitiesSent.incrementAndGet();
+                        return true;
+                    }
+                })
+                .build());
         PrintStream capture = new PrintStream(written, true, StandardCharsets.UTF_8);
         System.setOut(capture);
         System.setErr(capture);

@@ -51,7 +51,8 @@ class ReplayServiceTest {
                     "alarms": ["checkout-p99"]
                   }
                 }
-                """.formatted(5 * periodSeconds, 10 * periodSeconds, 5 * periodSeconds, periodSeconds)));
+                """.formatted(
+                        5 * periodSeconds, 10 * periodSeconds, 5 * periodSeconds, periodSeconds)));
     }
 
     /** Canary and baseline a minute apart, each period: {@code canaryErrors} of 1000 canary requests, 1 % on the baseline. */
@@ -59,8 +60,10 @@ class ReplayServiceTest {
         FakeMetricSource metrics = new FakeMetricSource().alarm("checkout-p99", AlarmState.OK);
         for (int period = 0; period < periods; period++) {
             Instant at = FROM.plusSeconds((long) periodSeconds * period + 1);
-            metrics.put("App", "Requests", CANARY, at, 1_000).put("App", "Requests", BASELINE, at, 9_000)
-                    .put("App", "Errors", CANARY, at, canaryErrors).put("App", "Errors", BASELINE, at, 90);
+            metrics.put("App", "Requests", CANARY, at, 1_000)
+                    .put("App", "Requests", BASELINE, at, 9_000)
+                    .put("App", "Errors", CANARY, at, canaryErrors)
+                    .put("App", "Errors", BASELINE, at, 90);
         }
         return metrics;
     }
@@ -73,25 +76,40 @@ class ReplayServiceTest {
     void refusesWindowsItCannotReplayWithEveryReason() {
         DeploymentSpec perMinute = spec(60);
 
-        InvalidWindowException future = assertThrows(InvalidWindowException.class,
-                () -> ReplayService.requireReplayableWindow(perMinute, NOW.minusSeconds(600), NOW.plusSeconds(60), NOW));
-        InvalidWindowException tooOld = assertThrows(InvalidWindowException.class,
-                () -> ReplayService.requireReplayableWindow(perMinute, NOW.minus(Duration.ofDays(16)),
-                        NOW.minus(Duration.ofDays(16)).plusSeconds(3600), NOW));
-        InvalidWindowException backwards = assertThrows(InvalidWindowException.class,
-                () -> ReplayService.requireReplayableWindow(perMinute, NOW.minusSeconds(60), NOW.minusSeconds(600), NOW));
+        InvalidWindowException future = assertThrows(
+                InvalidWindowException.class,
+                () -> ReplayService.requireReplayableWindow(
+                        perMinute, NOW.minusSeconds(600), NOW.plusSeconds(60), NOW));
+        InvalidWindowException tooOld = assertThrows(
+                InvalidWindowException.class,
+                () -> ReplayService.requireReplayableWindow(
+                        perMinute,
+                        NOW.minus(Duration.ofDays(16)),
+                        NOW.minus(Duration.ofDays(16)).plusSeconds(3600),
+                        NOW));
+        InvalidWindowException backwards = assertThrows(
+                InvalidWindowException.class,
+                () -> ReplayService.requireReplayableWindow(
+                        perMinute, NOW.minusSeconds(60), NOW.minusSeconds(600), NOW));
 
         assertTrue(future.getMessage().contains("is in the future"), future.getMessage());
-        assertTrue(tooOld.getMessage().contains("older than CloudWatch keeps data at a 60 s period (15 days)"), tooOld.getMessage());
+        assertTrue(
+                tooOld.getMessage().contains("older than CloudWatch keeps data at a 60 s period (15 days)"),
+                tooOld.getMessage());
         assertTrue(backwards.getMessage().contains("is not after"), backwards.getMessage());
-        ReplayService.requireReplayableWindow(spec(300), NOW.minus(Duration.ofDays(16)), NOW.minus(Duration.ofDays(15)), NOW);
-        assertThrows(InvalidWindowException.class, () -> ReplayService.requireReplayableWindow(spec(10), NOW.minus(Duration.ofHours(4)),
-                NOW.minus(Duration.ofHours(3)), NOW), "high-resolution data is kept three hours");
+        ReplayService.requireReplayableWindow(
+                spec(300), NOW.minus(Duration.ofDays(16)), NOW.minus(Duration.ofDays(15)), NOW);
+        assertThrows(
+                InvalidWindowException.class,
+                () -> ReplayService.requireReplayableWindow(
+                        spec(10), NOW.minus(Duration.ofHours(4)), NOW.minus(Duration.ofHours(3)), NOW),
+                "high-resolution data is kept three hours");
     }
 
     @Test
     void refusesADeploymentThatNeverJudgedAStep() {
-        InvalidWindowException refused = assertThrows(InvalidWindowException.class,
+        InvalidWindowException refused = assertThrows(
+                InvalidWindowException.class,
                 () -> replay(new FakeMetricSource()).replayRecorded("checkout-v42", spec(60), List.of()));
 
         assertTrue(refused.getMessage().contains("holds no analysis tick"), refused.getMessage());
@@ -102,7 +120,8 @@ class ReplayServiceTest {
         Replay replay = replay(new FakeMetricSource()).replayWindow(spec(60), FROM, FROM.plusSeconds(20 * 60));
 
         assertEquals(Replay.NO_DATA, replay.outcome());
-        assertTrue(replay.ticks().stream().noneMatch(tick -> tick.verdict().verdict().name().equals("PASS")));
+        assertTrue(replay.ticks().stream()
+                .noneMatch(tick -> tick.verdict().verdict().name().equals("PASS")));
         assertTrue(ReplayOutput.conclusion(replay).contains("Silence is never a PASS"));
     }
 
@@ -126,23 +145,40 @@ class ReplayServiceTest {
         Replay tooShort = replay(traffic(40, 60, 10)).replayWindow(spec(60), FROM, FROM.plusSeconds(3 * 60));
 
         assertEquals("PROMOTE", healthy.outcome(), String.join("\n", ReplayOutput.ticks(healthy)));
-        assertEquals(List.of(0, 1), healthy.ticks().stream().map(tick -> tick.tick().progress().stepIndex()).distinct().toList(),
+        assertEquals(
+                List.of(0, 1),
+                healthy.ticks().stream()
+                        .map(tick -> tick.tick().progress().stepIndex())
+                        .distinct()
+                        .toList(),
                 "the second step starts where the first passed");
         assertEquals("ROLLBACK", failing.outcome());
         assertEquals(Replay.UNDECIDED, tooShort.outcome());
-        assertTrue(healthy.ticks().stream().flatMap(tick -> tick.verdict().checks().stream())
-                .noneMatch(check -> check.name().equals("checkout-p99")), "alarms are left out of a window's replay");
+        assertTrue(
+                healthy.ticks().stream()
+                        .flatMap(tick -> tick.verdict().checks().stream())
+                        .noneMatch(check -> check.name().equals("checkout-p99")),
+                "alarms are left out of a window's replay");
     }
 
     /** The ticks with the last one recorded as deciding {@code action} on a {@code verdict} of the error rate, from {@code samples}. */
-    private static List<ReplayTick> withLastTickRecordedAs(List<ReplayTick> ticks, String verdict,
-                                                           Map<String, Map<String, Double>> samples, String action) {
+    private static List<ReplayTick> withLastTickRecordedAs(
+            List<ReplayTick> ticks, String verdict, Map<String, Map<String, Double>> samples, String action) {
         List<ReplayTick> changed = new ArrayList<>(ticks);
         ReplayTick last = changed.get(changed.size() - 1);
         RecordedTick then = last.recorded().orElseThrow();
-        changed.set(changed.size() - 1, new ReplayTick(last.progress(), last.at(), Optional.of(new RecordedTick(verdict,
-                Map.of("error-rate", verdict, "checkout-p99", "PASS"), samples, action, last.progress().stepIndex(),
-                then.alarmStates()))));
+        changed.set(
+                changed.size() - 1,
+                new ReplayTick(
+                        last.progress(),
+                        last.at(),
+                        Optional.of(new RecordedTick(
+                                verdict,
+                                Map.of("error-rate", verdict, "checkout-p99", "PASS"),
+                                samples,
+                                action,
+                                last.progress().stepIndex(),
+                                then.alarmStates()))));
         return changed;
     }
 
@@ -152,12 +188,16 @@ class ReplayServiceTest {
         StepProgress progress = StepProgress.started(0, 10, FROM.plusSeconds(7), 60);
         for (int minute = 1; minute <= 30; minute++) {
             Instant at = FROM.plusSeconds(60L * minute + 3);
-            StepVerdict verdict = new AnalysisService(metrics, new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC)).analyse(spec, progress);
+            StepVerdict verdict = new AnalysisService(metrics, new SequentialJudge(), Clock.fixed(at, ZoneOffset.UTC))
+                    .analyse(spec, progress);
             Decision decision = new DecisionPolicy().decide(spec, progress, verdict, Optional.empty(), at);
-            ticks.add(new ReplayTick(progress, at, Optional.of(RecordedTick.of(Json.tree(Json.write(verdict)),
-                    decision.action().name(), decision.nextStepIndex()))));
+            ticks.add(new ReplayTick(
+                    progress,
+                    at,
+                    Optional.of(RecordedTick.of(
+                            Json.tree(Json.write(verdict)), decision.action().name(), decision.nextStepIndex()))));
             switch (decision.action()) {
-                case CONTINUE_BAKING -> { }
+                case CONTINUE_BAKING -> {}
                 case NEXT_STEP -> progress = StepProgress.started(decision.nextStepIndex(), 50, at, 60);
                 default -> {
                     return ticks;
@@ -178,11 +218,25 @@ class ReplayServiceTest {
         assertEquals(0, replay.disagreements(), String.join("\n", ReplayOutput.ticks(replay)));
         assertEquals("PROMOTE", replay.outcome());
         assertTrue(ReplayOutput.conclusion(replay).contains("agrees with all " + ticks.size() + " recorded ticks"));
-        Map<String, Double> read = ticks.get(ticks.size() - 1).recorded().orElseThrow().checkSamples().get("error-rate");
+        Map<String, Double> read = ticks.get(ticks.size() - 1)
+                .recorded()
+                .orElseThrow()
+                .checkSamples()
+                .get("error-rate");
         double periods = read.get("pairedPeriods");
         assertTrue(periods >= 2, read.toString());
-        assertEquals(Map.of("canaryRequests", 1_000 * periods, "baselineRequests", 9_000 * periods, "pairedPeriods", periods,
-                "skippedPeriods", 0.0), read, "a tick records how much data each check read");
+        assertEquals(
+                Map.of(
+                        "canaryRequests",
+                        1_000 * periods,
+                        "baselineRequests",
+                        9_000 * periods,
+                        "pairedPeriods",
+                        periods,
+                        "skippedPeriods",
+                        0.0),
+                read,
+                "a tick records how much data each check read");
     }
 
     @Test
@@ -204,11 +258,17 @@ class ReplayServiceTest {
         assertTrue(lateData.readOtherData());
         assertEquals(0, replay.disagreements());
         assertEquals(1, replay.readOtherData());
-        assertTrue(lateData.dataChanges().get(0).startsWith("error-rate read "), lateData.dataChanges().toString());
-        assertTrue(lateData.dataChanges().get(0).contains(" pairedPeriods then, "), lateData.dataChanges().toString());
+        assertTrue(
+                lateData.dataChanges().get(0).startsWith("error-rate read "),
+                lateData.dataChanges().toString());
+        assertTrue(
+                lateData.dataChanges().get(0).contains(" pairedPeriods then, "),
+                lateData.dataChanges().toString());
         String conclusion = ReplayOutput.conclusion(replay);
         assertTrue(conclusion.contains("agrees with all " + (ticks.size() - 1) + " recorded ticks"), conclusion);
-        assertTrue(conclusion.contains("1 more decided otherwise on data CloudWatch received after they read it"), conclusion);
+        assertTrue(
+                conclusion.contains("1 more decided otherwise on data CloudWatch received after they read it"),
+                conclusion);
         assertTrue(ReplayOutput.ticks(replay).stream().anyMatch(line -> line.contains("so this is no disagreement")));
     }
 
@@ -218,15 +278,17 @@ class ReplayServiceTest {
         FakeMetricSource metrics = traffic(40, 60, 10);
         List<ReplayTick> live = liveTicks(spec, metrics);
         // As if an earlier judge had rolled this tick back.
-        List<ReplayTick> ticks = withLastTickRecordedAs(live, "FAIL",
-                live.get(live.size() - 1).recorded().orElseThrow().checkSamples(), "ROLLBACK");
+        List<ReplayTick> ticks = withLastTickRecordedAs(
+                live, "FAIL", live.get(live.size() - 1).recorded().orElseThrow().checkSamples(), "ROLLBACK");
 
         Replay replay = replay(metrics).replayRecorded("checkout-v42", spec, ticks);
         ReplayedTick differing = replay.ticks().get(replay.ticks().size() - 1);
 
         assertEquals(1, replay.disagreements());
         assertFalse(differing.agrees());
-        assertTrue(differing.differences().contains("verdict FAIL then, PASS now"), differing.differences().toString());
+        assertTrue(
+                differing.differences().contains("verdict FAIL then, PASS now"),
+                differing.differences().toString());
         assertTrue(differing.differences().stream().anyMatch(difference -> difference.startsWith("decision ROLLBACK")));
         assertTrue(ReplayOutput.conclusion(replay).contains("DISAGREES at 1 of"));
     }

@@ -25,9 +25,11 @@ class SecretPinningServiceTest {
         @Override
         public SecretMetadata describe(String secretId) {
             if (!secretId.equals("db")) {
-                throw new SecretNotFoundException("secret '" + secretId + "' does not exist in this account and region");
+                throw new SecretNotFoundException(
+                        "secret '" + secretId + "' does not exist in this account and region");
             }
-            return new SecretMetadata("db", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", deleted, stages);
+            return new SecretMetadata(
+                    "db", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", deleted, stages);
         }
 
         @Override
@@ -47,8 +49,14 @@ class SecretPinningServiceTest {
 
         PinnedSecrets pinned = service.pin(List.of(new SecretRef("db", List.of("username", "password"))));
 
-        assertEquals(List.of(new PinnedSecret("db", "db", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", "v2",
-                List.of("password", "port", "username"))), pinned.secrets());
+        assertEquals(
+                List.of(new PinnedSecret(
+                        "db",
+                        "db",
+                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+                        "v2",
+                        List.of("password", "port", "username"))),
+                pinned.secrets());
         assertFalse(pinned.toString().contains(PASSWORD));
     }
 
@@ -57,7 +65,12 @@ class SecretPinningServiceTest {
         secrets.stages.put("v2", List.of("AWSCURRENT", "AWSPENDING"));
         secrets.values.put("v2", "{\"password\": \"x\"}");
 
-        assertEquals("v2", service.pin(List.of(new SecretRef("db", List.of()))).secrets().get(0).versionId());
+        assertEquals(
+                "v2",
+                service.pin(List.of(new SecretRef("db", List.of())))
+                        .secrets()
+                        .get(0)
+                        .versionId());
     }
 
     @Test
@@ -65,11 +78,12 @@ class SecretPinningServiceTest {
         secrets.stages.put("v1", List.of("AWSCURRENT"));
         secrets.stages.put("v2", List.of("AWSPENDING"));
 
-        SecretRotationInProgressException rotating = assertThrows(SecretRotationInProgressException.class,
-                () -> service.pin(List.of(new SecretRef("db", List.of()))));
+        SecretRotationInProgressException rotating = assertThrows(
+                SecretRotationInProgressException.class, () -> service.pin(List.of(new SecretRef("db", List.of()))));
 
         assertTrue(rotating.retryable());
-        assertEquals("secret 'db' is being rotated: version v2 is AWSPENDING and not yet AWSCURRENT; waiting for the rotation to finish",
+        assertEquals(
+                "secret 'db' is being rotated: version v2 is AWSPENDING and not yet AWSCURRENT; waiting for the rotation to finish",
                 rotating.getMessage());
     }
 
@@ -78,10 +92,12 @@ class SecretPinningServiceTest {
         secrets.stages.put("v1", List.of("AWSCURRENT"));
         secrets.values.put("v1", "{\"password\": \"" + PASSWORD + "\"}");
 
-        SecretInvalidException invalid = assertThrows(SecretInvalidException.class,
+        SecretInvalidException invalid = assertThrows(
+                SecretInvalidException.class,
                 () -> service.pin(List.of(new SecretRef("db", List.of("host", "password", "dbname")))));
 
-        assertEquals("secret 'db' (version v1) lacks required keys host, dbname; it has password", invalid.getMessage());
+        assertEquals(
+                "secret 'db' (version v1) lacks required keys host, dbname; it has password", invalid.getMessage());
     }
 
     @Test
@@ -89,8 +105,8 @@ class SecretPinningServiceTest {
         secrets.stages.put("v1", List.of("AWSCURRENT"));
         for (String value : List.of(PASSWORD, "[\"" + PASSWORD + "\"]", "{\"password\": \"" + PASSWORD + "\"", "")) {
             secrets.values.put("v1", value);
-            SecretInvalidException invalid = assertThrows(SecretInvalidException.class,
-                    () -> service.pin(List.of(new SecretRef("db", List.of("password")))));
+            SecretInvalidException invalid = assertThrows(
+                    SecretInvalidException.class, () -> service.pin(List.of(new SecretRef("db", List.of("password")))));
             assertFalse(invalid.getMessage().contains(PASSWORD), invalid.getMessage());
             assertTrue(invalid.getMessage().contains("is not a JSON object"), invalid.getMessage());
         }
@@ -101,10 +117,12 @@ class SecretPinningServiceTest {
         secrets.stages.put("v1", List.of("AWSCURRENT"));
         secrets.deleted = Instant.parse("2026-11-20T10:00:00Z");
 
-        SecretNotFoundException deleted = assertThrows(SecretNotFoundException.class,
-                () -> service.pin(List.of(new SecretRef("db", List.of()))));
+        SecretNotFoundException deleted =
+                assertThrows(SecretNotFoundException.class, () -> service.pin(List.of(new SecretRef("db", List.of()))));
 
-        assertTrue(deleted.getMessage().startsWith("secret 'db' is scheduled for deletion (since 2026-11-20T10:00:00Z)"), deleted.getMessage());
+        assertTrue(
+                deleted.getMessage().startsWith("secret 'db' is scheduled for deletion (since 2026-11-20T10:00:00Z)"),
+                deleted.getMessage());
     }
 
     @Test

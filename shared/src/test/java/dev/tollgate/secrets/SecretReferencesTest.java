@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class SecretReferencesTest {
 
     private static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/db-AbCdEf";
-    private static final PinnedSecrets PINNED = new PinnedSecrets(List.of(
-            new PinnedSecret("prod/checkout/db", "prod/checkout/db", ARN, "v-7", List.of("password"))));
+    private static final PinnedSecrets PINNED = new PinnedSecrets(
+            List.of(new PinnedSecret("prod/checkout/db", "prod/checkout/db", ARN, "v-7", List.of("password"))));
 
     private static String pinned(String valueFrom) {
         SecretReferences.Pinning pinning = SecretReferences.pin(valueFrom, PINNED);
@@ -30,7 +30,9 @@ class SecretReferencesTest {
     @Test
     void pinsNamesAndPartialArns() {
         assertEquals(ARN + ":::v-7", pinned("prod/checkout/db"));
-        assertEquals(ARN + ":host::v-7", pinned("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/db:host::"));
+        assertEquals(
+                ARN + ":host::v-7",
+                pinned("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/db:host::"));
     }
 
     @Test
@@ -43,7 +45,9 @@ class SecretReferencesTest {
         SecretReferences.Pinning otherVersion = SecretReferences.pin(ARN + ":password::v-3", PINNED);
         assertFalse(otherVersion.pinned());
         assertEquals(ARN + ":password::v-3", otherVersion.valueFrom());
-        assertEquals("names version v-3 itself, not the pinned v-7", otherVersion.leftBecause().orElseThrow());
+        assertEquals(
+                "names version v-3 itself, not the pinned v-7",
+                otherVersion.leftBecause().orElseThrow());
 
         SecretReferences.Pinning previous = SecretReferences.pin(ARN + ":password:AWSPREVIOUS:", PINNED);
         assertFalse(previous.pinned());
@@ -56,7 +60,9 @@ class SecretReferencesTest {
         SecretReferences.Pinning unlisted = SecretReferences.pin(other, PINNED);
         assertEquals(other, unlisted.valueFrom());
         assertTrue(unlisted.secret().isEmpty());
-        assertTrue(unlisted.leftBecause().orElseThrow().startsWith("a secret not listed in $.secrets"), unlisted.toString());
+        assertTrue(
+                unlisted.leftBecause().orElseThrow().startsWith("a secret not listed in $.secrets"),
+                unlisted.toString());
 
         String parameter = "arn:aws:ssm:us-east-1:123456789012:parameter/checkout/flag";
         SecretReferences.Pinning ssm = SecretReferences.pin(parameter, PINNED);

@@ -42,7 +42,8 @@ class SmokeTestServiceTest {
     private final FakeSmokeTarget canary = new FakeSmokeTarget();
     private final List<Duration> pauses = new ArrayList<>();
     private final List<DeploymentEvent> told = new ArrayList<>();
-    private final SmokeTestService smokeTests = new SmokeTestService(traffic, canary, canary, canary, store, clock, pauses::add, told::add);
+    private final SmokeTestService smokeTests =
+            new SmokeTestService(traffic, canary, canary, canary, store, clock, pauses::add, told::add);
 
     /** The sample ECS_ALB spec with this smoke test, validated, and its canary deployed at 0 %. */
     private DeploymentSpec deployedWith(String smokeTest) {
@@ -59,8 +60,9 @@ class SmokeTestServiceTest {
     }
 
     private DeploymentSpec withProbe(int attempts) {
-        return deployedWith("{\"probe\": {\"path\": \"/health?deep=1\", \"expectedStatuses\": [200, 204], \"attempts\": " + attempts
-                + ", \"timeoutSeconds\": 2}, \"testListenerArn\": \"" + TEST_LISTENER + "\"}");
+        return deployedWith(
+                "{\"probe\": {\"path\": \"/health?deep=1\", \"expectedStatuses\": [200, 204], \"attempts\": " + attempts
+                        + ", \"timeoutSeconds\": 2}, \"testListenerArn\": \"" + TEST_LISTENER + "\"}");
     }
 
     @Test
@@ -87,7 +89,8 @@ class SmokeTestServiceTest {
 
     @Test
     void failsWhenTheFunctionAnswersFailWithItsReason() {
-        canary.functionAnswers(FunctionReply.answered("{\"result\": \"FAIL\", \"reason\": \"POST /orders answered 500\"}"));
+        canary.functionAnswers(
+                FunctionReply.answered("{\"result\": \"FAIL\", \"reason\": \"POST /orders answered 500\"}"));
 
         SmokeTestResult result = smokeTests.run(withFunction());
 
@@ -97,12 +100,15 @@ class SmokeTestServiceTest {
 
     @Test
     void aFunctionErrorIsAFailureNamingTheError() {
-        canary.functionAnswers(FunctionReply.failed(Kind.FUNCTION_ERROR, "java.lang.IllegalStateException: no database"));
+        canary.functionAnswers(
+                FunctionReply.failed(Kind.FUNCTION_ERROR, "java.lang.IllegalStateException: no database"));
 
         SmokeTestResult result = smokeTests.run(withFunction());
 
         assertFalse(result.passed());
-        assertEquals("smoke-test function " + FUNCTION + " failed: java.lang.IllegalStateException: no database", result.reason());
+        assertEquals(
+                "smoke-test function " + FUNCTION + " failed: java.lang.IllegalStateException: no database",
+                result.reason());
         assertEquals(1, canary.invocations().size(), "a failed smoke test is not retried into a pass");
     }
 
@@ -118,12 +124,15 @@ class SmokeTestServiceTest {
 
     @Test
     void aFunctionThatCannotBeInvokedIsAFailure() {
-        canary.functionAnswers(FunctionReply.failed(Kind.UNREACHABLE, "Lambda Invoke failed: AccessDeniedException (HTTP 403)"));
+        canary.functionAnswers(
+                FunctionReply.failed(Kind.UNREACHABLE, "Lambda Invoke failed: AccessDeniedException (HTTP 403)"));
 
         SmokeTestResult result = smokeTests.run(withFunction());
 
         assertFalse(result.passed());
-        assertTrue(result.reason().endsWith("could not be invoked: Lambda Invoke failed: AccessDeniedException (HTTP 403)"),
+        assertTrue(
+                result.reason()
+                        .endsWith("could not be invoked: Lambda Invoke failed: AccessDeniedException (HTTP 403)"),
                 result.reason());
     }
 
@@ -140,7 +149,8 @@ class SmokeTestServiceTest {
 
     @Test
     void aLongReasonIsCutToOneShortLine() {
-        canary.functionAnswers(FunctionReply.answered("{\"result\": \"FAIL\", \"reason\": \"line one\\nline two " + "x".repeat(500) + "\"}"));
+        canary.functionAnswers(FunctionReply.answered(
+                "{\"result\": \"FAIL\", \"reason\": \"line one\\nline two " + "x".repeat(500) + "\"}"));
 
         SmokeTestResult result = smokeTests.run(withFunction());
 
@@ -156,7 +166,9 @@ class SmokeTestServiceTest {
 
         assertTrue(result.passed(), result.reason());
         assertEquals(2, result.attempts());
-        assertEquals(List.of(FakeSmokeTarget.URL + "/health?deep=1", FakeSmokeTarget.URL + "/health?deep=1"), canary.requests());
+        assertEquals(
+                List.of(FakeSmokeTarget.URL + "/health?deep=1", FakeSmokeTarget.URL + "/health?deep=1"),
+                canary.requests());
         assertEquals(List.of(Duration.ofSeconds(1)), pauses, "one pause between the two attempts");
         assertEquals(Duration.ofSeconds(2), canary.timeouts().get(0));
     }
@@ -168,8 +180,10 @@ class SmokeTestServiceTest {
         SmokeTestResult result = smokeTests.run(withProbe(3));
 
         assertFalse(result.passed());
-        assertEquals("GET /health?deep=1 on " + FakeSmokeTarget.URL + " answered HTTP 503, HTTP 500, HTTP 503 in 3 attempts "
-                + "(expected 200 or 204)", result.reason());
+        assertEquals(
+                "GET /health?deep=1 on " + FakeSmokeTarget.URL + " answered HTTP 503, HTTP 500, HTTP 503 in 3 attempts "
+                        + "(expected 200 or 204)",
+                result.reason());
         assertEquals(2, pauses.size(), "no pause after the last attempt");
     }
 
@@ -180,7 +194,10 @@ class SmokeTestServiceTest {
         SmokeTestResult result = smokeTests.run(withProbe(2));
 
         assertFalse(result.passed());
-        assertTrue(result.reason().contains("answered unreachable (ConnectException), unreachable (ConnectException) in 2 attempts"),
+        assertTrue(
+                result.reason()
+                        .contains(
+                                "answered unreachable (ConnectException), unreachable (ConnectException) in 2 attempts"),
                 result.reason());
     }
 
@@ -201,13 +218,17 @@ class SmokeTestServiceTest {
 
     @Test
     void aLambdaVersionThatThrowsOrAnswersWithoutAStatusFailsTheProbe() {
-        canary.lambdaVersion().functionAnswers(FunctionReply.failed(Kind.FUNCTION_ERROR, "Unhandled: boom"),
-                FunctionReply.answered("\"ok\""));
+        canary.lambdaVersion()
+                .functionAnswers(
+                        FunctionReply.failed(Kind.FUNCTION_ERROR, "Unhandled: boom"), FunctionReply.answered("\"ok\""));
 
         SmokeTestResult result = smokeTests.run(withProbe(2));
 
         assertFalse(result.passed());
-        assertTrue(result.reason().contains("answered a function error (Unhandled: boom), an answer without a statusCode in 2 attempts"),
+        assertTrue(
+                result.reason()
+                        .contains(
+                                "answered a function error (Unhandled: boom), an answer without a statusCode in 2 attempts"),
                 result.reason());
     }
 
@@ -219,7 +240,9 @@ class SmokeTestServiceTest {
         smokeTests.run(spec);
 
         TimelineEntry entry = store.find(spec.deploymentId()).orElseThrow().timeline().stream()
-                .filter(line -> line.state().equals("SmokeTestCanary")).findFirst().orElseThrow();
+                .filter(line -> line.state().equals("SmokeTestCanary"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("FAIL", entry.verdict());
         assertEquals(0, entry.canaryWeight());
         assertTrue(entry.message().startsWith("smoke test failed at 0 %: GET /health?deep=1"), entry.message());
@@ -233,9 +256,17 @@ class SmokeTestServiceTest {
     @Test
     void tollgatesOwnAwsFailuresAreThrownForTheStateMachineToRetry() {
         DeploymentSpec spec = withFunction();
-        SmokeTestService unavailable = new SmokeTestService(traffic, (s, plan) -> {
-            throw new AwsUnavailableException("ELBv2 ModifyListener failed: Throttling (HTTP 400)");
-        }, canary, canary, store, clock, pauses::add, told::add);
+        SmokeTestService unavailable = new SmokeTestService(
+                traffic,
+                (s, plan) -> {
+                    throw new AwsUnavailableException("ELBv2 ModifyListener failed: Throttling (HTTP 400)");
+                },
+                canary,
+                canary,
+                store,
+                clock,
+                pauses::add,
+                told::add);
 
         assertThrows(AwsUnavailableException.class, () -> unavailable.run(spec));
         assertTrue(canary.invocations().isEmpty(), "no smoke test before the test route is set");

@@ -22,17 +22,23 @@ class DryRunSpecTest {
     void readsDryRunMetricsAndAlarmsAndWritesThemBackInTheSameForms() {
         ObjectNode request = SpecFixtures.minimal();
         SpecFixtures.set(request, "$.analysis.metrics[1]", DRY_RUN_LATENCY);
-        SpecFixtures.set(request, "$.analysis.alarms", "[\"checkout-p99\", {\"name\": \"checkout-anomaly\", \"dryRun\": true},"
-                + " {\"name\": \"checkout-5xx\"}]");
+        SpecFixtures.set(
+                request,
+                "$.analysis.alarms",
+                "[\"checkout-p99\", {\"name\": \"checkout-anomaly\", \"dryRun\": true},"
+                        + " {\"name\": \"checkout-5xx\"}]");
 
         DeploymentSpec spec = new SpecValidator().validate(request);
         JsonNode normalised = Json.tree(Json.write(spec));
 
         assertTrue(spec.analysis().metrics().get(1).dryRun());
         assertFalse(spec.analysis().metrics().get(0).dryRun());
-        assertEquals(List.of("checkout-p99", "checkout-anomaly", "checkout-5xx"), spec.analysis().alarms());
+        assertEquals(
+                List.of("checkout-p99", "checkout-anomaly", "checkout-5xx"),
+                spec.analysis().alarms());
         assertEquals(List.of("checkout-anomaly"), spec.analysis().dryRunAlarms());
-        assertEquals(Json.tree("[\"checkout-p99\", {\"name\": \"checkout-anomaly\", \"dryRun\": true}, \"checkout-5xx\"]"),
+        assertEquals(
+                Json.tree("[\"checkout-p99\", {\"name\": \"checkout-anomaly\", \"dryRun\": true}, \"checkout-5xx\"]"),
                 normalised.at("/analysis/alarms"));
         assertEquals(spec, new SpecValidator().validate(normalised), "the normalised spec validates to itself");
     }
@@ -66,7 +72,9 @@ class DryRunSpecTest {
         SpecFixtures.set(defaulted, "$.analysis.metrics[1]", """
                 { "name": "error-rate-v2", "kind": "RATIO", "tolerance": 0.1,
                   "numerator": { "namespace": "App", "metric": "5xx" }, "denominator": { "namespace": "App", "metric": "Requests" } }""");
-        assertEquals("error-rate-v2", new SpecValidator().validate(defaulted).analysis().slo().metric());
+        assertEquals(
+                "error-rate-v2",
+                new SpecValidator().validate(defaulted).analysis().slo().metric());
     }
 
     @Test

@@ -28,7 +28,8 @@ class PlacementReachTest {
     }
 
     private static List<Violation> refused(DeploymentSpec spec, String homeRegion) {
-        return assertThrows(InvalidSpecException.class, () -> PlacementReach.check(spec, homeRegion)).violations();
+        return assertThrows(InvalidSpecException.class, () -> PlacementReach.check(spec, homeRegion))
+                .violations();
     }
 
     @Test
@@ -47,7 +48,9 @@ class PlacementReachTest {
 
         assertEquals(1, violations.size(), violations.toString());
         assertEquals("$.region", violations.get(0).path());
-        assertEquals("a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1 only", violations.get(0).problem());
+        assertEquals(
+                "a target in eu-west-1 with no roleArn: Tollgate's own role acts in us-east-1 only",
+                violations.get(0).problem());
     }
 
     @Test
@@ -60,11 +63,14 @@ class PlacementReachTest {
     @Test
     void aCodeDeployTargetStaysHome() {
         ObjectNode codeDeploy = set(SpecFixtures.minimal(), "$.target", CODEDEPLOY);
-        assertDoesNotThrow(() -> PlacementReach.check(validator.validate(set(codeDeploy, "$.region", "\"us-east-1\"")), "us-east-1"));
+        assertDoesNotThrow(() ->
+                PlacementReach.check(validator.validate(set(codeDeploy, "$.region", "\"us-east-1\"")), "us-east-1"));
 
-        List<Violation> elsewhere = refused(validator.validate(set(set(codeDeploy, "$.region", "\"eu-west-1\""), "$.roleArn", ROLE)),
-                "us-east-1");
+        List<Violation> elsewhere = refused(
+                validator.validate(set(set(codeDeploy, "$.region", "\"eu-west-1\""), "$.roleArn", ROLE)), "us-east-1");
 
-        assertEquals(List.of("$.region", "$.roleArn"), elsewhere.stream().map(Violation::path).toList());
+        assertEquals(
+                List.of("$.region", "$.roleArn"),
+                elsewhere.stream().map(Violation::path).toList());
     }
 }

@@ -18,7 +18,9 @@ class PlacementSpecTest {
 
     private static Violation violationAt(ObjectNode spec, String path) {
         List<Violation> violations = SpecFixtures.violations(spec);
-        return violations.stream().filter(violation -> violation.path().equals(path)).findFirst()
+        return violations.stream()
+                .filter(violation -> violation.path().equals(path))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no problem at " + path + " in " + violations));
     }
 
@@ -33,8 +35,10 @@ class PlacementSpecTest {
 
     @Test
     void keepsTheRegionAndRoleAndNormalisesToItself() {
-        ObjectNode written = set(set(SpecFixtures.minimal(), "$.region", "\"eu-west-1\""),
-                "$.roleArn", "\"arn:aws:iam::210987654321:role/tollgate/deployer\"");
+        ObjectNode written = set(
+                set(SpecFixtures.minimal(), "$.region", "\"eu-west-1\""),
+                "$.roleArn",
+                "\"arn:aws:iam::210987654321:role/tollgate/deployer\"");
         DeploymentSpec spec = validator.validate(written);
 
         assertEquals("eu-west-1", spec.region());
@@ -44,7 +48,8 @@ class PlacementSpecTest {
 
     @Test
     void aRoleWithoutARegionIsAnotherAccountInTheFunctionsOwnRegion() {
-        DeploymentSpec spec = validator.validate(set(SpecFixtures.minimal(), "$.roleArn", "\"arn:aws:iam::210987654321:role/deployer\""));
+        DeploymentSpec spec = validator.validate(
+                set(SpecFixtures.minimal(), "$.roleArn", "\"arn:aws:iam::210987654321:role/deployer\""));
 
         assertNull(spec.region());
         assertEquals("arn:aws:iam::210987654321:role/deployer", spec.roleArn());
@@ -59,25 +64,32 @@ class PlacementSpecTest {
 
     @Test
     void refusesARoleArnThatIsNotAnIamRole() {
-        for (String notARole : List.of("arn:aws:iam::210987654321:user/deployer", "arn:aws:iam::21098765432:role/deployer", "deployer")) {
-            Violation violation = violationAt(set(SpecFixtures.minimal(), "$.roleArn", Json.write(notARole)), "$.roleArn");
+        for (String notARole : List.of(
+                "arn:aws:iam::210987654321:user/deployer", "arn:aws:iam::21098765432:role/deployer", "deployer")) {
+            Violation violation =
+                    violationAt(set(SpecFixtures.minimal(), "$.roleArn", Json.write(notARole)), "$.roleArn");
             assertTrue(violation.problem().endsWith("is not an IAM role ARN"), violation.toString());
         }
     }
 
     @Test
     void refusesARoleOfAnotherPartitionThanItsRegion() {
-        ObjectNode spec = set(set(SpecFixtures.minimal(), "$.region", "\"eu-west-1\""),
-                "$.roleArn", "\"arn:aws-us-gov:iam::210987654321:role/deployer\"");
+        ObjectNode spec = set(
+                set(SpecFixtures.minimal(), "$.region", "\"eu-west-1\""),
+                "$.roleArn",
+                "\"arn:aws-us-gov:iam::210987654321:role/deployer\"");
 
         Violation violation = violationAt(spec, "$.roleArn");
 
-        assertTrue(violation.problem().contains("aws-us-gov partition, the region eu-west-1 in aws"), violation.toString());
+        assertTrue(
+                violation.problem().contains("aws-us-gov partition, the region eu-west-1 in aws"),
+                violation.toString());
     }
 
     @Test
     void refusesATargetWhoseArnsNameAnotherRegion() {
-        Violation violation = violationAt(set(SpecFixtures.minimal(), "$.region", "\"eu-central-1\""), "$.target.listenerArn");
+        Violation violation =
+                violationAt(set(SpecFixtures.minimal(), "$.region", "\"eu-central-1\""), "$.target.listenerArn");
 
         assertEquals("names the region eu-west-1, but the target is in eu-central-1", violation.problem());
     }
@@ -90,6 +102,8 @@ class PlacementSpecTest {
             assertEquals(target.region(), target.spec().region());
             assertEquals(target.roleArn(), target.spec().roleArn());
         }
-        assertEquals("arn:aws:iam::210987654321:role/tollgate/deployer", release.waves().get(1).targets().get(0).spec().roleArn());
+        assertEquals(
+                "arn:aws:iam::210987654321:role/tollgate/deployer",
+                release.waves().get(1).targets().get(0).spec().roleArn());
     }
 }

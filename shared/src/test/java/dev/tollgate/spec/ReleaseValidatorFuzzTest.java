@@ -42,8 +42,10 @@ class ReleaseValidatorFuzzTest {
         for (int run = 0; run < 500; run++) {
             check(SpecValidatorFuzzTest.junk(random, 4), "junk case " + run, failures);
         }
-        assertTrue(failures.isEmpty(), () -> failures.size() + " cases broke the promise; the first:\n"
-                + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
+        assertTrue(
+                failures.isEmpty(),
+                () -> failures.size() + " cases broke the promise; the first:\n"
+                        + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
         assertTrue(accepted > CASES / 100 && accepted < CASES / 2, "accepted " + accepted + " of " + CASES);
     }
 
@@ -60,11 +62,14 @@ class ReleaseValidatorFuzzTest {
         }
         for (WaveTarget target : release.targets()) {
             try {
-                if (!specValidator.validate(Json.MAPPER.valueToTree(target.spec())).equals(target.spec())) {
+                if (!specValidator
+                        .validate(Json.MAPPER.valueToTree(target.spec()))
+                        .equals(target.spec())) {
                     failures.add(label + ": " + target.spec().deploymentId() + "'s spec is not a fixed point");
                 }
             } catch (InvalidSpecException refusal) {
-                failures.add(label + ": " + target.spec().deploymentId() + "'s spec was refused: " + refusal.getMessage());
+                failures.add(
+                        label + ": " + target.spec().deploymentId() + "'s spec was refused: " + refusal.getMessage());
             }
         }
         return true;

@@ -27,12 +27,15 @@ class ReleaseValidatorTest {
     }
 
     private List<Violation> violations(ObjectNode release) {
-        return assertThrows(InvalidSpecException.class, () -> validator.validate(release)).violations();
+        return assertThrows(InvalidSpecException.class, () -> validator.validate(release))
+                .violations();
     }
 
     private Violation violationAt(ObjectNode release, String path) {
         List<Violation> violations = violations(release);
-        return violations.stream().filter(violation -> violation.path().equals(path)).findFirst()
+        return violations.stream()
+                .filter(violation -> violation.path().equals(path))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no problem at " + path + " in " + violations));
     }
 
@@ -51,9 +54,14 @@ class ReleaseValidatorTest {
         assertTrue(first.spec().target() instanceof EcsAlbTarget);
         WaveTarget sydney = spec.waves().get(1).targets().get(1);
         assertEquals("checkout-v42-w2-2", sydney.spec().deploymentId());
-        assertEquals("arn:aws:iam::210987654321:role/tollgate/deployer", spec.waves().get(1).targets().get(0).roleArn());
-        assertEquals(List.of("checkout-v42-w1-1", "checkout-v42-w2-1", "checkout-v42-w2-2"),
-                spec.targets().stream().map(target -> target.spec().deploymentId()).toList());
+        assertEquals(
+                "arn:aws:iam::210987654321:role/tollgate/deployer",
+                spec.waves().get(1).targets().get(0).roleArn());
+        assertEquals(
+                List.of("checkout-v42-w1-1", "checkout-v42-w2-1", "checkout-v42-w2-2"),
+                spec.targets().stream()
+                        .map(target -> target.spec().deploymentId())
+                        .toList());
     }
 
     @Test
@@ -86,7 +94,11 @@ class ReleaseValidatorTest {
         set(release, "$.waves[1].steps", "[{\"weight\": 25, \"bakeSeconds\": 120}, {\"weight\": 100}]");
         ReleaseSpec spec = validator.validate(release);
 
-        assertEquals(List.of(25, 100), spec.waves().get(1).targets().get(0).spec().steps().stream().map(StepSpec::weight).toList());
+        assertEquals(
+                List.of(25, 100),
+                spec.waves().get(1).targets().get(0).spec().steps().stream()
+                        .map(StepSpec::weight)
+                        .toList());
         assertEquals(120, spec.waves().get(1).targets().get(0).spec().step(0).bakeSeconds());
     }
 
@@ -114,7 +126,9 @@ class ReleaseValidatorTest {
         set(release, "$.waves[1].targets[1].region", "\"eu-west-1\"");
 
         Violation violation = violationAt(release, "$.waves[1].targets[1].region");
-        assertTrue(violation.problem().contains("checkout in eu-west-1 again (already at $.waves[0].targets[0])"), violation.toString());
+        assertTrue(
+                violation.problem().contains("checkout in eu-west-1 again (already at $.waves[0].targets[0])"),
+                violation.toString());
     }
 
     @Test
@@ -129,16 +143,21 @@ class ReleaseValidatorTest {
 
     @Test
     void refusesARegionAwsDoesNotRun() {
-        Violation violation = violationAt(set(release(), "$.waves[1].targets[0].region", "\"us-east-7\""), "$.waves[1].targets[0].region");
+        Violation violation = violationAt(
+                set(release(), "$.waves[1].targets[0].region", "\"us-east-7\""), "$.waves[1].targets[0].region");
 
         assertEquals("'us-east-7' is not a region AWS runs", violation.problem());
     }
 
     @Test
     void refusesARoleArnThatIsNotAnIamRole() {
-        for (String notARole : List.of("arn:aws:iam::210987654321:user/deployer", "arn:aws:iam::21098765432:role/deployer",
-                "arn:aws:sts::210987654321:assumed-role/deployer/session", "deployer")) {
-            Violation violation = violationAt(set(release(), "$.waves[1].targets[0].roleArn", Json.write(notARole)),
+        for (String notARole : List.of(
+                "arn:aws:iam::210987654321:user/deployer",
+                "arn:aws:iam::21098765432:role/deployer",
+                "arn:aws:sts::210987654321:assumed-role/deployer/session",
+                "deployer")) {
+            Violation violation = violationAt(
+                    set(release(), "$.waves[1].targets[0].roleArn", Json.write(notARole)),
                     "$.waves[1].targets[0].roleArn");
             assertTrue(violation.problem().endsWith("is not an IAM role ARN"), violation.toString());
         }
@@ -146,15 +165,17 @@ class ReleaseValidatorTest {
 
     @Test
     void refusesARoleOfAnotherPartitionThanItsRegion() {
-        Violation violation = violationAt(set(release(), "$.waves[1].targets[0].roleArn",
-                "\"arn:aws-cn:iam::210987654321:role/deployer\""), "$.waves[1].targets[0].roleArn");
+        Violation violation = violationAt(
+                set(release(), "$.waves[1].targets[0].roleArn", "\"arn:aws-cn:iam::210987654321:role/deployer\""),
+                "$.waves[1].targets[0].roleArn");
 
         assertTrue(violation.problem().contains("aws-cn partition, the region us-east-1 in aws"), violation.toString());
     }
 
     @Test
     void refusesATargetWhoseArnsNameAnotherRegion() {
-        Violation violation = violationAt(set(release(), "$.waves[0].targets[0].region", "\"eu-central-1\""),
+        Violation violation = violationAt(
+                set(release(), "$.waves[0].targets[0].region", "\"eu-central-1\""),
                 "$.waves[0].targets[0].target.listenerArn");
 
         assertEquals("names the region eu-west-1, but the target is in eu-central-1", violation.problem());
@@ -183,7 +204,8 @@ class ReleaseValidatorTest {
         ObjectNode release = release();
         set(release, "$.waves[1].steps", "[{\"weight\": 25, \"bakeSeconds\": 120}, {\"weight\": 90}]");
 
-        assertEquals(List.of("$.waves[1].steps[1].weight"), paths(violations(release)), "once, though both targets have it");
+        assertEquals(
+                List.of("$.waves[1].steps[1].weight"), paths(violations(release)), "once, though both targets have it");
     }
 
     @Test
@@ -195,8 +217,14 @@ class ReleaseValidatorTest {
         set(release, "$.waves[1].targets[0].region", "\"mars-1\"");
         set(release, "$.waves[1].targets[1].target.version", "\"latest\"");
 
-        assertEquals(List.of("$.releaseId", "$.onFailure", "$.waves[0].targets[0].regoin", "$.waves[1].targets[0].region",
-                "$.waves[1].targets[1].target.version"), paths(violations(release)));
+        assertEquals(
+                List.of(
+                        "$.releaseId",
+                        "$.onFailure",
+                        "$.waves[0].targets[0].regoin",
+                        "$.waves[1].targets[0].region",
+                        "$.waves[1].targets[1].target.version"),
+                paths(violations(release)));
     }
 
     @Test
@@ -214,9 +242,11 @@ class ReleaseValidatorTest {
     void aReleaseIdLeavesRoomForTheTargetsSuffixInTheExecutionName() {
         String longest = "r".repeat(64);
         ReleaseSpec spec = validator.validate(set(release(), "$.releaseId", Json.write(longest)));
-        assertTrue(spec.targets().stream().allMatch(target -> target.spec().deploymentId().length() <= 80));
+        assertTrue(spec.targets().stream()
+                .allMatch(target -> target.spec().deploymentId().length() <= 80));
 
-        assertEquals(List.of("$.releaseId"), paths(violations(set(release(), "$.releaseId", Json.write(longest + "r")))));
+        assertEquals(
+                List.of("$.releaseId"), paths(violations(set(release(), "$.releaseId", Json.write(longest + "r")))));
     }
 
     @Test
@@ -229,8 +259,15 @@ class ReleaseValidatorTest {
         }
         targets.removeAll();
         for (int index = 0; index < ReleaseValidator.MAX_TARGETS_PER_WAVE; index++) {
-            targets.add(Json.MAPPER.createObjectNode().put("region", "us-east-1").put("service", "checkout-" + index)
-                    .set("target", Json.tree("{\"type\": \"LAMBDA_ALIAS\", \"functionName\": \"checkout\", \"alias\": \"live\"}")));
+            targets.add(
+                    Json.MAPPER
+                            .createObjectNode()
+                            .put("region", "us-east-1")
+                            .put("service", "checkout-" + index)
+                            .set(
+                                    "target",
+                                    Json.tree(
+                                            "{\"type\": \"LAMBDA_ALIAS\", \"functionName\": \"checkout\", \"alias\": \"live\"}")));
         }
         Violation violation = violationAt(release, "$");
 
@@ -242,7 +279,12 @@ class ReleaseValidatorTest {
     void aTypicalReleaseCostsTheParentUnderThreeThousandEventsAtWorstMostOfThemItsWaitingLoops() {
         ReleaseBudget.Estimate estimate = ReleaseBudget.of(validator.validate(release()));
 
-        assertEquals(ReleaseBudget.FIXED_EVENTS + 2 * ReleaseBudget.EVENTS_PER_WAVE + 3 * (ReleaseBudget.EVENTS_PER_TARGET + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL)),
+        assertEquals(
+                ReleaseBudget.FIXED_EVENTS
+                        + 2 * ReleaseBudget.EVENTS_PER_WAVE
+                        + 3
+                                * (ReleaseBudget.EVENTS_PER_TARGET
+                                        + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL)),
                 estimate.historyEvents());
         assertTrue(estimate.historyEvents() < 3_000, () -> "worst case " + estimate.historyEvents());
         assertTrue(estimate.overQuota().isEmpty());
@@ -250,20 +292,31 @@ class ReleaseValidatorTest {
 
     @Test
     void theLargestReleaseAllowedFitsTheParentsHistory() {
-        long worst = ReleaseBudget.FIXED_EVENTS + (long) ReleaseValidator.MAX_WAVES * ReleaseBudget.EVENTS_PER_WAVE
-                + (long) ReleaseValidator.MAX_TARGETS * (ReleaseBudget.EVENTS_PER_TARGET + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL));
+        long worst = ReleaseBudget.FIXED_EVENTS
+                + (long) ReleaseValidator.MAX_WAVES * ReleaseBudget.EVENTS_PER_WAVE
+                + (long) ReleaseValidator.MAX_TARGETS
+                        * (ReleaseBudget.EVENTS_PER_TARGET
+                                + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL));
 
         assertTrue(worst <= RolloutBudget.HISTORY_EVENT_LIMIT, () -> "worst case " + worst);
     }
 
     @Test
     void theQuotaPageStatesTheParentsFiguresAsTheBudgetComputesThem() throws java.io.IOException {
-        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "quotas.md")).replaceAll("\\s+", " ");
-        long largest = ReleaseBudget.FIXED_EVENTS + (long) ReleaseValidator.MAX_WAVES * ReleaseBudget.EVENTS_PER_WAVE
-                + (long) ReleaseValidator.MAX_TARGETS * (ReleaseBudget.EVENTS_PER_TARGET + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL));
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "quotas.md"))
+                .replaceAll("\\s+", " ");
+        long largest = ReleaseBudget.FIXED_EVENTS
+                + (long) ReleaseValidator.MAX_WAVES * ReleaseBudget.EVENTS_PER_WAVE
+                + (long) ReleaseValidator.MAX_TARGETS
+                        * (ReleaseBudget.EVENTS_PER_TARGET
+                                + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL));
 
-        for (String figure : List.of("a target costs **" + (ReleaseBudget.EVENTS_PER_TARGET + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL)) + " events**",
-                "A wave costs at worst **" + ReleaseBudget.EVENTS_PER_WAVE + "**", "plus **" + ReleaseBudget.FIXED_EVENTS + "** for the release",
+        for (String figure : List.of(
+                "a target costs **"
+                        + (ReleaseBudget.EVENTS_PER_TARGET + ReleaseBudget.lockCheckEvents(ReleaseSpec.OnLockHeld.FAIL))
+                        + " events**",
+                "A wave costs at worst **" + ReleaseBudget.EVENTS_PER_WAVE + "**",
+                "plus **" + ReleaseBudget.FIXED_EVENTS + "** for the release",
                 "costs **" + RolloutBudget.count(largest) + " events** at worst",
                 "**" + ReleaseBudget.of(validator.validate(release())).historyEvents() + "**")) {
             assertTrue(page.contains(figure), () -> "docs/quotas.md, \"Wave releases\", should say " + figure);
@@ -285,29 +338,46 @@ class ReleaseValidatorTest {
         ReleaseSpec spec = validator.validate(release);
 
         for (WaveTarget target : spec.targets()) {
-            assertEquals(86_400 - 1_800, target.spec().rollbackWindowSeconds(), target.spec().deploymentId());
+            assertEquals(
+                    86_400 - 1_800,
+                    target.spec().rollbackWindowSeconds(),
+                    target.spec().deploymentId());
             assertEquals(1_800, target.spec().watchSeconds());
         }
-        assertEquals(ReleaseSpec.OnLockHeld.FAIL, spec.onLockHeld(), "a held lock fails the target unless the release says WAIT");
+        assertEquals(
+                ReleaseSpec.OnLockHeld.FAIL,
+                spec.onLockHeld(),
+                "a held lock fails the target unless the release says WAIT");
     }
 
     @Test
     void aReleaseRefusesARollbackWindowOfItsOwnAndACodeDeployTargetSayingWhy() {
         ObjectNode release = release();
         release.putObject("afterPromotion").put("rollbackWindowSeconds", 3_600);
-        ObjectNode target = (ObjectNode) release.get("waves").get(1).get("targets").get(0);
+        ObjectNode target =
+                (ObjectNode) release.get("waves").get(1).get("targets").get(0);
         target.remove("roleArn");
         target.put("region", "us-east-1");
-        target.set("target", Json.tree("{\"type\": \"CODEDEPLOY\", \"application\": \"checkout\", \"deploymentGroup\": \"prod\","
-                + " \"lambda\": {\"functionName\": \"checkout\", \"alias\": \"live\"}}"));
+        target.set(
+                "target",
+                Json.tree("{\"type\": \"CODEDEPLOY\", \"application\": \"checkout\", \"deploymentGroup\": \"prod\","
+                        + " \"lambda\": {\"functionName\": \"checkout\", \"alias\": \"live\"}}"));
         release.put("onLockHeld", "SOMETIMES");
 
         List<Violation> violations = violations(release);
 
-        assertTrue(violationAt(release, "$.afterPromotion.rollbackWindowSeconds").problem().contains("until the whole release ends"),
+        assertTrue(
+                violationAt(release, "$.afterPromotion.rollbackWindowSeconds")
+                        .problem()
+                        .contains("until the whole release ends"),
                 violations.toString());
-        assertTrue(violationAt(release, "$.waves[1].targets[0].target.type").problem().contains("CODEDEPLOY target cannot be part of a release"),
+        assertTrue(
+                violationAt(release, "$.waves[1].targets[0].target.type")
+                        .problem()
+                        .contains("CODEDEPLOY target cannot be part of a release"),
                 violations.toString());
-        assertTrue(violations.stream().anyMatch(violation -> violation.path().equals("$.onLockHeld")), violations.toString());
+        assertTrue(
+                violations.stream().anyMatch(violation -> violation.path().equals("$.onLockHeld")),
+                violations.toString());
     }
 }

@@ -29,7 +29,10 @@ class RollbackWindowSpecTest {
         DeploymentSpec spec = validator.validate(withWindow(minimal(), 1_800));
 
         assertEquals(1_800, spec.rollbackWindowSeconds());
-        assertEquals(spec, validator.validate(Json.tree(Json.write(spec))), "every function re-validates the spec it is handed");
+        assertEquals(
+                spec,
+                validator.validate(Json.tree(Json.write(spec))),
+                "every function re-validates the spec it is handed");
     }
 
     @Test
@@ -64,10 +67,17 @@ class RollbackWindowSpecTest {
         Violation violation = onlyViolation(withWindow(spec, 600));
 
         assertEquals("$.afterPromotion.rollbackWindowSeconds", violation.path());
-        assertTrue(violation.problem().contains("CodeDeploy cannot stop a deployment that has succeeded"), violation::toString);
+        assertTrue(
+                violation.problem().contains("CodeDeploy cannot stop a deployment that has succeeded"),
+                violation::toString);
         assertTrue(violation.allowed().contains("termination wait"), violation::toString);
-        assertEquals(0, validator.validate(withWindow((ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json")), 0))
-                .rollbackWindowSeconds(), "0 is no window, which CodeDeploy allows");
+        assertEquals(
+                0,
+                validator
+                        .validate(withWindow(
+                                (ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json")), 0))
+                        .rollbackWindowSeconds(),
+                "0 is no window, which CodeDeploy allows");
     }
 
     @Test
@@ -76,10 +86,15 @@ class RollbackWindowSpecTest {
         RolloutBudget.Estimate hour = RolloutBudget.of(validator.validate(withWindow(minimal(), 3_600)));
         RolloutBudget.Estimate day = RolloutBudget.of(validator.validate(withWindow(minimal(), 86_400)));
 
-        long windowEvents = TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
+        long windowEvents =
+                TaskState.KEEP_ROLLBACK_WINDOW_OPEN.maxEvents() + TaskState.CLOSE_ROLLBACK_WINDOW.maxEvents();
         assertEquals(without.historyEvents() + windowEvents, hour.historyEvents());
         assertEquals(hour.historyEvents(), day.historyEvents(), "one parked token, whatever the window's length");
-        assertTrue(day.durationSeconds() - hour.durationSeconds() == 86_400 - 3_600, "the window's length counts in the duration");
-        assertTrue(hour.durationSeconds() > without.durationSeconds() + 3_600, hour.describe().toString());
+        assertTrue(
+                day.durationSeconds() - hour.durationSeconds() == 86_400 - 3_600,
+                "the window's length counts in the duration");
+        assertTrue(
+                hour.durationSeconds() > without.durationSeconds() + 3_600,
+                hour.describe().toString());
     }
 }

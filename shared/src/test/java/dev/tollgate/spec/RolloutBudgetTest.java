@@ -3,7 +3,6 @@ package dev.tollgate.spec;
 import static dev.tollgate.spec.SpecFixtures.designExample;
 import static dev.tollgate.spec.SpecFixtures.minimal;
 import static dev.tollgate.spec.SpecFixtures.onlyViolation;
-import static dev.tollgate.spec.SpecFixtures.set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +40,10 @@ class RolloutBudgetTest {
 
     @Test
     void aTickCostsNineEventsWithoutRetriesAndThirtySixWithEveryRetry() {
-        assertEquals(9, RolloutBudget.EVENTS_PER_TICK, "Bake (2), Decide (entered, scheduled, started, succeeded, exited), RouteDecision (2)");
+        assertEquals(
+                9,
+                RolloutBudget.EVENTS_PER_TICK,
+                "Bake (2), Decide (entered, scheduled, started, succeeded, exited), RouteDecision (2)");
         assertEquals(10, TaskState.DECIDE.maxAttempts(), "a try and the retries of its two Retry rules (4 and 5)");
         assertEquals(32, TaskState.DECIDE.maxEvents());
         assertEquals(36, RolloutBudget.MAX_EVENTS_PER_TICK, "with Bake and RouteDecision");
@@ -56,11 +58,15 @@ class RolloutBudgetTest {
 
         assertEquals("$.steps", refused.path());
         assertTrue(refused.problem().startsWith("the worst case is "), refused.problem());
-        assertTrue(refused.problem().contains("54,739 analysis ticks (every 60 s up to each step's maxBakeSeconds)"), refused.problem());
-        assertTrue(refused.problem().contains("above the 24,000 Tollgate allows of the 25,000 AWS allows an execution"),
+        assertTrue(
+                refused.problem().contains("54,739 analysis ticks (every 60 s up to each step's maxBakeSeconds)"),
+                refused.problem());
+        assertTrue(
+                refused.problem().contains("above the 24,000 Tollgate allows of the 25,000 AWS allows an execution"),
                 refused.problem());
         assertTrue(refused.allowed().contains("a tick costs 9 events, up to 36 with retries"), refused.allowed());
-        assertTrue(refused.allowed().contains("of maxBakeSeconds over all steps at one tick per 60 s"), refused.allowed());
+        assertTrue(
+                refused.allowed().contains("of maxBakeSeconds over all steps at one tick per 60 s"), refused.allowed());
     }
 
     @Test
@@ -73,7 +79,9 @@ class RolloutBudgetTest {
         Violation refused = onlyViolation(pastIt);
 
         assertTrue(edge.historyEvents() <= RolloutBudget.HISTORY_EVENT_LIMIT, edge.toString());
-        assertTrue(edge.historyEvents() > RolloutBudget.HISTORY_EVENT_LIMIT - 200, "the edge is within a minute of bake: " + edge);
+        assertTrue(
+                edge.historyEvents() > RolloutBudget.HISTORY_EVENT_LIMIT - 200,
+                "the edge is within a minute of bake: " + edge);
         assertTrue(refused.problem().contains("history events"), refused.toString());
         // Four steps that may bake four hours each, judged every minute, fit: a long rollout needs no continuation.
         assertTrue(2 * bake >= 4 * 3_600, "bakeSeconds " + bake);
@@ -109,9 +117,16 @@ class RolloutBudgetTest {
     void theDesignExampleCostsAFewThousandEventsAtWorstAndHasRoomToSpare() {
         Estimate estimate = RolloutBudget.of(validator.validate(designExample()));
 
-        assertEquals(11 + 11 + 16, estimate.ticks(), "a tick a minute up to each maxBakeSeconds (600, 600, 900), and one for clocks");
+        assertEquals(
+                11 + 11 + 16,
+                estimate.ticks(),
+                "a tick a minute up to each maxBakeSeconds (600, 600, 900), and one for clocks");
         assertTrue(estimate.historyEvents() < 5_000, estimate.toString());
-        assertEquals(estimate.historyEvents(), estimate.parts().stream().mapToLong(RolloutBudget.Part::historyEvents).sum());
+        assertEquals(
+                estimate.historyEvents(),
+                estimate.parts().stream()
+                        .mapToLong(RolloutBudget.Part::historyEvents)
+                        .sum());
         assertTrue(estimate.durationSeconds() < RolloutBudget.DURATION_QUOTA_SECONDS);
         assertEquals(List.of(), estimate.overQuota());
     }
@@ -121,15 +136,21 @@ class RolloutBudgetTest {
      * their retries' shortest backoffs, going round while less than the window has passed.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = TaskState.class, names = {"DECIDE", "CHECK_CANARY_HEALTH", "ROLL_BACK", "CHECK_MIGRATION_TASK"})
+    @EnumSource(
+            value = TaskState.class,
+            names = {"DECIDE", "CHECK_CANARY_HEALTH", "ROLL_BACK", "CHECK_MIGRATION_TASK"})
     void theLoopBoundHoldsForEveryMixOfRetries(TaskState task) {
         for (int pacing : new int[] {1, 5, 15, 60, 300}) {
             for (int window : new int[] {1, 30, 120, 900, 3_600}) {
                 long mostPossible = mostEventsAnyRetriesRecord(task, pacing, window);
                 long bound = RolloutBudget.pollingEvents(task, pacing, window);
-                assertTrue(bound >= mostPossible, task + " every " + pacing + " s for " + window + " s: " + bound + " < " + mostPossible);
-                assertTrue(bound <= mostPossible * 1.5 + 200, task + " every " + pacing + " s for " + window + " s: " + bound
-                        + " is far above what can happen, " + mostPossible);
+                assertTrue(
+                        bound >= mostPossible,
+                        task + " every " + pacing + " s for " + window + " s: " + bound + " < " + mostPossible);
+                assertTrue(
+                        bound <= mostPossible * 1.5 + 200,
+                        task + " every " + pacing + " s for " + window + " s: " + bound
+                                + " is far above what can happen, " + mostPossible);
             }
         }
     }
@@ -153,7 +174,10 @@ class RolloutBudgetTest {
     void retriesWaitTheShortestBackoffsFirst() {
         assertEquals(List.of(1L, 2L, 4L, 8L), RolloutBudget.Retrier.LAMBDA.backoffsSeconds());
         assertEquals(0, TaskState.DECIDE.fewestSecondsBeforeRetries(0));
-        assertEquals(1 + 1 + 2 + 2, TaskState.DECIDE.fewestSecondsBeforeRetries(4), "Lambda's and the AWS call's rules interleaved");
+        assertEquals(
+                1 + 1 + 2 + 2,
+                TaskState.DECIDE.fewestSecondsBeforeRetries(4),
+                "Lambda's and the AWS call's rules interleaved");
         assertEquals(15 + 31, TaskState.DECIDE.fewestSecondsBeforeRetries(9));
     }
 
@@ -162,9 +186,13 @@ class RolloutBudgetTest {
         ObjectNode codeDeploy = (ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json"));
         Estimate estimate = RolloutBudget.of(validator.validate(codeDeploy));
 
-        assertTrue(estimate.parts().stream().anyMatch(part -> part.what().startsWith("watching CodeDeploy shift")), estimate.toString());
+        assertTrue(
+                estimate.parts().stream().anyMatch(part -> part.what().startsWith("watching CodeDeploy shift")),
+                estimate.toString());
         long ending = estimate.parts().get(estimate.parts().size() - 1).historyEvents();
-        assertTrue(ending > 2 * RolloutBudget.CODEDEPLOY_SETTLE_SECONDS, "promotion and rollback each polled for up to an hour: " + ending);
+        assertTrue(
+                ending > 2 * RolloutBudget.CODEDEPLOY_SETTLE_SECONDS,
+                "promotion and rollback each polled for up to an hour: " + ending);
     }
 
     @Test
@@ -194,7 +222,9 @@ class RolloutBudgetTest {
 
         assertEquals("$", refused.path());
         assertTrue(refused.problem().startsWith("the state machine's state could reach "), refused.problem());
-        assertTrue(refused.problem().contains("above the 262,144 (256 KiB) Step Functions allows a state"), refused.problem());
+        assertTrue(
+                refused.problem().contains("above the 262,144 (256 KiB) Step Functions allows a state"),
+                refused.problem());
     }
 
     /** The spec with 50 metrics (RATIO and STATISTIC in turn), the SLO, and 100 alarms named with {@code alarmNameLength} characters. */
@@ -202,13 +232,17 @@ class RolloutBudgetTest {
         ObjectNode analysis = (ObjectNode) spec.get("analysis");
         ArrayNode metrics = analysis.putArray("metrics");
         for (int index = 0; index < SpecValidator.MAX_METRICS; index++) {
-            ObjectNode metric = metrics.addObject().put("name", "metric-" + index).put("tolerance", 0.2);
+            ObjectNode metric =
+                    metrics.addObject().put("name", "metric-" + index).put("tolerance", 0.2);
             if (index % 2 == 0) {
                 metric.put("kind", "RATIO");
                 metric.putObject("numerator").put("namespace", "App").put("metric", "Errors" + index);
                 metric.putObject("denominator").put("namespace", "App").put("metric", "Requests");
             } else {
-                metric.put("kind", "STATISTIC").put("namespace", "App").put("metric", "Latency" + index).put("stat", "p99.9");
+                metric.put("kind", "STATISTIC")
+                        .put("namespace", "App")
+                        .put("metric", "Latency" + index)
+                        .put("stat", "p99.9");
             }
         }
         ArrayNode alarms = analysis.putArray("alarms");
@@ -220,8 +254,14 @@ class RolloutBudgetTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"plain ascii reason", "quotes \" and \\ backslashes", "latência p99 ≥ 2×", "emoji 😀 and\ttab",
-            "control \u0001 character"})
+    @ValueSource(
+            strings = {
+                "plain ascii reason",
+                "quotes \" and \\ backslashes",
+                "latência p99 ≥ 2×",
+                "emoji 😀 and\ttab",
+                "control \u0001 character"
+            })
     void boundedTextFitsItsCapAsJsonAndSaysItWasCut(String sample) throws Exception {
         String text = sample.repeat(200);
         for (int cap : new int[] {10, 100, 600, 2_000}) {
@@ -239,9 +279,17 @@ class RolloutBudgetTest {
     @Test
     void overQuotaSaysWhenTheWorstCaseLastsLongerThanAYear() {
         Estimate estimate = RolloutBudget.of(validator.validate(designExample()));
-        Estimate tooLong = new Estimate(estimate.historyEvents(), estimate.ticks(), RolloutBudget.DURATION_QUOTA_SECONDS + 1,
-                estimate.largestStateBytes(), estimate.largestAnswerBytes(), estimate.parts(), estimate.tickPart(),
-                estimate.eventsPerBakeSecond(), estimate.periodSeconds(), estimate.largestStateSummary());
+        Estimate tooLong = new Estimate(
+                estimate.historyEvents(),
+                estimate.ticks(),
+                RolloutBudget.DURATION_QUOTA_SECONDS + 1,
+                estimate.largestStateBytes(),
+                estimate.largestAnswerBytes(),
+                estimate.parts(),
+                estimate.tickPart(),
+                estimate.eventsPerBakeSecond(),
+                estimate.periodSeconds(),
+                estimate.largestStateSummary());
 
         List<Violation> over = tooLong.overQuota();
 
@@ -260,7 +308,8 @@ class RolloutBudgetTest {
 
     @Test
     void noSpecTheHistoryQuotaAllowsCanLastAYear() {
-        // What lasts longest for its events: every step gated (a day for 44 events), the longest bakes the history allows,
+        // What lasts longest for its events: every step gated (a day for 44 events), the longest bakes the history
+        // allows,
         // judged hourly. It still ends within a few months: the history's quota comes long before the year's.
         int bake = longestBakeThatFits(19, 3_600, true);
         ObjectNode spec = gated(steps(19, bake, 3_600), true);

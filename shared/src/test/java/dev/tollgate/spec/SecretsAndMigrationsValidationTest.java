@@ -31,20 +31,29 @@ class SecretsAndMigrationsValidationTest {
                    "taskDefinition": "checkout:42"},
                  "steps": [{"weight": 10, "bakeSeconds": 60}, {"weight": 100}],
                  "analysis": {"alarms": ["checkout-p99"]}}""");
-        spec.putArray("secrets").addObject().put("id", "prod/checkout/db").putArray("requiredKeys")
-                .add("host").add("port").add("username").add("password").add("dbname");
+        spec.putArray("secrets")
+                .addObject()
+                .put("id", "prod/checkout/db")
+                .putArray("requiredKeys")
+                .add("host")
+                .add("port")
+                .add("username")
+                .add("password")
+                .add("dbname");
         return spec;
     }
 
     private Map<String, String> violations(ObjectNode spec) {
         InvalidSpecException invalid = assertThrows(InvalidSpecException.class, () -> validator.validate(spec));
-        return invalid.violations().stream().collect(Collectors.toMap(Violation::path, Violation::problem, (a, b) -> a + " | " + b));
+        return invalid.violations().stream()
+                .collect(Collectors.toMap(Violation::path, Violation::problem, (a, b) -> a + " | " + b));
     }
 
     private DeploymentSpec roundTrip(ObjectNode raw) {
         DeploymentSpec spec = validator.validate(raw);
         ObjectNode normalised = Json.MAPPER.valueToTree(spec);
-        // StepSpec.isPromotion() serialises as "promotion", which the steps' rules do not know (not this test's concern).
+        // StepSpec.isPromotion() serialises as "promotion", which the steps' rules do not know (not this test's
+        // concern).
         normalised.withArray("steps").forEach(step -> ((ObjectNode) step).remove("promotion"));
         assertEquals(spec, validator.validate(normalised), "a normalised spec validates to itself");
         return spec;
@@ -53,10 +62,16 @@ class SecretsAndMigrationsValidationTest {
     @Test
     void acceptsFlywayWithASecretNamedByIdOrArn() {
         ObjectNode raw = base();
-        ((ArrayNode) raw.get("secrets")).addObject().put("id",
-                "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/api-AbCdEf");
-        raw.putObject("migrations").put("mode", "FLYWAY").put("secretId", "prod/checkout/db").put("dryRun", true)
-                .putArray("locations").add("s3:tollgate-artifacts/checkout/v42/sql").add("classpath:db/migration")
+        ((ArrayNode) raw.get("secrets"))
+                .addObject()
+                .put("id", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/api-AbCdEf");
+        raw.putObject("migrations")
+                .put("mode", "FLYWAY")
+                .put("secretId", "prod/checkout/db")
+                .put("dryRun", true)
+                .putArray("locations")
+                .add("s3:tollgate-artifacts/checkout/v42/sql")
+                .add("classpath:db/migration")
                 .add("filesystem:/opt/sql");
 
         DeploymentSpec spec = roundTrip(raw);
@@ -71,7 +86,10 @@ class SecretsAndMigrationsValidationTest {
     @Test
     void acceptsAnEcsTaskWithDefaults() {
         ObjectNode raw = base();
-        ObjectNode task = raw.putObject("migrations").put("mode", "ECS_TASK").put("secretId", "prod/checkout/db").putObject("task");
+        ObjectNode task = raw.putObject("migrations")
+                .put("mode", "ECS_TASK")
+                .put("secretId", "prod/checkout/db")
+                .putObject("task");
         task.put("cluster", "prod").put("taskDefinition", "checkout-migrate:42");
         task.putArray("command").add("./migrate").add("up");
         task.putArray("subnets").add("subnet-0a1b2c3d");
@@ -118,8 +136,13 @@ class SecretsAndMigrationsValidationTest {
     void flywayNeedsAPinnedSecretWithConnectionKeysAndKnownLocations() {
         ObjectNode raw = base();
         ((ObjectNode) raw.get("secrets").get(0)).putArray("requiredKeys").add("password");
-        raw.putObject("migrations").put("mode", "FLYWAY").put("secretId", "prod/checkout/db").put("timeoutSeconds", 5)
-                .putArray("locations").add("http://example.com/sql").add("s3:Bad_Bucket/x");
+        raw.putObject("migrations")
+                .put("mode", "FLYWAY")
+                .put("secretId", "prod/checkout/db")
+                .put("timeoutSeconds", 5)
+                .putArray("locations")
+                .add("http://example.com/sql")
+                .add("s3:Bad_Bucket/x");
 
         Map<String, String> found = violations(raw);
 
@@ -137,7 +160,11 @@ class SecretsAndMigrationsValidationTest {
         assertTrue(missing.get("$.migrations.secretId").contains("is required for FLYWAY"), missing.toString());
         assertTrue(missing.get("$.migrations.locations").contains("is required for FLYWAY"), missing.toString());
 
-        raw.putObject("migrations").put("mode", "FLYWAY").put("secretId", "prod/other/db").putArray("locations").add("classpath:db");
+        raw.putObject("migrations")
+                .put("mode", "FLYWAY")
+                .put("secretId", "prod/other/db")
+                .putArray("locations")
+                .add("classpath:db");
         Map<String, String> unknown = violations(raw);
         assertTrue(unknown.get("$.migrations.secretId").contains("is not one of $.secrets[].id"), unknown.toString());
     }
@@ -145,7 +172,8 @@ class SecretsAndMigrationsValidationTest {
     @Test
     void ecsTaskNeedsClusterTaskDefinitionCommandAndFargateSubnets() {
         ObjectNode raw = base();
-        ObjectNode migrations = raw.putObject("migrations").put("mode", "ECS_TASK").put("dryRun", true);
+        ObjectNode migrations =
+                raw.putObject("migrations").put("mode", "ECS_TASK").put("dryRun", true);
         migrations.putArray("locations").add("classpath:db");
         ObjectNode task = migrations.putObject("task");
         task.put("taskDefinition", "checkout-migrate").put("launchType", "LAMBDA");
@@ -159,14 +187,19 @@ class SecretsAndMigrationsValidationTest {
         assertTrue(found.get("$.migrations.task.launchType").contains("is not known"), found.toString());
         assertTrue(found.get("$.migrations.task.securityGroups[0]").contains("is not valid"), found.toString());
         assertTrue(found.get("$.migrations.task.subnets").contains("is required for FARGATE"), found.toString());
-        assertTrue(found.get("$.migrations.secretId").contains("is required for ECS_TASK with locations"), found.toString());
+        assertTrue(
+                found.get("$.migrations.secretId").contains("is required for ECS_TASK with locations"),
+                found.toString());
         assertTrue(found.get("$.migrations.dryRun").contains("not possible for ECS_TASK"), found.toString());
     }
 
     @Test
     void modesRefuseFieldsThatBelongToAnother() {
         ObjectNode raw = base();
-        ObjectNode migrations = raw.putObject("migrations").put("mode", "NONE").put("secretId", "prod/checkout/db").put("color", "red");
+        ObjectNode migrations = raw.putObject("migrations")
+                .put("mode", "NONE")
+                .put("secretId", "prod/checkout/db")
+                .put("color", "red");
         migrations.putArray("locations").add("classpath:db");
         migrations.putObject("task");
 

@@ -26,16 +26,21 @@ class SmokeTestSpecTest {
     }
 
     private static Map<String, String> violations(String sample, String smokeTest) {
-        InvalidSpecException refused = assertThrows(InvalidSpecException.class,
-                () -> new SpecValidator().validate(request(sample, smokeTest)));
-        return refused.violations().stream().collect(Collectors.toMap(InvalidSpecException.Violation::path,
-                violation -> violation.problem() + " | " + violation.allowed(), (first, second) -> first + " || " + second));
+        InvalidSpecException refused = assertThrows(
+                InvalidSpecException.class, () -> new SpecValidator().validate(request(sample, smokeTest)));
+        return refused.violations().stream()
+                .collect(Collectors.toMap(
+                        InvalidSpecException.Violation::path,
+                        violation -> violation.problem() + " | " + violation.allowed(),
+                        (first, second) -> first + " || " + second));
     }
 
     @Test
     void anEcsAlbProbeGetsItsDefaultsAndNormalisesToItself() {
-        DeploymentSpec spec = new SpecValidator().validate(request("statemachine-ecs-alb.json",
-                "{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": \"" + TEST_LISTENER + "\"}"));
+        DeploymentSpec spec = new SpecValidator()
+                .validate(request(
+                        "statemachine-ecs-alb.json",
+                        "{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": \"" + TEST_LISTENER + "\"}"));
 
         SmokeTestSpec.HttpProbeSpec probe = spec.smokeTest().probe();
         assertEquals(List.of(200), probe.expectedStatuses());
@@ -47,16 +52,20 @@ class SmokeTestSpecTest {
 
     @Test
     void aLambdaFunctionGetsTheDefaultTimeout() {
-        DeploymentSpec spec = new SpecValidator().validate(request("statemachine-lambda-alias.json",
-                "{\"function\": \"arn:aws:lambda:eu-west-1:123456789012:function:checkout-smoke:live\"}"));
+        DeploymentSpec spec = new SpecValidator()
+                .validate(request(
+                        "statemachine-lambda-alias.json",
+                        "{\"function\": \"arn:aws:lambda:eu-west-1:123456789012:function:checkout-smoke:live\"}"));
 
-        assertEquals(SmokeTestSpec.DEFAULT_FUNCTION_TIMEOUT_SECONDS, spec.smokeTest().timeoutSeconds());
+        assertEquals(
+                SmokeTestSpec.DEFAULT_FUNCTION_TIMEOUT_SECONDS, spec.smokeTest().timeoutSeconds());
         assertEquals(spec, new SpecValidator().validate(Json.MAPPER.valueToTree(spec)));
     }
 
     @Test
     void listsEveryProblemWithItsPath() {
-        Map<String, String> found = violations("statemachine-ecs-alb.json",
+        Map<String, String> found = violations(
+                "statemachine-ecs-alb.json",
                 "{\"function\": \"checkout smoke\", \"probe\": {\"path\": \"health\", \"expectedStatuses\": [200, 200, 700], "
                         + "\"attempts\": 9, \"timeoutSeconds\": 0, \"verb\": \"POST\"}, \"timeoutSeconds\": 99}");
 
@@ -69,14 +78,20 @@ class SmokeTestSpecTest {
         assertTrue(found.get("$.smokeTest.probe.timeoutSeconds").contains("1 to 8"), found.toString());
         assertTrue(found.containsKey("$.smokeTest.probe.verb"), found.toString());
         assertTrue(found.get("$.smokeTest.timeoutSeconds").contains("1 to 15"), found.toString());
-        assertTrue(found.get("$.smokeTest.testListenerArn").contains("is required for an ECS_ALB target"), found.toString());
+        assertTrue(
+                found.get("$.smokeTest.testListenerArn").contains("is required for an ECS_ALB target"),
+                found.toString());
     }
 
     @Test
     void refusesNeitherFormAndTheProductionListenerAsTheTestListener() {
-        String production = Json.tree(SampleEvents.read("statemachine-ecs-alb.json")).path("target").path("listenerArn").asText();
+        String production = Json.tree(SampleEvents.read("statemachine-ecs-alb.json"))
+                .path("target")
+                .path("listenerArn")
+                .asText();
 
-        Map<String, String> found = violations("statemachine-ecs-alb.json", "{\"testListenerArn\": \"" + production + "\"}");
+        Map<String, String> found =
+                violations("statemachine-ecs-alb.json", "{\"testListenerArn\": \"" + production + "\"}");
 
         assertTrue(found.get("$.smokeTest").contains("names neither function nor probe"), found.toString());
         assertTrue(found.get("$.smokeTest.testListenerArn").contains("is the production listener"), found.toString());
@@ -84,8 +99,10 @@ class SmokeTestSpecTest {
 
     @Test
     void aLambdaTargetHasNoTestListener() {
-        Map<String, String> found = violations("statemachine-lambda-alias.json",
-                "{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": \"" + TEST_LISTENER + "\", \"timeoutSeconds\": 5}");
+        Map<String, String> found = violations(
+                "statemachine-lambda-alias.json",
+                "{\"probe\": {\"path\": \"/health\"}, \"testListenerArn\": \"" + TEST_LISTENER
+                        + "\", \"timeoutSeconds\": 5}");
 
         assertTrue(found.get("$.smokeTest.testListenerArn").contains("qualified ARN"), found.toString());
         assertTrue(found.get("$.smokeTest.timeoutSeconds").contains("applies to a function only"), found.toString());

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class SpecDocumentationTest {
 
-    private static final Set<String> JSON_MARKERS = Set.of("valid", "valid fragment", "refused", "normalised", "release");
+    private static final Set<String> JSON_MARKERS =
+            Set.of("valid", "valid fragment", "refused", "normalised", "release");
 
     @Test
     void everyJsonBlockIsMarkedAndEveryMarkedBlockIsWhatTheValidatorDoes() {
@@ -55,14 +56,21 @@ class SpecDocumentationTest {
                     case "normalised" -> {
                         DeploymentSpec normalised = validator.validate(previousValid);
                         JsonNode shown = Json.tree(block.text());
-                        assertEquals(Json.tree(Json.write(normalised)), shown, where + ": the normalised form of the example before it");
-                        assertEquals(normalised, validator.validate(shown), where + ": a normalised spec validates to itself");
+                        assertEquals(
+                                Json.tree(Json.write(normalised)),
+                                shown,
+                                where + ": the normalised form of the example before it");
+                        assertEquals(
+                                normalised,
+                                validator.validate(shown),
+                                where + ": a normalised spec validates to itself");
                     }
                     case "refused" -> refused = block;
                     case "release" -> new ReleaseValidator().validate(Json.tree(block.text()));
                     case "refusal message" -> {
                         String documented = block.text().strip().replace(";\n", "; ");
-                        String message = SpecFixtures.refusal(Json.tree(refused.text())).getMessage();
+                        String message =
+                                SpecFixtures.refusal(Json.tree(refused.text())).getMessage();
                         assertEquals(documented, message, where);
                         refused = null;
                     }
@@ -75,7 +83,8 @@ class SpecDocumentationTest {
             }
         }
         if (refused != null) {
-            problems.add("docs/spec.md line " + refused.line() + ": a refused example needs its refusal message after it");
+            problems.add(
+                    "docs/spec.md line " + refused.line() + ": a refused example needs its refusal message after it");
         }
         assertEquals(List.of(), problems, String.join("\n", problems));
         assertFalse(complete == null, "docs/spec.md shows no valid example");

@@ -55,7 +55,9 @@ class SpecFieldTablesTest {
     private static final Pattern RANGE = Pattern.compile("(-?\\d+(?:\\.\\d+)?) to (-?\\d+(?:\\.\\d+)?)");
     private static final Pattern INTERVAL = Pattern.compile("[(\\[](-?\\d+(?:\\.\\d+)?), (-?\\d+(?:\\.\\d+)?)[)\\]]");
     /** A default written as a JSON value: a number, true, false, [], {} or an enum value (`PAUSE`). */
-    private static final Pattern LITERAL = Pattern.compile("`(-?\\d+(?:\\.\\d+)?|true|false|\\[]|\\{}|[A-Z][A-Z0-9_]*)`");
+    private static final Pattern LITERAL =
+            Pattern.compile("`(-?\\d+(?:\\.\\d+)?|true|false|\\[]|\\{}|[A-Z][A-Z0-9_]*)`");
+
     private static final Pattern ENUM_VALUE = Pattern.compile("`([A-Z][A-Z0-9_]+)`");
     private static final List<String> TYPES = List.of("whole number", "number", "string", "boolean", "object", "array");
 
@@ -75,8 +77,7 @@ class SpecFieldTablesTest {
     }
 
     /** What the validator answered to a value of the wrong type: the field's type and what it allows. */
-    private record Reading(String type, String allowed) {
-    }
+    private record Reading(String type, String allowed) {}
 
     private static String where(Table table) {
         return "docs/spec.md line " + table.line() + ", table " + table.title();
@@ -93,7 +94,12 @@ class SpecFieldTablesTest {
             List<Instance> instances = instances(table);
             for (Row row : table.rows()) {
                 for (String field : row.names()) {
-                    check.check(table, row, field, instances, problem -> problems.add(where(table, row, field) + ": " + problem));
+                    check.check(
+                            table,
+                            row,
+                            field,
+                            instances,
+                            problem -> problems.add(where(table, row, field) + ": " + problem));
                 }
             }
         }
@@ -118,11 +124,12 @@ class SpecFieldTablesTest {
                 accepted.addAll(acceptedFields(instance));
             }
             Set<String> documented = new LinkedHashSet<>();
-            table.rows().forEach(row -> row.names().forEach(name -> {
-                if (!documented.add(name)) {
-                    problems.add(where(table) + ": field '" + name + "' has two rows");
-                }
-            }));
+            table.rows()
+                    .forEach(row -> row.names().forEach(name -> {
+                        if (!documented.add(name)) {
+                            problems.add(where(table) + ": field '" + name + "' has two rows");
+                        }
+                    }));
             if (documented.isEmpty()) {
                 problems.add(where(table) + ": no field names (write each in backticks in the Field column)");
             }
@@ -153,7 +160,8 @@ class SpecFieldTablesTest {
                         + " add one (a <!-- spec: valid fragment --> is enough)");
             }
             for (Row row : table.rows()) {
-                String nested = row.type().equals("object") ? "" : row.type().startsWith("array of objects") ? "[]" : null;
+                String nested =
+                        row.type().equals("object") ? "" : row.type().startsWith("array of objects") ? "[]" : null;
                 for (String field : row.names()) {
                     for (String path : table.paths()) {
                         String place = path + "." + field + nested;
@@ -171,7 +179,9 @@ class SpecFieldTablesTest {
     @Test
     void everyTypeIsTheOneTheValidatorReads() {
         assertNoProblems(eachField((table, row, field, instances, problem) -> {
-            String documented = TYPES.stream().filter(type -> row.type().toLowerCase(Locale.ROOT).startsWith(type)).findFirst()
+            String documented = TYPES.stream()
+                    .filter(type -> row.type().toLowerCase(Locale.ROOT).startsWith(type))
+                    .findFirst()
                     .orElse(null);
             Optional<Reading> reading = reading(field, instances);
             if (documented == null) {
@@ -179,7 +189,8 @@ class SpecFieldTablesTest {
             } else if (reading.isEmpty()) {
                 problem.accept("no valid example has a place where the validator reads it with its type; add one");
             } else if (!reading.get().type().equals(documented)) {
-                problem.accept("Type says " + documented + ", the validator reads a " + reading.get().type());
+                problem.accept("Type says " + documented + ", the validator reads a "
+                        + reading.get().type());
             }
         }));
     }
@@ -188,14 +199,20 @@ class SpecFieldTablesTest {
     void requiredSaysWhetherTheValidatorRequiresTheField() {
         assertNoProblems(eachField((table, row, field, instances, problem) -> {
             String required = row.required().toLowerCase(Locale.ROOT);
-            List<Instance> stating = instances.stream().filter(instance -> instance.object().has(field)).toList();
-            long requiring = stating.stream().filter(instance -> requiredAt(instance, field)).count();
+            List<Instance> stating = instances.stream()
+                    .filter(instance -> instance.object().has(field))
+                    .toList();
+            long requiring = stating.stream()
+                    .filter(instance -> requiredAt(instance, field))
+                    .count();
             if (required.equals("yes") && (stating.size() != instances.size() || requiring != instances.size())) {
-                problem.accept("Required says yes, but the validator does not require it in " + (instances.size() - requiring)
-                        + " of the " + instances.size() + " examples that reach it; say when it is ('yes, for ...')");
+                problem.accept("Required says yes, but the validator does not require it in "
+                        + (instances.size() - requiring) + " of the " + instances.size()
+                        + " examples that reach it; say when it is ('yes, for ...')");
             } else if (required.startsWith("yes") && requiring == 0) {
-                problem.accept("Required says '" + row.required() + "', but removing it is refused in no example: add an"
-                        + " example where it is required, or say no");
+                problem.accept(
+                        "Required says '" + row.required() + "', but removing it is refused in no example: add an"
+                                + " example where it is required, or say no");
             } else if (required.startsWith("no") && requiring > 0) {
                 problem.accept("Required says '" + row.required() + "', but the validator requires it");
             }
@@ -226,7 +243,8 @@ class SpecFieldTablesTest {
                 JsonNode actual = filled.get();
                 boolean absent = actual.isMissingNode() || actual.isNull();
                 if (none && !absent) {
-                    problem.accept("Default says none, but normalisation fills in " + actual + " at " + instance.at(field));
+                    problem.accept(
+                            "Default says none, but normalisation fills in " + actual + " at " + instance.at(field));
                 } else if (value && (absent || !sameValue(expected, actual))) {
                     problem.accept("Default says " + row.defaultValue() + ", but normalisation fills in "
                             + (absent ? "nothing" : actual.toString()) + " at " + instance.at(field));
@@ -245,7 +263,9 @@ class SpecFieldTablesTest {
             for (String allowed : allowedTexts) {
                 for (String bound : bounds(allowed)) {
                     // A lower bound of 0 may go without saying ("at most 20", "greater than 0").
-                    boolean said = Pattern.compile("(?<![\\d.])" + Pattern.quote(bound) + "(?!\\d)").matcher(documented).find();
+                    boolean said = Pattern.compile("(?<![\\d.])" + Pattern.quote(bound) + "(?!\\d)")
+                            .matcher(documented)
+                            .find();
                     if (!bound.equals("0") && !said) {
                         problem.accept("the validator allows '" + allowed + "', but Allowed does not say " + bound);
                     }
@@ -292,8 +312,10 @@ class SpecFieldTablesTest {
                 for (String place : places) {
                     Instance instance = new Instance(example, place);
                     JsonNode object = instance.object();
-                    boolean matches = object.isObject() && table.filters().entrySet().stream()
-                            .allMatch(filter -> filter.getValue().equals(object.path(filter.getKey()).asText()));
+                    boolean matches = object.isObject()
+                            && table.filters().entrySet().stream()
+                                    .allMatch(filter -> filter.getValue()
+                                            .equals(object.path(filter.getKey()).asText()));
                     if (matches) {
                         instances.add(instance);
                     }
@@ -306,11 +328,13 @@ class SpecFieldTablesTest {
     /** The fields the validator knows at the instance's place, as its refusal of an unknown one lists them. */
     private static Set<String> acceptedFields(Instance instance) {
         ObjectNode probe = changed(instance, NOT_A_FIELD, (object, field) -> object.put(field, 1));
-        Violation refusal = violationAt(probe, instance.at(NOT_A_FIELD)).orElseThrow(() -> new AssertionError(
-                "the validator accepts an unknown field at " + instance.path() + ": " + Json.write(probe)));
+        Violation refusal = violationAt(probe, instance.at(NOT_A_FIELD))
+                .orElseThrow(() -> new AssertionError(
+                        "the validator accepts an unknown field at " + instance.path() + ": " + Json.write(probe)));
         Matcher known = ONE_OF.matcher(refusal.allowed());
         if (!known.find()) {
-            throw new AssertionError("the refusal of an unknown field at " + instance.path() + " names no fields: " + refusal);
+            throw new AssertionError(
+                    "the refusal of an unknown field at " + instance.path() + " names no fields: " + refusal);
         }
         return new TreeSet<>(List.of(known.group(1).split(", ")));
     }
@@ -336,7 +360,8 @@ class SpecFieldTablesTest {
         } else if (problem.startsWith("must be a whole number")
                 || problem.endsWith("is out of range") && allowed.startsWith("a whole number")) {
             type = "whole number";
-        } else if (problem.startsWith("must be a number") || problem.endsWith("is out of range") && allowed.startsWith("a number")) {
+        } else if (problem.startsWith("must be a number")
+                || problem.endsWith("is out of range") && allowed.startsWith("a number")) {
             type = "number";
         } else if (problem.startsWith("must be true or false")) {
             type = "boolean";
@@ -368,18 +393,25 @@ class SpecFieldTablesTest {
 
     private static boolean requiredAt(Instance instance, String field) {
         ObjectNode probe = changed(instance, field, ObjectNode::remove);
-        return violationAt(probe, instance.at(field)).filter(violation -> violation.problem().startsWith("is required")).isPresent();
+        return violationAt(probe, instance.at(field))
+                .filter(violation -> violation.problem().startsWith("is required"))
+                .isPresent();
     }
 
     /** False when the normalised spec leaves the field out where an example states it: its value went elsewhere. */
     private static boolean carried(List<Instance> instances, String field) {
-        return instances.stream().filter(instance -> instance.object().hasNonNull(field))
-                .allMatch(instance -> !normalised(instance.example()).orElseThrow().at(pointer(instance.at(field))).isMissingNode());
+        return instances.stream()
+                .filter(instance -> instance.object().hasNonNull(field))
+                .allMatch(instance -> !normalised(instance.example())
+                        .orElseThrow()
+                        .at(pointer(instance.at(field)))
+                        .isMissingNode());
     }
 
     /** What normalisation fills in for the field when the example leaves it out; empty when the example is then invalid. */
     private static Optional<JsonNode> filledIn(Instance instance, String field) {
-        return normalised(changed(instance, field, ObjectNode::remove)).map(spec -> spec.at(pointer(instance.at(field))));
+        return normalised(changed(instance, field, ObjectNode::remove))
+                .map(spec -> spec.at(pointer(instance.at(field))));
     }
 
     private static Optional<JsonNode> normalised(JsonNode spec) {
@@ -395,7 +427,9 @@ class SpecFieldTablesTest {
             new SpecValidator().validate(spec);
             return Optional.empty();
         } catch (InvalidSpecException refused) {
-            return refused.violations().stream().filter(violation -> violation.path().equals(path)).findFirst();
+            return refused.violations().stream()
+                    .filter(violation -> violation.path().equals(path))
+                    .findFirst();
         }
     }
 

@@ -25,8 +25,7 @@ final class SpecFixtures {
 
     private static final Pattern PATH_TOKEN = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\[(\\d+)]");
 
-    private SpecFixtures() {
-    }
+    private SpecFixtures() {}
 
     /** DESIGN §3's example, adapted to this build: no secrets, migrations NONE, dimensions for both sides. */
     static ObjectNode designExample() {

@@ -30,12 +30,10 @@ final class SpecPage {
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
 
     /** A fenced block: its language, its marker (null when unmarked), its text and the line it starts on. */
-    record Block(String language, String marker, String text, int line) {
-    }
+    record Block(String language, String marker, String text, int line) {}
 
     /** One row of a field table; a row may name several fields that share everything else. */
-    record Row(List<String> names, String type, String required, String defaultValue, String allowed, int line) {
-    }
+    record Row(List<String> names, String type, String required, String defaultValue, String allowed, int line) {}
 
     /**
      * A field table: the places it describes ({@code $}, {@code $.steps[]}: every element), the values
@@ -45,7 +43,8 @@ final class SpecPage {
 
         String title() {
             StringBuilder title = new StringBuilder(String.join(" and ", paths));
-            filters.forEach((field, value) -> title.append(" where ").append(field).append(" is ").append(value));
+            filters.forEach((field, value) ->
+                    title.append(" where ").append(field).append(" is ").append(value));
             return title.toString();
         }
     }
@@ -80,7 +79,8 @@ final class SpecPage {
 
     static SpecPage read() {
         if (!Files.exists(PAGE)) {
-            throw new IllegalStateException("docs/spec.md not found from " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "docs/spec.md not found from " + Path.of("").toAbsolutePath());
         }
         try {
             return new SpecPage(Files.readAllLines(PAGE));
@@ -138,15 +138,16 @@ final class SpecPage {
             index++;
         }
         if (index >= lines.size() || !lines.get(index).strip().equals(TABLE_HEADER)) {
-            throw new IllegalStateException(PAGE + " line " + (index + 1) + ": the table under '" + where + "' must start with "
-                    + TABLE_HEADER);
+            throw new IllegalStateException(PAGE + " line " + (index + 1) + ": the table under '" + where
+                    + "' must start with " + TABLE_HEADER);
         }
         index += 2; // the header and its separator
         List<Row> rows = new ArrayList<>();
         for (; index < lines.size() && lines.get(index).startsWith("|"); index++) {
             String[] cells = lines.get(index).strip().split("\\|", -1);
             if (cells.length != 7) {
-                throw new IllegalStateException(PAGE + " line " + (index + 1) + ": a row has five cells, found " + (cells.length - 2));
+                throw new IllegalStateException(
+                        PAGE + " line " + (index + 1) + ": a row has five cells, found " + (cells.length - 2));
             }
             List<String> names = new ArrayList<>();
             Matcher name = BACKTICKED.matcher(cells[1]);

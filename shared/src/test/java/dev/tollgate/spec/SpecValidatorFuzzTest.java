@@ -28,13 +28,48 @@ class SpecValidatorFuzzTest {
     private static final int CASES = 4_000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String[] WORDS = {
-        "", " ", "ECS_ALB", "LAMBDA_ALIAS", "RATIO", "STATISTIC", "NONE", "FLYWAY", "PAUSE", "ROLLBACK", "p99", "p99.9",
-        "Average", "Sum", "100", "5", "-1", "0.5", "true", "null", "checkout", "v42", ":App", "AWS/ApplicationELB",
+        "",
+        " ",
+        "ECS_ALB",
+        "LAMBDA_ALIAS",
+        "RATIO",
+        "STATISTIC",
+        "NONE",
+        "FLYWAY",
+        "PAUSE",
+        "ROLLBACK",
+        "p99",
+        "p99.9",
+        "Average",
+        "Sum",
+        "100",
+        "5",
+        "-1",
+        "0.5",
+        "true",
+        "null",
+        "checkout",
+        "v42",
+        ":App",
+        "AWS/ApplicationELB",
         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2",
         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2/1",
         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/checkout-blue/6d0ecf831eec9f09",
-        "weight", "bakeSeconds", "canaryDimensions", "Version", "$.steps[0]", "a.b", "a[0]", "it's", "line\nbreak",
-        "tab\there", "\u0000", "\u00e9t\u00e9", "\ud83d\ude80", "\ud83d", "x".repeat(300)
+        "weight",
+        "bakeSeconds",
+        "canaryDimensions",
+        "Version",
+        "$.steps[0]",
+        "a.b",
+        "a[0]",
+        "it's",
+        "line\nbreak",
+        "tab\there",
+        "\u0000",
+        "\u00e9t\u00e9",
+        "\ud83d\ude80",
+        "\ud83d",
+        "x".repeat(300)
     };
 
     private final SpecValidator validator = new SpecValidator();
@@ -42,7 +77,9 @@ class SpecValidatorFuzzTest {
     @Test
     void neverThrowsAnythingButInvalidSpecException() {
         Random random = new Random(SEED);
-        List<ObjectNode> seeds = List.of(SpecFixtures.designExample(), SpecFixtures.minimal(),
+        List<ObjectNode> seeds = List.of(
+                SpecFixtures.designExample(),
+                SpecFixtures.minimal(),
                 SpecFixtures.remove(SpecFixtures.designExample(), "$.analysis.slo"));
         List<String> failures = new ArrayList<>();
         int accepted = 0;
@@ -72,8 +109,10 @@ class SpecValidatorFuzzTest {
     }
 
     private static void assertNoFailures(List<String> failures) {
-        assertTrue(failures.isEmpty(), () -> failures.size() + " cases broke the promise; the first:\n"
-                + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
+        assertTrue(
+                failures.isEmpty(),
+                () -> failures.size() + " cases broke the promise; the first:\n"
+                        + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
     }
 
     /** Validates; true when accepted. Records a failure for any exception but a well-formed refusal. */
@@ -85,7 +124,8 @@ class SpecValidatorFuzzTest {
             malformed(refusal, label, request).ifPresent(failures::add);
             return false;
         } catch (RuntimeException unexpected) {
-            StackTraceElement where = unexpected.getStackTrace().length > 0 ? unexpected.getStackTrace()[0] : null;
+            StackTraceElement where =
+                    unexpected.getStackTrace().length > 0 ? unexpected.getStackTrace()[0] : null;
             failures.add(label + ": " + unexpected + " at " + where + " for " + request);
             return false;
         }
@@ -106,7 +146,9 @@ class SpecValidatorFuzzTest {
         List<Violation> violations = refusal.violations();
         if (violations.isEmpty()) {
             return java.util.Optional.of(label + ": a refusal without violations for " + request);
-        } else if (violations.stream().anyMatch(violation -> !violation.path().startsWith("$") || violation.problem().isBlank())) {
+        } else if (violations.stream()
+                .anyMatch(violation ->
+                        !violation.path().startsWith("$") || violation.problem().isBlank())) {
             return java.util.Optional.of(label + ": a violation without path or problem in " + violations);
         } else if (violations.size() != violations.stream().distinct().count()) {
             return java.util.Optional.of(label + ": a violation reported twice in " + violations);
@@ -203,8 +245,11 @@ class SpecValidatorFuzzTest {
             case 3 -> NODES.numberNode(random.nextLong());
             case 4 -> NODES.numberNode(new BigInteger(80, random).add(BigInteger.valueOf(Long.MAX_VALUE)));
             case 5 -> NODES.numberNode(random.nextDouble() * 200 - 50);
-            case 6 -> NODES.numberNode(random.nextInt(3) == 0 ? Double.NaN : random.nextBoolean()
-                    ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+            case 6 ->
+                NODES.numberNode(
+                        random.nextInt(3) == 0
+                                ? Double.NaN
+                                : random.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
             case 7 -> NODES.numberNode(new BigDecimal(random.nextInt(1000)).movePointLeft(random.nextInt(4)));
             case 8 -> NODES.numberNode(random.nextBoolean() ? 1e300 : -1e-300);
             case 9 -> NODES.numberNode(100.0);
@@ -227,7 +272,9 @@ class SpecValidatorFuzzTest {
         }
         ObjectNode object = NODES.objectNode();
         for (int count = random.nextInt(4); count > 0; count--) {
-            object.set(random.nextBoolean() ? WORDS[random.nextInt(WORDS.length)] : randomText(random), junk(random, depth - 1));
+            object.set(
+                    random.nextBoolean() ? WORDS[random.nextInt(WORDS.length)] : randomText(random),
+                    junk(random, depth - 1));
         }
         return object;
     }
@@ -238,7 +285,9 @@ class SpecValidatorFuzzTest {
             return NODES.textNode(value.asText());
         }
         if (value.isTextual()) {
-            return random.nextBoolean() ? NODES.arrayNode().add(value) : NODES.objectNode().set(value.asText(), value);
+            return random.nextBoolean()
+                    ? NODES.arrayNode().add(value)
+                    : NODES.objectNode().set(value.asText(), value);
         }
         if (value.isObject()) {
             ArrayNode values = NODES.arrayNode();
@@ -255,7 +304,9 @@ class SpecValidatorFuzzTest {
     private static JsonNode nudged(JsonNode value, Random random) {
         if (value.isIntegralNumber()) {
             // 28 as 28.0 is the same whole number written differently, and must read the same.
-            return random.nextInt(3) == 0 ? NODES.numberNode(value.asDouble()) : NODES.numberNode(value.asLong() + random.nextInt(3) - 1);
+            return random.nextInt(3) == 0
+                    ? NODES.numberNode(value.asDouble())
+                    : NODES.numberNode(value.asLong() + random.nextInt(3) - 1);
         }
         if (value.isNumber()) {
             return NODES.numberNode(value.asDouble() * (random.nextBoolean() ? 10 : 0.1));

@@ -40,26 +40,53 @@ class SpecValidatorNormalisationTest {
         assertEquals("prod", target.cluster());
         assertEquals("checkout-blue", target.blueService());
         assertEquals("checkout-green", target.greenService());
-        assertTrue(target.listenerRuleArn().endsWith(":listener-rule/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"));
+        assertTrue(target.listenerRuleArn()
+                .endsWith(":listener-rule/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"));
         assertEquals("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:42", target.taskDefinition());
         assertEquals(600, target.healthTimeoutSeconds());
-        assertEquals(List.of(
-                new StepSpec(5, 300, 600, 500, false),
-                new StepSpec(25, 300, 600, 200, false),
-                new StepSpec(50, 600, 900, 200, true),
-                new StepSpec(100, 0, 0, 0, false)), spec.steps());
+        assertEquals(
+                List.of(
+                        new StepSpec(5, 300, 600, 500, false),
+                        new StepSpec(25, 300, 600, 200, false),
+                        new StepSpec(50, 600, 900, 200, true),
+                        new StepSpec(100, 0, 0, 0, false)),
+                spec.steps());
         AnalysisSpec analysis = spec.analysis();
         assertEquals(60, analysis.periodSeconds());
         assertEquals(new SloSpec(0.999, 28, 14.4, "error-rate"), analysis.slo());
         assertEquals(List.of("checkout-canary-anomaly", "checkout-p99-slo"), analysis.alarms());
         assertEquals(0.01, analysis.falsePositiveRate());
         assertEquals(InconclusivePolicy.PAUSE, analysis.onInconclusive());
-        assertEquals(new MetricSpec("error-rate", MetricKind.RATIO, new MetricRef("App", "5xx"), new MetricRef("App", "Requests"),
-                null, null, null, Map.of("Version", "v42"), Map.of("Version", "v41"), Direction.INCREASE_IS_BAD, 0.10, true),
+        assertEquals(
+                new MetricSpec(
+                        "error-rate",
+                        MetricKind.RATIO,
+                        new MetricRef("App", "5xx"),
+                        new MetricRef("App", "Requests"),
+                        null,
+                        null,
+                        null,
+                        Map.of("Version", "v42"),
+                        Map.of("Version", "v41"),
+                        Direction.INCREASE_IS_BAD,
+                        0.10,
+                        true),
                 analysis.metrics().get(0));
-        assertEquals(new MetricSpec("p99-latency", MetricKind.STATISTIC, null, null, "App", "Latency", "p99",
-                Map.of("Service", "checkout", "Version", "v42"), Map.of("Service", "checkout", "Version", "v41"),
-                Direction.INCREASE_IS_BAD, 0.20, false), analysis.metrics().get(1));
+        assertEquals(
+                new MetricSpec(
+                        "p99-latency",
+                        MetricKind.STATISTIC,
+                        null,
+                        null,
+                        "App",
+                        "Latency",
+                        "p99",
+                        Map.of("Service", "checkout", "Version", "v42"),
+                        Map.of("Service", "checkout", "Version", "v41"),
+                        Direction.INCREASE_IS_BAD,
+                        0.20,
+                        false),
+                analysis.metrics().get(1));
         assertFalse(spec.override());
     }
 
@@ -71,7 +98,10 @@ class SpecValidatorNormalisationTest {
         assertNull(((EcsAlbTarget) spec.target()).listenerRuleArn());
         assertEquals(List.of(), spec.secrets());
         assertEquals(MigrationSpec.NONE, spec.migrations());
-        assertEquals(new StepSpec(10, 300, 600, 100, false), spec.step(0), "maxBakeSeconds 2 × bakeSeconds, minRequests 100");
+        assertEquals(
+                new StepSpec(10, 300, 600, 100, false),
+                spec.step(0),
+                "maxBakeSeconds 2 × bakeSeconds, minRequests 100");
         assertEquals(new StepSpec(100, 0, 0, 0, false), spec.step(1));
         AnalysisSpec analysis = spec.analysis();
         assertEquals(60, analysis.periodSeconds());
@@ -95,7 +125,8 @@ class SpecValidatorNormalisationTest {
 
     @Test
     void metricDimensionsReplaceTheAnalysisDimensionsRatherThanMerge() {
-        MetricSpec errorRate = validator.validate(designExample()).analysis().metrics().get(0);
+        MetricSpec errorRate =
+                validator.validate(designExample()).analysis().metrics().get(0);
 
         assertEquals(Map.of("Version", "v42"), errorRate.canaryDimensions());
         assertEquals(Map.of("Version", "v41"), errorRate.baselineDimensions());
@@ -131,13 +162,18 @@ class SpecValidatorNormalisationTest {
     void acceptsWholeNumbersWrittenWithADecimalPoint() {
         ObjectNode request = set(set(minimal(), "$.steps[0].weight", "10.0"), "$.steps[0].bakeSeconds", "3e2");
 
-        assertEquals(new StepSpec(10, 300, 600, 100, false), validator.validate(request).step(0));
+        assertEquals(
+                new StepSpec(10, 300, 600, 100, false),
+                validator.validate(request).step(0));
     }
 
     @Test
     void acceptsAClusterArnAndATaskDefinitionArn() {
         ObjectNode request = set(minimal(), "$.target.cluster", "\"arn:aws:ecs:eu-west-1:123456789012:cluster/prod\"");
-        set(request, "$.target.taskDefinition", "\"arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/checkout:7\"");
+        set(
+                request,
+                "$.target.taskDefinition",
+                "\"arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/checkout:7\"");
 
         EcsAlbTarget target = (EcsAlbTarget) validator.validate(request).target();
 
@@ -154,22 +190,39 @@ class SpecValidatorNormalisationTest {
     }
 
     @ParameterizedTest(name = "stat {0}")
-    @ValueSource(strings = {"p99", "p99.9", "p99.99", "p50", "p5", "p100", "Average", "Minimum", "Maximum", "Sum", "SampleCount"})
+    @ValueSource(
+            strings = {
+                "p99",
+                "p99.9",
+                "p99.99",
+                "p50",
+                "p5",
+                "p100",
+                "Average",
+                "Minimum",
+                "Maximum",
+                "Sum",
+                "SampleCount"
+            })
     void acceptsCloudWatchStatistics(String stat) {
         ObjectNode request = set(designExample(), "$.analysis.metrics[1].stat", '"' + stat + '"');
 
-        assertEquals(stat, validator.validate(request).analysis().metrics().get(1).stat());
+        assertEquals(
+                stat, validator.validate(request).analysis().metrics().get(1).stat());
     }
 
     @Test
     void acceptsAlarmNamesBeyondAscii() {
         ObjectNode request = set(designExample(), "$.analysis.alarms[0]", "\"checkout-lat\u00eancia p99\"");
 
-        assertEquals("checkout-lat\u00eancia p99", validator.validate(request).analysis().alarms().get(0));
+        assertEquals(
+                "checkout-lat\u00eancia p99",
+                validator.validate(request).analysis().alarms().get(0));
     }
 
     static Stream<ObjectNode> validRequests() {
-        return Stream.of(designExample(), minimal(), remove(remove(designExample(), "$.analysis.metrics"), "$.analysis.slo"));
+        return Stream.of(
+                designExample(), minimal(), remove(remove(designExample(), "$.analysis.metrics"), "$.analysis.slo"));
     }
 
     @ParameterizedTest

@@ -49,11 +49,14 @@ class TargetValidationTest {
              "taskDefinition": "checkout:42"}""";
 
     private List<Violation> violations(ObjectNode spec) {
-        return assertThrows(InvalidSpecException.class, () -> validator.validate(spec)).violations();
+        return assertThrows(InvalidSpecException.class, () -> validator.validate(spec))
+                .violations();
     }
 
     private static Violation at(List<Violation> violations, String path) {
-        return violations.stream().filter(violation -> violation.path().equals(path)).findFirst()
+        return violations.stream()
+                .filter(violation -> violation.path().equals(path))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no violation at " + path + " in " + violations));
     }
 
@@ -66,7 +69,10 @@ class TargetValidationTest {
         assertEquals("live", target.alias());
         assertNull(target.version(), "Tollgate publishes $LATEST");
         assertEquals(SpecValidator.DEFAULT_HEALTH_TIMEOUT_SECONDS, target.healthTimeoutSeconds());
-        assertEquals(target, validator.validate(spec(Json.write(target))).target(), "a normalised target validates to itself");
+        assertEquals(
+                target,
+                validator.validate(spec(Json.write(target))).target(),
+                "a normalised target validates to itself");
     }
 
     @Test
@@ -90,7 +96,9 @@ class TargetValidationTest {
                 {"type": "LAMBDA_ALIAS", "functionName": "arn:aws:lambda:eu-west-1:123456789012:function:checkout-api",
                  "alias": "live", "version": "42", "codeSha256": "MatcuXQXdFe3uJDVykkKdDRWvqKoChFPahHwxYGyXmo="}"""));
 
-        assertEquals(List.of("$.target.codeSha256"), found.stream().map(Violation::path).toList());
+        assertEquals(
+                List.of("$.target.codeSha256"),
+                found.stream().map(Violation::path).toList());
     }
 
     @Test
@@ -101,7 +109,10 @@ class TargetValidationTest {
         assertEquals("Lambda", target.computePlatform());
         assertEquals("42", target.lambda().version());
         assertEquals(120, spec.step(0).maxBakeSeconds(), "CodeDeploy's window cannot be stretched");
-        assertEquals(target, validator.validate(spec(Json.write(target))).target(), "a normalised target validates to itself");
+        assertEquals(
+                target,
+                validator.validate(spec(Json.write(target))).target(),
+                "a normalised target validates to itself");
     }
 
     @Test
@@ -114,10 +125,13 @@ class TargetValidationTest {
         spec.set("steps", Json.tree("""
                 [{"weight": 30, "bakeSeconds": 180}, {"weight": 60, "bakeSeconds": 180}, {"weight": 90, "bakeSeconds": 180},
                  {"weight": 100}]"""));
-        ((ObjectNode) spec.get("analysis")).set("canaryDimensions", Json.tree("{\"TaskDefinition\": \"{canaryVersion}\"}"));
-        ((ObjectNode) spec.get("analysis")).set("baselineDimensions", Json.tree("{\"TaskDefinition\": \"checkout:41\"}"));
+        ((ObjectNode) spec.get("analysis"))
+                .set("canaryDimensions", Json.tree("{\"TaskDefinition\": \"{canaryVersion}\"}"));
+        ((ObjectNode) spec.get("analysis"))
+                .set("baselineDimensions", Json.tree("{\"TaskDefinition\": \"checkout:41\"}"));
 
-        CodeDeployTarget target = assertInstanceOf(CodeDeployTarget.class, validator.validate(spec).target());
+        CodeDeployTarget target = assertInstanceOf(
+                CodeDeployTarget.class, validator.validate(spec).target());
 
         assertEquals("ECS", target.computePlatform());
         assertEquals("checkout-smoke-test", target.hooks().get("BeforeAllowTraffic"));
@@ -135,7 +149,9 @@ class TargetValidationTest {
         assertTrue(at(found, "$.steps[0].bakeSeconds").allowed().contains("multiple of 60"), found.toString());
         assertTrue(at(found, "$.steps[0].approval").allowed().contains("only on the last step before 100 %"));
         assertTrue(at(found, "$.steps[1].weight").problem().contains("is not 2 x 5 %"));
-        assertTrue(at(found, "$.steps[1].maxBakeSeconds").allowed().contains("CodeDeploy moves on when its interval ends"));
+        assertTrue(at(found, "$.steps[1].maxBakeSeconds")
+                .allowed()
+                .contains("CodeDeploy moves on when its interval ends"));
         assertTrue(at(found, "$.steps[1].bakeSeconds").problem().contains("differs from the first step's 90"));
         assertTrue(at(found, "$.steps[2].weight").allowed().contains("a canary schedule"));
         assertTrue(at(found, "$.steps[3]").problem().contains("reaches 100 % after 20 increments, not 4"));
@@ -147,7 +163,9 @@ class TargetValidationTest {
         spec.set("steps", Json.tree("[{\"weight\": 100}]"));
 
         // Every target needs a step to judge before the promotion; CodeDeploy's own rule would say the same.
-        assertTrue(at(violations(spec), "$.steps").problem().contains("without ever being judged"), violations(spec).toString());
+        assertTrue(
+                at(violations(spec), "$.steps").problem().contains("without ever being judged"),
+                violations(spec).toString());
     }
 
     @Test
@@ -163,7 +181,8 @@ class TargetValidationTest {
         assertTrue(at(both, "$.target.ecs").problem().contains("both lambda and ecs"), both.toString());
         assertTrue(at(both, "$.target.deploymentGroup").allowed().contains("CodeDeploy deployment group name"));
         assertTrue(at(none, "$.target.lambda").problem().contains("no revision"), none.toString());
-        assertTrue(at(none, "$.target.hooks.AfterAllowTraffic").allowed().contains("Tollgate answers AfterAllowTraffic"));
+        assertTrue(
+                at(none, "$.target.hooks.AfterAllowTraffic").allowed().contains("Tollgate answers AfterAllowTraffic"));
     }
 
     @Test
@@ -177,7 +196,9 @@ class TargetValidationTest {
         ((ObjectNode) withDrain.get("analysis")).setAll(analysis);
 
         assertEquals(30, validator.validate(withDrain).target().drainSeconds());
-        assertEquals(EcsAlbTarget.DEFAULT_DRAIN_SECONDS, validator.validate(withoutDrain).target().drainSeconds());
+        assertEquals(
+                EcsAlbTarget.DEFAULT_DRAIN_SECONDS,
+                validator.validate(withoutDrain).target().drainSeconds());
     }
 
     @Test
@@ -185,20 +206,26 @@ class TargetValidationTest {
         ObjectNode spec = spec(ECS_ALB);
         ObjectNode metric = (ObjectNode) ((ArrayNode) spec.get("analysis").get("metrics")).get(0);
         metric.set("canaryDimensions", Json.tree("{\"Version\": \"{canaryAlias}\"}"));
-        ((ObjectNode) spec.get("analysis")).set("canaryDimensions", Json.tree("{\"TargetGroup\": \"{canaryTargetGroup}\"}"));
-        ((ObjectNode) spec.get("analysis")).set("baselineDimensions", Json.tree("{\"TargetGroup\": \"{baselineTargetGroup}\"}"));
+        ((ObjectNode) spec.get("analysis"))
+                .set("canaryDimensions", Json.tree("{\"TargetGroup\": \"{canaryTargetGroup}\"}"));
+        ((ObjectNode) spec.get("analysis"))
+                .set("baselineDimensions", Json.tree("{\"TargetGroup\": \"{baselineTargetGroup}\"}"));
 
         List<Violation> found = violations(spec);
 
         Violation unknown = at(found, "$.analysis.metrics[0].canaryDimensions.Version");
-        assertTrue(unknown.problem().contains("{canaryAlias} is not a placeholder a ECS_ALB target resolves"), unknown.toString());
+        assertTrue(
+                unknown.problem().contains("{canaryAlias} is not a placeholder a ECS_ALB target resolves"),
+                unknown.toString());
         assertTrue(unknown.allowed().contains("{canaryTargetGroup}"));
         assertEquals(1, found.size(), found.toString());
     }
 
     @Test
     void readsAnEcsAlbTargetWrittenBeforeDrainSecondsExisted() {
-        String older = ECS_ALB.replace("\"taskDefinition\": \"checkout:42\"", "\"taskDefinition\": \"checkout:42\", \"healthTimeoutSeconds\": 900");
+        String older = ECS_ALB.replace(
+                "\"taskDefinition\": \"checkout:42\"",
+                "\"taskDefinition\": \"checkout:42\", \"healthTimeoutSeconds\": 900");
 
         EcsAlbTarget target = (EcsAlbTarget) Json.convert(Json.tree(older), Target.class);
 
@@ -207,16 +234,24 @@ class TargetValidationTest {
 
     @Test
     void theStateMachineSampleOfEveryTargetTypeIsValid() {
-        Map<String, Class<? extends Target>> samples = Map.of("statemachine-ecs-alb.json", EcsAlbTarget.class,
-                "statemachine-lambda-alias.json", LambdaAliasTarget.class, "statemachine-codedeploy.json", CodeDeployTarget.class);
+        Map<String, Class<? extends Target>> samples = Map.of(
+                "statemachine-ecs-alb.json",
+                EcsAlbTarget.class,
+                "statemachine-lambda-alias.json",
+                LambdaAliasTarget.class,
+                "statemachine-codedeploy.json",
+                CodeDeployTarget.class);
 
-        samples.forEach((sample, type) -> assertInstanceOf(type, validator.validate(Json.tree(SampleEvents.read(sample))).target(), sample));
+        samples.forEach((sample, type) -> assertInstanceOf(
+                type, validator.validate(Json.tree(SampleEvents.read(sample))).target(), sample));
     }
 
     @Test
     void namesTheTargetTypesItSupports() {
         List<Violation> found = violations(spec("{\"type\": \"APP_RUNNER\"}"));
 
-        assertEquals("ECS_ALB, LAMBDA_ALIAS or CODEDEPLOY", at(found, "$.target.type").allowed());
+        assertEquals(
+                "ECS_ALB, LAMBDA_ALIAS or CODEDEPLOY",
+                at(found, "$.target.type").allowed());
     }
 }

@@ -29,7 +29,10 @@ class WatchAfterPromotionSpecTest {
 
         assertEquals(1_800, spec.watchSeconds());
         assertEquals(600, spec.rollbackWindowSeconds());
-        assertEquals(spec, validator.validate(Json.tree(Json.write(spec))), "every function re-validates the spec it is handed");
+        assertEquals(
+                spec,
+                validator.validate(Json.tree(Json.write(spec))),
+                "every function re-validates the spec it is handed");
     }
 
     @Test
@@ -44,7 +47,9 @@ class WatchAfterPromotionSpecTest {
         Violation violation = onlyViolation(withWatch(spec, 600, 0));
 
         assertEquals("$.afterPromotion.watchSeconds", violation.path());
-        assertTrue(violation.problem().contains("CodeDeploy cannot stop a deployment that has succeeded"), violation::toString);
+        assertTrue(
+                violation.problem().contains("CodeDeploy cannot stop a deployment that has succeeded"),
+                violation::toString);
         assertTrue(violation.allowed().contains("ECS_ALB or LAMBDA_ALIAS"), violation::toString);
     }
 
@@ -59,8 +64,11 @@ class WatchAfterPromotionSpecTest {
     @Test
     void refusesAWatchWithoutARatioMetricSinceItCouldNeverPass() {
         ObjectNode spec = withWatch(minimal(), 600, 0);
-        set(spec, "$.analysis.metrics", "[{\"name\": \"p99\", \"kind\": \"STATISTIC\", \"namespace\": \"App\", \"metric\": \"Latency\","
-                + " \"stat\": \"p99\", \"tolerance\": 0.2}]");
+        set(
+                spec,
+                "$.analysis.metrics",
+                "[{\"name\": \"p99\", \"kind\": \"STATISTIC\", \"namespace\": \"App\", \"metric\": \"Latency\","
+                        + " \"stat\": \"p99\", \"tolerance\": 0.2}]");
         ((ObjectNode) spec.get("analysis")).remove("slo");
 
         Violation violation = onlyViolation(spec);
@@ -74,7 +82,9 @@ class WatchAfterPromotionSpecTest {
         Violation violation = onlyViolation(withWatch(minimal(), 50_000, 40_000));
 
         assertEquals("$.afterPromotion.watchSeconds", violation.path());
-        assertTrue(violation.allowed().contains("watchSeconds + rollbackWindowSeconds at most 86400"), violation::toString);
+        assertTrue(
+                violation.allowed().contains("watchSeconds + rollbackWindowSeconds at most 86400"),
+                violation::toString);
     }
 
     @Test
@@ -92,11 +102,20 @@ class WatchAfterPromotionSpecTest {
         RolloutBudget.Estimate twoHours = RolloutBudget.of(validator.validate(withWatch(minimal(), 7_200, 0)));
 
         long ticks = 3_600 / 60;
-        assertTrue(hour.historyEvents() - without.historyEvents() >= ticks * (RolloutBudget.PLAIN_STATE_EVENTS
-                + TaskState.WATCH_AFTER_PROMOTION.events(0) + RolloutBudget.PLAIN_STATE_EVENTS), hour.describe().toString());
+        assertTrue(
+                hour.historyEvents() - without.historyEvents()
+                        >= ticks
+                                * (RolloutBudget.PLAIN_STATE_EVENTS
+                                        + TaskState.WATCH_AFTER_PROMOTION.events(0)
+                                        + RolloutBudget.PLAIN_STATE_EVENTS),
+                hour.describe().toString());
         assertTrue(twoHours.historyEvents() > hour.historyEvents(), "a longer watch ticks more");
-        assertTrue(hour.durationSeconds() >= without.durationSeconds() + 3_600, hour.describe().toString());
-        assertTrue(hour.describe().stream().anyMatch(line -> line.contains("post-promotion watch (a tick every 60 s for 3600 s)")),
+        assertTrue(
+                hour.durationSeconds() >= without.durationSeconds() + 3_600,
+                hour.describe().toString());
+        assertTrue(
+                hour.describe().stream()
+                        .anyMatch(line -> line.contains("post-promotion watch (a tick every 60 s for 3600 s)")),
                 hour.describe().toString());
     }
 

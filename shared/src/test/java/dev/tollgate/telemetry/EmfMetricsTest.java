@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class EmfMetricsTest {
 
-    private static final MetricPoint POINT = new MetricPoint("DeploymentsStarted", 1, MetricPoint.Unit.COUNT, Map.of(), "checkout",
-            "checkout-v42", null);
+    private static final MetricPoint POINT = new MetricPoint(
+            "DeploymentsStarted", 1, MetricPoint.Unit.COUNT, Map.of(), "checkout", "checkout-v42", null);
 
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private PrintStream console;

@@ -44,7 +44,8 @@ class TrafficControlTest {
 
         assertEquals(List.of("plan", "deployCanary", "deployCanary"), target.calls());
         assertEquals("42", ((LambdaAliasPlan) deployed.plan()).canaryVersion());
-        assertEquals("42", ((LambdaAliasPlan) traffic.plan(spec)).canaryVersion(), "what deploying learnt is on the record");
+        assertEquals(
+                "42", ((LambdaAliasPlan) traffic.plan(spec)).canaryVersion(), "what deploying learnt is on the record");
     }
 
     @Test
@@ -63,9 +64,13 @@ class TrafficControlTest {
         ledger.crashOnSave(1);
 
         assertThrows(IllegalStateException.class, () -> traffic.shift(spec, 25));
-        assertEquals(25, target.weights().canaryPercent(), "the weight was set; the record still says 10 % (intending 25 %)");
+        assertEquals(
+                25,
+                target.weights().canaryPercent(),
+                "the weight was set; the record still says 10 % (intending 25 %)");
 
-        assertEquals(TrafficWeights.canaryAt(25), traffic.shift(spec, 25), "the retry accepts the weight it was setting");
+        assertEquals(
+                TrafficWeights.canaryAt(25), traffic.shift(spec, 25), "the retry accepts the weight it was setting");
         assertEquals(TrafficWeights.canaryAt(50), traffic.shift(spec, 50), "and the next step starts from it");
     }
 
@@ -88,10 +93,13 @@ class TrafficControlTest {
         traffic.shift(spec, 10);
         target.handMoveTo(35);
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> traffic.shift(spec, 25));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> traffic.shift(spec, 25));
 
-        assertEquals("refusing to shift to 25 %: the target sends 35 % to the canary, but Tollgate last set 10 %; someone "
-                + "changed it by hand during the deployment. Found: baseline 65 % / canary 35 %", conflict.getMessage());
+        assertEquals(
+                "refusing to shift to 25 %: the target sends 35 % to the canary, but Tollgate last set 10 %; someone "
+                        + "changed it by hand during the deployment. Found: baseline 65 % / canary 35 %",
+                conflict.getMessage());
         assertEquals(35, target.weights().canaryPercent(), "nothing moved");
         assertThrows(TargetStateConflictException.class, () -> traffic.promote(spec), "nor is it promoted");
     }
@@ -129,7 +137,10 @@ class TrafficControlTest {
         assertEquals(TrafficWeights.canaryAt(10), traffic.watch(spec));
         assertFalse(traffic.promote(spec).settled());
         assertFalse(traffic.promote(spec).settled());
-        assertEquals(0, ledger.find(spec.deploymentId()).orElseThrow().confirmedCanaryPercent(), "not recorded while moving");
+        assertEquals(
+                0,
+                ledger.find(spec.deploymentId()).orElseThrow().confirmedCanaryPercent(),
+                "not recorded while moving");
         assertTrue(traffic.promote(spec).settled());
         assertEquals(100, ledger.find(spec.deploymentId()).orElseThrow().confirmedCanaryPercent());
     }

@@ -47,7 +47,8 @@ class PostPromotionWatchTest {
             .alarm("checkout-p99-slo", AlarmState.OK);
     private final MutableClock clock = new MutableClock(PROMOTED.plusSeconds(5 * 60 + 30));
     private final List<DeploymentEvent> told = new ArrayList<>();
-    private final PostPromotionWatch watch = new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, told::add);
+    private final PostPromotionWatch watch =
+            new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, told::add);
 
     @BeforeEach
     void deploymentIsRecorded() {
@@ -56,7 +57,8 @@ class PostPromotionWatchTest {
     }
 
     private static DeploymentSpec watchedFor(int watchSeconds) {
-        ObjectNode spec = (ObjectNode) Json.tree(SampleEvents.read("decide.json")).path("spec");
+        ObjectNode spec =
+                (ObjectNode) Json.tree(SampleEvents.read("decide.json")).path("spec");
         spec.putObject("afterPromotion").put("watchSeconds", watchSeconds);
         return Json.convert(spec, DeploymentSpec.class);
     }
@@ -65,7 +67,8 @@ class PostPromotionWatchTest {
     private void minutes(Map<String, String> version, Instant from, double requests, double errors, double latency) {
         for (int index = 0; index < 5; index++) {
             Instant at = from.plusSeconds(60L * index + 10);
-            metrics.put("App", "Requests", version, at, requests).put("App", "5xx", version, at, errors)
+            metrics.put("App", "Requests", version, at, requests)
+                    .put("App", "5xx", version, at, errors)
                     .put("App", "Latency", version, at, latency);
         }
     }
@@ -80,7 +83,8 @@ class PostPromotionWatchTest {
 
     private List<TimelineEntry> watchNotes() {
         return store.find(DEPLOYMENT).orElseThrow().timeline().stream()
-                .filter(entry -> PostPromotionWatch.STATE.equals(entry.state())).toList();
+                .filter(entry -> PostPromotionWatch.STATE.equals(entry.state()))
+                .toList();
     }
 
     @Test
@@ -94,8 +98,10 @@ class PostPromotionWatchTest {
         assertTrue(tick.reason().startsWith("the 300 s watch after the promotion passed"), tick.reason());
         assertEquals(330, tick.watchedSeconds());
         assertEquals(1, metrics.alarmCallCount(), "one DescribeAlarms for all alarms");
-        assertEquals(2, metrics.seriesCallCount(), "one GetMetricData for the new version since the promotion, one for the old "
-                + "version's history");
+        assertEquals(
+                2,
+                metrics.seriesCallCount(),
+                "one GetMetricData for the new version since the promotion, one for the old " + "version's history");
     }
 
     @Test
@@ -117,11 +123,15 @@ class PostPromotionWatchTest {
         WatchTick tick = tick(3_600);
 
         assertEquals(WatchAction.ROLLBACK, tick.action(), tick.toString());
-        assertTrue(tick.reason().startsWith("rolled back after the promotion: the watch failed the new version at 100 %"),
+        assertTrue(
+                tick.reason().startsWith("rolled back after the promotion: the watch failed the new version at 100 %"),
                 tick.reason());
         assertTrue(tick.reason().contains("error-rate"), tick.reason());
         assertEquals("judge", tick.decidedBy());
-        assertEquals(List.of(DeploymentEvent.Type.WATCHING_AFTER_PROMOTION, DeploymentEvent.Type.ROLLED_BACK_AFTER_PROMOTION),
+        assertEquals(
+                List.of(
+                        DeploymentEvent.Type.WATCHING_AFTER_PROMOTION,
+                        DeploymentEvent.Type.ROLLED_BACK_AFTER_PROMOTION),
                 told.stream().map(DeploymentEvent::type).toList());
         assertEquals(RollbackReason.VERDICT, told.get(1).rollbackReason());
         assertEquals(100, told.get(0).canaryWeight());
@@ -135,7 +145,9 @@ class PostPromotionWatchTest {
         WatchTick tick = tick(300);
 
         assertEquals(WatchAction.ROLLBACK, tick.action(), tick.toString());
-        assertTrue(tick.reason().contains("without evidence that the new version is healthy (fail closed)"), tick.reason());
+        assertTrue(
+                tick.reason().contains("without evidence that the new version is healthy (fail closed)"),
+                tick.reason());
         assertEquals("INCONCLUSIVE", tick.verdict().verdict().name());
     }
 
@@ -155,13 +167,15 @@ class PostPromotionWatchTest {
     void anOperatorsAbortDuringTheWatchRollsBackButAPromoteNowFromTheRolloutDoesNotEndIt() {
         oldVersionBeforeTheRollout();
         minutes(NEW_VERSION, PROMOTED, 7_500, 6, 180);
-        store.requestOperatorAction(DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", PROMOTED.minusSeconds(90),
-                "ship it"));
+        store.requestOperatorAction(
+                DEPLOYMENT,
+                new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", PROMOTED.minusSeconds(90), "ship it"));
 
         assertEquals(WatchAction.CONTINUE_WATCHING, tick(3_600).action(), "the promote-now that led to the promotion");
 
-        store.requestOperatorAction(DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", PROMOTED.plusSeconds(200),
-                "pager"));
+        store.requestOperatorAction(
+                DEPLOYMENT,
+                new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", PROMOTED.plusSeconds(200), "pager"));
         WatchTick tick = tick(3_600);
 
         assertEquals(WatchAction.ROLLBACK, tick.action());
@@ -206,7 +220,8 @@ class PostPromotionWatchTest {
     @Test
     void aDeploymentWithoutARecordFailsItsTickSoTheStateMachineRollsBackRatherThanJudgeWithoutHistory() {
         minutes(NEW_VERSION, PROMOTED, 7_500, 6, 180);
-        DeploymentSpec spec = Json.convert(((ObjectNode) Json.tree(Json.write(watchedFor(300)))).put("deploymentId", "unrecorded"),
+        DeploymentSpec spec = Json.convert(
+                ((ObjectNode) Json.tree(Json.write(watchedFor(300)))).put("deploymentId", "unrecorded"),
                 DeploymentSpec.class);
 
         assertThrows(DeploymentNotRunningException.class, () -> watch.tick(spec, PROGRESS, clock.instant(), 0));

@@ -15,8 +15,11 @@ import java.util.TreeMap;
  *
  * @see <a href="https://aws.amazon.com/step-functions/pricing/">Step Functions pricing: state transitions, retries included</a>
  */
-public record DeploymentLedger(Map<String, Integer> transitionsByState, Map<String, Integer> invocationsByState,
-                               Map<String, List<Double>> invocationMillisByState, int retries) {
+public record DeploymentLedger(
+        Map<String, Integer> transitionsByState,
+        Map<String, Integer> invocationsByState,
+        Map<String, List<Double>> invocationMillisByState,
+        int retries) {
 
     public static DeploymentLedger of(List<ExecutionEvent> history) {
         Map<String, Integer> transitions = new TreeMap<>();
@@ -41,7 +44,8 @@ public record DeploymentLedger(Map<String, Integer> transitionsByState, Map<Stri
             } else if (event.is("LambdaFunctionStarted") || event.is("TaskStarted")) {
                 started = event.at();
             } else if (ended(event) && started != null && event.at() != null) {
-                millis.computeIfAbsent(state, key -> new ArrayList<>()).add(Duration.between(started, event.at()).toNanos() / 1e6);
+                millis.computeIfAbsent(state, key -> new ArrayList<>())
+                        .add(Duration.between(started, event.at()).toNanos() / 1e6);
                 started = null;
             }
         }
@@ -49,8 +53,12 @@ public record DeploymentLedger(Map<String, Integer> transitionsByState, Map<Stri
     }
 
     private static boolean ended(ExecutionEvent event) {
-        return event.is("LambdaFunctionSucceeded") || event.is("LambdaFunctionFailed") || event.is("LambdaFunctionTimedOut")
-                || event.is("TaskSucceeded") || event.is("TaskFailed") || event.is("TaskTimedOut");
+        return event.is("LambdaFunctionSucceeded")
+                || event.is("LambdaFunctionFailed")
+                || event.is("LambdaFunctionTimedOut")
+                || event.is("TaskSucceeded")
+                || event.is("TaskFailed")
+                || event.is("TaskTimedOut");
     }
 
     public int transitions() {

@@ -5,7 +5,14 @@ package dev.tollgate.bench.budget;
  * GB-seconds, metrics requested from CloudWatch, DynamoDB request units, Secrets Manager calls,
  * S3 GET and LIST requests, events put on EventBridge.
  */
-public record DeploymentUsage(double stateTransitions, double lambdaRequests, double lambdaGbSeconds, double metricsRequested,
-                              double dynamoWriteUnits, double dynamoReadUnits, double secretsManagerCalls, double s3Gets,
-                              double s3Lists, double eventsPut) {
-}
+public record DeploymentUsage(
+        double stateTransitions,
+        double lambdaRequests,
+        double lambdaGbSeconds,
+        double metricsRequested,
+        double dynamoWriteUnits,
+        double dynamoReadUnits,
+        double secretsManagerCalls,
+        double s3Gets,
+        double s3Lists,
+        double eventsPut) {}

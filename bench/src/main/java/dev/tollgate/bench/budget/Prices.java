@@ -18,9 +18,17 @@ package dev.tollgate.bench.budget;
  * </ul>
  * ECS, Elastic Load Balancing and Step Functions API calls are not charged per call.
  */
-public record Prices(double perStateTransition, double perLambdaRequest, double perLambdaGbSecond, double perMetricRequested,
-                     double perDynamoWriteUnit, double perDynamoReadUnit, double perSecretsManagerCall, double perS3Get,
-                     double perS3List, double perEventPut) {
+public record Prices(
+        double perStateTransition,
+        double perLambdaRequest,
+        double perLambdaGbSecond,
+        double perMetricRequested,
+        double perDynamoWriteUnit,
+        double perDynamoReadUnit,
+        double perSecretsManagerCall,
+        double perS3Get,
+        double perS3List,
+        double perEventPut) {
 
     /** The prices docs/performance.md uses. */
     public static final Prices US_EAST_1 = new Prices(

@@ -16,8 +16,13 @@ import java.util.Optional;
  * out) to the moment the rollback had put 100 % back on the old version (the RollBack task returns
  * only after it has read the weights back).
  */
-public record RollbackTiming(Instant shiftedAt, Instant firstRegressedPeriodStart, Instant failingVerdictAt,
-                             Instant rolledBackAt, int periodSeconds, int ticksBeforeFailure) {
+public record RollbackTiming(
+        Instant shiftedAt,
+        Instant firstRegressedPeriodStart,
+        Instant failingVerdictAt,
+        Instant rolledBackAt,
+        int periodSeconds,
+        int ticksBeforeFailure) {
 
     /** Whole periods plus the fraction of one: {@code 1.4} means one period and 40 % of the next. */
     public double periodsToRollback() {
@@ -66,8 +71,8 @@ public record RollbackTiming(Instant shiftedAt, Instant firstRegressedPeriodStar
         if (shifted == null || failed == null || rolledBack == null) {
             return Optional.empty();
         }
-        return Optional.of(new RollbackTiming(shifted, ceilToPeriod(shifted, periodSeconds), failed, rolledBack, periodSeconds,
-                ticks));
+        return Optional.of(new RollbackTiming(
+                shifted, ceilToPeriod(shifted, periodSeconds), failed, rolledBack, periodSeconds, ticks));
     }
 
     /** The tick's verdict the event carries, or "" when it carries none. */

@@ -27,15 +27,16 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  */
 public final class TickCallCount {
 
-    private TickCallCount() {
-    }
+    private TickCallCount() {}
 
     /** What one tick cost in calls, and the verdict it reached (proof the calls were real). */
     public record Tick(int metrics, int alarms, Map<CallKey, Count> calls, StepVerdict verdict) {
 
         public long calls(String operation) {
-            return calls.entrySet().stream().filter(call -> call.getKey().operation().equals(operation))
-                    .mapToLong(call -> call.getValue().calls()).sum();
+            return calls.entrySet().stream()
+                    .filter(call -> call.getKey().operation().equals(operation))
+                    .mapToLong(call -> call.getValue().calls())
+                    .sum();
         }
 
         public long metricsRequested() {
@@ -59,8 +60,10 @@ public final class TickCallCount {
         Map<CallKey, Count> before = AwsCallCounter.snapshot();
         StepVerdict verdict;
         try (CloudWatchClient cloudWatch = clients.build(CloudWatchClient.builder())) {
-            AnalysisService analysis = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(), Clock.systemUTC());
-            StepProgress progress = StepProgress.started(0, deploymentSpec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
+            AnalysisService analysis = new AnalysisService(
+                    new CloudWatchMetricSource(cloudWatch), new SequentialJudge(), Clock.systemUTC());
+            StepProgress progress = StepProgress.started(
+                    0, deploymentSpec.step(0).weight(), Instant.now().minusSeconds(10L * period), period);
             verdict = analysis.analyse(deploymentSpec, progress);
         }
         Map<CallKey, Count> calls = new HashMap<>();
@@ -69,7 +72,11 @@ public final class TickCallCount {
                 calls.put(key, count);
             }
         });
-        return new Tick(deploymentSpec.analysis().metrics().size(), deploymentSpec.analysis().alarms().size(), calls, verdict);
+        return new Tick(
+                deploymentSpec.analysis().metrics().size(),
+                deploymentSpec.analysis().alarms().size(),
+                calls,
+                verdict);
     }
 
     /** Copies of the spec's first two metrics (a ratio and a statistic) under new names, and more alarm names. */
@@ -79,7 +86,9 @@ public final class TickCallCount {
         ObjectNode ratio = (ObjectNode) metrics.get(0).deepCopy();
         ObjectNode statistic = (ObjectNode) metrics.get(1).deepCopy();
         for (int copy = 1; copy < copies; copy++) {
-            metrics.add(ratio.deepCopy().put("name", ratio.path("name").asText() + "-" + copy).put("critical", false));
+            metrics.add(ratio.deepCopy()
+                    .put("name", ratio.path("name").asText() + "-" + copy)
+                    .put("critical", false));
             metrics.add(statistic.deepCopy().put("name", statistic.path("name").asText() + "-" + copy));
         }
         ArrayNode names = (ArrayNode) grown.path("analysis").path("alarms");

@@ -35,12 +35,19 @@ public final class UsageModel {
     }
 
     /** The measured deployment: its history's ledger, every AWS call its functions made, and its record's size. */
-    public record Measured(DeploymentLedger ledger, Map<CallKey, Count> calls, Map<String, String> functionOfState,
-                           int recordBytes, int memoryMb) {
+    public record Measured(
+            DeploymentLedger ledger,
+            Map<CallKey, Count> calls,
+            Map<String, String> functionOfState,
+            int recordBytes,
+            int memoryMb) {
 
         Shape shape() {
-            return new Shape(ledger.invocations("Decide"), ledger.invocations("ShiftTraffic"),
-                    ledger.invocations("CheckCanaryHealth"), memoryMb);
+            return new Shape(
+                    ledger.invocations("Decide"),
+                    ledger.invocations("ShiftTraffic"),
+                    ledger.invocations("CheckCanaryHealth"),
+                    memoryMb);
         }
     }
 
@@ -72,7 +79,8 @@ public final class UsageModel {
                 gbSeconds += invocations * Math.ceil(Spread.of(millis).median()) / 1000.0 * shape.memoryMb() / 1024.0;
             }
         }
-        double itemKilobytes = Math.max(1, Math.ceil(measured.recordBytes() / 1024.0 * Math.max(1, shape.ticks() / Math.max(1, base.ticks()))));
+        double itemKilobytes = Math.max(
+                1, Math.ceil(measured.recordBytes() / 1024.0 * Math.max(1, shape.ticks() / Math.max(1, base.ticks()))));
         double writes = 0;
         double reads = 0;
         double metrics = 0;
@@ -108,9 +116,19 @@ public final class UsageModel {
                 }
             }
         }
-        // An item's writes cost one unit per KB of the larger of the item before and after; consistent reads one per 4 KB.
-        return new DeploymentUsage(transitions, requests, gbSeconds, metrics, writes * itemKilobytes,
-                reads * Math.ceil(itemKilobytes / 4), secrets, gets, lists, events);
+        // An item's writes cost one unit per KB of the larger of the item before and after; consistent reads one per 4
+        // KB.
+        return new DeploymentUsage(
+                transitions,
+                requests,
+                gbSeconds,
+                metrics,
+                writes * itemKilobytes,
+                reads * Math.ceil(itemKilobytes / 4),
+                secrets,
+                gets,
+                lists,
+                events);
     }
 
     static double factor(String state, Shape base, Shape shape) {

@@ -38,39 +38,57 @@ public final class ColdStartBench {
     static final String HELLO_HANDLER = "dev.tollgate.bench.coldstart.hello.HelloWorldHandler";
     /** Lambda sets it during a SnapStart function's init; Tollgate registers its priming only then. */
     static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
     private static final String PRIMED = " primed";
     private static final String BASELINE = " (baseline)";
     /** Which invocation of a primed run is reported as warm: the third, once the first's and second's paths have run. */
     private static final int WARM_INVOCATION = 3;
 
     /** What to run: how many rounds, which functions, a second set of jars to compare, priming on or off or both. */
-    public record Options(int runs, List<String> functions, Optional<Path> baselineJars, boolean comparePriming,
-                          Optional<Path> workDirectory) {
-    }
+    public record Options(
+            int runs,
+            List<String> functions,
+            Optional<Path> baselineJars,
+            boolean comparePriming,
+            Optional<Path> workDirectory) {}
 
     /** One jar run one way, and every round's result. */
-    private record Target(String label, String function, String handlerClass, List<Path> classPath, long jarBytes, int classFiles,
-                          Map<String, String> environment, List<String> probeOptions, List<ProbeResult> results) {
-    }
+    private record Target(
+            String label,
+            String function,
+            String handlerClass,
+            List<Path> classPath,
+            long jarBytes,
+            int classFiles,
+            Map<String, String> environment,
+            List<String> probeOptions,
+            List<ProbeResult> results) {}
 
-    private ColdStartBench() {
-    }
+    private ColdStartBench() {}
 
     public static void run(Options options, PrintStream out) throws IOException {
         Path repository = RepositoryFiles.root();
         Path benchTarget = repository.resolve("bench").resolve("target");
-        Path work = options.workDirectory().isPresent() ? Files.createDirectories(options.workDirectory().get())
+        Path work = options.workDirectory().isPresent()
+                ? Files.createDirectories(options.workDirectory().get())
                 : Files.createTempDirectory("tollgate-coldstart");
-        ProbeLauncher launcher = new ProbeLauncher(require(benchTarget.resolve("tollgate-coldstart-probe.jar")),
-                work.resolve("probe-stderr.log"));
+        ProbeLauncher launcher = new ProbeLauncher(
+                require(benchTarget.resolve("tollgate-coldstart-probe.jar")), work.resolve("probe-stderr.log"));
         out.println("starting the local stack (moto) in " + work + " ...");
         // No function JVM starts with the stack: they would compete with the cold starts measured here.
-        try (LocalStack stack = LocalStack.start(work, dev.tollgate.local.FaultPlan.NONE, 0, ExecutionEnvironments.Limits.DEFAULT, false)) {
+        try (LocalStack stack = LocalStack.start(
+                work, dev.tollgate.local.FaultPlan.NONE, 0, ExecutionEnvironments.Limits.DEFAULT, false)) {
             SampleEvents events = new SampleEvents(stack, work.resolve("events"));
             events.prepare();
             List<Target> targets = targets(repository, benchTarget, stack, options);
-            out.println(String.format(Locale.ROOT, "%d jars x %d runs, interleaved; JVM %s %s; flags %s", targets.size(), options.runs(),
-                    System.getProperty("java.vm.name"), System.getProperty("java.version"), ProbeLauncher.LAMBDA_JVM_FLAGS));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%d jars x %d runs, interleaved; JVM %s %s; flags %s",
+                    targets.size(),
+                    options.runs(),
+                    System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"),
+                    ProbeLauncher.LAMBDA_JVM_FLAGS));
             // One round first, not counted: it fills the page cache with the jars and warms moto's code paths.
             runRound(targets, events, launcher, -1);
             for (int round = 0; round < options.runs(); round++) {
@@ -81,9 +99,16 @@ public final class ColdStartBench {
             out.println();
             Map<String, ClassCount> classes = new LinkedHashMap<>();
             for (Target target : targets) {
-                if (!classes.containsKey(target.label()) && target.probeOptions().isEmpty()) {
-                    classes.put(target.label(), launcher.countClasses(target.classPath(), target.handlerClass(),
-                            eventFor(target, events, 10_000 + classes.size()), target.environment(), work.resolve("classes-" + target.label() + ".log")));
+                if (!classes.containsKey(target.label())
+                        && target.probeOptions().isEmpty()) {
+                    classes.put(
+                            target.label(),
+                            launcher.countClasses(
+                                    target.classPath(),
+                                    target.handlerClass(),
+                                    eventFor(target, events, 10_000 + classes.size()),
+                                    target.environment(),
+                                    work.resolve("classes-" + target.label() + ".log")));
                 }
             }
             out.println();
@@ -102,7 +127,8 @@ public final class ColdStartBench {
         for (int i = 0; i < targets.size(); i++) {
             Target target = targets.get((i + offset) % targets.size());
             Path event = eventFor(target, events, round < 0 ? 20_000 + i : round * 100 + i);
-            ProbeResult result = launcher.run(target.classPath(), target.handlerClass(), event, target.environment(), target.probeOptions());
+            ProbeResult result = launcher.run(
+                    target.classPath(), target.handlerClass(), event, target.environment(), target.probeOptions());
             if (round >= 0) {
                 target.results().add(result);
             }
@@ -118,25 +144,40 @@ public final class ColdStartBench {
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
         List<Target> targets = new ArrayList<>();
         Path helloJar = require(benchTarget.resolve(HELLO + ".jar"));
-        Map<String, String> helloEnvironment = lambdaEnvironment(stack.functionEnvironments().get("ValidateRequestFunction"), HELLO);
+        Map<String, String> helloEnvironment =
+                lambdaEnvironment(stack.functionEnvironments().get("ValidateRequestFunction"), HELLO);
         targets.add(target(HELLO, HELLO, HELLO_HANDLER, helloJar, -1, helloEnvironment, List.of()));
         for (FunctionDefinition function : template.functions().values()) {
             if (!options.functions().isEmpty() && !options.functions().contains(function.logicalId())) {
                 continue;
             }
-            Map<String, String> environment = lambdaEnvironment(stack.functionEnvironments().get(function.logicalId()),
-                    function.logicalId());
-            FunctionJar jar = FunctionJar.locate(repository, Optional.empty(), function.logicalId(), function.handlerClass());
-            targets.add(target(jar.module(), function.logicalId(), function.handlerClass(), jar.jar(), jar.classFiles(),
-                    environment, List.of()));
+            Map<String, String> environment =
+                    lambdaEnvironment(stack.functionEnvironments().get(function.logicalId()), function.logicalId());
+            FunctionJar jar =
+                    FunctionJar.locate(repository, Optional.empty(), function.logicalId(), function.handlerClass());
+            targets.add(target(
+                    jar.module(),
+                    function.logicalId(),
+                    function.handlerClass(),
+                    jar.jar(),
+                    jar.classFiles(),
+                    environment,
+                    List.of()));
             if (options.comparePriming()) {
                 targets.add(primed(jar, jar.module(), environment));
             }
             if (options.baselineJars().isPresent()) {
-                FunctionJar baseline = FunctionJar.locate(repository, options.baselineJars(), function.logicalId(), function.handlerClass());
+                FunctionJar baseline = FunctionJar.locate(
+                        repository, options.baselineJars(), function.logicalId(), function.handlerClass());
                 String label = baseline.module() + BASELINE;
-                targets.add(target(label, function.logicalId(), function.handlerClass(), baseline.jar(),
-                        baseline.classFiles(), environment, List.of()));
+                targets.add(target(
+                        label,
+                        function.logicalId(),
+                        function.handlerClass(),
+                        baseline.jar(),
+                        baseline.classFiles(),
+                        environment,
+                        List.of()));
                 if (options.comparePriming()) {
                     targets.add(primed(baseline, label, environment));
                 }
@@ -149,12 +190,24 @@ public final class ColdStartBench {
     private static Target primed(FunctionJar jar, String label, Map<String, String> environment) {
         Map<String, String> snapStart = new HashMap<>(environment);
         snapStart.put(INITIALIZATION_TYPE, "snap-start");
-        return target(label + PRIMED, jar.function(), jar.handlerClass(), jar.jar(), jar.classFiles(), snapStart,
+        return target(
+                label + PRIMED,
+                jar.function(),
+                jar.handlerClass(),
+                jar.jar(),
+                jar.classFiles(),
+                snapStart,
                 List.of("--prime", "--invocations", String.valueOf(WARM_INVOCATION)));
     }
 
-    private static Target target(String label, String function, String handlerClass, Path jar, int classFiles,
-                                 Map<String, String> environment, List<String> probeOptions) {
+    private static Target target(
+            String label,
+            String function,
+            String handlerClass,
+            Path jar,
+            int classFiles,
+            Map<String, String> environment,
+            List<String> probeOptions) {
         long bytes;
         try {
             bytes = Files.size(jar);
@@ -162,7 +215,16 @@ public final class ColdStartBench {
             throw new UncheckedIOException(e);
         }
         int files = classFiles >= 0 ? classFiles : new FunctionJar(function, label, handlerClass, jar).classFiles();
-        return new Target(label, function, handlerClass, List.of(jar), bytes, files, environment, probeOptions, new ArrayList<>());
+        return new Target(
+                label,
+                function,
+                handlerClass,
+                List.of(jar),
+                bytes,
+                files,
+                environment,
+                probeOptions,
+                new ArrayList<>());
     }
 
     /**
@@ -180,38 +242,63 @@ public final class ColdStartBench {
 
     private static String table(List<Target> targets, Map<String, ClassCount> classes) {
         Target hello = targets.get(0);
-        MarkdownTable table = new MarkdownTable("jar", "size (MB)", "classes in jar", "classes loaded (from jar)",
-                "JVM start to first response (ms)", "ratio to hello-world", "constructor (ms)", "first invocation (ms)");
+        MarkdownTable table = new MarkdownTable(
+                "jar",
+                "size (MB)",
+                "classes in jar",
+                "classes loaded (from jar)",
+                "JVM start to first response (ms)",
+                "ratio to hello-world",
+                "constructor (ms)",
+                "first invocation (ms)");
         for (Target target : targets) {
             if (!target.probeOptions().isEmpty()) {
                 continue;
             }
             List<Double> ratios = new ArrayList<>();
             for (int round = 0; round < target.results().size(); round++) {
-                ratios.add(target.results().get(round).wallMillis() / hello.results().get(round).wallMillis());
+                ratios.add(target.results().get(round).wallMillis()
+                        / hello.results().get(round).wallMillis());
             }
             ClassCount count = classes.get(target.label());
-            table.row(target.label(), String.format(Locale.ROOT, "%.1f", target.jarBytes() / 1_000_000.0), target.classFiles(),
+            table.row(
+                    target.label(),
+                    String.format(Locale.ROOT, "%.1f", target.jarBytes() / 1_000_000.0),
+                    target.classFiles(),
                     count == null ? "-" : count.total() + " (" + count.fromJar() + ")",
-                    spread(target, ProbeResult::wallMillis).format(0), Spread.of(ratios).format(2),
-                    spread(target, ProbeResult::constructMillis).format(0), spread(target, ProbeResult::firstInvokeMillis).format(0));
+                    spread(target, ProbeResult::wallMillis).format(0),
+                    Spread.of(ratios).format(2),
+                    spread(target, ProbeResult::constructMillis).format(0),
+                    spread(target, ProbeResult::firstInvokeMillis).format(0));
         }
         return table.toString();
     }
 
     /** Priming, as SnapStart's beforeCheckpoint would run it, against none: the first invocation's time, and what priming took. */
     private static String primingTable(List<Target> targets) {
-        MarkdownTable table = new MarkdownTable("function", "first invocation, no priming (ms)", "first invocation after priming (ms)",
-                "priming (ms)", "constructor + priming, at snapshot (ms)", "a warm invocation, the " + ordinal(WARM_INVOCATION) + " (ms)");
+        MarkdownTable table = new MarkdownTable(
+                "function",
+                "first invocation, no priming (ms)",
+                "first invocation after priming (ms)",
+                "priming (ms)",
+                "constructor + priming, at snapshot (ms)",
+                "a warm invocation, the " + ordinal(WARM_INVOCATION) + " (ms)");
         for (Target primed : targets) {
             if (primed.probeOptions().isEmpty()) {
                 continue;
             }
             String plainLabel = primed.label().substring(0, primed.label().length() - PRIMED.length());
-            Target plain = targets.stream().filter(target -> target.label().equals(plainLabel)).findFirst().orElseThrow();
-            table.row(plain.label(), spread(plain, ProbeResult::firstInvokeMillis).format(0),
-                    spread(primed, ProbeResult::firstInvokeMillis).format(0), spread(primed, ProbeResult::primeMillis).format(0),
-                    spread(primed, result -> result.constructMillis() + result.primeMillis()).format(0),
+            Target plain = targets.stream()
+                    .filter(target -> target.label().equals(plainLabel))
+                    .findFirst()
+                    .orElseThrow();
+            table.row(
+                    plain.label(),
+                    spread(plain, ProbeResult::firstInvokeMillis).format(0),
+                    spread(primed, ProbeResult::firstInvokeMillis).format(0),
+                    spread(primed, ProbeResult::primeMillis).format(0),
+                    spread(primed, result -> result.constructMillis() + result.primeMillis())
+                            .format(0),
                     warm(primed));
         }
         return table.toString();
@@ -244,8 +331,10 @@ public final class ColdStartBench {
     private static List<String> failures(List<Target> targets) {
         List<String> failures = new ArrayList<>();
         for (Target target : targets) {
-            target.results().stream().filter(result -> !result.ok()).findFirst().ifPresent(result ->
-                    failures.add("note: " + target.label() + " answered with an error in "
+            target.results().stream()
+                    .filter(result -> !result.ok())
+                    .findFirst()
+                    .ifPresent(result -> failures.add("note: " + target.label() + " answered with an error in "
                             + target.results().stream().filter(r -> !r.ok()).count() + " runs: " + result.status()));
         }
         return failures;

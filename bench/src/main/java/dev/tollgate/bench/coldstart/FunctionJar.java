@@ -18,7 +18,9 @@ record FunctionJar(String function, String module, String handlerClass, Path jar
         try (Stream<Path> modules = Files.list(repository.resolve("functions"))) {
             for (Path module : modules.sorted().toList()) {
                 String name = module.getFileName().toString();
-                Path jar = jarsFolder.map(folder -> folder.resolve(name + ".jar")).orElse(module.resolve("target").resolve(name + ".jar"));
+                Path jar = jarsFolder
+                        .map(folder -> folder.resolve(name + ".jar"))
+                        .orElse(module.resolve("target").resolve(name + ".jar"));
                 if (Files.isRegularFile(jar) && contains(jar, entry)) {
                     return new FunctionJar(function, name, handlerClass, jar);
                 }
@@ -41,7 +43,9 @@ record FunctionJar(String function, String module, String handlerClass, Path jar
     /** Class files in the jar: what the function carries, whether it loads them or not. */
     int classFiles() {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            return (int) zip.stream().filter(entry -> entry.getName().endsWith(".class")).count();
+            return (int) zip.stream()
+                    .filter(entry -> entry.getName().endsWith(".class"))
+                    .count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,19 +36,19 @@ public final class HttpClientBench {
     static final String PROBE = "dev.tollgate.bench.coldstart.probe.http.HttpClientProbe";
     static final String ALARM = "httpclients-canary-errors";
 
-    public record Options(int runs, int warmTicks, java.util.Optional<Path> workDirectory) {
-    }
+    public record Options(int runs, int warmTicks, java.util.Optional<Path> workDirectory) {}
 
-    private HttpClientBench() {
-    }
+    private HttpClientBench() {}
 
     public static void run(Options options, PrintStream out) throws IOException {
         Path repository = RepositoryFiles.root();
         Path benchTarget = repository.resolve("bench").resolve("target");
         Path decideJar = repository.resolve("functions/decide/target/decide.jar");
-        Path work = options.workDirectory().isPresent() ? Files.createDirectories(options.workDirectory().get())
+        Path work = options.workDirectory().isPresent()
+                ? Files.createDirectories(options.workDirectory().get())
                 : Files.createTempDirectory("tollgate-httpclients");
-        ProbeLauncher launcher = new ProbeLauncher(benchTarget.resolve("tollgate-coldstart-probe.jar"), work.resolve("probe-stderr.log"));
+        ProbeLauncher launcher = new ProbeLauncher(
+                benchTarget.resolve("tollgate-coldstart-probe.jar"), work.resolve("probe-stderr.log"));
         Map<String, List<Path>> classPaths = new LinkedHashMap<>();
         classPaths.put("url-connection", List.of(decideJar));
         classPaths.put("apache", withJars(decideJar, benchTarget.resolve("http-clients/apache")));
@@ -57,19 +57,26 @@ public final class HttpClientBench {
         try (LocalStack stack = LocalStack.start(work)) {
             prepare(stack);
             Map<String, String> environment = Map.of("AWS_REGION", LocalStack.REGION, "HOME", work.toString());
-            List<String> arguments = List.of(stack.moto().endpoint().toString(), ALARM, String.valueOf(options.warmTicks()));
+            List<String> arguments =
+                    List.of(stack.moto().endpoint().toString(), ALARM, String.valueOf(options.warmTicks()));
             Path helloEvent = Files.writeString(work.resolve("hello-event.json"), "{}");
             Map<String, List<Launch>> runs = new LinkedHashMap<>();
             List<Double> hello = new ArrayList<>();
             for (int round = -1; round < options.runs(); round++) {
                 // Round -1 warms the page cache and moto, and is not counted.
-                hello.add(launcher.run(List.of(benchTarget.resolve(ColdStartBench.HELLO + ".jar")), ColdStartBench.HELLO_HANDLER,
-                        helloEvent, environment, List.of()).wallMillis());
+                hello.add(launcher.run(
+                                List.of(benchTarget.resolve(ColdStartBench.HELLO + ".jar")),
+                                ColdStartBench.HELLO_HANDLER,
+                                helloEvent,
+                                environment,
+                                List.of())
+                        .wallMillis());
                 for (int i = 0; i < CLIENTS.size(); i++) {
                     String client = CLIENTS.get(Math.floorMod(i + round, CLIENTS.size()));
                     List<String> clientArguments = new ArrayList<>(List.of(client));
                     clientArguments.addAll(arguments);
-                    Launch launch = launcher.launch(classPaths.get(client), PROBE, clientArguments, environment, List.of(), "HTTPPROBE ");
+                    Launch launch = launcher.launch(
+                            classPaths.get(client), PROBE, clientArguments, environment, List.of(), "HTTPPROBE ");
                     if (round >= 0) {
                         runs.computeIfAbsent(client, key -> new ArrayList<>()).add(launch);
                     }
@@ -79,27 +86,46 @@ public final class HttpClientBench {
             }
             hello.remove(0);
             out.println();
-            MarkdownTable table = new MarkdownTable("HTTP client", "jars added (MB)", "classes loaded (from jars)",
-                    "JVM start to first tick answered (ms)", "ratio to hello-world", "clients built (ms)", "first tick (ms)",
-                    "warm tick, median of medians (ms)", "warm tick p90 (ms)");
+            MarkdownTable table = new MarkdownTable(
+                    "HTTP client",
+                    "jars added (MB)",
+                    "classes loaded (from jars)",
+                    "JVM start to first tick answered (ms)",
+                    "ratio to hello-world",
+                    "clients built (ms)",
+                    "first tick (ms)",
+                    "warm tick, median of medians (ms)",
+                    "warm tick p90 (ms)");
             for (String client : CLIENTS) {
                 List<Launch> launches = runs.get(client);
-                List<Double> toFirstTick = launches.stream().map(launch -> launch.wallMillis() - launch.number("firstTickToLineMillis"))
+                List<Double> toFirstTick = launches.stream()
+                        .map(launch -> launch.wallMillis() - launch.number("firstTickToLineMillis"))
                         .toList();
                 List<Double> ratios = new ArrayList<>();
                 for (int round = 0; round < launches.size(); round++) {
                     ratios.add(toFirstTick.get(round) / hello.get(round));
                 }
-                ClassCount classes = launcher.countClasses(classPaths.get(client), PROBE,
-                        concat(client, arguments), environment, "HTTPPROBE ", work.resolve("classes-" + client + ".log"));
-                table.row(client, String.format(Locale.ROOT, "%.2f", addedBytes(classPaths.get(client)) / 1_000_000.0),
+                ClassCount classes = launcher.countClasses(
+                        classPaths.get(client),
+                        PROBE,
+                        concat(client, arguments),
+                        environment,
+                        "HTTPPROBE ",
+                        work.resolve("classes-" + client + ".log"));
+                table.row(
+                        client,
+                        String.format(Locale.ROOT, "%.2f", addedBytes(classPaths.get(client)) / 1_000_000.0),
                         classes.total() + " (" + classes.fromJar() + ")",
-                        Spread.of(toFirstTick).format(0), Spread.of(ratios).format(2),
-                        spread(launches, "buildMillis").format(0), spread(launches, "firstTickMillis").format(0),
-                        spread(launches, "warmMedianMillis").format(2), spread(launches, "warmP90Millis").format(2));
+                        Spread.of(toFirstTick).format(0),
+                        Spread.of(ratios).format(2),
+                        spread(launches, "buildMillis").format(0),
+                        spread(launches, "firstTickMillis").format(0),
+                        spread(launches, "warmMedianMillis").format(2),
+                        spread(launches, "warmP90Millis").format(2));
             }
             out.println();
-            out.println(options.runs() + " runs each, interleaved; " + options.warmTicks() + " warm ticks per run (GetMetricData of 6 "
+            out.println(options.runs() + " runs each, interleaved; " + options.warmTicks()
+                    + " warm ticks per run (GetMetricData of 6 "
                     + "metrics + DescribeAlarms) against moto on 127.0.0.1 (plain HTTP: no TLS handshake is measured)");
             out.println();
             out.print(table);
@@ -145,18 +171,39 @@ public final class HttpClientBench {
             Instant now = Instant.now();
             List<MetricDatum> data = new ArrayList<>();
             for (String version : List.of("v41", "v42")) {
-                Dimension dimension = Dimension.builder().name("Version").value(version).build();
+                Dimension dimension =
+                        Dimension.builder().name("Version").value(version).build();
                 for (int minute = 1; minute <= 10; minute++) {
                     Instant at = now.minusSeconds(60L * minute);
-                    data.add(MetricDatum.builder().metricName("Requests").dimensions(dimension).timestamp(at).value(1000.0).build());
-                    data.add(MetricDatum.builder().metricName("Errors").dimensions(dimension).timestamp(at).value(3.0).build());
-                    data.add(MetricDatum.builder().metricName("Latency").dimensions(dimension).timestamp(at)
-                            .values(80.0, 90.0, 120.0, 300.0).build());
+                    data.add(MetricDatum.builder()
+                            .metricName("Requests")
+                            .dimensions(dimension)
+                            .timestamp(at)
+                            .value(1000.0)
+                            .build());
+                    data.add(MetricDatum.builder()
+                            .metricName("Errors")
+                            .dimensions(dimension)
+                            .timestamp(at)
+                            .value(3.0)
+                            .build());
+                    data.add(MetricDatum.builder()
+                            .metricName("Latency")
+                            .dimensions(dimension)
+                            .timestamp(at)
+                            .values(80.0, 90.0, 120.0, 300.0)
+                            .build());
                 }
             }
             cloudWatch.putMetricData(put -> put.namespace("App").metricData(data));
-            cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(ALARM).namespace("App").metricName("Errors").statistic(Statistic.SUM)
-                    .period(60).evaluationPeriods(1).threshold(100.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
+            cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(ALARM)
+                    .namespace("App")
+                    .metricName("Errors")
+                    .statistic(Statistic.SUM)
+                    .period(60)
+                    .evaluationPeriods(1)
+                    .threshold(100.0)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
         }
     }
 }

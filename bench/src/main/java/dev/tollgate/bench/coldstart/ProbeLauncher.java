@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 final class ProbeLauncher {
 
     /** Lambda's Java runtime starts the JVM with the serial collector and class data sharing; the template adds C1 only. */
-    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation",
-            "-XX:TieredStopAtLevel=1");
+    static final List<String> LAMBDA_JVM_FLAGS =
+            List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
 
     static final String PROBE_MAIN = "dev.tollgate.bench.coldstart.probe.ColdStartProbe";
 
@@ -39,8 +39,14 @@ final class ProbeLauncher {
     }
 
     /** What one cold start measured: the wall time seen from outside, the probe's own phases, and the outcome. */
-    record ProbeResult(double wallMillis, double constructMillis, double primeMillis, double firstInvokeMillis,
-                       double lastInvokeMillis, String status, String lastStatus) {
+    record ProbeResult(
+            double wallMillis,
+            double constructMillis,
+            double primeMillis,
+            double firstInvokeMillis,
+            double lastInvokeMillis,
+            String status,
+            String lastStatus) {
         boolean ok() {
             return "ok".equals(status);
         }
@@ -52,37 +58,57 @@ final class ProbeLauncher {
     }
 
     /** One timed cold start of {@code handlerClass} from {@code classPath}, serving {@code event}. */
-    ProbeResult run(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
-                    List<String> probeOptions) {
+    ProbeResult run(
+            List<Path> classPath,
+            String handlerClass,
+            Path event,
+            Map<String, String> environment,
+            List<String> probeOptions) {
         return launch(classPath, handlerClass, event, environment, probeOptions, List.of());
     }
 
     /** How many classes one cold start loads: total, and how many came from the function's jar. */
-    record ClassCount(int total, int fromJar) {
-    }
+    record ClassCount(int total, int fromJar) {}
 
-    ClassCount countClasses(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
-                            Path classLog) {
-        return countClasses(classPath, PROBE_MAIN, List.of(handlerClass, event.toString()), environment, "PROBE ", classLog);
+    ClassCount countClasses(
+            List<Path> classPath, String handlerClass, Path event, Map<String, String> environment, Path classLog) {
+        return countClasses(
+                classPath, PROBE_MAIN, List.of(handlerClass, event.toString()), environment, "PROBE ", classLog);
     }
 
     /** As {@link #launch}, logging every class loaded to {@code classLog}, and counting them. */
-    ClassCount countClasses(List<Path> classPath, String mainClass, List<String> arguments, Map<String, String> environment,
-                            String resultPrefix, Path classLog) {
+    ClassCount countClasses(
+            List<Path> classPath,
+            String mainClass,
+            List<String> arguments,
+            Map<String, String> environment,
+            String resultPrefix,
+            Path classLog) {
         try {
             Files.deleteIfExists(classLog);
-            Launch launch = launch(classPath, mainClass, arguments, environment, List.of("-Xlog:class+load=info:file=" + classLog),
+            Launch launch = launch(
+                    classPath,
+                    mainClass,
+                    arguments,
+                    environment,
+                    List.of("-Xlog:class+load=info:file=" + classLog),
                     resultPrefix);
             String status = launch.fields().get("status");
             if (status != null && !"ok".equals(status)) {
                 throw new IllegalStateException(arguments.get(0) + " failed while counting classes: " + status);
             }
             try (Stream<String> lines = Files.lines(classLog)) {
-                List<String> loaded = lines.filter(line -> line.contains(" source: ")).toList();
-                // The function's own classes come from its jar ("source: file:..."); the JDK's from the CDS archive or jrt:/.
-                int fromJars = (int) loaded.stream().filter(line -> line.contains("source: file:") || line.contains("source: jar:")).count();
+                List<String> loaded =
+                        lines.filter(line -> line.contains(" source: ")).toList();
+                // The function's own classes come from its jar ("source: file:..."); the JDK's from the CDS archive or
+                // jrt:/.
+                int fromJars = (int) loaded.stream()
+                        .filter(line -> line.contains("source: file:") || line.contains("source: jar:"))
+                        .count();
                 // The probe's classes are not the function's.
-                int probe = (int) loaded.stream().filter(line -> line.contains("dev.tollgate.bench.coldstart.probe.")).count();
+                int probe = (int) loaded.stream()
+                        .filter(line -> line.contains("dev.tollgate.bench.coldstart.probe."))
+                        .count();
                 return new ClassCount(loaded.size() - probe, fromJars - probe);
             }
         } catch (IOException e) {
@@ -90,14 +116,24 @@ final class ProbeLauncher {
         }
     }
 
-    private ProbeResult launch(List<Path> classPath, String handlerClass, Path event, Map<String, String> environment,
-                               List<String> probeOptions, List<String> extraJvmFlags) {
+    private ProbeResult launch(
+            List<Path> classPath,
+            String handlerClass,
+            Path event,
+            Map<String, String> environment,
+            List<String> probeOptions,
+            List<String> extraJvmFlags) {
         List<String> arguments = new ArrayList<>(List.of(handlerClass, event.toString()));
         arguments.addAll(probeOptions);
         Launch launch = launch(classPath, PROBE_MAIN, arguments, environment, extraJvmFlags, "PROBE ");
         Map<String, String> fields = launch.fields();
-        return new ProbeResult(launch.wallMillis(), number(fields, "constructMillis"), number(fields, "primeMillis"),
-                number(fields, "firstInvokeMillis"), number(fields, "lastInvokeMillis"), fields.get("status"),
+        return new ProbeResult(
+                launch.wallMillis(),
+                number(fields, "constructMillis"),
+                number(fields, "primeMillis"),
+                number(fields, "firstInvokeMillis"),
+                number(fields, "lastInvokeMillis"),
+                fields.get("status"),
                 fields.getOrDefault("lastStatus", fields.get("status")));
     }
 
@@ -112,8 +148,13 @@ final class ProbeLauncher {
      * Runs {@code mainClass} in a fresh JVM with {@code classPath} and the probe jar, the function's
      * environment only, and times it until it prints the line starting with {@code resultPrefix}.
      */
-    Launch launch(List<Path> classPath, String mainClass, List<String> arguments, Map<String, String> environment,
-                  List<String> extraJvmFlags, String resultPrefix) {
+    Launch launch(
+            List<Path> classPath,
+            String mainClass,
+            List<String> arguments,
+            Map<String, String> environment,
+            List<String> extraJvmFlags,
+            String resultPrefix) {
         List<String> command = new ArrayList<>();
         command.add(javaCommand.toString());
         command.addAll(LAMBDA_JVM_FLAGS);
@@ -124,7 +165,8 @@ final class ProbeLauncher {
         command.add(path.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator)));
         command.add(mainClass);
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // The function's environment only, as on Lambda: nothing of this shell's leaks in.
         builder.environment().clear();
         builder.environment().putAll(environment);
@@ -132,7 +174,8 @@ final class ProbeLauncher {
             long started = System.nanoTime();
             Process process = builder.start();
             String resultLine = null;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith(resultPrefix)) {
@@ -146,8 +189,8 @@ final class ProbeLauncher {
                     process.destroyForcibly();
                 }
                 if (resultLine == null) {
-                    throw new IllegalStateException(mainClass + " " + arguments + ": no result line (exit " + process.exitValue()
-                            + "); see " + log);
+                    throw new IllegalStateException(mainClass + " " + arguments + ": no result line (exit "
+                            + process.exitValue() + "); see " + log);
                 }
                 return new Launch(wallMillis, fields(resultLine, resultPrefix));
             }

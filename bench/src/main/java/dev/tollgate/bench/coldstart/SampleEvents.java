@@ -33,15 +33,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
-import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
@@ -100,9 +100,14 @@ final class SampleEvents {
     void prepare() {
         fixture = EcsAlbFixture.create(stack, SERVICE);
         JsonNode lock = sample("deployment-lock-acquire.json");
-        // The record and the lock, held by the execution the lock sample names: its ACQUIRE is then a retry, which succeeds.
-        new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME).acquire(lock.path("service").asText(),
-                lock.path("deploymentId").asText(), lock.path("executionArn").asText(), Instant.now());
+        // The record and the lock, held by the execution the lock sample names: its ACQUIRE is then a retry, which
+        // succeeds.
+        new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME)
+                .acquire(
+                        lock.path("service").asText(),
+                        lock.path("deploymentId").asText(),
+                        lock.path("executionArn").asText(),
+                        Instant.now());
         JsonNode analysis = sample("decide.json").path("spec").path("analysis");
         createAlarms(analysis.path("alarms"));
         putMetrics(analysis);
@@ -114,10 +119,21 @@ final class SampleEvents {
     private String hookedDeployment() {
         String deploymentId = "hooked-2026-11-24-v42";
         DynamoDeploymentStore store = new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME);
-        store.acquire("hooked", deploymentId, "arn:aws:states:us-east-1:" + LocalStack.ACCOUNT
-                + ":execution:tollgate-deployment:" + deploymentId, Instant.now());
-        store.append(deploymentId, new TimelineEntry(ShiftService.SHIFT_ENTRY_PREFIX + 0, Instant.now(), "WatchTrafficShift",
-                "step 1/2: CodeDeploy at 10 %", 0, 10, null));
+        store.acquire(
+                "hooked",
+                deploymentId,
+                "arn:aws:states:us-east-1:" + LocalStack.ACCOUNT + ":execution:tollgate-deployment:" + deploymentId,
+                Instant.now());
+        store.append(
+                deploymentId,
+                new TimelineEntry(
+                        ShiftService.SHIFT_ENTRY_PREFIX + 0,
+                        Instant.now(),
+                        "WatchTrafficShift",
+                        "step 1/2: CodeDeploy at 10 %",
+                        0,
+                        10,
+                        null));
         return deploymentId;
     }
 
@@ -127,16 +143,25 @@ final class SampleEvents {
      */
     private String codeDeployment(String deploymentId) {
         CodeDeployFixture group = CodeDeployFixture.create(stack, "hooked");
-        try (LambdaClient lambda = stack.lambda(); CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            String release = lambda.publishVersion(publish -> publish.functionName(group.function().functionName())).version();
-            String appSpec = "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{"
-                    + "\"Name\":\"" + group.function().functionName() + "\",\"Alias\":\"" + group.function().alias()
-                    + "\",\"CurrentVersion\":\"" + group.function().liveVersion() + "\",\"TargetVersion\":\"" + release + "\"}}}]}";
-            return codeDeploy.createDeployment(create -> create.applicationName(group.application())
-                    .deploymentGroupName(group.deploymentGroup()).deploymentConfigName("CodeDeployDefault.LambdaAllAtOnce")
-                    .description(CodeDeployRouter.DESCRIPTION_PREFIX + deploymentId)
-                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                            .appSpecContent(content -> content.content(appSpec)))).deploymentId();
+        try (LambdaClient lambda = stack.lambda();
+                CodeDeployClient codeDeploy = stack.codeDeploy()) {
+            String release = lambda.publishVersion(
+                            publish -> publish.functionName(group.function().functionName()))
+                    .version();
+            String appSpec =
+                    "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{"
+                            + "\"Name\":\"" + group.function().functionName() + "\",\"Alias\":\""
+                            + group.function().alias()
+                            + "\",\"CurrentVersion\":\"" + group.function().liveVersion() + "\",\"TargetVersion\":\""
+                            + release + "\"}}}]}";
+            return codeDeploy
+                    .createDeployment(create -> create.applicationName(group.application())
+                            .deploymentGroupName(group.deploymentGroup())
+                            .deploymentConfigName("CodeDeployDefault.LambdaAllAtOnce")
+                            .description(CodeDeployRouter.DESCRIPTION_PREFIX + deploymentId)
+                            .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                                    .appSpecContent(content -> content.content(appSpec))))
+                    .deploymentId();
         }
     }
 
@@ -151,8 +176,7 @@ final class SampleEvents {
             withFixtureTarget((ObjectNode) event.get("spec"));
         }
         switch (function) {
-            case "DecideFunction" ->
-                    ((ObjectNode) event.get("progress")).put("stepStartedAt", metricsStart.toString());
+            case "DecideFunction" -> ((ObjectNode) event.get("progress")).put("stepStartedAt", metricsStart.toString());
             case "RunMigrationsFunction" -> withFreshDatabase((ObjectNode) event, run);
             case "DeployCanaryFunction" -> startOver();
             case "ShiftTrafficFunction" -> {
@@ -198,10 +222,12 @@ final class SampleEvents {
      */
     private void startOver() {
         allTrafficToBlue();
-        String deploymentId = sample("deploy-canary.json").path("spec").path("deploymentId").asText();
+        String deploymentId =
+                sample("deploy-canary.json").path("spec").path("deploymentId").asText();
         try (DynamoDbClient dynamo = stack.dynamo()) {
             dynamo.updateItem(update -> update.tableName(LocalStack.TABLE_NAME)
-                    .key(Map.of("pk", AttributeValue.fromS("DEPLOYMENT#" + deploymentId))).updateExpression("REMOVE #traffic")
+                    .key(Map.of("pk", AttributeValue.fromS("DEPLOYMENT#" + deploymentId)))
+                    .updateExpression("REMOVE #traffic")
                     .expressionAttributeNames(Map.of("#traffic", "traffic")));
         }
     }
@@ -211,9 +237,12 @@ final class SampleEvents {
         JsonNode event = sample(sampleName);
         withFixtureTarget((ObjectNode) event.get("spec"));
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(stack.lambdaEndpoint().uri()
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(stack.lambdaEndpoint()
+                                    .uri()
                                     .resolve("/2015-03-31/functions/" + function + "/invocations"))
-                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(event))).build(),
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(event)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.headers().firstValue("X-Amz-Function-Error").isPresent()) {
                 throw new IllegalStateException(function + " failed on " + sampleName + ": " + answer.body());
@@ -234,18 +263,31 @@ final class SampleEvents {
     private void allTrafficToBlue() {
         try (EcsClient ecs = stack.ecs()) {
             for (String service : List.of(fixture.blueService(), fixture.greenService())) {
-                String arn = ecs.describeServices(describe -> describe.cluster(fixture.cluster()).services(service))
-                        .services().get(0).serviceArn();
+                String arn = ecs.describeServices(
+                                describe -> describe.cluster(fixture.cluster()).services(service))
+                        .services()
+                        .get(0)
+                        .serviceArn();
                 ecs.untagResource(untag -> untag.resourceArn(arn)
                         .tagKeys(AlbWeightedRouter.LIVE_SINCE_TAG, AlbWeightedRouter.LIVE_DEPLOYMENT_TAG));
             }
         }
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
-            elb.modifyListener(modify -> modify.listenerArn(fixture.listenerArn()).defaultActions(Action.builder()
-                    .type(ActionTypeEnum.FORWARD).forwardConfig(ForwardActionConfig.builder().targetGroups(
-                            TargetGroupTuple.builder().targetGroupArn(fixture.blueTargetGroupArn()).weight(100).build(),
-                            TargetGroupTuple.builder().targetGroupArn(fixture.greenTargetGroupArn()).weight(0).build()).build())
-                    .build()));
+            elb.modifyListener(modify -> modify.listenerArn(fixture.listenerArn())
+                    .defaultActions(Action.builder()
+                            .type(ActionTypeEnum.FORWARD)
+                            .forwardConfig(ForwardActionConfig.builder()
+                                    .targetGroups(
+                                            TargetGroupTuple.builder()
+                                                    .targetGroupArn(fixture.blueTargetGroupArn())
+                                                    .weight(100)
+                                                    .build(),
+                                            TargetGroupTuple.builder()
+                                                    .targetGroupArn(fixture.greenTargetGroupArn())
+                                                    .weight(0)
+                                                    .build())
+                                    .build())
+                            .build()));
         }
     }
 
@@ -256,13 +298,19 @@ final class SampleEvents {
         ArrayNode secrets = spec.putArray("secrets");
         ObjectNode secret = secrets.addObject();
         secret.put("id", database.secretId());
-        secret.putArray("requiredKeys").add("host").add("port").add("username").add("password").add("dbname");
+        secret.putArray("requiredKeys")
+                .add("host")
+                .add("port")
+                .add("username")
+                .add("password")
+                .add("dbname");
         ObjectNode migrations = (ObjectNode) spec.get("migrations");
         migrations.put("secretId", database.secretId());
         migrations.putArray("locations").add(database.location());
         try (SecretsManagerClient secretsManager = stack.secretsManager()) {
             PinnedSecrets pinned = new SecretPinningService(new SecretsManagerSecretResolver(secretsManager))
-                    .pin(List.of(new SecretRef(database.secretId(), List.of("host", "port", "username", "password", "dbname"))));
+                    .pin(List.of(new SecretRef(
+                            database.secretId(), List.of("host", "port", "username", "password", "dbname"))));
             event.set("secrets", Json.MAPPER.valueToTree(pinned));
         }
     }
@@ -274,9 +322,11 @@ final class SampleEvents {
         body.put("accountId", LocalStack.ACCOUNT);
         body.set("data", job.get("data"));
         try {
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
-                            URI.create(stack.moto().endpoint() + "/moto-api/tollgate/codepipeline/jobs"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(),
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(URI.create(stack.moto().endpoint() + "/moto-api/tollgate/codepipeline/jobs"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             job.put("id", Json.tree(created.body()).path("id").asText());
             job.put("accountId", LocalStack.ACCOUNT);
@@ -291,11 +341,17 @@ final class SampleEvents {
     private void createAlarms(JsonNode names) {
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
             for (JsonNode name : names) {
-                cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(name.asText()).namespace("App").metricName("5xx")
+                cloudWatch.putMetricAlarm(alarm -> alarm.alarmName(name.asText())
+                        .namespace("App")
+                        .metricName("5xx")
                         .dimensions(dimension("Service", SERVICE), dimension("Version", EcsAlbFixture.RELEASE_VERSION))
-                        .statistic(Statistic.SUM).period(PERIOD_SECONDS).evaluationPeriods(1).threshold(1000.0)
+                        .statistic(Statistic.SUM)
+                        .period(PERIOD_SECONDS)
+                        .evaluationPeriods(1)
+                        .threshold(1000.0)
                         .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
-                cloudWatch.setAlarmState(state -> state.alarmName(name.asText()).stateValue("OK").stateReason("benchmark fixture"));
+                cloudWatch.setAlarmState(
+                        state -> state.alarmName(name.asText()).stateValue("OK").stateReason("benchmark fixture"));
             }
         }
     }
@@ -314,13 +370,21 @@ final class SampleEvents {
             for (JsonNode metric : analysis.path("metrics")) {
                 for (String side : List.of("canaryDimensions", "baselineDimensions")) {
                     List<Dimension> dimensions = new ArrayList<>();
-                    metric.path(side).properties().forEach(entry -> dimensions.add(dimension(entry.getKey(), entry.getValue().asText())));
+                    metric.path(side)
+                            .properties()
+                            .forEach(entry -> dimensions.add(
+                                    dimension(entry.getKey(), entry.getValue().asText())));
                     List<MetricDatum> data = new ArrayList<>();
                     for (int period = 0; period < PERIODS_OF_METRICS; period++) {
                         Instant at = metricsStart.plusSeconds((long) PERIOD_SECONDS * period + 1);
                         if ("RATIO".equals(metric.path("kind").asText())) {
-                            data.add(datum(metric.path("denominator").path("metric").asText(), dimensions, at, List.of(1000.0)));
-                            data.add(datum(metric.path("numerator").path("metric").asText(), dimensions, at, List.of(2.0)));
+                            data.add(datum(
+                                    metric.path("denominator").path("metric").asText(),
+                                    dimensions,
+                                    at,
+                                    List.of(1000.0)));
+                            data.add(datum(
+                                    metric.path("numerator").path("metric").asText(), dimensions, at, List.of(2.0)));
                         } else {
                             List<Double> values = new ArrayList<>();
                             for (int i = 0; i < 20; i++) {
@@ -331,15 +395,28 @@ final class SampleEvents {
                     }
                     if ("RATIO".equals(metric.path("kind").asText()) && "baselineDimensions".equals(side)) {
                         Instant anHourAgo = Instant.ofEpochSecond(now - 3600);
-                        data.add(datum(metric.path("denominator").path("metric").asText(), dimensions, anHourAgo, List.of(250_000.0)));
-                        data.add(datum(metric.path("numerator").path("metric").asText(), dimensions, anHourAgo, List.of(50.0)));
+                        data.add(datum(
+                                metric.path("denominator").path("metric").asText(),
+                                dimensions,
+                                anHourAgo,
+                                List.of(250_000.0)));
+                        data.add(datum(
+                                metric.path("numerator").path("metric").asText(),
+                                dimensions,
+                                anHourAgo,
+                                List.of(50.0)));
                     }
                     String namespace = metric.path("kind").asText().equals("RATIO")
-                            ? metric.path("numerator").path("namespace").asText() : metric.path("namespace").asText();
-                    // moto matches a query's dimensions to the stored ones in order (CloudWatch treats them as a set), and a
+                            ? metric.path("numerator").path("namespace").asText()
+                            : metric.path("namespace").asText();
+                    // moto matches a query's dimensions to the stored ones in order (CloudWatch treats them as a set),
+                    // and a
                     // function in another JVM may list them in another order: store them in every order.
                     for (List<Dimension> order : orders(dimensions)) {
-                        List<MetricDatum> ordered = data.stream().map(datum -> datum.toBuilder().dimensions(order).build()).toList();
+                        List<MetricDatum> ordered = data.stream()
+                                .map(datum ->
+                                        datum.toBuilder().dimensions(order).build())
+                                .toList();
                         cloudWatch.putMetricData(put -> put.namespace(namespace).metricData(ordered));
                     }
                 }
@@ -370,12 +447,18 @@ final class SampleEvents {
         ObjectNode value = Json.MAPPER.createObjectNode();
         secretRef.path("requiredKeys").forEach(key -> value.put(key.asText(), "sample-" + key.asText()));
         try (SecretsManagerClient secretsManager = stack.secretsManager()) {
-            secretsManager.createSecret(create -> create.name(secretRef.path("id").asText()).secretString(Json.write(value)));
+            secretsManager.createSecret(
+                    create -> create.name(secretRef.path("id").asText()).secretString(Json.write(value)));
         }
     }
 
     private static MetricDatum datum(String metric, List<Dimension> dimensions, Instant at, List<Double> values) {
-        return MetricDatum.builder().metricName(metric).dimensions(dimensions).timestamp(at).values(values).build();
+        return MetricDatum.builder()
+                .metricName(metric)
+                .dimensions(dimensions)
+                .timestamp(at)
+                .values(values)
+                .build();
     }
 
     private static Dimension dimension(String name, String value) {
@@ -384,7 +467,8 @@ final class SampleEvents {
 
     static JsonNode sample(String name) {
         try {
-            return Json.tree(Files.readString(RepositoryFiles.root().resolve("events").resolve(name)));
+            return Json.tree(
+                    Files.readString(RepositoryFiles.root().resolve("events").resolve(name)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read events/" + name, e);
         }

@@ -29,8 +29,7 @@ import java.util.OptionalInt;
  */
 public final class OracleSprt {
 
-    private OracleSprt() {
-    }
+    private OracleSprt() {}
 
     /** The 1-based period at which the oracle detects the scenario's regression, or empty if it does not within the budget. */
     public static OptionalInt detectionPeriod(Scenario scenario) {
@@ -75,7 +74,9 @@ public final class OracleSprt {
      */
     static double latency(Period period, Tolerance tolerance, Effect effect) {
         double[] truth = {Math.log(effect.p95Factor()), Math.log(effect.p99Factor())};
-        double[] boundary = {Math.min(truth[0], Math.log(1 + tolerance.p95())), Math.min(truth[1], Math.log(1 + tolerance.p99()))};
+        double[] boundary = {
+            Math.min(truth[0], Math.log(1 + tolerance.p95())), Math.min(truth[1], Math.log(1 + tolerance.p99()))
+        };
         Side canary = period.canary();
         Side baseline = period.baseline();
         if ((truth[0] == boundary[0] && truth[1] == boundary[1]) || !sized(canary) || !sized(baseline)) {
@@ -84,7 +85,9 @@ public final class OracleSprt {
         double[] observed = {logRatio(canary.p95(), baseline.p95()), logRatio(canary.p99(), baseline.p99())};
         double[][] covariance = ratioCovariance(canary.requests(), baseline.requests(), effect);
         boolean[] present = {!Double.isNaN(observed[0]), !Double.isNaN(observed[1])};
-        return (quadraticForm(observed, boundary, covariance, present) - quadraticForm(observed, truth, covariance, present)) / 2;
+        return (quadraticForm(observed, boundary, covariance, present)
+                        - quadraticForm(observed, truth, covariance, present))
+                / 2;
     }
 
     /**
@@ -93,11 +96,16 @@ public final class OracleSprt {
      * each side's wobble of its median, which moves both percentiles alike.
      */
     static double[][] ratioCovariance(double canaryRequests, double baselineRequests, Effect effect) {
-        double[][] canary = sideCovariance(canaryRequests,
-                LatencyShape.scaled(effect.latencySpread(), effect.p95Factor(), effect.p99Factor()), effect.sideLatencyNoise());
-        double[][] baseline = sideCovariance(baselineRequests, LatencyShape.logNormal(effect.latencySpread()), effect.sideLatencyNoise());
-        return new double[][] {{canary[0][0] + baseline[0][0], canary[0][1] + baseline[0][1]},
-            {canary[1][0] + baseline[1][0], canary[1][1] + baseline[1][1]}};
+        double[][] canary = sideCovariance(
+                canaryRequests,
+                LatencyShape.scaled(effect.latencySpread(), effect.p95Factor(), effect.p99Factor()),
+                effect.sideLatencyNoise());
+        double[][] baseline = sideCovariance(
+                baselineRequests, LatencyShape.logNormal(effect.latencySpread()), effect.sideLatencyNoise());
+        return new double[][] {
+            {canary[0][0] + baseline[0][0], canary[0][1] + baseline[0][1]},
+            {canary[1][0] + baseline[1][0], canary[1][1] + baseline[1][1]}
+        };
     }
 
     /** One side's covariance of its log p95 and log p99 from n values of this shape, plus its median's wobble. */
@@ -106,8 +114,10 @@ public final class OracleSprt {
         double slope99 = shape.slope(LatencyShape.Z99) / density(LatencyShape.Z99);
         double common = wobble * wobble;
         double covariance = slope95 * slope99 * 0.95 * (1 - 0.99) / n + common;
-        return new double[][] {{slope95 * slope95 * 0.95 * 0.05 / n + common, covariance},
-            {covariance, slope99 * slope99 * 0.99 * 0.01 / n + common}};
+        return new double[][] {
+            {slope95 * slope95 * 0.95 * 0.05 / n + common, covariance},
+            {covariance, slope99 * slope99 * 0.99 * 0.01 / n + common}
+        };
     }
 
     /** (x − μ)ᵀ Σ⁻¹ (x − μ) over the coordinates present. */
@@ -116,13 +126,16 @@ public final class OracleSprt {
         double d1 = x[1] - mean[1];
         if (present[0] && present[1]) {
             double determinant = covariance[0][0] * covariance[1][1] - covariance[0][1] * covariance[1][0];
-            return (covariance[1][1] * d0 * d0 - 2 * covariance[0][1] * d0 * d1 + covariance[0][0] * d1 * d1) / determinant;
+            return (covariance[1][1] * d0 * d0 - 2 * covariance[0][1] * d0 * d1 + covariance[0][0] * d1 * d1)
+                    / determinant;
         }
         return (present[0] ? d0 * d0 / covariance[0][0] : 0) + (present[1] ? d1 * d1 / covariance[1][1] : 0);
     }
 
     private static double logRatio(Double canary, Double baseline) {
-        return canary == null || baseline == null || !(canary > 0) || !(baseline > 0) ? Double.NaN : Math.log(canary / baseline);
+        return canary == null || baseline == null || !(canary > 0) || !(baseline > 0)
+                ? Double.NaN
+                : Math.log(canary / baseline);
     }
 
     private static boolean sized(Side side) {

@@ -15,7 +15,8 @@ public final class MarkdownTable {
 
     public MarkdownTable row(Object... cells) {
         if (cells.length != header.size()) {
-            throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + header.size() + " columns");
+            throw new IllegalArgumentException(
+                    "a row of " + cells.length + " cells in a table of " + header.size() + " columns");
         }
         List<String> row = new ArrayList<>();
         for (Object cell : cells) {

@@ -17,8 +17,13 @@ public record Spread(int count, double median, double lowerQuartile, double uppe
         }
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return new Spread(sorted.size(), quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75),
-                sorted.get(0), sorted.get(sorted.size() - 1));
+        return new Spread(
+                sorted.size(),
+                quantile(sorted, 0.5),
+                quantile(sorted, 0.25),
+                quantile(sorted, 0.75),
+                sorted.get(0),
+                sorted.get(sorted.size() - 1));
     }
 
     /** Linear interpolation between closest ranks (type 7, as R and NumPy do by default). */
@@ -32,6 +37,7 @@ public record Spread(int count, double median, double lowerQuartile, double uppe
     /** {@code 2.41 [2.30–2.55]}: median and interquartile range, to {@code decimals} places. */
     public String format(int decimals) {
         String number = "%." + decimals + "f";
-        return String.format(Locale.ROOT, number + " [" + number + "–" + number + "]", median, lowerQuartile, upperQuartile);
+        return String.format(
+                Locale.ROOT, number + " [" + number + "–" + number + "]", median, lowerQuartile, upperQuartile);
     }
 }

@@ -3,8 +3,7 @@ package dev.tollgate.bench.reference;
 /** Binomial tail probabilities, computed in log space so large counts do not overflow. */
 final class Binomial {
 
-    private Binomial() {
-    }
+    private Binomial() {}
 
     /** P(X >= k) for X ~ Binomial(n, p). */
     static double upperTail(long n, double p, long k) {

@@ -55,11 +55,13 @@ public final class FixedHorizonJudge implements Judge {
     }
 
     private static StepVerdict overall(List<CheckVerdict> checks, boolean minimumSampleReached, StepEvidence evidence) {
-        List<CheckVerdict> failed = checks.stream().filter(check -> check.verdict() == Verdict.FAIL).toList();
+        List<CheckVerdict> failed =
+                checks.stream().filter(check -> check.verdict() == Verdict.FAIL).toList();
         if (!failed.isEmpty()) {
             return new StepVerdict(Verdict.FAIL, reasons(failed), checks, minimumSampleReached, evidence.now());
         }
-        List<CheckVerdict> undecided = checks.stream().filter(check -> check.verdict() != Verdict.PASS).toList();
+        List<CheckVerdict> undecided =
+                checks.stream().filter(check -> check.verdict() != Verdict.PASS).toList();
         if (!undecided.isEmpty() || !minimumSampleReached) {
             String reason = undecided.isEmpty() ? "minimum sample not reached" : reasons(undecided);
             return new StepVerdict(Verdict.INCONCLUSIVE, reason, checks, minimumSampleReached, evidence.now());
@@ -68,7 +70,9 @@ public final class FixedHorizonJudge implements Judge {
     }
 
     private static String reasons(List<CheckVerdict> checks) {
-        return checks.stream().map(check -> check.name() + ": " + check.reason()).collect(Collectors.joining("; "));
+        return checks.stream()
+                .map(check -> check.name() + ": " + check.reason())
+                .collect(Collectors.joining("; "));
     }
 
     private CheckVerdict judgeRatio(MetricObservations observations, StepEvidence evidence) {
@@ -90,16 +94,24 @@ public final class FixedHorizonJudge implements Judge {
         if (baselineRequests > 0) {
             numbers.put("baselineRate", baselineErrors / baselineRequests);
         }
-        if (observations.canaryDenominator().isEmpty() || observations.baselineDenominator().isEmpty()) {
-            return new CheckVerdict(metric.name(), CheckKind.METRIC, Verdict.INCONCLUSIVE,
-                    "no data yet for the " + (observations.canaryDenominator().isEmpty() ? "canary" : "baseline"), numbers);
+        if (observations.canaryDenominator().isEmpty()
+                || observations.baselineDenominator().isEmpty()) {
+            return new CheckVerdict(
+                    metric.name(),
+                    CheckKind.METRIC,
+                    Verdict.INCONCLUSIVE,
+                    "no data yet for the " + (observations.canaryDenominator().isEmpty() ? "canary" : "baseline"),
+                    numbers);
         }
         if (canaryRequests <= 0 || baselineRequests <= 0) {
-            return new CheckVerdict(metric.name(), CheckKind.METRIC, Verdict.INCONCLUSIVE, "no requests counted yet", numbers);
+            return new CheckVerdict(
+                    metric.name(), CheckKind.METRIC, Verdict.INCONCLUSIVE, "no requests counted yet", numbers);
         }
         // Under "no regression" each error lands in the canary with probability equal to its share of
         // requests, inflated by the tolerance; more canary errors than that is the evidence of regression.
-        double factor = metric.direction() == Direction.INCREASE_IS_BAD ? 1 + metric.tolerance() : Math.max(1e-9, 1 - metric.tolerance());
+        double factor = metric.direction() == Direction.INCREASE_IS_BAD
+                ? 1 + metric.tolerance()
+                : Math.max(1e-9, 1 - metric.tolerance());
         double shareUnderNull = canaryRequests * factor / (canaryRequests * factor + baselineRequests);
         long errorsInCanary = Math.round(canaryErrors);
         long allErrors = errorsInCanary + Math.round(baselineErrors);
@@ -108,18 +120,32 @@ public final class FixedHorizonJudge implements Judge {
                 : Binomial.lowerTail(allErrors, shareUnderNull, errorsInCanary);
         numbers.put("pValue", pValue);
         numbers.put("alpha", evidence.analysis().falsePositiveRate());
-        String rates = String.format(java.util.Locale.ROOT, "canary %.3f%% (%d/%d) vs baseline %.3f%% (%d/%d), tolerance %.0f%%",
-                100 * canaryErrors / canaryRequests, errorsInCanary, Math.round(canaryRequests),
-                100 * baselineErrors / baselineRequests, Math.round(baselineErrors), Math.round(baselineRequests),
+        String rates = String.format(
+                java.util.Locale.ROOT,
+                "canary %.3f%% (%d/%d) vs baseline %.3f%% (%d/%d), tolerance %.0f%%",
+                100 * canaryErrors / canaryRequests,
+                errorsInCanary,
+                Math.round(canaryRequests),
+                100 * baselineErrors / baselineRequests,
+                Math.round(baselineErrors),
+                Math.round(baselineRequests),
                 100 * metric.tolerance());
         if (pValue < evidence.analysis().falsePositiveRate()) {
-            return new CheckVerdict(metric.name(), CheckKind.METRIC, Verdict.FAIL,
-                    "regression: " + rates + String.format(java.util.Locale.ROOT, ", p=%.2g", pValue), numbers);
+            return new CheckVerdict(
+                    metric.name(),
+                    CheckKind.METRIC,
+                    Verdict.FAIL,
+                    "regression: " + rates + String.format(java.util.Locale.ROOT, ", p=%.2g", pValue),
+                    numbers);
         }
         if (canaryRequests < evidence.step().minRequests()) {
-            return new CheckVerdict(metric.name(), CheckKind.METRIC, Verdict.INCONCLUSIVE,
-                    "too little traffic: " + Math.round(canaryRequests) + " of " + evidence.step().minRequests()
-                            + " canary requests; " + rates, numbers);
+            return new CheckVerdict(
+                    metric.name(),
+                    CheckKind.METRIC,
+                    Verdict.INCONCLUSIVE,
+                    "too little traffic: " + Math.round(canaryRequests) + " of "
+                            + evidence.step().minRequests() + " canary requests; " + rates,
+                    numbers);
         }
         return new CheckVerdict(metric.name(), CheckKind.METRIC, Verdict.PASS, "no regression: " + rates, numbers);
     }
@@ -143,8 +169,12 @@ public final class FixedHorizonJudge implements Judge {
         numbers.put("pairedPeriods", (double) ratios.size());
         numbers.put("tolerance", metric.tolerance());
         if (ratios.size() < 3) {
-            return new CheckVerdict(metric.name(), CheckKind.METRIC, Verdict.INCONCLUSIVE,
-                    ratios.size() + " paired periods, at least 3 needed", numbers);
+            return new CheckVerdict(
+                    metric.name(),
+                    CheckKind.METRIC,
+                    Verdict.INCONCLUSIVE,
+                    ratios.size() + " paired periods, at least 3 needed",
+                    numbers);
         }
         ratios.sort(Double::compare);
         double median = ratios.get(ratios.size() / 2);
@@ -152,10 +182,19 @@ public final class FixedHorizonJudge implements Judge {
         boolean regressed = metric.direction() == Direction.INCREASE_IS_BAD
                 ? median > 1 + metric.tolerance()
                 : median < 1 - metric.tolerance();
-        String described = String.format(java.util.Locale.ROOT, "median canary/baseline %s ratio %.2f over %d periods, tolerance %.0f%%",
-                metric.stat(), median, ratios.size(), 100 * metric.tolerance());
-        return new CheckVerdict(metric.name(), CheckKind.METRIC, regressed ? Verdict.FAIL : Verdict.PASS,
-                (regressed ? "regression: " : "no regression: ") + described, numbers);
+        String described = String.format(
+                java.util.Locale.ROOT,
+                "median canary/baseline %s ratio %.2f over %d periods, tolerance %.0f%%",
+                metric.stat(),
+                median,
+                ratios.size(),
+                100 * metric.tolerance());
+        return new CheckVerdict(
+                metric.name(),
+                CheckKind.METRIC,
+                regressed ? Verdict.FAIL : Verdict.PASS,
+                (regressed ? "regression: " : "no regression: ") + described,
+                numbers);
     }
 
     private CheckVerdict judgeSlo(StepEvidence evidence) {
@@ -163,20 +202,30 @@ public final class FixedHorizonJudge implements Judge {
         String measured = slo.metric();
         MetricObservations errorRate = evidence.metrics().stream()
                 .filter(observations -> observations.metric().name().equals(measured))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         double longBurn = burnRate(errorRate.canaryNumerator(), errorRate.canaryDenominator(), Integer.MAX_VALUE, slo);
-        double shortBurn = burnRate(errorRate.canaryNumerator(), errorRate.canaryDenominator(), SHORT_WINDOW_PERIODS, slo);
+        double shortBurn =
+                burnRate(errorRate.canaryNumerator(), errorRate.canaryDenominator(), SHORT_WINDOW_PERIODS, slo);
         Map<String, Double> numbers = new LinkedHashMap<>();
         numbers.put("burnRateLimit", slo.burnRateLimit());
         if (Double.isNaN(longBurn) || Double.isNaN(shortBurn)) {
-            return new CheckVerdict("slo-burn-rate", CheckKind.SLO, Verdict.INCONCLUSIVE, "no canary requests counted yet", numbers);
+            return new CheckVerdict(
+                    "slo-burn-rate", CheckKind.SLO, Verdict.INCONCLUSIVE, "no canary requests counted yet", numbers);
         }
         numbers.put("shortWindowBurnRate", shortBurn);
         numbers.put("longWindowBurnRate", longBurn);
-        String described = String.format(java.util.Locale.ROOT, "canary burns the %.2f%% budget at %.1fx (last %d periods) and %.1fx (step), limit %.1fx",
-                100 * slo.errorBudget(), shortBurn, SHORT_WINDOW_PERIODS, longBurn, slo.burnRateLimit());
+        String described = String.format(
+                java.util.Locale.ROOT,
+                "canary burns the %.2f%% budget at %.1fx (last %d periods) and %.1fx (step), limit %.1fx",
+                100 * slo.errorBudget(),
+                shortBurn,
+                SHORT_WINDOW_PERIODS,
+                longBurn,
+                slo.burnRateLimit());
         boolean burning = shortBurn > slo.burnRateLimit() && longBurn > slo.burnRateLimit();
-        return new CheckVerdict("slo-burn-rate", CheckKind.SLO, burning ? Verdict.FAIL : Verdict.PASS, described, numbers);
+        return new CheckVerdict(
+                "slo-burn-rate", CheckKind.SLO, burning ? Verdict.FAIL : Verdict.PASS, described, numbers);
     }
 
     private static double burnRate(MetricSeries errors, MetricSeries requests, int lastPeriods, SloSpec slo) {
@@ -201,10 +250,15 @@ public final class FixedHorizonJudge implements Judge {
         return switch (state) {
             case OK -> new CheckVerdict(alarm, CheckKind.ALARM, Verdict.PASS, "alarm OK", numbers);
             case ALARM -> new CheckVerdict(alarm, CheckKind.ALARM, Verdict.FAIL, "alarm in ALARM", numbers);
-            case INSUFFICIENT_DATA -> new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE,
-                    "alarm has INSUFFICIENT_DATA", numbers);
-            case MISSING -> new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE,
-                    "no alarm with this name in this account and region", numbers);
+            case INSUFFICIENT_DATA ->
+                new CheckVerdict(alarm, CheckKind.ALARM, Verdict.INCONCLUSIVE, "alarm has INSUFFICIENT_DATA", numbers);
+            case MISSING ->
+                new CheckVerdict(
+                        alarm,
+                        CheckKind.ALARM,
+                        Verdict.INCONCLUSIVE,
+                        "no alarm with this name in this account and region",
+                        numbers);
         };
     }
 }

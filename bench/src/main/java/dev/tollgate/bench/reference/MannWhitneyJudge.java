@@ -33,13 +33,18 @@ public final class MannWhitneyJudge implements ScenarioJudge {
 
     @Override
     public Verdict judge(Scenario scenario, int periodsSeen) {
-        if (high(values(scenario, periodsSeen, Scenario.Period::canary, MannWhitneyJudge::errorRate),
-                values(scenario, periodsSeen, Scenario.Period::baseline, MannWhitneyJudge::errorRate),
-                scenario.tolerance().errorRate())
-                || high(values(scenario, periodsSeen, Scenario.Period::canary, Side::p95),
-                        values(scenario, periodsSeen, Scenario.Period::baseline, Side::p95), scenario.tolerance().p95())
-                || high(values(scenario, periodsSeen, Scenario.Period::canary, Side::p99),
-                        values(scenario, periodsSeen, Scenario.Period::baseline, Side::p99), scenario.tolerance().p99())) {
+        if (high(
+                        values(scenario, periodsSeen, Scenario.Period::canary, MannWhitneyJudge::errorRate),
+                        values(scenario, periodsSeen, Scenario.Period::baseline, MannWhitneyJudge::errorRate),
+                        scenario.tolerance().errorRate())
+                || high(
+                        values(scenario, periodsSeen, Scenario.Period::canary, Side::p95),
+                        values(scenario, periodsSeen, Scenario.Period::baseline, Side::p95),
+                        scenario.tolerance().p95())
+                || high(
+                        values(scenario, periodsSeen, Scenario.Period::canary, Side::p99),
+                        values(scenario, periodsSeen, Scenario.Period::baseline, Side::p99),
+                        scenario.tolerance().p99())) {
             return Verdict.FAIL;
         }
         return Verdict.PASS;
@@ -127,8 +132,8 @@ public final class MannWhitneyJudge implements ScenarioJudge {
         return side.errors() / side.requests();
     }
 
-    private static double[] values(Scenario scenario, int periodsSeen, Function<Scenario.Period, Side> sideOf,
-                                   Function<Side, Double> field) {
+    private static double[] values(
+            Scenario scenario, int periodsSeen, Function<Scenario.Period, Side> sideOf, Function<Side, Double> field) {
         List<Double> values = new ArrayList<>();
         for (int k = 0; k < periodsSeen; k++) {
             Side side = sideOf.apply(scenario.periods().get(k));

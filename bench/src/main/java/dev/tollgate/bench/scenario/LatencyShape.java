@@ -26,8 +26,8 @@ public record LatencyShape(double spread, double shift, double stretch) {
 
     public LatencyShape {
         if (!(spread > 0) || !(spread + stretch > 0)) {
-            throw new IllegalArgumentException("a latency shape must grow with its quantile: spread " + spread + ", tail stretch "
-                    + stretch);
+            throw new IllegalArgumentException(
+                    "a latency shape must grow with its quantile: spread " + spread + ", tail stretch " + stretch);
         }
     }
 

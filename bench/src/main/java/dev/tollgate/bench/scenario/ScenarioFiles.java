@@ -20,13 +20,14 @@ public final class ScenarioFiles {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    private ScenarioFiles() {
-    }
+    private ScenarioFiles() {}
 
     public static List<Scenario> read(Path folder) {
         List<Path> files;
         try (Stream<Path> listing = Files.list(folder)) {
-            files = listing.filter(file -> file.getFileName().toString().endsWith(".json")).sorted().toList();
+            files = listing.filter(file -> file.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list scenarios in " + folder, e);
         }

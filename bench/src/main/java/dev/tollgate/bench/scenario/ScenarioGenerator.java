@@ -58,8 +58,7 @@ public final class ScenarioGenerator {
     /** Each side's own period-to-period wobble of its median latency, in log units. */
     static final double SIDE_LATENCY_NOISE = 0.01;
 
-    private ScenarioGenerator() {
-    }
+    private ScenarioGenerator() {}
 
     public static List<Scenario> generate(long seed, int count) {
         List<Family> deck = new ArrayList<>();
@@ -103,12 +102,27 @@ public final class ScenarioGenerator {
                 canaryRequestsSeen += period.canary().requests();
             }
         }
-        Truth truth = canaryRequestsSeen < shape.minRequests ? Truth.INSUFFICIENT_TRAFFIC
+        Truth truth = canaryRequestsSeen < shape.minRequests
+                ? Truth.INSUFFICIENT_TRAFFIC
                 : shape.regression ? Truth.REGRESSION : Truth.NO_REGRESSION;
-        return new Scenario(name, truth, 60, shape.canaryWeight, shape.bakePeriods, shape.maxPeriods, shape.minRequests,
-                0.01, new Tolerance(shape.errorTolerance, shape.p95Tolerance, shape.p99Tolerance), periods,
-                new Scenario.Effect(shape.canaryErrorRatio, shape.canaryP95Factor, shape.canaryP99Factor, shape.onset,
-                        shape.latencySpread, SIDE_LATENCY_NOISE));
+        return new Scenario(
+                name,
+                truth,
+                60,
+                shape.canaryWeight,
+                shape.bakePeriods,
+                shape.maxPeriods,
+                shape.minRequests,
+                0.01,
+                new Tolerance(shape.errorTolerance, shape.p95Tolerance, shape.p99Tolerance),
+                periods,
+                new Scenario.Effect(
+                        shape.canaryErrorRatio,
+                        shape.canaryP95Factor,
+                        shape.canaryP99Factor,
+                        shape.onset,
+                        shape.latencySpread,
+                        SIDE_LATENCY_NOISE));
     }
 
     /** Everything drawn once per scenario. */
@@ -248,10 +262,13 @@ public final class ScenarioGenerator {
         }
 
         Period period(int k, Random random) {
-            double traffic = requestsPerPeriod * (1 + diurnalAmplitude * Math.sin(2 * Math.PI * k / diurnalPeriods + diurnalPhase));
+            double traffic = requestsPerPeriod
+                    * (1 + diurnalAmplitude * Math.sin(2 * Math.PI * k / diurnalPeriods + diurnalPhase));
             // Busier periods run a little hotter: error rate and latency follow the traffic shape, on both sides.
             double load = Math.sqrt(traffic / requestsPerPeriod);
-            double sharedRate = errorRate * load * Math.exp(sharedRateNoise * random.nextGaussian() - sharedRateNoise * sharedRateNoise / 2);
+            double sharedRate = errorRate
+                    * load
+                    * Math.exp(sharedRateNoise * random.nextGaussian() - sharedRateNoise * sharedRateNoise / 2);
             double sharedLatency = load * Math.exp(sharedLatencyNoise * random.nextGaussian());
             if (incidentStart >= 0 && k >= incidentStart && k < incidentStart + incidentLength) {
                 sharedRate *= incidentErrorFactor;
@@ -259,8 +276,14 @@ public final class ScenarioGenerator {
             }
             boolean regressed = k >= onset;
             Side baseline = side(random, traffic * (1 - canaryWeight), sharedRate, sharedLatency, 1, 1, 1);
-            Side canary = side(random, traffic * canaryWeight, sharedRate, sharedLatency,
-                    regressed ? canaryErrorRatio : 1, regressed ? canaryP95Factor : 1, regressed ? canaryP99Factor : 1);
+            Side canary = side(
+                    random,
+                    traffic * canaryWeight,
+                    sharedRate,
+                    sharedLatency,
+                    regressed ? canaryErrorRatio : 1,
+                    regressed ? canaryP95Factor : 1,
+                    regressed ? canaryP99Factor : 1);
             if (k == missingPeriod) {
                 Side missing = new Side(null, null, null, null);
                 return missingOnCanary ? new Period(baseline, missing) : new Period(missing, canary);
@@ -268,8 +291,14 @@ public final class ScenarioGenerator {
             return new Period(baseline, canary);
         }
 
-        private Side side(Random random, double expectedRequests, double sharedRate, double sharedLatency, double errorRatio,
-                          double p95Factor, double p99Factor) {
+        private Side side(
+                Random random,
+                double expectedRequests,
+                double sharedRate,
+                double sharedLatency,
+                double errorRatio,
+                double p95Factor,
+                double p99Factor) {
             double requests = poisson(random, expectedRequests);
             double rate = Math.min(0.5, sharedRate * errorRatio * Math.exp(sideRateNoise * random.nextGaussian()));
             double errors = binomial(random, requests, rate);
@@ -277,7 +306,8 @@ public final class ScenarioGenerator {
                 return new Side(0.0, 0.0, null, null);
             }
             double median = latencyMedianMillis * sharedLatency * Math.exp(SIDE_LATENCY_NOISE * random.nextGaussian());
-            double[] percentiles = percentiles(random, (int) requests, median, LatencyShape.scaled(latencySpread, p95Factor, p99Factor));
+            double[] percentiles = percentiles(
+                    random, (int) requests, median, LatencyShape.scaled(latencySpread, p95Factor, p99Factor));
             return new Side(requests, errors, percentiles[0], percentiles[1]);
         }
     }
@@ -304,9 +334,12 @@ public final class ScenarioGenerator {
     /** The sample p95 and p99 of n latencies of this shape from their joint asymptotic law (the large-n branch of {@link #percentiles}). */
     static double[] asymptoticPercentiles(Random random, int n, double median, LatencyShape shape) {
         double first = random.nextGaussian();
-        double second = P95_P99_CORRELATION * first + Math.sqrt(1 - P95_P99_CORRELATION * P95_P99_CORRELATION) * random.nextGaussian();
-        return new double[] {median * Math.exp(shape.logLatency(LatencyShape.Z95 + first * quantileError(n, 0.95, LatencyShape.Z95))),
-                median * Math.exp(shape.logLatency(LatencyShape.Z99 + second * quantileError(n, 0.99, LatencyShape.Z99)))};
+        double second = P95_P99_CORRELATION * first
+                + Math.sqrt(1 - P95_P99_CORRELATION * P95_P99_CORRELATION) * random.nextGaussian();
+        return new double[] {
+            median * Math.exp(shape.logLatency(LatencyShape.Z95 + first * quantileError(n, 0.95, LatencyShape.Z95))),
+            median * Math.exp(shape.logLatency(LatencyShape.Z99 + second * quantileError(n, 0.99, LatencyShape.Z99)))
+        };
     }
 
     /** A sample quantile's standard error in standard-normal units: sqrt(p(1-p)/n) / density at the quantile. */

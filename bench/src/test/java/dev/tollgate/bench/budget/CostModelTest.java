@@ -13,7 +13,8 @@ class CostModelTest {
 
     @Test
     void pricesEachDimensionAtItsPublicPrice() {
-        DeploymentUsage usage = new DeploymentUsage(1_000, 1_000_000, 1, 1_000, 1_000_000, 1_000_000, 10_000, 1_000, 1_000, 1_000_000);
+        DeploymentUsage usage =
+                new DeploymentUsage(1_000, 1_000_000, 1, 1_000, 1_000_000, 1_000_000, 10_000, 1_000, 1_000, 1_000_000);
 
         Cost cost = CostModel.cost(usage, Prices.US_EAST_1);
 
@@ -37,13 +38,19 @@ class CostModelTest {
 
         Cost cost = CostModel.cost(typical, Prices.US_EAST_1);
 
-        assertEquals(0.00425 + 0.0000166 + 0.000138 + 0.00182 + 0.000625 + 0.0000188 + 0.000015 + 0.0000008 + 0.000005
-                + 0.000036,
-                cost.total(), 1e-6);
+        assertEquals(
+                0.00425 + 0.0000166 + 0.000138 + 0.00182 + 0.000625 + 0.0000188 + 0.000015 + 0.0000008 + 0.000005
+                        + 0.000036,
+                cost.total(),
+                1e-6);
         assertEquals(true, cost.total() < CENT, "under one US cent: " + cost.total());
     }
 
     private static double dollars(Cost cost, String what) {
-        return cost.items().stream().filter(item -> item.what().equals(what)).findFirst().orElseThrow().dollars();
+        return cost.items().stream()
+                .filter(item -> item.what().equals(what))
+                .findFirst()
+                .orElseThrow()
+                .dollars();
     }
 }

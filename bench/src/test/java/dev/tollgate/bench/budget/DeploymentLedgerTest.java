@@ -41,7 +41,8 @@ class DeploymentLedgerTest {
 
         DeploymentLedger ledger = DeploymentLedger.of(history);
 
-        assertEquals(Map.of("ValidateRequest", 1, "AcquireLock", 2, "Bake", 1, "Promoted", 1), ledger.transitionsByState());
+        assertEquals(
+                Map.of("ValidateRequest", 1, "AcquireLock", 2, "Bake", 1, "Promoted", 1), ledger.transitionsByState());
         assertEquals(5, ledger.transitions());
         assertEquals(1, ledger.retries());
         assertEquals(Map.of("ValidateRequest", 1, "AcquireLock", 2), ledger.invocationsByState());

@@ -17,8 +17,14 @@ class RollbackTimingTest {
 
     /** The Decide function's answer: the decision with the verdict it rests on. */
     private static ExecutionEvent decided(long id, String at, String verdict) {
-        return new ExecutionEvent(id, Instant.parse(at), "LambdaFunctionSucceeded", "Decide",
-                "{\"action\":\"CONTINUE_BAKING\",\"verdict\":{\"verdict\":\"" + verdict + "\"}}", null, null);
+        return new ExecutionEvent(
+                id,
+                Instant.parse(at),
+                "LambdaFunctionSucceeded",
+                "Decide",
+                "{\"action\":\"CONTINUE_BAKING\",\"verdict\":{\"verdict\":\"" + verdict + "\"}}",
+                null,
+                null);
     }
 
     @Test
@@ -31,7 +37,10 @@ class RollbackTimingTest {
 
         RollbackTiming timing = RollbackTiming.of(history, 5).orElseThrow();
 
-        assertEquals(Instant.parse("2026-11-24T10:00:05Z"), timing.firstRegressedPeriodStart(), "the partial period of the shift is left out");
+        assertEquals(
+                Instant.parse("2026-11-24T10:00:05Z"),
+                timing.firstRegressedPeriodStart(),
+                "the partial period of the shift is left out");
         assertEquals(2, timing.ticksBeforeFailure());
         assertEquals(1.58, timing.periodsToFailingVerdict(), 1e-9);
         assertEquals(1.70, timing.periodsToRollback(), 1e-9);
@@ -40,8 +49,8 @@ class RollbackTimingTest {
 
     @Test
     void aReleaseThatWasNeverRolledBackHasNoTiming() {
-        List<ExecutionEvent> history = List.of(exited(1, "ShiftTraffic", "2026-11-24T10:00:02Z", "{}"),
-                decided(2, "2026-11-24T10:00:07Z", "PASS"));
+        List<ExecutionEvent> history = List.of(
+                exited(1, "ShiftTraffic", "2026-11-24T10:00:02Z", "{}"), decided(2, "2026-11-24T10:00:07Z", "PASS"));
 
         assertTrue(RollbackTiming.of(history, 5).isEmpty());
     }

@@ -23,8 +23,8 @@ class OracleSprtTest {
         return new Period(new Side(9_000.0, 10.0, baselineP95, 150.0), new Side(1_000.0, 1.0, canaryP95, canaryP99));
     }
 
-    private static void assertCovarianceAtThousandAndNineThousand(Effect effect, double p95Variance, double covariance,
-                                                                  double p99Variance) {
+    private static void assertCovarianceAtThousandAndNineThousand(
+            Effect effect, double p95Variance, double covariance, double p99Variance) {
         double[][] computed = OracleSprt.ratioCovariance(1_000, 9_000, effect);
         assertEquals(p95Variance, computed[0][0], 1e-8);
         assertEquals(covariance, computed[0][1], 1e-8);
@@ -44,8 +44,10 @@ class OracleSprtTest {
         Period period = new Period(new Side(19_000.0, 190.0, 100.0, 150.0), new Side(1_000.0, 30.0, 100.0, 150.0));
 
         assertEquals(10.228, OracleSprt.errors(period, 1.1, 3.0), 1e-3);
-        assertEquals(OptionalInt.of(1), OracleSprt.detectionPeriod(scenario(Truth.REGRESSION, new Effect(3, 1, 1, 0, 0.5, 0.01),
-                List.of(period, period))));
+        assertEquals(
+                OptionalInt.of(1),
+                OracleSprt.detectionPeriod(
+                        scenario(Truth.REGRESSION, new Effect(3, 1, 1, 0, 0.5, 0.01), List.of(period, period))));
     }
 
     @Test
@@ -61,7 +63,9 @@ class OracleSprtTest {
 
         assertCovarianceAtThousandAndNineThousand(doubled, 0.00144043, 0.00116002, 0.00407140);
         assertEquals(92.15, OracleSprt.latency(period, LATENCY_TOLERANCE, doubled), 0.01);
-        assertEquals(0.0, OracleSprt.latency(period, LATENCY_TOLERANCE, new Effect(3, 1, 1, 0, 0.5, 0.01)),
+        assertEquals(
+                0.0,
+                OracleSprt.latency(period, LATENCY_TOLERANCE, new Effect(3, 1, 1, 0, 0.5, 0.01)),
                 "latency the effect leaves inside its boundaries adds nothing");
     }
 
@@ -72,12 +76,17 @@ class OracleSprtTest {
         // 0.85511² · 0.0099 / φ(2.326)² = 10.191 where the baseline's is 0.4² · 13.937 = 2.2300. With 1,000 and 9,000
         // requests and the wobble, Σ = [[0.00354467, 0.00278857], [0.00278857, 0.01063873]]. Only the p99 is beyond its
         // boundary 1.2, so d = (0, ln 1.25) and log LR = d₁² Σ00 / (2 det Σ) = 2.948: the p95 sharpens it by its
-        // correlation (the p99 alone gives 2.340), still two periods, where the baseline's noise on the canary gave 9.3.
+        // correlation (the p99 alone gives 2.340), still two periods, where the baseline's noise on the canary gave
+        // 9.3.
         Effect heavierTail = new Effect(1, 1.1, 1.5, 0, 0.4, 0.01);
 
         assertCovarianceAtThousandAndNineThousand(heavierTail, 0.00354467, 0.00278857, 0.01063873);
-        assertEquals(2.948, OracleSprt.latency(latencyPeriod(100.0, 110.0, 225.0), LATENCY_TOLERANCE, heavierTail), 1e-3);
-        assertEquals(2.340, OracleSprt.latency(latencyPeriod(null, 110.0, 225.0), LATENCY_TOLERANCE, heavierTail), 1e-3,
+        assertEquals(
+                2.948, OracleSprt.latency(latencyPeriod(100.0, 110.0, 225.0), LATENCY_TOLERANCE, heavierTail), 1e-3);
+        assertEquals(
+                2.340,
+                OracleSprt.latency(latencyPeriod(null, 110.0, 225.0), LATENCY_TOLERANCE, heavierTail),
+                1e-3,
                 "a percentile missing on one side leaves the other's marginal");
     }
 
@@ -87,9 +96,15 @@ class OracleSprtTest {
         Period tripled = new Period(new Side(19_000.0, 190.0, 100.0, 150.0), new Side(1_000.0, 30.0, 100.0, 150.0));
         List<Period> periods = List.of(quiet, quiet, quiet, tripled, tripled);
 
-        assertEquals(OptionalInt.of(4), OracleSprt.detectionPeriod(scenario(Truth.REGRESSION, new Effect(3, 1, 1, 3, 0.5, 0.01), periods)));
-        assertTrue(OracleSprt.detectionPeriod(scenario(Truth.NO_REGRESSION, new Effect(1, 1, 1, 0, 0.5, 0.01),
-                Collections.nCopies(5, quiet))).isEmpty());
-        assertTrue(OracleSprt.detectionPeriod(scenario(Truth.REGRESSION, null, periods)).isEmpty(), "no recorded effect, no oracle");
+        assertEquals(
+                OptionalInt.of(4),
+                OracleSprt.detectionPeriod(scenario(Truth.REGRESSION, new Effect(3, 1, 1, 3, 0.5, 0.01), periods)));
+        assertTrue(OracleSprt.detectionPeriod(
+                        scenario(Truth.NO_REGRESSION, new Effect(1, 1, 1, 0, 0.5, 0.01), Collections.nCopies(5, quiet)))
+                .isEmpty());
+        assertTrue(
+                OracleSprt.detectionPeriod(scenario(Truth.REGRESSION, null, periods))
+                        .isEmpty(),
+                "no recorded effect, no oracle");
     }
 }

@@ -21,7 +21,9 @@ class ReferenceJudgesTest {
     }
 
     private static Period period(double canaryRequests, double canaryErrors, double canaryP95, double baselineErrors) {
-        return new Period(new Side(9000.0, baselineErrors, 120.0, 150.0), new Side(canaryRequests, canaryErrors, canaryP95, 150.0));
+        return new Period(
+                new Side(9000.0, baselineErrors, 120.0, 150.0),
+                new Side(canaryRequests, canaryErrors, canaryP95, 150.0));
     }
 
     @Test
@@ -42,8 +44,13 @@ class ReferenceJudgesTest {
 
     @Test
     void staticAlarmFailsOnThreeBreachingPeriodsInARow() {
-        List<Period> periods = new ArrayList<>(List.of(period(1000, 2, 120, 9), period(1000, 2, 120, 9),
-                period(1000, 1, 120, 9), period(1000, 2, 120, 9), period(1000, 2, 120, 9), period(1000, 2, 120, 9)));
+        List<Period> periods = new ArrayList<>(List.of(
+                period(1000, 2, 120, 9),
+                period(1000, 2, 120, 9),
+                period(1000, 1, 120, 9),
+                period(1000, 2, 120, 9),
+                period(1000, 2, 120, 9),
+                period(1000, 2, 120, 9)));
         Scenario scenario = scenario(periods);
 
         assertEquals(Verdict.PASS, new StaticAlarmJudge().judge(scenario, 5));
@@ -57,7 +64,9 @@ class ReferenceJudgesTest {
 
         // At a two-sided 0.10, c = 0 (P(U <= 0) = 0.05): the bound is the smallest of the nine differences.
         assertEquals(1.0, lower);
-        assertEquals(Double.NEGATIVE_INFINITY, MannWhitneyJudge.lowerConfidenceBound(new double[] {4, 5, 6}, new double[] {1, 2, 3}, 0.02));
+        assertEquals(
+                Double.NEGATIVE_INFINITY,
+                MannWhitneyJudge.lowerConfidenceBound(new double[] {4, 5, 6}, new double[] {1, 2, 3}, 0.02));
     }
 
     @Test
@@ -66,7 +75,9 @@ class ReferenceJudgesTest {
         double[] slightlyHigher = {106, 107, 108, 109, 110, 111};
         double[] muchHigher = {200, 201, 202, 203, 204, 205};
 
-        assertFalse(MannWhitneyJudge.high(slightlyHigher, baseline, 0.2), "significant but within the effect-size tolerance");
+        assertFalse(
+                MannWhitneyJudge.high(slightlyHigher, baseline, 0.2),
+                "significant but within the effect-size tolerance");
         assertTrue(MannWhitneyJudge.high(muchHigher, baseline, 0.2));
     }
 }

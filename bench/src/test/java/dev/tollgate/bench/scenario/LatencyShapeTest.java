@@ -16,7 +16,8 @@ class LatencyShapeTest {
 
         assertEquals(Math.log(1.1), canary.logLatency(LatencyShape.Z95) - baseline.logLatency(LatencyShape.Z95), 1e-12);
         assertEquals(Math.log(1.5), canary.logLatency(LatencyShape.Z99) - baseline.logLatency(LatencyShape.Z99), 1e-12);
-        // ln(1.5/1.1) / (2.3263 − 1.6449) = 0.45511 more per unit of z above the p90; 0.45511 · 0.36330 below p95's shift.
+        // ln(1.5/1.1) / (2.3263 − 1.6449) = 0.45511 more per unit of z above the p90; 0.45511 · 0.36330 below p95's
+        // shift.
         assertEquals(0.4 + 0.45511, canary.slope(LatencyShape.Z99), 1e-5);
         assertEquals(0.4, canary.slope(0), 1e-12);
         assertEquals(Math.log(1.1) - 0.45511 * 0.36330, canary.logLatency(0), 1e-5);
@@ -53,7 +54,8 @@ class LatencyShapeTest {
         double expected = 0.85511 * 0.85511 * 0.99 * 0.01 / (400 * 0.026652 * 0.026652);
         assertEquals(expected, logVariance(exact, 1), 0.12 * expected, "one by one");
         assertEquals(expected, logVariance(asymptotic, 1), 0.08 * expected, "asymptotic");
-        assertTrue(Math.abs(logCorrelation(exact) - logCorrelation(asymptotic)) < 0.1,
+        assertTrue(
+                Math.abs(logCorrelation(exact) - logCorrelation(asymptotic)) < 0.1,
                 logCorrelation(exact) + " against " + logCorrelation(asymptotic));
     }
 

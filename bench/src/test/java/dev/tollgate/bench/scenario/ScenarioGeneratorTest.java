@@ -42,8 +42,14 @@ class ScenarioGeneratorTest {
     void insufficientTrafficMeansTheCanaryNeverReachesItsMinimum() {
         for (Scenario scenario : SET) {
             double canaryRequests = scenario.periods().subList(0, scenario.replayPeriods()).stream()
-                    .map(Period::canary).filter(side -> side.requests() != null).mapToDouble(Side::requests).sum();
-            assertEquals(scenario.truth() == Truth.INSUFFICIENT_TRAFFIC, canaryRequests < scenario.minRequests(), scenario.name());
+                    .map(Period::canary)
+                    .filter(side -> side.requests() != null)
+                    .mapToDouble(Side::requests)
+                    .sum();
+            assertEquals(
+                    scenario.truth() == Truth.INSUFFICIENT_TRAFFIC,
+                    canaryRequests < scenario.minRequests(),
+                    scenario.name());
         }
     }
 

@@ -27,16 +27,20 @@ import java.util.Set;
  */
 public final class ReportPage {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    private ReportPage() {
-    }
+    private ReportPage() {}
 
     public static String html(RolloutReport report) {
         StringBuilder page = new StringBuilder(32_768);
         page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Rollout report: ")
-                .append(escape(report.deploymentId())).append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n");
+                .append(escape(report.deploymentId()))
+                .append("</title>\n<style>")
+                .append(STYLE)
+                .append("</style></head>\n<body>\n");
         header(page, report);
         states(page, report);
         for (Step step : report.steps()) {
@@ -47,11 +51,15 @@ public final class ReportPage {
         }
         releaseSection(page, report);
         timeline(page, report);
-        page.append("<footer class=\"muted\">Generated ").append(escape(time(report.generatedAt())))
-                .append(" by <code>tollgate report</code>. <span id=\"charts-status\">Charts need JavaScript.</span></footer>\n");
+        page.append("<footer class=\"muted\">Generated ")
+                .append(escape(time(report.generatedAt())))
+                .append(
+                        " by <code>tollgate report</code>. <span id=\"charts-status\">Charts need JavaScript.</span></footer>\n");
         page.append("<script type=\"application/json\" id=\"report-data\">")
-                // Every '<' escaped (JSON allows \u003c in strings): no text of the deployment can end or re-open the script element.
-                .append(Json.write(report).replace("<", "\\u003c")).append("</script>\n");
+                // Every '<' escaped (JSON allows \u003c in strings): no text of the deployment can end or re-open the
+                // script element.
+                .append(Json.write(report).replace("<", "\\u003c"))
+                .append("</script>\n");
         page.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
         return page.toString();
     }
@@ -60,15 +68,28 @@ public final class ReportPage {
      * A release in waves on one page: its status and reason, and per wave each target with its region, status, reason,
      * and a link to the target's own report ({@code <deploymentId>.html} beside this page) when it was deployed.
      */
-    public static String html(dev.tollgate.release.ReleaseRecord release, java.util.Set<String> reported, Instant generatedAt) {
+    public static String html(
+            dev.tollgate.release.ReleaseRecord release, java.util.Set<String> reported, Instant generatedAt) {
         StringBuilder page = new StringBuilder(8_192);
         page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Release report: ")
-                .append(escape(release.releaseId())).append("</title>\n<style>").append(STYLE).append("</style></head>\n<body>\n");
+                .append(escape(release.releaseId()))
+                .append("</title>\n<style>")
+                .append(STYLE)
+                .append("</style></head>\n<body>\n");
         String status = release.status().name();
-        page.append("<header><h1>").append(escape(release.releaseId())).append("</h1>\n<p><span class=\"badge status-")
-                .append(escape(status.toLowerCase(Locale.ROOT))).append("\">").append(escape(status)).append("</span> ")
-                .append(release.waves().size()).append(" waves, ").append(release.targets().size()).append(" targets, onFailure <b>")
-                .append(escape(release.onFailure().name())).append("</b></p>\n");
+        page.append("<header><h1>")
+                .append(escape(release.releaseId()))
+                .append("</h1>\n<p><span class=\"badge status-")
+                .append(escape(status.toLowerCase(Locale.ROOT)))
+                .append("\">")
+                .append(escape(status))
+                .append("</span> ")
+                .append(release.waves().size())
+                .append(" waves, ")
+                .append(release.targets().size())
+                .append(" targets, onFailure <b>")
+                .append(escape(release.onFailure().name()))
+                .append("</b></p>\n");
         if (release.reason() != null) {
             page.append("<p class=\"reason\">").append(escape(release.reason())).append("</p>\n");
         }
@@ -79,28 +100,49 @@ public final class ReportPage {
         definition(page, "execution", release.executionArn());
         page.append("</dl></header>\n");
         for (dev.tollgate.release.ReleaseRecord.WaveState wave : release.waves()) {
-            page.append("<section><h2>Wave ").append(wave.wave()).append(" <span class=\"badge status-")
-                    .append(escape(wave.status().name().toLowerCase(Locale.ROOT))).append("\">").append(escape(wave.status().name()))
-                    .append("</span></h2>\n<table><tr><th>target</th><th>region</th><th>status</th><th>reason</th></tr>\n");
+            page.append("<section><h2>Wave ")
+                    .append(wave.wave())
+                    .append(" <span class=\"badge status-")
+                    .append(escape(wave.status().name().toLowerCase(Locale.ROOT)))
+                    .append("\">")
+                    .append(escape(wave.status().name()))
+                    .append(
+                            "</span></h2>\n<table><tr><th>target</th><th>region</th><th>status</th><th>reason</th></tr>\n");
             for (dev.tollgate.release.ReleaseRecord.TargetState target : wave.targets()) {
                 String id = escape(target.deploymentId());
-                page.append("<tr><td>").append(reported.contains(target.deploymentId())
-                                ? "<a href=\"" + id + ".html\">" + id + "</a>" : id)
-                        .append("</td><td>").append(escape(target.region())).append("</td><td>").append(escape(target.status().name()))
-                        .append("</td><td>").append(escape(target.reason())).append("</td></tr>\n");
+                page.append("<tr><td>")
+                        .append(
+                                reported.contains(target.deploymentId())
+                                        ? "<a href=\"" + id + ".html\">" + id + "</a>"
+                                        : id)
+                        .append("</td><td>")
+                        .append(escape(target.region()))
+                        .append("</td><td>")
+                        .append(escape(target.status().name()))
+                        .append("</td><td>")
+                        .append(escape(target.reason()))
+                        .append("</td></tr>\n");
             }
             page.append("</table></section>\n");
         }
-        page.append("<footer class=\"muted\">Generated ").append(escape(time(generatedAt)))
-                .append(" by <code>tollgate report</code>; each target's link is its own rollout report.</footer>\n</body></html>\n");
+        page.append("<footer class=\"muted\">Generated ")
+                .append(escape(time(generatedAt)))
+                .append(
+                        " by <code>tollgate report</code>; each target's link is its own rollout report.</footer>\n</body></html>\n");
         return page.toString();
     }
 
     private static void header(StringBuilder page, RolloutReport report) {
         String status = report.status() == null ? "UNKNOWN" : report.status();
-        page.append("<header><h1>").append(escape(report.deploymentId())).append("</h1>\n<p><span class=\"badge status-")
-                .append(escape(status.toLowerCase(Locale.ROOT))).append("\">").append(escape(status)).append("</span> ")
-                .append(report.service() == null ? "" : "service <b>" + escape(report.service()) + "</b>").append("</p>\n");
+        page.append("<header><h1>")
+                .append(escape(report.deploymentId()))
+                .append("</h1>\n<p><span class=\"badge status-")
+                .append(escape(status.toLowerCase(Locale.ROOT)))
+                .append("\">")
+                .append(escape(status))
+                .append("</span> ")
+                .append(report.service() == null ? "" : "service <b>" + escape(report.service()) + "</b>")
+                .append("</p>\n");
         if (report.reason() != null) {
             page.append("<p class=\"reason\">").append(escape(report.reason())).append("</p>\n");
         }
@@ -133,17 +175,32 @@ public final class ReportPage {
         double total = Math.max(1, Duration.between(first, last).toMillis());
         List<StateSpan> rows = collapseLoops(report.states());
         page.append("<table class=\"states\"><thead><tr><th>state</th><th>at</th><th>took</th><th class=\"bar-cell\">")
-                .append("0 s … ").append(seconds(Duration.between(first, last))).append("</th></tr></thead><tbody>\n");
+                .append("0 s … ")
+                .append(seconds(Duration.between(first, last)))
+                .append("</th></tr></thead><tbody>\n");
         for (StateSpan span : rows) {
             Instant end = span.exited() != null ? span.exited() : span.entered();
             double left = 100.0 * Duration.between(first, span.entered()).toMillis() / total;
-            double width = Math.max(0.4, 100.0 * Duration.between(span.entered(), end).toMillis() / total);
-            page.append("<tr").append(span.failure() == null ? "" : " class=\"failed\"").append("><td>").append(escape(span.name()))
-                    .append("</td><td>").append(escape(clock(span.entered()))).append("</td><td>")
-                    .append(escape(seconds(Duration.between(span.entered(), end)))).append("</td><td class=\"bar-cell\">")
-                    .append(String.format(Locale.ROOT, "<div class=\"bar\" style=\"margin-left:%.2f%%;width:%.2f%%\"></div>", left, width));
+            double width =
+                    Math.max(0.4, 100.0 * Duration.between(span.entered(), end).toMillis() / total);
+            page.append("<tr")
+                    .append(span.failure() == null ? "" : " class=\"failed\"")
+                    .append("><td>")
+                    .append(escape(span.name()))
+                    .append("</td><td>")
+                    .append(escape(clock(span.entered())))
+                    .append("</td><td>")
+                    .append(escape(seconds(Duration.between(span.entered(), end))))
+                    .append("</td><td class=\"bar-cell\">")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "<div class=\"bar\" style=\"margin-left:%.2f%%;width:%.2f%%\"></div>",
+                            left,
+                            width));
             if (span.failure() != null) {
-                page.append("<div class=\"failure\">").append(escape(span.failure())).append("</div>");
+                page.append("<div class=\"failure\">")
+                        .append(escape(span.failure()))
+                        .append("</div>");
             }
             page.append("</td></tr>\n");
         }
@@ -151,8 +208,18 @@ public final class ReportPage {
     }
 
     /** States a deployment repeats while it waits (bake and judge, poll the canary or the migration task). */
-    private static final Set<String> LOOPING = Set.of("WaitForFirstTick", "Bake", TickOutputs.EARLIER_ANALYZE_STEP, TickOutputs.DECIDE, "RouteDecision",
-            "WaitForCanary", "CheckCanaryHealth", "IsCanaryHealthy", "WaitForMigrationTask", "CheckMigrationTask", "AreMigrationsDone");
+    private static final Set<String> LOOPING = Set.of(
+            "WaitForFirstTick",
+            "Bake",
+            TickOutputs.EARLIER_ANALYZE_STEP,
+            TickOutputs.DECIDE,
+            "RouteDecision",
+            "WaitForCanary",
+            "CheckCanaryHealth",
+            "IsCanaryHealthy",
+            "WaitForMigrationTask",
+            "CheckMigrationTask",
+            "AreMigrationsDone");
 
     /** Consecutive rounds of a waiting loop as one row ("Bake → Decide → RouteDecision × 6"): a step per row. */
     static List<StateSpan> collapseLoops(List<StateSpan> spans) {
@@ -172,11 +239,23 @@ public final class ReportPage {
             List<StateSpan> loop = spans.subList(index, end);
             Set<String> names = new LinkedHashSet<>();
             loop.forEach(state -> names.add(state.name()));
-            long rounds = loop.stream().filter(state -> state.name().equals(span.name())).count();
+            long rounds = loop.stream()
+                    .filter(state -> state.name().equals(span.name()))
+                    .count();
             StateSpan last = loop.get(loop.size() - 1);
-            String failure = loop.stream().map(StateSpan::failure).filter(java.util.Objects::nonNull).reduce((a, b) -> b).orElse(null);
-            rows.add(loop.size() == 1 ? span : new StateSpan(String.join(" → ", names) + (rounds > 1 ? " × " + rounds : ""),
-                    span.entered(), last.exited() != null ? last.exited() : last.entered(), failure));
+            String failure = loop.stream()
+                    .map(StateSpan::failure)
+                    .filter(java.util.Objects::nonNull)
+                    .reduce((a, b) -> b)
+                    .orElse(null);
+            rows.add(
+                    loop.size() == 1
+                            ? span
+                            : new StateSpan(
+                                    String.join(" → ", names) + (rounds > 1 ? " × " + rounds : ""),
+                                    span.entered(),
+                                    last.exited() != null ? last.exited() : last.entered(),
+                                    failure));
             index = end;
         }
         return rows;
@@ -184,29 +263,55 @@ public final class ReportPage {
 
     private static void step(StringBuilder page, RolloutReport report, Step step) {
         boolean watch = step.canaryWeight() == 100;
-        page.append("<section class=\"step\"><h2>").append(watch ? "After the promotion: the new version at 100 %, watched against "
-                        + "the old version's history from before the rollout" : "Step " + (step.stepIndex() + 1) + ": canary at "
-                        + step.canaryWeight() + " %")
-                .append("</h2>\n<p class=\"muted\">from ").append(escape(time(step.startedAt())))
-                .append(" to ").append(escape(time(step.endedAt()))).append(watch ? ", watch " : ", bake time ").append(step.bakeSeconds())
-                .append(" s (shaded in the charts), ").append(step.decisions().size()).append(" decision point(s) (dashed lines)</p>\n");
+        page.append("<section class=\"step\"><h2>")
+                .append(
+                        watch
+                                ? "After the promotion: the new version at 100 %, watched against "
+                                        + "the old version's history from before the rollout"
+                                : "Step " + (step.stepIndex() + 1) + ": canary at " + step.canaryWeight() + " %")
+                .append("</h2>\n<p class=\"muted\">from ")
+                .append(escape(time(step.startedAt())))
+                .append(" to ")
+                .append(escape(time(step.endedAt())))
+                .append(watch ? ", watch " : ", bake time ")
+                .append(step.bakeSeconds())
+                .append(" s (shaded in the charts), ")
+                .append(step.decisions().size())
+                .append(" decision point(s) (dashed lines)</p>\n");
         page.append("<div class=\"charts\">");
         for (int chart = 0; chart < step.charts().size(); chart++) {
             RolloutReport.Chart metric = step.charts().get(chart);
-            page.append("<figure><figcaption>").append(escape(metric.metric())).append(" (").append(escape(metric.unit()))
-                    .append(") <span class=\"legend canary\">canary</span> <span class=\"legend baseline\">baseline</span></figcaption>")
+            page.append("<figure><figcaption>")
+                    .append(escape(metric.metric()))
+                    .append(" (")
+                    .append(escape(metric.unit()))
+                    .append(
+                            ") <span class=\"legend canary\">canary</span> <span class=\"legend baseline\">baseline</span></figcaption>")
                     .append("<svg class=\"chart\" viewBox=\"0 0 560 220\" role=\"img\" data-step=\"")
-                    .append(report.steps().indexOf(step)).append("\" data-chart=\"").append(chart).append("\" aria-label=\"")
-                    .append(escape(metric.metric())).append(", canary against baseline\"></svg></figure>");
+                    .append(report.steps().indexOf(step))
+                    .append("\" data-chart=\"")
+                    .append(chart)
+                    .append("\" aria-label=\"")
+                    .append(escape(metric.metric()))
+                    .append(", canary against baseline\"></svg></figure>");
         }
         page.append("</div>\n");
         if (!step.decisions().isEmpty()) {
-            page.append("<table class=\"decisions\"><thead><tr><th>at</th><th>verdict</th><th>decision</th><th>why, with the numbers</th></tr>")
+            page.append(
+                            "<table class=\"decisions\"><thead><tr><th>at</th><th>verdict</th><th>decision</th><th>why, with the numbers</th></tr>")
                     .append("</thead><tbody>\n");
             for (DecisionPoint decision : step.decisions()) {
-                page.append("<tr><td>").append(escape(clock(decision.at()))).append("</td><td>").append(verdict(decision.verdict()))
-                        .append("</td><td><b>").append(escape(decision.action())).append("</b><br><span class=\"muted\">by ")
-                        .append(escape(decision.decidedBy())).append("</span></td><td><p>").append(escape(decision.reason())).append("</p>");
+                page.append("<tr><td>")
+                        .append(escape(clock(decision.at())))
+                        .append("</td><td>")
+                        .append(verdict(decision.verdict()))
+                        .append("</td><td><b>")
+                        .append(escape(decision.action()))
+                        .append("</b><br><span class=\"muted\">by ")
+                        .append(escape(decision.decidedBy()))
+                        .append("</span></td><td><p>")
+                        .append(escape(decision.reason()))
+                        .append("</p>");
                 checks(page, decision.checks());
                 page.append("</td></tr>\n");
             }
@@ -221,7 +326,8 @@ public final class ReportPage {
      */
     static void checks(StringBuilder page, List<Check> checks) {
         for (boolean dryRuns : new boolean[] {false, true}) {
-            List<Check> shown = checks.stream().filter(check -> check.dryRun() == dryRuns).toList();
+            List<Check> shown =
+                    checks.stream().filter(check -> check.dryRun() == dryRuns).toList();
             if (shown.isEmpty()) {
                 continue;
             }
@@ -230,12 +336,20 @@ public final class ReportPage {
             }
             page.append(dryRuns ? "<ul class=\"dry-run\">" : "<ul>");
             for (Check check : shown) {
-                page.append("<li>").append(verdict(check.verdict())).append(" <b>").append(escape(check.name())).append("</b>: ")
+                page.append("<li>")
+                        .append(verdict(check.verdict()))
+                        .append(" <b>")
+                        .append(escape(check.name()))
+                        .append("</b>: ")
                         .append(escape(check.reason()));
                 if (!check.numbers().isEmpty()) {
                     page.append("<br><span class=\"numbers\">");
-                    check.numbers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(number -> page
-                            .append(escape(number.getKey())).append('=').append(escape(format(number.getValue()))).append(' '));
+                    check.numbers().entrySet().stream()
+                            .sorted(Map.Entry.comparingByKey())
+                            .forEach(number -> page.append(escape(number.getKey()))
+                                    .append('=')
+                                    .append(escape(format(number.getValue())))
+                                    .append(' '));
                     page.append("</span>");
                 }
                 page.append("</li>");
@@ -245,25 +359,39 @@ public final class ReportPage {
     }
 
     private static void releaseSection(StringBuilder page, RolloutReport report) {
-        page.append("<section><h2>Release</h2>\n<h3>Migrations</h3><p>").append(escape(report.migrations().mode())).append(": ")
-                .append(escape(report.migrations().summary())).append("</p>");
+        page.append("<section><h2>Release</h2>\n<h3>Migrations</h3><p>")
+                .append(escape(report.migrations().mode()))
+                .append(": ")
+                .append(escape(report.migrations().summary()))
+                .append("</p>");
         if (!report.migrations().applied().isEmpty()) {
             page.append("<ul class=\"migrations\">");
-            report.migrations().applied().forEach(script -> page.append("<li><code>").append(escape(script)).append("</code></li>"));
+            report.migrations()
+                    .applied()
+                    .forEach(script ->
+                            page.append("<li><code>").append(escape(script)).append("</code></li>"));
             page.append("</ul>");
         }
         if (!report.migrations().pending().isEmpty()) {
             page.append("<p>Dry run: nothing applied. A real run would apply:</p><ul class=\"migrations pending\">");
-            report.migrations().pending().forEach(script -> page.append("<li><code>").append(escape(script)).append("</code></li>"));
+            report.migrations()
+                    .pending()
+                    .forEach(script ->
+                            page.append("<li><code>").append(escape(script)).append("</code></li>"));
             page.append("</ul>");
         }
         page.append("\n<h3>Secrets pinned</h3>");
         if (report.secrets().isEmpty()) {
             page.append("<p class=\"muted\">none</p>");
         } else {
-            page.append("<table class=\"secrets\"><thead><tr><th>secret</th><th>version pinned</th></tr></thead><tbody>");
-            report.secrets().forEach(secret -> page.append("<tr><td><code>").append(escape(secret.id())).append("</code></td><td><code>")
-                    .append(escape(secret.versionId())).append("</code></td></tr>"));
+            page.append(
+                    "<table class=\"secrets\"><thead><tr><th>secret</th><th>version pinned</th></tr></thead><tbody>");
+            report.secrets()
+                    .forEach(secret -> page.append("<tr><td><code>")
+                            .append(escape(secret.id()))
+                            .append("</code></td><td><code>")
+                            .append(escape(secret.versionId()))
+                            .append("</code></td></tr>"));
             page.append("</tbody></table>");
         }
         page.append("</section>\n");
@@ -273,13 +401,22 @@ public final class ReportPage {
         if (report.timeline().isEmpty()) {
             return;
         }
-        page.append("<section><h2>Deployment record</h2><table class=\"timeline\"><thead><tr><th>at</th><th>what</th><th>step</th>")
+        page.append(
+                        "<section><h2>Deployment record</h2><table class=\"timeline\"><thead><tr><th>at</th><th>what</th><th>step</th>")
                 .append("<th>weight</th><th>verdict</th><th>message</th></tr></thead><tbody>\n");
         for (TimelineEntry entry : report.timeline()) {
-            page.append("<tr><td>").append(escape(clock(entry.at()))).append("</td><td>").append(escape(entry.state())).append("</td><td>")
-                    .append(entry.stepIndex() == null ? "" : "#" + (entry.stepIndex() + 1)).append("</td><td>")
-                    .append(entry.canaryWeight() == null ? "" : entry.canaryWeight() + " %").append("</td><td>")
-                    .append(entry.verdict() == null ? "" : verdict(entry.verdict())).append("</td><td>").append(escape(entry.message()))
+            page.append("<tr><td>")
+                    .append(escape(clock(entry.at())))
+                    .append("</td><td>")
+                    .append(escape(entry.state()))
+                    .append("</td><td>")
+                    .append(entry.stepIndex() == null ? "" : "#" + (entry.stepIndex() + 1))
+                    .append("</td><td>")
+                    .append(entry.canaryWeight() == null ? "" : entry.canaryWeight() + " %")
+                    .append("</td><td>")
+                    .append(entry.verdict() == null ? "" : verdict(entry.verdict()))
+                    .append("</td><td>")
+                    .append(escape(entry.message()))
                     .append("</td></tr>\n");
         }
         page.append("</tbody></table></section>\n");
@@ -287,12 +424,17 @@ public final class ReportPage {
 
     private static String verdict(String verdict) {
         String name = verdict == null ? "NONE" : verdict;
-        return "<span class=\"badge verdict-" + escape(name.toLowerCase(Locale.ROOT)) + "\">" + escape(name) + "</span>";
+        return "<span class=\"badge verdict-" + escape(name.toLowerCase(Locale.ROOT)) + "\">" + escape(name)
+                + "</span>";
     }
 
     private static void definition(StringBuilder page, String term, String value) {
         if (value != null && !value.isEmpty()) {
-            page.append("<dt>").append(escape(term)).append("</dt><dd>").append(escape(value)).append("</dd>");
+            page.append("<dt>")
+                    .append(escape(term))
+                    .append("</dt><dd>")
+                    .append(escape(value))
+                    .append("</dd>");
         }
     }
 
@@ -310,7 +452,8 @@ public final class ReportPage {
     }
 
     private static String format(double value) {
-        return Math.abs(value) >= 1000 || value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
+        return Math.abs(value) >= 1000 || value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%.0f", value)
                 : String.format(Locale.ROOT, "%.4g", value);
     }
 

@@ -11,10 +11,21 @@ import java.util.Map;
  * it (verdict, checks, numbers, reason), the migrations applied and the secret versions pinned (ids
  * only). Built by {@link RolloutReports}, drawn by {@link ReportPage}.
  */
-public record RolloutReport(String deploymentId, String service, String status, String reason, String executionArn,
-                            Instant startedAt, Instant finishedAt, int periodSeconds, List<StateSpan> states,
-                            List<TimelineEntry> timeline, List<Step> steps, Migrations migrations, List<SecretPin> secrets,
-                            Instant generatedAt) {
+public record RolloutReport(
+        String deploymentId,
+        String service,
+        String status,
+        String reason,
+        String executionArn,
+        Instant startedAt,
+        Instant finishedAt,
+        int periodSeconds,
+        List<StateSpan> states,
+        List<TimelineEntry> timeline,
+        List<Step> steps,
+        Migrations migrations,
+        List<SecretPin> secrets,
+        Instant generatedAt) {
 
     public RolloutReport {
         states = List.copyOf(states);
@@ -24,12 +35,17 @@ public record RolloutReport(String deploymentId, String service, String status, 
     }
 
     /** One state of the execution: when it was entered and left (never left: the execution ended there or runs). */
-    public record StateSpan(String name, Instant entered, Instant exited, String failure) {
-    }
+    public record StateSpan(String name, Instant entered, Instant exited, String failure) {}
 
     /** One traffic step: its weight, when it started, how long it had to bake, when it ended, what was seen and decided. */
-    public record Step(int stepIndex, int canaryWeight, Instant startedAt, int bakeSeconds, Instant endedAt, List<Chart> charts,
-                       List<DecisionPoint> decisions) {
+    public record Step(
+            int stepIndex,
+            int canaryWeight,
+            Instant startedAt,
+            int bakeSeconds,
+            Instant endedAt,
+            List<Chart> charts,
+            List<DecisionPoint> decisions) {
         public Step {
             charts = List.copyOf(charts);
             decisions = List.copyOf(decisions);
@@ -44,11 +60,11 @@ public record RolloutReport(String deploymentId, String service, String status, 
         }
     }
 
-    public record Point(Instant at, double value) {
-    }
+    public record Point(Instant at, double value) {}
 
     /** One analysis tick: the verdict with its checks and the decision taken on it. */
-    public record DecisionPoint(Instant at, String verdict, String action, String decidedBy, String reason, List<Check> checks) {
+    public record DecisionPoint(
+            Instant at, String verdict, String action, String decidedBy, String reason, List<Check> checks) {
         public DecisionPoint {
             checks = List.copyOf(checks);
         }
@@ -76,6 +92,5 @@ public record RolloutReport(String deploymentId, String service, String status, 
     }
 
     /** A secret the release uses and the version pinned for it: ids, never a value. */
-    public record SecretPin(String id, String versionId) {
-    }
+    public record SecretPin(String id, String versionId) {}
 }

@@ -55,7 +55,8 @@ public final class RolloutReports {
     }
 
     /** With each deployment's charts read where its target publishes its metrics (its region, its role). */
-    public RolloutReports(DeploymentStore store, DeploymentExecutions executions, Placed<MetricSource> metrics, Clock clock) {
+    public RolloutReports(
+            DeploymentStore store, DeploymentExecutions executions, Placed<MetricSource> metrics, Clock clock) {
         this.store = store;
         this.executions = executions;
         this.metrics = metrics;
@@ -70,14 +71,21 @@ public final class RolloutReports {
         List<ExecutionEvent> history = facts.history();
         Optional<DeploymentSpec> spec = spec(history);
         Instant end = record.map(DeploymentRecord::finishedAt)
-                .orElseGet(() -> history.isEmpty() ? clock.instant() : history.get(history.size() - 1).at());
+                .orElseGet(() -> history.isEmpty()
+                        ? clock.instant()
+                        : history.get(history.size() - 1).at());
         int period = spec.map(s -> s.analysis().periodSeconds()).orElse(60);
-        return new RolloutReport(deploymentId,
-                record.map(DeploymentRecord::service).orElseGet(() -> spec.map(DeploymentSpec::service).orElse(null)),
-                record.map(r -> r.status().name()).orElseGet(() -> execution.map(e -> e.state().name()).orElse("UNKNOWN")),
+        return new RolloutReport(
+                deploymentId,
+                record.map(DeploymentRecord::service)
+                        .orElseGet(() -> spec.map(DeploymentSpec::service).orElse(null)),
+                record.map(r -> r.status().name())
+                        .orElseGet(() -> execution.map(e -> e.state().name()).orElse("UNKNOWN")),
                 record.map(DeploymentRecord::reason).orElse(null),
                 executionArn,
-                record.map(DeploymentRecord::startedAt).orElseGet(() -> history.isEmpty() ? null : history.get(0).at()),
+                record.map(DeploymentRecord::startedAt)
+                        .orElseGet(
+                                () -> history.isEmpty() ? null : history.get(0).at()),
                 record.map(DeploymentRecord::finishedAt).orElse(null),
                 period,
                 states(history),
@@ -123,12 +131,22 @@ public final class RolloutReports {
                 }
             } else if (event.is("ExecutionFailed") && !spans.isEmpty()) {
                 StateSpan last = spans.get(spans.size() - 1);
-                spans.set(spans.size() - 1, new StateSpan(last.name(), last.entered(), event.at(),
-                        event.error() + ": " + HistoryReport.errorMessage(event.cause())));
+                spans.set(
+                        spans.size() - 1,
+                        new StateSpan(
+                                last.name(),
+                                last.entered(),
+                                event.at(),
+                                event.error() + ": " + HistoryReport.errorMessage(event.cause())));
             } else if (event.is("ExecutionSucceeded") && !spans.isEmpty()) {
                 StateSpan last = spans.get(spans.size() - 1);
-                spans.set(spans.size() - 1, new StateSpan(last.name(), last.entered(),
-                        last.exited() == null ? event.at() : last.exited(), last.failure()));
+                spans.set(
+                        spans.size() - 1,
+                        new StateSpan(
+                                last.name(),
+                                last.entered(),
+                                last.exited() == null ? event.at() : last.exited(),
+                                last.failure()));
             }
         }
         return spans;
@@ -160,9 +178,12 @@ public final class RolloutReports {
                     decisions.add(decisionPoint(verdict, decision, event.at()));
                     decisionSteps.add(output.path("progress").path("stepIndex").asInt(-1));
                 }
-                case "StartWatchAfterPromotion" -> watchStartedAt = Instant.parse(output.path("postPromotionWatch").path("promotedAt").asText());
-                case TickOutputs.WATCH -> watchTicks.add(decisionPoint(verdict, TickOutputs.decision(event, output), event.at()));
-                default -> { }
+                case "StartWatchAfterPromotion" ->
+                    watchStartedAt = Instant.parse(
+                            output.path("postPromotionWatch").path("promotedAt").asText());
+                case TickOutputs.WATCH ->
+                    watchTicks.add(decisionPoint(verdict, TickOutputs.decision(event, output), event.at()));
+                default -> {}
             }
         }
         List<Step> steps = new ArrayList<>();
@@ -170,7 +191,9 @@ public final class RolloutReports {
             JsonNode progress = shifts.get(i);
             int stepIndex = progress.path("stepIndex").asInt();
             Instant startedAt = Instant.parse(progress.path("stepStartedAt").asText());
-            Instant endedAt = i + 1 < shifts.size() ? Instant.parse(shifts.get(i + 1).path("stepStartedAt").asText()) : end;
+            Instant endedAt = i + 1 < shifts.size()
+                    ? Instant.parse(shifts.get(i + 1).path("stepStartedAt").asText())
+                    : end;
             List<DecisionPoint> ofStep = new ArrayList<>();
             for (int d = 0; d < decisions.size(); d++) {
                 if (decisionSteps.get(d) == stepIndex) {
@@ -178,13 +201,26 @@ public final class RolloutReports {
                 }
             }
             int bake = stepIndex < spec.steps().size() ? spec.step(stepIndex).bakeSeconds() : 0;
-            steps.add(new Step(stepIndex, progress.path("canaryWeight").asInt(), startedAt, bake, endedAt,
-                    charts(metrics.at(spec), spec, startedAt, endedAt), ofStep));
+            steps.add(new Step(
+                    stepIndex,
+                    progress.path("canaryWeight").asInt(),
+                    startedAt,
+                    bake,
+                    endedAt,
+                    charts(metrics.at(spec), spec, startedAt, endedAt),
+                    ofStep));
         }
         if (watchStartedAt != null) {
-            // The post-promotion watch, drawn as a last step at 100 % (its judge compared with the old version's history).
-            steps.add(new Step(spec.promotionStepIndex(), 100, watchStartedAt, spec.watchSeconds(), end,
-                    charts(metrics.at(spec), spec, watchStartedAt, end), watchTicks));
+            // The post-promotion watch, drawn as a last step at 100 % (its judge compared with the old version's
+            // history).
+            steps.add(new Step(
+                    spec.promotionStepIndex(),
+                    100,
+                    watchStartedAt,
+                    spec.watchSeconds(),
+                    end,
+                    charts(metrics.at(spec), spec, watchStartedAt, end),
+                    watchTicks));
         }
         return steps;
     }
@@ -199,17 +235,29 @@ public final class RolloutReports {
                         numbers.put(entry.getKey(), entry.getValue().asDouble());
                     }
                 });
-                checks.add(new Check(check.path("name").asText(), check.path("verdict").asText(), check.path("reason").asText(), numbers,
+                checks.add(new Check(
+                        check.path("name").asText(),
+                        check.path("verdict").asText(),
+                        check.path("reason").asText(),
+                        numbers,
                         TickOutputs.isDryRun(check)));
             }
         }
-        Instant at = verdict != null && verdict.hasNonNull("analysedAt") ? Instant.parse(verdict.get("analysedAt").asText()) : decidedAt;
-        return new DecisionPoint(at, verdict == null ? "NONE" : verdict.path("verdict").asText(), decision.path("action").asText(),
-                decision.path("decidedBy").asText("judge"), decision.path("reason").asText(), checks);
+        Instant at = verdict != null && verdict.hasNonNull("analysedAt")
+                ? Instant.parse(verdict.get("analysedAt").asText())
+                : decidedAt;
+        return new DecisionPoint(
+                at,
+                verdict == null ? "NONE" : verdict.path("verdict").asText(),
+                decision.path("action").asText(),
+                decision.path("decidedBy").asText("judge"),
+                decision.path("reason").asText(),
+                checks);
     }
 
     /** Every metric of the spec over the step, canary and baseline, in one batched read (the replay's report reads the same). */
-    public static List<Chart> charts(MetricSource metrics, DeploymentSpec spec, Instant stepStartedAt, Instant stepEndedAt) {
+    public static List<Chart> charts(
+            MetricSource metrics, DeploymentSpec spec, Instant stepStartedAt, Instant stepEndedAt) {
         int period = spec.analysis().periodSeconds();
         Instant start = floor(stepStartedAt, period).minusSeconds((long) PERIODS_BEFORE * period);
         Instant end = floor(stepEndedAt, period).plusSeconds(period);
@@ -224,11 +272,17 @@ public final class RolloutReports {
             MetricSpec metric = metricSpecs.get(index);
             String prefix = "m" + index + "_";
             if (metric.kind() == MetricSpec.MetricKind.RATIO) {
-                charts.add(new Chart(metric.name(), "%",
+                charts.add(new Chart(
+                        metric.name(),
+                        "%",
                         rate(series.get(prefix + "cn"), series.get(prefix + "cd")),
                         rate(series.get(prefix + "bn"), series.get(prefix + "bd"))));
             } else {
-                charts.add(new Chart(metric.name(), metric.stat(), points(series.get(prefix + "cv")), points(series.get(prefix + "bv"))));
+                charts.add(new Chart(
+                        metric.name(),
+                        metric.stat(),
+                        points(series.get(prefix + "cv")),
+                        points(series.get(prefix + "bv"))));
             }
         }
         return charts;
@@ -268,15 +322,28 @@ public final class RolloutReports {
     static Migrations migrations(List<ExecutionEvent> history) {
         Migrations found = Migrations.NONE;
         for (ExecutionEvent event : history) {
-            JsonNode output = event.stateExited() && ("RunMigrations".equals(event.stateName())
-                    || "CheckMigrationTask".equals(event.stateName())) ? payload(event) : null;
+            JsonNode output = event.stateExited()
+                            && ("RunMigrations".equals(event.stateName())
+                                    || "CheckMigrationTask".equals(event.stateName()))
+                    ? payload(event)
+                    : null;
             if (output != null && output.path("migrations").isObject()) {
                 JsonNode migrations = output.get("migrations");
                 List<String> applied = new ArrayList<>();
-                migrations.path("applied").forEach(script -> applied.add(script.path("script").asText(script.path("version").asText())));
+                migrations
+                        .path("applied")
+                        .forEach(script -> applied.add(script.path("script")
+                                .asText(script.path("version").asText())));
                 List<String> pending = new ArrayList<>();
-                migrations.path("pending").forEach(script -> pending.add(script.path("script").asText(script.path("version").asText())));
-                found = new Migrations(migrations.path("mode").asText("NONE"), migrations.path("summary").asText(""), applied, pending);
+                migrations
+                        .path("pending")
+                        .forEach(script -> pending.add(script.path("script")
+                                .asText(script.path("version").asText())));
+                found = new Migrations(
+                        migrations.path("mode").asText("NONE"),
+                        migrations.path("summary").asText(""),
+                        applied,
+                        pending);
             }
         }
         return found;
@@ -287,8 +354,11 @@ public final class RolloutReports {
             JsonNode output = event.stateExited() && "FetchSecrets".equals(event.stateName()) ? payload(event) : null;
             if (output != null) {
                 List<SecretPin> pins = new ArrayList<>();
-                output.path("secrets").path("secrets").forEach(secret ->
-                        pins.add(new SecretPin(secret.path("id").asText(), secret.path("versionId").asText())));
+                output.path("secrets")
+                        .path("secrets")
+                        .forEach(secret -> pins.add(new SecretPin(
+                                secret.path("id").asText(),
+                                secret.path("versionId").asText())));
                 return pins;
             }
         }

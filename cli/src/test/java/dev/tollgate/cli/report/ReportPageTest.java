@@ -24,23 +24,52 @@ class ReportPageTest {
     private static final Instant T0 = Instant.parse("2026-11-24T11:00:00Z");
 
     static RolloutReport rolledBack() {
-        Step step = new Step(0, 10, T0.plusSeconds(10), 35, T0.plusSeconds(30),
-                List.of(new Chart("error-rate", "%", List.of(new Point(T0.plusSeconds(15), 7.4)), List.of(new Point(T0.plusSeconds(15), 1.2)))),
-                List.of(new DecisionPoint(T0.plusSeconds(25), "FAIL", "ROLLBACK", "judge", "error-rate <regressed> & more",
-                        List.of(new Check("error-rate", "FAIL", "canary 7.4% vs 1.2%", Map.of("canaryRate", 0.074), false)))));
-        return new RolloutReport("checkout-v42", "checkout", "ROLLED_BACK", "step 1/3 failed </script><script>alert(1)</script>",
-                "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42", T0, T0.plusSeconds(31), 5,
-                List.of(new StateSpan("ShiftTraffic", T0.plusSeconds(9), T0.plusSeconds(10), null),
+        Step step = new Step(
+                0,
+                10,
+                T0.plusSeconds(10),
+                35,
+                T0.plusSeconds(30),
+                List.of(new Chart(
+                        "error-rate",
+                        "%",
+                        List.of(new Point(T0.plusSeconds(15), 7.4)),
+                        List.of(new Point(T0.plusSeconds(15), 1.2)))),
+                List.of(new DecisionPoint(
+                        T0.plusSeconds(25),
+                        "FAIL",
+                        "ROLLBACK",
+                        "judge",
+                        "error-rate <regressed> & more",
+                        List.of(new Check(
+                                "error-rate", "FAIL", "canary 7.4% vs 1.2%", Map.of("canaryRate", 0.074), false)))));
+        return new RolloutReport(
+                "checkout-v42",
+                "checkout",
+                "ROLLED_BACK",
+                "step 1/3 failed </script><script>alert(1)</script>",
+                "arn:aws:states:eu-west-1:123456789012:execution:tollgate-deployment:checkout-v42",
+                T0,
+                T0.plusSeconds(31),
+                5,
+                List.of(
+                        new StateSpan("ShiftTraffic", T0.plusSeconds(9), T0.plusSeconds(10), null),
                         new StateSpan("RolledBack", T0.plusSeconds(31), null, "RolledBack: step 1/3 failed")),
-                List.of(new TimelineEntry("locked", T0, "Lock", "took the lock", null, null, null)), List.of(step),
+                List.of(new TimelineEntry("locked", T0, "Lock", "took the lock", null, null, null)),
+                List.of(step),
                 new Migrations("FLYWAY", "applied 2 migrations", List.of("V1__create_orders.sql")),
-                List.of(new SecretPin("checkout/db", "edcd06b6")), T0.plusSeconds(60));
+                List.of(new SecretPin("checkout/db", "edcd06b6")),
+                T0.plusSeconds(60));
     }
 
     @Test
     void thePageNeedsNothingFromTheNetwork() {
         String html = ReportPage.html(rolledBack());
-        assertFalse(Pattern.compile("(src|href)\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no external resource");
+        assertFalse(
+                Pattern.compile("(src|href)\\s*=", Pattern.CASE_INSENSITIVE)
+                        .matcher(html)
+                        .find(),
+                "no external resource");
         assertFalse(html.contains("@import"));
         assertTrue(html.contains("<script type=\"application/json\" id=\"report-data\">"));
     }
@@ -50,7 +79,9 @@ class ReportPageTest {
         String html = ReportPage.html(rolledBack());
         assertFalse(html.contains("<script>alert(1)"), "a reason cannot open a script");
         assertTrue(html.contains("error-rate &lt;regressed&gt; &amp; more"));
-        assertTrue(html.contains("\\u003c/script>\\u003cscript>alert(1)"), "the inline data cannot close or open a script element");
+        assertTrue(
+                html.contains("\\u003c/script>\\u003cscript>alert(1)"),
+                "the inline data cannot close or open a script element");
     }
 
     @Test
@@ -64,7 +95,8 @@ class ReportPageTest {
 
     @Test
     void aStepsRoundsOfBakingAndJudgingAreOneRowOfTheTimeline() {
-        List<StateSpan> spans = List.of(new StateSpan("ShiftTraffic", T0, T0.plusSeconds(1), null),
+        List<StateSpan> spans = List.of(
+                new StateSpan("ShiftTraffic", T0, T0.plusSeconds(1), null),
                 new StateSpan("Bake", T0.plusSeconds(1), T0.plusSeconds(6), null),
                 new StateSpan("Decide", T0.plusSeconds(6), T0.plusSeconds(7), null),
                 new StateSpan("RouteDecision", T0.plusSeconds(7), T0.plusSeconds(8), null),
@@ -75,7 +107,11 @@ class ReportPageTest {
 
         List<StateSpan> rows = ReportPage.collapseLoops(spans);
 
-        assertEquals(List.of("ShiftTraffic", "Bake → Decide → RouteDecision × 2", "Promote"), rows.stream().map(StateSpan::name).toList());
-        assertEquals(new StateSpan("Bake → Decide → RouteDecision × 2", T0.plusSeconds(1), T0.plusSeconds(15), null), rows.get(1));
+        assertEquals(
+                List.of("ShiftTraffic", "Bake → Decide → RouteDecision × 2", "Promote"),
+                rows.stream().map(StateSpan::name).toList());
+        assertEquals(
+                new StateSpan("Bake → Decide → RouteDecision × 2", T0.plusSeconds(1), T0.plusSeconds(15), null),
+                rows.get(1));
     }
 }

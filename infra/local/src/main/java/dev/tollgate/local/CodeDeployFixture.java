@@ -18,8 +18,10 @@ public record CodeDeployFixture(LambdaAliasFixture function, String application,
         String application = service;
         String group = service + "-prod";
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            codeDeploy.createApplication(create -> create.applicationName(application).computePlatform(ComputePlatform.LAMBDA));
-            codeDeploy.createDeploymentGroup(create -> create.applicationName(application).deploymentGroupName(group)
+            codeDeploy.createApplication(
+                    create -> create.applicationName(application).computePlatform(ComputePlatform.LAMBDA));
+            codeDeploy.createDeploymentGroup(create -> create.applicationName(application)
+                    .deploymentGroupName(group)
                     .serviceRoleArn(LambdaAliasFixture.roleArn(stack))
                     .deploymentStyle(style -> style.deploymentType(DeploymentType.BLUE_GREEN)
                             .deploymentOption(DeploymentOption.WITH_TRAFFIC_CONTROL)));
@@ -36,12 +38,17 @@ public record CodeDeployFixture(LambdaAliasFixture function, String application,
      * the release's task definition (family {@code application}, one container); returns its ARN.
      */
     public static String ecsRelease(LocalStack stack, String application, ContainerDefinition container) {
-        try (CodeDeployClient codeDeploy = stack.codeDeploy(); EcsClient ecs = stack.ecs()) {
-            codeDeploy.createApplication(create -> create.applicationName(application).computePlatform(ComputePlatform.ECS));
-            codeDeploy.createDeploymentGroup(create -> create.applicationName(application).deploymentGroupName(application + "-prod")
+        try (CodeDeployClient codeDeploy = stack.codeDeploy();
+                EcsClient ecs = stack.ecs()) {
+            codeDeploy.createApplication(
+                    create -> create.applicationName(application).computePlatform(ComputePlatform.ECS));
+            codeDeploy.createDeploymentGroup(create -> create.applicationName(application)
+                    .deploymentGroupName(application + "-prod")
                     .serviceRoleArn(LambdaAliasFixture.roleArn(stack)));
-            return ecs.registerTaskDefinition(register -> register.family(application).containerDefinitions(container))
-                    .taskDefinition().taskDefinitionArn();
+            return ecs.registerTaskDefinition(
+                            register -> register.family(application).containerDefinitions(container))
+                    .taskDefinition()
+                    .taskDefinitionArn();
         }
     }
 }

@@ -16,8 +16,7 @@ public final class DemoSpecs {
     /** The ECS demo's old side keeps its tasks this long after the promotion (a real service: minutes). */
     public static final int DRAIN_SECONDS = 2;
 
-    private DemoSpecs() {
-    }
+    private DemoSpecs() {}
 
     /** Two ECS services behind an ALB; three steps: 10 %, 50 %, then promotion. */
     public static ObjectNode ecsAlb(String deploymentId, EcsAlbFixture fixture, String alarmName) {
@@ -33,9 +32,15 @@ public final class DemoSpecs {
         target.put("healthTimeoutSeconds", 60);
         target.put("drainSeconds", DRAIN_SECONDS);
         threeSteps(spec);
-        analysis(spec, TrafficSimulator.NAMESPACE, "Errors", "Requests", "Latency",
+        analysis(
+                spec,
+                TrafficSimulator.NAMESPACE,
+                "Errors",
+                "Requests",
+                "Latency",
                 TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.RELEASE_VERSION),
-                TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.LIVE_VERSION), alarmName);
+                TrafficSimulator.dimensions(fixture.service(), EcsAlbFixture.LIVE_VERSION),
+                alarmName);
         return spec;
     }
 
@@ -87,20 +92,42 @@ public final class DemoSpecs {
 
     private static void threeSteps(ObjectNode spec) {
         ArrayNode steps = spec.putArray("steps");
-        // A sequential test needs about seven periods of agreement before it passes a step at a 1 % false-positive rate.
-        steps.addObject().put("weight", 10).put("bakeSeconds", 35).put("maxBakeSeconds", 90).put("minRequests", 2000);
-        steps.addObject().put("weight", 50).put("bakeSeconds", 35).put("maxBakeSeconds", 90).put("minRequests", 5000);
+        // A sequential test needs about seven periods of agreement before it passes a step at a 1 % false-positive
+        // rate.
+        steps.addObject()
+                .put("weight", 10)
+                .put("bakeSeconds", 35)
+                .put("maxBakeSeconds", 90)
+                .put("minRequests", 2000);
+        steps.addObject()
+                .put("weight", 50)
+                .put("bakeSeconds", 35)
+                .put("maxBakeSeconds", 90)
+                .put("minRequests", 5000);
         steps.addObject().put("weight", 100);
     }
 
     private static void lambdaAnalysis(ObjectNode spec, LambdaAliasFixture fixture, String alarmName) {
-        analysis(spec, TrafficSimulator.LAMBDA_NAMESPACE, "Errors", "Invocations", "Duration",
+        analysis(
+                spec,
+                TrafficSimulator.LAMBDA_NAMESPACE,
+                "Errors",
+                "Invocations",
+                "Duration",
                 TrafficSimulator.lambdaDimensions(fixture, "{canaryVersion}"),
-                TrafficSimulator.lambdaDimensions(fixture, fixture.liveVersion()), alarmName);
+                TrafficSimulator.lambdaDimensions(fixture, fixture.liveVersion()),
+                alarmName);
     }
 
-    private static void analysis(ObjectNode spec, String namespace, String errors, String requests, String latencyMetric,
-                                 Map<String, String> canaryDimensions, Map<String, String> baselineDimensions, String alarmName) {
+    private static void analysis(
+            ObjectNode spec,
+            String namespace,
+            String errors,
+            String requests,
+            String latencyMetric,
+            Map<String, String> canaryDimensions,
+            Map<String, String> baselineDimensions,
+            String alarmName) {
         ObjectNode analysis = spec.putObject("analysis");
         analysis.put("periodSeconds", PERIOD_SECONDS);
         analysis.set("canaryDimensions", Json.MAPPER.valueToTree(canaryDimensions));
@@ -146,7 +173,8 @@ public final class DemoSpecs {
 
     /** Keeps the old version able to serve for {@code seconds} after the promotion, for {@code tollgate rollback}. */
     public static ObjectNode withRollbackWindow(ObjectNode spec, int seconds) {
-        ObjectNode afterPromotion = spec.has("afterPromotion") ? (ObjectNode) spec.get("afterPromotion") : spec.putObject("afterPromotion");
+        ObjectNode afterPromotion =
+                spec.has("afterPromotion") ? (ObjectNode) spec.get("afterPromotion") : spec.putObject("afterPromotion");
         afterPromotion.put("rollbackWindowSeconds", seconds);
         return spec;
     }
@@ -156,7 +184,8 @@ public final class DemoSpecs {
 
     /** Keeps judging the new version at 100 % for {@code seconds} after the promotion, against the old version's history. */
     public static ObjectNode withWatch(ObjectNode spec, int seconds) {
-        ObjectNode afterPromotion = spec.has("afterPromotion") ? (ObjectNode) spec.get("afterPromotion") : spec.putObject("afterPromotion");
+        ObjectNode afterPromotion =
+                spec.has("afterPromotion") ? (ObjectNode) spec.get("afterPromotion") : spec.putObject("afterPromotion");
         afterPromotion.put("watchSeconds", seconds);
         return spec;
     }
@@ -167,8 +196,13 @@ public final class DemoSpecs {
      */
     public static ObjectNode withSmokeTestProbe(ObjectNode spec, String testListenerArn) {
         ObjectNode smokeTest = spec.putObject("smokeTest");
-        smokeTest.putObject("probe").put("path", "/health").put("attempts", 2).put("timeoutSeconds", 2)
-                .putArray("expectedStatuses").add(200);
+        smokeTest
+                .putObject("probe")
+                .put("path", "/health")
+                .put("attempts", 2)
+                .put("timeoutSeconds", 2)
+                .putArray("expectedStatuses")
+                .add(200);
         if (testListenerArn != null) {
             smokeTest.put("testListenerArn", testListenerArn);
         }
@@ -189,7 +223,13 @@ public final class DemoSpecs {
     public static ObjectNode withMigrations(ObjectNode spec, ReleaseDatabase release, boolean allowDestructive) {
         ObjectNode secret = spec.putArray("secrets").addObject();
         secret.put("id", release.secretId());
-        secret.putArray("requiredKeys").add("engine").add("host").add("port").add("username").add("password").add("dbname");
+        secret.putArray("requiredKeys")
+                .add("engine")
+                .add("host")
+                .add("port")
+                .add("username")
+                .add("password")
+                .add("dbname");
         ObjectNode migrations = spec.putObject("migrations");
         migrations.put("mode", "FLYWAY");
         migrations.put("secretId", release.secretId());

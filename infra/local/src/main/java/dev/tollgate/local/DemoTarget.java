@@ -24,8 +24,12 @@ public enum DemoTarget {
     }
 
     public static DemoTarget fromCliName(String name) {
-        return Arrays.stream(values()).filter(target -> target.cliName().equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(target -> target.cliName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown target '" + name + "'; known: "
-                        + String.join(", ", Arrays.stream(values()).map(DemoTarget::cliName).toList())));
+                        + String.join(
+                                ", ",
+                                Arrays.stream(values()).map(DemoTarget::cliName).toList())));
     }
 }

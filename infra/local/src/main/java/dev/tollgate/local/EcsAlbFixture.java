@@ -43,29 +43,71 @@ public record EcsAlbFixture(
     public static final String DATABASE_SECRET_VARIABLE = "DATABASE_SECRET";
 
     public static EcsAlbFixture create(LocalStack stack, String service) {
-        try (EcsClient ecs = stack.ecs(); ElasticLoadBalancingV2Client elb = stack.elb(); Ec2Client ec2 = stack.ec2()) {
+        try (EcsClient ecs = stack.ecs();
+                ElasticLoadBalancingV2Client elb = stack.elb();
+                Ec2Client ec2 = stack.ec2()) {
             String cluster = service + "-cluster";
             ecs.createCluster(create -> create.clusterName(cluster));
             String live = registerTaskDefinition(ecs, service, LIVE_VERSION);
             String release = registerTaskDefinition(ecs, service, RELEASE_VERSION);
-            ecs.createService(create -> create.cluster(cluster).serviceName(service + "-blue").taskDefinition(live).desiredCount(2));
-            ecs.createService(create -> create.cluster(cluster).serviceName(service + "-green").taskDefinition(live).desiredCount(0));
+            ecs.createService(create -> create.cluster(cluster)
+                    .serviceName(service + "-blue")
+                    .taskDefinition(live)
+                    .desiredCount(2));
+            ecs.createService(create -> create.cluster(cluster)
+                    .serviceName(service + "-green")
+                    .taskDefinition(live)
+                    .desiredCount(0));
 
             List<Subnet> subnets = ec2.describeSubnets().subnets();
             String vpc = subnets.get(0).vpcId();
-            List<String> subnetIds = subnets.stream().filter(subnet -> subnet.vpcId().equals(vpc)).map(Subnet::subnetId).limit(2).toList();
-            String loadBalancer = elb.createLoadBalancer(create -> create.name(service + "-alb").subnets(subnetIds))
-                    .loadBalancers().get(0).loadBalancerArn();
-            String blue = elb.createTargetGroup(create -> create.name(service + "-blue").protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc))
-                    .targetGroups().get(0).targetGroupArn();
-            String green = elb.createTargetGroup(create -> create.name(service + "-green").protocol(ProtocolEnum.HTTP).port(8080).vpcId(vpc))
-                    .targetGroups().get(0).targetGroupArn();
-            Action allToBlue = Action.builder().type(ActionTypeEnum.FORWARD).forwardConfig(ForwardActionConfig.builder().targetGroups(
-                    TargetGroupTuple.builder().targetGroupArn(blue).weight(100).build(),
-                    TargetGroupTuple.builder().targetGroupArn(green).weight(0).build()).build()).build();
-            String listener = elb.createListener(create -> create.loadBalancerArn(loadBalancer).protocol(ProtocolEnum.HTTP).port(80)
-                    .defaultActions(allToBlue)).listeners().get(0).listenerArn();
-            return new EcsAlbFixture(service, cluster, service + "-blue", service + "-green", listener, blue, green, live, release);
+            List<String> subnetIds = subnets.stream()
+                    .filter(subnet -> subnet.vpcId().equals(vpc))
+                    .map(Subnet::subnetId)
+                    .limit(2)
+                    .toList();
+            String loadBalancer = elb.createLoadBalancer(
+                            create -> create.name(service + "-alb").subnets(subnetIds))
+                    .loadBalancers()
+                    .get(0)
+                    .loadBalancerArn();
+            String blue = elb.createTargetGroup(create -> create.name(service + "-blue")
+                            .protocol(ProtocolEnum.HTTP)
+                            .port(8080)
+                            .vpcId(vpc))
+                    .targetGroups()
+                    .get(0)
+                    .targetGroupArn();
+            String green = elb.createTargetGroup(create -> create.name(service + "-green")
+                            .protocol(ProtocolEnum.HTTP)
+                            .port(8080)
+                            .vpcId(vpc))
+                    .targetGroups()
+                    .get(0)
+                    .targetGroupArn();
+            Action allToBlue = Action.builder()
+                    .type(ActionTypeEnum.FORWARD)
+                    .forwardConfig(ForwardActionConfig.builder()
+                            .targetGroups(
+                                    TargetGroupTuple.builder()
+                                            .targetGroupArn(blue)
+                                            .weight(100)
+                                            .build(),
+                                    TargetGroupTuple.builder()
+                                            .targetGroupArn(green)
+                                            .weight(0)
+                                            .build())
+                            .build())
+                    .build();
+            String listener = elb.createListener(create -> create.loadBalancerArn(loadBalancer)
+                            .protocol(ProtocolEnum.HTTP)
+                            .port(80)
+                            .defaultActions(allToBlue))
+                    .listeners()
+                    .get(0)
+                    .listenerArn();
+            return new EcsAlbFixture(
+                    service, cluster, service + "-blue", service + "-green", listener, blue, green, live, release);
         }
     }
 
@@ -75,10 +117,12 @@ public record EcsAlbFixture(
      */
     public String registerFailingRelease(LocalStack stack, String version) {
         try (EcsClient ecs = stack.ecs()) {
-            return ecs.registerTaskDefinition(register -> register.family(service).executionRoleArn(executionRole(service))
-                    .tags(Tag.builder().key(ROLLOUT_TAG).value("FAILED").build())
-                    .containerDefinitions(container(service, version)))
-                    .taskDefinition().taskDefinitionArn();
+            return ecs.registerTaskDefinition(register -> register.family(service)
+                            .executionRoleArn(executionRole(service))
+                            .tags(Tag.builder().key(ROLLOUT_TAG).value("FAILED").build())
+                            .containerDefinitions(container(service, version)))
+                    .taskDefinition()
+                    .taskDefinitionArn();
         }
     }
 
@@ -89,13 +133,31 @@ public record EcsAlbFixture(
      */
     public String addTestListener(LocalStack stack, int port) {
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
-            String loadBalancer = elb.describeListeners(describe -> describe.listenerArns(listenerArn)).listeners().get(0).loadBalancerArn();
-            elb.addTags(tag -> tag.resourceArns(loadBalancer).tags(
-                    software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag.builder().key(DNS_NAME_TAG).value("127.0.0.1").build()));
-            Action toBlue = Action.builder().type(ActionTypeEnum.FORWARD).forwardConfig(ForwardActionConfig.builder().targetGroups(
-                    TargetGroupTuple.builder().targetGroupArn(blueTargetGroupArn).weight(100).build()).build()).build();
-            return elb.createListener(create -> create.loadBalancerArn(loadBalancer).protocol(ProtocolEnum.HTTP).port(port)
-                    .defaultActions(toBlue)).listeners().get(0).listenerArn();
+            String loadBalancer = elb.describeListeners(describe -> describe.listenerArns(listenerArn))
+                    .listeners()
+                    .get(0)
+                    .loadBalancerArn();
+            elb.addTags(tag -> tag.resourceArns(loadBalancer)
+                    .tags(software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag.builder()
+                            .key(DNS_NAME_TAG)
+                            .value("127.0.0.1")
+                            .build()));
+            Action toBlue = Action.builder()
+                    .type(ActionTypeEnum.FORWARD)
+                    .forwardConfig(ForwardActionConfig.builder()
+                            .targetGroups(TargetGroupTuple.builder()
+                                    .targetGroupArn(blueTargetGroupArn)
+                                    .weight(100)
+                                    .build())
+                            .build())
+                    .build();
+            return elb.createListener(create -> create.loadBalancerArn(loadBalancer)
+                            .protocol(ProtocolEnum.HTTP)
+                            .port(port)
+                            .defaultActions(toBlue))
+                    .listeners()
+                    .get(0)
+                    .listenerArn();
         }
     }
 
@@ -107,9 +169,11 @@ public record EcsAlbFixture(
     }
 
     private static String registerTaskDefinition(EcsClient ecs, String service, String version) {
-        return ecs.registerTaskDefinition(register -> register.family(service).executionRoleArn(executionRole(service))
+        return ecs.registerTaskDefinition(register -> register.family(service)
+                        .executionRoleArn(executionRole(service))
                         .containerDefinitions(container(service, version)))
-                .taskDefinition().taskDefinitionArn();
+                .taskDefinition()
+                .taskDefinitionArn();
     }
 
     /** ECS reads a task's secrets with its execution role, so a release that lists secrets names one. */
@@ -118,8 +182,15 @@ public record EcsAlbFixture(
     }
 
     private static ContainerDefinition container(String service, String version) {
-        return ContainerDefinition.builder().name("app").image("registry.example/" + service + ":" + version).memory(512).essential(true)
-                .secrets(Secret.builder().name(DATABASE_SECRET_VARIABLE).valueFrom(ReleaseDatabase.secretId(service)).build())
+        return ContainerDefinition.builder()
+                .name("app")
+                .image("registry.example/" + service + ":" + version)
+                .memory(512)
+                .essential(true)
+                .secrets(Secret.builder()
+                        .name(DATABASE_SECRET_VARIABLE)
+                        .valueFrom(ReleaseDatabase.secretId(service))
+                        .build())
                 .build();
     }
 }

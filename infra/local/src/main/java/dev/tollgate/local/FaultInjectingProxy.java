@@ -34,17 +34,20 @@ import java.util.regex.Pattern;
  */
 public final class FaultInjectingProxy implements AutoCloseable {
 
-    private static final Pattern CREDENTIAL_SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
+    private static final Pattern CREDENTIAL_SCOPE =
+            Pattern.compile("Credential=[^/]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
     private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "expect",
-            "upgrade", "keep-alive");
+    private static final Set<String> HOP_BY_HOP =
+            Set.of("connection", "content-length", "host", "transfer-encoding", "expect", "upgrade", "keep-alive");
 
     private final URI target;
     private final FaultPlan plan;
     private final Random random;
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "fault-proxy");
         thread.setDaemon(true);
@@ -81,8 +84,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
         synchronized (random) {
             fault = plan.draw(service, operation, random);
         }
-        String outcome = fault.map(rule -> rule.kind().name().toLowerCase(java.util.Locale.ROOT)).orElse("forwarded");
-        counts.computeIfAbsent(service + ":" + operation + ":" + outcome, key -> new AtomicLong()).incrementAndGet();
+        String outcome = fault.map(rule -> rule.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .orElse("forwarded");
+        counts.computeIfAbsent(service + ":" + operation + ":" + outcome, key -> new AtomicLong())
+                .incrementAndGet();
         try {
             if (fault.isPresent() && fault.get().kind() == Kind.RESET) {
                 // Closing without a status line is what a dropped connection looks like to the SDK.
@@ -93,7 +98,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
             if (fault.isPresent() && fault.get().kind() == Kind.SLOW) {
                 Thread.sleep(fault.get().delayMillis());
             }
-            if (fault.isPresent() && (fault.get().kind() == Kind.THROTTLE || fault.get().kind() == Kind.SERVER)) {
+            if (fault.isPresent()
+                    && (fault.get().kind() == Kind.THROTTLE || fault.get().kind() == Kind.SERVER)) {
                 answerWithError(exchange, service, fault.get().kind(), isJsonProtocol(exchange));
                 return;
             }
@@ -106,8 +112,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body, boolean loseTheAnswer) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+    private void forward(HttpExchange exchange, byte[] body, boolean loseTheAnswer)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        target.resolve(exchange.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(60))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -137,7 +145,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * The error each protocol's SDK parser expects: S3's REST-XML {@code <Error>} document, a JSON
      * {@code __type}, or a query-protocol {@code <ErrorResponse>}.
      */
-    private static void answerWithError(HttpExchange exchange, String service, Kind kind, boolean json) throws IOException {
+    private static void answerWithError(HttpExchange exchange, String service, Kind kind, boolean json)
+            throws IOException {
         boolean throttled = kind == Kind.THROTTLE;
         String message = throttled ? "Rate exceeded (injected)" : "We encountered an internal error (injected)";
         int status;
@@ -150,7 +159,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     + "</Message><RequestId>injected</RequestId></Error>";
         } else {
             status = throttled ? 400 : (Math.random() < 0.5 ? 500 : 503);
-            String code = throttled ? throttlingCode(service, json) : (status == 503 ? "ServiceUnavailable" : "InternalFailure");
+            String code = throttled
+                    ? throttlingCode(service, json)
+                    : (status == 503 ? "ServiceUnavailable" : "InternalFailure");
             if (json) {
                 exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
                 exchange.getResponseHeaders().set("x-amzn-ErrorType", code);
@@ -158,7 +169,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
             } else {
                 exchange.getResponseHeaders().set("Content-Type", "text/xml");
                 body = "<ErrorResponse><Error><Type>" + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + code
-                        + "</Code><Message>" + message + "</Message></Error><RequestId>injected</RequestId></ErrorResponse>";
+                        + "</Code><Message>" + message
+                        + "</Message></Error><RequestId>injected</RequestId></ErrorResponse>";
             }
         }
         exchange.getResponseHeaders().set("x-amzn-RequestId", "injected");

@@ -39,7 +39,8 @@ public final class FaultPlan {
         @Override
         public String toString() {
             String scope = service == null ? "" : service + (operation == null ? "" : ":" + operation) + ":";
-            return scope + kind.name().toLowerCase(Locale.ROOT) + "=" + rate + (kind == Kind.SLOW ? "@" + delayMillis : "");
+            return scope + kind.name().toLowerCase(Locale.ROOT) + "=" + rate
+                    + (kind == Kind.SLOW ? "@" + delayMillis : "");
         }
     }
 
@@ -84,8 +85,9 @@ public final class FaultPlan {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("bad --faults: " + String.join("; ", problems)
-                    + " (form: [service[:Operation]:]throttle|server|reset|lost|slow=RATE[@MILLIS], e.g. throttle=0.2,server=0.05)");
+            throw new IllegalArgumentException(
+                    "bad --faults: " + String.join("; ", problems)
+                            + " (form: [service[:Operation]:]throttle|server|reset|lost|slow=RATE[@MILLIS], e.g. throttle=0.2,server=0.05)");
         }
         return new FaultPlan(rules);
     }
@@ -124,6 +126,8 @@ public final class FaultPlan {
 
     @Override
     public String toString() {
-        return rules.isEmpty() ? "no faults" : String.join(",", rules.stream().map(Rule::toString).toList());
+        return rules.isEmpty()
+                ? "no faults"
+                : String.join(",", rules.stream().map(Rule::toString).toList());
     }
 }

@@ -43,12 +43,16 @@ import software.amazon.awssdk.services.cloudformation.model.StackResource;
  * client, with its template environment, against AWS or any endpoint; the response (or the error
  * document, as Lambda reports it) goes to standard output, the function's log to standard error.
  */
-@Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = {"Runs one function of template.yaml on an event, as `sam local invoke` does but without Docker: in its own JVM "
-                + "under AWS's Lambda runtime interface client, with the template's handler, memory, timeout and environment.",
-                "Prints the response, or the error document as Lambda reports it (exit status 1); the function's log goes to standard error.",
-                "References in the template's environment (!Ref, !GetAtt) become the deployed stack's names with --stack, the local "
-                        + "stack's with --endpoint-url, else stay the logical id as SAM leaves them; --env-vars overrides any variable."})
+@Command(
+        name = "invoke",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one function of template.yaml on an event, as `sam local invoke` does but without Docker: in its own JVM "
+                    + "under AWS's Lambda runtime interface client, with the template's handler, memory, timeout and environment.",
+            "Prints the response, or the error document as Lambda reports it (exit status 1); the function's log goes to standard error.",
+            "References in the template's environment (!Ref, !GetAtt) become the deployed stack's names with --stack, the local "
+                    + "stack's with --endpoint-url, else stay the logical id as SAM leaves them; --env-vars overrides any variable."
+        })
 final class InvokeCommand implements Callable<Integer> {
 
     /** Exit status when the function failed (its error document is printed). */
@@ -57,27 +61,43 @@ final class InvokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
 
-    @Parameters(paramLabel = "LOGICAL_ID", description = "The function's logical id in template.yaml, e.g. ValidateRequestFunction")
+    @Parameters(
+            paramLabel = "LOGICAL_ID",
+            description = "The function's logical id in template.yaml, e.g. ValidateRequestFunction")
     String logicalId;
 
-    @Option(names = {"-e", "--event"}, paramLabel = "FILE", description = "The event (JSON), e.g. events/validate-request.json; "
-            + "'-' reads standard input. Default: {}")
+    @Option(
+            names = {"-e", "--event"},
+            paramLabel = "FILE",
+            description =
+                    "The event (JSON), e.g. events/validate-request.json; " + "'-' reads standard input. Default: {}")
     String event;
 
-    @Option(names = {"-n", "--env-vars"}, paramLabel = "FILE", description = "Environment values in SAM's format: "
-            + "{\"LogicalId\": {\"NAME\": \"value\"}, \"Parameters\": {\"NAME\": \"value\"}} (Parameters: every function)")
+    @Option(
+            names = {"-n", "--env-vars"},
+            paramLabel = "FILE",
+            description =
+                    "Environment values in SAM's format: "
+                            + "{\"LogicalId\": {\"NAME\": \"value\"}, \"Parameters\": {\"NAME\": \"value\"}} (Parameters: every function)")
     Path envVars;
 
-    @Option(names = "--endpoint-url", defaultValue = "${env:TOLLGATE_ENDPOINT_URL}",
+    @Option(
+            names = "--endpoint-url",
+            defaultValue = "${env:TOLLGATE_ENDPOINT_URL}",
             description = "The function's AWS calls go to this endpoint (AWS_ENDPOINT_URL), e.g. a local stack's moto "
                     + "(env TOLLGATE_ENDPOINT_URL); references then name the local stack's resources")
     String endpointUrl;
 
-    @Option(names = "--region", defaultValue = "${env:AWS_REGION}",
-            description = "AWS region (default: AWS_REGION; with --endpoint-url the local stack's us-east-1, else the profile's)")
+    @Option(
+            names = "--region",
+            defaultValue = "${env:AWS_REGION}",
+            description =
+                    "AWS region (default: AWS_REGION; with --endpoint-url the local stack's us-east-1, else the profile's)")
     String region;
 
-    @Option(names = "--stack", paramLabel = "NAME",
+    @Option(
+            names = "--stack",
+            paramLabel = "NAME",
             description = "A deployed stack of template.yaml: references become its resources' names and ARNs")
     String stack;
 
@@ -86,8 +106,10 @@ final class InvokeCommand implements Callable<Integer> {
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
         FunctionDefinition function = template.functions().get(logicalId);
         if (function == null) {
-            throw new CommandLine.ParameterException(command.commandLine(), "no function " + logicalId + " in template.yaml; functions: "
-                    + String.join(", ", template.functions().keySet()));
+            throw new CommandLine.ParameterException(
+                    command.commandLine(),
+                    "no function " + logicalId + " in template.yaml; functions: "
+                            + String.join(", ", template.functions().keySet()));
         }
         byte[] payload = readEvent();
         PrintWriter err = command.commandLine().getErr();
@@ -97,7 +119,8 @@ final class InvokeCommand implements Callable<Integer> {
         List<String> unresolved = new java.util.ArrayList<>();
         function.environment().forEach((name, value) -> {
             String result = resolved.names().apply(value);
-            if (template.hasResource(value.contains(".") ? value.substring(0, value.indexOf('.')) : value) && result.equals(value)) {
+            if (template.hasResource(value.contains(".") ? value.substring(0, value.indexOf('.')) : value)
+                    && result.equals(value)) {
                 unresolved.add(name + "=" + value);
             }
             environment.put(name, result);
@@ -107,23 +130,34 @@ final class InvokeCommand implements Callable<Integer> {
         if (local()) {
             environment.put(AwsClients.ENDPOINT_URL, endpointUrl);
         }
-        Map<String, String> overrides = envVars == null ? Map.of() : overrides(Json.tree(Files.readString(envVars)), logicalId);
+        Map<String, String> overrides =
+                envVars == null ? Map.of() : overrides(Json.tree(Files.readString(envVars)), logicalId);
         credentials(overrides).forEach(environment::putIfAbsent);
         environment.putAll(overrides);
         unresolved.removeIf(variable -> overrides.containsKey(variable.substring(0, variable.indexOf('='))));
         if (!unresolved.isEmpty()) {
-            err.println("tollgate invoke: left as the template's logical ids (as SAM does): " + String.join(", ", unresolved)
-                    + "; set them with --env-vars, or give --stack or --endpoint-url");
+            err.println("tollgate invoke: left as the template's logical ids (as SAM does): "
+                    + String.join(", ", unresolved) + "; set them with --env-vars, or give --stack or --endpoint-url");
             err.flush();
         }
 
         Path scratch = Files.createTempDirectory("tollgate-invoke");
-        FunctionConfiguration configuration = new FunctionConfiguration(logicalId, resolved.functionArn().apply(logicalId),
-                function.handler(), FunctionJars.locate(RepositoryFiles.root(), function.handlerClass()), function.memoryMb(),
-                function.timeoutSeconds(), function.logFormat(), function.applicationLogLevel(), environment);
+        FunctionConfiguration configuration = new FunctionConfiguration(
+                logicalId,
+                resolved.functionArn().apply(logicalId),
+                function.handler(),
+                FunctionJars.locate(RepositoryFiles.root(), function.handlerClass()),
+                function.memoryMb(),
+                function.timeoutSeconds(),
+                function.logFormat(),
+                function.applicationLogLevel(),
+                environment);
         InvocationResult result;
-        try (ExecutionEnvironments environments = new ExecutionEnvironments(RuntimeInterfaceClient.locate(RepositoryFiles.root(), scratch),
-                FunctionLog.copiedTo(err), scratch, new ExecutionEnvironments.Limits(1, 1))) {
+        try (ExecutionEnvironments environments = new ExecutionEnvironments(
+                RuntimeInterfaceClient.locate(RepositoryFiles.root(), scratch),
+                FunctionLog.copiedTo(err),
+                scratch,
+                new ExecutionEnvironments.Limits(1, 1))) {
             environments.deploy(configuration);
             result = environments.invoke(logicalId, payload, configuration.functionArn());
         } finally {
@@ -147,27 +181,38 @@ final class InvokeCommand implements Callable<Integer> {
     }
 
     /** How references in the template's environment become names, and the function's own ARN. */
-    private record Resolved(UnaryOperator<String> names, UnaryOperator<String> functionArn) {
-    }
+    private record Resolved(UnaryOperator<String> names, UnaryOperator<String> functionArn) {}
 
     private Resolved references(SamTemplate template, String regionName) {
         if (stack != null && !stack.isBlank()) {
-            try (CloudFormationClient cloudFormation = new AwsClients(new dev.tollgate.aws.FunctionEnvironment(connectionEnvironment(regionName)))
+            try (CloudFormationClient cloudFormation = new AwsClients(
+                            new dev.tollgate.aws.FunctionEnvironment(connectionEnvironment(regionName)))
                     .build(CloudFormationClient.builder())) {
-                String stackId = cloudFormation.describeStacks(describe -> describe.stackName(stack)).stacks().get(0).stackId();
+                String stackId = cloudFormation
+                        .describeStacks(describe -> describe.stackName(stack))
+                        .stacks()
+                        .get(0)
+                        .stackId();
                 Map<String, String> physicalIds = new HashMap<>();
-                for (StackResource resource : cloudFormation.describeStackResources(describe -> describe.stackName(stack)).stackResources()) {
+                for (StackResource resource : cloudFormation
+                        .describeStackResources(describe -> describe.stackName(stack))
+                        .stackResources()) {
                     physicalIds.put(resource.logicalResourceId(), resource.physicalResourceId());
                 }
                 String account = stackId.split(":")[4];
-                return new Resolved(value -> fromStack(value, physicalIds),
-                        id -> "arn:aws:lambda:" + regionName + ":" + account + ":function:" + physicalIds.getOrDefault(id, id));
+                return new Resolved(
+                        value -> fromStack(value, physicalIds),
+                        id -> "arn:aws:lambda:" + regionName + ":" + account + ":function:"
+                                + physicalIds.getOrDefault(id, id));
             } catch (SdkException failure) {
-                throw new IllegalArgumentException("cannot read the resources of stack " + stack + ": " + failure.getMessage());
+                throw new IllegalArgumentException(
+                        "cannot read the resources of stack " + stack + ": " + failure.getMessage());
             }
         }
         UnaryOperator<String> arn = id -> "arn:aws:lambda:" + regionName + ":" + LocalStack.ACCOUNT + ":function:" + id;
-        return local() ? new Resolved(value -> LocalStack.resolve(template, value), arn) : new Resolved(UnaryOperator.identity(), arn);
+        return local()
+                ? new Resolved(value -> LocalStack.resolve(template, value), arn)
+                : new Resolved(UnaryOperator.identity(), arn);
     }
 
     /** What this command's own CloudFormation client needs: the region, and the endpoint when one is given. */
@@ -193,8 +238,11 @@ final class InvokeCommand implements Callable<Integer> {
         }
         if (value.endsWith(".Alias")) {
             String prefix = value.substring(0, value.length() - ".Alias".length()) + "Alias";
-            return physicalIds.entrySet().stream().filter(entry -> entry.getKey().startsWith(prefix))
-                    .min(Map.Entry.comparingByKey()).map(Map.Entry::getValue).orElse(value);
+            return physicalIds.entrySet().stream()
+                    .filter(entry -> entry.getKey().startsWith(prefix))
+                    .min(Map.Entry.comparingByKey())
+                    .map(Map.Entry::getValue)
+                    .orElse(value);
         }
         return value;
     }
@@ -202,8 +250,12 @@ final class InvokeCommand implements Callable<Integer> {
     /** SAM's environment file: the function's own values over the {@code Parameters} every function gets. */
     static Map<String, String> overrides(JsonNode envVars, String logicalId) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        envVars.path("Parameters").properties().forEach(entry -> overrides.put(entry.getKey(), entry.getValue().asText()));
-        envVars.path(logicalId).properties().forEach(entry -> overrides.put(entry.getKey(), entry.getValue().asText()));
+        envVars.path("Parameters")
+                .properties()
+                .forEach(entry -> overrides.put(entry.getKey(), entry.getValue().asText()));
+        envVars.path(logicalId)
+                .properties()
+                .forEach(entry -> overrides.put(entry.getKey(), entry.getValue().asText()));
         return overrides;
     }
 

@@ -26,13 +26,20 @@ public record LambdaAliasFixture(String service, String functionName, String ali
 
     public static LambdaAliasFixture create(LocalStack stack, String service) {
         String functionName = service + "-api";
-        try (LambdaClient lambda = stack.lambda(); IamClient iam = stack.iam()) {
+        try (LambdaClient lambda = stack.lambda();
+                IamClient iam = stack.iam()) {
             String role = role(iam);
-            lambda.createFunction(create -> create.functionName(functionName).runtime("python3.12").handler("index.handler")
-                    .role(role).code(code -> code.zipFile(SdkBytes.fromByteArray(zip("def handler(event, context):\n    return 'ok'\n"))))
+            lambda.createFunction(create -> create.functionName(functionName)
+                    .runtime("python3.12")
+                    .handler("index.handler")
+                    .role(role)
+                    .code(code -> code.zipFile(
+                            SdkBytes.fromByteArray(zip("def handler(event, context):\n    return 'ok'\n"))))
                     .environment(environment -> environment.variables(Map.of("RELEASE", "v41"))));
-            String live = lambda.publishVersion(publish -> publish.functionName(functionName)).version();
-            lambda.createAlias(alias -> alias.functionName(functionName).name(ALIAS).functionVersion(live));
+            String live = lambda.publishVersion(publish -> publish.functionName(functionName))
+                    .version();
+            lambda.createAlias(
+                    alias -> alias.functionName(functionName).name(ALIAS).functionVersion(live));
             // The release: new configuration on $LATEST, published by Tollgate when it deploys the canary.
             lambda.updateFunctionConfiguration(update -> update.functionName(functionName)
                     .environment(environment -> environment.variables(Map.of("RELEASE", "v42"))));
@@ -45,9 +52,11 @@ public record LambdaAliasFixture(String service, String functionName, String ali
      * in the shape an ALB expects, as the local stack runs Python functions (see moto_ext/awslambda.py).
      */
     public void releaseAnswering(LocalStack stack, int status) {
-        String source = "def handler(event, context):\n    return {'statusCode': " + status + ", 'body': 'release v42'}\n";
+        String source =
+                "def handler(event, context):\n    return {'statusCode': " + status + ", 'body': 'release v42'}\n";
         try (LambdaClient lambda = stack.lambda()) {
-            lambda.updateFunctionCode(update -> update.functionName(functionName).zipFile(SdkBytes.fromByteArray(zip(source))));
+            lambda.updateFunctionCode(
+                    update -> update.functionName(functionName).zipFile(SdkBytes.fromByteArray(zip(source))));
         }
     }
 
@@ -67,19 +76,28 @@ public record LambdaAliasFixture(String service, String functionName, String ali
 
     /** A Python function whose {@code index.handler} is {@code source}, as the local stack runs them (see moto_ext/awslambda.py). */
     static String createPythonFunction(LocalStack stack, String name, String source, int timeoutSeconds) {
-        try (LambdaClient lambda = stack.lambda(); IamClient iam = stack.iam()) {
+        try (LambdaClient lambda = stack.lambda();
+                IamClient iam = stack.iam()) {
             String role = role(iam);
-            return lambda.createFunction(create -> create.functionName(name).runtime("python3.12").handler("index.handler")
-                    .role(role).timeout(timeoutSeconds).code(code -> code.zipFile(SdkBytes.fromByteArray(zip(source))))).functionArn();
+            return lambda.createFunction(create -> create.functionName(name)
+                            .runtime("python3.12")
+                            .handler("index.handler")
+                            .role(role)
+                            .timeout(timeoutSeconds)
+                            .code(code -> code.zipFile(SdkBytes.fromByteArray(zip(source)))))
+                    .functionArn();
         }
     }
 
     /** moto's Lambda requires the function's role to exist; one role serves every demo function. */
     private static String role(IamClient iam) {
-        String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},"
-                + "\"Action\":\"sts:AssumeRole\"}]}";
+        String trust =
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},"
+                        + "\"Action\":\"sts:AssumeRole\"}]}";
         try {
-            return iam.createRole(create -> create.roleName(ROLE).assumeRolePolicyDocument(trust)).role().arn();
+            return iam.createRole(create -> create.roleName(ROLE).assumeRolePolicyDocument(trust))
+                    .role()
+                    .arn();
         } catch (EntityAlreadyExistsException exists) {
             return iam.getRole(get -> get.roleName(ROLE)).role().arn();
         }

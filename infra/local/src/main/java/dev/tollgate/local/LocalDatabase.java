@@ -77,8 +77,8 @@ public final class LocalDatabase implements AutoCloseable {
     /** The first column of each row of {@code sql}, run in {@code database} as the server's superuser. */
     public List<String> query(String database, String sql) {
         try (Connection connection = postgres.getDatabase("postgres", database).getConnection();
-             Statement statement = connection.createStatement();
-             var rows = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
             List<String> values = new ArrayList<>();
             while (rows.next()) {
                 values.add(rows.getString(1));
@@ -92,7 +92,7 @@ public final class LocalDatabase implements AutoCloseable {
     /** Runs {@code sql} in {@code database} as the server's superuser (tests set up what an earlier release left). */
     public void execute(String database, String sql) {
         try (Connection connection = postgres.getDatabase("postgres", database).getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("statement on " + database + " failed: " + e.getSQLState(), e);

@@ -49,10 +49,21 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
 
     private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
     /** Invoke's request and answer headers that a forwarded invocation carries across (the rest are the connection's). */
-    private static final List<String> FORWARDED_REQUEST_HEADERS = List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token",
-            "X-Amz-Invocation-Type", "X-Amz-Log-Type", "X-Amz-Client-Context", "Content-Type");
-    private static final List<String> FORWARDED_ANSWER_HEADERS = List.of("X-Amz-Function-Error", "X-Amz-Executed-Version",
-            "X-Amz-Log-Result", "X-Amzn-ErrorType", "X-Amzn-RequestId");
+    private static final List<String> FORWARDED_REQUEST_HEADERS = List.of(
+            "Authorization",
+            "X-Amz-Date",
+            "X-Amz-Security-Token",
+            "X-Amz-Invocation-Type",
+            "X-Amz-Log-Type",
+            "X-Amz-Client-Context",
+            "Content-Type");
+
+    private static final List<String> FORWARDED_ANSWER_HEADERS = List.of(
+            "X-Amz-Function-Error",
+            "X-Amz-Executed-Version",
+            "X-Amz-Log-Result",
+            "X-Amzn-ErrorType",
+            "X-Amzn-RequestId");
 
     private final ExecutionEnvironments environments;
     private final HttpServer server;
@@ -63,8 +74,10 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     });
     private final Map<String, Deque<InjectedFailure>> injectedFailures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> invocations = new ConcurrentHashMap<>();
-    private final HttpClient forwarding = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient forwarding = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private volatile URI otherFunctions;
 
     /** Listens on a free loopback port; functions are deployed to {@code environments} afterwards. */
@@ -119,9 +132,13 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     }
 
     /** As {@link #failNext(String, String, int, Supplier)}, for invocations whose event matches {@code eventMatches}. */
-    public void failNext(String functionName, Predicate<JsonNode> eventMatches, int times, Supplier<RuntimeException> failure) {
-        inject(functionName, eventMatches, times, requestId -> InvocationResult.error(javaErrorDocument(failure.get()),
-                InvocationResult.Status.ERROR));
+    public void failNext(
+            String functionName, Predicate<JsonNode> eventMatches, int times, Supplier<RuntimeException> failure) {
+        inject(
+                functionName,
+                eventMatches,
+                times,
+                requestId -> InvocationResult.error(javaErrorDocument(failure.get()), InvocationResult.Status.ERROR));
     }
 
     /**
@@ -145,17 +162,21 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         inject(functionName, eventMatches, times, requestId -> InvocationResult.timedOut(requestId, timeoutSeconds));
     }
 
-    private void inject(String functionName, Predicate<JsonNode> eventMatches, int times, Function<String, InvocationResult> answer) {
+    private void inject(
+            String functionName,
+            Predicate<JsonNode> eventMatches,
+            int times,
+            Function<String, InvocationResult> answer) {
         requireKnown(functionName);
-        Deque<InjectedFailure> queue = injectedFailures.computeIfAbsent(functionName, name -> new ConcurrentLinkedDeque<>());
+        Deque<InjectedFailure> queue =
+                injectedFailures.computeIfAbsent(functionName, name -> new ConcurrentLinkedDeque<>());
         for (int i = 0; i < times; i++) {
             queue.add(new InjectedFailure(eventMatches, answer));
         }
     }
 
     /** What answers a matching invocation instead of the function, or none (null: it runs as usual) after a side effect. */
-    private record InjectedFailure(Predicate<JsonNode> eventMatches, Function<String, InvocationResult> answer) {
-    }
+    private record InjectedFailure(Predicate<JsonNode> eventMatches, Function<String, InvocationResult> answer) {}
 
     private Optional<InvocationResult> injectedFailure(String functionName, byte[] event) {
         Deque<InjectedFailure> queue = injectedFailures.get(functionName);
@@ -170,7 +191,8 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
         }
         for (InjectedFailure candidate : queue) {
             if (candidate.eventMatches().test(parsed) && queue.remove(candidate)) {
-                return Optional.ofNullable(candidate.answer().apply(UUID.randomUUID().toString()));
+                return Optional.ofNullable(
+                        candidate.answer().apply(UUID.randomUUID().toString()));
             }
         }
         return Optional.empty();
@@ -187,11 +209,14 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            if (!"POST".equals(exchange.getRequestMethod()) || !path.startsWith(INVOKE_PREFIX) || !path.endsWith("/invocations")) {
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || !path.startsWith(INVOKE_PREFIX)
+                    || !path.endsWith("/invocations")) {
                 respond(exchange, 404, Map.of(), "{\"Type\":\"User\",\"message\":\"unknown route " + path + "\"}");
                 return;
             }
-            String nameOrArn = URLDecoder.decode(path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length()),
+            String nameOrArn = URLDecoder.decode(
+                    path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length()),
                     StandardCharsets.UTF_8);
             String name = functionName(nameOrArn);
             Optional<FunctionConfiguration> function = environments.function(name);
@@ -201,7 +226,10 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
                 return;
             }
             if (function.isEmpty()) {
-                respond(exchange, 404, Map.of("X-Amzn-ErrorType", "ResourceNotFoundException"),
+                respond(
+                        exchange,
+                        404,
+                        Map.of("X-Amzn-ErrorType", "ResourceNotFoundException"),
                         "{\"Type\":\"User\",\"Message\":\"Function not found: " + name + "\"}");
                 return;
             }
@@ -210,11 +238,15 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
             InvocationResult result;
             try {
                 Optional<InvocationResult> injected = injectedFailure(name, event);
-                result = injected.isPresent() ? injected.get()
+                result = injected.isPresent()
+                        ? injected.get()
                         : environments.invoke(name, event, invokedFunctionArn(nameOrArn, function.get()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                respond(exchange, 500, Map.of("X-Amzn-ErrorType", "ServiceException"),
+                respond(
+                        exchange,
+                        500,
+                        Map.of("X-Amzn-ErrorType", "ServiceException"),
                         "{\"Type\":\"Service\",\"Message\":\"the local Lambda service is stopping\"}");
                 return;
             }
@@ -228,10 +260,13 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     /** Sends the invocation on to {@code lambdaApi} with Invoke's headers, and answers with what it answered. */
     private void forward(HttpExchange exchange, URI lambdaApi) throws IOException {
         URI request = exchange.getRequestURI();
-        String target = lambdaApi.toString().replaceAll("/$", "") + request.getRawPath()
+        String target = lambdaApi.toString().replaceAll("/$", "")
+                + request.getRawPath()
                 + (request.getRawQuery() == null ? "" : "?" + request.getRawQuery());
-        HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(15))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
+        HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create(target))
+                .timeout(Duration.ofMinutes(15))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(
+                        exchange.getRequestBody().readAllBytes()));
         for (String header : FORWARDED_REQUEST_HEADERS) {
             String value = exchange.getRequestHeaders().getFirst(header);
             if (value != null) {
@@ -243,12 +278,19 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
             answer = forwarding.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            respond(exchange, 500, Map.of("X-Amzn-ErrorType", "ServiceException"),
+            respond(
+                    exchange,
+                    500,
+                    Map.of("X-Amzn-ErrorType", "ServiceException"),
                     "{\"Type\":\"Service\",\"Message\":\"the local Lambda service is stopping\"}");
             return;
         } catch (IOException unreachable) {
-            respond(exchange, 500, Map.of("X-Amzn-ErrorType", "ServiceException"),
-                    "{\"Type\":\"Service\",\"Message\":\"moto's Lambda did not answer: " + unreachable.getClass().getSimpleName() + "\"}");
+            respond(
+                    exchange,
+                    500,
+                    Map.of("X-Amzn-ErrorType", "ServiceException"),
+                    "{\"Type\":\"Service\",\"Message\":\"moto's Lambda did not answer: "
+                            + unreachable.getClass().getSimpleName() + "\"}");
             return;
         }
         Map<String, String> headers = new HashMap<>();
@@ -264,14 +306,19 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
             return nameOrArn;
         }
         int qualifier = nameOrArn.lastIndexOf(':');
-        return qualifier > 0 && !nameOrArn.contains("function:") ? function.functionArn() + nameOrArn.substring(qualifier)
+        return qualifier > 0 && !nameOrArn.contains("function:")
+                ? function.functionArn() + nameOrArn.substring(qualifier)
                 : function.functionArn();
     }
 
     /** The Java runtime's error document for an unhandled exception: the class's binary name, the message, the frames. */
     static byte[] javaErrorDocument(Throwable failure) {
-        return InvocationResult.document(failure.getClass().getName(), failure.getMessage(),
-                Arrays.stream(failure.getStackTrace()).map(StackTraceElement::toString).toList());
+        return InvocationResult.document(
+                failure.getClass().getName(),
+                failure.getMessage(),
+                Arrays.stream(failure.getStackTrace())
+                        .map(StackTraceElement::toString)
+                        .toList());
     }
 
     /** Invoke accepts a name, a partial ARN or a full ARN, each with an optional ":qualifier". */
@@ -286,15 +333,19 @@ public final class LocalLambdaEndpoint implements AutoCloseable {
     }
 
     private FunctionConfiguration requireKnown(String functionName) {
-        return environments.function(functionName).orElseThrow(() -> new IllegalArgumentException(
-                "no local function " + functionName + "; known: " + environments.functionNames()));
+        return environments
+                .function(functionName)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no local function " + functionName + "; known: " + environments.functionNames()));
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body)
+            throws IOException {
         respond(exchange, status, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -2,13 +2,13 @@ package dev.tollgate.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.aws.AwsCallCountFiles;
 import dev.tollgate.aws.AwsCallCounter;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.cli.LocalStackNames;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.json.Json;
-import dev.tollgate.aws.AwsCallCountFiles;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.ExecutionEnvironments;
 import dev.tollgate.local.runtime.FunctionConfiguration;
@@ -38,12 +38,12 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -87,11 +87,16 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, FunctionEnvironment> functionEnvironments = new LinkedHashMap<>();
     /** For a view {@link #at} a placement: the stack that owns everything, the placement and its role's credentials. */
     private final LocalStack home;
+
     private final Placement placement;
     private final AwsCredentialsProvider placedCredentials;
 
-    private LocalStack(LocalLambdaEndpoint lambdaEndpoint, MotoServer moto, Path workDirectory, FaultInjectingProxy faults,
-                       boolean initializeFunctions) {
+    private LocalStack(
+            LocalLambdaEndpoint lambdaEndpoint,
+            MotoServer moto,
+            Path workDirectory,
+            FaultInjectingProxy faults,
+            boolean initializeFunctions) {
         this.lambdaEndpoint = lambdaEndpoint;
         this.moto = moto;
         this.workDirectory = workDirectory;
@@ -105,9 +110,12 @@ public final class LocalStack implements AutoCloseable {
         createDeploymentsTable();
         createEventBus();
         deployFunctions(template);
-        this.stateMachineArn = createStateMachine(template, "DeploymentStateMachine", STATE_MACHINE_NAME,
-                RepositoryFiles.stateMachineDefinition());
-        this.releaseStateMachineArn = createStateMachine(template, "ReleaseStateMachine", RELEASE_STATE_MACHINE_NAME,
+        this.stateMachineArn = createStateMachine(
+                template, "DeploymentStateMachine", STATE_MACHINE_NAME, RepositoryFiles.stateMachineDefinition());
+        this.releaseStateMachineArn = createStateMachine(
+                template,
+                "ReleaseStateMachine",
+                RELEASE_STATE_MACHINE_NAME,
                 RepositoryFiles.releaseStateMachineDefinition());
         subscribeReleaseToTargetEnds(template);
         if (initializeFunctions) {
@@ -163,8 +171,12 @@ public final class LocalStack implements AutoCloseable {
      * once; {@code initializeFunctions} starts one JVM of each function the state machine invokes right
      * away (off for a benchmark that times cold starts itself).
      */
-    public static LocalStack start(Path workDirectory, FaultPlan faults, long seed, ExecutionEnvironments.Limits limits,
-                                   boolean initializeFunctions) {
+    public static LocalStack start(
+            Path workDirectory,
+            FaultPlan faults,
+            long seed,
+            ExecutionEnvironments.Limits limits,
+            boolean initializeFunctions) {
         Path work = workDirectory.toAbsolutePath();
         LocalLambdaEndpoint endpoint;
         try {
@@ -173,8 +185,8 @@ public final class LocalStack implements AutoCloseable {
             Files.deleteIfExists(work.resolve(FUNCTION_LOG));
             Path lambda = work.resolve("lambda");
             RuntimeInterfaceClient client = RuntimeInterfaceClient.locate(RepositoryFiles.root(), lambda);
-            endpoint = new LocalLambdaEndpoint(new ExecutionEnvironments(client, FunctionLog.appendingTo(work.resolve(FUNCTION_LOG)),
-                    lambda, limits));
+            endpoint = new LocalLambdaEndpoint(new ExecutionEnvironments(
+                    client, FunctionLog.appendingTo(work.resolve(FUNCTION_LOG)), lambda, limits));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the local Lambda endpoint", e);
         }
@@ -236,15 +248,35 @@ public final class LocalStack implements AutoCloseable {
             dynamo.createTable(create -> create.tableName(TABLE_NAME)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(DynamoDeploymentStore.RECORD_TYPE)
-                                    .attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("startedAt").attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(DynamoDeploymentStore.RECENT_INDEX)
-                            .keySchema(KeySchemaElement.builder().attributeName(DynamoDeploymentStore.RECORD_TYPE).keyType(KeyType.HASH).build(),
-                                    KeySchemaElement.builder().attributeName("startedAt").keyType(KeyType.RANGE).build())
-                            .projection(projection -> projection.projectionType(ProjectionType.ALL)).build()));
+                            AttributeDefinition.builder()
+                                    .attributeName("pk")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName(DynamoDeploymentStore.RECORD_TYPE)
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName("startedAt")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
+                    .keySchema(KeySchemaElement.builder()
+                            .attributeName("pk")
+                            .keyType(KeyType.HASH)
+                            .build())
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                            .indexName(DynamoDeploymentStore.RECENT_INDEX)
+                            .keySchema(
+                                    KeySchemaElement.builder()
+                                            .attributeName(DynamoDeploymentStore.RECORD_TYPE)
+                                            .keyType(KeyType.HASH)
+                                            .build(),
+                                    KeySchemaElement.builder()
+                                            .attributeName("startedAt")
+                                            .keyType(KeyType.RANGE)
+                                            .build())
+                            .projection(projection -> projection.projectionType(ProjectionType.ALL))
+                            .build()));
         }
     }
 
@@ -283,25 +315,37 @@ public final class LocalStack implements AutoCloseable {
             environment.put("CANARY_POLL_SECONDS", "1");
             // Poll ECS migration tasks every second (moto's tasks stop in two); s3: scripts go to the work directory.
             environment.put("MIGRATION_POLL_SECONDS", "1");
-            environment.put("MIGRATION_SCRATCH_DIR", workDirectory.resolve("migrations").toString());
+            environment.put(
+                    "MIGRATION_SCRATCH_DIR", workDirectory.resolve("migrations").toString());
             // As Lambda names the function; every AWS call the function makes is counted under that name, and each
             // function JVM publishes its counts where this stack reads them (awsCallCounts()).
             environment.put(AwsCallCounter.FUNCTION_NAME, function.logicalId());
             environment.put(AwsCallCounter.SWITCH, "true");
             // Every call also goes to one JSON-lines file (the build's when it names one; the IAM check reads it).
             environment.put(AwsCallCounter.CALLS_FILE, callsFile().toString());
-            environment.put(AwsCallCountFiles.DIRECTORY, workDirectory.resolve(CALL_COUNTS).toString());
+            environment.put(
+                    AwsCallCountFiles.DIRECTORY,
+                    workDirectory.resolve(CALL_COUNTS).toString());
             functionEnvironments.put(function.logicalId(), new FunctionEnvironment(environment));
-            lambdaEndpoint.deploy(new FunctionConfiguration(function.logicalId(), functionArn(function.logicalId()), function.handler(),
-                    FunctionJars.locate(repository, function.handlerClass()), function.memoryMb(), function.timeoutSeconds(),
-                    function.logFormat(), function.applicationLogLevel(), environment));
+            lambdaEndpoint.deploy(new FunctionConfiguration(
+                    function.logicalId(),
+                    functionArn(function.logicalId()),
+                    function.handler(),
+                    FunctionJars.locate(repository, function.handlerClass()),
+                    function.memoryMb(),
+                    function.timeoutSeconds(),
+                    function.logFormat(),
+                    function.applicationLogLevel(),
+                    environment));
         }
     }
 
     /** The functions' calls log: the file {@link AwsCallCounter#CALLS_FILE} names here, else one in the work directory. */
     Path callsFile() {
         String configured = System.getenv(AwsCallCounter.CALLS_FILE);
-        return configured == null || configured.isBlank() ? workDirectory.resolve("aws-calls.jsonl") : Path.of(configured);
+        return configured == null || configured.isBlank()
+                ? workDirectory.resolve("aws-calls.jsonl")
+                : Path.of(configured);
     }
 
     /**
@@ -309,8 +353,11 @@ public final class LocalStack implements AutoCloseable {
      * as soon as the stack is up, the function a deployment needs first first.
      */
     static java.util.List<String> stateMachineFunctions(SamTemplate template) {
-        return template.definitionSubstitutions().values().stream().map(value -> value.contains(".") ? value.substring(0, value.indexOf('.')) : value)
-                .filter(logicalId -> "AWS::Serverless::Function".equals(template.resourceType(logicalId))).distinct().toList();
+        return template.definitionSubstitutions().values().stream()
+                .map(value -> value.contains(".") ? value.substring(0, value.indexOf('.')) : value)
+                .filter(logicalId -> "AWS::Serverless::Function".equals(template.resourceType(logicalId)))
+                .distinct()
+                .toList();
     }
 
     /** {@code !Ref Table} arrives as {@code Table}, {@code !Ref Fn.Alias} as {@code Fn.Alias}, {@code !GetAtt Fn.Arn} as {@code Fn.Arn}. */
@@ -322,10 +369,13 @@ public final class LocalStack implements AutoCloseable {
         return switch (template.resourceType(logicalId)) {
             case "AWS::DynamoDB::Table" -> TABLE_NAME;
             case "AWS::Serverless::Function" -> functionArn(logicalId);
-            case "AWS::Serverless::StateMachine" -> stateMachineArn("ReleaseStateMachine".equals(logicalId)
-                    ? RELEASE_STATE_MACHINE_NAME : STATE_MACHINE_NAME);
+            case "AWS::Serverless::StateMachine" ->
+                stateMachineArn(
+                        "ReleaseStateMachine".equals(logicalId) ? RELEASE_STATE_MACHINE_NAME : STATE_MACHINE_NAME);
             case "AWS::Events::EventBus" -> EVENT_BUS_NAME;
-            default -> throw new IllegalStateException("the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
+            default ->
+                throw new IllegalStateException(
+                        "the local stack cannot resolve " + value + " (" + template.resourceType(logicalId) + ")");
         };
     }
 
@@ -336,12 +386,16 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (Map.Entry<String, String> substitution : template.definitionSubstitutions(logicalId).entrySet()) {
-            definition = definition.replace("${" + substitution.getKey() + "}", resolve(template, substitution.getValue()));
+        for (Map.Entry<String, String> substitution :
+                template.definitionSubstitutions(logicalId).entrySet()) {
+            definition =
+                    definition.replace("${" + substitution.getKey() + "}", resolve(template, substitution.getValue()));
         }
         String filled = definition;
-        return sfn.createStateMachine(create -> create.name(name).definition(filled)
-                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/tollgate-state-machine")).stateMachineArn();
+        return sfn.createStateMachine(create -> create.name(name)
+                        .definition(filled)
+                        .roleArn("arn:aws:iam::" + ACCOUNT + ":role/tollgate-state-machine"))
+                .stateMachineArn();
     }
 
     /**
@@ -349,13 +403,15 @@ public final class LocalStack implements AutoCloseable {
      * its executions' status changes (the launcher makes moto do so, and deliver to a Lambda target).
      */
     private void subscribeReleaseToTargetEnds(SamTemplate template) {
-        JsonNode rule = template.resourceProperty("ReleaseFunction", "Events").path("TargetExecutionEnded").path("Properties");
+        JsonNode rule = template.resourceProperty("ReleaseFunction", "Events")
+                .path("TargetExecutionEnded")
+                .path("Properties");
         ObjectNode pattern = (ObjectNode) rule.path("Pattern").deepCopy();
         ((ObjectNode) pattern.path("detail")).putArray("stateMachineArn").add(stateMachineArn);
         try (EventBridgeClient events = clients.build(EventBridgeClient.builder())) {
             events.putRule(put -> put.name(TARGET_ENDED_RULE).eventPattern(Json.write(pattern)));
-            events.putTargets(put -> put.rule(TARGET_ENDED_RULE).targets(target -> target.id("release-function")
-                    .arn(functionArn("ReleaseFunction"))));
+            events.putTargets(put -> put.rule(TARGET_ENDED_RULE)
+                    .targets(target -> target.id("release-function").arn(functionArn("ReleaseFunction"))));
         }
     }
 
@@ -436,7 +492,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** A client where this stack's targets live: home, or the placement this view is {@link #at}. */
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C atTarget(B builder) {
-        return placement == null ? clients.build(builder) : clients.build(builder, Region.of(placement.region()), placedCredentials);
+        return placement == null
+                ? clients.build(builder)
+                : clients.build(builder, Region.of(placement.region()), placedCredentials);
     }
 
     public LocalLambdaEndpoint lambdaEndpoint() {
@@ -470,11 +528,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Rollout reports of this stack's deployments (the clients stay open with the stack). */
     public dev.tollgate.cli.report.RolloutReports rolloutReports() {
-        return new dev.tollgate.cli.report.RolloutReports(new DynamoDeploymentStore(dynamo(), TABLE_NAME),
-                new dev.tollgate.ops.StepFunctionsExecutions(sfn, stateMachineArn), new dev.tollgate.metrics.CloudWatchMetricSource(cloudWatch()),
+        return new dev.tollgate.cli.report.RolloutReports(
+                new DynamoDeploymentStore(dynamo(), TABLE_NAME),
+                new dev.tollgate.ops.StepFunctionsExecutions(sfn, stateMachineArn),
+                new dev.tollgate.metrics.CloudWatchMetricSource(cloudWatch()),
                 java.time.Clock.systemUTC());
     }
-
 
     /** Stops everything; safe to call twice (the demo's --keep-running stops the stack from a shutdown hook). */
     @Override

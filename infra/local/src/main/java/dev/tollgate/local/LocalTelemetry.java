@@ -14,8 +14,7 @@ final class LocalTelemetry {
 
     static final String XRAY_CONTEXT_MISSING = "com.amazonaws.xray.strategy.contextMissingStrategy";
 
-    private LocalTelemetry() {
-    }
+    private LocalTelemetry() {}
 
     static synchronized void configure() {
         if (System.getProperty(XRAY_CONTEXT_MISSING) == null && System.getenv("AWS_XRAY_CONTEXT_MISSING") == null) {

@@ -10,8 +10,7 @@ import picocli.CommandLine;
  */
 public final class LocalTollgate {
 
-    private LocalTollgate() {
-    }
+    private LocalTollgate() {}
 
     public static void main(String[] args) {
         LocalTelemetry.configure();

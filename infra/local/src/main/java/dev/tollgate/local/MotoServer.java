@@ -58,7 +58,8 @@ public final class MotoServer implements AutoCloseable {
             copyLauncherFiles(workDirectory);
             Path launcher = workDirectory.resolve(LAUNCHER);
             Path log = workDirectory.resolve("moto.log");
-            Process process = new ProcessBuilder(List.of(python(), "-u", launcher.toString(), "--lambda-endpoint", lambdaEndpoint.toString()))
+            Process process = new ProcessBuilder(List.of(
+                            python(), "-u", launcher.toString(), "--lambda-endpoint", lambdaEndpoint.toString()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> readyLine(process));
@@ -74,13 +75,15 @@ public final class MotoServer implements AutoCloseable {
                 throw new IllegalStateException("moto failed to start; see " + log + tail(log));
             }
             int port = Integer.parseInt(line.substring("READY ".length()).trim());
-            Thread drain = new Thread(() -> {
-                try {
-                    process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException closed) {
-                    // moto stopped.
-                }
-            }, "moto-stdout");
+            Thread drain = new Thread(
+                    () -> {
+                        try {
+                            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                        } catch (IOException closed) {
+                            // moto stopped.
+                        }
+                    },
+                    "moto-stdout");
             drain.setDaemon(true);
             drain.start();
             return new MotoServer(process, URI.create("http://127.0.0.1:" + port), log);
@@ -96,7 +99,8 @@ public final class MotoServer implements AutoCloseable {
             Files.createDirectories(copy.getParent());
             try (InputStream source = MotoServer.class.getResourceAsStream(file)) {
                 if (source == null) {
-                    throw new IOException("the launcher file " + file + " is not on the class path beside " + MotoServer.class.getName());
+                    throw new IOException("the launcher file " + file + " is not on the class path beside "
+                            + MotoServer.class.getName());
                 }
                 Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -117,7 +121,8 @@ public final class MotoServer implements AutoCloseable {
 
     private static String readyLine(Process process) {
         try {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("READY ")) {
@@ -138,8 +143,10 @@ public final class MotoServer implements AutoCloseable {
     /** Says how to get moto rather than failing later with a Python traceback. */
     static void requireMoto() {
         try {
-            Process check = new ProcessBuilder(python(), "-c", "import moto, sys; sys.exit(0 if moto.__version__.startswith('5.') else 3)")
-                    .redirectErrorStream(true).start();
+            Process check = new ProcessBuilder(
+                            python(), "-c", "import moto, sys; sys.exit(0 if moto.__version__.startswith('5.') else 3)")
+                    .redirectErrorStream(true)
+                    .start();
             check.getInputStream().readAllBytes();
             int status = check.waitFor();
             if (status != 0) {
@@ -148,7 +155,8 @@ public final class MotoServer implements AutoCloseable {
                         + (status == 3 ? " (another moto version is installed)" : ""));
             }
         } catch (IOException e) {
-            throw new IllegalStateException("the local stack needs python3 with moto 5.2.1 (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "the local stack needs python3 with moto 5.2.1 (" + e.getMessage() + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking for moto", e);

@@ -38,9 +38,11 @@ public record Placement(String region, String roleArn) {
     /** The role's credentials, assumed from the local stack's own account once: a fixture's life is shorter than theirs. */
     AwsCredentialsProvider credentials(AwsClients home) {
         try (StsClient sts = home.build(StsClient.builder())) {
-            Credentials assumed = sts.assumeRole(assume -> assume.roleArn(roleArn).roleSessionName("tollgate-local-fixtures")).credentials();
-            return StaticCredentialsProvider.create(AwsSessionCredentials.create(assumed.accessKeyId(), assumed.secretAccessKey(),
-                    assumed.sessionToken()));
+            Credentials assumed = sts.assumeRole(
+                            assume -> assume.roleArn(roleArn).roleSessionName("tollgate-local-fixtures"))
+                    .credentials();
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                    assumed.accessKeyId(), assumed.secretAccessKey(), assumed.sessionToken()));
         }
     }
 }

@@ -35,9 +35,12 @@ public record ReleaseDatabase(String secretId, String location, Credentials cred
     }
 
     /** A release database whose scripts are {@code scripts} (file name to SQL). */
-    public static ReleaseDatabase create(LocalStack stack, String service, String version, Map<String, String> scripts) {
+    public static ReleaseDatabase create(
+            LocalStack stack, String service, String version, Map<String, String> scripts) {
         // One PostgreSQL serves every place: the same service released elsewhere gets a database of its own.
-        String placed = stack.placement().map(placement -> "_" + placement.region().replace('-', '_')).orElse("");
+        String placed = stack.placement()
+                .map(placement -> "_" + placement.region().replace('-', '_'))
+                .orElse("");
         Credentials credentials = stack.database().createDatabase(service + "_" + version + placed);
         String secretId = secretId(service);
         Map<String, Object> rds = new LinkedHashMap<>();
@@ -47,7 +50,8 @@ public record ReleaseDatabase(String secretId, String location, Credentials cred
         rds.put("username", credentials.username());
         rds.put("password", credentials.password());
         rds.put("dbname", credentials.dbname());
-        try (SecretsManagerClient secrets = stack.secretsManager(); S3Client s3 = stack.s3()) {
+        try (SecretsManagerClient secrets = stack.secretsManager();
+                S3Client s3 = stack.s3()) {
             secrets.createSecret(create -> create.name(secretId).secretString(Json.write(rds)));
             try {
                 s3.createBucket(create -> create.bucket(ARTIFACTS_BUCKET));
@@ -55,7 +59,8 @@ public record ReleaseDatabase(String secretId, String location, Credentials cred
                 // Another release of this stack made it.
             }
             String prefix = service + "/" + version + "/sql";
-            scripts.forEach((name, sql) -> s3.putObject(put -> put.bucket(ARTIFACTS_BUCKET).key(prefix + "/" + name),
+            scripts.forEach((name, sql) -> s3.putObject(
+                    put -> put.bucket(ARTIFACTS_BUCKET).key(prefix + "/" + name),
                     RequestBody.fromString(sql, StandardCharsets.UTF_8)));
             return new ReleaseDatabase(secretId, "s3:" + ARTIFACTS_BUCKET + "/" + prefix, credentials);
         }

@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  */
 public final class ReleaseRun {
 
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     /** A release's waves and their children take several deployments' time: two waves of a couple of minutes each, and more under load. */
     public static final Duration FOLLOW_FOR = Duration.ofMinutes(20);
     /** The local release's bake between waves: long enough to see, short enough for a demo. */
@@ -43,25 +44,36 @@ public final class ReleaseRun {
     }
 
     /** A target of a wave: where it runs (null: at home) and how its new version behaves. */
-    public record TargetPlan(@Nullable Placement placement, Scenario scenario) {
-    }
+    public record TargetPlan(@Nullable Placement placement, Scenario scenario) {}
 
     /** The release's end: its execution, its record, and each target's prepared release (fixtures, in wave order). */
-    public record Result(String releaseId, String executionArn, DescribeExecutionResponse execution, Optional<ReleaseRecord> record,
-                         List<ScenarioRun.Release> targets, Duration wallTime) {
+    public record Result(
+            String releaseId,
+            String executionArn,
+            DescribeExecutionResponse execution,
+            Optional<ReleaseRecord> record,
+            List<ScenarioRun.Release> targets,
+            Duration wallTime) {
 
         public ReleaseRecord releaseRecord() {
             return record.orElseThrow(() -> new AssertionError("release " + releaseId + " has no record"));
         }
     }
 
-    public Result run(String service, List<List<TargetPlan>> waves, OnFailure onFailure, long seed) throws InterruptedException {
+    public Result run(String service, List<List<TargetPlan>> waves, OnFailure onFailure, long seed)
+            throws InterruptedException {
         return run(service, waves, onFailure, seed, request -> request, FOLLOW_FOR);
     }
 
     /** The release of {@code waves}, its request adjusted by {@code adjust} before it starts, followed up to {@code followFor}. */
-    public Result run(String service, List<List<TargetPlan>> waves, OnFailure onFailure, long seed, UnaryOperator<ObjectNode> adjust,
-                      Duration followFor) throws InterruptedException {
+    public Result run(
+            String service,
+            List<List<TargetPlan>> waves,
+            OnFailure onFailure,
+            long seed,
+            UnaryOperator<ObjectNode> adjust,
+            Duration followFor)
+            throws InterruptedException {
         Instant began = Instant.now();
         String releaseId = service + "-" + ID_TIME.format(began);
         List<ScenarioRun.Release> prepared = new ArrayList<>();
@@ -89,8 +101,11 @@ public final class ReleaseRun {
                         target.put("region", LocalStack.REGION);
                     }
                     target.set("target", release.spec().get("target"));
-                    out.println("wave " + waveNodes.size() + ": " + service + " in " + (plan.placement() == null ? LocalStack.REGION
-                            : plan.placement().region()) + ", scenario " + plan.scenario().cliName());
+                    out.println("wave " + waveNodes.size() + ": " + service + " in "
+                            + (plan.placement() == null
+                                    ? LocalStack.REGION
+                                    : plan.placement().region()) + ", scenario "
+                            + plan.scenario().cliName());
                 }
             }
             ObjectNode adjusted = adjust.apply(request);
@@ -98,7 +113,13 @@ public final class ReleaseRun {
             out.println("started release " + releaseId);
             out.println("  execution " + executionArn);
             DescribeExecutionResponse ended = follow(releaseId, executionArn, followFor);
-            return new Result(releaseId, executionArn, ended, releases().find(releaseId), prepared, Duration.between(began, Instant.now()));
+            return new Result(
+                    releaseId,
+                    executionArn,
+                    ended,
+                    releases().find(releaseId),
+                    prepared,
+                    Duration.between(began, Instant.now()));
         } finally {
             prepared.forEach(ScenarioRun.Release::close);
         }
@@ -117,8 +138,11 @@ public final class ReleaseRun {
     }
 
     public String start(String releaseId, ObjectNode request) {
-        return stack.sfn().startExecution(start -> start.stateMachineArn(stack.releaseStateMachineArn()).name(releaseId)
-                .input(Json.write(request))).executionArn();
+        return stack.sfn()
+                .startExecution(start -> start.stateMachineArn(stack.releaseStateMachineArn())
+                        .name(releaseId)
+                        .input(Json.write(request)))
+                .executionArn();
     }
 
     public DynamoReleaseStore releases() {
@@ -126,7 +150,8 @@ public final class ReleaseRun {
     }
 
     /** Prints each target's status as it changes until the release execution ends (or {@code followFor} passes). */
-    public DescribeExecutionResponse follow(String releaseId, String executionArn, Duration followFor) throws InterruptedException {
+    public DescribeExecutionResponse follow(String releaseId, String executionArn, Duration followFor)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(followFor);
         List<String> printed = new ArrayList<>();
         DynamoReleaseStore releases = releases();
@@ -139,15 +164,21 @@ public final class ReleaseRun {
                     }
                 }
             });
-            DescribeExecutionResponse execution = stack.sfn().describeExecution(describe -> describe.executionArn(executionArn));
+            DescribeExecutionResponse execution =
+                    stack.sfn().describeExecution(describe -> describe.executionArn(executionArn));
             if (execution.status() != ExecutionStatus.RUNNING) {
                 Optional<ReleaseRecord> record = releases.find(releaseId);
-                out.println("outcome: " + record.map(ended -> ended.status().name()).orElse(execution.statusAsString()) + " "
-                        + releaseId + record.map(ReleaseRecord::reason).map(reason -> " " + reason).orElse(""));
+                out.println(
+                        "outcome: " + record.map(ended -> ended.status().name()).orElse(execution.statusAsString())
+                                + " " + releaseId
+                                + record.map(ReleaseRecord::reason)
+                                        .map(reason -> " " + reason)
+                                        .orElse(""));
                 return execution;
             }
             if (Instant.now().isAfter(deadline)) {
-                out.println("release " + releaseId + " still running after " + followFor.toMinutes() + " min; stopped following");
+                out.println("release " + releaseId + " still running after " + followFor.toMinutes()
+                        + " min; stopped following");
                 return execution;
             }
             Thread.sleep(1000);

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** Finds the repository's own files (template.yaml, the ASL) from wherever the local stack runs. */
 public final class RepositoryFiles {
 
-    private RepositoryFiles() {
-    }
+    private RepositoryFiles() {}
 
     /** $TOLLGATE_HOME if set, else the nearest directory at or above the working directory that holds template.yaml. */
     public static Path root() {
@@ -16,12 +15,13 @@ public final class RepositoryFiles {
             return Path.of(home).toAbsolutePath().normalize();
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("template.yaml")) && Files.isDirectory(dir.resolve("infra/statemachine"))) {
+            if (Files.isRegularFile(dir.resolve("template.yaml"))
+                    && Files.isDirectory(dir.resolve("infra/statemachine"))) {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the Tollgate repository (template.yaml) above " + Path.of("").toAbsolutePath()
-                + "; run from the repository or set TOLLGATE_HOME");
+        throw new IllegalStateException("cannot find the Tollgate repository (template.yaml) above "
+                + Path.of("").toAbsolutePath() + "; run from the repository or set TOLLGATE_HOME");
     }
 
     public static Path template() {

@@ -35,8 +35,14 @@ public final class SamTemplate {
      * A function as the template declares it (Globals merged with its own properties): logical id, the
      * {@code Handler} string, memory, timeout, its environment (unresolved) and its logging configuration.
      */
-    public record FunctionDefinition(String logicalId, String handler, int memoryMb, int timeoutSeconds,
-                                     Map<String, String> environment, String logFormat, String applicationLogLevel) {
+    public record FunctionDefinition(
+            String logicalId,
+            String handler,
+            int memoryMb,
+            int timeoutSeconds,
+            Map<String, String> environment,
+            String logFormat,
+            String applicationLogLevel) {
 
         /** The handler's class: {@code Handler} without its {@code ::method}. */
         public String handlerClass() {
@@ -49,18 +55,29 @@ public final class SamTemplate {
         Map<String, String> globalEnvironment = variables(globals);
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> resource : root.path("Resources").properties()) {
-            if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+            if (!"AWS::Serverless::Function"
+                    .equals(resource.getValue().path("Type").asText())) {
                 continue;
             }
             JsonNode properties = resource.getValue().path("Properties");
             Map<String, String> environment = new LinkedHashMap<>(globalEnvironment);
             environment.putAll(variables(properties));
             // Lambda's defaults where neither the function nor Globals say: 128 MB, 3 seconds, text logs.
-            functions.put(resource.getKey(), new FunctionDefinition(resource.getKey(), properties.path("Handler").asText(),
-                    property(properties, globals, "MemorySize").asInt(128), property(properties, globals, "Timeout").asInt(3),
-                    environment, property(properties.path("LoggingConfig"), globals.path("LoggingConfig"), "LogFormat").asText("Text"),
-                    parameterValue(property(properties.path("LoggingConfig"), globals.path("LoggingConfig"), "ApplicationLogLevel")
-                            .asText(""))));
+            functions.put(
+                    resource.getKey(),
+                    new FunctionDefinition(
+                            resource.getKey(),
+                            properties.path("Handler").asText(),
+                            property(properties, globals, "MemorySize").asInt(128),
+                            property(properties, globals, "Timeout").asInt(3),
+                            environment,
+                            property(properties.path("LoggingConfig"), globals.path("LoggingConfig"), "LogFormat")
+                                    .asText("Text"),
+                            parameterValue(property(
+                                            properties.path("LoggingConfig"),
+                                            globals.path("LoggingConfig"),
+                                            "ApplicationLogLevel")
+                                    .asText(""))));
         }
         return functions;
     }
@@ -84,8 +101,10 @@ public final class SamTemplate {
     /** The DefinitionSubstitutions of the state machine {@code logicalId}, unresolved. */
     public Map<String, String> definitionSubstitutions(String logicalId) {
         Map<String, String> substitutions = new LinkedHashMap<>();
-        resourceProperty(logicalId, "DefinitionSubstitutions").properties()
-                .forEach(entry -> substitutions.put(entry.getKey(), entry.getValue().asText()));
+        resourceProperty(logicalId, "DefinitionSubstitutions")
+                .properties()
+                .forEach(entry ->
+                        substitutions.put(entry.getKey(), entry.getValue().asText()));
         return substitutions;
     }
 
@@ -104,7 +123,10 @@ public final class SamTemplate {
 
     private static Map<String, String> variables(JsonNode functionProperties) {
         Map<String, String> variables = new LinkedHashMap<>();
-        functionProperties.path("Environment").path("Variables").properties()
+        functionProperties
+                .path("Environment")
+                .path("Variables")
+                .properties()
                 .forEach(entry -> variables.put(entry.getKey(), entry.getValue().asText()));
         return variables;
     }

@@ -9,21 +9,34 @@ import java.util.Locale;
  * the live version (baseline) and of the release (canary), and the outcome Tollgate should reach.
  */
 public enum Scenario {
-    GOOD("a healthy release: same error rate and latency as the live version",
-            0.010, 0.010, 1.00, 50, DeploymentStatus.PROMOTED),
-    BAD_ERRORS("a release that fails 6 % of requests where the live version fails 1 %",
+    GOOD(
+            "a healthy release: same error rate and latency as the live version",
+            0.010,
+            0.010,
+            1.00,
+            50,
+            DeploymentStatus.PROMOTED),
+    BAD_ERRORS(
+            "a release that fails 6 % of requests where the live version fails 1 %",
             0.010, 0.060, 1.00, 50, DeploymentStatus.ROLLED_BACK),
     // Its service records six times as many latencies a period (two PutMetricData datums), so that a doubled
     // p95 is three noise widths beyond the tolerance within two periods; the others record 50, which keeps
     // moto's CloudWatch, shared by every integration test, quick to answer.
-    BAD_LATENCY("a release whose requests take twice as long as the live version's, with the same errors",
-            0.010, 0.010, 2.00, 300, DeploymentStatus.ROLLED_BACK),
+    BAD_LATENCY(
+            "a release whose requests take twice as long as the live version's, with the same errors",
+            0.010,
+            0.010,
+            2.00,
+            300,
+            DeploymentStatus.ROLLED_BACK),
     // Metrics as good as the live version's: only the smoke test at 0 % can catch it, before any traffic moves.
-    BAD_SMOKE_TEST("a release whose canary answers 503 to the smoke test at 0 %, before its first step",
+    BAD_SMOKE_TEST(
+            "a release whose canary answers 503 to the smoke test at 0 %, before its first step",
             0.010, 0.010, 1.00, 50, DeploymentStatus.ROLLED_BACK),
     // Healthy at every step, so only the post-promotion watch (which the demo adds for it) can catch it.
-    BAD_AFTER_PROMOTION("a release as healthy as the live version until it serves all traffic, then failing 6 % of requests "
-            + "(the load it never saw at 50 %); watched after the promotion",
+    BAD_AFTER_PROMOTION(
+            "a release as healthy as the live version until it serves all traffic, then failing 6 % of requests "
+                    + "(the load it never saw at 50 %); watched after the promotion",
             0.010, 0.010, 1.00, 50, DeploymentStatus.ROLLED_BACK, 0.060);
 
     private final String description;
@@ -34,13 +47,31 @@ public enum Scenario {
     private final DeploymentStatus expected;
     private final double errorRateAtFullTraffic;
 
-    Scenario(String description, double baselineErrorRate, double canaryErrorRate, double canaryLatencyFactor,
-             int latencySamples, DeploymentStatus expected) {
-        this(description, baselineErrorRate, canaryErrorRate, canaryLatencyFactor, latencySamples, expected, canaryErrorRate);
+    Scenario(
+            String description,
+            double baselineErrorRate,
+            double canaryErrorRate,
+            double canaryLatencyFactor,
+            int latencySamples,
+            DeploymentStatus expected) {
+        this(
+                description,
+                baselineErrorRate,
+                canaryErrorRate,
+                canaryLatencyFactor,
+                latencySamples,
+                expected,
+                canaryErrorRate);
     }
 
-    Scenario(String description, double baselineErrorRate, double canaryErrorRate, double canaryLatencyFactor,
-             int latencySamples, DeploymentStatus expected, double errorRateAtFullTraffic) {
+    Scenario(
+            String description,
+            double baselineErrorRate,
+            double canaryErrorRate,
+            double canaryLatencyFactor,
+            int latencySamples,
+            DeploymentStatus expected,
+            double errorRateAtFullTraffic) {
         this.errorRateAtFullTraffic = errorRateAtFullTraffic;
         this.description = description;
         this.baselineErrorRate = baselineErrorRate;
@@ -55,9 +86,13 @@ public enum Scenario {
     }
 
     public static Scenario fromCliName(String name) {
-        return Arrays.stream(values()).filter(scenario -> scenario.cliName().equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(scenario -> scenario.cliName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
-                        + String.join(", ", Arrays.stream(values()).map(Scenario::cliName).toList())));
+                        + String.join(
+                                ", ",
+                                Arrays.stream(values()).map(Scenario::cliName).toList())));
     }
 
     public String description() {

@@ -33,13 +33,15 @@ public final class TrafficSimulator implements AutoCloseable {
     static final int MAX_VALUES_PER_DATUM = 150;
 
     /** Where this period's requests go: the versions serving and the release's share. */
-    record Split(String baselineVersion, String releaseVersion, double releaseShare) {
-    }
+    record Split(String baselineVersion, String releaseVersion, double releaseShare) {}
 
     /** How the service's metrics are named: namespace, the three metrics, and each version's dimensions. */
-    record Instrumentation(String namespace, String requests, String errors, String latency,
-                           Function<String, Map<String, String>> dimensions) {
-    }
+    record Instrumentation(
+            String namespace,
+            String requests,
+            String errors,
+            String latency,
+            Function<String, Map<String, String>> dimensions) {}
 
     private final Scenario scenario;
     private final Instrumentation instrumentation;
@@ -64,23 +66,58 @@ public final class TrafficSimulator implements AutoCloseable {
     }
 
     /** Traffic of an ECS service behind the fixture's listener: blue runs the live version, green the release. */
-    public TrafficSimulator(LocalStack stack, EcsAlbFixture fixture, Scenario scenario, int periodSeconds, int requestsPerPeriod,
-                            long seed) {
-        this(stack, scenario, new Instrumentation(NAMESPACE, "Requests", "Errors", "Latency",
-                version -> dimensions(fixture.service(), version)), EcsAlbFixture.LIVE_VERSION, listenerSplit(stack, fixture),
-                periodSeconds, requestsPerPeriod, seed);
+    public TrafficSimulator(
+            LocalStack stack,
+            EcsAlbFixture fixture,
+            Scenario scenario,
+            int periodSeconds,
+            int requestsPerPeriod,
+            long seed) {
+        this(
+                stack,
+                scenario,
+                new Instrumentation(
+                        NAMESPACE, "Requests", "Errors", "Latency", version -> dimensions(fixture.service(), version)),
+                EcsAlbFixture.LIVE_VERSION,
+                listenerSplit(stack, fixture),
+                periodSeconds,
+                requestsPerPeriod,
+                seed);
     }
 
     /** Invocations of a Lambda alias, as Lambda reports them per executed version (AWS/Lambda, ExecutedVersion). */
-    public TrafficSimulator(LocalStack stack, LambdaAliasFixture fixture, Scenario scenario, int periodSeconds, int requestsPerPeriod,
-                            long seed) {
-        this(stack, scenario, new Instrumentation(LAMBDA_NAMESPACE, "Invocations", "Errors", "Duration",
-                version -> lambdaDimensions(fixture, version)), fixture.liveVersion(), aliasSplit(stack, fixture),
-                periodSeconds, requestsPerPeriod, seed);
+    public TrafficSimulator(
+            LocalStack stack,
+            LambdaAliasFixture fixture,
+            Scenario scenario,
+            int periodSeconds,
+            int requestsPerPeriod,
+            long seed) {
+        this(
+                stack,
+                scenario,
+                new Instrumentation(
+                        LAMBDA_NAMESPACE,
+                        "Invocations",
+                        "Errors",
+                        "Duration",
+                        version -> lambdaDimensions(fixture, version)),
+                fixture.liveVersion(),
+                aliasSplit(stack, fixture),
+                periodSeconds,
+                requestsPerPeriod,
+                seed);
     }
 
-    private TrafficSimulator(LocalStack stack, Scenario scenario, Instrumentation instrumentation, String liveVersion, SplitSource target,
-                             int periodSeconds, int requestsPerPeriod, long seed) {
+    private TrafficSimulator(
+            LocalStack stack,
+            Scenario scenario,
+            Instrumentation instrumentation,
+            String liveVersion,
+            SplitSource target,
+            int periodSeconds,
+            int requestsPerPeriod,
+            long seed) {
         this.scenario = scenario;
         this.instrumentation = instrumentation;
         this.target = target;
@@ -100,7 +137,8 @@ public final class TrafficSimulator implements AutoCloseable {
                 Map<String, Integer> weights = listener.weights();
                 int blue = weights.getOrDefault(fixture.blueTargetGroupArn(), 0);
                 int green = weights.getOrDefault(fixture.greenTargetGroupArn(), 0);
-                return new Split(EcsAlbFixture.LIVE_VERSION, EcsAlbFixture.RELEASE_VERSION, green / (double) (blue + green));
+                return new Split(
+                        EcsAlbFixture.LIVE_VERSION, EcsAlbFixture.RELEASE_VERSION, green / (double) (blue + green));
             }
 
             @Override
@@ -115,12 +153,16 @@ public final class TrafficSimulator implements AutoCloseable {
         return new SplitSource() {
             @Override
             public Split split() {
-                GetAliasResponse alias = lambda.getAlias(get -> get.functionName(fixture.functionName()).name(fixture.alias()));
-                Map<String, Double> routing = alias.routingConfig() == null ? Map.of() : alias.routingConfig().additionalVersionWeights();
+                GetAliasResponse alias = lambda.getAlias(
+                        get -> get.functionName(fixture.functionName()).name(fixture.alias()));
+                Map<String, Double> routing = alias.routingConfig() == null
+                        ? Map.of()
+                        : alias.routingConfig().additionalVersionWeights();
                 if (!alias.functionVersion().equals(fixture.liveVersion())) {
                     return new Split(fixture.liveVersion(), alias.functionVersion(), 1.0);
                 }
-                return routing.entrySet().stream().findFirst()
+                return routing.entrySet().stream()
+                        .findFirst()
                         .map(weighted -> new Split(fixture.liveVersion(), weighted.getKey(), weighted.getValue()))
                         .orElse(new Split(fixture.liveVersion(), null, 0.0));
             }
@@ -138,8 +180,13 @@ public final class TrafficSimulator implements AutoCloseable {
 
     /** Lambda's per-version dimensions for invocations through a weighted alias. */
     public static Map<String, String> lambdaDimensions(LambdaAliasFixture fixture, String version) {
-        return Map.of("FunctionName", fixture.functionName(), "Resource", fixture.functionName() + ":" + fixture.alias(),
-                "ExecutedVersion", version);
+        return Map.of(
+                "FunctionName",
+                fixture.functionName(),
+                "Resource",
+                fixture.functionName() + ":" + fixture.alias(),
+                "ExecutedVersion",
+                version);
     }
 
     /**
@@ -154,12 +201,18 @@ public final class TrafficSimulator implements AutoCloseable {
                 datum(instrumentation.requests(), liveVersion, anHourAgo, requests),
                 datum(instrumentation.errors(), liveVersion, anHourAgo, errors)));
         long nowSeconds = now.getEpochSecond();
-        Instant lastPeriod = Instant.ofEpochSecond(nowSeconds - Math.floorMod(nowSeconds, periodSeconds) - periodSeconds);
+        Instant lastPeriod =
+                Instant.ofEpochSecond(nowSeconds - Math.floorMod(nowSeconds, periodSeconds) - periodSeconds);
         for (int from = RECENT_PERIODS - 1; from >= 0; from -= PERIODS_PER_PUT) {
             List<MetricDatum> data = new ArrayList<>();
             for (int back = from; back > from - PERIODS_PER_PUT && back >= 0; back--) {
-                addSide(data, liveVersion, lastPeriod.minusSeconds((long) back * periodSeconds), requestsPerPeriod,
-                        scenario.baselineErrorRate(), 1.0);
+                addSide(
+                        data,
+                        liveVersion,
+                        lastPeriod.minusSeconds((long) back * periodSeconds),
+                        requestsPerPeriod,
+                        scenario.baselineErrorRate(),
+                        1.0);
             }
             put(data);
         }
@@ -167,6 +220,7 @@ public final class TrafficSimulator implements AutoCloseable {
 
     /** Periods of the live version's recent history: more than the demo's watch reads. */
     static final int RECENT_PERIODS = 24;
+
     private static final int PERIODS_PER_PUT = 8;
 
     public void start() {
@@ -179,16 +233,23 @@ public final class TrafficSimulator implements AutoCloseable {
     private void playLastPeriod() {
         try {
             long nowSeconds = Instant.now().getEpochSecond();
-            Instant periodStart = Instant.ofEpochSecond(nowSeconds - Math.floorMod(nowSeconds, periodSeconds) - periodSeconds);
+            Instant periodStart =
+                    Instant.ofEpochSecond(nowSeconds - Math.floorMod(nowSeconds, periodSeconds) - periodSeconds);
             Split split = target.split();
-            int releaseRequests = split.releaseVersion() == null ? 0 : binomial(requestsPerPeriod, split.releaseShare());
+            int releaseRequests =
+                    split.releaseVersion() == null ? 0 : binomial(requestsPerPeriod, split.releaseShare());
             int baselineRequests = requestsPerPeriod - releaseRequests;
             List<MetricDatum> data = new ArrayList<>();
             addSide(data, split.baselineVersion(), periodStart, baselineRequests, scenario.baselineErrorRate(), 1.0);
             if (split.releaseVersion() != null) {
                 boolean release = !split.releaseVersion().equals(liveVersion);
-                addSide(data, split.releaseVersion(), periodStart, releaseRequests,
-                        release ? scenario.releaseErrorRate(split.releaseShare()) : scenario.baselineErrorRate(), release ? scenario.canaryLatencyFactor() : 1.0);
+                addSide(
+                        data,
+                        split.releaseVersion(),
+                        periodStart,
+                        releaseRequests,
+                        release ? scenario.releaseErrorRate(split.releaseShare()) : scenario.baselineErrorRate(),
+                        release ? scenario.canaryLatencyFactor() : 1.0);
             }
             put(data);
         } catch (RuntimeException e) {
@@ -197,8 +258,13 @@ public final class TrafficSimulator implements AutoCloseable {
         }
     }
 
-    private void addSide(List<MetricDatum> data, String version, Instant periodStart, int requests, double errorRate,
-                         double latencyFactor) {
+    private void addSide(
+            List<MetricDatum> data,
+            String version,
+            Instant periodStart,
+            int requests,
+            double errorRate,
+            double latencyFactor) {
         if (requests == 0) {
             return;
         }
@@ -213,25 +279,41 @@ public final class TrafficSimulator implements AutoCloseable {
         }
         // PutMetricData takes at most 150 values a datum.
         for (int from = 0; from < latencies.size(); from += MAX_VALUES_PER_DATUM) {
-            data.add(MetricDatum.builder().metricName(instrumentation.latency()).timestamp(periodStart.plusMillis(500))
+            data.add(MetricDatum.builder()
+                    .metricName(instrumentation.latency())
+                    .timestamp(periodStart.plusMillis(500))
                     .values(latencies.subList(from, Math.min(latencies.size(), from + MAX_VALUES_PER_DATUM)))
-                    .unit(StandardUnit.MILLISECONDS).storageResolution(1).dimensions(dimensionList(version)).build());
+                    .unit(StandardUnit.MILLISECONDS)
+                    .storageResolution(1)
+                    .dimensions(dimensionList(version))
+                    .build());
         }
     }
 
     private MetricDatum datum(String metric, String version, Instant periodStart, double value) {
-        return MetricDatum.builder().metricName(metric).timestamp(periodStart.plusMillis(500)).value(value)
-                .unit(StandardUnit.COUNT).storageResolution(1).dimensions(dimensionList(version)).build();
+        return MetricDatum.builder()
+                .metricName(metric)
+                .timestamp(periodStart.plusMillis(500))
+                .value(value)
+                .unit(StandardUnit.COUNT)
+                .storageResolution(1)
+                .dimensions(dimensionList(version))
+                .build();
     }
 
     private List<Dimension> dimensionList(String version) {
         return instrumentation.dimensions().apply(version).entrySet().stream()
-                .map(entry -> Dimension.builder().name(entry.getKey()).value(entry.getValue()).build()).toList();
+                .map(entry -> Dimension.builder()
+                        .name(entry.getKey())
+                        .value(entry.getValue())
+                        .build())
+                .toList();
     }
 
     private void put(List<MetricDatum> data) {
         if (!data.isEmpty()) {
-            cloudWatch.putMetricData(put -> put.namespace(instrumentation.namespace()).metricData(data));
+            cloudWatch.putMetricData(
+                    put -> put.namespace(instrumentation.namespace()).metricData(data));
         }
     }
 

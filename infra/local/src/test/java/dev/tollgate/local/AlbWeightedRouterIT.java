@@ -55,7 +55,11 @@ class AlbWeightedRouterIT {
     }
 
     private static String tag(Service service, String key) {
-        return service.tags().stream().filter(tag -> key.equals(tag.key())).map(Tag::value).findFirst().orElse(null);
+        return service.tags().stream()
+                .filter(tag -> key.equals(tag.key()))
+                .map(Tag::value)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -66,10 +70,15 @@ class AlbWeightedRouterIT {
 
         assertEquals(TrafficWeights.canaryAt(10), harness.traffic.shift(first, 10));
         assertEquals(TrafficWeights.canaryAt(50), harness.traffic.shift(first, 50));
-        assertEquals(TrafficWeights.canaryAt(100), harness.traffic.promote(first).weights());
+        assertEquals(
+                TrafficWeights.canaryAt(100), harness.traffic.promote(first).weights());
         assertEquals(TrafficWeights.canaryAt(100), green(fixture));
-        assertEquals("alb-next-v42", tag(service(fixture, fixture.greenService()), AlbWeightedRouter.LIVE_DEPLOYMENT_TAG));
-        assertEquals(2, service(fixture, fixture.blueService()).desiredCount(), "the old side keeps its tasks while it drains");
+        assertEquals(
+                "alb-next-v42", tag(service(fixture, fixture.greenService()), AlbWeightedRouter.LIVE_DEPLOYMENT_TAG));
+        assertEquals(
+                2,
+                service(fixture, fixture.blueService()).desiredCount(),
+                "the old side keeps its tasks while it drains");
 
         assertTrue(harness.traffic.retireOldVersion(first).contains("blue service alb-next-blue scaled to 0 tasks"));
         assertEquals(0, service(fixture, fixture.blueService()).desiredCount());
@@ -81,13 +90,17 @@ class AlbWeightedRouterIT {
         EcsAlbPlan plan = (EcsAlbPlan) harness.record(next).plan();
         assertEquals("green", plan.liveSide(), "green is live since the last promotion");
         assertEquals("blue", plan.canarySide(), "so this release goes to blue");
-        assertEquals(2, service(fixture, fixture.blueService()).desiredCount(), "blue scaled back up, as many tasks as green");
+        assertEquals(
+                2,
+                service(fixture, fixture.blueService()).desiredCount(),
+                "blue scaled back up, as many tasks as green");
         harness.awaitHealthy(next);
         harness.traffic.shift(next, 20);
         assertEquals(TrafficWeights.canaryAt(80), green(fixture), "20 % to blue, the canary");
         harness.traffic.promote(next);
         assertEquals(TrafficWeights.canaryAt(0), green(fixture), "all traffic on blue");
-        assertEquals("alb-next-v43", tag(service(fixture, fixture.blueService()), AlbWeightedRouter.LIVE_DEPLOYMENT_TAG));
+        assertEquals(
+                "alb-next-v43", tag(service(fixture, fixture.blueService()), AlbWeightedRouter.LIVE_DEPLOYMENT_TAG));
     }
 
     @ParameterizedTest(name = "rolls back from {0} %")
@@ -103,10 +116,15 @@ class AlbWeightedRouterIT {
         assertEquals(0, service(fixture, fixture.greenService()).desiredCount(), "the canary's tasks are stopped");
         Service blue = service(fixture, fixture.blueService());
         if (weight == 100) {
-            assertEquals("alb-rb-100-v42", tag(blue, AlbWeightedRouter.LIVE_DEPLOYMENT_TAG), "the tags say blue is live again");
+            assertEquals(
+                    "alb-rb-100-v42",
+                    tag(blue, AlbWeightedRouter.LIVE_DEPLOYMENT_TAG),
+                    "the tags say blue is live again");
         }
         DeploymentSpec next = harness.deployment(DemoSpecs.ecsAlb("alb-rb-" + weight + "-v43", fixture, "alarm"));
-        assertEquals("green", ((EcsAlbPlan) harness.traffic.deploy(next, PinnedSecrets.NONE).plan()).canarySide(),
+        assertEquals(
+                "green",
+                ((EcsAlbPlan) harness.traffic.deploy(next, PinnedSecrets.NONE).plan()).canarySide(),
                 "the next release goes to green again");
     }
 
@@ -118,10 +136,15 @@ class AlbWeightedRouterIT {
         String deployed = harness.traffic.deploy(spec, PinnedSecrets.NONE).detail();
         assertEquals(deployed, harness.traffic.deploy(spec, PinnedSecrets.NONE).detail());
         harness.awaitHealthy(spec);
-        assertEquals(1, service(fixture, fixture.greenService()).deployments().size(), "the second UpdateService started nothing new");
+        assertEquals(
+                1,
+                service(fixture, fixture.greenService()).deployments().size(),
+                "the second UpdateService started nothing new");
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.shift(spec, 30), harness.traffic.shift(spec, 30));
-        assertEquals(harness.traffic.promote(spec).weights(), harness.traffic.promote(spec).weights());
+        assertEquals(
+                harness.traffic.promote(spec).weights(),
+                harness.traffic.promote(spec).weights());
         assertEquals(harness.traffic.retireOldVersion(spec), harness.traffic.retireOldVersion(spec));
         assertEquals(TrafficWeights.canaryAt(100), green(fixture));
         assertEquals(0, service(fixture, fixture.blueService()).desiredCount());
@@ -159,7 +182,10 @@ class AlbWeightedRouterIT {
         harness.ledger.crashOnSave(1);
         assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.shift(spec, 10));
 
-        assertEquals(TrafficWeights.canaryAt(10), harness.traffic.shift(spec, 10), "the retry accepts the weight it was setting");
+        assertEquals(
+                TrafficWeights.canaryAt(10),
+                harness.traffic.shift(spec, 10),
+                "the retry accepts the weight it was setting");
         assertEquals(10, harness.record(spec).confirmedCanaryPercent());
     }
 
@@ -170,10 +196,14 @@ class AlbWeightedRouterIT {
         harness.traffic.shift(spec, 10);
         LocalTargets.setListener(stack, fixture, 60, 40);
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.shift(spec, 50));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> harness.traffic.shift(spec, 50));
 
-        assertTrue(conflict.getMessage().startsWith("refusing to shift to 50 %: the target sends 40 % to the canary, but Tollgate "
-                + "last set 10 %"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage()
+                        .startsWith("refusing to shift to 50 %: the target sends 40 % to the canary, but Tollgate "
+                                + "last set 10 %"),
+                conflict.getMessage());
         assertEquals(TrafficWeights.canaryAt(40), green(fixture), "nothing moved");
     }
 
@@ -182,13 +212,16 @@ class AlbWeightedRouterIT {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "alb-other-td");
         DeploymentSpec spec = deployed(fixture, "alb-other-td-v42");
         try (var ecs = stack.ecs()) {
-            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService())
+            ecs.updateService(update -> update.cluster(fixture.cluster())
+                    .service(fixture.greenService())
                     .taskDefinition(fixture.liveTaskDefinition()));
         }
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.shift(spec, 10));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> harness.traffic.shift(spec, 10));
 
-        assertTrue(conflict.getMessage().contains("changed by someone else during the deployment"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("changed by someone else during the deployment"), conflict.getMessage());
         assertEquals(TrafficWeights.canaryAt(0), green(fixture));
     }
 
@@ -198,13 +231,18 @@ class AlbWeightedRouterIT {
         LocalTargets.setListener(stack, fixture, 80, 20);
         DeploymentSpec spec = deployment(fixture, "alb-split-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
-        assertTrue(conflict.getMessage().contains("splits traffic 80 % to alb-split-blue and 20 % to alb-split-green"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("splits traffic 80 % to alb-split-blue and 20 % to alb-split-green"),
+                conflict.getMessage());
         assertEquals(0, service(fixture, fixture.greenService()).desiredCount(), "nothing was deployed");
         assertTrue(harness.ledger.find(spec.deploymentId()).isEmpty(), "no plan, so a rollback leaves it alone");
-        assertEquals(TrafficWeights.canaryAt(0), harness.traffic.rollback(spec).weights(), "nothing of this release to undo");
+        assertEquals(
+                TrafficWeights.canaryAt(0),
+                harness.traffic.rollback(spec).weights(),
+                "nothing of this release to undo");
         assertEquals(TrafficWeights.canaryAt(20), green(fixture), "and the split someone else made is left as it was");
     }
 
@@ -216,12 +254,17 @@ class AlbWeightedRouterIT {
         LocalTargets.setListener(stack, fixture, 100, 0);
 
         DeploymentSpec next = deployment(fixture, "alb-moved-v43");
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> harness.traffic.deploy(next, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> harness.traffic.deploy(next, PinnedSecrets.NONE));
 
-        assertTrue(conflict.getMessage().contains("the listener sends all traffic to alb-moved-blue, but Tollgate last made "
-                + "alb-moved-green live (alb-moved-v42 at "), conflict.getMessage());
-        assertTrue(conflict.getMessage().contains("remove the tollgate:live-since tag from alb-moved-green"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage()
+                        .contains("the listener sends all traffic to alb-moved-blue, but Tollgate last made "
+                                + "alb-moved-green live (alb-moved-v42 at "),
+                conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("remove the tollgate:live-since tag from alb-moved-green"),
+                conflict.getMessage());
     }
 
     @Test
@@ -231,8 +274,8 @@ class AlbWeightedRouterIT {
         harness.traffic.promote(spec);
         LocalTargets.setListener(stack, fixture, 50, 50);
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> harness.traffic.retireOldVersion(spec));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> harness.traffic.retireOldVersion(spec));
 
         assertTrue(conflict.getMessage().contains("not scaling alb-drain-blue down"), conflict.getMessage());
         assertEquals(2, service(fixture, fixture.blueService()).desiredCount());
@@ -247,9 +290,12 @@ class AlbWeightedRouterIT {
         harness.traffic.deploy(spec, PinnedSecrets.NONE);
         Thread.sleep(2_500);
 
-        CanaryUnhealthyException unhealthy = assertThrows(CanaryUnhealthyException.class, () -> harness.traffic.health(spec));
+        CanaryUnhealthyException unhealthy =
+                assertThrows(CanaryUnhealthyException.class, () -> harness.traffic.health(spec));
 
-        assertTrue(unhealthy.getMessage().contains("failed: ECS deployment circuit breaker: tasks failed to start."), unhealthy.getMessage());
+        assertTrue(
+                unhealthy.getMessage().contains("failed: ECS deployment circuit breaker: tasks failed to start."),
+                unhealthy.getMessage());
         assertEquals(TrafficWeights.canaryAt(0), harness.traffic.rollback(spec).weights());
         assertEquals(0, service(fixture, fixture.greenService()).desiredCount());
     }
@@ -259,10 +305,19 @@ class AlbWeightedRouterIT {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "alb-rule");
         String rule;
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
-            rule = elb.createRule(create -> create.listenerArn(fixture.listenerArn()).priority(10)
-                    .conditions(RuleCondition.builder().field("path-pattern").values("/api/*").build())
-                    .actions(Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(fixture.blueTargetGroupArn()).build()))
-                    .rules().get(0).ruleArn();
+            rule = elb.createRule(create -> create.listenerArn(fixture.listenerArn())
+                            .priority(10)
+                            .conditions(RuleCondition.builder()
+                                    .field("path-pattern")
+                                    .values("/api/*")
+                                    .build())
+                            .actions(Action.builder()
+                                    .type(ActionTypeEnum.FORWARD)
+                                    .targetGroupArn(fixture.blueTargetGroupArn())
+                                    .build()))
+                    .rules()
+                    .get(0)
+                    .ruleArn();
         }
         ObjectNode ruled = DemoSpecs.ecsAlb("alb-rule-v42", fixture, "alarm");
         ((ObjectNode) ruled.get("target")).put("listenerRuleArn", rule);

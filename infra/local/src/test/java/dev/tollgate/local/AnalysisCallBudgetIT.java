@@ -45,7 +45,8 @@ class AnalysisCallBudgetIT {
     void oneTickOfFortyMetricsAndTwelveAlarmsMakesOneGetMetricDataAndOneDescribeAlarms() throws Exception {
         LocalStack stack = SharedLocalStack.get();
         deployDecideAs(stack, FUNCTION);
-        try (ScenarioRun.Release release = new ScenarioRun(stack, new PrintStream(java.io.OutputStream.nullOutputStream()))
+        try (ScenarioRun.Release release = new ScenarioRun(
+                        stack, new PrintStream(java.io.OutputStream.nullOutputStream()))
                 .prepare(Scenario.GOOD, "callbudget", 11)) {
             DeploymentSpec spec = new SpecValidator().validate(withManyMetricsAndAlarms(release.spec(), 20, 12));
             // A period of traffic first, so that the tick reads real series.
@@ -63,20 +64,38 @@ class AnalysisCallBudgetIT {
             });
             assertEquals(40, spec.analysis().metrics().size());
             // A ratio reads numerator and denominator on both sides; a percentile its value and SampleCount on both.
-            assertEquals(Map.of("CloudWatch:GetMetricData", new Count(1, 1, 20 * 4 + 20 * 4),
-                    "CloudWatch:DescribeAlarms", new Count(1, 1, 0)), calls);
-            assertEquals(40 + 1 + 12, verdict.path("checks").size(), "a check per metric, the SLO burn rate and each alarm: " + verdict);
+            assertEquals(
+                    Map.of(
+                            "CloudWatch:GetMetricData",
+                            new Count(1, 1, 20 * 4 + 20 * 4),
+                            "CloudWatch:DescribeAlarms",
+                            new Count(1, 1, 0)),
+                    calls);
+            assertEquals(
+                    40 + 1 + 12,
+                    verdict.path("checks").size(),
+                    "a check per metric, the SLO burn rate and each alarm: " + verdict);
         }
     }
 
     /** The template's DecideFunction (handler, jar, memory, timeout, environment) under another name. */
     private static void deployDecideAs(LocalStack stack, String name) {
-        FunctionDefinition decide = SamTemplate.read(RepositoryFiles.template()).functions().get("DecideFunction");
-        Map<String, String> environment = new HashMap<>(stack.functionEnvironments().get("DecideFunction").variables());
+        FunctionDefinition decide =
+                SamTemplate.read(RepositoryFiles.template()).functions().get("DecideFunction");
+        Map<String, String> environment =
+                new HashMap<>(stack.functionEnvironments().get("DecideFunction").variables());
         environment.put(AwsCallCounter.FUNCTION_NAME, name);
-        stack.lambdaEndpoint().deploy(new FunctionConfiguration(name, LocalStack.functionArn(name), decide.handler(),
-                FunctionJars.locate(RepositoryFiles.root(), decide.handlerClass()), decide.memoryMb(),
-                decide.timeoutSeconds(), decide.logFormat(), decide.applicationLogLevel(), environment));
+        stack.lambdaEndpoint()
+                .deploy(new FunctionConfiguration(
+                        name,
+                        LocalStack.functionArn(name),
+                        decide.handler(),
+                        FunctionJars.locate(RepositoryFiles.root(), decide.handlerClass()),
+                        decide.memoryMb(),
+                        decide.timeoutSeconds(),
+                        decide.logFormat(),
+                        decide.applicationLogLevel(),
+                        environment));
     }
 
     /** One invocation through the local Lambda endpoint, as the state machine makes it. */
@@ -84,15 +103,24 @@ class AnalysisCallBudgetIT {
         int period = spec.analysis().periodSeconds();
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.set("spec", Json.MAPPER.valueToTree(spec));
-        event.set("progress", Json.MAPPER.valueToTree(StepProgress.started(0, spec.step(0).weight(), Instant.now().minusSeconds(3L * period), period)));
+        event.set(
+                "progress",
+                Json.MAPPER.valueToTree(StepProgress.started(
+                        0, spec.step(0).weight(), Instant.now().minusSeconds(3L * period), period)));
         event.put("tickStartedAt", Instant.now().toString());
         // A cold start under load can take tens of seconds: the client waits as Step Functions does.
-        try (LambdaClient lambda = LambdaClient.builder().region(Region.of(LocalStack.REGION)).endpointOverride(stack.lambdaEndpoint().uri())
+        try (LambdaClient lambda = LambdaClient.builder()
+                .region(Region.of(LocalStack.REGION))
+                .endpointOverride(stack.lambdaEndpoint().uri())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(3)).build())
-                .overrideConfiguration(override -> override.apiCallTimeout(Duration.ofMinutes(3))).build()) {
-            InvokeResponse response = lambda.invoke(invoke -> invoke.functionName(LocalStack.functionArn(FUNCTION) + ":live")
-                    .payload(SdkBytes.fromUtf8String(Json.write(event))));
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .socketTimeout(Duration.ofMinutes(3))
+                        .build())
+                .overrideConfiguration(override -> override.apiCallTimeout(Duration.ofMinutes(3)))
+                .build()) {
+            InvokeResponse response =
+                    lambda.invoke(invoke -> invoke.functionName(LocalStack.functionArn(FUNCTION) + ":live")
+                            .payload(SdkBytes.fromUtf8String(Json.write(event))));
             assertNull(response.functionError(), response.payload().asUtf8String());
             return Json.tree(response.payload().asUtf8String());
         }

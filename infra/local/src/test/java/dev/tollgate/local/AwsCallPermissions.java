@@ -21,19 +21,31 @@ import java.util.Optional;
 final class AwsCallPermissions {
 
     /** One authorisation AWS makes for a call; {@code call} says which call, for the failure message. */
-    record Request(String function, String action, String resource, Map<String, Object> context, String call) {
-    }
+    record Request(String function, String action, String resource, Map<String, Object> context, String call) {}
 
     private static final String REGION = DeployedStack.REGION;
     private static final String ACCOUNT = DeployedStack.ACCOUNT;
-    private static final Map<String, String> IAM_PREFIX = Map.ofEntries(Map.entry("DynamoDb", "dynamodb"),
-            Map.entry("CloudWatch", "cloudwatch"), Map.entry("Ecs", "ecs"), Map.entry("ElasticLoadBalancingV2", "elasticloadbalancing"),
-            Map.entry("SecretsManager", "secretsmanager"), Map.entry("Lambda", "lambda"), Map.entry("CodeDeploy", "codedeploy"),
-            Map.entry("CodePipeline", "codepipeline"), Map.entry("Sfn", "states"), Map.entry("EventBridge", "events"),
-            Map.entry("S3", "s3"), Map.entry("Sts", "sts"));
+    private static final Map<String, String> IAM_PREFIX = Map.ofEntries(
+            Map.entry("DynamoDb", "dynamodb"),
+            Map.entry("CloudWatch", "cloudwatch"),
+            Map.entry("Ecs", "ecs"),
+            Map.entry("ElasticLoadBalancingV2", "elasticloadbalancing"),
+            Map.entry("SecretsManager", "secretsmanager"),
+            Map.entry("Lambda", "lambda"),
+            Map.entry("CodeDeploy", "codedeploy"),
+            Map.entry("CodePipeline", "codepipeline"),
+            Map.entry("Sfn", "states"),
+            Map.entry("EventBridge", "events"),
+            Map.entry("S3", "s3"),
+            Map.entry("Sts", "sts"));
     /** Operations whose IAM action has another name. */
-    private static final Map<String, String> ACTION_OF_OPERATION = Map.of("Lambda:Invoke", "lambda:InvokeFunction",
-            "S3:ListObjectsV2", "s3:ListBucket", "S3:HeadObject", "s3:GetObject");
+    private static final Map<String, String> ACTION_OF_OPERATION = Map.of(
+            "Lambda:Invoke",
+            "lambda:InvokeFunction",
+            "S3:ListObjectsV2",
+            "s3:ListBucket",
+            "S3:HeadObject",
+            "s3:GetObject");
     /** Secrets Manager ends every secret's ARN with six random characters. */
     private static final String SECRET_SUFFIX = "-Ab12Cd";
     /** ECS task ids are 32 hexadecimal digits; a task being created has none yet. */
@@ -56,7 +68,11 @@ final class AwsCallPermissions {
                 String family = first(identifiers, "family", "taskDefinition.family");
                 if (family != null) {
                     List<String> roles = new ArrayList<>();
-                    for (String role : List.of("taskRoleArn", "executionRoleArn", "taskDefinition.taskRoleArn", "taskDefinition.executionRoleArn")) {
+                    for (String role : List.of(
+                            "taskRoleArn",
+                            "executionRoleArn",
+                            "taskDefinition.taskRoleArn",
+                            "taskDefinition.executionRoleArn")) {
                         Optional.ofNullable(text(identifiers, role)).ifPresent(roles::add);
                     }
                     familyRoles.merge(family, roles, (known, more) -> {
@@ -76,7 +92,8 @@ final class AwsCallPermissions {
         String operation = call.path("operation").asText();
         String prefix = IAM_PREFIX.get(service);
         if (prefix == null) {
-            throw new AssertionError("AwsCallPermissions does not know the IAM prefix of " + service + " (" + call + ")");
+            throw new AssertionError(
+                    "AwsCallPermissions does not know the IAM prefix of " + service + " (" + call + ")");
         }
         String action = ACTION_OF_OPERATION.getOrDefault(service + ":" + operation, prefix + ":" + operation);
         JsonNode request = call.path("request");
@@ -90,35 +107,45 @@ final class AwsCallPermissions {
         return requests;
     }
 
-    private List<String> resources(String service, String operation, JsonNode request, JsonNode response, Map<String, Object> context,
-                                   String description) {
+    private List<String> resources(
+            String service,
+            String operation,
+            JsonNode request,
+            JsonNode response,
+            Map<String, Object> context,
+            String description) {
         switch (service) {
             case "DynamoDb":
-                return List.of(arn("dynamodb", "table/" + text(request, "TableName")
-                        + (request.has("IndexName") ? "/index/" + text(request, "IndexName") : "")));
+                return List.of(arn(
+                        "dynamodb",
+                        "table/" + text(request, "TableName")
+                                + (request.has("IndexName") ? "/index/" + text(request, "IndexName") : "")));
             case "CloudWatch":
                 if ("DescribeAlarms".equals(operation)) {
-                    List<String> alarms = list(request, "AlarmNames").stream().map(name -> arn("cloudwatch", "alarm:" + name)).toList();
+                    List<String> alarms = list(request, "AlarmNames").stream()
+                            .map(name -> arn("cloudwatch", "alarm:" + name))
+                            .toList();
                     return alarms.isEmpty() ? List.of(arn("cloudwatch", "alarm:*")) : alarms;
                 }
-                return List.of("*");  // GetMetricData names no resource (its resource type, dataset, is optional)
+                return List.of("*"); // GetMetricData names no resource (its resource type, dataset, is optional)
             case "Ecs":
                 return ecs(operation, request, response, context, description);
             case "ElasticLoadBalancingV2":
                 return switch (operation) {
                     case "ModifyListener" -> List.of(text(request, "ListenerArn"));
                     case "ModifyRule" -> List.of(text(request, "RuleArn"));
-                    default -> List.of("*");  // Describe* take no resource type
+                    default -> List.of("*"); // Describe* take no resource type
                 };
             case "SecretsManager":
                 String secret = text(request, "SecretId");
-                return List.of(secret.startsWith("arn:") ? secret : arn("secretsmanager", "secret:" + secret + SECRET_SUFFIX));
+                return List.of(
+                        secret.startsWith("arn:") ? secret : arn("secretsmanager", "secret:" + secret + SECRET_SUFFIX));
             case "Lambda":
                 return List.of(lambdaFunction(operation, request));
             case "CodeDeploy":
                 return codeDeploy(operation, request, description);
             case "CodePipeline":
-                return List.of("*");  // job actions take no resource type
+                return List.of("*"); // job actions take no resource type
             case "Sfn":
                 if (request.has("executionArn")) {
                     return List.of(text(request, "executionArn"));
@@ -126,13 +153,17 @@ final class AwsCallPermissions {
                 return List.of(request.has("stateMachineArn") ? text(request, "stateMachineArn") : "*");
             case "EventBridge":
                 List<String> buses = list(request, "Entries.EventBusName");
-                return (buses.isEmpty() ? List.of("default") : buses).stream()
-                        .map(bus -> bus.startsWith("arn:") ? bus : arn("events", "event-bus/" + bus)).distinct().toList();
+                return (buses.isEmpty() ? List.of("default") : buses)
+                        .stream()
+                                .map(bus -> bus.startsWith("arn:") ? bus : arn("events", "event-bus/" + bus))
+                                .distinct()
+                                .toList();
             case "S3":
                 if (request.has("Prefix")) {
                     context.put("s3:prefix", text(request, "Prefix"));
                 }
-                return List.of("arn:aws:s3:::" + text(request, "Bucket") + (request.has("Key") ? "/" + text(request, "Key") : ""));
+                return List.of("arn:aws:s3:::" + text(request, "Bucket")
+                        + (request.has("Key") ? "/" + text(request, "Key") : ""));
             case "Sts":
                 if ("AssumeRole".equals(operation)) {
                     return List.of(text(request, "RoleArn"));
@@ -143,12 +174,15 @@ final class AwsCallPermissions {
         }
     }
 
-    private List<String> ecs(String operation, JsonNode request, JsonNode response, Map<String, Object> context, String description) {
+    private List<String> ecs(
+            String operation, JsonNode request, JsonNode response, Map<String, Object> context, String description) {
         String cluster = clusterName(request);
         context.put("ecs:cluster", arn("ecs", "cluster/" + cluster));
         switch (operation) {
             case "DescribeServices":
-                return list(request, "services").stream().map(service -> ecsArn("service/" + cluster + "/", service)).toList();
+                return list(request, "services").stream()
+                        .map(service -> ecsArn("service/" + cluster + "/", service))
+                        .toList();
             case "UpdateService":
                 return List.of(ecsArn("service/" + cluster + "/", text(request, "service")));
             case "TagResource":
@@ -162,13 +196,17 @@ final class AwsCallPermissions {
                 return List.of(taskDefinitionArn(text(request, "taskDefinition")));
             case "RegisterTaskDefinition":
                 context.remove("ecs:cluster");
-                return List.of(response.has("taskDefinition.taskDefinitionArn") ? text(response, "taskDefinition.taskDefinitionArn")
-                        : arn("ecs", "task-definition/" + text(request, "family") + ":1"));
+                return List.of(
+                        response.has("taskDefinition.taskDefinitionArn")
+                                ? text(response, "taskDefinition.taskDefinitionArn")
+                                : arn("ecs", "task-definition/" + text(request, "family") + ":1"));
             case "DescribeTaskDefinition":
                 context.remove("ecs:cluster");
                 return List.of(taskDefinitionArn(text(request, "taskDefinition")));
             case "DescribeTasks":
-                return list(request, "tasks").stream().map(task -> ecsArn("task/" + cluster + "/", task)).toList();
+                return list(request, "tasks").stream()
+                        .map(task -> ecsArn("task/" + cluster + "/", task))
+                        .toList();
             case "StopTask":
                 return List.of(ecsArn("task/" + cluster + "/", text(request, "task")));
             case "ListTasks":
@@ -182,7 +220,10 @@ final class AwsCallPermissions {
         switch (operation) {
             case "CreateDeployment":
             case "ListDeployments":
-                return List.of(arn("codedeploy", "deploymentgroup:" + text(request, "applicationName") + "/" + text(request, "deploymentGroupName")));
+                return List.of(arn(
+                        "codedeploy",
+                        "deploymentgroup:" + text(request, "applicationName") + "/"
+                                + text(request, "deploymentGroupName")));
             case "GetDeploymentConfig":
             case "CreateDeploymentConfig":
                 return List.of(arn("codedeploy", "deploymentconfig:" + text(request, "deploymentConfigName")));
@@ -193,38 +234,63 @@ final class AwsCallPermissions {
                 List<String> ids = new ArrayList<>(list(request, "deploymentIds"));
                 Optional.ofNullable(text(request, "deploymentId")).ifPresent(ids::add);
                 if (ids.isEmpty()) {
-                    throw new AssertionError("AwsCallPermissions does not know which resource " + description + " names");
+                    throw new AssertionError(
+                            "AwsCallPermissions does not know which resource " + description + " names");
                 }
                 // Deployment-level actions are authorised on the deployment's group (or take no resource type at all).
-                return ids.stream().map(id -> arn("codedeploy", "deploymentgroup:" + deploymentGroups.getOrDefault(id, "unknown-application/unknown-group")))
-                        .distinct().toList();
+                return ids.stream()
+                        .map(id -> arn(
+                                "codedeploy",
+                                "deploymentgroup:"
+                                        + deploymentGroups.getOrDefault(id, "unknown-application/unknown-group")))
+                        .distinct()
+                        .toList();
         }
     }
 
-    private List<Request> implied(String function, String service, String operation, JsonNode request, JsonNode response, String description) {
+    private List<Request> implied(
+            String function,
+            String service,
+            String operation,
+            JsonNode request,
+            JsonNode response,
+            String description) {
         List<Request> implied = new ArrayList<>();
-        if (!"Ecs".equals(service) || !List.of("RunTask", "RegisterTaskDefinition").contains(operation)) {
+        if (!"Ecs".equals(service)
+                || !List.of("RunTask", "RegisterTaskDefinition").contains(operation)) {
             return implied;
         }
         // ECS passes the task definition's roles to the task: the caller needs iam:PassRole on each, to ecs-tasks.
         List<String> roles = new ArrayList<>();
         if ("RegisterTaskDefinition".equals(operation)) {
-            List.of("taskRoleArn", "executionRoleArn").forEach(role -> Optional.ofNullable(text(request, role)).ifPresent(roles::add));
+            List.of("taskRoleArn", "executionRoleArn")
+                    .forEach(role -> Optional.ofNullable(text(request, role)).ifPresent(roles::add));
         } else {
             roles.addAll(familyRoles.getOrDefault(family(text(request, "taskDefinition")), List.of()));
-            List.of("overrides.taskRoleArn", "overrides.executionRoleArn").forEach(role -> Optional.ofNullable(text(request, role)).ifPresent(roles::add));
+            List.of("overrides.taskRoleArn", "overrides.executionRoleArn")
+                    .forEach(role -> Optional.ofNullable(text(request, role)).ifPresent(roles::add));
         }
         for (String role : roles.stream().distinct().toList()) {
-            implied.add(new Request(function, "iam:PassRole", role, Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com"),
+            implied.add(new Request(
+                    function,
+                    "iam:PassRole",
+                    role,
+                    Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com"),
                     description + " passes " + role));
         }
         // Tags applied on creation are authorised as ecs:TagResource with ecs:CreateAction.
         List<String> tagKeys = list(request, "tagKeys");
         if (!tagKeys.isEmpty()) {
-            String created = "RunTask".equals(operation) ? arn("ecs", "task/" + clusterName(request) + "/" + NEW_TASK_ID)
-                    : response.has("taskDefinition.taskDefinitionArn") ? text(response, "taskDefinition.taskDefinitionArn")
-                    : arn("ecs", "task-definition/" + text(request, "family") + ":1");
-            implied.add(new Request(function, "ecs:TagResource", created, Map.of("ecs:CreateAction", operation, "aws:TagKeys", tagKeys),
+            String created = "RunTask".equals(operation)
+                    ? arn("ecs", "task/" + clusterName(request) + "/" + NEW_TASK_ID)
+                    : response.has("taskDefinition.taskDefinitionArn")
+                            ? text(response, "taskDefinition.taskDefinitionArn")
+                            : arn("ecs", "task-definition/" + text(request, "family") + ":1");
+            implied.add(new Request(
+                    function,
+                    "ecs:TagResource",
+                    created,
+                    Map.of("ecs:CreateAction", operation, "aws:TagKeys", tagKeys),
                     description + " tags what it creates"));
         }
         return implied;
@@ -239,13 +305,18 @@ final class AwsCallPermissions {
         } else if (name.contains(":function:")) {
             functionArn = "arn:aws:lambda:" + REGION + ":" + name;
         } else if (name.contains(":")) {
-            functionArn = arn("lambda", "function:" + name.substring(0, name.indexOf(':'))) + name.substring(name.indexOf(':'));
+            functionArn = arn("lambda", "function:" + name.substring(0, name.indexOf(':')))
+                    + name.substring(name.indexOf(':'));
         } else {
             functionArn = arn("lambda", "function:" + name);
         }
-        // Alias actions (GetAlias, UpdateAlias) and PublishVersion are authorised on the function; the others on the version or
+        // Alias actions (GetAlias, UpdateAlias) and PublishVersion are authorised on the function; the others on the
+        // version or
         // alias the request qualifies.
-        return qualifier == null || List.of("GetAlias", "UpdateAlias", "PublishVersion").contains(operation) ? functionArn : functionArn + ":" + qualifier;
+        return qualifier == null
+                        || List.of("GetAlias", "UpdateAlias", "PublishVersion").contains(operation)
+                ? functionArn
+                : functionArn + ":" + qualifier;
     }
 
     private static String clusterName(JsonNode request) {

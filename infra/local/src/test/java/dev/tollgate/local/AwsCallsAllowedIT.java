@@ -42,21 +42,30 @@ class AwsCallsAllowedIT {
             "MigrationArtifactsBucket", ReleaseDatabase.ARTIFACTS_BUCKET,
             "MigrationTaskRoleArns", "arn:aws:iam::" + DeployedStack.ACCOUNT + ":role/*-execution",
             "ReleaseTaskRoleArns", "arn:aws:iam::" + DeployedStack.ACCOUNT + ":role/*-execution",
-            "SecretsKmsKeyArns", "arn:aws:kms:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":key/1234abcd-12ab-34cd-56ef-1234567890ab",
-            "SmokeTestFunctionArns", "arn:aws:lambda:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":function:*-smoke",
+            "SecretsKmsKeyArns",
+                    "arn:aws:kms:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT
+                            + ":key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "SmokeTestFunctionArns",
+                    "arn:aws:lambda:" + DeployedStack.REGION + ":" + DeployedStack.ACCOUNT + ":function:*-smoke",
             "TargetRoleArns", "arn:aws:iam::*:role/" + Placement.ROLE_PREFIX + "*");
-    private static final Pattern UNEXERCISED_ROW = Pattern.compile("(?m)^\\| `([A-Za-z]+)` \\| `([a-z0-9-]+:[A-Za-z]+)` \\|");
+
+    private static final Pattern UNEXERCISED_ROW =
+            Pattern.compile("(?m)^\\| `([A-Za-z]+)` \\| `([a-z0-9-]+:[A-Za-z]+)` \\|");
 
     /** The calls of the template's functions; a test's own clients (named otherwise) have no role to check against. */
     private static List<JsonNode> calls;
+
     private static DeployedStack stack;
 
     @BeforeAll
     static void readTheCallsAndTheRoles() throws IOException {
         Path file = Path.of(System.getenv().getOrDefault(AwsCallCounter.CALLS_FILE, "target/aws-calls.jsonl"));
-        assertTrue(Files.isRegularFile(file), file + " is missing: the integration tests before this one log every call there "
-                + "(" + AwsCallCounter.CALLS_FILE + ", set in infra/local/pom.xml)");
-        Set<String> functions = SamTemplate.read(RepositoryFiles.template()).functions().keySet();
+        assertTrue(
+                Files.isRegularFile(file),
+                file + " is missing: the integration tests before this one log every call there " + "("
+                        + AwsCallCounter.CALLS_FILE + ", set in infra/local/pom.xml)");
+        Set<String> functions =
+                SamTemplate.read(RepositoryFiles.template()).functions().keySet();
         calls = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             JsonNode call = Json.tree(line);
@@ -65,12 +74,16 @@ class AwsCallsAllowedIT {
             }
         }
         assertFalse(calls.isEmpty(), file + " holds no call of a function of template.yaml");
-        // The local stack's names for the template's resources, so the calls' ARNs and the policies' name the same things.
-        Map<String, String> names = new HashMap<>(Map.of("DeploymentsTable", LocalStack.TABLE_NAME,
-                "DeploymentStateMachine", LocalStack.STATE_MACHINE_NAME));
+        // The local stack's names for the template's resources, so the calls' ARNs and the policies' name the same
+        // things.
+        Map<String, String> names = new HashMap<>(Map.of(
+                "DeploymentsTable", LocalStack.TABLE_NAME, "DeploymentStateMachine", LocalStack.STATE_MACHINE_NAME));
         functions.forEach(function -> names.put(function, function));
         stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", PARAMETERS, names);
-        assertEquals(LocalStack.EVENT_BUS_NAME, stack.physicalName("DeploymentEventBus"), "the local stack's bus is the template's");
+        assertEquals(
+                LocalStack.EVENT_BUS_NAME,
+                stack.physicalName("DeploymentEventBus"),
+                "the local stack's bus is the template's");
     }
 
     @Test
@@ -79,8 +92,12 @@ class AwsCallsAllowedIT {
         Map<String, AwsCallPermissions.Request> distinct = new LinkedHashMap<>();
         for (JsonNode call : calls) {
             if (!"handed".equals(call.path("credentials").asText())) {
-                permissions.of(call).forEach(request -> distinct.putIfAbsent(
-                        request.function() + " " + request.action() + " " + request.resource() + " " + request.context(), request));
+                permissions
+                        .of(call)
+                        .forEach(request -> distinct.putIfAbsent(
+                                request.function() + " " + request.action() + " " + request.resource() + " "
+                                        + request.context(),
+                                request));
             }
         }
         List<Map<String, Object>> simulations = new ArrayList<>();
@@ -88,20 +105,36 @@ class AwsCallsAllowedIT {
         for (int i = 0; i < requests.size(); i++) {
             AwsCallPermissions.Request request = requests.get(i);
             String role = roleOf(request.function());
-            simulations.add(Map.of("id", String.valueOf(i), "principal", stack.getAtt(role, "Arn"), "policies", policies(role),
-                    "action", request.action(), "resource", request.resource(), "context", request.context()));
+            simulations.add(Map.of(
+                    "id",
+                    String.valueOf(i),
+                    "principal",
+                    stack.getAtt(role, "Arn"),
+                    "policies",
+                    policies(role),
+                    "action",
+                    request.action(),
+                    "resource",
+                    request.resource(),
+                    "context",
+                    request.context()));
         }
 
         List<String> refused = new ArrayList<>();
         for (JsonNode result : ThirdPartyTools.iam("simulate", Map.of("requests", simulations))) {
             if (!"Allowed".equals(result.path("decision").asText())) {
-                AwsCallPermissions.Request request = requests.get(result.path("id").asInt());
+                AwsCallPermissions.Request request =
+                        requests.get(result.path("id").asInt());
                 refused.add(request.action() + " on " + request.resource() + " " + request.context() + ": "
-                        + result.path("decision").asText() + " " + result.path("detail").asText() + "\n    (" + request.call() + ")");
+                        + result.path("decision").asText() + " "
+                        + result.path("detail").asText() + "\n    (" + request.call() + ")");
             }
         }
         assertTrue(requests.size() > 50, "the integration tests made calls to check: " + requests.size());
-        assertEquals(List.of(), refused, "calls the functions made that their roles in template.yaml would not allow on AWS");
+        assertEquals(
+                List.of(),
+                refused,
+                "calls the functions made that their roles in template.yaml would not allow on AWS");
     }
 
     @Test
@@ -109,16 +142,21 @@ class AwsCallsAllowedIT {
         AwsCallPermissions permissions = new AwsCallPermissions(calls);
         Map<String, Set<String>> called = new TreeMap<>();
         for (JsonNode call : calls) {
-            permissions.of(call).forEach(request -> called.computeIfAbsent(request.function(), ignored -> new TreeSet<>()).add(request.action()));
+            permissions
+                    .of(call)
+                    .forEach(request -> called.computeIfAbsent(request.function(), ignored -> new TreeSet<>())
+                            .add(request.action()));
         }
         Map<String, Set<String>> listed = new TreeMap<>();
-        Matcher row = UNEXERCISED_ROW.matcher(Files.readString(RepositoryFiles.root().resolve("docs/security.md")));
+        Matcher row =
+                UNEXERCISED_ROW.matcher(Files.readString(RepositoryFiles.root().resolve("docs/security.md")));
         while (row.find()) {
             listed.computeIfAbsent(row.group(1), ignored -> new TreeSet<>()).add(row.group(2));
         }
 
         List<String> problems = new ArrayList<>();
-        for (String function : SamTemplate.read(RepositoryFiles.template()).functions().keySet()) {
+        for (String function :
+                SamTemplate.read(RepositoryFiles.template()).functions().keySet()) {
             Set<String> allowed = allowedActions(roleOf(function));
             Set<String> seen = called.getOrDefault(function, Set.of());
             Set<String> exempt = listed.getOrDefault(function, Set.of());
@@ -134,12 +172,20 @@ class AwsCallsAllowedIT {
                 }
             }
         }
-        assertEquals(List.of(), problems, "remove a grant no code path uses, or list it in docs/security.md (\"Grants no "
-                + "integration test exercises\") with the code path that needs it and why no integration test calls it");
+        assertEquals(
+                List.of(),
+                problems,
+                "remove a grant no code path uses, or list it in docs/security.md (\"Grants no "
+                        + "integration test exercises\") with the code path that needs it and why no integration test calls it");
     }
 
     private static String roleOf(String function) {
-        JsonNode role = stack.template().path("Resources").path(function).path("Properties").path("Role").path("Fn::GetAtt");
+        JsonNode role = stack.template()
+                .path("Resources")
+                .path(function)
+                .path("Properties")
+                .path("Role")
+                .path("Fn::GetAtt");
         assertTrue(role.isArray(), function + " has a role of its own in the translated template");
         return role.get(0).asText();
     }

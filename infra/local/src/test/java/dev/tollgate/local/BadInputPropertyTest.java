@@ -22,10 +22,10 @@ import dev.tollgate.errors.TollgateException;
 import dev.tollgate.errors.UnexpectedFailureException;
 import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeMetricSource;
-import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
+import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.functions.approval.ApprovalHandler;
@@ -38,11 +38,10 @@ import dev.tollgate.functions.shift.ShiftTrafficHandler;
 import dev.tollgate.functions.validate.ValidateRequestHandler;
 import dev.tollgate.json.Json;
 import dev.tollgate.judge.SequentialJudge;
-import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.smoke.SmokeTestService;
 import dev.tollgate.traffic.CanaryService;
-import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.traffic.ShiftService;
+import dev.tollgate.traffic.TrafficControl;
 import dev.tollgate.watch.PostPromotionWatch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -75,16 +74,22 @@ class BadInputPropertyTest {
     private record Wired(RequestStreamHandler handler, InMemoryDeploymentStore store, FakeTrafficRouter router) {
 
         boolean untouched() {
-            return router.calls().isEmpty() && store.find("checkout-2026-11-24-v42").isEmpty();
+            return router.calls().isEmpty()
+                    && store.find("checkout-2026-11-24-v42").isEmpty();
         }
     }
 
     private static final Map<String, String> SAMPLES = Map.ofEntries(
-            Map.entry("validate-request.json", "validate"), Map.entry("deployment-lock-acquire.json", "lock"),
-            Map.entry("check-error-budget.json", "budget"), Map.entry("deploy-canary.json", "canary"),
-            Map.entry("deploy-canary-check-health.json", "canary"), Map.entry("shift-traffic.json", "shift"),
-            Map.entry("decide.json", "decide"), Map.entry("approval.json", "approval"),
-            Map.entry("finalize-promote.json", "finalize"), Map.entry("finalize-rollback-after-failure.json", "finalize"),
+            Map.entry("validate-request.json", "validate"),
+            Map.entry("deployment-lock-acquire.json", "lock"),
+            Map.entry("check-error-budget.json", "budget"),
+            Map.entry("deploy-canary.json", "canary"),
+            Map.entry("deploy-canary-check-health.json", "canary"),
+            Map.entry("shift-traffic.json", "shift"),
+            Map.entry("decide.json", "decide"),
+            Map.entry("approval.json", "approval"),
+            Map.entry("finalize-promote.json", "finalize"),
+            Map.entry("finalize-rollback-after-failure.json", "finalize"),
             Map.entry("finalize-dry-run.json", "finalize"));
 
     private static Wired wire(String function) {
@@ -97,12 +102,28 @@ class BadInputPropertyTest {
             case "validate" -> new ValidateRequestHandler(new FunctionEnvironment(Map.of()));
             case "lock" -> new DeploymentLockHandler(new LockService(store, clock));
             case "budget" -> new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
-            case "canary" -> new DeployCanaryHandler(new CanaryService(traffic, store, clock), new SmokeTestService(traffic,
-                    new FakeSmokeTarget(), new FakeSmokeTarget(), new FakeSmokeTarget(), store, clock, pause -> { }, DeploymentEvents.NONE), 15);
+            case "canary" ->
+                new DeployCanaryHandler(
+                        new CanaryService(traffic, store, clock),
+                        new SmokeTestService(
+                                traffic,
+                                new FakeSmokeTarget(),
+                                new FakeSmokeTarget(),
+                                new FakeSmokeTarget(),
+                                store,
+                                clock,
+                                pause -> {},
+                                DeploymentEvents.NONE),
+                        15);
             case "shift" -> new ShiftTrafficHandler(new ShiftService(traffic, store, clock), 15);
-            case "decide" -> new DecideHandler(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), clock), store,
-                    new DecisionPolicy(), clock), new PostPromotionWatch(metrics, new SequentialJudge(), store, clock,
-                    DeploymentEvents.NONE));
+            case "decide" ->
+                new DecideHandler(
+                        new DecisionService(
+                                new AnalysisService(metrics, new SequentialJudge(), clock),
+                                store,
+                                new DecisionPolicy(),
+                                clock),
+                        new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, DeploymentEvents.NONE));
             case "approval" -> new ApprovalHandler(store, clock);
             case "finalize" -> new FinalizeHandler(new FinalizeService(traffic, store, clock, 15));
             default -> throw new IllegalArgumentException(function);
@@ -111,21 +132,24 @@ class BadInputPropertyTest {
     }
 
     @Property(tries = 3000)
-    void mutatedSampleEventsEndInAResultOrAStructuredError(@ForAll("mutatedEvents") Map.Entry<String, String> sampleAndEvent) {
+    void mutatedSampleEventsEndInAResultOrAStructuredError(
+            @ForAll("mutatedEvents") Map.Entry<String, String> sampleAndEvent) {
         checkOne(SAMPLES.get(sampleAndEvent.getKey()), sampleAndEvent.getValue());
     }
 
     @Property(tries = 1500)
-    void arbitraryJsonEndsInAStructuredError(@ForAll("functions") String function, @ForAll("arbitraryJson") String event) {
+    void arbitraryJsonEndsInAStructuredError(
+            @ForAll("functions") String function, @ForAll("arbitraryJson") String event) {
         checkOne(function, event);
     }
 
     @Property(tries = 300)
-    void bytesThatAreNotJsonAreRefusedAsBadRequests(@ForAll("functions") String function,
-                                                    @ForAll("garbage") String event) {
+    void bytesThatAreNotJsonAreRefusedAsBadRequests(
+            @ForAll("functions") String function, @ForAll("garbage") String event) {
         Wired wired = wire(function);
         TollgateException failure = invokeExpectingFailure(wired, event);
-        assertTrue(failure instanceof BadRequestException || failure instanceof InvalidSpecException, failure.toString());
+        assertTrue(
+                failure instanceof BadRequestException || failure instanceof InvalidSpecException, failure.toString());
         assertTrue(wired.untouched());
     }
 
@@ -134,10 +158,13 @@ class BadInputPropertyTest {
         Wired wired = wire(function);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
-            wired.handler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, null);
+            wired.handler()
+                    .handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, null);
             Json.tree(output.toString(StandardCharsets.UTF_8));
         } catch (TollgateException failure) {
-            assertFalse(failure instanceof UnexpectedFailureException, () -> function + " failed unexpectedly on " + event + ": " + failure);
+            assertFalse(
+                    failure instanceof UnexpectedFailureException,
+                    () -> function + " failed unexpectedly on " + event + ": " + failure);
             assertEquals(0, failure.getStackTrace().length);
             assertFalse(failure.getMessage() == null || failure.getMessage().contains("\tat "), failure.getMessage());
             if (failure instanceof BadRequestException || failure instanceof InvalidSpecException) {
@@ -150,7 +177,11 @@ class BadInputPropertyTest {
 
     private static TollgateException invokeExpectingFailure(Wired wired, String event) {
         try {
-            wired.handler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+            wired.handler()
+                    .handleRequest(
+                            new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayOutputStream(),
+                            null);
         } catch (TollgateException failure) {
             return failure;
         } catch (IOException | RuntimeException other) {
@@ -166,7 +197,8 @@ class BadInputPropertyTest {
 
     @Provide
     Arbitrary<String> garbage() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200).filter(text -> !looksLikeJson(text)),
+        return Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(200).filter(text -> !looksLikeJson(text)),
                 Arbitraries.of("{", "[1,", "{\"spec\":", "nul", "{'a':1}", "\u0000", "{\"a\":1}}"));
     }
 
@@ -187,15 +219,16 @@ class BadInputPropertyTest {
     @Provide
     Arbitrary<Map.Entry<String, String>> mutatedEvents() {
         List<String> samples = List.copyOf(new java.util.TreeSet<>(SAMPLES.keySet()));
-        return Arbitraries.of(samples).flatMap(sample -> Arbitraries.longs().map(seed -> {
-            JsonNode event = Json.tree(SampleEvents.read(sample));
-            Random random = new Random(seed);
-            int mutations = 1 + random.nextInt(3);
-            for (int i = 0; i < mutations; i++) {
-                event = mutate(event, random);
-            }
-            return Map.entry(sample, Json.write(event));
-        }));
+        return Arbitraries.of(samples)
+                .flatMap(sample -> Arbitraries.longs().map(seed -> {
+                    JsonNode event = Json.tree(SampleEvents.read(sample));
+                    Random random = new Random(seed);
+                    int mutations = 1 + random.nextInt(3);
+                    for (int i = 0; i < mutations; i++) {
+                        event = mutate(event, random);
+                    }
+                    return Map.entry(sample, Json.write(event));
+                }));
     }
 
     /** Replaces, removes or retypes one node somewhere in the tree. */
@@ -226,11 +259,13 @@ class BadInputPropertyTest {
 
     private static JsonNode retype(JsonNode value, Random random) {
         if (value.isNumber()) {
-            return random.nextBoolean() ? JsonNodeFactory.instance.textNode(value.asText())
+            return random.nextBoolean()
+                    ? JsonNodeFactory.instance.textNode(value.asText())
                     : JsonNodeFactory.instance.numberNode(-value.asDouble() * 1e12);
         }
         if (value.isTextual()) {
-            return random.nextBoolean() ? JsonNodeFactory.instance.numberNode(value.asText().length())
+            return random.nextBoolean()
+                    ? JsonNodeFactory.instance.numberNode(value.asText().length())
                     : JsonNodeFactory.instance.textNode(value.asText() + "\u00e9!" + "x".repeat(random.nextInt(300)));
         }
         return JsonNodeFactory.instance.textNode(value.toString());
@@ -253,8 +288,19 @@ class BadInputPropertyTest {
             case 1 -> nodes.booleanNode(random.nextBoolean());
             case 2 -> nodes.numberNode(random.nextInt(201) - 100);
             case 3 -> nodes.numberNode(random.nextGaussian() * Math.pow(10, random.nextInt(30)));
-            case 4 -> nodes.textNode(List.of("", "ECS_ALB", "PROMOTE", "ROLLBACK", "DEPLOY", "2026-11-24T10:00:00Z", "NaN",
-                    "checkout", "-1", "x".repeat(random.nextInt(100))).get(random.nextInt(10)));
+            case 4 ->
+                nodes.textNode(List.of(
+                                "",
+                                "ECS_ALB",
+                                "PROMOTE",
+                                "ROLLBACK",
+                                "DEPLOY",
+                                "2026-11-24T10:00:00Z",
+                                "NaN",
+                                "checkout",
+                                "-1",
+                                "x".repeat(random.nextInt(100)))
+                        .get(random.nextInt(10)));
             case 5 -> nodes.textNode(Long.toString(random.nextLong()));
             case 6 -> {
                 ArrayNode array = nodes.arrayNode();
@@ -265,8 +311,24 @@ class BadInputPropertyTest {
             }
             default -> {
                 ObjectNode object = nodes.objectNode();
-                List<String> names = List.of("spec", "action", "stepIndex", "progress", "verdict", "canary", "service", "deploymentId",
-                        "executionArn", "taskToken", "nextStepIndex", "rollback", "reason", "steps", "weight", "target", "analysis");
+                List<String> names = List.of(
+                        "spec",
+                        "action",
+                        "stepIndex",
+                        "progress",
+                        "verdict",
+                        "canary",
+                        "service",
+                        "deploymentId",
+                        "executionArn",
+                        "taskToken",
+                        "nextStepIndex",
+                        "rollback",
+                        "reason",
+                        "steps",
+                        "weight",
+                        "target",
+                        "analysis");
                 for (int i = random.nextInt(5); i > 0; i--) {
                     object.set(names.get(random.nextInt(names.size())), randomJson(random, depth + 1));
                 }

@@ -27,13 +27,16 @@ final class BusSubscription {
 
     static BusSubscription toService(LocalStack stack, String service) {
         SqsClient sqs = stack.clients().build(SqsClient.builder());
-        String queueUrl = sqs.createQueue(create -> create.queueName("events-" + service)).queueUrl();
+        String queueUrl =
+                sqs.createQueue(create -> create.queueName("events-" + service)).queueUrl();
         String queueArn = "arn:aws:sqs:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":events-" + service;
         try (EventBridgeClient events = stack.clients().build(EventBridgeClient.builder())) {
-            events.putRule(rule -> rule.name("deployments-of-" + service).eventBusName(LocalStack.EVENT_BUS_NAME)
-                    .eventPattern("{\"source\": [\"" + EventBridgeDeploymentEvents.SOURCE + "\"], \"detail\": {\"service\": [\""
-                            + service + "\"]}}"));
-            events.putTargets(targets -> targets.rule("deployments-of-" + service).eventBusName(LocalStack.EVENT_BUS_NAME)
+            events.putRule(rule -> rule.name("deployments-of-" + service)
+                    .eventBusName(LocalStack.EVENT_BUS_NAME)
+                    .eventPattern("{\"source\": [\"" + EventBridgeDeploymentEvents.SOURCE
+                            + "\"], \"detail\": {\"service\": [\"" + service + "\"]}}"));
+            events.putTargets(targets -> targets.rule("deployments-of-" + service)
+                    .eventBusName(LocalStack.EVENT_BUS_NAME)
                     .targets(target -> target.id("queue").arn(queueArn)));
         }
         return new BusSubscription(sqs, queueUrl);
@@ -46,7 +49,9 @@ final class BusSubscription {
     List<JsonNode> eventsThrough(String lastDetailType) throws InterruptedException {
         boolean drained = false;
         for (int attempt = 0; attempt < 40 && !(drained && arrived(lastDetailType)); attempt++) {
-            var messages = sqs.receiveMessage(receive -> receive.queueUrl(queueUrl).maxNumberOfMessages(10)).messages();
+            var messages = sqs.receiveMessage(
+                            receive -> receive.queueUrl(queueUrl).maxNumberOfMessages(10))
+                    .messages();
             for (var message : messages) {
                 received.add(Json.tree(message.body()));
                 sqs.deleteMessage(delete -> delete.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
@@ -57,11 +62,13 @@ final class BusSubscription {
             }
         }
         List<JsonNode> sorted = new ArrayList<>(received);
-        sorted.sort(Comparator.comparing(event -> event.path("detail").path("time").asText()));
+        sorted.sort(
+                Comparator.comparing(event -> event.path("detail").path("time").asText()));
         return sorted;
     }
 
     private boolean arrived(String detailType) {
-        return received.stream().anyMatch(event -> detailType.equals(event.path("detail-type").asText()));
+        return received.stream()
+                .anyMatch(event -> detailType.equals(event.path("detail-type").asText()));
     }
 }

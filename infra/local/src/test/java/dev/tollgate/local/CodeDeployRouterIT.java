@@ -72,18 +72,23 @@ class CodeDeployRouterIT {
 
     private List<String> activeDeployments(CodeDeployFixture fixture) {
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            return codeDeploy.listDeployments(list -> list.applicationName(fixture.application())
-                    .deploymentGroupName(fixture.deploymentGroup())
-                    .includeOnlyStatusesWithStrings("Created", "Queued", "InProgress", "Baking", "Ready")).deployments();
+            return codeDeploy
+                    .listDeployments(list -> list.applicationName(fixture.application())
+                            .deploymentGroupName(fixture.deploymentGroup())
+                            .includeOnlyStatusesWithStrings("Created", "Queued", "InProgress", "Baking", "Ready"))
+                    .deployments();
         }
     }
 
     /** The step started, as WatchTrafficShift notes it, and the judge's verdicts so far. */
     private void judging(DeploymentSpec spec, String verdict) {
         Instant now = Instant.now();
-        harness.store.append(spec.deploymentId(), new TimelineEntry(ShiftService.SHIFT_ENTRY_PREFIX + "0", now, "WatchTrafficShift",
-                "step 1/2", 0, 10, null));
-        harness.store.append(spec.deploymentId(), new TimelineEntry("tick-0", now, "Decide", "CONTINUE_BAKING", 0, 10, verdict));
+        harness.store.append(
+                spec.deploymentId(),
+                new TimelineEntry(
+                        ShiftService.SHIFT_ENTRY_PREFIX + "0", now, "WatchTrafficShift", "step 1/2", 0, 10, null));
+        harness.store.append(
+                spec.deploymentId(), new TimelineEntry("tick-0", now, "Decide", "CONTINUE_BAKING", 0, 10, verdict));
     }
 
     /** CodeDeploy shifts the rest when its one-minute interval ends, then calls AfterAllowTraffic, which Tollgate parks. */
@@ -120,12 +125,17 @@ class CodeDeployRouterIT {
         assertFalse(harness.traffic.promote(spec).settled(), "CodeDeploy holds 10 % until its interval ends");
         awaitParkedHook(spec);
         assertEquals("2", alias(fixture).functionVersion(), "CodeDeploy shifted the rest");
-        assertEquals(DeploymentStatus.IN_PROGRESS, codeDeployment(codeDeploymentId(spec)).status(), "and waits on the hook");
+        assertEquals(
+                DeploymentStatus.IN_PROGRESS,
+                codeDeployment(codeDeploymentId(spec)).status(),
+                "and waits on the hook");
 
         TrafficOutcome promoted = awaitSettled(() -> harness.traffic.promote(spec));
 
         assertEquals(TrafficWeights.canaryAt(100), promoted.weights());
-        assertEquals(DeploymentStatus.SUCCEEDED, codeDeployment(codeDeploymentId(spec)).status());
+        assertEquals(
+                DeploymentStatus.SUCCEEDED,
+                codeDeployment(codeDeploymentId(spec)).status());
         assertEquals(List.of(), harness.ledger.parkedLifecycleHooks(spec.deploymentId()));
         assertTrue(harness.traffic.promote(spec).settled(), "promoting again changes nothing");
     }
@@ -145,7 +155,9 @@ class CodeDeployRouterIT {
         assertEquals(Map.of(), routing(alias(fixture)));
         DeploymentInfo stopped = codeDeployment(codeDeploymentId(spec));
         assertEquals(DeploymentStatus.STOPPED, stopped.status());
-        assertEquals(DeploymentStatus.SUCCEEDED, codeDeployment(stopped.rollbackInfo().rollbackDeploymentId()).status());
+        assertEquals(
+                DeploymentStatus.SUCCEEDED,
+                codeDeployment(stopped.rollbackInfo().rollbackDeploymentId()).status());
     }
 
     @Test
@@ -167,13 +179,17 @@ class CodeDeployRouterIT {
         DeploymentSpec spec = deployment(fixture, "cd-twice-v42");
 
         String first = harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString();
-        assertEquals(first, harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString());
+        assertEquals(
+                first, harness.traffic.deploy(spec, PinnedSecrets.NONE).plan().toString());
         assertEquals(1, activeDeployments(fixture).size(), "one CodeDeploy deployment, however often it is asked for");
         harness.awaitHealthy(spec);
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.watch(spec), harness.traffic.watch(spec));
         TrafficOutcome rolledBack = awaitSettled(() -> harness.traffic.rollback(spec));
-        assertEquals(rolledBack, harness.traffic.rollback(spec), "the second rollback finds the deployment stopped and rolled back");
+        assertEquals(
+                rolledBack,
+                harness.traffic.rollback(spec),
+                "the second rollback finds the deployment stopped and rolled back");
         assertEquals("1", alias(fixture).functionVersion());
     }
 
@@ -219,10 +235,12 @@ class CodeDeployRouterIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-hand-stop");
         DeploymentSpec spec = deployed(fixture, "cd-hand-stop-v42");
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            codeDeploy.stopDeployment(stop -> stop.deploymentId(codeDeploymentId(spec)).autoRollbackEnabled(true));
+            codeDeploy.stopDeployment(
+                    stop -> stop.deploymentId(codeDeploymentId(spec)).autoRollbackEnabled(true));
         }
 
-        CanaryUnhealthyException stopped = assertThrows(CanaryUnhealthyException.class, () -> harness.traffic.watch(spec));
+        CanaryUnhealthyException stopped =
+                assertThrows(CanaryUnhealthyException.class, () -> harness.traffic.watch(spec));
 
         assertTrue(stopped.getMessage().contains("ended Stopped"), stopped.getMessage());
         assertTrue(awaitSettled(() -> harness.traffic.rollback(spec)).settled(), "the rollback path ends cleanly");
@@ -233,11 +251,14 @@ class CodeDeployRouterIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-hand-alias");
         DeploymentSpec spec = deployed(fixture, "cd-hand-alias-v42");
         try (LambdaClient lambda = stack.lambda()) {
-            lambda.updateAlias(update -> update.functionName(fixture.function().functionName()).name("live").functionVersion("1")
+            lambda.updateAlias(update -> update.functionName(fixture.function().functionName())
+                    .name("live")
+                    .functionVersion("1")
                     .routingConfig(routing -> routing.additionalVersionWeights(Map.of("2", 0.073))));
         }
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.watch(spec));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> harness.traffic.watch(spec));
 
         assertTrue(conflict.getMessage().contains("0.073 is not a whole percent"), conflict.getMessage());
         awaitSettled(() -> harness.traffic.rollback(spec));
@@ -247,21 +268,27 @@ class CodeDeployRouterIT {
     @Test
     void refusesToStartWhileAnotherDeploymentOfTheGroupRuns() {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-busy");
-        String appSpec = "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{\"Name\":\""
-                + fixture.function().functionName() + "\",\"Alias\":\"live\",\"CurrentVersion\":\"1\",\"TargetVersion\":\"1\"}}}]}";
+        String appSpec =
+                "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{\"Name\":\""
+                        + fixture.function().functionName()
+                        + "\",\"Alias\":\"live\",\"CurrentVersion\":\"1\",\"TargetVersion\":\"1\"}}}]}";
         String byHand;
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            byHand = codeDeploy.createDeployment(create -> create.applicationName(fixture.application())
-                    .deploymentGroupName(fixture.deploymentGroup()).deploymentConfigName("CodeDeployDefault.LambdaCanary10Percent5Minutes")
-                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                            .appSpecContent(content -> content.content(appSpec)))).deploymentId();
+            byHand = codeDeploy
+                    .createDeployment(create -> create.applicationName(fixture.application())
+                            .deploymentGroupName(fixture.deploymentGroup())
+                            .deploymentConfigName("CodeDeployDefault.LambdaCanary10Percent5Minutes")
+                            .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                                    .appSpecContent(content -> content.content(appSpec))))
+                    .deploymentId();
         }
         DeploymentSpec spec = deployment(fixture, "cd-busy-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
-        assertTrue(conflict.getMessage().contains("already runs CodeDeploy deployment " + byHand), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("already runs CodeDeploy deployment " + byHand), conflict.getMessage());
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
             codeDeploy.stopDeployment(stop -> stop.deploymentId(byHand));
         }
@@ -269,8 +296,14 @@ class CodeDeployRouterIT {
 
     @Test
     void watchesAnEcsDeploymentGroupThroughItsTaskSetsWeights() throws Exception {
-        String taskDefinition = CodeDeployFixture.ecsRelease(stack, "cd-ecs",
-                ContainerDefinition.builder().name("app").image("registry.example/cd-ecs:v42").memory(512).build());
+        String taskDefinition = CodeDeployFixture.ecsRelease(
+                stack,
+                "cd-ecs",
+                ContainerDefinition.builder()
+                        .name("app")
+                        .image("registry.example/cd-ecs:v42")
+                        .memory(512)
+                        .build());
         ObjectNode spec = (ObjectNode) Json.tree("""
                 {"deploymentId": "cd-ecs-v42", "service": "cd-ecs",
                  "target": {"type": "CODEDEPLOY", "application": "cd-ecs", "deploymentGroup": "cd-ecs-prod",
@@ -282,12 +315,18 @@ class CodeDeployRouterIT {
         ((ObjectNode) spec.get("target").get("ecs")).put("taskDefinition", taskDefinition);
         DeploymentSpec ecsSpec = harness.deployment(spec);
 
-        assertTrue(harness.traffic.deploy(ecsSpec, PinnedSecrets.NONE).detail().contains("Tollgate-ECS-Canary10Percent1Minutes"));
+        assertTrue(harness.traffic
+                .deploy(ecsSpec, PinnedSecrets.NONE)
+                .detail()
+                .contains("Tollgate-ECS-Canary10Percent1Minutes"));
         harness.awaitHealthy(ecsSpec);
 
-        assertEquals(TrafficWeights.canaryAt(10), harness.traffic.watch(ecsSpec), "read from the green task set's weight");
+        assertEquals(
+                TrafficWeights.canaryAt(10), harness.traffic.watch(ecsSpec), "read from the green task set's weight");
         TrafficOutcome rolledBack = awaitSettled(() -> harness.traffic.rollback(ecsSpec));
         assertNotNull(rolledBack);
-        assertEquals(DeploymentStatus.STOPPED, codeDeployment(codeDeploymentId(ecsSpec)).status());
+        assertEquals(
+                DeploymentStatus.STOPPED,
+                codeDeployment(codeDeploymentId(ecsSpec)).status());
     }
 }

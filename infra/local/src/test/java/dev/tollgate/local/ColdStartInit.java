@@ -7,8 +7,7 @@ package dev.tollgate.local;
  */
 public final class ColdStartInit {
 
-    private ColdStartInit() {
-    }
+    private ColdStartInit() {}
 
     public static void main(String[] args) throws ReflectiveOperationException {
         Class.forName(args[0]).getConstructor().newInstance();

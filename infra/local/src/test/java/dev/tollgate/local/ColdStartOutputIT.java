@@ -8,7 +8,6 @@ import dev.tollgate.json.Json;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.FunctionJars;
 import java.io.File;
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,17 +35,33 @@ class ColdStartOutputIT {
     @MethodSource("functions")
     void aColdStartPrintsNoWarning(FunctionDefinition function) throws Exception {
         Path jar = FunctionJars.locate(RepositoryFiles.root(), function.handlerClass());
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // template.yaml's JAVA_TOOL_OPTIONS, given as flags: through the variable, the JVM says it picked them up.
-                "-XX:+UseSerialGC", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", jar + File.pathSeparator + ownClasses(), ColdStartInit.class.getName(), function.handlerClass()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // template.yaml's JAVA_TOOL_OPTIONS, given as flags: through the variable, the JVM says it picked them
+                // up.
+                "-XX:+UseSerialGC",
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                jar + File.pathSeparator + ownClasses(),
+                ColdStartInit.class.getName(),
+                function.handlerClass()));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.clear();
         environment.putAll(function.environment());
         environment.remove("JAVA_TOOL_OPTIONS");
-        environment.putAll(Map.of("AWS_REGION", "us-east-1", "AWS_LAMBDA_FUNCTION_NAME", function.logicalId(),
-                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+        environment.putAll(Map.of(
+                "AWS_REGION",
+                "us-east-1",
+                "AWS_LAMBDA_FUNCTION_NAME",
+                function.logicalId(),
+                "AWS_ACCESS_KEY_ID",
+                "test",
+                "AWS_SECRET_ACCESS_KEY",
+                "test",
+                "AWS_ENDPOINT_URL",
+                "http://127.0.0.1:9"));
         Process process = builder.start();
         // Both streams are small (an init prints a few lines at most): read one after the other.
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -58,7 +73,10 @@ class ColdStartOutputIT {
         for (String line : out.lines().filter(line -> !line.isBlank()).toList()) {
             JsonNode logLine = json(line);
             assertTrue(logLine != null && logLine.isObject(), "every line is the JSON log's: " + line);
-            assertTrue(List.of("TRACE", "DEBUG", "INFO").contains(logLine.path("level").asText()), "no warning: " + line);
+            assertTrue(
+                    List.of("TRACE", "DEBUG", "INFO")
+                            .contains(logLine.path("level").asText()),
+                    "no warning: " + line);
         }
     }
 
@@ -71,6 +89,10 @@ class ColdStartOutputIT {
     }
 
     private static Path ownClasses() throws URISyntaxException {
-        return Path.of(ColdStartInit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of(ColdStartInit.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 }

@@ -26,6 +26,7 @@ class CommandLineDocsTest {
 
     /** {@code tollgate} (or {@code ./tollgate}) followed by what is typed after it, to the end of the line or code span. */
     private static final Pattern INVOCATION = Pattern.compile("(?<![\\w/.-])(?:\\./)?tollgate[ \\t]+([^\\n`]*)");
+
     private static final Pattern FENCE = Pattern.compile("(?ms)^```[a-z]*\\n(.*?)^```");
     private static final Pattern INLINE_CODE = Pattern.compile("`([^`\\n]+)`");
     /** A subcommand as the docs write it: one name, or alternatives ({@code approve|promote|abort}). */
@@ -45,7 +46,9 @@ class CommandLineDocsTest {
     void everyTollgateCommandAndOptionInTheReadmeAndDocsExistsInTheCommandLine() throws IOException {
         CommandLine cli = LocalTollgate.commandLine();
         List<Invocation> invocations = documentedInvocations();
-        assertTrue(invocations.size() >= 20, "the docs show the tollgate command: " + invocations.size() + " invocations found");
+        assertTrue(
+                invocations.size() >= 20,
+                "the docs show the tollgate command: " + invocations.size() + " invocations found");
 
         List<String> problems = new ArrayList<>();
         for (Invocation invocation : invocations) {
@@ -60,7 +63,11 @@ class CommandLineDocsTest {
                     problems.add(invocation + ": there is no command `tollgate " + name + "` (there are "
                             + new TreeSet<>(cli.getSubcommands().keySet()) + ")");
                 } else {
-                    checkOptions(invocation, subcommand.getCommandSpec(), invocation.words().subList(1, invocation.words().size()), problems);
+                    checkOptions(
+                            invocation,
+                            subcommand.getCommandSpec(),
+                            invocation.words().subList(1, invocation.words().size()),
+                            problems);
                 }
             }
         }
@@ -82,15 +89,22 @@ class CommandLineDocsTest {
             System.setErr(stderr);
         }
         assertEquals("", warnings.toString(StandardCharsets.UTF_8), "picocli's warnings while rendering the help");
-        helps.forEach(help -> assertTrue(!help.contains("%n") && !help.contains("% "), "an unformatted description:\n" + help));
+        helps.forEach(help ->
+                assertTrue(!help.contains("%n") && !help.contains("% "), "an unformatted description:\n" + help));
     }
 
-    private static void checkOptions(Invocation invocation, CommandSpec command, List<String> words, List<String> problems) {
+    private static void checkOptions(
+            Invocation invocation, CommandSpec command, List<String> words, List<String> problems) {
         for (String word : words) {
-            String option = word.replaceAll("^[\\[(]+", "").replaceAll("[\\]),.:]+$", "").replaceAll("=.*$", "");
+            String option = word.replaceAll("^[\\[(]+", "")
+                    .replaceAll("[\\]),.:]+$", "")
+                    .replaceAll("=.*$", "");
             if (option.matches("--?[A-Za-z][A-Za-z0-9-]*") && command.findOption(option) == null) {
                 problems.add(invocation + ": `tollgate " + command.name() + "` has no option " + option + " (it has "
-                        + command.options().stream().map(OptionSpec::longestName).sorted().toList() + ")");
+                        + command.options().stream()
+                                .map(OptionSpec::longestName)
+                                .sorted()
+                                .toList() + ")");
             }
         }
     }
@@ -144,7 +158,9 @@ class CommandLineDocsTest {
                     words.add(word);
                 }
             }
-            if (!words.isEmpty() && (SUBCOMMANDS.matcher(words.get(0)).matches() || words.get(0).startsWith("-"))) {
+            if (!words.isEmpty()
+                    && (SUBCOMMANDS.matcher(words.get(0)).matches()
+                            || words.get(0).startsWith("-"))) {
                 invocations.add(new Invocation(where, words));
             }
         }

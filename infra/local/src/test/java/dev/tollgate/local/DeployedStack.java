@@ -28,16 +28,44 @@ final class DeployedStack {
     static final String REGION = LocalStack.REGION;
     /** What {@code AWS::NoValue} resolves to: the property or list element disappears. */
     private static final JsonNode NO_VALUE = TextNode.valueOf("\u0000AWS::NoValue");
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Name limits of the types whose names CloudFormation generates here. */
-    private static final Map<String, Integer> NAME_LIMITS = Map.of("AWS::Lambda::Function", 64, "AWS::IAM::Role", 64,
-            "AWS::DynamoDB::Table", 255, "AWS::StepFunctions::StateMachine", 80, "AWS::Logs::LogGroup", 512,
-            "AWS::Events::EventBus", 256, "AWS::CloudWatch::Dashboard", 255, "AWS::S3::Bucket", 63);
+    private static final Map<String, Integer> NAME_LIMITS = Map.of(
+            "AWS::Lambda::Function",
+            64,
+            "AWS::IAM::Role",
+            64,
+            "AWS::DynamoDB::Table",
+            255,
+            "AWS::StepFunctions::StateMachine",
+            80,
+            "AWS::Logs::LogGroup",
+            512,
+            "AWS::Events::EventBus",
+            256,
+            "AWS::CloudWatch::Dashboard",
+            255,
+            "AWS::S3::Bucket",
+            63);
     /** The property that names a resource of each type, when the template sets it. */
-    private static final Map<String, String> NAME_PROPERTIES = Map.of("AWS::Lambda::Function", "FunctionName",
-            "AWS::IAM::Role", "RoleName", "AWS::DynamoDB::Table", "TableName", "AWS::StepFunctions::StateMachine",
-            "StateMachineName", "AWS::Logs::LogGroup", "LogGroupName", "AWS::Events::EventBus", "Name",
-            "AWS::CloudWatch::Dashboard", "DashboardName", "AWS::S3::Bucket", "BucketName");
+    private static final Map<String, String> NAME_PROPERTIES = Map.of(
+            "AWS::Lambda::Function",
+            "FunctionName",
+            "AWS::IAM::Role",
+            "RoleName",
+            "AWS::DynamoDB::Table",
+            "TableName",
+            "AWS::StepFunctions::StateMachine",
+            "StateMachineName",
+            "AWS::Logs::LogGroup",
+            "LogGroupName",
+            "AWS::Events::EventBus",
+            "Name",
+            "AWS::CloudWatch::Dashboard",
+            "DashboardName",
+            "AWS::S3::Bucket",
+            "BucketName");
 
     private final JsonNode template;
     private final String stackName;
@@ -49,7 +77,8 @@ final class DeployedStack {
      * @param parameters    values for some of the template's parameters; the others take their defaults
      * @param physicalNames names for resources the template does not name (by logical id), instead of generated ones
      */
-    DeployedStack(JsonNode template, String stackName, Map<String, String> parameters, Map<String, String> physicalNames) {
+    DeployedStack(
+            JsonNode template, String stackName, Map<String, String> parameters, Map<String, String> physicalNames) {
         this.template = template;
         this.stackName = stackName;
         this.stackId = "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/" + stackName + "/"
@@ -73,13 +102,15 @@ final class DeployedStack {
     /** Every resource's logical id and type. */
     Map<String, String> resourceTypes() {
         Map<String, String> types = new java.util.TreeMap<>();
-        template.path("Resources").properties().forEach(resource -> types.put(resource.getKey(), resource.getValue().path("Type").asText()));
+        template.path("Resources")
+                .properties()
+                .forEach(resource -> types.put(
+                        resource.getKey(), resource.getValue().path("Type").asText()));
         return types;
     }
 
     /** A name the template gives a resource itself, and the longest name AWS accepts for that type. */
-    record GivenName(String logicalId, String name, int limit) {
-    }
+    record GivenName(String logicalId, String name, int limit) {}
 
     /** Every name the template sets (FunctionName, TableName, Name of the bus…), as this stack resolves it. */
     List<GivenName> givenNames() {
@@ -87,7 +118,8 @@ final class DeployedStack {
         resourceTypes().forEach((logicalId, type) -> {
             String nameProperty = NAME_PROPERTIES.get(type);
             if (nameProperty != null && resource(logicalId).path("Properties").has(nameProperty)) {
-                names.add(new GivenName(logicalId, property(logicalId, nameProperty).asText(), NAME_LIMITS.get(type)));
+                names.add(new GivenName(
+                        logicalId, property(logicalId, nameProperty).asText(), NAME_LIMITS.get(type)));
             }
         });
         return names;
@@ -117,7 +149,9 @@ final class DeployedStack {
     private String generatedName(String logicalId, int limit) {
         String suffix = "-" + randomLooking(stackName + "/" + logicalId, 12);
         String prefix = stackName + "-" + logicalId;
-        String name = (prefix.length() + suffix.length() > limit ? prefix.substring(0, limit - suffix.length()) : prefix) + suffix;
+        String name =
+                (prefix.length() + suffix.length() > limit ? prefix.substring(0, limit - suffix.length()) : prefix)
+                        + suffix;
         return "AWS::S3::Bucket".equals(type(logicalId)) ? name.toLowerCase(java.util.Locale.ROOT) : name;
     }
 
@@ -140,12 +174,24 @@ final class DeployedStack {
     String ref(String logicalId) {
         String type = type(logicalId);
         return switch (type) {
-            case "AWS::Lambda::Alias" -> functionArn(property(logicalId, "FunctionName").asText()) + ":" + property(logicalId, "Name").asText();
-            case "AWS::Lambda::Version" -> functionArn(property(logicalId, "FunctionName").asText()) + ":1";
-            case "AWS::StepFunctions::StateMachine" -> "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + physicalName(logicalId);
-            case "AWS::Lambda::Function", "AWS::DynamoDB::Table", "AWS::Events::EventBus", "AWS::IAM::Role",
-                    "AWS::Logs::LogGroup", "AWS::CloudWatch::Dashboard", "AWS::S3::Bucket", "AWS::CodePipeline::Pipeline" -> physicalName(logicalId);
-            default -> throw new IllegalStateException("DeployedStack does not know what Ref of " + type + " returns (" + logicalId + ")");
+            case "AWS::Lambda::Alias" ->
+                functionArn(property(logicalId, "FunctionName").asText()) + ":"
+                        + property(logicalId, "Name").asText();
+            case "AWS::Lambda::Version" ->
+                functionArn(property(logicalId, "FunctionName").asText()) + ":1";
+            case "AWS::StepFunctions::StateMachine" ->
+                "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:" + physicalName(logicalId);
+            case "AWS::Lambda::Function",
+                    "AWS::DynamoDB::Table",
+                    "AWS::Events::EventBus",
+                    "AWS::IAM::Role",
+                    "AWS::Logs::LogGroup",
+                    "AWS::CloudWatch::Dashboard",
+                    "AWS::S3::Bucket",
+                    "AWS::CodePipeline::Pipeline" -> physicalName(logicalId);
+            default ->
+                throw new IllegalStateException(
+                        "DeployedStack does not know what Ref of " + type + " returns (" + logicalId + ")");
         };
     }
 
@@ -162,12 +208,16 @@ final class DeployedStack {
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::" + ACCOUNT + ":role/" + name;
             case "AWS::Logs::LogGroup.Arn" -> "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + name + ":*";
             case "AWS::S3::Bucket.Arn" -> "arn:aws:s3:::" + name;
-            default -> throw new IllegalStateException("DeployedStack does not know " + logicalId + "." + attribute + " (" + type + ")");
+            default ->
+                throw new IllegalStateException(
+                        "DeployedStack does not know " + logicalId + "." + attribute + " (" + type + ")");
         };
     }
 
     static String functionArn(String functionName) {
-        return functionName.startsWith("arn:") ? functionName : "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + functionName;
+        return functionName.startsWith("arn:")
+                ? functionName
+                : "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + functionName;
     }
 
     /** Any part of the template with its intrinsic functions resolved; {@code AWS::NoValue} removes what it stands in. */
@@ -179,7 +229,8 @@ final class DeployedStack {
                 case "Ref":
                     return refValue(argument.asText());
                 case "Fn::GetAtt":
-                    List<String> parts = argument.isArray() ? List.of(argument.get(0).asText(), argument.get(1).asText())
+                    List<String> parts = argument.isArray()
+                            ? List.of(argument.get(0).asText(), argument.get(1).asText())
                             : List.of(argument.asText().split("\\.", 2));
                     return TextNode.valueOf(getAtt(parts.get(0), parts.get(1)));
                 case "Fn::Sub":
@@ -190,7 +241,9 @@ final class DeployedStack {
                     return resolve(argument.get(1)).get(resolve(argument.get(0)).asInt());
                 case "Fn::Split":
                     ArrayNode pieces = NODES.arrayNode();
-                    for (String piece : resolve(argument.get(1)).asText().split(Pattern.quote(argument.get(0).asText()), -1)) {
+                    for (String piece : resolve(argument.get(1))
+                            .asText()
+                            .split(Pattern.quote(argument.get(0).asText()), -1)) {
                         pieces.add(piece);
                     }
                     return pieces;
@@ -246,7 +299,8 @@ final class DeployedStack {
         }
         JsonNode parameter = template.path("Parameters").path(name);
         if (!parameter.isMissingNode()) {
-            String value = parameters.getOrDefault(name, parameter.path("Default").asText(""));
+            String value =
+                    parameters.getOrDefault(name, parameter.path("Default").asText(""));
             if ("CommaDelimitedList".equals(parameter.path("Type").asText())) {
                 ArrayNode list = NODES.arrayNode();
                 for (String element : value.split(",", -1)) {
@@ -263,7 +317,9 @@ final class DeployedStack {
         String text = argument.isArray() ? argument.get(0).asText() : argument.asText();
         Map<String, JsonNode> variables = new HashMap<>();
         if (argument.isArray()) {
-            argument.get(1).properties().forEach(variable -> variables.put(variable.getKey(), resolve(variable.getValue())));
+            argument.get(1)
+                    .properties()
+                    .forEach(variable -> variables.put(variable.getKey(), resolve(variable.getValue())));
         }
         Matcher placeholder = Pattern.compile("\\$\\{(!?)([^}]+)}").matcher(text);
         StringBuilder result = new StringBuilder();
@@ -310,8 +366,12 @@ final class DeployedStack {
         return switch (function) {
             case "Fn::Equals" -> resolve(argument.get(0)).equals(resolve(argument.get(1)));
             case "Fn::Not" -> !evaluate(argument.get(0));
-            case "Fn::And" -> java.util.stream.StreamSupport.stream(argument.spliterator(), false).allMatch(this::evaluate);
-            case "Fn::Or" -> java.util.stream.StreamSupport.stream(argument.spliterator(), false).anyMatch(this::evaluate);
+            case "Fn::And" ->
+                java.util.stream.StreamSupport.stream(argument.spliterator(), false)
+                        .allMatch(this::evaluate);
+            case "Fn::Or" ->
+                java.util.stream.StreamSupport.stream(argument.spliterator(), false)
+                        .anyMatch(this::evaluate);
             case "Condition" -> condition(argument.asText());
             default -> throw new IllegalStateException("DeployedStack cannot evaluate " + function + " in a condition");
         };

@@ -64,7 +64,8 @@ class DeploymentIT {
         return run(scenario, DemoTarget.ECS_ALB, service);
     }
 
-    private static ScenarioRun.Result run(Scenario scenario, DemoTarget target, String service) throws InterruptedException {
+    private static ScenarioRun.Result run(Scenario scenario, DemoTarget target, String service)
+            throws InterruptedException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
                 .run(scenario, target, service, 7);
@@ -90,12 +91,18 @@ class DeploymentIT {
         DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.PROMOTED, record.status());
         assertTrue(store().lockHolder("good-svc").isEmpty(), "the lock is released");
-        assertTrue(record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state()) && "PASS".equals(entry.verdict())));
+        assertTrue(record.timeline().stream()
+                .anyMatch(entry -> "Decide".equals(entry.state()) && "PASS".equals(entry.verdict())));
         EcsAlbFixture fixture = result.ecsAlbFixture();
-        assertTrue(LocalTargets.service(stack, fixture, fixture.greenService()).tags().stream()
-                .anyMatch(tag -> AlbWeightedRouter.LIVE_DEPLOYMENT_TAG.equals(tag.key()) && record.deploymentId().equals(tag.value())),
+        assertTrue(
+                LocalTargets.service(stack, fixture, fixture.greenService()).tags().stream()
+                        .anyMatch(tag -> AlbWeightedRouter.LIVE_DEPLOYMENT_TAG.equals(tag.key())
+                                && record.deploymentId().equals(tag.value())),
                 "green is recorded as the live side, so the next release goes to blue");
-        assertEquals(0, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "blue retired after its drain time");
+        assertEquals(
+                0,
+                LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(),
+                "blue retired after its drain time");
         assertTrue(record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())));
     }
 
@@ -107,13 +114,19 @@ class DeploymentIT {
         spec.put("override", true);
 
         String executionArn = new ScenarioRun(stack, System.out).start("breaker-svc-v42", spec);
-        DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
+        DescribeExecutionResponse execution =
+                new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
 
         assertEquals("DeploymentFailed", execution.error());
-        assertTrue(execution.cause().contains("failed in CheckCanaryHealth with CanaryUnhealthy: green deployment of"), execution.cause());
-        assertTrue(execution.cause().contains("ECS deployment circuit breaker: tasks failed to start."), execution.cause());
+        assertTrue(
+                execution.cause().contains("failed in CheckCanaryHealth with CanaryUnhealthy: green deployment of"),
+                execution.cause());
+        assertTrue(
+                execution.cause().contains("ECS deployment circuit breaker: tasks failed to start."),
+                execution.cause());
         assertEquals(TrafficWeights.canaryAt(0), listenerWeights(fixture));
-        assertEquals(0, LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount());
+        assertEquals(
+                0, LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount());
         assertTrue(store().lockHolder("breaker-svc").isEmpty());
     }
 
@@ -124,7 +137,8 @@ class DeploymentIT {
         assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
         GetAliasResponse alias = LocalTargets.alias(stack, result.lambdaAliasFixture());
         assertEquals("2", alias.functionVersion(), "the alias serves the version Tollgate published");
-        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+        assertTrue(alias.routingConfig() == null
+                || alias.routingConfig().additionalVersionWeights().isEmpty());
     }
 
     @Test
@@ -132,10 +146,13 @@ class DeploymentIT {
         ScenarioRun.Result result = run(Scenario.BAD_ERRORS, DemoTarget.LAMBDA_ALIAS, "lambda-bad");
 
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
-        assertTrue(result.outcome().reason().contains("error-rate: regression"), result.outcome().reason());
+        assertTrue(
+                result.outcome().reason().contains("error-rate: regression"),
+                result.outcome().reason());
         GetAliasResponse alias = LocalTargets.alias(stack, result.lambdaAliasFixture());
         assertEquals("1", alias.functionVersion());
-        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+        assertTrue(alias.routingConfig() == null
+                || alias.routingConfig().additionalVersionWeights().isEmpty());
     }
 
     @Test
@@ -154,11 +171,19 @@ class DeploymentIT {
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
         GetAliasResponse alias = LocalTargets.alias(stack, result.lambdaAliasFixture());
         assertEquals("1", alias.functionVersion());
-        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+        assertTrue(alias.routingConfig() == null
+                || alias.routingConfig().additionalVersionWeights().isEmpty());
         try (var codeDeploy = stack.codeDeploy()) {
-            assertEquals(List.of(), codeDeploy.listDeployments(list -> list.applicationName(result.codeDeployFixture().application())
-                    .deploymentGroupName(result.codeDeployFixture().deploymentGroup()).includeOnlyStatusesWithStrings("InProgress"))
-                    .deployments(), "CodeDeploy's deployment was stopped");
+            assertEquals(
+                    List.of(),
+                    codeDeploy
+                            .listDeployments(list -> list.applicationName(
+                                            result.codeDeployFixture().application())
+                                    .deploymentGroupName(
+                                            result.codeDeployFixture().deploymentGroup())
+                                    .includeOnlyStatusesWithStrings("InProgress"))
+                            .deployments(),
+                    "CodeDeploy's deployment was stopped");
         }
     }
 
@@ -167,15 +192,25 @@ class DeploymentIT {
         ScenarioRun.Result result = run(Scenario.BAD_ERRORS, "bad-svc");
 
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
-        assertTrue(result.outcome().reason().contains("error-rate: regression: canary"), result.outcome().reason());
-        assertTrue(result.outcome().reason().matches(".*canary \\d+\\.\\d+% \\(\\d+/\\d+\\) vs baseline .*"), result.outcome().reason());
+        assertTrue(
+                result.outcome().reason().contains("error-rate: regression: canary"),
+                result.outcome().reason());
+        assertTrue(
+                result.outcome().reason().matches(".*canary \\d+\\.\\d+% \\(\\d+/\\d+\\) vs baseline .*"),
+                result.outcome().reason());
         assertEquals(TrafficWeights.canaryAt(0), listenerWeights(result.ecsAlbFixture()));
         try (EcsClient ecs = stack.ecs()) {
-            int greenDesired = ecs.describeServices(d -> d.cluster(result.ecsAlbFixture().cluster()).services(result.ecsAlbFixture().greenService()))
-                    .services().get(0).desiredCount();
+            int greenDesired = ecs.describeServices(
+                            d -> d.cluster(result.ecsAlbFixture().cluster())
+                                    .services(result.ecsAlbFixture().greenService()))
+                    .services()
+                    .get(0)
+                    .desiredCount();
             assertEquals(0, greenDesired, "the canary's tasks are stopped");
         }
-        assertEquals(DeploymentStatus.ROLLED_BACK, store().find(result.outcome().deploymentId()).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.ROLLED_BACK,
+                store().find(result.outcome().deploymentId()).orElseThrow().status());
         assertTrue(store().lockHolder("bad-svc").isEmpty());
         assertRolledBackAtTheFirstStep(result);
     }
@@ -183,7 +218,9 @@ class DeploymentIT {
     /** No entry of the deployment's timeline has the canary beyond the first step's 10 %. */
     private static void assertRolledBackAtTheFirstStep(ScenarioRun.Result result) {
         DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
-        assertTrue(record.timeline().stream().allMatch(entry -> entry.canaryWeight() == null || entry.canaryWeight() <= 10),
+        assertTrue(
+                record.timeline().stream()
+                        .allMatch(entry -> entry.canaryWeight() == null || entry.canaryWeight() <= 10),
                 "rolled back at the first step, 10 %: " + record.timeline());
     }
 
@@ -192,24 +229,40 @@ class DeploymentIT {
         ScenarioRun.Result result = run(Scenario.BAD_LATENCY, "slow-svc");
 
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
-        assertTrue(result.outcome().reason().contains("p95-latency: regression"), result.outcome().reason());
+        assertTrue(
+                result.outcome().reason().contains("p95-latency: regression"),
+                result.outcome().reason());
         assertRolledBackAtTheFirstStep(result);
         // The canary is slow from its first period. Fed the step's first two periods exactly as the analysis
         // reads them from CloudWatch, the judge fails it: it rolls back at the latest at the second tick.
-        JsonNode firstBake = Json.MAPPER.readTree(new Deployments(stack).history(result.executionArn()).stream()
-                .filter(event -> event.stateEnteredEventDetails() != null
-                        && "WaitForFirstTick".equals(event.stateEnteredEventDetails().name()))
-                .findFirst().orElseThrow().stateEnteredEventDetails().input());
+        JsonNode firstBake = Json.MAPPER.readTree(new Deployments(stack)
+                .history(result.executionArn()).stream()
+                        .filter(event -> event.stateEnteredEventDetails() != null
+                                && "WaitForFirstTick"
+                                        .equals(event.stateEnteredEventDetails().name()))
+                        .findFirst()
+                        .orElseThrow()
+                        .stateEnteredEventDetails()
+                        .input());
         DeploymentSpec spec = new SpecValidator().validate(firstBake.get("spec"));
         StepProgress progress = Json.MAPPER.treeToValue(firstBake.get("progress"), StepProgress.class);
         int period = spec.analysis().periodSeconds();
-        Instant twoPeriodsIn = Instant.ofEpochSecond((progress.stepStartedAt().getEpochSecond() / period + 1) * period + 2L * period);
+        Instant twoPeriodsIn =
+                Instant.ofEpochSecond((progress.stepStartedAt().getEpochSecond() / period + 1) * period + 2L * period);
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            StepVerdict verdict = new AnalysisService(new CloudWatchMetricSource(cloudWatch), new SequentialJudge(),
-                    Clock.fixed(twoPeriodsIn.plus(TickSchedule.publicationAllowance(period)), ZoneOffset.UTC)).analyse(spec, progress);
-            CheckVerdict latency = verdict.checks().stream().filter(check -> check.name().equals("p95-latency")).findFirst().orElseThrow();
+            StepVerdict verdict = new AnalysisService(
+                            new CloudWatchMetricSource(cloudWatch),
+                            new SequentialJudge(),
+                            Clock.fixed(twoPeriodsIn.plus(TickSchedule.publicationAllowance(period)), ZoneOffset.UTC))
+                    .analyse(spec, progress);
+            CheckVerdict latency = verdict.checks().stream()
+                    .filter(check -> check.name().equals("p95-latency"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(Verdict.FAIL, latency.verdict(), latency.reason());
-            assertTrue(latency.numbers().get("pairedPeriods") <= 2, latency.numbers().toString());
+            assertTrue(
+                    latency.numbers().get("pairedPeriods") <= 2,
+                    latency.numbers().toString());
         }
     }
 
@@ -222,7 +275,8 @@ class DeploymentIT {
         spec.put("extra", true);
 
         String executionArn = new ScenarioRun(stack, System.out).start("invalid-svc-v42", spec);
-        DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
+        DescribeExecutionResponse execution =
+                new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
 
         assertEquals(ExecutionStatus.FAILED, execution.status());
         assertEquals("dev.tollgate.errors.InvalidSpecException", execution.error());
@@ -231,7 +285,8 @@ class DeploymentIT {
         assertTrue(message.contains("$.steps[1].weight: 5 does not increase on the step before (10)"), message);
         assertTrue(message.contains("$.analysis.metrics[0].tolerance: 0 is out of range"), message);
         assertTrue(message.contains("$.extra: unknown field"), message);
-        assertFalse(execution.cause().contains("\"stackTrace\":[\""), "no stack trace in the error: " + execution.cause());
+        assertFalse(
+                execution.cause().contains("\"stackTrace\":[\""), "no stack trace in the error: " + execution.cause());
         assertTrue(store().lockHolder("invalid-svc").isEmpty(), "nothing locked");
         assertTrue(store().find("invalid-svc-v42").isEmpty(), "no record written");
         assertEquals(TrafficWeights.canaryAt(0), listenerWeights(fixture), "no weight changed");
@@ -252,7 +307,8 @@ class DeploymentIT {
         spec.put("service", "locked-svc");
 
         String executionArn = new ScenarioRun(stack, System.out).start("locked-svc-second", spec);
-        DescribeExecutionResponse refused = new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
+        DescribeExecutionResponse refused =
+                new ExecutionWatcher(stack.sfn(), System.out).follow(executionArn, Duration.ofMinutes(1));
 
         assertEquals(ExecutionStatus.FAILED, refused.status());
         assertEquals("dev.tollgate.errors.LockHeldException", refused.error());
@@ -274,16 +330,25 @@ class DeploymentIT {
 
     @Test
     void retriesATransientFailureAndStillPromotes() throws Exception {
-        stack.lambdaEndpoint().failNext("ShiftTrafficFunction", event -> "retry-svc".equals(event.path("spec").path("service").asText()), 1,
-                () -> new AwsUnavailableException("injected: ELBv2 ModifyListener throttled"));
+        stack.lambdaEndpoint()
+                .failNext(
+                        "ShiftTrafficFunction",
+                        event -> "retry-svc"
+                                .equals(event.path("spec").path("service").asText()),
+                        1,
+                        () -> new AwsUnavailableException("injected: ELBv2 ModifyListener throttled"));
 
         ScenarioRun.Result result = run(Scenario.GOOD, "retry-svc");
 
         assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
-        long retriedFailures = stack.sfn().getExecutionHistory(h -> h.executionArn(result.executionArn()).maxResults(1000))
-                .events().stream()
+        long retriedFailures = stack
+                .sfn()
+                .getExecutionHistory(h -> h.executionArn(result.executionArn()).maxResults(1000))
+                .events()
+                .stream()
                 .filter(event -> event.type() == HistoryEventType.LAMBDA_FUNCTION_FAILED)
-                .filter(event -> "dev.tollgate.errors.AwsUnavailableException".equals(event.lambdaFunctionFailedEventDetails().error()))
+                .filter(event -> "dev.tollgate.errors.AwsUnavailableException"
+                        .equals(event.lambdaFunctionFailedEventDetails().error()))
                 .count();
         assertEquals(1, retriedFailures, "the injected failure happened once and the state machine retried it");
     }

@@ -43,7 +43,9 @@ class DeploymentStateMachineTest {
 
     private static Map<String, JsonNode> states() throws IOException {
         Map<String, JsonNode> states = new LinkedHashMap<>();
-        Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition())).path("States").properties()
+        Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition()))
+                .path("States")
+                .properties()
                 .forEach(state -> states.put(state.getKey(), state.getValue()));
         return states;
     }
@@ -95,7 +97,9 @@ class DeploymentStateMachineTest {
                 withoutRollback.add(name);
             }
         });
-        assertEquals(new TreeSet<>(NOTHING_TO_ROLL_BACK.keySet()), withoutRollback,
+        assertEquals(
+                new TreeSet<>(NOTHING_TO_ROLL_BACK.keySet()),
+                withoutRollback,
                 "a Task whose failure cannot reach RollBack must say why in NOTHING_TO_ROLL_BACK");
     }
 
@@ -103,11 +107,16 @@ class DeploymentStateMachineTest {
     void theRollbackPathNeverMovesTrafficForwardAndEnds() throws IOException {
         Map<String, JsonNode> states = states();
         Set<String> rollbackPath = reachable(states, "RollBack");
-        Set<String> forward = new TreeSet<>(Set.of("DeployCanary", "ShiftTraffic", "Decide", "AwaitApproval", "Promote"));
+        Set<String> forward =
+                new TreeSet<>(Set.of("DeployCanary", "ShiftTraffic", "Decide", "AwaitApproval", "Promote"));
         forward.retainAll(rollbackPath);
         assertEquals(Set.of(), forward);
-        assertTrue(rollbackPath.stream().anyMatch(name -> Set.of("Succeed", "Fail").contains(states.get(name).path("Type").asText())
-                || states.get(name).path("End").asBoolean()), "the rollback path ends: " + rollbackPath);
+        assertTrue(
+                rollbackPath.stream()
+                        .anyMatch(name -> Set.of("Succeed", "Fail")
+                                        .contains(states.get(name).path("Type").asText())
+                                || states.get(name).path("End").asBoolean()),
+                "the rollback path ends: " + rollbackPath);
     }
 
     private static String catchAllTarget(JsonNode task) {
@@ -137,7 +146,8 @@ class DeploymentStateMachineTest {
             if (state.hasNonNull("Default")) {
                 pending.push(state.path("Default").asText());
             }
-            state.path("Choices").forEach(choice -> pending.push(choice.path("Next").asText()));
+            state.path("Choices")
+                    .forEach(choice -> pending.push(choice.path("Next").asText()));
             state.path("Catch").forEach(rule -> pending.push(rule.path("Next").asText()));
         }
         return seen;

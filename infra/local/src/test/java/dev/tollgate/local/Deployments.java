@@ -5,9 +5,7 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.deployment.LockHolder;
-import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.traffic.TrafficWeights;
-import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -47,7 +44,8 @@ final class Deployments {
     }
 
     ObjectNode spec(EcsAlbFixture fixture) {
-        String deploymentId = fixture.service() + "-" + Instant.now().toEpochMilli() + "-" + EcsAlbFixture.RELEASE_VERSION;
+        String deploymentId =
+                fixture.service() + "-" + Instant.now().toEpochMilli() + "-" + EcsAlbFixture.RELEASE_VERSION;
         ObjectNode spec = DemoSpecs.ecsAlb(deploymentId, fixture, fixture.service() + "-canary-errors");
         spec.put("override", true);
         return spec;
@@ -76,7 +74,8 @@ final class Deployments {
         String deploymentId = spec.get("deploymentId").asText();
         String executionArn = new ScenarioRun(stack, quiet()).start(deploymentId, spec);
         DescribeExecutionResponse execution = new ExecutionWatcher(stack.sfn(), quiet()).follow(executionArn, timeout);
-        return new Finished(deploymentId, executionArn, ExecutionWatcher.outcome(execution, deploymentId), history(executionArn));
+        return new Finished(
+                deploymentId, executionArn, ExecutionWatcher.outcome(execution, deploymentId), history(executionArn));
     }
 
     /**
@@ -89,15 +88,20 @@ final class Deployments {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             List<HistoryEvent> history = history(executionArn);
-            boolean entered = history.stream().anyMatch(event -> event.stateEnteredEventDetails() != null
-                    && state.equals(event.stateEnteredEventDetails().name()));
-            DescribeExecutionResponse execution = stack.sfn().describeExecution(describe -> describe.executionArn(executionArn));
+            boolean entered = history.stream()
+                    .anyMatch(event -> event.stateEnteredEventDetails() != null
+                            && state.equals(event.stateEnteredEventDetails().name()));
+            DescribeExecutionResponse execution =
+                    stack.sfn().describeExecution(describe -> describe.executionArn(executionArn));
             boolean running = execution.status() == ExecutionStatus.RUNNING;
             if (entered || !running || Instant.now().isAfter(deadline)) {
                 if (running) {
-                    stack.sfn().stopExecution(stop -> stop.executionArn(executionArn).cause("the test saw what it needed"));
+                    stack.sfn()
+                            .stopExecution(
+                                    stop -> stop.executionArn(executionArn).cause("the test saw what it needed"));
                 }
-                return new Finished(deploymentId, executionArn, ExecutionWatcher.outcome(execution, deploymentId), history);
+                return new Finished(
+                        deploymentId, executionArn, ExecutionWatcher.outcome(execution, deploymentId), history);
             }
             Thread.sleep(250);
         }
@@ -108,7 +112,9 @@ final class Deployments {
         String token = null;
         do {
             String page = token;
-            var response = stack.sfn().getExecutionHistory(get -> get.executionArn(executionArn).maxResults(1000).nextToken(page));
+            var response = stack.sfn()
+                    .getExecutionHistory(get ->
+                            get.executionArn(executionArn).maxResults(1000).nextToken(page));
             events.addAll(response.events());
             token = response.nextToken();
         } while (token != null);
@@ -122,8 +128,11 @@ final class Deployments {
     /** The green service's task definition: the live one until the canary is deployed. */
     String greenTaskDefinition(EcsAlbFixture fixture) {
         try (EcsClient ecs = stack.ecs()) {
-            return ecs.describeServices(describe -> describe.cluster(fixture.cluster()).services(fixture.greenService()))
-                    .services().get(0).taskDefinition();
+            return ecs.describeServices(
+                            describe -> describe.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services()
+                    .get(0)
+                    .taskDefinition();
         }
     }
 
@@ -148,14 +157,22 @@ final class Deployments {
     }
 
     /** An ended deployment: its ids, the outcome line and the execution's whole history. */
-    record Finished(String deploymentId, String executionArn, ExecutionWatcher.Outcome outcome, List<HistoryEvent> history) {
+    record Finished(
+            String deploymentId, String executionArn, ExecutionWatcher.Outcome outcome, List<HistoryEvent> history) {
 
         /** The version id FetchSecrets pinned for the spec's secret {@code id}, from the state's output. */
         java.util.Optional<String> pinnedVersion(String id) {
-            return history.stream().filter(event -> event.stateExitedEventDetails() != null
-                            && "FetchSecrets".equals(event.stateExitedEventDetails().name()))
+            return history.stream()
+                    .filter(event -> event.stateExitedEventDetails() != null
+                            && "FetchSecrets"
+                                    .equals(event.stateExitedEventDetails().name()))
                     .flatMap(event -> java.util.stream.StreamSupport.stream(
-                            dev.tollgate.json.Json.tree(event.stateExitedEventDetails().output()).path("secrets").path("secrets").spliterator(), false))
+                            dev.tollgate.json.Json.tree(
+                                            event.stateExitedEventDetails().output())
+                                    .path("secrets")
+                                    .path("secrets")
+                                    .spliterator(),
+                            false))
                     .filter(secret -> id.equals(secret.path("id").asText()))
                     .map(secret -> secret.path("versionId").asText())
                     .findFirst();
@@ -163,9 +180,14 @@ final class Deployments {
 
         /** Failed attempts of Lambda tasks with this error name (a Task whose Resource is a function ARN reports LambdaFunctionFailed). */
         long failuresOf(String errorName) {
-            return history.stream().filter(event -> event.lambdaFunctionFailedEventDetails() != null
-                    && errorName.equals(event.lambdaFunctionFailedEventDetails().error())
-                    || event.taskFailedEventDetails() != null && errorName.equals(event.taskFailedEventDetails().error())).count();
+            return history.stream()
+                    .filter(event -> event.lambdaFunctionFailedEventDetails() != null
+                                    && errorName.equals(event.lambdaFunctionFailedEventDetails()
+                                            .error())
+                            || event.taskFailedEventDetails() != null
+                                    && errorName.equals(
+                                            event.taskFailedEventDetails().error()))
+                    .count();
         }
 
         /**
@@ -185,7 +207,10 @@ final class Deployments {
             for (software.amazon.awssdk.core.SdkField<?> field : pojo.sdkFields()) {
                 Object fieldValue = field.getValueOrDefault(pojo);
                 if (fieldValue != null) {
-                    text.append(field.memberName()).append('=').append(dump(fieldValue)).append(", ");
+                    text.append(field.memberName())
+                            .append('=')
+                            .append(dump(fieldValue))
+                            .append(", ");
                 }
             }
             return text.append('}').toString();

@@ -25,7 +25,8 @@ class DynamoDeploymentStoreIT {
 
     @BeforeAll
     static void table() {
-        store = new DynamoDeploymentStore(SharedLocalStack.get().clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
+        store = new DynamoDeploymentStore(
+                SharedLocalStack.get().clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
     }
 
     @Test
@@ -33,10 +34,15 @@ class DynamoDeploymentStoreIT {
         store.acquire("store-a", "store-a-1", "execution-a-1", NOW);
         store.acquire("store-a", "store-a-1", "execution-a-1", NOW);
 
-        LockHeldException held = assertThrows(LockHeldException.class, () -> store.acquire("store-a", "store-a-2", "execution-a-2", NOW));
-        assertTrue(held.getMessage().contains("locked by deployment store-a-1 (execution execution-a-1, since 2026-11-24T10:00:00Z)"),
+        LockHeldException held = assertThrows(
+                LockHeldException.class, () -> store.acquire("store-a", "store-a-2", "execution-a-2", NOW));
+        assertTrue(
+                held.getMessage()
+                        .contains(
+                                "locked by deployment store-a-1 (execution execution-a-1, since 2026-11-24T10:00:00Z)"),
                 held.getMessage());
-        assertEquals(DeploymentStatus.FAILED, store.find("store-a-2").orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.FAILED, store.find("store-a-2").orElseThrow().status());
 
         store.release("store-a", "store-a-2", "execution-a-2");
         assertEquals("store-a-1", store.lockHolder("store-a").orElseThrow().deploymentId(), "only the holder releases");
@@ -50,7 +56,9 @@ class DynamoDeploymentStoreIT {
         store.acquire("store-b", "store-b-1", "execution-b-1", NOW);
         store.release("store-b", "store-b-1", "execution-b-1");
 
-        assertThrows(DeploymentIdInUseException.class, () -> store.acquire("store-b", "store-b-1", "execution-b-other", NOW));
+        assertThrows(
+                DeploymentIdInUseException.class,
+                () -> store.acquire("store-b", "store-b-1", "execution-b-other", NOW));
     }
 
     @Test
@@ -71,12 +79,16 @@ class DynamoDeploymentStoreIT {
     @Test
     void operatorRequestsReachOnlyRunningDeployments() {
         store.acquire("store-d", "store-d-1", "execution-d-1", NOW);
-        store.requestOperatorAction("store-d-1", new OperatorRequest(OperatorRequest.Kind.ABORT, "bob", NOW, "bad smell"));
-        assertEquals("bob", store.find("store-d-1").orElseThrow().operatorRequest().requestedBy());
+        store.requestOperatorAction(
+                "store-d-1", new OperatorRequest(OperatorRequest.Kind.ABORT, "bob", NOW, "bad smell"));
+        assertEquals(
+                "bob", store.find("store-d-1").orElseThrow().operatorRequest().requestedBy());
 
         store.finish("store-d-1", DeploymentStatus.ROLLED_BACK, "aborted", NOW);
-        assertThrows(DeploymentNotRunningException.class, () -> store.requestOperatorAction("store-d-1",
-                new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", NOW, null)));
+        assertThrows(
+                DeploymentNotRunningException.class,
+                () -> store.requestOperatorAction(
+                        "store-d-1", new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", NOW, null)));
     }
 
     @Test

@@ -57,25 +57,42 @@ class EcsMigrationTaskIT {
     /** A Fargate task definition for {@code service}'s migrations, optionally taking a secret as DATABASE. */
     static String registerMigrationTask(LocalStack stack, String service, String secretValueFrom) {
         try (EcsClient client = stack.ecs()) {
-            if (client.describeClusters(describe -> describe.clusters(service + "-cluster")).clusters().isEmpty()) {
+            if (client.describeClusters(describe -> describe.clusters(service + "-cluster"))
+                    .clusters()
+                    .isEmpty()) {
                 client.createCluster(create -> create.clusterName(service + "-cluster"));
             }
             return client.registerTaskDefinition(register -> register.family(service + "-migrate")
-                    .requiresCompatibilities(Compatibility.FARGATE).networkMode(NetworkMode.AWSVPC).cpu("256").memory("512")
-                    .executionRoleArn("arn:aws:iam::123456789012:role/" + service + "-execution")
-                    .containerDefinitions(migrateContainer(service, secretValueFrom))).taskDefinition().taskDefinitionArn();
+                            .requiresCompatibilities(Compatibility.FARGATE)
+                            .networkMode(NetworkMode.AWSVPC)
+                            .cpu("256")
+                            .memory("512")
+                            .executionRoleArn("arn:aws:iam::123456789012:role/" + service + "-execution")
+                            .containerDefinitions(migrateContainer(service, secretValueFrom)))
+                    .taskDefinition()
+                    .taskDefinitionArn();
         }
     }
 
     private static ContainerDefinition migrateContainer(String service, String secretValueFrom) {
-        ContainerDefinition.Builder container = ContainerDefinition.builder().name("migrate")
-                .image("registry.example/" + service + ":v42").essential(true)
+        ContainerDefinition.Builder container = ContainerDefinition.builder()
+                .name("migrate")
+                .image("registry.example/" + service + ":v42")
+                .essential(true)
                 .command("./bin/migrate", "up")
-                .logConfiguration(logs -> logs.logDriver(LogDriver.AWSLOGS).options(java.util.Map.of(
-                        "awslogs-group", "/ecs/" + service + "-migrate", "awslogs-stream-prefix", "migrate",
-                        "awslogs-region", LocalStack.REGION)));
+                .logConfiguration(logs -> logs.logDriver(LogDriver.AWSLOGS)
+                        .options(java.util.Map.of(
+                                "awslogs-group",
+                                "/ecs/" + service + "-migrate",
+                                "awslogs-stream-prefix",
+                                "migrate",
+                                "awslogs-region",
+                                LocalStack.REGION)));
         if (secretValueFrom != null) {
-            container.secrets(Secret.builder().name("DATABASE_PASSWORD").valueFrom(secretValueFrom).build());
+            container.secrets(Secret.builder()
+                    .name("DATABASE_PASSWORD")
+                    .valueFrom(secretValueFrom)
+                    .build());
         }
         return container.build();
     }
@@ -92,13 +109,14 @@ class EcsMigrationTaskIT {
         String secretArn;
         String versionId;
         try (var secrets = stack.secretsManager()) {
-            var created = secrets.createSecret(create -> create.name(service + "/db").secretString("{\"password\":\"x\"}"));
+            var created =
+                    secrets.createSecret(create -> create.name(service + "/db").secretString("{\"password\":\"x\"}"));
             secretArn = created.arn();
             versionId = created.versionId();
         }
         String definition = registerMigrationTask(stack, service, secretArn + ":password::");
-        PinnedSecrets pinned = new PinnedSecrets(List.of(new PinnedSecret(service + "/db", service + "/db", secretArn, versionId,
-                List.of("password"))));
+        PinnedSecrets pinned = new PinnedSecrets(
+                List.of(new PinnedSecret(service + "/db", service + "/db", secretArn, versionId, List.of("password"))));
         DeploymentSpec spec = spec(service, definition, List.of("./bin/migrate", "up"));
         EcsTaskMigrationRunner runner = new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1);
 
@@ -108,9 +126,16 @@ class EcsMigrationTaskIT {
         assertEquals(1, started.pollSeconds());
         assertEquals("RUNNING", started.task().lastStatus());
         assertNotEquals(definition, started.task().taskDefinition(), "a derived revision pins the secret");
-        var derived = ecs.describeTaskDefinition(describe -> describe.taskDefinition(started.task().taskDefinition())).taskDefinition();
-        assertEquals(secretArn + ":password::" + versionId, derived.containerDefinitions().get(0).secrets().get(0).valueFrom());
-        assertEquals(started.task().taskArn(), runner.start(spec, pinned).task().taskArn(), "a retried start adopts the running task");
+        var derived = ecs.describeTaskDefinition(
+                        describe -> describe.taskDefinition(started.task().taskDefinition()))
+                .taskDefinition();
+        assertEquals(
+                secretArn + ":password::" + versionId,
+                derived.containerDefinitions().get(0).secrets().get(0).valueFrom());
+        assertEquals(
+                started.task().taskArn(),
+                runner.start(spec, pinned).task().taskArn(),
+                "a retried start adopts the running task");
 
         MigrationProgress progress = started;
         for (int poll = 0; poll < 20 && !progress.done(); poll++) {
@@ -121,39 +146,57 @@ class EcsMigrationTaskIT {
         assertTrue(progress.done(), progress.summary());
         assertEquals(0, progress.task().exitCode());
         assertEquals("STOPPED", progress.task().lastStatus());
-        var task = ecs.describeTasks(describe -> describe.cluster(service + "-cluster").tasks(started.task().taskArn())).tasks().get(0);
+        var task = ecs.describeTasks(describe -> describe.cluster(service + "-cluster")
+                        .tasks(started.task().taskArn()))
+                .tasks()
+                .get(0);
         assertEquals("tollgate/" + spec.deploymentId(), task.startedBy());
-        assertEquals(List.of("./bin/migrate", "up"), task.overrides().containerOverrides().get(0).command());
+        assertEquals(
+                List.of("./bin/migrate", "up"),
+                task.overrides().containerOverrides().get(0).command());
         assertEquals("EssentialContainerExited", task.stopCodeAsString());
     }
 
     @Test
     void aNonZeroExitFailsWithTheExitCodeAndTheLogStream() throws Exception {
         String service = Deployments.newService("ecsexit");
-        DeploymentSpec spec = spec(service, registerMigrationTask(stack, service, null), List.of("sh", "-c", "exit 42"));
+        DeploymentSpec spec =
+                spec(service, registerMigrationTask(stack, service, null), List.of("sh", "-c", "exit 42"));
         EcsTaskMigrationRunner runner = new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1);
         MigrationProgress started = runner.start(spec, PinnedSecrets.NONE);
         Thread.sleep(2_500);
 
-        MigrationTaskFailedException failed = assertThrows(MigrationTaskFailedException.class, () -> runner.check(spec, PinnedSecrets.NONE, started));
+        MigrationTaskFailedException failed =
+                assertThrows(MigrationTaskFailedException.class, () -> runner.check(spec, PinnedSecrets.NONE, started));
 
         assertTrue(failed.getMessage().contains("exited with code 42: EssentialContainerExited"), failed.getMessage());
-        String taskId = started.task().taskArn().substring(started.task().taskArn().lastIndexOf('/') + 1);
-        assertTrue(failed.getMessage().endsWith("logs: /ecs/" + service + "-migrate migrate/migrate/" + taskId), failed.getMessage());
+        String taskId =
+                started.task().taskArn().substring(started.task().taskArn().lastIndexOf('/') + 1);
+        assertTrue(
+                failed.getMessage().endsWith("logs: /ecs/" + service + "-migrate migrate/migrate/" + taskId),
+                failed.getMessage());
     }
 
     @Test
     void aTaskPastItsTimeoutIsStopped() throws Exception {
         String service = Deployments.newService("ecsslow");
-        DeploymentSpec spec = spec(service, registerMigrationTask(stack, service, null), List.of("./bin/migrate", "up"));
-        Clock late = Clock.offset(Clock.systemUTC(), java.time.Duration.ofSeconds(spec.migrations().timeoutSeconds() + 1));
-        MigrationProgress started = new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE);
+        DeploymentSpec spec =
+                spec(service, registerMigrationTask(stack, service, null), List.of("./bin/migrate", "up"));
+        Clock late = Clock.offset(
+                Clock.systemUTC(),
+                java.time.Duration.ofSeconds(spec.migrations().timeoutSeconds() + 1));
+        MigrationProgress started =
+                new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE);
 
-        MigrationTaskFailedException failed = assertThrows(MigrationTaskFailedException.class,
+        MigrationTaskFailedException failed = assertThrows(
+                MigrationTaskFailedException.class,
                 () -> new EcsTaskMigrationRunner(ecs, null, late, 1).check(spec, PinnedSecrets.NONE, started));
 
         assertTrue(failed.getMessage().contains("stopped it"), failed.getMessage());
-        var task = ecs.describeTasks(describe -> describe.cluster(service + "-cluster").tasks(started.task().taskArn())).tasks().get(0);
+        var task = ecs.describeTasks(describe -> describe.cluster(service + "-cluster")
+                        .tasks(started.task().taskArn()))
+                .tasks()
+                .get(0);
         assertEquals("STOPPED", task.lastStatus());
         assertEquals("UserInitiated", task.stopCodeAsString());
     }
@@ -163,10 +206,13 @@ class EcsMigrationTaskIT {
         String service = Deployments.newService("ecsec2");
         String definition = registerMigrationTask(stack, service, null);
         ObjectNode raw = rawSpec(service, definition, List.of("./bin/migrate"));
-        ((ObjectNode) raw.get("migrations").get("task")).put("launchType", "EC2").remove("subnets");
+        ((ObjectNode) raw.get("migrations").get("task"))
+                .put("launchType", "EC2")
+                .remove("subnets");
         DeploymentSpec spec = new SpecValidator().validate(raw);
 
-        AwsCallFailedException refused = assertThrows(AwsCallFailedException.class,
+        AwsCallFailedException refused = assertThrows(
+                AwsCallFailedException.class,
                 () -> new EcsTaskMigrationRunner(ecs, null, Clock.systemUTC(), 1).start(spec, PinnedSecrets.NONE));
 
         assertTrue(refused.getMessage().contains("InvalidParameterException"), refused.getMessage());
@@ -178,15 +224,21 @@ class EcsMigrationTaskIT {
 
     /** events/run-migrations-ecs-task.json's spec, pointed at this test's cluster, task definition and command. */
     private static ObjectNode rawSpec(String service, String definition, List<String> command) throws IOException {
-        ObjectNode event = (ObjectNode) Json.tree(Files.readString(RepositoryFiles.root().resolve("events/run-migrations-ecs-task.json")));
+        ObjectNode event = (ObjectNode)
+                Json.tree(Files.readString(RepositoryFiles.root().resolve("events/run-migrations-ecs-task.json")));
         ObjectNode spec = (ObjectNode) event.get("spec");
         spec.put("deploymentId", service + "-" + System.nanoTime());
         spec.remove("secrets");
         ObjectNode migrations = (ObjectNode) spec.get("migrations");
         migrations.remove("secretId");
         ObjectNode task = (ObjectNode) migrations.get("task");
-        task.put("cluster", service + "-cluster").put("taskDefinition", definition).put("container", "migrate");
-        task.putArray("command").addAll(command.stream().map(part -> Json.MAPPER.getNodeFactory().textNode(part)).toList());
+        task.put("cluster", service + "-cluster")
+                .put("taskDefinition", definition)
+                .put("container", "migrate");
+        task.putArray("command")
+                .addAll(command.stream()
+                        .map(part -> Json.MAPPER.getNodeFactory().textNode(part))
+                        .toList());
         task.putArray("subnets").add(subnet(stack));
         task.remove("securityGroups");
         return spec;

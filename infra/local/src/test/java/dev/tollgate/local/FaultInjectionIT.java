@@ -24,19 +24,31 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class FaultInjectionIT {
 
     private static void deploysCorrectlyUnder(String faults, String servicePrefix) throws Exception {
-        try (LocalStack stack = LocalStack.start(Path.of("target", "local-stack-faults-" + servicePrefix), FaultPlan.parse(faults), 11)) {
-            CompletableFuture<ScenarioRun.Result> good = CompletableFuture.supplyAsync(() -> run(stack, Scenario.GOOD, servicePrefix + "-good"));
-            CompletableFuture<ScenarioRun.Result> bad = CompletableFuture.supplyAsync(() -> run(stack, Scenario.BAD_ERRORS, servicePrefix + "-bad"));
+        try (LocalStack stack = LocalStack.start(
+                Path.of("target", "local-stack-faults-" + servicePrefix), FaultPlan.parse(faults), 11)) {
+            CompletableFuture<ScenarioRun.Result> good =
+                    CompletableFuture.supplyAsync(() -> run(stack, Scenario.GOOD, servicePrefix + "-good"));
+            CompletableFuture<ScenarioRun.Result> bad =
+                    CompletableFuture.supplyAsync(() -> run(stack, Scenario.BAD_ERRORS, servicePrefix + "-bad"));
 
-            assertEquals("PROMOTED", good.get().outcome().status(), good.get().outcome().toString());
-            assertEquals("ROLLED_BACK", bad.get().outcome().status(), bad.get().outcome().toString());
-            DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
+            assertEquals(
+                    "PROMOTED",
+                    good.get().outcome().status(),
+                    good.get().outcome().toString());
+            assertEquals(
+                    "ROLLED_BACK",
+                    bad.get().outcome().status(),
+                    bad.get().outcome().toString());
+            DynamoDeploymentStore store =
+                    new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
             assertTrue(store.lockHolder(servicePrefix + "-good").isEmpty());
             assertTrue(store.lockHolder(servicePrefix + "-bad").isEmpty());
             Map<String, Long> counts = stack.faults().orElseThrow().counts();
             System.out.println("fault matrix for " + faults + ": " + counts);
-            long injected = counts.entrySet().stream().filter(entry -> !entry.getKey().endsWith(":forwarded"))
-                    .mapToLong(Map.Entry::getValue).sum();
+            long injected = counts.entrySet().stream()
+                    .filter(entry -> !entry.getKey().endsWith(":forwarded"))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
             assertTrue(injected > 0, "faults were injected: " + counts);
         }
     }
@@ -44,7 +56,8 @@ class FaultInjectionIT {
     private static ScenarioRun.Result run(LocalStack stack, Scenario scenario, String service) {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try {
-            ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8)).run(scenario, service, 5);
+            ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
+                    .run(scenario, service, 5);
             System.out.println(printed.toString(StandardCharsets.UTF_8));
             return result;
         } catch (InterruptedException e) {

@@ -35,8 +35,9 @@ final class HeadlessChromium {
                 return new HeadlessChromium(path);
             }
         }
-        throw new AssertionError("no Chromium found (looked for " + candidates + "): the rollout report is tested in a real "
-                + "browser. Install Debian's package with `apt-get install -y chromium` (infra/setup/test-tools.sh does), or set TOLLGATE_CHROMIUM.");
+        throw new AssertionError(
+                "no Chromium found (looked for " + candidates + "): the rollout report is tested in a real "
+                        + "browser. Install Debian's package with `apt-get install -y chromium` (infra/setup/test-tools.sh does), or set TOLLGATE_CHROMIUM.");
     }
 
     /** The page's DOM after its scripts ran. */
@@ -47,24 +48,44 @@ final class HeadlessChromium {
     }
 
     /** A PNG of the page at {@code width} x {@code height}. */
-    void screenshot(Path page, Path png, int width, int height, Path workDirectory) throws IOException, InterruptedException {
-        run(workDirectory, workDirectory.resolve("screenshot.log"), "--window-size=" + width + "," + height,
-                "--screenshot=" + png.toAbsolutePath(), page.toUri().toString());
+    void screenshot(Path page, Path png, int width, int height, Path workDirectory)
+            throws IOException, InterruptedException {
+        run(
+                workDirectory,
+                workDirectory.resolve("screenshot.log"),
+                "--window-size=" + width + "," + height,
+                "--screenshot=" + png.toAbsolutePath(),
+                page.toUri().toString());
         if (!Files.isRegularFile(png) || Files.size(png) == 0) {
-            throw new AssertionError("chromium wrote no screenshot: " + Files.readString(workDirectory.resolve("screenshot.log")));
+            throw new AssertionError(
+                    "chromium wrote no screenshot: " + Files.readString(workDirectory.resolve("screenshot.log")));
         }
     }
 
     private void run(Path workDirectory, Path stdout, String... arguments) throws IOException, InterruptedException {
         Files.createDirectories(workDirectory);
         Path profile = Files.createTempDirectory(workDirectory, "profile");
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-default-apps",
+                "--disable-extensions",
+                "--no-first-run",
+                "--no-default-browser-check",
                 "--user-data-dir=" + profile.toAbsolutePath()));
         command.addAll(List.of(arguments));
-        Process chromium = new ProcessBuilder(command).directory(workDirectory.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(workDirectory.resolve("chromium-stderr.log").toFile()).start();
+        Process chromium = new ProcessBuilder(command)
+                .directory(workDirectory.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(workDirectory.resolve("chromium-stderr.log").toFile())
+                .start();
         if (!chromium.waitFor(90, TimeUnit.SECONDS)) {
             chromium.destroyForcibly();
             throw new AssertionError("chromium did not finish within 90 s: " + command);

@@ -55,7 +55,9 @@ class HistoryBudgetIT {
         }
 
         long count(String eventType) {
-            return events.stream().filter(event -> eventType.equals(event.typeAsString())).count();
+            return events.stream()
+                    .filter(event -> eventType.equals(event.typeAsString()))
+                    .count();
         }
     }
 
@@ -73,16 +75,24 @@ class HistoryBudgetIT {
     }
 
     private static DeploymentSpec specOf(String executionArn) {
-        String input = stack.sfn().describeExecution(describe -> describe.executionArn(executionArn)).input();
+        String input = stack.sfn()
+                .describeExecution(describe -> describe.executionArn(executionArn))
+                .input();
         return new SpecValidator().validate(Json.tree(input));
     }
 
     @Test
-    void aTickCostsWhatTheBudgetCountsEveryStateRecordsWhatItsTypeDoesAndTheRolloutStaysWithinItsWorstCase() throws Exception {
+    void aTickCostsWhatTheBudgetCountsEveryStateRecordsWhatItsTypeDoesAndTheRolloutStaysWithinItsWorstCase()
+            throws Exception {
         String service = "budget-ticks";
         // The first tick's Decide fails twice for a moment (retried); a gate after the first step is approved.
-        stack.lambdaEndpoint().failNext("DecideFunction", event -> service.equals(event.path("spec").path("service").asText()), 2,
-                () -> new AwsUnavailableException("CloudWatch GetMetricData: throttled (injected)"));
+        stack.lambdaEndpoint()
+                .failNext(
+                        "DecideFunction",
+                        event -> service.equals(
+                                event.path("spec").path("service").asText()),
+                        2,
+                        () -> new AwsUnavailableException("CloudWatch GetMetricData: throttled (injected)"));
         CompletableFuture<Void> approver = CompletableFuture.runAsync(() -> approveOnceWaiting(service));
 
         ScenarioRun.Result result = new ScenarioRun(stack, Deployments.quiet())
@@ -94,7 +104,8 @@ class HistoryBudgetIT {
         List<StateRun> runs = stateRuns(history);
 
         // Every state records what its type records, as RolloutBudget counts it.
-        Map<String, TaskState> tasks = Arrays.stream(TaskState.values()).collect(Collectors.toMap(TaskState::stateName, Function.identity()));
+        Map<String, TaskState> tasks =
+                Arrays.stream(TaskState.values()).collect(Collectors.toMap(TaskState::stateName, Function.identity()));
         for (StateRun run : runs) {
             long recorded = run.events().size();
             switch (run.type()) {
@@ -104,7 +115,8 @@ class HistoryBudgetIT {
                     TaskState task = tasks.get(run.name());
                     long attempts = run.count("LambdaFunctionScheduled") + run.count("TaskScheduled");
                     assertTrue(attempts >= 1 && attempts <= task.maxAttempts(), run.toString());
-                    assertEquals(task.events((int) attempts - 1), recorded, run.name() + " with " + attempts + " attempts");
+                    assertEquals(
+                            task.events((int) attempts - 1), recorded, run.name() + " with " + attempts + " attempts");
                 }
                 default -> throw new AssertionError("a state type the budget does not count: " + run);
             }
@@ -112,33 +124,50 @@ class HistoryBudgetIT {
         // A tick: its Wait (WaitForFirstTick or Bake), Decide, RouteDecision; each retry of Decide three more.
         List<Long> ticks = new ArrayList<>();
         for (int index = 0; index + 2 < runs.size(); index++) {
-            if (runs.get(index).name().equals("WaitForFirstTick") || runs.get(index).name().equals("Bake")) {
+            if (runs.get(index).name().equals("WaitForFirstTick")
+                    || runs.get(index).name().equals("Bake")) {
                 assertEquals("Decide", runs.get(index + 1).name());
                 assertEquals("RouteDecision", runs.get(index + 2).name());
-                ticks.add((long) runs.get(index).events().size() + runs.get(index + 1).events().size() + runs.get(index + 2).events().size());
+                ticks.add((long) runs.get(index).events().size()
+                        + runs.get(index + 1).events().size()
+                        + runs.get(index + 2).events().size());
             }
         }
         assertEquals(RolloutBudget.EVENTS_PER_TICK + 2 * 3, ticks.get(0), "the first tick, retried twice: " + ticks);
-        assertTrue(ticks.subList(1, ticks.size()).stream().allMatch(events -> events == RolloutBudget.EVENTS_PER_TICK), ticks.toString());
-        StateRun gate = runs.stream().filter(run -> run.name().equals("AwaitApproval")).findFirst().orElseThrow();
-        assertEquals(TaskState.AWAIT_APPROVAL.events(0), gate.events().size(), "entered, scheduled, started, submitted, succeeded, exited");
+        assertTrue(
+                ticks.subList(1, ticks.size()).stream().allMatch(events -> events == RolloutBudget.EVENTS_PER_TICK),
+                ticks.toString());
+        StateRun gate = runs.stream()
+                .filter(run -> run.name().equals("AwaitApproval"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                TaskState.AWAIT_APPROVAL.events(0),
+                gate.events().size(),
+                "entered, scheduled, started, submitted, succeeded, exited");
 
         RolloutBudget.Estimate worst = RolloutBudget.of(specOf(result.executionArn()));
         assertTrue(ticks.size() <= worst.ticks(), ticks.size() + " ticks, at most " + worst.ticks());
-        assertTrue(history.size() <= worst.historyEvents(), history.size() + " events, at most " + worst.historyEvents());
-        System.out.println("measured: " + history.size() + " events, " + ticks.size() + " ticks " + ticks + "; worst case "
-                + worst.historyEvents() + " events, " + worst.ticks() + " ticks");
+        assertTrue(
+                history.size() <= worst.historyEvents(), history.size() + " events, at most " + worst.historyEvents());
+        System.out.println("measured: " + history.size() + " events, " + ticks.size() + " ticks " + ticks
+                + "; worst case " + worst.historyEvents() + " events, " + worst.ticks() + " ticks");
     }
 
     private static void approveOnceWaiting(String service) {
         DynamoDeploymentStore store = new DynamoDeploymentStore(stack.dynamo(), LocalStack.TABLE_NAME);
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
-            Optional<String> token = store.recent(20).stream().filter(record -> service.equals(record.service()))
-                    .findFirst().flatMap(record -> store.approvalToken(record.deploymentId()));
+            Optional<String> token = store.recent(20).stream()
+                    .filter(record -> service.equals(record.service()))
+                    .findFirst()
+                    .flatMap(record -> store.approvalToken(record.deploymentId()));
             if (token.isPresent()) {
-                stack.sfn().sendTaskSuccess(send -> send.taskToken(token.get())
-                        .output("{\"action\":\"APPROVE\",\"decidedBy\":\"HistoryBudgetIT\",\"reason\":\"measuring\"}"));
+                stack.sfn()
+                        .sendTaskSuccess(
+                                send -> send.taskToken(token.get())
+                                        .output(
+                                                "{\"action\":\"APPROVE\",\"decidedBy\":\"HistoryBudgetIT\",\"reason\":\"measuring\"}"));
                 return;
             }
             try {
@@ -160,27 +189,45 @@ class HistoryBudgetIT {
         String service = "budget-payload";
         // From the second tick on (the first answers with a verdict of 151 checks), Decide crashes.
         Set<String> ticks = ConcurrentHashMap.newKeySet();
-        stack.lambdaEndpoint().failNext("DecideFunction", event -> service.equals(event.path("spec").path("service").asText())
-                && afterTheFirst(ticks, event.path("tickStartedAt").asText()), 1_000,
-                () -> new UnexpectedFailureException("injected crash of Decide, " + "with a long message ".repeat(200)));
-        stack.lambdaEndpoint().failNext("FinalizeFunction", event -> service.equals(event.path("spec").path("service").asText())
-                && "ROLLBACK".equals(event.path("action").asText()), 1_000,
-                () -> new UnexpectedFailureException("injected crash of the rollback, " + "with a long message ".repeat(200)));
+        stack.lambdaEndpoint()
+                .failNext(
+                        "DecideFunction",
+                        event -> service.equals(
+                                        event.path("spec").path("service").asText())
+                                && afterTheFirst(
+                                        ticks, event.path("tickStartedAt").asText()),
+                        1_000,
+                        () -> new UnexpectedFailureException(
+                                "injected crash of Decide, " + "with a long message ".repeat(200)));
+        stack.lambdaEndpoint()
+                .failNext(
+                        "FinalizeFunction",
+                        event -> service.equals(
+                                        event.path("spec").path("service").asText())
+                                && "ROLLBACK".equals(event.path("action").asText()),
+                        1_000,
+                        () -> new UnexpectedFailureException(
+                                "injected crash of the rollback, " + "with a long message ".repeat(200)));
 
-        ScenarioRun.Result result = new ScenarioRun(stack, Deployments.quiet()).run(Scenario.GOOD, service, 5, HistoryBudgetIT::maximal);
+        ScenarioRun.Result result =
+                new ScenarioRun(stack, Deployments.quiet()).run(Scenario.GOOD, service, 5, HistoryBudgetIT::maximal);
 
         List<HistoryEvent> history = new Deployments(stack).history(result.executionArn());
         long largestState = 0;
         long largestAnswer = 0;
         for (HistoryEvent event : history) {
             if (event.stateEnteredEventDetails() != null) {
-                largestState = Math.max(largestState, bytes(event.stateEnteredEventDetails().input()));
+                largestState = Math.max(
+                        largestState, bytes(event.stateEnteredEventDetails().input()));
             }
             if (event.stateExitedEventDetails() != null) {
-                largestState = Math.max(largestState, bytes(event.stateExitedEventDetails().output()));
+                largestState = Math.max(
+                        largestState, bytes(event.stateExitedEventDetails().output()));
             }
             if (event.lambdaFunctionSucceededEventDetails() != null) {
-                largestAnswer = Math.max(largestAnswer, bytes(event.lambdaFunctionSucceededEventDetails().output()));
+                largestAnswer = Math.max(
+                        largestAnswer,
+                        bytes(event.lambdaFunctionSucceededEventDetails().output()));
             }
         }
         RolloutBudget.Estimate worst = RolloutBudget.of(specOf(result.executionArn()));
@@ -188,7 +235,9 @@ class HistoryBudgetIT {
                 + "), largest answer " + largestAnswer + " bytes (bound " + worst.largestAnswerBytes() + ")");
         StateRun last = stateRuns(history).get(stateRuns(history).size() - 1);
         assertEquals("ManualInterventionRequired", last.name(), "ended in the failure path, the rollback failed too");
-        assertEquals(List.of("FailStateEntered", "ExecutionFailed"), last.events().stream().map(HistoryEvent::typeAsString).toList());
+        assertEquals(
+                List.of("FailStateEntered", "ExecutionFailed"),
+                last.events().stream().map(HistoryEvent::typeAsString).toList());
         assertTrue(largestState <= worst.largestStateBytes(), largestState + " > " + worst.largestStateBytes());
         assertTrue(largestAnswer <= worst.largestAnswerBytes(), largestAnswer + " > " + worst.largestAnswerBytes());
         assertTrue(worst.largestStateBytes() <= RolloutBudget.PAYLOAD_QUOTA_BYTES);

@@ -41,7 +41,9 @@ class LambdaAliasRouterIT {
 
     private void setAlias(LambdaAliasFixture fixture, String version, Map<String, Double> weights) {
         try (LambdaClient lambda = stack.lambda()) {
-            lambda.updateAlias(update -> update.functionName(fixture.functionName()).name(fixture.alias()).functionVersion(version)
+            lambda.updateAlias(update -> update.functionName(fixture.functionName())
+                    .name(fixture.alias())
+                    .functionVersion(version)
                     .routingConfig(routing -> routing.additionalVersionWeights(weights)));
         }
     }
@@ -82,13 +84,16 @@ class LambdaAliasRouterIT {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-named");
         String published;
         try (LambdaClient lambda = stack.lambda()) {
-            published = lambda.publishVersion(publish -> publish.functionName(fixture.functionName())).version();
+            published = lambda.publishVersion(publish -> publish.functionName(fixture.functionName()))
+                    .version();
         }
         ObjectNode named = DemoSpecs.lambdaAlias("la-named-v42", fixture, "alarm");
         ((ObjectNode) named.get("target")).put("version", published);
         DeploymentSpec spec = harness.deployment(named);
 
-        assertTrue(harness.traffic.deploy(spec, PinnedSecrets.NONE).detail()
+        assertTrue(harness.traffic
+                .deploy(spec, PinnedSecrets.NONE)
+                .detail()
                 .startsWith("version " + published + " of la-named-api at 0 %"));
         assertEquals(TrafficWeights.canaryAt(5), harness.traffic.shift(spec, 5));
         assertEquals(Map.of(published, 0.05), routing(alias(fixture)));
@@ -112,7 +117,9 @@ class LambdaAliasRouterIT {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-twice");
         DeploymentSpec spec = deployment(fixture, "la-twice-v42");
 
-        assertEquals(harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(), harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(),
+        assertEquals(
+                harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(),
+                harness.traffic.deploy(spec, PinnedSecrets.NONE).plan(),
                 "publishing again gives the same version");
         assertEquals(harness.traffic.health(spec), harness.traffic.health(spec));
         assertEquals(harness.traffic.shift(spec, 20), harness.traffic.shift(spec, 20));
@@ -145,7 +152,9 @@ class LambdaAliasRouterIT {
         assertThrows(TrafficHarness.SimulatedCrash.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
         setAlias(fixture, "1", Map.of("2", 0.1));
 
-        assertEquals(TrafficWeights.canaryAt(0), harness.traffic.rollback(spec).weights(),
+        assertEquals(
+                TrafficWeights.canaryAt(0),
+                harness.traffic.rollback(spec).weights(),
                 "the baseline was on the record before publishing, so the rollback knows where to go");
         assertEquals(Map.of(), routing(alias(fixture)));
         assertEquals("1", alias(fixture).functionVersion());
@@ -158,10 +167,14 @@ class LambdaAliasRouterIT {
         harness.traffic.shift(spec, 10);
         setAlias(fixture, "1", Map.of("2", 0.3));
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.shift(spec, 50));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> harness.traffic.shift(spec, 50));
 
-        assertTrue(conflict.getMessage().startsWith("refusing to shift to 50 %: the target sends 30 % to the canary, but Tollgate "
-                + "last set 10 %"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage()
+                        .startsWith("refusing to shift to 50 %: the target sends 30 % to the canary, but Tollgate "
+                                + "last set 10 %"),
+                conflict.getMessage());
         assertEquals(Map.of("2", 0.3), routing(alias(fixture)), "nothing moved");
     }
 
@@ -171,22 +184,26 @@ class LambdaAliasRouterIT {
         DeploymentSpec spec = deployed(fixture, "la-elsewhere-v42");
         setAlias(fixture, "2", Map.of("1", 0.5));
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> harness.traffic.promote(spec));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> harness.traffic.promote(spec));
 
-        assertTrue(conflict.getMessage().contains("alias live serves version 2 with routing {1=0.5}"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("alias live serves version 2 with routing {1=0.5}"),
+                conflict.getMessage());
     }
 
     @Test
     void refusesToStartOnAnAliasAlreadyWeighted() {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-weighted");
         try (LambdaClient lambda = stack.lambda()) {
-            String other = lambda.publishVersion(publish -> publish.functionName(fixture.functionName())).version();
+            String other = lambda.publishVersion(publish -> publish.functionName(fixture.functionName()))
+                    .version();
             setAlias(fixture, "1", Map.of(other, 0.2));
         }
         DeploymentSpec spec = deployment(fixture, "la-weighted-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("already routes {2=0.2} beside version 1"), conflict.getMessage());
         assertTrue(harness.ledger.find(spec.deploymentId()).isEmpty());
@@ -196,14 +213,17 @@ class LambdaAliasRouterIT {
     void refusesAReleaseWithNothingNewToPublish() {
         LambdaAliasFixture fixture = LambdaAliasFixture.create(stack, "la-same");
         try (LambdaClient lambda = stack.lambda()) {
-            String latest = lambda.publishVersion(publish -> publish.functionName(fixture.functionName())).version();
+            String latest = lambda.publishVersion(publish -> publish.functionName(fixture.functionName()))
+                    .version();
             setAlias(fixture, latest, Map.of());
         }
         DeploymentSpec spec = deployment(fixture, "la-same-v42");
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> harness.traffic.deploy(spec, PinnedSecrets.NONE));
 
-        assertTrue(conflict.getMessage().contains("there is nothing new to release ($LATEST has not changed"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("there is nothing new to release ($LATEST has not changed"),
+                conflict.getMessage());
     }
 }

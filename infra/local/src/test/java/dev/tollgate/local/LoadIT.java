@@ -35,7 +35,8 @@ class LoadIT {
                 scenarios.add(scenario);
                 String service = "load-" + i;
                 long seed = 100 + i;
-                runs.add(pool.submit(() -> new ScenarioRun(stack, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                runs.add(pool.submit(() -> new ScenarioRun(
+                                stack, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                         .run(scenario, DemoTarget.ECS_ALB, service, seed, spec -> spec, ScenarioRun.FOLLOW_FOR)));
             }
             List<String> wrong = new ArrayList<>();
@@ -43,21 +44,25 @@ class LoadIT {
             for (int i = 0; i < SERVICES; i++) {
                 ScenarioRun.Result result = runs.get(i).get();
                 seconds.add(result.wallTime().toSeconds());
-                if (!result.outcome().status().equals(scenarios.get(i).expected().name())) {
+                if (!result.outcome()
+                        .status()
+                        .equals(scenarios.get(i).expected().name())) {
                     wrong.add(result.outcome().toString());
                 }
             }
             pool.shutdown();
             Duration total = Duration.between(began, Instant.now());
             seconds.sort(Long::compare);
-            System.out.println("load: " + SERVICES + " deployments in " + total.toSeconds() + " s; per deployment (s): min "
-                    + seconds.get(0) + ", median " + seconds.get(SERVICES / 2) + ", max " + seconds.get(SERVICES - 1));
+            System.out.println("load: " + SERVICES + " deployments in " + total.toSeconds()
+                    + " s; per deployment (s): min " + seconds.get(0) + ", median " + seconds.get(SERVICES / 2)
+                    + ", max " + seconds.get(SERVICES - 1));
             var runtime = stack.lambdaEndpoint().statistics();
-            System.out.println("load: function JVMs " + runtime.started() + " started, at most " + runtime.peakEnvironments()
-                    + " at once, " + runtime.peakResidentMemoryMb() + " MB resident then");
+            System.out.println("load: function JVMs " + runtime.started() + " started, at most "
+                    + runtime.peakEnvironments() + " at once, " + runtime.peakResidentMemoryMb() + " MB resident then");
 
             assertEquals(List.of(), wrong, "every deployment reaches the outcome its scenario expects");
-            DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
+            DynamoDeploymentStore store =
+                    new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
             for (int i = 0; i < SERVICES; i++) {
                 assertTrue(store.lockHolder("load-" + i).isEmpty(), "lock of load-" + i + " released");
             }

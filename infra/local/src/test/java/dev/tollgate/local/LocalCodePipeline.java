@@ -33,7 +33,8 @@ final class LocalCodePipeline {
     static final String ARTIFACT_BUCKET = "codepipeline-us-east-1-artifacts";
 
     private final LocalStack stack;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final java.util.Map<String, ObjectNode> createdJobs = new java.util.concurrent.ConcurrentHashMap<>();
 
     LocalCodePipeline(LocalStack stack) {
@@ -43,7 +44,10 @@ final class LocalCodePipeline {
     /** How a job was answered: every answer CodePipeline got, in order (refused ones too), and the job's status. */
     record JobRecord(String jobId, String status, List<JsonNode> answers) {
         JsonNode accepted() {
-            return answers.stream().filter(answer -> answer.path("accepted").asBoolean()).findFirst().orElseThrow();
+            return answers.stream()
+                    .filter(answer -> answer.path("accepted").asBoolean())
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -71,7 +75,9 @@ final class LocalCodePipeline {
             location.putObject("s3Location").put("bucketName", ARTIFACT_BUCKET).put("objectKey", artifactKey);
         }
         data.putArray("outputArtifacts");
-        data.putObject("artifactCredentials").put("accessKeyId", "local-artifact-key-id").put("secretAccessKey", "local")
+        data.putObject("artifactCredentials")
+                .put("accessKeyId", "local-artifact-key-id")
+                .put("secretAccessKey", "local")
                 .put("sessionToken", "local-session");
         return data;
     }
@@ -81,14 +87,19 @@ final class LocalCodePipeline {
         body.put("accountId", LocalStack.ACCOUNT);
         body.set("data", data);
         String jobId = Json.tree(send(HttpRequest.newBuilder(moto("/moto-api/tollgate/codepipeline/jobs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build()))
-                .path("id").asText();
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                        .build()))
+                .path("id")
+                .asText();
         createdJobs.put(jobId, data.deepCopy());
         return jobId;
     }
 
     JobRecord job(String jobId) {
-        JsonNode view = Json.tree(send(HttpRequest.newBuilder(moto("/moto-api/tollgate/codepipeline/jobs?id=" + jobId)).GET().build()));
+        JsonNode view = Json.tree(send(HttpRequest.newBuilder(moto("/moto-api/tollgate/codepipeline/jobs?id=" + jobId))
+                .GET()
+                .build()));
         List<JsonNode> answers = new ArrayList<>();
         view.path("answers").forEach(answers::add);
         return new JobRecord(jobId, view.path("status").asText(), answers);
@@ -110,8 +121,10 @@ final class LocalCodePipeline {
 
     /** Invokes the bridge as CodePipeline does, through the local Lambda endpoint; answers the function's response. */
     JsonNode invoke(String jobId) {
-        return Json.tree(send(HttpRequest.newBuilder(URI.create(stack.lambdaEndpoint().uri() + "/2015-03-31/functions/"
-                        + BRIDGE + "/invocations")).POST(HttpRequest.BodyPublishers.ofString(event(jobId))).build()));
+        return Json.tree(send(HttpRequest.newBuilder(
+                        URI.create(stack.lambdaEndpoint().uri() + "/2015-03-31/functions/" + BRIDGE + "/invocations"))
+                .POST(HttpRequest.BodyPublishers.ofString(event(jobId)))
+                .build()));
     }
 
     /** Runs the action to its end: first job, then a continuation job every {@code pause} while the answer says in progress. */
@@ -126,7 +139,10 @@ final class LocalCodePipeline {
             jobs.add(record);
             JsonNode answer = record.accepted();
             String token = answer.path("continuationToken").asText(null);
-            if (!"Succeeded".equals(record.status()) || token == null || token.isEmpty() || System.nanoTime() > deadline) {
+            if (!"Succeeded".equals(record.status())
+                    || token == null
+                    || token.isEmpty()
+                    || System.nanoTime() > deadline) {
                 return new ActionRun(jobs);
             }
             Thread.sleep(pause.toMillis());
@@ -146,7 +162,8 @@ final class LocalCodePipeline {
             throw new UncheckedIOException(e);
         }
         try (S3Client s3 = stack.clients().build(S3Client.builder().forcePathStyle(true))) {
-            if (!s3.listBuckets().buckets().stream().anyMatch(bucket -> bucket.name().equals(ARTIFACT_BUCKET))) {
+            if (!s3.listBuckets().buckets().stream()
+                    .anyMatch(bucket -> bucket.name().equals(ARTIFACT_BUCKET))) {
                 s3.createBucket(create -> create.bucket(ARTIFACT_BUCKET));
             }
             s3.putObject(put -> put.bucket(ARTIFACT_BUCKET).key(key), RequestBody.fromBytes(zipped.toByteArray()));
@@ -162,7 +179,8 @@ final class LocalCodePipeline {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
-                throw new IllegalStateException(request.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(
+                        request.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {

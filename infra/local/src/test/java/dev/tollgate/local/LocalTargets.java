@@ -13,8 +13,7 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 /** What the tests read back from the local stack's targets, independently of the routers under test. */
 final class LocalTargets {
 
-    private LocalTargets() {
-    }
+    private LocalTargets() {}
 
     /** The listener's split, with the green target group counted as the canary. */
     static TrafficWeights greenWeights(LocalStack stack, EcsAlbFixture fixture) {
@@ -29,20 +28,24 @@ final class LocalTargets {
     /** Sets the listener by hand, as an operator would: weights on blue and green. */
     static void setListener(LocalStack stack, EcsAlbFixture fixture, int blue, int green) {
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
-            new AlbListener(elb, fixture.listenerArn(), null).forward(Map.of(fixture.blueTargetGroupArn(), blue,
-                    fixture.greenTargetGroupArn(), green));
+            new AlbListener(elb, fixture.listenerArn(), null)
+                    .forward(Map.of(fixture.blueTargetGroupArn(), blue, fixture.greenTargetGroupArn(), green));
         }
     }
 
     static Service service(LocalStack stack, EcsAlbFixture fixture, String name) {
         try (EcsClient ecs = stack.ecs()) {
-            return ecs.describeServices(d -> d.cluster(fixture.cluster()).services(name).include(ServiceField.TAGS)).services().get(0);
+            return ecs.describeServices(
+                            d -> d.cluster(fixture.cluster()).services(name).include(ServiceField.TAGS))
+                    .services()
+                    .get(0);
         }
     }
 
     static GetAliasResponse alias(LocalStack stack, LambdaAliasFixture fixture) {
         try (LambdaClient lambda = stack.lambda()) {
-            return lambda.getAlias(get -> get.functionName(fixture.functionName()).name(fixture.alias()));
+            return lambda.getAlias(
+                    get -> get.functionName(fixture.functionName()).name(fixture.alias()));
         }
     }
 }

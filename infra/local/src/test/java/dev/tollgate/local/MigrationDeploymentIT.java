@@ -47,39 +47,61 @@ class MigrationDeploymentIT {
         Finished finished = deployments.run(spec, Duration.ofMinutes(2));
 
         assertEquals("FAILED", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(finished.outcome().reason().contains("MigrationFailed: migration 2 (broken, V2__broken.sql) failed"),
+        assertTrue(
+                finished.outcome().reason().contains("MigrationFailed: migration 2 (broken, V2__broken.sql) failed"),
                 finished.outcome().reason());
         assertFailedBeforeTraffic(fixture, finished);
-        assertEquals(List.of("1"), stack.database().query(release.credentials().dbname(),
-                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"));
+        assertEquals(
+                List.of("1"),
+                stack.database()
+                        .query(
+                                release.credentials().dbname(),
+                                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"));
     }
 
     @Test
     void aDestructiveScriptIsRefusedBeforeAnythingIsApplied() throws InterruptedException {
         String service = Deployments.newService("flydrop");
         EcsAlbFixture fixture = deployments.fixture(service);
-        ReleaseDatabase release = ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION,
+        ReleaseDatabase release = ReleaseDatabase.create(
+                stack,
+                service,
+                EcsAlbFixture.RELEASE_VERSION,
                 Map.of("V2__drop_note.sql", "-- contract\nALTER TABLE orders DROP COLUMN note;\n"));
         // The table an earlier release created, and the live version still reads.
-        stack.database().execute(release.credentials().dbname(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text)");
+        stack.database()
+                .execute(release.credentials().dbname(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text)");
         ObjectNode spec = DemoSpecs.withMigrations(deployments.spec(fixture), release, false);
 
         Finished finished = deployments.run(spec, Duration.ofMinutes(2));
 
         assertEquals("FAILED", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(finished.outcome().reason().contains("DestructiveMigration: refused 1 destructive statement"), finished.outcome().reason());
-        assertTrue(finished.outcome().reason().contains("V2__drop_note.sql:2 `ALTER TABLE orders DROP COLUMN note`"), finished.outcome().reason());
+        assertTrue(
+                finished.outcome().reason().contains("DestructiveMigration: refused 1 destructive statement"),
+                finished.outcome().reason());
+        assertTrue(
+                finished.outcome().reason().contains("V2__drop_note.sql:2 `ALTER TABLE orders DROP COLUMN note`"),
+                finished.outcome().reason());
         assertFailedBeforeTraffic(fixture, finished);
-        assertEquals(List.of("note"), stack.database().query(release.credentials().dbname(),
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'"), "nothing applied");
+        assertEquals(
+                List.of("note"),
+                stack.database()
+                        .query(
+                                release.credentials().dbname(),
+                                "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'"),
+                "nothing applied");
     }
 
     @Test
     void aDryRunListsThePendingMigrationsAndEndsWithNothingDeployed() throws InterruptedException {
-        DryRun dryRun = dryRun("flydry", "V2__add_discount_code.sql", "ALTER TABLE orders ADD COLUMN discount_code text;");
+        DryRun dryRun =
+                dryRun("flydry", "V2__add_discount_code.sql", "ALTER TABLE orders ADD COLUMN discount_code text;");
 
         String reason = dryRun.finished().outcome().reason();
-        assertTrue(reason.contains("1 create orders (V1__create_orders.sql), 2 add discount code (V2__add_discount_code.sql)"), reason);
+        assertTrue(
+                reason.contains(
+                        "1 create orders (V1__create_orders.sql), 2 add discount code (V2__add_discount_code.sql)"),
+                reason);
         assertTrue(reason.endsWith("; the compatibility guard found no destructive statement"), reason);
     }
 
@@ -89,14 +111,20 @@ class MigrationDeploymentIT {
 
         String reason = dryRun.finished().outcome().reason();
         assertTrue(reason.contains("2 drop legacy note (V2__drop_legacy_note.sql)"), reason);
-        assertTrue(reason.contains("the compatibility guard would refuse 1 destructive statement (allowDestructive is false): "
-                + "V2__drop_legacy_note.sql:1 `ALTER TABLE legacy DROP COLUMN note`"), reason);
-        assertEquals(List.of("note"), stack.database().query(dryRun.release().credentials().dbname(),
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'legacy' AND column_name = 'note'"));
+        assertTrue(
+                reason.contains(
+                        "the compatibility guard would refuse 1 destructive statement (allowDestructive is false): "
+                                + "V2__drop_legacy_note.sql:1 `ALTER TABLE legacy DROP COLUMN note`"),
+                reason);
+        assertEquals(
+                List.of("note"),
+                stack.database()
+                        .query(
+                                dryRun.release().credentials().dbname(),
+                                "SELECT column_name FROM information_schema.columns WHERE table_name = 'legacy' AND column_name = 'note'"));
     }
 
-    private record DryRun(Finished finished, ReleaseDatabase release) {
-    }
+    private record DryRun(Finished finished, ReleaseDatabase release) {}
 
     /**
      * Runs a FLYWAY dry run of two scripts ({@code V1__create_orders.sql}, then {@code script}) on a
@@ -111,7 +139,8 @@ class MigrationDeploymentIT {
         String service = Deployments.newService(prefix);
         EcsAlbFixture fixture = deployments.fixture(service);
         ReleaseDatabase release = ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION, scripts);
-        stack.database().execute(release.credentials().dbname(), "CREATE TABLE legacy (id bigint PRIMARY KEY, note text)");
+        stack.database()
+                .execute(release.credentials().dbname(), "CREATE TABLE legacy (id bigint PRIMARY KEY, note text)");
         ObjectNode spec = DemoSpecs.withMigrations(deployments.spec(fixture), release, false);
         ((ObjectNode) spec.get("migrations")).put("dryRun", true);
         BusSubscription bus = BusSubscription.toService(stack, service);
@@ -137,23 +166,40 @@ class MigrationDeploymentIT {
 
         String reason = finished.outcome().reason();
         assertEquals("DRY_RUN", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(reason.startsWith("dry run: nothing deployed, no traffic moved; would apply 2 migrations on "), reason);
-        assertEquals(List.of(), stack.database().query(release.credentials().dbname(),
-                "SELECT table_name FROM information_schema.tables WHERE table_name IN ('orders', 'flyway_schema_history')"),
+        assertTrue(
+                reason.startsWith("dry run: nothing deployed, no traffic moved; would apply 2 migrations on "), reason);
+        assertEquals(
+                List.of(),
+                stack.database()
+                        .query(
+                                release.credentials().dbname(),
+                                "SELECT table_name FROM information_schema.tables WHERE table_name IN ('orders', 'flyway_schema_history')"),
                 "the schema is unchanged");
         assertFalse(seen.isEmpty());
-        assertTrue(seen.stream().allMatch(TrafficWeights.canaryAt(0)::equals), "all traffic on the live version throughout: " + seen);
+        assertTrue(
+                seen.stream().allMatch(TrafficWeights.canaryAt(0)::equals),
+                "all traffic on the live version throughout: " + seen);
         assertEquals(TrafficWeights.canaryAt(0), deployments.weights(fixture));
-        assertEquals(fixture.liveTaskDefinition(), deployments.greenTaskDefinition(fixture), "the new version was never deployed");
+        assertEquals(
+                fixture.liveTaskDefinition(),
+                deployments.greenTaskDefinition(fixture),
+                "the new version was never deployed");
         for (String state : List.of("DeployCanary", "ShiftTraffic", "RollBack")) {
-            assertTrue(finished.history().stream().noneMatch(event -> event.stateEnteredEventDetails() != null
-                    && state.equals(event.stateEnteredEventDetails().name())), state + " never ran");
+            assertTrue(
+                    finished.history().stream()
+                            .noneMatch(event -> event.stateEnteredEventDetails() != null
+                                    && state.equals(
+                                            event.stateEnteredEventDetails().name())),
+                    state + " never ran");
         }
         DeploymentRecord record = deployments.record(finished.deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.DRY_RUN, record.status());
         assertEquals(reason, record.reason());
-        assertTrue(record.timeline().stream().anyMatch(entry -> "RunMigrations".equals(entry.state())
-                && entry.message().contains("V2__")), record.timeline().toString());
+        assertTrue(
+                record.timeline().stream()
+                        .anyMatch(entry -> "RunMigrations".equals(entry.state())
+                                && entry.message().contains("V2__")),
+                record.timeline().toString());
         assertTrue(deployments.lockHolder(fixture.service()).isEmpty(), "the lock is released");
         List<JsonNode> events = bus.eventsThrough("Deployment Dry Run");
         JsonNode outcome = events.get(events.size() - 1);
@@ -161,7 +207,10 @@ class MigrationDeploymentIT {
         assertEquals("DRY_RUN", outcome.path("detail").path("status").asText(), events.toString());
         assertEquals(reason, outcome.path("detail").path("reason").asText());
         assertEquals(0, outcome.path("detail").path("canaryWeight").asInt(-1));
-        assertTrue(events.stream().noneMatch(event -> event.path("detail-type").asText().startsWith("Deployment Step")), events.toString());
+        assertTrue(
+                events.stream()
+                        .noneMatch(event -> event.path("detail-type").asText().startsWith("Deployment Step")),
+                events.toString());
         return new DryRun(finished, release);
     }
 
@@ -172,23 +221,40 @@ class MigrationDeploymentIT {
         String migrateDefinition = EcsMigrationTaskIT.registerMigrationTask(stack, service, null);
         ObjectNode spec = deployments.spec(fixture);
         ObjectNode task = spec.putObject("migrations").put("mode", "ECS_TASK").putObject("task");
-        task.put("cluster", fixture.cluster()).put("taskDefinition", migrateDefinition).put("container", "migrate");
+        task.put("cluster", fixture.cluster())
+                .put("taskDefinition", migrateDefinition)
+                .put("container", "migrate");
         task.putArray("command").add("sh").add("-c").add("exit 3");
         task.putArray("subnets").add(EcsMigrationTaskIT.subnet(stack));
 
         Finished finished = deployments.run(spec, Duration.ofMinutes(2));
 
         assertEquals("FAILED", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(finished.outcome().reason().contains("MigrationTaskFailed: migration task"), finished.outcome().reason());
-        assertTrue(finished.outcome().reason().contains("exited with code 3"), finished.outcome().reason());
-        assertTrue(finished.outcome().reason().contains("logs: /ecs/" + service + "-migrate migrate/migrate/"), finished.outcome().reason());
-        long polls = finished.history().stream().filter(event -> event.stateEnteredEventDetails() != null
-                && "CheckMigrationTask".equals(event.stateEnteredEventDetails().name())).count();
+        assertTrue(
+                finished.outcome().reason().contains("MigrationTaskFailed: migration task"),
+                finished.outcome().reason());
+        assertTrue(
+                finished.outcome().reason().contains("exited with code 3"),
+                finished.outcome().reason());
+        assertTrue(
+                finished.outcome().reason().contains("logs: /ecs/" + service + "-migrate migrate/migrate/"),
+                finished.outcome().reason());
+        long polls = finished.history().stream()
+                .filter(event -> event.stateEnteredEventDetails() != null
+                        && "CheckMigrationTask"
+                                .equals(event.stateEnteredEventDetails().name()))
+                .count();
         assertTrue(polls >= 1, "the task was polled by the Wait/Choice loop, " + polls + " times");
         assertFailedBeforeTraffic(fixture, finished);
         try (EcsClient ecs = stack.ecs()) {
-            assertEquals(1, ecs.listTasks(list -> list.cluster(fixture.cluster()).startedBy("tollgate/" + finished.deploymentId())
-                    .desiredStatus("STOPPED")).taskArns().size(), "one task, however many attempts");
+            assertEquals(
+                    1,
+                    ecs.listTasks(list -> list.cluster(fixture.cluster())
+                                    .startedBy("tollgate/" + finished.deploymentId())
+                                    .desiredStatus("STOPPED"))
+                            .taskArns()
+                            .size(),
+                    "one task, however many attempts");
         }
     }
 
@@ -196,12 +262,17 @@ class MigrationDeploymentIT {
     void anEcsTaskWhosePublishedScriptsAreDestructiveIsNeverStarted() throws InterruptedException {
         String service = Deployments.newService("ecsdrop");
         EcsAlbFixture fixture = deployments.fixture(service);
-        ReleaseDatabase release = ReleaseDatabase.create(stack, service, EcsAlbFixture.RELEASE_VERSION,
+        ReleaseDatabase release = ReleaseDatabase.create(
+                stack,
+                service,
+                EcsAlbFixture.RELEASE_VERSION,
                 Map.of("V2__rename_note.sql", "ALTER TABLE orders RENAME COLUMN note TO remark;"));
-        stack.database().execute(release.credentials().dbname(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text)");
+        stack.database()
+                .execute(release.credentials().dbname(), "CREATE TABLE orders (id bigint PRIMARY KEY, note text)");
         String migrateDefinition = EcsMigrationTaskIT.registerMigrationTask(stack, service, null);
         ObjectNode spec = DemoSpecs.withMigrations(deployments.spec(fixture), release, false);
-        ObjectNode migrations = spec.putObject("migrations").put("mode", "ECS_TASK").put("secretId", release.secretId());
+        ObjectNode migrations =
+                spec.putObject("migrations").put("mode", "ECS_TASK").put("secretId", release.secretId());
         migrations.putArray("locations").add(release.location());
         ObjectNode task = migrations.putObject("task");
         task.put("cluster", fixture.cluster()).put("taskDefinition", migrateDefinition);
@@ -211,25 +282,40 @@ class MigrationDeploymentIT {
         Finished finished = deployments.run(spec, Duration.ofMinutes(2));
 
         assertEquals("FAILED", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(finished.outcome().reason().contains("V2__rename_note.sql:1 `ALTER TABLE orders RENAME COLUMN note TO remark`: RENAME"),
+        assertTrue(
+                finished.outcome()
+                        .reason()
+                        .contains("V2__rename_note.sql:1 `ALTER TABLE orders RENAME COLUMN note TO remark`: RENAME"),
                 finished.outcome().reason());
         assertFailedBeforeTraffic(fixture, finished);
         try (EcsClient ecs = stack.ecs()) {
             for (String status : List.of("RUNNING", "STOPPED")) {
-                assertEquals(List.of(), ecs.listTasks(list -> list.cluster(fixture.cluster()).startedBy("tollgate/" + finished.deploymentId())
-                        .desiredStatus(status)).taskArns(), "no migration task was started");
+                assertEquals(
+                        List.of(),
+                        ecs.listTasks(list -> list.cluster(fixture.cluster())
+                                        .startedBy("tollgate/" + finished.deploymentId())
+                                        .desiredStatus(status))
+                                .taskArns(),
+                        "no migration task was started");
             }
         }
     }
 
     private static void assertFailedBeforeTraffic(EcsAlbFixture fixture, Finished finished) {
         assertEquals(TrafficWeights.canaryAt(0), deployments.weights(fixture), "all traffic stays on the live version");
-        assertEquals(fixture.liveTaskDefinition(), deployments.greenTaskDefinition(fixture), "the canary was never deployed");
+        assertEquals(
+                fixture.liveTaskDefinition(),
+                deployments.greenTaskDefinition(fixture),
+                "the canary was never deployed");
         DeploymentRecord record = deployments.record(finished.deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.FAILED, record.status());
         assertEquals(finished.outcome().reason(), record.reason());
         assertTrue(deployments.lockHolder(fixture.service()).isEmpty(), "the lock is released");
-        assertTrue(finished.history().stream().noneMatch(event -> event.stateEnteredEventDetails() != null
-                && "DeployCanary".equals(event.stateEnteredEventDetails().name())), "DeployCanary never ran");
+        assertTrue(
+                finished.history().stream()
+                        .noneMatch(event -> event.stateEnteredEventDetails() != null
+                                && "DeployCanary"
+                                        .equals(event.stateEnteredEventDetails().name())),
+                "DeployCanary never ran");
     }
 }

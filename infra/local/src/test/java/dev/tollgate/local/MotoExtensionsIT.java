@@ -17,16 +17,13 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
-import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
-import software.amazon.awssdk.services.codepipeline.model.InvalidJobStateException;
-import software.amazon.awssdk.services.codepipeline.model.JobNotFoundException;
-import software.amazon.awssdk.services.codepipeline.model.ValidationException;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
 import software.amazon.awssdk.services.codedeploy.model.AutoRollbackEvent;
 import software.amazon.awssdk.services.codedeploy.model.DeploymentAlreadyCompletedException;
@@ -34,9 +31,12 @@ import software.amazon.awssdk.services.codedeploy.model.DeploymentConfigAlreadyE
 import software.amazon.awssdk.services.codedeploy.model.DeploymentInfo;
 import software.amazon.awssdk.services.codedeploy.model.RevisionLocationType;
 import software.amazon.awssdk.services.codedeploy.model.TrafficRoutingType;
+import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
+import software.amazon.awssdk.services.codepipeline.model.InvalidJobStateException;
+import software.amazon.awssdk.services.codepipeline.model.JobNotFoundException;
+import software.amazon.awssdk.services.codepipeline.model.ValidationException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -60,50 +60,74 @@ class MotoExtensionsIT {
         for (int i = 1; i <= 100; i++) {
             values.add((double) i);
         }
-        Dimension dimension = Dimension.builder().name("Probe").value("percentiles").build();
+        Dimension dimension =
+                Dimension.builder().name("Probe").value("percentiles").build();
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricData(put -> put.namespace("Probe").metricData(MetricDatum.builder().metricName("Latency")
-                    .dimensions(dimension).timestamp(periodStart.plusSeconds(1)).values(values).build()));
-            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get
-                    .startTime(periodStart).endTime(periodStart.plusSeconds(180))
+            cloudWatch.putMetricData(put -> put.namespace("Probe")
+                    .metricData(MetricDatum.builder()
+                            .metricName("Latency")
+                            .dimensions(dimension)
+                            .timestamp(periodStart.plusSeconds(1))
+                            .values(values)
+                            .build()));
+            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart)
+                    .endTime(periodStart.plusSeconds(180))
                     .metricDataQueries(
-                            query("p99", "p99", dimension), query("p50", "p50", dimension), query("p999", "p99.9", dimension),
+                            query("p99", "p99", dimension),
+                            query("p50", "p50", dimension),
+                            query("p999", "p99.9", dimension),
                             query("avg", "Average", dimension)));
             assertEquals(List.of(99.0), result(response, "p99").values(), "nearest rank of 1..100");
             assertEquals(List.of(50.0), result(response, "p50").values());
             assertEquals(List.of(100.0), result(response, "p999").values());
             assertEquals(List.of(50.5), result(response, "avg").values());
-            assertEquals(1, result(response, "p99").timestamps().size(), "the two empty periods are left out, not zero");
+            assertEquals(
+                    1, result(response, "p99").timestamps().size(), "the two empty periods are left out, not zero");
         }
     }
 
     private static MetricDataQuery query(String id, String stat, Dimension dimension) {
-        return MetricDataQuery.builder().id(id)
-                .metricStat(metricStat -> metricStat.period(60).stat(stat)
-                        .metric(metric -> metric.namespace("Probe").metricName("Latency").dimensions(dimension)))
+        return MetricDataQuery.builder()
+                .id(id)
+                .metricStat(metricStat -> metricStat
+                        .period(60)
+                        .stat(stat)
+                        .metric(metric ->
+                                metric.namespace("Probe").metricName("Latency").dimensions(dimension)))
                 .build();
     }
 
     private static MetricDataResult result(GetMetricDataResponse response, String id) {
-        return response.metricDataResults().stream().filter(result -> result.id().equals(id)).findFirst().orElseThrow();
+        return response.metricDataResults().stream()
+                .filter(result -> result.id().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void updateServiceStartsANewPrimaryDeploymentThatCompletes() throws Exception {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "ecs-probe");
         try (EcsClient ecs = stack.ecs()) {
-            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService())
-                    .taskDefinition(fixture.releaseTaskDefinition()).desiredCount(3));
-            List<Deployment> during = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
-                    .services().get(0).deployments();
+            ecs.updateService(update -> update.cluster(fixture.cluster())
+                    .service(fixture.greenService())
+                    .taskDefinition(fixture.releaseTaskDefinition())
+                    .desiredCount(3));
+            List<Deployment> during = ecs.describeServices(
+                            d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services()
+                    .get(0)
+                    .deployments();
             assertEquals("PRIMARY", during.get(0).status());
             assertEquals(fixture.releaseTaskDefinition(), during.get(0).taskDefinition());
             assertEquals("IN_PROGRESS", during.get(0).rolloutStateAsString());
             assertEquals("ACTIVE", during.get(1).status(), "the old deployment stays until the rollout completes");
 
             Thread.sleep(3_000);
-            List<Deployment> after = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
-                    .services().get(0).deployments();
+            List<Deployment> after = ecs.describeServices(
+                            d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services()
+                    .get(0)
+                    .deployments();
             assertEquals(1, after.size());
             assertEquals("COMPLETED", after.get(0).rolloutStateAsString());
             assertEquals(3, after.get(0).runningCount());
@@ -115,14 +139,21 @@ class MotoExtensionsIT {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "ecs-breaker");
         String broken = fixture.registerFailingRelease(stack, "v42-broken");
         try (EcsClient ecs = stack.ecs()) {
-            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService()).taskDefinition(broken)
+            ecs.updateService(update -> update.cluster(fixture.cluster())
+                    .service(fixture.greenService())
+                    .taskDefinition(broken)
                     .desiredCount(2));
             Thread.sleep(3_000);
-            List<Deployment> after = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
-                    .services().get(0).deployments();
+            List<Deployment> after = ecs.describeServices(
+                            d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services()
+                    .get(0)
+                    .deployments();
             assertEquals("PRIMARY", after.get(0).status());
             assertEquals("FAILED", after.get(0).rolloutStateAsString());
-            assertEquals("ECS deployment circuit breaker: tasks failed to start.", after.get(0).rolloutStateReason());
+            assertEquals(
+                    "ECS deployment circuit breaker: tasks failed to start.",
+                    after.get(0).rolloutStateReason());
             assertEquals(2, after.get(0).failedTasks());
             assertEquals(0, after.get(0).runningCount());
             assertEquals("ACTIVE", after.get(1).status(), "the previous deployment keeps its tasks");
@@ -133,13 +164,20 @@ class MotoExtensionsIT {
     void anEarlierRolloutCompletingLateLeavesTheLaterOneInCharge() throws Exception {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "ecs-overlap");
         try (EcsClient ecs = stack.ecs()) {
-            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService()).desiredCount(0));
+            ecs.updateService(update -> update.cluster(fixture.cluster())
+                    .service(fixture.greenService())
+                    .desiredCount(0));
             Thread.sleep(1_000);
-            ecs.updateService(update -> update.cluster(fixture.cluster()).service(fixture.greenService())
-                    .taskDefinition(fixture.releaseTaskDefinition()).desiredCount(2));
+            ecs.updateService(update -> update.cluster(fixture.cluster())
+                    .service(fixture.greenService())
+                    .taskDefinition(fixture.releaseTaskDefinition())
+                    .desiredCount(2));
             Thread.sleep(3_000);
-            List<Deployment> after = ecs.describeServices(d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
-                    .services().get(0).deployments();
+            List<Deployment> after = ecs.describeServices(
+                            d -> d.cluster(fixture.cluster()).services(fixture.greenService()))
+                    .services()
+                    .get(0)
+                    .deployments();
             assertEquals(1, after.size());
             assertEquals(fixture.releaseTaskDefinition(), after.get(0).taskDefinition());
             assertEquals("COMPLETED", after.get(0).rolloutStateAsString());
@@ -149,16 +187,29 @@ class MotoExtensionsIT {
     @Test
     void getMetricDataMatchesDimensionsInAnyOrder() {
         Instant periodStart = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 600);
-        List<Dimension> put = List.of(Dimension.builder().name("Resource").value("fn:live").build(),
+        List<Dimension> put = List.of(
+                Dimension.builder().name("Resource").value("fn:live").build(),
                 Dimension.builder().name("ExecutedVersion").value("7").build(),
                 Dimension.builder().name("FunctionName").value("fn").build());
         List<Dimension> queried = List.of(put.get(2), put.get(1), put.get(0));
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricData(data -> data.namespace("AWS/Lambda").metricData(MetricDatum.builder().metricName("Invocations")
-                    .dimensions(put).timestamp(periodStart.plusSeconds(1)).value(42.0).build()));
-            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart).endTime(periodStart.plusSeconds(60))
-                    .metricDataQueries(MetricDataQuery.builder().id("invocations").metricStat(stat -> stat.period(60).stat("Sum")
-                            .metric(metric -> metric.namespace("AWS/Lambda").metricName("Invocations").dimensions(queried))).build()));
+            cloudWatch.putMetricData(data -> data.namespace("AWS/Lambda")
+                    .metricData(MetricDatum.builder()
+                            .metricName("Invocations")
+                            .dimensions(put)
+                            .timestamp(periodStart.plusSeconds(1))
+                            .value(42.0)
+                            .build()));
+            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart)
+                    .endTime(periodStart.plusSeconds(60))
+                    .metricDataQueries(MetricDataQuery.builder()
+                            .id("invocations")
+                            .metricStat(stat -> stat.period(60)
+                                    .stat("Sum")
+                                    .metric(metric -> metric.namespace("AWS/Lambda")
+                                            .metricName("Invocations")
+                                            .dimensions(queried)))
+                            .build()));
             assertEquals(List.of(42.0), result(response, "invocations").values());
         }
     }
@@ -167,17 +218,31 @@ class MotoExtensionsIT {
     @Test
     void getMetricDataFindsAMetricByItsNamespaceNameAndWholeDimensionSet() {
         Instant periodStart = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 600);
-        Dimension service = Dimension.builder().name("Service").value("identity-probe").build();
+        Dimension service =
+                Dimension.builder().name("Service").value("identity-probe").build();
         Dimension version = Dimension.builder().name("Version").value("v2").build();
         try (CloudWatchClient cloudWatch = stack.cloudWatch()) {
-            cloudWatch.putMetricData(data -> data.namespace("Probe/One").metricData(MetricDatum.builder().metricName("Requests")
-                    .dimensions(service, version).timestamp(periodStart.plusSeconds(1)).value(5.0).build()));
-            cloudWatch.putMetricData(data -> data.namespace("Probe/Two").metricData(MetricDatum.builder().metricName("Requests")
-                    .dimensions(service, version).timestamp(periodStart.plusSeconds(2)).value(7.0).build()));
-            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart).endTime(periodStart.plusSeconds(60))
+            cloudWatch.putMetricData(data -> data.namespace("Probe/One")
+                    .metricData(MetricDatum.builder()
+                            .metricName("Requests")
+                            .dimensions(service, version)
+                            .timestamp(periodStart.plusSeconds(1))
+                            .value(5.0)
+                            .build()));
+            cloudWatch.putMetricData(data -> data.namespace("Probe/Two")
+                    .metricData(MetricDatum.builder()
+                            .metricName("Requests")
+                            .dimensions(service, version)
+                            .timestamp(periodStart.plusSeconds(2))
+                            .value(7.0)
+                            .build()));
+            GetMetricDataResponse response = cloudWatch.getMetricData(get -> get.startTime(periodStart)
+                    .endTime(periodStart.plusSeconds(60))
                     .metricDataQueries(
-                            requestsSum("one", "Probe/One", service, version), requestsSum("two", "Probe/Two", service, version),
-                            requestsSum("elsewhere", "Probe/Three", service, version), requestsSum("fewer", "Probe/One", service)));
+                            requestsSum("one", "Probe/One", service, version),
+                                    requestsSum("two", "Probe/Two", service, version),
+                            requestsSum("elsewhere", "Probe/Three", service, version),
+                                    requestsSum("fewer", "Probe/One", service)));
             assertEquals(List.of(5.0), result(response, "one").values());
             assertEquals(List.of(7.0), result(response, "two").values());
             assertEquals(List.of(), result(response, "elsewhere").values(), "no metric of that namespace");
@@ -186,29 +251,46 @@ class MotoExtensionsIT {
     }
 
     private static MetricDataQuery requestsSum(String id, String namespace, Dimension... dimensions) {
-        return MetricDataQuery.builder().id(id).metricStat(stat -> stat.period(60).stat("Sum")
-                .metric(metric -> metric.namespace(namespace).metricName("Requests").dimensions(dimensions))).build();
+        return MetricDataQuery.builder()
+                .id(id)
+                .metricStat(stat -> stat.period(60)
+                        .stat("Sum")
+                        .metric(metric -> metric.namespace(namespace)
+                                .metricName("Requests")
+                                .dimensions(dimensions)))
+                .build();
     }
 
     private static String appSpec(LambdaAliasFixture function, String target, String... hooks) {
         StringBuilder hookList = new StringBuilder();
         for (String event : hooks) {
-            hookList.append(hookList.length() == 0 ? "" : ",").append("{\"").append(event).append("\":\"")
-                    .append(LocalStack.functionArn("CodeDeployHookFunction")).append("\"}");
+            hookList.append(hookList.length() == 0 ? "" : ",")
+                    .append("{\"")
+                    .append(event)
+                    .append("\":\"")
+                    .append(LocalStack.functionArn("CodeDeployHookFunction"))
+                    .append("\"}");
         }
         return "{\"version\":0.0,\"Resources\":[{\"f\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":{\"Name\":\""
-                + function.functionName() + "\",\"Alias\":\"live\",\"CurrentVersion\":\"1\",\"TargetVersion\":\"" + target
+                + function.functionName() + "\",\"Alias\":\"live\",\"CurrentVersion\":\"1\",\"TargetVersion\":\""
+                + target
                 + "\"}}}],\"Hooks\":[" + hookList + "]}";
     }
 
     private static String codeDeployment(CodeDeployFixture fixture, String config, String description, String appSpec) {
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            return codeDeploy.createDeployment(create -> create.applicationName(fixture.application())
-                    .deploymentGroupName(fixture.deploymentGroup()).deploymentConfigName(config).description(description)
-                    .autoRollbackConfiguration(rollback -> rollback.enabled(true)
-                            .events(AutoRollbackEvent.DEPLOYMENT_FAILURE, AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST))
-                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                            .appSpecContent(content -> content.content(appSpec)))).deploymentId();
+            return codeDeploy
+                    .createDeployment(create -> create.applicationName(fixture.application())
+                            .deploymentGroupName(fixture.deploymentGroup())
+                            .deploymentConfigName(config)
+                            .description(description)
+                            .autoRollbackConfiguration(rollback -> rollback.enabled(true)
+                                    .events(
+                                            AutoRollbackEvent.DEPLOYMENT_FAILURE,
+                                            AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST))
+                            .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                                    .appSpecContent(content -> content.content(appSpec))))
+                    .deploymentId();
         }
     }
 
@@ -216,7 +298,9 @@ class MotoExtensionsIT {
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
             // Hooks run Tollgate's hook function, which may start cold: allow a minute.
             for (int attempt = 0; attempt < 240; attempt++) {
-                DeploymentInfo info = codeDeploy.getDeployment(get -> get.deploymentId(deploymentId)).deploymentInfo();
+                DeploymentInfo info = codeDeploy
+                        .getDeployment(get -> get.deploymentId(deploymentId))
+                        .deploymentInfo();
                 if (Set.of("Succeeded", "Failed", "Stopped").contains(info.statusAsString())) {
                     return info;
                 }
@@ -234,17 +318,26 @@ class MotoExtensionsIT {
                 + "    return {'statusCode': 200, 'echo': event.get('name')}\n";
         String function = LambdaAliasFixture.createPythonFunction(stack, "moto-python-invoke", source, 1);
         try (LambdaClient lambda = stack.lambda()) {
-            var answered = lambda.invoke(invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"name\": \"probe\"}")));
+            var answered = lambda.invoke(
+                    invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"name\": \"probe\"}")));
             assertNull(answered.functionError());
-            assertEquals("{\"statusCode\": 200, \"echo\": \"probe\"}", answered.payload().asUtf8String());
+            assertEquals(
+                    "{\"statusCode\": 200, \"echo\": \"probe\"}",
+                    answered.payload().asUtf8String());
 
-            var failed = lambda.invoke(invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"fail\": true}")));
+            var failed = lambda.invoke(
+                    invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"fail\": true}")));
             assertEquals("Unhandled", failed.functionError());
-            assertEquals("{\"errorType\": \"ValueError\", \"errorMessage\": \"asked to fail\"}", failed.payload().asUtf8String());
+            assertEquals(
+                    "{\"errorType\": \"ValueError\", \"errorMessage\": \"asked to fail\"}",
+                    failed.payload().asUtf8String());
 
-            var timedOut = lambda.invoke(invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"sleep\": 3}")));
+            var timedOut = lambda.invoke(
+                    invoke -> invoke.functionName(function).payload(SdkBytes.fromUtf8String("{\"sleep\": 3}")));
             assertEquals("Unhandled", timedOut.functionError());
-            assertTrue(timedOut.payload().asUtf8String().contains("Task timed out after 1.00 seconds"), timedOut.payload().asUtf8String());
+            assertTrue(
+                    timedOut.payload().asUtf8String().contains("Task timed out after 1.00 seconds"),
+                    timedOut.payload().asUtf8String());
         }
     }
 
@@ -253,9 +346,13 @@ class MotoExtensionsIT {
         EcsAlbFixture fixture = EcsAlbFixture.create(stack, "elb-dns");
         String testListener = fixture.addTestListener(stack, 18_443);
         try (ElasticLoadBalancingV2Client elb = stack.elb()) {
-            var listener = elb.describeListeners(describe -> describe.listenerArns(testListener)).listeners().get(0);
-            var loadBalancer = elb.describeLoadBalancers(describe -> describe.loadBalancerArns(listener.loadBalancerArn()))
-                    .loadBalancers().get(0);
+            var listener = elb.describeListeners(describe -> describe.listenerArns(testListener))
+                    .listeners()
+                    .get(0);
+            var loadBalancer = elb.describeLoadBalancers(
+                            describe -> describe.loadBalancerArns(listener.loadBalancerArn()))
+                    .loadBalancers()
+                    .get(0);
             assertEquals("127.0.0.1", loadBalancer.dnsName());
             assertEquals(18_443, listener.port());
         }
@@ -263,7 +360,8 @@ class MotoExtensionsIT {
 
     private static String publishRelease(LambdaAliasFixture function) {
         try (LambdaClient lambda = stack.lambda()) {
-            return lambda.publishVersion(publish -> publish.functionName(function.functionName())).version();
+            return lambda.publishVersion(publish -> publish.functionName(function.functionName()))
+                    .version();
         }
     }
 
@@ -272,7 +370,10 @@ class MotoExtensionsIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-lifecycle");
         String release = publishRelease(fixture.function());
 
-        String id = codeDeployment(fixture, "CodeDeployDefault.LambdaAllAtOnce", "not Tollgate's",
+        String id = codeDeployment(
+                fixture,
+                "CodeDeployDefault.LambdaAllAtOnce",
+                "not Tollgate's",
                 appSpec(fixture.function(), release, "BeforeAllowTraffic", "AfterAllowTraffic"));
         DeploymentInfo ended = awaitEnded(id);
 
@@ -280,11 +381,19 @@ class MotoExtensionsIT {
         assertTrue(ended.createTime() != null && ended.completeTime() != null, "timestamps the SDK can read");
         assertEquals(release, LocalTargets.alias(stack, fixture.function()).functionVersion());
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            List<String> targets = codeDeploy.listDeploymentTargets(list -> list.deploymentId(id)).targetIds();
-            var target = codeDeploy.batchGetDeploymentTargets(get -> get.deploymentId(id).targetIds(targets))
-                    .deploymentTargets().get(0).lambdaTarget();
-            assertEquals(List.of("BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"),
-                    target.lifecycleEvents().stream().map(event -> event.lifecycleEventName()).toList());
+            List<String> targets = codeDeploy
+                    .listDeploymentTargets(list -> list.deploymentId(id))
+                    .targetIds();
+            var target = codeDeploy
+                    .batchGetDeploymentTargets(get -> get.deploymentId(id).targetIds(targets))
+                    .deploymentTargets()
+                    .get(0)
+                    .lambdaTarget();
+            assertEquals(
+                    List.of("BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"),
+                    target.lifecycleEvents().stream()
+                            .map(event -> event.lifecycleEventName())
+                            .toList());
             assertTrue(target.lifecycleEvents().stream().allMatch(event -> "Succeeded".equals(event.statusAsString())));
             assertEquals(100.0, target.lambdaFunctionInfo().targetVersionWeight());
         }
@@ -296,14 +405,20 @@ class MotoExtensionsIT {
         String release = publishRelease(fixture.function());
 
         // The hook function finds no Tollgate record for this deployment id, so it answers Failed.
-        String id = codeDeployment(fixture, "CodeDeployDefault.LambdaAllAtOnce", "Tollgate deployment no-such-deployment",
+        String id = codeDeployment(
+                fixture,
+                "CodeDeployDefault.LambdaAllAtOnce",
+                "Tollgate deployment no-such-deployment",
                 appSpec(fixture.function(), release, "AfterAllowTraffic"));
         DeploymentInfo ended = awaitEnded(id);
 
         assertEquals("Failed", ended.statusAsString());
         assertEquals("HOOK_EXECUTION_FAILURE", ended.errorInformation().codeAsString());
         assertNotNull(ended.rollbackInfo().rollbackDeploymentId());
-        assertEquals("1", LocalTargets.alias(stack, fixture.function()).functionVersion(), "rolled back to the original version");
+        assertEquals(
+                "1",
+                LocalTargets.alias(stack, fixture.function()).functionVersion(),
+                "rolled back to the original version");
     }
 
     @Test
@@ -311,45 +426,77 @@ class MotoExtensionsIT {
         CodeDeployFixture fixture = CodeDeployFixture.create(stack, "cd-stop");
         String release = publishRelease(fixture.function());
         try (CodeDeployClient codeDeploy = stack.codeDeploy()) {
-            codeDeploy.createDeploymentConfig(create -> create.deploymentConfigName("probe-canary-20").computePlatform("Lambda")
+            codeDeploy.createDeploymentConfig(create -> create.deploymentConfigName("probe-canary-20")
+                    .computePlatform("Lambda")
                     .trafficRoutingConfig(routing -> routing.type(TrafficRoutingType.TIME_BASED_CANARY)
-                            .timeBasedCanary(canary -> canary.canaryPercentage(20).canaryInterval(5))));
-            assertEquals(20, codeDeploy.getDeploymentConfig(get -> get.deploymentConfigName("probe-canary-20")).deploymentConfigInfo()
-                    .trafficRoutingConfig().timeBasedCanary().canaryPercentage());
-            assertThrows(DeploymentConfigAlreadyExistsException.class, () -> codeDeploy.createDeploymentConfig(create -> create
-                    .deploymentConfigName("probe-canary-20").computePlatform("Lambda")));
+                            .timeBasedCanary(
+                                    canary -> canary.canaryPercentage(20).canaryInterval(5))));
+            assertEquals(
+                    20,
+                    codeDeploy
+                            .getDeploymentConfig(get -> get.deploymentConfigName("probe-canary-20"))
+                            .deploymentConfigInfo()
+                            .trafficRoutingConfig()
+                            .timeBasedCanary()
+                            .canaryPercentage());
+            assertThrows(
+                    DeploymentConfigAlreadyExistsException.class,
+                    () -> codeDeploy.createDeploymentConfig(create ->
+                            create.deploymentConfigName("probe-canary-20").computePlatform("Lambda")));
 
             String id = codeDeployment(fixture, "probe-canary-20", null, appSpec(fixture.function(), release));
             Thread.sleep(1_000);
-            assertEquals(Map.of(release, 0.2), LocalTargets.alias(stack, fixture.function()).routingConfig().additionalVersionWeights());
+            assertEquals(
+                    Map.of(release, 0.2),
+                    LocalTargets.alias(stack, fixture.function())
+                            .routingConfig()
+                            .additionalVersionWeights());
 
             codeDeploy.stopDeployment(stop -> stop.deploymentId(id).autoRollbackEnabled(true));
-            DeploymentInfo stopped = codeDeploy.getDeployment(get -> get.deploymentId(id)).deploymentInfo();
+            DeploymentInfo stopped =
+                    codeDeploy.getDeployment(get -> get.deploymentId(id)).deploymentInfo();
 
             assertEquals("Stopped", stopped.statusAsString());
-            assertEquals("codeDeployRollback", codeDeploy.getDeployment(get -> get.deploymentId(stopped.rollbackInfo().rollbackDeploymentId()))
-                    .deploymentInfo().creatorAsString());
+            assertEquals(
+                    "codeDeployRollback",
+                    codeDeploy
+                            .getDeployment(get ->
+                                    get.deploymentId(stopped.rollbackInfo().rollbackDeploymentId()))
+                            .deploymentInfo()
+                            .creatorAsString());
             assertEquals("1", LocalTargets.alias(stack, fixture.function()).functionVersion());
-            assertEquals(Map.of(), LocalTargets.alias(stack, fixture.function()).routingConfig().additionalVersionWeights());
-            assertThrows(DeploymentAlreadyCompletedException.class, () -> codeDeploy.stopDeployment(stop -> stop.deploymentId(id)));
+            assertEquals(
+                    Map.of(),
+                    LocalTargets.alias(stack, fixture.function())
+                            .routingConfig()
+                            .additionalVersionWeights());
+            assertThrows(
+                    DeploymentAlreadyCompletedException.class,
+                    () -> codeDeploy.stopDeployment(stop -> stop.deploymentId(id)));
         }
     }
 
     @Test
     void runsSeveralExecutionsOfOneStateMachineAtOnce() throws Exception {
         SfnClient sfn = stack.sfn();
-        String waiting = sfn.createStateMachine(create -> create.name("probe-concurrent")
-                .roleArn("arn:aws:iam::123456789012:role/probe")
-                .definition("{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":2,\"End\":true}}}"))
+        String waiting = sfn.createStateMachine(
+                        create -> create.name("probe-concurrent")
+                                .roleArn("arn:aws:iam::123456789012:role/probe")
+                                .definition(
+                                        "{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":2,\"End\":true}}}"))
                 .stateMachineArn();
         List<String> executions = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int index = i;
-            executions.add(sfn.startExecution(start -> start.stateMachineArn(waiting).name("probe-" + index)).executionArn());
+            executions.add(
+                    sfn.startExecution(start -> start.stateMachineArn(waiting).name("probe-" + index))
+                            .executionArn());
         }
         Thread.sleep(4_000);
         for (String execution : executions) {
-            assertEquals(ExecutionStatus.SUCCEEDED, sfn.describeExecution(d -> d.executionArn(execution)).status());
+            assertEquals(
+                    ExecutionStatus.SUCCEEDED,
+                    sfn.describeExecution(d -> d.executionArn(execution)).status());
         }
     }
 
@@ -361,9 +508,13 @@ class MotoExtensionsIT {
                 + "[\"dev.tollgate.errors.BadRequestException\"],\"ResultPath\":\"$.caught\",\"Next\":\"Caught\"}],\"End\":true},"
                 + "\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
         String machine = sfn.createStateMachine(create -> create.name("probe-errors")
-                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
+                        .roleArn("arn:aws:iam::123456789012:role/probe")
+                        .definition(definition))
+                .stateMachineArn();
 
-        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
+        String execution = sfn.startExecution(
+                        start -> start.stateMachineArn(machine).input("{}"))
+                .executionArn();
 
         var result = awaitFinished(sfn, execution);
         assertEquals(ExecutionStatus.SUCCEEDED, result.status(), String.valueOf(result.error()));
@@ -374,14 +525,18 @@ class MotoExtensionsIT {
     @Test
     void aWaitUntilATimestampEndsAtThatSecondInUtcNeverBefore() throws Exception {
         SfnClient sfn = stack.sfn();
-        String definition = "{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"TimestampPath\":\"$.until\","
-                + "\"Next\":\"Woke\"},\"Woke\":{\"Type\":\"Pass\",\"Parameters\":{\"at.$\":\"$$.State.EnteredTime\"},\"End\":true}}}";
+        String definition =
+                "{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"TimestampPath\":\"$.until\","
+                        + "\"Next\":\"Woke\"},\"Woke\":{\"Type\":\"Pass\",\"Parameters\":{\"at.$\":\"$$.State.EnteredTime\"},\"End\":true}}}";
         String machine = sfn.createStateMachine(create -> create.name("probe-wait-until")
-                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
+                        .roleArn("arn:aws:iam::123456789012:role/probe")
+                        .definition(definition))
+                .stateMachineArn();
         // A whole second a fraction of a second away: moto 5.2.1 waited the whole seconds only and woke early.
         Instant until = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 3);
 
-        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{\"until\":\"" + until + "\"}"))
+        String execution = sfn.startExecution(
+                        start -> start.stateMachineArn(machine).input("{\"until\":\"" + until + "\"}"))
                 .executionArn();
 
         var result = awaitFinished(sfn, execution);
@@ -392,12 +547,17 @@ class MotoExtensionsIT {
 
     @Test
     void aTaskAttemptThatBeginsAfterItsStateTimedOutRecordsNothingMoreAndTheHistoryStaysReadable() {
-        // In-process moto with the launcher's fixes, the attempt's thread held back past its state's timeout: a race on a
+        // In-process moto with the launcher's fixes, the attempt's thread held back past its state's timeout: a race on
+        // a
         // busy machine that no request from here can set up. Without the fix the history answers HTTP 500 for good.
         Path module = RepositoryFiles.root().resolve("infra/local");
-        ThirdPartyTools.Run probe = ThirdPartyTools.run(List.of(ThirdPartyTools.python(),
-                module.resolve("src/test/python/timed_out_task_attempt_probe.py").toString(),
-                module.resolve("src/main/resources/dev/tollgate/local").toString()), null);
+        ThirdPartyTools.Run probe = ThirdPartyTools.run(
+                List.of(
+                        ThirdPartyTools.python(),
+                        module.resolve("src/test/python/timed_out_task_attempt_probe.py")
+                                .toString(),
+                        module.resolve("src/main/resources/dev/tollgate/local").toString()),
+                null);
 
         assertEquals(0, probe.exitCode(), probe.output());
         assertTrue(probe.output().contains("history readable"), probe.output());
@@ -406,24 +566,33 @@ class MotoExtensionsIT {
     @Test
     void aTaskStartsAChildExecutionWaitsForItAndSeesItsOutcomeAsOnAws() throws Exception {
         SfnClient sfn = stack.sfn();
-        String child = sfn.createStateMachine(create -> create.name("probe-child").roleArn("arn:aws:iam::123456789012:role/probe")
-                .definition("{\"StartAt\":\"Fails\",\"States\":{\"Fails\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":"
-                        + "\"$.fail\",\"BooleanEquals\":true,\"Next\":\"RolledBack\"}],\"Default\":\"Promoted\"},"
-                        + "\"Promoted\":{\"Type\":\"Pass\",\"Parameters\":{\"status\":\"PROMOTED\"},\"End\":true},"
-                        + "\"RolledBack\":{\"Type\":\"Fail\",\"Error\":\"RolledBack\",\"Cause\":\"error-rate FAIL\"}}}"))
+        String child = sfn.createStateMachine(
+                        create -> create.name("probe-child")
+                                .roleArn("arn:aws:iam::123456789012:role/probe")
+                                .definition(
+                                        "{\"StartAt\":\"Fails\",\"States\":{\"Fails\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":"
+                                                + "\"$.fail\",\"BooleanEquals\":true,\"Next\":\"RolledBack\"}],\"Default\":\"Promoted\"},"
+                                                + "\"Promoted\":{\"Type\":\"Pass\",\"Parameters\":{\"status\":\"PROMOTED\"},\"End\":true},"
+                                                + "\"RolledBack\":{\"Type\":\"Fail\",\"Error\":\"RolledBack\",\"Cause\":\"error-rate FAIL\"}}}"))
                 .stateMachineArn();
         // Each item's failure is caught, as a wave catches each target's: the Map goes on and reports both.
-        String parent = sfn.createStateMachine(create -> create.name("probe-parent").roleArn("arn:aws:iam::123456789012:role/probe")
-                .definition("{\"StartAt\":\"Targets\",\"States\":{\"Targets\":{\"Type\":\"Map\",\"ItemsPath\":\"$.targets\","
-                        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"INLINE\"},\"StartAt\":\"Deploy\",\"States\":{"
-                        + "\"Deploy\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::states:startExecution.sync:2\","
-                        + "\"Parameters\":{\"StateMachineArn\":\"" + child + "\",\"Name.$\":\"$.name\",\"Input.$\":\"$.input\"},"
-                        + "\"Catch\":[{\"ErrorEquals\":[\"States.TaskFailed\"],\"Next\":\"Failed\"}],\"End\":true},"
-                        + "\"Failed\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}"))
+        String parent = sfn.createStateMachine(create -> create.name("probe-parent")
+                        .roleArn("arn:aws:iam::123456789012:role/probe")
+                        .definition(
+                                "{\"StartAt\":\"Targets\",\"States\":{\"Targets\":{\"Type\":\"Map\",\"ItemsPath\":\"$.targets\","
+                                        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"INLINE\"},\"StartAt\":\"Deploy\",\"States\":{"
+                                        + "\"Deploy\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::states:startExecution.sync:2\","
+                                        + "\"Parameters\":{\"StateMachineArn\":\"" + child
+                                        + "\",\"Name.$\":\"$.name\",\"Input.$\":\"$.input\"},"
+                                        + "\"Catch\":[{\"ErrorEquals\":[\"States.TaskFailed\"],\"Next\":\"Failed\"}],\"End\":true},"
+                                        + "\"Failed\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}"))
                 .stateMachineArn();
 
-        String execution = sfn.startExecution(start -> start.stateMachineArn(parent).input("{\"targets\":["
-                + "{\"name\":\"probe-w1-1\",\"input\":{\"fail\":false}},{\"name\":\"probe-w1-2\",\"input\":{\"fail\":true}}]}"))
+        String execution = sfn.startExecution(
+                        start -> start.stateMachineArn(parent)
+                                .input(
+                                        "{\"targets\":["
+                                                + "{\"name\":\"probe-w1-1\",\"input\":{\"fail\":false}},{\"name\":\"probe-w1-2\",\"input\":{\"fail\":true}}]}"))
                 .executionArn();
 
         var result = awaitFinished(sfn, execution);
@@ -433,17 +602,23 @@ class MotoExtensionsIT {
         assertEquals("SUCCEEDED", outcomes.get(0).path("Status").asText(), result.output());
         assertEquals("PROMOTED", outcomes.get(0).path("Output").path("status").asText(), result.output());
         assertTrue(outcomes.get(0).path("ExecutionArn").asText().endsWith(":probe-child:probe-w1-1"), result.output());
-        // A failed child fails the task with States.TaskFailed, its cause the child's DescribeExecution with its error and cause.
+        // A failed child fails the task with States.TaskFailed, its cause the child's DescribeExecution with its error
+        // and cause.
         assertEquals("States.TaskFailed", outcomes.get(1).path("Error").asText(), result.output());
         var cause = Json.tree(outcomes.get(1).path("Cause").asText());
         assertEquals("FAILED", cause.path("Status").asText(), result.output());
         assertEquals("RolledBack", cause.path("Error").asText(), result.output());
         assertEquals("error-rate FAIL", cause.path("Cause").asText(), result.output());
-        assertEquals(ExecutionStatus.FAILED, sfn.describeExecution(d -> d.executionArn(cause.path("ExecutionArn").asText())).status());
+        assertEquals(
+                ExecutionStatus.FAILED,
+                sfn.describeExecution(
+                                d -> d.executionArn(cause.path("ExecutionArn").asText()))
+                        .status());
     }
 
     /** The execution once it has left RUNNING, or as it is after a minute (its function may start cold). */
-    private static DescribeExecutionResponse awaitFinished(SfnClient sfn, String execution) throws InterruptedException {
+    private static DescribeExecutionResponse awaitFinished(SfnClient sfn, String execution)
+            throws InterruptedException {
         DescribeExecutionResponse result = sfn.describeExecution(d -> d.executionArn(execution));
         for (int attempt = 0; attempt < 600 && result.status() == ExecutionStatus.RUNNING; attempt++) {
             Thread.sleep(100);
@@ -459,20 +634,31 @@ class MotoExtensionsIT {
         SfnClient sfn = stack.sfn();
         String definition = "{\"StartAt\":\"Gate\",\"States\":{\"Gate\":{\"Type\":\"Task\","
                 + "\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"Parameters\":{\"FunctionName\":\""
-                + LocalStack.functionArn("ApprovalFunction") + "\",\"Payload\":{\"deploymentId\":\"cause-probe-1\",\"nextStepIndex\":1,"
+                + LocalStack.functionArn("ApprovalFunction")
+                + "\",\"Payload\":{\"deploymentId\":\"cause-probe-1\",\"nextStepIndex\":1,"
                 + "\"reason\":\"probe\",\"taskToken.$\":\"$$.Task.Token\"}},\"Catch\":[{\"ErrorEquals\":[\"Aborted\"],"
                 + "\"ResultPath\":\"$.failure\",\"Next\":\"Caught\"}],\"End\":true},\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
         String machine = sfn.createStateMachine(create -> create.name("probe-task-failure")
-                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
-        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
+                        .roleArn("arn:aws:iam::123456789012:role/probe")
+                        .definition(definition))
+                .stateMachineArn();
+        String execution = sfn.startExecution(
+                        start -> start.stateMachineArn(machine).input("{}"))
+                .executionArn();
         String parked = parkedToken(store, "cause-probe-1");
 
         sfn.sendTaskFailure(send -> send.taskToken(parked).error("Aborted").cause("aborted by alice: wrong build"));
-        // The gate's function may still be finishing its invocation (it also puts an event on the bus): wait for the Catch.
+        // The gate's function may still be finishing its invocation (it also puts an event on the bus): wait for the
+        // Catch.
         var result = awaitFinished(sfn, execution);
         assertEquals(ExecutionStatus.SUCCEEDED, result.status());
-        assertEquals("aborted by alice: wrong build",
-                dev.tollgate.json.Json.tree(result.output()).path("failure").path("Cause").asText(), result.output());
+        assertEquals(
+                "aborted by alice: wrong build",
+                dev.tollgate.json.Json.tree(result.output())
+                        .path("failure")
+                        .path("Cause")
+                        .asText(),
+                result.output());
     }
 
     /** The token the approval function parked for {@code deploymentId}; it may start cold: seconds on a busy machine. */
@@ -494,22 +680,33 @@ class MotoExtensionsIT {
         // The execution goes on after its gate (a Wait), so a second answer finds it running, as a release's would.
         String definition = "{\"StartAt\":\"Gate\",\"States\":{\"Gate\":{\"Type\":\"Task\","
                 + "\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"Parameters\":{\"FunctionName\":\""
-                + LocalStack.functionArn("ApprovalFunction") + "\",\"Payload\":{\"deploymentId\":\"once-probe-1\",\"nextStepIndex\":1,"
+                + LocalStack.functionArn("ApprovalFunction")
+                + "\",\"Payload\":{\"deploymentId\":\"once-probe-1\",\"nextStepIndex\":1,"
                 + "\"reason\":\"probe\",\"taskToken.$\":\"$$.Task.Token\"}},\"Next\":\"Hold\"},"
                 + "\"Hold\":{\"Type\":\"Wait\",\"Seconds\":60,\"End\":true}}}";
         String machine = sfn.createStateMachine(create -> create.name("probe-token-once")
-                .roleArn("arn:aws:iam::123456789012:role/probe").definition(definition)).stateMachineArn();
-        String execution = sfn.startExecution(start -> start.stateMachineArn(machine).input("{}")).executionArn();
+                        .roleArn("arn:aws:iam::123456789012:role/probe")
+                        .definition(definition))
+                .stateMachineArn();
+        String execution = sfn.startExecution(
+                        start -> start.stateMachineArn(machine).input("{}"))
+                .executionArn();
         String parked = parkedToken(store, "once-probe-1");
 
         sfn.sendTaskSuccess(send -> send.taskToken(parked).output("{\"action\":\"APPROVE\"}"));
 
         // A second answer is too late (TaskTimedOut), rather than accepted and dropped.
-        assertThrows(software.amazon.awssdk.services.sfn.model.TaskTimedOutException.class,
-                () -> sfn.sendTaskFailure(send -> send.taskToken(parked).error("RolledBack").cause("too late")));
-        assertThrows(software.amazon.awssdk.services.sfn.model.TaskTimedOutException.class,
+        assertThrows(
+                software.amazon.awssdk.services.sfn.model.TaskTimedOutException.class,
+                () -> sfn.sendTaskFailure(
+                        send -> send.taskToken(parked).error("RolledBack").cause("too late")));
+        assertThrows(
+                software.amazon.awssdk.services.sfn.model.TaskTimedOutException.class,
                 () -> sfn.sendTaskSuccess(send -> send.taskToken(parked).output("{}")));
-        assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(describe -> describe.executionArn(execution)).status(),
+        assertEquals(
+                ExecutionStatus.RUNNING,
+                sfn.describeExecution(describe -> describe.executionArn(execution))
+                        .status(),
                 "the first answer stands: the execution waits in Hold");
         sfn.stopExecution(stop -> stop.executionArn(execution));
     }
@@ -519,24 +716,44 @@ class MotoExtensionsIT {
         LocalCodePipeline pipeline = new LocalCodePipeline(stack);
         String jobId = pipeline.createJob(LocalCodePipeline.jobData("{}", null));
         try (CodePipelineClient codePipeline = stack.clients().build(CodePipelineClient.builder())) {
-            assertEquals(jobId, codePipeline.getJobDetails(get -> get.jobId(jobId)).jobDetails().id());
-            assertThrows(ValidationException.class, () -> codePipeline.putJobSuccessResult(put -> put.jobId(jobId)
-                    .continuationToken("t").outputVariables(java.util.Map.of("outcome", "PROMOTED"))),
+            assertEquals(
+                    jobId,
+                    codePipeline
+                            .getJobDetails(get -> get.jobId(jobId))
+                            .jobDetails()
+                            .id());
+            assertThrows(
+                    ValidationException.class,
+                    () -> codePipeline.putJobSuccessResult(put -> put.jobId(jobId)
+                            .continuationToken("t")
+                            .outputVariables(java.util.Map.of("outcome", "PROMOTED"))),
                     "outputVariables only without a continuation token");
-            assertThrows(ValidationException.class, () -> codePipeline.putJobFailureResult(put -> put.jobId(jobId)
-                    .failureDetails(details -> details.type("JobFailed").message(""))), "a failure needs a message");
+            assertThrows(
+                    ValidationException.class,
+                    () -> codePipeline.putJobFailureResult(put -> put.jobId(jobId)
+                            .failureDetails(details -> details.type("JobFailed").message(""))),
+                    "a failure needs a message");
 
-            codePipeline.putJobSuccessResult(put -> put.jobId(jobId).continuationToken("token-1")
-                    .executionDetails(details -> details.summary("step 1/3 at 10 %: healthy").percentComplete(33)));
+            codePipeline.putJobSuccessResult(put -> put.jobId(jobId)
+                    .continuationToken("token-1")
+                    .executionDetails(details ->
+                            details.summary("step 1/3 at 10 %: healthy").percentComplete(33)));
 
-            assertThrows(InvalidJobStateException.class, () -> codePipeline.putJobFailureResult(put -> put.jobId(jobId)
-                    .failureDetails(details -> details.type("JobFailed").message("late"))), "a job takes one answer");
-            assertThrows(JobNotFoundException.class, () -> codePipeline.putJobSuccessResult(put -> put.jobId("no-such-job")));
+            assertThrows(
+                    InvalidJobStateException.class,
+                    () -> codePipeline.putJobFailureResult(put -> put.jobId(jobId)
+                            .failureDetails(details -> details.type("JobFailed").message("late"))),
+                    "a job takes one answer");
+            assertThrows(
+                    JobNotFoundException.class,
+                    () -> codePipeline.putJobSuccessResult(put -> put.jobId("no-such-job")));
         }
         LocalCodePipeline.JobRecord record = pipeline.job(jobId);
         assertEquals("Succeeded", record.status());
         assertEquals("token-1", record.accepted().path("continuationToken").asText());
-        assertEquals("step 1/3 at 10 %: healthy", record.accepted().path("executionDetails").path("summary").asText());
+        assertEquals(
+                "step 1/3 at 10 %: healthy",
+                record.accepted().path("executionDetails").path("summary").asText());
         assertEquals(2, record.answers().size(), "the refused answer is recorded too: " + record.answers());
     }
 }

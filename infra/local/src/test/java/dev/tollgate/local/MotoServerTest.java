@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MotoServerTest {
 
-    private static final Path RESOURCES = RepositoryFiles.root().resolve("infra/local/src/main/resources/dev/tollgate/local");
+    private static final Path RESOURCES =
+            RepositoryFiles.root().resolve("infra/local/src/main/resources/dev/tollgate/local");
 
     @Test
     void shipsEveryPythonFileOfTheLauncherAndItsPackage() throws IOException {
@@ -22,10 +23,13 @@ class MotoServerTest {
         try (Stream<Path> files = Files.walk(RESOURCES.resolve("moto_ext"))) {
             files.filter(file -> file.toString().endsWith(".py"))
                     .filter(file -> !file.toString().contains("__pycache__"))
-                    .forEach(file -> onDisk.add(RESOURCES.relativize(file).toString().replace('\\', '/')));
+                    .forEach(file ->
+                            onDisk.add(RESOURCES.relativize(file).toString().replace('\\', '/')));
         }
 
-        assertEquals(onDisk, new TreeSet<>(MotoServer.LAUNCHER_FILES),
+        assertEquals(
+                onDisk,
+                new TreeSet<>(MotoServer.LAUNCHER_FILES),
                 "MotoServer.LAUNCHER_FILES must list every file of the launcher's package");
     }
 
@@ -34,7 +38,8 @@ class MotoServerTest {
         MotoServer.copyLauncherFiles(workDirectory);
 
         for (String file : MotoServer.LAUNCHER_FILES) {
-            assertEquals(Files.readString(RESOURCES.resolve(file)), Files.readString(workDirectory.resolve(file)), file);
+            assertEquals(
+                    Files.readString(RESOURCES.resolve(file)), Files.readString(workDirectory.resolve(file)), file);
         }
         List<String> modules;
         try (Stream<Path> copied = Files.list(workDirectory.resolve("moto_ext"))) {

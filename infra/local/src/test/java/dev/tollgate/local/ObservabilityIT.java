@@ -45,7 +45,8 @@ class ObservabilityIT {
 
     private static ScenarioRun.Result run(Scenario scenario, String service) throws InterruptedException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8)).run(scenario, service, 7);
+        ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(scenario, service, 7);
         System.out.println(printed.toString(StandardCharsets.UTF_8));
         return result;
     }
@@ -61,47 +62,88 @@ class ObservabilityIT {
         List<JsonNode> logLines = functionLines(deploymentId, false);
         assertFalse(logLines.isEmpty(), "the functions logged the deployment");
         for (JsonNode line : logLines) {
-            for (String key : List.of("timestamp", "level", "message", "deploymentId", "service", "executionArn", "state", "functionName")) {
+            for (String key : List.of(
+                    "timestamp",
+                    "level",
+                    "message",
+                    "deploymentId",
+                    "service",
+                    "executionArn",
+                    "state",
+                    "functionName")) {
                 assertTrue(line.hasNonNull(key), "every line has " + key + ": " + line);
             }
             assertEquals(result.executionArn(), line.path("executionArn").asText());
         }
         Set<String> loggingFunctions = new TreeSet<>();
         logLines.forEach(line -> loggingFunctions.add(line.path("functionName").asText()));
-        assertTrue(startedInTheRuntimeInterfaceClient().containsAll(loggingFunctions),
-                "every function that logged the deployment started in the runtime interface client: " + loggingFunctions);
+        assertTrue(
+                startedInTheRuntimeInterfaceClient().containsAll(loggingFunctions),
+                "every function that logged the deployment started in the runtime interface client: "
+                        + loggingFunctions);
         // Every function's JVM started cold for this run writes its whole output to the same log: no SLF4J warning.
         List<String> slf4jWarnings = Files.readAllLines(stack.functionLog(), StandardCharsets.UTF_8).stream()
-                .filter(text -> text.startsWith("SLF4J:")).toList();
-        assertEquals(List.of(), slf4jWarnings, "the SDK's SLF4J logging is bound to the JSON log in every function jar");
+                .filter(text -> text.startsWith("SLF4J:"))
+                .toList();
+        assertEquals(
+                List.of(), slf4jWarnings, "the SDK's SLF4J logging is bound to the JSON log in every function jar");
         Set<String> messages = new TreeSet<>();
         logLines.forEach(line -> messages.add(line.path("message").asText().replaceAll(":.*", "")));
-        assertTrue(messages.containsAll(Set.of("Deployment Started", "Deployment Step Shifted", "Deployment Step Verdict",
-                "Deployment Rolled Back")), messages.toString());
-        assertTrue(logLines.stream().anyMatch(line -> "Decide".equals(line.path("state").asText())
-                && "0".equals(line.path("stepIndex").asText())), "the step is a key of the lines of its tick");
+        assertTrue(
+                messages.containsAll(Set.of(
+                        "Deployment Started",
+                        "Deployment Step Shifted",
+                        "Deployment Step Verdict",
+                        "Deployment Rolled Back")),
+                messages.toString());
+        assertTrue(
+                logLines.stream()
+                        .anyMatch(line -> "Decide".equals(line.path("state").asText())
+                                && "0".equals(line.path("stepIndex").asText())),
+                "the step is a key of the lines of its tick");
 
         List<JsonNode> metrics = functionLines(deploymentId, true);
         assertTrue(hasMetric(metrics, "DeploymentsStarted", "[[],[\"Service\"]]"), metrics.toString());
         assertTrue(hasMetric(metrics, "StepsShifted", "[[],[\"Service\"]]"), metrics.toString());
         assertTrue(hasMetric(metrics, "Verdicts", "[[\"Verdict\"],[\"Verdict\",\"Service\"]]"), metrics.toString());
-        assertTrue(metrics.stream().anyMatch(metric -> "FAIL".equals(metric.path("Verdict").asText())), metrics.toString());
+        assertTrue(
+                metrics.stream()
+                        .anyMatch(metric -> "FAIL".equals(metric.path("Verdict").asText())),
+                metrics.toString());
         assertTrue(hasMetric(metrics, "TimeToDecision", "[[],[\"Service\"]]"), metrics.toString());
-        assertTrue(hasMetric(metrics, "DeploymentsRolledBack", "[[\"Reason\"],[\"Reason\",\"Service\"]]"), metrics.toString());
-        assertTrue(metrics.stream().anyMatch(metric -> "verdict".equals(metric.path("Reason").asText())), metrics.toString());
+        assertTrue(
+                hasMetric(metrics, "DeploymentsRolledBack", "[[\"Reason\"],[\"Reason\",\"Service\"]]"),
+                metrics.toString());
+        assertTrue(
+                metrics.stream()
+                        .anyMatch(
+                                metric -> "verdict".equals(metric.path("Reason").asText())),
+                metrics.toString());
 
         List<JsonNode> events = bus.eventsThrough("Deployment Rolled Back");
-        List<String> types = events.stream().map(event -> event.path("detail-type").asText()).toList();
-        assertTrue(types.containsAll(List.of("Deployment Started", "Deployment Step Shifted", "Deployment Step Verdict",
-                "Deployment Rolled Back")), types.toString());
+        List<String> types =
+                events.stream().map(event -> event.path("detail-type").asText()).toList();
+        assertTrue(
+                types.containsAll(List.of(
+                        "Deployment Started",
+                        "Deployment Step Shifted",
+                        "Deployment Step Verdict",
+                        "Deployment Rolled Back")),
+                types.toString());
         assertFalse(types.contains("Deployment Promoted"), types.toString());
         for (JsonNode event : events) {
             assertEquals("dev.tollgate", event.path("source").asText());
             assertEquals(List.of(), EventSchema.violations(Json.write(event.path("detail"))), event.toString());
-            assertEquals(result.executionArn(), event.path("detail").path("executionArn").asText());
+            assertEquals(
+                    result.executionArn(),
+                    event.path("detail").path("executionArn").asText());
         }
-        JsonNode rolledBack = events.stream().filter(event -> "Deployment Rolled Back".equals(event.path("detail-type").asText()))
-                .findFirst().orElseThrow().path("detail");
+        JsonNode rolledBack = events.stream()
+                .filter(event -> "Deployment Rolled Back"
+                        .equals(event.path("detail-type").asText()))
+                .findFirst()
+                .orElseThrow()
+                .path("detail");
         assertEquals("verdict", rolledBack.path("rollbackReason").asText());
         assertTrue(rolledBack.path("reason").asText().contains("error-rate: regression"), rolledBack.toString());
         String password = result.release().credentials().password();
@@ -122,10 +164,12 @@ class ObservabilityIT {
         assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
 
         List<JsonNode> events = bus.eventsThrough("Deployment Promoted");
-        List<String> types = events.stream().map(event -> event.path("detail-type").asText()).toList();
+        List<String> types =
+                events.stream().map(event -> event.path("detail-type").asText()).toList();
         assertEquals(2, types.stream().filter("Deployment Step Shifted"::equals).count(), types.toString());
         assertTrue(types.contains("Deployment Promoted"), types.toString());
-        events.forEach(event -> assertEquals(List.of(), EventSchema.violations(Json.write(event.path("detail"))), event.toString()));
+        events.forEach(event ->
+                assertEquals(List.of(), EventSchema.violations(Json.write(event.path("detail"))), event.toString()));
         assertTrue(hasMetric(functionLines(deploymentId, true), "DeploymentsPromoted", "[[],[\"Service\"]]"));
 
         RolloutReport report = stack.rolloutReports().build(deploymentId);
@@ -145,11 +189,14 @@ class ObservabilityIT {
         HeadlessChromium chromium = HeadlessChromium.find();
         Path work = REPORTS.resolve(name + "-chromium").toAbsolutePath();
         String dom = chromium.dumpDom(page, work);
-        int charts = report.steps().stream().mapToInt(step -> step.charts().size()).sum();
+        int charts =
+                report.steps().stream().mapToInt(step -> step.charts().size()).sum();
         assertTrue(charts >= 2, "every step has a chart per metric: " + charts);
         assertTrue(dom.contains("data-charts-drawn=\"" + charts + "\""), "the script drew all " + charts + " charts");
         for (String series : List.of("canary", "baseline")) {
-            Matcher path = Pattern.compile("<path class=\"series " + series + "\" d=\"M[0-9.]+ [0-9.]+( L[0-9.]+ [0-9.]+)+\"").matcher(dom);
+            Matcher path = Pattern.compile(
+                            "<path class=\"series " + series + "\" d=\"M[0-9.]+ [0-9.]+( L[0-9.]+ [0-9.]+)+\"")
+                    .matcher(dom);
             int drawn = 0;
             while (path.find()) {
                 drawn++;
@@ -169,8 +216,10 @@ class ObservabilityIT {
                 for (JsonNode definition : directive.path("Metrics")) {
                     named |= name.equals(definition.path("Name").asText());
                 }
-                if (named && "Tollgate".equals(directive.path("Namespace").asText())
-                        && dimensionSets.equals(Json.write(directive.path("Dimensions"))) && metric.has(name)) {
+                if (named
+                        && "Tollgate".equals(directive.path("Namespace").asText())
+                        && dimensionSets.equals(Json.write(directive.path("Dimensions")))
+                        && metric.has(name)) {
                     return true;
                 }
             }
@@ -185,7 +234,10 @@ class ObservabilityIT {
             if (text.startsWith("{\"time\"")) {
                 JsonNode line = Json.tree(text);
                 if ("platform.initStart".equals(line.path("type").asText())
-                        && line.path("record").path("runtimeVersion").asText().startsWith("aws-lambda-java-runtime-interface-client ")) {
+                        && line.path("record")
+                                .path("runtimeVersion")
+                                .asText()
+                                .startsWith("aws-lambda-java-runtime-interface-client ")) {
                     functions.add(line.path("record").path("functionName").asText());
                 }
             }

@@ -14,9 +14,7 @@ import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.events.EventSchema;
 import dev.tollgate.json.Json;
 import dev.tollgate.local.TollgateCli.Run;
-import dev.tollgate.spec.EcsAlbTarget;
 import dev.tollgate.traffic.TrafficWeights;
-import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The tollgate command's ops subcommands end to end: picocli commands run in this JVM against the
@@ -77,8 +74,11 @@ class OperationsCliIT {
     }
 
     static DeploymentRecord awaitEnd(String deploymentId) throws InterruptedException {
-        return awaitRecord(deploymentId, record -> record.status().finished() && record.timeline().stream()
-                .anyMatch(entry -> "Unlock".equals(entry.state())), "ended");
+        return awaitRecord(
+                deploymentId,
+                record -> record.status().finished()
+                        && record.timeline().stream().anyMatch(entry -> "Unlock".equals(entry.state())),
+                "ended");
     }
 
     static TrafficWeights weights(EcsAlbFixture fixture) {
@@ -89,8 +89,12 @@ class OperationsCliIT {
     void anApprovalGateApprovedByHandGoesOnToThePromotion() throws Exception {
         try (ScenarioRun.Release release = release("cli-approve")) {
             String id = release.deploymentId();
-            BusSubscription bus = BusSubscription.toService(stack, release.spec().path("service").asText());
-            Run started = tollgate("start", "--spec", specFile(DemoSpecs.withApproval(release.spec(), 0)).toString());
+            BusSubscription bus = BusSubscription.toService(
+                    stack, release.spec().path("service").asText());
+            Run started = tollgate(
+                    "start",
+                    "--spec",
+                    specFile(DemoSpecs.withApproval(release.spec(), 0)).toString());
             assertEquals(0, started.exitCode(), started.err());
             assertTrue(started.out().startsWith("started " + id), started.out());
 
@@ -98,7 +102,9 @@ class OperationsCliIT {
             Run waiting = tollgate("status", id);
             assertTrue(waiting.out().contains("now       step 1/3 at 10 %: waiting for approval"), waiting.out());
             assertTrue(waiting.out().contains("approval  waiting before step 2"), waiting.out());
-            assertTrue(waiting.out().matches("(?s).*PASS error-rate: [a-z ]+: canary \\d+(\\.\\d+)?% \\(\\d+/\\d+\\).*"), waiting.out());
+            assertTrue(
+                    waiting.out().matches("(?s).*PASS error-rate: [a-z ]+: canary \\d+(\\.\\d+)?% \\(\\d+/\\d+\\).*"),
+                    waiting.out());
 
             Run approved = tollgate("approve", id, "--as", "tester", "--reason", "dashboards look fine");
             assertEquals(0, approved.exitCode(), approved.err());
@@ -106,18 +112,27 @@ class OperationsCliIT {
 
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.PROMOTED, ended.status(), ended.reason());
-            assertTrue(ended.timeline().stream().anyMatch(entry -> "Approved".equals(entry.state())
-                    && entry.message().equals("approved by tester: dashboards look fine")), ended.timeline().toString());
+            assertTrue(
+                    ended.timeline().stream()
+                            .anyMatch(entry -> "Approved".equals(entry.state())
+                                    && entry.message().equals("approved by tester: dashboards look fine")),
+                    ended.timeline().toString());
             Run status = tollgate("status", id);
             assertTrue(status.out().contains("status    PROMOTED"), status.out());
             assertTrue(status.out().contains("approval answered: APPROVE by tester"), status.out());
-            assertTrue(status.out().contains("step 2/3: canary at 50 %"), "the next step came after the approval: " + status.out());
+            assertTrue(
+                    status.out().contains("step 2/3: canary at 50 %"),
+                    "the next step came after the approval: " + status.out());
 
             // A rule on the service hears the gate like every other fact (docs/events.md).
             List<JsonNode> events = bus.eventsThrough("Deployment Promoted");
-            assertTrue(events.stream().anyMatch(event -> "Deployment Awaiting Approval".equals(event.path("detail-type").asText())),
+            assertTrue(
+                    events.stream()
+                            .anyMatch(event -> "Deployment Awaiting Approval"
+                                    .equals(event.path("detail-type").asText())),
                     events.toString());
-            events.forEach(event -> assertEquals(List.of(), EventSchema.violations(Json.write(event.path("detail"))), event.toString()));
+            events.forEach(event -> assertEquals(
+                    List.of(), EventSchema.violations(Json.write(event.path("detail"))), event.toString()));
         }
     }
 
@@ -125,7 +140,14 @@ class OperationsCliIT {
     void anAbortAtTheApprovalGateRollsBackAtOnceAndSaysWho() throws Exception {
         try (ScenarioRun.Release release = release("cli-abort-gate")) {
             String id = release.deploymentId();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withApproval(release.spec(), 0)).toString()).exitCode());
+            assertEquals(
+                    0,
+                    tollgate(
+                                    "start",
+                                    "--spec",
+                                    specFile(DemoSpecs.withApproval(release.spec(), 0))
+                                            .toString())
+                            .exitCode());
             awaitRecord(id, record -> record.awaitingApprovalStep() != null, "waited for approval");
 
             Run aborted = tollgate("abort", id, "--as", "tester", "--reason", "wrong build");
@@ -145,7 +167,14 @@ class OperationsCliIT {
     void promoteAtTheApprovalGateSkipsTheRemainingStepsAtOnce() throws Exception {
         try (ScenarioRun.Release release = release("cli-promote-gate")) {
             String id = release.deploymentId();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withApproval(release.spec(), 0)).toString()).exitCode());
+            assertEquals(
+                    0,
+                    tollgate(
+                                    "start",
+                                    "--spec",
+                                    specFile(DemoSpecs.withApproval(release.spec(), 0))
+                                            .toString())
+                            .exitCode());
             awaitRecord(id, record -> record.awaitingApprovalStep() != null, "waited for approval");
 
             Run promoted = tollgate("promote", id, "--as", "tester", "--reason", "verified by hand");
@@ -166,9 +195,17 @@ class OperationsCliIT {
     void promoteDuringABakeSkipsTheRemainingStepsAtTheNextTick() throws Exception {
         try (ScenarioRun.Release release = release("cli-promote")) {
             String id = release.deploymentId();
-            ((ObjectNode) release.spec().path("steps").get(0)).put("bakeSeconds", 300).put("maxBakeSeconds", 600);
-            assertEquals(0, tollgate("start", "--spec", specFile(release.spec()).toString()).exitCode());
-            awaitRecord(id, record -> record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state())), "ticked");
+            ((ObjectNode) release.spec().path("steps").get(0))
+                    .put("bakeSeconds", 300)
+                    .put("maxBakeSeconds", 600);
+            assertEquals(
+                    0,
+                    tollgate("start", "--spec", specFile(release.spec()).toString())
+                            .exitCode());
+            awaitRecord(
+                    id,
+                    record -> record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state())),
+                    "ticked");
 
             Run promoted = tollgate("promote", id, "--as", "tester", "--reason", "hotfix, verified by hand");
             assertEquals(0, promoted.exitCode(), promoted.err());
@@ -186,9 +223,17 @@ class OperationsCliIT {
     void abortDuringABakeRollsBackAtTheNextTick() throws Exception {
         try (ScenarioRun.Release release = release("cli-abort")) {
             String id = release.deploymentId();
-            ((ObjectNode) release.spec().path("steps").get(0)).put("bakeSeconds", 300).put("maxBakeSeconds", 600);
-            assertEquals(0, tollgate("start", "--spec", specFile(release.spec()).toString()).exitCode());
-            awaitRecord(id, record -> record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state())), "ticked");
+            ((ObjectNode) release.spec().path("steps").get(0))
+                    .put("bakeSeconds", 300)
+                    .put("maxBakeSeconds", 600);
+            assertEquals(
+                    0,
+                    tollgate("start", "--spec", specFile(release.spec()).toString())
+                            .exitCode());
+            awaitRecord(
+                    id,
+                    record -> record.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state())),
+                    "ticked");
 
             Run aborted = tollgate("abort", id, "--as", "tester");
             assertEquals(0, aborted.exitCode(), aborted.err());
@@ -196,8 +241,11 @@ class OperationsCliIT {
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.ROLLED_BACK, ended.status());
             assertEquals("aborted by tester", ended.reason());
-            assertTrue(ended.timeline().stream().anyMatch(entry -> "Decide".equals(entry.state())
-                    && entry.message().startsWith("ROLLBACK: aborted by tester")), ended.timeline().toString());
+            assertTrue(
+                    ended.timeline().stream()
+                            .anyMatch(entry -> "Decide".equals(entry.state())
+                                    && entry.message().startsWith("ROLLBACK: aborted by tester")),
+                    ended.timeline().toString());
 
             Run again = tollgate("abort", id, "--as", "tester");
             assertEquals(TollgateCommand.REFUSED, again.exitCode());
@@ -209,17 +257,30 @@ class OperationsCliIT {
     void listShowsDeploymentsAndRefusalsAreOneLine() throws Exception {
         try (ScenarioRun.Release release = release("cli-list")) {
             String id = release.deploymentId();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withApproval(release.spec(), 0)).toString()).exitCode());
+            assertEquals(
+                    0,
+                    tollgate(
+                                    "start",
+                                    "--spec",
+                                    specFile(DemoSpecs.withApproval(release.spec(), 0))
+                                            .toString())
+                            .exitCode());
             awaitRecord(id, record -> record.awaitingApprovalStep() != null, "waited for approval");
 
             Run list = tollgate("list", "--limit", "50");
             assertEquals(0, list.exitCode(), list.err());
-            assertTrue(list.out().lines().anyMatch(line -> line.startsWith(id) && line.contains("RUNNING (awaiting approval)")),
+            assertTrue(
+                    list.out()
+                            .lines()
+                            .anyMatch(line -> line.startsWith(id) && line.contains("RUNNING (awaiting approval)")),
                     list.out());
 
             Run again = tollgate("start", "--spec", specFile(release.spec()).toString());
             assertEquals(0, again.exitCode(), "the same spec again finds the running execution: " + again.err());
-            Run other = tollgate("start", "--spec", specFile(release.spec().deepCopy().put("override", true)).toString());
+            Run other = tollgate(
+                    "start",
+                    "--spec",
+                    specFile(release.spec().deepCopy().put("override", true)).toString());
             assertEquals(TollgateCommand.REFUSED, other.exitCode(), "same id, other spec: " + other.out());
             assertTrue(other.err().contains("give this release a new deploymentId"), other.err());
 
@@ -233,6 +294,8 @@ class OperationsCliIT {
 
         Run unknown = tollgate("approve", "no-such-deployment", "--as", "tester");
         assertEquals(TollgateCommand.REFUSED, unknown.exitCode());
-        assertEquals("tollgate: no deployment no-such-deployment in the deployments table", unknown.err().trim());
+        assertEquals(
+                "tollgate: no deployment no-such-deployment in the deployments table",
+                unknown.err().trim());
     }
 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.PipelineBridge;
-import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,28 +41,50 @@ class PipelineBridgeIT {
     }
 
     private static long executionsNamed(String name) {
-        return stack.sfn().listExecutions(list -> list.stateMachineArn(stack.stateMachineArn()).maxResults(1000)).executions().stream()
-                .filter(execution -> execution.name().equals(name)).count();
+        return stack
+                .sfn()
+                .listExecutions(
+                        list -> list.stateMachineArn(stack.stateMachineArn()).maxResults(1000))
+                .executions()
+                .stream()
+                .filter(execution -> execution.name().equals(name))
+                .count();
     }
 
     @Test
     void aPromotedDeploymentSucceedsTheJobAfterSeveralContinuations() throws Exception {
         try (ScenarioRun.Release release = release(Scenario.GOOD, "pipe-good")) {
-            // The demo spec is longer than the 1,000 characters CodePipeline allows inline: a file of the artifact, as in a pipeline.
-            String key = pipeline.uploadArtifact("pipe-good/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
-            LocalCodePipeline.ActionRun run = pipeline.run(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
-                    Duration.ofSeconds(3), FOLLOW_FOR);
+            // The demo spec is longer than the 1,000 characters CodePipeline allows inline: a file of the artifact, as
+            // in a pipeline.
+            String key = pipeline.uploadArtifact(
+                    "pipe-good/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
+            LocalCodePipeline.ActionRun run = pipeline.run(
+                    LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
+                    Duration.ofSeconds(3),
+                    FOLLOW_FOR);
 
             assertTrue(run.jobs().size() >= 3, "a first call and at least two continuations: " + run.jobs());
             List<String> summaries = run.jobs().subList(0, run.jobs().size() - 1).stream()
-                    .map(job -> job.accepted().path("executionDetails").path("summary").asText()).toList();
-            assertTrue(summaries.stream().anyMatch(summary -> summary.matches("step [123]/3 at \\d+ %: \\w.* \\| https://.*")), summaries.toString());
+                    .map(job -> job.accepted()
+                            .path("executionDetails")
+                            .path("summary")
+                            .asText())
+                    .toList();
+            assertTrue(
+                    summaries.stream()
+                            .anyMatch(summary -> summary.matches("step [123]/3 at \\d+ %: \\w.* \\| https://.*")),
+                    summaries.toString());
             JsonNode last = run.last().accepted();
             assertEquals("Succeeded", run.last().status(), last.toString());
-            assertTrue(last.path("continuationToken").isNull() || last.path("continuationToken").asText().isEmpty(),
+            assertTrue(
+                    last.path("continuationToken").isNull()
+                            || last.path("continuationToken").asText().isEmpty(),
                     "the deployment ended within " + FOLLOW_FOR + ": " + last);
-            assertEquals(release.deploymentId(), last.path("outputVariables").path("deploymentId").asText());
-            assertEquals("PROMOTED", last.path("outputVariables").path("outcome").asText());
+            assertEquals(
+                    release.deploymentId(),
+                    last.path("outputVariables").path("deploymentId").asText());
+            assertEquals(
+                    "PROMOTED", last.path("outputVariables").path("outcome").asText());
             assertEquals("100", last.path("outputVariables").path("finalWeight").asText());
         }
     }
@@ -70,16 +92,21 @@ class PipelineBridgeIT {
     @Test
     void aRolledBackDeploymentFailsTheJobWithTheFailingCheckAndItsNumbers() throws Exception {
         try (ScenarioRun.Release release = release(Scenario.BAD_ERRORS, "pipe-bad")) {
-            String key = pipeline.uploadArtifact("pipe-bad/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
+            String key = pipeline.uploadArtifact(
+                    "pipe-bad/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
 
-            LocalCodePipeline.ActionRun run = pipeline.run(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
-                    Duration.ofSeconds(3), FOLLOW_FOR);
+            LocalCodePipeline.ActionRun run = pipeline.run(
+                    LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key),
+                    Duration.ofSeconds(3),
+                    FOLLOW_FOR);
 
             assertEquals("Failed", run.last().status());
             JsonNode failure = run.last().accepted().path("failureDetails");
             assertEquals("JobFailed", failure.path("type").asText());
             String message = failure.path("message").asText();
-            assertTrue(message.matches("rolled back: step [12]/3 \\(\\d+ %\\) failed: error-rate: regression: canary .*"), message);
+            assertTrue(
+                    message.matches("rolled back: step [12]/3 \\(\\d+ %\\) failed: error-rate: regression: canary .*"),
+                    message);
             assertTrue(message.matches(".*canary \\d+\\.\\d+% \\(\\d+/\\d+\\) vs baseline .*"), message);
         }
     }
@@ -104,15 +131,19 @@ class PipelineBridgeIT {
     @Test
     void aJobDeliveredTwiceStartsOneExecutionAndIsAnsweredOnce() {
         try (ScenarioRun.Release release = release(Scenario.GOOD, "pipe-retry")) {
-            String key = pipeline.uploadArtifact("pipe-retry/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
-            String jobId = pipeline.createJob(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key));
+            String key = pipeline.uploadArtifact(
+                    "pipe-retry/BuildOutpu/r1.zip", "deploy/tollgate.json", Json.write(release.spec()));
+            String jobId =
+                    pipeline.createJob(LocalCodePipeline.jobData("{\"specFile\": \"deploy/tollgate.json\"}", key));
 
             JsonNode first = pipeline.invoke(jobId);
             JsonNode retried = pipeline.invoke(jobId);
 
             assertEquals("IN_PROGRESS", first.path("result").asText(), first.toString());
             assertEquals("ALREADY_ANSWERED", retried.path("result").asText(), retried.toString());
-            assertEquals(first.path("executionArn").asText(), retried.path("executionArn").asText());
+            assertEquals(
+                    first.path("executionArn").asText(),
+                    retried.path("executionArn").asText());
             assertEquals(1, executionsNamed(PipelineBridge.executionName(jobId)));
             LocalCodePipeline.JobRecord job = pipeline.job(jobId);
             assertEquals(2, job.answers().size());

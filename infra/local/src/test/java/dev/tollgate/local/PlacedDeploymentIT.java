@@ -48,7 +48,8 @@ class PlacedDeploymentIT {
     private static ScenarioRun.Result run(Scenario scenario, DemoTarget target, String service, Placement placement)
             throws InterruptedException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8), placement)
+        ScenarioRun.Result result = new ScenarioRun(
+                        stack, new PrintStream(printed, true, StandardCharsets.UTF_8), placement)
                 .run(scenario, target, service, 11);
         System.out.println(printed.toString(StandardCharsets.UTF_8));
         return result;
@@ -67,18 +68,30 @@ class PlacedDeploymentIT {
         assertEquals("PROMOTED", result.outcome().status(), result.outcome().toString());
         LambdaAliasFixture function = result.lambdaAliasFixture();
         GetAliasResponse alias = LocalTargets.alias(stack.at(oregon), function);
-        assertEquals("2", alias.functionVersion(), "the alias in us-west-2 of " + TARGET_ACCOUNT + " serves the version Tollgate published");
-        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty());
+        assertEquals(
+                "2",
+                alias.functionVersion(),
+                "the alias in us-west-2 of " + TARGET_ACCOUNT + " serves the version Tollgate published");
+        assertTrue(alias.routingConfig() == null
+                || alias.routingConfig().additionalVersionWeights().isEmpty());
         try (LambdaClient home = stack.lambda()) {
-            assertThrows(ResourceNotFoundException.class, () -> home.getFunction(get -> get.functionName(function.functionName())),
+            assertThrows(
+                    ResourceNotFoundException.class,
+                    () -> home.getFunction(get -> get.functionName(function.functionName())),
                     "nothing of the target's is made at home");
         }
         DeploymentRecord record = store().find(result.outcome().deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.PROMOTED, record.status(), "recorded at home");
-        assertEquals("placed-lambda@us-west-2/" + TARGET_ACCOUNT, record.service(), "the service's lock names where it runs");
-        assertTrue(store().lockHolder("placed-lambda@us-west-2/" + TARGET_ACCOUNT).isEmpty(), "the lock, at home, is released");
+        assertEquals(
+                "placed-lambda@us-west-2/" + TARGET_ACCOUNT,
+                record.service(),
+                "the service's lock names where it runs");
+        assertTrue(
+                store().lockHolder("placed-lambda@us-west-2/" + TARGET_ACCOUNT).isEmpty(),
+                "the lock, at home, is released");
         JsonNode pinned = stateOutput(result.executionArn(), "FetchSecrets");
-        assertTrue(pinned.toString().contains("arn:aws:secretsmanager:us-west-2:" + TARGET_ACCOUNT + ":secret:"),
+        assertTrue(
+                pinned.toString().contains("arn:aws:secretsmanager:us-west-2:" + TARGET_ACCOUNT + ":secret:"),
                 "the release's secret is pinned where its target runs: " + pinned);
     }
 
@@ -89,13 +102,22 @@ class PlacedDeploymentIT {
         ScenarioRun.Result result = run(Scenario.BAD_ERRORS, DemoTarget.ECS_ALB, "placed-ecs", ireland);
 
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
-        assertTrue(result.outcome().reason().contains("error-rate: regression"), "judged on the metrics published in eu-west-1: "
-                + result.outcome().reason());
+        assertTrue(
+                result.outcome().reason().contains("error-rate: regression"),
+                "judged on the metrics published in eu-west-1: "
+                        + result.outcome().reason());
         EcsAlbFixture fixture = result.ecsAlbFixture();
         assertEquals(TrafficWeights.canaryAt(0), LocalTargets.greenWeights(stack.at(ireland), fixture));
-        assertEquals(0, LocalTargets.service(stack.at(ireland), fixture, fixture.greenService()).desiredCount(), "the canary is stopped");
+        assertEquals(
+                0,
+                LocalTargets.service(stack.at(ireland), fixture, fixture.greenService())
+                        .desiredCount(),
+                "the canary is stopped");
         try (EcsClient home = stack.ecs()) {
-            assertTrue(home.describeClusters(describe -> describe.clusters(fixture.cluster())).clusters().isEmpty(),
+            assertTrue(
+                    home.describeClusters(describe -> describe.clusters(fixture.cluster()))
+                            .clusters()
+                            .isEmpty(),
                     "nothing of the target's is made at home");
         }
         assertTrue(store().lockHolder("placed-ecs@eu-west-1").isEmpty(), "the lock, at home, is released");
@@ -115,18 +137,33 @@ class PlacedDeploymentIT {
         ScenarioRun.Result home = run(Scenario.GOOD, DemoTarget.LAMBDA_ALIAS, "placed-twin", null);
 
         assertEquals("PROMOTED", home.outcome().status(), "at home: " + home.outcome());
-        assertEquals("PROMOTED", elsewhere.get().outcome().status(), "in eu-west-1: " + elsewhere.get().outcome());
+        assertEquals(
+                "PROMOTED",
+                elsewhere.get().outcome().status(),
+                "in eu-west-1: " + elsewhere.get().outcome());
         assertEquals("2", LocalTargets.alias(stack, home.lambdaAliasFixture()).functionVersion());
-        assertEquals("2", LocalTargets.alias(stack.at(ireland), elsewhere.get().lambdaAliasFixture()).functionVersion());
-        assertEquals("placed-twin", store().find(home.outcome().deploymentId()).orElseThrow().service());
-        assertEquals("placed-twin@eu-west-1", store().find(elsewhere.get().outcome().deploymentId()).orElseThrow().service());
+        assertEquals(
+                "2",
+                LocalTargets.alias(stack.at(ireland), elsewhere.get().lambdaAliasFixture())
+                        .functionVersion());
+        assertEquals(
+                "placed-twin",
+                store().find(home.outcome().deploymentId()).orElseThrow().service());
+        assertEquals(
+                "placed-twin@eu-west-1",
+                store().find(elsewhere.get().outcome().deploymentId())
+                        .orElseThrow()
+                        .service());
     }
 
     /** The output of the execution's last {@code state} to exit, as the state machine passed it on. */
     private static JsonNode stateOutput(String executionArn, String state) {
         JsonNode output = null;
-        for (HistoryEvent event : stack.sfn().getExecutionHistoryPaginator(history -> history.executionArn(executionArn)).events()) {
-            if (event.stateExitedEventDetails() != null && state.equals(event.stateExitedEventDetails().name())) {
+        for (HistoryEvent event : stack.sfn()
+                .getExecutionHistoryPaginator(history -> history.executionArn(executionArn))
+                .events()) {
+            if (event.stateExitedEventDetails() != null
+                    && state.equals(event.stateExitedEventDetails().name())) {
                 output = Json.tree(event.stateExitedEventDetails().output());
             }
         }

@@ -35,8 +35,17 @@ class PlanIT {
             // Enough of the live version's periods (5 s each) to draw from.
             Thread.sleep(20 * DemoSpecs.PERIOD_SECONDS * 1000L);
         }
-        TollgateCli.Run plan = TollgateCli.run(stack.moto().endpoint().toString(), "plan", "--spec", file.toString(),
-                "--lookback-minutes", "10", "--runs", "60", "--target-minutes", "5");
+        TollgateCli.Run plan = TollgateCli.run(
+                stack.moto().endpoint().toString(),
+                "plan",
+                "--spec",
+                file.toString(),
+                "--lookback-minutes",
+                "10",
+                "--runs",
+                "60",
+                "--target-minutes",
+                "5");
         System.out.println(plan.out());
 
         assertEquals(0, plan.exitCode(), plan.err());
@@ -44,10 +53,14 @@ class PlanIT {
         assertTrue(printed.contains("step 1 at 10 %") && printed.contains("step 2 at 50 %"), printed);
         Matcher healthy = HEALTHY.matcher(printed);
         assertTrue(healthy.find(), printed);
-        assertTrue(Integer.parseInt(healthy.group(1)) >= 80, "the demo's healthy release passes its first step: " + healthy.group());
+        assertTrue(
+                Integer.parseInt(healthy.group(1)) >= 80,
+                "the demo's healthy release passes its first step: " + healthy.group());
         Matcher errors = ERRORS_X2.matcher(printed);
         assertTrue(errors.find(), printed);
-        assertTrue(Integer.parseInt(errors.group(2)) > Integer.parseInt(healthy.group(2)), "doubled errors fail more often: " + printed);
+        assertTrue(
+                Integer.parseInt(errors.group(2)) > Integer.parseInt(healthy.group(2)),
+                "doubled errors fail more often: " + printed);
         assertTrue(printed.contains("suggested schedule: 10 % for"), printed);
     }
 }

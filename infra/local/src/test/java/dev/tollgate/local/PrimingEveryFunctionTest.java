@@ -70,12 +70,15 @@ class PrimingEveryFunctionTest {
         assertEquals("", waysOut.written(), "no log line, metric line or stack trace");
         assertEquals(0, requestsReceived.get(), "no request reached the AWS endpoint");
         assertEquals(0, waysOut.traceEntitiesSent(), "no segment or subsegment reached the recorder's emitter");
-        assertTrue(ThreadContext.isEmpty(), "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
+        assertTrue(
+                ThreadContext.isEmpty(),
+                "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
     }
 
     private JsonHandler<?, ?> handler(FunctionDefinition function) {
         try {
-            return (JsonHandler<?, ?>) Class.forName(function.handlerClass()).getConstructor(FunctionEnvironment.class)
+            return (JsonHandler<?, ?>) Class.forName(function.handlerClass())
+                    .getConstructor(FunctionEnvironment.class)
                     .newInstance(environment(function));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(function.handlerClass() + " cannot be built from its environment", e);
@@ -87,7 +90,8 @@ class PrimingEveryFunctionTest {
         Map<String, String> variables = new HashMap<>(function.environment());
         variables.put("AWS_REGION", "us-east-1");
         variables.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
-        variables.put(AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
+        variables.put(
+                AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
         return new FunctionEnvironment(variables);
     }
 }

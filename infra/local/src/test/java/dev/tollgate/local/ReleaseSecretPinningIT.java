@@ -57,36 +57,56 @@ class ReleaseSecretPinningIT {
     /** A secret of RDS shape; returns its ARN. */
     private static String createSecret(String name, String password) {
         try (SecretsManagerClient secrets = stack.secretsManager()) {
-            return secrets.createSecret(create -> create.name(name).secretString(rds(password))).arn();
+            return secrets.createSecret(create -> create.name(name).secretString(rds(password)))
+                    .arn();
         }
     }
 
     /** What a rotation's finishSecret leaves: a new version labelled AWSCURRENT. Returns its id. */
     private static String rotate(String name, String password) {
         try (SecretsManagerClient secrets = stack.secretsManager()) {
-            return secrets.putSecretValue(put -> put.secretId(name).secretString(rds(password))).versionId();
+            return secrets.putSecretValue(put -> put.secretId(name).secretString(rds(password)))
+                    .versionId();
         }
     }
 
     private static String rds(String password) {
-        return Json.write(new TreeMap<>(Map.of("engine", "postgres", "host", "db.internal", "port", 5432, "username", "app",
-                "password", password, "dbname", "checkout")));
+        return Json.write(new TreeMap<>(Map.of(
+                "engine",
+                "postgres",
+                "host",
+                "db.internal",
+                "port",
+                5432,
+                "username",
+                "app",
+                "password",
+                password,
+                "dbname",
+                "checkout")));
     }
 
     /** FetchSecrets' pinning, as its function does it. */
     private static PinnedSecrets fetchSecrets(String id) {
         try (SecretsManagerClient secrets = stack.secretsManager()) {
-            return new SecretPinningService(new SecretsManagerSecretResolver(secrets)).pin(List.of(new SecretRef(id, List.of("password"))));
+            return new SecretPinningService(new SecretsManagerSecretResolver(secrets))
+                    .pin(List.of(new SecretRef(id, List.of("password"))));
         }
     }
 
     private static TaskDefinition taskDefinition(EcsClient ecs, String arn) {
-        return ecs.describeTaskDefinition(describe -> describe.taskDefinition(arn)).taskDefinition();
+        return ecs.describeTaskDefinition(describe -> describe.taskDefinition(arn))
+                .taskDefinition();
     }
 
     private static Map<String, String> secretsOf(TaskDefinition definition, String container) {
-        return definition.containerDefinitions().stream().filter(candidate -> container.equals(candidate.name())).findFirst()
-                .orElseThrow().secrets().stream().collect(Collectors.toMap(Secret::name, Secret::valueFrom));
+        return definition.containerDefinitions().stream()
+                .filter(candidate -> container.equals(candidate.name()))
+                .findFirst()
+                .orElseThrow()
+                .secrets()
+                .stream()
+                .collect(Collectors.toMap(Secret::name, Secret::valueFrom));
     }
 
     @Test
@@ -103,46 +123,112 @@ class ReleaseSecretPinningIT {
         String release;
         try (EcsClient ecs = stack.ecs()) {
             release = ecs.registerTaskDefinition(register -> register.family(service)
-                    .tags(Tag.builder().key("team").value("payments").build())
-                    .containerDefinitions(ContainerDefinition.builder().name("app").image("registry.example/" + service + ":v42")
-                                    .memory(512).essential(true).secrets(
-                                            Secret.builder().name("DATABASE_SECRET").valueFrom(secretId).build(),
-                                            Secret.builder().name("DB_PASSWORD").valueFrom(arn + ":password::").build(),
-                                            Secret.builder().name("DB_HOST").valueFrom(partialArn + ":host:AWSCURRENT:").build(),
-                                            Secret.builder().name("OTHER").valueFrom(unlisted).build(),
-                                            Secret.builder().name("FLAG").valueFrom(parameter).build()).build(),
-                            ContainerDefinition.builder().name("sidecar").image("registry.example/proxy:1").memory(128).build()))
-                    .taskDefinition().taskDefinitionArn();
+                            .tags(Tag.builder().key("team").value("payments").build())
+                            .containerDefinitions(
+                                    ContainerDefinition.builder()
+                                            .name("app")
+                                            .image("registry.example/" + service + ":v42")
+                                            .memory(512)
+                                            .essential(true)
+                                            .secrets(
+                                                    Secret.builder()
+                                                            .name("DATABASE_SECRET")
+                                                            .valueFrom(secretId)
+                                                            .build(),
+                                                    Secret.builder()
+                                                            .name("DB_PASSWORD")
+                                                            .valueFrom(arn + ":password::")
+                                                            .build(),
+                                                    Secret.builder()
+                                                            .name("DB_HOST")
+                                                            .valueFrom(partialArn + ":host:AWSCURRENT:")
+                                                            .build(),
+                                                    Secret.builder()
+                                                            .name("OTHER")
+                                                            .valueFrom(unlisted)
+                                                            .build(),
+                                                    Secret.builder()
+                                                            .name("FLAG")
+                                                            .valueFrom(parameter)
+                                                            .build())
+                                            .build(),
+                                    ContainerDefinition.builder()
+                                            .name("sidecar")
+                                            .image("registry.example/proxy:1")
+                                            .memory(128)
+                                            .build()))
+                    .taskDefinition()
+                    .taskDefinitionArn();
         }
         ObjectNode spec = deployments.spec(fixture);
         ((ObjectNode) spec.get("target")).put("taskDefinition", release);
-        spec.putArray("secrets").addObject().put("id", secretId).putArray("requiredKeys").add("password").add("host");
+        spec.putArray("secrets")
+                .addObject()
+                .put("id", secretId)
+                .putArray("requiredKeys")
+                .add("password")
+                .add("host");
         String[] rotatedVersion = new String[1];
-        stack.lambdaEndpoint().beforeNext("DeployCanaryFunction", event -> "DEPLOY".equals(event.path("action").asText())
-                && service.equals(event.path("spec").path("service").asText()), () -> rotatedVersion[0] = rotate(secretId, rotatedPassword));
+        stack.lambdaEndpoint()
+                .beforeNext(
+                        "DeployCanaryFunction",
+                        event -> "DEPLOY".equals(event.path("action").asText())
+                                && service.equals(
+                                        event.path("spec").path("service").asText()),
+                        () -> rotatedVersion[0] = rotate(secretId, rotatedPassword));
 
         Finished finished = deployments.runUntil(spec, "WaitForCanary", Duration.ofMinutes(2));
 
         String pinned = finished.pinnedVersion(secretId).orElseThrow();
-        assertNotNull(rotatedVersion[0], "the secret was rotated between FetchSecrets and DeployCanary: " + finished.outcome());
+        assertNotNull(
+                rotatedVersion[0],
+                "the secret was rotated between FetchSecrets and DeployCanary: " + finished.outcome());
         assertNotEquals(rotatedVersion[0], pinned);
         String canaryDefinition = deployments.greenTaskDefinition(fixture);
         assertNotEquals(release, canaryDefinition, "the canary runs a revision derived from the release");
         try (EcsClient ecs = stack.ecs()) {
             Map<String, String> references = secretsOf(taskDefinition(ecs, canaryDefinition), "app");
-            assertEquals(Map.of("DATABASE_SECRET", arn + ":::" + pinned, "DB_PASSWORD", arn + ":password::" + pinned,
-                    "DB_HOST", arn + ":host::" + pinned, "OTHER", unlisted, "FLAG", parameter), references);
-            List<Tag> tags = ecs.describeTaskDefinition(describe -> describe.taskDefinition(canaryDefinition)
-                    .include(TaskDefinitionField.TAGS)).tags();
-            assertTrue(tags.contains(Tag.builder().key(EcsTaskDefinitionPins.DERIVED_FROM_TAG).value(release).build()), tags.toString());
-            assertTrue(tags.contains(Tag.builder().key("team").value("payments").build()), "the release's own tags travel: " + tags);
+            assertEquals(
+                    Map.of(
+                            "DATABASE_SECRET",
+                            arn + ":::" + pinned,
+                            "DB_PASSWORD",
+                            arn + ":password::" + pinned,
+                            "DB_HOST",
+                            arn + ":host::" + pinned,
+                            "OTHER",
+                            unlisted,
+                            "FLAG",
+                            parameter),
+                    references);
+            List<Tag> tags = ecs.describeTaskDefinition(describe ->
+                            describe.taskDefinition(canaryDefinition).include(TaskDefinitionField.TAGS))
+                    .tags();
+            assertTrue(
+                    tags.contains(Tag.builder()
+                            .key(EcsTaskDefinitionPins.DERIVED_FROM_TAG)
+                            .value(release)
+                            .build()),
+                    tags.toString());
+            assertTrue(
+                    tags.contains(Tag.builder().key("team").value("payments").build()),
+                    "the release's own tags travel: " + tags);
         }
         String deployed = deployments.record(finished.deploymentId()).orElseThrow().timeline().stream()
-                .filter(entry -> "DeployCanary".equals(entry.state())).map(TimelineEntry::message).findFirst().orElseThrow();
-        assertTrue(deployed.contains("secrets pinned in " + canaryDefinition.substring(canaryDefinition.lastIndexOf('/') + 1)
-                + " (derived from " + release.substring(release.lastIndexOf('/') + 1) + "): app/DATABASE_SECRET -> " + secretId
-                + " version " + pinned), deployed);
-        assertTrue(deployed.contains("left as they are: app/OTHER (" + unlisted + ": a secret not listed in $.secrets"), deployed);
+                .filter(entry -> "DeployCanary".equals(entry.state()))
+                .map(TimelineEntry::message)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                deployed.contains(
+                        "secrets pinned in " + canaryDefinition.substring(canaryDefinition.lastIndexOf('/') + 1)
+                                + " (derived from " + release.substring(release.lastIndexOf('/') + 1)
+                                + "): app/DATABASE_SECRET -> " + secretId
+                                + " version " + pinned),
+                deployed);
+        assertTrue(
+                deployed.contains("left as they are: app/OTHER (" + unlisted + ": a secret not listed in $.secrets"),
+                deployed);
         String history = finished.fullText();
         for (String password : List.of(firstPassword, rotatedPassword)) {
             assertFalse(history.contains(password), "no secret value in the execution history");
@@ -154,10 +240,18 @@ class ReleaseSecretPinningIT {
         String service = Deployments.newService("pinonce");
         String arn = createSecret(service + "/db", "pw-" + UUID.randomUUID());
         try (EcsClient ecs = stack.ecs()) {
-            String release = ecs.registerTaskDefinition(register -> register.family(service).containerDefinitions(
-                    ContainerDefinition.builder().name("app").image("registry.example/app:v42").memory(512)
-                            .secrets(Secret.builder().name("DB_PASSWORD").valueFrom(arn + ":password::").build()).build()))
-                    .taskDefinition().taskDefinitionArn();
+            String release = ecs.registerTaskDefinition(register -> register.family(service)
+                            .containerDefinitions(ContainerDefinition.builder()
+                                    .name("app")
+                                    .image("registry.example/app:v42")
+                                    .memory(512)
+                                    .secrets(Secret.builder()
+                                            .name("DB_PASSWORD")
+                                            .valueFrom(arn + ":password::")
+                                            .build())
+                                    .build()))
+                    .taskDefinition()
+                    .taskDefinitionArn();
             EcsTaskDefinitionPins pins = new EcsTaskDefinitionPins(ecs);
             PinnedSecrets pinned = fetchSecrets(service + "/db");
 
@@ -166,11 +260,21 @@ class ReleaseSecretPinningIT {
             PinnedTaskDefinition fromTheDerived = pins.pin(first.taskDefinitionArn(), pinned, service + "-v42");
 
             assertTrue(first.derived());
-            assertEquals(first.taskDefinitionArn(), retried.taskDefinitionArn(), "a retry finds the revision it registered");
-            assertEquals(first.taskDefinitionArn(), fromTheDerived.taskDefinitionArn(), "a derived revision needs no further pinning");
-            assertEquals(2, ecs.listTaskDefinitions(list -> list.familyPrefix(service)).taskDefinitionArns().size(),
+            assertEquals(
+                    first.taskDefinitionArn(), retried.taskDefinitionArn(), "a retry finds the revision it registered");
+            assertEquals(
+                    first.taskDefinitionArn(),
+                    fromTheDerived.taskDefinitionArn(),
+                    "a derived revision needs no further pinning");
+            assertEquals(
+                    2,
+                    ecs.listTaskDefinitions(list -> list.familyPrefix(service))
+                            .taskDefinitionArns()
+                            .size(),
                     "the release and one derived revision");
-            assertEquals(PinnedTaskDefinition.unchanged(release), pins.pin(release, PinnedSecrets.NONE, service + "-v42"),
+            assertEquals(
+                    PinnedTaskDefinition.unchanged(release),
+                    pins.pin(release, PinnedSecrets.NONE, service + "-v42"),
                     "no secrets, nothing to pin");
 
             rotate(service + "/db", "pw-" + UUID.randomUUID());
@@ -186,7 +290,11 @@ class ReleaseSecretPinningIT {
         createSecret(secretId, "pw-" + UUID.randomUUID());
         TrafficHarness harness = new TrafficHarness(stack);
         ObjectNode spec = DemoSpecs.lambdaAlias("pinla-v42", fixture, "alarm");
-        spec.putArray("secrets").addObject().put("id", secretId).putArray("requiredKeys").add("password");
+        spec.putArray("secrets")
+                .addObject()
+                .put("id", secretId)
+                .putArray("requiredKeys")
+                .add("password");
         DeploymentSpec deployment = harness.deployment(spec);
         PinnedSecrets pinned = fetchSecrets(secretId);
         String rotated = rotate(secretId, "pw-" + UUID.randomUUID());
@@ -197,25 +305,40 @@ class ReleaseSecretPinningIT {
         String pinnedVersion = pinned.secrets().get(0).versionId();
         assertNotEquals(rotated, pinnedVersion);
         try (LambdaClient lambda = stack.lambda()) {
-            Map<String, String> released = lambda.getFunctionConfiguration(get -> get.functionName(fixture.functionName())
-                    .qualifier(version)).environment().variables();
+            Map<String, String> released = lambda.getFunctionConfiguration(
+                            get -> get.functionName(fixture.functionName()).qualifier(version))
+                    .environment()
+                    .variables();
             assertEquals("{\"" + secretId + "\":\"" + pinnedVersion + "\"}", released.get("TOLLGATE_SECRET_VERSIONS"));
             assertEquals("v42", released.get("RELEASE"), "the release's own configuration is published as it was");
-            Map<String, String> latest = lambda.getFunctionConfiguration(get -> get.functionName(fixture.functionName()))
-                    .environment().variables();
+            Map<String, String> latest = lambda.getFunctionConfiguration(
+                            get -> get.functionName(fixture.functionName()))
+                    .environment()
+                    .variables();
             assertEquals(Map.of("RELEASE", "v42"), latest, "$LATEST is left as its owner set it");
         }
-        assertTrue(detail.contains("secrets pinned in version " + version + "'s environment (TOLLGATE_SECRET_VERSIONS): " + secretId
-                + " version " + pinnedVersion), detail);
+        assertTrue(
+                detail.contains("secrets pinned in version " + version + "'s environment (TOLLGATE_SECRET_VERSIONS): "
+                        + secretId + " version " + pinnedVersion),
+                detail);
     }
 
     @Test
     void aCodeDeployEcsReleaseIsDeployedOnTheRevisionThatReadsThePinnedVersion() {
         String secretId = "cd-pin/db";
         String arn = createSecret(secretId, "pw-" + UUID.randomUUID());
-        String release = CodeDeployFixture.ecsRelease(stack, "cd-pin", ContainerDefinition.builder().name("app")
-                .image("registry.example/cd-pin:v42").memory(512)
-                .secrets(Secret.builder().name("DB_PASSWORD").valueFrom(arn + ":password::").build()).build());
+        String release = CodeDeployFixture.ecsRelease(
+                stack,
+                "cd-pin",
+                ContainerDefinition.builder()
+                        .name("app")
+                        .image("registry.example/cd-pin:v42")
+                        .memory(512)
+                        .secrets(Secret.builder()
+                                .name("DB_PASSWORD")
+                                .valueFrom(arn + ":password::")
+                                .build())
+                        .build());
         ObjectNode spec = (ObjectNode) Json.tree("""
                 {"deploymentId": "cd-pin-v42", "service": "cd-pin",
                  "target": {"type": "CODEDEPLOY", "application": "cd-pin", "deploymentGroup": "cd-pin-prod",
@@ -236,7 +359,10 @@ class ReleaseSecretPinningIT {
         String deployed = ((CodeDeployPlan) harness.record(deployment).plan()).canaryVersion();
         assertNotEquals(release, deployed, "CodeDeploy deploys the derived revision");
         try (EcsClient ecs = stack.ecs()) {
-            assertEquals(Map.of("DB_PASSWORD", arn + ":password::" + pinned.secrets().get(0).versionId()),
+            assertEquals(
+                    Map.of(
+                            "DB_PASSWORD",
+                            arn + ":password::" + pinned.secrets().get(0).versionId()),
                     secretsOf(taskDefinition(ecs, deployed), "app"));
         }
         assertTrue(detail.contains(" of " + deployed + " with "), detail);

@@ -52,7 +52,10 @@ class ReleaseStateMachineTest {
         while (placeholder.find()) {
             used.add(placeholder.group(1));
         }
-        assertEquals(used, new TreeSet<>(template.definitionSubstitutions("ReleaseStateMachine").keySet()));
+        assertEquals(
+                used,
+                new TreeSet<>(
+                        template.definitionSubstitutions("ReleaseStateMachine").keySet()));
     }
 
     @Test
@@ -77,10 +80,19 @@ class ReleaseStateMachineTest {
         });
         assertEquals(List.of(), problems);
         Map<String, JsonNode> states = states();
-        assertEquals(ReleaseSpec.LOCK_CHECK_SECONDS, states.get("WaitForLock").path("Seconds").asInt());
-        assertEquals(ReleaseBudget.ROLLBACK_CHECK_SECONDS, states.get("WaitForWaveRollback").path("Seconds").asInt());
-        assertTrue(states.get("DeployTarget").path("Resource").asText().endsWith("states:startExecution.waitForTaskToken"));
-        assertEquals("$.target.spec.deploymentId", states.get("DeployTarget").path("Parameters").path("Name.$").asText(),
+        assertEquals(
+                ReleaseSpec.LOCK_CHECK_SECONDS,
+                states.get("WaitForLock").path("Seconds").asInt());
+        assertEquals(
+                ReleaseBudget.ROLLBACK_CHECK_SECONDS,
+                states.get("WaitForWaveRollback").path("Seconds").asInt());
+        assertTrue(states.get("DeployTarget")
+                .path("Resource")
+                .asText()
+                .endsWith("states:startExecution.waitForTaskToken"));
+        assertEquals(
+                "$.target.spec.deploymentId",
+                states.get("DeployTarget").path("Parameters").path("Name.$").asText(),
                 "a target's execution is named after its deploymentId, as tollgate status finds it");
     }
 
@@ -88,12 +100,20 @@ class ReleaseStateMachineTest {
     void everyWaveAndTargetFailureIsCaughtSoTheReleaseHaltsRatherThanDies() throws IOException {
         Map<String, JsonNode> states = states();
         for (String caught : List.of("CheckLock", "DeployTarget")) {
-            assertEquals("TargetNotPromoted", states.get(caught).path("Catch").get(0).path("Next").asText(), caught);
+            assertEquals(
+                    "TargetNotPromoted",
+                    states.get(caught).path("Catch").get(0).path("Next").asText(),
+                    caught);
         }
         for (String halting : List.of("Waves", "CompleteRelease")) {
-            assertEquals("Halt", states.get(halting).path("Catch").get(0).path("Next").asText(), halting);
+            assertEquals(
+                    "Halt",
+                    states.get(halting).path("Catch").get(0).path("Next").asText(),
+                    halting);
         }
-        assertEquals("$.ended", states.get("BakeAfterWave").path("OutputPath").asText(),
+        assertEquals(
+                "$.ended",
+                states.get("BakeAfterWave").path("OutputPath").asText(),
                 "a wave's iteration ends with its verdict only: the Map over the waves gathers no outcomes");
     }
 }

@@ -46,13 +46,22 @@ class ReplayIT {
 
     private static String deploy(Scenario scenario, String service) throws InterruptedException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8)).run(scenario, service, 5);
+        ScenarioRun.Result result = new ScenarioRun(stack, new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(scenario, service, 5);
         assertEquals(scenario.expected().name(), result.outcome().status(), printed.toString(StandardCharsets.UTF_8));
-        List<ReplayTick> recorded = RecordedTicks.read(new StepFunctionsExecutions(stack.sfn(), stack.stateMachineArn())
-                .history(result.executionArn()));
-        // What lets a replay tell data that reached CloudWatch after a tick read it from a judge that decides otherwise.
-        assertTrue(!recorded.isEmpty() && recorded.stream().allMatch(tick -> tick.recorded().map(then -> then.checkSamples()
-                .getOrDefault("error-rate", Map.of()).containsKey("canaryRequests")).orElse(true)), "every recorded tick says how much data it read");
+        List<ReplayTick> recorded = RecordedTicks.read(
+                new StepFunctionsExecutions(stack.sfn(), stack.stateMachineArn()).history(result.executionArn()));
+        // What lets a replay tell data that reached CloudWatch after a tick read it from a judge that decides
+        // otherwise.
+        assertTrue(
+                !recorded.isEmpty()
+                        && recorded.stream()
+                                .allMatch(tick -> tick.recorded()
+                                        .map(then -> then.checkSamples()
+                                                .getOrDefault("error-rate", Map.of())
+                                                .containsKey("canaryRequests"))
+                                        .orElse(true)),
+                "every recorded tick says how much data it read");
         return result.outcome().deploymentId();
     }
 
@@ -70,11 +79,14 @@ class ReplayIT {
 
         Matcher agrees = AGREES.matcher(replay.out());
         assertTrue(agrees.find(), replay.out() + replay.err());
-        assertTrue(Integer.parseInt(agrees.group(1)) >= fewestTicks, "every tick of the steps is compared: " + replay.out());
+        assertTrue(
+                Integer.parseInt(agrees.group(1)) >= fewestTicks,
+                "every tick of the steps is compared: " + replay.out());
         assertTrue(replay.out().contains("outcome: " + outcome), replay.out());
         assertEquals(0, replay.exitCode(), replay.err());
         String page = Files.readString(report);
-        assertTrue(page.contains("replay of " + deploymentId) && page.contains("AGREES"), "the report tells the replay");
+        assertTrue(
+                page.contains("replay of " + deploymentId) && page.contains("AGREES"), "the report tells the replay");
     }
 
     @Test
@@ -97,8 +109,14 @@ class ReplayIT {
         Files.writeString(file, Json.write(spec));
         Instant to = Instant.now().minusSeconds(5);
 
-        Run replay = tollgate("replay", "--spec", file.toString(), "--canary-from", to.minusSeconds(120).toString(),
-                "--canary-to", to.toString());
+        Run replay = tollgate(
+                "replay",
+                "--spec",
+                file.toString(),
+                "--canary-from",
+                to.minusSeconds(120).toString(),
+                "--canary-to",
+                to.toString());
 
         assertEquals(1, replay.exitCode(), replay.out());
         assertTrue(replay.out().contains("outcome: NO_DATA"), replay.out());
@@ -116,13 +134,27 @@ class ReplayIT {
         Instant now = Instant.now();
         // An endpoint nothing listens on: the refusals below must come before any call.
         String nowhere = "http://127.0.0.1:9";
-        Run future = TollgateCli.run(nowhere, "replay", "--spec", file.toString(), "--canary-from", now.toString(), "--canary-to",
+        Run future = TollgateCli.run(
+                nowhere,
+                "replay",
+                "--spec",
+                file.toString(),
+                "--canary-from",
+                now.toString(),
+                "--canary-to",
                 now.plus(Duration.ofHours(1)).toString());
         assertEquals(1, future.exitCode());
         assertTrue(future.err().contains("is in the future"), future.err());
 
-        Run tooOld = TollgateCli.run(nowhere, "replay", "--spec", file.toString(), "--canary-from",
-                now.minus(Duration.ofDays(2)).toString(), "--canary-to", now.minus(Duration.ofDays(2)).plusSeconds(600).toString());
+        Run tooOld = TollgateCli.run(
+                nowhere,
+                "replay",
+                "--spec",
+                file.toString(),
+                "--canary-from",
+                now.minus(Duration.ofDays(2)).toString(),
+                "--canary-to",
+                now.minus(Duration.ofDays(2)).plusSeconds(600).toString());
         assertEquals(1, tooOld.exitCode());
         assertTrue(tooOld.err().contains("older than CloudWatch keeps data"), tooOld.err());
     }

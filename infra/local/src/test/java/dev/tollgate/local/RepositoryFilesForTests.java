@@ -7,8 +7,7 @@ import java.nio.file.Files;
 /** The repository's sample events, for integration tests that send them as they are. */
 final class RepositoryFilesForTests {
 
-    private RepositoryFilesForTests() {
-    }
+    private RepositoryFilesForTests() {}
 
     static String event(String name) {
         try {

@@ -44,7 +44,14 @@ class RollbackWindowIT {
 
     /** Starts the release with a rollback window of {@code seconds} through the command; answers its service. */
     private static String startWithWindow(ScenarioRun.Release release, int seconds) throws java.io.IOException {
-        assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withRollbackWindow(release.spec(), seconds)).toString()).exitCode());
+        assertEquals(
+                0,
+                tollgate(
+                                "start",
+                                "--spec",
+                                specFile(DemoSpecs.withRollbackWindow(release.spec(), seconds))
+                                        .toString())
+                        .exitCode());
         return release.spec().path("service").asText();
     }
 
@@ -61,22 +68,28 @@ class RollbackWindowIT {
 
             awaitWindow(id);
             assertEquals(TrafficWeights.canaryAt(100), weights(fixture), "promoted");
-            assertEquals(2, desiredCount(fixture, fixture.blueService()), "the old side keeps its task count through the window");
+            assertEquals(
+                    2,
+                    desiredCount(fixture, fixture.blueService()),
+                    "the old side keeps its task count through the window");
             TollgateCli.Run status = tollgate("status", id);
             assertTrue(status.out().contains("status    RUNNING"), status.out());
             assertTrue(status.out().contains("rollback  promoted; window open until "), status.out());
             assertTrue(status.out().contains("promoted, rollback window open"), status.out());
 
-            TollgateCli.Run rolledBack = tollgate("rollback", service, "--as", "tester", "--reason", "errors after the nightly job");
+            TollgateCli.Run rolledBack =
+                    tollgate("rollback", service, "--as", "tester", "--reason", "errors after the nightly job");
             assertEquals(0, rolledBack.exitCode(), rolledBack.err());
             assertTrue(rolledBack.out().startsWith(id + ": rolling back now"), rolledBack.out());
 
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.ROLLED_BACK, ended.status(), ended.reason());
-            assertEquals("after the promotion, in the rollback window: rolled back by tester: errors after the nightly job",
+            assertEquals(
+                    "after the promotion, in the rollback window: rolled back by tester: errors after the nightly job",
                     ended.reason());
             assertEquals(TrafficWeights.canaryAt(0), weights(fixture), "all traffic back on the old side");
-            assertEquals(2, desiredCount(fixture, fixture.blueService()), "the old side served at once, with its tasks");
+            assertEquals(
+                    2, desiredCount(fixture, fixture.blueService()), "the old side served at once, with its tasks");
             assertEquals(0, desiredCount(fixture, fixture.greenService()), "the new version is stopped");
             assertTrue(store().lockHolder(service).isEmpty());
 
@@ -87,7 +100,9 @@ class RollbackWindowIT {
             Path report = Files.createTempFile("tollgate-report", ".html");
             assertEquals(0, tollgate("report", id, "--out", report.toString()).exitCode());
             String page = Files.readString(report);
-            assertTrue(page.contains("KeepRollbackWindowOpen") && page.contains("DescribeRollbackInWindow"), "the report shows the window");
+            assertTrue(
+                    page.contains("KeepRollbackWindowOpen") && page.contains("DescribeRollbackInWindow"),
+                    "the report shows the window");
         }
     }
 
@@ -102,9 +117,15 @@ class RollbackWindowIT {
             assertEquals(DeploymentStatus.PROMOTED, ended.status(), ended.reason());
             assertTrue(ended.reason().contains("the rollback window closed with no rollback"), ended.reason());
             // A 3 s window may end before the function has parked its token; either way it closed unused.
-            assertTrue(ended.timeline().stream().anyMatch(entry -> "Promote".equals(entry.state())
-                    && entry.message().contains("kept able to serve for the 3 s rollback window")), ended.timeline().toString());
-            awaitRecord(id, record -> record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())), "retired");
+            assertTrue(
+                    ended.timeline().stream()
+                            .anyMatch(entry -> "Promote".equals(entry.state())
+                                    && entry.message().contains("kept able to serve for the 3 s rollback window")),
+                    ended.timeline().toString());
+            awaitRecord(
+                    id,
+                    record -> record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())),
+                    "retired");
             assertEquals(0, desiredCount(fixture, fixture.blueService()), "retired once the window closed");
 
             TollgateCli.Run refused = tollgate("rollback", service, "--as", "tester", "--reason", "too late");
@@ -124,7 +145,10 @@ class RollbackWindowIT {
             String service = startWithWindow(release, 600);
 
             awaitWindow(id);
-            assertTrue(!function.liveVersion().equals(LocalTargets.alias(stack, function).functionVersion()), "promoted");
+            assertTrue(
+                    !function.liveVersion()
+                            .equals(LocalTargets.alias(stack, function).functionVersion()),
+                    "promoted");
 
             TollgateCli.Run rolledBack = tollgate("rollback", service, "--as", "tester", "--reason", "cold starts");
             assertEquals(0, rolledBack.exitCode(), rolledBack.err());
@@ -133,7 +157,10 @@ class RollbackWindowIT {
             assertEquals(DeploymentStatus.ROLLED_BACK, ended.status(), ended.reason());
             GetAliasResponse alias = LocalTargets.alias(stack, function);
             assertEquals(function.liveVersion(), alias.functionVersion(), "the previous version serves again");
-            assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty(), alias.toString());
+            assertTrue(
+                    alias.routingConfig() == null
+                            || alias.routingConfig().additionalVersionWeights().isEmpty(),
+                    alias.toString());
         }
     }
 }

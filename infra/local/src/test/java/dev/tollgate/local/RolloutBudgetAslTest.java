@@ -30,16 +30,19 @@ import org.junit.jupiter.api.Test;
 class RolloutBudgetAslTest {
 
     private static JsonNode states() throws IOException {
-        return Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition())).path("States");
+        return Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition()))
+                .path("States");
     }
 
     private static JsonNode template() throws IOException {
-        return new ObjectMapper(new YAMLFactory()).readTree(RepositoryFiles.template().toFile());
+        return new ObjectMapper(new YAMLFactory())
+                .readTree(RepositoryFiles.template().toFile());
     }
 
     @Test
     void theBudgetKnowsEveryTaskStateWithItsRetryRules() throws IOException {
-        Map<String, TaskState> known = Arrays.stream(TaskState.values()).collect(Collectors.toMap(TaskState::stateName, task -> task));
+        Map<String, TaskState> known =
+                Arrays.stream(TaskState.values()).collect(Collectors.toMap(TaskState::stateName, task -> task));
         Set<String> tasks = new TreeSet<>();
         List<String> problems = new ArrayList<>();
         states().properties().forEach(state -> {
@@ -53,14 +56,19 @@ class RolloutBudgetAslTest {
                 return;
             }
             List<Retrier> retry = new ArrayList<>();
-            state.getValue().path("Retry").forEach(rule -> retry.add(new Retrier(rule.path("IntervalSeconds").asInt(1),
-                    rule.path("MaxAttempts").asInt(3), rule.path("BackoffRate").asDouble(2.0))));
+            state.getValue()
+                    .path("Retry")
+                    .forEach(rule -> retry.add(new Retrier(
+                            rule.path("IntervalSeconds").asInt(1),
+                            rule.path("MaxAttempts").asInt(3),
+                            rule.path("BackoffRate").asDouble(2.0))));
             if (!retry.equals(task.retriers())) {
                 problems.add(state.getKey() + ": Retry " + retry + " but the budget counts " + task.retriers());
             }
             boolean waits = state.getValue().path("Resource").asText().endsWith(".waitForTaskToken");
             if (waits != task.waitsForTaskToken()) {
-                problems.add(state.getKey() + ": waits for a task token " + waits + " but the budget counts " + task.waitsForTaskToken());
+                problems.add(state.getKey() + ": waits for a task token " + waits + " but the budget counts "
+                        + task.waitsForTaskToken());
             }
         });
         assertEquals(List.of(), problems);
@@ -70,7 +78,8 @@ class RolloutBudgetAslTest {
     @Test
     void anAttemptLastsNoLongerThanTheBudgetCountsAndAGateADay() throws IOException {
         JsonNode template = template();
-        int globalTimeout = template.path("Globals").path("Function").path("Timeout").asInt(3);
+        int globalTimeout =
+                template.path("Globals").path("Function").path("Timeout").asInt(3);
         List<String> problems = new ArrayList<>();
         states().properties().forEach(state -> {
             JsonNode definition = state.getValue();
@@ -78,28 +87,46 @@ class RolloutBudgetAslTest {
                 return;
             }
             String resource = definition.path("Resource").asText().endsWith(".waitForTaskToken")
-                    ? definition.path("Parameters").path("FunctionName").asText() : definition.path("Resource").asText();
+                    ? definition.path("Parameters").path("FunctionName").asText()
+                    : definition.path("Resource").asText();
             String function = resource.replace("${", "").replace("Arn}", "");
-            int timeout = template.path("Resources").path(function).path("Properties").path("Timeout").asInt(globalTimeout);
+            int timeout = template.path("Resources")
+                    .path(function)
+                    .path("Properties")
+                    .path("Timeout")
+                    .asInt(globalTimeout);
             TaskState task = TaskState.valueOf(constantName(state.getKey()));
             if (timeout > task.attemptSeconds()) {
-                problems.add(state.getKey() + ": " + function + " may run " + timeout + " s, the budget counts " + task.attemptSeconds());
+                problems.add(state.getKey() + ": " + function + " may run " + timeout + " s, the budget counts "
+                        + task.attemptSeconds());
             }
         });
         assertEquals(List.of(), problems);
-        assertEquals(RolloutBudget.APPROVAL_TIMEOUT_SECONDS, states().path("AwaitApproval").path("TimeoutSeconds").asInt());
+        assertEquals(
+                RolloutBudget.APPROVAL_TIMEOUT_SECONDS,
+                states().path("AwaitApproval").path("TimeoutSeconds").asInt());
     }
 
     @Test
     void theFunctionsPollNoMoreOftenThanTheBudgetCounts() throws IOException {
         List<String> intervals = new ArrayList<>();
-        template().path("Resources").properties().forEach(resource -> resource.getValue().path("Properties").path("Environment")
-                .path("Variables").properties().forEach(variable -> {
-                    if (variable.getKey().endsWith("_POLL_SECONDS")) {
-                        intervals.add(variable.getKey() + "=" + variable.getValue().asText());
-                        assertTrue(variable.getValue().asInt() >= RolloutBudget.POLL_SECONDS, resource.getKey() + " " + variable);
-                    }
-                }));
+        template()
+                .path("Resources")
+                .properties()
+                .forEach(resource -> resource.getValue()
+                        .path("Properties")
+                        .path("Environment")
+                        .path("Variables")
+                        .properties()
+                        .forEach(variable -> {
+                            if (variable.getKey().endsWith("_POLL_SECONDS")) {
+                                intervals.add(variable.getKey() + "="
+                                        + variable.getValue().asText());
+                                assertTrue(
+                                        variable.getValue().asInt() >= RolloutBudget.POLL_SECONDS,
+                                        resource.getKey() + " " + variable);
+                            }
+                        }));
         assertTrue(intervals.size() >= 2, "the canary's and the migration task's poll intervals: " + intervals);
     }
 

@@ -53,10 +53,16 @@ class RotationRetryIT {
         stack.sfn().stopExecution(stop -> stop.executionArn(finished.executionArn()));
 
         assertTrue(finished.failuresOf(ROTATION) >= 1, "FetchSecrets was refused while the rotation ran");
-        assertEquals(java.util.Optional.of(pending), finished.pinnedVersion(release.secretId()),
+        assertEquals(
+                java.util.Optional.of(pending),
+                finished.pinnedVersion(release.secretId()),
                 "the version pinned is the rotation's new one");
-        assertTrue(finished.history().stream().anyMatch(event -> event.stateEnteredEventDetails() != null
-                && "DeployCanary".equals(event.stateEnteredEventDetails().name())), "the deployment went on to the canary");
+        assertTrue(
+                finished.history().stream()
+                        .anyMatch(event -> event.stateEnteredEventDetails() != null
+                                && "DeployCanary"
+                                        .equals(event.stateEnteredEventDetails().name())),
+                "the deployment went on to the canary");
     }
 
     @Test
@@ -71,8 +77,12 @@ class RotationRetryIT {
 
         assertEquals(5, finished.failuresOf(ROTATION), "one attempt and four retries (5 + 10 + 20 + 40 s apart)");
         assertEquals("FAILED", finished.outcome().status(), finished.outcome().toString());
-        assertTrue(finished.outcome().reason().contains("SecretRotationInProgress: secret '" + release.secretId()
-                + "' is being rotated: version " + pending + " is AWSPENDING"), finished.outcome().reason());
+        assertTrue(
+                finished.outcome()
+                        .reason()
+                        .contains("SecretRotationInProgress: secret '" + release.secretId()
+                                + "' is being rotated: version " + pending + " is AWSPENDING"),
+                finished.outcome().reason());
         assertEquals(TrafficWeights.canaryAt(0), deployments.weights(fixture));
         assertEquals(fixture.liveTaskDefinition(), deployments.greenTaskDefinition(fixture));
         assertTrue(deployments.lockHolder(service).isEmpty(), "the lock is released");
@@ -80,18 +90,32 @@ class RotationRetryIT {
 
     private static String beginRotation(String secretId) {
         try (SecretsManagerClient secrets = stack.secretsManager()) {
-            String current = secrets.getSecretValue(get -> get.secretId(secretId)).secretString();
-            return secrets.putSecretValue(put -> put.secretId(secretId).secretString(current).versionStages("AWSPENDING")).versionId();
+            String current =
+                    secrets.getSecretValue(get -> get.secretId(secretId)).secretString();
+            return secrets.putSecretValue(
+                            put -> put.secretId(secretId).secretString(current).versionStages("AWSPENDING"))
+                    .versionId();
         }
     }
 
     private static void finishRotation(String secretId, String pending) {
         try (SecretsManagerClient secrets = stack.secretsManager()) {
-            String current = secrets.describeSecret(describe -> describe.secretId(secretId)).versionIdsToStages().entrySet().stream()
-                    .filter(entry -> entry.getValue().contains("AWSCURRENT")).map(Map.Entry::getKey).findFirst().orElseThrow();
-            secrets.updateSecretVersionStage(update -> update.secretId(secretId).versionStage("AWSCURRENT")
-                    .moveToVersionId(pending).removeFromVersionId(current));
-            secrets.updateSecretVersionStage(update -> update.secretId(secretId).versionStage("AWSPENDING").removeFromVersionId(pending));
+            String current =
+                    secrets
+                            .describeSecret(describe -> describe.secretId(secretId))
+                            .versionIdsToStages()
+                            .entrySet()
+                            .stream()
+                            .filter(entry -> entry.getValue().contains("AWSCURRENT"))
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElseThrow();
+            secrets.updateSecretVersionStage(update -> update.secretId(secretId)
+                    .versionStage("AWSCURRENT")
+                    .moveToVersionId(pending)
+                    .removeFromVersionId(current));
+            secrets.updateSecretVersionStage(update ->
+                    update.secretId(secretId).versionStage("AWSPENDING").removeFromVersionId(pending));
         }
     }
 }

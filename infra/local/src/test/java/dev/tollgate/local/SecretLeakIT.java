@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
@@ -35,22 +34,22 @@ class SecretLeakIT {
         List<String> places = new ArrayList<>();
         try (LocalStack stack = LocalStack.start()) {
             ScenarioRun.Result result;
-            // java.util.logging (Flyway's logger here) holds the stderr it found when it started: capture its records too.
+            // java.util.logging (Flyway's logger here) holds the stderr it found when it started: capture its records
+            // too.
             java.util.logging.Handler julCapture = new java.util.logging.Handler() {
                 @Override
                 public void publish(java.util.logging.LogRecord record) {
                     synchronized (captured) {
-                        captured.writeBytes((new java.util.logging.SimpleFormatter().format(record)).getBytes(StandardCharsets.UTF_8));
+                        captured.writeBytes((new java.util.logging.SimpleFormatter().format(record))
+                                .getBytes(StandardCharsets.UTF_8));
                     }
                 }
 
                 @Override
-                public void flush() {
-                }
+                public void flush() {}
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
             java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
             try {
@@ -63,16 +62,22 @@ class SecretLeakIT {
                 System.setOut(originalOut);
                 System.setErr(originalErr);
             }
-            assertEquals(DeploymentStatus.PROMOTED.name(), result.outcome().status(), result.outcome().toString());
+            assertEquals(
+                    DeploymentStatus.PROMOTED.name(),
+                    result.outcome().status(),
+                    result.outcome().toString());
             password = result.release().credentials().password();
             List<HistoryEvent> history = new Deployments(stack).history(result.executionArn());
-            Deployments.Finished finished = new Deployments.Finished(null, result.executionArn(), result.outcome(), history);
+            Deployments.Finished finished =
+                    new Deployments.Finished(null, result.executionArn(), result.outcome(), history);
             String historyText = finished.fullText();
             versionId = finished.pinnedVersion(result.release().secretId()).orElseThrow();
             places.add("execution history\n" + historyText);
             places.add("captured stdout/stderr\n" + captured.toString(StandardCharsets.UTF_8));
             try (DynamoDbClient dynamo = stack.dynamo()) {
-                places.add("deployments table\n" + dynamo.scan(scan -> scan.tableName(LocalStack.TABLE_NAME)).items());
+                places.add("deployments table\n"
+                        + dynamo.scan(scan -> scan.tableName(LocalStack.TABLE_NAME))
+                                .items());
             }
             places.add("moto log\n" + Files.readString(stack.moto().log()));
             places.add("function logs\n" + Files.readString(stack.functionLog()));
@@ -84,7 +89,9 @@ class SecretLeakIT {
         }
         assertTrue(places.get(0).contains(versionId), "the history shows the pinned version id");
         assertTrue(places.get(1).contains("at version " + versionId), "the demo output shows the pinned version id");
-        assertTrue(places.get(1).contains("applied V2__add_discount_code.sql"), "the demo output shows the applied migrations");
+        assertTrue(
+                places.get(1).contains("applied V2__add_discount_code.sql"),
+                "the demo output shows the applied migrations");
     }
 
     /** Writes to the real stream and to the capture. */
@@ -113,5 +120,4 @@ class SecretLeakIT {
             }
         }
     }
-
 }

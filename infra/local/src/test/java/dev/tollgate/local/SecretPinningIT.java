@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.errors.RetryableException;
 import dev.tollgate.functions.secrets.FetchSecretsHandler;
 import dev.tollgate.json.Json;
 import dev.tollgate.secrets.PinnedSecret;
@@ -13,7 +14,6 @@ import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.secrets.SecretInvalidException;
 import dev.tollgate.secrets.SecretNotFoundException;
 import dev.tollgate.secrets.SecretRotationInProgressException;
-import dev.tollgate.errors.RetryableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,34 +52,42 @@ class SecretPinningIT {
     void pinsTheCurrentVersionByIdAndReportsKeyNamesOnly() throws IOException {
         String name = "pinned/" + UUID.randomUUID();
         secrets.createSecret(create -> create.name(name).secretString(rds("old-" + password)));
-        String current = secrets.putSecretValue(put -> put.secretId(name).secretString(rds(password))).versionId();
+        String current = secrets.putSecretValue(put -> put.secretId(name).secretString(rds(password)))
+                .versionId();
 
         PinnedSecret pinned = fetch(name, List.of("host", "password")).secrets().get(0);
 
         assertEquals(current, pinned.versionId());
         assertEquals(name, pinned.name());
-        assertTrue(pinned.arn().startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name + "-"), pinned.arn());
+        assertTrue(
+                pinned.arn().startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:" + name + "-"),
+                pinned.arn());
         assertEquals(List.of("dbname", "engine", "host", "password", "port", "username"), pinned.keys());
     }
 
     @Test
     void aRotationInProgressIsRetryableAndThePinFollowsItOnceFinished() throws IOException {
         String name = "rotating/" + UUID.randomUUID();
-        String first = secrets.createSecret(create -> create.name(name).secretString(rds(password))).versionId();
+        String first = secrets.createSecret(create -> create.name(name).secretString(rds(password)))
+                .versionId();
         // What a rotation function's createSecret step does: the next value, labelled AWSPENDING only.
-        String pending = secrets.putSecretValue(put -> put.secretId(name).secretString(rds("next-" + password))
-                .versionStages("AWSPENDING")).versionId();
+        String pending = secrets.putSecretValue(put ->
+                        put.secretId(name).secretString(rds("next-" + password)).versionStages("AWSPENDING"))
+                .versionId();
 
-        SecretRotationInProgressException rotating = assertThrows(SecretRotationInProgressException.class,
-                () -> fetch(name, List.of("password")));
+        SecretRotationInProgressException rotating =
+                assertThrows(SecretRotationInProgressException.class, () -> fetch(name, List.of("password")));
         assertTrue(rotating.retryable());
         assertTrue(rotating instanceof RetryableException);
         assertTrue(rotating.getMessage().contains(pending), rotating.getMessage());
 
         // finishSecret: AWSCURRENT moves to the pending version.
-        secrets.updateSecretVersionStage(update -> update.secretId(name).versionStage("AWSCURRENT")
-                .moveToVersionId(pending).removeFromVersionId(first));
-        secrets.updateSecretVersionStage(update -> update.secretId(name).versionStage("AWSPENDING").removeFromVersionId(pending));
+        secrets.updateSecretVersionStage(update -> update.secretId(name)
+                .versionStage("AWSCURRENT")
+                .moveToVersionId(pending)
+                .removeFromVersionId(first));
+        secrets.updateSecretVersionStage(
+                update -> update.secretId(name).versionStage("AWSPENDING").removeFromVersionId(pending));
 
         assertEquals(pending, fetch(name, List.of("password")).secrets().get(0).versionId());
     }
@@ -87,9 +95,11 @@ class SecretPinningIT {
     @Test
     void aMissingKeyIsNamedAndNoValueIsShown() {
         String name = "partial/" + UUID.randomUUID();
-        secrets.createSecret(create -> create.name(name).secretString("{\"username\": \"app\", \"password\": \"" + password + "\"}"));
+        secrets.createSecret(create ->
+                create.name(name).secretString("{\"username\": \"app\", \"password\": \"" + password + "\"}"));
 
-        SecretInvalidException missing = assertThrows(SecretInvalidException.class, () -> fetch(name, List.of("host", "password", "dbname")));
+        SecretInvalidException missing =
+                assertThrows(SecretInvalidException.class, () -> fetch(name, List.of("host", "password", "dbname")));
 
         assertTrue(missing.getMessage().contains("lacks required keys host, dbname"), missing.getMessage());
         assertFalse(missing.getMessage().contains(password));
@@ -101,7 +111,8 @@ class SecretPinningIT {
         String name = "plain/" + UUID.randomUUID();
         secrets.createSecret(create -> create.name(name).secretString("{\"password\": \"" + password + "\" oops"));
 
-        SecretInvalidException invalid = assertThrows(SecretInvalidException.class, () -> fetch(name, List.of("password")));
+        SecretInvalidException invalid =
+                assertThrows(SecretInvalidException.class, () -> fetch(name, List.of("password")));
 
         assertTrue(invalid.getMessage().contains("is not a JSON object"), invalid.getMessage());
         assertFalse(invalid.getMessage().contains(password));
@@ -113,7 +124,8 @@ class SecretPinningIT {
         secrets.createSecret(create -> create.name(name).secretString(rds(password)));
         secrets.deleteSecret(delete -> delete.secretId(name).recoveryWindowInDays(7L));
 
-        SecretNotFoundException deleted = assertThrows(SecretNotFoundException.class, () -> fetch(name, List.of("password")));
+        SecretNotFoundException deleted =
+                assertThrows(SecretNotFoundException.class, () -> fetch(name, List.of("password")));
 
         assertTrue(deleted.getMessage().contains("scheduled for deletion"), deleted.getMessage());
         assertFalse(deleted.retryable());
@@ -121,28 +133,46 @@ class SecretPinningIT {
 
     @Test
     void aMissingSecretIsRefused() {
-        SecretNotFoundException missing = assertThrows(SecretNotFoundException.class, () -> fetch("no/such/secret", List.of("password")));
+        SecretNotFoundException missing =
+                assertThrows(SecretNotFoundException.class, () -> fetch("no/such/secret", List.of("password")));
 
         assertTrue(missing.getMessage().contains("'no/such/secret' does not exist"), missing.getMessage());
     }
 
     /** Runs the handler on events/fetch-secrets.json with its one secret replaced by {@code secretId}. */
     private PinnedSecrets fetch(String secretId, List<String> requiredKeys) throws IOException {
-        ObjectNode event = (ObjectNode) Json.tree(Files.readString(RepositoryFiles.root().resolve(Path.of("events", "fetch-secrets.json"))));
+        ObjectNode event = (ObjectNode)
+                Json.tree(Files.readString(RepositoryFiles.root().resolve(Path.of("events", "fetch-secrets.json"))));
         ObjectNode secret = (ObjectNode) event.withArray("/spec/secrets").get(0);
         secret.put("id", secretId);
         // This test is about pinning alone: no migrations name the secret.
-        ((ObjectNode) event.path("spec")).set("migrations", Json.MAPPER.valueToTree(dev.tollgate.spec.MigrationSpec.NONE));
-        secret.putArray("requiredKeys").addAll(requiredKeys.stream().map(key -> Json.MAPPER.getNodeFactory().textNode(key)).toList());
+        ((ObjectNode) event.path("spec"))
+                .set("migrations", Json.MAPPER.valueToTree(dev.tollgate.spec.MigrationSpec.NONE));
+        secret.putArray("requiredKeys")
+                .addAll(requiredKeys.stream()
+                        .map(key -> Json.MAPPER.getNodeFactory().textNode(key))
+                        .toList());
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), output, null);
+        handler.handleRequest(
+                new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), output, null);
         String result = output.toString(StandardCharsets.UTF_8);
         assertFalse(result.contains(password), "the output holds no secret value");
         return Json.read(result, PinnedSecrets.class);
     }
 
     private static String rds(String password) {
-        return Json.write(new java.util.TreeMap<>(java.util.Map.of("engine", "postgres", "host", "db.internal", "port", 5432,
-                "username", "app", "password", password, "dbname", "checkout")));
+        return Json.write(new java.util.TreeMap<>(java.util.Map.of(
+                "engine",
+                "postgres",
+                "host",
+                "db.internal",
+                "port",
+                5432,
+                "username",
+                "app",
+                "password",
+                password,
+                "dbname",
+                "checkout")));
     }
 }

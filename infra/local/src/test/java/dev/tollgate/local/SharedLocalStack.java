@@ -10,8 +10,7 @@ final class SharedLocalStack {
 
     private static LocalStack stack;
 
-    private SharedLocalStack() {
-    }
+    private SharedLocalStack() {}
 
     static synchronized LocalStack get() {
         if (stack == null) {

@@ -41,17 +41,21 @@ class SmokeTestIT {
     }
 
     private static boolean entered(List<HistoryEvent> history, String state) {
-        return history.stream().anyMatch(event -> event.stateEnteredEventDetails() != null
-                && state.equals(event.stateEnteredEventDetails().name()));
+        return history.stream()
+                .anyMatch(event -> event.stateEnteredEventDetails() != null
+                        && state.equals(event.stateEnteredEventDetails().name()));
     }
 
     private static TimelineEntry smokeTestEntry(DeploymentRecord record) {
-        return record.timeline().stream().filter(entry -> "SmokeTestCanary".equals(entry.state())).findFirst()
+        return record.timeline().stream()
+                .filter(entry -> "SmokeTestCanary".equals(entry.state()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no smoke test on the timeline: " + record.timeline()));
     }
 
     private static ObjectNode lambdaSpec(LambdaAliasFixture fixture) {
-        String deploymentId = fixture.service() + "-" + Instant.now().toEpochMilli() + "-" + EcsAlbFixture.RELEASE_VERSION;
+        String deploymentId =
+                fixture.service() + "-" + Instant.now().toEpochMilli() + "-" + EcsAlbFixture.RELEASE_VERSION;
         ObjectNode spec = DemoSpecs.lambdaAlias(deploymentId, fixture, fixture.service() + "-canary-errors");
         spec.put("override", true);
         return spec;
@@ -75,11 +79,16 @@ class SmokeTestIT {
             assertTrue(entered(run.history(), "ShiftTraffic"), "the first step was shifted after the smoke test");
             assertEquals(TrafficWeights.canaryAt(10), deployments.weights(fixture), "the first step's weight");
             assertTrue(canary.requests() >= 1, "the probe reached the canary");
-            assertEquals(Map.of(fixture.greenTargetGroupArn(), 100), testListenerWeights(testListener),
+            assertEquals(
+                    Map.of(fixture.greenTargetGroupArn(), 100),
+                    testListenerWeights(testListener),
                     "the test listener points at the canary's target group");
-            TimelineEntry smokeTest = smokeTestEntry(deployments.record(run.deploymentId()).orElseThrow());
+            TimelineEntry smokeTest =
+                    smokeTestEntry(deployments.record(run.deploymentId()).orElseThrow());
             assertEquals("PASS", smokeTest.verdict());
-            assertEquals("smoke test passed at 0 %: GET /health on http://127.0.0.1:" + canary.port() + " answered 200 on attempt 1 of 2",
+            assertEquals(
+                    "smoke test passed at 0 %: GET /health on http://127.0.0.1:" + canary.port()
+                            + " answered 200 on attempt 1 of 2",
                     smokeTest.message());
         }
     }
@@ -96,8 +105,11 @@ class SmokeTestIT {
 
             DeploymentRecord record = deployments.record(run.deploymentId()).orElseThrow();
             assertEquals(DeploymentStatus.ROLLED_BACK, record.status(), record.reason());
-            assertTrue(record.reason().startsWith("smoke test failed at 0 %: smoke-test function " + smokeFunction
-                    + " answered FAIL: GET /health on release "), record.reason());
+            assertTrue(
+                    record.reason()
+                            .startsWith("smoke test failed at 0 %: smoke-test function " + smokeFunction
+                                    + " answered FAIL: GET /health on release "),
+                    record.reason());
             assertTrue(record.reason().endsWith(" answered 503"), record.reason());
             assertFalse(entered(run.history(), "ShiftTraffic"), "no step was ever shifted");
             assertEquals(TrafficWeights.canaryAt(0), deployments.weights(fixture), "users stayed on the old version");
@@ -105,7 +117,9 @@ class SmokeTestIT {
             assertTrue(deployments.lockHolder(fixture.service()).isEmpty(), "the lock is released");
             assertEquals("FAIL", smokeTestEntry(record).verdict());
             String report = ReportPage.html(stack.rolloutReports().build(run.deploymentId()));
-            assertTrue(report.contains("SmokeTestCanary") && report.contains("smoke test failed at 0 %: smoke-test function " + smokeFunction),
+            assertTrue(
+                    report.contains("SmokeTestCanary")
+                            && report.contains("smoke test failed at 0 %: smoke-test function " + smokeFunction),
                     "the report tells the smoke test");
         }
     }
@@ -121,10 +135,21 @@ class SmokeTestIT {
 
         assertTrue(entered(run.history(), "ShiftTraffic"), "the first step was shifted after the smoke test");
         GetAliasResponse alias = LocalTargets.alias(stack, fixture);
-        assertEquals(0.1, alias.routingConfig().additionalVersionWeights().values().iterator().next(), 1e-9, alias.toString());
-        TimelineEntry smokeTest = smokeTestEntry(deployments.record(run.deploymentId()).orElseThrow());
+        assertEquals(
+                0.1,
+                alias.routingConfig()
+                        .additionalVersionWeights()
+                        .values()
+                        .iterator()
+                        .next(),
+                1e-9,
+                alias.toString());
+        TimelineEntry smokeTest =
+                smokeTestEntry(deployments.record(run.deploymentId()).orElseThrow());
         assertEquals("PASS", smokeTest.verdict(), smokeTest.message());
-        assertTrue(smokeTest.message().endsWith("answered PASS: GET /health on release 2 answered 200"), smokeTest.message());
+        assertTrue(
+                smokeTest.message().endsWith("answered PASS: GET /health on release 2 answered 200"),
+                smokeTest.message());
     }
 
     @Test
@@ -137,23 +162,36 @@ class SmokeTestIT {
 
         DeploymentRecord record = deployments.record(run.deploymentId()).orElseThrow();
         assertEquals(DeploymentStatus.ROLLED_BACK, record.status(), record.reason());
-        String version = "arn:aws:lambda:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":function:" + fixture.functionName() + ":2";
-        assertEquals("smoke test failed at 0 %: GET /health on " + version + " answered HTTP 500, HTTP 500 in 2 attempts (expected 200)",
+        String version = "arn:aws:lambda:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":function:"
+                + fixture.functionName() + ":2";
+        assertEquals(
+                "smoke test failed at 0 %: GET /health on " + version
+                        + " answered HTTP 500, HTTP 500 in 2 attempts (expected 200)",
                 record.reason());
         assertFalse(entered(run.history(), "ShiftTraffic"), "the alias was never weighted");
         GetAliasResponse alias = LocalTargets.alias(stack, fixture);
         assertEquals(fixture.liveVersion(), alias.functionVersion());
-        assertTrue(alias.routingConfig() == null || alias.routingConfig().additionalVersionWeights().isEmpty(), alias.toString());
+        assertTrue(
+                alias.routingConfig() == null
+                        || alias.routingConfig().additionalVersionWeights().isEmpty(),
+                alias.toString());
         assertTrue(deployments.lockHolder(fixture.service()).isEmpty(), "the lock is released");
     }
 
     @Test
     void theDemosBadSmokeTestScenarioEndsRolledBackWithNoTrafficShifted() throws Exception {
-        ScenarioRun.Result result = new ScenarioRun(stack, Deployments.quiet()).run(Scenario.BAD_SMOKE_TEST, DemoTarget.ECS_ALB,
-                Deployments.newService("smoke-demo"), 17, spec -> spec, Duration.ofMinutes(3));
+        ScenarioRun.Result result = new ScenarioRun(stack, Deployments.quiet())
+                .run(
+                        Scenario.BAD_SMOKE_TEST,
+                        DemoTarget.ECS_ALB,
+                        Deployments.newService("smoke-demo"),
+                        17,
+                        spec -> spec,
+                        Duration.ofMinutes(3));
 
         assertEquals("ROLLED_BACK", result.outcome().status(), result.outcome().toString());
-        assertTrue(result.outcome().reason().startsWith("smoke test failed at 0 %: GET /health on http://127.0.0.1:"),
+        assertTrue(
+                result.outcome().reason().startsWith("smoke test failed at 0 %: GET /health on http://127.0.0.1:"),
                 result.outcome().reason());
         assertFalse(entered(deployments.history(result.executionArn()), "ShiftTraffic"), "no step was ever shifted");
         assertEquals(TrafficWeights.canaryAt(0), deployments.weights(result.ecsAlbFixture()));

@@ -20,8 +20,11 @@ class StaleLockIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> withEndpoint = new ArrayList<>(List.of(arguments));
-        withEndpoint.addAll(List.of("--endpoint-url", SharedLocalStack.get().moto().endpoint().toString()));
-        int exitCode = LocalTollgate.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        withEndpoint.addAll(List.of(
+                "--endpoint-url", SharedLocalStack.get().moto().endpoint().toString()));
+        int exitCode = LocalTollgate.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
                 .execute(withEndpoint.toArray(String[]::new));
         return new String[] {Integer.toString(exitCode), out.toString(), err.toString()};
     }
@@ -29,7 +32,8 @@ class StaleLockIT {
     @Test
     void aLockLeftByAVanishedExecutionIsReportedStaleAndBrokenOnlyWhenAsked() {
         LocalStack stack = SharedLocalStack.get();
-        DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
+        DynamoDeploymentStore store =
+                new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
         String crashedExecution = "arn:aws:states:us-east-1:123456789012:execution:tollgate-deployment:stale-svc-v1";
         store.acquire("stale-svc", "stale-svc-v1", crashedExecution, Instant.parse("2026-11-24T09:00:00Z"));
 
@@ -46,6 +50,7 @@ class StaleLockIT {
         assertEquals("0", broken[0], broken[2]);
         assertTrue(store.lockHolder("stale-svc").isEmpty());
         assertTrue(store.find("stale-svc-v1").orElseThrow().timeline().stream()
-                .anyMatch(entry -> entry.message().equals("lock of stale-svc broken by ops (execution was NOT_FOUND): execution crashed")));
+                .anyMatch(entry -> entry.message()
+                        .equals("lock of stale-svc broken by ops (execution was NOT_FOUND): execution crashed")));
     }
 }

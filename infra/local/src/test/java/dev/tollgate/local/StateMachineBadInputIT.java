@@ -38,10 +38,13 @@ class StateMachineBadInputIT {
             ObjectNode spec = DemoSpecs.ecsAlb("fuzz-sm-" + i, fixture, "fuzz-sm-alarm");
             descriptions.add(breakSpec(spec, random));
             String name = "fuzz-sm-" + i;
-            executions.add(sfn.startExecution(start -> start.stateMachineArn(stack.stateMachineArn()).name(name)
-                    .input(Json.write(spec))).executionArn());
+            executions.add(sfn.startExecution(start -> start.stateMachineArn(stack.stateMachineArn())
+                            .name(name)
+                            .input(Json.write(spec)))
+                    .executionArn());
         }
-        DynamoDeploymentStore store = new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
+        DynamoDeploymentStore store =
+                new DynamoDeploymentStore(stack.clients().build(DynamoDbClient.builder()), LocalStack.TABLE_NAME);
         for (int i = 0; i < SPECS; i++) {
             DescribeExecutionResponse execution = await(sfn, executions.get(i));
             String context = descriptions.get(i) + " -> " + execution.error() + " " + execution.cause();
@@ -76,16 +79,46 @@ class StateMachineBadInputIT {
             ObjectNode target = (ObjectNode) spec.path("target");
             int fault = steps.size() == 0 ? random.nextInt(2) * 3 : random.nextInt(10);
             switch (fault) {
-                case 0 -> { spec.remove("service"); done.add("no service"); }
-                case 1 -> { ((ObjectNode) steps.get(0)).put("weight", 0); done.add("weight 0"); }
-                case 2 -> { ((ObjectNode) steps.get(steps.size() - 1)).put("weight", 90); done.add("last weight 90"); }
-                case 3 -> { target.put("listenerArn", "arn:aws:elasticloadbalancing:nowhere"); done.add("bad listener ARN"); }
-                case 4 -> { analysis.put("periodSeconds", 7); done.add("period 7"); }
-                case 5 -> { ((ObjectNode) analysis.path("metrics").get(0)).put("tolerance", "ten percent"); done.add("tolerance string"); }
-                case 6 -> { spec.put("deploymentId", "has spaces " + random.nextInt()); done.add("id with spaces"); }
-                case 7 -> { ((ObjectNode) steps.get(0)).put("bakeSecond", 30); done.add("typo bakeSecond"); }
-                case 8 -> { target.put("type", "KUBERNETES"); done.add("unknown target type"); }
-                default -> { spec.set("steps", Json.MAPPER.createArrayNode()); done.add("no steps"); }
+                case 0 -> {
+                    spec.remove("service");
+                    done.add("no service");
+                }
+                case 1 -> {
+                    ((ObjectNode) steps.get(0)).put("weight", 0);
+                    done.add("weight 0");
+                }
+                case 2 -> {
+                    ((ObjectNode) steps.get(steps.size() - 1)).put("weight", 90);
+                    done.add("last weight 90");
+                }
+                case 3 -> {
+                    target.put("listenerArn", "arn:aws:elasticloadbalancing:nowhere");
+                    done.add("bad listener ARN");
+                }
+                case 4 -> {
+                    analysis.put("periodSeconds", 7);
+                    done.add("period 7");
+                }
+                case 5 -> {
+                    ((ObjectNode) analysis.path("metrics").get(0)).put("tolerance", "ten percent");
+                    done.add("tolerance string");
+                }
+                case 6 -> {
+                    spec.put("deploymentId", "has spaces " + random.nextInt());
+                    done.add("id with spaces");
+                }
+                case 7 -> {
+                    ((ObjectNode) steps.get(0)).put("bakeSecond", 30);
+                    done.add("typo bakeSecond");
+                }
+                case 8 -> {
+                    target.put("type", "KUBERNETES");
+                    done.add("unknown target type");
+                }
+                default -> {
+                    spec.set("steps", Json.MAPPER.createArrayNode());
+                    done.add("no steps");
+                }
             }
         }
         return String.join(", ", done);

@@ -27,7 +27,8 @@ class TargetClientsIT {
     private final AwsClients home = SharedLocalStack.get().clients();
 
     private static DeploymentSpec spec(String deploymentId, String region, String roleArn) {
-        ObjectNode spec = DemoSpecs.lambdaAlias(deploymentId, new LambdaAliasFixture("placed", "placed-function", "live", "1"), "placed-alarm");
+        ObjectNode spec = DemoSpecs.lambdaAlias(
+                deploymentId, new LambdaAliasFixture("placed", "placed-function", "live", "1"), "placed-alarm");
         if (region != null) {
             spec.put("region", region);
         }
@@ -42,9 +43,13 @@ class TargetClientsIT {
         TargetClients targets = new TargetClients(home);
 
         CloudWatchClient cloudWatch = targets.build(CloudWatchClient.builder(), spec("placed-home", null, null));
-        String caller = targets.build(StsClient.builder(), spec("placed-home", null, null)).getCallerIdentity().arn();
+        String caller = targets.build(StsClient.builder(), spec("placed-home", null, null))
+                .getCallerIdentity()
+                .arn();
 
-        assertEquals(Region.of(LocalStack.REGION), cloudWatch.serviceClientConfiguration().region());
+        assertEquals(
+                Region.of(LocalStack.REGION),
+                cloudWatch.serviceClientConfiguration().region());
         assertEquals(home.build(StsClient.builder()).getCallerIdentity().arn(), caller);
     }
 
@@ -52,8 +57,11 @@ class TargetClientsIT {
     void anotherRegionsTargetIsReachedInThatRegionWithTheFunctionsOwnIdentity() {
         TargetClients targets = new TargetClients(home);
 
-        CloudWatchClient cloudWatch = targets.build(CloudWatchClient.builder(), spec("placed-region", "eu-west-2", null));
-        String caller = targets.build(StsClient.builder(), spec("placed-region", "eu-west-2", null)).getCallerIdentity().arn();
+        CloudWatchClient cloudWatch =
+                targets.build(CloudWatchClient.builder(), spec("placed-region", "eu-west-2", null));
+        String caller = targets.build(StsClient.builder(), spec("placed-region", "eu-west-2", null))
+                .getCallerIdentity()
+                .arn();
 
         assertEquals(Region.EU_WEST_2, cloudWatch.serviceClientConfiguration().region());
         assertEquals(home.build(StsClient.builder()).getCallerIdentity().arn(), caller);
@@ -68,7 +76,11 @@ class TargetClientsIT {
 
         assertEquals("210987654321", identity.account());
         assertEquals("arn:aws:sts::210987654321:assumed-role/deployer/tollgate-placed-account", identity.arn());
-        assertEquals(Region.EU_WEST_2, targets.build(CloudWatchClient.builder(), spec).serviceClientConfiguration().region());
+        assertEquals(
+                Region.EU_WEST_2,
+                targets.build(CloudWatchClient.builder(), spec)
+                        .serviceClientConfiguration()
+                        .region());
     }
 
     @Test
@@ -81,7 +93,11 @@ class TargetClientsIT {
         assertSame(once, targets.build(CloudWatchClient.builder(), spec("placed-first", "eu-west-2", ROLE)));
         assertNotSame(once, targets.build(CloudWatchClient.builder(), spec("placed-second", "eu-west-2", ROLE)));
         assertNotSame(once, targets.build(CloudWatchClient.builder(), spec("placed-first", "eu-west-1", ROLE)));
-        assertTrue(targets.build(StsClient.builder(), spec("placed-second", "eu-west-2", ROLE)).getCallerIdentity().arn()
-                .endsWith("/tollgate-placed-second"), "each deployment's own session");
+        assertTrue(
+                targets.build(StsClient.builder(), spec("placed-second", "eu-west-2", ROLE))
+                        .getCallerIdentity()
+                        .arn()
+                        .endsWith("/tollgate-placed-second"),
+                "each deployment's own session");
     }
 }

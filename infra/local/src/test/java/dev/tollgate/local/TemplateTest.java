@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.events.DeploymentEvent;
-import dev.tollgate.judge.Verdict;
-import dev.tollgate.telemetry.DeploymentMetrics;
 import dev.tollgate.json.Json;
+import dev.tollgate.judge.Verdict;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
+import dev.tollgate.telemetry.DeploymentMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,19 +41,23 @@ class TemplateTest {
         }
 
         assertFalse(used.isEmpty());
-        assertEquals(used, new TreeSet<>(template.definitionSubstitutions().keySet()),
+        assertEquals(
+                used,
+                new TreeSet<>(template.definitionSubstitutions().keySet()),
                 "the ASL's ${...} placeholders and the template's DefinitionSubstitutions must match exactly");
     }
 
     @Test
     void everyTaskAfterValidationTellsItsFunctionTheExecutionAndState() throws IOException {
         // The correlation keys of every log line (docs/observability.md); ValidateRequest gets the input as it came.
-        JsonNode states = Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition())).path("States");
+        JsonNode states = Json.tree(Files.readString(RepositoryFiles.stateMachineDefinition()))
+                .path("States");
         List<String> without = new ArrayList<>();
         states.properties().forEach(state -> {
             JsonNode parameters = state.getValue().path("Parameters");
             JsonNode payload = parameters.has("Payload") ? parameters.path("Payload") : parameters;
-            if ("Task".equals(state.getValue().path("Type").asText()) && !"ValidateRequest".equals(state.getKey())
+            if ("Task".equals(state.getValue().path("Type").asText())
+                    && !"ValidateRequest".equals(state.getKey())
                     && !payload.path("execution").has("arn.$")) {
                 without.add(state.getKey());
             }
@@ -64,7 +68,9 @@ class TemplateTest {
     @Test
     void theDashboardGraphsOnlyMetricsAndDimensionsTollgateEmits() throws IllegalAccessException {
         // Its body is a !Sub template: placeholders become plain words so the JSON can be read.
-        String body = template.resourceProperty("DeploymentsDashboard", "DashboardBody").asText().replaceAll("\\$\\{[^}]+}", "x");
+        String body = template.resourceProperty("DeploymentsDashboard", "DashboardBody")
+                .asText()
+                .replaceAll("\\$\\{[^}]+}", "x");
         Set<String> names = new TreeSet<>();
         for (java.lang.reflect.Field field : DeploymentMetrics.class.getFields()) {
             if (field.getType() == String.class && !"NAMESPACE".equals(field.getName())) {
@@ -87,7 +93,8 @@ class TemplateTest {
                     unknown.add("metric " + metric);
                 }
                 for (int i = 2; i + 1 < metric.size() && metric.get(i).isTextual(); i += 2) {
-                    if (!Set.of("Reason", "Verdict", "Outcome").contains(metric.get(i).asText())
+                    if (!Set.of("Reason", "Verdict", "Outcome")
+                                    .contains(metric.get(i).asText())
                             || !dimensionValues.contains(metric.get(i + 1).asText())) {
                         unknown.add("dimension in " + metric);
                     }
@@ -117,7 +124,8 @@ class TemplateTest {
         assertEquals(60, decide.timeoutSeconds(), "the Globals' Timeout");
         assertEquals(1024, decide.memoryMb());
         assertEquals("JSON", decide.logFormat());
-        assertEquals("INFO", decide.applicationLogLevel(), "the LogLevel parameter's default stands in for !Ref LogLevel");
+        assertEquals(
+                "INFO", decide.applicationLogLevel(), "the LogLevel parameter's default stands in for !Ref LogLevel");
         assertEquals("dev.tollgate.functions.decide.DecideHandler::handleRequest", decide.handler());
         assertEquals("dev.tollgate.functions.decide.DecideHandler", decide.handlerClass());
     }
@@ -142,23 +150,36 @@ class TemplateTest {
      */
     @Test
     void everyFunctionIsBuiltBySamFromItsOwnModuleThroughTheMakefile() throws IOException {
-        JsonNode resources = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                .readTree(RepositoryFiles.template().toFile()).path("Resources");
+        JsonNode resources = new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(RepositoryFiles.template().toFile())
+                .path("Resources");
         String makefile = Files.readString(RepositoryFiles.root().resolve("Makefile"));
         Set<String> built = new TreeSet<>();
         List<String> problems = new ArrayList<>();
         resources.properties().forEach(resource -> {
-            if (!"AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+            if (!"AWS::Serverless::Function"
+                    .equals(resource.getValue().path("Type").asText())) {
                 return;
             }
             String logicalId = resource.getKey();
-            if (!".".equals(resource.getValue().path("Properties").path("CodeUri").asText())) {
-                problems.add(logicalId + ": CodeUri must be \".\" (the repository: a module needs its parent POM and shared)");
+            if (!"."
+                    .equals(resource.getValue()
+                            .path("Properties")
+                            .path("CodeUri")
+                            .asText())) {
+                problems.add(logicalId
+                        + ": CodeUri must be \".\" (the repository: a module needs its parent POM and shared)");
             }
-            if (!"makefile".equals(resource.getValue().path("Metadata").path("BuildMethod").asText())) {
+            if (!"makefile"
+                    .equals(resource.getValue()
+                            .path("Metadata")
+                            .path("BuildMethod")
+                            .asText())) {
                 problems.add(logicalId + ": Metadata BuildMethod must be makefile");
             }
-            Matcher target = Pattern.compile("(?m)^build-" + logicalId + ":\\n\\t\\$\\(call function_jar,([a-z-]+)\\)$").matcher(makefile);
+            Matcher target = Pattern.compile("(?m)^build-" + logicalId + ":\\n\\t\\$\\(call function_jar,([a-z-]+)\\)$")
+                    .matcher(makefile);
             if (target.find()) {
                 built.add(target.group(1));
             } else {
@@ -186,14 +207,20 @@ class TemplateTest {
         assertTrue(pipeline.contains("InputType: FilePath"));
         Matcher parameters = Pattern.compile("UserParameters: !Sub '(.*)'").matcher(pipeline);
         assertTrue(parameters.find());
-        JsonNode resolved = Json.tree(parameters.group(1).replace("${SpecFile}", "deploy/tollgate-spec.json")
-                .replace("${ServiceName}", "checkout").replace("#{codepipeline.PipelineExecutionId}", "3f1c9a7e"));
+        JsonNode resolved = Json.tree(parameters
+                .group(1)
+                .replace("${SpecFile}", "deploy/tollgate-spec.json")
+                .replace("${ServiceName}", "checkout")
+                .replace("#{codepipeline.PipelineExecutionId}", "3f1c9a7e"));
         assertEquals("deploy/tollgate-spec.json", resolved.path("specFile").asText());
     }
 
     private static List<String> functionModules() throws IOException {
         try (Stream<Path> modules = Files.list(RepositoryFiles.root().resolve("functions"))) {
-            return modules.filter(Files::isDirectory).map(path -> path.getFileName().toString()).sorted().toList();
+            return modules.filter(Files::isDirectory)
+                    .map(path -> path.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -42,11 +42,18 @@ class ThirdPartyChecksIT {
     void aslValidatorAcceptsTheStateMachineWithItsSubstitutionsFilledAsCloudFormationFillsThem() throws IOException {
         DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
         String definition = Files.readString(RepositoryFiles.stateMachineDefinition());
-        for (Map.Entry<String, JsonNode> substitution : stack.property("DeploymentStateMachine", "DefinitionSubstitutions").properties()) {
-            assertTrue(substitution.getValue().asText().matches(
-                    "arn:aws:lambda:us-east-1:123456789012:function:tollgate-[A-Za-z]+Function-[A-Z0-9]{12}:live"),
+        for (Map.Entry<String, JsonNode> substitution : stack.property(
+                        "DeploymentStateMachine", "DefinitionSubstitutions")
+                .properties()) {
+            assertTrue(
+                    substitution
+                            .getValue()
+                            .asText()
+                            .matches(
+                                    "arn:aws:lambda:us-east-1:123456789012:function:tollgate-[A-Za-z]+Function-[A-Z0-9]{12}:live"),
                     substitution.getKey() + " is a function's live alias ARN: " + substitution.getValue());
-            definition = definition.replace("${" + substitution.getKey() + "}", substitution.getValue().asText());
+            definition = definition.replace(
+                    "${" + substitution.getKey() + "}", substitution.getValue().asText());
         }
         assertFalse(definition.contains("${"), "every placeholder filled");
         Path filled = RepositoryFiles.root().resolve("infra/local/target/checks/deployment.filled.asl.json");
@@ -63,10 +70,12 @@ class ThirdPartyChecksIT {
         String longestStackName = "t" + "x".repeat(127);
         List<String> problems = new ArrayList<>();
         for (String stackName : List.of("tollgate", longestStackName)) {
-            for (DeployedStack.GivenName given : new DeployedStack(ThirdPartyTools.translatedTemplate(), stackName, Map.of(), Map.of()).givenNames()) {
+            for (DeployedStack.GivenName given : new DeployedStack(
+                            ThirdPartyTools.translatedTemplate(), stackName, Map.of(), Map.of())
+                    .givenNames()) {
                 if (given.name().length() > given.limit()) {
-                    problems.add(given.logicalId() + " in stack " + stackName.length() + " characters long: " + given.name().length()
-                            + " characters (at most " + given.limit() + "): " + given.name());
+                    problems.add(given.logicalId() + " in stack " + stackName.length() + " characters long: "
+                            + given.name().length() + " characters (at most " + given.limit() + "): " + given.name());
                 }
             }
         }
@@ -75,7 +84,8 @@ class ThirdPartyChecksIT {
 
     @Test
     void cfnLintAcceptsTheExamplePipeline() {
-        ThirdPartyTools.Run lint = ThirdPartyTools.cfnLint(RepositoryFiles.root().resolve("infra/pipeline/pipeline.yaml"), "--include-checks", "I");
+        ThirdPartyTools.Run lint = ThirdPartyTools.cfnLint(
+                RepositoryFiles.root().resolve("infra/pipeline/pipeline.yaml"), "--include-checks", "I");
         assertEquals(0, lint.exitCode(), "cfn-lint --include-checks I infra/pipeline/pipeline.yaml:\n" + lint.output());
     }
 
@@ -83,8 +93,10 @@ class ThirdPartyChecksIT {
     void aslValidatorAcceptsTheReleaseStateMachineFilledAsCloudFormationFillsIt() throws IOException {
         DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
         String filled = Files.readString(RepositoryFiles.releaseStateMachineDefinition());
-        for (Map.Entry<String, JsonNode> substitution : stack.property("ReleaseStateMachine", "DefinitionSubstitutions").properties()) {
-            filled = filled.replace("${" + substitution.getKey() + "}", substitution.getValue().asText());
+        for (Map.Entry<String, JsonNode> substitution :
+                stack.property("ReleaseStateMachine", "DefinitionSubstitutions").properties()) {
+            filled = filled.replace(
+                    "${" + substitution.getKey() + "}", substitution.getValue().asText());
         }
         assertFalse(filled.contains("${"), "every placeholder filled");
         Path file = RepositoryFiles.root().resolve("infra/local/target/checks/release.filled.asl.json");

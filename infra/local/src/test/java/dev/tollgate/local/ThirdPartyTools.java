@@ -22,13 +22,11 @@ import java.util.concurrent.TimeUnit;
 final class ThirdPartyTools {
 
     /** What a tool printed and how it ended. */
-    record Run(int exitCode, String output) {
-    }
+    record Run(int exitCode, String output) {}
 
     private static JsonNode translated;
 
-    private ThirdPartyTools() {
-    }
+    private ThirdPartyTools() {}
 
     static Path checks() {
         return RepositoryFiles.root().resolve("infra/checks");
@@ -37,7 +35,12 @@ final class ThirdPartyTools {
     /** template.yaml as CloudFormation receives it after {@code sam package}: the SAM transform done by AWS's translator. */
     static synchronized JsonNode translatedTemplate() {
         if (translated == null) {
-            Run run = run(List.of(python(), checks().resolve("sam_translate.py").toString(), RepositoryFiles.template().toString()), null);
+            Run run = run(
+                    List.of(
+                            python(),
+                            checks().resolve("sam_translate.py").toString(),
+                            RepositoryFiles.template().toString()),
+                    null);
             if (run.exitCode() != 0) {
                 throw new AssertionError("the SAM translator refused template.yaml:\n" + run.output());
             }
@@ -48,7 +51,9 @@ final class ThirdPartyTools {
 
     /** A plain CloudFormation template (no transform) as JSON, short-form tags as the intrinsic functions they stand for. */
     static JsonNode parsedTemplate(Path template) {
-        Run run = run(List.of(python(), checks().resolve("sam_translate.py").toString(), "--parse-only", template.toString()), null);
+        Run run = run(
+                List.of(python(), checks().resolve("sam_translate.py").toString(), "--parse-only", template.toString()),
+                null);
         if (run.exitCode() != 0) {
             throw new AssertionError("cannot read " + template + ":\n" + run.output());
         }
@@ -73,7 +78,13 @@ final class ThirdPartyTools {
 
     /** npm's asl-validator on a definition file. */
     static Run aslValidator(Path definition) {
-        return run(List.of("node", nodeModule("asl-validator/dist/bin/asl-validator.js").toString(), "--json-path", definition.toString()), null);
+        return run(
+                List.of(
+                        "node",
+                        nodeModule("asl-validator/dist/bin/asl-validator.js").toString(),
+                        "--json-path",
+                        definition.toString()),
+                null);
     }
 
     /** infra/checks/iam.mjs in one of its modes: JSON in, JSON out. */
@@ -89,8 +100,9 @@ final class ThirdPartyTools {
     private static Path nodeModule(String path) {
         Path module = checks().resolve("node_modules").resolve(path);
         if (!Files.exists(module)) {
-            throw new AssertionError(module + " is missing: the npm tools of the checks are installed by infra/setup/test-tools.sh "
-                    + "(./mvnw verify runs it first; by hand: (cd infra/checks && npm ci))");
+            throw new AssertionError(
+                    module + " is missing: the npm tools of the checks are installed by infra/setup/test-tools.sh "
+                            + "(./mvnw verify runs it first; by hand: (cd infra/checks && npm ci))");
         }
         return module;
     }
@@ -102,7 +114,9 @@ final class ThirdPartyTools {
 
     static Run run(List<String> command, String input) {
         try {
-            Process process = new ProcessBuilder(command).directory(RepositoryFiles.root().toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(RepositoryFiles.root().toFile())
+                    .start();
             CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
             CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
             try (OutputStream stdin = process.getOutputStream()) {
@@ -118,8 +132,10 @@ final class ThirdPartyTools {
             String err = new String(stderr.join(), StandardCharsets.UTF_8);
             return new Run(process.exitValue(), process.exitValue() == 0 ? out : out + err);
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + command.get(0) + " (" + e.getMessage() + "): infra/setup/test-tools.sh installs "
-                    + "what the checks need (./mvnw verify runs it first)", e);
+            throw new AssertionError(
+                    "cannot run " + command.get(0) + " (" + e.getMessage() + "): infra/setup/test-tools.sh installs "
+                            + "what the checks need (./mvnw verify runs it first)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

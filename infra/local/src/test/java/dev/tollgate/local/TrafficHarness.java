@@ -75,7 +75,8 @@ final class TrafficHarness {
         Instant deadline = Instant.now().plus(timeout);
         while (!traffic.health(spec).healthy()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("canary not healthy after " + timeout + ": " + traffic.health(spec).detail());
+                throw new AssertionError("canary not healthy after " + timeout + ": "
+                        + traffic.health(spec).detail());
             }
             Thread.sleep(250);
         }

@@ -51,28 +51,47 @@ class WatchAfterPromotionIT {
         try (ScenarioRun.Release release = release(Scenario.BAD_AFTER_PROMOTION, "watch-bad")) {
             String id = release.deploymentId();
             EcsAlbFixture fixture = release.ecsAlbFixture();
-            assertEquals(DemoSpecs.WATCH_SECONDS, release.spec().path("afterPromotion").path("watchSeconds").asInt(),
+            assertEquals(
+                    DemoSpecs.WATCH_SECONDS,
+                    release.spec().path("afterPromotion").path("watchSeconds").asInt(),
                     "the scenario is watched");
-            assertEquals(0, tollgate("start", "--spec", specFile(release.spec()).toString()).exitCode());
+            assertEquals(
+                    0,
+                    tollgate("start", "--spec", specFile(release.spec()).toString())
+                            .exitCode());
 
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.ROLLED_BACK, ended.status(), ended.reason());
-            assertTrue(ended.reason().startsWith("rolled back after the promotion: the watch failed the new version at 100 %"),
+            assertTrue(
+                    ended.reason()
+                            .startsWith("rolled back after the promotion: the watch failed the new version at 100 %"),
                     ended.reason());
-            assertTrue(ended.timeline().stream().anyMatch(entry -> "Promote".equals(entry.state())), "it was promoted first");
+            assertTrue(
+                    ended.timeline().stream().anyMatch(entry -> "Promote".equals(entry.state())),
+                    "it was promoted first");
             assertEquals(TrafficWeights.canaryAt(0), weights(fixture), "all traffic back on the old side");
-            assertEquals(2, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "the old side, never retired, serves with its tasks");
-            assertEquals(0, LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount(), "the new version is stopped");
-            assertTrue(store().lockHolder(release.spec().path("service").asText()).isEmpty(), "the lock is released");
+            assertEquals(
+                    2,
+                    LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(),
+                    "the old side, never retired, serves with its tasks");
+            assertEquals(
+                    0,
+                    LocalTargets.service(stack, fixture, fixture.greenService()).desiredCount(),
+                    "the new version is stopped");
+            assertTrue(
+                    store().lockHolder(release.spec().path("service").asText()).isEmpty(), "the lock is released");
 
             TollgateCli.Run status = tollgate("status", id);
             assertTrue(status.out().contains("ROLLED_BACK"), status.out());
-            assertTrue(status.out().contains("watch after the promotion: ROLLBACK by judge"), "every watch tick in the history: "
-                    + status.out());
+            assertTrue(
+                    status.out().contains("watch after the promotion: ROLLBACK by judge"),
+                    "every watch tick in the history: " + status.out());
             Path report = Files.createTempFile("tollgate-report", ".html");
             assertEquals(0, tollgate("report", id, "--out", report.toString()).exitCode());
             String page = Files.readString(report);
-            assertTrue(page.contains("After the promotion: the new version at 100 %") && page.contains("DescribeRollbackAfterPromotion"),
+            assertTrue(
+                    page.contains("After the promotion: the new version at 100 %")
+                            && page.contains("DescribeRollbackAfterPromotion"),
                     "the report shows the watch and its ticks");
         }
     }
@@ -90,22 +109,43 @@ class WatchAfterPromotionIT {
         try (ScenarioRun.Release release = release(Scenario.GOOD, "watch-good")) {
             String id = release.deploymentId();
             EcsAlbFixture fixture = release.ecsAlbFixture();
-            assertEquals(0, tollgate("start", "--spec", specFile(DemoSpecs.withWatch(release.spec(), HEALTHY_WATCH_SECONDS))
-                    .toString()).exitCode());
+            assertEquals(
+                    0,
+                    tollgate(
+                                    "start",
+                                    "--spec",
+                                    specFile(DemoSpecs.withWatch(release.spec(), HEALTHY_WATCH_SECONDS))
+                                            .toString())
+                            .exitCode());
 
             DeploymentRecord watched = awaitRecord(id, WatchAfterPromotionIT::watching, "watched after the promotion");
             if (watched.status() == DeploymentStatus.RUNNING) {
                 assertEquals(TrafficWeights.canaryAt(100), weights(fixture), "promoted");
-                assertEquals(2, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "the old side keeps its tasks during the watch");
+                assertEquals(
+                        2,
+                        LocalTargets.service(stack, fixture, fixture.blueService())
+                                .desiredCount(),
+                        "the old side keeps its tasks during the watch");
             }
 
             DeploymentRecord ended = awaitEnd(id);
             assertEquals(DeploymentStatus.PROMOTED, ended.status(), ended.reason());
-            assertTrue(ended.reason().contains("the " + HEALTHY_WATCH_SECONDS + " s watch after the promotion passed"), ended.reason());
-            assertTrue(ended.timeline().stream().anyMatch(entry -> PostPromotionWatch.STATE.equals(entry.state())
-                    && entry.message().startsWith("WATCH_PASSED")), ended.timeline().toString());
-            awaitRecord(id, record -> record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())), "retired");
-            assertEquals(0, LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(), "retired after the watch");
+            assertTrue(
+                    ended.reason().contains("the " + HEALTHY_WATCH_SECONDS + " s watch after the promotion passed"),
+                    ended.reason());
+            assertTrue(
+                    ended.timeline().stream()
+                            .anyMatch(entry -> PostPromotionWatch.STATE.equals(entry.state())
+                                    && entry.message().startsWith("WATCH_PASSED")),
+                    ended.timeline().toString());
+            awaitRecord(
+                    id,
+                    record -> record.timeline().stream().anyMatch(entry -> "RetireOldVersion".equals(entry.state())),
+                    "retired");
+            assertEquals(
+                    0,
+                    LocalTargets.service(stack, fixture, fixture.blueService()).desiredCount(),
+                    "retired after the watch");
             assertEquals(TrafficWeights.canaryAt(100), weights(fixture));
         }
     }

@@ -31,11 +31,15 @@ public final class AlbListener {
     /** Weight per target group ARN, in the order the action lists them; a plain forward counts as weight 1. */
     public Map<String, Integer> weights() {
         List<Action> actions = ruleArn == null ? listenerActions() : ruleActions();
-        Action forward = actions.stream().filter(action -> action.type() == ActionTypeEnum.FORWARD).findFirst()
-                .orElseThrow(() -> new TargetStateConflictException((ruleArn == null ? "the listener" : "the listener rule")
-                        + " does not forward traffic; found " + actions.stream().map(Action::typeAsString).toList()));
+        Action forward = actions.stream()
+                .filter(action -> action.type() == ActionTypeEnum.FORWARD)
+                .findFirst()
+                .orElseThrow(() -> new TargetStateConflictException(
+                        (ruleArn == null ? "the listener" : "the listener rule") + " does not forward traffic; found "
+                                + actions.stream().map(Action::typeAsString).toList()));
         Map<String, Integer> weights = new LinkedHashMap<>();
-        if (forward.forwardConfig() != null && !forward.forwardConfig().targetGroups().isEmpty()) {
+        if (forward.forwardConfig() != null
+                && !forward.forwardConfig().targetGroups().isEmpty()) {
             for (TargetGroupTuple group : forward.forwardConfig().targetGroups()) {
                 weights.merge(group.targetGroupArn(), group.weight() == null ? 1 : group.weight(), Integer::sum);
             }
@@ -49,27 +53,43 @@ public final class AlbListener {
     public void forward(Map<String, Integer> weights) {
         Action forward = Action.builder()
                 .type(ActionTypeEnum.FORWARD)
-                .forwardConfig(ForwardActionConfig.builder().targetGroups(weights.entrySet().stream()
-                        .map(entry -> TargetGroupTuple.builder().targetGroupArn(entry.getKey()).weight(entry.getValue()).build())
-                        .toList()).build())
+                .forwardConfig(ForwardActionConfig.builder()
+                        .targetGroups(weights.entrySet().stream()
+                                .map(entry -> TargetGroupTuple.builder()
+                                        .targetGroupArn(entry.getKey())
+                                        .weight(entry.getValue())
+                                        .build())
+                                .toList())
+                        .build())
                 .build();
         if (ruleArn == null) {
-            call("ELBv2 ModifyListener", () -> elb.modifyListener(modify -> modify.listenerArn(listenerArn).defaultActions(forward)));
+            call(
+                    "ELBv2 ModifyListener",
+                    () -> elb.modifyListener(
+                            modify -> modify.listenerArn(listenerArn).defaultActions(forward)));
         } else {
-            call("ELBv2 ModifyRule", () -> elb.modifyRule(modify -> modify.ruleArn(ruleArn).actions(forward)));
+            call(
+                    "ELBv2 ModifyRule",
+                    () -> elb.modifyRule(modify -> modify.ruleArn(ruleArn).actions(forward)));
         }
     }
 
     private List<Action> listenerActions() {
-        return call("ELBv2 DescribeListeners", () -> elb.describeListeners(describe -> describe.listenerArns(listenerArn)))
-                .listeners().stream().findFirst()
+        return call(
+                        "ELBv2 DescribeListeners",
+                        () -> elb.describeListeners(describe -> describe.listenerArns(listenerArn)))
+                .listeners()
+                .stream()
+                .findFirst()
                 .orElseThrow(() -> new TargetStateConflictException("listener " + listenerArn + " not found"))
                 .defaultActions();
     }
 
     private List<Action> ruleActions() {
         return call("ELBv2 DescribeRules", () -> elb.describeRules(describe -> describe.ruleArns(ruleArn)))
-                .rules().stream().findFirst()
+                .rules()
+                .stream()
+                .findFirst()
                 .orElseThrow(() -> new TargetStateConflictException("listener rule " + ruleArn + " not found"))
                 .actions();
     }

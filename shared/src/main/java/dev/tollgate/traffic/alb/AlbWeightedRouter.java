@@ -53,7 +53,12 @@ public final class AlbWeightedRouter implements TrafficRouter {
     private final Clock clock;
 
     /** {@code pins} derives the release's task definition revision that reads the pinned secret versions. */
-    public AlbWeightedRouter(EcsAlbTarget target, EcsClient ecs, ElasticLoadBalancingV2Client elb, TaskDefinitionPins pins, Clock clock) {
+    public AlbWeightedRouter(
+            EcsAlbTarget target,
+            EcsClient ecs,
+            ElasticLoadBalancingV2Client elb,
+            TaskDefinitionPins pins,
+            Clock clock) {
         this.target = target;
         this.ecs = ecs;
         this.listener = new AlbListener(elb, target.listenerArn(), target.listenerRuleArn());
@@ -68,7 +73,8 @@ public final class AlbWeightedRouter implements TrafficRouter {
         int blue = weights.get(BLUE);
         int green = weights.get(GREEN);
         if (blue > 0 && green > 0) {
-            throw new TargetStateConflictException("the listener splits traffic " + percent(blue, blue + green) + " % to "
+            throw new TargetStateConflictException("the listener splits traffic " + percent(blue, blue + green)
+                    + " % to "
                     + target.blueService() + " and " + percent(green, blue + green) + " % to " + target.greenService()
                     + ": a release is in flight or someone split it by hand. A new release starts with all traffic on one side; "
                     + "finish or roll back the deployment that split it, or send 100 % to the live side by hand");
@@ -80,15 +86,25 @@ public final class AlbWeightedRouter implements TrafficRouter {
         if (liveByTag.isPresent() && !liveByTag.get().equals(liveByTraffic)) {
             Service tagged = BLUE.equals(liveByTag.get()) ? blueService : greenService;
             throw new TargetStateConflictException("the listener sends all traffic to " + serviceName(liveByTraffic)
-                    + ", but Tollgate last made " + tagged.serviceName() + " live (" + tag(tagged, LIVE_DEPLOYMENT_TAG).orElse("?")
+                    + ", but Tollgate last made " + tagged.serviceName() + " live ("
+                    + tag(tagged, LIVE_DEPLOYMENT_TAG).orElse("?")
                     + " at " + tag(tagged, LIVE_SINCE_TAG).orElse("?") + "): traffic was moved by hand since. If "
                     + serviceName(liveByTraffic) + " is meant to be live, remove the " + LIVE_SINCE_TAG + " tag from "
                     + tagged.serviceName() + "; otherwise send the traffic back to it");
         }
         Service live = BLUE.equals(liveByTraffic) ? blueService : greenService;
         String canarySide = BLUE.equals(liveByTraffic) ? GREEN : BLUE;
-        return new EcsAlbPlan(deploymentId, liveByTraffic, live.serviceName(), targetGroup(liveByTraffic), live.taskDefinition(),
-                canarySide, serviceName(canarySide), targetGroup(canarySide), target.taskDefinition(), Math.max(1, live.desiredCount()));
+        return new EcsAlbPlan(
+                deploymentId,
+                liveByTraffic,
+                live.serviceName(),
+                targetGroup(liveByTraffic),
+                live.taskDefinition(),
+                canarySide,
+                serviceName(canarySide),
+                targetGroup(canarySide),
+                target.taskDefinition(),
+                Math.max(1, live.desiredCount()));
     }
 
     @Override
@@ -96,22 +112,30 @@ public final class AlbWeightedRouter implements TrafficRouter {
         EcsAlbPlan planned = ecsAlb(release);
         TrafficWeights weights = currentWeights(planned);
         if (weights.canaryPercent() != 0) {
-            throw new TargetStateConflictException(planned.canarySide() + " target group " + planned.canaryTargetGroupArn()
-                    + " already receives " + weights.canaryPercent() + " % of traffic; a new release starts from 100 % on "
-                    + planned.liveService() + ". Finish or roll back the deployment that moved it, or set the listener by hand");
+            throw new TargetStateConflictException(
+                    planned.canarySide() + " target group " + planned.canaryTargetGroupArn()
+                            + " already receives " + weights.canaryPercent()
+                            + " % of traffic; a new release starts from 100 % on "
+                            + planned.liveService()
+                            + ". Finish or roll back the deployment that moved it, or set the listener by hand");
         }
         // The revision the canary runs reads the pinned secret versions; the plan names it from here on.
         PinnedTaskDefinition pinned = pins.pin(planned.canaryTaskDefinition(), secrets, planned.deploymentId());
         EcsAlbPlan plan = planned.withCanaryTaskDefinition(pinned.taskDefinitionArn());
-        call("ECS UpdateService", () -> ecs.updateService(update -> update.cluster(target.cluster())
-                .service(plan.canaryService())
-                .taskDefinition(plan.canaryTaskDefinition())
-                .desiredCount(plan.desiredCount())
-                .forceNewDeployment(false)));
+        call(
+                "ECS UpdateService",
+                () -> ecs.updateService(update -> update.cluster(target.cluster())
+                        .service(plan.canaryService())
+                        .taskDefinition(plan.canaryTaskDefinition())
+                        .desiredCount(plan.desiredCount())
+                        .forceNewDeployment(false)));
         String secretsNote = pinned.describe();
-        return new CanaryDeployment(plan, plan.canarySide() + " service " + plan.canaryService() + " updated to "
-                + plan.canaryTaskDefinition() + " with " + plan.desiredCount() + " tasks (as " + plan.liveSide() + ")"
-                + (secretsNote.isEmpty() ? "" : "; " + secretsNote));
+        return new CanaryDeployment(
+                plan,
+                plan.canarySide() + " service " + plan.canaryService() + " updated to "
+                        + plan.canaryTaskDefinition() + " with " + plan.desiredCount() + " tasks (as " + plan.liveSide()
+                        + ")"
+                        + (secretsNote.isEmpty() ? "" : "; " + secretsNote));
     }
 
     @Override
@@ -122,22 +146,28 @@ public final class AlbWeightedRouter implements TrafficRouter {
         for (Deployment deployment : canary.deployments()) {
             if (sameTaskDefinition(deployment.taskDefinition(), plan.canaryTaskDefinition())
                     && "FAILED".equals(deployment.rolloutStateAsString())) {
-                throw new CanaryUnhealthyException(plan.canarySide() + " deployment of " + plan.canaryTaskDefinition() + " failed: "
-                        + deployment.rolloutStateReason() + " (" + deployment.failedTasks() + " failed tasks, "
-                        + deployment.runningCount() + "/" + deployment.desiredCount() + " running)");
+                throw new CanaryUnhealthyException(
+                        plan.canarySide() + " deployment of " + plan.canaryTaskDefinition() + " failed: "
+                                + deployment.rolloutStateReason() + " (" + deployment.failedTasks() + " failed tasks, "
+                                + deployment.runningCount() + "/" + deployment.desiredCount() + " running)");
             }
         }
-        Optional<Deployment> primary = canary.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+        Optional<Deployment> primary = canary.deployments().stream()
+                .filter(d -> "PRIMARY".equals(d.status()))
+                .findFirst();
         if (primary.isEmpty()) {
             return new CanaryHealth(false, "no primary deployment on " + plan.canaryService() + " yet");
         }
         Deployment deployment = primary.get();
         String seen = "running " + deployment.runningCount() + "/" + deployment.desiredCount() + " tasks of "
                 + deployment.taskDefinition() + ", rollout " + deployment.rolloutStateAsString()
-                + (deployment.failedTasks() != null && deployment.failedTasks() > 0 ? ", " + deployment.failedTasks() + " failed tasks" : "");
+                + (deployment.failedTasks() != null && deployment.failedTasks() > 0
+                        ? ", " + deployment.failedTasks() + " failed tasks"
+                        : "");
         requireRelease(plan, deployment);
         boolean settled = deployment.rolloutState() == null || "COMPLETED".equals(deployment.rolloutStateAsString());
-        boolean healthy = settled && deployment.desiredCount() > 0
+        boolean healthy = settled
+                && deployment.desiredCount() > 0
                 && deployment.runningCount().equals(deployment.desiredCount())
                 && (deployment.failedTasks() == null || deployment.failedTasks() == 0)
                 && canary.deployments().size() == 1;
@@ -157,7 +187,9 @@ public final class AlbWeightedRouter implements TrafficRouter {
     public TrafficWeights shift(ReleasePlan release, int canaryPercent) {
         EcsAlbPlan plan = ecsAlb(release);
         // Never send traffic to a side that runs something other than the release.
-        service(plan.canaryService()).deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst()
+        service(plan.canaryService()).deployments().stream()
+                .filter(d -> "PRIMARY".equals(d.status()))
+                .findFirst()
                 .ifPresent(primary -> requireRelease(plan, primary));
         return apply(plan, canaryPercent);
     }
@@ -169,7 +201,8 @@ public final class AlbWeightedRouter implements TrafficRouter {
         Service canary = service(plan.canaryService());
         Instant now = clock.instant();
         markLive(canary, plan.deploymentId(), now);
-        return TrafficOutcome.settled(weights, plan.canaryService() + " is live (tagged " + LIVE_SINCE_TAG + "=" + now + ")");
+        return TrafficOutcome.settled(
+                weights, plan.canaryService() + " is live (tagged " + LIVE_SINCE_TAG + "=" + now + ")");
     }
 
     @Override
@@ -180,10 +213,13 @@ public final class AlbWeightedRouter implements TrafficRouter {
             throw new TargetStateConflictException("not scaling " + plan.liveService() + " down: the listener sends it "
                     + oldSideWeight + " weight again, so someone moved traffic back after the promotion");
         }
-        call("ECS UpdateService", () -> ecs.updateService(update -> update.cluster(target.cluster())
-                .service(plan.liveService()).desiredCount(0)));
-        return plan.liveSide() + " service " + plan.liveService() + " scaled to 0 tasks after the drain; " + plan.canaryService()
-                + " serves all traffic";
+        call(
+                "ECS UpdateService",
+                () -> ecs.updateService(update -> update.cluster(target.cluster())
+                        .service(plan.liveService())
+                        .desiredCount(0)));
+        return plan.liveSide() + " service " + plan.liveService() + " scaled to 0 tasks after the drain; "
+                + plan.canaryService() + " serves all traffic";
     }
 
     @Override
@@ -191,14 +227,18 @@ public final class AlbWeightedRouter implements TrafficRouter {
         EcsAlbPlan plan = ecsAlb(release);
         TrafficWeights weights = apply(plan, 0);
         // Traffic is safe first; stopping the canary's tasks comes after, and is itself safe to repeat.
-        call("ECS UpdateService", () -> ecs.updateService(update -> update.cluster(target.cluster())
-                .service(plan.canaryService()).desiredCount(0)));
+        call(
+                "ECS UpdateService",
+                () -> ecs.updateService(update -> update.cluster(target.cluster())
+                        .service(plan.canaryService())
+                        .desiredCount(0)));
         // A promotion that got as far as tagging the canary side live is undone on the tags too.
         Service canary = service(plan.canaryService());
         if (tag(canary, LIVE_DEPLOYMENT_TAG).filter(plan.deploymentId()::equals).isPresent()) {
             markLive(service(plan.liveService()), plan.deploymentId(), clock.instant());
         }
-        return TrafficOutcome.settled(weights, "all traffic on " + plan.liveService() + ", " + plan.canaryService() + " scaled to 0 tasks");
+        return TrafficOutcome.settled(
+                weights, "all traffic on " + plan.liveService() + ", " + plan.canaryService() + " scaled to 0 tasks");
     }
 
     private TrafficWeights apply(EcsAlbPlan plan, int canaryPercent) {
@@ -225,12 +265,13 @@ public final class AlbWeightedRouter implements TrafficRouter {
             } else if (group.getKey().equals(target.greenTargetGroupArn())) {
                 green += group.getValue();
             } else if (group.getValue() > 0) {
-                throw new TargetStateConflictException("the listener forwards " + group.getValue() + " weight to " + group.getKey()
-                        + ", which is neither the blue nor the green target group");
+                throw new TargetStateConflictException("the listener forwards " + group.getValue() + " weight to "
+                        + group.getKey() + ", which is neither the blue nor the green target group");
             }
         }
         if (blue + green == 0) {
-            throw new TargetStateConflictException("the listener forwards to neither the blue nor the green target group");
+            throw new TargetStateConflictException(
+                    "the listener forwards to neither the blue nor the green target group");
         }
         return Map.of(BLUE, blue, GREEN, green);
     }
@@ -257,13 +298,25 @@ public final class AlbWeightedRouter implements TrafficRouter {
     }
 
     private void markLive(Service service, String deploymentId, Instant now) {
-        call("ECS TagResource", () -> ecs.tagResource(tag -> tag.resourceArn(service.serviceArn()).tags(
-                Tag.builder().key(LIVE_SINCE_TAG).value(now.toString()).build(),
-                Tag.builder().key(LIVE_DEPLOYMENT_TAG).value(deploymentId).build())));
+        call(
+                "ECS TagResource",
+                () -> ecs.tagResource(tag -> tag.resourceArn(service.serviceArn())
+                        .tags(
+                                Tag.builder()
+                                        .key(LIVE_SINCE_TAG)
+                                        .value(now.toString())
+                                        .build(),
+                                Tag.builder()
+                                        .key(LIVE_DEPLOYMENT_TAG)
+                                        .value(deploymentId)
+                                        .build())));
     }
 
     private static Optional<String> tag(Service service, String key) {
-        return service.tags().stream().filter(tag -> key.equals(tag.key())).map(Tag::value).findFirst();
+        return service.tags().stream()
+                .filter(tag -> key.equals(tag.key()))
+                .map(Tag::value)
+                .findFirst();
     }
 
     private static Optional<Instant> instant(String text) {
@@ -275,11 +328,15 @@ public final class AlbWeightedRouter implements TrafficRouter {
     }
 
     private Service service(String name) {
-        DescribeServicesResponse response = call("ECS DescribeServices",
-                () -> ecs.describeServices(describe -> describe.cluster(target.cluster()).services(name).include(ServiceField.TAGS)));
-        return response.services().stream().filter(service -> "ACTIVE".equals(service.status())).findFirst()
-                .orElseThrow(() -> new TargetStateConflictException("ECS service " + name + " not found (or not ACTIVE) in cluster "
-                        + target.cluster()));
+        DescribeServicesResponse response = call(
+                "ECS DescribeServices",
+                () -> ecs.describeServices(describe ->
+                        describe.cluster(target.cluster()).services(name).include(ServiceField.TAGS)));
+        return response.services().stream()
+                .filter(service -> "ACTIVE".equals(service.status()))
+                .findFirst()
+                .orElseThrow(() -> new TargetStateConflictException(
+                        "ECS service " + name + " not found (or not ACTIVE) in cluster " + target.cluster()));
     }
 
     private String serviceName(String side) {
@@ -298,8 +355,9 @@ public final class AlbWeightedRouter implements TrafficRouter {
         if (plan instanceof EcsAlbPlan ecsAlb) {
             return ecsAlb;
         }
-        throw new TargetStateConflictException("the deployment's record holds a " + plan.getClass().getSimpleName()
-                + ", not an ECS_ALB plan: the target type changed during the deployment");
+        throw new TargetStateConflictException(
+                "the deployment's record holds a " + plan.getClass().getSimpleName()
+                        + ", not an ECS_ALB plan: the target type changed during the deployment");
     }
 
     /** Task definitions may be named by ARN or by family:revision. */

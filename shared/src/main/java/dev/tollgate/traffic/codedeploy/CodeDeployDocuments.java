@@ -35,19 +35,24 @@ final class CodeDeployDocuments {
     /** The traffic routing of Tollgate's own deployment configuration for a schedule no predefined one matches. */
     static TrafficRoutingConfig routingConfig(CodeDeploySchedule schedule) {
         if (CodeDeploySchedule.CANARY.equals(schedule.type())) {
-            return TrafficRoutingConfig.builder().type(TrafficRoutingType.TIME_BASED_CANARY)
-                    .timeBasedCanary(canary -> canary.canaryPercentage(schedule.percentage()).canaryInterval(schedule.intervalMinutes()))
+            return TrafficRoutingConfig.builder()
+                    .type(TrafficRoutingType.TIME_BASED_CANARY)
+                    .timeBasedCanary(canary ->
+                            canary.canaryPercentage(schedule.percentage()).canaryInterval(schedule.intervalMinutes()))
                     .build();
         }
-        return TrafficRoutingConfig.builder().type(TrafficRoutingType.TIME_BASED_LINEAR)
-                .timeBasedLinear(linear -> linear.linearPercentage(schedule.percentage()).linearInterval(schedule.intervalMinutes()))
+        return TrafficRoutingConfig.builder()
+                .type(TrafficRoutingType.TIME_BASED_LINEAR)
+                .timeBasedLinear(linear ->
+                        linear.linearPercentage(schedule.percentage()).linearInterval(schedule.intervalMinutes()))
                 .build();
     }
 
     /** The AppSpec CodeDeploy deploys: the revision, Tollgate's gate hooks and the team's own. */
     String appSpec(CodeDeployPlan plan) {
         if (hookFunction == null) {
-            throw new MisconfiguredException("environment variable " + CodeDeployRouter.HOOK_FUNCTION + " is not set: CodeDeploy targets need Tollgate's "
+            throw new MisconfiguredException("environment variable " + CodeDeployRouter.HOOK_FUNCTION
+                    + " is not set: CodeDeploy targets need Tollgate's "
                     + "lifecycle-hook function (template.yaml sets it on the functions that create deployments)");
         }
         ObjectNode appSpec = Json.MAPPER.createObjectNode();
@@ -55,7 +60,8 @@ final class CodeDeployDocuments {
         ObjectNode resource = appSpec.putArray("Resources").addObject();
         ArrayNode hookList = appSpec.putArray("Hooks");
         if (plan.isLambda()) {
-            ObjectNode function = resource.putObject(target.lambda().functionName().replaceAll("[^A-Za-z0-9]", ""));
+            ObjectNode function =
+                    resource.putObject(target.lambda().functionName().replaceAll("[^A-Za-z0-9]", ""));
             function.put("Type", "AWS::Lambda::Function");
             ObjectNode properties = function.putObject("Properties");
             properties.put("Name", target.lambda().functionName());
@@ -85,7 +91,8 @@ final class CodeDeployDocuments {
     /** The SHA-256 CodeDeploy checks the AppSpec content against, in hex. */
     static String sha256(String content) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("every JVM has SHA-256", impossible);
         }

@@ -39,23 +39,33 @@ public final class CodeDeployHooks {
     }
 
     /** What the hook did: answered (and how) or parked, and why. */
-    public record HookResult(String codeDeployDeploymentId, String deploymentId, String answer, String reason) {
-    }
+    public record HookResult(String codeDeployDeploymentId, String deploymentId, String answer, String reason) {}
 
     public HookResult handle(String codeDeployDeploymentId, String hookExecutionId) {
-        DeploymentInfo deployment = call("CodeDeploy GetDeployment",
-                () -> codeDeploy.getDeployment(get -> get.deploymentId(codeDeployDeploymentId))).deploymentInfo();
+        DeploymentInfo deployment = call(
+                        "CodeDeploy GetDeployment",
+                        () -> codeDeploy.getDeployment(get -> get.deploymentId(codeDeployDeploymentId)))
+                .deploymentInfo();
         if (deployment.creator() == DeploymentCreator.CODE_DEPLOY_ROLLBACK) {
-            return answered(codeDeployDeploymentId, null, hookExecutionId, Answer.SUCCEEDED, "a rollback is never held up");
+            return answered(
+                    codeDeployDeploymentId, null, hookExecutionId, Answer.SUCCEEDED, "a rollback is never held up");
         }
         Optional<String> deploymentId = CodeDeployRouter.tollgateDeploymentId(deployment);
         if (deploymentId.isEmpty()) {
-            return answered(codeDeployDeploymentId, null, hookExecutionId, Answer.SUCCEEDED,
+            return answered(
+                    codeDeployDeploymentId,
+                    null,
+                    hookExecutionId,
+                    Answer.SUCCEEDED,
                     "not a Tollgate deployment (its description does not name one), so Tollgate has nothing to object to");
         }
         Optional<DeploymentRecord> record = store.find(deploymentId.get());
         if (record.isEmpty()) {
-            return answered(codeDeployDeploymentId, deploymentId.get(), hookExecutionId, Answer.FAILED,
+            return answered(
+                    codeDeployDeploymentId,
+                    deploymentId.get(),
+                    hookExecutionId,
+                    Answer.FAILED,
                     "Tollgate has no record of deployment " + deploymentId.get());
         }
         HookDecision decision = LifecycleHookPolicy.decide(record.get());
@@ -63,20 +73,30 @@ public final class CodeDeployHooks {
             ledger.parkLifecycleHook(deploymentId.get(), hookExecutionId, clock.instant());
             return new HookResult(codeDeployDeploymentId, deploymentId.get(), "PARKED", decision.reason());
         }
-        return answered(codeDeployDeploymentId, deploymentId.get(), hookExecutionId, decision.answer(), decision.reason());
+        return answered(
+                codeDeployDeploymentId, deploymentId.get(), hookExecutionId, decision.answer(), decision.reason());
     }
 
-    private HookResult answered(String codeDeployDeploymentId, String deploymentId, String hookExecutionId, Answer answer, String reason) {
-        answer(codeDeploy, codeDeployDeploymentId, hookExecutionId,
+    private HookResult answered(
+            String codeDeployDeploymentId, String deploymentId, String hookExecutionId, Answer answer, String reason) {
+        answer(
+                codeDeploy,
+                codeDeployDeploymentId,
+                hookExecutionId,
                 answer == Answer.SUCCEEDED ? LifecycleEventStatus.SUCCEEDED : LifecycleEventStatus.FAILED);
         return new HookResult(codeDeployDeploymentId, deploymentId, answer.name(), reason);
     }
 
     /** Answers a hook execution; one answered already (by the hook or by Tollgate) is left as it is. */
-    static void answer(CodeDeployClient codeDeploy, String codeDeployDeploymentId, String hookExecutionId, LifecycleEventStatus status) {
+    static void answer(
+            CodeDeployClient codeDeploy,
+            String codeDeployDeploymentId,
+            String hookExecutionId,
+            LifecycleEventStatus status) {
         try {
-            codeDeploy.putLifecycleEventHookExecutionStatus(put -> put
-                    .deploymentId(codeDeployDeploymentId).lifecycleEventHookExecutionId(hookExecutionId).status(status));
+            codeDeploy.putLifecycleEventHookExecutionStatus(put -> put.deploymentId(codeDeployDeploymentId)
+                    .lifecycleEventHookExecutionId(hookExecutionId)
+                    .status(status));
         } catch (LifecycleEventAlreadyCompletedException alreadyAnswered) {
             // Both the hook and Tollgate's Promote may answer the same execution; the first answer stands.
         } catch (SdkException failure) {

@@ -58,9 +58,14 @@ public final class CodeDeployRouter implements TrafficRouter {
     /** The environment variable naming the function CodeDeploy invokes for Tollgate's lifecycle hooks. */
     public static final String HOOK_FUNCTION = "CODEDEPLOY_HOOK_FUNCTION";
 
-    private static final List<DeploymentStatus> ACTIVE = List.of(DeploymentStatus.CREATED, DeploymentStatus.QUEUED,
-            DeploymentStatus.IN_PROGRESS, DeploymentStatus.BAKING, DeploymentStatus.READY);
-    private static final Set<DeploymentStatus> ENDED_WITHOUT_SUCCESS = Set.of(DeploymentStatus.FAILED, DeploymentStatus.STOPPED);
+    private static final List<DeploymentStatus> ACTIVE = List.of(
+            DeploymentStatus.CREATED,
+            DeploymentStatus.QUEUED,
+            DeploymentStatus.IN_PROGRESS,
+            DeploymentStatus.BAKING,
+            DeploymentStatus.READY);
+    private static final Set<DeploymentStatus> ENDED_WITHOUT_SUCCESS =
+            Set.of(DeploymentStatus.FAILED, DeploymentStatus.STOPPED);
 
     private final CodeDeployTarget target;
     private final CodeDeployClient codeDeploy;
@@ -74,8 +79,13 @@ public final class CodeDeployRouter implements TrafficRouter {
      * @param hookFunction the ARN of Tollgate's lifecycle-hook function (null when not configured)
      * @param pins         for an ECS deployment group, derives the revision that reads the pinned secret versions
      */
-    public CodeDeployRouter(CodeDeployTarget target, CodeDeployClient codeDeploy, LambdaClient lambda, TrafficLedger hooks,
-                            String hookFunction, TaskDefinitionPins pins) {
+    public CodeDeployRouter(
+            CodeDeployTarget target,
+            CodeDeployClient codeDeploy,
+            LambdaClient lambda,
+            TrafficLedger hooks,
+            String hookFunction,
+            TaskDefinitionPins pins) {
         this.target = target;
         this.codeDeploy = codeDeploy;
         this.lambda = lambda;
@@ -97,20 +107,28 @@ public final class CodeDeployRouter implements TrafficRouter {
                 ours = Optional.of(active);
                 continue;
             }
-            throw new TargetStateConflictException("deployment group " + target.deploymentGroup() + " already runs CodeDeploy deployment "
-                    + active.deploymentId() + " (" + active.statusAsString() + ", " + describeCreator(active)
-                    + "): CodeDeploy runs one deployment per group at a time. Wait for it to end or stop it");
+            throw new TargetStateConflictException(
+                    "deployment group " + target.deploymentGroup() + " already runs CodeDeploy deployment "
+                            + active.deploymentId() + " (" + active.statusAsString() + ", " + describeCreator(active)
+                            + "): CodeDeploy runs one deployment per group at a time. Wait for it to end or stop it");
         }
         CodeDeploySchedule schedule = CodeDeploySchedule.of(spec.steps());
         String baseline = null;
         String canary;
         if (target.lambda() != null) {
-            baseline = versions().baselineAtRest(target.lambda().functionName(), target.lambda().alias());
+            baseline = versions()
+                    .baselineAtRest(
+                            target.lambda().functionName(), target.lambda().alias());
             canary = target.lambda().version();
         } else {
             canary = target.ecs().taskDefinition();
         }
-        return new CodeDeployPlan(spec.deploymentId(), target.computePlatform(), schedule, baseline, canary,
+        return new CodeDeployPlan(
+                spec.deploymentId(),
+                target.computePlatform(),
+                schedule,
+                baseline,
+                canary,
                 ours.map(DeploymentInfo::deploymentId).orElse(null));
     }
 
@@ -119,8 +137,14 @@ public final class CodeDeployRouter implements TrafficRouter {
         CodeDeployPlan plan = codeDeploy(release);
         String secretsNote;
         if (plan.isLambda()) {
-            LambdaVersions.LambdaRelease lambdaRelease = versions().release(target.lambda().functionName(), plan.canaryVersion(), null,
-                    plan.baselineVersion(), plan.deploymentId(), secrets);
+            LambdaVersions.LambdaRelease lambdaRelease = versions()
+                    .release(
+                            target.lambda().functionName(),
+                            plan.canaryVersion(),
+                            null,
+                            plan.baselineVersion(),
+                            plan.deploymentId(),
+                            secrets);
             plan = plan.withCanaryVersion(lambdaRelease.version());
             secretsNote = lambdaRelease.secretsNote();
         } else {
@@ -130,29 +154,39 @@ public final class CodeDeployRouter implements TrafficRouter {
             secretsNote = pinned.describe();
         }
         String configName = ensureDeploymentConfig(plan.schedule());
-        String id = plan.codeDeployDeploymentId() != null ? plan.codeDeployDeploymentId() : ours(plan).orElse(null);
+        String id = plan.codeDeployDeploymentId() != null
+                ? plan.codeDeployDeploymentId()
+                : ours(plan).orElse(null);
         String how = "found CodeDeploy deployment ";
         if (id == null) {
             CodeDeployPlan planned = plan;
             String appSpec = documents.appSpec(planned);
-            id = call("CodeDeploy CreateDeployment", () -> codeDeploy.createDeployment(create -> create
-                    .applicationName(target.application())
-                    .deploymentGroupName(target.deploymentGroup())
-                    .deploymentConfigName(configName)
-                    .description(DESCRIPTION_PREFIX + planned.deploymentId())
-                    // Any failure or stop rolls traffic back to the original version, whatever the group says.
-                    .autoRollbackConfiguration(rollback -> rollback.enabled(true)
-                            .events(AutoRollbackEvent.DEPLOYMENT_FAILURE, AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST))
-                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
-                            .appSpecContent(content -> content.content(appSpec).sha256(CodeDeployDocuments.sha256(appSpec))))))
+            id = call(
+                            "CodeDeploy CreateDeployment",
+                            () -> codeDeploy.createDeployment(create -> create.applicationName(target.application())
+                                    .deploymentGroupName(target.deploymentGroup())
+                                    .deploymentConfigName(configName)
+                                    .description(DESCRIPTION_PREFIX + planned.deploymentId())
+                                    // Any failure or stop rolls traffic back to the original version, whatever the
+                                    // group says.
+                                    .autoRollbackConfiguration(rollback -> rollback.enabled(true)
+                                            .events(
+                                                    AutoRollbackEvent.DEPLOYMENT_FAILURE,
+                                                    AutoRollbackEvent.DEPLOYMENT_STOP_ON_REQUEST))
+                                    .revision(revision -> revision.revisionType(RevisionLocationType.APP_SPEC_CONTENT)
+                                            .appSpecContent(content -> content.content(appSpec)
+                                                    .sha256(CodeDeployDocuments.sha256(appSpec))))))
                     .deploymentId();
             how = "created CodeDeploy deployment ";
         }
-        String what = plan.isLambda() ? "version " + plan.canaryVersion() + " of " + target.lambda().functionName()
-                + " (alias " + target.lambda().alias() + " serves " + plan.baselineVersion() + ")"
+        String what = plan.isLambda()
+                ? "version " + plan.canaryVersion() + " of " + target.lambda().functionName() + " (alias "
+                        + target.lambda().alias() + " serves " + plan.baselineVersion() + ")"
                 : plan.canaryVersion();
-        return new CanaryDeployment(plan.withDeployment(id), how + id + " of " + what + " with " + configName + ": "
-                + plan.schedule().describe() + (secretsNote.isEmpty() ? "" : "; " + secretsNote));
+        return new CanaryDeployment(
+                plan.withDeployment(id),
+                how + id + " of " + what + " with " + configName + ": "
+                        + plan.schedule().describe() + (secretsNote.isEmpty() ? "" : "; " + secretsNote));
     }
 
     @Override
@@ -165,8 +199,13 @@ public final class CodeDeployRouter implements TrafficRouter {
         }
         int weight = trafficOnRelease(plan, deployment).canaryPercent();
         boolean shifted = weight >= plan.schedule().percentage();
-        return new CanaryHealth(shifted, "CodeDeploy deployment " + deployment.deploymentId() + " " + deployment.statusAsString()
-                + ", release at " + weight + " %" + (shifted ? "" : " (the first increment is " + plan.schedule().percentage() + " %)"));
+        return new CanaryHealth(
+                shifted,
+                "CodeDeploy deployment " + deployment.deploymentId() + " " + deployment.statusAsString()
+                        + ", release at " + weight + " %"
+                        + (shifted
+                                ? ""
+                                : " (the first increment is " + plan.schedule().percentage() + " %)"));
     }
 
     @Override
@@ -174,7 +213,9 @@ public final class CodeDeployRouter implements TrafficRouter {
         CodeDeployPlan plan = codeDeploy(release);
         DeploymentInfo deployment = deployment(requireDeployment(plan));
         requireNotEnded(deployment);
-        return deployment.status() == DeploymentStatus.SUCCEEDED ? TrafficWeights.canaryAt(100) : trafficOnRelease(plan, deployment);
+        return deployment.status() == DeploymentStatus.SUCCEEDED
+                ? TrafficWeights.canaryAt(100)
+                : trafficOnRelease(plan, deployment);
     }
 
     @Override
@@ -197,13 +238,17 @@ public final class CodeDeployRouter implements TrafficRouter {
             return TrafficOutcome.settled(TrafficWeights.canaryAt(100), "CodeDeploy deployment " + id + " Succeeded");
         }
         TrafficWeights weights = trafficOnRelease(plan, deployment);
-        return new TrafficOutcome(weights, false, "CodeDeploy deployment " + id + " " + deployment.statusAsString() + " at "
-                + weights.canaryPercent() + " %: waiting for it to shift the rest and call AfterAllowTraffic");
+        return new TrafficOutcome(
+                weights,
+                false,
+                "CodeDeploy deployment " + id + " " + deployment.statusAsString() + " at " + weights.canaryPercent()
+                        + " %: waiting for it to shift the rest and call AfterAllowTraffic");
     }
 
     @Override
     public String retireOldVersion(ReleasePlan release) {
-        return target.lambda() != null ? "nothing to stop: the old version stays published and idle"
+        return target.lambda() != null
+                ? "nothing to stop: the old version stays published and idle"
                 : "CodeDeploy terminates the original task set itself, after the deployment group's termination wait";
     }
 
@@ -217,37 +262,54 @@ public final class CodeDeployRouter implements TrafficRouter {
         CodeDeployPlan plan = codeDeploy(release);
         Optional<String> id = Optional.ofNullable(plan.codeDeployDeploymentId()).or(() -> ours(plan));
         if (id.isEmpty()) {
-            return TrafficOutcome.settled(TrafficWeights.canaryAt(0), "no CodeDeploy deployment was created, so traffic never moved");
+            return TrafficOutcome.settled(
+                    TrafficWeights.canaryAt(0), "no CodeDeploy deployment was created, so traffic never moved");
         }
         DeploymentInfo deployment = deployment(id.get());
         if (ACTIVE.contains(deployment.status())) {
-            call("CodeDeploy StopDeployment", () -> codeDeploy.stopDeployment(stop -> stop.deploymentId(id.get()).autoRollbackEnabled(true)));
+            call(
+                    "CodeDeploy StopDeployment",
+                    () -> codeDeploy.stopDeployment(
+                            stop -> stop.deploymentId(id.get()).autoRollbackEnabled(true)));
             deployment = deployment(id.get());
         }
         answerParkedHooks(plan, id.get(), LifecycleEventStatus.FAILED);
         if (deployment.status() == DeploymentStatus.SUCCEEDED) {
-            throw new TargetStateConflictException("CodeDeploy deployment " + id.get() + " already Succeeded, so the release serves all "
-                    + "traffic and CodeDeploy cannot stop it any more: deploy the previous revision"
-                    + (plan.baselineVersion() == null ? "" : " (version " + plan.baselineVersion() + ")") + " to undo it");
+            throw new TargetStateConflictException(
+                    "CodeDeploy deployment " + id.get() + " already Succeeded, so the release serves all "
+                            + "traffic and CodeDeploy cannot stop it any more: deploy the previous revision"
+                            + (plan.baselineVersion() == null ? "" : " (version " + plan.baselineVersion() + ")")
+                            + " to undo it");
         }
         if (!ENDED_WITHOUT_SUCCESS.contains(deployment.status())) {
-            return new TrafficOutcome(TrafficWeights.canaryAt(0), false, "CodeDeploy deployment " + id.get() + " is "
-                    + deployment.statusAsString() + " after the stop request");
+            return new TrafficOutcome(
+                    TrafficWeights.canaryAt(0),
+                    false,
+                    "CodeDeploy deployment " + id.get() + " is " + deployment.statusAsString()
+                            + " after the stop request");
         }
-        String rollbackId = deployment.rollbackInfo() == null ? null : deployment.rollbackInfo().rollbackDeploymentId();
+        String rollbackId = deployment.rollbackInfo() == null
+                ? null
+                : deployment.rollbackInfo().rollbackDeploymentId();
         if (rollbackId == null) {
             TrafficWeights weights = trafficOnRelease(plan, deployment);
-            return new TrafficOutcome(weights, weights.canaryPercent() == 0, "CodeDeploy deployment " + id.get() + " "
-                    + deployment.statusAsString() + " with no rollback deployment; the release is at " + weights.canaryPercent() + " %");
+            return new TrafficOutcome(
+                    weights,
+                    weights.canaryPercent() == 0,
+                    "CodeDeploy deployment " + id.get() + " " + deployment.statusAsString()
+                            + " with no rollback deployment; the release is at " + weights.canaryPercent() + " %");
         }
         DeploymentInfo rollback = deployment(rollbackId);
         if (ENDED_WITHOUT_SUCCESS.contains(rollback.status())) {
-            throw new TargetStateConflictException("CodeDeploy's rollback deployment " + rollbackId + " ended " + rollback.statusAsString()
-                    + describeError(rollback) + ": traffic may still reach the release");
+            throw new TargetStateConflictException("CodeDeploy's rollback deployment " + rollbackId + " ended "
+                    + rollback.statusAsString() + describeError(rollback) + ": traffic may still reach the release");
         }
         boolean done = rollback.status() == DeploymentStatus.SUCCEEDED;
-        return new TrafficOutcome(TrafficWeights.canaryAt(0), done, "CodeDeploy deployment " + id.get() + " " + deployment.statusAsString()
-                + "; rollback deployment " + rollbackId + " " + rollback.statusAsString());
+        return new TrafficOutcome(
+                TrafficWeights.canaryAt(0),
+                done,
+                "CodeDeploy deployment " + id.get() + " " + deployment.statusAsString() + "; rollback deployment "
+                        + rollbackId + " " + rollback.statusAsString());
     }
 
     /** Where CodeDeploy has put the traffic: the alias's routing for Lambda, the replacement task set's weight for ECS. */
@@ -256,21 +318,39 @@ public final class CodeDeployRouter implements TrafficRouter {
             if (plan.canaryVersion() == null) {
                 return TrafficWeights.canaryAt(0);
             }
-            GetAliasResponse alias = call("Lambda GetAlias", () -> lambda.getAlias(get -> get
-                    .functionName(target.lambda().functionName()).name(target.lambda().alias())));
-            return LambdaAliasRouter.weights(new LambdaAliasPlan(plan.deploymentId(), target.lambda().functionName(),
-                    target.lambda().alias(), plan.baselineVersion(), plan.canaryVersion()), alias);
+            GetAliasResponse alias = call(
+                    "Lambda GetAlias",
+                    () -> lambda.getAlias(
+                            get -> get.functionName(target.lambda().functionName())
+                                    .name(target.lambda().alias())));
+            return LambdaAliasRouter.weights(
+                    new LambdaAliasPlan(
+                            plan.deploymentId(),
+                            target.lambda().functionName(),
+                            target.lambda().alias(),
+                            plan.baselineVersion(),
+                            plan.canaryVersion()),
+                    alias);
         }
-        List<String> targetIds = call("CodeDeploy ListDeploymentTargets",
-                () -> codeDeploy.listDeploymentTargets(list -> list.deploymentId(deployment.deploymentId()))).targetIds();
+        List<String> targetIds = call(
+                        "CodeDeploy ListDeploymentTargets",
+                        () -> codeDeploy.listDeploymentTargets(list -> list.deploymentId(deployment.deploymentId())))
+                .targetIds();
         if (targetIds.isEmpty()) {
             return TrafficWeights.canaryAt(0);
         }
-        List<DeploymentTarget> targets = call("CodeDeploy BatchGetDeploymentTargets", () -> codeDeploy.batchGetDeploymentTargets(
-                get -> get.deploymentId(deployment.deploymentId()).targetIds(targetIds))).deploymentTargets();
+        List<DeploymentTarget> targets = call(
+                        "CodeDeploy BatchGetDeploymentTargets",
+                        () -> codeDeploy.batchGetDeploymentTargets(get ->
+                                get.deploymentId(deployment.deploymentId()).targetIds(targetIds)))
+                .deploymentTargets();
         // ECSTaskSet.trafficWeight is the percentage of production traffic the task set serves.
-        double green = targets.stream().filter(t -> t.ecsTarget() != null).flatMap(t -> t.ecsTarget().taskSetsInfo().stream())
-                .filter(taskSet -> taskSet.taskSetLabel() == TargetLabel.GREEN).mapToDouble(ECSTaskSet::trafficWeight).sum();
+        double green = targets.stream()
+                .filter(t -> t.ecsTarget() != null)
+                .flatMap(t -> t.ecsTarget().taskSetsInfo().stream())
+                .filter(taskSet -> taskSet.taskSetLabel() == TargetLabel.GREEN)
+                .mapToDouble(ECSTaskSet::trafficWeight)
+                .sum();
         return TrafficWeights.canaryAt((int) Math.round(green));
     }
 
@@ -283,10 +363,14 @@ public final class CodeDeployRouter implements TrafficRouter {
         TrafficRoutingConfig wanted = CodeDeployDocuments.routingConfig(schedule);
         try {
             codeDeploy.createDeploymentConfig(create -> create.deploymentConfigName(name)
-                    .computePlatform(target.computePlatform()).trafficRoutingConfig(wanted));
+                    .computePlatform(target.computePlatform())
+                    .trafficRoutingConfig(wanted));
         } catch (DeploymentConfigAlreadyExistsException exists) {
-            TrafficRoutingConfig found = call("CodeDeploy GetDeploymentConfig", () -> codeDeploy.getDeploymentConfig(get -> get
-                    .deploymentConfigName(name))).deploymentConfigInfo().trafficRoutingConfig();
+            TrafficRoutingConfig found = call(
+                            "CodeDeploy GetDeploymentConfig",
+                            () -> codeDeploy.getDeploymentConfig(get -> get.deploymentConfigName(name)))
+                    .deploymentConfigInfo()
+                    .trafficRoutingConfig();
             if (!wanted.equals(found)) {
                 throw new TargetStateConflictException("deployment configuration " + name + " exists with " + found
                         + ", not " + wanted + ": it was created by someone else; delete or rename it");
@@ -315,19 +399,27 @@ public final class CodeDeployRouter implements TrafficRouter {
     }
 
     private List<DeploymentInfo> activeDeployments() {
-        List<String> ids = call("CodeDeploy ListDeployments", () -> codeDeploy.listDeployments(list -> list
-                .applicationName(target.application()).deploymentGroupName(target.deploymentGroup()).includeOnlyStatuses(ACTIVE)))
+        List<String> ids = call(
+                        "CodeDeploy ListDeployments",
+                        () -> codeDeploy.listDeployments(list -> list.applicationName(target.application())
+                                .deploymentGroupName(target.deploymentGroup())
+                                .includeOnlyStatuses(ACTIVE)))
                 .deployments();
         if (ids.isEmpty()) {
             return List.of();
         }
-        return call("CodeDeploy BatchGetDeployments", () -> codeDeploy.batchGetDeployments(get -> get.deploymentIds(ids))).deploymentsInfo();
+        return call(
+                        "CodeDeploy BatchGetDeployments",
+                        () -> codeDeploy.batchGetDeployments(get -> get.deploymentIds(ids)))
+                .deploymentsInfo();
     }
 
     /** The deployment this Tollgate deployment created, found by its description when the record missed its id (a crash). */
     private Optional<String> ours(CodeDeployPlan plan) {
-        return activeDeployments().stream().filter(d -> plan.deploymentId().equals(tollgateDeploymentId(d).orElse(null)))
-                .map(DeploymentInfo::deploymentId).findFirst();
+        return activeDeployments().stream()
+                .filter(d -> plan.deploymentId().equals(tollgateDeploymentId(d).orElse(null)))
+                .map(DeploymentInfo::deploymentId)
+                .findFirst();
     }
 
     static Optional<String> tollgateDeploymentId(DeploymentInfo deployment) {
@@ -338,7 +430,8 @@ public final class CodeDeployRouter implements TrafficRouter {
     }
 
     private DeploymentInfo deployment(String id) {
-        return call("CodeDeploy GetDeployment", () -> codeDeploy.getDeployment(get -> get.deploymentId(id))).deploymentInfo();
+        return call("CodeDeploy GetDeployment", () -> codeDeploy.getDeployment(get -> get.deploymentId(id)))
+                .deploymentInfo();
     }
 
     private static void requireNotEnded(DeploymentInfo deployment) {
@@ -354,7 +447,8 @@ public final class CodeDeployRouter implements TrafficRouter {
     }
 
     private static String describeCreator(DeploymentInfo deployment) {
-        return tollgateDeploymentId(deployment).map(id -> "created by Tollgate deployment " + id)
+        return tollgateDeploymentId(deployment)
+                .map(id -> "created by Tollgate deployment " + id)
                 .orElse("created by " + deployment.creatorAsString());
     }
 
@@ -373,7 +467,8 @@ public final class CodeDeployRouter implements TrafficRouter {
         if (plan instanceof CodeDeployPlan codeDeploy) {
             return codeDeploy;
         }
-        throw new TargetStateConflictException("the deployment's record holds a " + plan.getClass().getSimpleName()
-                + ", not a CODEDEPLOY plan: the target type changed during the deployment");
+        throw new TargetStateConflictException(
+                "the deployment's record holds a " + plan.getClass().getSimpleName()
+                        + ", not a CODEDEPLOY plan: the target type changed during the deployment");
     }
 }

@@ -16,22 +16,26 @@ import java.util.List;
  */
 public final class LifecycleHookPolicy {
 
-    private LifecycleHookPolicy() {
-    }
+    private LifecycleHookPolicy() {}
 
     /** The answer, or that it must wait, and why. */
-    public record HookDecision(Answer answer, String reason) {
-    }
+    public record HookDecision(Answer answer, String reason) {}
 
-    public enum Answer { SUCCEEDED, FAILED, WAIT }
+    public enum Answer {
+        SUCCEEDED,
+        FAILED,
+        WAIT
+    }
 
     public static HookDecision decide(DeploymentRecord record) {
         if (record.status() == DeploymentStatus.PROMOTED) {
             return new HookDecision(Answer.SUCCEEDED, "deployment " + record.deploymentId() + " was promoted");
         }
         if (record.status().finished()) {
-            return new HookDecision(Answer.FAILED, "deployment " + record.deploymentId() + " ended " + record.status()
-                    + (record.reason() == null ? "" : ": " + record.reason()));
+            return new HookDecision(
+                    Answer.FAILED,
+                    "deployment " + record.deploymentId() + " ended " + record.status()
+                            + (record.reason() == null ? "" : ": " + record.reason()));
         }
         OperatorRequest request = record.operatorRequest();
         if (request != null) {
@@ -52,10 +56,14 @@ public final class LifecycleHookPolicy {
             return new HookDecision(Answer.FAILED, "the latest verdict is FAIL: " + latestVerdict.message());
         }
         if (!trafficJudged) {
-            return new HookDecision(Answer.SUCCEEDED, "no production traffic has reached the release yet, so there is nothing to object to");
+            return new HookDecision(
+                    Answer.SUCCEEDED,
+                    "no production traffic has reached the release yet, so there is nothing to object to");
         }
-        return new HookDecision(Answer.WAIT, "the judge has not decided yet"
-                + (latestVerdict == null ? "" : " (latest verdict " + latestVerdict.verdict() + ")")
-                + ": the hook waits for Tollgate's promotion or rollback");
+        return new HookDecision(
+                Answer.WAIT,
+                "the judge has not decided yet"
+                        + (latestVerdict == null ? "" : " (latest verdict " + latestVerdict.verdict() + ")")
+                        + ": the hook waits for Tollgate's promotion or rollback");
     }
 }

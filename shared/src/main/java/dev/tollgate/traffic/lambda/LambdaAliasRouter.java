@@ -58,13 +58,20 @@ public final class LambdaAliasRouter implements TrafficRouter {
             throw new TargetStateConflictException("alias " + plan.alias() + " already sends " + weights.canaryPercent()
                     + " % to the release before its canary was deployed; clear its routing by hand or roll back");
         }
-        LambdaVersions.LambdaRelease published = versions.release(plan.functionName(), plan.canaryVersion(), target.codeSha256(),
-                plan.baselineVersion(), plan.deploymentId(), secrets);
+        LambdaVersions.LambdaRelease published = versions.release(
+                plan.functionName(),
+                plan.canaryVersion(),
+                target.codeSha256(),
+                plan.baselineVersion(),
+                plan.deploymentId(),
+                secrets);
         String version = published.version();
         String how = target.version() == null ? "published version " + version : "version " + version;
-        return new CanaryDeployment(plan.withCanaryVersion(version), how + " of " + plan.functionName() + " at 0 % (alias "
-                + plan.alias() + " serves version " + plan.baselineVersion() + ")"
-                + (published.secretsNote().isEmpty() ? "" : "; " + published.secretsNote()));
+        return new CanaryDeployment(
+                plan.withCanaryVersion(version),
+                how + " of " + plan.functionName() + " at 0 % (alias "
+                        + plan.alias() + " serves version " + plan.baselineVersion() + ")"
+                        + (published.secretsNote().isEmpty() ? "" : "; " + published.secretsNote()));
     }
 
     @Override
@@ -90,7 +97,8 @@ public final class LambdaAliasRouter implements TrafficRouter {
     public TrafficOutcome promote(ReleasePlan release) {
         LambdaAliasPlan plan = lambdaAlias(release);
         TrafficWeights weights = update(plan, requireCanary(plan), Map.of(), 100, true);
-        return TrafficOutcome.settled(weights, "alias " + plan.alias() + " serves version " + plan.canaryVersion() + " with no routing");
+        return TrafficOutcome.settled(
+                weights, "alias " + plan.alias() + " serves version " + plan.canaryVersion() + " with no routing");
     }
 
     @Override
@@ -104,65 +112,81 @@ public final class LambdaAliasRouter implements TrafficRouter {
         LambdaAliasPlan plan = lambdaAlias(release);
         // The baseline is on the record from before the first change, so this works whatever the alias shows now.
         TrafficWeights weights = update(plan, plan.baselineVersion(), Map.of(), 0, false);
-        return TrafficOutcome.settled(weights, "alias " + plan.alias() + " serves version " + plan.baselineVersion() + " with no routing");
+        return TrafficOutcome.settled(
+                weights, "alias " + plan.alias() + " serves version " + plan.baselineVersion() + " with no routing");
     }
 
     /** Sets the alias absolutely and reads it back; {@code guarded} passes the revision just read, so a concurrent edit fails. */
-    private TrafficWeights update(LambdaAliasPlan plan, String functionVersion, Map<String, Double> routing, int canaryPercent,
-                                  boolean guarded) {
+    private TrafficWeights update(
+            LambdaAliasPlan plan,
+            String functionVersion,
+            Map<String, Double> routing,
+            int canaryPercent,
+            boolean guarded) {
         String revision = guarded ? alias(plan).revisionId() : null;
         try {
-            lambda.updateAlias(update -> update.functionName(plan.functionName()).name(plan.alias())
-                    .functionVersion(functionVersion).revisionId(revision)
+            lambda.updateAlias(update -> update.functionName(plan.functionName())
+                    .name(plan.alias())
+                    .functionVersion(functionVersion)
+                    .revisionId(revision)
                     .routingConfig(config -> config.additionalVersionWeights(routing)));
         } catch (PreconditionFailedException changed) {
             throw new TargetStateConflictException("alias " + plan.alias() + " of " + plan.functionName()
-                    + " changed while Tollgate was updating it (revision " + revision + " is gone): someone else is editing it");
+                    + " changed while Tollgate was updating it (revision " + revision
+                    + " is gone): someone else is editing it");
         } catch (SdkException failure) {
             throw AwsErrors.translate("Lambda UpdateAlias", failure);
         }
         TrafficWeights applied = weights(plan, alias(plan));
         if (applied.canaryPercent() != canaryPercent) {
-            throw new TargetStateConflictException("asked alias " + plan.alias() + " for " + TrafficWeights.canaryAt(canaryPercent)
-                    + " but it reads back " + applied);
+            throw new TargetStateConflictException("asked alias " + plan.alias() + " for "
+                    + TrafficWeights.canaryAt(canaryPercent) + " but it reads back " + applied);
         }
         return applied;
     }
 
     private GetAliasResponse alias(LambdaAliasPlan plan) {
-        return call("Lambda GetAlias", () -> lambda.getAlias(get -> get.functionName(plan.functionName()).name(plan.alias())));
+        return call(
+                "Lambda GetAlias",
+                () -> lambda.getAlias(
+                        get -> get.functionName(plan.functionName()).name(plan.alias())));
     }
 
     /** Reads the alias as a split between the plan's two versions; any other shape was set by someone else. */
     public static TrafficWeights weights(LambdaAliasPlan plan, GetAliasResponse alias) {
-        Map<String, Double> routing = alias.routingConfig() == null ? Map.of() : alias.routingConfig().additionalVersionWeights();
+        Map<String, Double> routing =
+                alias.routingConfig() == null ? Map.of() : alias.routingConfig().additionalVersionWeights();
         String served = alias.functionVersion();
-        String seen = "alias " + plan.alias() + " serves version " + served + (routing.isEmpty() ? "" : " with routing " + routing);
+        String seen = "alias " + plan.alias() + " serves version " + served
+                + (routing.isEmpty() ? "" : " with routing " + routing);
         if (served.equals(plan.canaryVersion()) && routing.isEmpty()) {
             return TrafficWeights.canaryAt(100);
         }
         if (!served.equals(plan.baselineVersion())) {
-            throw new TargetStateConflictException(seen + ", but this release moves traffic between versions "
-                    + plan.baselineVersion() + " (live) and " + plan.canaryVersion() + ": someone changed the alias by hand");
+            throw new TargetStateConflictException(
+                    seen + ", but this release moves traffic between versions " + plan.baselineVersion()
+                            + " (live) and " + plan.canaryVersion() + ": someone changed the alias by hand");
         }
         if (routing.isEmpty()) {
             return TrafficWeights.canaryAt(0);
         }
         Double weight = routing.get(plan.canaryVersion());
         if (routing.size() != 1 || weight == null) {
-            throw new TargetStateConflictException(seen + ", but this release weights only version " + plan.canaryVersion()
-                    + ": someone changed the alias by hand");
+            throw new TargetStateConflictException(seen + ", but this release weights only version "
+                    + plan.canaryVersion() + ": someone changed the alias by hand");
         }
         long percent = Math.round(weight * 100);
         if (Math.abs(weight - percent / 100.0) > WEIGHT_TOLERANCE) {
-            throw new TargetStateConflictException(seen + ": " + weight + " is not a whole percent, so Tollgate did not set it");
+            throw new TargetStateConflictException(
+                    seen + ": " + weight + " is not a whole percent, so Tollgate did not set it");
         }
         return TrafficWeights.canaryAt((int) percent);
     }
 
     private static String requireCanary(LambdaAliasPlan plan) {
         if (plan.canaryVersion() == null) {
-            throw new TargetStateConflictException("the release of " + plan.functionName() + " has no version yet: its canary was never deployed");
+            throw new TargetStateConflictException(
+                    "the release of " + plan.functionName() + " has no version yet: its canary was never deployed");
         }
         return plan.canaryVersion();
     }
@@ -171,7 +195,8 @@ public final class LambdaAliasRouter implements TrafficRouter {
         if (plan instanceof LambdaAliasPlan lambdaAlias) {
             return lambdaAlias;
         }
-        throw new TargetStateConflictException("the deployment's record holds a " + plan.getClass().getSimpleName()
-                + ", not a LAMBDA_ALIAS plan: the target type changed during the deployment");
+        throw new TargetStateConflictException(
+                "the deployment's record holds a " + plan.getClass().getSimpleName()
+                        + ", not a LAMBDA_ALIAS plan: the target type changed during the deployment");
     }
 }

@@ -64,7 +64,8 @@ final class LambdaSecretPins {
             return latest.revisionId();
         }
         variables.put(VARIABLE, wanted);
-        UpdateFunctionConfigurationResponse updated = update(functionName, variables, latest.revisionId(), "pinning secret versions on");
+        UpdateFunctionConfigurationResponse updated =
+                update(functionName, variables, latest.revisionId(), "pinning secret versions on");
         requireSettled(functionName, updated.lastUpdateStatusAsString());
         return updated.revisionId();
     }
@@ -83,7 +84,8 @@ final class LambdaSecretPins {
             update(functionName, variables, latest.revisionId(), "restoring the environment of");
             return "; " + VARIABLE + " removed from $LATEST again";
         } catch (RuntimeException busyOrChanged) {
-            return "; " + VARIABLE + " stays on $LATEST (" + busyOrChanged.getMessage() + "): harmless, the next deployment replaces it";
+            return "; " + VARIABLE + " stays on $LATEST (" + busyOrChanged.getMessage()
+                    + "): harmless, the next deployment replaces it";
         }
     }
 
@@ -97,38 +99,51 @@ final class LambdaSecretPins {
             return "";
         }
         if (value(secrets).equals(variables(version).get(VARIABLE))) {
-            return "secrets pinned in version " + version.version() + "'s environment (" + VARIABLE + "): " + listed(secrets);
+            return "secrets pinned in version " + version.version() + "'s environment (" + VARIABLE + "): "
+                    + listed(secrets);
         }
-        return "WARNING: secrets not pinned: version " + version.version() + " was published before this deployment and a published "
-                + "version's environment cannot change, so it reads whatever version of " + secrets.secrets().stream()
-                .map(PinnedSecret::id).collect(Collectors.joining(", ")) + " is current when an instance starts, not necessarily "
-                + "the one FetchSecrets checked (" + listed(secrets) + "). Leave target.version out to let Tollgate publish the release "
+        return "WARNING: secrets not pinned: version " + version.version()
+                + " was published before this deployment and a published "
+                + "version's environment cannot change, so it reads whatever version of "
+                + secrets.secrets().stream().map(PinnedSecret::id).collect(Collectors.joining(", "))
+                + " is current when an instance starts, not necessarily "
+                + "the one FetchSecrets checked (" + listed(secrets)
+                + "). Leave target.version out to let Tollgate publish the release "
                 + "with the pins";
     }
 
     private static String listed(PinnedSecrets secrets) {
-        return secrets.secrets().stream().map(secret -> secret.id() + " version " + secret.versionId()).collect(Collectors.joining(", "));
+        return secrets.secrets().stream()
+                .map(secret -> secret.id() + " version " + secret.versionId())
+                .collect(Collectors.joining(", "));
     }
 
     private GetFunctionConfigurationResponse latest(String functionName) {
-        return call("Lambda GetFunctionConfiguration", () -> lambda.getFunctionConfiguration(get -> get.functionName(functionName)));
+        return call(
+                "Lambda GetFunctionConfiguration",
+                () -> lambda.getFunctionConfiguration(get -> get.functionName(functionName)));
     }
 
     private static Map<String, String> variables(GetFunctionConfigurationResponse configuration) {
-        return configuration.environment() == null || configuration.environment().variables() == null
-                ? new TreeMap<>() : new TreeMap<>(configuration.environment().variables());
+        return configuration.environment() == null
+                        || configuration.environment().variables() == null
+                ? new TreeMap<>()
+                : new TreeMap<>(configuration.environment().variables());
     }
 
     /** Sets $LATEST's whole environment, guarded by the revision just read, so a concurrent edit is refused rather than lost. */
-    private UpdateFunctionConfigurationResponse update(String functionName, Map<String, String> variables, String revision, String what) {
+    private UpdateFunctionConfigurationResponse update(
+            String functionName, Map<String, String> variables, String revision, String what) {
         try {
-            return lambda.updateFunctionConfiguration(update -> update.functionName(functionName).revisionId(revision)
+            return lambda.updateFunctionConfiguration(update -> update.functionName(functionName)
+                    .revisionId(revision)
                     .environment(environment -> environment.variables(variables)));
         } catch (PreconditionFailedException changed) {
-            throw new TargetStateConflictException("$LATEST of " + functionName + " changed while Tollgate was " + what + " it (revision "
-                    + revision + " is gone): someone else is updating the function");
+            throw new TargetStateConflictException("$LATEST of " + functionName + " changed while Tollgate was " + what
+                    + " it (revision " + revision + " is gone): someone else is updating the function");
         } catch (ResourceConflictException updating) {
-            throw new RetryableException("$LATEST of " + functionName + " is being updated; " + what + " it once the update is done");
+            throw new RetryableException(
+                    "$LATEST of " + functionName + " is being updated; " + what + " it once the update is done");
         } catch (SdkException failure) {
             throw AwsErrors.translate("Lambda UpdateFunctionConfiguration (" + what + " $LATEST)", failure);
         }
@@ -137,11 +152,12 @@ final class LambdaSecretPins {
     /** Lambda applies configuration asynchronously; publishing or updating again waits for {@code Successful}. */
     private static void requireSettled(String functionName, String lastUpdateStatus) {
         if ("InProgress".equals(lastUpdateStatus)) {
-            throw new RetryableException("$LATEST of " + functionName + " is being updated (LastUpdateStatus InProgress); trying again");
+            throw new RetryableException(
+                    "$LATEST of " + functionName + " is being updated (LastUpdateStatus InProgress); trying again");
         }
         if ("Failed".equals(lastUpdateStatus)) {
-            throw new TargetStateConflictException("the last update of $LATEST of " + functionName + " failed; fix the function's "
-                    + "configuration before releasing it");
+            throw new TargetStateConflictException("the last update of $LATEST of " + functionName
+                    + " failed; fix the function's " + "configuration before releasing it");
         }
     }
 }

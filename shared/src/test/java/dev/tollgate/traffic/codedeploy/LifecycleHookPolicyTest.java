@@ -21,14 +21,17 @@ class LifecycleHookPolicyTest {
 
     private static DeploymentRecord record(DeploymentStatus status, OperatorRequest request, String... verdicts) {
         List<TimelineEntry> timeline = new ArrayList<>();
-        timeline.add(new TimelineEntry("canary-deployed", NOW, "DeployCanary", "created CodeDeploy deployment", null, 0, null));
+        timeline.add(new TimelineEntry(
+                "canary-deployed", NOW, "DeployCanary", "created CodeDeploy deployment", null, 0, null));
         if (verdicts.length > 0) {
             timeline.add(new TimelineEntry("shift-0", NOW, "WatchTrafficShift", "step 1/2", 0, 10, null));
         }
         for (int i = 0; i < verdicts.length; i++) {
-            timeline.add(new TimelineEntry("tick-0-" + i, NOW, "Decide", "CONTINUE_BAKING: tick " + i, 0, 10, verdicts[i]));
+            timeline.add(
+                    new TimelineEntry("tick-0-" + i, NOW, "Decide", "CONTINUE_BAKING: tick " + i, 0, 10, verdicts[i]));
         }
-        return new DeploymentRecord("checkout-v42", "checkout", "execution", status, NOW, null, "because", request, null, timeline);
+        return new DeploymentRecord(
+                "checkout-v42", "checkout", "execution", status, NOW, null, "because", request, null, timeline);
     }
 
     @Test
@@ -41,22 +44,47 @@ class LifecycleHookPolicyTest {
 
     @Test
     void waitsWhileTheJudgeIsUndecidedOrPassingMidStep() {
-        assertEquals(Answer.WAIT, LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING, null, "INCONCLUSIVE")).answer());
-        assertEquals(Answer.WAIT, LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING, null, "INCONCLUSIVE", "PASS")).answer());
+        assertEquals(
+                Answer.WAIT,
+                LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING, null, "INCONCLUSIVE"))
+                        .answer());
+        assertEquals(
+                Answer.WAIT,
+                LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING, null, "INCONCLUSIVE", "PASS"))
+                        .answer());
     }
 
     @Test
     void failsOnAFailingLatestVerdictAnAbortOrAnEndedDeployment() {
-        assertEquals(Answer.FAILED, LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING, null, "PASS", "FAIL")).answer());
-        assertEquals(Answer.FAILED, LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING,
-                new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", NOW, "bad smell"), "PASS")).answer());
-        assertEquals(Answer.FAILED, LifecycleHookPolicy.decide(record(DeploymentStatus.ROLLED_BACK, null, "FAIL")).answer());
+        assertEquals(
+                Answer.FAILED,
+                LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING, null, "PASS", "FAIL"))
+                        .answer());
+        assertEquals(
+                Answer.FAILED,
+                LifecycleHookPolicy.decide(record(
+                                DeploymentStatus.RUNNING,
+                                new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", NOW, "bad smell"),
+                                "PASS"))
+                        .answer());
+        assertEquals(
+                Answer.FAILED,
+                LifecycleHookPolicy.decide(record(DeploymentStatus.ROLLED_BACK, null, "FAIL"))
+                        .answer());
     }
 
     @Test
     void succeedsOnAPromotionByTheJudgeOrAnOperator() {
-        assertEquals(Answer.SUCCEEDED, LifecycleHookPolicy.decide(record(DeploymentStatus.PROMOTED, null, "PASS")).answer());
-        assertEquals(Answer.SUCCEEDED, LifecycleHookPolicy.decide(record(DeploymentStatus.RUNNING,
-                new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", NOW, null), "INCONCLUSIVE")).answer());
+        assertEquals(
+                Answer.SUCCEEDED,
+                LifecycleHookPolicy.decide(record(DeploymentStatus.PROMOTED, null, "PASS"))
+                        .answer());
+        assertEquals(
+                Answer.SUCCEEDED,
+                LifecycleHookPolicy.decide(record(
+                                DeploymentStatus.RUNNING,
+                                new OperatorRequest(OperatorRequest.Kind.PROMOTE, "bob", NOW, null),
+                                "INCONCLUSIVE"))
+                        .answer());
     }
 }

@@ -29,7 +29,8 @@ class LambdaAliasRouterTest {
 
     private final DeploymentSpec spec = SampleEvents.spec("shift-traffic.json");
     private final FakeLambda lambda = new FakeLambda(41, "41");
-    private final LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), lambda);
+    private final LambdaAliasRouter router =
+            new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), lambda);
 
     private ReleasePlan deployed() {
         return router.deployCanary(router.plan(spec), PinnedSecrets.NONE).plan();
@@ -57,7 +58,10 @@ class LambdaAliasRouterTest {
         assertEquals("41", lambda.aliasVersion(), "the old version stays the alias's version until promotion");
 
         lambda.setAlias("41", Map.of("42", 0.0500004));
-        assertEquals(TrafficWeights.canaryAt(5), router.currentWeights(plan), "float noise within the tolerance reads as 5 %");
+        assertEquals(
+                TrafficWeights.canaryAt(5),
+                router.currentWeights(plan),
+                "float noise within the tolerance reads as 5 %");
     }
 
     @Test
@@ -101,15 +105,18 @@ class LambdaAliasRouterTest {
         ReleasePlan plan = deployed();
 
         lambda.setAlias("41", Map.of("42", 0.073));
-        TargetStateConflictException fraction = assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
+        TargetStateConflictException fraction =
+                assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
         assertTrue(fraction.getMessage().contains("0.073 is not a whole percent"), fraction.getMessage());
 
         lambda.setAlias("41", Map.of("40", 0.1));
-        TargetStateConflictException other = assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
+        TargetStateConflictException other =
+                assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
         assertTrue(other.getMessage().contains("weights only version 42"), other.getMessage());
 
         lambda.setAlias("40", Map.of());
-        TargetStateConflictException moved = assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
+        TargetStateConflictException moved =
+                assertThrows(TargetStateConflictException.class, () -> router.currentWeights(plan));
         assertTrue(moved.getMessage().contains("alias live serves version 40"), moved.getMessage());
     }
 
@@ -117,7 +124,8 @@ class LambdaAliasRouterTest {
     void refusesToStartOnAnAliasThatIsAlreadyWeighted() {
         lambda.setAlias("41", Map.of("40", 0.2));
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> router.plan(spec));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> router.plan(spec));
 
         assertTrue(conflict.getMessage().contains("already routes {40=0.2} beside version 41"), conflict.getMessage());
     }
@@ -125,10 +133,11 @@ class LambdaAliasRouterTest {
     @Test
     void refusesAReleaseThatIsTheLiveVersion() {
         FakeLambda unchanged = new FakeLambda(41, "41").unchangedSinceLastPublish();
-        LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), unchanged);
+        LambdaAliasRouter router =
+                new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), unchanged);
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> router.deployCanary(router.plan(spec), PinnedSecrets.NONE));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> router.deployCanary(router.plan(spec), PinnedSecrets.NONE));
 
         assertTrue(conflict.getMessage().contains("nothing new to release"), conflict.getMessage());
     }
@@ -162,15 +171,21 @@ class LambdaAliasRouterTest {
                 return alias;
             }
         };
-        LambdaAliasRouter router = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), racing);
+        LambdaAliasRouter router =
+                new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", null, null, 300), racing);
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class, () -> router.shift(plan, 10));
+        TargetStateConflictException conflict =
+                assertThrows(TargetStateConflictException.class, () -> router.shift(plan, 10));
 
         assertTrue(conflict.getMessage().contains("changed while Tollgate was updating it"), conflict.getMessage());
     }
 
-    private static final PinnedSecrets PINNED = new PinnedSecrets(List.of(new PinnedSecret("prod/checkout/db", "prod/checkout/db",
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/db-AbCdEf", "v-7", List.of("password"))));
+    private static final PinnedSecrets PINNED = new PinnedSecrets(List.of(new PinnedSecret(
+            "prod/checkout/db",
+            "prod/checkout/db",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/checkout/db-AbCdEf",
+            "v-7",
+            List.of("password"))));
 
     @Test
     void aVersionTollgatePublishesCarriesThePinnedVersionsAndLatestIsLeftAsItsOwnerSetIt() {
@@ -179,10 +194,16 @@ class LambdaAliasRouterTest {
         CanaryDeployment deployment = router.deployCanary(router.plan(spec), PINNED);
 
         assertEquals("42", ((LambdaAliasPlan) deployment.plan()).canaryVersion());
-        assertEquals(Map.of("RELEASE", "v42", "TOLLGATE_SECRET_VERSIONS", "{\"prod/checkout/db\":\"v-7\"}"), lambda.environmentOf("42"));
+        assertEquals(
+                Map.of("RELEASE", "v42", "TOLLGATE_SECRET_VERSIONS", "{\"prod/checkout/db\":\"v-7\"}"),
+                lambda.environmentOf("42"));
         assertEquals(Map.of("RELEASE", "v42"), lambda.latestEnvironment(), "$LATEST keeps its own environment");
-        assertTrue(deployment.detail().endsWith("; secrets pinned in version 42's environment (TOLLGATE_SECRET_VERSIONS): "
-                + "prod/checkout/db version v-7; TOLLGATE_SECRET_VERSIONS removed from $LATEST again"), deployment.detail());
+        assertTrue(
+                deployment
+                        .detail()
+                        .endsWith("; secrets pinned in version 42's environment (TOLLGATE_SECRET_VERSIONS): "
+                                + "prod/checkout/db version v-7; TOLLGATE_SECRET_VERSIONS removed from $LATEST again"),
+                deployment.detail());
     }
 
     @Test
@@ -194,8 +215,15 @@ class LambdaAliasRouterTest {
         CanaryDeployment retried = router.deployCanary(plan, PINNED);
 
         assertEquals("42", ((LambdaAliasPlan) retried.plan()).canaryVersion());
-        assertEquals("v-7", Json.tree(lambda.environmentOf("42").get("TOLLGATE_SECRET_VERSIONS")).path("prod/checkout/db").asText());
-        assertEquals(2, lambda.environmentUpdates(), "one update to pin, one to restore $LATEST; the retry found the pins in place");
+        assertEquals(
+                "v-7",
+                Json.tree(lambda.environmentOf("42").get("TOLLGATE_SECRET_VERSIONS"))
+                        .path("prod/checkout/db")
+                        .asText());
+        assertEquals(
+                2,
+                lambda.environmentUpdates(),
+                "one update to pin, one to restore $LATEST; the retry found the pins in place");
     }
 
     @Test
@@ -211,13 +239,17 @@ class LambdaAliasRouterTest {
 
     @Test
     void aVersionTheSpecNamesCannotTakeThePinsAndTheDeploymentSaysSo() {
-        LambdaAliasRouter named = new LambdaAliasRouter(new LambdaAliasTarget("checkout-api", "live", "42", null, 300),
-                new FakeLambda(42, "41"));
+        LambdaAliasRouter named = new LambdaAliasRouter(
+                new LambdaAliasTarget("checkout-api", "live", "42", null, 300), new FakeLambda(42, "41"));
 
         CanaryDeployment deployment = named.deployCanary(named.plan(spec), PINNED);
 
-        assertTrue(deployment.detail().contains("WARNING: secrets not pinned: version 42 was published before this deployment and a "
-                + "published version's environment cannot change"), deployment.detail());
+        assertTrue(
+                deployment
+                        .detail()
+                        .contains("WARNING: secrets not pinned: version 42 was published before this deployment and a "
+                                + "published version's environment cannot change"),
+                deployment.detail());
         assertTrue(deployment.detail().contains("Leave target.version out"), deployment.detail());
     }
 

@@ -29,8 +29,7 @@ public final class ColdStartProbe {
     /** The priming entry point in the function jar: what CRaC's beforeCheckpoint runs on SnapStart. */
     static final String PRIMING_CLASS = "dev.tollgate.priming.Priming";
 
-    private ColdStartProbe() {
-    }
+    private ColdStartProbe() {}
 
     public static void main(String[] args) throws Exception {
         long mainEntered = System.nanoTime();
@@ -45,7 +44,8 @@ public final class ColdStartProbe {
                 invocations = Integer.parseInt(args[++i]);
             }
         }
-        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
+        RequestStreamHandler handler = (RequestStreamHandler)
+                Class.forName(handlerClass).getConstructor().newInstance();
         long constructed = System.nanoTime();
         if (prime) {
             runPriming();
@@ -76,10 +76,18 @@ public final class ColdStartProbe {
                 responseBytes = response.size();
             }
         }
-        System.out.printf(Locale.ROOT, "PROBE constructMillis=%.2f primeMillis=%.2f firstInvokeMillis=%.2f lastInvokeMillis=%.2f"
+        System.out.printf(
+                Locale.ROOT,
+                "PROBE constructMillis=%.2f primeMillis=%.2f firstInvokeMillis=%.2f lastInvokeMillis=%.2f"
                         + " mainToResponseMillis=%.2f responseBytes=%d lastStatus=%s status=%s%n",
-                millis(constructed - mainEntered), millis(primed - constructed), millis(firstEnded - firstStarted),
-                millis(lastEnded - lastStarted), millis(firstEnded - mainEntered), responseBytes, lastStatus, status);
+                millis(constructed - mainEntered),
+                millis(primed - constructed),
+                millis(firstEnded - firstStarted),
+                millis(lastEnded - lastStarted),
+                millis(firstEnded - mainEntered),
+                responseBytes,
+                lastStatus,
+                status);
         System.out.flush();
         // Nothing else to wait for: the SDK's idle threads and shutdown hooks are not part of a cold start.
         Runtime.getRuntime().halt(0);

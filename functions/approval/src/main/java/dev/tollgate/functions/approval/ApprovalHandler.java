@@ -40,7 +40,10 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
 
     private ApprovalHandler(AwsClients clients) {
         // Only a release's target needs Step Functions, once, at its window: not built on every cold start.
-        this(Wiring.deploymentStore(clients), Wiring.clock(), Wiring.deploymentEvents(clients),
+        this(
+                Wiring.deploymentStore(clients),
+                Wiring.clock(),
+                Wiring.deploymentEvents(clients),
                 OnFirstUse.of(() -> new StepFunctionsTaskTokens(clients.build(SfnClient.builder()))));
     }
 
@@ -54,7 +57,8 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
         });
     }
 
-    public ApprovalHandler(DeploymentStore store, Clock clock, DeploymentEvents events, Supplier<ApprovalGates> releaseTasks) {
+    public ApprovalHandler(
+            DeploymentStore store, Clock clock, DeploymentEvents events, Supplier<ApprovalGates> releaseTasks) {
         super(Request.class);
         this.approvals = new ApprovalService(store, clock, events);
         this.releaseTasks = releaseTasks;
@@ -70,8 +74,11 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
         String deploymentId = required(request.deploymentId(), "deploymentId");
         String taskToken = required(request.taskToken(), "taskToken");
         if (request.gate() == Gate.ROLLBACK_WINDOW) {
-            Instant until = approvals.openRollbackWindow(deploymentId, required(request.service(), "service"),
-                    required(request.windowSeconds(), "windowSeconds"), taskToken);
+            Instant until = approvals.openRollbackWindow(
+                    deploymentId,
+                    required(request.service(), "service"),
+                    required(request.windowSeconds(), "windowSeconds"),
+                    taskToken);
             if (request.release() != null && request.release().inRelease()) {
                 approvals.tellReleasePromoted(releaseTasks.get(), deploymentId, request.release(), until);
             }
@@ -83,22 +90,39 @@ public final class ApprovalHandler extends JsonHandler<ApprovalHandler.Request, 
     }
 
     /** What waits on the token: an approval gate before a step (the default), or the promotion's rollback window. */
-    public enum Gate { APPROVAL, ROLLBACK_WINDOW }
+    public enum Gate {
+        APPROVAL,
+        ROLLBACK_WINDOW
+    }
 
     /**
      * {@code service} is absent only from executions started before the state machine passed it;
      * {@code nextStepIndex} is the approval gate's, {@code windowSeconds} and {@code release} the rollback window's.
      */
-    public record Request(@Nullable Gate gate, String deploymentId, @Nullable String service, @Nullable Integer nextStepIndex,
-                          String taskToken, @Nullable String reason, @Nullable Integer windowSeconds,
-                          @Nullable ReleaseMembership release) {
+    public record Request(
+            @Nullable Gate gate,
+            String deploymentId,
+            @Nullable String service,
+            @Nullable Integer nextStepIndex,
+            String taskToken,
+            @Nullable String reason,
+            @Nullable Integer windowSeconds,
+            @Nullable ReleaseMembership release) {
 
-        public Request(@Nullable Gate gate, String deploymentId, @Nullable String service, @Nullable Integer nextStepIndex,
-                       String taskToken, @Nullable String reason, @Nullable Integer windowSeconds) {
+        public Request(
+                @Nullable Gate gate,
+                String deploymentId,
+                @Nullable String service,
+                @Nullable Integer nextStepIndex,
+                String taskToken,
+                @Nullable String reason,
+                @Nullable Integer windowSeconds) {
             this(gate, deploymentId, service, nextStepIndex, taskToken, reason, windowSeconds, null);
         }
     }
 
-    public record Parked(String deploymentId, @Nullable Integer nextStepIndex, @Nullable String rollbackWindowUntil) {
-    }
+    public record Parked(
+            String deploymentId,
+            @Nullable Integer nextStepIndex,
+            @Nullable String rollbackWindowUntil) {}
 }

@@ -32,7 +32,9 @@ class ApprovalHandlerTest {
     void parksTheTaskTokenOnTheDeploymentRecord() {
         SampleEvents.invoke(new ApprovalHandler(store, clock), "approval.json");
 
-        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+TaskToken==", store.approvalToken(DEPLOYMENT).orElseThrow());
+        assertEquals(
+                "AQCEAAAAKgAAAAMAAAAAAAAAAeXample+TaskToken==",
+                store.approvalToken(DEPLOYMENT).orElseThrow());
         assertEquals(3, store.find(DEPLOYMENT).orElseThrow().awaitingApprovalStep());
     }
 
@@ -40,7 +42,8 @@ class ApprovalHandlerTest {
     void tellsItIsWaitingWithTheServiceSoAPerServiceRuleHearsIt() {
         List<DeploymentEvent> told = new ArrayList<>();
 
-        SampleEvents.invoke(new ApprovalHandler(store, clock, DeploymentEvents.all(List.of(told::add))), "approval.json");
+        SampleEvents.invoke(
+                new ApprovalHandler(store, clock, DeploymentEvents.all(List.of(told::add))), "approval.json");
 
         DeploymentEvent waiting = told.get(0);
         assertEquals(DeploymentEvent.Type.AWAITING_APPROVAL, waiting.type());
@@ -55,9 +58,13 @@ class ApprovalHandlerTest {
 
         SampleEvents.invoke(new ApprovalHandler(store, clock), "approval-rollback-window.json");
 
-        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(promoted).orElseThrow());
+        assertEquals(
+                "AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==",
+                store.rollbackToken(promoted).orElseThrow());
         assertEquals(java.util.Optional.empty(), store.approvalToken(promoted), "tollgate approve cannot answer it");
-        assertEquals(Instant.parse("2026-11-24T12:00:00Z"), store.find(promoted).orElseThrow().rollbackWindowUntil());
+        assertEquals(
+                Instant.parse("2026-11-24T12:00:00Z"),
+                store.find(promoted).orElseThrow().rollbackWindowUntil());
         assertEquals(null, store.find(promoted).orElseThrow().awaitingApprovalStep());
     }
 
@@ -65,18 +72,33 @@ class ApprovalHandlerTest {
     void aReleasesTargetTellsTheReleaseItIsPromotedOnceItsWindowIsParked() throws Exception {
         String promoted = "checkout-2026-11-24-v43";
         new LockService(store, clock).acquire("checkout-next", promoted, "execution-2");
-        dev.tollgate.fakes.FakeDeploymentExecutions release = new dev.tollgate.fakes.FakeDeploymentExecutions().parkToken("release-token");
+        dev.tollgate.fakes.FakeDeploymentExecutions release =
+                new dev.tollgate.fakes.FakeDeploymentExecutions().parkToken("release-token");
         com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
                 Json.tree(SampleEvents.read("approval-rollback-window.json"));
-        event.putObject("release").put("releaseId", "checkout-v43").put("wave", 1).put("taskToken", "release-token");
+        event.putObject("release")
+                .put("releaseId", "checkout-v43")
+                .put("wave", 1)
+                .put("taskToken", "release-token");
 
-        SampleEvents.invokeWith(new ApprovalHandler(store, clock, DeploymentEvents.NONE, () -> release), Json.write(event));
+        SampleEvents.invokeWith(
+                new ApprovalHandler(store, clock, DeploymentEvents.NONE, () -> release), Json.write(event));
 
-        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(promoted).orElseThrow(), "parked first");
-        assertEquals(List.of("success {\"deploymentId\":\"" + promoted + "\",\"status\":\"PROMOTED\",\"rollbackWindowUntil\":"
-                + "\"2026-11-24T12:00:00Z\"}"), release.gateAnswers());
-        assertEquals("ReleaseTold", store.find(promoted).orElseThrow().timeline().get(store.find(promoted).orElseThrow().timeline().size() - 1)
-                .state());
+        assertEquals(
+                "AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==",
+                store.rollbackToken(promoted).orElseThrow(),
+                "parked first");
+        assertEquals(
+                List.of("success {\"deploymentId\":\"" + promoted
+                        + "\",\"status\":\"PROMOTED\",\"rollbackWindowUntil\":" + "\"2026-11-24T12:00:00Z\"}"),
+                release.gateAnswers());
+        assertEquals(
+                "ReleaseTold",
+                store.find(promoted)
+                        .orElseThrow()
+                        .timeline()
+                        .get(store.find(promoted).orElseThrow().timeline().size() - 1)
+                        .state());
     }
 
     @Test
@@ -84,10 +106,14 @@ class ApprovalHandlerTest {
         String promoted = "checkout-2026-11-24-v43";
         new LockService(store, clock).acquire("checkout-next", promoted, "execution-2");
 
-        SampleEvents.invoke(new ApprovalHandler(store, clock, DeploymentEvents.NONE, () -> {
-            throw new AssertionError("no release to tell");
-        }), "approval-rollback-window.json");
+        SampleEvents.invoke(
+                new ApprovalHandler(store, clock, DeploymentEvents.NONE, () -> {
+                    throw new AssertionError("no release to tell");
+                }),
+                "approval-rollback-window.json");
 
-        assertEquals("AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==", store.rollbackToken(promoted).orElseThrow());
+        assertEquals(
+                "AQCEAAAAKgAAAAMAAAAAAAAAAeXample+WindowToken==",
+                store.rollbackToken(promoted).orElseThrow());
     }
 }

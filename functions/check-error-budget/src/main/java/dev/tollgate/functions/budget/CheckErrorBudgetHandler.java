@@ -41,6 +41,5 @@ public final class CheckErrorBudgetHandler extends JsonHandler<CheckErrorBudgetH
         return budgets.check(required(request.spec(), "spec"));
     }
 
-    public record Request(DeploymentSpec spec) {
-    }
+    public record Request(DeploymentSpec spec) {}
 }

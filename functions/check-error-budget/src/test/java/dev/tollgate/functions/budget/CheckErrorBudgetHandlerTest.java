@@ -25,7 +25,8 @@ class CheckErrorBudgetHandlerTest {
     private final FakeMetricSource metrics = new FakeMetricSource();
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final MutableClock clock = new MutableClock(NOW);
-    private final CheckErrorBudgetHandler handler = new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
+    private final CheckErrorBudgetHandler handler =
+            new CheckErrorBudgetHandler(new ErrorBudgetService(metrics, store, clock));
 
     @BeforeEach
     void deploymentIsRecorded() {
@@ -44,25 +45,28 @@ class CheckErrorBudgetHandlerTest {
         JsonNode budget = SampleEvents.invoke(handler, "check-error-budget.json");
 
         assertEquals(0.75, budget.path("remaining").asDouble(), 1e-9, "250 errors of a 1000-error budget used");
-        assertTrue(budget.path("summary").asText().startsWith("75.0% of the 28-day error budget left"), budget.toString());
+        assertTrue(
+                budget.path("summary").asText().startsWith("75.0% of the 28-day error budget left"), budget.toString());
     }
 
     @Test
     void refusesToDeployWhenTheBudgetIsSpentWithTheFigures() {
         liveTraffic(1_000_000, 1_500);
 
-        ErrorBudgetExhaustedException refused = assertThrows(ErrorBudgetExhaustedException.class,
-                () -> SampleEvents.invoke(handler, "check-error-budget.json"));
+        ErrorBudgetExhaustedException refused = assertThrows(
+                ErrorBudgetExhaustedException.class, () -> SampleEvents.invoke(handler, "check-error-budget.json"));
 
-        assertTrue(refused.getMessage().contains("-50.0% of the 28-day error budget left (1500 errors in 1000000 requests"),
+        assertTrue(
+                refused.getMessage()
+                        .contains("-50.0% of the 28-day error budget left (1500 errors in 1000000 requests"),
                 refused.getMessage());
         assertTrue(refused.getMessage().contains("\"override\": true"), refused.getMessage());
     }
 
     @Test
     void refusesWhenTheLiveVersionHasNoDataBecauseAnUnknownBudgetIsNotAHealthyOne() {
-        ErrorBudgetExhaustedException refused = assertThrows(ErrorBudgetExhaustedException.class,
-                () -> SampleEvents.invoke(handler, "check-error-budget.json"));
+        ErrorBudgetExhaustedException refused = assertThrows(
+                ErrorBudgetExhaustedException.class, () -> SampleEvents.invoke(handler, "check-error-budget.json"));
 
         assertTrue(refused.getMessage().contains("no requests of the live version"), refused.getMessage());
     }
@@ -70,10 +74,13 @@ class CheckErrorBudgetHandlerTest {
     @Test
     void deploysAnywayWhenTheSpecSaysOverride() {
         liveTraffic(1_000_000, 1_500);
-        String overridden = SampleEvents.read("check-error-budget.json").replace("\"override\": false", "\"override\": true");
+        String overridden =
+                SampleEvents.read("check-error-budget.json").replace("\"override\": false", "\"override\": true");
 
         JsonNode budget = SampleEvents.invokeWith(handler, overridden);
 
-        assertTrue(budget.path("summary").asText().endsWith("deploying anyway: the spec says override"), budget.toString());
+        assertTrue(
+                budget.path("summary").asText().endsWith("deploying anyway: the spec says override"),
+                budget.toString());
     }
 }

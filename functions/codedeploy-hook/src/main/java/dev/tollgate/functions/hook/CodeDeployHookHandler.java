@@ -40,8 +40,11 @@ public final class CodeDeployHookHandler extends JsonHandler<CodeDeployHookHandl
     private static CodeDeployHooks wire(AwsClients clients) {
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
         String table = clients.environment().require(FunctionEnvironment.TABLE_NAME);
-        return new CodeDeployHooks(clients.build(CodeDeployClient.builder()), new DynamoDeploymentStore(dynamo, table),
-                new DynamoTrafficLedger(dynamo, table), Wiring.clock());
+        return new CodeDeployHooks(
+                clients.build(CodeDeployClient.builder()),
+                new DynamoDeploymentStore(dynamo, table),
+                new DynamoTrafficLedger(dynamo, table),
+                Wiring.clock());
     }
 
     @Override
@@ -51,12 +54,13 @@ public final class CodeDeployHookHandler extends JsonHandler<CodeDeployHookHandl
 
     @Override
     protected HookResult handle(HookEvent event, Context context) {
-        return hooks.handle(required(event.deploymentId(), "DeploymentId"),
+        return hooks.handle(
+                required(event.deploymentId(), "DeploymentId"),
                 required(event.hookExecutionId(), "LifecycleEventHookExecutionId"));
     }
 
     /** The event CodeDeploy invokes a hook function with. */
-    public record HookEvent(@JsonProperty("DeploymentId") String deploymentId,
-                            @JsonProperty("LifecycleEventHookExecutionId") String hookExecutionId) {
-    }
+    public record HookEvent(
+            @JsonProperty("DeploymentId") String deploymentId,
+            @JsonProperty("LifecycleEventHookExecutionId") String hookExecutionId) {}
 }

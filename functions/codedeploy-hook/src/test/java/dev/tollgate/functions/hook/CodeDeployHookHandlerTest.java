@@ -29,13 +29,16 @@ class CodeDeployHookHandlerTest {
     private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     private final InMemoryTrafficLedger ledger = new InMemoryTrafficLedger();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:05:00Z"));
-    private final FakeCodeDeploy codeDeploy = new FakeCodeDeploy()
-            .deployment(CODEDEPLOY_ID, "Tollgate deployment " + DEPLOYMENT, DeploymentCreator.USER);
-    private final CodeDeployHookHandler handler = new CodeDeployHookHandler(new CodeDeployHooks(codeDeploy, store, ledger, clock));
+    private final FakeCodeDeploy codeDeploy =
+            new FakeCodeDeploy().deployment(CODEDEPLOY_ID, "Tollgate deployment " + DEPLOYMENT, DeploymentCreator.USER);
+    private final CodeDeployHookHandler handler =
+            new CodeDeployHookHandler(new CodeDeployHooks(codeDeploy, store, ledger, clock));
 
     private void judged(String verdict) {
         new LockService(store, clock).acquire("checkout", DEPLOYMENT, "execution-1");
-        store.append(DEPLOYMENT, new TimelineEntry("shift-0", clock.instant(), "WatchTrafficShift", "step 1/2", 0, 10, null));
+        store.append(
+                DEPLOYMENT,
+                new TimelineEntry("shift-0", clock.instant(), "WatchTrafficShift", "step 1/2", 0, 10, null));
         store.append(DEPLOYMENT, new TimelineEntry("tick-0-1", clock.instant(), "Decide", "verdict", 0, 10, verdict));
     }
 
@@ -58,12 +61,14 @@ class CodeDeployHookHandlerTest {
 
         assertEquals("PARKED", result.path("answer").asText());
         assertEquals(Map.of(), codeDeploy.answers(), "CodeDeploy waits");
-        assertEquals(List.of(HOOK), ledger.parkedLifecycleHooks(DEPLOYMENT), "for Tollgate's Promote or RollBack to answer");
+        assertEquals(
+                List.of(HOOK), ledger.parkedLifecycleHooks(DEPLOYMENT), "for Tollgate's Promote or RollBack to answer");
     }
 
     @Test
     void neverHoldsUpARollbackDeployment() {
-        FakeCodeDeploy rollbacks = new FakeCodeDeploy().deployment(CODEDEPLOY_ID, null, DeploymentCreator.CODE_DEPLOY_ROLLBACK);
+        FakeCodeDeploy rollbacks =
+                new FakeCodeDeploy().deployment(CODEDEPLOY_ID, null, DeploymentCreator.CODE_DEPLOY_ROLLBACK);
         CodeDeployHookHandler handler = new CodeDeployHookHandler(new CodeDeployHooks(rollbacks, store, ledger, clock));
 
         JsonNode result = SampleEvents.invoke(handler, "codedeploy-hook.json");
@@ -84,8 +89,8 @@ class CodeDeployHookHandlerTest {
 
     @Test
     void refusesAnEventWithoutItsHookExecution() {
-        BadRequestException bad = assertThrows(BadRequestException.class,
-                () -> SampleEvents.invokeWith(handler, "{\"DeploymentId\": \"d-1\"}"));
+        BadRequestException bad = assertThrows(
+                BadRequestException.class, () -> SampleEvents.invokeWith(handler, "{\"DeploymentId\": \"d-1\"}"));
 
         assertTrue(bad.getMessage().contains("LifecycleEventHookExecutionId"), bad.getMessage());
     }

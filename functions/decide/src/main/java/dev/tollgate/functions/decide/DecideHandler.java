@@ -45,8 +45,13 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
 
     /** A step's tick and a watch's tick share one client of each service: a cold start builds each once. */
     private DecideHandler(Placed<MetricSource> metrics, DeploymentStore store, DeploymentEvents events) {
-        this(new DecisionService(new AnalysisService(metrics, new SequentialJudge(), Wiring.clock()), store, new DecisionPolicy(),
-                        Wiring.clock(), events),
+        this(
+                new DecisionService(
+                        new AnalysisService(metrics, new SequentialJudge(), Wiring.clock()),
+                        store,
+                        new DecisionPolicy(),
+                        Wiring.clock(),
+                        events),
                 new PostPromotionWatch(metrics, new SequentialJudge(), store, Wiring.clock(), events));
     }
 
@@ -63,13 +68,21 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
 
     @Override
     protected Object handle(Request request, Context context) {
-        int retryCount = request.execution() == null || request.execution().retryCount() == null ? 0 : request.execution().retryCount();
+        int retryCount = request.execution() == null || request.execution().retryCount() == null
+                ? 0
+                : request.execution().retryCount();
         if (request.watch() != null) {
-            return watch.tick(required(request.spec(), "spec"), request.watch(), required(request.tickStartedAt(), "tickStartedAt"),
+            return watch.tick(
+                    required(request.spec(), "spec"),
+                    request.watch(),
+                    required(request.tickStartedAt(), "tickStartedAt"),
                     retryCount);
         }
-        return decisions.decide(required(request.spec(), "spec"), required(request.progress(), "progress"),
-                required(request.tickStartedAt(), "tickStartedAt"), retryCount);
+        return decisions.decide(
+                required(request.spec(), "spec"),
+                required(request.progress(), "progress"),
+                required(request.tickStartedAt(), "tickStartedAt"),
+                retryCount);
     }
 
     /**
@@ -77,8 +90,12 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
      * retries; {@code execution.retryCount} is {@code $$.State.RetryCount}, how many times this tick was tried before.
      * {@code progress} for a step's tick, {@code watch} for a tick of the post-promotion watch.
      */
-    public record Request(DeploymentSpec spec, @Nullable StepProgress progress, Instant tickStartedAt, @Nullable WatchProgress watch,
-                          @Nullable Attempt execution) {
+    public record Request(
+            DeploymentSpec spec,
+            @Nullable StepProgress progress,
+            Instant tickStartedAt,
+            @Nullable WatchProgress watch,
+            @Nullable Attempt execution) {
 
         public Request(DeploymentSpec spec, StepProgress progress, Instant tickStartedAt) {
             this(spec, progress, tickStartedAt, null, null);
@@ -86,6 +103,5 @@ public final class DecideHandler extends JsonHandler<DecideHandler.Request, Obje
     }
 
     /** The part of the state machine's context the tick reads. */
-    public record Attempt(@Nullable Integer retryCount) {
-    }
+    public record Attempt(@Nullable Integer retryCount) {}
 }

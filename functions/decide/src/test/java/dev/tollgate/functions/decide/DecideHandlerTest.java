@@ -38,8 +38,9 @@ class DecideHandlerTest {
             .alarm("checkout-p99-slo", AlarmState.OK);
     // The sample tick: step 2 (25 %) began at 10:20, its bake time is 300 s, and the tick is at 10:25:30.
     private final MutableClock clock = new MutableClock(STEP_STARTED.plusSeconds(5 * 60 + 30));
-    private final DecideHandler handler = new DecideHandler(new DecisionService(
-            new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock),
+    private final DecideHandler handler = new DecideHandler(
+            new DecisionService(
+                    new AnalysisService(metrics, new SequentialJudge(), clock), store, new DecisionPolicy(), clock),
             new PostPromotionWatch(metrics, new SequentialJudge(), store, clock, DeploymentEvents.NONE));
 
     @BeforeEach
@@ -50,9 +51,12 @@ class DecideHandlerTest {
     private void minutes(double canaryRequests, double canaryErrors, double baselineRequests, double baselineErrors) {
         for (int index = 0; index < 5; index++) {
             Instant at = STEP_STARTED.plusSeconds(60L * index + 10);
-            metrics.put("App", "Requests", CANARY, at, canaryRequests).put("App", "5xx", CANARY, at, canaryErrors)
-                    .put("App", "Requests", BASELINE, at, baselineRequests).put("App", "5xx", BASELINE, at, baselineErrors)
-                    .put("App", "Latency", CANARY, at, 180).put("App", "Latency", BASELINE, at, 175);
+            metrics.put("App", "Requests", CANARY, at, canaryRequests)
+                    .put("App", "5xx", CANARY, at, canaryErrors)
+                    .put("App", "Requests", BASELINE, at, baselineRequests)
+                    .put("App", "5xx", BASELINE, at, baselineErrors)
+                    .put("App", "Latency", CANARY, at, 180)
+                    .put("App", "Latency", BASELINE, at, 175);
         }
     }
 
@@ -66,7 +70,9 @@ class DecideHandlerTest {
     }
 
     private List<TimelineEntry> ticksRecorded() {
-        return store.find(DEPLOYMENT).orElseThrow().timeline().stream().filter(entry -> entry.state().equals("Decide")).toList();
+        return store.find(DEPLOYMENT).orElseThrow().timeline().stream()
+                .filter(entry -> entry.state().equals("Decide"))
+                .toList();
     }
 
     @Test
@@ -78,8 +84,12 @@ class DecideHandlerTest {
         assertEquals("NEXT_STEP", decision.path("action").asText(), decision.toString());
         assertEquals(2, decision.path("nextStepIndex").asInt());
         assertTrue(decision.path("reason").asText().startsWith("step 2/4 (25 %) passed"), decision.toString());
-        assertEquals("PASS", decision.path("verdict").path("verdict").asText(), "the verdict the decision rests on comes with it");
-        assertTrue(decision.has("onApproval") && decision.get("onApproval").isNull(),
+        assertEquals(
+                "PASS",
+                decision.path("verdict").path("verdict").asText(),
+                "the verdict the decision rests on comes with it");
+        assertTrue(
+                decision.has("onApproval") && decision.get("onApproval").isNull(),
                 "written out even when empty: the Decide state selects it by path");
         assertEquals(5, decision.path("verdict").path("checks").size(), "error rate, latency, SLO and two alarms");
         assertEquals(1, metrics.seriesCallCount(), "one GetMetricData for all metrics, canary and baseline");
@@ -95,8 +105,10 @@ class DecideHandlerTest {
         JsonNode retried = SampleEvents.invokeWith(handler, event.replace("\"retryCount\": 0", "\"retryCount\": 2"));
 
         // At 10:25:30 the tick read up to 10:25:00 (a minute's period is published 15 s after its end).
-        assertEquals("2026-11-24T10:26:15Z", decision.path("nextTickAt").asText(), "10:25-10:26 is published at 10:26:15");
-        assertEquals("2026-11-24T10:27:15Z", retried.path("nextTickAt").asText(), "the first due a minute after 10:25:30");
+        assertEquals(
+                "2026-11-24T10:26:15Z", decision.path("nextTickAt").asText(), "10:25-10:26 is published at 10:26:15");
+        assertEquals(
+                "2026-11-24T10:27:15Z", retried.path("nextTickAt").asText(), "the first due a minute after 10:25:30");
     }
 
     @Test
@@ -106,7 +118,8 @@ class DecideHandlerTest {
         JsonNode decision = SampleEvents.invoke(handler, "decide.json");
 
         assertEquals("ROLLBACK", decision.path("action").asText(), decision.toString());
-        assertTrue(decision.path("reason").asText().startsWith("step 2/4 (25 %) failed: error-rate"), decision.toString());
+        assertTrue(
+                decision.path("reason").asText().startsWith("step 2/4 (25 %) failed: error-rate"), decision.toString());
         JsonNode errorRate = decision.path("verdict").path("checks").get(0);
         assertEquals("FAIL", errorRate.path("verdict").asText());
         assertEquals(375, errorRate.path("numbers").path("canaryErrors").asDouble());
@@ -135,14 +148,18 @@ class DecideHandlerTest {
     @Test
     void rollsBackAtTheNextTickWhenAnOperatorAborted() {
         healthyMinutes();
-        store.requestOperatorAction(DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", clock.instant(), "pager"));
+        store.requestOperatorAction(
+                DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", clock.instant(), "pager"));
 
         JsonNode decision = SampleEvents.invoke(handler, "decide.json");
 
         assertEquals("ROLLBACK", decision.path("action").asText());
         assertEquals("aborted by alice: pager", decision.path("reason").asText());
         assertEquals("alice", decision.path("decidedBy").asText());
-        assertEquals("PASS", decision.path("verdict").path("verdict").asText(), "the judge's view is kept beside the operator's");
+        assertEquals(
+                "PASS",
+                decision.path("verdict").path("verdict").asText(),
+                "the judge's view is kept beside the operator's");
     }
 
     @Test
@@ -151,8 +168,10 @@ class DecideHandlerTest {
         clock.advance(Duration.ofSeconds(-120));
         // Ticks the state machine started at 10:21:30, 10:22:30 and 10:23:30 (now), all within the bake time.
         for (String startedAt : List.of("2026-11-24T10:21:30Z", "2026-11-24T10:22:30Z", "2026-11-24T10:23:30Z")) {
-            SampleEvents.invokeWith(handler, event.replace("\"tickStartedAt\": \"2026-11-24T10:25:30Z\"",
-                    "\"tickStartedAt\": \"" + startedAt + "\""));
+            SampleEvents.invokeWith(
+                    handler,
+                    event.replace(
+                            "\"tickStartedAt\": \"2026-11-24T10:25:30Z\"", "\"tickStartedAt\": \"" + startedAt + "\""));
         }
 
         assertEquals(1, ticksRecorded().size(), "three INCONCLUSIVE ticks that only bake on make one entry");
@@ -168,14 +187,21 @@ class DecideHandlerTest {
             } else {
                 metrics.alarm("checkout-p99-slo", tick % 4 == 0 ? AlarmState.INSUFFICIENT_DATA : AlarmState.OK);
             }
-            // Started before the clock's 10:23:30 (a tick is never started after the function runs), within the bake time.
-            SampleEvents.invokeWith(handler, event.replace("2026-11-24T10:25:30Z", Instant.parse("2026-11-24T10:23:00Z")
-                    .plusSeconds(tick).toString()));
+            // Started before the clock's 10:23:30 (a tick is never started after the function runs), within the bake
+            // time.
+            SampleEvents.invokeWith(
+                    handler,
+                    event.replace(
+                            "2026-11-24T10:25:30Z",
+                            Instant.parse("2026-11-24T10:23:00Z")
+                                    .plusSeconds(tick)
+                                    .toString()));
         }
 
         List<TimelineEntry> ticks = ticksRecorded();
         assertEquals(10, ticks.size(), "fourteen flips, ten notes: " + ticks);
-        assertTrue(ticks.stream().allMatch(entry -> entry.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 600));
+        assertTrue(ticks.stream()
+                .allMatch(entry -> entry.message().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 600));
     }
 
     @Test
@@ -196,8 +222,12 @@ class DecideHandlerTest {
         JsonNode retried = SampleEvents.invoke(handler, "decide.json");
 
         assertEquals("NEXT_STEP", retried.path("action").asText(), retried.toString());
-        assertEquals(List.of("CONTINUE_BAKING", "NEXT_STEP"),
-                ticksRecorded().stream().map(entry -> entry.message().substring(0, entry.message().indexOf(':'))).toList());
+        assertEquals(
+                List.of("CONTINUE_BAKING", "NEXT_STEP"),
+                ticksRecorded().stream()
+                        .map(entry ->
+                                entry.message().substring(0, entry.message().indexOf(':')))
+                        .toList());
     }
 
     /**
@@ -211,17 +241,22 @@ class DecideHandlerTest {
         for (int index = 0; index < 5; index++) {
             Instant history = STEP_STARTED.plusSeconds(60L * index + 10);
             Instant watched = promoted.plusSeconds(60L * index + 10);
-            metrics.put("App", "Requests", BASELINE, history, 7_500).put("App", "5xx", BASELINE, history, 15)
+            metrics.put("App", "Requests", BASELINE, history, 7_500)
+                    .put("App", "5xx", BASELINE, history, 15)
                     .put("App", "Latency", BASELINE, history, 175)
-                    .put("App", "Requests", CANARY, watched, 7_500).put("App", "5xx", CANARY, watched, 6)
+                    .put("App", "Requests", CANARY, watched, 7_500)
+                    .put("App", "5xx", CANARY, watched, 6)
                     .put("App", "Latency", CANARY, watched, 180);
         }
 
         JsonNode tick = SampleEvents.invoke(handler, "decide-watch-after-promotion.json");
 
         assertEquals("CONTINUE_WATCHING", tick.path("action").asText(), tick.toString());
-        assertTrue(tick.path("reason").asText().startsWith("watching 330 s of 600 s after the promotion; PASS so far"), tick.toString());
+        assertTrue(
+                tick.path("reason").asText().startsWith("watching 330 s of 600 s after the promotion; PASS so far"),
+                tick.toString());
         assertEquals(330, tick.path("watchedSeconds").asInt());
-        assertEquals("PASS", tick.path("verdict").path("verdict").asText(), "the verdict the tick rests on comes with it");
+        assertEquals(
+                "PASS", tick.path("verdict").path("verdict").asText(), "the verdict the tick rests on comes with it");
     }
 }

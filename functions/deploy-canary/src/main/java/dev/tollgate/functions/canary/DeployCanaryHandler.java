@@ -54,8 +54,11 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
     }
 
     private DeployCanaryHandler(AwsClients clients, DynamoDbClient dynamo, int pollSeconds) {
-        this(AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
-                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), clients, pollSeconds);
+        this(
+                AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
+                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)),
+                clients,
+                pollSeconds);
     }
 
     private DeployCanaryHandler(TrafficControl traffic, DeploymentStore store, AwsClients clients, int pollSeconds) {
@@ -75,10 +78,18 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
      */
     private static SmokeTestService smokeTests(TrafficControl traffic, DeploymentStore store, AwsClients clients) {
         Placed<LambdaClient> lambda = spec -> clients.targets().build(LambdaClient.builder(), spec);
-        Placed<ElasticLoadBalancingV2Client> elb = spec -> clients.targets().build(ElasticLoadBalancingV2Client.builder(), spec);
+        Placed<ElasticLoadBalancingV2Client> elb =
+                spec -> clients.targets().build(ElasticLoadBalancingV2Client.builder(), spec);
         Placed<FunctionInvoker> invoker = spec -> new LambdaFunctionInvoker(lambda.at(spec));
-        return new SmokeTestService(traffic, new AwsTestEndpoints(elb, lambda), invoker, new JdkHttpProber(), store, Wiring.clock(),
-                DeployCanaryHandler::sleep, Wiring.deploymentEvents(clients));
+        return new SmokeTestService(
+                traffic,
+                new AwsTestEndpoints(elb, lambda),
+                invoker,
+                new JdkHttpProber(),
+                store,
+                Wiring.clock(),
+                DeployCanaryHandler::sleep,
+                Wiring.deploymentEvents(clients));
     }
 
     private static void sleep(Duration duration) {
@@ -98,15 +109,23 @@ public final class DeployCanaryHandler extends JsonHandler<DeployCanaryHandler.R
     protected CanaryStatus handle(Request request, Context context) {
         DeploymentSpec spec = required(request.spec(), "spec");
         return switch (required(request.action(), "action")) {
-            case DEPLOY -> canaries.deploy(spec, request.secrets() == null ? PinnedSecrets.NONE : request.secrets(), pollSeconds);
+            case DEPLOY ->
+                canaries.deploy(spec, request.secrets() == null ? PinnedSecrets.NONE : request.secrets(), pollSeconds);
             case CHECK_HEALTH -> canaries.checkHealth(spec, required(request.canary(), "canary"));
             case SMOKE_TEST -> required(request.canary(), "canary").withSmokeTest(smokeTests.run(spec));
         };
     }
 
-    public enum CanaryAction { DEPLOY, CHECK_HEALTH, SMOKE_TEST }
+    public enum CanaryAction {
+        DEPLOY,
+        CHECK_HEALTH,
+        SMOKE_TEST
+    }
 
     /** {@code secrets} is FetchSecrets' output (the pinned versions), for DEPLOY. */
-    public record Request(CanaryAction action, DeploymentSpec spec, @Nullable PinnedSecrets secrets, @Nullable CanaryStatus canary) {
-    }
+    public record Request(
+            CanaryAction action,
+            DeploymentSpec spec,
+            @Nullable PinnedSecrets secrets,
+            @Nullable CanaryStatus canary) {}
 }

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.errors.CanaryUnhealthyException;
+import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.FakeTrafficRouter;
 import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
-import dev.tollgate.events.DeploymentEvents;
-import dev.tollgate.fakes.FakeSmokeTarget;
 import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.smoke.ProbeReply;
 import dev.tollgate.smoke.SmokeTestService;
@@ -31,9 +31,10 @@ class DeployCanaryHandlerTest {
     private final FakeTrafficRouter target = new FakeTrafficRouter();
     private final TrafficControl traffic = new TrafficControl(target, new InMemoryTrafficLedger());
     private final FakeSmokeTarget canary = new FakeSmokeTarget();
-    private final DeployCanaryHandler handler = new DeployCanaryHandler(new CanaryService(traffic, store, clock),
-            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> { },
-                    DeploymentEvents.NONE), 15);
+    private final DeployCanaryHandler handler = new DeployCanaryHandler(
+            new CanaryService(traffic, store, clock),
+            new SmokeTestService(traffic, canary, canary, canary, store, clock, pause -> {}, DeploymentEvents.NONE),
+            15);
 
     @BeforeEach
     void deploymentIsRecorded() {
@@ -49,13 +50,16 @@ class DeployCanaryHandlerTest {
         assertFalse(status.path("healthy").asBoolean());
         assertEquals("2026-11-24T10:15:00Z", status.path("deadline").asText(), "the target's 900 s health timeout");
         assertEquals(15, status.path("pollSeconds").asInt());
-        assertEquals("checkout-2026-11-24-v42", status.path("spec").path("deploymentId").asText(),
+        assertEquals(
+                "checkout-2026-11-24-v42",
+                status.path("spec").path("deploymentId").asText(),
                 "the spec, with the release pinned in, goes on with the state");
     }
 
     @Test
     void pinsTheReleaseIntoDimensionPlaceholders() {
-        String event = SampleEvents.read("deploy-canary.json").replace("\"Version\": \"v42\"", "\"Version\": \"{canaryVersion}\"")
+        String event = SampleEvents.read("deploy-canary.json")
+                .replace("\"Version\": \"v42\"", "\"Version\": \"{canaryVersion}\"")
                 .replace("\"Version\": \"v41\"", "\"Version\": \"{baselineVersion}\"");
 
         JsonNode status = SampleEvents.invokeWith(handler, event);
@@ -70,9 +74,15 @@ class DeployCanaryHandlerTest {
         SampleEvents.invoke(handler, "deploy-canary.json");
         SampleEvents.invoke(handler, "deploy-canary.json");
 
-        assertEquals(java.util.List.of("plan", "deployCanary", "deployCanary"), target.calls(), "the recorded plan is reused");
-        assertEquals(1, store.find("checkout-2026-11-24-v42").orElseThrow().timeline().stream()
-                .filter(entry -> entry.state().equals("DeployCanary")).count());
+        assertEquals(
+                java.util.List.of("plan", "deployCanary", "deployCanary"),
+                target.calls(),
+                "the recorded plan is reused");
+        assertEquals(
+                1,
+                store.find("checkout-2026-11-24-v42").orElseThrow().timeline().stream()
+                        .filter(entry -> entry.state().equals("DeployCanary"))
+                        .count());
     }
 
     @Test
@@ -91,8 +101,8 @@ class DeployCanaryHandlerTest {
         SampleEvents.invoke(handler, "deploy-canary.json");
         clock.advance(Duration.ofSeconds(20 * 60));
 
-        CanaryUnhealthyException unhealthy = assertThrows(CanaryUnhealthyException.class,
-                () -> SampleEvents.invoke(handler, "deploy-canary-check-health.json"));
+        CanaryUnhealthyException unhealthy = assertThrows(
+                CanaryUnhealthyException.class, () -> SampleEvents.invoke(handler, "deploy-canary-check-health.json"));
 
         assertTrue(unhealthy.getMessage().contains("limit 900s"), unhealthy.getMessage());
     }

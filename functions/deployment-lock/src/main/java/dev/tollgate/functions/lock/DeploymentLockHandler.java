@@ -11,7 +11,8 @@ import dev.tollgate.handler.Wiring;
  * Takes the per-service lock before anything changes ({@code ACQUIRE}) and releases it on every way
  * out ({@code RELEASE}) except one: when a rollback failed, the lock stays held until a human looks.
  */
-public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandler.Request, DeploymentLockHandler.Result> {
+public final class DeploymentLockHandler
+        extends JsonHandler<DeploymentLockHandler.Request, DeploymentLockHandler.Result> {
 
     private final LockService locks;
 
@@ -49,11 +50,12 @@ public final class DeploymentLockHandler extends JsonHandler<DeploymentLockHandl
         return new Result(request.action(), service, deploymentId);
     }
 
-    public enum LockAction { ACQUIRE, RELEASE }
-
-    public record Request(LockAction action, String service, String deploymentId, String executionArn) {
+    public enum LockAction {
+        ACQUIRE,
+        RELEASE
     }
 
-    public record Result(LockAction action, String service, String deploymentId) {
-    }
+    public record Request(LockAction action, String service, String deploymentId, String executionArn) {}
+
+    public record Result(LockAction action, String service, String deploymentId) {}
 }

@@ -23,8 +23,12 @@ class DeploymentLockHandlerTest {
     void takesTheLockAndCreatesTheRecord() {
         SampleEvents.invoke(handler, "deployment-lock-acquire.json");
 
-        assertEquals("checkout-2026-11-24-v42", store.lockHolder("checkout").orElseThrow().deploymentId());
-        assertEquals(DeploymentStatus.RUNNING, store.find("checkout-2026-11-24-v42").orElseThrow().status());
+        assertEquals(
+                "checkout-2026-11-24-v42",
+                store.lockHolder("checkout").orElseThrow().deploymentId());
+        assertEquals(
+                DeploymentStatus.RUNNING,
+                store.find("checkout-2026-11-24-v42").orElseThrow().status());
     }
 
     @Test
@@ -32,7 +36,10 @@ class DeploymentLockHandlerTest {
         SampleEvents.invoke(handler, "deployment-lock-acquire.json");
         SampleEvents.invoke(handler, "deployment-lock-acquire.json");
 
-        assertEquals(1, store.find("checkout-2026-11-24-v42").orElseThrow().timeline().size(), "one Lock entry, not two");
+        assertEquals(
+                1,
+                store.find("checkout-2026-11-24-v42").orElseThrow().timeline().size(),
+                "one Lock entry, not two");
     }
 
     @Test
@@ -45,7 +52,9 @@ class DeploymentLockHandlerTest {
         LockHeldException held = assertThrows(LockHeldException.class, () -> SampleEvents.invokeWith(handler, second));
 
         assertTrue(held.getMessage().contains("locked by deployment checkout-2026-11-24-v42"), held.getMessage());
-        assertEquals(DeploymentStatus.FAILED, store.find("checkout-2026-11-24-v43").orElseThrow().status(),
+        assertEquals(
+                DeploymentStatus.FAILED,
+                store.find("checkout-2026-11-24-v43").orElseThrow().status(),
                 "the refused deployment's record says it was refused");
     }
 

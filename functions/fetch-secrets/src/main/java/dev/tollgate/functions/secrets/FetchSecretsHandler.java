@@ -39,6 +39,5 @@ public final class FetchSecretsHandler extends JsonHandler<FetchSecretsHandler.R
         return pinning.pin(required(request.spec(), "spec"));
     }
 
-    public record Request(dev.tollgate.spec.DeploymentSpec spec) {
-    }
+    public record Request(dev.tollgate.spec.DeploymentSpec spec) {}
 }

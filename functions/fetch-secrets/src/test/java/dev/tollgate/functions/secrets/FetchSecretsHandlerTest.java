@@ -38,8 +38,19 @@ class FetchSecretsHandlerTest {
 
         @Override
         public SecretValue value(String secretArn, String versionId) {
-            return new SecretValue(Json.write(Map.of("engine", "postgres", "host", "db.internal", "port", 5432,
-                    "username", "checkout", "password", PASSWORD, "dbname", "checkout")));
+            return new SecretValue(Json.write(Map.of(
+                    "engine",
+                    "postgres",
+                    "host",
+                    "db.internal",
+                    "port",
+                    5432,
+                    "username",
+                    "checkout",
+                    "password",
+                    PASSWORD,
+                    "dbname",
+                    "checkout")));
         }
     };
 
@@ -53,7 +64,8 @@ class FetchSecretsHandlerTest {
         assertEquals("prod/checkout/db", pinned.path("id").asText());
         assertEquals(ARN, pinned.path("arn").asText());
         assertEquals("v-2", pinned.path("versionId").asText());
-        assertEquals(List.of("dbname", "engine", "host", "password", "port", "username"),
+        assertEquals(
+                List.of("dbname", "engine", "host", "password", "port", "username"),
                 Json.MAPPER.convertValue(pinned.path("keys"), List.class));
         assertFalse(output.toString().contains(PASSWORD));
     }
@@ -62,17 +74,24 @@ class FetchSecretsHandlerTest {
     void aRotationFailsWithTheErrorNameTheStateMachineRetries() throws IOException {
         stages = Map.of("v-2", List.of("AWSCURRENT"), "v-3", List.of("AWSPENDING"));
 
-        SecretRotationInProgressException rotating = assertThrows(SecretRotationInProgressException.class, this::invoke);
+        SecretRotationInProgressException rotating =
+                assertThrows(SecretRotationInProgressException.class, this::invoke);
 
         JsonNode retriers = Json.tree(Files.readString(Path.of("../../infra/statemachine/deployment.asl.json")))
-                .path("States").path("FetchSecrets").path("Retry");
-        assertTrue(retriers.findValues("ErrorEquals").stream().anyMatch(names -> names.toString().contains(rotating.getClass().getName())),
+                .path("States")
+                .path("FetchSecrets")
+                .path("Retry");
+        assertTrue(
+                retriers.findValues("ErrorEquals").stream()
+                        .anyMatch(names ->
+                                names.toString().contains(rotating.getClass().getName())),
                 "deployment.asl.json retries " + rotating.getClass().getName());
     }
 
     private JsonNode invoke() throws IOException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of("../../events/fetch-secrets.json"))), output, null);
+        handler.handleRequest(
+                new ByteArrayInputStream(Files.readAllBytes(Path.of("../../events/fetch-secrets.json"))), output, null);
         return Json.tree(output.toString(StandardCharsets.UTF_8));
     }
 }

@@ -10,13 +10,15 @@ import dev.tollgate.json.Json;
  */
 final class FailureReport {
 
-    private FailureReport() {
-    }
+    private FailureReport() {}
 
     static String describe(Rollback reported) {
         Rollback rollback = reported.located();
-        String error = rollback.error() == null || rollback.error().isBlank() ? "an unknown error" : shortName(rollback.error());
-        String cause = rollback.errorCause() == null ? "" : rollback.errorCause().trim();
+        String error = rollback.error() == null || rollback.error().isBlank()
+                ? "an unknown error"
+                : shortName(rollback.error());
+        String cause =
+                rollback.errorCause() == null ? "" : rollback.errorCause().trim();
         if (cause.startsWith("{")) {
             try {
                 JsonNode document = Json.tree(cause);
@@ -40,6 +42,8 @@ final class FailureReport {
             return error;
         }
         String simple = error.substring(error.lastIndexOf('.') + 1);
-        return simple.length() > "Exception".length() ? simple.substring(0, simple.length() - "Exception".length()) : simple;
+        return simple.length() > "Exception".length()
+                ? simple.substring(0, simple.length() - "Exception".length())
+                : simple;
     }
 }

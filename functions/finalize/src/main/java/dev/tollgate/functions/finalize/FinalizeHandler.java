@@ -43,9 +43,12 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
 
     private static FinalizeService wire(AwsClients clients, int pollSeconds) {
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
-        return new FinalizeService(AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
-                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), Wiring.clock(),
-                pollSeconds, Wiring.deploymentEvents(clients));
+        return new FinalizeService(
+                AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
+                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)),
+                Wiring.clock(),
+                pollSeconds,
+                Wiring.deploymentEvents(clients));
     }
 
     @Override
@@ -63,15 +66,17 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
             case ROLLBACK -> {
                 Rollback rollback = required(request.rollback(), "rollback");
                 boolean decided = rollback.cause() == RollbackCause.DECISION;
-                yield finalizer.rollBack(spec, decided ? decisionReason(rollback) : FailureReport.describe(rollback), decided);
+                yield finalizer.rollBack(
+                        spec, decided ? decisionReason(rollback) : FailureReport.describe(rollback), decided);
             }
-            case MANUAL_INTERVENTION -> finalizer.requireManualIntervention(spec,
-                    FailureReport.describe(required(request.rollback(), "rollback")));
+            case MANUAL_INTERVENTION ->
+                finalizer.requireManualIntervention(
+                        spec, FailureReport.describe(required(request.rollback(), "rollback")));
             case DRY_RUN -> {
                 MigrationProgress dryRun = required(request.migrations(), "migrations");
                 if (!dryRun.dryRun()) {
-                    throw new BadRequestException("DRY_RUN needs a dry run's migrations; this one applied them ("
-                            + dryRun.summary() + ")");
+                    throw new BadRequestException(
+                            "DRY_RUN needs a dry run's migrations; this one applied them (" + dryRun.summary() + ")");
                 }
                 yield finalizer.finishDryRun(spec, dryRun.summary());
             }
@@ -89,10 +94,20 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
      * CLOSE_ROLLBACK_WINDOW); RETIRE stops the old version after the drain; MANUAL_INTERVENTION
      * records that a rollback itself failed; DRY_RUN ends a migration dry run.
      */
-    public enum FinalAction { PROMOTE, CLOSE_ROLLBACK_WINDOW, RETIRE, ROLLBACK, MANUAL_INTERVENTION, DRY_RUN }
+    public enum FinalAction {
+        PROMOTE,
+        CLOSE_ROLLBACK_WINDOW,
+        RETIRE,
+        ROLLBACK,
+        MANUAL_INTERVENTION,
+        DRY_RUN
+    }
 
     /** Why a rollback happens: the judge's or an operator's decision, or a failure on the way. */
-    public enum RollbackCause { DECISION, FAILURE }
+    public enum RollbackCause {
+        DECISION,
+        FAILURE
+    }
 
     /**
      * What led to the rollback, as the state machine's Describe* states put it: for a failure, the
@@ -100,8 +115,13 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
      * its failure under its own state's name ({@code $.failures.ShiftTraffic}), which is how the
      * rollback knows where it happened.
      */
-    public record Rollback(RollbackCause cause, @Nullable String reason, @Nullable String state, @Nullable String error,
-                           @Nullable String errorCause, @Nullable java.util.Map<String, CaughtError> failures) {
+    public record Rollback(
+            RollbackCause cause,
+            @Nullable String reason,
+            @Nullable String state,
+            @Nullable String error,
+            @Nullable String errorCause,
+            @Nullable java.util.Map<String, CaughtError> failures) {
 
         public Rollback(RollbackCause cause, String reason, String state, String error, String errorCause) {
             this(cause, reason, state, error, errorCause, null);
@@ -112,19 +132,33 @@ public final class FinalizeHandler extends JsonHandler<FinalizeHandler.Request, 
             if (failures == null || failures.isEmpty()) {
                 return this;
             }
-            java.util.Map.Entry<String, CaughtError> caught = failures.entrySet().iterator().next();
-            return new Rollback(cause, reason, caught.getKey(), caught.getValue().error(), caught.getValue().cause(), null);
+            java.util.Map.Entry<String, CaughtError> caught =
+                    failures.entrySet().iterator().next();
+            return new Rollback(
+                    cause,
+                    reason,
+                    caught.getKey(),
+                    caught.getValue().error(),
+                    caught.getValue().cause(),
+                    null);
         }
     }
 
     /** A failure as a Catch's ResultPath holds it. */
-    public record CaughtError(@com.fasterxml.jackson.annotation.JsonProperty("Error") @Nullable String error,
-                              @com.fasterxml.jackson.annotation.JsonProperty("Cause") @Nullable String cause) {
-    }
+    public record CaughtError(
+            @com.fasterxml.jackson.annotation.JsonProperty("Error") @Nullable
+            String error,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("Cause") @Nullable
+            String cause) {}
 
     /** {@code migrations} is RunMigrations' output, for DRY_RUN. */
-    public record Request(FinalAction action, DeploymentSpec spec, @Nullable String reason, @Nullable Rollback rollback,
-                          @Nullable MigrationProgress migrations) {
+    public record Request(
+            FinalAction action,
+            DeploymentSpec spec,
+            @Nullable String reason,
+            @Nullable Rollback rollback,
+            @Nullable MigrationProgress migrations) {
 
         public Request(FinalAction action, DeploymentSpec spec, String reason, Rollback rollback) {
             this(action, spec, reason, rollback, null);

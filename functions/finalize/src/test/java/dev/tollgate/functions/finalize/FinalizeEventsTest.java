@@ -29,7 +29,8 @@ class FinalizeEventsTest {
     private final FakeTrafficRouter target = new FakeTrafficRouter();
     private final List<DeploymentEvent> told = new ArrayList<>();
     private final TrafficControl traffic = new TrafficControl(target, new InMemoryTrafficLedger());
-    private final FinalizeHandler handler = new FinalizeHandler(new FinalizeService(traffic, store, clock, 15, told::add));
+    private final FinalizeHandler handler =
+            new FinalizeHandler(new FinalizeService(traffic, store, clock, 15, told::add));
 
     @BeforeEach
     void canaryIsTakingTraffic() {
@@ -61,7 +62,8 @@ class FinalizeEventsTest {
 
     @Test
     void aRollbackAnOperatorAskedForSaysOperator() {
-        store.requestOperatorAction(DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", clock.instant(), "tickets"));
+        store.requestOperatorAction(
+                DEPLOYMENT, new OperatorRequest(OperatorRequest.Kind.ABORT, "alice", clock.instant(), "tickets"));
 
         SampleEvents.invoke(handler, "finalize-rollback.json");
 

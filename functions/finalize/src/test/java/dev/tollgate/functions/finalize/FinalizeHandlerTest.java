@@ -57,7 +57,8 @@ class FinalizeHandlerTest {
         assertEquals("PROMOTED", outcome.path("status").asText());
         assertTrue(outcome.path("settled").asBoolean());
         assertEquals(300, outcome.path("drainSeconds").asInt(), "the old side drains for the target's drainSeconds");
-        assertEquals(DeploymentStatus.PROMOTED, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.PROMOTED, store.find(DEPLOYMENT).orElseThrow().status());
         assertFalse(target.oldVersionRetired(), "the old version keeps its tasks until the drain is over");
     }
 
@@ -70,7 +71,8 @@ class FinalizeHandlerTest {
 
         assertTrue(target.oldVersionRetired());
         assertEquals("old version stopped", retired.path("detail").asText());
-        assertTrue(store.find(DEPLOYMENT).orElseThrow().timeline().stream().anyMatch(entry -> entry.state().equals("RetireOldVersion")));
+        assertTrue(store.find(DEPLOYMENT).orElseThrow().timeline().stream()
+                .anyMatch(entry -> entry.state().equals("RetireOldVersion")));
     }
 
     @Test
@@ -83,11 +85,13 @@ class FinalizeHandlerTest {
         assertFalse(moving.path("settled").asBoolean());
         assertEquals("RUNNING", moving.path("status").asText());
         assertEquals(15, moving.path("pollSeconds").asInt());
-        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
 
         JsonNode settled = SampleEvents.invoke(handler, "finalize-promote.json");
         assertTrue(settled.path("settled").asBoolean());
-        assertEquals(DeploymentStatus.PROMOTED, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.PROMOTED, store.find(DEPLOYMENT).orElseThrow().status());
     }
 
     @Test
@@ -111,7 +115,8 @@ class FinalizeHandlerTest {
 
         assertEquals(0, target.weights().canaryPercent());
         assertEquals("FAILED", outcome.path("status").asText());
-        assertEquals("failed with CanaryUnhealthy: canary not healthy 905s after deployment (limit 900s): running 1/2 tasks",
+        assertEquals(
+                "failed with CanaryUnhealthy: canary not healthy 905s after deployment (limit 900s): running 1/2 tasks",
                 outcome.path("reason").asText());
     }
 
@@ -132,7 +137,9 @@ class FinalizeHandlerTest {
         SampleEvents.invoke(handler, "finalize-rollback.json");
         SampleEvents.invoke(handler, "finalize-rollback-after-failure.json");
 
-        assertEquals(DeploymentStatus.ROLLED_BACK, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.ROLLED_BACK,
+                store.find(DEPLOYMENT).orElseThrow().status());
         assertEquals(0, target.weights().canaryPercent());
     }
 
@@ -140,14 +147,20 @@ class FinalizeHandlerTest {
     void anAbortAtTheApprovalGateKeepsWhoAbortedAndWhy() {
         canaryAtHalf();
         String event = SampleEvents.read("finalize-rollback.json");
-        com.fasterxml.jackson.databind.node.ObjectNode request = (com.fasterxml.jackson.databind.node.ObjectNode) dev.tollgate.json.Json.tree(event);
-        request.putObject("rollback").put("cause", "DECISION").put("reason", "approval refused").put("error", "Aborted")
+        com.fasterxml.jackson.databind.node.ObjectNode request =
+                (com.fasterxml.jackson.databind.node.ObjectNode) dev.tollgate.json.Json.tree(event);
+        request.putObject("rollback")
+                .put("cause", "DECISION")
+                .put("reason", "approval refused")
+                .put("error", "Aborted")
                 .put("errorCause", "aborted by alice: wrong build");
 
         JsonNode outcome = SampleEvents.invokeWith(handler, dev.tollgate.json.Json.write(request));
 
         assertEquals("ROLLED_BACK", outcome.path("status").asText());
-        assertEquals("approval refused: aborted by alice: wrong build", outcome.path("reason").asText());
+        assertEquals(
+                "approval refused: aborted by alice: wrong build",
+                outcome.path("reason").asText());
     }
 
     @Test
@@ -163,12 +176,16 @@ class FinalizeHandlerTest {
         assertEquals(100, outcome.path("baselinePercent").asInt());
         assertEquals(List.of(), target.calls(), "the target was never touched");
         String reason = outcome.path("reason").asText();
-        assertTrue(reason.startsWith("dry run: nothing deployed, no traffic moved; would apply 2 migrations on app@"), reason);
+        assertTrue(
+                reason.startsWith("dry run: nothing deployed, no traffic moved; would apply 2 migrations on app@"),
+                reason);
         assertTrue(reason.contains("the compatibility guard would refuse 1 destructive statement"), reason);
         DeploymentRecord record = store.find(DEPLOYMENT).orElseThrow();
         assertEquals(DeploymentStatus.DRY_RUN, record.status());
         assertEquals(reason, record.reason());
-        assertEquals(List.of(DeploymentEvent.Type.DRY_RUN), told.stream().map(DeploymentEvent::type).toList());
+        assertEquals(
+                List.of(DeploymentEvent.Type.DRY_RUN),
+                told.stream().map(DeploymentEvent::type).toList());
         assertEquals(0, told.get(0).canaryWeight());
     }
 
@@ -176,11 +193,12 @@ class FinalizeHandlerTest {
     void aDryRunThatFindsACanaryDeployedFailsSoTheStateMachineRollsItBack() {
         canaryDeployed();
 
-        TargetStateConflictException refused = assertThrows(TargetStateConflictException.class,
-                () -> SampleEvents.invoke(handler, "finalize-dry-run.json"));
+        TargetStateConflictException refused = assertThrows(
+                TargetStateConflictException.class, () -> SampleEvents.invoke(handler, "finalize-dry-run.json"));
 
         assertTrue(refused.getMessage().contains("shows a deployed canary"), refused.getMessage());
-        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
     }
 
     @Test
@@ -190,7 +208,8 @@ class FinalizeHandlerTest {
         ((ObjectNode) request.get("migrations")).put("dryRun", false);
 
         assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, Json.write(request)));
-        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
     }
 
     /** The promotion's request with the sample's rollback window of an hour. */
@@ -207,10 +226,14 @@ class FinalizeHandlerTest {
         JsonNode outcome = SampleEvents.invokeWith(handler, promotionWithWindow());
 
         assertEquals(100, target.weights().canaryPercent());
-        assertEquals("RUNNING", outcome.path("status").asText(), "the deployment ends when the window closes, or at a rollback");
+        assertEquals(
+                "RUNNING",
+                outcome.path("status").asText(),
+                "the deployment ends when the window closes, or at a rollback");
         assertTrue(outcome.path("settled").asBoolean());
         assertEquals(3600, outcome.path("rollbackWindowSeconds").asInt());
-        assertEquals(DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
+        assertEquals(
+                DeploymentStatus.RUNNING, store.find(DEPLOYMENT).orElseThrow().status());
         assertFalse(target.oldVersionRetired());
     }
 
@@ -218,16 +241,23 @@ class FinalizeHandlerTest {
     void aPromotionWithAWatchSaysWhenItsFirstTickIsDueOnceTheFirstWholePeriodAtAllTrafficIsPublished() {
         canaryAtHalf();
         ObjectNode request = (ObjectNode) Json.tree(promotionWithWindow());
-        ((ObjectNode) request.path("spec")).putObject("afterPromotion").put("watchSeconds", 600).put("rollbackWindowSeconds", 3600);
+        ((ObjectNode) request.path("spec"))
+                .putObject("afterPromotion")
+                .put("watchSeconds", 600)
+                .put("rollbackWindowSeconds", 3600);
         clock.advance(java.time.Duration.ofSeconds(20));
 
         JsonNode outcome = SampleEvents.invokeWith(handler, Json.write(request));
 
         assertEquals("RUNNING", outcome.path("status").asText());
         assertEquals(600, outcome.path("watchSeconds").asInt());
-        assertEquals("2026-11-24T11:00:20Z", outcome.path("watchStart").path("promotedAt").asText());
+        assertEquals(
+                "2026-11-24T11:00:20Z",
+                outcome.path("watchStart").path("promotedAt").asText());
         // The minute of the promotion mixes both versions; the next, 11:01 to 11:02, is published at 11:02:15.
-        assertEquals("2026-11-24T11:02:15Z", outcome.path("watchStart").path("firstTickAt").asText());
+        assertEquals(
+                "2026-11-24T11:02:15Z",
+                outcome.path("watchStart").path("firstTickAt").asText());
     }
 
     @Test
@@ -260,19 +290,28 @@ class FinalizeHandlerTest {
         FinalizeHandler telling = new FinalizeHandler(new FinalizeService(traffic, store, clock, 15, told::add));
         canaryAtHalf();
         SampleEvents.invokeWith(telling, promotionWithWindow());
-        store.requestOperatorAction(DEPLOYMENT, new dev.tollgate.decision.OperatorRequest(
-                dev.tollgate.decision.OperatorRequest.Kind.ABORT, "alice", clock.instant(), "errors after the nightly job"));
+        store.requestOperatorAction(
+                DEPLOYMENT,
+                new dev.tollgate.decision.OperatorRequest(
+                        dev.tollgate.decision.OperatorRequest.Kind.ABORT,
+                        "alice",
+                        clock.instant(),
+                        "errors after the nightly job"));
         ObjectNode rollback = (ObjectNode) Json.tree(SampleEvents.read("finalize-close-rollback-window.json"));
         rollback.put("action", "ROLLBACK");
         // As DescribeRollbackInWindow puts it, from the error tollgate rollback answered the window's token with.
-        rollback.putObject("rollback").put("cause", "DECISION").put("reason", "after the promotion, in the rollback window")
-                .put("error", "RolledBack").put("errorCause", "rolled back by alice: errors after the nightly job");
+        rollback.putObject("rollback")
+                .put("cause", "DECISION")
+                .put("reason", "after the promotion, in the rollback window")
+                .put("error", "RolledBack")
+                .put("errorCause", "rolled back by alice: errors after the nightly job");
 
         JsonNode outcome = SampleEvents.invokeWith(telling, Json.write(rollback));
 
         assertEquals(0, target.weights().canaryPercent());
         assertEquals("ROLLED_BACK", outcome.path("status").asText());
-        assertEquals("after the promotion, in the rollback window: rolled back by alice: errors after the nightly job",
+        assertEquals(
+                "after the promotion, in the rollback window: rolled back by alice: errors after the nightly job",
                 store.find(DEPLOYMENT).orElseThrow().reason());
         DeploymentEvent finished = told.get(told.size() - 1);
         assertEquals(DeploymentEvent.Type.ROLLED_BACK, finished.type());

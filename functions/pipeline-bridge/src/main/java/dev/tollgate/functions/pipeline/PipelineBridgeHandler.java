@@ -39,10 +39,13 @@ public final class PipelineBridgeHandler extends JsonHandler<JsonNode, JobAnswer
     }
 
     private static PipelineBridge wire(AwsClients clients) {
-        StepFunctionsExecutions executions = new StepFunctionsExecutions(clients.build(SfnClient.builder()),
-                clients.environment().require(STATE_MACHINE_ARN));
-        return new PipelineBridge(new CodePipelineJobs(clients.build(CodePipelineClient.builder())), new S3ArtifactStore(clients),
-                executions, new SpecValidator());
+        StepFunctionsExecutions executions = new StepFunctionsExecutions(
+                clients.build(SfnClient.builder()), clients.environment().require(STATE_MACHINE_ARN));
+        return new PipelineBridge(
+                new CodePipelineJobs(clients.build(CodePipelineClient.builder())),
+                new S3ArtifactStore(clients),
+                executions,
+                new SpecValidator());
     }
 
     @Override

@@ -21,9 +21,14 @@ class PipelineBridgeHandlerTest {
     private final FakeDeploymentExecutions executions = new FakeDeploymentExecutions();
 
     private PipelineBridgeHandler handler(Optional<String> specFile) {
-        return new PipelineBridgeHandler(new PipelineBridge(jobs, (artifact, credentials, path) ->
-                "BuildOutput".equals(artifact.name()) && "deploy/tollgate-spec.json".equals(path) ? specFile : Optional.empty(),
-                executions, new SpecValidator()));
+        return new PipelineBridgeHandler(new PipelineBridge(
+                jobs,
+                (artifact, credentials, path) ->
+                        "BuildOutput".equals(artifact.name()) && "deploy/tollgate-spec.json".equals(path)
+                                ? specFile
+                                : Optional.empty(),
+                executions,
+                new SpecValidator()));
     }
 
     @Test
@@ -33,13 +38,21 @@ class PipelineBridgeHandlerTest {
         assertEquals("IN_PROGRESS", answer.path("result").asText());
         String executionArn = executions.executionArn("pipeline-0f7b6a3c-5d2e-4e1f-9a8b-7c6d5e4f3a21");
         assertEquals(executionArn, answer.path("executionArn").asText());
-        assertTrue(jobs.answer("0f7b6a3c-5d2e-4e1f-9a8b-7c6d5e4f3a21").continuationToken().contains(executionArn));
+        assertTrue(jobs.answer("0f7b6a3c-5d2e-4e1f-9a8b-7c6d5e4f3a21")
+                .continuationToken()
+                .contains(executionArn));
     }
 
     @Test
     void aContinuationReportsProgressOnTheExecutionItsTokenNames() {
-        String executionArn = executions.start(PipelineBridge.executionName("0f7b6a3c-5d2e-4e1f-9a8b-7c6d5e4f3a21"), "{}").executionArn();
-        executions.history(executionArn, new Histories("checkout-2026-11-24-v42", 5, 25, 50, 100).shifted(0, 5).events());
+        String executionArn = executions
+                .start(PipelineBridge.executionName("0f7b6a3c-5d2e-4e1f-9a8b-7c6d5e4f3a21"), "{}")
+                .executionArn();
+        executions.history(
+                executionArn,
+                new Histories("checkout-2026-11-24-v42", 5, 25, 50, 100)
+                        .shifted(0, 5)
+                        .events());
 
         JsonNode answer = SampleEvents.invoke(handler(Optional.empty()), "pipeline-bridge-continuation.json");
 
@@ -50,11 +63,12 @@ class PipelineBridgeHandlerTest {
 
     @Test
     void aSpecFileIsReadFromTheInputArtifactWithTheIdThePipelineGave() {
-        JsonNode answer = SampleEvents.invoke(handler(Optional.of(SampleEvents.read("statemachine-ecs-alb.json"))),
-                "pipeline-bridge-spec-file.json");
+        JsonNode answer = SampleEvents.invoke(
+                handler(Optional.of(SampleEvents.read("statemachine-ecs-alb.json"))), "pipeline-bridge-spec-file.json");
 
         assertEquals("IN_PROGRESS", answer.path("result").asText(), answer.toString());
-        assertTrue(executions.input(answer.path("executionArn").asText())
+        assertTrue(executions
+                .input(answer.path("executionArn").asText())
                 .contains("\"deploymentId\":\"checkout-3f1c9a7e-2b4d-4e6f-8a0b-c1d2e3f4a5b6\""));
     }
 

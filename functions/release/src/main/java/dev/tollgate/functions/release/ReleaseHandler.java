@@ -32,6 +32,7 @@ public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
 
     /** The deployment state machine the release's targets run in. */
     public static final String DEPLOYMENT_STATE_MACHINE_ARN = "DEPLOYMENT_STATE_MACHINE_ARN";
+
     static final String STATUS_CHANGE = "Step Functions Execution Status Change";
 
     private final ReleaseService releases;
@@ -50,15 +51,22 @@ public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
     }
 
     private static ReleaseService wire(AwsClients clients) {
-        StepFunctionsExecutions executions = new StepFunctionsExecutions(clients.build(SfnClient.builder()),
-                clients.environment().require(DEPLOYMENT_STATE_MACHINE_ARN));
+        StepFunctionsExecutions executions = new StepFunctionsExecutions(
+                clients.build(SfnClient.builder()), clients.environment().require(DEPLOYMENT_STATE_MACHINE_ARN));
         // The deployments and the releases share one table, so one client: a second would be built on every cold start.
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
         String table = clients.environment().require(FunctionEnvironment.TABLE_NAME);
         DeploymentStore deployments = new DynamoDeploymentStore(dynamo, table);
         OpsService ops = new OpsService(deployments, executions, executions, new SpecValidator(), Wiring.clock());
-        return new ReleaseService(new DynamoReleaseStore(dynamo, table), deployments, ops, executions, executions,
-                Wiring.deploymentEvents(clients), Wiring.clock(), clients.region().id());
+        return new ReleaseService(
+                new DynamoReleaseStore(dynamo, table),
+                deployments,
+                ops,
+                executions,
+                executions,
+                Wiring.deploymentEvents(clients),
+                Wiring.clock(),
+                clients.region().id());
     }
 
     @Override
@@ -70,31 +78,59 @@ public final class ReleaseHandler extends JsonHandler<JsonNode, Object> {
     protected Object handle(JsonNode request, Context context) {
         if (STATUS_CHANGE.equals(request.path("detail-type").asText())) {
             JsonNode detail = request.path("detail");
-            return Map.of("answered", releases.childEnded(detail.path("status").asText(), text(detail, "input"),
-                    text(detail, "error"), text(detail, "cause")));
+            return Map.of(
+                    "answered",
+                    releases.childEnded(
+                            detail.path("status").asText(),
+                            text(detail, "input"),
+                            text(detail, "error"),
+                            text(detail, "cause")));
         }
         String releaseId = required(text(request, "releaseId"), "releaseId");
         String action = required(text(request, "action"), "action");
         return switch (action) {
-            case "OPEN" -> Map.of("releaseId", releases.open(Json.MAPPER.convertValue(request.get("release"), ReleaseSpec.class),
-                    required(text(request, "executionArn"), "executionArn")).releaseId());
+            case "OPEN" ->
+                Map.of(
+                        "releaseId",
+                        releases.open(
+                                        Json.MAPPER.convertValue(request.get("release"), ReleaseSpec.class),
+                                        required(text(request, "executionArn"), "executionArn"))
+                                .releaseId());
             case "START_WAVE" -> {
                 releases.startWave(releaseId, wave(request));
                 yield Map.of("wave", wave(request));
             }
-            case "CHECK_LOCK" -> releases.checkLock(releaseId, required(text(request, "deploymentId"), "deploymentId"),
-                    required(text(request, "serviceLock"), "serviceLock"));
-            case "END_WAVE" -> releases.endWave(releaseId, wave(request), List.of(Json.MAPPER.convertValue(request.get("outcomes"),
-                    TargetOutcome[].class)));
-            case "HALT" -> Map.of("onFailure", releases.halt(releaseId, text(request.path("failure"), "Error"),
-                    text(request.path("failure"), "Cause")).name());
+            case "CHECK_LOCK" ->
+                releases.checkLock(
+                        releaseId,
+                        required(text(request, "deploymentId"), "deploymentId"),
+                        required(text(request, "serviceLock"), "serviceLock"));
+            case "END_WAVE" ->
+                releases.endWave(
+                        releaseId,
+                        wave(request),
+                        List.of(Json.MAPPER.convertValue(request.get("outcomes"), TargetOutcome[].class)));
+            case "HALT" ->
+                Map.of(
+                        "onFailure",
+                        releases.halt(
+                                        releaseId,
+                                        text(request.path("failure"), "Error"),
+                                        text(request.path("failure"), "Cause"))
+                                .name());
             case "ROLL_BACK_NEXT_WAVE" -> releases.rollBackNextWave(releaseId);
             case "CHECK_ROLLBACK" -> releases.checkRollback(releaseId, wave(request));
             case "CLOSE_KEPT_WINDOWS" -> Map.of("closing", releases.closeKeptWindows(releaseId));
             case "COMPLETE" -> Map.of("closing", releases.complete(releaseId));
             case "CHECK_TARGETS_ENDED" -> releases.checkTargetsEnded(releaseId);
-            case "FINISH_HALTED" -> Map.of("reason", String.valueOf(releases.finishHalted(releaseId).reason()));
-            case "FINISH_PROMOTED" -> Map.of("releaseId", releaseId, "status", releases.finishPromoted(releaseId).status().name());
+            case "FINISH_HALTED" ->
+                Map.of("reason", String.valueOf(releases.finishHalted(releaseId).reason()));
+            case "FINISH_PROMOTED" ->
+                Map.of(
+                        "releaseId",
+                        releaseId,
+                        "status",
+                        releases.finishPromoted(releaseId).status().name());
             default -> throw new BadRequestException("unknown action " + action + " for the release function");
         };
     }

@@ -27,9 +27,15 @@ class ReleaseHandlerTest {
     private final InMemoryReleaseStore releases = new InMemoryReleaseStore();
     private final FakeDeploymentExecutions executions = new FakeDeploymentExecutions();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T10:00:00Z"));
-    private final ReleaseHandler handler = new ReleaseHandler(new ReleaseService(releases, deployments,
-            new OpsService(deployments, executions, executions, new SpecValidator(), clock), executions, executions,
-            DeploymentEvents.NONE, clock, "us-east-1"));
+    private final ReleaseHandler handler = new ReleaseHandler(new ReleaseService(
+            releases,
+            deployments,
+            new OpsService(deployments, executions, executions, new SpecValidator(), clock),
+            executions,
+            executions,
+            DeploymentEvents.NONE,
+            clock,
+            "us-east-1"));
 
     @Test
     void aTargetsStatusEventAnswersTheReleasesWaitingTask() {
@@ -38,30 +44,45 @@ class ReleaseHandlerTest {
         JsonNode answer = SampleEvents.invoke(handler, "release-target-ended.json");
 
         assertTrue(answer.path("answered").asBoolean(), answer.toString());
-        assertTrue(executions.gateAnswers().get(0).startsWith("success {\"deploymentId\":\"checkout-v42-w2-1\""),
+        assertTrue(
+                executions.gateAnswers().get(0).startsWith("success {\"deploymentId\":\"checkout-v42-w2-1\""),
                 executions.gateAnswers().toString());
     }
 
     @Test
     void theStatesActionsReachTheService() throws Exception {
-        ObjectNode validated = Json.MAPPER.valueToTree(new ReleaseValidator().validate(Json.tree(SampleEvents.read(
-                "release-three-regions.json"))).withServiceLocks(spec -> spec.service() + "@" + spec.region()));
-        ObjectNode open = Json.MAPPER.createObjectNode().put("action", "OPEN").put("releaseId", "checkout-v42")
+        ObjectNode validated = Json.MAPPER.valueToTree(new ReleaseValidator()
+                .validate(Json.tree(SampleEvents.read("release-three-regions.json")))
+                .withServiceLocks(spec -> spec.service() + "@" + spec.region()));
+        ObjectNode open = Json.MAPPER
+                .createObjectNode()
+                .put("action", "OPEN")
+                .put("releaseId", "checkout-v42")
                 .put("executionArn", "arn:aws:states:us-east-1:123456789012:execution:tollgate-release:checkout-v42");
         open.set("release", validated);
 
         SampleEvents.invokeWith(handler, Json.write(open));
         SampleEvents.invokeWith(handler, "{\"action\":\"START_WAVE\",\"releaseId\":\"checkout-v42\",\"wave\":1}");
-        JsonNode lock = SampleEvents.invokeWith(handler, "{\"action\":\"CHECK_LOCK\",\"releaseId\":\"checkout-v42\","
-                + "\"deploymentId\":\"checkout-v42-w1-1\",\"serviceLock\":\"checkout@eu-west-1\"}");
+        JsonNode lock = SampleEvents.invokeWith(
+                handler,
+                "{\"action\":\"CHECK_LOCK\",\"releaseId\":\"checkout-v42\","
+                        + "\"deploymentId\":\"checkout-v42-w1-1\",\"serviceLock\":\"checkout@eu-west-1\"}");
 
         assertTrue(lock.path("free").asBoolean(), lock.toString());
-        assertEquals("RUNNING", releases.find("checkout-v42").orElseThrow().targets().get(0).status().name());
+        assertEquals(
+                "RUNNING",
+                releases.find("checkout-v42")
+                        .orElseThrow()
+                        .targets()
+                        .get(0)
+                        .status()
+                        .name());
     }
 
     @Test
     void anUnknownActionIsABadRequest() {
-        assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler,
-                "{\"action\":\"LAUNCH\",\"releaseId\":\"checkout-v42\"}"));
+        assertThrows(
+                BadRequestException.class,
+                () -> SampleEvents.invokeWith(handler, "{\"action\":\"LAUNCH\",\"releaseId\":\"checkout-v42\"}"));
     }
 }

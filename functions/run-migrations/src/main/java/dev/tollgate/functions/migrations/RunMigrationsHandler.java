@@ -1,6 +1,5 @@
 package dev.tollgate.functions.migrations;
 
-import dev.tollgate.json.Nullable;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
@@ -8,6 +7,7 @@ import dev.tollgate.aws.OnFirstUse;
 import dev.tollgate.aws.Placed;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.migrations.CompatibilityGuard;
 import dev.tollgate.migrations.EcsTaskMigrationRunner;
 import dev.tollgate.migrations.FlywayMigrationRunner;
@@ -59,15 +59,21 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
                 .forcePathStyle(environment.get(AwsClients.ENDPOINT_URL).isPresent()))));
         Path scratch = Path.of(environment.get(SCRATCH_DIRECTORY, "/tmp/tollgate-migrations"));
         Placed<SecretResolver> secrets = Wiring.targetSecrets(clients);
-        Placed<FlywayMigrationRunner> flyway = spec -> new FlywayMigrationRunner(secrets.at(spec), scripts, new CompatibilityGuard(),
-                scratch);
+        Placed<FlywayMigrationRunner> flyway =
+                spec -> new FlywayMigrationRunner(secrets.at(spec), scripts, new CompatibilityGuard(), scratch);
         int pollSeconds = environment.getInt(POLL_SECONDS, 15);
         clients.targets().buildAtHomeBeforeSnapshot(EcsClient::builder);
         // ECS only for ECS_TASK migrations: its client is made on first use, for the target's region and role.
-        Placed<EcsTaskMigrationRunner> ecsTask = spec -> new EcsTaskMigrationRunner(clients.targets().build(EcsClient.builder(), spec),
-                flyway.at(spec), Wiring.clock(), pollSeconds);
-        return new MigrationService(Map.of(MigrationMode.FLYWAY, MigrationRunner.placed(flyway),
-                MigrationMode.ECS_TASK, MigrationRunner.placed(ecsTask)), Wiring.deploymentStore(clients), Wiring.clock());
+        Placed<EcsTaskMigrationRunner> ecsTask = spec -> new EcsTaskMigrationRunner(
+                clients.targets().build(EcsClient.builder(), spec), flyway.at(spec), Wiring.clock(), pollSeconds);
+        return new MigrationService(
+                Map.of(
+                        MigrationMode.FLYWAY,
+                        MigrationRunner.placed(flyway),
+                        MigrationMode.ECS_TASK,
+                        MigrationRunner.placed(ecsTask)),
+                Wiring.deploymentStore(clients),
+                Wiring.clock());
     }
 
     @Override
@@ -85,10 +91,15 @@ public final class RunMigrationsHandler extends JsonHandler<RunMigrationsHandler
         };
     }
 
-    public enum MigrationAction { START, CHECK }
+    public enum MigrationAction {
+        START,
+        CHECK
+    }
 
     /** {@code secrets} is FetchSecrets' output (pinned versions); {@code migrations} the previous poll's progress. */
-    public record Request(@Nullable MigrationAction action, DeploymentSpec spec, @Nullable PinnedSecrets secrets,
-                          @Nullable MigrationProgress migrations) {
-    }
+    public record Request(
+            @Nullable MigrationAction action,
+            DeploymentSpec spec,
+            @Nullable PinnedSecrets secrets,
+            @Nullable MigrationProgress migrations) {}
 }

@@ -51,13 +51,25 @@ final class EmbeddedDatabase implements AutoCloseable {
         String password = UUID.randomUUID() + "-Pw!";
         execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
         execute("CREATE DATABASE " + name + " OWNER " + name);
-        String secretJson = Json.write(Map.of("engine", "postgres", "host", "127.0.0.1", "port", postgres.getPort(),
-                "username", name, "password", password, "dbname", name));
+        String secretJson = Json.write(Map.of(
+                "engine",
+                "postgres",
+                "host",
+                "127.0.0.1",
+                "port",
+                postgres.getPort(),
+                "username",
+                name,
+                "password",
+                password,
+                "dbname",
+                name));
         return new Tenant(name, password, secretJson);
     }
 
     void execute(String sql) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -66,9 +78,10 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /** Runs a query in the tenant's database as the server's superuser and returns the first column of every row. */
     List<String> query(Tenant tenant, String sql) {
-        try (Connection connection = postgres.getDatabase("postgres", tenant.name()).getConnection();
-             Statement statement = connection.createStatement();
-             var rows = statement.executeQuery(sql)) {
+        try (Connection connection =
+                        postgres.getDatabase("postgres", tenant.name()).getConnection();
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
             List<String> values = new java.util.ArrayList<>();
             while (rows.next()) {
                 values.add(rows.getString(1));
@@ -94,7 +107,11 @@ final class EmbeddedDatabase implements AutoCloseable {
         static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + SECRET_ID + "-AbCdEf";
 
         PinnedSecrets pinned() {
-            return new PinnedSecrets(List.of(new PinnedSecret(SECRET_ID, SECRET_ID, ARN, "v-" + name,
+            return new PinnedSecrets(List.of(new PinnedSecret(
+                    SECRET_ID,
+                    SECRET_ID,
+                    ARN,
+                    "v-" + name,
                     List.of("dbname", "engine", "host", "password", "port", "username"))));
         }
 
@@ -103,7 +120,8 @@ final class EmbeddedDatabase implements AutoCloseable {
             return new SecretResolver() {
                 @Override
                 public SecretMetadata describe(String secretId) {
-                    return new SecretMetadata(SECRET_ID, ARN, null, Map.of("v-" + name, List.of(SecretMetadata.CURRENT)));
+                    return new SecretMetadata(
+                            SECRET_ID, ARN, null, Map.of("v-" + name, List.of(SecretMetadata.CURRENT)));
                 }
 
                 @Override

@@ -37,20 +37,41 @@ class RunMigrationsHandlerTest {
     private final List<String> calls = new ArrayList<>();
     /** Makes the fake Flyway runner apply for real although the spec asks for a dry run. */
     private boolean forgetDryRun;
-    private final dev.tollgate.fakes.InMemoryDeploymentStore store =
-            new dev.tollgate.fakes.InMemoryDeploymentStore().withRunningDeployment("checkout", "checkout-2026-11-24-v42");
+
+    private final dev.tollgate.fakes.InMemoryDeploymentStore store = new dev.tollgate.fakes.InMemoryDeploymentStore()
+            .withRunningDeployment("checkout", "checkout-2026-11-24-v42");
 
     private final MigrationRunner flyway = new MigrationRunner() {
         @Override
         public MigrationProgress start(DeploymentSpec spec, PinnedSecrets secrets) {
-            calls.add("flyway start with " + secrets.find(spec.migrations().secretId()).orElseThrow().versionId());
-            AppliedMigration migration = new AppliedMigration("2", "add discount code", "V2__add_discount_code.sql", 31);
+            calls.add("flyway start with "
+                    + secrets.find(spec.migrations().secretId()).orElseThrow().versionId());
+            AppliedMigration migration =
+                    new AppliedMigration("2", "add discount code", "V2__add_discount_code.sql", 31);
             if (spec.migrations().dryRun() && !forgetDryRun) {
-                return new MigrationProgress(MigrationMode.FLYWAY, true, true, List.of(), List.of(migration), List.of(), 40,
-                        "would apply 1 migration on app@db:5432/checkout: 2 add discount code (V2__add_discount_code.sql)", null, 0);
+                return new MigrationProgress(
+                        MigrationMode.FLYWAY,
+                        true,
+                        true,
+                        List.of(),
+                        List.of(migration),
+                        List.of(),
+                        40,
+                        "would apply 1 migration on app@db:5432/checkout: 2 add discount code (V2__add_discount_code.sql)",
+                        null,
+                        0);
             }
-            return new MigrationProgress(MigrationMode.FLYWAY, true, false, List.of(migration), List.of(), List.of(), 40,
-                    "applied 1 migration(s)", null, 0);
+            return new MigrationProgress(
+                    MigrationMode.FLYWAY,
+                    true,
+                    false,
+                    List.of(migration),
+                    List.of(),
+                    List.of(),
+                    40,
+                    "applied 1 migration(s)",
+                    null,
+                    0);
         }
 
         @Override
@@ -85,9 +106,12 @@ class RunMigrationsHandlerTest {
         JsonNode output = invoke(event("run-migrations-flyway.json"));
 
         assertTrue(output.path("done").asBoolean());
-        assertEquals("V2__add_discount_code.sql", output.path("applied").get(0).path("script").asText());
+        assertEquals(
+                "V2__add_discount_code.sql",
+                output.path("applied").get(0).path("script").asText());
         assertEquals(List.of("flyway start with a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"), calls);
-        assertTrue(timeline().get(0).message().endsWith("[2]"), timeline().get(0).message());
+        assertTrue(
+                timeline().get(0).message().endsWith("[2]"), timeline().get(0).message());
     }
 
     @Test
@@ -106,7 +130,11 @@ class RunMigrationsHandlerTest {
 
         assertTrue(stopped.path("done").asBoolean());
         assertEquals(0, stopped.path("task").path("exitCode").asInt());
-        assertEquals(List.of("ecs start [./bin/migrate, up]", "ecs check arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef"), calls);
+        assertEquals(
+                List.of(
+                        "ecs start [./bin/migrate, up]",
+                        "ecs check arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef"),
+                calls);
     }
 
     @Test
@@ -118,9 +146,12 @@ class RunMigrationsHandlerTest {
 
         assertTrue(output.path("done").asBoolean());
         assertTrue(output.path("dryRun").asBoolean(), "what stops the state machine before DeployCanary");
-        assertEquals("V2__add_discount_code.sql", output.path("pending").get(0).path("script").asText());
+        assertEquals(
+                "V2__add_discount_code.sql",
+                output.path("pending").get(0).path("script").asText());
         assertEquals(0, output.path("applied").size());
-        assertEquals("dry run: would apply 1 migration on app@db:5432/checkout: 2 add discount code (V2__add_discount_code.sql)",
+        assertEquals(
+                "dry run: would apply 1 migration on app@db:5432/checkout: 2 add discount code (V2__add_discount_code.sql)",
                 timeline().get(0).message());
     }
 
@@ -138,7 +169,8 @@ class RunMigrationsHandlerTest {
     @Test
     void modeNoneDoesNothing() throws IOException {
         ObjectNode event = event("run-migrations-flyway.json");
-        ((ObjectNode) event.get("spec")).set("migrations", Json.MAPPER.valueToTree(dev.tollgate.spec.MigrationSpec.NONE));
+        ((ObjectNode) event.get("spec"))
+                .set("migrations", Json.MAPPER.valueToTree(dev.tollgate.spec.MigrationSpec.NONE));
 
         JsonNode output = invoke(event);
 
@@ -149,9 +181,26 @@ class RunMigrationsHandlerTest {
 
     private static MigrationProgress progress(boolean done, String status, Integer exitCode) {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        return new MigrationProgress(MigrationMode.ECS_TASK, done, false, List.of(), List.of(), List.of(), 0, "task " + status,
-                new EcsTaskRun("prod", "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef", "checkout-migrate:42", "migrate",
-                        now, now.plusSeconds(1200), status, exitCode, null), 1);
+        return new MigrationProgress(
+                MigrationMode.ECS_TASK,
+                done,
+                false,
+                List.of(),
+                List.of(),
+                List.of(),
+                0,
+                "task " + status,
+                new EcsTaskRun(
+                        "prod",
+                        "arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef",
+                        "checkout-migrate:42",
+                        "migrate",
+                        now,
+                        now.plusSeconds(1200),
+                        status,
+                        exitCode,
+                        null),
+                1);
     }
 
     private static ObjectNode event(String name) throws IOException {
@@ -160,7 +209,8 @@ class RunMigrationsHandlerTest {
 
     private JsonNode invoke(JsonNode event) throws IOException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), output, null);
+        handler.handleRequest(
+                new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), output, null);
         return Json.tree(output.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,12 @@
 package dev.tollgate.functions.shift;
 
-import dev.tollgate.json.Nullable;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
+import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
 import dev.tollgate.traffic.ShiftService;
@@ -42,8 +42,10 @@ public final class ShiftTrafficHandler extends JsonHandler<ShiftTrafficHandler.R
 
     private static ShiftService wire(AwsClients clients) {
         DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
-        return new ShiftService(AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
-                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)), Wiring.clock(),
+        return new ShiftService(
+                AwsTrafficRouters.control(clients, dynamo, Wiring.clock()),
+                new DynamoDeploymentStore(dynamo, clients.environment().require(FunctionEnvironment.TABLE_NAME)),
+                Wiring.clock(),
                 Wiring.deploymentEvents(clients));
     }
 
@@ -61,8 +63,14 @@ public final class ShiftTrafficHandler extends JsonHandler<ShiftTrafficHandler.R
                 : shifts.shift(spec, stepIndex);
     }
 
-    public enum ShiftAction { SHIFT, WATCH }
-
-    public record Request(@Nullable ShiftAction action, DeploymentSpec spec, Integer stepIndex, @Nullable ShiftWatch watch) {
+    public enum ShiftAction {
+        SHIFT,
+        WATCH
     }
+
+    public record Request(
+            @Nullable ShiftAction action,
+            DeploymentSpec spec,
+            Integer stepIndex,
+            @Nullable ShiftWatch watch) {}
 }

@@ -45,7 +45,9 @@ class ShiftTrafficHandlerTest {
         assertEquals(1, progress.path("stepIndex").asInt());
         assertEquals(25, progress.path("canaryWeight").asInt());
         assertEquals("2026-11-24T10:20:00Z", progress.path("stepStartedAt").asText());
-        assertEquals("2026-11-24T10:21:15Z", progress.path("firstTickAt").asText(),
+        assertEquals(
+                "2026-11-24T10:21:15Z",
+                progress.path("firstTickAt").asText(),
                 "the first tick is due once 10:20-10:21, the first whole period, is published (15 s later)");
     }
 
@@ -57,8 +59,11 @@ class ShiftTrafficHandlerTest {
         SampleEvents.invoke(handler, "shift-traffic.json");
 
         assertEquals(25, target.weights().canaryPercent());
-        assertEquals(1, store.find("checkout-2026-11-24-v42").orElseThrow().timeline().stream()
-                .filter(entry -> entry.state().equals("ShiftTraffic")).count());
+        assertEquals(
+                1,
+                store.find("checkout-2026-11-24-v42").orElseThrow().timeline().stream()
+                        .filter(entry -> entry.state().equals("ShiftTraffic"))
+                        .count());
     }
 
     @Test
@@ -66,10 +71,12 @@ class ShiftTrafficHandlerTest {
         canaryDeployed("shift-traffic.json");
         target.handMoveTo(40);
 
-        TargetStateConflictException conflict = assertThrows(TargetStateConflictException.class,
-                () -> SampleEvents.invoke(handler, "shift-traffic.json"));
+        TargetStateConflictException conflict = assertThrows(
+                TargetStateConflictException.class, () -> SampleEvents.invoke(handler, "shift-traffic.json"));
 
-        assertTrue(conflict.getMessage().contains("sends 40 % to the canary, but Tollgate last set 0 %"), conflict.getMessage());
+        assertTrue(
+                conflict.getMessage().contains("sends 40 % to the canary, but Tollgate last set 0 %"),
+                conflict.getMessage());
         assertEquals(40, target.weights().canaryPercent(), "nothing moved");
     }
 
@@ -78,7 +85,8 @@ class ShiftTrafficHandlerTest {
         canaryDeployed("shift-traffic.json");
         String promotionStep = SampleEvents.read("shift-traffic.json").replace("\"stepIndex\": 1", "\"stepIndex\": 3");
 
-        BadRequestException bad = assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, promotionStep));
+        BadRequestException bad =
+                assertThrows(BadRequestException.class, () -> SampleEvents.invokeWith(handler, promotionStep));
 
         assertTrue(bad.getMessage().contains("the last is the promotion"), bad.getMessage());
         assertEquals(0, target.weights().canaryPercent(), "nothing moved");
@@ -100,7 +108,9 @@ class ShiftTrafficHandlerTest {
 
         assertTrue(shifted.path("shifted").asBoolean(), shifted.toString());
         assertEquals(10, shifted.path("progress").path("canaryWeight").asInt());
-        assertEquals("2026-11-24T10:20:15Z", shifted.path("progress").path("stepStartedAt").asText());
+        assertEquals(
+                "2026-11-24T10:20:15Z",
+                shifted.path("progress").path("stepStartedAt").asText());
         assertEquals(java.util.List.of("plan", "deployCanary"), target.calls(), "Tollgate only watched");
     }
 
@@ -112,8 +122,11 @@ class ShiftTrafficHandlerTest {
         clock.advance(Duration.ofSeconds(301));
         String later = SampleEvents.read("shift-traffic-watch.json").replace("\"watch\": null", "\"watch\": " + first);
 
-        CanaryUnhealthyException stuck = assertThrows(CanaryUnhealthyException.class, () -> SampleEvents.invokeWith(handler, later));
+        CanaryUnhealthyException stuck =
+                assertThrows(CanaryUnhealthyException.class, () -> SampleEvents.invokeWith(handler, later));
 
-        assertTrue(stuck.getMessage().contains("has not shifted to 10 % 301s after step 1 began (limit 300s)"), stuck.getMessage());
+        assertTrue(
+                stuck.getMessage().contains("has not shifted to 10 % 301s after step 1 began (limit 300s)"),
+                stuck.getMessage());
     }
 }

@@ -39,12 +39,14 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Object> 
 
     @Override
     protected Object handle(JsonNode request, Context context) {
-        String homeAccount = context == null || context.getInvokedFunctionArn() == null ? null
+        String homeAccount = context == null || context.getInvokedFunctionArn() == null
+                ? null
                 : ServiceLock.accountOf(context.getInvokedFunctionArn());
         if (request != null && request.has("waves")) {
             ReleaseSpec release = releaseValidator.validate(request);
             PlacementReach.check(release, homeRegion);
-            return new ValidatedRelease(release.withServiceLocks(spec -> ServiceLock.name(spec, homeRegion, homeAccount)));
+            return new ValidatedRelease(
+                    release.withServiceLocks(spec -> ServiceLock.name(spec, homeRegion, homeAccount)));
         }
         ReleaseMembership membership = ReleaseMembership.NONE;
         JsonNode specRequest = request;
@@ -70,6 +72,5 @@ public final class ValidateRequestHandler extends JsonHandler<JsonNode, Object> 
     }
 
     /** The release state machine's input from here on: every target's composed spec and its lock. */
-    public record ValidatedRelease(ReleaseSpec release) {
-    }
+    public record ValidatedRelease(ReleaseSpec release) {}
 }

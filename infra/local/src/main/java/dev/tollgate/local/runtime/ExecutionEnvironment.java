@@ -49,6 +49,7 @@ final class ExecutionEnvironment implements AutoCloseable {
      * invocation, under the function's timeout. So an init may take this long plus the timeout.
      */
     static final long INIT_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private static final String API = "/2018-06-01/runtime";
     private static final Pattern INVOCATION_PATH = Pattern.compile(API + "/invocation/([^/]+)/(response|error)");
     private static final DateTimeFormatter LOG_STREAM_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd");
@@ -66,6 +67,7 @@ final class ExecutionEnvironment implements AutoCloseable {
     private final CompletableFuture<Integer> exit;
     /** Done once the runtime first asks for an invocation (its init is over), or once it failed or exited before that. */
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
     private volatile Invocation current;
     private volatile long initNanos = -1;
     private volatile String runtimeClient = "";
@@ -73,7 +75,8 @@ final class ExecutionEnvironment implements AutoCloseable {
     private boolean initReported;
     private long lastUsedNanos = System.nanoTime();
 
-    private ExecutionEnvironment(FunctionConfiguration function, FunctionLog log, RuntimeInterfaceClient client, Path taskRoot)
+    private ExecutionEnvironment(
+            FunctionConfiguration function, FunctionLog log, RuntimeInterfaceClient client, Path taskRoot)
             throws IOException {
         this.function = function;
         this.log = log;
@@ -100,12 +103,16 @@ final class ExecutionEnvironment implements AutoCloseable {
         this.exit = process.onExit().thenApply(Process::exitValue);
         exit.thenRun(() -> ready.complete(null));
         initFailure.thenRun(() -> ready.complete(null));
-        log.initStart(function, "aws-lambda-java-runtime-interface-client " + client.version() + " on Java "
-                + System.getProperty("java.version"), process.pid());
+        log.initStart(
+                function,
+                "aws-lambda-java-runtime-interface-client " + client.version() + " on Java "
+                        + System.getProperty("java.version"),
+                process.pid());
     }
 
     /** Starts the function's JVM; its init runs while the first invocation waits for it, as in a cold start. */
-    static ExecutionEnvironment start(FunctionConfiguration function, FunctionLog log, RuntimeInterfaceClient client, Path taskRoot)
+    static ExecutionEnvironment start(
+            FunctionConfiguration function, FunctionLog log, RuntimeInterfaceClient client, Path taskRoot)
             throws IOException {
         return new ExecutionEnvironment(function, log, client, taskRoot);
     }
@@ -125,9 +132,12 @@ final class ExecutionEnvironment implements AutoCloseable {
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
-        environment.put("AWS_LAMBDA_LOG_STREAM_NAME", LocalDate.now(ZoneOffset.UTC).format(LOG_STREAM_DATE) + "/[$LATEST]"
-                + UUID.randomUUID().toString().replace("-", ""));
-        environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
+        environment.put(
+                "AWS_LAMBDA_LOG_STREAM_NAME",
+                LocalDate.now(ZoneOffset.UTC).format(LOG_STREAM_DATE) + "/[$LATEST]"
+                        + UUID.randomUUID().toString().replace("-", ""));
+        environment.put(
+                "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
         environment.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         environment.put("LAMBDA_RUNTIME_DIR", client.folder().toString());
         if (function.jsonLogs()) {
@@ -178,7 +188,8 @@ final class ExecutionEnvironment implements AutoCloseable {
         mailbox.add(invocation);
         long timeoutNanos = TimeUnit.SECONDS.toNanos(function.timeoutSeconds());
         InvocationResult result;
-        if (!await(CompletableFuture.anyOf(invocation.dispatched, initFailure, exit), INIT_LIMIT_NANOS + timeoutNanos)) {
+        if (!await(
+                CompletableFuture.anyOf(invocation.dispatched, initFailure, exit), INIT_LIMIT_NANOS + timeoutNanos)) {
             result = invocation.answer(InvocationResult.timedOut(invocation.requestId, function.timeoutSeconds()));
         } else if (!invocation.dispatched.isDone()) {
             result = initFailure.isDone()
@@ -187,9 +198,12 @@ final class ExecutionEnvironment implements AutoCloseable {
         } else {
             long remaining = invocation.dispatched.join() + timeoutNanos - System.nanoTime();
             await(CompletableFuture.anyOf(invocation.result, exit), remaining);
-            result = invocation.result.isDone() ? invocation.result.join()
-                    : exit.isDone() ? invocation.answer(InvocationResult.exited(invocation.requestId, exit.join()))
-                    : invocation.answer(InvocationResult.timedOut(invocation.requestId, function.timeoutSeconds()));
+            result = invocation.result.isDone()
+                    ? invocation.result.join()
+                    : exit.isDone()
+                            ? invocation.answer(InvocationResult.exited(invocation.requestId, exit.join()))
+                            : invocation.answer(
+                                    InvocationResult.timedOut(invocation.requestId, function.timeoutSeconds()));
         }
         if (!result.environmentReusable()) {
             // Lambda discards an environment whose invocation timed out or whose runtime failed: a JVM still running
@@ -202,8 +216,13 @@ final class ExecutionEnvironment implements AutoCloseable {
                 initReported = true;
                 initNanosOfThis = Math.max(initNanos, 0);
             }
-            log.report(function, invocation.requestId, (System.nanoTime() - invocation.dispatched.join()) / 1e6, initNanosOfThis / 1e6,
-                    maxMemoryUsedMb(), result.status());
+            log.report(
+                    function,
+                    invocation.requestId,
+                    (System.nanoTime() - invocation.dispatched.join()) / 1e6,
+                    initNanosOfThis / 1e6,
+                    maxMemoryUsedMb(),
+                    result.status());
         }
         return result;
     }
@@ -258,10 +277,16 @@ final class ExecutionEnvironment implements AutoCloseable {
             }
             Matcher invocationPath = INVOCATION_PATH.matcher(path);
             if ("POST".equals(method) && invocationPath.matches()) {
-                answer(exchange, invocationPath.group(1), invocationPath.group(2).equals("response"));
+                answer(
+                        exchange,
+                        invocationPath.group(1),
+                        invocationPath.group(2).equals("response"));
                 return;
             }
-            respond(exchange, 404, "{\"errorMessage\":\"unknown route " + method + " " + path + "\",\"errorType\":\"NotFound\"}");
+            respond(
+                    exchange,
+                    404,
+                    "{\"errorMessage\":\"unknown route " + method + " " + path + "\",\"errorType\":\"NotFound\"}");
         } catch (IOException | RuntimeException e) {
             if (!closed) {
                 throw e;
@@ -307,7 +332,10 @@ final class ExecutionEnvironment implements AutoCloseable {
     private void answer(HttpExchange exchange, String requestId, boolean success) throws IOException {
         Invocation invocation = current;
         if (invocation == null || !invocation.requestId.equals(requestId)) {
-            respond(exchange, 400, "{\"errorMessage\":\"Invalid request ID: " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
+            respond(
+                    exchange,
+                    400,
+                    "{\"errorMessage\":\"Invalid request ID: " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
             return;
         }
         current = null;
@@ -318,11 +346,18 @@ final class ExecutionEnvironment implements AutoCloseable {
         }
         byte[] response = exchange.getRequestBody().readNBytes(MAX_RESPONSE_BYTES + 1);
         if (response.length > MAX_RESPONSE_BYTES) {
-            invocation.answer(InvocationResult.error(InvocationResult.document("Function.ResponseSizeTooLarge",
-                    "Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES + " bytes).", List.of()),
+            invocation.answer(InvocationResult.error(
+                    InvocationResult.document(
+                            "Function.ResponseSizeTooLarge",
+                            "Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
+                                    + " bytes).",
+                            List.of()),
                     InvocationResult.Status.ERROR));
-            respond(exchange, 413, "{\"errorMessage\":\"Exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
-                    + " bytes).\",\"errorType\":\"RequestEntityTooLarge\"}");
+            respond(
+                    exchange,
+                    413,
+                    "{\"errorMessage\":\"Exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
+                            + " bytes).\",\"errorType\":\"RequestEntityTooLarge\"}");
             return;
         }
         invocation.answer(InvocationResult.success(response));
@@ -347,8 +382,8 @@ final class ExecutionEnvironment implements AutoCloseable {
             // Built from the header below.
         }
         String errorType = exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
-        return InvocationResult.document(errorType == null ? "Runtime.Unknown" : errorType, "Unknown application error occurred",
-                List.of());
+        return InvocationResult.document(
+                errorType == null ? "Runtime.Unknown" : errorType, "Unknown application error occurred", List.of());
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -396,7 +431,9 @@ final class ExecutionEnvironment implements AutoCloseable {
         final String invokedFunctionArn;
         /** Not sampled: there is no X-Ray daemon here, so the functions record no segments (as with tracing off). */
         final String traceId = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + HexFormat.of().formatHex(randomBytes(12)) + ";Parent=" + HexFormat.of().formatHex(randomBytes(8)) + ";Sampled=0";
+                + HexFormat.of().formatHex(randomBytes(12)) + ";Parent="
+                + HexFormat.of().formatHex(randomBytes(8)) + ";Sampled=0";
+
         final CompletableFuture<Long> dispatched = new CompletableFuture<>();
         final CompletableFuture<InvocationResult> result = new CompletableFuture<>();
 

@@ -42,14 +42,14 @@ public final class ExecutionEnvironments implements AutoCloseable {
 
         public Limits {
             if (perFunction < 1 || total < perFunction) {
-                throw new IllegalArgumentException("limits must allow at least one environment per function: " + perFunction + "/" + total);
+                throw new IllegalArgumentException(
+                        "limits must allow at least one environment per function: " + perFunction + "/" + total);
             }
         }
     }
 
     /** What ran: environments started (cold starts), and the most that ran at once with their resident memory then. */
-    public record Statistics(int started, int peakEnvironments, long peakResidentMemoryMb) {
-    }
+    public record Statistics(int started, int peakEnvironments, long peakResidentMemoryMb) {}
 
     private final RuntimeInterfaceClient client;
     private final FunctionLog log;
@@ -101,7 +101,8 @@ public final class ExecutionEnvironments implements AutoCloseable {
      */
     public void initialize(List<String> functionNames) {
         for (String name : functionNames) {
-            FunctionConfiguration function = function(name).orElseThrow(() -> new IllegalArgumentException("no function " + name));
+            FunctionConfiguration function =
+                    function(name).orElseThrow(() -> new IllegalArgumentException("no function " + name));
             initializer.execute(() -> {
                 try {
                     ExecutionEnvironment environment = startIdle(function);
@@ -132,8 +133,10 @@ public final class ExecutionEnvironments implements AutoCloseable {
     }
 
     /** Runs one invocation of {@code functionName} in a warm environment, or a new one. */
-    public InvocationResult invoke(String functionName, byte[] event, String invokedFunctionArn) throws InterruptedException {
-        FunctionConfiguration function = function(functionName).orElseThrow(() -> new IllegalArgumentException("no function " + functionName));
+    public InvocationResult invoke(String functionName, byte[] event, String invokedFunctionArn)
+            throws InterruptedException {
+        FunctionConfiguration function =
+                function(functionName).orElseThrow(() -> new IllegalArgumentException("no function " + functionName));
         ExecutionEnvironment environment = acquire(function);
         try {
             return environment.invoke(event, invokedFunctionArn);
@@ -200,7 +203,8 @@ public final class ExecutionEnvironments implements AutoCloseable {
                 counts.merge(function.name(), -1, Integer::sum);
                 notifyAll();
             }
-            throw e instanceof IOException io ? new UncheckedIOException("cannot start " + function.name() + "'s JVM", io)
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("cannot start " + function.name() + "'s JVM", io)
                     : (RuntimeException) e;
         }
     }
@@ -211,7 +215,8 @@ public final class ExecutionEnvironments implements AutoCloseable {
             keep = environment.alive() && !closed;
             if (keep) {
                 environment.markUsed();
-                idle.computeIfAbsent(environment.function().name(), name -> new ArrayDeque<>()).addFirst(environment);
+                idle.computeIfAbsent(environment.function().name(), name -> new ArrayDeque<>())
+                        .addFirst(environment);
                 notePeak();
             } else {
                 forget(environment);
@@ -247,7 +252,11 @@ public final class ExecutionEnvironments implements AutoCloseable {
     private void notePeak() {
         if (running.size() >= peakEnvironments) {
             peakEnvironments = running.size();
-            peakResidentMemoryMb = Math.max(peakResidentMemoryMb, running.stream().mapToLong(ExecutionEnvironment::residentMemoryMb).sum());
+            peakResidentMemoryMb = Math.max(
+                    peakResidentMemoryMb,
+                    running.stream()
+                            .mapToLong(ExecutionEnvironment::residentMemoryMb)
+                            .sum());
         }
     }
 
@@ -264,7 +273,8 @@ public final class ExecutionEnvironments implements AutoCloseable {
     private Path taskRoot(FunctionConfiguration function) {
         return taskRoots.computeIfAbsent(function.name(), name -> {
             try {
-                Path lib = Files.createDirectories(scratch.resolve(name).resolve("task").resolve("lib"));
+                Path lib = Files.createDirectories(
+                        scratch.resolve(name).resolve("task").resolve("lib"));
                 Path link = lib.resolve(function.jar().getFileName());
                 Files.deleteIfExists(link);
                 Files.createSymbolicLink(link, function.jar().toAbsolutePath());

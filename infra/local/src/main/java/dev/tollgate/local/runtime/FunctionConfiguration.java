@@ -11,8 +11,16 @@ import java.util.Map;
  * @param logFormat {@code JSON} or {@code Text} ({@code LoggingConfig.LogFormat})
  * @param logLevel the application log level ({@code LoggingConfig.ApplicationLogLevel}), empty when not set
  */
-public record FunctionConfiguration(String name, String functionArn, String handler, Path jar, int memoryMb, int timeoutSeconds,
-                                    String logFormat, String logLevel, Map<String, String> environment) {
+public record FunctionConfiguration(
+        String name,
+        String functionArn,
+        String handler,
+        Path jar,
+        int memoryMb,
+        int timeoutSeconds,
+        String logFormat,
+        String logLevel,
+        Map<String, String> environment) {
 
     public FunctionConfiguration {
         environment = Map.copyOf(environment);

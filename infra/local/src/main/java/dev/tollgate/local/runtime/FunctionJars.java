@@ -12,15 +12,15 @@ import java.util.stream.Stream;
  */
 public final class FunctionJars {
 
-    private FunctionJars() {
-    }
+    private FunctionJars() {}
 
     public static Path locate(Path repository, String handlerClass) {
         Path source = Path.of("src", "main", "java").resolve(handlerClass.replace('.', '/') + ".java");
         try (Stream<Path> modules = Files.list(repository.resolve("functions"))) {
-            Path module = modules.filter(candidate -> Files.isRegularFile(candidate.resolve(source))).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no function module under " + repository.resolve("functions")
-                            + " holds " + handlerClass));
+            Path module = modules.filter(candidate -> Files.isRegularFile(candidate.resolve(source)))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no function module under " + repository.resolve("functions") + " holds " + handlerClass));
             Path jar = module.resolve("target").resolve(module.getFileName() + ".jar");
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is not built; build with ./mvnw -DskipTests package");

@@ -45,9 +45,15 @@ public abstract class FunctionLog implements AutoCloseable {
     /** Lambda's {@code INIT_START} / {@code platform.initStart}: a new execution environment, and which runtime it runs. */
     void initStart(FunctionConfiguration function, String runtimeVersion, long pid) {
         if (function.jsonLogs()) {
-            ObjectNode record = Json.MAPPER.createObjectNode().put("initializationType", "on-demand").put("phase", "init")
-                    .put("runtimeVersion", runtimeVersion).put("functionName", function.name()).put("functionVersion", "$LATEST")
-                    .put("instanceId", String.valueOf(pid)).put("instanceMaxMemory", function.memoryMb() * 1024L * 1024L);
+            ObjectNode record = Json.MAPPER
+                    .createObjectNode()
+                    .put("initializationType", "on-demand")
+                    .put("phase", "init")
+                    .put("runtimeVersion", runtimeVersion)
+                    .put("functionName", function.name())
+                    .put("functionVersion", "$LATEST")
+                    .put("instanceId", String.valueOf(pid))
+                    .put("instanceMaxMemory", function.memoryMb() * 1024L * 1024L);
             write(platform("platform.initStart", record));
         } else {
             write("INIT_START Runtime Version: " + runtimeVersion + "\tInstance: " + pid);
@@ -57,7 +63,9 @@ public abstract class FunctionLog implements AutoCloseable {
     /** Lambda's {@code START} / {@code platform.start}: the runtime has taken the invocation. */
     void start(FunctionConfiguration function, String requestId) {
         if (function.jsonLogs()) {
-            write(platform("platform.start", Json.MAPPER.createObjectNode().put("requestId", requestId).put("version", "$LATEST")));
+            write(platform(
+                    "platform.start",
+                    Json.MAPPER.createObjectNode().put("requestId", requestId).put("version", "$LATEST")));
         } else {
             write("START RequestId: " + requestId + " Version: $LATEST");
         }
@@ -67,13 +75,21 @@ public abstract class FunctionLog implements AutoCloseable {
      * Lambda's {@code END} and {@code REPORT} / {@code platform.report}: how long the invocation took,
      * the memory the JVM used at most (its peak resident size), the cold start's init time if any.
      */
-    void report(FunctionConfiguration function, String requestId, double durationMillis, double initMillis, long maxMemoryUsedMb,
-                InvocationResult.Status status) {
+    void report(
+            FunctionConfiguration function,
+            String requestId,
+            double durationMillis,
+            double initMillis,
+            long maxMemoryUsedMb,
+            InvocationResult.Status status) {
         long billedMillis = (long) Math.ceil(durationMillis);
         if (function.jsonLogs()) {
             ObjectNode record = Json.MAPPER.createObjectNode().put("requestId", requestId);
-            ObjectNode metrics = record.putObject("metrics").put("durationMs", round(durationMillis)).put("billedDurationMs", billedMillis)
-                    .put("memorySizeMB", function.memoryMb()).put("maxMemoryUsedMB", maxMemoryUsedMb);
+            ObjectNode metrics = record.putObject("metrics")
+                    .put("durationMs", round(durationMillis))
+                    .put("billedDurationMs", billedMillis)
+                    .put("memorySizeMB", function.memoryMb())
+                    .put("maxMemoryUsedMB", maxMemoryUsedMb);
             if (initMillis > 0) {
                 metrics.put("initDurationMs", round(initMillis));
             }
@@ -81,8 +97,15 @@ public abstract class FunctionLog implements AutoCloseable {
             write(platform("platform.report", record));
         } else {
             write("END RequestId: " + requestId);
-            write(String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB"
-                            + "\tMax Memory Used: %d MB%s%s", requestId, durationMillis, billedMillis, function.memoryMb(), maxMemoryUsedMb,
+            write(String.format(
+                    Locale.ROOT,
+                    "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB"
+                            + "\tMax Memory Used: %d MB%s%s",
+                    requestId,
+                    durationMillis,
+                    billedMillis,
+                    function.memoryMb(),
+                    maxMemoryUsedMb,
                     initMillis > 0 ? String.format(Locale.ROOT, "\tInit Duration: %.2f ms", initMillis) : "",
                     status == InvocationResult.Status.SUCCESS ? "" : "\tStatus: " + status.reportName()));
         }
@@ -93,7 +116,10 @@ public abstract class FunctionLog implements AutoCloseable {
     }
 
     private static String platform(String type, ObjectNode record) {
-        ObjectNode line = Json.MAPPER.createObjectNode().put("time", Instant.now().toString()).put("type", type);
+        ObjectNode line = Json.MAPPER
+                .createObjectNode()
+                .put("time", Instant.now().toString())
+                .put("type", type);
         line.set("record", record);
         return Json.write(line);
     }
@@ -157,19 +183,22 @@ public abstract class FunctionLog implements AutoCloseable {
 
         @Override
         void connected(Process process) {
-            Thread copier = new Thread(() -> {
-                try (java.io.Reader output = new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
-                    char[] buffer = new char[8192];
-                    for (int read; (read = output.read(buffer)) > 0; ) {
-                        synchronized (this) {
-                            writer.write(buffer, 0, read);
-                            writer.flush();
+            Thread copier = new Thread(
+                    () -> {
+                        try (java.io.Reader output =
+                                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+                            char[] buffer = new char[8192];
+                            for (int read; (read = output.read(buffer)) > 0; ) {
+                                synchronized (this) {
+                                    writer.write(buffer, 0, read);
+                                    writer.flush();
+                                }
+                            }
+                        } catch (IOException ended) {
+                            // The JVM was stopped; what it printed before is out.
                         }
-                    }
-                } catch (IOException ended) {
-                    // The JVM was stopped; what it printed before is out.
-                }
-            }, "function-output-" + process.pid());
+                    },
+                    "function-output-" + process.pid());
             copier.setDaemon(true);
             copiers.add(copier);
             copier.start();

@@ -16,7 +16,11 @@ public record InvocationResult(byte[] payload, boolean functionError, Status sta
 
     /** How an invocation ended. Only after SUCCESS and ERROR is the execution environment still usable. */
     public enum Status {
-        SUCCESS, ERROR, INIT_ERROR, TIMEOUT, EXITED;
+        SUCCESS,
+        ERROR,
+        INIT_ERROR,
+        TIMEOUT,
+        EXITED;
 
         /** The status Lambda's platform report gives such an invocation. */
         String reportName() {
@@ -43,14 +47,26 @@ public record InvocationResult(byte[] payload, boolean functionError, Status sta
      * then discarded.
      */
     public static InvocationResult timedOut(String requestId, int timeoutSeconds) {
-        return error(document("Sandbox.Timedout", String.format(Locale.ROOT, "RequestId: %s Error: Task timed out after %d.00 seconds",
-                requestId, timeoutSeconds), List.of()), Status.TIMEOUT);
+        return error(
+                document(
+                        "Sandbox.Timedout",
+                        String.format(
+                                Locale.ROOT,
+                                "RequestId: %s Error: Task timed out after %d.00 seconds",
+                                requestId,
+                                timeoutSeconds),
+                        List.of()),
+                Status.TIMEOUT);
     }
 
     /** What Lambda answers when the runtime's process ended during an invocation without reporting. */
     public static InvocationResult exited(String requestId, int exitStatus) {
-        return error(document("Runtime.ExitError", "RequestId: " + requestId + " Error: Runtime exited with error: exit status " + exitStatus,
-                List.of()), Status.EXITED);
+        return error(
+                document(
+                        "Runtime.ExitError",
+                        "RequestId: " + requestId + " Error: Runtime exited with error: exit status " + exitStatus,
+                        List.of()),
+                Status.EXITED);
     }
 
     /** Lambda's error document: type, message and the frames (empty for Lambda's own errors). */

@@ -27,7 +27,9 @@ public final class RuntimeInterfaceClient {
     /** The client's entry point: {@code AWSLambda <handler>} loads the handler and polls the Runtime API. */
     static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     /** Where the client loads its JNI library from when set; otherwise it unpacks it to one fixed file in /tmp for every JVM. */
-    static final String JNI_LIBRARY_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    static final String JNI_LIBRARY_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
     private static final String JNI_ENTRY = "jni/libaws-lambda-jni.linux-x86_64.so";
     private static final String CLIENT_JAR_PREFIX = "aws-lambda-java-runtime-interface-client-";
 
@@ -49,23 +51,32 @@ public final class RuntimeInterfaceClient {
      * that are loading it at that moment.
      */
     public static RuntimeInterfaceClient locate(Path repository, Path scratch) {
-        Path folder = repository.resolve("infra").resolve("local").resolve("target").resolve("lambda-runtime");
+        Path folder =
+                repository.resolve("infra").resolve("local").resolve("target").resolve("lambda-runtime");
         List<Path> jars;
         try (Stream<Path> files = Files.exists(folder) ? Files.list(folder) : Stream.empty()) {
-            jars = files.filter(file -> file.getFileName().toString().endsWith(".jar")).sorted().toList();
+            jars = files.filter(file -> file.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path client = jars.stream().filter(jar -> jar.getFileName().toString().startsWith(CLIENT_JAR_PREFIX)).findFirst()
+        Path client = jars.stream()
+                .filter(jar -> jar.getFileName().toString().startsWith(CLIENT_JAR_PREFIX))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the Lambda runtime interface client is not in " + folder
                         + "; build with ./mvnw -DskipTests package"));
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
                 || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
-            throw new IllegalStateException("the Lambda runtime interface client's native library is built for Linux x86_64; this is "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            throw new IllegalStateException(
+                    "the Lambda runtime interface client's native library is built for Linux x86_64; this is "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         }
         String name = client.getFileName().toString();
-        return new RuntimeInterfaceClient(folder, jars, unpackJni(client, scratch),
+        return new RuntimeInterfaceClient(
+                folder,
+                jars,
+                unpackJni(client, scratch),
                 name.substring(CLIENT_JAR_PREFIX.length(), name.length() - ".jar".length()));
     }
 

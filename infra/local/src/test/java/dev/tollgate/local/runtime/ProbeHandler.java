@@ -43,7 +43,8 @@ public final class ProbeHandler implements RequestStreamHandler {
                     + ",\"maxHeapBytes\":" + Runtime.getRuntime().maxMemory()
                     + ",\"handler\":\"" + System.getenv("_HANDLER") + "\""
                     + ",\"setting\":\"" + System.getenv("PROBE_SETTING") + "\""
-                    + ",\"classLoader\":\"" + getClass().getClassLoader().getClass().getName() + "\"}";
+                    + ",\"classLoader\":\""
+                    + getClass().getClassLoader().getClass().getName() + "\"}";
         }
         output.write(answer.getBytes(StandardCharsets.UTF_8));
     }

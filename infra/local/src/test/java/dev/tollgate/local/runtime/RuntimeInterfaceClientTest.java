@@ -11,11 +11,19 @@ class RuntimeInterfaceClientTest {
 
     @Test
     void sizesTheHeapMetaspaceAndCodeCacheFromTheMemoryAsLambdaDoes() {
-        // Lambda's java command for a 512 MB function: -XX:MaxHeapSize=445645k -XX:MaxMetaspaceSize=52429k -XX:ReservedCodeCacheSize=26214k
+        // Lambda's java command for a 512 MB function: -XX:MaxHeapSize=445645k -XX:MaxMetaspaceSize=52429k
+        // -XX:ReservedCodeCacheSize=26214k
         List<String> options = RuntimeInterfaceClient.jvmOptions(512);
 
-        assertEquals(List.of("-XX:MaxHeapSize=445645k", "-XX:MaxMetaspaceSize=52429k", "-XX:ReservedCodeCacheSize=26214k",
-                "-XX:MaxRAM=512m"), options.subList(0, 4));
-        assertTrue(options.containsAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1")), options.toString());
+        assertEquals(
+                List.of(
+                        "-XX:MaxHeapSize=445645k",
+                        "-XX:MaxMetaspaceSize=52429k",
+                        "-XX:ReservedCodeCacheSize=26214k",
+                        "-XX:MaxRAM=512m"),
+                options.subList(0, 4));
+        assertTrue(
+                options.containsAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1")),
+                options.toString());
     }
 }

@@ -7,10 +7,11 @@ import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 /** The AWS Common Runtime's native HTTP client (s2n TLS), with AwsClients' connection timeout. */
 final class CrtClient {
 
-    private CrtClient() {
-    }
+    private CrtClient() {}
 
     static SdkHttpClient build() {
-        return AwsCrtHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).build();
+        return AwsCrtHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .build();
     }
 }

@@ -25,8 +25,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
  */
 public final class HttpClientProbe {
 
-    private HttpClientProbe() {
-    }
+    private HttpClientProbe() {}
 
     public static void main(String[] args) throws Exception {
         long mainEntered = System.nanoTime();
@@ -35,9 +34,12 @@ public final class HttpClientProbe {
         String alarm = args[2];
         int warmCalls = Integer.parseInt(args[3]);
         SdkHttpClient http = build(client);
-        CloudWatchClient cloudWatch = CloudWatchClient.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
+        CloudWatchClient cloudWatch = CloudWatchClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(http).build();
+                .httpClient(http)
+                .build();
         long built = System.nanoTime();
         tick(cloudWatch, alarm);
         long firstTick = System.nanoTime();
@@ -49,11 +51,17 @@ public final class HttpClientProbe {
         }
         Collections.sort(warm);
         long end = System.nanoTime();
-        // The launcher times this line; the warm ticks ran before it, so it also needs to know when the first tick ended.
-        System.out.printf(Locale.ROOT, "HTTPPROBE buildMillis=%.2f firstTickMillis=%.2f warmMedianMillis=%.3f warmP90Millis=%.3f"
+        // The launcher times this line; the warm ticks ran before it, so it also needs to know when the first tick
+        // ended.
+        System.out.printf(
+                Locale.ROOT,
+                "HTTPPROBE buildMillis=%.2f firstTickMillis=%.2f warmMedianMillis=%.3f warmP90Millis=%.3f"
                         + " firstTickToLineMillis=%.2f%n",
-                (built - mainEntered) / 1e6, (firstTick - built) / 1e6, warm.isEmpty() ? 0 : warm.get(warm.size() / 2),
-                warm.isEmpty() ? 0 : warm.get((int) Math.floor(0.9 * (warm.size() - 1))), (end - firstTick) / 1e6);
+                (built - mainEntered) / 1e6,
+                (firstTick - built) / 1e6,
+                warm.isEmpty() ? 0 : warm.get(warm.size() / 2),
+                warm.isEmpty() ? 0 : warm.get((int) Math.floor(0.9 * (warm.size() - 1))),
+                (end - firstTick) / 1e6);
         System.out.flush();
         Runtime.getRuntime().halt(0);
     }
@@ -67,7 +75,8 @@ public final class HttpClientProbe {
             default -> throw new IllegalArgumentException("unknown HTTP client " + client);
         };
         try {
-            var build = Class.forName(HttpClientProbe.class.getPackageName() + "." + factory).getDeclaredMethod("build");
+            var build = Class.forName(HttpClientProbe.class.getPackageName() + "." + factory)
+                    .getDeclaredMethod("build");
             build.setAccessible(true);
             return (SdkHttpClient) build.invoke(null);
         } catch (InvocationTargetException e) {
@@ -82,12 +91,21 @@ public final class HttpClientProbe {
         String[][] series = {{"Errors", "Sum"}, {"Requests", "Sum"}, {"Latency", "p99"}};
         for (String version : List.of("v41", "v42")) {
             for (String[] metric : series) {
-                queries.add(MetricDataQuery.builder().id("m" + queries.size())
-                        .metricStat(stat -> stat.period(60).stat(metric[1]).metric(m -> m.namespace("App").metricName(metric[0])
-                                .dimensions(Dimension.builder().name("Version").value(version).build()))).build());
+                queries.add(MetricDataQuery.builder()
+                        .id("m" + queries.size())
+                        .metricStat(stat -> stat.period(60)
+                                .stat(metric[1])
+                                .metric(m -> m.namespace("App")
+                                        .metricName(metric[0])
+                                        .dimensions(Dimension.builder()
+                                                .name("Version")
+                                                .value(version)
+                                                .build())))
+                        .build());
             }
         }
-        cloudWatch.getMetricData(get -> get.startTime(end.minusSeconds(600)).endTime(end).metricDataQueries(queries));
+        cloudWatch.getMetricData(
+                get -> get.startTime(end.minusSeconds(600)).endTime(end).metricDataQueries(queries));
         cloudWatch.describeAlarms(describe -> describe.alarmNames(alarm));
     }
 }

@@ -7,10 +7,12 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 /** The JDK's HttpURLConnection, as AwsClients builds it. */
 final class UrlConnectionClient {
 
-    private UrlConnectionClient() {
-    }
+    private UrlConnectionClient() {}
 
     static SdkHttpClient build() {
-        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3)).socketTimeout(Duration.ofSeconds(20)).build();
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20))
+                .build();
     }
 }
