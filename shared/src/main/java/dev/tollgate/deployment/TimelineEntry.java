@@ -13,4 +13,11 @@ public record TimelineEntry(
         String message,
         Integer stepIndex,
         Integer canaryWeight,
-        String verdict) {}
+        String verdict) {
+
+    /**
+     * Entry ids of started steps: {@code shift-<stepIndex>}. The CodeDeploy lifecycle hook reads them to know the
+     * shifted traffic is being judged.
+     */
+    public static final String STEP_SHIFTED_PREFIX = "shift-";
+}

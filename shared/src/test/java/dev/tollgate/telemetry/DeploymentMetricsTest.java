@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
+import dev.tollgate.events.DeploymentMetrics;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
 import java.time.Instant;

@@ -15,7 +15,6 @@ import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.secrets.SecretPinningService;
 import dev.tollgate.secrets.SecretsManagerSecretResolver;
 import dev.tollgate.spec.SecretRef;
-import dev.tollgate.traffic.ShiftService;
 import dev.tollgate.traffic.alb.AlbWeightedRouter;
 import dev.tollgate.traffic.codedeploy.CodeDeployRouter;
 import java.io.IOException;
@@ -127,7 +126,7 @@ final class SampleEvents {
         store.append(
                 deploymentId,
                 new TimelineEntry(
-                        ShiftService.SHIFT_ENTRY_PREFIX + 0,
+                        TimelineEntry.STEP_SHIFTED_PREFIX + 0,
                         Instant.now(),
                         "WatchTrafficShift",
                         "step 1/2: CodeDeploy at 10 %",

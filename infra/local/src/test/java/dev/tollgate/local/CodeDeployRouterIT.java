@@ -14,7 +14,6 @@ import dev.tollgate.json.Json;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.CodeDeployPlan;
-import dev.tollgate.traffic.ShiftService;
 import dev.tollgate.traffic.TrafficOutcome;
 import dev.tollgate.traffic.TrafficWeights;
 import java.time.Instant;
@@ -86,7 +85,7 @@ class CodeDeployRouterIT {
         harness.store.append(
                 spec.deploymentId(),
                 new TimelineEntry(
-                        ShiftService.SHIFT_ENTRY_PREFIX + "0", now, "WatchTrafficShift", "step 1/2", 0, 10, null));
+                        TimelineEntry.STEP_SHIFTED_PREFIX + "0", now, "WatchTrafficShift", "step 1/2", 0, 10, null));
         harness.store.append(
                 spec.deploymentId(), new TimelineEntry("tick-0", now, "Decide", "CONTINUE_BAKING", 0, 10, verdict));
     }

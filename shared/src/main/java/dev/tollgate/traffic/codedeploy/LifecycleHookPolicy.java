@@ -4,7 +4,6 @@ import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStatus;
 import dev.tollgate.deployment.TimelineEntry;
-import dev.tollgate.traffic.ShiftService;
 import java.util.List;
 
 /**
@@ -47,7 +46,7 @@ public final class LifecycleHookPolicy {
         TimelineEntry latestVerdict = null;
         boolean trafficJudged = false;
         for (TimelineEntry entry : timeline) {
-            trafficJudged |= entry.entryId().startsWith(ShiftService.SHIFT_ENTRY_PREFIX);
+            trafficJudged |= entry.entryId().startsWith(TimelineEntry.STEP_SHIFTED_PREFIX);
             if (entry.verdict() != null) {
                 latestVerdict = entry;
             }

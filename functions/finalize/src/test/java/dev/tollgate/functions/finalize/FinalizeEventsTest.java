@@ -3,7 +3,6 @@ package dev.tollgate.functions.finalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tollgate.decision.OperatorRequest;
-import dev.tollgate.deployment.FinalizeService;
 import dev.tollgate.deployment.LockService;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.fakes.FakeTrafficRouter;
@@ -11,6 +10,7 @@ import dev.tollgate.fakes.InMemoryDeploymentStore;
 import dev.tollgate.fakes.InMemoryTrafficLedger;
 import dev.tollgate.fakes.MutableClock;
 import dev.tollgate.fakes.SampleEvents;
+import dev.tollgate.rollout.FinalizeService;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.traffic.TrafficControl;
 import java.time.Instant;

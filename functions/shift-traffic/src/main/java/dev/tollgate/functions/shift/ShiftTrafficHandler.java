@@ -7,10 +7,10 @@ import dev.tollgate.deployment.DynamoDeploymentStore;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.handler.Wiring;
 import dev.tollgate.json.Nullable;
+import dev.tollgate.rollout.ShiftService;
+import dev.tollgate.rollout.ShiftService.ShiftWatch;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.traffic.AwsTrafficRouters;
-import dev.tollgate.traffic.ShiftService;
-import dev.tollgate.traffic.ShiftService.ShiftWatch;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**

@@ -1,5 +1,12 @@
-package dev.tollgate.decision;
+package dev.tollgate.rollout;
 
+import dev.tollgate.decision.Action;
+import dev.tollgate.decision.Decision;
+import dev.tollgate.decision.DecisionPolicy;
+import dev.tollgate.decision.OperatorRequest;
+import dev.tollgate.decision.StepAnalysis;
+import dev.tollgate.decision.StepProgress;
+import dev.tollgate.decision.TickSchedule;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;

@@ -1,7 +1,7 @@
-package dev.tollgate.telemetry;
+package dev.tollgate.events;
 
-import dev.tollgate.events.DeploymentEvent;
-import dev.tollgate.events.DeploymentEvents;
+import dev.tollgate.telemetry.EmfMetrics;
+import dev.tollgate.telemetry.MetricPoint;
 import dev.tollgate.telemetry.MetricPoint.Unit;
 import java.util.ArrayList;
 import java.util.List;

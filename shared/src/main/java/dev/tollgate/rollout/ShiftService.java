@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.rollout;
 
 import dev.tollgate.decision.StepProgress;
 import dev.tollgate.deployment.DeploymentStore;
@@ -10,6 +10,8 @@ import dev.tollgate.events.DeploymentEvents;
 import dev.tollgate.json.Nullable;
 import dev.tollgate.spec.DeploymentSpec;
 import dev.tollgate.spec.StepSpec;
+import dev.tollgate.traffic.TrafficControl;
+import dev.tollgate.traffic.TrafficWeights;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +21,6 @@ import java.time.Instant;
  * until it has) and starts the step's bake clock.
  */
 public final class ShiftService {
-
-    /** Timeline entries of started steps: {@code shift-<stepIndex>}. */
-    public static final String SHIFT_ENTRY_PREFIX = "shift-";
 
     private final TrafficControl traffic;
     private final DeploymentStore store;
@@ -86,7 +85,7 @@ public final class ShiftService {
         store.append(
                 spec.deploymentId(),
                 new TimelineEntry(
-                        SHIFT_ENTRY_PREFIX + stepIndex,
+                        TimelineEntry.STEP_SHIFTED_PREFIX + stepIndex,
                         now,
                         state,
                         "step " + (stepIndex + 1) + "/" + spec.steps().size() + ": " + weights,

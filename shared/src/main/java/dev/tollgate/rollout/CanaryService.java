@@ -1,4 +1,4 @@
-package dev.tollgate.traffic;
+package dev.tollgate.rollout;
 
 import dev.tollgate.deployment.DeploymentStore;
 import dev.tollgate.deployment.TimelineEntry;
@@ -7,6 +7,10 @@ import dev.tollgate.json.Nullable;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.smoke.SmokeTestResult;
 import dev.tollgate.spec.DeploymentSpec;
+import dev.tollgate.traffic.CanaryDeployment;
+import dev.tollgate.traffic.CanaryHealth;
+import dev.tollgate.traffic.ReleasePins;
+import dev.tollgate.traffic.TrafficControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,11 @@
-package dev.tollgate.deployment;
+package dev.tollgate.rollout;
 
 import dev.tollgate.decision.OperatorRequest;
 import dev.tollgate.decision.TickSchedule;
+import dev.tollgate.deployment.DeploymentRecord;
+import dev.tollgate.deployment.DeploymentStatus;
+import dev.tollgate.deployment.DeploymentStore;
+import dev.tollgate.deployment.TimelineEntry;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
