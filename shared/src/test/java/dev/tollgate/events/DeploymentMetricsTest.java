@@ -1,12 +1,11 @@
-package dev.tollgate.telemetry;
+package dev.tollgate.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tollgate.events.DeploymentEvent;
 import dev.tollgate.events.DeploymentEvent.RollbackReason;
-import dev.tollgate.events.DeploymentMetrics;
 import dev.tollgate.judge.StepVerdict;
 import dev.tollgate.judge.Verdict;
+import dev.tollgate.telemetry.MetricPoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
