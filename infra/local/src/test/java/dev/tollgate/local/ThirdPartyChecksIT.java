@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,28 +40,13 @@ class ThirdPartyChecksIT {
 
     @Test
     void aslValidatorAcceptsTheStateMachineWithItsSubstitutionsFilledAsCloudFormationFillsThem() throws IOException {
-        DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
-        String definition = Files.readString(RepositoryFiles.stateMachineDefinition());
-        for (Map.Entry<String, JsonNode> substitution : stack.property(
-                        "DeploymentStateMachine", "DefinitionSubstitutions")
-                .properties()) {
-            assertTrue(
-                    substitution
-                            .getValue()
-                            .asText()
-                            .matches(
-                                    "arn:aws:lambda:us-east-1:123456789012:function:tollgate-[A-Za-z]+Function-[A-Z0-9]{12}:live"),
-                    substitution.getKey() + " is a function's live alias ARN: " + substitution.getValue());
-            definition = definition.replace(
-                    "${" + substitution.getKey() + "}", substitution.getValue().asText());
-        }
-        assertFalse(definition.contains("${"), "every placeholder filled");
-        Path filled = RepositoryFiles.root().resolve("infra/local/target/checks/deployment.filled.asl.json");
-        Files.createDirectories(filled.getParent());
-        Files.writeString(filled, definition);
-
-        ThirdPartyTools.Run validation = ThirdPartyTools.aslValidator(filled);
-        assertEquals(0, validation.exitCode(), "asl-validator --json-path " + filled + ":\n" + validation.output());
+        Map<String, String> substitutions = substitutions("DeploymentStateMachine");
+        substitutions.forEach((name, value) -> assertTrue(
+                value.matches(
+                        "arn:aws:lambda:us-east-1:123456789012:function:tollgate-[A-Za-z]+Function-[A-Z0-9]{12}:live"),
+                name + " is a function's live alias ARN: " + value));
+        assertAslValidatorAccepts(
+                RepositoryFiles.stateMachineDefinition(), substitutions, "deployment.filled.asl.json");
     }
 
     /** CloudFormation stack names go up to 128 characters; every name the template gives must fit its type's limit. */
@@ -91,15 +76,32 @@ class ThirdPartyChecksIT {
 
     @Test
     void aslValidatorAcceptsTheReleaseStateMachineFilledAsCloudFormationFillsIt() throws IOException {
+        assertAslValidatorAccepts(
+                RepositoryFiles.releaseStateMachineDefinition(),
+                substitutions("ReleaseStateMachine"),
+                "release.filled.asl.json");
+    }
+
+    /** The state machine's DefinitionSubstitutions as the SAM translator writes them for a stack named tollgate. */
+    private static Map<String, String> substitutions(String stateMachine) {
         DeployedStack stack = new DeployedStack(ThirdPartyTools.translatedTemplate(), "tollgate", Map.of(), Map.of());
-        String filled = Files.readString(RepositoryFiles.releaseStateMachineDefinition());
-        for (Map.Entry<String, JsonNode> substitution :
-                stack.property("ReleaseStateMachine", "DefinitionSubstitutions").properties()) {
-            filled = filled.replace(
-                    "${" + substitution.getKey() + "}", substitution.getValue().asText());
+        Map<String, String> substitutions = new LinkedHashMap<>();
+        stack.property(stateMachine, "DefinitionSubstitutions")
+                .properties()
+                .forEach(substitution -> substitutions.put(
+                        substitution.getKey(), substitution.getValue().asText()));
+        return substitutions;
+    }
+
+    /** Fills {@code definition}'s placeholders as CloudFormation does and runs asl-validator on the result. */
+    private static void assertAslValidatorAccepts(Path definition, Map<String, String> substitutions, String fileName)
+            throws IOException {
+        String filled = Files.readString(definition);
+        for (Map.Entry<String, String> substitution : substitutions.entrySet()) {
+            filled = filled.replace("${" + substitution.getKey() + "}", substitution.getValue());
         }
         assertFalse(filled.contains("${"), "every placeholder filled");
-        Path file = RepositoryFiles.root().resolve("infra/local/target/checks/release.filled.asl.json");
+        Path file = RepositoryFiles.root().resolve("infra/local/target/checks/" + fileName);
         Files.createDirectories(file.getParent());
         Files.writeString(file, filled);
 
