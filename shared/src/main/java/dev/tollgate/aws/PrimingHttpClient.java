@@ -1,11 +1,13 @@
 package dev.tollgate.aws;
 
 import dev.tollgate.priming.Priming;
+import dev.tollgate.priming.SampleAnswers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.http.AbortableInputStream;
@@ -16,14 +18,23 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * The function's HTTP client, which during {@link Priming} answers every request itself with an
- * empty success in the shape of the request's protocol (JSON {@code {}}, a query-protocol
- * {@code <XResponse>}, an empty REST-XML body), so that priming runs the SDK's whole pipeline
- * (marshalling, signing, unmarshalling) without sending anything. Outside priming it is the real client.
+ * The function's HTTP client, which during {@link Priming} answers every request itself, so that priming runs the
+ * SDK's whole pipeline (marshalling, signing, unmarshalling) without sending anything: with the answer written down
+ * for the sample being served ({@link SampleAnswers}), else with an empty success in the shape of the request's
+ * protocol (JSON {@code {}}, a query-protocol {@code <XResponse>}, an empty REST-XML body). Outside priming it is the
+ * real client.
  */
 final class PrimingHttpClient implements SdkHttpClient {
 
+    private static final String JSON = "application/x-amz-json-1.0";
+    private static final String XML = "text/xml";
+
     private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
+    /** The service in a SigV4 credential scope: {@code Credential=AKID/20261205/us-east-1/elasticloadbalancing/aws4_request}. */
+    private static final Pattern SIGNED_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/");
+
+    /** While true on this thread, every JSON or query-protocol request is refused as AWS refuses a bad request. */
+    private static final ThreadLocal<Boolean> REFUSING = ThreadLocal.withInitial(() -> false);
 
     private final SdkHttpClient delegate;
 
@@ -39,7 +50,7 @@ final class PrimingHttpClient implements SdkHttpClient {
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() {
-                return emptySuccess(request);
+                return answer(request);
             }
 
             @Override
@@ -49,27 +60,94 @@ final class PrimingHttpClient implements SdkHttpClient {
         };
     }
 
+    /** The sample's written answer to this operation while one is served ({@link SampleAnswers}), else an empty success. */
+    static HttpExecuteResponse answer(HttpExecuteRequest request) {
+        if (REFUSING.get()) {
+            return refusal(request);
+        }
+        return Optional.ofNullable(operation(request))
+                .flatMap(SampleAnswers::answer)
+                .map(answer -> response(answer.body(), answer.json() ? JSON : XML))
+                .orElseGet(() -> emptySuccess(request));
+    }
+
+    /**
+     * The operation as its protocol names it: the JSON protocols' {@code X-Amz-Target}
+     * ({@code DynamoDB_20120810.GetItem}), the query protocol's signed service and {@code Action}
+     * ({@code elasticloadbalancing.DescribeListeners}); null for the REST protocols, which are always answered empty.
+     */
+    static String operation(HttpExecuteRequest request) {
+        Optional<String> target = request.httpRequest().firstMatchingHeader("X-Amz-Target");
+        if (target.isPresent()) {
+            return target.get();
+        }
+        if (!isQuery(request)) {
+            return null;
+        }
+        Matcher action = QUERY_ACTION.matcher(requestBody(request));
+        Matcher service = SIGNED_SERVICE.matcher(
+                request.httpRequest().firstMatchingHeader("Authorization").orElse(""));
+        return action.find() && service.find() ? service.group(1) + "." + action.group(1) : null;
+    }
+
     static HttpExecuteResponse emptySuccess(HttpExecuteRequest request) {
         String contentType =
                 request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
-        String body;
-        String answerType;
         if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent() || contentType.contains("json")) {
-            body = "{}";
-            answerType = "application/x-amz-json-1.0";
-        } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            return response("{}", JSON);
+        }
+        if (isQuery(request)) {
             Matcher action = QUERY_ACTION.matcher(requestBody(request));
             String operation = action.find() ? action.group(1) : "Unknown";
-            body = "<" + operation + "Response><" + operation + "Result/></" + operation + "Response>";
-            answerType = "text/xml";
-        } else {
-            body = "";
-            answerType = "application/xml";
+            return response("<" + operation + "Response><" + operation + "Result/></" + operation + "Response>", XML);
         }
+        return response("", "application/xml");
+    }
+
+    /**
+     * Runs {@code calls} with every request refused (HTTP 400, the protocol's validation error): the SDK's error path
+     * (the error's unmarshalling, the service exception and its builder, the retry strategy's verdict, the
+     * interceptors' failure hooks) warmed once. A validation error is never retried, so no backoff is slept.
+     */
+    static void refusingEveryRequest(Runnable calls) {
+        REFUSING.set(true);
+        try {
+            calls.run();
+        } finally {
+            REFUSING.set(false);
+        }
+    }
+
+    private static HttpExecuteResponse refusal(HttpExecuteRequest request) {
+        if (isQuery(request)) {
+            return response(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code>"
+                            + "<Message>refused while priming</Message></Error><RequestId>priming</RequestId></ErrorResponse>",
+                    XML,
+                    400);
+        }
+        if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent()) {
+            return response("{\"__type\":\"ValidationException\",\"message\":\"refused while priming\"}", JSON, 400);
+        }
+        return emptySuccess(request);
+    }
+
+    private static boolean isQuery(HttpExecuteRequest request) {
+        return request.httpRequest()
+                .firstMatchingHeader("Content-Type")
+                .orElse("")
+                .startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static HttpExecuteResponse response(String body, String answerType) {
+        return response(body, answerType, 200);
+    }
+
+    private static HttpExecuteResponse response(String body, String answerType, int status) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return HttpExecuteResponse.builder()
                 .response(SdkHttpResponse.builder()
-                        .statusCode(200)
+                        .statusCode(status)
                         .putHeader("Content-Type", answerType)
                         .putHeader("Content-Length", String.valueOf(bytes.length))
                         .putHeader("x-amzn-RequestId", "priming")

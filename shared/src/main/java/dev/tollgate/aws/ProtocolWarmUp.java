@@ -11,7 +11,10 @@ import software.amazon.awssdk.core.SdkRequest;
  * called with an empty request, answered inside the JVM like every call while priming (see {@link PrimingHttpClient}).
  * A sample whose empty answers end its path before a client's first call (no record: no listener is read) would
  * otherwise leave that client's whole first call cold: its endpoint rules and signer, the protocol's marshaller and
- * its response parser (for the query protocol, the JDK's XML stream factory, the largest part).
+ * its response parser (for the query protocol, the JDK's XML stream factory, the largest part). The same call is then
+ * made once more and refused as AWS refuses a bad request, so that the SDK's error path is warm too (a conditional
+ * write lost, a refused call: the exception's unmarshalling, the retry strategy's verdict, the interceptors' failure
+ * hooks).
  */
 final class ProtocolWarmUp {
 
@@ -34,12 +37,22 @@ final class ProtocolWarmUp {
                 Method builder = operation.getParameterTypes()[0].getMethod("builder");
                 Object request = builder.getReturnType().getMethod("build").invoke(builder.invoke(null));
                 operation.invoke(client, request);
+                // The same call refused: the path of every failed call (a conditional write lost, a throttled read).
+                PrimingHttpClient.refusingEveryRequest(() -> invokeExpectingRefusal(operation, client, request));
                 return operation.getName();
             } catch (ReflectiveOperationException | RuntimeException refused) {
                 // An operation whose empty request cannot be marshalled (a REST path without its label): try the next.
             }
         }
         return null;
+    }
+
+    private static void invokeExpectingRefusal(Method operation, Object client, Object request) {
+        try {
+            operation.invoke(client, request);
+        } catch (ReflectiveOperationException refused) {
+            // The service exception the refusal was turned into: the point of the call.
+        }
     }
 
     private static boolean isReadWithRequest(Method operation) {

@@ -14,8 +14,9 @@ import org.crac.Resource;
  * (on-demand inits, tests, the local stack) registering does nothing.
  *
  * <p>While a warm-up runs, {@link #active()} is true on its thread, and the AWS clients answer every
- * request in the JVM with an empty success, signed with placeholder credentials: nothing is sent to
- * AWS, no credentials are fetched, nothing is written. Nothing is logged on that thread either, and the
+ * request in the JVM (as the sample's written answers say, {@link SampleAnswers}, else with an empty
+ * success), signed with placeholder credentials: nothing is sent to AWS, no credentials are fetched,
+ * nothing is written. Nothing is logged on that thread either, and the
  * deployment events the sample tells reach every sink and leave none: the log line is silenced, the
  * EMF line serialised and dropped, the EventBridge put answered in the JVM.
  *

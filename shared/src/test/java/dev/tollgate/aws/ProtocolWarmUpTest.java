@@ -2,6 +2,7 @@ package dev.tollgate.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.priming.Priming;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -58,6 +60,24 @@ class ProtocolWarmUpTest {
 
         assertNotNull(queryRead.get(), "CloudWatch (query protocol) answered a read");
         assertNotNull(jsonRead.get(), "DynamoDB (JSON protocol) answered a read");
+        assertEquals(0, requestsReceived.get(), "nothing reached AWS");
+    }
+
+    @Test
+    void whileRefusingEachProtocolFailsItsCallWithAValidationErrorThatIsNotRetried() {
+        CloudWatchClient cloudWatch = clients.build(CloudWatchClient.builder());
+        DynamoDbClient dynamo = clients.build(DynamoDbClient.builder());
+        AtomicReference<AwsServiceException> queryRefusal = new AtomicReference<>();
+        AtomicReference<AwsServiceException> jsonRefusal = new AtomicReference<>();
+
+        Priming.run(() -> PrimingHttpClient.refusingEveryRequest(() -> {
+            queryRefusal.set(assertThrows(AwsServiceException.class, cloudWatch::describeAlarms));
+            jsonRefusal.set(assertThrows(AwsServiceException.class, dynamo::listTables));
+        }));
+
+        assertEquals("ValidationError", queryRefusal.get().awsErrorDetails().errorCode());
+        assertEquals("ValidationException", jsonRefusal.get().awsErrorDetails().errorCode());
+        assertEquals(1, jsonRefusal.get().numAttempts(), "a refusal is not retried: no backoff slept");
         assertEquals(0, requestsReceived.get(), "nothing reached AWS");
     }
 }

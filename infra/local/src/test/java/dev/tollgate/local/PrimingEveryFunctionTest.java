@@ -1,6 +1,7 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -9,13 +10,16 @@ import dev.tollgate.aws.FunctionEnvironment;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.priming.Priming;
+import dev.tollgate.priming.SampleAnswers.SampleRun;
 import dev.tollgate.priming.WaysOut;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.ThreadContext;
@@ -31,6 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no trace, reaches no AWS endpoint, and leaves no log key behind.
  */
 class PrimingEveryFunctionTest {
+
+    private static final String CONNECTS_AFTER_RESTORE = "RunMigrationsFunction";
 
     private HttpServer aws;
     private final AtomicInteger requestsReceived = new AtomicInteger();
@@ -73,6 +79,32 @@ class PrimingEveryFunctionTest {
         assertTrue(
                 ThreadContext.isEmpty(),
                 "no log key is left for the first invocation: " + ThreadContext.getImmutableContext());
+    }
+
+    /**
+     * Priming is worth what it runs: each sample's path to its end (the record found, the listener read, set and read
+     * back, the service described), every call answered as AWS answers it. A call the code adds without a written
+     * answer, or an answer the code no longer accepts, fails here rather than leaving the path cold.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void primingRunsItsSampleToTheEndWithEveryCallAnswered(FunctionDefinition function) {
+        AtomicReference<SampleRun> run = new AtomicReference<>();
+        Priming.run(() -> run.set(handler(function).primeReportingTheSample()));
+
+        if (CONNECTS_AFTER_RESTORE.equals(function.logicalId())) {
+            // Its path goes from the database secret to the database, which priming must never reach: the empty
+            // answer for the secret ends it before any connection is opened.
+            assertFalse(run.get().ranToItsEnd(), "run-migrations must stop before connecting");
+            return;
+        }
+        assertEquals(
+                List.of(),
+                run.get().unanswered(),
+                "calls with no written answer in " + run.get().sample());
+        assertTrue(
+                run.get().ranToItsEnd(),
+                run.get().sample() + " ended early: " + run.get().endedBy());
     }
 
     private JsonHandler<?, ?> handler(FunctionDefinition function) {
