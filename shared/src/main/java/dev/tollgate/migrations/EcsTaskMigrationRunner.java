@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
-import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
@@ -101,7 +101,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                     "migration task " + taskId(started.taskArn()) + " "
                             + started.lastStatus().toLowerCase(java.util.Locale.ROOT) + " on " + task.cluster()
                             + (earlier.isPresent() ? " (started by an earlier attempt)" : ""));
-        } catch (EcsException failure) {
+        } catch (SdkException failure) {
             throw AwsErrors.translate("starting the migration task", failure);
         }
     }
@@ -121,7 +121,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                         + described.failures().stream().map(Failure::reason).toList());
             }
             task = described.tasks().get(0);
-        } catch (EcsException failure) {
+        } catch (SdkException failure) {
             throw AwsErrors.translate("ecs:DescribeTasks of the migration task", failure);
         }
         Instant now = clock.instant();
@@ -166,7 +166,7 @@ public final class EcsTaskMigrationRunner implements MigrationRunner {
                         .task(run.taskArn())
                         .reason("Tollgate: migration exceeded "
                                 + spec.migrations().timeoutSeconds() + " s"));
-            } catch (EcsException failure) {
+            } catch (SdkException failure) {
                 throw AwsErrors.translate("ecs:StopTask of the timed-out migration task", failure);
             }
             throw new MigrationTaskFailedException(

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@link ScriptStore} on S3: lists the prefix and downloads its {@code .sql} objects to /tmp for Flyway. */
@@ -73,7 +73,7 @@ public final class S3ScriptStore implements ScriptStore {
             }
         } catch (NoSuchBucketException missing) {
             throw new MigrationFailedException("bucket " + bucket + " does not exist");
-        } catch (S3Exception failure) {
+        } catch (SdkException failure) {
             throw AwsErrors.translate("s3 read of s3://" + bucket + "/" + keyPrefix, failure);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,12 +4,12 @@ import dev.tollgate.errors.AwsErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /**
  * {@link SecretResolver} on AWS Secrets Manager. Error messages carry the secret's id and the AWS
@@ -31,7 +31,7 @@ public final class SecretsManagerSecretResolver implements SecretResolver {
             secret = secretsManager.describeSecret(describe -> describe.secretId(secretId));
         } catch (ResourceNotFoundException missing) {
             throw new SecretNotFoundException("secret '" + secretId + "' does not exist in this account and region");
-        } catch (SecretsManagerException failure) {
+        } catch (SdkException failure) {
             throw AwsErrors.translate("secretsmanager:DescribeSecret on '" + secretId + "'", failure);
         }
         Map<String, List<String>> stages = new LinkedHashMap<>();
@@ -51,7 +51,7 @@ public final class SecretsManagerSecretResolver implements SecretResolver {
             // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html#API_GetSecretValue_Errors
             throw new SecretNotFoundException("secret " + secretArn + " cannot be read: "
                     + refused.awsErrorDetails().errorMessage());
-        } catch (SecretsManagerException failure) {
+        } catch (SdkException failure) {
             throw AwsErrors.translate("secretsmanager:GetSecretValue on " + secretArn, failure);
         }
         return new SecretValue(value.secretString());

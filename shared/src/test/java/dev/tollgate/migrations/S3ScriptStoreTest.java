@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.errors.AwsUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -93,5 +94,20 @@ class S3ScriptStoreTest {
 
         assertTrue(refused.getMessage().contains("more than 256 MiB of scripts"), refused.getMessage());
         assertTrue(requests.stream().noneMatch(request -> request.contains("V1__orders.sql")), requests.toString());
+    }
+
+    @Test
+    void anUnreachableS3IsARetryableFailureNamingTheRead(@TempDir Path directory) {
+        S3ScriptStore store = store();
+        server.stop(0);
+
+        AwsUnavailableException unreachable = assertThrows(
+                AwsUnavailableException.class, () -> store.download("artifacts", "checkout/sql", directory));
+
+        assertTrue(
+                unreachable
+                        .getMessage()
+                        .startsWith("s3 read of s3://artifacts/checkout/sql/ failed before AWS answered"),
+                unreachable.getMessage());
     }
 }
