@@ -1,6 +1,5 @@
 package dev.tollgate.aws;
 
-import dev.tollgate.errors.AwsErrors;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 

@@ -1,5 +1,6 @@
 package dev.tollgate.aws;
 
+import dev.tollgate.handler.KnownFailures;
 import dev.tollgate.priming.Priming;
 import dev.tollgate.priming.SampleAnswers;
 import java.net.URI;
@@ -34,6 +35,7 @@ public final class AwsClients {
 
     public AwsClients(FunctionEnvironment environment) {
         this.environment = environment;
+        KnownFailures.register(AwsErrors.UNCAUGHT_SDK_FAILURES);
         SdkHttpClient urlConnection = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20))

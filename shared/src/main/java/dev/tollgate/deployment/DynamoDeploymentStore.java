@@ -2,8 +2,8 @@ package dev.tollgate.deployment;
 
 import static dev.tollgate.aws.AwsCall.call;
 
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.decision.OperatorRequest;
-import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.DeploymentIdInUseException;
 import dev.tollgate.errors.DeploymentNotRunningException;
 import dev.tollgate.errors.LockHeldException;

@@ -1,6 +1,6 @@
 package dev.tollgate.deployment;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;

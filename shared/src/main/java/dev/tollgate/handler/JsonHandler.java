@@ -3,7 +3,6 @@ package dev.tollgate.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.BadRequestException;
 import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TollgateException;
@@ -21,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import software.amazon.lambda.powertools.logging.Logging;
@@ -84,11 +84,12 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
                 logFailure(failure);
                 throw failure;
             } catch (RuntimeException | IOException bug) {
-                // By class name: a function without the AWS SDK (validate-request) never loads it.
-                if (AwsErrors.isSdkException(bug)) {
-                    TollgateException translated = AwsErrors.translate("AWS call", (RuntimeException) bug);
-                    logFailure(translated);
-                    throw translated;
+                Optional<TollgateException> known = bug instanceof RuntimeException unexpected
+                        ? KnownFailures.translate(unexpected)
+                        : Optional.empty();
+                if (known.isPresent()) {
+                    logFailure(known.get());
+                    throw known.get();
                 }
                 LOG.error("unexpected failure in {}", getClass().getSimpleName(), bug);
                 throw new UnexpectedFailureException(getClass().getSimpleName() + " failed unexpectedly: "

@@ -1,6 +1,6 @@
 package dev.tollgate.migrations;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.secrets.EcsTaskDefinitionPins;
 import dev.tollgate.secrets.PinnedSecrets;
 import dev.tollgate.secrets.TaskDefinitionPins;

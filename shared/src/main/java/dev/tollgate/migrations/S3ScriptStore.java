@@ -1,6 +1,6 @@
 package dev.tollgate.migrations;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

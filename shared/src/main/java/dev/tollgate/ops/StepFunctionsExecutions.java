@@ -2,7 +2,7 @@ package dev.tollgate.ops;
 
 import static dev.tollgate.aws.AwsCall.call;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

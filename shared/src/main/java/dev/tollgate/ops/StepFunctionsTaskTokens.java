@@ -1,6 +1,6 @@
 package dev.tollgate.ops;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;

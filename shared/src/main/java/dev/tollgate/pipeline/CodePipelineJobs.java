@@ -1,6 +1,6 @@
 package dev.tollgate.pipeline;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.errors.JobAlreadyAnsweredException;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;

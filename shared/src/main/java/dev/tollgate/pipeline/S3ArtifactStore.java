@@ -1,7 +1,7 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.aws.AwsClients;
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.errors.PipelineConfigurationException;
 import dev.tollgate.pipeline.PipelineJob.ArtifactCredentials;
 import dev.tollgate.pipeline.PipelineJob.InputArtifact;

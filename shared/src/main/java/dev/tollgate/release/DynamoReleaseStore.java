@@ -2,8 +2,8 @@ package dev.tollgate.release;
 
 import static dev.tollgate.aws.AwsCall.call;
 
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.deployment.DynamoDeploymentStore;
-import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.RetryableException;
 import dev.tollgate.json.Json;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.tollgate.secrets;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.tollgate.smoke;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TollgateException;
 import dev.tollgate.json.Json;

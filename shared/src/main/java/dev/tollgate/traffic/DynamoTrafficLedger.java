@@ -2,7 +2,7 @@ package dev.tollgate.traffic;
 
 import static dev.tollgate.aws.AwsCall.call;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.errors.DeploymentNotRunningException;
 import dev.tollgate.json.Json;
 import java.time.Instant;

@@ -4,36 +4,26 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
+import dev.tollgate.samples.SampleEventFiles;
 import dev.tollgate.spec.DeploymentSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository's sample events ({@code events/}), so handler tests use what SAM CLI users invoke with. */
+/** The repository's sample events ({@code events/}) for handler tests: read, as specs, and invoked. */
 public final class SampleEvents {
 
     private SampleEvents() {}
 
     public static Path directory() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("events")) && Files.isRegularFile(dir.resolve("template.yaml"))) {
-                return dir.resolve("events");
-            }
-        }
-        throw new IllegalStateException(
-                "no events/ directory above " + Path.of("").toAbsolutePath());
+        return SampleEventFiles.directory();
     }
 
     public static String read(String name) {
-        try {
-            return Files.readString(directory().resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SampleEventFiles.read(name);
     }
 
     /** The deployment spec a sample event carries in its {@code spec} field. */

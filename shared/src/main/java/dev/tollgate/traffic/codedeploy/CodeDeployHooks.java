@@ -2,9 +2,9 @@ package dev.tollgate.traffic.codedeploy;
 
 import static dev.tollgate.aws.AwsCall.call;
 
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.deployment.DeploymentRecord;
 import dev.tollgate.deployment.DeploymentStore;
-import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.traffic.TrafficLedger;
 import dev.tollgate.traffic.codedeploy.LifecycleHookPolicy.Answer;
 import dev.tollgate.traffic.codedeploy.LifecycleHookPolicy.HookDecision;

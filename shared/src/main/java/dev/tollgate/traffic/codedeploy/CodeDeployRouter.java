@@ -2,8 +2,8 @@ package dev.tollgate.traffic.codedeploy;
 
 import static dev.tollgate.aws.AwsCall.call;
 
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.errors.AwsCallFailedException;
-import dev.tollgate.errors.AwsErrors;
 import dev.tollgate.errors.CanaryUnhealthyException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.secrets.PinnedSecrets;

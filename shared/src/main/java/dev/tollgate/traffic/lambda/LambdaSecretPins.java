@@ -2,7 +2,7 @@ package dev.tollgate.traffic.lambda;
 
 import static dev.tollgate.aws.AwsCall.call;
 
-import dev.tollgate.errors.AwsErrors;
+import dev.tollgate.aws.AwsErrors;
 import dev.tollgate.errors.RetryableException;
 import dev.tollgate.errors.TargetStateConflictException;
 import dev.tollgate.json.Json;

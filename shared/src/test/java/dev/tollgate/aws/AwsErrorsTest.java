@@ -1,8 +1,11 @@
-package dev.tollgate.errors;
+package dev.tollgate.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.tollgate.errors.AwsCallFailedException;
+import dev.tollgate.errors.AwsUnavailableException;
+import dev.tollgate.errors.TollgateException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

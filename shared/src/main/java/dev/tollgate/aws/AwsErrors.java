@@ -1,6 +1,11 @@
-package dev.tollgate.errors;
+package dev.tollgate.aws;
 
+import dev.tollgate.errors.AwsCallFailedException;
+import dev.tollgate.errors.AwsUnavailableException;
+import dev.tollgate.errors.TollgateException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,27 +30,11 @@ public final class AwsErrors {
             "PriorRequestNotComplete",
             "EC2ThrottledException");
 
-    private static final String SDK_EXCEPTION = "software.amazon.awssdk.core.exception.SdkException";
+    /** An SDK failure no adapter caught, named as an AWS call: {@link AwsClients} registers it with the handler. */
+    public static final Function<RuntimeException, Optional<TollgateException>> UNCAUGHT_SDK_FAILURES =
+            failure -> failure instanceof SdkException sdk ? Optional.of(translate("AWS call", sdk)) : Optional.empty();
 
     private AwsErrors() {}
-
-    /**
-     * True for the AWS SDK's exceptions, told by class name: a function without the SDK in its jar
-     * (validate-request) then never loads it.
-     */
-    public static boolean isSdkException(Throwable failure) {
-        for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
-            if (SDK_EXCEPTION.equals(type.getName())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** As {@link #translate(String, SdkException)}, for a failure {@link #isSdkException} recognised. */
-    public static TollgateException translate(String operation, RuntimeException sdkFailure) {
-        return translate(operation, (SdkException) sdkFailure);
-    }
 
     /** Turns an SDK exception into a Tollgate error naming the call; never includes request payloads. */
     public static TollgateException translate(String operation, SdkException failure) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException;
-import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.samples.SampleEventFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,7 +20,7 @@ class SmokeTestSpecTest {
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod/50dc6c495c0c9188/9d0d3f37e5a2c1b4";
 
     private static ObjectNode request(String sample, String smokeTest) {
-        ObjectNode request = (ObjectNode) Json.tree(SampleEvents.read(sample));
+        ObjectNode request = (ObjectNode) Json.tree(SampleEventFiles.read(sample));
         request.set("smokeTest", Json.tree(smokeTest));
         return request;
     }
@@ -85,7 +85,7 @@ class SmokeTestSpecTest {
 
     @Test
     void refusesNeitherFormAndTheProductionListenerAsTheTestListener() {
-        String production = Json.tree(SampleEvents.read("statemachine-ecs-alb.json"))
+        String production = Json.tree(SampleEventFiles.read("statemachine-ecs-alb.json"))
                 .path("target")
                 .path("listenerArn")
                 .asText();

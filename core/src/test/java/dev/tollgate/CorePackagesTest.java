@@ -1,6 +1,7 @@
 package dev.tollgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,15 +17,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pure core (spec, judge, decision, json, errors) is plain Java: it imports only the JDK, Jackson and itself, never
- * an AWS SDK type or an adapter package, so it stays testable without AWS and can become a module of its own. The one
- * exception is named: {@code errors.AwsErrors} maps the SDK's exceptions onto Tollgate's.
+ * The core module (spec, judge, decision, json, errors) is plain Java: it imports only the JDK, Jackson and itself,
+ * never an AWS SDK type or an adapter package, so it stays testable without AWS. Its POM's enforcer rule keeps the SDK,
+ * Powertools and Log4j off its class path; this test keeps its imports to these packages and checks the class path
+ * the tests run on.
  */
 class CorePackagesTest {
 
     private static final Path SOURCES = Path.of("src/main/java/dev/tollgate");
     private static final Set<String> CORE = Set.of("spec", "judge", "decision", "json", "errors");
-    private static final Set<String> ADAPTERS_OF_THE_CORE = Set.of("errors/AwsErrors.java");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);
 
     @Test
@@ -33,9 +34,6 @@ class CorePackagesTest {
         for (String pkg : CORE) {
             for (Path file : javaFiles(SOURCES.resolve(pkg))) {
                 String name = pkg + "/" + file.getFileName();
-                if (ADAPTERS_OF_THE_CORE.contains(name)) {
-                    continue;
-                }
                 Matcher imported = IMPORT.matcher(read(file));
                 while (imported.find()) {
                     if (!allowed(imported.group(1))) {
@@ -45,6 +43,16 @@ class CorePackagesTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void noAwsSdkPowertoolsOrLog4jIsOnTheClassPath() {
+        for (String absent : List.of(
+                "software.amazon.awssdk.core.exception.SdkException",
+                "software.amazon.lambda.powertools.logging.Logging",
+                "org.apache.logging.log4j.LogManager")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent), absent);
+        }
     }
 
     @Test

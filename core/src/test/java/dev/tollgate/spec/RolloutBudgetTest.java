@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException.Violation;
-import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.samples.SampleEventFiles;
 import dev.tollgate.spec.RolloutBudget.Caps;
 import dev.tollgate.spec.RolloutBudget.Estimate;
 import dev.tollgate.spec.RolloutBudget.TaskState;
@@ -183,7 +183,7 @@ class RolloutBudgetTest {
 
     @Test
     void codeDeploysWatchAndItsFinishingAreCounted() {
-        ObjectNode codeDeploy = (ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json"));
+        ObjectNode codeDeploy = (ObjectNode) Json.tree(SampleEventFiles.read("statemachine-codedeploy.json"));
         Estimate estimate = RolloutBudget.of(validator.validate(codeDeploy));
 
         assertTrue(

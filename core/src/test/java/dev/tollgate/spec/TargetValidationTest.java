@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException;
 import dev.tollgate.errors.InvalidSpecException.Violation;
-import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.samples.SampleEventFiles;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -243,7 +243,9 @@ class TargetValidationTest {
                 CodeDeployTarget.class);
 
         samples.forEach((sample, type) -> assertInstanceOf(
-                type, validator.validate(Json.tree(SampleEvents.read(sample))).target(), sample));
+                type,
+                validator.validate(Json.tree(SampleEventFiles.read(sample))).target(),
+                sample));
     }
 
     @Test

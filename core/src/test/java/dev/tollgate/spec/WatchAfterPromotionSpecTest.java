@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException.Violation;
-import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.samples.SampleEventFiles;
 import dev.tollgate.spec.RolloutBudget.TaskState;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,7 @@ class WatchAfterPromotionSpecTest {
 
     @Test
     void refusesAWatchOnCodeDeploySayingWhyThereIsNoWayBack() {
-        ObjectNode spec = (ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json"));
+        ObjectNode spec = (ObjectNode) Json.tree(SampleEventFiles.read("statemachine-codedeploy.json"));
 
         Violation violation = onlyViolation(withWatch(spec, 600, 0));
 

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.InvalidSpecException.Violation;
-import dev.tollgate.fakes.SampleEvents;
 import dev.tollgate.json.Json;
+import dev.tollgate.samples.SampleEventFiles;
 import dev.tollgate.spec.RolloutBudget.TaskState;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class RollbackWindowSpecTest {
 
     @Test
     void refusesAWindowOnCodeDeploySayingWhatThePlatformAllowsInstead() {
-        ObjectNode spec = (ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json"));
+        ObjectNode spec = (ObjectNode) Json.tree(SampleEventFiles.read("statemachine-codedeploy.json"));
 
         Violation violation = onlyViolation(withWindow(spec, 600));
 
@@ -75,7 +75,7 @@ class RollbackWindowSpecTest {
                 0,
                 validator
                         .validate(withWindow(
-                                (ObjectNode) Json.tree(SampleEvents.read("statemachine-codedeploy.json")), 0))
+                                (ObjectNode) Json.tree(SampleEventFiles.read("statemachine-codedeploy.json")), 0))
                         .rollbackWindowSeconds(),
                 "0 is no window, which CodeDeploy allows");
     }
