@@ -3,7 +3,7 @@
 # SAM CLI runs `make build-<LogicalId>` with ARTIFACTS_DIR set to that function's build directory, in a
 # copy of the CodeUri directory (here the whole repository, without .git and .aws-sam), or in the
 # repository itself with `sam build --build-in-source`. A function module needs its parent POM and the
-# sibling `shared` module, so each target builds its module with the root Maven wrapper (`-pl <module>
+# sibling `core` and `shared` modules, so each target builds its module with the root Maven wrapper (`-pl <module>
 # -am`: the module and what it needs, from this reactor, never from ~/.m2) and puts the shaded jar in
 # lib/, where the Java runtime puts jars on the classpath.
 
