@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.fakes.RefusingAwsEndpoint;
 import dev.tollgate.priming.Priming;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,30 +18,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** Priming warms each client's protocol with one read answered inside the JVM: nothing reaches AWS. */
 class ProtocolWarmUpTest {
 
-    private HttpServer aws;
-    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private RefusingAwsEndpoint aws;
     private AwsClients clients;
 
     @BeforeEach
-    void startAws() throws IOException {
-        aws = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
-        aws.createContext("/", exchange -> {
-            requestsReceived.incrementAndGet();
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        aws.start();
+    void startAws() {
+        aws = new RefusingAwsEndpoint();
         // No credentials: resolving the function's own would fail or reach out.
-        clients = new AwsClients(new FunctionEnvironment(Map.of(
-                "AWS_REGION",
-                "us-east-1",
-                AwsClients.ENDPOINT_URL,
-                "http://127.0.0.1:" + aws.getAddress().getPort())));
+        clients = new AwsClients(
+                new FunctionEnvironment(Map.of("AWS_REGION", "us-east-1", AwsClients.ENDPOINT_URL, aws.url())));
     }
 
     @AfterEach
     void stopAws() {
-        aws.stop(0);
+        aws.close();
     }
 
     @Test
@@ -60,7 +46,7 @@ class ProtocolWarmUpTest {
 
         assertNotNull(queryRead.get(), "CloudWatch (query protocol) answered a read");
         assertNotNull(jsonRead.get(), "DynamoDB (JSON protocol) answered a read");
-        assertEquals(0, requestsReceived.get(), "nothing reached AWS");
+        assertEquals(0, aws.requestsReceived(), "nothing reached AWS");
     }
 
     @Test
@@ -78,6 +64,6 @@ class ProtocolWarmUpTest {
         assertEquals("ValidationError", queryRefusal.get().awsErrorDetails().errorCode());
         assertEquals("ValidationException", jsonRefusal.get().awsErrorDetails().errorCode());
         assertEquals(1, jsonRefusal.get().numAttempts(), "a refusal is not retried: no backoff slept");
-        assertEquals(0, requestsReceived.get(), "nothing reached AWS");
+        assertEquals(0, aws.requestsReceived(), "nothing reached AWS");
     }
 }

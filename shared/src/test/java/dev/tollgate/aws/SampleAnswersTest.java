@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.fakes.RefusingAwsEndpoint;
 import dev.tollgate.priming.Priming;
 import dev.tollgate.priming.SampleAnswers;
 import dev.tollgate.priming.SampleAnswers.SampleRun;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,32 +27,22 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
  */
 class SampleAnswersTest {
 
-    private HttpServer aws;
-    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private RefusingAwsEndpoint aws;
     private DynamoDbClient dynamo;
     private ElasticLoadBalancingV2Client elb;
 
     @BeforeEach
-    void startAws() throws IOException {
-        aws = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
-        aws.createContext("/", exchange -> {
-            requestsReceived.incrementAndGet();
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        aws.start();
-        AwsClients clients = new AwsClients(new FunctionEnvironment(Map.of(
-                "AWS_REGION",
-                "us-east-1",
-                AwsClients.ENDPOINT_URL,
-                "http://127.0.0.1:" + aws.getAddress().getPort())));
+    void startAws() {
+        aws = new RefusingAwsEndpoint();
+        AwsClients clients = new AwsClients(
+                new FunctionEnvironment(Map.of("AWS_REGION", "us-east-1", AwsClients.ENDPOINT_URL, aws.url())));
         dynamo = clients.build(DynamoDbClient.builder());
         elb = clients.build(ElasticLoadBalancingV2Client.builder());
     }
 
     @AfterEach
     void stopAws() {
-        aws.stop(0);
+        aws.close();
     }
 
     @Test
@@ -88,7 +74,7 @@ class SampleAnswersTest {
                 run.get().answered());
         assertEquals(List.of("DynamoDB_20120810.DeleteTable"), run.get().unanswered());
         assertTrue(run.get().ranToItsEnd(), run.get().endedBy());
-        assertEquals(0, requestsReceived.get(), "nothing reached AWS");
+        assertEquals(0, aws.requestsReceived(), "nothing reached AWS");
     }
 
     @Test
@@ -113,6 +99,6 @@ class SampleAnswersTest {
 
         assertTrue(item.get().isEmpty(), "no sample is served: an empty success");
         assertNull(SampleRun.NONE.sample());
-        assertEquals(0, requestsReceived.get());
+        assertEquals(0, aws.requestsReceived());
     }
 }

@@ -4,21 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.aws.AwsClients;
 import dev.tollgate.aws.FunctionEnvironment;
+import dev.tollgate.fakes.RefusingAwsEndpoint;
 import dev.tollgate.handler.JsonHandler;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.priming.Priming;
 import dev.tollgate.priming.SampleAnswers.SampleRun;
 import dev.tollgate.priming.WaysOut;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
@@ -38,8 +34,7 @@ class PrimingEveryFunctionTest {
 
     private static final String CONNECTS_AFTER_RESTORE = "RunMigrationsFunction";
 
-    private HttpServer aws;
-    private final AtomicInteger requestsReceived = new AtomicInteger();
+    private RefusingAwsEndpoint aws;
     private WaysOut waysOut;
 
     static Stream<FunctionDefinition> functions() {
@@ -47,14 +42,8 @@ class PrimingEveryFunctionTest {
     }
 
     @BeforeEach
-    void watchEveryWayOut() throws IOException {
-        aws = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        aws.createContext("/", exchange -> {
-            requestsReceived.incrementAndGet();
-            exchange.sendResponseHeaders(500, -1);
-            exchange.close();
-        });
-        aws.start();
+    void watchEveryWayOut() {
+        aws = new RefusingAwsEndpoint();
         waysOut = WaysOut.watch();
         // The tests' configuration logs nothing (log4j2-test.xml): every level on, the SDK's debug lines included.
         Configurator.setRootLevel(Level.ALL);
@@ -64,7 +53,7 @@ class PrimingEveryFunctionTest {
     void restore() {
         Configurator.setRootLevel(Level.OFF);
         waysOut.restore();
-        aws.stop(0);
+        aws.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,7 +63,7 @@ class PrimingEveryFunctionTest {
         Priming.run(() -> handler(function).prime());
 
         assertEquals("", waysOut.written(), "no log line, metric line or stack trace");
-        assertEquals(0, requestsReceived.get(), "no request reached the AWS endpoint");
+        assertEquals(0, aws.requestsReceived(), "no request reached the AWS endpoint");
         assertEquals(0, waysOut.traceEntitiesSent(), "no segment or subsegment reached the recorder's emitter");
         assertTrue(
                 ThreadContext.isEmpty(),
@@ -122,8 +111,7 @@ class PrimingEveryFunctionTest {
         Map<String, String> variables = new HashMap<>(function.environment());
         variables.put("AWS_REGION", "us-east-1");
         variables.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
-        variables.put(
-                AwsClients.ENDPOINT_URL, "http://127.0.0.1:" + aws.getAddress().getPort());
+        variables.put(AwsClients.ENDPOINT_URL, aws.url());
         return new FunctionEnvironment(variables);
     }
 }
