@@ -50,4 +50,10 @@ public interface DeploymentStore {
 
     /** Deployments newest first (running and finished), at most {@code limit}: what {@code tollgate list} shows. */
     List<DeploymentRecord> recent(int limit);
+
+    /**
+     * The newest deployment of {@code service} that kept a rollback window, however many deployments of other services
+     * came after it: why no window is open when nobody holds the service's lock.
+     */
+    Optional<DeploymentRecord> latestWithRollbackWindow(String service);
 }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The deployments table in DynamoDB. One item per service lock ({@code LOCK#service}) and one per
@@ -28,6 +29,10 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 public final class DynamoDeploymentStore implements DeploymentStore {
 
     public static final String KEY = "pk";
+
+    /** At most this many 1 MB pages of the index are read looking for a service's last rollback window. */
+    static final int MAX_WINDOW_PAGES = 20;
+
     public static final String RECENT_INDEX = "RecentDeployments";
     public static final String RECORD_TYPE = "recordType";
     public static final String DEPLOYMENT_TYPE = "DEPLOYMENT";
@@ -151,6 +156,35 @@ public final class DynamoDeploymentStore implements DeploymentStore {
                 .stream()
                 .map(DynamoDeploymentStore::record)
                 .toList();
+    }
+
+    @Override
+    public Optional<DeploymentRecord> latestWithRollbackWindow(String service) {
+        // Newest first, page by page: a filter applies after each page is read, so an empty page is no answer yet.
+        Map<String, AttributeValue> startKey = null;
+        for (int page = 0; page < MAX_WINDOW_PAGES; page++) {
+            Map<String, AttributeValue> from = startKey;
+            QueryResponse response = call(
+                    "DynamoDB Query (" + RECENT_INDEX + ", rollback windows)",
+                    () -> dynamo.query(query -> query.tableName(tableName)
+                            .indexName(RECENT_INDEX)
+                            .keyConditionExpression("#type = :deployment")
+                            .filterExpression("#service = :service AND attribute_exists(#window)")
+                            .expressionAttributeNames(Map.of(
+                                    "#type", RECORD_TYPE, "#service", "service", "#window", "rollbackWindowUntil"))
+                            .expressionAttributeValues(
+                                    Map.of(":deployment", s(DEPLOYMENT_TYPE), ":service", s(service)))
+                            .scanIndexForward(false)
+                            .exclusiveStartKey(from)));
+            if (!response.items().isEmpty()) {
+                return Optional.of(record(response.items().get(0)));
+            }
+            if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+                return Optional.empty();
+            }
+            startKey = response.lastEvaluatedKey();
+        }
+        return Optional.empty();
     }
 
     private static DeploymentRecord record(Map<String, AttributeValue> item) {

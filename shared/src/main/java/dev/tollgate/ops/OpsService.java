@@ -275,13 +275,11 @@ public final class OpsService {
 
     /** Why no window is open when nobody holds the lock: the last window of the service, if any, has closed. */
     private String noWindow(String service) {
-        return store.recent(MAX_LIST).stream()
-                .filter(record -> service.equals(record.service()) && record.rollbackWindowUntil() != null)
-                .findFirst()
+        return store.latestWithRollbackWindow(service)
                 .map(record -> closed(record) + " (it ended " + record.status() + ")")
                 .orElse("no rollback window is open for " + service
-                        + ": no deployment of it holds the lock, and none of its "
-                        + "recent ones kept a window (afterPromotion.rollbackWindowSeconds in the spec)");
+                        + ": no deployment of it holds the lock, and none of its deployments kept a window "
+                        + "(afterPromotion.rollbackWindowSeconds in the spec)");
     }
 
     /** Running and recent deployments, newest first, at most {@link #MAX_LIST}. */

@@ -198,6 +198,13 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
                 .toList();
     }
 
+    @Override
+    public synchronized Optional<DeploymentRecord> latestWithRollbackWindow(String service) {
+        return records.values().stream()
+                .filter(record -> service.equals(record.service()) && record.rollbackWindowUntil() != null)
+                .max(Comparator.comparing(DeploymentRecord::startedAt));
+    }
+
     /** The deployment's timeline so far, empty when it has no record. */
     public synchronized List<TimelineEntry> timeline(String deploymentId) {
         return find(deploymentId).map(DeploymentRecord::timeline).orElse(List.of());

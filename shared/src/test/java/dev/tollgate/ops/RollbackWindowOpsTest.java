@@ -111,6 +111,25 @@ class RollbackWindowOpsTest {
     }
 
     @Test
+    void aClosedWindowIsFoundBehindMoreDeploymentsOfOtherServicesThanTheListShows() {
+        promotedWithWindow(ID, 600);
+        clock.advance(Duration.ofMinutes(11));
+        store.finish(ID, DeploymentStatus.PROMOTED, "promoted", clock.instant());
+        locks.release(SERVICE, ID, "execution-" + ID);
+        for (int other = 0; other < OpsService.MAX_LIST + 20; other++) {
+            clock.advance(Duration.ofSeconds(1));
+            locks.acquire("service-" + other, "deployment-" + other, "execution-" + other);
+        }
+
+        RollbackRefusedException refused =
+                assertThrows(RollbackRefusedException.class, () -> ops.rollback(SERVICE, "alice", "why"));
+
+        assertTrue(
+                refused.getMessage().startsWith("the rollback window of " + ID + " closed at 2026-11-24T11:10:00Z"),
+                refused.getMessage());
+    }
+
+    @Test
     void refusedWhenTheWindowsTimeHasPassedEvenBeforeTheStateMachineClosedIt() {
         promotedWithWindow(ID, 600);
         clock.advance(Duration.ofMinutes(10));
