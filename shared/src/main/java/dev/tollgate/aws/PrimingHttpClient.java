@@ -90,7 +90,7 @@ final class PrimingHttpClient implements SdkHttpClient {
         return action.find() && service.find() ? service.group(1) + "." + action.group(1) : null;
     }
 
-    static HttpExecuteResponse emptySuccess(HttpExecuteRequest request) {
+    private static HttpExecuteResponse emptySuccess(HttpExecuteRequest request) {
         String contentType =
                 request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
         if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent() || contentType.contains("json")) {

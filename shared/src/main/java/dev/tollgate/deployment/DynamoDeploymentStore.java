@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The deployments table in DynamoDB. One item per service lock ({@code LOCK#service}) and one per
@@ -160,31 +159,25 @@ public final class DynamoDeploymentStore implements DeploymentStore {
 
     @Override
     public Optional<DeploymentRecord> latestWithRollbackWindow(String service) {
-        // Newest first, page by page: a filter applies after each page is read, so an empty page is no answer yet.
-        Map<String, AttributeValue> startKey = null;
-        for (int page = 0; page < MAX_WINDOW_PAGES; page++) {
-            Map<String, AttributeValue> from = startKey;
-            QueryResponse response = call(
-                    "DynamoDB Query (" + RECENT_INDEX + ", rollback windows)",
-                    () -> dynamo.query(query -> query.tableName(tableName)
-                            .indexName(RECENT_INDEX)
-                            .keyConditionExpression("#type = :deployment")
-                            .filterExpression("#service = :service AND attribute_exists(#window)")
-                            .expressionAttributeNames(Map.of(
-                                    "#type", RECORD_TYPE, "#service", "service", "#window", "rollbackWindowUntil"))
-                            .expressionAttributeValues(
-                                    Map.of(":deployment", s(DEPLOYMENT_TYPE), ":service", s(service)))
-                            .scanIndexForward(false)
-                            .exclusiveStartKey(from)));
-            if (!response.items().isEmpty()) {
-                return Optional.of(record(response.items().get(0)));
-            }
-            if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
-                return Optional.empty();
-            }
-            startKey = response.lastEvaluatedKey();
-        }
-        return Optional.empty();
+        // Newest first, page by page (the paginator fetches the next page only when asked): a filter applies after
+        // each page is read, so an empty page is no answer yet.
+        return call(
+                "DynamoDB Query (" + RECENT_INDEX + ", rollback windows)",
+                () -> dynamo
+                        .queryPaginator(query -> query.tableName(tableName)
+                                .indexName(RECENT_INDEX)
+                                .keyConditionExpression("#type = :deployment")
+                                .filterExpression("#service = :service AND attribute_exists(#window)")
+                                .expressionAttributeNames(Map.of(
+                                        "#type", RECORD_TYPE, "#service", "service", "#window", "rollbackWindowUntil"))
+                                .expressionAttributeValues(
+                                        Map.of(":deployment", s(DEPLOYMENT_TYPE), ":service", s(service)))
+                                .scanIndexForward(false))
+                        .stream()
+                        .limit(MAX_WINDOW_PAGES)
+                        .flatMap(page -> page.items().stream())
+                        .findFirst()
+                        .map(DynamoDeploymentStore::record));
     }
 
     private static DeploymentRecord record(Map<String, AttributeValue> item) {
