@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * <pre>
  *   judge    --scenarios DIR --out FILE [--judge NAME ...]   replay scenarios, write results, print scores
  *   generate --out DIR --seed N [--count K]                  write K generated scenarios
- *   coldstart [--runs N] [--function ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]
+ *   coldstart [--runs N] [--function ID ...] [--priming] [--baseline-jars DIR]
+ *             [--baseline-java-tool-options FLAG ...] [--work-dir DIR]
  *                                                             cold starts of the function jars on the local stack
  *   httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]
  *                                                             url-connection, Apache and CRT HTTP clients: cold and warm
@@ -59,7 +60,7 @@ public final class BenchCommand {
             "\n",
             "usage: java -jar tollgate-bench.jar judge --scenarios DIR --out FILE [--judge NAME ...]",
             "       java -jar tollgate-bench.jar generate --out DIR --seed N [--count K]",
-            "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--work-dir DIR]",
+            "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--baseline-java-tool-options FLAG ...] [--work-dir DIR]",
             "       java -jar tollgate-bench.jar httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]",
             "       java -jar tollgate-bench.jar budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]",
             "judges: " + String.join(", ", JUDGES.keySet()) + " (default: all)");
@@ -78,11 +79,22 @@ public final class BenchCommand {
 
     /** Each command's options: anything else is refused before a benchmark starts its minutes of work. */
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "judge", Set.of("--scenarios", "--out", "--judge"),
-            "generate", Set.of("--out", "--seed", "--count"),
-            "coldstart", Set.of("--runs", "--function", "--priming", "--baseline-jars", "--work-dir"),
-            "httpclients", Set.of("--runs", "--warm-ticks", "--work-dir"),
-            "budget", Set.of("--seeds", "--tick-metrics", "--tick-alarms", "--work-dir"));
+            "judge",
+            Set.of("--scenarios", "--out", "--judge"),
+            "generate",
+            Set.of("--out", "--seed", "--count"),
+            "coldstart",
+            Set.of(
+                    "--runs",
+                    "--function",
+                    "--priming",
+                    "--baseline-jars",
+                    "--baseline-java-tool-options",
+                    "--work-dir"),
+            "httpclients",
+            Set.of("--runs", "--warm-ticks", "--work-dir"),
+            "budget",
+            Set.of("--seeds", "--tick-metrics", "--tick-alarms", "--work-dir"));
 
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
@@ -127,6 +139,8 @@ public final class BenchCommand {
                                     intOption(options, "--runs", 7),
                                     options.getOrDefault("--function", List.of()),
                                     pathOption(options, "--baseline-jars"),
+                                    Optional.ofNullable(options.get("--baseline-java-tool-options"))
+                                            .map(flags -> String.join(" ", flags)),
                                     options.containsKey("--priming"),
                                     pathOption(options, "--work-dir")),
                             out);

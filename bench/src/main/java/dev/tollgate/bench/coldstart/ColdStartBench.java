@@ -36,19 +36,27 @@ public final class ColdStartBench {
 
     static final String HELLO = "hello-world";
     static final String HELLO_HANDLER = "dev.tollgate.bench.coldstart.hello.HelloWorldHandler";
+    /** The function whose sample, environment and memory the hello-world jar runs with. */
+    static final String HELLO_SANDBOX = "ValidateRequestFunction";
     /** Lambda sets it during a SnapStart function's init; Tollgate registers its priming only then. */
     static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    /** The JVM flags template.yaml gives every function; a baseline may run with others. */
+    static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
     private static final String PRIMED = " primed";
     private static final String BASELINE = " (baseline)";
     /** Which invocation of a primed run is reported as warm: the third, once the first's and second's paths have run. */
     private static final int WARM_INVOCATION = 3;
 
-    /** What to run: how many rounds, which functions, a second set of jars to compare, priming on or off or both. */
+    /**
+     * What to run: how many rounds, which functions, a baseline to compare in the same rounds (other jars, other
+     * {@code JAVA_TOOL_OPTIONS} than the template's, or both), priming on or off or both.
+     */
     public record Options(
             int runs,
             List<String> functions,
             Optional<Path> baselineJars,
+            Optional<String> baselineJavaToolOptions,
             boolean comparePriming,
             Optional<Path> workDirectory) {}
 
@@ -61,6 +69,7 @@ public final class ColdStartBench {
             long jarBytes,
             int classFiles,
             Map<String, String> environment,
+            int memoryMb,
             List<String> probeOptions,
             List<ProbeResult> results) {}
 
@@ -83,12 +92,13 @@ public final class ColdStartBench {
             List<Target> targets = targets(repository, benchTarget, stack, options);
             out.println(String.format(
                     Locale.ROOT,
-                    "%d jars x %d runs, interleaved; JVM %s %s; flags %s",
+                    "%d jars x %d runs, interleaved; JVM %s %s; flags %s; JAVA_TOOL_OPTIONS %s",
                     targets.size(),
                     options.runs(),
                     System.getProperty("java.vm.name"),
                     System.getProperty("java.version"),
-                    ProbeLauncher.LAMBDA_JVM_FLAGS));
+                    ProbeLauncher.lambdaJvmFlags(targets.get(0).memoryMb()),
+                    targets.get(0).environment().getOrDefault(JAVA_TOOL_OPTIONS, "(none)")));
             // One round first, not counted: it fills the page cache with the jars and warms moto's code paths.
             runRound(targets, events, launcher, -1);
             for (int round = 0; round < options.runs(); round++) {
@@ -108,6 +118,7 @@ public final class ColdStartBench {
                                     target.handlerClass(),
                                     eventFor(target, events, 10_000 + classes.size()),
                                     target.environment(),
+                                    target.memoryMb(),
                                     work.resolve("classes-" + target.label() + ".log")));
                 }
             }
@@ -128,7 +139,12 @@ public final class ColdStartBench {
             Target target = targets.get((i + offset) % targets.size());
             Path event = eventFor(target, events, round < 0 ? 20_000 + i : round * 100 + i);
             ProbeResult result = launcher.run(
-                    target.classPath(), target.handlerClass(), event, target.environment(), target.probeOptions());
+                    target.classPath(),
+                    target.handlerClass(),
+                    event,
+                    target.environment(),
+                    target.memoryMb(),
+                    target.probeOptions());
             if (round >= 0) {
                 target.results().add(result);
             }
@@ -137,7 +153,7 @@ public final class ColdStartBench {
 
     /** The hello-world function reads whatever it gets: it gets the validation sample. */
     private static Path eventFor(Target target, SampleEvents events, int run) {
-        return events.event(target.function().equals(HELLO) ? "ValidateRequestFunction" : target.function(), run);
+        return events.event(target.function().equals(HELLO) ? HELLO_SANDBOX : target.function(), run);
     }
 
     private static List<Target> targets(Path repository, Path benchTarget, LocalStack stack, Options options) {
@@ -145,8 +161,10 @@ public final class ColdStartBench {
         List<Target> targets = new ArrayList<>();
         Path helloJar = require(benchTarget.resolve(HELLO + ".jar"));
         Map<String, String> helloEnvironment =
-                lambdaEnvironment(stack.functionEnvironments().get("ValidateRequestFunction"), HELLO);
-        targets.add(target(HELLO, HELLO, HELLO_HANDLER, helloJar, -1, helloEnvironment, List.of()));
+                lambdaEnvironment(stack.functionEnvironments().get(HELLO_SANDBOX), HELLO);
+        // Hello-world runs in the sandbox of the function whose sample it reads, so its JVM is sized alike.
+        int helloMemory = template.functions().get(HELLO_SANDBOX).memoryMb();
+        targets.add(target(HELLO, HELLO, HELLO_HANDLER, helloJar, -1, helloEnvironment, helloMemory, List.of()));
         for (FunctionDefinition function : template.functions().values()) {
             if (!options.functions().isEmpty() && !options.functions().contains(function.logicalId())) {
                 continue;
@@ -162,24 +180,29 @@ public final class ColdStartBench {
                     jar.jar(),
                     jar.classFiles(),
                     environment,
+                    function.memoryMb(),
                     List.of()));
             if (options.comparePriming()) {
-                targets.add(primed(jar, jar.module(), environment));
+                targets.add(primed(jar, jar.module(), environment, function.memoryMb()));
             }
-            if (options.baselineJars().isPresent()) {
+            if (options.baselineJars().isPresent()
+                    || options.baselineJavaToolOptions().isPresent()) {
                 FunctionJar baseline = FunctionJar.locate(
                         repository, options.baselineJars(), function.logicalId(), function.handlerClass());
                 String label = baseline.module() + BASELINE;
+                Map<String, String> baselineEnvironment = new HashMap<>(environment);
+                options.baselineJavaToolOptions().ifPresent(flags -> baselineEnvironment.put(JAVA_TOOL_OPTIONS, flags));
                 targets.add(target(
                         label,
                         function.logicalId(),
                         function.handlerClass(),
                         baseline.jar(),
                         baseline.classFiles(),
-                        environment,
+                        baselineEnvironment,
+                        function.memoryMb(),
                         List.of()));
                 if (options.comparePriming()) {
-                    targets.add(primed(baseline, label, environment));
+                    targets.add(primed(baseline, label, baselineEnvironment, function.memoryMb()));
                 }
             }
         }
@@ -187,7 +210,7 @@ public final class ColdStartBench {
     }
 
     /** The jar run as SnapStart would: its priming first (the probe's --prime), then the first invocation. */
-    private static Target primed(FunctionJar jar, String label, Map<String, String> environment) {
+    private static Target primed(FunctionJar jar, String label, Map<String, String> environment, int memoryMb) {
         Map<String, String> snapStart = new HashMap<>(environment);
         snapStart.put(INITIALIZATION_TYPE, "snap-start");
         return target(
@@ -197,6 +220,7 @@ public final class ColdStartBench {
                 jar.jar(),
                 jar.classFiles(),
                 snapStart,
+                memoryMb,
                 List.of("--prime", "--invocations", String.valueOf(WARM_INVOCATION)));
     }
 
@@ -207,6 +231,7 @@ public final class ColdStartBench {
             Path jar,
             int classFiles,
             Map<String, String> environment,
+            int memoryMb,
             List<String> probeOptions) {
         long bytes;
         try {
@@ -223,6 +248,7 @@ public final class ColdStartBench {
                 bytes,
                 files,
                 environment,
+                memoryMb,
                 probeOptions,
                 new ArrayList<>());
     }

@@ -6,6 +6,7 @@ import dev.tollgate.bench.perf.MarkdownTable;
 import dev.tollgate.bench.perf.Spread;
 import dev.tollgate.local.LocalStack;
 import dev.tollgate.local.RepositoryFiles;
+import dev.tollgate.local.SamTemplate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -49,6 +50,11 @@ public final class HttpClientBench {
                 : Files.createTempDirectory("tollgate-httpclients");
         ProbeLauncher launcher = new ProbeLauncher(
                 benchTarget.resolve("tollgate-coldstart-probe.jar"), work.resolve("probe-stderr.log"));
+        // Every probe runs in decide's sandbox: the HTTP clients are compared inside the JVM Lambda gives decide.
+        int memoryMb = SamTemplate.read(RepositoryFiles.template())
+                .functions()
+                .get("DecideFunction")
+                .memoryMb();
         Map<String, List<Path>> classPaths = new LinkedHashMap<>();
         classPaths.put("url-connection", List.of(decideJar));
         classPaths.put("apache", withJars(decideJar, benchTarget.resolve("http-clients/apache")));
@@ -69,6 +75,7 @@ public final class HttpClientBench {
                                 ColdStartBench.HELLO_HANDLER,
                                 helloEvent,
                                 environment,
+                                memoryMb,
                                 List.of())
                         .wallMillis());
                 for (int i = 0; i < CLIENTS.size(); i++) {
@@ -76,7 +83,13 @@ public final class HttpClientBench {
                     List<String> clientArguments = new ArrayList<>(List.of(client));
                     clientArguments.addAll(arguments);
                     Launch launch = launcher.launch(
-                            classPaths.get(client), PROBE, clientArguments, environment, List.of(), "HTTPPROBE ");
+                            classPaths.get(client),
+                            PROBE,
+                            clientArguments,
+                            environment,
+                            memoryMb,
+                            List.of(),
+                            "HTTPPROBE ");
                     if (round >= 0) {
                         runs.computeIfAbsent(client, key -> new ArrayList<>()).add(launch);
                     }
@@ -110,6 +123,7 @@ public final class HttpClientBench {
                         PROBE,
                         concat(client, arguments),
                         environment,
+                        memoryMb,
                         "HTTPPROBE ",
                         work.resolve("classes-" + client + ".log"));
                 table.row(

@@ -1,5 +1,6 @@
 package dev.tollgate.bench.coldstart;
 
+import dev.tollgate.local.runtime.RuntimeInterfaceClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,9 +24,16 @@ import java.util.stream.Stream;
  */
 final class ProbeLauncher {
 
-    /** Lambda's Java runtime starts the JVM with the serial collector and class data sharing; the template adds C1 only. */
-    static final List<String> LAMBDA_JVM_FLAGS =
-            List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
+    /**
+     * The flags Lambda's Java runtime starts a function's JVM with, for its memory: the heap, metaspace and code cache
+     * sized from it, and the JVM told that it is the machine's memory, so that the initial heap and the collections
+     * during a cold start are Lambda's and not this machine's (a 64th of 24 GB is a 384 MB first heap: no young
+     * collection at all); the serial collector, class data sharing, C1 only. The template's {@code JAVA_TOOL_OPTIONS}
+     * come through the environment.
+     */
+    static List<String> lambdaJvmFlags(int memoryMb) {
+        return RuntimeInterfaceClient.lambdaJvmOptions(memoryMb);
+    }
 
     static final String PROBE_MAIN = "dev.tollgate.bench.coldstart.probe.ColdStartProbe";
 
@@ -63,17 +71,29 @@ final class ProbeLauncher {
             String handlerClass,
             Path event,
             Map<String, String> environment,
+            int memoryMb,
             List<String> probeOptions) {
-        return launch(classPath, handlerClass, event, environment, probeOptions, List.of());
+        return launch(classPath, handlerClass, event, environment, memoryMb, probeOptions, List.of());
     }
 
     /** How many classes one cold start loads: total, and how many came from the function's jar. */
     record ClassCount(int total, int fromJar) {}
 
     ClassCount countClasses(
-            List<Path> classPath, String handlerClass, Path event, Map<String, String> environment, Path classLog) {
+            List<Path> classPath,
+            String handlerClass,
+            Path event,
+            Map<String, String> environment,
+            int memoryMb,
+            Path classLog) {
         return countClasses(
-                classPath, PROBE_MAIN, List.of(handlerClass, event.toString()), environment, "PROBE ", classLog);
+                classPath,
+                PROBE_MAIN,
+                List.of(handlerClass, event.toString()),
+                environment,
+                memoryMb,
+                "PROBE ",
+                classLog);
     }
 
     /** As {@link #launch}, logging every class loaded to {@code classLog}, and counting them. */
@@ -82,6 +102,7 @@ final class ProbeLauncher {
             String mainClass,
             List<String> arguments,
             Map<String, String> environment,
+            int memoryMb,
             String resultPrefix,
             Path classLog) {
         try {
@@ -91,6 +112,7 @@ final class ProbeLauncher {
                     mainClass,
                     arguments,
                     environment,
+                    memoryMb,
                     List.of("-Xlog:class+load=info:file=" + classLog),
                     resultPrefix);
             String status = launch.fields().get("status");
@@ -121,11 +143,12 @@ final class ProbeLauncher {
             String handlerClass,
             Path event,
             Map<String, String> environment,
+            int memoryMb,
             List<String> probeOptions,
             List<String> extraJvmFlags) {
         List<String> arguments = new ArrayList<>(List.of(handlerClass, event.toString()));
         arguments.addAll(probeOptions);
-        Launch launch = launch(classPath, PROBE_MAIN, arguments, environment, extraJvmFlags, "PROBE ");
+        Launch launch = launch(classPath, PROBE_MAIN, arguments, environment, memoryMb, extraJvmFlags, "PROBE ");
         Map<String, String> fields = launch.fields();
         return new ProbeResult(
                 launch.wallMillis(),
@@ -146,18 +169,20 @@ final class ProbeLauncher {
 
     /**
      * Runs {@code mainClass} in a fresh JVM with {@code classPath} and the probe jar, the function's
-     * environment only, and times it until it prints the line starting with {@code resultPrefix}.
+     * environment only, sized as Lambda sizes a function of {@code memoryMb}, and times it until it prints the line
+     * starting with {@code resultPrefix}.
      */
     Launch launch(
             List<Path> classPath,
             String mainClass,
             List<String> arguments,
             Map<String, String> environment,
+            int memoryMb,
             List<String> extraJvmFlags,
             String resultPrefix) {
         List<String> command = new ArrayList<>();
         command.add(javaCommand.toString());
-        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(lambdaJvmFlags(memoryMb));
         command.addAll(extraJvmFlags);
         command.add("-cp");
         List<Path> path = new ArrayList<>(classPath);

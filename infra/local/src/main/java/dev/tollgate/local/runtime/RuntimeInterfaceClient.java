@@ -126,10 +126,9 @@ public final class RuntimeInterfaceClient {
      * the heap, 10 % for metaspace, 5 % for the code cache, the serial collector, class data sharing, C1
      * only (the default of the java17 and later runtimes). {@code -XX:MaxRAM} makes the JVM see the
      * sandbox's memory as its machine's, as it sees the sandbox's limit on Lambda (so the initial heap is
-     * a 64th of it, not of this machine's). {@code -XX:-UsePerfData} is local only: no hsperfdata file
-     * per JVM in /tmp; it changes nothing the function sees.
+     * a 64th of it, not of this machine's). The cold-start benchmark starts its JVMs with these too.
      */
-    static List<String> jvmOptions(int memoryMb) {
+    public static List<String> lambdaJvmOptions(int memoryMb) {
         long memoryKb = memoryMb * 1024L;
         return List.of(
                 "-XX:MaxHeapSize=" + Math.round(memoryKb * 0.85) + "k",
@@ -139,7 +138,16 @@ public final class RuntimeInterfaceClient {
                 "-XX:+UseSerialGC",
                 "-Xshare:auto",
                 "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData",
                 "-Djava.net.preferIPv4Stack=true");
+    }
+
+    /**
+     * Lambda's options, and {@code -XX:-UsePerfData}, local only: no hsperfdata file per JVM in /tmp; it changes
+     * nothing the function sees.
+     */
+    static List<String> jvmOptions(int memoryMb) {
+        List<String> options = new ArrayList<>(lambdaJvmOptions(memoryMb));
+        options.add("-XX:-UsePerfData");
+        return options;
     }
 }

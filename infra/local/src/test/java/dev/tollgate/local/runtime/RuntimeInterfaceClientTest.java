@@ -26,4 +26,13 @@ class RuntimeInterfaceClientTest {
                 options.containsAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1")),
                 options.toString());
     }
+
+    @Test
+    void addsOnlyWhatChangesNothingTheFunctionSeesToLambdasOwnOptions() {
+        List<String> lambdas = RuntimeInterfaceClient.lambdaJvmOptions(1024);
+        List<String> local = RuntimeInterfaceClient.jvmOptions(1024);
+
+        assertEquals(lambdas, local.subList(0, lambdas.size()));
+        assertEquals(List.of("-XX:-UsePerfData"), local.subList(lambdas.size(), local.size()));
+    }
 }
