@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -67,7 +68,7 @@ final class PrimingHttpClient implements SdkHttpClient {
         }
         return Optional.ofNullable(operation(request))
                 .flatMap(SampleAnswers::answer)
-                .map(answer -> response(answer.body(), answer.json() ? JSON : XML))
+                .map(answer -> response(request, answer.body(), answer.json() ? JSON : XML))
                 .orElseGet(() -> emptySuccess(request));
     }
 
@@ -94,14 +95,15 @@ final class PrimingHttpClient implements SdkHttpClient {
         String contentType =
                 request.httpRequest().firstMatchingHeader("Content-Type").orElse("");
         if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent() || contentType.contains("json")) {
-            return response("{}", JSON);
+            return response(request, "{}", JSON);
         }
         if (isQuery(request)) {
             Matcher action = QUERY_ACTION.matcher(requestBody(request));
             String operation = action.find() ? action.group(1) : "Unknown";
-            return response("<" + operation + "Response><" + operation + "Result/></" + operation + "Response>", XML);
+            return response(
+                    request, "<" + operation + "Response><" + operation + "Result/></" + operation + "Response>", XML);
         }
-        return response("", "application/xml");
+        return response(request, "", "application/xml");
     }
 
     /**
@@ -121,13 +123,15 @@ final class PrimingHttpClient implements SdkHttpClient {
     private static HttpExecuteResponse refusal(HttpExecuteRequest request) {
         if (isQuery(request)) {
             return response(
+                    request,
                     "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code>"
                             + "<Message>refused while priming</Message></Error><RequestId>priming</RequestId></ErrorResponse>",
                     XML,
                     400);
         }
         if (request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent()) {
-            return response("{\"__type\":\"ValidationException\",\"message\":\"refused while priming\"}", JSON, 400);
+            return response(
+                    request, "{\"__type\":\"ValidationException\",\"message\":\"refused while priming\"}", JSON, 400);
         }
         return emptySuccess(request);
     }
@@ -139,21 +143,35 @@ final class PrimingHttpClient implements SdkHttpClient {
                 .startsWith("application/x-www-form-urlencoded");
     }
 
-    private static HttpExecuteResponse response(String body, String answerType) {
-        return response(body, answerType, 200);
+    private static HttpExecuteResponse response(HttpExecuteRequest request, String body, String answerType) {
+        return response(request, body, answerType, 200);
     }
 
-    private static HttpExecuteResponse response(String body, String answerType, int status) {
+    private static HttpExecuteResponse response(
+            HttpExecuteRequest request, String body, String answerType, int status) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        SdkHttpResponse.Builder response = SdkHttpResponse.builder()
+                .statusCode(status)
+                .putHeader("Content-Type", answerType)
+                .putHeader("Content-Length", String.valueOf(bytes.length))
+                .putHeader("x-amzn-RequestId", "priming");
+        if (isDynamoDb(request)) {
+            // DynamoDB signs every answer with the CRC32 of its body, and the SDK checks it on the way in.
+            CRC32 crc32 = new CRC32();
+            crc32.update(bytes);
+            response.putHeader("x-amz-crc32", String.valueOf(crc32.getValue()));
+        }
         return HttpExecuteResponse.builder()
-                .response(SdkHttpResponse.builder()
-                        .statusCode(status)
-                        .putHeader("Content-Type", answerType)
-                        .putHeader("Content-Length", String.valueOf(bytes.length))
-                        .putHeader("x-amzn-RequestId", "priming")
-                        .build())
+                .response(response.build())
                 .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
                 .build();
+    }
+
+    private static boolean isDynamoDb(HttpExecuteRequest request) {
+        return request.httpRequest()
+                .firstMatchingHeader("X-Amz-Target")
+                .filter(target -> target.startsWith("DynamoDB_"))
+                .isPresent();
     }
 
     private static String requestBody(HttpExecuteRequest request) {

@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tollgate.fakes.RefusingAwsEndpoint;
 import dev.tollgate.priming.Priming;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -65,5 +72,27 @@ class ProtocolWarmUpTest {
         assertEquals("ValidationException", jsonRefusal.get().awsErrorDetails().errorCode());
         assertEquals(1, jsonRefusal.get().numAttempts(), "a refusal is not retried: no backoff slept");
         assertEquals(0, aws.requestsReceived(), "nothing reached AWS");
+    }
+
+    @Test
+    void aDynamoDbAnswerCarriesTheCrc32OfItsBodyAsDynamoDbsDo() throws Exception {
+        HttpExecuteRequest getItem = HttpExecuteRequest.builder()
+                .request(SdkHttpRequest.builder()
+                        .method(SdkHttpMethod.POST)
+                        .uri(URI.create(aws.url()))
+                        .putHeader("X-Amz-Target", "DynamoDB_20120810.ListTables")
+                        .putHeader("Content-Type", "application/x-amz-json-1.0")
+                        .build())
+                .build();
+
+        HttpExecuteResponse answer = PrimingHttpClient.answer(getItem);
+
+        byte[] body = answer.responseBody().orElseThrow().readAllBytes();
+        CRC32 crc32 = new CRC32();
+        crc32.update(body);
+        assertEquals(
+                List.of(String.valueOf(crc32.getValue())),
+                answer.httpResponse().headers().get("x-amz-crc32"),
+                "the SDK checks the header: priming runs its checksum path as AWS's answers do");
     }
 }
