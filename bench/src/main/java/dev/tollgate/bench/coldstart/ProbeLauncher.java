@@ -27,9 +27,9 @@ final class ProbeLauncher {
     /**
      * The flags Lambda's Java runtime starts a function's JVM with, for its memory: the heap, metaspace and code cache
      * sized from it, and the JVM told that it is the machine's memory, so that the initial heap and the collections
-     * during a cold start are Lambda's and not this machine's (a 64th of 24 GB is a 384 MB first heap: no young
-     * collection at all); the serial collector, class data sharing, C1 only. The template's {@code JAVA_TOOL_OPTIONS}
-     * come through the environment.
+     * during a cold start are Lambda's and not this machine's (a 64th of this machine's 23.5 GB is a 376 MB first
+     * heap: no young collection at all); the serial collector, class data sharing, C1 only. The template's
+     * {@code JAVA_TOOL_OPTIONS} come through the environment.
      */
     static List<String> lambdaJvmFlags(int memoryMb) {
         return RuntimeInterfaceClient.lambdaJvmOptions(memoryMb);
