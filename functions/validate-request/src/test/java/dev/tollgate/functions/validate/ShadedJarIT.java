@@ -1,0 +1,75 @@
+package dev.tollgate.functions.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployable jar alone serves the sample as on Lambda: its class path is the jar, nothing of the build's, and its
+ * environment is the one Lambda gives a traced function (the task root, the invocation's trace id, JSON logs at a
+ * level). validate-request's jar leaves the SDK out; the X-Ray recorder's Lambda context still reads each invocation's
+ * trace id through the SDK's {@code utils-lite}. The jar used to lack it and leaned on the runtime's class path to carry
+ * it (AWS's runtime interface client depends on it, so a runtime built from it does): outside such a runtime every
+ * invocation failed with {@code NoClassDefFoundError}, while every test on the build's class path passed.
+ */
+class ShadedJarIT {
+
+    @TempDir
+    Path taskRoot;
+
+    @Test
+    void servesTheSampleWithLambdasEnvironmentAndNothingOfTheBuilds() throws IOException, InterruptedException {
+        Path jar = Path.of("target", "validate-request.jar").toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), jar + " is built before the integration tests");
+        Path output = taskRoot.resolve("stdout");
+        Path errors = taskRoot.resolve("stderr");
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        jar
+                                + File.pathSeparator
+                                + Path.of("target", "test-classes").toAbsolutePath(),
+                        ServeOnceAsLambda.class.getName(),
+                        ValidateRequestHandler.class.getName(),
+                        Path.of("..", "..", "events", "validate-request.json")
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString())
+                .redirectOutput(output.toFile())
+                .redirectError(errors.toFile());
+        builder.environment().clear();
+        builder.environment()
+                .putAll(Map.of(
+                        "LAMBDA_TASK_ROOT", taskRoot.toString(),
+                        "AWS_LAMBDA_FUNCTION_NAME", "ValidateRequestFunction",
+                        "AWS_REGION", "us-east-1",
+                        "AWS_LAMBDA_LOG_FORMAT", "JSON",
+                        "AWS_LAMBDA_LOG_LEVEL", "INFO",
+                        "POWERTOOLS_SERVICE_NAME", "tollgate-validate-request",
+                        // Not sampled: the recorder reads the trace id and opens its subsegment, and sends nothing.
+                        "_X_AMZN_TRACE_ID",
+                                "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=0",
+                        "AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR",
+                        "TZ", ":UTC"));
+        Process process = builder.start();
+
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM ended within a minute");
+        String stderr = Files.readString(errors, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), stderr);
+        List<String> response = Files.readAllLines(output, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith("RESPONSE "))
+                .toList();
+        assertEquals(1, response.size(), Files.readString(output) + stderr);
+        assertTrue(response.get(0).contains("\"deploymentId\":\"checkout-2026-11-24-v42\""), response.get(0));
+    }
+}
