@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  *   judge    --scenarios DIR --out FILE [--judge NAME ...]   replay scenarios, write results, print scores
  *   generate --out DIR --seed N [--count K]                  write K generated scenarios
  *   coldstart [--runs N] [--function ID ...] [--priming] [--baseline-jars DIR]
- *             [--baseline-java-tool-options FLAG ...] [--work-dir DIR]
+ *             [--baseline-java-tool-options FLAG ...] [--baseline-from-jar] [--work-dir DIR]
  *                                                             cold starts of the function jars on the local stack
  *   httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]
  *                                                             url-connection, Apache and CRT HTTP clients: cold and warm
@@ -60,7 +60,7 @@ public final class BenchCommand {
             "\n",
             "usage: java -jar tollgate-bench.jar judge --scenarios DIR --out FILE [--judge NAME ...]",
             "       java -jar tollgate-bench.jar generate --out DIR --seed N [--count K]",
-            "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--baseline-java-tool-options FLAG ...] [--work-dir DIR]",
+            "       java -jar tollgate-bench.jar coldstart [--runs N] [--function LOGICAL_ID ...] [--priming] [--baseline-jars DIR] [--baseline-java-tool-options FLAG ...] [--baseline-from-jar] [--work-dir DIR]",
             "       java -jar tollgate-bench.jar httpclients [--runs N] [--warm-ticks N] [--work-dir DIR]",
             "       java -jar tollgate-bench.jar budget [--seeds N] [--tick-metrics N] [--tick-alarms N] [--work-dir DIR]",
             "judges: " + String.join(", ", JUDGES.keySet()) + " (default: all)");
@@ -90,6 +90,7 @@ public final class BenchCommand {
                     "--priming",
                     "--baseline-jars",
                     "--baseline-java-tool-options",
+                    "--baseline-from-jar",
                     "--work-dir"),
             "httpclients",
             Set.of("--runs", "--warm-ticks", "--work-dir"),
@@ -141,6 +142,7 @@ public final class BenchCommand {
                                     pathOption(options, "--baseline-jars"),
                                     Optional.ofNullable(options.get("--baseline-java-tool-options"))
                                             .map(flags -> String.join(" ", flags)),
+                                    options.containsKey("--baseline-from-jar"),
                                     options.containsKey("--priming"),
                                     pathOption(options, "--work-dir")),
                             out);

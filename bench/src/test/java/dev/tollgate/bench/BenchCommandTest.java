@@ -102,8 +102,8 @@ class BenchCommandTest {
                 () -> BenchCommand.run(new String[] {"coldstart", "--runs", "2", "--seeds", "3"}, quiet));
 
         assertEquals(
-                "coldstart does not take --seeds; it takes --baseline-jars, --baseline-java-tool-options, --function,"
-                        + " --priming, --runs, --work-dir",
+                "coldstart does not take --seeds; it takes --baseline-from-jar, --baseline-jars, --baseline-java-tool-options,"
+                        + " --function, --priming, --runs, --work-dir",
                 refused.getMessage());
     }
 

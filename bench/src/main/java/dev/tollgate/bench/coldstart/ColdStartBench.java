@@ -12,18 +12,22 @@ import dev.tollgate.local.RepositoryFiles;
 import dev.tollgate.local.SamTemplate;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.ExecutionEnvironments;
+import dev.tollgate.local.runtime.FunctionConfiguration;
+import dev.tollgate.local.runtime.RuntimeInterfaceClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The cold-start benchmark: for each function's deployable jar, a fresh JVM per run that loads the
@@ -50,13 +54,15 @@ public final class ColdStartBench {
 
     /**
      * What to run: how many rounds, which functions, a baseline to compare in the same rounds (other jars, other
-     * {@code JAVA_TOOL_OPTIONS} than the template's, or both), priming on or off or both.
+     * {@code JAVA_TOOL_OPTIONS} than the template's, classes read from the packed jar instead of the unpacked task
+     * root, or any of them together), priming on or off or both.
      */
     public record Options(
             int runs,
             List<String> functions,
             Optional<Path> baselineJars,
             Optional<String> baselineJavaToolOptions,
+            boolean baselineFromJar,
             boolean comparePriming,
             Optional<Path> workDirectory) {}
 
@@ -89,10 +95,15 @@ public final class ColdStartBench {
                 work, dev.tollgate.local.FaultPlan.NONE, 0, ExecutionEnvironments.Limits.DEFAULT, false)) {
             SampleEvents events = new SampleEvents(stack, work.resolve("events"));
             events.prepare();
-            List<Target> targets = targets(repository, benchTarget, stack, options);
+            TaskRoots taskRoots = new TaskRoots(
+                    work.resolve("task"),
+                    RuntimeInterfaceClient.locate(repository, work.resolve("runtime"))
+                            .classPath());
+            List<Target> targets = targets(repository, benchTarget, stack, options, taskRoots);
             out.println(String.format(
                     Locale.ROOT,
-                    "%d jars x %d runs, interleaved; JVM %s %s; flags %s; JAVA_TOOL_OPTIONS %s",
+                    "%d jars x %d runs, interleaved, each package unpacked and read as Lambda's runtime reads it; JVM %s"
+                            + " %s; flags %s; JAVA_TOOL_OPTIONS %s",
                     targets.size(),
                     options.runs(),
                     System.getProperty("java.vm.name"),
@@ -156,53 +167,73 @@ public final class ColdStartBench {
         return events.event(target.function().equals(HELLO) ? HELLO_SANDBOX : target.function(), run);
     }
 
-    private static List<Target> targets(Path repository, Path benchTarget, LocalStack stack, Options options) {
+    private static List<Target> targets(
+            Path repository, Path benchTarget, LocalStack stack, Options options, TaskRoots taskRoots) {
         SamTemplate template = SamTemplate.read(RepositoryFiles.template());
         List<Target> targets = new ArrayList<>();
         Path helloJar = require(benchTarget.resolve(HELLO + ".jar"));
-        Map<String, String> helloEnvironment =
-                lambdaEnvironment(stack.functionEnvironments().get(HELLO_SANDBOX), HELLO);
+        List<Path> helloClassPath = taskRoots.classPath(helloJar);
         // Hello-world runs in the sandbox of the function whose sample it reads, so its JVM is sized alike.
-        int helloMemory = template.functions().get(HELLO_SANDBOX).memoryMb();
-        targets.add(target(HELLO, HELLO, HELLO_HANDLER, helloJar, -1, helloEnvironment, helloMemory, List.of()));
+        FunctionDefinition sandbox = template.functions().get(HELLO_SANDBOX);
+        Map<String, String> helloEnvironment = lambdaEnvironment(
+                sandbox,
+                HELLO_HANDLER,
+                stack.functionEnvironments().get(HELLO_SANDBOX),
+                helloJar,
+                taskRoots.root(helloJar));
+        int helloMemory = sandbox.memoryMb();
+        targets.add(target(
+                HELLO, HELLO, HELLO_HANDLER, helloJar, helloClassPath, -1, helloEnvironment, helloMemory, List.of()));
         for (FunctionDefinition function : template.functions().values()) {
             if (!options.functions().isEmpty() && !options.functions().contains(function.logicalId())) {
                 continue;
             }
-            Map<String, String> environment =
-                    lambdaEnvironment(stack.functionEnvironments().get(function.logicalId()), function.logicalId());
             FunctionJar jar =
                     FunctionJar.locate(repository, Optional.empty(), function.logicalId(), function.handlerClass());
+            List<Path> classPath = taskRoots.classPath(jar.jar());
+            Map<String, String> environment = lambdaEnvironment(
+                    function,
+                    function.handler(),
+                    stack.functionEnvironments().get(function.logicalId()),
+                    jar.jar(),
+                    taskRoots.root(jar.jar()));
             targets.add(target(
                     jar.module(),
                     function.logicalId(),
                     function.handlerClass(),
                     jar.jar(),
+                    classPath,
                     jar.classFiles(),
                     environment,
                     function.memoryMb(),
                     List.of()));
             if (options.comparePriming()) {
-                targets.add(primed(jar, jar.module(), environment, function.memoryMb()));
+                targets.add(primed(jar, classPath, jar.module(), environment, function.memoryMb()));
             }
             if (options.baselineJars().isPresent()
-                    || options.baselineJavaToolOptions().isPresent()) {
+                    || options.baselineJavaToolOptions().isPresent()
+                    || options.baselineFromJar()) {
                 FunctionJar baseline = FunctionJar.locate(
                         repository, options.baselineJars(), function.logicalId(), function.handlerClass());
                 String label = baseline.module() + BASELINE;
                 Map<String, String> baselineEnvironment = new HashMap<>(environment);
                 options.baselineJavaToolOptions().ifPresent(flags -> baselineEnvironment.put(JAVA_TOOL_OPTIONS, flags));
+                // The benchmark's class path before it unpacked packages as Lambda does: the shaded jar itself.
+                List<Path> baselineClassPath = options.baselineFromJar()
+                        ? taskRoots.packedClassPath(baseline.jar())
+                        : taskRoots.classPath(baseline.jar());
                 targets.add(target(
                         label,
                         function.logicalId(),
                         function.handlerClass(),
                         baseline.jar(),
+                        baselineClassPath,
                         baseline.classFiles(),
                         baselineEnvironment,
                         function.memoryMb(),
                         List.of()));
                 if (options.comparePriming()) {
-                    targets.add(primed(baseline, label, baselineEnvironment, function.memoryMb()));
+                    targets.add(primed(baseline, baselineClassPath, label, baselineEnvironment, function.memoryMb()));
                 }
             }
         }
@@ -210,7 +241,8 @@ public final class ColdStartBench {
     }
 
     /** The jar run as SnapStart would: its priming first (the probe's --prime), then the first invocation. */
-    private static Target primed(FunctionJar jar, String label, Map<String, String> environment, int memoryMb) {
+    private static Target primed(
+            FunctionJar jar, List<Path> classPath, String label, Map<String, String> environment, int memoryMb) {
         Map<String, String> snapStart = new HashMap<>(environment);
         snapStart.put(INITIALIZATION_TYPE, "snap-start");
         return target(
@@ -218,6 +250,7 @@ public final class ColdStartBench {
                 jar.function(),
                 jar.handlerClass(),
                 jar.jar(),
+                classPath,
                 jar.classFiles(),
                 snapStart,
                 memoryMb,
@@ -229,6 +262,7 @@ public final class ColdStartBench {
             String function,
             String handlerClass,
             Path jar,
+            List<Path> classPath,
             int classFiles,
             Map<String, String> environment,
             int memoryMb,
@@ -244,7 +278,7 @@ public final class ColdStartBench {
                 label,
                 function,
                 handlerClass,
-                List.of(jar),
+                classPath,
                 bytes,
                 files,
                 environment,
@@ -254,16 +288,86 @@ public final class ColdStartBench {
     }
 
     /**
-     * The function's environment as Lambda would give it, without the local stack's call counting and call log (an
-     * interceptor and a locked file append per call, which no function on Lambda has).
+     * Each jar unpacked once per run, under its own folder (every target of that jar reads the same task root), behind
+     * the runtime's own jars, as Lambda's Java runtime loads them: the runtime's on the system class path, the
+     * function's from its task root.
      */
-    private static Map<String, String> lambdaEnvironment(FunctionEnvironment local, String functionName) {
-        Map<String, String> environment = new HashMap<>(local.variables());
-        environment.remove(AwsCallCounter.SWITCH);
-        environment.remove(AwsCallCounter.CALLS_FILE);
-        environment.remove(AwsCallCountFiles.DIRECTORY);
-        environment.put(AwsCallCounter.FUNCTION_NAME, functionName);
-        return environment;
+    private static final class TaskRoots {
+        private final Path folder;
+        private final List<Path> runtimeJars;
+        private final Map<Path, TaskRoot> roots = new HashMap<>();
+
+        TaskRoots(Path folder, List<Path> runtimeJars) {
+            this.folder = folder;
+            this.runtimeJars = List.copyOf(runtimeJars);
+        }
+
+        Path root(Path jar) {
+            return unpacked(jar).directory();
+        }
+
+        List<Path> classPath(Path jar) {
+            return withRuntime(unpacked(jar).classPath());
+        }
+
+        /** The benchmark's class path before it unpacked packages: the shaded jar itself. */
+        List<Path> packedClassPath(Path jar) {
+            return withRuntime(List.of(jar));
+        }
+
+        private List<Path> withRuntime(List<Path> function) {
+            List<Path> classPath = new ArrayList<>(runtimeJars);
+            classPath.addAll(function);
+            return classPath;
+        }
+
+        private TaskRoot unpacked(Path jar) {
+            return roots.computeIfAbsent(jar.toAbsolutePath().normalize(), packed -> {
+                Path root = folder.resolve(String.valueOf(roots.size()));
+                // A work folder given again keeps the last run's task roots: unpack afresh, the jar may have changed.
+                deleteTree(root);
+                return TaskRoot.unpack(packed, root);
+            });
+        }
+
+        private static void deleteTree(Path root) {
+            if (!Files.exists(root)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + root, e);
+            }
+        }
+    }
+
+    /**
+     * The function's environment as Lambda gives it, its reserved variables included (the log level Powertools applies
+     * at start-up, the task root, the time zone), as the local stack gives its own functions; without the local
+     * stack's call counting and call log (an interceptor and a locked file append per call, which no function on Lambda
+     * has).
+     */
+    private static Map<String, String> lambdaEnvironment(
+            FunctionDefinition function, String handler, FunctionEnvironment local, Path jar, Path taskRoot) {
+        Map<String, String> variables = new HashMap<>(local.variables());
+        variables.remove(AwsCallCounter.SWITCH);
+        variables.remove(AwsCallCounter.CALLS_FILE);
+        variables.remove(AwsCallCountFiles.DIRECTORY);
+        variables.put(AwsCallCounter.FUNCTION_NAME, function.logicalId());
+        FunctionConfiguration configuration = new FunctionConfiguration(
+                function.logicalId(),
+                function.logicalId(),
+                handler,
+                jar,
+                function.memoryMb(),
+                function.timeoutSeconds(),
+                function.logFormat(),
+                function.applicationLogLevel(),
+                variables);
+        return new HashMap<>(configuration.lambdaEnvironment(taskRoot));
     }
 
     private static String table(List<Target> targets, Map<String, ClassCount> classes) {

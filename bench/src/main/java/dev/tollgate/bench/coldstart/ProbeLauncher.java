@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Starts one fresh JVM per cold start, as Lambda does: the function's jar and the probe on the class
- * path, the function's environment and nothing else, the JVM flags of Lambda's Java runtime and of
+ * Starts one fresh JVM per cold start, as Lambda does: the runtime's jars, the function's unpacked package and the
+ * probe on the class path, the function's environment (Lambda's reserved variables included) and nothing else, the JVM flags of Lambda's Java runtime and of
  * {@code template.yaml}'s {@code JAVA_TOOL_OPTIONS}. Times the whole run from here, from just before
  * the process starts to the line the probe prints after the first response.
  */
@@ -36,6 +36,8 @@ final class ProbeLauncher {
     }
 
     static final String PROBE_MAIN = "dev.tollgate.bench.coldstart.probe.ColdStartProbe";
+    /** Where the local stack keeps Lambda's runtime jars, which the probe's class path starts with. */
+    private static final String RUNTIME_FOLDER = "/lambda-runtime/";
 
     private final Path javaCommand = Path.of(System.getProperty("java.home"), "bin", "java");
     private final Path probeJar;
@@ -122,10 +124,11 @@ final class ProbeLauncher {
             try (Stream<String> lines = Files.lines(classLog)) {
                 List<String> loaded =
                         lines.filter(line -> line.contains(" source: ")).toList();
-                // The function's own classes come from its jar ("source: file:..."); the JDK's from the CDS archive or
-                // jrt:/.
+                // The function's own classes come from its package ("source: file:..."); the JDK's from the CDS
+                // archive or jrt:/; the runtime's (its jars' folder, as on Lambda) are not the function's either.
                 int fromJars = (int) loaded.stream()
                         .filter(line -> line.contains("source: file:") || line.contains("source: jar:"))
+                        .filter(line -> !line.contains(RUNTIME_FOLDER))
                         .count();
                 // The probe's classes are not the function's.
                 int probe = (int) loaded.stream()

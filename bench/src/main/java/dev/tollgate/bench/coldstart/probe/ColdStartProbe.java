@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Plays Lambda's Java runtime for one cold start, in a fresh JVM whose class path is a function's
- * deployable jar and this probe: loads the handler class, builds it with its no-argument constructor
+ * Plays Lambda's Java runtime for one cold start, in a fresh JVM whose class path is the runtime's jars, a function's
+ * deployment package unpacked as Lambda unpacks it, and this probe: loads the handler class, builds it with its no-argument constructor
  * (the function's environment comes from the process, as on Lambda), and serves one invocation of
  * the sample event. Prints one {@code PROBE ...} line with the phases it timed, then halts.
  *
  * <pre>
- *   java -cp FUNCTION.jar:tollgate-coldstart-probe.jar dev.tollgate.bench.coldstart.probe.ColdStartProbe \
+ *   java -cp RUNTIME_JARS:TASK_ROOT:tollgate-coldstart-probe.jar dev.tollgate.bench.coldstart.probe.ColdStartProbe \
  *        HANDLER_CLASS EVENT_FILE [--prime] [--invocations N]
  * </pre>
  *

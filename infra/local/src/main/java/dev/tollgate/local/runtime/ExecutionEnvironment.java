@@ -12,11 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,9 +48,6 @@ final class ExecutionEnvironment implements AutoCloseable {
 
     private static final String API = "/2018-06-01/runtime";
     private static final Pattern INVOCATION_PATH = Pattern.compile(API + "/invocation/([^/]+)/(response|error)");
-    private static final DateTimeFormatter LOG_STREAM_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd");
-    /** Lambda's Java runtime environment: what {@code AWS_EXECUTION_ENV} says to the SDK's user agent. */
-    private static final String EXECUTION_ENV = "AWS_Lambda_java21";
 
     private final FunctionConfiguration function;
     private final FunctionLog log;
@@ -118,38 +111,15 @@ final class ExecutionEnvironment implements AutoCloseable {
     }
 
     /**
-     * The environment the function's code sees: the template's, then Lambda's reserved variables, which
-     * a function cannot override.
+     * The environment the function's code sees, and where its runtime finds Lambda's Runtime API.
      *
-     * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime">Defined runtime environment variables</a>
+     * @see FunctionConfiguration#lambdaEnvironment
      */
     private Map<String, String> environment(Path taskRoot, RuntimeInterfaceClient client) {
-        Map<String, String> environment = new LinkedHashMap<>(function.environment());
-        environment.put("_HANDLER", function.handler());
-        environment.put("AWS_EXECUTION_ENV", EXECUTION_ENV);
-        environment.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
-        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(function.memoryMb()));
-        environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
-        environment.put(
-                "AWS_LAMBDA_LOG_STREAM_NAME",
-                LocalDate.now(ZoneOffset.UTC).format(LOG_STREAM_DATE) + "/[$LATEST]"
-                        + UUID.randomUUID().toString().replace("-", ""));
+        Map<String, String> environment = function.lambdaEnvironment(taskRoot);
         environment.put(
                 "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
-        environment.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         environment.put("LAMBDA_RUNTIME_DIR", client.folder().toString());
-        if (function.jsonLogs()) {
-            environment.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
-            if (!function.logLevel().isBlank()) {
-                environment.put("AWS_LAMBDA_LOG_LEVEL", function.logLevel());
-            }
-        }
-        environment.put("TZ", ":UTC");
-        environment.put("LANG", "en_US.UTF-8");
-        environment.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
-        environment.putIfAbsent("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
         return environment;
     }
 

@@ -103,6 +103,14 @@ public final class RuntimeInterfaceClient {
         return folder;
     }
 
+    /**
+     * The runtime's own jars, on the system class path before any function's: the client, the Lambda interfaces and
+     * the SDK's {@code utils-lite}, through which the client hands each invocation's trace id to the X-Ray recorder.
+     */
+    public List<Path> classPath() {
+        return classPath;
+    }
+
     /** The client's version, from its jar ({@code 2.10.1}). */
     public String version() {
         return version;
