@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * One function as the local Lambda service runs it, from {@code template.yaml}: its name, its
  * {@code Handler} string, its deployable jar, memory, timeout, logging configuration and the
- * environment its code sees (Lambda's own reserved variables are added per execution environment).
+ * environment its code sees (Lambda's own reserved variables are added by {@link #lambdaEnvironment}).
  *
  * @param logFormat {@code JSON} or {@code Text} ({@code LoggingConfig.LogFormat})
  * @param logLevel the application log level ({@code LoggingConfig.ApplicationLogLevel}), empty when not set
