@@ -5,22 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The deployable jar alone serves the sample as on Lambda: its class path is the jar, nothing of the build's, and its
- * environment is the one Lambda gives a traced function (the task root, the invocation's trace id, JSON logs at a
- * level). validate-request's jar leaves the SDK out; the X-Ray recorder's Lambda context still reads each invocation's
+ * The deployable jar alone serves the sample as on Lambda: unpacked into a task root as Lambda unpacks it, its classes
+ * read from there and nothing of the build's, with the environment Lambda gives a traced function (the task root, the
+ * invocation's trace id, JSON logs at a level); everything it writes on standard output is a JSON log line.
+ *
+ * <p>Two defects it holds off. validate-request's jar leaves the SDK out; the X-Ray recorder's Lambda context still reads each invocation's
  * trace id through the SDK's {@code utils-lite}. The jar used to lack it and leaned on the runtime's class path to carry
  * it (AWS's runtime interface client depends on it, so a runtime built from it does): outside such a runtime every
- * invocation failed with {@code NoClassDefFoundError}, while every test on the build's class path passed.
+ * invocation failed with {@code NoClassDefFoundError}, while every test on the build's class path passed. And an
+ * unpacked jar has no multi-release classes: Log4j's Java 8 {@code StackLocator} printed a plain-text warning on
+ * standard output at every cold start until the build flattened {@code META-INF/versions} into the jar.
  */
 class ShadedJarIT {
 
@@ -31,12 +39,13 @@ class ShadedJarIT {
     void servesTheSampleWithLambdasEnvironmentAndNothingOfTheBuilds() throws IOException, InterruptedException {
         Path jar = Path.of("target", "validate-request.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), jar + " is built before the integration tests");
+        Path task = unpack(jar, taskRoot.resolve("task"));
         Path output = taskRoot.resolve("stdout");
         Path errors = taskRoot.resolve("stderr");
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp",
-                        jar
+                        task
                                 + File.pathSeparator
                                 + Path.of("target", "test-classes").toAbsolutePath(),
                         ServeOnceAsLambda.class.getName(),
@@ -50,7 +59,7 @@ class ShadedJarIT {
         builder.environment().clear();
         builder.environment()
                 .putAll(Map.of(
-                        "LAMBDA_TASK_ROOT", taskRoot.toString(),
+                        "LAMBDA_TASK_ROOT", task.toString(),
                         "AWS_LAMBDA_FUNCTION_NAME", "ValidateRequestFunction",
                         "AWS_REGION", "us-east-1",
                         "AWS_LAMBDA_LOG_FORMAT", "JSON",
@@ -66,10 +75,35 @@ class ShadedJarIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM ended within a minute");
         String stderr = Files.readString(errors, StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), stderr);
-        List<String> response = Files.readAllLines(output, StandardCharsets.UTF_8).stream()
-                .filter(line -> line.startsWith("RESPONSE "))
-                .toList();
-        assertEquals(1, response.size(), Files.readString(output) + stderr);
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        List<String> response =
+                lines.stream().filter(line -> line.startsWith("RESPONSE ")).toList();
+        assertEquals(1, response.size(), lines + stderr);
         assertTrue(response.get(0).contains("\"deploymentId\":\"checkout-2026-11-24-v42\""), response.get(0));
+        // CloudWatch Logs gets standard output: JSON lines only, no library's plain-text warning among them.
+        List<String> notJson = lines.stream()
+                .filter(line -> !line.startsWith("RESPONSE "))
+                .filter(line -> !(line.startsWith("{") && line.endsWith("}")))
+                .toList();
+        assertEquals(List.of(), notJson);
+    }
+
+    /** As Lambda unpacks a deployment package into /var/task. */
+    private static Path unpack(Path jar, Path root) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                Path target = root.resolve(entry.getName()).normalize();
+                assertTrue(target.startsWith(root), entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        return root;
     }
 }
