@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * read from there and nothing of the build's, with the environment Lambda gives a traced function (the task root, the
  * invocation's trace id, JSON logs at a level); everything it writes on standard output is a JSON log line.
  *
- * <p>Two defects it holds off. validate-request's jar leaves the SDK out; the X-Ray recorder's Lambda context still reads each invocation's
- * trace id through the SDK's {@code utils-lite}. The jar used to lack it and leaned on the runtime's class path to carry
+ * <p>Two defects it holds off. validate-request's jar leaves the SDK out; the X-Ray recorder's Lambda context still
+ * reads each invocation's trace id through the SDK's {@code utils-lite}. The jar used to lack it and leaned on the runtime's class path to carry
  * it (AWS's runtime interface client depends on it, so a runtime built from it does): outside such a runtime every
  * invocation failed with {@code NoClassDefFoundError}, while every test on the build's class path passed. And an
  * unpacked jar has no multi-release classes: Log4j's Java 8 {@code StackLocator} printed a plain-text warning on
@@ -37,6 +38,44 @@ class ShadedJarIT {
 
     @Test
     void servesTheSampleWithLambdasEnvironmentAndNothingOfTheBuilds() throws IOException, InterruptedException {
+        Served served = serve("validate-request.json");
+
+        assertEquals(0, served.exit(), served.stderr());
+        List<String> response = served.stdout().stream()
+                .filter(line -> line.startsWith("RESPONSE "))
+                .toList();
+        assertEquals(1, response.size(), served.stdout() + served.stderr());
+        assertTrue(response.get(0).contains("\"deploymentId\":\"checkout-2026-11-24-v42\""), response.get(0));
+        // CloudWatch Logs gets standard output and standard error: JSON lines only, no library's plain-text warning.
+        List<String> notJson = Stream.concat(
+                        served.stdout().stream(), served.stderr().lines())
+                .filter(line -> !line.startsWith("RESPONSE "))
+                .filter(line -> !isJsonLine(line))
+                .toList();
+        assertEquals(List.of(), notJson);
+    }
+
+    @Test
+    void logsARefusalAsOneJsonLineFromTheUnpackedJarsConfiguration() throws IOException, InterruptedException {
+        Served served = serve("statemachine-invalid.json");
+
+        // The refusal ends this harness's JVM (Lambda's runtime would answer it as the function's error).
+        assertTrue(served.exit() != 0, "the invalid sample is refused");
+        assertTrue(served.stderr().contains("InvalidSpecException"), served.stderr());
+        // Standard output: the JSON layout of log4j2.properties, read from the unpacked jar, and nothing else.
+        assertEquals(1, served.stdout().size(), served.stdout().toString());
+        String line = served.stdout().get(0);
+        assertTrue(isJsonLine(line), line);
+        assertTrue(line.contains("\"level\":\"WARN\""), line);
+        assertTrue(line.contains("\"logger\":\"dev.tollgate.handler.JsonHandler\""), line);
+        assertTrue(line.contains("InvalidSpecException: invalid deployment spec"), line);
+    }
+
+    /** What one invocation in a JVM of its own left: its exit code, its standard output's lines, its standard error. */
+    private record Served(int exit, List<String> stdout, String stderr) {}
+
+    /** Serves {@code events/<sample>} from the unpacked jar in a JVM of its own, with Lambda's environment. */
+    private Served serve(String sample) throws IOException, InterruptedException {
         Path jar = Path.of("target", "validate-request.jar").toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), jar + " is built before the integration tests");
         Path task = unpack(jar, taskRoot.resolve("task"));
@@ -50,7 +89,7 @@ class ShadedJarIT {
                                 + Path.of("target", "test-classes").toAbsolutePath(),
                         ServeOnceAsLambda.class.getName(),
                         ValidateRequestHandler.class.getName(),
-                        Path.of("..", "..", "events", "validate-request.json")
+                        Path.of("..", "..", "events", sample)
                                 .toAbsolutePath()
                                 .normalize()
                                 .toString())
@@ -71,21 +110,15 @@ class ShadedJarIT {
                         "AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR",
                         "TZ", ":UTC"));
         Process process = builder.start();
-
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM ended within a minute");
-        String stderr = Files.readString(errors, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), stderr);
-        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-        List<String> response =
-                lines.stream().filter(line -> line.startsWith("RESPONSE ")).toList();
-        assertEquals(1, response.size(), lines + stderr);
-        assertTrue(response.get(0).contains("\"deploymentId\":\"checkout-2026-11-24-v42\""), response.get(0));
-        // CloudWatch Logs gets standard output: JSON lines only, no library's plain-text warning among them.
-        List<String> notJson = lines.stream()
-                .filter(line -> !line.startsWith("RESPONSE "))
-                .filter(line -> !(line.startsWith("{") && line.endsWith("}")))
-                .toList();
-        assertEquals(List.of(), notJson);
+        return new Served(
+                process.exitValue(),
+                Files.readAllLines(output, StandardCharsets.UTF_8),
+                Files.readString(errors, StandardCharsets.UTF_8));
+    }
+
+    private static boolean isJsonLine(String line) {
+        return line.startsWith("{") && line.endsWith("}");
     }
 
     /** As Lambda unpacks a deployment package into /var/task. */
