@@ -14,6 +14,7 @@ import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.ExecutionEnvironments;
 import dev.tollgate.local.runtime.FunctionConfiguration;
 import dev.tollgate.local.runtime.RuntimeInterfaceClient;
+import dev.tollgate.local.runtime.TaskRoot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.Json;
 import dev.tollgate.local.SamTemplate.FunctionDefinition;
 import dev.tollgate.local.runtime.FunctionJars;
+import dev.tollgate.local.runtime.TaskRoot;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +16,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every function's cold start (its deployable jar, a fresh JVM, the handler built as Lambda builds it) prints no
+ * Every function's cold start (its deployable jar unpacked as Lambda unpacks it, a fresh JVM, the handler built as
+ * Lambda builds it) prints no
  * warning: nothing on standard error (SLF4J's "no binding" lines went there), and no line at WARN or above, or that is
  * not JSON, on standard output (the function's log). An integration test: it runs the deployable jars, which the
  * package phase makes.
  */
 class ColdStartOutputIT {
+
+    @TempDir
+    static Path taskRoots;
 
     static Stream<FunctionDefinition> functions() {
         return SamTemplate.read(RepositoryFiles.template()).functions().values().stream();
@@ -35,6 +42,9 @@ class ColdStartOutputIT {
     @MethodSource("functions")
     void aColdStartPrintsNoWarning(FunctionDefinition function) throws Exception {
         Path jar = FunctionJars.locate(RepositoryFiles.root(), function.handlerClass());
+        // As Lambda runs it: the jar unpacked into the task root, classes read from the directory (where a
+        // multi-release jar's versioned classes are not seen).
+        TaskRoot task = TaskRoot.unpack(jar, taskRoots.resolve(function.logicalId()));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // template.yaml's JAVA_TOOL_OPTIONS, given as flags: through the variable, the JVM says it picked them
@@ -43,7 +53,9 @@ class ColdStartOutputIT {
                 "-XX:+TieredCompilation",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
-                jar + File.pathSeparator + ownClasses(),
+                Stream.concat(task.classPath().stream(), Stream.of(ownClasses()))
+                        .map(Path::toString)
+                        .collect(Collectors.joining(File.pathSeparator)),
                 ColdStartInit.class.getName(),
                 function.handlerClass()));
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -61,7 +73,9 @@ class ColdStartOutputIT {
                 "AWS_SECRET_ACCESS_KEY",
                 "test",
                 "AWS_ENDPOINT_URL",
-                "http://127.0.0.1:9"));
+                "http://127.0.0.1:9",
+                "LAMBDA_TASK_ROOT",
+                task.directory().toString()));
         Process process = builder.start();
         // Both streams are small (an init prints a few lines at most): read one after the other.
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

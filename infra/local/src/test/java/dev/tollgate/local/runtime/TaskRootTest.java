@@ -1,4 +1,4 @@
-package dev.tollgate.bench.coldstart;
+package dev.tollgate.local.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

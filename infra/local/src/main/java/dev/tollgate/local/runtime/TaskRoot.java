@@ -1,4 +1,4 @@
-package dev.tollgate.bench.coldstart;
+package dev.tollgate.local.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +18,10 @@ import java.util.zip.ZipFile;
  * under its {@code lib/} in name order (aws-lambda-java-runtime-interface-client's {@code CustomerClassLoader}). A
  * shaded jar uploaded as the package is read class by class from the unpacked files on Lambda, not from the jar.
  */
-record TaskRoot(Path directory, int files) {
+public record TaskRoot(Path directory, int files) {
 
     /** Unpacks {@code deploymentPackage} into {@code directory}, which must not exist yet or be empty. */
-    static TaskRoot unpack(Path deploymentPackage, Path directory) {
+    public static TaskRoot unpack(Path deploymentPackage, Path directory) {
         Path root = directory.toAbsolutePath().normalize();
         int files = 0;
         try (ZipFile zip = new ZipFile(deploymentPackage.toFile())) {
@@ -51,7 +51,7 @@ record TaskRoot(Path directory, int files) {
     }
 
     /** The task root, then its {@code lib/*.jar} in name order. */
-    List<Path> classPath() {
+    public List<Path> classPath() {
         List<Path> classPath = new ArrayList<>(List.of(directory));
         Path lib = directory.resolve("lib");
         if (Files.isDirectory(lib)) {
