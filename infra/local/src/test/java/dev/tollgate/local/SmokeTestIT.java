@@ -164,9 +164,13 @@ class SmokeTestIT {
         assertEquals(DeploymentStatus.ROLLED_BACK, record.status(), record.reason());
         String version = "arn:aws:lambda:" + LocalStack.REGION + ":" + LocalStack.ACCOUNT + ":function:"
                 + fixture.functionName() + ":2";
-        assertEquals(
-                "smoke test failed at 0 %: GET /health on " + version
-                        + " answered HTTP 500, HTTP 500 in 2 attempts (expected 200)",
+        // The release answers 500; under a busy machine moto's Python runtime may miss the spec's 2 s on an attempt,
+        // which fails the probe as surely (seen once in a full run).
+        assertTrue(
+                record.reason()
+                        .matches(
+                                "smoke test failed at 0 %: GET /health on " + java.util.regex.Pattern.quote(version)
+                                        + " answered HTTP 500, (HTTP 500|no answer within 2s) in 2 attempts \\(expected 200\\)"),
                 record.reason());
         assertFalse(entered(run.history(), "ShiftTraffic"), "the alias was never weighted");
         GetAliasResponse alias = LocalTargets.alias(stack, fixture);
